@@ -1,0 +1,25 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Quản trị")
+    ORG_STAFF = "org_staff", _("Cán bộ tổ chức")
+    COMMITTEE_MEMBER = "committee_member", _("Cấp ủy viên")
+    CELL_SECRETARY = "cell_secretary", _("Bí thư chi bộ")
+    MEMBER = "member", _("Đảng viên")
+    AUDITOR = "auditor", _("Kiểm tra (chỉ xem)")
+
+
+class DocumentKind(models.TextChoices):
+    DECISION = "QD", _("Quyết định")
+    REGULATION = "QDTW", _("Quy định")
+    GUIDANCE = "HD", _("Hướng dẫn")
+    RESOLUTION = "NQ", _("Nghị quyết")
+    CONCLUSION = "KL", _("Kết luận")
+    DIRECTIVE = "CT", _("Chỉ thị")
+    OFFICIAL_LETTER = "CV", _("Công văn")
+    PLAN = "KH", _("Kế hoạch")
+    DECREE = "ND", _("Nghị định")
+    LAW = "LUAT", _("Luật")
+    OTHER = "KHAC", _("Khác")

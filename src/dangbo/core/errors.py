@@ -1,0 +1,19 @@
+"""One error type for bad input: a field → Vietnamese message map, rendered by forms, API, CLI."""
+
+from django.core.exceptions import ValidationError
+
+
+def invalid(field: str, message: str) -> ValidationError:
+    return ValidationError({field: [message]})
+
+
+def messages_of(error: ValidationError) -> dict[str, list[str]]:
+    if hasattr(error, "error_dict"):
+        return {k: [str(m) for e in v for m in e.messages] for k, v in error.error_dict.items()}
+    return {"__all__": [str(m) for m in error.messages]}
+
+
+def collect(errors: dict[str, str]) -> None:
+    """Raise every field's message at once, so a form shows all of them together."""
+    if errors:
+        raise ValidationError({k: [v] for k, v in errors.items()})

@@ -1,0 +1,123 @@
+"""Legal documents, role grants, API tokens and the append-only, hash-chained audit log."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import DocumentKind, Role
+
+
+class LegalDocument(models.Model):
+    """A Party or State document a rule or decision comes from.
+
+    Numbers repeat across years (three different "12-HD/BTCTW"), so identity is
+    number + issuer + issue date, never the number alone.
+    """
+
+    number = models.CharField(_("số hiệu"), max_length=64)
+    kind = models.CharField(_("loại văn bản"), max_length=8, choices=DocumentKind.choices)
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=200)
+    issue_date = models.DateField(_("ngày ban hành"))
+    title = models.CharField(_("trích yếu"), max_length=500, blank=True)
+    effective_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    effective_to = models.DateField(_("hết hiệu lực"), null=True, blank=True)
+    replaced_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
+    )
+
+    class Meta:
+        verbose_name = _("văn bản")
+        verbose_name_plural = _("văn bản")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number", "issuer", "issue_date"], name="legaldoc_identity"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.issue_date:%d/%m/%Y})"
+
+
+class RoleGrant(models.Model):
+    """A role on an organisation; it covers that organisation's current subtree."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants"
+    )
+    role = models.CharField(_("vai trò"), max_length=32, choices=Role.choices)
+    org = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="grants", null=True
+    )
+    can_view_sensitive = models.BooleanField(_("được xem thông tin nhạy cảm"), default=False)
+    valid_from = models.DateField(_("từ ngày"), default=timezone.localdate)
+    valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phân quyền")
+        verbose_name_plural = _("phân quyền")
+        indexes = [models.Index(fields=["user", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.org}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("tên"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("khóa API")
+        verbose_name_plural = _("khóa API")
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+
+class AuditEntry(models.Model):
+    """One change (or one read of sensitive data). Append-only; each entry chains the previous
+    entry's hash so that editing or deleting any row is detectable by ``dangbo audit verify``.
+    """
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    request_id = models.CharField(max_length=36, blank=True)
+    ip = models.CharField(max_length=45, blank=True)
+    action = models.CharField(max_length=64)  # e.g. "member.admitted", "member.sensitive_read"
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=300, blank=True)
+    summary = models.CharField(max_length=500, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("nhật ký thay đổi")
+        verbose_name_plural = _("nhật ký thay đổi")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["object_type", "object_id", "id"])]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("Audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("Audit entries are append-only")

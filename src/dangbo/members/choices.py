@@ -1,0 +1,70 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("Nam")
+    FEMALE = "F", _("Nữ")
+
+
+class Status(models.TextChoices):
+    PROBATIONARY = "probationary", _("Đảng viên dự bị")
+    OFFICIAL = "official", _("Đảng viên chính thức")
+    STRUCK_OFF = "struck_off", _("Đã xóa tên")
+    EXPELLED = "expelled", _("Đã khai trừ")
+    RESIGNED = "resigned", _("Xin ra khỏi Đảng")
+    DECEASED = "deceased", _("Từ trần")
+    LEFT = "left", _("Chuyển ra ngoài hệ thống")
+
+
+ACTIVE_STATUSES = (Status.PROBATIONARY, Status.OFFICIAL)
+EXIT_STATUSES = (Status.STRUCK_OFF, Status.EXPELLED, Status.RESIGNED, Status.DECEASED, Status.LEFT)
+NO_BADGE_STATUSES = (Status.STRUCK_OFF, Status.EXPELLED, Status.RESIGNED)
+
+
+class EventKind(models.TextChoices):
+    ADMITTED = "admitted", _("Kết nạp")
+    RECOGNISED = "recognised", _("Công nhận đảng viên chính thức")
+    TRANSFERRED = "transferred", _("Chuyển sinh hoạt chính thức (trong hệ thống)")
+    TRANSFERRED_IN = "transferred_in", _("Tiếp nhận sinh hoạt chính thức từ nơi khác")
+    TRANSFERRED_OUT = "transferred_out", _("Chuyển sinh hoạt chính thức ra ngoài")
+    TEMPORARY_OUT = "temporary_out", _("Chuyển sinh hoạt tạm thời")
+    TEMPORARY_RETURN = "temporary_return", _("Kết thúc sinh hoạt tạm thời")
+    EXEMPTED = "exempted", _("Miễn công tác và sinh hoạt đảng")
+    EXEMPTION_ENDED = "exemption_ended", _("Trở lại sinh hoạt (hết miễn)")
+    STRUCK_OFF = "struck_off", _("Xóa tên")
+    EXPELLED = "expelled", _("Khai trừ")
+    RESIGNED = "resigned", _("Xin ra khỏi Đảng")
+    DECEASED = "deceased", _("Từ trần")
+    BADGE = "badge", _("Tặng Huy hiệu Đảng")
+    INTERRUPTION = "interruption", _("Gián đoạn sinh hoạt (điều chỉnh tuổi đảng)")
+    UPDATED = "updated", _("Cập nhật hồ sơ")
+
+
+class MembershipKind(models.TextChoices):
+    OFFICIAL = "official", _("Chính thức")
+    TEMPORARY = "temporary", _("Tạm thời")
+
+
+class TemporaryReason(models.TextChoices):
+    RESIDENCE = "residence", _("Thay đổi nơi cư trú")
+    WORK = "work", _("Thay đổi nơi làm việc")
+    STUDY = "study", _("Đi học tập trung")
+
+
+class ExemptionCategory(models.TextChoices):
+    ELDERLY = "elderly", _("Tuổi cao")
+    HEALTH = "health", _("Sức khỏe yếu")
+    ABROAD = "abroad", _("Ra nước ngoài")
+    REMOTE = "remote", _("Làm việc lưu động, xa nơi có tổ chức đảng")
+    RETIREMENT = "retirement", _("Nghỉ chờ hưu")
+    MATERNITY = "maternity", _("Nghỉ thai sản")
+    OTHER = "other", _("Khác")
+
+
+class PoliticalTheory(models.TextChoices):
+    NONE = "", _("Chưa qua đào tạo")
+    ELEMENTARY = "elementary", _("Sơ cấp")
+    INTERMEDIATE = "intermediate", _("Trung cấp")
+    ADVANCED = "advanced", _("Cao cấp")
+    BACHELOR = "bachelor", _("Cử nhân")

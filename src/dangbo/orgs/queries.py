@@ -1,0 +1,285 @@
+"""Read side of the registry: the tree and its statistics "as of" any date.
+
+Today's subtree is one range on the path index; an earlier date walks the effective-dated
+links with a recursive CTE. Counting is always one aggregate query, never a Python loop.
+"""
+
+from collections import Counter
+from datetime import date, timedelta
+
+from django.db import connection
+from django.db.models import Count, Q
+
+from dangbo.core.dates import today
+from dangbo.members.models import Membership
+
+from .choices import CELL_KINDS, GRASSROOTS_KINDS, BodyType, OrgKind
+from .models import CommitteeBody, OrgEvent, OrgLink, Organisation
+
+DISTRICT_LEVEL_END = date(2025, 6, 30)
+
+
+def active_q(on: date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}valid_from__lte": on}) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": on})
+    )
+
+
+_SUBTREE_SQL = """
+WITH RECURSIVE sub(id) AS (
+    SELECT %s
+    UNION
+    SELECT l.child_id FROM orgs_orglink l JOIN sub ON l.parent_id = sub.id
+    WHERE l.valid_from <= %s AND (l.valid_to IS NULL OR l.valid_to >= %s)
+)
+SELECT id FROM sub
+"""
+
+
+_TOP_SQL = """
+WITH RECURSIVE sub(id, top) AS (
+    SELECT l.child_id, l.child_id FROM orgs_orglink l
+    WHERE l.parent_id = %s AND l.valid_from <= %s AND (l.valid_to IS NULL OR l.valid_to >= %s)
+    UNION
+    SELECT l.child_id, sub.top FROM orgs_orglink l JOIN sub ON l.parent_id = sub.id
+    WHERE l.valid_from <= %s AND (l.valid_to IS NULL OR l.valid_to >= %s)
+)
+SELECT id, top FROM sub
+"""
+
+
+def subtree_filter(org: Organisation, as_of: date, prefix: str = "") -> Q:
+    """Q selecting ``org`` and its descendants as the tree stood on ``as_of``."""
+    if as_of >= today() or _tree_unchanged_since(org, as_of):
+        return org.subtree_q(prefix)
+    with connection.cursor() as cur:
+        cur.execute(_SUBTREE_SQL, [org.pk, as_of, as_of])
+        ids = [row[0] for row in cur.fetchall()]
+    return Q(**{f"{prefix}pk__in": ids}) if prefix == "" else Q(**{f"{prefix}id__in": ids})
+
+
+def _tree_unchanged_since(org: Organisation, as_of: date) -> bool:
+    """No link in the current subtree changed after ``as_of``: the path index answers."""
+    in_subtree = Q(child__path__gte=org.path, child__path__lt=org.subtree_upper) | Q(
+        parent__path__gte=org.path, parent__path__lt=org.subtree_upper
+    )
+    return not OrgLink.objects.filter(
+        Q(valid_from__gt=as_of) | Q(valid_to__gte=as_of, valid_to__isnull=False),
+    ).filter(in_subtree).exists()
+
+
+def parent_on(org: Organisation, on: date) -> Organisation | None:
+    link = OrgLink.objects.filter(active_q(on), child=org).select_related("parent").first()
+    return link.parent if link else None
+
+
+def member_counts(org: Organisation, as_of: date) -> dict:
+    """Members active in the subtree on ``as_of`` (official memberships; temporary ones are
+    counted where the member officially belongs)."""
+    scope = subtree_filter(org, as_of, "org__")
+    qs = Membership.objects.filter(scope, active_q(as_of), kind="official").filter(
+        Q(member__exit_date__isnull=True) | Q(member__exit_date__gt=as_of)
+    )
+    official = Q(member__official_recognition_date__lte=as_of)
+    row = qs.aggregate(
+        total=Count("member_id", distinct=True),
+        official=Count("member_id", filter=official, distinct=True),
+        female=Count("member_id", filter=Q(member__gender="F"), distinct=True),
+    )
+    row["probationary"] = row["total"] - row["official"]
+    return {k: row[k] for k in ("total", "official", "probationary", "female")}
+
+
+def org_stats(org: Organisation, as_of: date | None = None) -> dict:
+    as_of = as_of or today()
+    scope = subtree_filter(org, as_of)
+    orgs = Organisation.objects.filter(scope, active_q(as_of)).exclude(pk=org.pk)
+    grassroots = list(orgs.filter(kind__in=GRASSROOTS_KINDS).values_list("kind", "sector"))
+    sub_cells = list(
+        OrgLink.objects.filter(
+            active_q(as_of),
+            child__in=orgs.filter(kind=OrgKind.SUB_CELL),
+        ).values_list("parent__sector", flat=True)
+    )
+    by_kind_sector: dict[str, dict[str, int]] = {}
+    for kind, sector in grassroots:
+        by_kind_sector.setdefault(kind, Counter())[sector] += 1
+    return {
+        "org": {"code": org.code, "name": org.name, "kind": org.kind},
+        "as_of": as_of.isoformat(),
+        "members": member_counts(org, as_of),
+        "grassroots": {
+            "total": len(grassroots),
+            "by_kind": dict(Counter(k for k, _ in grassroots)),
+            "by_sector": dict(Counter(s for _, s in grassroots)),
+            "by_kind_sector": {k: dict(v) for k, v in by_kind_sector.items()},
+        },
+        "sub_cells": {
+            "total": len(sub_cells),
+            "by_parent_sector": dict(Counter(sub_cells)),
+        },
+    }
+
+
+def children_as_of(org: Organisation, as_of: date) -> list[Organisation]:
+    """Direct children on a date, each annotated with its active-member count."""
+    child_ids = OrgLink.objects.filter(active_q(as_of), parent=org).values("child_id")
+    children = list(
+        Organisation.objects.filter(active_q(as_of), pk__in=child_ids).order_by("kind", "name")
+    )
+    if not children:
+        return children
+    counts = _member_counts_by_top(org, children, as_of)
+    for child in children:
+        child.member_count = counts.get(child.pk, 0)
+        child.is_leaf = child.kind in CELL_KINDS or child.kind == OrgKind.PARTY_GROUP
+    return children
+
+
+def _member_counts_by_top(org: Organisation, children: list[Organisation], as_of: date) -> dict[int, int]:
+    """Active members under each child, in one query: memberships grouped by the child whose
+    path range contains the member's cell."""
+    base = Membership.objects.filter(active_q(as_of), kind="official").filter(
+        Q(member__exit_date__isnull=True) | Q(member__exit_date__gt=as_of)
+    )
+    if as_of < today():
+        # Historical: one recursive query maps every descendant to its top child.
+        with connection.cursor() as cur:
+            cur.execute(_TOP_SQL, [org.pk, as_of, as_of, as_of, as_of])
+            top_of = dict(cur.fetchall())
+        top_of.update({c.pk: c.pk for c in children})
+        rows = (
+            base.filter(org_id__in=list(top_of))
+            .values_list("org_id")
+            .annotate(n=Count("member_id", distinct=True))
+        )
+        result: Counter = Counter()
+        for org_id, n in rows:
+            result[top_of[org_id]] += n
+        return dict(result)
+    rows = (
+        base.filter(org.subtree_q("org__"))
+        .values_list("org__path")
+        .annotate(n=Count("member_id", distinct=True))
+    )
+    by_path = {c.path: c.pk for c in children}
+    result: Counter = Counter()
+    depth = org.path.count(".") + 1
+    for path, n in rows:
+        top = ".".join(path.split(".")[:depth]) + "."
+        if top in by_path:
+            result[by_path[top]] += n
+    return dict(result)
+
+
+def structural_warnings(org: Organisation, as_of: date | None = None) -> list[dict]:
+    """Rules 1–5 of brief §11.3 over ``org``'s subtree; warnings for people to judge."""
+    as_of = as_of or today()
+    orgs = list(
+        Organisation.objects.filter(subtree_filter(org, as_of), active_q(as_of)).only(
+            "id", "code", "name", "kind", "exception_doc_id", "parent_id", "valid_to"
+        )
+    )
+    by_id = {o.pk: o for o in orgs}
+    active_ms = Membership.objects.filter(active_q(as_of), kind="official", org_id__in=by_id).filter(
+        Q(member__exit_date__isnull=True) | Q(member__exit_date__gt=as_of)
+    )
+    counts = {
+        row["org_id"]: row
+        for row in active_ms.values("org_id").annotate(
+            total=Count("member_id", distinct=True),
+            official=Count(
+                "member_id",
+                filter=Q(member__official_recognition_date__lte=as_of),
+                distinct=True,
+            ),
+        )
+    }
+    parents = dict(
+        OrgLink.objects.filter(active_q(as_of), child_id__in=by_id).values_list(
+            "child_id", "parent__kind"
+        )
+    )
+    with_cell_committee = set(
+        CommitteeBody.objects.filter(
+            active_q(as_of), org_id__in=by_id, body_type=BodyType.CELL
+        ).values_list("org_id", flat=True)
+    )
+    # Members per grassroots organisation = its own + its descendants' (path prefix).
+    totals_by_path = Counter()
+    paths = dict(Organisation.objects.filter(pk__in=by_id).values_list("pk", "path"))
+    for org_id, row in counts.items():
+        totals_by_path[paths[org_id]] += row["total"]
+    warnings: list[dict] = []
+
+    def warn(o: Organisation, rule: int, message: str) -> None:
+        warnings.append({"org": o, "rule": rule, "message": message})
+
+    for o in orgs:
+        row = counts.get(o.pk, {"total": 0, "official": 0})
+        if o.kind in CELL_KINDS:
+            if row["official"] < 3:
+                warn(o, 1, f"Chi bộ chỉ có {row['official']} đảng viên chính thức (cần ít nhất 3).")
+            if row["official"] >= 9 and o.pk not in with_cell_committee:
+                warn(
+                    o,
+                    3,
+                    f"Chi bộ có {row['official']} đảng viên chính thức (từ 9 trở lên) "
+                    "nhưng chưa có chi ủy.",
+                )
+        if o.kind in GRASSROOTS_KINDS and o.exception_doc_id is None:
+            prefix = paths[o.pk]
+            total = sum(n for p, n in totals_by_path.items() if p.startswith(prefix))
+            if o.kind == OrgKind.GRASSROOTS_CELL and total >= 30:
+                warn(o, 2, f"Chi bộ cơ sở có {total} đảng viên (từ 30 trở lên): nên lập đảng bộ cơ sở.")
+            if o.kind == OrgKind.GRASSROOTS_COMMITTEE and total < 30:
+                warn(o, 2, f"Đảng bộ cơ sở chỉ có {total} đảng viên (dưới 30): nên là chi bộ cơ sở.")
+        if o.kind == OrgKind.PARTY_GROUP and parents.get(o.pk) not in CELL_KINDS:
+            warn(o, 4, "Tổ đảng phải trực thuộc một chi bộ.")
+        if o.kind == OrgKind.DISTRICT_COMMITTEE and as_of > DISTRICT_LEVEL_END:
+            warn(o, 5, "Đảng bộ cấp huyện vẫn hoạt động sau ngày 30/06/2025 (cấp huyện đã kết thúc).")
+    ended = Organisation.objects.filter(
+        subtree_filter(org, DISTRICT_LEVEL_END),
+        kind=OrgKind.DISTRICT_COMMITTEE,
+        valid_to=DISTRICT_LEVEL_END,
+    )
+    if as_of > DISTRICT_LEVEL_END:
+        with_successor = set(
+            OrgEvent.objects.filter(inputs__in=ended, outputs__isnull=False).values_list(
+                "inputs", flat=True
+            )
+        )
+        for o in ended:
+            if o.pk not in with_successor:
+                warn(o, 5, "Đảng bộ huyện kết thúc ngày 30/06/2025 nhưng chưa ghi tổ chức kế thừa.")
+    return warnings
+
+
+def ancestors(org: Organisation) -> list[Organisation]:
+    ids = [int(p) for p in org.path.split(".") if p][:-1]
+    found = {o.pk: o for o in Organisation.objects.filter(pk__in=ids)}
+    return [found[i] for i in ids if i in found]
+
+
+def name_on(org: Organisation, on: date) -> str:
+    """The organisation's name on a date, from its rename events."""
+    later = (
+        OrgEvent.objects.filter(kind="rename", inputs=org, effective_date__gt=on)
+        .order_by("effective_date", "id")
+        .first()
+    )
+    return later.data.get("old_name", org.name) if later else org.name
+
+
+__all__ = [
+    "active_q",
+    "ancestors",
+    "children_as_of",
+    "member_counts",
+    "name_on",
+    "org_stats",
+    "parent_on",
+    "structural_warnings",
+    "subtree_filter",
+    "timedelta",
+]

@@ -1,0 +1,487 @@
+"""Every change to the organisation registry: one function per operation, one transaction,
+keyword-only ``actor``, validation first, an audit entry and an ``OrgEvent`` for the history.
+"""
+
+import re
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+
+from dangbo.core import audit
+from dangbo.core.dates import fmt, not_in_future
+from dangbo.core.errors import collect, invalid
+from dangbo.core.models import LegalDocument
+from dangbo.core.text import clean_text
+
+from .choices import ALLOWED_PARENTS, BodyType, OrgEventKind, OrgKind, Sector, Title
+from .models import CommitteeBody, OrgEvent, OrgLink, Organisation, Position
+
+_CODE_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SNAPSHOT = ["code", "name", "kind", "sector", "parent", "path", "valid_from", "valid_to"]
+
+
+def _check_parent(kind: str, parent: Organisation | None, on: date, field: str = "parent"):
+    allowed = ALLOWED_PARENTS.get(kind, ())
+    if parent is None:
+        if allowed:
+            raise invalid(field, "Tổ chức cấp trên: bắt buộc với loại tổ chức này.")
+        return
+    if parent.kind not in allowed:
+        raise invalid(
+            field,
+            f"Tổ chức cấp trên: {OrgKind(kind).label} không thể trực thuộc "
+            f"{OrgKind(parent.kind).label}.",
+        )
+    if not parent.is_active(on):
+        raise invalid(field, f"Tổ chức cấp trên: {parent.name} không hoạt động vào ngày {fmt(on)}.")
+
+
+def _set_path(org: Organisation) -> None:
+    prefix = org.parent.path if org.parent_id else ""
+    org.path = f"{prefix}{org.pk}."
+    org.depth = org.parent.depth + 1 if org.parent_id else 0
+    Organisation.objects.filter(pk=org.pk).update(path=org.path, depth=org.depth)
+
+
+@transaction.atomic
+def create_org(
+    *,
+    actor,
+    code: str,
+    name: str,
+    kind: str,
+    sector: str,
+    parent: Organisation | None,
+    valid_from: date,
+    document: LegalDocument | None = None,
+    admin_unit=None,
+    has_seal: bool | None = None,
+) -> Organisation:
+    errors = {}
+    code = (code or "").strip().lower()
+    if not _CODE_RE.fullmatch(code) or len(code) > 64:
+        errors["code"] = "Mã: chỉ gồm chữ thường không dấu, số và dấu gạch ngang (tối đa 64 ký tự)."
+    elif Organisation.objects.filter(code=code).exists():
+        errors["code"] = f"Mã: đã có tổ chức mang mã “{code}”."
+    try:
+        name = clean_text(name, "Tên", max_length=200)
+    except Exception as exc:  # noqa: BLE001 - re-raised below as a field error
+        errors["name"] = exc.messages[0]
+    if kind not in OrgKind.values:
+        errors["kind"] = "Loại tổ chức: không hợp lệ."
+    if sector not in Sector.values:
+        errors["sector"] = "Loại hình: không hợp lệ."
+    if valid_from is None:
+        errors["valid_from"] = "Ngày thành lập: bắt buộc."
+    collect(errors)
+    not_in_future(valid_from, "valid_from", "Ngày thành lập")
+    _check_parent(kind, parent, valid_from)
+    org = Organisation.objects.create(
+        code=code,
+        name=name,
+        kind=kind,
+        sector=sector,
+        parent=parent,
+        valid_from=valid_from,
+        admin_unit=admin_unit,
+        has_seal=kind not in (OrgKind.SUB_CELL, OrgKind.PARTY_GROUP)
+        if has_seal is None
+        else has_seal,
+    )
+    _set_path(org)
+    if parent is not None:
+        OrgLink.objects.create(child=org, parent=parent, valid_from=valid_from, document=document)
+    event = OrgEvent.objects.create(
+        kind=OrgEventKind.ESTABLISH, effective_date=valid_from, document=document
+    )
+    event.outputs.add(org)
+    audit.record(
+        actor=actor,
+        action="org.established",
+        obj=org,
+        summary=f"Thành lập {org.name} ngày {fmt(valid_from)}",
+        after=audit.snapshot(org, _SNAPSHOT),
+    )
+    return org
+
+
+@transaction.atomic
+def rename_org(
+    *, actor, org: Organisation, name: str, effective_date: date, document=None
+) -> Organisation:
+    name = clean_text(name, "Tên mới", max_length=200)
+    not_in_future(effective_date, "effective_date", "Ngày hiệu lực")
+    if effective_date < org.valid_from:
+        raise invalid("effective_date", "Ngày hiệu lực: trước ngày thành lập tổ chức.")
+    if name == org.name:
+        raise invalid("name", "Tên mới: trùng với tên hiện tại.")
+    before = audit.snapshot(org, _SNAPSHOT)
+    old = org.name
+    org.name = name
+    org.save(update_fields=["name"])
+    event = OrgEvent.objects.create(
+        kind=OrgEventKind.RENAME,
+        effective_date=effective_date,
+        document=document,
+        data={"old_name": old, "new_name": name},
+    )
+    event.inputs.add(org)
+    event.outputs.add(org)
+    audit.record(
+        actor=actor,
+        action="org.renamed",
+        obj=org,
+        summary=f"Đổi tên “{old}” thành “{name}”",
+        before=before,
+        after=audit.snapshot(org, _SNAPSHOT),
+    )
+    return org
+
+
+def _move_subtree(org: Organisation, new_parent: Organisation | None) -> None:
+    old_path = org.path
+    new_prefix = new_parent.path if new_parent else ""
+    new_path = f"{new_prefix}{org.pk}."
+    delta = (new_parent.depth + 1 if new_parent else 0) - org.depth
+    Organisation.objects.filter(org.subtree_q()).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+        depth=F("depth") + delta,
+    )
+    org.refresh_from_db(fields=["path", "depth", "parent"])
+
+
+def _close_link(org: Organisation, last_day: date) -> None:
+    link = OrgLink.objects.filter(child=org, valid_to__isnull=True).first()
+    if link is None:
+        return
+    if last_day < link.valid_from:
+        raise invalid(
+            "effective_date",
+            f"Ngày hiệu lực: phải sau ngày bắt đầu trực thuộc hiện tại ({fmt(link.valid_from)}).",
+        )
+    link.valid_to = last_day
+    link.save(update_fields=["valid_to"])
+
+
+@transaction.atomic
+def reparent_org(
+    *,
+    actor,
+    org: Organisation,
+    new_parent: Organisation,
+    effective_date: date,
+    document: LegalDocument | None = None,
+) -> Organisation:
+    org = Organisation.objects.select_for_update().get(pk=org.pk)
+    if new_parent is None:
+        raise invalid("new_parent", "Tổ chức cấp trên mới: bắt buộc.")
+    new_parent.refresh_from_db()
+    if new_parent.pk == org.pk or (
+        new_parent.path >= org.path and new_parent.path < org.subtree_upper
+    ):
+        raise invalid(
+            "new_parent",
+            "Tổ chức cấp trên mới: không thể chuyển một tổ chức vào chính nó hoặc tổ chức cấp "
+            "dưới của nó (tạo vòng lặp).",
+        )
+    if org.parent_id == new_parent.pk:
+        raise invalid("new_parent", "Tổ chức cấp trên mới: trùng với cấp trên hiện tại.")
+    not_in_future(effective_date, "effective_date", "Ngày hiệu lực")
+    if not org.is_active(effective_date):
+        raise invalid("effective_date", "Ngày hiệu lực: tổ chức không hoạt động vào ngày này.")
+    _check_parent(org.kind, new_parent, effective_date, field="new_parent")
+    before = audit.snapshot(org, _SNAPSHOT)
+    old_parent = org.parent
+    _close_link(org, effective_date - timedelta(days=1))
+    OrgLink.objects.create(
+        child=org, parent=new_parent, valid_from=effective_date, document=document
+    )
+    Organisation.objects.filter(pk=org.pk).update(parent=new_parent)
+    org.parent = new_parent
+    _move_subtree(org, new_parent)
+    event = OrgEvent.objects.create(
+        kind=OrgEventKind.REPARENT,
+        effective_date=effective_date,
+        document=document,
+        data={
+            "old_parent": old_parent.code if old_parent else None,
+            "new_parent": new_parent.code,
+        },
+    )
+    event.inputs.add(org)
+    event.outputs.add(org)
+    audit.record(
+        actor=actor,
+        action="org.reparented",
+        obj=org,
+        summary=f"Chuyển {org.name} từ {old_parent} sang trực thuộc {new_parent.name}",
+        before=before,
+        after=audit.snapshot(org, _SNAPSHOT),
+    )
+    return org
+
+
+def _active_members(org: Organisation):
+    from dangbo.members.choices import ACTIVE_STATUSES
+    from dangbo.members.models import Member
+
+    return Member.objects.filter(org=org, status__in=ACTIVE_STATUSES)
+
+
+@transaction.atomic
+def dissolve_org(
+    *,
+    actor,
+    org: Organisation,
+    effective_date: date,
+    document: LegalDocument | None = None,
+    successors: Iterable[Organisation] = (),
+    kind: str = OrgEventKind.DISSOLVE,
+) -> Organisation:
+    """End an organisation on ``effective_date`` (its last day). It must be empty by then."""
+    org = Organisation.objects.select_for_update().get(pk=org.pk)
+    if org.valid_to is not None:
+        raise invalid("org", f"{org.name} đã kết thúc hoạt động ngày {fmt(org.valid_to)}.")
+    not_in_future(effective_date, "effective_date", "Ngày kết thúc")
+    if effective_date < org.valid_from:
+        raise invalid("effective_date", "Ngày kết thúc: trước ngày thành lập.")
+    if Organisation.objects.filter(parent=org, valid_to__isnull=True).exists():
+        raise invalid(
+            "org", f"{org.name} còn tổ chức trực thuộc đang hoạt động: chuyển hoặc giải thể trước."
+        )
+    remaining = _active_members(org).count()
+    if remaining:
+        raise invalid(
+            "org", f"{org.name} còn {remaining} đảng viên đang sinh hoạt: chuyển sinh hoạt trước."
+        )
+    before = audit.snapshot(org, _SNAPSHOT)
+    org.valid_to = effective_date
+    org.save(update_fields=["valid_to"])
+    OrgLink.objects.filter(child=org, valid_to__isnull=True).update(valid_to=effective_date)
+    event = OrgEvent.objects.create(kind=kind, effective_date=effective_date, document=document)
+    event.inputs.add(org)
+    successors = list(successors)
+    if successors:
+        event.outputs.add(*successors)
+    audit.record(
+        actor=actor,
+        action="org.dissolved",
+        obj=org,
+        summary=f"{org.name} kết thúc hoạt động ngày {fmt(effective_date)}",
+        before=before,
+        after=audit.snapshot(org, _SNAPSHOT),
+    )
+    return org
+
+
+@transaction.atomic
+def merge_orgs(
+    *,
+    actor,
+    sources: list[Organisation],
+    target: Organisation,
+    effective_date: date,
+    document: LegalDocument | None = None,
+) -> OrgEvent:
+    """Merge ``sources`` into ``target`` from ``effective_date``: their members and subordinate
+    organisations move to the target, then the sources end the day before."""
+    from dangbo.members import services as member_services
+
+    if not sources:
+        raise invalid("sources", "Tổ chức được hợp nhất: chọn ít nhất một tổ chức.")
+    if any(s.pk == target.pk for s in sources):
+        raise invalid("target", "Tổ chức tiếp nhận: không được nằm trong danh sách hợp nhất.")
+    not_in_future(effective_date, "effective_date", "Ngày hiệu lực")
+    if not target.is_active(effective_date):
+        raise invalid("target", "Tổ chức tiếp nhận: không hoạt động vào ngày hiệu lực.")
+    last_day = effective_date - timedelta(days=1)
+    for source in sources:
+        for child in Organisation.objects.filter(parent=source, valid_to__isnull=True):
+            reparent_org(
+                actor=actor,
+                org=child,
+                new_parent=target,
+                effective_date=effective_date,
+                document=document,
+            )
+        for member in _active_members(source):
+            member_services.transfer_member(
+                actor=actor,
+                member=member,
+                to_org=target,
+                effective_date=effective_date,
+                note=f"Hợp nhất {source.name} vào {target.name}",
+            )
+        dissolve_org(
+            actor=actor,
+            org=source,
+            effective_date=last_day,
+            document=document,
+            successors=[target],
+            kind=OrgEventKind.MERGE,
+        )
+    event = OrgEvent.objects.create(
+        kind=OrgEventKind.MERGE, effective_date=effective_date, document=document
+    )
+    event.inputs.add(*sources)
+    event.outputs.add(target)
+    audit.record(
+        actor=actor,
+        action="org.merged",
+        obj=target,
+        summary=f"Hợp nhất {', '.join(s.name for s in sources)} vào {target.name}",
+    )
+    return event
+
+
+@transaction.atomic
+def split_org(
+    *,
+    actor,
+    source: Organisation,
+    new_orgs: list[dict],
+    allocation: dict[int, str],
+    effective_date: date,
+    document: LegalDocument | None = None,
+    end_source: bool = True,
+) -> list[Organisation]:
+    """Split ``source`` into new organisations under the same parent; ``allocation`` maps
+    member ids to the code of the new organisation they move to."""
+    from dangbo.members import services as member_services
+
+    if not new_orgs:
+        raise invalid("new_orgs", "Tổ chức mới: cần ít nhất một tổ chức.")
+    created = [
+        create_org(
+            actor=actor,
+            parent=source.parent,
+            valid_from=effective_date,
+            document=document,
+            **{k: spec[k] for k in ("code", "name", "kind", "sector")},
+        )
+        for spec in new_orgs
+    ]
+    by_code = {o.code: o for o in created}
+    for member in _active_members(source):
+        code = allocation.get(member.pk)
+        if code is None:
+            if end_source:
+                raise invalid(
+                    "allocation", f"Phân bổ đảng viên: chưa chọn tổ chức mới cho {member}."
+                )
+            continue
+        if code not in by_code:
+            raise invalid("allocation", f"Phân bổ đảng viên: không có tổ chức mới mã “{code}”.")
+        member_services.transfer_member(
+            actor=actor,
+            member=member,
+            to_org=by_code[code],
+            effective_date=effective_date,
+            note=f"Chia tách {source.name}",
+        )
+    if end_source:
+        dissolve_org(
+            actor=actor,
+            org=source,
+            effective_date=effective_date - timedelta(days=1),
+            document=document,
+            successors=created,
+            kind=OrgEventKind.SPLIT,
+        )
+    else:
+        event = OrgEvent.objects.create(
+            kind=OrgEventKind.SPLIT, effective_date=effective_date, document=document
+        )
+        event.inputs.add(source)
+        event.outputs.add(source, *created)
+    return created
+
+
+@transaction.atomic
+def create_body(
+    *,
+    actor,
+    org: Organisation,
+    body_type: str,
+    term_start_year: int,
+    term_end_year: int,
+    valid_from: date,
+    formed_by: str = "elected",
+    document: LegalDocument | None = None,
+) -> CommitteeBody:
+    if body_type not in BodyType.values:
+        raise invalid("body_type", "Loại cơ quan: không hợp lệ.")
+    if body_type == BodyType.CELL and org.kind not in (OrgKind.GRASSROOTS_CELL, OrgKind.SUB_CELL):
+        raise invalid("body_type", "Chi ủy chỉ lập ở chi bộ.")
+    if not (1930 <= term_start_year < term_end_year <= term_start_year + 10):
+        raise invalid("term_end_year", "Nhiệm kỳ: năm kết thúc phải sau năm bắt đầu (tối đa 10 năm).")
+    if CommitteeBody.objects.filter(
+        org=org, body_type=body_type, term_start_year=term_start_year
+    ).exists():
+        raise invalid("term_start_year", "Nhiệm kỳ: cơ quan này đã có cho nhiệm kỳ đó.")
+    body = CommitteeBody.objects.create(
+        org=org,
+        body_type=body_type,
+        term_start_year=term_start_year,
+        term_end_year=term_end_year,
+        formed_by=formed_by,
+        valid_from=valid_from,
+        document=document,
+    )
+    audit.record(actor=actor, action="org.body_created", obj=body, summary=str(body))
+    return body
+
+
+@transaction.atomic
+def assign_position(
+    *,
+    actor,
+    member,
+    org: Organisation,
+    title: str,
+    valid_from: date,
+    body: CommitteeBody | None = None,
+    method: str = "elected",
+    document: LegalDocument | None = None,
+) -> Position:
+    if title not in Title.values:
+        raise invalid("title", "Chức vụ: không hợp lệ.")
+    not_in_future(valid_from, "valid_from", "Ngày nhận chức vụ")
+    if body is not None and body.org_id != org.pk:
+        raise invalid("body", "Cơ quan: không thuộc tổ chức này.")
+    position = Position.objects.create(
+        member=member,
+        org=org,
+        body=body,
+        title=title,
+        method=method,
+        valid_from=valid_from,
+        document=document,
+    )
+    audit.record(
+        actor=actor,
+        action="org.position_assigned",
+        obj=position,
+        summary=f"{member} — {Title(title).label}, {org.name}, từ {fmt(valid_from)}",
+    )
+    return position
+
+
+@transaction.atomic
+def end_position(*, actor, position: Position, valid_to: date) -> Position:
+    if position.valid_to is not None:
+        raise invalid("valid_to", "Chức vụ này đã kết thúc.")
+    if valid_to < position.valid_from:
+        raise invalid("valid_to", "Ngày thôi giữ chức vụ: trước ngày nhận chức vụ.")
+    position.valid_to = valid_to
+    position.save(update_fields=["valid_to"])
+    audit.record(
+        actor=actor,
+        action="org.position_ended",
+        obj=position,
+        summary=f"{position.member} thôi {position.get_title_display()} ngày {fmt(valid_to)}",
+    )
+    return position

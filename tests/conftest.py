@@ -1,0 +1,152 @@
+"""Shared fixtures: one small, readable world on which every suite and engine runs.
+
+    central
+    └─ vinh-phuc (province)
+       ├─ tam-duong (district)
+       │  ├─ kim-long (commune committee) ── kl-thon-1, kl-thon-2 (village sub-cells)
+       │  ├─ hop-hoa (town committee) ────── hh-tdp-1 (residential-group sub-cell)
+       │  └─ cb-toa-an (grassroots cell, agency)
+       └─ vinh-tuong (district, out of scope for tam-duong users) ── vt-xa ── vt-thon
+
+Users (password ``pw-test-123``): one per role, each granted on an organisation named in
+``ROLE_SCOPES``; ``outsider`` has a role on vinh-tuong only.
+"""
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+from django.contrib.auth import get_user_model
+
+PASSWORD = "pw-test-123"
+
+ROLE_SCOPES = {
+    "admin": ("admin", "tam-duong", True),
+    "staff": ("org_staff", "tam-duong", False),
+    "committee": ("committee_member", "tam-duong", False),
+    "secretary": ("cell_secretary", "kl-thon-1", False),
+    "auditor": ("auditor", "tam-duong", False),
+    "sensitive_staff": ("org_staff", "kim-long", True),
+    "outsider": ("org_staff", "vinh-tuong", True),
+}
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return f"dangbo database engine: {settings.DATABASES['default']['ENGINE']}"
+
+
+@dataclass
+class World:
+    orgs: dict = field(default_factory=dict)
+    members: dict = field(default_factory=dict)
+    users: dict = field(default_factory=dict)
+
+    def org(self, code):
+        return self.orgs[code]
+
+
+def _org(w, code, name, kind, sector, parent, since=date(1997, 1, 1)):
+    from dangbo.orgs import services
+
+    w.orgs[code] = services.create_org(
+        actor=None,
+        code=code,
+        name=name,
+        kind=kind,
+        sector=sector,
+        parent=w.orgs.get(parent),
+        valid_from=since,
+    )
+    return w.orgs[code]
+
+
+def _member(w, key, org, full_name, gender="M", born=date(1975, 6, 15), admitted=date(2000, 3, 2),
+            official=True, **data):
+    from dangbo.members import services
+
+    member = services.admit_member(
+        actor=None,
+        org=w.orgs[org],
+        data={"full_name": full_name, "gender": gender, "date_of_birth": born, **data},
+        admission_decision_date=admitted,
+        admission_ceremony_date=admitted,
+    )
+    if official:
+        from dangbo.members.rules import probation_end
+
+        member = services.recognise_official(
+            actor=None, member=member, recognition_date=probation_end(admitted)
+        )
+    w.members[key] = member
+    return member
+
+
+def build_world() -> World:
+    from dangbo.core.models import RoleGrant
+
+    w = World()
+    _org(w, "central", "Trung ương", "central", "territorial", None, date(1930, 2, 3))
+    _org(w, "vinh-phuc", "Đảng bộ tỉnh Vĩnh Phúc", "province_committee", "territorial", "central")
+    _org(w, "tam-duong", "Đảng bộ huyện Tam Dương", "district_committee", "territorial", "vinh-phuc")
+    _org(w, "kim-long", "Đảng bộ xã Kim Long", "grassroots_committee", "commune", "tam-duong")
+    _org(w, "kl-thon-1", "Chi bộ thôn Đồng Bông", "sub_cell", "village", "kim-long")
+    _org(w, "kl-thon-2", "Chi bộ thôn Gia Du", "sub_cell", "village", "kim-long")
+    _org(w, "hop-hoa", "Đảng bộ thị trấn Hợp Hòa", "grassroots_committee", "town", "tam-duong")
+    _org(w, "hh-tdp-1", "Chi bộ tổ dân phố Đông Hòa", "sub_cell", "residential_group", "hop-hoa")
+    _org(w, "cb-toa-an", "Chi bộ Tòa án nhân dân huyện", "grassroots_cell", "agency", "tam-duong")
+    _org(w, "vinh-tuong", "Đảng bộ huyện Vĩnh Tường", "district_committee", "territorial", "vinh-phuc")
+    _org(w, "vt-xa", "Đảng bộ xã Tân Tiến", "grassroots_committee", "commune", "vinh-tuong")
+    _org(w, "vt-thon", "Chi bộ thôn Bảo Sơn", "sub_cell", "village", "vt-xa")
+
+    _member(w, "huong", "kl-thon-1", "Nguyễn Thị Hương", "F", ethnicity="Kinh",
+            religion="Không", id_number="026180001234", card_number="12345678")
+    _member(w, "an", "kl-thon-1", "Trần Văn An", born=date(1950, 1, 10), admitted=date(1999, 5, 19))
+    _member(w, "binh", "kl-thon-1", "Lê Văn Bình", born=date(1990, 2, 1),
+            admitted=date(2016, 6, 1), official=False)
+    _member(w, "dung", "kl-thon-2", "Phạm Thị Dung", "F")
+    _member(w, "hoa", "hh-tdp-1", "Đỗ Thị Hoa", "F")
+    _member(w, "khanh", "cb-toa-an", "Vũ Quốc Khánh")
+    _member(w, "tien", "vt-thon", "Hoàng Minh Tiến", id_number="026180009999")
+
+    user_model = get_user_model()
+    for username, (role, org, sensitive) in ROLE_SCOPES.items():
+        user = user_model.objects.create_user(username, password=PASSWORD)
+        RoleGrant.objects.create(
+            user=user, role=role, org=w.orgs[org], can_view_sensitive=sensitive,
+            valid_from=date(2000, 1, 1),
+        )
+        w.users[username] = user
+    member_user = user_model.objects.create_user("huong", password=PASSWORD)
+    RoleGrant.objects.create(user=member_user, role="member", org=w.orgs["kl-thon-1"],
+                             valid_from=date(2000, 1, 1))
+    type(w.members["huong"]).objects.filter(pk=w.members["huong"].pk).update(user=member_user)
+    w.members["huong"].refresh_from_db()
+    w.users["member"] = member_user
+    w.users["nobody"] = user_model.objects.create_user("nobody", password=PASSWORD)
+    w.users["root"] = user_model.objects.create_superuser("root", password=PASSWORD)
+    return w
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def engine():
+    from django.db import connection
+
+    return connection.vendor
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need Debian's chromium; without it they are skipped, loudly."""
+    if os.path.exists(os.environ.get("DANGBO_CHROMIUM", "/usr/bin/chromium")):
+        return
+    skip = pytest.mark.skip(reason="chromium not installed (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
