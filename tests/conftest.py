@@ -63,8 +63,17 @@ def _org(w, code, name, kind, sector, parent, since=date(1997, 1, 1)):
     return w.orgs[code]
 
 
-def _member(w, key, org, full_name, gender="M", born=date(1975, 6, 15), admitted=date(2000, 3, 2),
-            official=True, **data):
+def _member(
+    w,
+    key,
+    org,
+    full_name,
+    gender="M",
+    born=date(1975, 6, 15),
+    admitted=date(2000, 3, 2),
+    official=True,
+    **data,
+):
     from dangbo.members import services
 
     member = services.admit_member(
@@ -90,22 +99,47 @@ def build_world() -> World:
     w = World()
     _org(w, "central", "Trung ương", "central", "territorial", None, date(1930, 2, 3))
     _org(w, "vinh-phuc", "Đảng bộ tỉnh Vĩnh Phúc", "province_committee", "territorial", "central")
-    _org(w, "tam-duong", "Đảng bộ huyện Tam Dương", "district_committee", "territorial", "vinh-phuc")
+    _org(
+        w, "tam-duong", "Đảng bộ huyện Tam Dương", "district_committee", "territorial", "vinh-phuc"
+    )
     _org(w, "kim-long", "Đảng bộ xã Kim Long", "grassroots_committee", "commune", "tam-duong")
     _org(w, "kl-thon-1", "Chi bộ thôn Đồng Bông", "sub_cell", "village", "kim-long")
     _org(w, "kl-thon-2", "Chi bộ thôn Gia Du", "sub_cell", "village", "kim-long")
     _org(w, "hop-hoa", "Đảng bộ thị trấn Hợp Hòa", "grassroots_committee", "town", "tam-duong")
     _org(w, "hh-tdp-1", "Chi bộ tổ dân phố Đông Hòa", "sub_cell", "residential_group", "hop-hoa")
     _org(w, "cb-toa-an", "Chi bộ Tòa án nhân dân huyện", "grassroots_cell", "agency", "tam-duong")
-    _org(w, "vinh-tuong", "Đảng bộ huyện Vĩnh Tường", "district_committee", "territorial", "vinh-phuc")
+    _org(
+        w,
+        "vinh-tuong",
+        "Đảng bộ huyện Vĩnh Tường",
+        "district_committee",
+        "territorial",
+        "vinh-phuc",
+    )
     _org(w, "vt-xa", "Đảng bộ xã Tân Tiến", "grassroots_committee", "commune", "vinh-tuong")
     _org(w, "vt-thon", "Chi bộ thôn Bảo Sơn", "sub_cell", "village", "vt-xa")
 
-    _member(w, "huong", "kl-thon-1", "Nguyễn Thị Hương", "F", ethnicity="Kinh",
-            religion="Không", id_number="026180001234", card_number="12345678")
+    _member(
+        w,
+        "huong",
+        "kl-thon-1",
+        "Nguyễn Thị Hương",
+        "F",
+        ethnicity="Kinh",
+        religion="Không",
+        id_number="026180001234",
+        card_number="12345678",
+    )
     _member(w, "an", "kl-thon-1", "Trần Văn An", born=date(1950, 1, 10), admitted=date(1999, 5, 19))
-    _member(w, "binh", "kl-thon-1", "Lê Văn Bình", born=date(1990, 2, 1),
-            admitted=date(2016, 6, 1), official=False)
+    _member(
+        w,
+        "binh",
+        "kl-thon-1",
+        "Lê Văn Bình",
+        born=date(1990, 2, 1),
+        admitted=date(2016, 6, 1),
+        official=False,
+    )
     _member(w, "dung", "kl-thon-2", "Phạm Thị Dung", "F")
     _member(w, "hoa", "hh-tdp-1", "Đỗ Thị Hoa", "F")
     _member(w, "khanh", "cb-toa-an", "Vũ Quốc Khánh")
@@ -115,13 +149,17 @@ def build_world() -> World:
     for username, (role, org, sensitive) in ROLE_SCOPES.items():
         user = user_model.objects.create_user(username, password=PASSWORD)
         RoleGrant.objects.create(
-            user=user, role=role, org=w.orgs[org], can_view_sensitive=sensitive,
+            user=user,
+            role=role,
+            org=w.orgs[org],
+            can_view_sensitive=sensitive,
             valid_from=date(2000, 1, 1),
         )
         w.users[username] = user
     member_user = user_model.objects.create_user("huong", password=PASSWORD)
-    RoleGrant.objects.create(user=member_user, role="member", org=w.orgs["kl-thon-1"],
-                             valid_from=date(2000, 1, 1))
+    RoleGrant.objects.create(
+        user=member_user, role="member", org=w.orgs["kl-thon-1"], valid_from=date(2000, 1, 1)
+    )
     type(w.members["huong"]).objects.filter(pk=w.members["huong"].pk).update(user=member_user)
     w.members["huong"].refresh_from_db()
     w.users["member"] = member_user

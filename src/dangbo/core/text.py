@@ -41,7 +41,9 @@ def _word_key(word: str) -> tuple[str, str]:
         parts = unicodedata.normalize("NFD", ch)
         base = parts[0]
         marks = parts[1:]
-        letter = unicodedata.normalize("NFC", base + "".join(m for m in marks if m in _LETTER_MARKS))
+        letter = unicodedata.normalize(
+            "NFC", base + "".join(m for m in marks if m in _LETTER_MARKS)
+        )
         code = _LETTER_CODE.get(letter) or _LETTER_CODE.get(base)
         if code is None:
             continue  # punctuation does not take part in ordering
@@ -83,9 +85,7 @@ def clean_text(value: str | None, label: str, *, max_length: int, required: bool
             raise ValidationError(_("%(field)s: không được để trống.") % {"field": label})
         return ""
     if _CONTROL.search(value):
-        raise ValidationError(
-            _("%(field)s: có ký tự điều khiển không hợp lệ.") % {"field": label}
-        )
+        raise ValidationError(_("%(field)s: có ký tự điều khiển không hợp lệ.") % {"field": label})
     if len(value) > max_length:
         raise ValidationError(
             _("%(field)s: dài quá %(max)s ký tự (hiện có %(n)s).")

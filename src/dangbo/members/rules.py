@@ -62,10 +62,7 @@ def probation_end(ceremony_date: date) -> date:
 def recognition_error(ceremony_date: date, recognition_date: date) -> str | None:
     end = probation_end(ceremony_date)
     if recognition_date < end:
-        return (
-            "Ngày công nhận chính thức phải từ ngày hết 12 tháng dự bị "
-            f"({end:%d/%m/%Y}) trở đi."
-        )
+        return f"Ngày công nhận chính thức phải từ ngày hết 12 tháng dự bị ({end:%d/%m/%Y}) trở đi."
     return None
 
 
@@ -206,5 +203,7 @@ def temporary_duration_error(reason: str, start: date, planned_end: date) -> str
     if too_long:
         if reason == "study":
             return "Sinh hoạt tạm thời khi đi học không quá 2 năm (trừ khi được gia hạn)."
-        return "Sinh hoạt tạm thời vì nơi ở hoặc nơi làm việc phải dưới 1 năm (trừ khi được gia hạn)."
+        return (
+            "Sinh hoạt tạm thời vì nơi ở hoặc nơi làm việc phải dưới 1 năm (trừ khi được gia hạn)."
+        )
     return None

@@ -175,7 +175,8 @@ def _lock(member: Member) -> Member:
 def _require_active(member: Member) -> None:
     if member.status not in ACTIVE_STATUSES:
         raise invalid(
-            "member", f"{member.full_name} không còn trong danh sách ({member.get_status_display()})."
+            "member",
+            f"{member.full_name} không còn trong danh sách ({member.get_status_display()}).",
         )
 
 
@@ -261,7 +262,9 @@ def register_member(
             errors["date_of_birth"] = f"Ngày sinh: {problem}"
     if official_recognition_date is not None and "admission_ceremony_date" not in errors:
         if official_recognition_date > day:
-            errors["official_recognition_date"] = "Ngày công nhận chính thức: không được sau hôm nay."
+            errors["official_recognition_date"] = (
+                "Ngày công nhận chính thức: không được sau hôm nay."
+            )
         else:
             problem = rules.recognition_error(admission_ceremony_date, official_recognition_date)
             if problem:

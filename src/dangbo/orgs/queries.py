@@ -14,7 +14,7 @@ from dangbo.core.dates import today
 from dangbo.members.models import Membership
 
 from .choices import CELL_KINDS, GRASSROOTS_KINDS, BodyType, OrgKind
-from .models import CommitteeBody, OrgEvent, OrgLink, Organisation
+from .models import CommitteeBody, Organisation, OrgEvent, OrgLink
 
 DISTRICT_LEVEL_END = date(2025, 6, 30)
 
@@ -63,9 +63,13 @@ def _tree_unchanged_since(org: Organisation, as_of: date) -> bool:
     in_subtree = Q(child__path__gte=org.path, child__path__lt=org.subtree_upper) | Q(
         parent__path__gte=org.path, parent__path__lt=org.subtree_upper
     )
-    return not OrgLink.objects.filter(
-        Q(valid_from__gt=as_of) | Q(valid_to__gte=as_of, valid_to__isnull=False),
-    ).filter(in_subtree).exists()
+    return (
+        not OrgLink.objects.filter(
+            Q(valid_from__gt=as_of) | Q(valid_to__gte=as_of, valid_to__isnull=False),
+        )
+        .filter(in_subtree)
+        .exists()
+    )
 
 
 def parent_on(org: Organisation, on: date) -> Organisation | None:
@@ -136,7 +140,9 @@ def children_as_of(org: Organisation, as_of: date) -> list[Organisation]:
     return children
 
 
-def _member_counts_by_top(org: Organisation, children: list[Organisation], as_of: date) -> dict[int, int]:
+def _member_counts_by_top(
+    org: Organisation, children: list[Organisation], as_of: date
+) -> dict[int, int]:
     """Active members under each child, in one query: memberships grouped by the child whose
     path range contains the member's cell."""
     base = Membership.objects.filter(active_q(as_of), kind="official").filter(
@@ -181,9 +187,9 @@ def structural_warnings(org: Organisation, as_of: date | None = None) -> list[di
         )
     )
     by_id = {o.pk: o for o in orgs}
-    active_ms = Membership.objects.filter(active_q(as_of), kind="official", org_id__in=by_id).filter(
-        Q(member__exit_date__isnull=True) | Q(member__exit_date__gt=as_of)
-    )
+    active_ms = Membership.objects.filter(
+        active_q(as_of), kind="official", org_id__in=by_id
+    ).filter(Q(member__exit_date__isnull=True) | Q(member__exit_date__gt=as_of))
     counts = {
         row["org_id"]: row
         for row in active_ms.values("org_id").annotate(
@@ -231,13 +237,21 @@ def structural_warnings(org: Organisation, as_of: date | None = None) -> list[di
             prefix = paths[o.pk]
             total = sum(n for p, n in totals_by_path.items() if p.startswith(prefix))
             if o.kind == OrgKind.GRASSROOTS_CELL and total >= 30:
-                warn(o, 2, f"Chi bộ cơ sở có {total} đảng viên (từ 30 trở lên): nên lập đảng bộ cơ sở.")
+                warn(
+                    o,
+                    2,
+                    f"Chi bộ cơ sở có {total} đảng viên (từ 30 trở lên): nên lập đảng bộ cơ sở.",
+                )
             if o.kind == OrgKind.GRASSROOTS_COMMITTEE and total < 30:
-                warn(o, 2, f"Đảng bộ cơ sở chỉ có {total} đảng viên (dưới 30): nên là chi bộ cơ sở.")
+                warn(
+                    o, 2, f"Đảng bộ cơ sở chỉ có {total} đảng viên (dưới 30): nên là chi bộ cơ sở."
+                )
         if o.kind == OrgKind.PARTY_GROUP and parents.get(o.pk) not in CELL_KINDS:
             warn(o, 4, "Tổ đảng phải trực thuộc một chi bộ.")
         if o.kind == OrgKind.DISTRICT_COMMITTEE and as_of > DISTRICT_LEVEL_END:
-            warn(o, 5, "Đảng bộ cấp huyện vẫn hoạt động sau ngày 30/06/2025 (cấp huyện đã kết thúc).")
+            warn(
+                o, 5, "Đảng bộ cấp huyện vẫn hoạt động sau ngày 30/06/2025 (cấp huyện đã kết thúc)."
+            )
     ended = Organisation.objects.filter(
         subtree_filter(org, DISTRICT_LEVEL_END),
         kind=OrgKind.DISTRICT_COMMITTEE,

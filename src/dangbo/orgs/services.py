@@ -17,7 +17,7 @@ from dangbo.core.models import LegalDocument
 from dangbo.core.text import clean_text
 
 from .choices import ALLOWED_PARENTS, BodyType, OrgEventKind, OrgKind, Sector, Title
-from .models import CommitteeBody, OrgEvent, OrgLink, Organisation, Position
+from .models import CommitteeBody, Organisation, OrgEvent, OrgLink, Position
 
 _CODE_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SNAPSHOT = ["code", "name", "kind", "sector", "parent", "path", "valid_from", "valid_to"]
@@ -417,7 +417,9 @@ def create_body(
     if body_type == BodyType.CELL and org.kind not in (OrgKind.GRASSROOTS_CELL, OrgKind.SUB_CELL):
         raise invalid("body_type", "Chi ủy chỉ lập ở chi bộ.")
     if not (1930 <= term_start_year < term_end_year <= term_start_year + 10):
-        raise invalid("term_end_year", "Nhiệm kỳ: năm kết thúc phải sau năm bắt đầu (tối đa 10 năm).")
+        raise invalid(
+            "term_end_year", "Nhiệm kỳ: năm kết thúc phải sau năm bắt đầu (tối đa 10 năm)."
+        )
     if CommitteeBody.objects.filter(
         org=org, body_type=body_type, term_start_year=term_start_year
     ).exists():
