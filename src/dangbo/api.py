@@ -1,18 +1,33 @@
 """The REST API under /api/v1/: token authentication, the same scoping and services as the web.
 
-Each app contributes a router from its own ``api.py``.
+Each app contributes a router from its own ``api.py``. Every error a client can cause comes
+back as JSON with a Vietnamese message naming the field; the schema is served at
+``/api/v1/openapi.json`` and browsed at ``/api/v1/docs`` (Swagger UI from ninja's bundled
+static files: no CDN, no inline script, so it runs under our CSP).
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils import timezone
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
+from dangbo.core.errors import messages_of
 from dangbo.core.models import ApiToken
+
+MAX_KEY_LENGTH = 200
+NOT_FOUND = "Không tìm thấy."
+UNAUTHENTICATED = "Cần đăng nhập (thiếu hoặc sai khóa API)."
 
 
 class TokenAuth(HttpBearer):
+    """``Authorization: Bearer <key>``; the key is looked up by its SHA-256."""
+
     def authenticate(self, request, token):
-        if not token:
+        if not token or len(token) > MAX_KEY_LENGTH:
             return None
         row = (
             ApiToken.objects.select_related("user")
@@ -26,11 +41,22 @@ class TokenAuth(HttpBearer):
         return row.user
 
 
+class Renderer(JSONRenderer):
+    """UTF-8 JSON: Vietnamese messages stay readable in logs and terminals."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
     title="dangbo API",
     version="1",
-    description="Tổ chức đảng và đảng viên — API phiên bản 1",
+    description=(
+        "Tổ chức đảng và đảng viên — API phiên bản 1. Xác thực: `Authorization: Bearer <khóa>` "
+        "(cấp khóa bằng `dangbo token create USERNAME`). Ngày theo dạng YYYY-MM-DD. "
+        "Lỗi dữ liệu: 422 với `detail` là danh sách `{field, message}`."
+    ),
     auth=TokenAuth(),
+    renderer=Renderer(),
     urls_namespace="api",
     docs_url="/docs",
 )
@@ -41,12 +67,171 @@ def health(request):
     return {"status": "ok"}
 
 
+# ---------------------------------------------------------------- errors
+
+# Vietnamese labels for request fields that are not model fields of the same name.
+FIELD_LABELS = {
+    "as_of": "Ngày tính",
+    "body": "Nội dung yêu cầu",
+    "code": "Mã",
+    "name": "Tên",
+    "kind": "Loại",
+    "sector": "Loại hình",
+    "parent": "Tổ chức cấp trên",
+    "new_parent": "Tổ chức cấp trên mới",
+    "valid_from": "Ngày thành lập",
+    "has_seal": "Có con dấu",
+    "effective_date": "Ngày hiệu lực",
+    "org": "Chi bộ",
+    "to_org": "Chi bộ chuyển đến",
+    "q": "Từ khóa tìm kiếm",
+    "status": "Tình trạng",
+    "id": "Mã đảng viên",
+    "limit": "Số dòng mỗi trang",
+    "offset": "Vị trí bắt đầu",
+    "recognition_date": "Ngày công nhận chính thức",
+    "decision_ref": "Số quyết định",
+    "letter_no": "Số giấy giới thiệu",
+    "note": "Ghi chú",
+    "start": "Ngày bắt đầu",
+    "planned_end": "Ngày kết thúc dự kiến",
+    "reason": "Lý do",
+    "extended": "Được gia hạn",
+    "end_date": "Ngày kết thúc",
+    "category": "Lý do miễn",
+    "resolution_ref": "Nghị quyết chi bộ",
+    "milestone": "Mốc huy hiệu",
+    "award_date": "Đợt trao",
+    "badge_number": "Số huy hiệu",
+}
+
+
+def _label(field: str) -> str:
+    if field in FIELD_LABELS:
+        return FIELD_LABELS[field]
+    from dangbo.members.models import Member
+
+    try:
+        return str(Member._meta.get_field(field).verbose_name).capitalize()
+    except Exception:  # noqa: BLE001 - any unknown name falls back to itself
+        return field
+
+
+def _field_of(loc) -> str:
+    """('body', 'payload', 'full_name') -> 'full_name'; ('query', 'as_of') -> 'as_of'."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] == "body":
+        parts = parts[2:] if len(parts) > 2 else ["body"]
+    elif parts and parts[0] in ("query", "path", "header", "cookie", "form"):
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def _message(error: dict, field: str) -> str:
+    label = _label(field.split(".")[0])
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return f"{label}: bắt buộc."
+    if kind in ("json_invalid", "body_unreadable"):
+        return "Nội dung yêu cầu: không phải JSON hợp lệ."
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return f"{label}: ngày không hợp lệ (dạng YYYY-MM-DD, ví dụ 2016-02-29)."
+    if kind.startswith("int") or kind in ("float_parsing", "float_type"):
+        return f"{label}: phải là số nguyên."
+    if kind.startswith("bool"):
+        return f"{label}: phải là true hoặc false."
+    if kind == "string_type":
+        return f"{label}: phải là chuỗi ký tự."
+    if kind == "string_too_long":
+        return f"{label}: dài quá {ctx.get('max_length')} ký tự."
+    if kind == "string_too_short":
+        return f"{label}: không được để trống."
+    if kind == "control_chars":
+        return f"{label}: có ký tự điều khiển không hợp lệ."
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"{label}: phải từ {ctx.get('ge', ctx.get('gt'))} trở lên."
+    if kind in ("less_than_equal", "less_than"):
+        return f"{label}: không được quá {ctx.get('le', ctx.get('lt'))}."
+    if kind in ("enum", "literal_error"):
+        return f"{label}: chỉ nhận một trong các giá trị {ctx.get('expected', '')}."
+    if kind in ("model_attributes_type", "dict_type", "model_type"):
+        return f"{label}: phải là một đối tượng JSON."
+    if kind == "list_type":
+        return f"{label}: phải là một danh sách."
+    if kind == "extra_forbidden":
+        return f"{label}: trường này không được hỗ trợ."
+    return f"{label}: giá trị không hợp lệ."
+
+
+def _errors(request, items: list[dict]):
+    return api.create_response(request, {"detail": items}, status=422)
+
+
+@api.exception_handler(NinjaValidationError)
+def request_invalid(request, exc: NinjaValidationError):
+    """Pydantic's English messages become Vietnamese ones naming the field."""
+    items = []
+    for error in exc.errors:
+        field = _field_of(error.get("loc", ()))
+        items.append({"field": field, "message": _message(error, field)})
+    return _errors(request, items)
+
+
+@api.exception_handler(DjangoValidationError)
+def service_invalid(request, exc: DjangoValidationError):
+    """A service refused the change: its Vietnamese messages, field by field."""
+    return _errors(
+        request,
+        [
+            {"field": field, "message": message}
+            for field, messages in messages_of(exc).items()
+            for message in messages
+        ],
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc: AuthenticationError):
+    response = api.create_response(request, {"detail": UNAUTHENTICATED}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="dangbo"'
+    return response
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    """Ninja raises 400 for a body that is not JSON: we answer 422 like any bad input."""
+    if exc.status_code == 400:
+        return _errors(
+            request, [{"field": "body", "message": "Nội dung yêu cầu: không phải JSON hợp lệ."}]
+        )
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc: Http404):
+    return api.create_response(request, {"detail": NOT_FOUND}, status=404)
+
+
 def _register_routers() -> None:
     from dangbo.members.api import router as members_router
     from dangbo.orgs.api import router as orgs_router
 
     api.add_router("/orgs", orgs_router)
     api.add_router("/members", members_router)
+    api.add_router("", _fallback)
+
+
+# Registered last, so that it only catches what no endpoint matched: unknown URLs under
+# /api/v1/ answer in JSON like every other error instead of Django's HTML page.
+_fallback = Router(auth=None)
+
+
+@_fallback.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False
+)
+def unknown_url(request, rest: str):
+    raise Http404
 
 
 _register_routers()

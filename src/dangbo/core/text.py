@@ -77,17 +77,29 @@ def fold_spaces(value: str) -> str:
     return _SPACES.sub(" ", value).strip()
 
 
-def clean_text(value: str | None, label: str, *, max_length: int, required: bool = True) -> str:
-    """NFC, trimmed, single-spaced text; a Vietnamese error naming the field otherwise."""
+def clean_text(
+    value: str | None,
+    label: str,
+    *,
+    max_length: int,
+    required: bool = True,
+    field: str | None = None,
+) -> str:
+    """NFC, trimmed, single-spaced text; a Vietnamese error naming the field otherwise
+    (keyed by ``field`` when given, so that API and forms can attach it to the input)."""
+
+    def error(message: str) -> ValidationError:
+        return ValidationError({field: [message]}) if field else ValidationError(message)
+
     value = nfc(fold_spaces(value or ""))
     if not value:
         if required:
-            raise ValidationError(_("%(field)s: không được để trống.") % {"field": label})
+            raise error(_("%(field)s: không được để trống.") % {"field": label})
         return ""
     if _CONTROL.search(value):
-        raise ValidationError(_("%(field)s: có ký tự điều khiển không hợp lệ.") % {"field": label})
+        raise error(_("%(field)s: có ký tự điều khiển không hợp lệ.") % {"field": label})
     if len(value) > max_length:
-        raise ValidationError(
+        raise error(
             _("%(field)s: dài quá %(max)s ký tự (hiện có %(n)s).")
             % {"field": label, "max": max_length, "n": len(value)}
         )

@@ -83,8 +83,9 @@ _SNAPSHOT = [
 
 
 def _audit_view(data: dict) -> dict:
-    """Before/after for the audit log: sensitive values are never copied there."""
-    return {k: ("***" if k in SENSITIVE_FIELDS and v else v) for k, v in data.items()}
+    """Before/after for the audit log: sensitive values are never copied there (not even a
+    falsy one: ``severe_illness: False`` next to ``"***"`` would reveal the flag)."""
+    return {k: ("***" if k in SENSITIVE_FIELDS else v) for k, v in data.items()}
 
 
 def _clean_profile(data: dict, *, exclude_pk: int | None = None) -> dict:
@@ -249,7 +250,9 @@ def register_member(
         )
     dob = profile.get("date_of_birth")
     vote = admission_vote_date or admission_decision_date
-    if admission_vote_date and isinstance(admission_decision_date, date):
+    if admission_vote_date is not None and not isinstance(admission_vote_date, date):
+        errors["admission_vote_date"] = "Ngày chi bộ xét kết nạp: không hợp lệ."
+    elif admission_vote_date and isinstance(admission_decision_date, date):
         if admission_vote_date > admission_decision_date:
             errors["admission_vote_date"] = (
                 "Ngày chi bộ xét kết nạp: không được sau ngày quyết định kết nạp."
@@ -260,7 +263,9 @@ def register_member(
         )
         if problem:
             errors["date_of_birth"] = f"Ngày sinh: {problem}"
-    if official_recognition_date is not None and "admission_ceremony_date" not in errors:
+    if official_recognition_date is not None and not isinstance(official_recognition_date, date):
+        errors["official_recognition_date"] = "Ngày công nhận chính thức: không hợp lệ."
+    elif official_recognition_date is not None and "admission_ceremony_date" not in errors:
         if official_recognition_date > day:
             errors["official_recognition_date"] = (
                 "Ngày công nhận chính thức: không được sau hôm nay."
@@ -376,6 +381,9 @@ def recognise_official(
     if member.status != Status.PROBATIONARY:
         raise invalid("member", f"{member.full_name} không phải đảng viên dự bị.")
     not_in_future(recognition_date, "recognition_date", "Ngày công nhận chính thức")
+    decision_ref = clean_text(
+        decision_ref, "Số quyết định", max_length=100, required=False, field="decision_ref"
+    )
     problem = rules.recognition_error(member.admission_ceremony_date, recognition_date)
     if problem:
         raise invalid("recognition_date", problem)
@@ -414,7 +422,10 @@ def transfer_member(
     if to_org.pk == member.org_id:
         raise invalid("to_org", "Chi bộ chuyển đến: trùng với chi bộ hiện tại.")
     _check_cell(to_org, effective_date, field="to_org")
-    note = clean_text(note, "Ghi chú", max_length=500, required=False)
+    note = clean_text(note, "Ghi chú", max_length=500, required=False, field="note")
+    letter_no = clean_text(
+        letter_no, "Số giấy giới thiệu", max_length=100, required=False, field="letter_no"
+    )
     before = audit.snapshot(member, _SNAPSHOT)
     from_org = member.org
     _close_official(member, effective_date - timedelta(days=1))
@@ -491,8 +502,10 @@ def end_membership(
             "Khai trừ chỉ áp dụng với đảng viên chính thức; đảng viên dự bị không đủ tư cách "
             "thì xóa tên.",
         )
-    decision_ref = clean_text(decision_ref, "Số quyết định", max_length=100, required=False)
-    note = clean_text(note, "Ghi chú", max_length=500, required=False)
+    decision_ref = clean_text(
+        decision_ref, "Số quyết định", max_length=100, required=False, field="decision_ref"
+    )
+    note = clean_text(note, "Ghi chú", max_length=500, required=False, field="note")
     before = audit.snapshot(member, _SNAPSHOT)
     _close_official(member, effective_date)
     Membership.objects.filter(
@@ -550,6 +563,13 @@ def temporary_transfer(
         member=member, kind=MembershipKind.TEMPORARY, valid_to__isnull=True
     ).exists():
         raise invalid("to_org", "Đảng viên đang sinh hoạt tạm thời ở nơi khác.")
+    if Membership.objects.filter(
+        member=member,
+        kind=MembershipKind.TEMPORARY,
+        valid_to__gte=start,
+        valid_from__lte=planned_end,
+    ).exists():
+        raise invalid("start", "Ngày bắt đầu: trùng với một đợt sinh hoạt tạm thời trước đó.")
     ms = Membership.objects.create(
         member=member,
         org=to_org,
@@ -612,7 +632,9 @@ def exempt_member(
         raise invalid("start", "Ngày bắt đầu miễn: trước ngày kết nạp.")
     if Exemption.objects.filter(member=member, valid_to__isnull=True).exists():
         raise invalid("category", f"{member.full_name} đang được miễn công tác và sinh hoạt.")
-    resolution_ref = clean_text(resolution_ref, "Nghị quyết chi bộ", max_length=100, required=False)
+    resolution_ref = clean_text(
+        resolution_ref, "Nghị quyết chi bộ", max_length=100, required=False, field="resolution_ref"
+    )
     exemption = Exemption.objects.create(
         member=member, category=category, valid_from=start, resolution_ref=resolution_ref
     )
@@ -663,7 +685,7 @@ def record_interruption(
     *, actor, member: Member, start: date, end: date, reason: str, fee_backpaid: bool = False
 ) -> PartyAgeInterruption:
     member = _lock(member)
-    reason = clean_text(reason, "Lý do", max_length=300)
+    reason = clean_text(reason, "Lý do", max_length=300, field="reason")
     if start is None or end is None or end < start:
         raise invalid("end", "Đến ngày: phải từ ngày bắt đầu trở đi.")
     not_in_future(end, "end", "Đến ngày")
@@ -732,7 +754,9 @@ def award_badge(
     reached = rules.add_years(
         rules.party_age_start(member.admission_decision_date, _interruptions(member)), milestone
     )
-    badge_number = clean_text(badge_number, "Số huy hiệu", max_length=20, required=False)
+    badge_number = clean_text(
+        badge_number, "Số huy hiệu", max_length=20, required=False, field="badge_number"
+    )
     badge = BadgeAward.objects.create(
         member=member,
         milestone=milestone,

@@ -1,3 +1,354 @@
-from ninja import Router
+"""The organisation router, and the small helpers every router shares (org lookup by code,
+dates, scoped change access, bounded pagination).
 
-router = Router(tags=["placeholder"])
+Handlers stay thin: parse, authorise through ``core.scope``, call a service or query,
+return a schema. The helpers live here rather than in ``dangbo.api`` so that routers never
+import the module that imports them.
+"""
+
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from ninja import Field, Path, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import AfterValidator, BeforeValidator, ConfigDict
+from pydantic_core import PydanticCustomError
+
+from dangbo.core import scope
+from dangbo.core.choices import Role
+from dangbo.core.dates import today
+from dangbo.core.errors import invalid
+
+from . import queries, services
+from .choices import OrgKind, Sector
+from .models import Organisation
+
+router = Router(tags=["orgs"])
+
+# ---------------------------------------------------------------- shared input types
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CODE_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_ID = 2**63 - 1
+
+
+def _iso_date(value: Any) -> Any:
+    """Only ``YYYY-MM-DD``: pydantic would also take timestamps and datetimes, which would
+    let a typo become a date nobody meant."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise PydanticCustomError("date_format", "date must be YYYY-MM-DD")
+    return value
+
+
+def _no_control(value: str) -> str:
+    if _CONTROL.search(value):
+        raise PydanticCustomError("control_chars", "control characters are not allowed")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+SearchText = Annotated[str, Field(max_length=100), AfterValidator(_no_control)]
+Code = Annotated[str, Field(max_length=64), AfterValidator(_no_control)]
+
+
+class In(Schema):
+    """Base of request bodies: unknown fields are an error, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Error(Schema):
+    detail: str
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ValidationErrors(Schema):
+    detail: list[FieldError]
+
+
+READ_ERRORS = {404: Error}
+WRITE_ERRORS = {403: Error, 404: Error, 422: ValidationErrors}
+
+
+class BoundedPagination(LimitOffsetPagination):
+    """LimitOffset with bounds, so that an absurd offset is a 422 and never a database
+    overflow."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=10_000_000)
+
+
+# ---------------------------------------------------------------- shared lookups
+
+
+def for_change(queryset: QuerySet, user, **lookup):
+    """The object if ``user`` may change it; 403 if they may only see it; 404 otherwise, so
+    that out-of-scope objects stay indistinguishable from missing ones."""
+    try:
+        return scope.get_or_404(queryset, user, scope.CHANGE, **lookup)
+    except Http404:
+        if scope.restrict(queryset, user, scope.VIEW).filter(**lookup).exists():
+            raise HttpError(403, "Bạn không có quyền thay đổi đối tượng này.") from None
+        raise
+
+
+def org_or_404(user, code: str, action: str = scope.VIEW) -> Organisation:
+    if not CODE_RE.fullmatch(code or "") or len(code) > 64:
+        raise Http404
+    qs = Organisation.objects.select_related("parent")
+    if action == scope.CHANGE:
+        return for_change(qs, user, code=code)
+    return scope.get_or_404(qs, user, action, code=code)
+
+
+def org_field(user, code: str | None, field: str, label: str, action: str = scope.CHANGE):
+    """An organisation named in a request body. Unknown and out-of-sight codes get the same
+    Vietnamese field error (never a hint that the code exists elsewhere); one the caller
+    can see but not change is a 403."""
+    if code is None:
+        return None
+    qs = Organisation.objects.filter(code=code) if CODE_RE.fullmatch(code) else None
+    if qs is not None:
+        found = scope.restrict(qs, user, action).first()
+        if found is not None:
+            return found
+        if action != scope.VIEW and scope.restrict(qs, user, scope.VIEW).exists():
+            raise HttpError(403, f"{label}: bạn không có quyền thay đổi tổ chức “{code}”.")
+    raise invalid(field, f"{label}: không có tổ chức mã “{code}” trong phạm vi được giao.")
+
+
+def may_change_everything(user) -> bool:
+    """Creating a top-level organisation needs a grant that is not tied to one subtree."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(
+        g.org is None
+        and scope.CHANGE in scope.ROLE_ACTIONS.get(g.role, ())
+        and g.role != Role.MEMBER
+        for g in scope.active_grants(user)
+    )
+
+
+# ---------------------------------------------------------------- schemas
+
+
+class OrgRef(Schema):
+    code: str
+    name: str
+
+
+class OrgOut(Schema):
+    code: str
+    name: str
+    kind: str
+    kind_label: str
+    sector: str
+    parent: str | None = Field(None, description="Mã tổ chức cấp trên hiện tại")
+    depth: int
+    valid_from: date
+    valid_to: date | None
+    has_seal: bool
+
+    @staticmethod
+    def resolve_kind_label(obj) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_parent(obj) -> str | None:
+        return obj.parent.code if obj.parent_id else None
+
+
+class OrgDetail(OrgOut):
+    sector_label: str
+    ancestors: list[OrgRef] = Field(description="Từ gốc xuống cấp trên trực tiếp")
+
+    @staticmethod
+    def resolve_sector_label(obj) -> str:
+        return str(obj.get_sector_display())
+
+    @staticmethod
+    def resolve_ancestors(obj) -> list[dict]:
+        return [{"code": a.code, "name": a.name} for a in queries.ancestors(obj)]
+
+
+class StatsOrg(Schema):
+    code: str
+    name: str
+    kind: str
+
+
+class MemberCounts(Schema):
+    total: int
+    official: int
+    probationary: int
+    female: int
+
+
+class GrassrootsCounts(Schema):
+    total: int
+    by_kind: dict[str, int]
+    by_sector: dict[str, int]
+    by_kind_sector: dict[str, dict[str, int]]
+
+
+class SubCellCounts(Schema):
+    total: int
+    by_parent_sector: dict[str, int]
+
+
+class OrgStats(Schema):
+    org: StatsOrg
+    as_of: date
+    members: MemberCounts
+    grassroots: GrassrootsCounts
+    sub_cells: SubCellCounts
+
+
+class ChildOut(Schema):
+    code: str
+    name: str
+    kind: str
+    sector: str
+    member_count: int
+    is_leaf: bool
+
+
+class WarningOut(Schema):
+    rule: int
+    message: str
+    org: str
+    org_name: str
+
+
+class OrgCreate(In):
+    code: str = Field(max_length=64)
+    name: str = Field(max_length=400)
+    kind: OrgKind
+    sector: Sector
+    parent: Code | None = Field(None, description="Mã tổ chức cấp trên")
+    valid_from: IsoDate
+    has_seal: bool | None = None
+
+
+class OrgRename(In):
+    name: str = Field(max_length=400)
+    effective_date: IsoDate
+
+
+class OrgReparent(In):
+    new_parent: Code
+    effective_date: IsoDate
+
+
+class OrgDissolve(In):
+    effective_date: IsoDate
+
+
+# ---------------------------------------------------------------- endpoints
+
+CodePath = Annotated[str, Path(max_length=64)]
+
+
+@router.get("/", response=list[OrgOut], summary="Danh sách tổ chức trong phạm vi")
+@paginate(BoundedPagination)
+def list_orgs(
+    request,
+    kind: OrgKind | None = None,
+    parent: Code | None = None,
+    q: SearchText | None = None,
+):
+    qs = scope.restrict(Organisation.objects.select_related("parent"), request.auth)
+    if kind:
+        qs = qs.filter(kind=kind.value)
+    if parent:
+        qs = qs.filter(parent__code=parent)
+    if q and q.strip():
+        qs = qs.filter(name__icontains=q.strip())
+    return qs.order_by("path")
+
+
+@router.get("/{code}", response={200: OrgDetail, **READ_ERRORS}, summary="Chi tiết tổ chức")
+def get_org(request, code: CodePath):
+    return org_or_404(request.auth, code)
+
+
+@router.get("/{code}/stats", response={200: OrgStats, **READ_ERRORS}, summary="Số liệu tại ngày")
+def org_stats(request, code: CodePath, as_of: Query[IsoDate | None] = None):
+    org = org_or_404(request.auth, code)
+    return queries.org_stats(org, as_of or today())
+
+
+@router.get("/{code}/children", response={200: list[ChildOut], **READ_ERRORS})
+def org_children(request, code: CodePath, as_of: Query[IsoDate | None] = None):
+    org = org_or_404(request.auth, code)
+    return queries.children_as_of(org, as_of or today())
+
+
+@router.get("/{code}/warnings", response={200: list[WarningOut], **READ_ERRORS})
+def org_warnings(request, code: CodePath, as_of: Query[IsoDate | None] = None):
+    """Structural rules 1–5 over the subtree: warnings for people to judge, not errors."""
+    org = org_or_404(request.auth, code)
+    return [
+        {
+            "rule": w["rule"],
+            "message": w["message"],
+            "org": w["org"].code,
+            "org_name": w["org"].name,
+        }
+        for w in queries.structural_warnings(org, as_of or today())
+    ]
+
+
+@router.post("/", response={201: OrgDetail, **WRITE_ERRORS}, summary="Thành lập tổ chức")
+def create_org(request, payload: OrgCreate):
+    parent = org_field(request.auth, payload.parent, "parent", "Tổ chức cấp trên")
+    if parent is None and not may_change_everything(request.auth):
+        raise invalid("parent", "Tổ chức cấp trên: bắt buộc (chọn một tổ chức trong phạm vi).")
+    org = services.create_org(
+        actor=request.auth,
+        code=payload.code,
+        name=payload.name,
+        kind=payload.kind.value,
+        sector=payload.sector.value,
+        parent=parent,
+        valid_from=payload.valid_from,
+        has_seal=payload.has_seal,
+    )
+    return 201, org
+
+
+@router.post("/{code}/rename", response={200: OrgDetail, **WRITE_ERRORS}, summary="Đổi tên")
+def rename_org(request, code: CodePath, payload: OrgRename):
+    org = org_or_404(request.auth, code, scope.CHANGE)
+    return services.rename_org(
+        actor=request.auth, org=org, name=payload.name, effective_date=payload.effective_date
+    )
+
+
+@router.post("/{code}/reparent", response={200: OrgDetail, **WRITE_ERRORS})
+def reparent_org(request, code: CodePath, payload: OrgReparent):
+    """Move the organisation (and its subtree) under a new parent from a date."""
+    org = org_or_404(request.auth, code, scope.CHANGE)
+    new_parent = org_field(request.auth, payload.new_parent, "new_parent", "Tổ chức cấp trên mới")
+    org = services.reparent_org(
+        actor=request.auth, org=org, new_parent=new_parent, effective_date=payload.effective_date
+    )
+    return Organisation.objects.select_related("parent").get(pk=org.pk)
+
+
+@router.post("/{code}/dissolve", response={200: OrgDetail, **WRITE_ERRORS}, summary="Giải thể")
+def dissolve_org(request, code: CodePath, payload: OrgDissolve):
+    org = org_or_404(request.auth, code, scope.CHANGE)
+    return services.dissolve_org(actor=request.auth, org=org, effective_date=payload.effective_date)

@@ -27,7 +27,7 @@ def active_q(on: date, prefix: str = "") -> Q:
 
 _SUBTREE_SQL = """
 WITH RECURSIVE sub(id) AS (
-    SELECT %s
+    SELECT CAST(%s AS BIGINT)
     UNION
     SELECT l.child_id FROM orgs_orglink l JOIN sub ON l.parent_id = sub.id
     WHERE l.valid_from <= %s AND (l.valid_to IS NULL OR l.valid_to >= %s)
@@ -201,21 +201,31 @@ def structural_warnings(org: Organisation, as_of: date | None = None) -> list[di
             ),
         )
     }
-    parents = dict(
+    links = list(
         OrgLink.objects.filter(active_q(as_of), child_id__in=by_id).values_list(
-            "child_id", "parent__kind"
+            "child_id", "parent_id", "parent__kind"
         )
     )
+    parents = {child: kind for child, _, kind in links}
+    parent_of = {child: parent for child, parent, _ in links}
     with_cell_committee = set(
         CommitteeBody.objects.filter(
             active_q(as_of), org_id__in=by_id, body_type=BodyType.CELL
         ).values_list("org_id", flat=True)
     )
-    # Members per grassroots organisation = its own + its descendants' (path prefix).
+    # Members per grassroots organisation = its own + its descendants' (path prefix), with
+    # paths rebuilt from the links of ``as_of``: today's ``path`` may describe another tree.
+    paths: dict[int, str] = {}
+
+    def path_of(pk: int) -> str:
+        if pk not in paths:
+            parent = parent_of.get(pk)
+            paths[pk] = (path_of(parent) if parent in by_id else "") + f"{pk}."
+        return paths[pk]
+
     totals_by_path = Counter()
-    paths = dict(Organisation.objects.filter(pk__in=by_id).values_list("pk", "path"))
     for org_id, row in counts.items():
-        totals_by_path[paths[org_id]] += row["total"]
+        totals_by_path[path_of(org_id)] += row["total"]
     warnings: list[dict] = []
 
     def warn(o: Organisation, rule: int, message: str) -> None:
@@ -234,7 +244,7 @@ def structural_warnings(org: Organisation, as_of: date | None = None) -> list[di
                     "nhưng chưa có chi ủy.",
                 )
         if o.kind in GRASSROOTS_KINDS and o.exception_doc_id is None:
-            prefix = paths[o.pk]
+            prefix = path_of(o.pk)
             total = sum(n for p, n in totals_by_path.items() if p.startswith(prefix))
             if o.kind == OrgKind.GRASSROOTS_CELL and total >= 30:
                 warn(

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 
 from dangbo.core import audit
@@ -112,7 +112,7 @@ def create_org(
 def rename_org(
     *, actor, org: Organisation, name: str, effective_date: date, document=None
 ) -> Organisation:
-    name = clean_text(name, "Tên mới", max_length=200)
+    name = clean_text(name, "Tên mới", max_length=200, field="name")
     not_in_future(effective_date, "effective_date", "Ngày hiệu lực")
     if effective_date < org.valid_from:
         raise invalid("effective_date", "Ngày hiệu lực: trước ngày thành lập tổ chức.")
@@ -256,6 +256,18 @@ def dissolve_org(
     if remaining:
         raise invalid(
             "org", f"{org.name} còn {remaining} đảng viên đang sinh hoạt: chuyển sinh hoạt trước."
+        )
+    from dangbo.members.models import Membership
+
+    later = Q(valid_to__isnull=True) | Q(valid_to__gt=effective_date)
+    if (
+        Membership.objects.filter(later, org=org, kind="official").exists()
+        or OrgLink.objects.filter(later, parent=org).exists()
+    ):
+        raise invalid(
+            "effective_date",
+            f"Ngày kết thúc: {org.name} còn đảng viên hoặc tổ chức trực thuộc sau ngày "
+            f"{fmt(effective_date)}.",
         )
     before = audit.snapshot(org, _SNAPSHOT)
     org.valid_to = effective_date

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "orgs"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    path("<slug:code>/", views.detail, name="detail"),
+    path("<slug:code>/<slug:op>/", views.action, name="action"),
+]

@@ -1,0 +1,132 @@
+"""``dangbo stats ORG``: the organisation's statistics as of a date, for people or scripts.
+
+The command prints whatever ``orgs.queries.org_stats`` returns, so new figures added there
+appear here without a change: JSON for scripts, an indented Vietnamese summary for people.
+"""
+
+import json
+from datetime import date, datetime
+
+from django.core.management.base import BaseCommand, CommandError
+
+from dangbo.orgs.choices import OrgKind, Sector
+
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+
+# Labels for the keys org_stats returns today; unknown keys print as they are.
+KEY_LABELS = {
+    "org": "Tổ chức",
+    "code": "Mã",
+    "name": "Tên",
+    "kind": "Loại",
+    "as_of": "Tính đến ngày",
+    "members": "Đảng viên",
+    "total": "Tổng số",
+    "official": "Chính thức",
+    "probationary": "Dự bị",
+    "female": "Nữ",
+    "grassroots": "Tổ chức cơ sở đảng",
+    "by_kind": "Theo loại",
+    "by_sector": "Theo loại hình",
+    "by_kind_sector": "Theo loại và loại hình",
+    "sub_cells": "Chi bộ trực thuộc",
+    "by_parent_sector": "Theo loại hình của đảng bộ cấp trên",
+}
+VALUE_LABELS = {**dict(OrgKind.choices), **dict(Sector.choices)}
+
+
+def parse_as_of(value: str) -> date:
+    """ISO (2016-12-31) for scripts, dd/mm/yyyy (31/12/2016) as offices write it."""
+    text = value.strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise CommandError(
+        f"--as-of: “{value}” không phải một ngày hợp lệ (dùng YYYY-MM-DD hoặc dd/mm/yyyy)."
+    )
+
+
+def format_number(value: int | float) -> str:
+    """5470 → 5.470, the Vietnamese grouping."""
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    return f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def _label(key) -> str:
+    key = str(key)
+    return KEY_LABELS.get(key) or str(VALUE_LABELS.get(key, key))
+
+
+def _value(key, value) -> str:
+    if isinstance(value, int | float):
+        return format_number(value)
+    if value is None:
+        return "—"
+    if key == "as_of" and isinstance(value, str):
+        try:
+            return datetime.strptime(value, "%Y-%m-%d").strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    if key == "kind" or key == "sector":
+        return str(VALUE_LABELS.get(value, value))
+    return str(value)
+
+
+def render_text(data, indent: int = 0) -> list[str]:
+    """Nested dicts become indented "Nhãn: giá trị" lines; lists become bullets."""
+    lines: list[str] = []
+    pad = "  " * indent
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(value, dict | list):
+                if not value:
+                    lines.append(f"{pad}{_label(key)}: không có")
+                    continue
+                lines.append(f"{pad}{_label(key)}:")
+                lines.extend(render_text(value, indent + 1))
+            else:
+                lines.append(f"{pad}{_label(key)}: {_value(key, value)}")
+    elif isinstance(data, list):
+        for item in data:
+            if isinstance(item, dict | list):
+                lines.append(f"{pad}-")
+                lines.extend(render_text(item, indent + 1))
+            else:
+                lines.append(f"{pad}- {_value('', item)}")
+    else:
+        lines.append(f"{pad}{_value('', data)}")
+    return lines
+
+
+class Command(BaseCommand):
+    help = "Thống kê một tổ chức đảng (đảng viên, tổ chức cơ sở, chi bộ trực thuộc) tại một ngày."
+
+    def add_arguments(self, parser):
+        parser.add_argument("org", metavar="ORG", help="Mã tổ chức, ví dụ tam-duong.")
+        parser.add_argument(
+            "--as-of",
+            dest="as_of",
+            default=None,
+            help="Tính đến ngày (YYYY-MM-DD hoặc dd/mm/yyyy); mặc định hôm nay.",
+        )
+        parser.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
+
+    def handle(self, *args, **options):
+        from dangbo.orgs.models import Organisation
+        from dangbo.orgs.queries import org_stats
+
+        code = options["org"]
+        on = parse_as_of(options["as_of"]) if options.get("as_of") else None
+        org = Organisation.objects.filter(code=code.strip()).first()
+        if org is None:
+            raise CommandError(f"Không có tổ chức mã “{code}”.")
+        data = org_stats(org, on)
+        if options.get("json"):
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        else:
+            self.stdout.write("\n".join(render_text(data)))

@@ -1,0 +1,432 @@
+"""Member pages: search, CSV export, the member's page and each lifecycle step."""
+
+import csv
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dangbo.core import audit, scope
+from dangbo.core.choices import Role
+from dangbo.core.dates import fmt, today
+from dangbo.core.errors import invalid
+from dangbo.core.views import apply_service_errors, history_of, page_of, render_page
+from dangbo.orgs.choices import CELL_KINDS
+from dangbo.orgs.models import Organisation
+
+from . import forms, queries, services
+from .choices import Status
+from .models import Member
+
+SENSITIVE_MISSING = gettext_lazy("— cần quyền xem thông tin nhạy cảm")
+
+
+# ---- search and export -------------------------------------------------------------------
+
+
+def _filtered(request, qs):
+    """Apply the ``q``, ``to-chuc`` and ``tinh-trang`` filters; returns (qs, filters, error)."""
+    q = (request.GET.get("q") or "").strip()[: queries.MAX_QUERY_LENGTH]
+    code = (request.GET.get("to-chuc") or "").strip()[:64]
+    status = (request.GET.get("tinh-trang") or "").strip()
+    error = ""
+    if code:
+        org = scope.restrict(Organisation.objects.filter(code=code), request.user).first()
+        if org is None:
+            qs = qs.none()
+            error = _("Tổ chức: không tìm thấy tổ chức mã “%(code)s”.") % {"code": code}
+        else:
+            qs = qs.filter(org.subtree_q("org__"))
+    if status:
+        if status in Status.values:
+            qs = qs.filter(status=status)
+        else:
+            status = ""
+    qs = queries.ordered(queries.search(qs, q))
+    return qs, {"q": q, "to-chuc": code, "tinh-trang": status}, error
+
+
+@login_required
+def member_list(request):
+    qs, filters, error = _filtered(request, queries.visible_members(request.user))
+    return render_page(
+        request,
+        "members/list.html",
+        {
+            "page": page_of(request, qs),
+            "filters": filters,
+            "to_chuc": filters["to-chuc"],
+            "status": filters["tinh-trang"],
+            "error": error,
+            "statuses": Status.choices,
+            "can_export": scope.has_any(request.user, scope.EXPORT),
+        },
+    )
+
+
+def export_sensitive(user) -> bool:
+    """Sensitive columns only when a sensitive grant covers every organisation the user may
+    export from, so that no row leaks a field the user could not read on the member page."""
+    if user.is_superuser:
+        return True
+    grants = [g for g in scope.active_grants(user) if g.role != Role.MEMBER]
+    roots = [g.org for g in grants if scope.EXPORT in scope.ROLE_ACTIONS.get(g.role, ())]
+    sensitive = [g.org for g in grants if g.can_view_sensitive]
+    if not roots:
+        return False
+
+    def covered(org):
+        return any(
+            s is None or (org is not None and s.path <= org.path < s.subtree_upper)
+            for s in sensitive
+        )
+
+    return all(covered(r) for r in roots)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str:
+    """Spreadsheet programs run cells that start like a formula; a leading quote disarms them."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+BASE_COLUMNS = [
+    (gettext_lazy("Họ và tên"), lambda m: m.full_name),
+    (gettext_lazy("Giới tính"), lambda m: m.get_gender_display()),
+    (gettext_lazy("Ngày sinh"), lambda m: fmt(m.date_of_birth)),
+    (gettext_lazy("Chi bộ"), lambda m: m.org.name),
+    (gettext_lazy("Mã chi bộ"), lambda m: m.org.code),
+    (gettext_lazy("Tình trạng"), lambda m: m.get_status_display()),
+    (gettext_lazy("Số thẻ đảng viên"), lambda m: m.card_number),
+    (gettext_lazy("Ngày kết nạp"), lambda m: fmt(m.admission_decision_date)),
+    (gettext_lazy("Ngày công nhận chính thức"), lambda m: fmt(m.official_recognition_date)),
+    (gettext_lazy("Nghề nghiệp"), lambda m: m.occupation),
+    (gettext_lazy("Nơi làm việc"), lambda m: m.workplace),
+    (gettext_lazy("Điện thoại"), lambda m: m.phone),
+]
+SENSITIVE_COLUMNS = [
+    (gettext_lazy("Dân tộc"), lambda m: m.ethnicity),
+    (gettext_lazy("Tôn giáo"), lambda m: m.religion),
+    (gettext_lazy("Số CCCD"), lambda m: m.id_number),
+]
+
+
+@login_required
+def export(request):
+    """Stream the filtered list as CSV (UTF-8 with BOM for Excel); one audit entry per export."""
+    user = request.user
+    if not scope.has_any(user, scope.EXPORT):
+        raise Http404
+    qs, filters, _error = _filtered(request, queries.visible_members(user, scope.EXPORT))
+    sensitive = export_sensitive(user)
+    columns = BASE_COLUMNS + (SENSITIVE_COLUMNS if sensitive else [])
+    with transaction.atomic():
+        n = qs.count()
+        audit.record(
+            actor=user,
+            action="member.exported",
+            object_type="export",
+            object_id="members",
+            summary=_("Xuất %(n)s đảng viên ra tệp CSV") % {"n": n},
+            after={"filters": filters, "sensitive": sensitive, "count": n},
+        )
+
+    def rows():
+        writer = csv.writer(_Echo())
+        yield "\ufeff" + writer.writerow([str(label) for label, _get in columns])
+        for member in qs.iterator(chunk_size=2000):
+            yield writer.writerow([safe_cell(get(member)) for _label, get in columns])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="dang-vien-{today():%Y%m%d}.csv"'
+    return response
+
+
+# ---- the member page ---------------------------------------------------------------------
+
+
+@login_required
+def detail(request, pk):
+    user = request.user
+    member = scope.get_or_404(
+        Member.objects.select_related("org", "admission_org", "org__parent"),
+        user,
+        scope.VIEW,
+        pk=pk,
+    )
+    can_change = scope.can(user, scope.CHANGE, member)
+    context = {
+        "member": member,
+        "summary": queries.summary(member),
+        "sensitive": queries.sensitive_fields(user, member),
+        "sensitive_missing": SENSITIVE_MISSING,
+        "memberships": list(member.memberships.select_related("org").order_by("valid_from", "id")),
+        "positions": list(
+            member.positions.select_related("org", "body").order_by("valid_from", "id")
+        ),
+        "exemptions": list(member.exemptions.order_by("valid_from", "id")),
+        "badges": list(member.badges.order_by("milestone")),
+        "timeline": queries.timeline(member),
+        "can_change": can_change,
+        "actions": [(op, a.title) for op, a in MEMBER_ACTIONS.items()] if can_change else [],
+        "history": history_of(member) if scope.has_any(user, scope.AUDIT) or can_change else None,
+    }
+    return render_page(request, "members/detail.html", context)
+
+
+# ---- lifecycle forms ---------------------------------------------------------------------
+
+
+def find_cell(user, code: str, field: str, label: str) -> Organisation:
+    """A cell by code within the user's change scope; anything else reads as not found."""
+    org = (
+        scope.restrict(Organisation.objects.all(), user, scope.CHANGE)
+        .filter(code=(code or "").strip().lower())
+        .first()
+    )
+    if org is None:
+        raise invalid(field, _("%(label)s: không tìm thấy") % {"label": label})
+    return org
+
+
+@dataclass(frozen=True)
+class Action:
+    title: Any
+    form: type
+    run: Any
+    done: Any
+    initial: Any = None
+
+
+def _recognise(user, m, d):
+    services.recognise_official(
+        actor=user,
+        member=m,
+        recognition_date=d["recognition_date"],
+        decision_ref=d["decision_ref"],
+    )
+
+
+def _transfer(user, m, d):
+    services.transfer_member(
+        actor=user,
+        member=m,
+        to_org=find_cell(user, d["to_org"], "to_org", _("Chi bộ chuyển đến")),
+        effective_date=d["effective_date"],
+        letter_no=d["letter_no"],
+        note=d["note"],
+    )
+
+
+def _temporary(user, m, d):
+    services.temporary_transfer(
+        actor=user,
+        member=m,
+        to_org=find_cell(user, d["to_org"], "to_org", _("Chi bộ sinh hoạt tạm thời")),
+        start=d["start"],
+        planned_end=d["planned_end"],
+        reason=d["reason"],
+    )
+
+
+def _end_temporary(user, m, d):
+    services.end_temporary_transfer(actor=user, member=m, end_date=d["end_date"])
+
+
+def _exempt(user, m, d):
+    services.exempt_member(
+        actor=user,
+        member=m,
+        category=d["category"],
+        start=d["start"],
+        resolution_ref=d["resolution_ref"],
+    )
+
+
+def _end_exemption(user, m, d):
+    services.end_exemption(actor=user, member=m, end_date=d["end_date"])
+
+
+def _exit(user, m, d):
+    services.end_membership(
+        actor=user,
+        member=m,
+        kind=d["kind"],
+        effective_date=d["effective_date"],
+        decision_ref=d["decision_ref"],
+        note=d["note"],
+    )
+
+
+def _badge(user, m, d):
+    services.award_badge(
+        actor=user,
+        member=m,
+        milestone=d["milestone"],
+        award_date=d["award_date"],
+        badge_number=d["badge_number"],
+    )
+
+
+def _update(user, m, d):
+    services.update_member(actor=user, member=m, data=dict(d))
+
+
+def _record_initial(user, member):
+    fields = [n for n in forms.RecordForm.base_fields if n not in forms.RecordForm.SENSITIVE]
+    initial = {n: getattr(member, n) for n in fields}
+    return initial
+
+
+MEMBER_ACTIONS: dict[str, Action] = {
+    "cong-nhan-chinh-thuc": Action(
+        gettext_lazy("Công nhận đảng viên chính thức"),
+        forms.RecogniseForm,
+        _recognise,
+        gettext_lazy("Đã ghi việc công nhận đảng viên chính thức."),
+    ),
+    "chuyen-sinh-hoat": Action(
+        gettext_lazy("Chuyển sinh hoạt chính thức"),
+        forms.TransferForm,
+        _transfer,
+        gettext_lazy("Đã ghi việc chuyển sinh hoạt chính thức."),
+    ),
+    "sinh-hoat-tam-thoi": Action(
+        gettext_lazy("Chuyển sinh hoạt tạm thời"),
+        forms.TemporaryTransferForm,
+        _temporary,
+        gettext_lazy("Đã ghi việc chuyển sinh hoạt tạm thời."),
+    ),
+    "ket-thuc-tam-thoi": Action(
+        gettext_lazy("Kết thúc sinh hoạt tạm thời"),
+        forms.EndDateForm,
+        _end_temporary,
+        gettext_lazy("Đã ghi việc kết thúc sinh hoạt tạm thời."),
+    ),
+    "mien-sinh-hoat": Action(
+        gettext_lazy("Miễn công tác và sinh hoạt đảng"),
+        forms.ExemptForm,
+        _exempt,
+        gettext_lazy("Đã ghi việc miễn công tác và sinh hoạt đảng."),
+    ),
+    "het-mien": Action(
+        gettext_lazy("Trở lại sinh hoạt (hết miễn)"),
+        forms.EndDateForm,
+        _end_exemption,
+        gettext_lazy("Đã ghi việc trở lại sinh hoạt."),
+    ),
+    "ra-khoi-danh-sach": Action(
+        gettext_lazy("Ra khỏi danh sách (chuyển đi, xóa tên, khai trừ, xin ra, từ trần)"),
+        forms.ExitForm,
+        _exit,
+        gettext_lazy("Đã ghi việc ra khỏi danh sách."),
+    ),
+    "huy-hieu": Action(
+        gettext_lazy("Tặng Huy hiệu Đảng"),
+        forms.BadgeForm,
+        _badge,
+        gettext_lazy("Đã ghi việc tặng Huy hiệu Đảng."),
+    ),
+    "sua-ho-so": Action(
+        gettext_lazy("Sửa hồ sơ"),
+        forms.RecordForm,
+        _update,
+        gettext_lazy("Đã ghi thay đổi hồ sơ."),
+        initial=_record_initial,
+    ),
+}
+
+
+def _form_for(spec: Action, request, member):
+    kwargs = {}
+    if spec.form is forms.RecordForm:
+        sensitive = scope.can_view_sensitive(request.user, member)
+        kwargs["sensitive"] = sensitive
+        if request.method != "POST":
+            initial = spec.initial(request.user, member)
+            if sensitive:
+                initial.update(queries.sensitive_fields(request.user, member) or {})
+            kwargs["initial"] = initial
+    return spec.form(request.POST if request.method == "POST" else None, **kwargs)
+
+
+@login_required
+def action(request, pk, op):
+    spec = MEMBER_ACTIONS.get(op)
+    if spec is None:
+        raise Http404
+    member = scope.get_or_404(
+        Member.objects.select_related("org"), request.user, scope.CHANGE, pk=pk
+    )
+    form = _form_for(spec, request, member)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                spec.run(request.user, member, form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, str(spec.done))
+                return redirect(reverse("members:detail", args=[member.pk]))
+        status = 400
+    return render_page(
+        request,
+        "members/action.html",
+        {"member": member, "form": form, "title": spec.title},
+        status=status,
+    )
+
+
+@login_required
+def admit(request, code):
+    """Admit a new member into a cell (the organisation must be a cell in change scope)."""
+    org = scope.get_or_404(Organisation.objects.all(), request.user, scope.CHANGE, code=code)
+    if org.kind not in CELL_KINDS:
+        raise Http404
+    form = forms.AdmitForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            extra = {k: data.pop(k) for k in forms.AdmitForm.ADMISSION}
+            try:
+                member = services.admit_member(
+                    actor=request.user,
+                    org=org,
+                    data=data,
+                    admission_decision_date=extra["admission_decision_date"],
+                    admission_ceremony_date=extra["admission_ceremony_date"],
+                    admission_vote_date=extra["admission_vote_date"],
+                    decision_ref=extra["decision_ref"],
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("Đã ghi việc kết nạp %(name)s.") % {"name": member.full_name}
+                )
+                return redirect(reverse("members:detail", args=[member.pk]))
+        status = 400
+    return render_page(
+        request,
+        "members/action.html",
+        {"org": org, "form": form, "title": _("Kết nạp đảng viên")},
+        status=status,
+    )

@@ -1,0 +1,242 @@
+"""Organisation pages: the tree, one organisation as of a date, and its change forms."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dangbo.core import scope
+from dangbo.core.choices import Role
+from dangbo.core.errors import invalid
+from dangbo.core.views import apply_service_errors, history_of, page_of, parse_as_of, render_page
+from dangbo.members import queries as member_queries
+from dangbo.members.models import Membership
+
+from . import forms, queries, services
+from .choices import CELL_KINDS, OrgKind, Sector
+from .models import CommitteeBody, Organisation, Position
+
+
+def scope_roots(user) -> list[Organisation]:
+    """The highest organisations the user may see: grant organisations not under another."""
+    if user.is_superuser:
+        return list(Organisation.objects.filter(parent__isnull=True).order_by("name"))
+    orgs = {}
+    for grant in scope.active_grants(user):
+        if grant.role == Role.MEMBER or scope.VIEW not in scope.ROLE_ACTIONS.get(grant.role, ()):
+            continue
+        if grant.org is None:
+            return list(Organisation.objects.filter(parent__isnull=True).order_by("name"))
+        orgs[grant.org.pk] = grant.org
+    return sorted(
+        (
+            o
+            for o in orgs.values()
+            if not any(p is not o and p.path <= o.path < p.subtree_upper for p in orgs.values())
+        ),
+        key=lambda o: o.path,
+    )
+
+
+@login_required
+def tree(request):
+    as_of = parse_as_of(request)
+    roots = []
+    for org in scope_roots(request.user):
+        if not org.is_active(as_of.day):
+            continue
+        roots.append(
+            {
+                "org": org,
+                "counts": queries.member_counts(org, as_of.day),
+                "children": queries.children_as_of(org, as_of.day),
+            }
+        )
+    own = getattr(request.user, "member", None) if not roots else None
+    return render_page(
+        request,
+        "orgs/tree.html",
+        {"roots": roots, "as_of": as_of, "own_member": own, "form": _as_of_form(as_of)},
+    )
+
+
+def _as_of_form(as_of):
+    return forms.AsOfForm(initial={"ngay": "" if as_of.is_today else f"{as_of.day:%d/%m/%Y}"})
+
+
+def _labelled(counter: dict, choices) -> list[tuple[str, int]]:
+    labels = dict(choices)
+    return sorted(((str(labels.get(k, k)), n) for k, n in counter.items()), key=lambda r: -r[1])
+
+
+def _committee(org: Organisation, day):
+    """Bodies in force on ``day`` with the positions held in them on that day."""
+    active = queries.active_q(day)
+    positions = Position.objects.filter(active).select_related("member").order_by("title", "id")
+    return list(
+        CommitteeBody.objects.filter(active, org=org)
+        .order_by("body_type", "-term_start_year")
+        .prefetch_related(Prefetch("positions", queryset=positions, to_attr="holders"))
+    )
+
+
+@login_required
+def detail(request, code):
+    org = scope.get_or_404(
+        Organisation.objects.select_related("parent"), request.user, scope.VIEW, code=code
+    )
+    as_of = parse_as_of(request)
+    user = request.user
+    trail = queries.ancestors(org)
+    visible = set(
+        scope.restrict(Organisation.objects.filter(pk__in=[o.pk for o in trail]), user).values_list(
+            "pk", flat=True
+        )
+    )
+    stats = queries.org_stats(org, as_of.day)
+    grassroots = stats["grassroots"]
+    members_page = None
+    if org.kind in CELL_KINDS:
+        in_cell = Membership.objects.filter(
+            queries.active_q(as_of.day), org=org, kind="official"
+        ).values("member_id")
+        members_page = page_of(
+            request,
+            member_queries.ordered(member_queries.visible_members(user).filter(pk__in=in_cell)),
+        )
+    can_change = scope.can(user, scope.CHANGE, org)
+    context = {
+        "org": org,
+        "as_of": as_of,
+        "form": _as_of_form(as_of),
+        "breadcrumb": [(o, o.pk in visible) for o in trail],
+        "stats": stats,
+        "by_kind": _labelled(grassroots["by_kind"], OrgKind.choices),
+        "by_sector": _labelled(grassroots["by_sector"], Sector.choices),
+        "sub_cells_by_sector": _labelled(stats["sub_cells"]["by_parent_sector"], Sector.choices),
+        "bodies": _committee(org, as_of.day),
+        "children": queries.children_as_of(org, as_of.day),
+        "members_page": members_page,
+        "warnings": queries.structural_warnings(org, as_of.day),
+        "can_change": can_change,
+        "is_cell": org.kind in CELL_KINDS,
+        "actions": ORG_ACTIONS if can_change else {},
+        "history": history_of(org) if scope.has_any(user, scope.AUDIT) else None,
+    }
+    return render_page(request, "orgs/detail.html", context)
+
+
+def find_org(user, code: str, field: str, label: str) -> Organisation:
+    """An organisation by code within the user's change scope, else a field error."""
+    org = (
+        scope.restrict(Organisation.objects.all(), user, scope.CHANGE)
+        .filter(code=(code or "").strip().lower())
+        .first()
+    )
+    if org is None:
+        raise invalid(
+            field,
+            _("%(label)s: không tìm thấy tổ chức mã “%(code)s”.") % {"label": label, "code": code},
+        )
+    return org
+
+
+@dataclass(frozen=True)
+class Action:
+    title: Any
+    form: type
+    run: Any
+    done: Any
+    confirm: bool = False
+
+
+def _create(user, org, data):
+    services.create_org(
+        actor=user,
+        code=data["code"],
+        name=data["name"],
+        kind=data["kind"],
+        sector=data["sector"],
+        parent=org,
+        valid_from=data["valid_from"],
+    )
+
+
+def _rename(user, org, data):
+    services.rename_org(
+        actor=user, org=org, name=data["name"], effective_date=data["effective_date"]
+    )
+
+
+def _reparent(user, org, data):
+    parent = find_org(user, data["new_parent"], "new_parent", _("Tổ chức cấp trên mới"))
+    services.reparent_org(
+        actor=user, org=org, new_parent=parent, effective_date=data["effective_date"]
+    )
+
+
+def _dissolve(user, org, data):
+    services.dissolve_org(actor=user, org=org, effective_date=data["effective_date"])
+
+
+ORG_ACTIONS: dict[str, Action] = {
+    "tao-truc-thuoc": Action(
+        gettext_lazy("Thành lập tổ chức trực thuộc"),
+        forms.CreateOrgForm,
+        _create,
+        gettext_lazy("Đã ghi việc thành lập tổ chức trực thuộc."),
+    ),
+    "doi-ten": Action(
+        gettext_lazy("Đổi tên"),
+        forms.RenameOrgForm,
+        _rename,
+        gettext_lazy("Đã ghi việc đổi tên."),
+    ),
+    "chuyen-truc-thuoc": Action(
+        gettext_lazy("Chuyển trực thuộc"),
+        forms.ReparentOrgForm,
+        _reparent,
+        gettext_lazy("Đã ghi việc chuyển trực thuộc."),
+    ),
+    "giai-the": Action(
+        gettext_lazy("Giải thể / kết thúc hoạt động"),
+        forms.DissolveOrgForm,
+        _dissolve,
+        gettext_lazy("Đã ghi việc kết thúc hoạt động."),
+        confirm=True,
+    ),
+}
+
+
+@login_required
+def action(request, code, op):
+    spec = ORG_ACTIONS.get(op)
+    if spec is None:
+        raise Http404
+    org = scope.get_or_404(Organisation.objects.all(), request.user, scope.CHANGE, code=code)
+    form = spec.form(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                spec.run(request.user, org, form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, str(spec.done))
+                return redirect(reverse("orgs:detail", args=[org.code]))
+        status = 400
+    return render_page(
+        request,
+        "orgs/action.html",
+        {"org": org, "form": form, "title": spec.title, "spec": spec},
+        status=status,
+    )

@@ -1,0 +1,203 @@
+"""The demo world "Tam Dương, 2016": the article's figures, clean rules, one audit entry,
+idempotent loading and the ``dangbo demo`` command."""
+
+import re
+from datetime import date
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db.models import F
+
+from dangbo.core import audit
+from dangbo.core.models import AuditEntry, RoleGrant
+from dangbo.demo import loader, tamduong
+from dangbo.members import rules
+from dangbo.members.models import Member, MemberEvent, Membership
+from dangbo.orgs.models import Organisation, OrgLink, Position
+from dangbo.orgs.queries import org_stats, structural_warnings
+
+AS_OF = date(2016, 12, 31)
+ARTICLE = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "tam-duong-2017.txt"
+# The first members the seeded generator draws; any change to the generator shows up here.
+FINGERPRINT = ["Hoàng Thị Lệ", "Đào Minh Trường", "Phạm Hữu Yên", "Khổng Văn Đức", "Hà Đức Chính"]
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "orgs": Organisation.objects.count(),
+        "members": Member.objects.count(),
+        "events": MemberEvent.objects.count(),
+        "audit": AuditEntry.objects.count(),
+        "users": get_user_model().objects.count(),
+    }
+
+
+def _article_figures(text: str) -> dict[str, int]:
+    patterns = {
+        "members": r"trên ([\d.]+) đảng viên",
+        "grassroots": r"(\d+) tổ chức cơ sở Đảng",
+        "commune_committees": r"có (\d+) Đảng bộ xã, thị trấn",
+        "agency_committees": r"(\d+) Đảng bộ cơ quan và",
+        "grassroots_cells": r"(\d+) chi bộ trực thuộc Huyện ủy",
+        "sub_cells": r"có (\d+) chi bộ dưới cơ sở",
+        "commune_sub_cells": r"có (\d+) chi bộ thuộc \d+ Đảng bộ xã, thị trấn",
+        "agency_sub_cells": r"(\d+) chi bộ trực thuộc \d+ Đảng bộ cơ quan",
+    }
+    found = {}
+    for key, pattern in patterns.items():
+        match = re.search(pattern, text)
+        assert match, f"article: no match for {key}"
+        found[key] = int(match.group(1).replace(".", ""))
+    return found
+
+
+def test_plan_is_deterministic():
+    first, second = tamduong.build(), tamduong.build()
+    assert [m.full_name for m in first.members[:5]] == FINGERPRINT
+    assert [m.full_name for m in first.members] == [m.full_name for m in second.members]
+    assert list(first.orgs) == list(second.orgs)
+    other = tamduong.build(seed=7)
+    assert [m.full_name for m in other.members[:50]] != [m.full_name for m in first.members[:50]]
+
+
+@pytest.mark.django_db
+def test_demo_world_matches_the_article_and_the_rules():
+    before = AuditEntry.objects.count()
+    assert loader.load() is True
+    district = Organisation.objects.get(code="tam-duong")
+    stats = org_stats(district, AS_OF)
+
+    members = stats["members"]
+    assert 5471 <= members["total"] <= 5479
+    assert 0 < members["probationary"] < 300
+    assert 0.30 <= members["female"] / members["total"] <= 0.40
+    grassroots = stats["grassroots"]
+    assert grassroots["total"] == 50
+    assert grassroots["by_kind"] == {"grassroots_committee": 17, "grassroots_cell": 33}
+    assert grassroots["by_kind_sector"]["grassroots_committee"] == {
+        "commune": 12,
+        "town": 1,
+        "agency": 4,
+    }
+    sub_cells = stats["sub_cells"]
+    assert sub_cells["total"] == 246
+    by_parent = sub_cells["by_parent_sector"]
+    assert by_parent["commune"] + by_parent["town"] == 223
+    assert by_parent["agency"] == 23
+
+    if ARTICLE.exists():
+        article = _article_figures(ARTICLE.read_text(encoding="utf-8"))
+        assert 0 < members["total"] - article["members"] < 10  # "trên 5.470"
+        assert grassroots["total"] == article["grassroots"]
+        committees = grassroots["by_kind_sector"]["grassroots_committee"]
+        assert committees["commune"] + committees["town"] == article["commune_committees"]
+        assert committees["agency"] == article["agency_committees"]
+        assert grassroots["by_kind"]["grassroots_cell"] == article["grassroots_cells"]
+        assert sub_cells["total"] == article["sub_cells"]
+        assert by_parent["commune"] + by_parent["town"] == article["commune_sub_cells"]
+        assert by_parent["agency"] == article["agency_sub_cells"]
+
+    # Clean for 2016: no rule 1–3 warning anywhere in the district.
+    warnings = structural_warnings(district, AS_OF)
+    assert [w for w in warnings if w["rule"] in (1, 2, 3)] == []
+
+    # Member rules, read back from the database.
+    active = Member.objects.filter(status__in=["official", "probationary"])
+    assert active.filter(org__kind__in=["grassroots_committee", "district_committee"]).count() == 0
+    for row in active.values(
+        "date_of_birth",
+        "admission_vote_date",
+        "admission_decision_date",
+        "admission_ceremony_date",
+        "official_recognition_date",
+        "status",
+    ):
+        vote = row["admission_vote_date"] or row["admission_decision_date"]
+        assert (
+            rules.admission_age_error(row["date_of_birth"], vote, has_provincial_approval=False)
+            is None
+        )
+        recognised = row["official_recognition_date"]
+        if row["status"] == "official":
+            assert recognised >= rules.probation_end(row["admission_ceremony_date"])
+        else:
+            assert recognised is None
+            assert row["admission_ceremony_date"].year == 2016
+    assert Member.objects.exclude(status__in=["official", "probationary"]).count() > 100
+    assert Member.objects.filter(exit_date__gt=AS_OF).count() == 0
+    assert MemberEvent.objects.filter(effective_date__gt=AS_OF).count() == 0
+    assert Membership.objects.filter(valid_from__lt=F("org__valid_from")).count() == 0
+    assert OrgLink.objects.filter(valid_from__lt=F("parent__valid_from")).count() == 0
+    assert Membership.objects.count() > Member.objects.count()  # some moved between cells
+    cards = list(Member.objects.exclude(card_number="").values_list("card_number", flat=True))
+    assert len(cards) == len(set(cards)) and all(len(c) == 8 for c in cards)
+    ids = list(active.values_list("id_number", flat=True))
+    assert len(ids) == len(set(ids)) and all(i.startswith("026") and len(i) == 12 for i in ids)
+    assert active.filter(ethnicity="Sán Dìu").exists()
+
+    # Committees of the 2015–2020 term, held by members of the organisation's subtree.
+    district_titles = list(
+        Position.objects.filter(org=district, body__body_type="executive_committee").values_list(
+            "title", flat=True
+        )
+    )
+    assert len(district_titles) == 37 and district_titles.count("secretary") == 1
+    for position in Position.objects.select_related("org", "member__org")[:400]:
+        assert position.member.org.path.startswith(position.org.path)
+
+    # One audit entry for the load, and an intact chain.
+    assert AuditEntry.objects.count() == before + 1
+    entry = AuditEntry.objects.order_by("-id").first()
+    assert (entry.action, entry.object_type, entry.object_id) == (
+        "demo.loaded",
+        "demo",
+        "tam-duong-2016",
+    )
+    assert audit.verify().ok
+
+    # Demo users, their grants, and the member linked to "dangvien".
+    grants = dict(RoleGrant.objects.values_list("user__username", "role"))
+    assert grants == {
+        "quantri": "admin",
+        "tochuc": "org_staff",
+        "uyvien": "committee_member",
+        "bithu": "cell_secretary",
+        "dangvien": "member",
+        "kiemtra": "auditor",
+    }
+    dangvien = Member.objects.get(user__username="dangvien")
+    cell = RoleGrant.objects.get(user__username="bithu").org
+    assert dangvien.org == cell and cell.sector == "village" and cell.parent.code == "kim-long"
+    assert get_user_model().objects.get(username="quantri").check_password(loader.DEMO_PASSWORD)
+
+    # Deterministic: the same first members on every engine and every run.
+    assert (
+        list(Member.objects.order_by("id").values_list("full_name", flat=True)[:5]) == FINGERPRINT
+    )
+
+    # Loading again changes nothing.
+    counts = _counts()
+    assert loader.load() is False
+    assert _counts() == counts
+
+
+@pytest.mark.django_db
+def test_demo_command_loads_once_and_prints_logins():
+    out = StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    text = out.getvalue()
+    assert "Đã nạp dữ liệu mẫu" in text and "giây" in text
+    for username in ("quantri", "tochuc", "uyvien", "bithu", "dangvien", "kiemtra"):
+        assert username in text
+    assert loader.DEMO_PASSWORD in text
+    assert "Đảng bộ huyện Tam Dương" in text
+    counts = _counts()
+
+    out = StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    assert "Dữ liệu mẫu đã có sẵn" in out.getvalue()
+    assert "bithu" in out.getvalue()
+    assert _counts() == counts

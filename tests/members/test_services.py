@@ -1,0 +1,719 @@
+"""Member lifecycle services on both engines: each rule accepted at its boundary, refused
+just past it, and a refused call leaves no trace."""
+
+import unicodedata
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dangbo.core.dates import today
+from dangbo.core.errors import messages_of
+from dangbo.core.models import AuditEntry, LegalDocument
+from dangbo.members import queries, rules
+from dangbo.members import services as svc
+from dangbo.members.models import BadgeAward, Exemption, Member, MemberEvent, Membership
+from dangbo.orgs import queries as org_queries
+
+pytestmark = pytest.mark.django_db
+
+OLD = date(1998, 1, 1)  # cells of the world exist from 1997
+MODELS = (Member, Membership, MemberEvent, AuditEntry)
+
+
+def counts():
+    return {m.__name__: m.objects.count() for m in MODELS}
+
+
+def refused(field, fn, **kwargs):
+    """Call ``fn``; it must raise a ValidationError naming ``field`` and change nothing."""
+    before = counts()
+    with pytest.raises(ValidationError) as exc:
+        fn(**kwargs)
+    assert field in messages_of(exc.value), messages_of(exc.value)
+    assert counts() == before
+    return messages_of(exc.value)[field][0]
+
+
+def person(**extra):
+    return {"full_name": "Lò Văn Páo", "gender": "M", "date_of_birth": date(1990, 5, 10), **extra}
+
+
+def admit(world, cell="kl-thon-2", data=None, decided=date(2020, 3, 2), ceremony=None, **kw):
+    return svc.admit_member(
+        actor=world.users["staff"],
+        org=world.org(cell),
+        data=data or person(),
+        admission_decision_date=decided,
+        admission_ceremony_date=ceremony or decided,
+        **kw,
+    )
+
+
+# -- admission ----------------------------------------------------------------------------
+
+
+def test_admit_creates_probationary_member_with_history(world):
+    before = counts()
+    m = admit(world, data=person(full_name="  lò  văn   páo "), ceremony=date(2020, 3, 20))
+    assert m.status == "probationary" and m.official_recognition_date is None
+    assert m.full_name == "lò văn páo" and m.search_name == "lo van pao"
+    assert m.org == world.org("kl-thon-2") and m.admission_org == world.org("kl-thon-2")
+    ms = Membership.objects.get(member=m)
+    assert (ms.kind, ms.org_id, ms.valid_from, ms.valid_to) == (
+        "official",
+        world.org("kl-thon-2").pk,
+        date(2020, 3, 2),
+        None,
+    )
+    ev = MemberEvent.objects.get(member=m)
+    assert ev.kind == "admitted" and ev.effective_date == date(2020, 3, 2)
+    assert ev.status_after == "probationary" and ev.recorded_by == world.users["staff"]
+    entry = AuditEntry.objects.order_by("-id").first()
+    assert entry.action == "member.admitted" and entry.object_id == str(m.pk)
+    assert entry.actor == world.users["staff"]
+    assert entry.after["status"] == "probationary"
+    assert counts() == {k: v + 1 for k, v in before.items()}
+
+
+@pytest.mark.parametrize(
+    ("field", "kwargs"),
+    [
+        ("date_of_birth", {"data": person(date_of_birth=None)}),
+        ("date_of_birth", {"data": person(date_of_birth="31/02/2000")}),
+        ("date_of_birth", {"data": {"full_name": "A B", "gender": "M"}}),
+        ("full_name", {"data": {"gender": "M", "date_of_birth": date(1990, 1, 1)}}),
+        ("gender", {"data": person(gender="X")}),
+        ("admission_decision_date", {"decided": None, "ceremony": date(2020, 3, 2)}),
+        ("admission_decision_date", {"decided": "2020-03-02", "ceremony": date(2020, 3, 2)}),
+        ("admission_ceremony_date", {"ceremony": "02/03/2020"}),
+        ("admission_ceremony_date", {"ceremony": date(2020, 3, 1)}),  # before the decision
+        ("admission_vote_date", {"admission_vote_date": date(2020, 3, 3)}),  # after decision
+        ("admission_vote_date", {"admission_vote_date": "01/03/2020"}),
+        ("official_recognition_date", {"official_recognition_date": "02/03/2021"}),
+        ("official_recognition_date", {"official_recognition_date": date(2021, 3, 1)}),
+        ("card_number", {"data": person(card_number="12345678")}),  # huong's card
+        ("card_number", {"data": person(card_number="1234567")}),
+        ("card_number", {"data": person(card_number="1234567a")}),
+        ("id_number", {"data": person(id_number="026180001234")}),  # huong's CCCD
+        ("id_number", {"data": person(id_number="02618000123")}),
+        ("phone", {"data": person(phone="12ab")}),
+        ("full_name", {"data": person(full_name="Lò\x00Páo")}),
+        ("full_name", {"data": person(full_name="Lò Văn " + "P" * 120)}),
+        ("full_name", {"data": person(full_name="   ")}),
+        ("home_town", {"data": person(home_town="x\x1by")}),
+        ("org", {"cell": "kim-long"}),  # a committee, not a cell
+        (
+            "org",
+            {"decided": date(1996, 5, 1), "data": person(date_of_birth=date(1970, 1, 1))},
+        ),  # cell not yet founded
+    ],
+)
+def test_admit_refuses_bad_input_and_changes_nothing(world, field, kwargs):
+    refused(field, admit, world=world, **kwargs)
+
+
+def test_admit_age_boundaries(world):
+    decided = date(2020, 3, 2)
+    young = rules.add_years(decided, -18)
+    refused(
+        "date_of_birth", admit, world=world, data=person(date_of_birth=young + timedelta(days=1))
+    )
+    assert admit(world, data=person(date_of_birth=young)).status == "probationary"
+    old = rules.add_months(rules.add_years(decided, -60), -1)
+    msg = refused(
+        "date_of_birth", admit, world=world, data=person(date_of_birth=old, full_name="Già")
+    )
+    assert "60" in msg
+    doc = LegalDocument.objects.create(
+        number="99-CV/TU", kind="CV", issuer="Tỉnh ủy", issue_date=date(2020, 1, 1)
+    )
+    m = admit(world, data=person(date_of_birth=old, full_name="Già"), provincial_approval_doc=doc)
+    assert m.provincial_approval_doc == doc
+    # The age is taken at the cell's vote when it is known.
+    vote = date(2020, 2, 1)
+    born = rules.add_years(vote, -18) + timedelta(days=1)
+    refused(
+        "date_of_birth",
+        admit,
+        world=world,
+        data=person(date_of_birth=born),
+        admission_vote_date=vote,
+    )
+
+
+def test_admit_refuses_future_dates(world):
+    tomorrow = today() + timedelta(days=1)
+    refused("admission_decision_date", admit, world=world, decided=tomorrow)
+    refused("admission_ceremony_date", admit, world=world, decided=today(), ceremony=tomorrow)
+    refused("date_of_birth", admit, world=world, data=person(date_of_birth=tomorrow))
+
+
+def test_admit_reports_every_bad_field_at_once(world):
+    before = counts()
+    with pytest.raises(ValidationError) as exc:
+        admit(
+            world, data=person(card_number="1", id_number="2", phone="x"), ceremony=date(2020, 1, 1)
+        )
+    assert {"card_number", "id_number", "phone", "admission_ceremony_date"} <= set(
+        messages_of(exc.value)
+    )
+    assert counts() == before
+
+
+def test_admit_normalises_card_number_spacing(world):
+    m = admit(world, data=person(card_number="8765 4321", id_number="026.190.000.111"))
+    assert (m.card_number, m.id_number) == ("87654321", "026190000111")
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.dates(min_value=date(1930, 1, 1), max_value=date(2008, 12, 31)))
+def test_admission_age_rule_matches_pure_rule(world, dob):
+    """The service applies rule 7 exactly as the pure function does."""
+    decided = date(2020, 3, 2)
+    expected_ok = rules.admission_age_error(dob, decided, has_provincial_approval=False) is None
+    before = counts()
+    sid = transaction.savepoint()
+    try:
+        admit(world, data=person(date_of_birth=dob))
+        ok = True
+    except ValidationError as exc:
+        assert "date_of_birth" in messages_of(exc)
+        assert counts() == before
+        ok = False
+    transaction.savepoint_rollback(sid)
+    assert ok == expected_ok
+
+
+# -- recognition --------------------------------------------------------------------------
+
+
+def test_recognise_boundaries(world):
+    binh = world.members["binh"]  # ceremony 2016-06-01
+    end = date(2017, 6, 1)
+    refused(
+        "recognition_date",
+        svc.recognise_official,
+        actor=None,
+        member=binh,
+        recognition_date=end - timedelta(days=1),
+    )
+    refused(
+        "recognition_date",
+        svc.recognise_official,
+        actor=None,
+        member=binh,
+        recognition_date=today() + timedelta(days=1),
+    )
+    m = svc.recognise_official(
+        actor=None, member=binh, recognition_date=end, decision_ref="12-QĐ/ĐU"
+    )
+    assert m.status == "official" and m.official_recognition_date == end
+    ev = m.events.order_by("-id").first()
+    assert (ev.kind, ev.effective_date, ev.decision_ref) == ("recognised", end, "12-QĐ/ĐU")
+    assert AuditEntry.objects.order_by("-id").first().action == "member.recognised"
+    refused("member", svc.recognise_official, actor=None, member=binh, recognition_date=end)
+
+
+def test_register_with_recognition_is_official(world):
+    m = admit(world, official_recognition_date=date(2021, 3, 2))
+    assert m.status == "official"
+
+
+# -- transfers ----------------------------------------------------------------------------
+
+
+def test_transfer_closes_old_membership_and_opens_new(world):
+    dung = world.members["dung"]
+    day = date(2022, 5, 10)
+    m = svc.transfer_member(
+        actor=None, member=dung, to_org=world.org("hh-tdp-1"), effective_date=day
+    )
+    assert m.org == world.org("hh-tdp-1")
+    assert Member.objects.get(pk=dung.pk).org_id == world.org("hh-tdp-1").pk
+    old, new = Membership.objects.filter(member=dung).order_by("valid_from")
+    assert (old.org_id, old.valid_to) == (world.org("kl-thon-2").pk, day - timedelta(days=1))
+    assert (new.org_id, new.valid_from, new.valid_to) == (world.org("hh-tdp-1").pk, day, None)
+    ev = m.events.order_by("-id").first()
+    assert (ev.kind, ev.from_org_id, ev.to_org_id) == (
+        "transferred",
+        world.org("kl-thon-2").pk,
+        world.org("hh-tdp-1").pk,
+    )
+    # Counts follow: kim-long before the move, hop-hoa after it.
+    assert org_queries.member_counts(world.org("kim-long"), day - timedelta(days=1))["total"] == 4
+    assert org_queries.member_counts(world.org("kim-long"), day)["total"] == 3
+    assert org_queries.member_counts(world.org("hop-hoa"), day)["total"] == 2
+
+
+@pytest.mark.parametrize(
+    ("to", "day", "field"),
+    [
+        ("kim-long", date(2022, 1, 1), "to_org"),  # a committee
+        ("tam-duong", date(2022, 1, 1), "to_org"),
+        ("kl-thon-2", date(2022, 1, 1), "to_org"),  # the same cell
+        ("hh-tdp-1", date(1996, 1, 1), "to_org"),  # cell not active then
+        ("hh-tdp-1", date(2000, 3, 2), "effective_date"),  # not after the current start
+        ("hh-tdp-1", None, "to_org"),
+    ],
+)
+def test_transfer_refusals(world, to, day, field):
+    kwargs = {
+        "actor": None,
+        "member": world.members["dung"],
+        "effective_date": day or date(2022, 1, 1),
+    }
+    kwargs["to_org"] = world.org(to) if day else None
+    refused(field, svc.transfer_member, **kwargs)
+
+
+def test_transfer_refuses_future_date(world):
+    refused(
+        "effective_date",
+        svc.transfer_member,
+        actor=None,
+        member=world.members["dung"],
+        to_org=world.org("hh-tdp-1"),
+        effective_date=today() + timedelta(days=1),
+    )
+
+
+def test_database_allows_one_open_official_membership(world):
+    dung = world.members["dung"]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(
+            member=dung, org=world.org("hh-tdp-1"), kind="official", valid_from=date(2020, 1, 1)
+        )
+    # A closed one or a temporary one is fine.
+    Membership.objects.create(
+        member=dung, org=world.org("hh-tdp-1"), kind="temporary", valid_from=date(2020, 1, 1)
+    )
+    Membership.objects.create(
+        member=dung,
+        org=world.org("hh-tdp-1"),
+        kind="official",
+        valid_from=date(1999, 1, 1),
+        valid_to=date(1999, 12, 31),
+    )
+
+
+def test_temporary_transfer_duration_and_overlap(world):
+    dung = world.members["dung"]
+    to = world.org("hh-tdp-1")
+    start = date(2023, 1, 10)
+    base = {"actor": None, "member": dung, "to_org": to, "start": start}
+    refused(
+        "planned_end", svc.temporary_transfer, **base, planned_end=date(2023, 4, 9), reason="work"
+    )
+    refused(
+        "planned_end",
+        svc.temporary_transfer,
+        **base,
+        planned_end=date(2024, 1, 10),
+        reason="residence",
+    )
+    refused(
+        "planned_end", svc.temporary_transfer, **base, planned_end=date(2025, 1, 11), reason="study"
+    )
+    refused(
+        "reason", svc.temporary_transfer, **base, planned_end=date(2023, 6, 1), reason="holiday"
+    )
+    refused("to_org", svc.temporary_transfer, **{**base, "to_org": world.org("kl-thon-2")},
+            planned_end=date(2023, 6, 1), reason="work")  # fmt: skip
+    refused("to_org", svc.temporary_transfer, **{**base, "to_org": world.org("hop-hoa")},
+            planned_end=date(2023, 6, 1), reason="work")  # fmt: skip
+    # An extension allows a longer stay.
+    ms = svc.temporary_transfer(
+        **base, planned_end=date(2025, 1, 11), reason="study", extended=True
+    )
+    assert (ms.kind, ms.valid_from, ms.planned_end, ms.reason) == (
+        "temporary",
+        start,
+        date(2025, 1, 11),
+        "study",
+    )
+    # The official membership is untouched.
+    assert (
+        Membership.objects.get(member=dung, kind="official", valid_to__isnull=True).org_id
+        == world.org("kl-thon-2").pk
+    )
+    assert Member.objects.get(pk=dung.pk).org_id == world.org("kl-thon-2").pk
+    # One temporary place at a time.
+    refused("to_org", svc.temporary_transfer, **{**base, "to_org": world.org("cb-toa-an")},
+            planned_end=date(2023, 6, 1), reason="work")  # fmt: skip
+    refused(
+        "end_date",
+        svc.end_temporary_transfer,
+        actor=None,
+        member=dung,
+        end_date=start - timedelta(days=1),
+    )
+    svc.end_temporary_transfer(actor=None, member=dung, end_date=date(2023, 9, 1))
+    refused(
+        "member", svc.end_temporary_transfer, actor=None, member=dung, end_date=date(2023, 9, 2)
+    )
+    # A new stay may not overlap the closed one.
+    refused("start", svc.temporary_transfer, **{**base, "start": date(2023, 8, 1)},
+            planned_end=date(2023, 12, 1), reason="work")  # fmt: skip
+    later = svc.temporary_transfer(
+        **{**base, "start": date(2023, 9, 2)}, planned_end=date(2023, 12, 2), reason="work"
+    )
+    assert later.valid_to is None
+
+
+def test_exemption_open_close(world):
+    an = world.members["an"]
+    refused(
+        "category",
+        svc.exempt_member,
+        actor=None,
+        member=an,
+        category="bored",
+        start=date(2020, 1, 1),
+    )
+    refused(
+        "start",
+        svc.exempt_member,
+        actor=None,
+        member=an,
+        category="elderly",
+        start=date(1990, 1, 1),
+    )
+    e = svc.exempt_member(
+        actor=None, member=an, category="elderly", start=date(2020, 1, 1), resolution_ref="NQ 5"
+    )
+    assert e.valid_to is None and an.events.order_by("-id").first().kind == "exempted"
+    refused(
+        "category",
+        svc.exempt_member,
+        actor=None,
+        member=an,
+        category="health",
+        start=date(2021, 1, 1),
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Exemption.objects.create(member=an, category="health", valid_from=date(2021, 1, 1))
+    refused("end_date", svc.end_exemption, actor=None, member=an, end_date=date(2019, 12, 31))
+    svc.end_exemption(actor=None, member=an, end_date=date(2021, 6, 1))
+    assert Exemption.objects.get(pk=e.pk).valid_to == date(2021, 6, 1)
+    refused("member", svc.end_exemption, actor=None, member=an, end_date=date(2021, 6, 2))
+
+
+# -- exits --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "key"),
+    [
+        ("struck_off", "struck_off", "binh"),
+        ("struck_off", "struck_off", "an"),
+        ("expelled", "expelled", "an"),
+        ("resigned", "resigned", "an"),
+        ("deceased", "deceased", "an"),
+        ("transferred_out", "left", "binh"),
+    ],
+)
+def test_exits(world, kind, status, key):
+    m = world.members[key]
+    svc.exempt_member(actor=None, member=m, category="health", start=date(2020, 1, 1))
+    svc.temporary_transfer(
+        actor=None, member=m, to_org=world.org("hh-tdp-1"), start=date(2020, 2, 1),
+        planned_end=date(2020, 8, 1), reason="work",
+    )  # fmt: skip
+    day = date(2020, 5, 5)
+    m = svc.end_membership(actor=None, member=m, kind=kind, effective_date=day, decision_ref="QĐ 1")
+    assert (m.status, m.exit_date) == (status, day)
+    assert not Membership.objects.filter(member=m, valid_to__isnull=True).exists()
+    assert Membership.objects.get(member=m, kind="official", valid_from__lte=day, valid_to=day)
+    assert not Exemption.objects.filter(member=m, valid_to__isnull=True).exists()
+    assert m.events.order_by("-id").first().kind == kind
+    assert AuditEntry.objects.order_by("-id").first().action == f"member.{kind}"
+    # Out of the counts from the exit date.
+    cell = world.org("kl-thon-1")
+    assert org_queries.member_counts(cell, day - timedelta(days=1))["total"] == 3
+    assert org_queries.member_counts(cell, day)["total"] == 2
+    for again in ("deceased", "struck_off"):
+        refused("member", svc.end_membership, actor=None, member=m, kind=again, effective_date=day)
+
+
+def test_exit_refusals(world):
+    binh, an = world.members["binh"], world.members["an"]
+    refused(
+        "kind",
+        svc.end_membership,
+        actor=None,
+        member=binh,
+        kind="expelled",
+        effective_date=date(2020, 1, 1),
+    )
+    refused(
+        "kind",
+        svc.end_membership,
+        actor=None,
+        member=an,
+        kind="holiday",
+        effective_date=date(2020, 1, 1),
+    )
+    refused(
+        "effective_date",
+        svc.end_membership,
+        actor=None,
+        member=an,
+        kind="deceased",
+        effective_date=date(1999, 1, 1),
+    )
+    refused("effective_date", svc.end_membership, actor=None, member=an, kind="deceased",
+            effective_date=today() + timedelta(days=1))  # fmt: skip
+
+
+def test_member_who_died_counts_only_before(world):
+    svc.end_membership(
+        actor=None, member=world.members["an"], kind="deceased", effective_date=date(2010, 4, 1)
+    )
+    cell = world.org("kl-thon-1")
+    assert org_queries.member_counts(cell, date(2009, 12, 31))["total"] == 2
+    assert org_queries.member_counts(cell, date(2011, 1, 1))["total"] == 1
+
+
+# -- interruptions, party age, badges ------------------------------------------------------
+
+
+def test_interruption_shifts_party_age_and_badge(world):
+    an = world.members["an"]  # decision 1999-05-19: 30 years on 2029-05-19
+    as_of = date(2024, 5, 19)
+    assert queries.summary(an, as_of)["party_age"] == 25
+    refused(
+        "start",
+        svc.record_interruption,
+        actor=None,
+        member=an,
+        start=date(1998, 1, 1),
+        end=date(1998, 2, 1),
+        reason="x",
+    )
+    refused(
+        "end",
+        svc.record_interruption,
+        actor=None,
+        member=an,
+        start=date(2005, 1, 2),
+        end=date(2005, 1, 1),
+        reason="x",
+    )
+    svc.record_interruption(
+        actor=None, member=an, start=date(2005, 1, 1), end=date(2005, 1, 31), reason="Bỏ sinh hoạt"
+    )
+    refused(
+        "start",
+        svc.record_interruption,
+        actor=None,
+        member=an,
+        start=date(2005, 1, 31),
+        end=date(2005, 2, 5),
+        reason="x",
+    )
+    assert queries.summary(an, as_of)["party_age"] == 24
+    assert queries.summary(an, as_of + timedelta(days=31))["party_age"] == 25
+
+
+def test_award_badge_due_and_too_early(world):
+    an = world.members["an"]  # decision 1999-05-19
+    with pytest.raises(ValidationError):
+        svc.award_badge(actor=None, member=an, milestone=30, award_date=date(2026, 2, 3))
+    older = admit(world, data=person(full_name="Cụ Lão", date_of_birth=date(1940, 1, 1)),
+                  decided=date(1970, 1, 1), official_recognition_date=date(1971, 1, 1), membership_from=OLD)  # fmt: skip
+    refused(
+        "milestone",
+        svc.award_badge,
+        actor=None,
+        member=older,
+        milestone=35,
+        award_date=date(2020, 2, 3),
+    )
+    badge = svc.award_badge(actor=None, member=older, milestone=50, award_date=date(2020, 2, 3))
+    assert (badge.milestone, badge.early, badge.posthumous) == (50, False, False)
+    assert older.events.order_by("-id").first().kind == "badge"
+    refused(
+        "milestone",
+        svc.award_badge,
+        actor=None,
+        member=older,
+        milestone=50,
+        award_date=date(2020, 5, 19),
+    )
+    refused(
+        "milestone",
+        svc.award_badge,
+        actor=None,
+        member=older,
+        milestone=45,
+        award_date=date(2020, 5, 19),
+    )
+    assert queries.summary(older, date(2021, 1, 1))["badge_due"] is None
+    assert queries.summary(older, date(2025, 1, 1))["badge_due"].milestone == 55
+
+
+def test_award_badge_early_with_severe_illness(world):
+    m = admit(world, data=person(full_name="Ốm Nặng", date_of_birth=date(1950, 1, 1)),
+              decided=date(1997, 8, 1), official_recognition_date=date(1998, 8, 1), cell="kl-thon-1")  # fmt: skip
+    # 30 years on 2027-08-01; 12 months early is 2026-08-01.
+    refused(
+        "milestone",
+        svc.award_badge,
+        actor=None,
+        member=m,
+        milestone=30,
+        award_date=date(2026, 9, 2),
+    )
+    svc.update_member(actor=None, member=m, data={"severe_illness": True})
+    refused(
+        "milestone",
+        svc.award_badge,
+        actor=None,
+        member=m,
+        milestone=30,
+        award_date=date(2026, 7, 31),
+    )
+    badge = svc.award_badge(actor=None, member=m, milestone=30, award_date=date(2026, 9, 2))
+    assert badge.early is True
+
+
+def test_award_badge_posthumous_and_excluded(world):
+    dead = admit(world, data=person(full_name="Cố Nhân", date_of_birth=date(1930, 1, 1)),
+                 decided=date(1960, 1, 1), official_recognition_date=date(1961, 1, 1), membership_from=OLD)  # fmt: skip
+    svc.end_membership(actor=None, member=dead, kind="deceased", effective_date=date(2019, 1, 1))
+    badge = svc.award_badge(actor=None, member=dead, milestone=60, award_date=date(2020, 2, 3))
+    assert badge.posthumous is True
+    for kind in ("struck_off", "expelled", "resigned"):
+        m = admit(world, data=person(full_name=f"Ra {kind}", date_of_birth=date(1930, 1, 1)),
+                  decided=date(1960, 1, 1), official_recognition_date=date(1961, 1, 1), membership_from=OLD)  # fmt: skip
+        svc.end_membership(actor=None, member=m, kind=kind, effective_date=date(2019, 1, 1))
+        refused(
+            "milestone",
+            svc.award_badge,
+            actor=None,
+            member=m,
+            milestone=50,
+            award_date=date(2020, 2, 3),
+        )
+        assert not BadgeAward.objects.filter(member=m).exists()
+    refused(
+        "milestone",
+        svc.award_badge,
+        actor=None,
+        member=world.members["binh"],
+        milestone=30,
+        award_date=date(2020, 2, 3),
+    )
+
+
+def test_interruption_delays_badge(world):
+    m = admit(world, data=person(full_name="Gián Đoạn", date_of_birth=date(1950, 1, 1)),
+              decided=date(1990, 1, 1), official_recognition_date=date(1991, 1, 1), membership_from=OLD)  # fmt: skip
+    svc.record_interruption(
+        actor=None, member=m, start=date(2000, 1, 1), end=date(2000, 12, 31), reason="Gián đoạn"
+    )
+    refused(
+        "milestone",
+        svc.award_badge,
+        actor=None,
+        member=m,
+        milestone=30,
+        award_date=date(2020, 2, 3),
+    )
+    assert queries.summary(m, date(2020, 6, 1))["badge_due"] is None
+    assert queries.summary(m, date(2021, 1, 1))["badge_due"] is None
+    assert queries.summary(m, date(2021, 1, 2))["badge_due"].milestone == 30
+    assert svc.award_badge(actor=None, member=m, milestone=30, award_date=date(2021, 2, 3))
+
+
+# -- update -------------------------------------------------------------------------------
+
+
+def test_update_member(world):
+    huong = world.members["huong"]
+    refused(
+        "card_number",
+        svc.update_member,
+        actor=None,
+        member=world.members["an"],
+        data={"card_number": "12345678"},
+    )
+    refused("status", svc.update_member, actor=None, member=huong, data={"status": "official"})
+    refused(
+        "date_of_birth",
+        svc.update_member,
+        actor=None,
+        member=huong,
+        data={"date_of_birth": date(2005, 1, 1)},
+    )
+    m = svc.update_member(
+        actor=None, member=huong, data={"full_name": "Nguyễn Thị Hường", "card_number": "12345678"}
+    )
+    assert m.search_name == "nguyen thi huong" and m.sort_key == svc.name_sort_key(
+        "Nguyễn Thị Hường"
+    )
+    n = AuditEntry.objects.count()
+    svc.update_member(actor=None, member=m, data={"full_name": "Nguyễn Thị Hường"})  # no change
+    assert AuditEntry.objects.count() == n
+
+
+# -- queries ------------------------------------------------------------------------------
+
+
+def _found(world, text):
+    ids = set(queries.search(Member.objects.all(), text).values_list("pk", flat=True))
+    return {k for k, m in world.members.items() if m.pk in ids}
+
+
+def test_search_folds_accents_and_finds_numbers(world):
+    assert _found(world, "huong") == {"huong"}
+    assert _found(world, "HƯƠNG") == {"huong"}
+    assert _found(world, "nguyễn hương") == {"huong"}
+    assert _found(world, "hương nguyễn") == {"huong"}  # every word, any order
+    assert _found(world, unicodedata.normalize("NFD", "Hương")) == {"huong"}
+    assert _found(world, "thi") == {"huong", "dung", "hoa"}
+    assert _found(world, "do thi") == {"hoa"}  # Đỗ → do
+    assert _found(world, "van") == {"an", "binh"}
+    assert _found(world, "12345678") == {"huong"}
+    assert _found(world, "1234 5678") == {"huong"}
+    assert _found(world, "026180009999") == {"tien"}
+    assert _found(world, "1234567") == set()
+    assert _found(world, "%") == set()
+    assert _found(world, "") == set(world.members)
+
+
+def test_ordered_is_vietnamese_order(world):
+    for full in ("Lê Thị An", "Đặng Văn Bình", "Dương Bình", "Trần Ánh"):
+        admit(world, data=person(full_name=full))
+    names = list(queries.ordered(Member.objects.all()).values_list("full_name", flat=True))
+    assert names == [
+        "Lê Thị An",
+        "Trần Văn An",
+        "Trần Ánh",
+        "Dương Bình",
+        "Đặng Văn Bình",
+        "Lê Văn Bình",
+        "Phạm Thị Dung",
+        "Đỗ Thị Hoa",
+        "Nguyễn Thị Hương",
+        "Vũ Quốc Khánh",
+        "Hoàng Minh Tiến",
+    ]
+
+
+def test_summary_fields(world):
+    binh = world.members["binh"]  # born 1990-02-01, ceremony 2016-06-01, probationary
+    s = queries.summary(binh, date(2017, 9, 1))
+    assert s["probation_end"] == date(2017, 6, 1)
+    assert s["recognition_overdue"] is True  # 92 days > 90 days' grace
+    assert queries.summary(binh, date(2017, 8, 30))["recognition_overdue"] is False
+    assert s["party_age"] is None and s["badge_due"] is None and s["badges"] == []
+    assert s["age"] == 27
+    an = queries.summary(world.members["an"], date(2029, 5, 19))
+    assert an["party_age"] == 30 and an["recognition_overdue"] is False
+    assert an["badge_due"].milestone == 30 and an["badge_due"].award_round == date(2029, 5, 19)
+    assert an["age"] == 79

@@ -1,0 +1,53 @@
+"""Search folds accents; lists are in Vietnamese order by given name."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def _names(page: str) -> list[str]:
+    return re.findall(r'<a href="/dang-vien/\d+/">([^<]+)</a>', page)
+
+
+def test_accent_folding_search(client, world):
+    client.force_login(world.users["staff"])
+    page = client.get(reverse("members:list"), {"q": "nguyen thi huong"}).content.decode()
+    assert _names(page) == ["Nguyễn Thị Hương"]
+    page = client.get(reverse("members:list"), {"q": "12345678"}).content.decode()
+    assert _names(page) == ["Nguyễn Thị Hương"]
+
+
+def test_list_in_vietnamese_order(client, world):
+    client.force_login(world.users["staff"])
+    page = client.get(reverse("members:list")).content.decode()
+    assert _names(page) == [
+        "Trần Văn An",
+        "Lê Văn Bình",
+        "Phạm Thị Dung",
+        "Đỗ Thị Hoa",
+        "Nguyễn Thị Hương",
+        "Vũ Quốc Khánh",
+    ]
+
+
+def test_filters_by_org_and_status(client, world):
+    client.force_login(world.users["staff"])
+    page = client.get(
+        reverse("members:list"), {"to-chuc": "kim-long", "tinh-trang": "probationary"}
+    ).content.decode()
+    assert _names(page) == ["Lê Văn Bình"]
+    assert "xuat.csv?to-chuc=kim-long&amp;tinh-trang=probationary" in page
+    page = client.get(reverse("members:list"), {"to-chuc": "vt-thon"}).content.decode()
+    assert _names(page) == [] and "không tìm thấy" in page
+
+
+def test_pagination(client, world):
+    from dangbo.core.views import PAGE_SIZE
+
+    client.force_login(world.users["staff"])
+    response = client.get(reverse("members:list"), {"trang": "999"})
+    assert response.status_code == 200
+    assert PAGE_SIZE == 50
