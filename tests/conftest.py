@@ -168,6 +168,42 @@ def build_world() -> World:
     return w
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The world creates a dozen users; PBKDF2's deliberate slowness buys tests nothing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# SQLite refuses DELETE on the audit log (a trigger), so the flush that ends a transactional
+# test would fail; PostgreSQL flushes with TRUNCATE, which row triggers do not see. Before the
+# flush, empty the audit table with the triggers lifted for a moment, then put them back.
+
+
+@pytest.fixture
+def flushable_audit(transactional_db):
+    """Torn down before ``transactional_db`` flushes."""
+    import importlib
+
+    from django.db import connection
+
+    yield
+    if connection.vendor != "sqlite":
+        return
+    migration = importlib.import_module("dangbo.core.migrations.0003_audit_append_only")
+    with connection.cursor() as cur:
+        for sql in migration.SQLITE_DROP:
+            cur.execute(sql)
+        cur.execute("DELETE FROM core_auditentry")
+        for sql in migration.SQLITE:
+            cur.execute(sql)
+
+
+@pytest.fixture(autouse=True)
+def _audit_flush_for_transactional_tests(request):
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("flushable_audit")
+
+
 @pytest.fixture
 def world(db) -> World:
     return build_world()

@@ -40,12 +40,6 @@ class Api:
         return self.call(who, "patch", path, body, **kw)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The world creates ten users; PBKDF2 at full strength made each test take seconds."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def api(world) -> Api:
     keys = {

@@ -414,3 +414,26 @@ def test_bodies_and_positions(world):
     refused("valid_to", services.end_position, actor=None, position=pos, valid_to=date(2020, 5, 31))
     services.end_position(actor=None, position=pos, valid_to=date(2022, 1, 1))
     refused("valid_to", services.end_position, actor=None, position=pos, valid_to=date(2023, 1, 1))
+
+
+def test_a_stale_copy_of_a_dissolved_org_is_re_read_before_use(world):
+    """Callers may hold an object loaded before another transaction dissolved it."""
+    cell = new_org(world, "tmp-cell")
+    stale = Organisation.objects.get(pk=cell.pk)
+    services.dissolve_org(actor=None, org=cell, effective_date=date(2015, 1, 1))
+    refused(
+        "parent",
+        services.create_org,
+        actor=None,
+        code="late-group",
+        name="Tổ đảng 1",
+        kind="party_group",
+        sector="village",
+        parent=stale,
+        valid_from=date(2016, 1, 1),
+    )
+    with pytest.raises(ValidationError) as exc:
+        members.transfer_member(
+            actor=None, member=world.members["dung"], to_org=stale, effective_date=date(2016, 1, 1)
+        )
+    assert "to_org" in messages_of(exc.value)

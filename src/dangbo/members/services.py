@@ -150,6 +150,8 @@ def _derive_names(member: Member) -> None:
 def _check_cell(org: Organisation | None, on: date, field: str = "org") -> None:
     if org is None:
         raise invalid(field, "Chi bộ: bắt buộc.")
+    # Lock and re-read: a caller's copy may predate a dissolution in another transaction.
+    org.refresh_from_db(from_queryset=Organisation.objects.select_for_update())
     if org.kind not in CELL_KINDS:
         raise invalid(
             field, f"Chi bộ: {org.name} không phải là chi bộ (đảng viên sinh hoạt ở chi bộ)."

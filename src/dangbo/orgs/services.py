@@ -25,6 +25,9 @@ _SNAPSHOT = ["code", "name", "kind", "sector", "parent", "path", "valid_from", "
 
 def _check_parent(kind: str, parent: Organisation | None, on: date, field: str = "parent"):
     allowed = ALLOWED_PARENTS.get(kind, ())
+    if parent is not None:
+        # Lock and re-read: a caller's copy may predate a dissolution or a move.
+        parent.refresh_from_db(from_queryset=Organisation.objects.select_for_update())
     if parent is None:
         if allowed:
             raise invalid(field, "Tổ chức cấp trên: bắt buộc với loại tổ chức này.")
