@@ -85,9 +85,10 @@ def test_deceased_member_counts_until_death(world):
 def test_children_as_of(world):
     kids = queries.children_as_of(world.org("tam-duong"), today())
     assert [(c.code, c.member_count, c.is_leaf) for c in kids] == [
-        ("cb-toa-an", 1, True),  # by kind, then name: "…thị trấn Hợp Hòa" < "…xã Kim Long"
+        # committees before cells, then Vietnamese order: "…thị trấn Hợp Hòa" < "…xã Kim Long"
         ("hop-hoa", 1, False),
         ("kim-long", 4, False),
+        ("cb-toa-an", 1, True),
     ]
     past = {
         c.code: c.member_count

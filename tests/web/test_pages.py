@@ -107,3 +107,39 @@ def test_success_message_after_recognition(client, world):
     page = response.content.decode()
     assert "Đã ghi việc công nhận" in page
     assert "05/06/2017" in page
+
+
+def test_member_page_offers_only_the_operations_that_apply(client, world):
+    client.force_login(world.users["staff"])
+    recognise = reverse("members:action", args=[world.members["binh"].pk, "cong-nhan-chinh-thuc"])
+    end_exemption = reverse("members:action", args=[world.members["binh"].pk, "het-mien"])
+    page = client.get(reverse("members:detail", args=[world.members["binh"].pk])).content.decode()
+    assert recognise in page  # probationary
+    assert end_exemption not in page  # not exempted
+    official = world.members["dung"]
+    page = client.get(reverse("members:detail", args=[official.pk])).content.decode()
+    assert reverse("members:action", args=[official.pk, "cong-nhan-chinh-thuc"]) not in page
+    assert reverse("members:action", args=[official.pk, "mien-sinh-hoat"]) in page
+
+
+def test_children_in_vietnamese_order_and_committee_by_rank(client, world):
+    from datetime import date
+
+    from dangbo.orgs import services
+
+    for code, name in (("kl-thon-3", "Chi bộ thôn Đạo Tú"), ("kl-thon-4", "Chi bộ thôn Dũng")):
+        services.create_org(actor=None, code=code, name=name, kind="sub_cell", sector="village",
+                            parent=world.org("kim-long"), valid_from=date(2001, 1, 1))  # fmt: skip
+    body = services.create_body(actor=None, org=world.org("kim-long"), body_type="executive_committee",
+                                term_start_year=2015, term_end_year=2020, valid_from=date(2015, 7, 1))  # fmt: skip
+    for key, title in (("an", "committee_member"), ("dung", "secretary")):
+        services.assign_position(actor=None, member=world.members[key], org=world.org("kim-long"),
+                                 title=title, body=body, valid_from=date(2015, 7, 1))  # fmt: skip
+    client.force_login(world.users["staff"])
+    page = client.get(reverse("orgs:detail", args=["kim-long"])).content.decode()
+    # The Vietnamese alphabet has d < đ < g (a binary sort would put Đ after every Latin letter).
+    children = page[page.index("Tổ chức trực thuộc") :]
+    names = ("thôn Dũng", "thôn Đạo Tú", "thôn Đồng Bông", "thôn Gia Du")
+    order = [children.index(n) for n in names]
+    assert order == sorted(order)
+    assert page.index("Phạm Thị Dung") < page.index("Trần Văn An")  # Bí thư before members

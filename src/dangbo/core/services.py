@@ -1,4 +1,4 @@
-"""Changes owned by core: API tokens. Same rules as every service: keyword-only ``actor``,
+"""Changes owned by core: users, role grants, API tokens. Same rules as every service: keyword-only ``actor``,
 one transaction, validation first, an audit entry."""
 
 import secrets
@@ -7,8 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import audit
+from .choices import Role
 from .errors import invalid
-from .models import ApiToken
+from .models import ApiToken, RoleGrant
 from .text import clean_text
 
 KEY_BYTES = 32
@@ -52,3 +53,83 @@ def revoke_token(*, actor, token_id: int) -> ApiToken:
         summary=f"Thu hồi khóa API “{token.name}” ({token.prefix}…) của {token.user.get_username()}",
     )
     return token
+
+
+@transaction.atomic
+def create_user(*, actor, username: str, password: str, full_name: str = ""):
+    """A login for a person; what they may see comes only from role grants."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    user_model = get_user_model()
+    username = clean_text(username, "Tên đăng nhập", max_length=150, field="username")
+    if user_model.objects.filter(username__iexact=username).exists():
+        raise invalid("username", f"Tên đăng nhập: “{username}” đã có người dùng.")
+    full_name = clean_text(
+        full_name, "Họ và tên", max_length=150, required=False, field="full_name"
+    )
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise invalid("password", "Mật khẩu: " + " ".join(exc.messages)) from exc
+    user = user_model(username=username, first_name=full_name)
+    user.set_password(password)
+    user.save()
+    audit.record(actor=actor, action="user.created", obj=user, summary=f"Tạo người dùng {username}")
+    return user
+
+
+@transaction.atomic
+def grant_role(
+    *, actor, user, role: str, org, can_view_sensitive: bool = False, valid_from=None
+) -> RoleGrant:
+    """Give ``user`` a role over ``org``'s subtree (the only way access is granted)."""
+    from .dates import today
+
+    if role not in Role.values:
+        raise invalid("role", "Vai trò: không hợp lệ.")
+    if org is None:
+        raise invalid("org", "Tổ chức: bắt buộc.")
+    if role == Role.MEMBER and can_view_sensitive:
+        raise invalid(
+            "can_view_sensitive", "Vai trò đảng viên không được cấp quyền xem thông tin nhạy cảm."
+        )
+    if role == Role.MEMBER and not hasattr(user, "member"):
+        raise invalid("user", "Vai trò đảng viên: người dùng chưa gắn với hồ sơ đảng viên nào.")
+    grant = RoleGrant.objects.create(
+        user=user,
+        role=role,
+        org=org,
+        can_view_sensitive=can_view_sensitive,
+        valid_from=valid_from or today(),
+    )
+    audit.record(
+        actor=actor,
+        action="user.role_granted",
+        obj=grant,
+        summary=f"Cấp vai trò {Role(role).label} tại {org} cho {user.get_username()}"
+        + (" (được xem thông tin nhạy cảm)" if can_view_sensitive else ""),
+        after={"role": role, "org": org.code, "sensitive": can_view_sensitive},
+    )
+    return grant
+
+
+@transaction.atomic
+def end_grant(*, actor, grant: RoleGrant, valid_to=None) -> RoleGrant:
+    from .dates import today
+
+    valid_to = valid_to or today()
+    if grant.valid_to is not None:
+        raise invalid("grant", "Vai trò này đã kết thúc.")
+    if valid_to < grant.valid_from:
+        raise invalid("valid_to", "Ngày kết thúc: trước ngày bắt đầu.")
+    grant.valid_to = valid_to
+    grant.save(update_fields=["valid_to"])
+    audit.record(
+        actor=actor,
+        action="user.role_ended",
+        obj=grant,
+        summary=f"Kết thúc vai trò {grant.get_role_display()} của {grant.user.get_username()}",
+    )
+    return grant

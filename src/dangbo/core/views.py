@@ -5,6 +5,7 @@ Views stay thin: they parse, authorise through ``scope``, call a service and ren
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -99,3 +100,17 @@ def audit_log(request):
         "id", "at", "actor_name", "action", "object_type", "object_id", "summary", "request_id"
     ).order_by("-id")
     return render_page(request, "core/audit.html", {"page": page_of(request, entries)})
+
+
+@dataclass(frozen=True)
+class Action:
+    """One form-backed operation of a detail page: its form, the service call and the
+    message shown on success."""
+
+    title: Any
+    form: type
+    run: Any
+    done: Any
+    initial: Any = None
+    confirm: bool = False
+    when: Any = None  # predicate on the object's state: is the operation offered at all?

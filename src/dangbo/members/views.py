@@ -2,7 +2,6 @@
 
 import csv
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,13 +16,13 @@ from django.utils.translation import gettext_lazy
 from dangbo.core import audit, scope
 from dangbo.core.choices import Role
 from dangbo.core.dates import fmt, today
-from dangbo.core.errors import invalid
-from dangbo.core.views import apply_service_errors, history_of, page_of, render_page
+from dangbo.core.views import Action, apply_service_errors, history_of, page_of, render_page
 from dangbo.orgs.choices import CELL_KINDS
 from dangbo.orgs.models import Organisation
+from dangbo.orgs.views import find_org
 
 from . import forms, queries, services
-from .choices import Status
+from .choices import ACTIVE_STATUSES, Status
 from .models import Member
 
 SENSITIVE_MISSING = gettext_lazy("— cần quyền xem thông tin nhạy cảm")
@@ -161,6 +160,19 @@ def export(request):
 # ---- the member page ---------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class MemberState:
+    """What the member page needs to offer only the operations that apply."""
+
+    status: str
+    temporary: bool
+    exempted: bool
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
 @login_required
 def detail(request, pk):
     user = request.user
@@ -171,47 +183,37 @@ def detail(request, pk):
         pk=pk,
     )
     can_change = scope.can(user, scope.CHANGE, member)
+    memberships = list(member.memberships.select_related("org").order_by("valid_from", "id"))
+    exemptions = list(member.exemptions.order_by("valid_from", "id"))
+    state = MemberState(
+        status=member.status,
+        temporary=any(m.kind == "temporary" and m.valid_to is None for m in memberships),
+        exempted=any(e.valid_to is None for e in exemptions),
+    )
     context = {
         "member": member,
         "summary": queries.summary(member),
         "sensitive": queries.sensitive_fields(user, member),
         "sensitive_missing": SENSITIVE_MISSING,
-        "memberships": list(member.memberships.select_related("org").order_by("valid_from", "id")),
+        "memberships": memberships,
         "positions": list(
             member.positions.select_related("org", "body").order_by("valid_from", "id")
         ),
-        "exemptions": list(member.exemptions.order_by("valid_from", "id")),
+        "exemptions": exemptions,
         "badges": list(member.badges.order_by("milestone")),
         "timeline": queries.timeline(member),
         "can_change": can_change,
-        "actions": [(op, a.title) for op, a in MEMBER_ACTIONS.items()] if can_change else [],
+        "actions": [
+            (op, a.title) for op, a in MEMBER_ACTIONS.items() if a.when is None or a.when(state)
+        ]
+        if can_change
+        else [],
         "history": history_of(member) if scope.has_any(user, scope.AUDIT) or can_change else None,
     }
     return render_page(request, "members/detail.html", context)
 
 
 # ---- lifecycle forms ---------------------------------------------------------------------
-
-
-def find_cell(user, code: str, field: str, label: str) -> Organisation:
-    """A cell by code within the user's change scope; anything else reads as not found."""
-    org = (
-        scope.restrict(Organisation.objects.all(), user, scope.CHANGE)
-        .filter(code=(code or "").strip().lower())
-        .first()
-    )
-    if org is None:
-        raise invalid(field, _("%(label)s: không tìm thấy") % {"label": label})
-    return org
-
-
-@dataclass(frozen=True)
-class Action:
-    title: Any
-    form: type
-    run: Any
-    done: Any
-    initial: Any = None
 
 
 def _recognise(user, m, d):
@@ -227,7 +229,7 @@ def _transfer(user, m, d):
     services.transfer_member(
         actor=user,
         member=m,
-        to_org=find_cell(user, d["to_org"], "to_org", _("Chi bộ chuyển đến")),
+        to_org=find_org(user, d["to_org"], "to_org", _("Chi bộ chuyển đến"), cells_only=True),
         effective_date=d["effective_date"],
         letter_no=d["letter_no"],
         note=d["note"],
@@ -238,7 +240,9 @@ def _temporary(user, m, d):
     services.temporary_transfer(
         actor=user,
         member=m,
-        to_org=find_cell(user, d["to_org"], "to_org", _("Chi bộ sinh hoạt tạm thời")),
+        to_org=find_org(
+            user, d["to_org"], "to_org", _("Chi bộ sinh hoạt tạm thời"), cells_only=True
+        ),
         start=d["start"],
         planned_end=d["planned_end"],
         reason=d["reason"],
@@ -300,48 +304,56 @@ MEMBER_ACTIONS: dict[str, Action] = {
         forms.RecogniseForm,
         _recognise,
         gettext_lazy("Đã ghi việc công nhận đảng viên chính thức."),
+        when=lambda s: s.status == Status.PROBATIONARY,
     ),
     "chuyen-sinh-hoat": Action(
         gettext_lazy("Chuyển sinh hoạt chính thức"),
         forms.TransferForm,
         _transfer,
         gettext_lazy("Đã ghi việc chuyển sinh hoạt chính thức."),
+        when=lambda s: s.active,
     ),
     "sinh-hoat-tam-thoi": Action(
         gettext_lazy("Chuyển sinh hoạt tạm thời"),
         forms.TemporaryTransferForm,
         _temporary,
         gettext_lazy("Đã ghi việc chuyển sinh hoạt tạm thời."),
+        when=lambda s: s.active and not s.temporary,
     ),
     "ket-thuc-tam-thoi": Action(
         gettext_lazy("Kết thúc sinh hoạt tạm thời"),
         forms.EndDateForm,
         _end_temporary,
         gettext_lazy("Đã ghi việc kết thúc sinh hoạt tạm thời."),
+        when=lambda s: s.temporary,
     ),
     "mien-sinh-hoat": Action(
         gettext_lazy("Miễn công tác và sinh hoạt đảng"),
         forms.ExemptForm,
         _exempt,
         gettext_lazy("Đã ghi việc miễn công tác và sinh hoạt đảng."),
+        when=lambda s: s.active and not s.exempted,
     ),
     "het-mien": Action(
         gettext_lazy("Trở lại sinh hoạt (hết miễn)"),
         forms.EndDateForm,
         _end_exemption,
         gettext_lazy("Đã ghi việc trở lại sinh hoạt."),
+        when=lambda s: s.exempted,
     ),
     "ra-khoi-danh-sach": Action(
         gettext_lazy("Ra khỏi danh sách (chuyển đi, xóa tên, khai trừ, xin ra, từ trần)"),
         forms.ExitForm,
         _exit,
         gettext_lazy("Đã ghi việc ra khỏi danh sách."),
+        when=lambda s: s.active,
     ),
     "huy-hieu": Action(
         gettext_lazy("Tặng Huy hiệu Đảng"),
         forms.BadgeForm,
         _badge,
         gettext_lazy("Đã ghi việc tặng Huy hiệu Đảng."),
+        when=lambda s: s.status in (Status.OFFICIAL, Status.DECEASED, Status.LEFT),
     ),
     "sua-ho-so": Action(
         gettext_lazy("Sửa hồ sơ"),

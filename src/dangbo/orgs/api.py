@@ -25,7 +25,7 @@ from dangbo.core.errors import invalid
 
 from . import queries, services
 from .choices import OrgKind, Sector
-from .models import Organisation
+from .models import CODE_RE, Organisation
 
 router = Router(tags=["orgs"])
 
@@ -33,7 +33,6 @@ router = Router(tags=["orgs"])
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-CODE_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ID = 2**63 - 1
 
 
@@ -119,13 +118,11 @@ def org_field(user, code: str | None, field: str, label: str, action: str = scop
     can see but not change is a 403."""
     if code is None:
         return None
-    qs = Organisation.objects.filter(code=code) if CODE_RE.fullmatch(code) else None
-    if qs is not None:
-        found = scope.restrict(qs, user, action).first()
-        if found is not None:
-            return found
-        if action != scope.VIEW and scope.restrict(qs, user, scope.VIEW).exists():
-            raise HttpError(403, f"{label}: bạn không có quyền thay đổi tổ chức “{code}”.")
+    found = queries.org_by_code(user, code, action)
+    if found is not None:
+        return found
+    if action != scope.VIEW and queries.org_by_code(user, code, scope.VIEW) is not None:
+        raise HttpError(403, f"{label}: bạn không có quyền thay đổi tổ chức “{code}”.")
     raise invalid(field, f"{label}: không có tổ chức mã “{code}” trong phạm vi được giao.")
 
 

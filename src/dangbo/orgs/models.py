@@ -5,6 +5,8 @@ subtree is one range on an index: ``path >= 'p' AND path < p[:-1] + '/'``. Histo
 answered from the ``OrgLink`` intervals.
 """
 
+import re
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from dangbo.core.fields import BinaryCharField
 
 from .choices import AppointMethod, BodyType, FormedBy, OrgEventKind, OrgKind, Sector, Title
+
+# Organisation codes: lower-case ASCII words joined by hyphens ("tam-duong", "kl-thon-1").
+CODE_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 class AdminUnit(models.Model):

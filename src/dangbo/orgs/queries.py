@@ -11,12 +11,14 @@ from django.db import connection
 from django.db.models import Count, Q
 
 from dangbo.core.dates import today
+from dangbo.core.text import collation_key
 from dangbo.members.models import Membership
 
 from .choices import CELL_KINDS, GRASSROOTS_KINDS, BodyType, OrgKind
-from .models import CommitteeBody, Organisation, OrgEvent, OrgLink
+from .models import CODE_RE, CommitteeBody, Organisation, OrgEvent, OrgLink
 
 DISTRICT_LEVEL_END = date(2025, 6, 30)
+KIND_RANK = {value: rank for rank, value in enumerate(OrgKind.values)}
 
 
 def active_q(on: date, prefix: str = "") -> Q:
@@ -128,8 +130,9 @@ def org_stats(org: Organisation, as_of: date | None = None) -> dict:
 def children_as_of(org: Organisation, as_of: date) -> list[Organisation]:
     """Direct children on a date, each annotated with its active-member count."""
     child_ids = OrgLink.objects.filter(active_q(as_of), parent=org).values("child_id")
-    children = list(
-        Organisation.objects.filter(active_q(as_of), pk__in=child_ids).order_by("kind", "name")
+    children = sorted(
+        Organisation.objects.filter(active_q(as_of), pk__in=child_ids),
+        key=lambda o: (KIND_RANK[o.kind], collation_key(o.name)),
     )
     if not children:
         return children
@@ -277,6 +280,17 @@ def structural_warnings(org: Organisation, as_of: date | None = None) -> list[di
             if o.pk not in with_successor:
                 warn(o, 5, "Đảng bộ huyện kết thúc ngày 30/06/2025 nhưng chưa ghi tổ chức kế thừa.")
     return warnings
+
+
+def org_by_code(user, code: str | None, action: str) -> Organisation | None:
+    """An organisation named by its code, if ``user`` may ``action`` it; None otherwise (an
+    unknown code and one out of scope look the same)."""
+    from dangbo.core import scope
+
+    code = (code or "").strip().lower()
+    if not CODE_RE.fullmatch(code) or len(code) > 64:
+        return None
+    return scope.restrict(Organisation.objects.filter(code=code), user, action).first()
 
 
 def ancestors(org: Organisation) -> list[Organisation]:

@@ -2,7 +2,6 @@
 keyword-only ``actor``, validation first, an audit entry and an ``OrgEvent`` for the history.
 """
 
-import re
 from collections.abc import Iterable
 from datetime import date, timedelta
 
@@ -17,9 +16,8 @@ from dangbo.core.models import LegalDocument
 from dangbo.core.text import clean_text
 
 from .choices import ALLOWED_PARENTS, BodyType, OrgEventKind, OrgKind, Sector, Title
-from .models import CommitteeBody, Organisation, OrgEvent, OrgLink, Position
+from .models import CODE_RE, CommitteeBody, Organisation, OrgEvent, OrgLink, Position
 
-_CODE_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SNAPSHOT = ["code", "name", "kind", "sector", "parent", "path", "valid_from", "valid_to"]
 
 
@@ -65,7 +63,7 @@ def create_org(
 ) -> Organisation:
     errors = {}
     code = (code or "").strip().lower()
-    if not _CODE_RE.fullmatch(code) or len(code) > 64:
+    if not CODE_RE.fullmatch(code) or len(code) > 64:
         errors["code"] = "Mã: chỉ gồm chữ thường không dấu, số và dấu gạch ngang (tối đa 64 ký tự)."
     elif Organisation.objects.filter(code=code).exists():
         errors["code"] = f"Mã: đã có tổ chức mang mã “{code}”."

@@ -1,8 +1,5 @@
 """Organisation pages: the tree, one organisation as of a date, and its change forms."""
 
-from dataclasses import dataclass
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,12 +13,19 @@ from django.utils.translation import gettext_lazy
 from dangbo.core import scope
 from dangbo.core.choices import Role
 from dangbo.core.errors import invalid
-from dangbo.core.views import apply_service_errors, history_of, page_of, parse_as_of, render_page
+from dangbo.core.views import (
+    Action,
+    apply_service_errors,
+    history_of,
+    page_of,
+    parse_as_of,
+    render_page,
+)
 from dangbo.members import queries as member_queries
 from dangbo.members.models import Membership
 
 from . import forms, queries, services
-from .choices import CELL_KINDS, OrgKind, Sector
+from .choices import CELL_KINDS, OrgKind, Sector, Title
 from .models import CommitteeBody, Organisation, Position
 
 
@@ -77,15 +81,21 @@ def _labelled(counter: dict, choices) -> list[tuple[str, int]]:
     return sorted(((str(labels.get(k, k)), n) for k, n in counter.items()), key=lambda r: -r[1])
 
 
+TITLE_RANK = {value: rank for rank, value in enumerate(Title.values)}
+
+
 def _committee(org: Organisation, day):
     """Bodies in force on ``day`` with the positions held in them on that day."""
     active = queries.active_q(day)
-    positions = Position.objects.filter(active).select_related("member").order_by("title", "id")
-    return list(
+    positions = Position.objects.filter(active).select_related("member")
+    bodies = list(
         CommitteeBody.objects.filter(active, org=org)
         .order_by("body_type", "-term_start_year")
         .prefetch_related(Prefetch("positions", queryset=positions, to_attr="holders"))
     )
+    for body in bodies:  # Bí thư first, then deputies, then members, each by name
+        body.holders.sort(key=lambda p: (TITLE_RANK[p.title], p.member.sort_key))
+    return bodies
 
 
 @login_required
@@ -134,28 +144,15 @@ def detail(request, code):
     return render_page(request, "orgs/detail.html", context)
 
 
-def find_org(user, code: str, field: str, label: str) -> Organisation:
-    """An organisation by code within the user's change scope, else a field error."""
-    org = (
-        scope.restrict(Organisation.objects.all(), user, scope.CHANGE)
-        .filter(code=(code or "").strip().lower())
-        .first()
-    )
-    if org is None:
+def find_org(user, code: str, field: str, label: str, *, cells_only: bool = False):
+    """An organisation by code within the user's change scope, else a field error naming it."""
+    org = queries.org_by_code(user, code, scope.CHANGE)
+    if org is None or (cells_only and org.kind not in CELL_KINDS):
         raise invalid(
             field,
             _("%(label)s: không tìm thấy tổ chức mã “%(code)s”.") % {"label": label, "code": code},
         )
     return org
-
-
-@dataclass(frozen=True)
-class Action:
-    title: Any
-    form: type
-    run: Any
-    done: Any
-    confirm: bool = False
 
 
 def _create(user, org, data):
