@@ -256,3 +256,22 @@ def test_query_count_does_not_grow_with_size(world, as_of, django_assert_max_num
             fn()
     assert queries.member_counts(tam, day)["total"] == 6 + 40
     assert max(baseline.values()) <= 12
+
+
+def test_overdue_probationers_rule_8(world, settings):
+    """Probation ends 12 months after the ceremony; past the grace period without a decision,
+    the member is listed for the cell (never acted on automatically)."""
+    from dangbo.members import services as members
+
+    settings.DANGBO = {**settings.DANGBO, "RECOGNITION_GRACE_DAYS": 90}
+    district, binh = world.org("tam-duong"), world.members["binh"]  # ceremony 01/06/2016
+
+    def listed(on):
+        return list(queries.overdue_probationers(district, on).values_list("pk", flat=True))
+
+    assert listed(date(2017, 8, 30)) == []  # probation end 01/06/2017 + 90 days
+    assert listed(date(2017, 8, 31)) == [binh.pk]
+    assert queries.overdue_probationers(world.org("vinh-tuong"), date(2017, 8, 31)).count() == 0
+    members.recognise_official(actor=None, member=binh, recognition_date=date(2018, 1, 2))
+    assert listed(date(2017, 12, 1)) == [binh.pk]  # history: overdue then
+    assert listed(date(2018, 1, 2)) == [] and listed(today()) == []

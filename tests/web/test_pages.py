@@ -143,3 +143,12 @@ def test_children_in_vietnamese_order_and_committee_by_rank(client, world):
     order = [children.index(n) for n in names]
     assert order == sorted(order)
     assert page.index("Phạm Thị Dung") < page.index("Trần Văn An")  # Bí thư before members
+
+
+def test_org_page_lists_probationers_overdue_for_recognition(client, world):
+    client.force_login(world.users["staff"])
+    page = client.get(reverse("orgs:detail", args=["tam-duong"])).content.decode()
+    assert "quá hạn xét công nhận chính thức (1)" in page
+    assert reverse("members:detail", args=[world.members["binh"].pk]) in page
+    page = client.get(reverse("orgs:detail", args=["tam-duong"]) + "?ngay=01/01/2017").content
+    assert "quá hạn xét công nhận" not in page.decode()

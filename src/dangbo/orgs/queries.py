@@ -127,6 +127,29 @@ def org_stats(org: Organisation, as_of: date | None = None) -> dict:
     }
 
 
+def overdue_probationers(org: Organisation, as_of: date | None = None):
+    """Rule 8: probationary members in the subtree whose probation ended more than the grace
+    period ago with neither recognition nor strike-off: a list for people to act on."""
+    from django.conf import settings
+
+    from dangbo.members.models import Member
+    from dangbo.members.rules import add_months
+
+    as_of = as_of or today()
+    grace = settings.DANGBO["RECOGNITION_GRACE_DAYS"]
+    ceremony_before = add_months(as_of - timedelta(days=grace), -12)
+    in_subtree = Membership.objects.filter(
+        subtree_filter(org, as_of, "org__"), active_q(as_of), kind="official"
+    ).values("member_id")
+    return (
+        Member.objects.filter(pk__in=in_subtree, admission_ceremony_date__lt=ceremony_before)
+        .filter(Q(official_recognition_date__isnull=True) | Q(official_recognition_date__gt=as_of))
+        .filter(Q(exit_date__isnull=True) | Q(exit_date__gt=as_of))
+        .select_related("org")
+        .order_by("admission_ceremony_date", "id")
+    )
+
+
 def children_as_of(org: Organisation, as_of: date) -> list[Organisation]:
     """Direct children on a date, each annotated with its active-member count."""
     child_ids = OrgLink.objects.filter(active_q(as_of), parent=org).values("child_id")

@@ -81,6 +81,7 @@ def _labelled(counter: dict, choices) -> list[tuple[str, int]]:
     return sorted(((str(labels.get(k, k)), n) for k, n in counter.items()), key=lambda r: -r[1])
 
 
+WARNINGS_SHOWN = 50  # a long list is summarised; the count says how many there are
 TITLE_RANK = {value: rank for rank, value in enumerate(Title.values)}
 
 
@@ -112,6 +113,10 @@ def detail(request, code):
         )
     )
     stats = queries.org_stats(org, as_of.day)
+    warnings = queries.structural_warnings(org, as_of.day)
+    overdue_qs = queries.overdue_probationers(org, as_of.day)
+    overdue = list(overdue_qs[:WARNINGS_SHOWN])
+    overdue_total = len(overdue) if len(overdue) < WARNINGS_SHOWN else overdue_qs.count()
     grassroots = stats["grassroots"]
     members_page = None
     if org.kind in CELL_KINDS:
@@ -135,7 +140,10 @@ def detail(request, code):
         "bodies": _committee(org, as_of.day),
         "children": queries.children_as_of(org, as_of.day),
         "members_page": members_page,
-        "warnings": queries.structural_warnings(org, as_of.day),
+        "warnings": warnings[:WARNINGS_SHOWN],
+        "warnings_total": len(warnings),
+        "overdue": overdue[:WARNINGS_SHOWN],
+        "overdue_total": overdue_total,
         "can_change": can_change,
         "is_cell": org.kind in CELL_KINDS,
         "actions": ORG_ACTIONS if can_change else {},
