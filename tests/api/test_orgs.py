@@ -201,3 +201,24 @@ def test_unknown_org_is_404_in_vietnamese(api):
         response = api.get("staff", path)
         assert response.status_code in (404, 422), (path, response.status_code)
     assert api.get("staff", "/orgs/khong-co/stats").json() == {"detail": "Không tìm thấy."}
+
+
+def test_reorganisation_cites_its_document_all_or_nothing(api, world):
+    from dangbo.core.models import LegalDocument
+    from dangbo.orgs.models import OrgEvent
+
+    doc = {"number": "37-QĐ/HU", "issuer": "Ban Thường vụ Huyện ủy", "issue_date": "2016-03-01"}
+    response = api.post("staff", "/orgs/kl-thon-2/reparent",
+                        {"new_parent": "hop-hoa", "effective_date": "2016-04-01", "document": doc})  # fmt: skip
+    assert response.status_code == 200, response.content
+    event = OrgEvent.objects.filter(kind="reparent").latest("id")
+    assert event.document.number == "37-QĐ/HU" and event.document.issuer == doc["issuer"]
+    # A failing operation registers no document either.
+    bad = {**doc, "number": "38-QĐ/HU"}
+    response = api.post("staff", "/orgs/kl-thon-2/rename",
+                        {"name": "Chi bộ thôn Gia Du", "effective_date": "2016-05-01", "document": bad})  # fmt: skip
+    assert response.status_code == 422
+    assert not LegalDocument.objects.filter(number="38-QĐ/HU").exists()
+    response = api.post("staff", "/orgs/kl-thon-2/rename",
+                        {"name": "X", "effective_date": "2016-05-01", "document": {**doc, "issue_date": "2016-02-31"}})  # fmt: skip
+    assert response.status_code == 422

@@ -152,3 +152,49 @@ def test_org_page_lists_probationers_overdue_for_recognition(client, world):
     assert reverse("members:detail", args=[world.members["binh"].pk]) in page
     page = client.get(reverse("orgs:detail", args=["tam-duong"]) + "?ngay=01/01/2017").content
     assert "quá hạn xét công nhận" not in page.decode()
+
+
+def test_reorganisation_records_its_decision_and_shows_in_the_history(client, world):
+    from dangbo.core.models import LegalDocument
+
+    client.force_login(world.users["staff"])
+    url = reverse("orgs:action", args=["kl-thon-2", "doi-ten"])
+    form = {"name": "Chi bộ thôn Gia Du mới", "effective_date": "01/03/2016",
+            "doc_number": "125-QĐ/ĐU", "doc_issuer": "Đảng ủy xã Kim Long", "doc_date": "20/02/2016"}  # fmt: skip
+    assert client.post(url, form).status_code == 302
+    doc = LegalDocument.objects.get(number="125-QĐ/ĐU")
+    assert doc.issue_date.isoformat() == "2016-02-20"
+    page = client.get(reverse("orgs:detail", args=["kl-thon-2"])).content.decode()
+    assert "Lịch sử tổ chức" in page and "“Chi bộ thôn Gia Du” → “Chi bộ thôn Gia Du mới”" in page
+    assert "125-QĐ/ĐU, 20/02/2016, Đảng ủy xã Kim Long" in page
+    # The same number from another year is another document, never confused with this one.
+    form.update(name="Chi bộ thôn Gia Du", effective_date="01/03/2017", doc_date="20/02/2017")
+    assert client.post(url, form).status_code == 302
+    assert LegalDocument.objects.filter(number="125-QĐ/ĐU").count() == 2
+
+
+def test_half_a_document_reference_is_refused_and_changes_nothing(client, world):
+    from dangbo.core.models import AuditEntry, LegalDocument
+
+    client.force_login(world.users["staff"])
+    before = (AuditEntry.objects.count(), LegalDocument.objects.count())
+    response = client.post(
+        reverse("orgs:action", args=["kl-thon-2", "doi-ten"]),
+        {"name": "Tên mới", "effective_date": "01/03/2016", "doc_number": "125-QĐ/ĐU"},
+    )
+    assert response.status_code == 400
+    assert "Ngày ban hành: cần ghi đủ số, cơ quan và ngày ban hành." in response.content.decode()
+    # A complete reference with a bad rename: the document is not registered either.
+    response = client.post(
+        reverse("orgs:action", args=["kl-thon-2", "doi-ten"]),
+        {
+            "name": "Chi bộ thôn Gia Du",
+            "effective_date": "01/03/2016",
+            "doc_number": "9-QĐ/ĐU",
+            "doc_issuer": "Đảng ủy xã Kim Long",
+            "doc_date": "20/02/2016",
+        },  # fmt: skip
+    )
+    assert response.status_code == 400  # same name as now
+    assert (AuditEntry.objects.count(), LegalDocument.objects.count()) == before
+    assert world.org("kl-thon-2").name == "Chi bộ thôn Gia Du"

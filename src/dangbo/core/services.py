@@ -133,3 +133,37 @@ def end_grant(*, actor, grant: RoleGrant, valid_to=None) -> RoleGrant:
         summary=f"Kết thúc vai trò {grant.get_role_display()} của {grant.user.get_username()}",
     )
     return grant
+
+
+@transaction.atomic
+def register_document(
+    *, actor, number: str, issuer: str, issue_date, kind: str = "QD", title: str = ""
+):
+    """The legal document a decision cites, found by its identity (number + issuer + date,
+    never the number alone: numbers repeat across years) or registered once."""
+    from .choices import DocumentKind
+    from .dates import not_in_future
+    from .models import LegalDocument
+
+    number = clean_text(number, "Số văn bản", max_length=64, field="doc_number")
+    issuer = clean_text(issuer, "Cơ quan ban hành", max_length=200, field="doc_issuer")
+    title = clean_text(title, "Trích yếu", max_length=500, required=False, field="doc_title")
+    if issue_date is None:
+        raise invalid("doc_date", "Ngày ban hành: bắt buộc khi ghi số văn bản.")
+    not_in_future(issue_date, "doc_date", "Ngày ban hành")
+    if kind not in DocumentKind.values:
+        raise invalid("doc_kind", "Loại văn bản: không hợp lệ.")
+    document, created = LegalDocument.objects.get_or_create(
+        number=number,
+        issuer=issuer,
+        issue_date=issue_date,
+        defaults={"kind": kind, "title": title, "effective_from": issue_date},
+    )
+    if created:
+        audit.record(
+            actor=actor,
+            action="document.registered",
+            obj=document,
+            summary=f"Ghi nhận văn bản {number} ngày {issue_date:%d/%m/%Y} của {issuer}",
+        )
+    return document

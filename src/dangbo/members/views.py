@@ -391,7 +391,8 @@ def action(request, pk, op):
     if request.method == "POST":
         if form.is_valid():
             try:
-                spec.run(request.user, member, form.cleaned_data)
+                with transaction.atomic():  # one operation: all of it or nothing
+                    spec.run(request.user, member, form.cleaned_data)
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:

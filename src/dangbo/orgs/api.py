@@ -10,6 +10,7 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from ninja import Field, Path, Query, Router, Schema
@@ -19,6 +20,7 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict
 from pydantic_core import PydanticCustomError
 
 from dangbo.core import scope
+from dangbo.core import services as core_services
 from dangbo.core.choices import Role
 from dangbo.core.dates import today
 from dangbo.core.errors import invalid
@@ -229,6 +231,22 @@ class WarningOut(Schema):
     org_name: str
 
 
+class DocumentIn(In):
+    """The decision behind a reorganisation; identified by number + issuer + issue date."""
+
+    number: str = Field(max_length=64, description="Số văn bản, ví dụ 125-QĐ/HU")
+    issuer: str = Field(max_length=200, description="Cơ quan ban hành")
+    issue_date: IsoDate
+
+
+def _document(user, doc: "DocumentIn | None"):
+    if doc is None:
+        return None
+    return core_services.register_document(
+        actor=user, number=doc.number, issuer=doc.issuer, issue_date=doc.issue_date
+    )
+
+
 class OrgCreate(In):
     code: str = Field(max_length=64)
     name: str = Field(max_length=400)
@@ -237,20 +255,24 @@ class OrgCreate(In):
     parent: Code | None = Field(None, description="Mã tổ chức cấp trên")
     valid_from: IsoDate
     has_seal: bool | None = None
+    document: DocumentIn | None = None
 
 
 class OrgRename(In):
     name: str = Field(max_length=400)
     effective_date: IsoDate
+    document: DocumentIn | None = None
 
 
 class OrgReparent(In):
     new_parent: Code
     effective_date: IsoDate
+    document: DocumentIn | None = None
 
 
 class OrgDissolve(In):
     effective_date: IsoDate
+    document: DocumentIn | None = None
 
 
 # ---------------------------------------------------------------- endpoints
@@ -309,6 +331,7 @@ def org_warnings(request, code: CodePath, as_of: Query[IsoDate | None] = None):
 
 
 @router.post("/", response={201: OrgDetail, **WRITE_ERRORS}, summary="Thành lập tổ chức")
+@transaction.atomic
 def create_org(request, payload: OrgCreate):
     parent = org_field(request.auth, payload.parent, "parent", "Tổ chức cấp trên")
     if parent is None and not may_change_everything(request.auth):
@@ -322,30 +345,47 @@ def create_org(request, payload: OrgCreate):
         parent=parent,
         valid_from=payload.valid_from,
         has_seal=payload.has_seal,
+        document=_document(request.auth, payload.document),
     )
     return 201, org
 
 
 @router.post("/{code}/rename", response={200: OrgDetail, **WRITE_ERRORS}, summary="Đổi tên")
+@transaction.atomic
 def rename_org(request, code: CodePath, payload: OrgRename):
     org = org_or_404(request.auth, code, scope.CHANGE)
     return services.rename_org(
-        actor=request.auth, org=org, name=payload.name, effective_date=payload.effective_date
+        actor=request.auth,
+        org=org,
+        name=payload.name,
+        effective_date=payload.effective_date,
+        document=_document(request.auth, payload.document),
     )
 
 
 @router.post("/{code}/reparent", response={200: OrgDetail, **WRITE_ERRORS})
+@transaction.atomic
 def reparent_org(request, code: CodePath, payload: OrgReparent):
     """Move the organisation (and its subtree) under a new parent from a date."""
     org = org_or_404(request.auth, code, scope.CHANGE)
     new_parent = org_field(request.auth, payload.new_parent, "new_parent", "Tổ chức cấp trên mới")
     org = services.reparent_org(
-        actor=request.auth, org=org, new_parent=new_parent, effective_date=payload.effective_date
+        actor=request.auth,
+        org=org,
+        new_parent=new_parent,
+        effective_date=payload.effective_date,
+        document=_document(request.auth, payload.document),
     )
     return Organisation.objects.select_related("parent").get(pk=org.pk)
 
 
 @router.post("/{code}/dissolve", response={200: OrgDetail, **WRITE_ERRORS}, summary="Giải thể")
+@transaction.atomic
 def dissolve_org(request, code: CodePath, payload: OrgDissolve):
     org = org_or_404(request.auth, code, scope.CHANGE)
-    return services.dissolve_org(actor=request.auth, org=org, effective_date=payload.effective_date)
+    return services.dissolve_org(
+        actor=request.auth,
+        org=org,
+        effective_date=payload.effective_date,
+        document=_document(request.auth, payload.document),
+    )

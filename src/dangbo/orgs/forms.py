@@ -72,7 +72,30 @@ def code_field(label):
     )
 
 
-class CreateOrgForm(VNForm):
+class DocumentFields(VNForm):
+    """The decision behind a reorganisation: optional, but all three parts or none."""
+
+    doc_number = forms.CharField(
+        label=_("Số văn bản quyết định"), max_length=64, required=False,
+        help_text=_("Ví dụ 125-QĐ/HU; để trống nếu chưa có."),
+    )  # fmt: skip
+    doc_issuer = forms.CharField(label=_("Cơ quan ban hành"), max_length=200, required=False)
+    doc_date = DateField(label=_("Ngày ban hành"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        given = [data.get(f) for f in ("doc_number", "doc_issuer", "doc_date")]
+        if any(given) and not all(given):
+            for name in ("doc_number", "doc_issuer", "doc_date"):
+                if not data.get(name) and name not in self.errors:
+                    label = self.fields[name].label
+                    self.add_error(
+                        name, _("%(f)s: cần ghi đủ số, cơ quan và ngày ban hành.") % {"f": label}
+                    )
+        return data
+
+
+class CreateOrgForm(DocumentFields):
     code = forms.CharField(
         label=_("Mã"),
         max_length=64,
@@ -84,17 +107,17 @@ class CreateOrgForm(VNForm):
     valid_from = DateField(label=_("Ngày thành lập"))
 
 
-class RenameOrgForm(VNForm):
+class RenameOrgForm(DocumentFields):
     name = forms.CharField(label=_("Tên mới"), max_length=250)
     effective_date = DateField(label=_("Ngày hiệu lực"))
 
 
-class ReparentOrgForm(VNForm):
+class ReparentOrgForm(DocumentFields):
     new_parent = code_field(_("Tổ chức cấp trên mới (mã)"))
     effective_date = DateField(label=_("Ngày hiệu lực"))
 
 
-class DissolveOrgForm(VNForm):
+class DissolveOrgForm(DocumentFields):
     effective_date = DateField(label=_("Ngày kết thúc hoạt động"))
 
 

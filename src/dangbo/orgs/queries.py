@@ -316,6 +316,18 @@ def org_by_code(user, code: str | None, action: str) -> Organisation | None:
     return scope.restrict(Organisation.objects.filter(code=code), user, action).first()
 
 
+def history(org: Organisation) -> list[OrgEvent]:
+    """The organisation's life: founding, renames, moves, mergers, end; with the documents."""
+    events = (
+        OrgEvent.objects.filter(Q(inputs=org) | Q(outputs=org))
+        .distinct()
+        .select_related("document")
+        .prefetch_related("inputs", "outputs")
+        .order_by("effective_date", "id")
+    )
+    return list(events)
+
+
 def ancestors(org: Organisation) -> list[Organisation]:
     ids = [int(p) for p in org.path.split(".") if p][:-1]
     found = {o.pk: o for o in Organisation.objects.filter(pk__in=ids)}

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangbo.core import scope
+from dangbo.core import services as core_services
 from dangbo.core.choices import Role
 from dangbo.core.errors import invalid
 from dangbo.core.views import (
@@ -147,6 +149,7 @@ def detail(request, code):
         "can_change": can_change,
         "is_cell": org.kind in CELL_KINDS,
         "actions": ORG_ACTIONS if can_change else {},
+        "events": queries.history(org),
         "history": history_of(org) if scope.has_any(user, scope.AUDIT) else None,
     }
     return render_page(request, "orgs/detail.html", context)
@@ -163,8 +166,20 @@ def find_org(user, code: str, field: str, label: str, *, cells_only: bool = Fals
     return org
 
 
+def _document(user, data):
+    if not data.get("doc_number"):
+        return None
+    return core_services.register_document(
+        actor=user,
+        number=data["doc_number"],
+        issuer=data["doc_issuer"],
+        issue_date=data["doc_date"],
+    )
+
+
 def _create(user, org, data):
     services.create_org(
+        document=_document(user, data),
         actor=user,
         code=data["code"],
         name=data["name"],
@@ -177,19 +192,29 @@ def _create(user, org, data):
 
 def _rename(user, org, data):
     services.rename_org(
-        actor=user, org=org, name=data["name"], effective_date=data["effective_date"]
+        actor=user,
+        org=org,
+        name=data["name"],
+        effective_date=data["effective_date"],
+        document=_document(user, data),
     )
 
 
 def _reparent(user, org, data):
     parent = find_org(user, data["new_parent"], "new_parent", _("Tổ chức cấp trên mới"))
     services.reparent_org(
-        actor=user, org=org, new_parent=parent, effective_date=data["effective_date"]
+        actor=user,
+        org=org,
+        new_parent=parent,
+        effective_date=data["effective_date"],
+        document=_document(user, data),
     )
 
 
 def _dissolve(user, org, data):
-    services.dissolve_org(actor=user, org=org, effective_date=data["effective_date"])
+    services.dissolve_org(
+        actor=user, org=org, effective_date=data["effective_date"], document=_document(user, data)
+    )
 
 
 ORG_ACTIONS: dict[str, Action] = {
@@ -232,7 +257,8 @@ def action(request, code, op):
     if request.method == "POST":
         if form.is_valid():
             try:
-                spec.run(request.user, org, form.cleaned_data)
+                with transaction.atomic():  # one operation: all of it or nothing
+                    spec.run(request.user, org, form.cleaned_data)
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
