@@ -205,6 +205,27 @@ def _audit_flush_for_transactional_tests(request):
 
 
 @pytest.fixture
+def allow_audit_tampering():
+    """A function that switches off the database's append-only guard on the audit log, as a
+    malicious DBA could, so that tests can show the hash chain still catches the edit."""
+    from django.db import connection
+
+    def allow() -> None:
+        with connection.cursor() as cur:
+            if connection.vendor == "postgresql":
+                # Deferred FK checks of the test's own inserts would block ALTER TABLE.
+                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cur.execute(
+                    "ALTER TABLE core_auditentry DISABLE TRIGGER core_auditentry_append_only"
+                )
+            else:
+                cur.execute("DROP TRIGGER core_auditentry_no_update")
+                cur.execute("DROP TRIGGER core_auditentry_no_delete")
+
+    return allow
+
+
+@pytest.fixture
 def world(db) -> World:
     return build_world()
 

@@ -114,23 +114,11 @@ def test_audit_verify_ok(world):
     assert int(match.group(1).replace(".", "")) > 0
 
 
-def _allow_tampering():
-    """Switch off the database's append-only guard, as a malicious DBA could."""
-    with connection.cursor() as cur:
-        if connection.vendor == "sqlite":
-            cur.execute("DROP TRIGGER core_auditentry_no_update")
-            cur.execute("DROP TRIGGER core_auditentry_no_delete")
-        else:
-            # Deferred FK checks of the world's own inserts would block ALTER TABLE.
-            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cur.execute("ALTER TABLE core_auditentry DISABLE TRIGGER core_auditentry_append_only")
-
-
-def test_audit_verify_detects_edit(world):
+def test_audit_verify_detects_edit(world, allow_audit_tampering):
     from dangbo.core.models import AuditEntry
 
     victim = AuditEntry.objects.order_by("id")[2]
-    _allow_tampering()
+    allow_audit_tampering()
     with connection.cursor() as cur:
         cur.execute(
             "UPDATE core_auditentry SET summary = %s WHERE id = %s", ["đã sửa lén", victim.pk]
@@ -141,11 +129,11 @@ def test_audit_verify_detects_edit(world):
     assert "KHÔNG toàn vẹn" in str(exc.value)
 
 
-def test_audit_verify_lists_broken_entry(world):
+def test_audit_verify_lists_broken_entry(world, allow_audit_tampering):
     from dangbo.core.models import AuditEntry
 
     victim = AuditEntry.objects.order_by("id")[1]
-    _allow_tampering()
+    allow_audit_tampering()
     with connection.cursor() as cur:
         cur.execute(
             "UPDATE core_auditentry SET summary = %s WHERE id = %s", ["đã sửa lén", victim.pk]
@@ -157,11 +145,11 @@ def test_audit_verify_lists_broken_entry(world):
     assert out.getvalue() == ""
 
 
-def test_audit_verify_detects_deletion(world):
+def test_audit_verify_detects_deletion(world, allow_audit_tampering):
     from dangbo.core.models import AuditEntry
 
     ids = list(AuditEntry.objects.order_by("id").values_list("id", flat=True)[:3])
-    _allow_tampering()
+    allow_audit_tampering()
     with connection.cursor() as cur:
         cur.execute("DELETE FROM core_auditentry WHERE id = %s", [ids[1]])
     err = StringIO()

@@ -12,17 +12,6 @@ from dangbo.members import services as members
 from dangbo.orgs import services as orgs
 
 
-def _disable_append_only():
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            # Deferred FK checks of the test's own inserts would block ALTER TABLE.
-            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cur.execute("ALTER TABLE core_auditentry DISABLE TRIGGER core_auditentry_append_only")
-        else:
-            cur.execute("DROP TRIGGER core_auditentry_no_update")
-            cur.execute("DROP TRIGGER core_auditentry_no_delete")
-
-
 @pytest.fixture
 def bound_request():
     token = context.bind(context.ActContext(request_id="req-audit-1", ip="10.1.2.3", channel="web"))
@@ -83,9 +72,9 @@ def test_chain_verifies_and_links(world):
         assert b.prev_hash == a.hash
 
 
-def test_tampered_summary_is_detected(world):
+def test_tampered_summary_is_detected(world, allow_audit_tampering):
     victim = AuditEntry.objects.order_by("id")[5]
-    _disable_append_only()
+    allow_audit_tampering()
     with connection.cursor() as cur:
         cur.execute("UPDATE core_auditentry SET summary = %s WHERE id = %s", ["sửa lén", victim.pk])
     result = audit.verify()
@@ -93,19 +82,19 @@ def test_tampered_summary_is_detected(world):
     assert result.problems == [f"#{victim.pk}: nội dung không khớp mã băm (bản ghi bị sửa)"]
 
 
-def test_tampered_before_after_is_detected(world):
+def test_tampered_before_after_is_detected(world, allow_audit_tampering):
     members.update_member(actor=None, member=world.members["an"], data={"phone": "0987654321"})
     victim = AuditEntry.objects.order_by("-id").first()
-    _disable_append_only()
+    allow_audit_tampering()
     AuditEntry.objects.filter(pk=victim.pk).update(after={"phone": "0000000000"})
     result = audit.verify()
     assert [p.split(":")[0] for p in result.problems] == [f"#{victim.pk}"]
 
 
-def test_deleted_middle_entry_breaks_the_link(world):
+def test_deleted_middle_entry_breaks_the_link(world, allow_audit_tampering):
     ids = list(AuditEntry.objects.order_by("id").values_list("id", flat=True))
     middle, after = ids[len(ids) // 2], ids[len(ids) // 2 + 1]
-    _disable_append_only()
+    allow_audit_tampering()
     with connection.cursor() as cur:
         cur.execute("DELETE FROM core_auditentry WHERE id = %s", [middle])
     result = audit.verify()
