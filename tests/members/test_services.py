@@ -680,7 +680,23 @@ def test_search_folds_accents_and_finds_numbers(world):
     assert _found(world, "van") == {"an", "binh"}
     assert _found(world, "12345678") == {"huong"}
     assert _found(world, "1234 5678") == {"huong"}
-    assert _found(world, "026180009999") == {"tien"}
+    assert _found(world, "026180009999") == set()  # ID numbers: only with a sensitive grant
+
+
+def test_id_number_search_needs_a_sensitive_grant_and_is_logged(world):
+    from dangbo.core.models import AuditEntry
+
+    def found(user, text):
+        hits = queries.search(Member.objects.all(), text, world.users[user])
+        return {k for k, m in world.members.items() if hits.filter(pk=m.pk).exists()}
+
+    logged = AuditEntry.objects.filter(action="member.sensitive_search")
+    assert found("staff", "026180001234") == set() and not logged.exists()
+    assert found("admin", "026180001234") == {"huong"}  # admin: sensitive on tam-duong
+    assert found("admin", "026180009999") == set()  # tien is in vinh-tuong
+    assert found("root", "026180009999") == {"tien"}
+    assert logged.count() == 3
+    assert "026180001234" not in str(list(logged.values("summary", "after", "object_id")))
     assert _found(world, "1234567") == set()
     assert _found(world, "%") == set()
     assert _found(world, "") == set(world.members)

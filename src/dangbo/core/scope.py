@@ -99,6 +99,19 @@ def can_view_sensitive(user, member) -> bool:
     return False
 
 
+def sensitive_q(user, prefix: str = "") -> Q | None:
+    """Organisations where ``user`` holds an explicit sensitive grant (None: all of them)."""
+    if getattr(user, "is_superuser", False):
+        return None
+    q = Q(pk__in=[])
+    for grant in active_grants(user):
+        if grant.can_view_sensitive and grant.role != Role.MEMBER:
+            if grant.org is None:
+                return None
+            q |= grant.org.subtree_q(prefix)
+    return q
+
+
 def has_any(user, action: str) -> bool:
     if getattr(user, "is_superuser", False):
         return True

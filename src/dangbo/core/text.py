@@ -73,6 +73,11 @@ def name_sort_key(full_name: str) -> str:
     return "\x02".join(collation_key(part) for part in (given, family, middle))
 
 
+def strip_control(value: str) -> str:
+    """Remove control characters from free query input (PostgreSQL refuses NUL outright)."""
+    return _CONTROL.sub("", value)
+
+
 def fold_spaces(value: str) -> str:
     return _SPACES.sub(" ", value).strip()
 

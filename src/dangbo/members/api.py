@@ -281,20 +281,21 @@ def list_members(
         qs = qs.filter(org_or_404(request.auth, org).subtree_q("org__"))
     if status:
         qs = qs.filter(status=status.value)
-    return queries.ordered(queries.search(qs, q))
+    return queries.ordered(queries.search(qs, q, request.auth))
 
 
 @router.get("/{id}", response={200: MemberDetail, **READ_ERRORS}, summary="Hồ sơ đảng viên")
 def get_member(request, id: MemberId):
     member = _member(request.auth, id)
-    member.summary = queries.summary(member)
     member.sensitive = queries.sensitive_fields(request.auth, member, channel="api")
+    member.summary = queries.summary(member, sensitive=member.sensitive is not None)
     return member
 
 
 @router.get("/{id}/timeline", response={200: list[EventOut], **READ_ERRORS})
 def member_timeline(request, id: MemberId):
-    return queries.timeline(_member(request.auth, id))
+    member = _member(request.auth, id)
+    return queries.timeline(member, sensitive=scope.can_view_sensitive(request.auth, member))
 
 
 # ---------------------------------------------------------------- lifecycle

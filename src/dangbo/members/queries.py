@@ -6,23 +6,35 @@ from django.db.models import Q, QuerySet
 
 from dangbo.core import audit, scope
 from dangbo.core.dates import today
-from dangbo.core.text import fold
+from dangbo.core.text import fold, strip_control
 
 from . import rules
-from .choices import NO_BADGE_STATUSES, Status
+from .choices import ACTIVE_STATUSES, NO_BADGE_STATUSES, ExemptionCategory, Status
 from .models import SENSITIVE_FIELDS, Member, MemberEvent
 
 MAX_QUERY_LENGTH = 100
 
 
-def search(queryset: QuerySet, text: str | None) -> QuerySet:
-    """Accent-folding search on name (every word must appear), or an exact card/ID number."""
-    text = (text or "").strip()[:MAX_QUERY_LENGTH]
+def search(queryset: QuerySet, text: str | None, user=None) -> QuerySet:
+    """Accent-folding search on name (every word must appear), or an exact card number, or
+    an ID number — the last only where ``user`` may read sensitive data, and logged."""
+    text = strip_control(text or "").strip()[:MAX_QUERY_LENGTH]
     if not text:
         return queryset
     digits = text.replace(" ", "")
     if digits.isdigit() and len(digits) in (8, 12):
-        return queryset.filter(Q(card_number=digits) | Q(id_number=digits))
+        by_number = Q(card_number=digits)
+        allowed = scope.sensitive_q(user, "org__") if user is not None else Q(pk__in=[])
+        if len(digits) == 12 and allowed != Q(pk__in=[]):
+            by_number |= Q(id_number=digits) if allowed is None else Q(id_number=digits) & allowed
+            audit.record(
+                actor=user,
+                action="member.sensitive_search",
+                object_type="members.member",
+                object_id="search",
+                summary="Tra cứu đảng viên theo số CCCD",
+            )
+        return queryset.filter(by_number)
     for word in fold(text).split(" "):
         queryset = queryset.filter(search_name__contains=word)
     return queryset
@@ -37,23 +49,66 @@ def visible_members(user, action: str = scope.VIEW) -> QuerySet:
     return scope.restrict(Member.objects.select_related("org"), user, action)
 
 
-def timeline(member: Member) -> list[MemberEvent]:
-    return list(
+HIDDEN = "thông tin nhạy cảm"
+
+
+def timeline(member: Member, *, sensitive: bool = False) -> list[MemberEvent]:
+    """The member's events; without a sensitive grant, what would reveal health (an exemption
+    for poor health, an early badge, which sensitive fields changed) is masked."""
+    events = list(
         member.events.select_related("from_org", "to_org", "document").order_by(
             "effective_date", "id"
         )
     )
+    if not sensitive:
+        for event in events:
+            event.data = redact(event.data)
+    return events
+
+
+def redact(data: dict) -> dict:
+    data = dict(data or {})
+    if data.get("category") == ExemptionCategory.HEALTH:
+        data["category"] = ExemptionCategory.OTHER
+    if "early" in data:
+        data["early"] = False
+    if "fields" in data:
+        data["fields"] = sorted({HIDDEN if f in SENSITIVE_FIELDS else f for f in data["fields"]})
+    return data
+
+
+def exemptions(member: Member, *, sensitive: bool = False) -> list:
+    rows = list(member.exemptions.order_by("valid_from", "id"))
+    if not sensitive:
+        for row in rows:
+            if row.category == ExemptionCategory.HEALTH:
+                row.category = ExemptionCategory.OTHER
+    return rows
+
+
+def badges(member: Member, *, sensitive: bool = False) -> list:
+    rows = list(member.badges.order_by("milestone"))
+    if not sensitive:
+        for row in rows:
+            row.early = False
+    return rows
 
 
 def interruptions(member: Member) -> list[tuple[date, date]]:
     return list(member.interruptions.values_list("interrupted_from", "interrupted_to"))
 
 
-def summary(member: Member, as_of: date | None = None) -> dict:
-    """Derived facts shown on the member page: probation end, party age, next badge, flags."""
+def summary(member: Member, as_of: date | None = None, *, sensitive: bool = False) -> dict:
+    """Derived facts shown on the member page: probation end, party age, next badge, flags.
+
+    Health (the early-badge window) counts only for a reader with a sensitive grant; for a
+    member who has left, ages stop at the exit date.
+    """
     from django.conf import settings
 
     as_of = as_of or today()
+    if member.exit_date is not None:
+        as_of = min(as_of, member.exit_date)
     gaps = interruptions(member)
     recognised = member.official_recognition_date is not None
     awarded = list(member.badges.values_list("milestone", flat=True))
@@ -72,10 +127,10 @@ def summary(member: Member, as_of: date | None = None) -> dict:
             gaps,
             as_of=as_of,
             awarded=awarded,
-            severe_illness=member.severe_illness,
+            severe_illness=member.severe_illness and sensitive,
             excluded_status=member.status in NO_BADGE_STATUSES,
         )
-        if recognised and member.status != Status.DECEASED
+        if recognised and member.status in ACTIVE_STATUSES
         else None,
         "badges": sorted(awarded),
         "age": rules.months_between(member.date_of_birth, as_of) // 12,

@@ -153,7 +153,8 @@ def badge_due(
             continue
         reached = add_years(start, milestone)
         if reached <= as_of:
-            candidate = BadgeDue(milestone, reached, next_award_round(reached), early=False)
+            # A round already missed is not a due date: the next one to come is.
+            candidate = BadgeDue(milestone, reached, next_award_round(max(reached, as_of)), False)
         elif severe_illness and add_months(reached, -_early_limit_months(milestone)) <= as_of:
             candidate = BadgeDue(milestone, reached, next_award_round(as_of), early=True)
             break

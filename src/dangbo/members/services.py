@@ -88,6 +88,11 @@ def _audit_view(data: dict) -> dict:
     return {k: ("***" if k in SENSITIVE_FIELDS else v) for k, v in data.items()}
 
 
+def _loggable_fields(names) -> list[str]:
+    """Which fields changed, as the log may say it: sensitive ones are not named."""
+    return sorted({"thông tin nhạy cảm" if n in SENSITIVE_FIELDS else n for n in names})
+
+
 def _clean_profile(data: dict, *, exclude_pk: int | None = None) -> dict:
     """Validate and normalise record fields; every bad field is reported at once."""
     errors: dict[str, str] = {}
@@ -368,7 +373,7 @@ def update_member(*, actor, member: Member, data: dict) -> Member:
         actor=actor,
         action="member.updated",
         obj=member,
-        summary=f"Cập nhật hồ sơ {member.full_name}: {', '.join(sorted(changed))}",
+        summary=f"Cập nhật hồ sơ {member.full_name}: {', '.join(_loggable_fields(changed))}",
         before=before,
         after=_audit_view({k: getattr(member, k) for k in changed}),
     )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from dangbo.core import audit, scope
 from dangbo.core.choices import Role
 from dangbo.core.dates import fmt, today
+from dangbo.core.text import strip_control
 from dangbo.core.views import Action, apply_service_errors, history_of, page_of, render_page
 from dangbo.orgs.choices import CELL_KINDS
 from dangbo.orgs.models import Organisation
@@ -33,8 +34,8 @@ SENSITIVE_MISSING = gettext_lazy("— cần quyền xem thông tin nhạy cảm"
 
 def _filtered(request, qs):
     """Apply the ``q``, ``to-chuc`` and ``tinh-trang`` filters; returns (qs, filters, error)."""
-    q = (request.GET.get("q") or "").strip()[: queries.MAX_QUERY_LENGTH]
-    code = (request.GET.get("to-chuc") or "").strip()[:64]
+    q = strip_control(request.GET.get("q") or "").strip()[: queries.MAX_QUERY_LENGTH]
+    code = strip_control(request.GET.get("to-chuc") or "").strip()[:64]
     status = (request.GET.get("tinh-trang") or "").strip()
     error = ""
     if code:
@@ -49,8 +50,14 @@ def _filtered(request, qs):
             qs = qs.filter(status=status)
         else:
             status = ""
-    qs = queries.ordered(queries.search(qs, q))
+    qs = queries.ordered(queries.search(qs, q, request.user))
     return qs, {"q": q, "to-chuc": code, "tinh-trang": status}, error
+
+
+def _loggable(filters: dict) -> dict:
+    """Filters as the audit log keeps them: a searched number (card or ID) is not copied."""
+    q = filters.get("q", "")
+    return {**filters, "q": "***" if q.replace(" ", "").isdigit() else q}
 
 
 @login_required
@@ -143,7 +150,7 @@ def export(request):
             object_type="export",
             object_id="members",
             summary=_("Xuất %(n)s đảng viên ra tệp CSV") % {"n": n},
-            after={"filters": filters, "sensitive": sensitive, "count": n},
+            after={"filters": _loggable(filters), "sensitive": sensitive, "count": n},
         )
 
     def rows():
@@ -184,7 +191,8 @@ def detail(request, pk):
     )
     can_change = scope.can(user, scope.CHANGE, member)
     memberships = list(member.memberships.select_related("org").order_by("valid_from", "id"))
-    exemptions = list(member.exemptions.order_by("valid_from", "id"))
+    sensitive = queries.sensitive_fields(user, member)
+    exemptions = queries.exemptions(member, sensitive=sensitive is not None)
     state = MemberState(
         status=member.status,
         temporary=any(m.kind == "temporary" and m.valid_to is None for m in memberships),
@@ -192,16 +200,16 @@ def detail(request, pk):
     )
     context = {
         "member": member,
-        "summary": queries.summary(member),
-        "sensitive": queries.sensitive_fields(user, member),
+        "summary": queries.summary(member, sensitive=sensitive is not None),
+        "sensitive": sensitive,
         "sensitive_missing": SENSITIVE_MISSING,
         "memberships": memberships,
         "positions": list(
             member.positions.select_related("org", "body").order_by("valid_from", "id")
         ),
         "exemptions": exemptions,
-        "badges": list(member.badges.order_by("milestone")),
-        "timeline": queries.timeline(member),
+        "badges": queries.badges(member, sensitive=sensitive is not None),
+        "timeline": queries.timeline(member, sensitive=sensitive is not None),
         "can_change": can_change,
         "actions": [
             (op, a.title) for op, a in MEMBER_ACTIONS.items() if a.when is None or a.when(state)
