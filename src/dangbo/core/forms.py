@@ -1,0 +1,99 @@
+"""Forms of the users-and-roles pages. They parse and name fields; the rules stay in
+``core.services`` (username, password strength, role) and in the views' authorisation."""
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from dangbo.orgs.forms import DateField, VNForm, code_field
+
+from .choices import Role
+
+SEARCH_MAX_LENGTH = 100
+
+
+class _Form(VNForm):
+    """VNForm whose null-character message is Vietnamese and names the field too."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.validators = [
+                ProhibitNullCharactersValidator(
+                    message=_("%(f)s: có ký tự điều khiển không hợp lệ.") % {"f": field.label}
+                )
+                if isinstance(v, ProhibitNullCharactersValidator)
+                else v
+                for v in field.validators
+            ]
+
+
+def _password_message(error: forms.ValidationError) -> str:
+    """Django ships no Vietnamese for its password validators: say it by error code."""
+    params = error.params or {}
+    if error.code == "password_too_short":
+        n = params.get("min_length", 8)
+        return ngettext(
+            "quá ngắn, cần ít nhất %(n)d ký tự", "quá ngắn, cần ít nhất %(n)d ký tự", n
+        ) % {"n": n}
+    known = {
+        "password_too_common": _("quá phổ biến, dễ bị đoán"),
+        "password_entirely_numeric": _("không được chỉ gồm chữ số"),
+        "password_too_similar": _("quá giống thông tin của người dùng"),
+    }
+    return str(known.get(error.code) or " ".join(error.messages))
+
+
+class CreateUserForm(_Form):
+    # Passwords are taken exactly as typed: no trimming, no NFC, no space folding.
+    RAW_FIELDS = ("password", "password2")
+
+    username = forms.CharField(
+        label=_("Tên đăng nhập"),
+        max_length=150,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150, required=False)
+    password = forms.CharField(
+        label=_("Mật khẩu"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Nhập lại mật khẩu"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        held = {n: self.cleaned_data.pop(n) for n in self.RAW_FIELDS if n in self.cleaned_data}
+        data = super().clean()
+        data.update(held)
+        first, second = data.get("password"), data.get("password2")
+        if first is not None:
+            # The service validates again; this only gives the rules' verdict in Vietnamese.
+            try:
+                password_validation.validate_password(first)
+            except forms.ValidationError as exc:
+                reasons = "; ".join(_password_message(e) for e in exc.error_list)
+                self.add_error("password", _("Mật khẩu: %(r)s.") % {"r": reasons})
+        if first is not None and second is not None and first != second:
+            self.add_error("password2", _("Nhập lại mật khẩu: không khớp với mật khẩu đã nhập."))
+        return data
+
+
+class GrantRoleForm(_Form):
+    role = forms.ChoiceField(
+        label=_("Vai trò"), choices=[("", _("— chọn vai trò —")), *Role.choices]
+    )
+    org = code_field(_("Tổ chức (mã)"))
+    can_view_sensitive = forms.BooleanField(
+        label=_("Được xem thông tin nhạy cảm"),
+        required=False,
+        help_text=_("Chỉ cấp được khi chính bạn có quyền này tại tổ chức đó."),
+    )
+    valid_from = DateField(label=_("Từ ngày"), required=False, help_text=_("Để trống: từ hôm nay."))
