@@ -585,8 +585,11 @@ def test_award_badge_posthumous_and_excluded(world):
     dead = admit(world, data=person(full_name="Cố Nhân", date_of_birth=date(1930, 1, 1)),
                  decided=date(1960, 1, 1), official_recognition_date=date(1961, 1, 1), membership_from=OLD)  # fmt: skip
     svc.end_membership(actor=None, member=dead, kind="deceased", effective_date=date(2019, 1, 1))
-    badge = svc.award_badge(actor=None, member=dead, milestone=60, award_date=date(2020, 2, 3))
-    assert badge.posthumous is True
+    # 60 years would have come on 01/01/2020, after death: not awardable; 55 was reached.
+    refused("milestone", svc.award_badge, actor=None, member=dead, milestone=60,
+            award_date=date(2020, 2, 3))  # fmt: skip
+    badge = svc.award_badge(actor=None, member=dead, milestone=55, award_date=date(2020, 2, 3))
+    assert badge.posthumous is True and badge.early is False
     for kind in ("struck_off", "expelled", "resigned"):
         m = admit(world, data=person(full_name=f"Ra {kind}", date_of_birth=date(1930, 1, 1)),
                   decided=date(1960, 1, 1), official_recognition_date=date(1961, 1, 1), membership_from=OLD)  # fmt: skip
@@ -733,3 +736,49 @@ def test_summary_fields(world):
     assert an["party_age"] == 30 and an["recognition_overdue"] is False
     assert an["badge_due"].milestone == 30 and an["badge_due"].award_round == date(2029, 5, 19)
     assert an["age"] == 79
+
+
+# -- closing loose ends ------------------------------------------------------------------
+
+
+def test_exit_before_an_open_temporary_transfer_or_exemption_is_refused(world):
+    dung = world.members["dung"]
+    svc.temporary_transfer(actor=None, member=dung, to_org=world.org("hh-tdp-1"),
+                           start=date(2021, 1, 1), planned_end=date(2021, 9, 1), reason="work")  # fmt: skip
+    refused("effective_date", svc.end_membership, actor=None, member=dung, kind="deceased",
+            effective_date=date(2020, 12, 31))  # fmt: skip
+    svc.end_temporary_transfer(actor=None, member=dung, end_date=date(2021, 9, 1))
+    svc.exempt_member(actor=None, member=dung, category="elderly", start=date(2022, 1, 1))
+    refused("effective_date", svc.end_membership, actor=None, member=dung, kind="deceased",
+            effective_date=date(2021, 12, 31))  # fmt: skip
+    svc.end_membership(actor=None, member=dung, kind="deceased", effective_date=date(2022, 6, 1))
+    assert dung.exemptions.get().valid_to == date(2022, 6, 1)
+
+
+def test_no_transfer_into_a_cell_that_has_ended_even_backdated(world):
+    from dangbo.orgs import services as org_services
+
+    cell = org_services.create_org(actor=None, code="cu", name="Chi bộ cũ", kind="sub_cell",
+                                   sector="village", parent=world.org("kim-long"),
+                                   valid_from=date(2000, 1, 1))  # fmt: skip
+    org_services.dissolve_org(actor=None, org=cell, effective_date=date(2015, 1, 1))
+    refused("to_org", svc.transfer_member, actor=None, member=world.members["dung"], to_org=cell,
+            effective_date=date(2010, 1, 1))  # fmt: skip
+
+
+def test_no_official_transfer_into_the_cell_hosting_a_temporary_stay(world):
+    dung, host = world.members["dung"], world.org("hh-tdp-1")
+    svc.temporary_transfer(actor=None, member=dung, to_org=host, start=date(2021, 1, 1),
+                           planned_end=date(2021, 9, 1), reason="work")  # fmt: skip
+    refused("to_org", svc.transfer_member, actor=None, member=dung, to_org=host,
+            effective_date=date(2021, 3, 1))  # fmt: skip
+
+
+def test_ages_stop_at_death_and_the_next_round_is_not_in_the_past(world):
+    an = svc.end_membership(actor=None, member=world.members["an"], kind="deceased",
+                            effective_date=date(2010, 1, 1))  # admitted 19/05/1999  # fmt: skip
+    facts = queries.summary(an, date(2026, 11, 28))
+    assert facts["party_age"] == 10 and facts["age"] == 59 and facts["badge_due"] is None
+    due = queries.summary(world.members["dung"], date(2031, 1, 1))["badge_due"]  # 30 y: 2030
+    assert due.milestone == 30 and due.milestone_date == date(2030, 3, 2)
+    assert due.award_round == date(2031, 2, 3)  # 19/05/2030 was missed: the next round

@@ -112,7 +112,8 @@ def test_create_under_dissolved_parent_refused(world):
     )
     grassroots = services.dissolve_org(actor=None, org=grassroots, effective_date=date(2015, 1, 1))
     refused("parent", new_org, world=world, code="x", parent=grassroots, since=date(2016, 1, 1))
-    assert new_org(world, "y", parent=grassroots, since=date(2014, 1, 1)).parent == grassroots
+    # An open-ended organisation cannot hang under one that has ended, whatever its start.
+    refused("parent", new_org, world=world, code="y", parent=grassroots, since=date(2014, 1, 1))
 
 
 # -- reparent -----------------------------------------------------------------------------
@@ -331,7 +332,7 @@ def test_merge_moves_members_and_children_and_ends_sources(world):
     hop.refresh_from_db()
     assert kim.valid_to == day - timedelta(days=1)
     assert set(event.inputs.all()) == {kim} and set(event.outputs.all()) == {hop}
-    assert OrgEvent.objects.filter(kind="merge", inputs=kim, outputs=hop).count() == 2
+    assert OrgEvent.objects.filter(kind="merge", inputs=kim, outputs=hop).count() == 1
     for code in ("kl-thon-1", "kl-thon-2"):
         o = Organisation.objects.get(code=code)
         assert o.parent == hop and o.path.startswith(hop.path)
@@ -437,3 +438,29 @@ def test_a_stale_copy_of_a_dissolved_org_is_re_read_before_use(world):
             actor=None, member=world.members["dung"], to_org=stale, effective_date=date(2016, 1, 1)
         )
     assert "to_org" in messages_of(exc.value)
+
+
+def test_a_dissolved_org_cannot_be_moved(world):
+    cell = new_org(world, "cu")
+    services.dissolve_org(actor=None, org=cell, effective_date=date(2015, 1, 1))
+    refused("org", services.reparent_org, actor=None, org=cell, new_parent=world.org("hop-hoa"),
+            effective_date=date(2012, 1, 1))  # fmt: skip
+
+
+def test_dissolve_ends_committees_and_refuses_hosted_temporaries(world):
+    from dangbo.orgs.models import CommitteeBody, Position
+
+    cell = new_org(world, "cu")
+    body = services.create_body(actor=None, org=cell, body_type="cell_committee",
+                                term_start_year=2010, term_end_year=2015, valid_from=date(2010, 1, 1))  # fmt: skip
+    services.assign_position(actor=None, member=world.members["dung"], org=cell,
+                             title="secretary", body=body, valid_from=date(2010, 1, 1))  # fmt: skip
+    members.temporary_transfer(actor=None, member=world.members["dung"], to_org=cell,
+                               start=date(2014, 1, 1), planned_end=date(2014, 9, 1), reason="work")  # fmt: skip
+    refused("org", services.dissolve_org, actor=None, org=cell, effective_date=date(2015, 1, 1))
+    members.end_temporary_transfer(
+        actor=None, member=world.members["dung"], end_date=date(2014, 9, 1)
+    )
+    services.dissolve_org(actor=None, org=cell, effective_date=date(2015, 1, 1))
+    assert CommitteeBody.objects.get(pk=body.pk).valid_to == date(2015, 1, 1)
+    assert Position.objects.get(org=cell).valid_to == date(2015, 1, 1)

@@ -157,6 +157,8 @@ def _check_cell(org: Organisation | None, on: date, field: str = "org") -> None:
         raise invalid(field, "Chi bộ: bắt buộc.")
     # Lock and re-read: a caller's copy may predate a dissolution in another transaction.
     org.refresh_from_db(from_queryset=Organisation.objects.select_for_update())
+    if org.valid_to is not None:
+        raise invalid(field, f"Chi bộ: {org.name} đã kết thúc hoạt động ngày {fmt(org.valid_to)}.")
     if org.kind not in CELL_KINDS:
         raise invalid(
             field, f"Chi bộ: {org.name} không phải là chi bộ (đảng viên sinh hoạt ở chi bộ)."
@@ -429,6 +431,14 @@ def transfer_member(
     if to_org.pk == member.org_id:
         raise invalid("to_org", "Chi bộ chuyển đến: trùng với chi bộ hiện tại.")
     _check_cell(to_org, effective_date, field="to_org")
+    if Membership.objects.filter(
+        member=member, org=to_org, kind=MembershipKind.TEMPORARY, valid_to__isnull=True
+    ).exists():
+        raise invalid(
+            "to_org",
+            f"Chi bộ chuyển đến: {member.full_name} đang sinh hoạt tạm thời tại {to_org.name}; "
+            "kết thúc sinh hoạt tạm thời trước.",
+        )
     note = clean_text(note, "Ghi chú", max_length=500, required=False, field="note")
     letter_no = clean_text(
         letter_no, "Số giấy giới thiệu", max_length=100, required=False, field="letter_no"
@@ -513,6 +523,23 @@ def end_membership(
         decision_ref, "Số quyết định", max_length=100, required=False, field="decision_ref"
     )
     note = clean_text(note, "Ghi chú", max_length=500, required=False, field="note")
+    for started, what in (
+        *(
+            (ms.valid_from, f"sinh hoạt tạm thời tại {ms.org.name}")
+            for ms in Membership.objects.filter(
+                member=member, kind=MembershipKind.TEMPORARY, valid_to__isnull=True
+            ).select_related("org")
+        ),
+        *(
+            (ex.valid_from, "miễn công tác và sinh hoạt")
+            for ex in Exemption.objects.filter(member=member, valid_to__isnull=True)
+        ),
+    ):
+        if effective_date < started:
+            raise invalid(
+                "effective_date",
+                f"{label}: trước ngày bắt đầu {what} ({fmt(started)}); kết thúc việc đó trước.",
+            )
     before = audit.snapshot(member, _SNAPSHOT)
     _close_official(member, effective_date)
     Membership.objects.filter(
@@ -736,22 +763,22 @@ def award_badge(
     document=None,
 ) -> BadgeAward:
     member = _lock(member)
-    posthumous = member.status == Status.DECEASED
-    if member.status not in (*ACTIVE_STATUSES, Status.DECEASED, Status.LEFT):
-        excluded = True
-    else:
-        excluded = member.status in NO_BADGE_STATUSES
+    # Members who left the registry are honoured where they now belong; posthumous awards
+    # are for the milestone the member had reached (or could receive early) in life.
+    excluded = member.status in (*NO_BADGE_STATUSES, Status.LEFT)
+    deceased = member.status == Status.DECEASED
     if member.official_recognition_date is None:
         raise invalid("milestone", "Chỉ đảng viên đã được công nhận chính thức mới có tuổi Đảng.")
     if award_date is None:
         raise invalid("award_date", "Đợt trao: bắt buộc.")
     if award_date > today() + timedelta(days=366):
         raise invalid("award_date", "Đợt trao: quá xa trong tương lai.")
+    posthumous = deceased and award_date > member.exit_date
     problem = rules.badge_award_error(
         member.admission_decision_date,
         _interruptions(member),
         milestone=milestone,
-        award_date=award_date,
+        award_date=min(award_date, member.exit_date) if deceased else award_date,
         severe_illness=member.severe_illness,
         awarded=member.badges.values_list("milestone", flat=True),
         excluded_status=excluded,

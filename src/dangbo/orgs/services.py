@@ -36,7 +36,7 @@ def _check_parent(kind: str, parent: Organisation | None, on: date, field: str =
             f"Tổ chức cấp trên: {OrgKind(kind).label} không thể trực thuộc "
             f"{OrgKind(parent.kind).label}.",
         )
-    if not parent.is_active(on):
+    if not parent.is_active(on) or parent.valid_to is not None:
         raise invalid(field, f"Tổ chức cấp trên: {parent.name} không hoạt động vào ngày {fmt(on)}.")
 
 
@@ -191,6 +191,8 @@ def reparent_org(
     if org.parent_id == new_parent.pk:
         raise invalid("new_parent", "Tổ chức cấp trên mới: trùng với cấp trên hiện tại.")
     not_in_future(effective_date, "effective_date", "Ngày hiệu lực")
+    if org.valid_to is not None:
+        raise invalid("org", f"{org.name} đã kết thúc hoạt động ngày {fmt(org.valid_to)}.")
     if not org.is_active(effective_date):
         raise invalid("effective_date", "Ngày hiệu lực: tổ chức không hoạt động vào ngày này.")
     _check_parent(org.kind, new_parent, effective_date, field="new_parent")
@@ -270,9 +272,17 @@ def dissolve_org(
             f"Ngày kết thúc: {org.name} còn đảng viên hoặc tổ chức trực thuộc sau ngày "
             f"{fmt(effective_date)}.",
         )
+    hosted = Membership.objects.filter(org=org, kind="temporary", valid_to__isnull=True).count()
+    if hosted:
+        raise invalid(
+            "org", f"{org.name} còn {hosted} đảng viên sinh hoạt tạm thời: kết thúc trước."
+        )
     before = audit.snapshot(org, _SNAPSHOT)
     org.valid_to = effective_date
     org.save(update_fields=["valid_to"])
+    # The organisation's committees and the posts in them end with it.
+    Position.objects.filter(org=org, valid_to__isnull=True).update(valid_to=effective_date)
+    CommitteeBody.objects.filter(org=org, valid_to__isnull=True).update(valid_to=effective_date)
     OrgLink.objects.filter(child=org, valid_to__isnull=True).update(valid_to=effective_date)
     event = OrgEvent.objects.create(kind=kind, effective_date=effective_date, document=document)
     event.inputs.add(org)
@@ -336,11 +346,8 @@ def merge_orgs(
             successors=[target],
             kind=OrgEventKind.MERGE,
         )
-    event = OrgEvent.objects.create(
-        kind=OrgEventKind.MERGE, effective_date=effective_date, document=document
-    )
-    event.inputs.add(*sources)
-    event.outputs.add(target)
+    # Each source's end already wrote its MERGE event (source → target).
+    event = OrgEvent.objects.filter(kind=OrgEventKind.MERGE, outputs=target).latest("id")
     audit.record(
         actor=actor,
         action="org.merged",
