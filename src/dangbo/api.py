@@ -6,6 +6,8 @@ back as JSON with a Vietnamese message naming the field; the schema is served at
 static files: no CDN, no inline script, so it runs under our CSP).
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
@@ -23,6 +25,9 @@ NOT_FOUND = "Không tìm thấy."
 UNAUTHENTICATED = "Cần đăng nhập (thiếu hoặc sai khóa API)."
 
 
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer <key>``; the key is looked up by its SHA-256."""
 
@@ -36,7 +41,10 @@ class TokenAuth(HttpBearer):
         )
         if row is None or not row.user.is_active:
             return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        # At most one write per token every few minutes: a read must not take SQLite's lock.
+        if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
         return row.user
 

@@ -4,7 +4,7 @@ import calendar
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from dangbo.members import rules
@@ -332,3 +332,18 @@ def test_temporary_duration_examples():
     assert err("study", s, date(2026, 1, 10)) is None  # two years is allowed
     assert err("study", s, date(2026, 1, 11)) is not None
     assert err("study", s, s) is not None
+
+
+@example(ceremony=date(2023, 2, 28), days_after=456, grace=90)  # as of 29/05/2024
+@given(
+    ceremony=st.dates(min_value=date(1950, 1, 1), max_value=date(2030, 12, 31)),
+    days_after=st.integers(min_value=0, max_value=800),
+    grace=st.integers(min_value=0, max_value=200),
+)
+def test_overdue_cutoff_is_the_exact_inverse_of_the_member_rule(ceremony, days_after, grace):
+    """The organisation page filters in SQL by a cutoff; it must agree with each member's page
+    on every date, leap days included (28/02/2023 + 12 months = 28/02/2024)."""
+    as_of = ceremony + timedelta(days=days_after)
+    assert rules.recognition_overdue(ceremony, as_of, grace) == (
+        ceremony < rules.overdue_ceremony_cutoff(as_of, grace)
+    )

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth.models import Group, User
 
 from .admin_base import ReadOnlyAdmin
 from .models import ApiToken, AuditEntry, LegalDocument, RoleGrant
@@ -27,3 +28,16 @@ class RoleGrantAdmin(ReadOnlyAdmin):
 class ApiTokenAdmin(ReadOnlyAdmin):
     list_display = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
     exclude = ("key_hash",)
+
+
+# People and their access change only through the audited services (``dangbo user``, the
+# users page): Django's own user admin would let a superuser bypass the audit log.
+admin.site.unregister(Group)
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(ReadOnlyAdmin):
+    list_display = ("username", "first_name", "is_active", "is_superuser", "last_login")
+    search_fields = ("username", "first_name")
+    exclude = ("password",)

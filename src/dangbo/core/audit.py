@@ -40,8 +40,20 @@ def _digest(prev_hash: str, entry: AuditEntry) -> str:
         "before": entry.before,
         "after": entry.after,
     }
+    if entry.scope_path:  # absent from entries written before the field existed
+        payload["scope"] = entry.scope_path
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _scope_path(obj) -> str:
+    """The organisation an object belongs to, as a path: itself, or its ``org``."""
+    if obj is None:
+        return ""
+    if obj._meta.label_lower == "orgs.organisation":
+        return obj.path
+    org = getattr(obj, "org", None) if hasattr(obj, "org_id") else None
+    return getattr(org, "path", "") or ""
 
 
 def record(
@@ -77,6 +89,7 @@ def record(
             object_type=object_type,
             object_id=str(object_id),
             object_repr=(str(obj) if obj is not None else "")[:300],
+            scope_path=_scope_path(obj),
             summary=summary[:500],
             before=_jsonable(before),
             after=_jsonable(after),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import DocumentKind, Role
+from .fields import BinaryCharField
 
 
 class LegalDocument(models.Model):
@@ -92,8 +93,9 @@ class AuditEntry(models.Model):
     """
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    # PROTECT: the log is append-only, so a user who ever acted is deactivated, not deleted.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     actor_name = models.CharField(max_length=150, blank=True)
     request_id = models.CharField(max_length=36, blank=True)
@@ -103,6 +105,9 @@ class AuditEntry(models.Model):
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=300, blank=True)
     summary = models.CharField(max_length=500, blank=True)
+    # Path of the organisation the entry concerns (empty: system-wide, superusers only), so
+    # that an auditor sees the entries of their own subtree and no other.
+    scope_path = BinaryCharField(max_length=255, blank=True, default="", db_index=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64)

@@ -10,7 +10,7 @@ from django.http import Http404
 
 from .choices import Role
 from .dates import today
-from .models import RoleGrant
+from .models import AuditEntry, RoleGrant
 
 VIEW, CHANGE, EXPORT, AUDIT = "view", "change", "export", "audit"
 
@@ -70,6 +70,9 @@ def restrict(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
         if action == VIEW and any(g.role == Role.MEMBER for g in active_grants(user)):
             q |= Q(user=user)
         return queryset.filter(q)
+    if model is AuditEntry:
+        q = _org_q(user, action, "scope_")
+        return queryset if q is None else queryset.filter(q)
     raise TypeError(f"No scope rule for {model.__name__}")
 
 

@@ -107,8 +107,12 @@ def audit_log(request):
     """Latest audit entries; only for users with the audit action anywhere (else 404)."""
     if not scope.has_any(request.user, scope.AUDIT):
         raise Http404
-    entries = AuditEntry.objects.only(
-        "id", "at", "actor_name", "action", "object_type", "object_id", "summary", "request_id"
+    entries = scope.restrict(
+        AuditEntry.objects.only(
+            "id", "at", "actor_name", "action", "object_type", "object_id", "summary", "request_id"
+        ),
+        request.user,
+        scope.AUDIT,
     ).order_by("-id")
     return render_page(request, "core/audit.html", {"page": page_of(request, entries)})
 

@@ -71,6 +71,16 @@ def recognition_overdue(ceremony_date: date, today: date, grace_days: int) -> bo
     return today > probation_end(ceremony_date) + timedelta(days=grace_days)
 
 
+def overdue_ceremony_cutoff(as_of: date, grace_days: int) -> date:
+    """Ceremonies strictly before this date are overdue on ``as_of``: the exact inverse of
+    ``recognition_overdue`` (probation end + grace < as_of), leap days included, so that a
+    list filtered in SQL agrees with each member's page."""
+    limit = as_of - timedelta(days=grace_days)  # overdue iff probation_end(ceremony) < limit
+    if limit.month == 2 and limit.day == 29:
+        return date(limit.year - 1, 3, 1)  # 28/02 + 12 months is still before 29/02
+    return add_months(limit, -12)
+
+
 def _interruption_days(interruptions: Iterable[tuple[date, date]], until: date) -> int:
     total = 0
     for start, end in interruptions:

@@ -133,11 +133,10 @@ def overdue_probationers(org: Organisation, as_of: date | None = None):
     from django.conf import settings
 
     from dangbo.members.models import Member
-    from dangbo.members.rules import add_months
+    from dangbo.members.rules import overdue_ceremony_cutoff
 
     as_of = as_of or today()
-    grace = settings.DANGBO["RECOGNITION_GRACE_DAYS"]
-    ceremony_before = add_months(as_of - timedelta(days=grace), -12)
+    ceremony_before = overdue_ceremony_cutoff(as_of, settings.DANGBO["RECOGNITION_GRACE_DAYS"])
     in_subtree = Membership.objects.filter(
         subtree_filter(org, as_of, "org__"), active_q(as_of), kind="official"
     ).values("member_id")
