@@ -275,3 +275,26 @@ def test_overdue_probationers_rule_8(world, settings):
     members.recognise_official(actor=None, member=binh, recognition_date=date(2018, 1, 2))
     assert listed(date(2017, 12, 1)) == [binh.pk]  # history: overdue then
     assert listed(date(2018, 1, 2)) == [] and listed(today()) == []
+
+
+def test_statistics_and_children_use_the_names_of_the_day(world):
+    from django.core.exceptions import ValidationError
+
+    kim = world.org("kim-long")
+    services.rename_org(
+        actor=None, org=kim, name="Đảng bộ xã Kim Long mới", effective_date=date(2020, 1, 1)
+    )
+    services.rename_org(
+        actor=None, org=kim, name="Đảng bộ xã Tam Dương", effective_date=date(2025, 7, 1)
+    )
+    with pytest.raises(ValidationError):  # renames are recorded in order
+        services.rename_org(actor=None, org=kim, name="X", effective_date=date(2024, 1, 1))
+    assert queries.org_stats(kim, date(2016, 12, 31))["org"]["name"] == "Đảng bộ xã Kim Long"
+    assert queries.org_stats(kim, date(2021, 1, 1))["org"]["name"] == "Đảng bộ xã Kim Long mới"
+    assert queries.org_stats(kim)["org"]["name"] == "Đảng bộ xã Tam Dương"
+    names = {
+        c.code: c.name for c in queries.children_as_of(world.org("tam-duong"), date(2016, 1, 1))
+    }
+    assert names["kim-long"] == "Đảng bộ xã Kim Long"
+    kim.refresh_from_db()
+    assert kim.name == "Đảng bộ xã Tam Dương"  # nothing saved

@@ -5,7 +5,7 @@ links with a recursive CTE. Counting is always one aggregate query, never a Pyth
 """
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import connection
 from django.db.models import Count, Q
@@ -111,7 +111,7 @@ def org_stats(org: Organisation, as_of: date | None = None) -> dict:
     for kind, sector in grassroots:
         by_kind_sector.setdefault(kind, Counter())[sector] += 1
     return {
-        "org": {"code": org.code, "name": org.name, "kind": org.kind},
+        "org": {"code": org.code, "name": name_on(org, as_of), "kind": org.kind},
         "as_of": as_of.isoformat(),
         "members": member_counts(org, as_of),
         "grassroots": {
@@ -152,10 +152,11 @@ def overdue_probationers(org: Organisation, as_of: date | None = None):
 def children_as_of(org: Organisation, as_of: date) -> list[Organisation]:
     """Direct children on a date, each annotated with its active-member count."""
     child_ids = OrgLink.objects.filter(active_q(as_of), parent=org).values("child_id")
-    children = sorted(
-        Organisation.objects.filter(active_q(as_of), pk__in=child_ids),
-        key=lambda o: (KIND_RANK[o.kind], collation_key(o.name)),
-    )
+    children = list(Organisation.objects.filter(active_q(as_of), pk__in=child_ids))
+    names = names_on(children, as_of)
+    for child in children:
+        child.name = names[child.pk]  # as it was called then; never saved
+    children.sort(key=lambda o: (KIND_RANK[o.kind], collation_key(o.name)))
     if not children:
         return children
     counts = _member_counts_by_top(org, children, as_of)
@@ -333,14 +334,24 @@ def ancestors(org: Organisation) -> list[Organisation]:
     return [found[i] for i in ids if i in found]
 
 
-def name_on(org: Organisation, on: date) -> str:
-    """The organisation's name on a date, from its rename events."""
+def names_on(orgs: list[Organisation], on: date) -> dict[int, str]:
+    """Each organisation's name on a date, from its rename events, in one query: the old name
+    of the first rename after ``on``, else the current name."""
+    names = {o.pk: o.name for o in orgs}
+    if on >= today() or not orgs:
+        return names
     later = (
-        OrgEvent.objects.filter(kind="rename", inputs=org, effective_date__gt=on)
-        .order_by("effective_date", "id")
-        .first()
+        OrgEvent.objects.filter(kind="rename", effective_date__gt=on, inputs__in=orgs)
+        .order_by("-effective_date", "-id")
+        .values_list("inputs", "data")
     )
-    return later.data.get("old_name", org.name) if later else org.name
+    for org_id, data in later:  # latest first, so the earliest rename wins
+        names[org_id] = data.get("old_name", names[org_id])
+    return names
+
+
+def name_on(org: Organisation, on: date) -> str:
+    return names_on([org], on)[org.pk]
 
 
 __all__ = [
@@ -349,9 +360,9 @@ __all__ = [
     "children_as_of",
     "member_counts",
     "name_on",
+    "names_on",
     "org_stats",
     "parent_on",
     "structural_warnings",
     "subtree_filter",
-    "timedelta",
 ]

@@ -119,6 +119,17 @@ def rename_org(
         raise invalid("effective_date", "Ngày hiệu lực: trước ngày thành lập tổ chức.")
     if name == org.name:
         raise invalid("name", "Tên mới: trùng với tên hiện tại.")
+    last = (
+        OrgEvent.objects.filter(kind=OrgEventKind.RENAME, inputs=org)
+        .order_by("-effective_date")
+        .values_list("effective_date", flat=True)
+        .first()
+    )
+    if last is not None and effective_date <= last:
+        raise invalid(
+            "effective_date",
+            f"Ngày hiệu lực: phải sau lần đổi tên gần nhất ({fmt(last)}); tên ghi theo thứ tự thời gian.",
+        )
     before = audit.snapshot(org, _SNAPSHOT)
     old = org.name
     org.name = name
