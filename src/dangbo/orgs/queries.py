@@ -100,29 +100,39 @@ def org_stats(org: Organisation, as_of: date | None = None) -> dict:
     as_of = as_of or today()
     scope = subtree_filter(org, as_of)
     orgs = Organisation.objects.filter(scope, active_q(as_of)).exclude(pk=org.pk)
-    grassroots = list(orgs.filter(kind__in=GRASSROOTS_KINDS).values_list("kind", "sector"))
-    sub_cells = list(
-        OrgLink.objects.filter(
-            active_q(as_of),
-            child__in=orgs.filter(kind=OrgKind.SUB_CELL),
-        ).values_list("parent__sector", flat=True)
+    # Grouped in the database: one row per (kind, sector), never one per organisation.
+    grassroots = list(
+        orgs.filter(kind__in=GRASSROOTS_KINDS)
+        .values_list("kind", "sector")
+        .annotate(n=Count("id"))
+        .order_by()
     )
+    sub_cells = list(
+        OrgLink.objects.filter(active_q(as_of), child__in=orgs.filter(kind=OrgKind.SUB_CELL))
+        .values_list("parent__sector")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_kind: Counter = Counter()
+    by_sector: Counter = Counter()
     by_kind_sector: dict[str, dict[str, int]] = {}
-    for kind, sector in grassroots:
-        by_kind_sector.setdefault(kind, Counter())[sector] += 1
+    for kind, sector, n in grassroots:
+        by_kind[kind] += n
+        by_sector[sector] += n
+        by_kind_sector.setdefault(kind, {})[sector] = n
     return {
         "org": {"code": org.code, "name": name_on(org, as_of), "kind": org.kind},
         "as_of": as_of.isoformat(),
         "members": member_counts(org, as_of),
         "grassroots": {
-            "total": len(grassroots),
-            "by_kind": dict(Counter(k for k, _ in grassroots)),
-            "by_sector": dict(Counter(s for _, s in grassroots)),
-            "by_kind_sector": {k: dict(v) for k, v in by_kind_sector.items()},
+            "total": sum(by_kind.values()),
+            "by_kind": dict(by_kind),
+            "by_sector": dict(by_sector),
+            "by_kind_sector": by_kind_sector,
         },
         "sub_cells": {
-            "total": len(sub_cells),
-            "by_parent_sector": dict(Counter(sub_cells)),
+            "total": sum(n for _, n in sub_cells),
+            "by_parent_sector": dict(sub_cells),
         },
     }
 
@@ -249,9 +259,12 @@ def structural_warnings(org: Organisation, as_of: date | None = None) -> list[di
             paths[pk] = (path_of(parent) if parent in by_id else "") + f"{pk}."
         return paths[pk]
 
-    totals_by_path = Counter()
+    # Members under each organisation: every cell's count added to each of its ancestors
+    # (one pass, depth steps per cell), not a scan of all paths per organisation.
+    totals: Counter = Counter()
     for org_id, row in counts.items():
-        totals_by_path[path_of(org_id)] += row["total"]
+        for ancestor in path_of(org_id).split(".")[:-1]:
+            totals[int(ancestor)] += row["total"]
     warnings: list[dict] = []
 
     def warn(o: Organisation, rule: int, message: str) -> None:
@@ -270,8 +283,7 @@ def structural_warnings(org: Organisation, as_of: date | None = None) -> list[di
                     "nhưng chưa có chi ủy.",
                 )
         if o.kind in GRASSROOTS_KINDS and o.exception_doc_id is None:
-            prefix = path_of(o.pk)
-            total = sum(n for p, n in totals_by_path.items() if p.startswith(prefix))
+            total = totals[o.pk]
             if o.kind == OrgKind.GRASSROOTS_CELL and total >= 30:
                 warn(
                     o,
