@@ -55,3 +55,23 @@ def test_weak_password_and_duplicate_username_are_refused(world, monkeypatch):
     monkeypatch.setenv("DANGBO_NEW_PASSWORD", "mot-mat-khau-dai-2016")
     with pytest.raises(CommandError, match="đã có người dùng"):
         call_command("user", "create", "STAFF", stdout=StringIO())
+
+
+@pytest.mark.parametrize(
+    "password, reason",
+    [
+        ("ngan", "quá ngắn, cần ít nhất 8 ký tự"),
+        ("12345678901", "không được chỉ gồm chữ số"),
+        ("password123", "quá phổ biến"),
+        ("nguyenthilan", "quá giống thông tin của người dùng"),
+    ],
+)
+def test_password_rules_answer_in_vietnamese(world, password, reason):
+    from django.core.exceptions import ValidationError
+
+    from dangbo.core import services
+
+    with pytest.raises(ValidationError) as exc:
+        services.create_user(actor=None, username="nguyenthilan", password=password,
+                             full_name="Nguyễn Thị Lan")  # fmt: skip
+    assert reason in exc.value.message_dict["password"][0]

@@ -2,10 +2,8 @@
 ``core.services`` (username, password strength, role) and in the views' authorisation."""
 
 from django import forms
-from django.contrib.auth import password_validation
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from dangbo.orgs.forms import DateField, VNForm, code_field
 
@@ -28,22 +26,6 @@ class _Form(VNForm):
                 else v
                 for v in field.validators
             ]
-
-
-def _password_message(error: forms.ValidationError) -> str:
-    """Django ships no Vietnamese for its password validators: say it by error code."""
-    params = error.params or {}
-    if error.code == "password_too_short":
-        n = params.get("min_length", 8)
-        return ngettext(
-            "quá ngắn, cần ít nhất %(n)d ký tự", "quá ngắn, cần ít nhất %(n)d ký tự", n
-        ) % {"n": n}
-    known = {
-        "password_too_common": _("quá phổ biến, dễ bị đoán"),
-        "password_entirely_numeric": _("không được chỉ gồm chữ số"),
-        "password_too_similar": _("quá giống thông tin của người dùng"),
-    }
-    return str(known.get(error.code) or " ".join(error.messages))
 
 
 class CreateUserForm(_Form):
@@ -74,13 +56,7 @@ class CreateUserForm(_Form):
         data = super().clean()
         data.update(held)
         first, second = data.get("password"), data.get("password2")
-        if first is not None:
-            # The service validates again; this only gives the rules' verdict in Vietnamese.
-            try:
-                password_validation.validate_password(first)
-            except forms.ValidationError as exc:
-                reasons = "; ".join(_password_message(e) for e in exc.error_list)
-                self.add_error("password", _("Mật khẩu: %(r)s.") % {"r": reasons})
+        # The rules on the password itself are the service's (``create_user``).
         if first is not None and second is not None and first != second:
             self.add_error("password2", _("Nhập lại mật khẩu: không khớp với mật khẩu đã nhập."))
         return data

@@ -55,6 +55,18 @@ def revoke_token(*, actor, token_id: int) -> ApiToken:
     return token
 
 
+def _password_message(error) -> str:
+    """Django ships no Vietnamese for its password validators: say it by error code."""
+    if error.code == "password_too_short":
+        return f"quá ngắn, cần ít nhất {(error.params or {}).get('min_length', 8)} ký tự"
+    known = {
+        "password_too_common": "quá phổ biến, dễ bị đoán",
+        "password_entirely_numeric": "không được chỉ gồm chữ số",
+        "password_too_similar": "quá giống thông tin của người dùng",
+    }
+    return known.get(error.code) or " ".join(error.messages)
+
+
 @transaction.atomic
 def create_user(*, actor, username: str, password: str, full_name: str = ""):
     """A login for a person; what they may see comes only from role grants."""
@@ -69,11 +81,12 @@ def create_user(*, actor, username: str, password: str, full_name: str = ""):
     full_name = clean_text(
         full_name, "Họ và tên", max_length=150, required=False, field="full_name"
     )
-    try:
-        validate_password(password)
-    except ValidationError as exc:
-        raise invalid("password", "Mật khẩu: " + " ".join(exc.messages)) from exc
     user = user_model(username=username, first_name=full_name)
+    try:
+        validate_password(password or "", user)  # "too similar" needs the user's names
+    except ValidationError as exc:
+        reasons = "; ".join(_password_message(e) for e in exc.error_list)
+        raise invalid("password", f"Mật khẩu: {reasons}.") from exc
     user.set_password(password)
     user.save()
     audit.record(actor=actor, action="user.created", obj=user, summary=f"Tạo người dùng {username}")
