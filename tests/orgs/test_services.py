@@ -453,8 +453,12 @@ def test_dissolve_ends_committees_and_refuses_hosted_temporaries(world):
     cell = new_org(world, "cu")
     body = services.create_body(actor=None, org=cell, body_type="cell_committee",
                                 term_start_year=2010, term_end_year=2015, valid_from=date(2010, 1, 1))  # fmt: skip
-    services.assign_position(actor=None, member=world.members["dung"], org=cell,
+    members.transfer_member(actor=None, member=world.members["an"], to_org=cell,
+                            effective_date=date(2010, 1, 1))  # fmt: skip
+    services.assign_position(actor=None, member=world.members["an"], org=cell,
                              title="secretary", body=body, valid_from=date(2010, 1, 1))  # fmt: skip
+    members.transfer_member(actor=None, member=world.members["an"], to_org=world.org("kl-thon-1"),
+                            effective_date=date(2013, 1, 1))  # fmt: skip
     members.temporary_transfer(actor=None, member=world.members["dung"], to_org=cell,
                                start=date(2014, 1, 1), planned_end=date(2014, 9, 1), reason="work")  # fmt: skip
     refused("org", services.dissolve_org, actor=None, org=cell, effective_date=date(2015, 1, 1))
@@ -464,3 +468,13 @@ def test_dissolve_ends_committees_and_refuses_hosted_temporaries(world):
     services.dissolve_org(actor=None, org=cell, effective_date=date(2015, 1, 1))
     assert CommitteeBody.objects.get(pk=body.pk).valid_to == date(2015, 1, 1)
     assert Position.objects.get(org=cell).valid_to == date(2015, 1, 1)
+
+
+def test_positions_are_held_by_active_members_of_the_subtree(world):
+    kim = world.org("kim-long")
+    refused("member", services.assign_position, actor=None, member=world.members["hoa"], org=kim,
+            title="secretary", valid_from=date(2015, 1, 1))  # fmt: skip  # hoa is in Hợp Hòa
+    position = services.assign_position(actor=None, member=world.members["dung"], org=kim,
+                                        title="secretary", valid_from=date(2015, 1, 1))  # fmt: skip
+    refused("valid_to", services.end_position, actor=None, position=position,
+            valid_to=today() + timedelta(days=1))  # fmt: skip

@@ -480,9 +480,24 @@ def assign_position(
     method: str = "elected",
     document: LegalDocument | None = None,
 ) -> Position:
+    from dangbo.members.choices import ACTIVE_STATUSES
+    from dangbo.members.models import Member
+
+    member = Member.objects.select_related("org").get(
+        pk=member.pk
+    )  # the caller's copy may be stale
     if title not in Title.values:
         raise invalid("title", "Chức vụ: không hợp lệ.")
     not_in_future(valid_from, "valid_from", "Ngày nhận chức vụ")
+    if member.status not in ACTIVE_STATUSES:
+        raise invalid("member", f"Đảng viên: {member.full_name} không còn trong danh sách.")
+    if not (org.path <= member.org.path < org.subtree_upper):
+        raise invalid(
+            "member",
+            f"Đảng viên: {member.full_name} không sinh hoạt trong {org.name} hoặc tổ chức trực thuộc.",
+        )
+    if org.valid_to is not None:
+        raise invalid("org", f"{org.name} đã kết thúc hoạt động.")
     if body is not None and body.org_id != org.pk:
         raise invalid("body", "Cơ quan: không thuộc tổ chức này.")
     position = Position.objects.create(
@@ -507,6 +522,7 @@ def assign_position(
 def end_position(*, actor, position: Position, valid_to: date) -> Position:
     if position.valid_to is not None:
         raise invalid("valid_to", "Chức vụ này đã kết thúc.")
+    not_in_future(valid_to, "valid_to", "Ngày thôi giữ chức vụ")
     if valid_to < position.valid_from:
         raise invalid("valid_to", "Ngày thôi giữ chức vụ: trước ngày nhận chức vụ.")
     position.valid_to = valid_to
