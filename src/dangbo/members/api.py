@@ -8,12 +8,14 @@ grant.
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
+from django.db import transaction
 from ninja import Field, Path, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from dangbo.core import scope
 from dangbo.core.errors import invalid
+from dangbo.core.text import clean_text
 from dangbo.orgs.api import (
     MAX_ID,
     READ_ERRORS,
@@ -192,6 +194,44 @@ class Admission(Profile):
     admission_ceremony_date: IsoDate
 
 
+class TransferIn(Admission):
+    org: Code = Field(description="Mã chi bộ tiếp nhận")
+    effective_date: IsoDate = Field(description="Ngày tiếp nhận (bắt đầu sinh hoạt tại chi bộ)")
+    official_recognition_date: IsoDate | None = Field(
+        None, description="Ngày công nhận chính thức; để trống nếu còn dự bị"
+    )
+    decision_ref: str = Field("", max_length=400)
+    note: str = Field("", max_length=2000, description="Chuyển đến từ đâu")
+
+
+class InterruptionIn(In):
+    start: IsoDate
+    end: IsoDate
+    reason: str = Field(max_length=1200)
+    fee_backpaid: bool = False
+
+
+class InterruptionOut(Schema):
+    id: int
+    start: date
+    end: date
+    reason: str
+    fee_backpaid: bool
+    party_age: int | None = Field(description="Tuổi đảng hôm nay, sau khi trừ thời gian gián đoạn")
+
+    @staticmethod
+    def resolve_start(obj) -> date:
+        return obj.interrupted_from
+
+    @staticmethod
+    def resolve_end(obj) -> date:
+        return obj.interrupted_to
+
+    @staticmethod
+    def resolve_party_age(obj) -> int | None:
+        return queries.summary(obj.member)["party_age"]
+
+
 class Recognition(In):
     recognition_date: IsoDate
     decision_ref: str = Field("", max_length=100)
@@ -282,6 +322,56 @@ def list_members(
     if status:
         qs = qs.filter(status=status.value)
     return queries.ordered(queries.search(qs, q, request.auth))
+
+
+@router.post(
+    "/transfer-in",
+    response={201: MemberOut, **WRITE_ERRORS},
+    summary="Tiếp nhận đảng viên từ nơi khác",
+)
+@transaction.atomic
+def transfer_in(request, payload: TransferIn):
+    """A member arriving from outside the registry (another province, the armed forces…):
+    the admission facts as recorded there, and the day they start in the cell."""
+    org = org_field(request.auth, payload.org, "org", "Chi bộ")
+    data = _values(payload)
+    arrival = {
+        k: data.pop(k, None)
+        for k in (
+            "admission_vote_date",
+            "admission_decision_date",
+            "admission_ceremony_date",
+            "effective_date",
+            "official_recognition_date",
+            "decision_ref",
+            "note",
+        )
+    }
+    data.pop("org")
+    _check_sensitive_write(request.auth, Member(org=org), data)
+    if arrival["effective_date"] < arrival["admission_decision_date"]:
+        raise invalid("effective_date", "Ngày tiếp nhận: không được trước ngày quyết định kết nạp.")
+    member = services.transfer_in(
+        actor=request.auth,
+        org=org,
+        data=data,
+        effective_date=arrival["effective_date"],
+        admission_decision_date=arrival["admission_decision_date"],
+        admission_ceremony_date=arrival["admission_ceremony_date"],
+        admission_vote_date=arrival["admission_vote_date"],
+        official_recognition_date=arrival["official_recognition_date"],
+        decision_ref=clean_text(
+            arrival["decision_ref"] or "",
+            "Số quyết định",
+            max_length=100,
+            required=False,
+            field="decision_ref",
+        ),
+        note=clean_text(
+            arrival["note"] or "", "Ghi chú", max_length=500, required=False, field="note"
+        ),
+    )
+    return 201, _fresh(member)
 
 
 @router.get("/{id}", response={200: MemberDetail, **READ_ERRORS}, summary="Hồ sơ đảng viên")
@@ -437,3 +527,21 @@ def award_badge(request, id: MemberId, payload: Badge):
         badge_number=payload.badge_number,
     )
     return 201, badge
+
+
+@router.post(
+    "/{id}/interruptions",
+    response={201: InterruptionOut, **WRITE_ERRORS},
+    summary="Ghi gián đoạn sinh hoạt (điều chỉnh tuổi đảng)",
+)
+@transaction.atomic
+def record_interruption(request, id: MemberId, payload: InterruptionIn):
+    member = _member(request.auth, id, scope.CHANGE)
+    return 201, services.record_interruption(
+        actor=request.auth,
+        member=member,
+        start=payload.start,
+        end=payload.end,
+        reason=payload.reason,
+        fee_backpaid=payload.fee_backpaid,
+    )

@@ -72,6 +72,28 @@ class AdmitForm(RecordForm):
     )
 
 
+class TransferInForm(AdmitForm):
+    """A member arriving from outside the registry: the admission facts as recorded
+    elsewhere, the day they start here and, for an official member, the recognition date."""
+
+    effective_date = DateField(label=_("Ngày tiếp nhận"))
+    official_recognition_date = DateField(
+        label=_("Ngày công nhận chính thức"),
+        required=False,
+        help_text=_("Để trống nếu đảng viên còn dự bị."),
+    )
+    note = _text(_("Chuyển đến từ (ghi chú)"), 500)
+
+    ARRIVAL = (*AdmitForm.ADMISSION, "effective_date", "official_recognition_date", "note")
+
+
+class InterruptionForm(VNForm):
+    start = DateField(label=_("Từ ngày"))
+    end = DateField(label=_("Đến ngày"))
+    reason = _text(_("Lý do"), 300, required=True)
+    fee_backpaid = forms.BooleanField(label=_("Đã truy nộp đảng phí"), required=False)
+
+
 class RecogniseForm(VNForm):
     recognition_date = DateField(label=_("Ngày công nhận chính thức"))
     decision_ref = _text(_("Số quyết định"), 100)

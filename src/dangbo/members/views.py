@@ -208,6 +208,7 @@ def detail(request, pk):
             member.positions.select_related("org", "body").order_by("valid_from", "id")
         ),
         "exemptions": exemptions,
+        "interruptions": list(member.interruptions.order_by("interrupted_from", "id")),
         "badges": queries.badges(member, sensitive=sensitive is not None),
         "timeline": queries.timeline(member, sensitive=sensitive is not None),
         "can_change": can_change,
@@ -300,6 +301,17 @@ def _update(user, m, d):
     services.update_member(actor=user, member=m, data=dict(d))
 
 
+def _interruption(user, m, d):
+    services.record_interruption(
+        actor=user,
+        member=m,
+        start=d["start"],
+        end=d["end"],
+        reason=d["reason"],
+        fee_backpaid=d["fee_backpaid"],
+    )
+
+
 def _record_initial(user, member):
     fields = [n for n in forms.RecordForm.base_fields if n not in forms.RecordForm.SENSITIVE]
     initial = {n: getattr(member, n) for n in fields}
@@ -362,6 +374,12 @@ MEMBER_ACTIONS: dict[str, Action] = {
         _badge,
         gettext_lazy("Đã ghi việc tặng Huy hiệu Đảng."),
         when=lambda s: s.status in (Status.OFFICIAL, Status.DECEASED, Status.LEFT),
+    ),
+    "gian-doan": Action(
+        gettext_lazy("Ghi gián đoạn sinh hoạt (điều chỉnh tuổi đảng)"),
+        forms.InterruptionForm,
+        _interruption,
+        gettext_lazy("Đã ghi thời gian gián đoạn sinh hoạt."),
     ),
     "sua-ho-so": Action(
         gettext_lazy("Sửa hồ sơ"),

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
@@ -24,10 +24,12 @@ from dangbo.core import services as core_services
 from dangbo.core.choices import Role
 from dangbo.core.dates import today
 from dangbo.core.errors import invalid
+from dangbo.members.choices import ACTIVE_STATUSES
+from dangbo.members.models import Member
 
 from . import queries, services
-from .choices import OrgKind, Sector
-from .models import CODE_RE, Organisation
+from .choices import AppointMethod, BodyType, FormedBy, OrgKind, Sector, Title
+from .models import CODE_RE, CommitteeBody, Organisation, Position
 
 router = Router(tags=["orgs"])
 
@@ -275,6 +277,97 @@ class OrgDissolve(In):
     document: DocumentIn | None = None
 
 
+class OrgMerge(In):
+    sources: list[Code] = Field(max_length=50, description="Mã các tổ chức được hợp nhất")
+    effective_date: IsoDate
+    document: DocumentIn | None = None
+
+
+class NewOrg(In):
+    code: Code
+    name: str = Field(max_length=400)
+
+
+AllocatedId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class OrgSplit(In):
+    new_orgs: list[NewOrg] = Field(max_length=50, description="Loại, loại hình như tổ chức cũ")
+    allocation: dict[AllocatedId, Code] = Field(
+        default_factory=dict,
+        max_length=10_000,
+        description="Mã đảng viên → mã tổ chức mới",
+    )
+    effective_date: IsoDate
+    end_source: bool = True
+    document: DocumentIn | None = None
+
+
+Year = Annotated[int, Field(ge=1900, le=2200)]
+
+
+class BodyCreate(In):
+    body_type: BodyType
+    term_start_year: Year
+    term_end_year: Year
+    formed_by: FormedBy = FormedBy.ELECTED
+    valid_from: IsoDate
+    document: DocumentIn | None = None
+
+
+class PositionCreate(In):
+    member_id: int = Field(ge=1, le=MAX_ID)
+    title: Title
+    body_id: int | None = Field(None, ge=1, le=MAX_ID, description="Cơ quan của tổ chức")
+    method: AppointMethod = AppointMethod.ELECTED
+    valid_from: IsoDate
+
+
+class PositionEnd(In):
+    valid_to: IsoDate
+
+
+class PositionOut(Schema):
+    id: int
+    member_id: int
+    member_name: str
+    title: str
+    title_label: str
+    org: str
+    body_id: int | None
+    method: str
+    valid_from: date
+    valid_to: date | None
+
+    @staticmethod
+    def resolve_member_name(obj) -> str:
+        return obj.member.full_name
+
+    @staticmethod
+    def resolve_title_label(obj) -> str:
+        return str(obj.get_title_display())
+
+    @staticmethod
+    def resolve_org(obj) -> str:
+        return obj.org.code
+
+
+class BodyOut(Schema):
+    id: int
+    body_type: str
+    body_type_label: str
+    term_start_year: int
+    term_end_year: int
+    formed_by: str
+    valid_from: date
+    valid_to: date | None
+    holders: list[PositionOut] = Field(description="Người giữ chức vụ vào ngày tính")
+
+    @staticmethod
+    def resolve_body_type_label(obj) -> str:
+        return str(obj.get_body_type_display())
+
+
 # ---------------------------------------------------------------- endpoints
 
 CodePath = Annotated[str, Path(max_length=64)]
@@ -389,3 +482,163 @@ def dissolve_org(request, code: CodePath, payload: OrgDissolve):
         effective_date=payload.effective_date,
         document=_document(request.auth, payload.document),
     )
+
+
+@router.post(
+    "/{code}/merge",
+    response={200: OrgDetail, **WRITE_ERRORS},
+    summary="Hợp nhất tổ chức khác vào tổ chức này",
+)
+@transaction.atomic
+def merge_orgs(request, code: CodePath, payload: OrgMerge):
+    """Members and subordinate organisations of the sources move here from
+    ``effective_date``; the sources end the day before."""
+    target = org_or_404(request.auth, code, scope.CHANGE)
+    sources = [
+        org_field(request.auth, c, "sources", "Tổ chức được hợp nhất")
+        for c in dict.fromkeys(payload.sources)
+    ]
+    services.merge_orgs(
+        actor=request.auth,
+        sources=sources,
+        target=target,
+        effective_date=payload.effective_date,
+        document=_document(request.auth, payload.document),
+    )
+    return Organisation.objects.select_related("parent").get(pk=target.pk)
+
+
+@router.post("/{code}/split", response={201: list[OrgDetail], **WRITE_ERRORS}, summary="Chia tách")
+@transaction.atomic
+def split_org(request, code: CodePath, payload: OrgSplit):
+    """New organisations under the same parent, of the same kind and sector; the members
+    named in ``allocation`` move to them."""
+    source = org_or_404(request.auth, code, scope.CHANGE)
+    parent = source.parent
+    if parent is None or not scope.can(request.auth, scope.CHANGE, parent):
+        raise HttpError(403, "Tổ chức mới: bạn không có quyền thay đổi tổ chức cấp trên.")
+    present = set(source.members.filter(status__in=ACTIVE_STATUSES).values_list("pk", flat=True))
+    if not payload.new_orgs:
+        raise invalid("new_orgs", "Tổ chức mới: cần ít nhất một tổ chức.")
+    new_codes = {o.code for o in payload.new_orgs}
+    for member_id, new_code in payload.allocation.items():
+        if member_id not in present:
+            raise invalid(
+                "allocation",
+                f"Phân bổ đảng viên: đảng viên mã {member_id} không sinh hoạt tại {source.name}.",
+            )
+        if new_code not in new_codes:
+            raise invalid("allocation", f"Phân bổ đảng viên: không có tổ chức mới mã “{new_code}”.")
+    created = services.split_org(
+        actor=request.auth,
+        source=source,
+        new_orgs=[
+            {"code": o.code, "name": o.name, "kind": source.kind, "sector": source.sector}
+            for o in payload.new_orgs
+        ],
+        allocation=dict(payload.allocation),
+        effective_date=payload.effective_date,
+        end_source=payload.end_source,
+        document=_document(request.auth, payload.document),
+    )
+    return 201, list(
+        Organisation.objects.select_related("parent")
+        .filter(pk__in=[o.pk for o in created])
+        .order_by("path")
+    )
+
+
+def _bodies(org: Organisation, day: date) -> list[CommitteeBody]:
+    active = queries.active_q(day)
+    holders = Position.objects.filter(active).select_related("member", "org")
+    return list(
+        CommitteeBody.objects.filter(active, org=org)
+        .order_by("body_type", "-term_start_year")
+        .prefetch_related(Prefetch("positions", queryset=holders, to_attr="holders"))
+    )
+
+
+@router.get(
+    "/{code}/bodies",
+    response={200: list[BodyOut], **READ_ERRORS},
+    summary="Cơ quan lãnh đạo và người giữ chức vụ tại ngày",
+)
+def list_bodies(request, code: CodePath, as_of: Query[IsoDate | None] = None):
+    org = org_or_404(request.auth, code)
+    return _bodies(org, as_of or today())
+
+
+@router.post(
+    "/{code}/bodies", response={201: BodyOut, **WRITE_ERRORS}, summary="Lập cơ quan lãnh đạo"
+)
+@transaction.atomic
+def create_body(request, code: CodePath, payload: BodyCreate):
+    org = org_or_404(request.auth, code, scope.CHANGE)
+    body = services.create_body(
+        actor=request.auth,
+        org=org,
+        body_type=payload.body_type.value,
+        term_start_year=payload.term_start_year,
+        term_end_year=payload.term_end_year,
+        formed_by=payload.formed_by.value,
+        valid_from=payload.valid_from,
+        document=_document(request.auth, payload.document),
+    )
+    body.holders = []
+    return 201, body
+
+
+@router.post(
+    "/{code}/positions", response={201: PositionOut, **WRITE_ERRORS}, summary="Phân công chức vụ"
+)
+@transaction.atomic
+def assign_position(request, code: CodePath, payload: PositionCreate):
+    """The member must be one the caller may change; the body, one of this organisation's."""
+    org = org_or_404(request.auth, code, scope.CHANGE)
+    member = (
+        scope.restrict(Member.objects.all(), request.auth, scope.CHANGE)
+        .filter(pk=payload.member_id)
+        .first()
+    )
+    if member is None:
+        raise invalid(
+            "member_id",
+            f"Đảng viên: không có đảng viên mã {payload.member_id} trong phạm vi được giao.",
+        )
+    body = None
+    if payload.body_id is not None:
+        body = CommitteeBody.objects.filter(pk=payload.body_id, org=org).first()
+        if body is None:
+            raise invalid("body_id", f"Cơ quan: {org.name} không có cơ quan mã {payload.body_id}.")
+    position = services.assign_position(
+        actor=request.auth,
+        member=member,
+        org=org,
+        title=payload.title.value,
+        body=body,
+        method=payload.method.value,
+        valid_from=payload.valid_from,
+    )
+    return 201, position
+
+
+PositionId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+@router.post(
+    "/{code}/positions/{id}/end",
+    response={200: PositionOut, **WRITE_ERRORS},
+    summary="Thôi giữ chức vụ",
+)
+@transaction.atomic
+def end_position(request, code: CodePath, id: PositionId, payload: PositionEnd):
+    org = org_or_404(request.auth, code, scope.CHANGE)
+    position = (
+        Position.objects.select_for_update(of=("self",))
+        .select_related("member", "org")
+        .filter(pk=id, org=org)
+        .first()
+    )
+    if position is None:
+        raise Http404
+    return services.end_position(actor=request.auth, position=position, valid_to=payload.valid_to)

@@ -4,12 +4,15 @@ Each field's messages name the field in Vietnamese, so that a bad value is never
 the rules themselves stay in the services.
 """
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.core.text import clean_text
 
-from .choices import OrgKind, Sector
+from .choices import AppointMethod, BodyType, FormedBy, OrgKind, Sector, Title
+from .models import CODE_RE, CommitteeBody, Organisation, Position
 
 DATE_PLACEHOLDER = "dd/mm/yyyy"
 
@@ -119,6 +122,273 @@ class ReparentOrgForm(DocumentFields):
 
 class DissolveOrgForm(DocumentFields):
     effective_date = DateField(label=_("Ngày kết thúc hoạt động"))
+
+
+MAX_LIST_ITEMS = 50  # organisations in one merge or split
+MAX_ALLOCATION_LINES = 2000
+
+
+def _codes(text: str) -> list[str]:
+    """Codes separated by commas, semicolons or whitespace, lower-cased, first-seen order."""
+    return list(dict.fromkeys(c.lower() for c in re.split(r"[\s,;]+", text or "") if c))
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    """Non-empty lines with their 1-based numbers; a ``#`` starts a comment."""
+    rows = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        line = line.split("#", 1)[0].strip()
+        if line:
+            rows.append((number, line))
+    return rows
+
+
+class OrgForm(VNForm):
+    """A form whose choices or checks depend on the organisation it acts on."""
+
+    uses_org = True
+
+    def __init__(self, *args, org: Organisation, **kwargs):
+        self.org = org
+        super().__init__(*args, **kwargs)
+
+
+class MergeOrgForm(DocumentFields):
+    sources = forms.CharField(
+        label=_("Tổ chức được hợp nhất (mã)"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
+        help_text=_(
+            "Mã các tổ chức hợp nhất vào tổ chức này, cách nhau bởi dấu phẩy hoặc khoảng trắng, "
+            "ví dụ: kl-thon-1, kl-thon-2. Đảng viên và tổ chức trực thuộc của chúng chuyển về "
+            "đây; chúng kết thúc hoạt động vào ngày trước ngày hiệu lực."
+        ),
+    )
+    effective_date = DateField(label=_("Ngày hiệu lực"))
+
+    def clean_sources(self):
+        label = self.fields["sources"].label
+        codes = _codes(self.cleaned_data["sources"])
+        if not codes:
+            raise forms.ValidationError(_("%(f)s: bắt buộc.") % {"f": label})
+        if len(codes) > MAX_LIST_ITEMS:
+            raise forms.ValidationError(
+                _("%(f)s: tối đa %(n)s tổ chức một lần.") % {"f": label, "n": MAX_LIST_ITEMS}
+            )
+        for code in codes:
+            if not CODE_RE.fullmatch(code) or len(code) > 64:
+                raise forms.ValidationError(
+                    _("%(f)s: “%(code)s” không phải là mã tổ chức.") % {"f": label, "code": code}
+                )
+        return codes
+
+
+class SplitOrgForm(OrgForm, DocumentFields):
+    """New organisations as ``code | name`` lines; members as ``member-id code`` lines."""
+
+    new_orgs = forms.CharField(
+        label=_("Tổ chức mới"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Mỗi dòng một tổ chức: mã | tên, ví dụ: kl-thon-3 | Chi bộ thôn Gia Du 2. "
+            "Loại tổ chức, loại hình và cấp trên giống tổ chức bị chia tách."
+        ),
+    )
+    allocation = forms.CharField(
+        label=_("Phân bổ đảng viên"),
+        max_length=100000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        help_text=_(
+            "Mỗi dòng: mã đảng viên rồi mã tổ chức mới, ví dụ: 125 kl-thon-3. Phần sau dấu # là "
+            "ghi chú. Dòng chỉ có mã đảng viên: đảng viên ở lại tổ chức cũ (chỉ khi tổ chức cũ "
+            "không kết thúc hoạt động)."
+        ),
+    )
+    effective_date = DateField(label=_("Ngày hiệu lực"))
+    end_source = forms.BooleanField(
+        label=_("Tổ chức bị chia tách kết thúc hoạt động"), required=False, initial=True
+    )
+
+    def clean_new_orgs(self):
+        label = self.fields["new_orgs"].label
+        rows = _lines(self.cleaned_data["new_orgs"])
+        if not rows:
+            raise forms.ValidationError(_("%(f)s: bắt buộc.") % {"f": label})
+        if len(rows) > MAX_LIST_ITEMS:
+            raise forms.ValidationError(
+                _("%(f)s: tối đa %(n)s tổ chức một lần.") % {"f": label, "n": MAX_LIST_ITEMS}
+            )
+        specs, errors = [], []
+        for number, line in rows:
+            where = _("%(f)s, dòng %(n)s") % {"f": label, "n": number}
+            code, sep, name = (part.strip() for part in line.partition("|"))
+            code = code.lower()
+            if not sep or not code or not name:
+                errors.append(_("%(w)s: ghi theo dạng “mã | tên”.") % {"w": where})
+                continue
+            if not CODE_RE.fullmatch(code) or len(code) > 64:
+                errors.append(
+                    _(
+                        "%(w)s: mã “%(code)s” chỉ gồm chữ thường không dấu, số và dấu gạch ngang "
+                        "(tối đa 64 ký tự)."
+                    )
+                    % {"w": where, "code": code}
+                )
+                continue
+            if any(s["code"] == code for s in specs):
+                errors.append(_("%(w)s: mã “%(code)s” bị lặp.") % {"w": where, "code": code})
+                continue
+            if Organisation.objects.filter(code=code).exists():
+                errors.append(
+                    _("%(w)s: đã có tổ chức mang mã “%(code)s”.") % {"w": where, "code": code}
+                )
+                continue
+            try:
+                name = clean_text(name, str(where), max_length=200)
+            except forms.ValidationError as exc:
+                errors.append(exc.messages[0])
+                continue
+            specs.append({"code": code, "name": name})
+        if errors:
+            raise forms.ValidationError(errors)
+        return specs
+
+    def clean_allocation(self):
+        from dangbo.members.choices import ACTIVE_STATUSES
+
+        label = self.fields["allocation"].label
+        rows = _lines(self.cleaned_data.get("allocation") or "")
+        if len(rows) > MAX_ALLOCATION_LINES:
+            raise forms.ValidationError(
+                _("%(f)s: tối đa %(n)s dòng.") % {"f": label, "n": MAX_ALLOCATION_LINES}
+            )
+        present = dict(
+            self.org.members.filter(status__in=ACTIVE_STATUSES).values_list("pk", "full_name")
+        )
+        allocation, errors = {}, []
+        for number, line in rows:
+            where = _("%(f)s, dòng %(n)s") % {"f": label, "n": number}
+            parts = re.split(r"\s*(?:->|→|\||:|,|\s)\s*", line, maxsplit=1)
+            raw_id = parts[0]
+            code = parts[1].strip().lower() if len(parts) > 1 else ""
+            if not raw_id.isdigit() or len(raw_id) > 18:
+                errors.append(
+                    _("%(w)s: “%(v)s” không phải là mã đảng viên (một số).")
+                    % {"w": where, "v": raw_id}
+                )
+                continue
+            member_id = int(raw_id)
+            if member_id not in present:
+                errors.append(
+                    _("%(w)s: đảng viên mã %(id)s không sinh hoạt tại %(org)s.")
+                    % {"w": where, "id": member_id, "org": self.org.name}
+                )
+                continue
+            if member_id in allocation:
+                errors.append(
+                    _("%(w)s: đảng viên mã %(id)s đã được phân bổ ở dòng trước.")
+                    % {"w": where, "id": member_id}
+                )
+                continue
+            if not code:
+                allocation[member_id] = None  # stays in the source
+                continue
+            if not CODE_RE.fullmatch(code) or len(code) > 64:
+                errors.append(
+                    _("%(w)s: “%(code)s” không phải là mã tổ chức.") % {"w": where, "code": code}
+                )
+                continue
+            allocation[member_id] = (number, code)
+        if errors:
+            raise forms.ValidationError(errors)
+        return allocation
+
+    def clean(self):
+        data = super().clean()
+        specs, allocation = data.get("new_orgs"), data.get("allocation")
+        if specs is None or allocation is None:
+            return data
+        codes = {s["code"] for s in specs}
+        label = self.fields["allocation"].label
+        clean = {}
+        for member_id, target in allocation.items():
+            if target is None:
+                continue
+            number, code = target
+            if code not in codes:
+                self.add_error(
+                    "allocation",
+                    _("%(f)s, dòng %(n)s: “%(code)s” không có trong danh sách tổ chức mới.")
+                    % {"f": label, "n": number, "code": code},
+                )
+            clean[member_id] = code
+        data["allocation"] = clean
+        return data
+
+
+class CreateBodyForm(OrgForm, DocumentFields):
+    body_type = forms.ChoiceField(label=_("Loại cơ quan"), choices=BodyType.choices)
+    term_start_year = forms.IntegerField(label=_("Nhiệm kỳ từ năm"))
+    term_end_year = forms.IntegerField(label=_("Nhiệm kỳ đến năm"))
+    formed_by = forms.ChoiceField(
+        label=_("Hình thức"), choices=FormedBy.choices, initial=FormedBy.ELECTED
+    )
+    valid_from = DateField(label=_("Ngày bắt đầu hiệu lực"))
+
+
+def _body_choices(org: Organisation) -> list[tuple[str, str]]:
+    bodies = CommitteeBody.objects.filter(org=org).order_by("-term_start_year", "body_type")
+    return [("", _("— Không thuộc cơ quan nào —"))] + [
+        (str(b.pk), f"{b.get_body_type_display()} {b.term}") for b in bodies
+    ]
+
+
+class AssignPositionForm(OrgForm):
+    member = forms.CharField(
+        label=_("Đảng viên (số thẻ hoặc mã đảng viên)"),
+        max_length=30,
+        help_text=_("Số thẻ 8 chữ số, hoặc mã đảng viên (số ở cuối địa chỉ trang đảng viên)."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    title = forms.ChoiceField(label=_("Chức vụ"), choices=Title.choices)
+    body = forms.ChoiceField(label=_("Cơ quan"), required=False, choices=())
+    method = forms.ChoiceField(
+        label=_("Hình thức"), choices=AppointMethod.choices, initial=AppointMethod.ELECTED
+    )
+    valid_from = DateField(label=_("Ngày nhận chức vụ"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].choices = _body_choices(self.org)
+
+    def clean_body(self):
+        value = self.cleaned_data.get("body")
+        if not value:
+            return None
+        return CommitteeBody.objects.get(pk=int(value), org=self.org)
+
+
+class EndPositionForm(OrgForm):
+    position = forms.ChoiceField(label=_("Chức vụ"), choices=())
+    valid_to = DateField(label=_("Ngày thôi giữ chức vụ"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        open_positions = (
+            Position.objects.filter(org=self.org, valid_to__isnull=True)
+            .select_related("member")
+            .order_by("member__sort_key", "id")
+        )
+        self.fields["position"].choices = [
+            (str(p.pk), f"{p.member.full_name} — {p.get_title_display()}") for p in open_positions
+        ]
+
+    def clean_position(self):
+        return Position.objects.select_related("member").get(
+            pk=int(self.cleaned_data["position"]), org=self.org
+        )
 
 
 class AsOfForm(forms.Form):

@@ -1,5 +1,7 @@
 """Organisation pages: the tree, one organisation as of a date, and its change forms."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,8 +25,11 @@ from dangbo.core.views import (
     parse_as_of,
     render_page,
 )
+from dangbo.members import forms as member_forms
 from dangbo.members import queries as member_queries
-from dangbo.members.models import Membership
+from dangbo.members import services as member_services
+from dangbo.members.choices import ACTIVE_STATUSES
+from dangbo.members.models import Member, Membership
 
 from . import forms, queries, services
 from .choices import CELL_KINDS, OrgKind, Sector, Title
@@ -101,6 +106,17 @@ def _committee(org: Organisation, day):
     return bodies
 
 
+def _other_positions(org: Organisation, day):
+    """Positions held on ``day`` that belong to no committee body (a party group's leader)."""
+    rows = list(
+        Position.objects.filter(queries.active_q(day), org=org, body__isnull=True).select_related(
+            "member"
+        )
+    )
+    rows.sort(key=lambda p: (TITLE_RANK[p.title], p.member.sort_key))
+    return rows
+
+
 @login_required
 def detail(request, code):
     org = scope.get_or_404(
@@ -140,6 +156,7 @@ def detail(request, code):
         "by_sector": _labelled(grassroots["by_sector"], Sector.choices),
         "sub_cells_by_sector": _labelled(stats["sub_cells"]["by_parent_sector"], Sector.choices),
         "bodies": _committee(org, as_of.day),
+        "other_positions": _other_positions(org, as_of.day),
         "children": queries.children_as_of(org, as_of.day),
         "members_page": members_page,
         "warnings": warnings[:WARNINGS_SHOWN],
@@ -148,7 +165,10 @@ def detail(request, code):
         "overdue_total": overdue_total,
         "can_change": can_change,
         "is_cell": org.kind in CELL_KINDS,
-        "actions": ORG_ACTIONS if can_change else {},
+        "actions": {op: a for op, a in ORG_ACTIONS.items() if _offered(a, org)}
+        if can_change
+        else {},
+        "end_position_op": END_POSITION,
         "events": queries.history(org),
         "history": history_of(org) if scope.has_any(user, scope.AUDIT) else None,
     }
@@ -217,6 +237,115 @@ def _dissolve(user, org, data):
     )
 
 
+def _merge(user, org, data):
+    label = _("Tổ chức được hợp nhất")
+    sources = [find_org(user, code, "sources", label) for code in data["sources"]]
+    services.merge_orgs(
+        actor=user,
+        sources=sources,
+        target=org,
+        effective_date=data["effective_date"],
+        document=_document(user, data),
+    )
+
+
+def _split(user, org, data):
+    parent = org.parent
+    if parent is None or not scope.can(user, scope.CHANGE, parent):
+        raise invalid(
+            "new_orgs",
+            _("Tổ chức mới: trực thuộc %(parent)s, ngoài phạm vi bạn được thay đổi.")
+            % {"parent": parent.name if parent else _("(không có cấp trên)")},
+        )
+    services.split_org(
+        actor=user,
+        source=org,
+        new_orgs=[{**spec, "kind": org.kind, "sector": org.sector} for spec in data["new_orgs"]],
+        allocation=data["allocation"],
+        effective_date=data["effective_date"],
+        end_source=data["end_source"],
+        document=_document(user, data),
+    )
+
+
+def _create_body(user, org, data):
+    services.create_body(
+        actor=user,
+        org=org,
+        body_type=data["body_type"],
+        term_start_year=data["term_start_year"],
+        term_end_year=data["term_end_year"],
+        formed_by=data["formed_by"],
+        valid_from=data["valid_from"],
+        document=_document(user, data),
+    )
+
+
+def member_in_scope(user, text: str, field: str = "member") -> Member:
+    """A member by card number (8 digits) or id, among those ``user`` may change."""
+    value = re.sub(r"[\s.]", "", text or "")
+    members = scope.restrict(Member.objects.all(), user, scope.CHANGE)
+    found = None
+    if re.fullmatch(r"\d{8}", value):
+        found = members.filter(card_number=value).first()
+    if found is None and value.isdigit() and len(value) <= 18:
+        found = members.filter(pk=int(value)).first()
+    if found is None:
+        raise invalid(
+            field,
+            _("Đảng viên: không tìm thấy đảng viên “%(v)s” trong phạm vi được giao.") % {"v": text},
+        )
+    return found
+
+
+def _assign_position(user, org, data):
+    services.assign_position(
+        actor=user,
+        member=member_in_scope(user, data["member"]),
+        org=org,
+        title=data["title"],
+        body=data["body"],
+        method=data["method"],
+        valid_from=data["valid_from"],
+    )
+
+
+def _end_position(user, org, data):
+    services.end_position(actor=user, position=data["position"], valid_to=data["valid_to"])
+
+
+def _transfer_in(user, org, data):
+    data = dict(data)
+    extra = {k: data.pop(k) for k in member_forms.TransferInForm.ARRIVAL}
+    if extra["effective_date"] < extra["admission_decision_date"]:
+        raise invalid(
+            "effective_date", _("Ngày tiếp nhận: không được trước ngày quyết định kết nạp.")
+        )
+    member = member_services.transfer_in(
+        actor=user,
+        org=org,
+        data=data,
+        effective_date=extra["effective_date"],
+        admission_decision_date=extra["admission_decision_date"],
+        admission_ceremony_date=extra["admission_ceremony_date"],
+        admission_vote_date=extra["admission_vote_date"],
+        official_recognition_date=extra["official_recognition_date"],
+        decision_ref=extra["decision_ref"],
+        note=extra["note"],
+    )
+    return reverse("members:detail", args=[member.pk])
+
+
+def _has_open_positions(org) -> bool:
+    return Position.objects.filter(org=org, valid_to__isnull=True).exists()
+
+
+def _is_cell(org) -> bool:
+    return org.kind in CELL_KINDS
+
+
+END_POSITION = "thoi-chuc-vu"
+
 ORG_ACTIONS: dict[str, Action] = {
     "tao-truc-thuoc": Action(
         gettext_lazy("Thành lập tổ chức trực thuộc"),
@@ -243,7 +372,70 @@ ORG_ACTIONS: dict[str, Action] = {
         gettext_lazy("Đã ghi việc kết thúc hoạt động."),
         confirm=True,
     ),
+    "hop-nhat": Action(
+        gettext_lazy("Hợp nhất tổ chức khác vào đây"),
+        forms.MergeOrgForm,
+        _merge,
+        gettext_lazy("Đã ghi việc hợp nhất tổ chức."),
+        confirm=True,
+    ),
+    "chia-tach": Action(
+        gettext_lazy("Chia tách"),
+        forms.SplitOrgForm,
+        _split,
+        gettext_lazy("Đã ghi việc chia tách tổ chức."),
+        initial=lambda user, org: {
+            "allocation": "\n".join(
+                f"{m.pk}   # {m.full_name}"
+                for m in member_queries.ordered(
+                    Member.objects.filter(org=org, status__in=ACTIVE_STATUSES)
+                )
+            )
+        },
+        confirm=True,
+    ),
+    "lap-co-quan": Action(
+        gettext_lazy("Lập cơ quan lãnh đạo"),
+        forms.CreateBodyForm,
+        _create_body,
+        gettext_lazy("Đã ghi cơ quan lãnh đạo."),
+    ),
+    "phan-cong-chuc-vu": Action(
+        gettext_lazy("Phân công chức vụ"),
+        forms.AssignPositionForm,
+        _assign_position,
+        gettext_lazy("Đã ghi việc phân công chức vụ."),
+    ),
+    END_POSITION: Action(
+        gettext_lazy("Thôi giữ chức vụ"),
+        forms.EndPositionForm,
+        _end_position,
+        gettext_lazy("Đã ghi việc thôi giữ chức vụ."),
+        when=_has_open_positions,
+    ),
+    "tiep-nhan": Action(
+        gettext_lazy("Tiếp nhận đảng viên từ nơi khác"),
+        member_forms.TransferInForm,
+        _transfer_in,
+        gettext_lazy("Đã ghi việc tiếp nhận đảng viên."),
+        when=_is_cell,
+    ),
 }
+
+
+def _offered(spec: Action, org) -> bool:
+    """Whether the page offers the operation; as on member pages, the form itself stays
+    reachable and the service refuses what does not apply."""
+    return spec.when is None or spec.when(org)
+
+
+def _org_form(spec: Action, request, org):
+    kwargs = {"org": org} if getattr(spec.form, "uses_org", False) else {}
+    if request.method == "POST":
+        return spec.form(request.POST, **kwargs)
+    if spec.initial is not None:
+        kwargs["initial"] = spec.initial(request.user, org)
+    return spec.form(**kwargs)
 
 
 @login_required
@@ -251,19 +443,21 @@ def action(request, code, op):
     spec = ORG_ACTIONS.get(op)
     if spec is None:
         raise Http404
-    org = scope.get_or_404(Organisation.objects.all(), request.user, scope.CHANGE, code=code)
-    form = spec.form(request.POST if request.method == "POST" else None)
+    org = scope.get_or_404(
+        Organisation.objects.select_related("parent"), request.user, scope.CHANGE, code=code
+    )
+    form = _org_form(spec, request, org)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
                 with transaction.atomic():  # one operation: all of it or nothing
-                    spec.run(request.user, org, form.cleaned_data)
+                    target = spec.run(request.user, org, form.cleaned_data)
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
                 messages.success(request, str(spec.done))
-                return redirect(reverse("orgs:detail", args=[org.code]))
+                return redirect(target or reverse("orgs:detail", args=[org.code]))
         status = 400
     return render_page(
         request,
