@@ -478,3 +478,32 @@ def test_positions_are_held_by_active_members_of_the_subtree(world):
                                         title="secretary", valid_from=date(2015, 1, 1))  # fmt: skip
     refused("valid_to", services.end_position, actor=None, position=position,
             valid_to=today() + timedelta(days=1))  # fmt: skip
+
+
+def test_committee_bodies_and_single_holder_titles(world):
+    kim = world.org("kim-long")
+    refused("valid_from", services.create_body, actor=None, org=kim, body_type="executive_committee",
+            term_start_year=2025, term_end_year=2030, valid_from=today() + timedelta(days=3))  # fmt: skip
+    refused("formed_by", services.create_body, actor=None, org=kim, body_type="executive_committee",
+            term_start_year=2025, term_end_year=2030, valid_from=date(2025, 7, 1), formed_by="x")  # fmt: skip
+    body = services.create_body(actor=None, org=kim, body_type="executive_committee",
+                                term_start_year=2025, term_end_year=2030, valid_from=date(2025, 7, 1))  # fmt: skip
+    refused("valid_from", services.assign_position, actor=None, member=world.members["dung"],
+            org=kim, title="committee_member", body=body, valid_from=date(2024, 1, 1))  # fmt: skip
+    services.assign_position(actor=None, member=world.members["dung"], org=kim, title="secretary",
+                             body=body, valid_from=date(2025, 7, 1))  # fmt: skip
+    refused("title", services.assign_position, actor=None, member=world.members["huong"], org=kim,
+            title="secretary", body=body, valid_from=date(2025, 7, 1))  # fmt: skip
+
+
+def test_split_refuses_allocating_someone_from_elsewhere(world):
+    refused("allocation", services.split_org, actor=None, source=world.org("kl-thon-2"),
+            new_orgs=[{"code": "gd-a", "name": "Chi bộ A", "kind": "sub_cell", "sector": "village"}],
+            allocation={world.members["dung"].pk: "gd-a", world.members["hoa"].pk: "gd-a"},
+            effective_date=date(2020, 1, 1))  # fmt: skip
+
+
+def test_merge_reports_inner_problems_about_the_merge(world):
+    # Hợp Hòa's sub-cell cannot move under a cell: the error is the merge's, on "sources".
+    refused("sources", services.merge_orgs, actor=None, sources=[world.org("hop-hoa")],
+            target=world.org("cb-toa-an"), effective_date=date(2020, 1, 1))  # fmt: skip

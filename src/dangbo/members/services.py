@@ -284,10 +284,14 @@ def register_member(
             if problem:
                 errors["official_recognition_date"] = problem
     collect(errors)
+    note = clean_text(note, "Ghi chú", max_length=500, required=False, field="note")
+    decision_ref = clean_text(
+        decision_ref, "Số quyết định", max_length=100, required=False, field="decision_ref"
+    )
     start = membership_from or admission_decision_date
     _check_cell(org, start)
     if start < admission_decision_date:
-        raise invalid("membership_from", "Ngày bắt đầu sinh hoạt: trước ngày kết nạp.")
+        raise invalid("effective_date", "Ngày bắt đầu sinh hoạt: trước ngày kết nạp.")
     member = Member(
         **profile,
         org=org,

@@ -5,19 +5,27 @@ keyword-only ``actor``, validation first, an audit entry and an ``OrgEvent`` for
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 
 from dangbo.core import audit
 from dangbo.core.dates import fmt, not_in_future
-from dangbo.core.errors import collect, invalid
+from dangbo.core.errors import collect, invalid, messages_of
 from dangbo.core.models import LegalDocument
 from dangbo.core.text import clean_text
 
-from .choices import ALLOWED_PARENTS, BodyType, OrgEventKind, OrgKind, Sector, Title
+from .choices import ALLOWED_PARENTS, BodyType, FormedBy, OrgEventKind, OrgKind, Sector, Title
 from .models import CODE_RE, CommitteeBody, Organisation, OrgEvent, OrgLink, Position
 
+# One holder at a time: a second secretary is a mistake, a second committee member is not.
+SINGLE_HOLDER_TITLES = (
+    Title.SECRETARY,
+    Title.PERMANENT_DEPUTY,
+    Title.INSPECTION_CHAIR,
+    Title.GROUP_LEADER,
+)
 _SNAPSHOT = ["code", "name", "kind", "sector", "parent", "path", "valid_from", "valid_to"]
 
 
@@ -311,27 +319,9 @@ def dissolve_org(
     return org
 
 
-@transaction.atomic
-def merge_orgs(
-    *,
-    actor,
-    sources: list[Organisation],
-    target: Organisation,
-    effective_date: date,
-    document: LegalDocument | None = None,
-) -> OrgEvent:
-    """Merge ``sources`` into ``target`` from ``effective_date``: their members and subordinate
-    organisations move to the target, then the sources end the day before."""
+def _merge_into(actor, sources, target, effective_date, last_day, document) -> None:
     from dangbo.members import services as member_services
 
-    if not sources:
-        raise invalid("sources", "Tổ chức được hợp nhất: chọn ít nhất một tổ chức.")
-    if any(s.pk == target.pk for s in sources):
-        raise invalid("target", "Tổ chức tiếp nhận: không được nằm trong danh sách hợp nhất.")
-    not_in_future(effective_date, "effective_date", "Ngày hiệu lực")
-    if not target.is_active(effective_date):
-        raise invalid("target", "Tổ chức tiếp nhận: không hoạt động vào ngày hiệu lực.")
-    last_day = effective_date - timedelta(days=1)
     for source in sources:
         for child in Organisation.objects.filter(parent=source, valid_to__isnull=True):
             reparent_org(
@@ -357,6 +347,33 @@ def merge_orgs(
             successors=[target],
             kind=OrgEventKind.MERGE,
         )
+
+
+@transaction.atomic
+def merge_orgs(
+    *,
+    actor,
+    sources: list[Organisation],
+    target: Organisation,
+    effective_date: date,
+    document: LegalDocument | None = None,
+) -> OrgEvent:
+    """Merge ``sources`` into ``target`` from ``effective_date``: their members and subordinate
+    organisations move to the target, then the sources end the day before."""
+    if not sources:
+        raise invalid("sources", "Tổ chức được hợp nhất: chọn ít nhất một tổ chức.")
+    if any(s.pk == target.pk for s in sources):
+        raise invalid("target", "Tổ chức tiếp nhận: không được nằm trong danh sách hợp nhất.")
+    not_in_future(effective_date, "effective_date", "Ngày hiệu lực")
+    if not target.is_active(effective_date):
+        raise invalid("target", "Tổ chức tiếp nhận: không hoạt động vào ngày hiệu lực.")
+    last_day = effective_date - timedelta(days=1)
+    try:
+        _merge_into(actor, sources, target, effective_date, last_day, document)
+    except ValidationError as exc:  # a move or transfer inside: say it about the merge
+        raise invalid(
+            "sources", " ".join(m for ms in messages_of(exc).values() for m in ms)
+        ) from exc
     # Each source's end already wrote its MERGE event (source → target).
     event = OrgEvent.objects.filter(kind=OrgEventKind.MERGE, outputs=target).latest("id")
     audit.record(
@@ -396,7 +413,15 @@ def split_org(
         for spec in new_orgs
     ]
     by_code = {o.code: o for o in created}
-    for member in _active_members(source):
+    source_ids = set(_active_members(source).values_list("pk", flat=True))
+    strangers = sorted(set(allocation) - source_ids)
+    if strangers:
+        raise invalid(
+            "allocation",
+            f"Phân bổ đảng viên: mã số {strangers[0]} không phải đảng viên đang sinh hoạt "
+            f"tại {source.name}.",
+        )
+    for member in _active_members(source).order_by("pk"):
         code = allocation.get(member.pk)
         if code is None:
             if end_source:
@@ -451,6 +476,14 @@ def create_body(
         raise invalid(
             "term_end_year", "Nhiệm kỳ: năm kết thúc phải sau năm bắt đầu (tối đa 10 năm)."
         )
+    if formed_by not in FormedBy.values:
+        raise invalid("formed_by", "Hình thức: chọn bầu hoặc chỉ định.")
+    if valid_from is None:
+        raise invalid("valid_from", "Ngày bắt đầu: bắt buộc.")
+    not_in_future(valid_from, "valid_from", "Ngày bắt đầu")
+    org.refresh_from_db(fields=["valid_from", "valid_to"])
+    if not org.is_active(valid_from) or org.valid_to is not None:
+        raise invalid("valid_from", f"Ngày bắt đầu: {org.name} không hoạt động vào ngày này.")
     if CommitteeBody.objects.filter(
         org=org, body_type=body_type, term_start_year=term_start_year
     ).exists():
@@ -498,6 +531,16 @@ def assign_position(
         )
     if org.valid_to is not None:
         raise invalid("org", f"{org.name} đã kết thúc hoạt động.")
+    if body is not None and valid_from < body.valid_from:
+        raise invalid("valid_from", f"Ngày nhận chức vụ: trước khi {body} bắt đầu.")
+    if (
+        title in SINGLE_HOLDER_TITLES
+        and Position.objects.filter(org=org, title=title, valid_to__isnull=True).exists()
+    ):
+        raise invalid(
+            "title",
+            f"Chức vụ: {org.name} đang có người giữ chức {Title(title).label}; cho thôi trước.",
+        )
     if body is not None and body.org_id != org.pk:
         raise invalid("body", "Cơ quan: không thuộc tổ chức này.")
     position = Position.objects.create(
@@ -520,6 +563,7 @@ def assign_position(
 
 @transaction.atomic
 def end_position(*, actor, position: Position, valid_to: date) -> Position:
+    position = Position.objects.select_for_update().select_related("member").get(pk=position.pk)
     if position.valid_to is not None:
         raise invalid("valid_to", "Chức vụ này đã kết thúc.")
     not_in_future(valid_to, "valid_to", "Ngày thôi giữ chức vụ")
