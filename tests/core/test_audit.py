@@ -201,3 +201,16 @@ def test_each_member_service_call_writes_exactly_one_entry(world, bound_request)
         assert AuditEntry.objects.count() == n + 1, action
         assert (last.action, last.actor_id, last.request_id) == (action, staff.pk, "req-audit-1")
     assert audit.verify().ok
+
+
+def test_moving_an_entry_to_another_subtree_breaks_the_chain(world, allow_audit_tampering):
+    """``scope_path`` decides which auditors see an entry, so it is hashed like the rest;
+    entries without one (system-wide, or written before it existed) hash as before."""
+    audit.record(actor=None, action="system.note", object_type="system", object_id="1")
+    assert audit.verify().ok
+    entry = AuditEntry.objects.exclude(scope_path="").latest("id")
+    allow_audit_tampering()
+    with connection.cursor() as cur:
+        cur.execute("UPDATE core_auditentry SET scope_path = %s WHERE id = %s", ["1.", entry.pk])
+    result = audit.verify()
+    assert not result.ok and any(f"#{entry.pk}" in p for p in result.problems)

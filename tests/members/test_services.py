@@ -44,7 +44,7 @@ def person(**extra):
 
 def admit(world, cell="kl-thon-2", data=None, decided=date(2020, 3, 2), ceremony=None, **kw):
     return svc.admit_member(
-        actor=world.users["staff"],
+        actor=world.users["admin"],  # holds the sensitive grant: ID numbers may be written
         org=world.org(cell),
         data=data or person(),
         admission_decision_date=decided,
@@ -71,10 +71,10 @@ def test_admit_creates_probationary_member_with_history(world):
     )
     ev = MemberEvent.objects.get(member=m)
     assert ev.kind == "admitted" and ev.effective_date == date(2020, 3, 2)
-    assert ev.status_after == "probationary" and ev.recorded_by == world.users["staff"]
+    assert ev.status_after == "probationary" and ev.recorded_by == world.users["admin"]
     entry = AuditEntry.objects.order_by("-id").first()
     assert entry.action == "member.admitted" and entry.object_id == str(m.pk)
-    assert entry.actor == world.users["staff"]
+    assert entry.actor == world.users["admin"]
     assert entry.after["status"] == "probationary"
     assert counts() == {k: v + 1 for k, v in before.items()}
 
@@ -782,3 +782,31 @@ def test_ages_stop_at_death_and_the_next_round_is_not_in_the_past(world):
     due = queries.summary(world.members["dung"], date(2031, 1, 1))["badge_due"]  # 30 y: 2030
     assert due.milestone == 30 and due.milestone_date == date(2030, 3, 2)
     assert due.award_round == date(2031, 2, 3)  # 19/05/2030 was missed: the next round
+
+
+def test_writing_sensitive_fields_needs_the_grant(world):
+    """Otherwise the duplicate-ID check would tell anyone with change rights whose number
+    a CCCD is, across the registry."""
+    refused("id_number", svc.admit_member, actor=world.users["staff"], org=world.org("kl-thon-2"),
+            data=person(id_number="026180009999"), admission_decision_date=date(2020, 3, 2),
+            admission_ceremony_date=date(2020, 3, 2))  # fmt: skip
+    refused("religion", svc.update_member, actor=world.users["staff"], member=world.members["dung"],
+            data={"religion": ""})  # fmt: skip
+    member = admit(world, data=person(id_number="026190000001"))  # admin holds the grant
+    assert member.id_number == "026190000001"
+
+
+def test_early_badge_counts_health_only_for_those_allowed_to_know(world):
+    """Thirty years on 01/03/2027: a badge today is early, allowed only for severe illness,
+    which counts only for an actor with the sensitive grant (else success would reveal it)."""
+    member = svc.admit_member(actor=None, org=world.org("kl-thon-1"),
+                              data=person(full_name="Khổng Văn Lực", date_of_birth=date(1960, 1, 1)),
+                              admission_decision_date=date(1997, 3, 1),
+                              admission_ceremony_date=date(1997, 3, 1))  # fmt: skip
+    svc.recognise_official(actor=None, member=member, recognition_date=date(1998, 3, 1))
+    svc.update_member(actor=None, member=member, data={"severe_illness": True})
+    refused("milestone", svc.award_badge, actor=world.users["staff"], member=member, milestone=30,
+            award_date=today())  # fmt: skip
+    badge = svc.award_badge(actor=world.users["admin"], member=member, milestone=30,
+                            award_date=today())  # fmt: skip
+    assert badge.early is True

@@ -667,3 +667,24 @@ def test_interruption_needs_change(client, world):
     client.force_login(world.users["sensitive_staff"])
     assert client.get(_member_url(world.members["an"])).status_code == 200
     assert client.get(_member_url(world.members["hoa"])).status_code == 404  # hop-hoa
+
+
+@pytest.mark.parametrize(
+    "op, data, field",
+    [
+        ("lap-co-quan", {**BODY, "term_start_year": "99999999999999999999"}, "Nhiệm kỳ từ năm"),
+        ("lap-co-quan", {**BODY, "term_start_year": "40000"}, "Nhiệm kỳ từ năm"),
+        (
+            "phan-cong-chuc-vu",
+            {"member": "²", "title": "secretary", "valid_from": "01/01/2020"},
+            "",
+        ),
+    ],
+)
+def test_odd_numbers_are_bad_input_not_errors(client, world, op, data, field):
+    client.force_login(world.users["staff"])
+    before = _counts()
+    response = client.post(_url("kim-long", op), data)
+    assert response.status_code == 400
+    assert field in response.content.decode()
+    assert _counts() == before

@@ -61,3 +61,28 @@ def test_control_characters_in_search_are_harmless(client, world, query):
     client.force_login(world.users["staff"])
     assert client.get(reverse("members:list") + "?" + query).status_code == 200
     assert client.get(reverse("members:export") + "?" + query).status_code == 200
+
+
+def test_new_member_forms_offer_sensitive_fields_only_with_the_grant(client, world):
+    for who, shown in (("staff", False), ("admin", True)):
+        client.force_login(world.users[who])
+        for url in (reverse("members:admit", args=["kl-thon-1"]),
+                    reverse("orgs:action", args=["kl-thon-1", "tiep-nhan"])):  # fmt: skip
+            page = client.get(url).content.decode()
+            assert ('name="id_number"' in page) is shown, (who, url)
+
+
+def test_history_on_a_page_follows_the_audit_scope(client, world, django_user_model):
+    from dangbo.core.models import RoleGrant
+
+    services.update_member(actor=None, member=world.members["dung"], data={"occupation": "Nông"})
+    narrow = django_user_model.objects.create_user("kt-hep", password="x-12345678")
+    RoleGrant.objects.create(user=narrow, role="auditor", org=world.org("kl-thon-1"),
+                             valid_from=date(2000, 1, 1))  # fmt: skip
+    RoleGrant.objects.create(user=narrow, role="committee_member", org=world.org("tam-duong"),
+                             valid_from=date(2000, 1, 1))  # fmt: skip
+    client.force_login(narrow)
+    page = client.get(reverse("members:detail", args=[world.members["dung"].pk])).content.decode()
+    assert "Nhật ký thay đổi" not in page  # may view dung, may not audit kl-thon-2
+    page = client.get(reverse("members:detail", args=[world.members["huong"].pk])).content.decode()
+    assert "Nhật ký thay đổi" in page

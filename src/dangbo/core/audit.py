@@ -66,8 +66,10 @@ def record(
     summary: str = "",
     before: dict | None = None,
     after: dict | None = None,
+    scope_org=None,
 ) -> AuditEntry:
-    """Append one entry; callers are services, inside their transaction."""
+    """Append one entry; callers are services, inside their transaction. ``scope_org`` says
+    whose auditors see it when that is not the object's own organisation."""
     ctx = context.current()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -89,7 +91,7 @@ def record(
             object_type=object_type,
             object_id=str(object_id),
             object_repr=(str(obj) if obj is not None else "")[:300],
-            scope_path=_scope_path(obj),
+            scope_path=scope_org.path if scope_org is not None else _scope_path(obj),
             summary=summary[:500],
             before=_jsonable(before),
             after=_jsonable(after),

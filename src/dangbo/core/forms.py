@@ -2,7 +2,6 @@
 ``core.services`` (username, password strength, role) and in the views' authorisation."""
 
 from django import forms
-from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.orgs.forms import DateField, VNForm, code_field
@@ -13,19 +12,7 @@ SEARCH_MAX_LENGTH = 100
 
 
 class _Form(VNForm):
-    """VNForm whose null-character message is Vietnamese and names the field too."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.validators = [
-                ProhibitNullCharactersValidator(
-                    message=_("%(f)s: có ký tự điều khiển không hợp lệ.") % {"f": field.label}
-                )
-                if isinstance(v, ProhibitNullCharactersValidator)
-                else v
-                for v in field.validators
-            ]
+    """The users page's forms: VNForm (which names the field in every message)."""
 
 
 class CreateUserForm(_Form):

@@ -93,8 +93,11 @@ def render_page(request, template: str, context: dict, status: int = 200):
     return render(request, template, {**nav_context(request.user), **context}, status=status)
 
 
-def history_of(obj, limit: int = HISTORY_LIMIT) -> list[AuditEntry]:
-    """The latest audit entries about one object, newest first."""
+def history_of(obj, user, *, can_change: bool = False, limit: int = HISTORY_LIMIT):
+    """The latest audit entries about one object, newest first; None unless the user may
+    audit that object (or, where the page allows it, change it)."""
+    if not (can_change or scope.can(user, scope.AUDIT, obj)):
+        return None
     return list(
         AuditEntry.objects.filter(
             object_type=obj._meta.label_lower, object_id=str(obj.pk)

@@ -385,7 +385,8 @@ def get_member(request, id: MemberId):
 @router.get("/{id}/timeline", response={200: list[EventOut], **READ_ERRORS})
 def member_timeline(request, id: MemberId):
     member = _member(request.auth, id)
-    return queries.timeline(member, sensitive=scope.can_view_sensitive(request.auth, member))
+    allowed = queries.sensitive_fields(request.auth, member, channel="api") is not None  # logged
+    return queries.timeline(member, sensitive=allowed)
 
 
 # ---------------------------------------------------------------- lifecycle
@@ -526,6 +527,8 @@ def award_badge(request, id: MemberId, payload: Badge):
         award_date=payload.award_date,
         badge_number=payload.badge_number,
     )
+    if not scope.can_view_sensitive(request.auth, member):
+        badge.early = False  # an early award means severe illness: not for this reader
     return 201, badge
 
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from dangbo.core import audit
+from dangbo.core import audit, scope
 from dangbo.core.dates import fmt, not_in_future, today
 from dangbo.core.errors import collect, invalid
 from dangbo.core.text import clean_text, fold, name_sort_key
@@ -86,6 +86,16 @@ def _audit_view(data: dict) -> dict:
     """Before/after for the audit log: sensitive values are never copied there (not even a
     falsy one: ``severe_illness: False`` next to ``"***"`` would reveal the flag)."""
     return {k: ("***" if k in SENSITIVE_FIELDS else v) for k, v in data.items()}
+
+
+def _check_sensitive_write(actor, org, data: dict, *, clearing_counts: bool) -> None:
+    """Writing a sensitive field needs the same grant as reading it (and the duplicate-ID
+    check must not become an oracle for those without it). ``actor=None`` is the system."""
+    if actor is None:
+        return
+    touched = [f for f in SENSITIVE_FIELDS if f in data and (clearing_counts or data[f])]
+    if touched and not scope.can_view_sensitive(actor, Member(org=org)):
+        raise invalid(touched[0], "Thông tin nhạy cảm: bạn không có quyền ghi trường này.")
 
 
 def _loggable_fields(names) -> list[str]:
@@ -228,6 +238,7 @@ def register_member(
     decision_ref: str = "",
 ) -> Member:
     """Admit a new member, or enter one who arrives from outside the registry."""
+    _check_sensitive_write(actor, org, data, clearing_counts=False)
     errors: dict[str, str] = {}
     try:
         profile = _clean_profile({**data}, exclude_pk=None)
@@ -351,6 +362,7 @@ def update_member(*, actor, member: Member, data: dict) -> Member:
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise invalid(sorted(unknown)[0], "Trường này không sửa được ở đây.")
+    _check_sensitive_write(actor, member.org, data, clearing_counts=True)
     clean = _clean_profile(data, exclude_pk=member.pk)
     changed = {k: v for k, v in clean.items() if getattr(member, k) != v}
     if not changed:
@@ -469,6 +481,7 @@ def transfer_member(
         actor=actor,
         action="member.transferred",
         obj=member,
+        scope_org=from_org,  # the sending side's auditors; the receiving side has the member
         summary=f"Chuyển sinh hoạt {member.full_name}: {from_org.name} → {to_org.name}",
         before=before,
         after=audit.snapshot(member, _SNAPSHOT),
@@ -783,7 +796,10 @@ def award_badge(
         _interruptions(member),
         milestone=milestone,
         award_date=min(award_date, member.exit_date) if deceased else award_date,
-        severe_illness=member.severe_illness,
+        # Health counts only for someone allowed to know it: otherwise success or failure
+        # of an early award would reveal it.
+        severe_illness=member.severe_illness
+        and (actor is None or scope.can_view_sensitive(actor, member)),
         awarded=member.badges.values_list("milestone", flat=True),
         excluded_status=excluded,
     )

@@ -217,7 +217,7 @@ def detail(request, pk):
         ]
         if can_change
         else [],
-        "history": history_of(member) if scope.has_any(user, scope.AUDIT) or can_change else None,
+        "history": history_of(member, user, can_change=can_change),
     }
     return render_page(request, "members/detail.html", context)
 
@@ -439,7 +439,10 @@ def admit(request, code):
     org = scope.get_or_404(Organisation.objects.all(), request.user, scope.CHANGE, code=code)
     if org.kind not in CELL_KINDS:
         raise Http404
-    form = forms.AdmitForm(request.POST if request.method == "POST" else None)
+    form = forms.AdmitForm(
+        request.POST if request.method == "POST" else None,
+        sensitive=scope.can_view_sensitive(request.user, Member(org=org)),
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -7,6 +7,7 @@ the rules themselves stay in the services.
 import re
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.core.text import clean_text
@@ -46,6 +47,15 @@ class VNForm(forms.Form):
                 ) % {"f": label}
             elif isinstance(field, forms.IntegerField):
                 field.error_messages["invalid"] = _("%(f)s: phải là số nguyên.") % {"f": label}
+            if isinstance(field, forms.CharField):
+                field.validators = [
+                    ProhibitNullCharactersValidator(
+                        message=_("%(f)s: có ký tự điều khiển không hợp lệ.") % {"f": label}
+                    )
+                    if isinstance(v, ProhibitNullCharactersValidator)
+                    else v
+                    for v in field.validators
+                ]
             if isinstance(field, forms.CharField) and field.max_length:
                 field.error_messages["max_length"] = _("%(f)s: dài quá %(n)s ký tự.") % {
                     "f": label,
@@ -273,7 +283,7 @@ class SplitOrgForm(OrgForm, DocumentFields):
             parts = re.split(r"\s*(?:->|→|\||:|,|\s)\s*", line, maxsplit=1)
             raw_id = parts[0]
             code = parts[1].strip().lower() if len(parts) > 1 else ""
-            if not raw_id.isdigit() or len(raw_id) > 18:
+            if not (raw_id.isascii() and raw_id.isdigit()) or len(raw_id) > 18:
                 errors.append(
                     _("%(w)s: “%(v)s” không phải là mã đảng viên (một số).")
                     % {"w": where, "v": raw_id}
@@ -330,8 +340,8 @@ class SplitOrgForm(OrgForm, DocumentFields):
 
 class CreateBodyForm(OrgForm, DocumentFields):
     body_type = forms.ChoiceField(label=_("Loại cơ quan"), choices=BodyType.choices)
-    term_start_year = forms.IntegerField(label=_("Nhiệm kỳ từ năm"))
-    term_end_year = forms.IntegerField(label=_("Nhiệm kỳ đến năm"))
+    term_start_year = forms.IntegerField(label=_("Nhiệm kỳ từ năm"), min_value=1930, max_value=2200)
+    term_end_year = forms.IntegerField(label=_("Nhiệm kỳ đến năm"), min_value=1930, max_value=2200)
     formed_by = forms.ChoiceField(
         label=_("Hình thức"), choices=FormedBy.choices, initial=FormedBy.ELECTED
     )

@@ -296,6 +296,19 @@ def dissolve_org(
         raise invalid(
             "org", f"{org.name} còn {hosted} đảng viên sinh hoạt tạm thời: kết thúc trước."
         )
+    started_later = (
+        Position.objects.filter(
+            org=org, valid_to__isnull=True, valid_from__gt=effective_date
+        ).exists()
+        or CommitteeBody.objects.filter(
+            org=org, valid_to__isnull=True, valid_from__gt=effective_date
+        ).exists()
+    )
+    if started_later:
+        raise invalid(
+            "effective_date",
+            f"Ngày kết thúc: {org.name} có cơ quan hoặc chức vụ bắt đầu sau ngày {fmt(effective_date)}.",
+        )
     before = audit.snapshot(org, _SNAPSHOT)
     org.valid_to = effective_date
     org.save(update_fields=["valid_to"])

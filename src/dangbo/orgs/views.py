@@ -170,7 +170,7 @@ def detail(request, code):
         else {},
         "end_position_op": END_POSITION,
         "events": queries.history(org),
-        "history": history_of(org) if scope.has_any(user, scope.AUDIT) else None,
+        "history": history_of(org, user),
     }
     return render_page(request, "orgs/detail.html", context)
 
@@ -288,7 +288,7 @@ def member_in_scope(user, text: str, field: str = "member") -> Member:
     found = None
     if re.fullmatch(r"\d{8}", value):
         found = members.filter(card_number=value).first()
-    if found is None and value.isdigit() and len(value) <= 18:
+    if found is None and value.isascii() and value.isdigit() and len(value) <= 18:
         found = members.filter(pk=int(value)).first()
     if found is None:
         raise invalid(
@@ -431,6 +431,8 @@ def _offered(spec: Action, org) -> bool:
 
 def _org_form(spec: Action, request, org):
     kwargs = {"org": org} if getattr(spec.form, "uses_org", False) else {}
+    if issubclass(spec.form, member_forms.RecordForm):  # a new member's record
+        kwargs["sensitive"] = scope.can_view_sensitive(request.user, Member(org=org))
     if request.method == "POST":
         return spec.form(request.POST, **kwargs)
     if spec.initial is not None:
