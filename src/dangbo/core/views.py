@@ -379,3 +379,18 @@ def grant_end(request, pk):
                 )
                 return redirect(reverse("core:user_detail", args=[target.pk]))
     return _render_user(request, target, errors=[error], status=400)
+
+
+def perform(request, spec: Action, obj, form, default_url: str):
+    """Run a posted operation: validate, call the service in one transaction, redirect on
+    success (to the URL the operation returns, if any). None: show the form again (400)."""
+    if not form.is_valid():
+        return None
+    try:
+        with transaction.atomic():  # one operation: all of it or nothing
+            target = spec.run(request.user, obj, form.cleaned_data)
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+        return None
+    messages.success(request, str(spec.done))
+    return redirect(target or default_url)

@@ -17,7 +17,14 @@ from dangbo.core import audit, scope
 from dangbo.core.choices import Role
 from dangbo.core.dates import fmt, today
 from dangbo.core.text import strip_control
-from dangbo.core.views import Action, apply_service_errors, history_of, page_of, render_page
+from dangbo.core.views import (
+    Action,
+    apply_service_errors,
+    history_of,
+    page_of,
+    perform,
+    render_page,
+)
 from dangbo.orgs.choices import CELL_KINDS
 from dangbo.orgs.models import Organisation
 from dangbo.orgs.views import find_org
@@ -415,15 +422,9 @@ def action(request, pk, op):
     form = _form_for(spec, request, member)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                with transaction.atomic():  # one operation: all of it or nothing
-                    spec.run(request.user, member, form.cleaned_data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, str(spec.done))
-                return redirect(reverse("members:detail", args=[member.pk]))
+        done = perform(request, spec, member, form, reverse("members:detail", args=[member.pk]))
+        if done is not None:
+            return done
         status = 400
     return render_page(
         request,

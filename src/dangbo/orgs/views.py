@@ -2,13 +2,9 @@
 
 import re
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,10 +15,10 @@ from dangbo.core.choices import Role
 from dangbo.core.errors import invalid
 from dangbo.core.views import (
     Action,
-    apply_service_errors,
     history_of,
     page_of,
     parse_as_of,
+    perform,
     render_page,
 )
 from dangbo.members import forms as member_forms
@@ -451,15 +447,9 @@ def action(request, code, op):
     form = _org_form(spec, request, org)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                with transaction.atomic():  # one operation: all of it or nothing
-                    target = spec.run(request.user, org, form.cleaned_data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, str(spec.done))
-                return redirect(target or reverse("orgs:detail", args=[org.code]))
+        done = perform(request, spec, org, form, reverse("orgs:detail", args=[org.code]))
+        if done is not None:
+            return done
         status = 400
     return render_page(
         request,
