@@ -1,13 +1,14 @@
 """Member pages: search, CSV export, the member's page and each lifecycle step."""
 
 import csv
+import tempfile
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -140,9 +141,8 @@ SENSITIVE_COLUMNS = [
 ]
 
 
-@login_required
-def export(request):
-    """Stream the filtered list as CSV (UTF-8 with BOM for Excel); one audit entry per export."""
+def _export(request, kind: str):
+    """What an export of the filtered list writes (rows, columns), after one audit entry."""
     user = request.user
     if not scope.has_any(user, scope.EXPORT):
         raise Http404
@@ -156,19 +156,60 @@ def export(request):
             action="member.exported",
             object_type="export",
             object_id="members",
-            summary=_("Xuất %(n)s đảng viên ra tệp CSV") % {"n": n},
+            summary=_("Xuất %(n)s đảng viên ra tệp %(kind)s") % {"n": n, "kind": kind},
             after={"filters": _loggable(filters), "sensitive": sensitive, "count": n},
         )
+    return qs.iterator(chunk_size=2000), columns
+
+
+def _filename(extension: str) -> str:
+    return f"dang-vien-{today():%Y%m%d}.{extension}"
+
+
+@login_required
+def export(request):
+    """Stream the filtered list as CSV (UTF-8 with BOM for Excel); one audit entry per export."""
+    members, columns = _export(request, "CSV")
 
     def rows():
         writer = csv.writer(_Echo())
         yield "\ufeff" + writer.writerow([str(label) for label, _get in columns])
-        for member in qs.iterator(chunk_size=2000):
+        for member in members:
             yield writer.writerow([safe_cell(get(member)) for _label, get in columns])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="dang-vien-{today():%Y%m%d}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
     return response
+
+
+@login_required
+def export_xlsx(request):
+    """The filtered list as an .xlsx (openpyxl's write-only mode: memory stays flat); every
+    cell is typed as text, so nothing a member's record holds can run as a formula."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    members, columns = _export(request, "XLSX")
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(str(_("Đảng viên")))
+
+    def text_cell(value) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
+        cell.data_type = "s"
+        return cell
+
+    sheet.append([text_cell(label) for label, _get in columns])
+    for member in members:
+        sheet.append([text_cell(get(member)) for _label, get in columns])
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
+    book.save(spool)
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=_filename("xlsx"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 # ---- the member page ---------------------------------------------------------------------
