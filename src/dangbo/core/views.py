@@ -381,16 +381,23 @@ def grant_end(request, pk):
     return _render_user(request, target, errors=[error], status=400)
 
 
-def perform(request, spec: Action, obj, form, default_url: str):
-    """Run a posted operation: validate, call the service in one transaction, redirect on
-    success (to the URL the operation returns, if any). None: show the form again (400)."""
-    if not form.is_valid():
-        return None
-    try:
-        with transaction.atomic():  # one operation: all of it or nothing
-            target = spec.run(request.user, obj, form.cleaned_data)
-    except ValidationError as exc:
-        apply_service_errors(form, exc)
-        return None
-    messages.success(request, str(spec.done))
-    return redirect(target or default_url)
+def operation_page(request, spec: Action, obj, form, *, success_url: str, template: str, context):
+    """The page of one operation: on POST validate, call the service in one transaction and
+    redirect (to the URL the operation returns, if any); otherwise, or on bad input (400),
+    render the form."""
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                with transaction.atomic():  # one operation: all of it or nothing
+                    target = spec.run(request.user, obj, form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, str(spec.done))
+                return redirect(target or success_url)
+        status = 400
+    else:
+        status = 200
+    return render_page(
+        request, template, {**context, "form": form, "title": spec.title}, status=status
+    )

@@ -22,8 +22,8 @@ from dangbo.core.views import (
     Action,
     apply_service_errors,
     history_of,
+    operation_page,
     page_of,
-    perform,
     render_page,
 )
 from dangbo.orgs.choices import CELL_KINDS
@@ -460,18 +460,14 @@ def action(request, pk, op):
     member = scope.get_or_404(
         Member.objects.select_related("org"), request.user, scope.CHANGE, pk=pk
     )
-    form = _form_for(spec, request, member)
-    status = 200
-    if request.method == "POST":
-        done = perform(request, spec, member, form, reverse("members:detail", args=[member.pk]))
-        if done is not None:
-            return done
-        status = 400
-    return render_page(
+    return operation_page(
         request,
-        "members/action.html",
-        {"member": member, "form": form, "title": spec.title},
-        status=status,
+        spec,
+        member,
+        _form_for(spec, request, member),
+        success_url=reverse("members:detail", args=[member.pk]),
+        template="members/action.html",
+        context={"member": member},
     )
 
 

@@ -16,9 +16,9 @@ from dangbo.core.errors import invalid
 from dangbo.core.views import (
     Action,
     history_of,
+    operation_page,
     page_of,
     parse_as_of,
-    perform,
     render_page,
 )
 from dangbo.members import forms as member_forms
@@ -444,16 +444,12 @@ def action(request, code, op):
     org = scope.get_or_404(
         Organisation.objects.select_related("parent"), request.user, scope.CHANGE, code=code
     )
-    form = _org_form(spec, request, org)
-    status = 200
-    if request.method == "POST":
-        done = perform(request, spec, org, form, reverse("orgs:detail", args=[org.code]))
-        if done is not None:
-            return done
-        status = 400
-    return render_page(
+    return operation_page(
         request,
-        "orgs/action.html",
-        {"org": org, "form": form, "title": spec.title, "spec": spec},
-        status=status,
+        spec,
+        org,
+        _org_form(spec, request, org),
+        success_url=reverse("orgs:detail", args=[org.code]),
+        template="orgs/action.html",
+        context={"org": org, "spec": spec},
     )
