@@ -60,7 +60,20 @@ INSTALLED_APPS = [
     "dangbo.core",
     "dangbo.orgs",
     "dangbo.members",
+    "dangbo.imports",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background work (big imports): the django-tasks database backend, run by `dangbo worker`
+# (and by a thread inside `dangbo serve`); tests run tasks immediately.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "DANGBO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -185,4 +198,10 @@ DANGBO = {
     "SERVE_HOST": os.environ.get("DANGBO_HOST", "127.0.0.1"),
     "SERVE_PORT": int(os.environ.get("DANGBO_PORT", "8000")),
     "SERVE_THREADS": int(os.environ.get("DANGBO_THREADS", "8")),
+    # Imports: uploads through the web/API are capped; `dangbo import` on the server is not.
+    "IMPORT_MAX_BYTES": int(os.environ.get("DANGBO_IMPORT_MAX_MB", "50")) * 1_000_000,
+    "IMPORT_MAX_UNZIPPED_BYTES": 2_000_000_000,
+    "IMPORT_MAX_COLUMNS": 200,
+    # Files above this size are imported by the background worker, smaller ones at once.
+    "IMPORT_INLINE_BYTES": int(os.environ.get("DANGBO_IMPORT_INLINE_KB", "512")) * 1000,
 }

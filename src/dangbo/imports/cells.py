@@ -1,0 +1,150 @@
+"""Read one cell of a real-world spreadsheet: text, dates and codes as offices type them.
+
+Each parser returns a value or raises ``CellError`` with a message that names the column;
+a note (a converted legacy encoding, a two-digit year read as 19xx) is returned beside the
+value so the preview can show what was changed.
+"""
+
+import re
+import unicodedata
+from datetime import date, datetime, timedelta
+
+from dangbo.core import legacy
+from dangbo.core.dates import fmt
+from dangbo.core.text import fold, fold_spaces
+
+EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 01/01/1900, with Lotus's phantom 29/02/1900
+_DATE_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class CellError(ValueError):
+    pass
+
+
+def text(value, label: str, *, max_length: int, legacy_encoding: str | None = None):
+    """(clean NFC text, note or None). ``legacy_encoding`` is the column's detected one."""
+    if value is None:
+        return "", None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    raw = value if isinstance(value, str) else str(value)
+    note = None
+    result = raw
+    if not raw.isascii():
+        encoding = legacy_encoding or legacy.detect(raw)
+        if encoding and legacy.detect(raw) == encoding:
+            converted = legacy.to_unicode(raw, encoding)
+            if converted != raw:
+                note = (
+                    f"{label}: chuyển từ mã {legacy.LEGACY_LABELS[encoding]} sang Unicode: "
+                    f"“{fold_spaces(raw)}” → “{fold_spaces(converted)}”"
+                )
+                result = converted
+    result = unicodedata.normalize("NFC", fold_spaces(result))
+    if _CONTROL.search(result):
+        raise CellError(f"{label}: có ký tự điều khiển không hợp lệ.")
+    if len(result) > max_length:
+        raise CellError(f"{label}: dài quá {max_length} ký tự (hiện có {len(result)}).")
+    return result, note
+
+
+def digits(value, label: str, *, length: int) -> str:
+    """A number-like code (card, ID): Excel may have stored it as a number, dropping zeros."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        raise CellError(f"{label}: phải gồm {length} chữ số.")
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not value.is_integer():
+            raise CellError(f"{label}: phải gồm {length} chữ số.")
+        text_value = str(int(value)).zfill(length)
+    else:
+        text_value = re.sub(r"[\s.\-']", "", str(value))
+    if not (text_value.isascii() and text_value.isdigit() and len(text_value) == length):
+        raise CellError(f"{label}: phải gồm {length} chữ số (đang là “{str(value)[:20]}”).")
+    return text_value
+
+
+def a_date(value, label: str, *, kind: str = "event", today: date):
+    """(date or None, note). ``kind`` "birth" reads two-digit years as people's ages suggest."""
+    if value is None or value == "":
+        return None, None
+    if isinstance(value, datetime):
+        return value.date(), None
+    if isinstance(value, date):
+        return value, None
+    if isinstance(value, bool):
+        raise CellError(f"{label}: không phải là ngày.")
+    if isinstance(value, int | float):
+        return _serial(value, label), None
+    raw = unicodedata.normalize("NFKC", str(value)).strip()
+    if re.fullmatch(r"\d{5}(?:\.0+)?", raw):  # a serial that became text in a CSV
+        return _serial(float(raw), label), None
+    match = _ISO.match(raw)
+    if match:
+        return _make(int(match[1]), int(match[2]), int(match[3]), label, raw), None
+    match = _DATE_TEXT.match(raw)
+    if not match:
+        raise CellError(f"{label}: “{raw[:30]}” không phải là ngày (dạng dd/mm/yyyy).")
+    day, month, year_text = int(match[1]), int(match[2]), match[3]
+    note = None
+    if len(year_text) == 2:
+        year = _century(int(year_text), kind, today)
+        note = f"{label}: năm viết 2 chữ số “{raw}”, hiểu là năm {year}."
+    else:
+        year = int(year_text)
+    result = _make(year, month, day, label, raw)
+    if note:
+        note = f"{label}: năm viết 2 chữ số “{raw}”, hiểu là {fmt(result)}."
+    return result, note
+
+
+def _century(yy: int, kind: str, today: date) -> int:
+    if kind == "birth":
+        # A member is at least 18: the latest century that makes that true.
+        year = 2000 + yy
+        return year if year <= today.year - 18 else 1900 + yy
+    year = 2000 + yy
+    return year if year <= today.year else 1900 + yy
+
+
+def _serial(value: float, label: str) -> date:
+    if not 1 <= value < 2_958_466:  # 31/12/9999
+        raise CellError(f"{label}: số {value:g} không phải là ngày.")
+    serial = int(value)
+    if serial < 61:  # Excel's fictitious 29/02/1900 shifts the first two months
+        serial += 1
+    return EXCEL_EPOCH + timedelta(days=serial)
+
+
+def _make(year: int, month: int, day: int, label: str, raw: str) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise CellError(f"{label}: ngày “{raw[:30]}” không tồn tại.") from None
+
+
+def choice(value, label: str, options: dict[str, str]) -> str:
+    """Map a typed label ("Nữ", "nu", "F", "female") onto a stored value via folded keys."""
+    if value is None or value == "":
+        return ""
+    key = fold(str(value)).strip(". ")
+    if key in options:
+        return options[key]
+    shown = ", ".join(sorted({k for k in options if not k.isascii() or len(k) > 1})[:6])
+    raise CellError(f"{label}: “{str(value)[:30]}” không hợp lệ (chọn: {shown}).")
+
+
+def boolean(value, label: str) -> bool:
+    if value in (None, ""):
+        return False
+    if isinstance(value, bool):
+        return value
+    key = fold(str(value))
+    if key in {"x", "co", "1", "yes", "true", "c", "1.0"}:
+        return True
+    if key in {"khong", "0", "no", "false", "k", "0.0"}:
+        return False
+    raise CellError(f"{label}: ghi “Có” hoặc “Không”.")

@@ -1,0 +1,524 @@
+"""Member rows: parse, check with the rules of the forms, classify, and write in bulk.
+
+Rows are handled in chunks: each chunk is parsed row by row in Python (cell formats, dates,
+legacy encodings, rules 7–8), then resolved against the database with one query for its
+organisations and one for the members it names, then — when committing — written with the
+bulk path. Memory stays flat: nothing is kept across chunks but the organisation cache and
+fixed-size bitmaps for duplicate numbers within the file.
+"""
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from django.conf import settings
+from django.db.models import Q
+
+from dangbo.core.dates import fmt
+from dangbo.core.text import fold, name_sort_key
+from dangbo.members import rules
+from dangbo.members.choices import EventKind, Gender, MembershipKind, PoliticalTheory, Status
+from dangbo.members.models import SENSITIVE_FIELDS, Member, MemberEvent, Membership
+from dangbo.members.services import PHONE_RE, TEXT_FIELDS
+from dangbo.orgs.choices import CELL_KINDS
+from dangbo.orgs.models import Organisation
+
+from . import bulk, cells
+from .cells import CellError
+from .common import Outcome, ScopeCheck, lowest_common_path
+from .schema import MEMBER_COLUMNS, by_key
+
+COLUMNS = by_key(MEMBER_COLUMNS)
+GENDERS = {"nam": Gender.MALE, "m": Gender.MALE, "male": Gender.MALE, "trai": Gender.MALE,
+           "nu": Gender.FEMALE, "f": Gender.FEMALE, "female": Gender.FEMALE, "gai": Gender.FEMALE}  # fmt: skip
+THEORY = {fold(str(label)): value for value, label in PoliticalTheory.choices}
+THEORY.update({v: v for v in PoliticalTheory.values if v} | {"khong": "", "chua": ""})
+DATE_KINDS = {
+    "date_of_birth": "birth",
+    "admission_decision_date": "event",
+    "admission_ceremony_date": "event",
+    "admission_vote_date": "event",
+    "official_recognition_date": "event",
+    "membership_from": "event",
+}
+# Fields an import may change on an existing member (never its status, cell or admission).
+UPDATABLE = (*TEXT_FIELDS, "gender", "date_of_birth", "phone", "card_number", "id_number",
+             "political_theory")  # fmt: skip
+PROFILE = tuple(f for f in UPDATABLE)
+_MEMBER_COLUMNS = bulk.table_columns(Member)
+_MEMBERSHIP_COLUMNS = bulk.table_columns(Membership, with_id=False)
+_EVENT_COLUMNS = bulk.table_columns(MemberEvent, with_id=False)
+
+
+@dataclass(frozen=True)
+class OrgInfo:
+    id: int
+    code: str
+    name: str
+    kind: str
+    path: str
+    valid_from: date
+    valid_to: date | None
+
+
+@dataclass
+class Parsed:
+    row_no: int
+    data: dict
+    notes: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+class MemberImporter:
+    kind = "members"
+    columns = MEMBER_COLUMNS
+    text_keys = frozenset(TEXT_FIELDS)
+
+    def __init__(self, *, actor, positions: dict[str, int], labels: dict[str, str], job_id: int,
+                 file_name: str, today: date, legacy_columns: dict[str, str] | None = None):  # fmt: skip
+        self.actor = actor
+        self.positions = positions
+        self.labels = labels  # column key -> header as written in the file
+        self.job_id = job_id
+        self.file_name = file_name
+        self.today = today
+        self.legacy_columns = legacy_columns or {}
+        self.scope = ScopeCheck(actor)
+        self.orgs: dict[str, OrgInfo | None] = {}
+        self.touched_paths: str | None = None
+        self.grace = settings.DANGBO["RECOGNITION_GRACE_DAYS"]
+
+    # -- header-level checks -------------------------------------------------------------
+    def header_problems(self) -> list[str]:
+        problems = []
+        if not self.scope.any_change:
+            return ["Bạn không có quyền thêm hay sửa hồ sơ đảng viên."]
+        keys = set(self.positions)
+        if (
+            not keys & {"card_number", "id_number"}
+            and not {
+                "full_name",
+                "date_of_birth",
+                "org",
+            }
+            <= keys
+        ):
+            problems.append(
+                "Không nhận ra dòng tiêu đề: cần ít nhất các cột “Họ và tên”, “Ngày sinh”, "
+                "“Mã chi bộ” (đảng viên mới) hoặc “Số thẻ đảng viên” / “Số CCCD” (cập nhật). "
+                "Tải mẫu tệp để xem tên các cột."
+            )
+        sensitive = [self.labels[k] for k in keys if COLUMNS[k].sensitive]
+        if sensitive and not self.scope.any_sensitive:
+            problems.append(
+                f"Cột {', '.join(f'“{s}”' for s in sensitive)}: thông tin nhạy cảm — bạn không "
+                "có quyền ghi. Hãy bỏ các cột này khỏi tệp."
+            )
+        return problems
+
+    def header_notes(self) -> list[str]:
+        if "admission_ceremony_date" not in self.positions and "full_name" in self.positions:
+            return ["Không có cột “Ngày lễ kết nạp”: lấy bằng ngày vào Đảng."]
+        return []
+
+    def dup_keys(self, cells_: list) -> list[tuple[str, str]]:
+        keys = []
+        for key, kind, length in (("card_number", "card", 8), ("id_number", "id", 12)):
+            position = self.positions.get(key)
+            if position is None or position >= len(cells_):
+                continue
+            try:
+                value = cells.digits(cells_[position], key, length=length)
+            except CellError:
+                continue
+            if value:
+                keys.append((kind, value))
+        return keys
+
+    def dup_message(self, kind: str, value: str, others: str) -> str:
+        if kind == "card":
+            return f"{self.labels['card_number']}: {value} trùng với dòng {others} trong tệp."
+        return f"{self.labels['id_number']}: trùng với dòng {others} trong tệp."
+
+    # -- one row -------------------------------------------------------------------------
+    def parse(self, row_no: int, cells_: list) -> Parsed:
+        parsed = Parsed(row_no, {})
+        data = parsed.data
+        for key, position in self.positions.items():
+            value = cells_[position] if position < len(cells_) else None
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            label = self.labels[key]
+            try:
+                note = self._parse_cell(key, value, label, data)
+            except CellError as exc:
+                parsed.errors.append(str(exc))
+                continue
+            if note:
+                parsed.notes.append(note)
+        return parsed
+
+    def _parse_cell(self, key: str, value, label: str, data: dict) -> str | None:
+        if key in TEXT_FIELDS:
+            max_length = TEXT_FIELDS[key][1]
+            data[key], note = cells.text(
+                value, label, max_length=max_length, legacy_encoding=self.legacy_columns.get(key)
+            )
+            return note
+        if key in DATE_KINDS:
+            data[key], note = cells.a_date(value, label, kind=DATE_KINDS[key], today=self.today)
+            return note
+        if key == "org":
+            data[key] = str(value).strip().lower()
+        elif key == "gender":
+            data[key] = cells.choice(value, label, GENDERS)
+        elif key == "political_theory":
+            data[key] = cells.choice(value, label, THEORY)
+        elif key == "card_number":
+            data[key] = cells.digits(value, label, length=8)
+        elif key == "id_number":
+            data[key] = cells.digits(value, label, length=12)
+        elif key == "phone":
+            data[key] = self._phone(value, label)
+        return None
+
+    @staticmethod
+    def _phone(value, label: str) -> str:
+        if isinstance(value, int | float) and float(value).is_integer():
+            text = str(int(value))
+            text = "0" + text if len(text) == 9 else text  # Excel dropped the leading 0
+        else:
+            text = re.sub(r"[\s.\-()]", "", str(value))
+        if not PHONE_RE.fullmatch(text):
+            raise CellError(f"{label}: phải gồm 8–15 chữ số.")
+        return text
+
+    # -- a chunk against the database ----------------------------------------------------
+    def resolve(self, chunk: list[Parsed], seen) -> list[Outcome]:
+        self._load_orgs({p.data["org"] for p in chunk if p.data.get("org")})
+        existing = self._existing(chunk)
+        outcomes = []
+        for parsed in chunk:
+            outcomes.append(self._classify(parsed, existing, seen))
+        return outcomes
+
+    def _load_orgs(self, codes: set[str]) -> None:
+        missing = [c for c in codes if c not in self.orgs]
+        if not missing:
+            return
+        for code in missing:
+            self.orgs[code] = None
+        fields = ("id", "code", "name", "kind", "path", "valid_from", "valid_to")
+        for start in range(0, len(missing), 500):
+            for row in Organisation.objects.filter(
+                code__in=missing[start : start + 500]
+            ).values_list(*fields):
+                self.orgs[row[1]] = OrgInfo(*row)
+
+    def _existing(self, chunk: list[Parsed]) -> dict:
+        cards = {p.data["card_number"] for p in chunk if p.data.get("card_number")}
+        ids = {p.data["id_number"] for p in chunk if p.data.get("id_number")}
+        if not cards and not ids:
+            return {"card": {}, "id": {}}
+        q = Q(card_number__in=cards) if cards else Q(pk__in=[])
+        if ids:
+            q |= Q(id_number__in=ids)
+        fields = ("id", "org_id", "org__path", "org__code", "org__name", "status",
+                  "admission_decision_date", "official_recognition_date", *PROFILE)  # fmt: skip
+        by_card, by_id = {}, {}
+        for row in Member.objects.filter(q).values(*fields):
+            if row["card_number"]:
+                by_card[row["card_number"]] = row
+            if row["id_number"]:
+                by_id[row["id_number"]] = row
+        return {"card": by_card, "id": by_id}
+
+    def _classify(self, parsed: Parsed, existing: dict, seen) -> Outcome:
+        data = parsed.data
+        errors = list(parsed.errors)
+        notes = list(parsed.notes)
+        label = self._label(data, parsed.row_no)
+        for key, kind in (("card_number", "card"), ("id_number", "id")):
+            if data.get(key):
+                seen.add(kind, data[key])
+        match = self._match(data, existing, errors)
+        org = self._org(data.get("org"), errors) if data.get("org") else None
+        if match is None:
+            return self._new(parsed, org, errors, notes, label)
+        return self._update(parsed, match, org, errors, notes, label)
+
+    def _show(self, key: str, value: str) -> str:
+        return "số này" if key == "id_number" else value
+
+    def _label(self, data: dict, row_no: int) -> str:
+        name = data.get("full_name") or ""
+        card = data.get("card_number") or ""
+        return f"{name} ({card})" if name and card else name or card or f"Dòng {row_no}"
+
+    def _match(self, data: dict, existing: dict, errors: list[str]):
+        by_card = existing["card"].get(data.get("card_number") or "")
+        by_id = existing["id"].get(data.get("id_number") or "")
+        if by_card and by_id and by_card["id"] != by_id["id"]:
+            errors.append(
+                f"{self.labels['id_number']}: số thẻ và số CCCD thuộc hai đảng viên khác nhau."
+            )
+            return None
+        match = by_card or by_id
+        if match is None:
+            return None
+        if not self.scope.may_change(match["org__path"]):
+            key = "card_number" if by_card else "id_number"
+            errors.append(
+                f"{self.labels[key]}: {self._show(key, data[key])} đã được cấp cho đảng viên khác "
+                "(ngoài phạm vi quản lý của bạn)."
+            )
+            return None
+        return match
+
+    def _org(self, code: str, errors: list[str]) -> OrgInfo | None:
+        label = self.labels["org"]
+        org = self.orgs.get(code)
+        if org is None or not self.scope.may_change(org.path):
+            errors.append(f"{label}: không có tổ chức mã “{code[:64]}” trong phạm vi của bạn.")
+            return None
+        if org.kind not in CELL_KINDS:
+            errors.append(
+                f"{label}: {org.name} không phải là chi bộ (đảng viên sinh hoạt ở chi bộ)."
+            )
+            return None
+        if org.valid_to is not None:
+            errors.append(f"{label}: {org.name} đã kết thúc hoạt động ngày {fmt(org.valid_to)}.")
+            return None
+        return org
+
+    def _check_sensitive(self, data: dict, path: str, errors: list[str]) -> None:
+        for key in SENSITIVE_FIELDS:
+            if key in data and not self.scope.may_write_sensitive(path):
+                errors.append(f"{self.labels[key]}: thông tin nhạy cảm — bạn không có quyền ghi.")
+
+    # -- new members ---------------------------------------------------------------------
+    def _new(self, parsed: Parsed, org, errors, notes, label) -> Outcome:
+        data = parsed.data
+        for key in ("full_name", "gender", "date_of_birth", "org", "admission_decision_date"):
+            if key not in data and not any(
+                e.startswith(self.labels.get(key, "\0")) for e in errors
+            ):
+                header = self.labels.get(key) or COLUMNS[key].header
+                errors.append(f"{header}: bắt buộc với đảng viên mới.")
+        if org is not None:
+            self._check_sensitive(data, org.path, errors)
+        decision = data.get("admission_decision_date")
+        ceremony = data.get("admission_ceremony_date")
+        if decision and not ceremony:
+            ceremony = data["admission_ceremony_date"] = decision
+            if "admission_ceremony_date" in self.positions:
+                notes.append(
+                    f"{self.labels['admission_ceremony_date']}: để trống, lấy bằng ngày vào Đảng "
+                    f"({fmt(decision)})."
+                )
+        self._check_dates(data, decision, ceremony, errors, notes)
+        if org is not None and decision and "membership_from" not in data:
+            data["membership_from"] = max(decision, org.valid_from)
+        start = data.get("membership_from")
+        if org is not None and start and not errors:
+            if start < org.valid_from:
+                errors.append(
+                    f"{self.labels.get('membership_from') or 'Ngày bắt đầu sinh hoạt'}: "
+                    f"trước ngày thành lập {org.name} ({fmt(org.valid_from)})."
+                )
+            elif decision and start < decision:
+                errors.append(
+                    f"{self.labels.get('membership_from')}: trước ngày vào Đảng ({fmt(decision)})."
+                )
+        state = "error" if errors else ("warning" if notes else "new")
+        return Outcome(parsed.row_no, state, "new" if not errors else "", label,
+                       errors + notes, data if not errors else None, org)  # fmt: skip
+
+    def _check_dates(self, data, decision, ceremony, errors, notes) -> None:
+        today = self.today
+        for key in DATE_KINDS:
+            value = data.get(key)
+            if value is not None and value > today:
+                errors.append(f"{self.labels.get(key)}: {fmt(value)} là ngày trong tương lai.")
+        if any("tương lai" in e for e in errors):
+            return
+        dob = data.get("date_of_birth")
+        if dob and dob.year < 1890:
+            errors.append(f"{self.labels['date_of_birth']}: {fmt(dob)} không hợp lệ.")
+            return
+        if decision and ceremony and ceremony < decision:
+            errors.append(
+                f"{self.labels.get('admission_ceremony_date')}: trước ngày vào Đảng ({fmt(decision)})."
+            )
+            return
+        vote = data.get("admission_vote_date")
+        if vote and decision and vote > decision:
+            errors.append(f"{self.labels.get('admission_vote_date')}: sau ngày quyết định kết nạp.")
+        if dob and decision:
+            problem = rules.admission_age_error(
+                dob, vote or decision, has_provincial_approval=False
+            )
+            if problem:
+                errors.append(f"{self.labels['date_of_birth']}: {problem}")
+        official = data.get("official_recognition_date")
+        if official and ceremony:
+            problem = rules.recognition_error(ceremony, official)
+            if problem:
+                errors.append(f"{self.labels['official_recognition_date']}: {problem}")
+        elif ceremony and not official and rules.recognition_overdue(ceremony, today, self.grace):
+            notes.append(
+                f"Đảng viên dự bị đã quá hạn xét công nhận chính thức (hết dự bị ngày "
+                f"{fmt(rules.probation_end(ceremony))})."
+            )
+
+    # -- existing members ----------------------------------------------------------------
+    def _update(self, parsed: Parsed, match: dict, org, errors, notes, label) -> Outcome:
+        data = parsed.data
+        if data.get("org") and org is not None and org.id != match["org_id"]:
+            errors.append(
+                f"{self.labels['org']}: đảng viên đang sinh hoạt tại {match['org__name']} "
+                f"(mã {match['org__code']}); không thể đồng thời ở {org.name}. Muốn chuyển sinh "
+                "hoạt, dùng thao tác “Chuyển sinh hoạt” trên trang đảng viên."
+            )
+        self._check_sensitive(data, match["org__path"], errors)
+        for key in ("admission_decision_date", "official_recognition_date"):
+            if data.get(key) and data[key] != match[key]:
+                notes.append(
+                    f"{self.labels[key]}: khác hồ sơ ({fmt(match[key])}); nhập tệp không sửa "
+                    "ngày này, cột được bỏ qua."
+                )
+        if "date_of_birth" in data and data["date_of_birth"] > self.today:
+            errors.append(f"{self.labels['date_of_birth']}: là ngày trong tương lai.")
+        changes = {}
+        for key in UPDATABLE:
+            if key in data and data[key] != (match[key] or ""):
+                if key == "date_of_birth" and data[key] == match[key]:
+                    continue
+                changes[key] = (match[key], data[key])
+        if errors:
+            return Outcome(parsed.row_no, "error", "", label, errors + notes, None, None)
+        if changes:
+            shown = ", ".join(self.labels.get(k, k) for k in changes)
+            notes.insert(0, f"Cập nhật: {shown}.")
+        action = "update" if changes else "unchanged"
+        state = "warning" if [n for n in notes if not n.startswith("Cập nhật")] else action
+        return Outcome(parsed.row_no, state, action, label, notes, data, None,
+                       member_id=match["id"], changes=changes,
+                       path=match["org__path"], status=match["status"])  # fmt: skip
+
+    # -- writing -------------------------------------------------------------------------
+    def write(self, outcomes: list[Outcome]) -> None:
+        new = [o for o in outcomes if o.action == "new"]
+        updates = [o for o in outcomes if o.action == "update"]
+        now = datetime.now(UTC)
+        self._write_new(new, now)
+        self._write_updates(updates, now)
+        for o in new:
+            self.touched_paths = lowest_common_path(self.touched_paths, o.org.path)
+        for o in updates:
+            self.touched_paths = lowest_common_path(self.touched_paths, o.path)
+
+    def _write_new(self, new: list[Outcome], now: datetime) -> None:
+        if not new:
+            return
+        ids = bulk.reserve_ids(Member, len(new))
+        members, memberships, events = [], [], []
+        actor_id = getattr(self.actor, "pk", None)
+        note = f"Ghi nhận từ tệp “{self.file_name[:120]}” (lần nhập #{self.job_id})"
+        for member_id, o in zip(ids, new, strict=True):
+            d = o.data
+            status = Status.OFFICIAL if d.get("official_recognition_date") else Status.PROBATIONARY
+            values = {
+                "id": member_id,
+                **{k: d.get(k, "") for k in TEXT_FIELDS},
+                "gender": d["gender"],
+                "date_of_birth": d["date_of_birth"],
+                "phone": d.get("phone", ""),
+                "severe_illness": False,
+                "political_theory": d.get("political_theory", ""),
+                "card_number": d.get("card_number", ""),
+                "id_number": d.get("id_number", ""),
+                "admission_vote_date": d.get("admission_vote_date"),
+                "admission_decision_date": d["admission_decision_date"],
+                "admission_ceremony_date": d["admission_ceremony_date"],
+                "admission_org_id": None,
+                "provincial_approval_doc_id": None,
+                "official_recognition_date": d.get("official_recognition_date"),
+                "status": status,
+                "exit_date": None,
+                "org_id": o.org.id,
+                "user_id": None,
+                "search_name": fold(d["full_name"]),
+                "sort_key": name_sort_key(d["full_name"]),
+                "created_at": now,
+                "updated_at": now,
+            }
+            members.append([values[c] for c in _MEMBER_COLUMNS])
+            memberships.append(_row(_MEMBERSHIP_COLUMNS, member_id=member_id, org_id=o.org.id,
+                               kind=MembershipKind.OFFICIAL, valid_from=d["membership_from"],
+                               valid_to=None, planned_end=None, reason="", register_no=""))  # fmt: skip
+            events.append(_event_row(member_id, EventKind.ADMITTED, d["admission_decision_date"],
+                          Status.PROBATIONARY, note, actor_id, now,
+                          {"ceremony_date": d["admission_ceremony_date"].isoformat(),
+                           "import_job": self.job_id}))  # fmt: skip
+            if status == Status.OFFICIAL:
+                events.append(_event_row(member_id, EventKind.RECOGNISED,
+                              d["official_recognition_date"], Status.OFFICIAL, note, actor_id,
+                              now, {"import_job": self.job_id}))  # fmt: skip
+        bulk.insert(Member._meta.db_table, _MEMBER_COLUMNS, members)
+        bulk.insert(Membership._meta.db_table, _MEMBERSHIP_COLUMNS, memberships)
+        bulk.insert(MemberEvent._meta.db_table, _EVENT_COLUMNS, events)
+
+    def _write_updates(self, updates: list[Outcome], now: datetime) -> None:
+        if not updates:
+            return
+        groups: dict[tuple, list] = {}
+        events = []
+        actor_id = getattr(self.actor, "pk", None)
+        note = f"Cập nhật từ tệp “{self.file_name[:120]}” (lần nhập #{self.job_id})"
+        for o in updates:
+            keys = tuple(sorted(o.changes))
+            values = [o.changes[k][1] for k in keys]
+            extra = ["updated_at"]
+            extra_values = [now]
+            if "full_name" in o.changes:
+                extra += ["search_name", "sort_key"]
+                name = o.changes["full_name"][1]
+                extra_values += [fold(name), name_sort_key(name)]
+            groups.setdefault(keys + tuple(extra), []).append([*values, *extra_values, o.member_id])
+            shown = {
+                k: ("***", "***") if k in SENSITIVE_FIELDS else _plain(o.changes[k]) for k in keys
+            }
+            events.append(_event_row(o.member_id, EventKind.UPDATED, self.today, o.status, note,
+                          actor_id, now, {"changes": shown, "import_job": self.job_id}))  # fmt: skip
+        table = Member._meta.db_table
+        for columns, rows in groups.items():
+            bulk.update(table, columns, rows)
+        bulk.insert(MemberEvent._meta.db_table, _EVENT_COLUMNS, events)
+
+
+def _plain(pair: tuple) -> list:
+    return [v.isoformat() if isinstance(v, date) else v for v in pair]
+
+
+def _row(columns: list[str], **values) -> list:
+    return [values[c] for c in columns]
+
+
+def _event_row(member_id, kind, effective, status_after, note, actor_id, now, data) -> list:
+    return _row(
+        _EVENT_COLUMNS,
+        member_id=member_id,
+        kind=kind,
+        effective_date=effective,
+        document_id=None,
+        decision_ref="",
+        from_org_id=None,
+        to_org_id=None,
+        status_after=status_after,
+        note=note[:500],
+        data=json.dumps(data, ensure_ascii=False),
+        recorded_by_id=actor_id,
+        recorded_at=now,
+    )

@@ -1,0 +1,240 @@
+"""Open an uploaded spreadsheet safely and stream its rows.
+
+A file from an office PC can be anything: a renamed Word document, an empty sheet, a CSV in
+Windows-1258, an .xlsx whose zip inflates to gigabytes. Every such case becomes a
+``FileProblem`` with a Vietnamese message before a single row is read, and rows are streamed
+so that memory does not grow with the file (CSV fully; calamine holds one sheet's cells).
+"""
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+
+from dangbo.core import legacy
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")
+_SNIFF_BYTES = 64 * 1024
+# An .xlsx compresses 5–15×; a zip bomb 1,000× and more.
+MAX_ZIP_RATIO = 100
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be imported; the message is for the user."""
+
+
+def _limit(name: str) -> int:
+    return settings.DANGBO[name]
+
+
+@dataclass
+class Sheet:
+    """A header and an iterator of (row number as the user sees it, cells)."""
+
+    header: list[str]
+    rows: Iterator[tuple[int, list]]
+    encoding: str = ""  # CSV only: utf-8, utf-16, cp1258
+    notes: list[str] = field(default_factory=list)
+    height: int | None = None  # data rows, when the format knows it (workbooks)
+    fraction: Callable[[], float] | None = None  # share of the file read so far (CSV)
+
+    def estimate_total(self, done: int) -> int | None:
+        if self.height is not None:
+            return self.height
+        share = self.fraction() if self.fraction else 0
+        return int(done / share) if share > 0 else None
+
+
+def check_size(size: int, *, limit: int | None = None) -> None:
+    limit = _limit("IMPORT_MAX_BYTES") if limit is None else limit
+    if limit and size > limit:
+        raise FileProblem(
+            f"Tệp quá lớn: {size / 1e6:.0f} MB, giới hạn {limit / 1e6:.0f} MB. "
+            "Hãy chia tệp hoặc nhập bằng lệnh dangbo import trên máy chủ."
+        )
+
+
+def open_sheet(path: Path, original_name: str = "") -> Sheet:
+    """Recognise the format from the content (not the name) and return the first sheet."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size == 0:
+        raise FileProblem("Tệp rỗng: không có dữ liệu.")
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    name = (original_name or path.name).lower()
+    if head.startswith(b"PK\x03\x04"):
+        _check_zip(path)
+        return _open_workbook(path)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: .xls (or a .doc, which calamine refuses)
+        return _open_workbook(path)
+    if name.endswith((".xlsx", ".xlsm", ".ods", ".xls")):
+        raise FileProblem("Tệp không phải là bảng tính Excel/ODS hợp lệ (nội dung bị hỏng).")
+    return _open_csv(path)
+
+
+def _check_zip(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FileProblem("Tệp .xlsx bị hỏng: không mở được.") from exc
+    if len(infos) > 10_000:
+        raise FileProblem("Tệp .xlsx bất thường: quá nhiều thành phần bên trong.")
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if total > _limit("IMPORT_MAX_UNZIPPED_BYTES") or (
+        total > 10_000_000 and total / packed > MAX_ZIP_RATIO
+    ):
+        raise FileProblem(
+            "Tệp .xlsx bất thường: dữ liệu giải nén quá lớn so với tệp (nghi là tệp “bom zip”). "
+            "Không nhập."
+        )
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names and "content.xml" not in names:
+        raise FileProblem("Tệp nén này không phải là bảng tính Excel/ODS.")
+
+
+def _open_workbook(path: Path) -> Sheet:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        if not workbook.sheet_names:
+            raise FileProblem("Bảng tính không có trang nào.")
+        sheet = workbook.get_sheet_by_index(0)
+        width = sheet.total_width
+    except CalamineError as exc:
+        raise FileProblem("Tệp không phải là bảng tính đọc được (hỏng hoặc có mật khẩu).") from exc
+    except (OSError, ValueError) as exc:
+        raise FileProblem("Tệp không phải là bảng tính đọc được.") from exc
+    _check_width(width)
+    start = sheet.start or (0, 0)
+    rows = iter(sheet.iter_rows())
+    first_row = start[0] + 1
+    header, header_row = _first_nonempty(rows, first_row)
+    height = max(0, (sheet.height or 0) - (header_row - first_row + 1))
+    return Sheet(
+        header=[_header_text(c) for c in header],
+        rows=_numbered(rows, header_row + 1),
+        height=height,
+    )
+
+
+def _first_nonempty(rows: Iterator[list], first_row: int) -> tuple[list, int]:
+    """Skip leading blank lines (and title lines above the header are the caller's concern)."""
+    number = first_row
+    for row in rows:
+        if any(_header_text(c) for c in row):
+            return row, number
+        number += 1
+        if number - first_row > 50:
+            break
+    raise FileProblem("Tệp không có dữ liệu (không tìm thấy dòng tiêu đề).")
+
+
+def _numbered(rows: Iterator[list], first: int) -> Iterator[tuple[int, list]]:
+    for number, row in enumerate(rows, start=first):
+        if any(c not in ("", None) for c in row):
+            yield number, row
+
+
+def _header_text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _check_width(width: int) -> None:
+    if width > _limit("IMPORT_MAX_COLUMNS"):
+        raise FileProblem(
+            f"Tệp có {width:,} cột, quá giới hạn {_limit('IMPORT_MAX_COLUMNS')} cột. "
+            "Hãy xóa các cột thừa.".replace(",", ".")
+        )
+
+
+def _sniff_encoding(sample: bytes) -> str:
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in sample:
+        raise FileProblem("Tệp không phải là bảng tính hay tệp CSV (có dữ liệu nhị phân).")
+    try:
+        # A multi-byte character may be cut at the end of the sample: decode incrementally.
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "cp1258"
+
+
+def _open_csv(path: Path) -> Sheet:
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        sample = fh.read(_SNIFF_BYTES)
+    encoding = _sniff_encoding(sample)
+    text_sample = legacy.decode_bytes(sample)[0] if encoding == "cp1258" else ""
+    if encoding == "cp1258" and not _looks_textual(text_sample):
+        raise FileProblem("Tệp không phải là bảng tính hay tệp CSV đọc được.")
+    raw = path.open("rb")
+    stream = io.TextIOWrapper(raw, encoding=encoding, newline="", errors="strict")
+    first_line = stream.readline()
+    consumed = 1
+    if not first_line.strip():
+        # Leading blank lines are tolerated; a file of blank lines is empty.
+        for line in stream:
+            consumed += 1
+            if line.strip():
+                first_line = line
+                break
+        else:
+            raise FileProblem("Tệp rỗng: không có dòng tiêu đề.")
+    delimiter = _delimiter(first_line)
+    header = next(csv.reader([first_line], delimiter=delimiter), [])
+    _check_width(len(header))
+    reader = csv.reader(stream, delimiter=delimiter)
+    notes = []
+    if encoding == "cp1258":
+        notes.append("Tệp CSV mã Windows-1258 (TCVN 5712 / VN3): đã chuyển sang Unicode.")
+    label = {"utf-8-sig": "utf-8", "utf-16": "utf-16"}.get(encoding, encoding)
+    return Sheet(
+        header=[h.strip() for h in header],
+        rows=_csv_rows(reader, encoding, consumed),
+        encoding=label,
+        notes=notes,
+        fraction=lambda: raw.tell() / size if not raw.closed else 1.0,
+    )
+
+
+def _looks_textual(text: str) -> bool:
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t")
+    return controls <= len(text) // 100
+
+
+def _delimiter(line: str) -> str:
+    counts = {d: line.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _csv_rows(reader, encoding: str, offset: int) -> Iterator[tuple[int, list]]:
+    """Rows numbered by their line in the file (a quoted cell may span lines)."""
+    max_cols = _limit("IMPORT_MAX_COLUMNS")
+    number = offset
+    try:
+        for row in reader:
+            number = reader.line_num + offset
+            if len(row) > max_cols:
+                raise FileProblem(f"Dòng {number}: có {len(row)} cột, quá giới hạn {max_cols}.")
+            if any(c.strip() for c in row):
+                yield number, row
+    except UnicodeDecodeError as exc:
+        raise FileProblem(
+            f"Dòng {number + 1}: ký tự không đọc được theo mã {encoding} — tệp trộn nhiều bảng mã. "
+            "Hãy lưu lại tệp dạng CSV UTF-8."
+        ) from exc
+    except csv.Error as exc:
+        raise FileProblem(f"Dòng {number + 1}: tệp CSV sai định dạng ({exc}).") from exc

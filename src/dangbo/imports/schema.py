@@ -1,0 +1,140 @@
+"""The import templates: which columns exist, how a header typed by a person finds them.
+
+Headers are matched on their folded form (no accents, lower case, punctuation and "(*)"
+removed), so "Họ và tên (*)", "HO VA TEN", "Ho ten" and "full_name" all find ``full_name``.
+"""
+
+import re
+from dataclasses import dataclass
+
+from dangbo.core.text import fold
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # Vietnamese header of the template
+    aliases: tuple[str, ...] = ()
+    required: bool = False  # for a new row
+    sensitive: bool = False
+    example: object = ""
+    hint: str = ""
+
+
+MEMBER_COLUMNS = (
+    Column("full_name", "Họ và tên", ("ho ten", "ten dang vien", "full name", "name"), True,
+           example="Nguyễn Thị Hương", hint="Họ, tên đệm và tên"),
+    Column("gender", "Giới tính", ("gioi", "gender", "sex"), True, example="Nữ",
+           hint="Nam / Nữ"),
+    Column("date_of_birth", "Ngày sinh", ("sinh ngay", "ngay thang nam sinh", "date of birth",
+           "dob", "birth date"), True, example="15/03/1985", hint="dd/mm/yyyy"),
+    Column("org", "Mã chi bộ", ("ma to chuc", "chi bo", "ma chi bo sinh hoat", "cell code",
+           "org code", "cell", "org"), True, example="kl-thon-1",
+           hint="Mã của chi bộ nơi đảng viên sinh hoạt"),
+    Column("card_number", "Số thẻ đảng viên", ("so the", "so the dang", "the dang vien",
+           "card number", "card no", "card"), example="01234567", hint="8 chữ số"),
+    Column("id_number", "Số CCCD", ("cccd", "so cmnd", "so can cuoc", "so dinh danh",
+           "id number", "citizen id", "national id"), sensitive=True, example="026185001234",
+           hint="12 chữ số (thông tin nhạy cảm)"),
+    Column("record_number", "Số lý lịch", ("so ly lich dang vien", "record number"),
+           example="012345VP"),
+    Column("admission_decision_date", "Ngày vào Đảng", ("ngay ket nap",
+           "ngay quyet dinh ket nap", "admission date", "admission decision date"), True,
+           example="03/02/2015", hint="Ngày quyết định kết nạp"),
+    Column("admission_ceremony_date", "Ngày lễ kết nạp", ("ngay to chuc le ket nap",
+           "ceremony date", "admission ceremony date"), example="10/02/2015",
+           hint="Để trống: lấy ngày vào Đảng"),
+    Column("admission_vote_date", "Ngày chi bộ xét kết nạp", ("ngay xet ket nap",
+           "vote date")),
+    Column("official_recognition_date", "Ngày chính thức", ("ngay cong nhan chinh thuc",
+           "ngay chuyen chinh thuc", "official date", "official recognition date"),
+           example="10/02/2016", hint="Để trống nếu còn dự bị"),
+    Column("membership_from", "Ngày bắt đầu sinh hoạt", ("sinh hoat tu ngay",
+           "membership from"), hint="Để trống: ngày vào Đảng (hoặc ngày lập chi bộ)"),
+    Column("birth_name", "Họ và tên khai sinh", ("ten khai sinh", "birth name")),
+    Column("aliases", "Bí danh", ("aliases", "alias")),
+    Column("birthplace", "Nơi sinh", ("birthplace", "place of birth"),
+           example="Kim Long, Tam Dương, Vĩnh Phúc"),
+    Column("home_town", "Quê quán", ("que", "home town", "hometown")),
+    Column("permanent_address", "Nơi thường trú", ("thuong tru", "dia chi thuong tru",
+           "permanent address", "address")),
+    Column("temporary_address", "Nơi tạm trú", ("tam tru", "temporary address")),
+    Column("phone", "Điện thoại", ("so dien thoai", "dien thoai di dong", "phone",
+           "phone number", "mobile"), example="0912345678"),
+    Column("ethnicity", "Dân tộc", ("ethnicity",), sensitive=True, example="Kinh",
+           hint="Thông tin nhạy cảm"),
+    Column("religion", "Tôn giáo", ("religion",), sensitive=True, hint="Thông tin nhạy cảm"),
+    Column("education", "Giáo dục phổ thông", ("trinh do giao duc pho thong", "hoc van",
+           "van hoa", "education"), example="12/12"),
+    Column("qualification", "Chuyên môn, nghiệp vụ", ("chuyen mon", "trinh do chuyen mon",
+           "qualification"), example="Cử nhân Kinh tế"),
+    Column("political_theory", "Lý luận chính trị", ("ly luan", "trinh do ly luan chinh tri",
+           "political theory"), example="Trung cấp", hint="Sơ cấp / Trung cấp / Cao cấp / Cử nhân"),
+    Column("languages", "Ngoại ngữ", ("languages", "foreign languages")),
+    Column("occupation", "Nghề nghiệp", ("occupation", "job"), example="Giáo viên"),
+    Column("workplace", "Nơi làm việc", ("co quan", "don vi cong tac", "workplace")),
+)  # fmt: skip
+
+ORG_COLUMNS = (
+    Column("code", "Mã tổ chức", ("ma", "ma to chuc dang", "code", "org code"), True,
+           example="kl-thon-9", hint="chữ thường không dấu, nối bằng gạch ngang"),
+    Column("name", "Tên tổ chức", ("ten", "ten to chuc dang", "name"), True,
+           example="Chi bộ thôn 9"),
+    Column("kind", "Loại tổ chức", ("loai", "cap", "kind"), True, example="Chi bộ trực thuộc"),
+    Column("sector", "Loại hình", ("linh vuc", "sector"), True, example="Thôn"),
+    Column("parent", "Mã tổ chức cấp trên", ("cap tren", "truc thuoc", "ma cap tren",
+           "parent", "parent code"), True, example="kim-long"),
+    Column("valid_from", "Ngày thành lập", ("thanh lap ngay", "ngay thanh lap",
+           "established", "valid from"), True, example="01/07/2016"),
+    Column("document_number", "Số quyết định", ("so van ban", "quyet dinh so",
+           "document number", "decision number"), example="125-QĐ/ĐU"),
+    Column("document_issuer", "Cơ quan ban hành", ("noi ban hanh", "co quan ra quyet dinh",
+           "issuer"), example="Đảng ủy xã Kim Long"),
+    Column("document_date", "Ngày quyết định", ("ngay ban hanh", "ngay ky", "document date"),
+           example="25/06/2016"),
+)  # fmt: skip
+
+IGNORED = {"stt", "tt", "so tt", "so thu tu", "no", "ghi chu", "note", "notes", "#"}
+_PUNCT = re.compile(r"[()\[\]*:.,;!?\"'“”/\\_\-–]+")
+
+
+def header_key(text: str) -> str:
+    return " ".join(_PUNCT.sub(" ", fold(text or "")).split())
+
+
+def _index(columns: tuple[Column, ...]) -> dict[str, Column]:
+    index: dict[str, Column] = {}
+    for column in columns:
+        for name in (column.header, column.key.replace("_", " "), *column.aliases):
+            index[header_key(name)] = column
+    return index
+
+
+@dataclass
+class HeaderMatch:
+    positions: dict[str, int]  # column key -> position in the row
+    unknown: list[str]
+    duplicates: list[str]
+
+
+def match_header(header: list[str], columns: tuple[Column, ...]) -> HeaderMatch:
+    index = _index(columns)
+    positions: dict[str, int] = {}
+    unknown: list[str] = []
+    duplicates: list[str] = []
+    for position, title in enumerate(header):
+        key = header_key(title)
+        if not key or key in IGNORED:
+            continue
+        column = index.get(key)
+        if column is None:
+            unknown.append(title)
+        elif column.key in positions:
+            duplicates.append(title)
+        else:
+            positions[column.key] = position
+    return HeaderMatch(positions, unknown, duplicates)
+
+
+def by_key(columns: tuple[Column, ...]) -> dict[str, Column]:
+    return {c.key: c for c in columns}
