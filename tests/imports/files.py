@@ -2,6 +2,7 @@
 
 import csv
 import io
+import unicodedata
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -37,3 +38,18 @@ def write_xlsx(path: Path, rows: list[list], *, number_formats: dict | None = No
                 cell.number_format = fmt
     book.save(path)
     return path
+
+
+_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def to_cp1258(text: str) -> bytes:
+    """Windows-1258 as Vietnamese Windows wrote it: letters like ư, ơ, â precomposed, the five
+    tones as combining marks after them."""
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        parts = unicodedata.normalize("NFD", ch)
+        tones = "".join(m for m in parts if m in _TONE_MARKS)
+        base = unicodedata.normalize("NFC", "".join(m for m in parts if m not in _TONE_MARKS))
+        out.append(base + tones)
+    return "".join(out).encode("cp1258")

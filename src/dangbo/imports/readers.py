@@ -51,10 +51,11 @@ class Sheet:
 
 
 def check_size(size: int, *, limit: int | None = None) -> None:
+    """Refuse before reading further: ``size`` may be only how far the upload got."""
     limit = _limit("IMPORT_MAX_BYTES") if limit is None else limit
     if limit and size > limit:
         raise FileProblem(
-            f"Tệp quá lớn: {size / 1e6:.0f} MB, giới hạn {limit / 1e6:.0f} MB. "
+            f"Tệp quá lớn (hơn {limit / 1e6:.0f} MB). "
             "Hãy chia tệp hoặc nhập bằng lệnh dangbo import trên máy chủ."
         )
 
@@ -150,9 +151,10 @@ def _header_text(value) -> str:
 
 def _check_width(width: int) -> None:
     if width > _limit("IMPORT_MAX_COLUMNS"):
+        shown = f"{width:,}".replace(",", ".")
         raise FileProblem(
-            f"Tệp có {width:,} cột, quá giới hạn {_limit('IMPORT_MAX_COLUMNS')} cột. "
-            "Hãy xóa các cột thừa.".replace(",", ".")
+            f"Tệp có {shown} cột, quá giới hạn {_limit('IMPORT_MAX_COLUMNS')} cột. "
+            "Hãy xóa các cột thừa."
         )
 
 

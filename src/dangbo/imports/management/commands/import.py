@@ -47,7 +47,7 @@ class Command(BaseCommand):
             raise CommandError(f"Không tìm thấy tệp {options['file']}.") from None
         except IsADirectoryError:
             raise CommandError(f"{options['file']} là một thư mục, không phải tệp.") from None
-        bar = None if options["no_progress"] else ProgressBar(sys.stderr)
+        bar = None if options["no_progress"] else ProgressBar(self.stderr)
         job = services.run(job, commit=options["commit"], actor=actor, progress=bar)
         if bar:
             bar.close()
@@ -107,13 +107,13 @@ class ProgressBar:
             f"\r[{'#' * filled}{'.' * (width - filled)}] {share:4.0%} "
             f"{p.done:,}{total} dòng · {p.rate:,.0f} dòng/giây {eta}"
         ).replace(",", ".")
-        self.stream.write(line.ljust(100))
+        self.stream.write(line.ljust(100), ending="")
         self.stream.flush()
         self.drawn = True
 
     def close(self) -> None:
         if self.drawn:
-            self.stream.write("\n")
+            self.stream.write("")
             self.stream.flush()
 
 
