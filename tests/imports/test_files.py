@@ -116,7 +116,9 @@ def test_legacy_font_encodings_are_converted_and_shown(tmp_path, world, encoding
     assert [r.state for r in rows_] == ["warning"] * 3
     assert f"→ “{names[0]}”" in rows_[0].messages[0] and label in rows_[0].messages[0]
     services.run(job, commit=True, actor=actor)
-    assert set(Member.objects.filter(org__code="kl-thon-2").values_list("full_name", flat=True)) >= set(names)
+    assert set(
+        Member.objects.filter(org__code="kl-thon-2").values_list("full_name", flat=True)
+    ) >= set(names)
 
 
 def test_unicode_names_are_never_converted(tmp_path, world):

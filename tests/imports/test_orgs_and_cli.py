@@ -133,7 +133,7 @@ def test_command_exits_1_and_names_rows_on_errors(tmp_path, world):
 
 
 def _dangbo(env, *args, **kw):
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "dangbo.cli", *args], env=env, capture_output=True, text=True,
         check=True, **kw,
     )  # fmt: skip
@@ -199,7 +199,7 @@ def test_killed_commit_leaves_the_database_as_before(tmp_path, scratch_env):
     ))  # fmt: skip
     path = _big_member_file(tmp_path / "big.csv", 150_000)
     assert _count_members(env) == 0
-    proc = subprocess.Popen(
+    proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "dangbo.cli", "import", "members", str(path), "--commit"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip

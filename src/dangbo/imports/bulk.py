@@ -47,9 +47,14 @@ def insert(table: str, columns: Sequence[str], rows: Sequence[Sequence]) -> None
             for row in rows:
                 copy.write_row(row)
         return
-    marks = ", ".join(["%s"] * len(columns))
-    with connection.cursor() as cur:
+    marks = ", ".join(["?"] * len(columns))
+    connection.ensure_connection()
+    # The driver's own cursor: Django's wrapper would rewrite the query for every batch.
+    cur = connection.connection.cursor()
+    try:
         cur.executemany(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', rows)  # noqa: S608
+    finally:
+        cur.close()
 
 
 def update(table: str, columns: Sequence[str], rows: Sequence[Sequence]) -> None:

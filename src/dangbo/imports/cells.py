@@ -5,6 +5,7 @@ a note (a converted legacy encoding, a two-digit year read as 19xx) is returned 
 value so the preview can show what was changed.
 """
 
+import functools
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
@@ -79,7 +80,13 @@ def a_date(value, label: str, *, kind: str = "event", today: date):
         raise CellError(f"{label}: không phải là ngày.")
     if isinstance(value, int | float):
         return _serial(value, label), None
-    raw = unicodedata.normalize("NFKC", str(value)).strip()
+    return _date_text(str(value), label, kind, today)
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _date_text(value: str, label: str, kind: str, today: date):
+    # A roll repeats the same few thousand dates: parse each once. Errors are not cached.
+    raw = unicodedata.normalize("NFKC", value).strip()
     if re.fullmatch(r"\d{5}(?:\.0+)?", raw):  # a serial that became text in a CSV
         return _serial(float(raw), label), None
     match = _ISO.match(raw)
