@@ -12,6 +12,7 @@ urlpatterns = [
     path("to-chuc/", include("dangbo.orgs.urls")),
     path("dang-vien/", include("dangbo.members.urls")),
     path("nhat-ky/", include("dangbo.core.urls")),
+    path("nhap-du-lieu/", include("dangbo.imports.urls")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]

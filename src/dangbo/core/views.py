@@ -86,7 +86,11 @@ def page_of(request, queryset, per_page: int = PAGE_SIZE):
 
 
 def nav_context(user) -> dict:
-    return {"nav_audit": scope.has_any(user, scope.AUDIT), "nav_users": may_manage_users(user)}
+    return {
+        "nav_audit": scope.has_any(user, scope.AUDIT),
+        "nav_users": may_manage_users(user),
+        "nav_imports": scope.has_any(user, scope.CHANGE),
+    }
 
 
 def render_page(request, template: str, context: dict, status: int = 200):

@@ -153,7 +153,8 @@ class _Reporter:
 def run(job: ImportJob, *, commit: bool = False, actor=None, progress=None) -> ImportJob:
     """Preview (``commit=False``) or commit the job's file; returns the refreshed job."""
     actor = actor or job.created_by
-    if commit and not job.can_commit and job.state != JobState.UPLOADED:
+    queued_commit = job.state == JobState.QUEUED and job.mode == "commit"
+    if commit and not (job.can_commit or queued_commit or job.state == JobState.UPLOADED):
         raise invalid("job", "Chỉ ghi được khi lần kiểm tra gần nhất không có lỗi.")
     ImportJob.objects.filter(pk=job.pk).update(
         state=JobState.RUNNING, mode="commit" if commit else "preview",
@@ -434,8 +435,23 @@ class _PathOnly:
     path: str
 
 
+def enqueue(job: ImportJob, *, commit: bool) -> ImportJob:
+    """Hand the job to the background worker (``dangbo worker``, or the one in ``serve``)."""
+    from .tasks import run_import
+
+    if commit and not job.can_commit:
+        raise invalid("job", "Chỉ ghi được khi lần kiểm tra gần nhất không có lỗi.")
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=JobState.QUEUED, mode="commit" if commit else "preview", rows_done=0
+    )
+    progress_path(job).unlink(missing_ok=True)
+    transaction.on_commit(lambda: run_import.enqueue(job.pk, commit))
+    job.refresh_from_db()
+    return job
+
+
 def cancel(job: ImportJob, *, actor) -> ImportJob:
-    if job.state in (JobState.COMMITTED, JobState.RUNNING):
+    if job.state in (JobState.COMMITTED, JobState.RUNNING, JobState.QUEUED):
         raise invalid("job", "Không hủy được: lần nhập đang chạy hoặc đã ghi.")
     ImportJob.objects.filter(pk=job.pk).update(state=JobState.CANCELLED, finished_at=timezone.now())
     ImportRow.objects.filter(job=job).delete()

@@ -1,5 +1,7 @@
 """Background imports: the same ``services.run``, queued through django-tasks."""
 
+import threading
+
 from django_tasks import task
 
 from .models import ImportJob
@@ -12,3 +14,24 @@ def run_import(job_id: int, commit: bool = False) -> dict:
     job = ImportJob.objects.get(pk=job_id)
     job = services.run(job, commit=commit)
     return {"state": job.state, "counts": job.counts}
+
+
+def start_worker_thread() -> threading.Thread:
+    """The task worker inside ``dangbo serve``: one box, one command, big imports still run
+    in the background. A separate ``dangbo worker`` process does the same for larger sites."""
+    from django_tasks.base import DEFAULT_TASK_QUEUE_NAME
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    worker = Worker(
+        queue_names=[DEFAULT_TASK_QUEUE_NAME],
+        interval=1,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="serve",
+        excluded_queue_names=[],
+    )
+    thread = threading.Thread(target=worker.run, name="dangbo-worker", daemon=True)
+    thread.start()
+    return thread

@@ -22,6 +22,10 @@ def pending_migrations(alias: str = DEFAULT_DB_ALIAS) -> list[str]:
     return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
 
 
+def _uses_db_tasks() -> bool:
+    return settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db")
+
+
 def display_url(host: str, port: int) -> str:
     """The address a person types: IPv6 literals need brackets."""
     if ":" in host and not host.startswith("["):
@@ -44,6 +48,11 @@ class Command(BaseCommand):
             type=int,
             default=None,
             help="Số luồng xử lý yêu cầu (mặc định DANGBO_THREADS, 8).",
+        )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Không chạy việc nền trong máy chủ này (khi đã có tiến trình dangbo worker).",
         )
 
     def handle(self, *args, host=None, port=None, threads=None, **options):
@@ -81,6 +90,10 @@ class Command(BaseCommand):
             ) from exc
         # The real port matters when 0 asked the system to choose one.
         real_port = server.effective_port if hasattr(server, "effective_port") else port
+        if not options.get("no_worker") and _uses_db_tasks():
+            from dangbo.imports.tasks import start_worker_thread
+
+            start_worker_thread()
         self.stdout.write(f"dangbo đang chạy tại {display_url(host, real_port)} (Ctrl+C để dừng)")
         self.stdout.flush()
         try:

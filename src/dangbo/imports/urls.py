@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "imports"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("mau/<slug:kind>.xlsx", views.template, name="template"),
+    path("<int:pk>/", views.job, name="job"),
+    path("<int:pk>/tien-do/", views.progress, name="progress"),
+    path("<int:pk>/ghi/", views.commit, name="commit"),
+    path("<int:pk>/huy/", views.cancel, name="cancel"),
+]
