@@ -19,6 +19,7 @@ from ninja.security import HttpBearer
 
 from dangbo.core.errors import messages_of
 from dangbo.core.models import ApiToken
+from dangbo.imports.readers import FileProblem
 
 MAX_KEY_LENGTH = 200
 NOT_FOUND = "Không tìm thấy."
@@ -236,17 +237,26 @@ def http_error(request, exc: HttpError):
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
+@api.exception_handler(FileProblem)
+def file_problem(request, exc: FileProblem):
+    return api.create_response(
+        request, {"detail": [{"field": "file", "message": str(exc)}]}, status=422
+    )
+
+
 @api.exception_handler(Http404)
 def not_found(request, exc: Http404):
     return api.create_response(request, {"detail": NOT_FOUND}, status=404)
 
 
 def _register_routers() -> None:
+    from dangbo.imports.api import router as imports_router
     from dangbo.members.api import router as members_router
     from dangbo.orgs.api import router as orgs_router
 
     api.add_router("/orgs", orgs_router)
     api.add_router("/members", members_router)
+    api.add_router("/imports", imports_router)
     api.add_router("", _fallback)
 
 

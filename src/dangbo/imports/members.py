@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 
+from dangbo.core import legacy
 from dangbo.core.dates import fmt
 from dangbo.core.text import fold, name_sort_key
 from dangbo.members import rules
@@ -151,6 +152,8 @@ class MemberImporter:
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
             label = self.labels[key]
+            if isinstance(value, str) and key not in TEXT_FIELDS and not value.isascii():
+                value = legacy.fix(value)[0]  # "N÷" typed in TCVN3 is "Nữ"
             try:
                 note = self._parse_cell(key, value, label, data)
             except CellError as exc:

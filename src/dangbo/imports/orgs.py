@@ -10,6 +10,7 @@ from datetime import date
 
 from django.db.models import Q
 
+from dangbo.core import legacy
 from dangbo.core.dates import fmt
 from dangbo.core.services import register_document
 from dangbo.core.text import fold
@@ -100,6 +101,8 @@ class OrgImporter:
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
             label = self.labels[key]
+            if isinstance(value, str) and key not in self.text_keys and not value.isascii():
+                value = legacy.fix(value)[0]  # "N÷" typed in TCVN3 is "Nữ"
             try:
                 if key in ("name", "document_issuer"):
                     parsed.data[key], note = cells.text(

@@ -178,29 +178,35 @@ def _open_csv(path: Path) -> Sheet:
     with path.open("rb") as fh:
         sample = fh.read(_SNIFF_BYTES)
     encoding = _sniff_encoding(sample)
-    text_sample = legacy.decode_bytes(sample)[0] if encoding == "cp1258" else ""
-    if encoding == "cp1258" and not _looks_textual(text_sample):
-        raise FileProblem("Tệp không phải là bảng tính hay tệp CSV đọc được.")
     raw = path.open("rb")
-    stream = io.TextIOWrapper(raw, encoding=encoding, newline="", errors="strict")
-    first_line = stream.readline()
-    consumed = 1
-    if not first_line.strip():
-        # Leading blank lines are tolerated; a file of blank lines is empty.
-        for line in stream:
-            consumed += 1
-            if line.strip():
-                first_line = line
-                break
-        else:
-            raise FileProblem("Tệp rỗng: không có dòng tiêu đề.")
+    if encoding == "cp1258":
+        # 8-bit: Windows-1258 Vietnamese, or TCVN3/VNI typed text saved under Windows-1252.
+        # Latin-1 maps every byte to one character; the table turns it into the right one.
+        encoding, table = legacy.eight_bit_reading(sample)
+        lines = io.TextIOWrapper(raw, encoding="latin-1", newline="")
+        stream = (line.translate(table) for line in lines)
+        if not _looks_textual(sample.decode("latin-1")):
+            raw.close()
+            raise FileProblem("Tệp không phải là bảng tính hay tệp CSV đọc được.")
+    else:
+        stream = io.TextIOWrapper(raw, encoding=encoding, newline="", errors="strict")
+    try:
+        first_line, consumed = _header_line(stream)
+    except UnicodeDecodeError as exc:
+        raw.close()
+        raise FileProblem(
+            f"Dòng tiêu đề: có ký tự không đọc được theo mã {encoding}. "
+            "Hãy lưu lại tệp dạng CSV UTF-8 hoặc .xlsx."
+        ) from exc
     delimiter = _delimiter(first_line)
     header = next(csv.reader([first_line], delimiter=delimiter), [])
     _check_width(len(header))
     reader = csv.reader(stream, delimiter=delimiter)
     notes = []
     if encoding == "cp1258":
-        notes.append("Tệp CSV mã Windows-1258 (TCVN 5712 / VN3): đã chuyển sang Unicode.")
+        notes.append("Tệp CSV mã Windows-1258: đã chuyển sang Unicode.")
+    elif encoding == "cp1252":
+        notes.append("Tệp CSV 8-bit gõ bằng phông chữ cũ (TCVN3/VNI): đọc theo Windows-1252.")
     label = {"utf-8-sig": "utf-8", "utf-16": "utf-16"}.get(encoding, encoding)
     return Sheet(
         header=[h.strip() for h in header],
@@ -209,6 +215,16 @@ def _open_csv(path: Path) -> Sheet:
         notes=notes,
         fraction=lambda: raw.tell() / size if not raw.closed else 1.0,
     )
+
+
+def _header_line(stream) -> tuple[str, int]:
+    """The first non-blank line and how many lines it took (leading blank lines are fine)."""
+    consumed = 0
+    for line in stream:
+        consumed += 1
+        if line.strip():
+            return line, consumed
+    raise FileProblem("Tệp rỗng: không có dòng tiêu đề.")
 
 
 def _looks_textual(text: str) -> bool:

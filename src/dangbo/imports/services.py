@@ -221,6 +221,8 @@ def _pass(job: ImportJob, actor, state: _State, reporter: _Reporter, *, commit: 
     state.encoding = sheet.encoding
     state.notes.extend(sheet.notes)
     cls = importer_class(job.kind)
+    # Headers typed in TCVN3/VNI too ("Hä vµ tªn"): read them as Unicode before matching.
+    sheet.header = [legacy.fix(h)[0] if not h.isascii() else h for h in sheet.header]
     matched = match_header(sheet.header, cls.columns)
     labels = {key: sheet.header[pos] or key for key, pos in matched.positions.items()}
     if matched.duplicates:
