@@ -69,9 +69,7 @@ INSTALLED_APPS = [
 # (and by a thread inside `dangbo serve`); tests run tasks immediately.
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "DANGBO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"
-        )
+        "BACKEND": os.environ.get("DANGBO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
     }
 }
 

@@ -219,9 +219,7 @@ def _open_csv(path: Path) -> Sheet:
 
 def _header_line(stream) -> tuple[str, int]:
     """The first non-blank line and how many lines it took (leading blank lines are fine)."""
-    consumed = 0
-    for line in stream:
-        consumed += 1
+    for consumed, line in enumerate(stream, start=1):
         if line.strip():
             return line, consumed
     raise FileProblem("Tệp rỗng: không có dòng tiêu đề.")

@@ -1,14 +1,21 @@
-"""``dangbo demo``: migrate, load the Tam Dương 2016 demo world once, print logins, serve."""
+"""``dangbo demo``: migrate, load a demo world once, print how to log in, serve.
+
+Without options: the Tam Dương 2016 world (a district, ~5,500 members, demo logins).
+With ``--national``: the whole Party on 30/06/2026 (``--scale 1`` ≈ 5.6 million members),
+to see the system at full size.
+"""
 
 import time
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from dangbo.orgs.choices import OrgKind
 
 
 class Command(BaseCommand):
-    help = "Tạo cơ sở dữ liệu, nạp dữ liệu mẫu Đảng bộ huyện Tam Dương (2016) và chạy máy chủ."
+    help = "Tạo cơ sở dữ liệu, nạp dữ liệu mẫu (Tam Dương 2016 hoặc toàn Đảng) và chạy máy chủ."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -16,13 +23,48 @@ class Command(BaseCommand):
         )
         parser.add_argument("--host", default=None, help="Địa chỉ lắng nghe.")
         parser.add_argument("--port", type=int, default=None, help="Cổng lắng nghe.")
+        parser.add_argument(
+            "--national",
+            action="store_true",
+            help="Nạp dữ liệu mẫu toàn Đảng (34 đảng bộ tỉnh, thành phố, năm 2026) "
+            "thay cho Đảng bộ huyện Tam Dương.",
+        )
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help="Tỷ lệ dữ liệu toàn Đảng: 1 ≈ 5,6 triệu đảng viên, 0.1 ≈ 560 nghìn (mặc định 1).",
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=None,
+            help="Hạt giống ngẫu nhiên (cùng hạt giống, cùng dữ liệu).",
+        )
 
     def handle(self, *args, **options):
+        if options["national"]:
+            if options["scale"] <= 0:
+                raise CommandError("--scale phải lớn hơn 0.")
+            call_command("migrate", interactive=False, verbosity=0)
+            self._national(options)
+        else:
+            call_command("migrate", interactive=False, verbosity=0)
+            self._tam_duong(options)
+        if options["no_serve"]:
+            return
+        host = options["host"] or settings.DANGBO["SERVE_HOST"]
+        port = options["port"] or settings.DANGBO["SERVE_PORT"]
+        shown = f"[{host}]" if ":" in host else host
+        self.stdout.write("")
+        self.stdout.write(f"Mở trình duyệt tại http://{shown}:{port}/")
+        call_command("serve", host=host, port=port)
+
+    def _tam_duong(self, options) -> None:
         from dangbo.demo import loader
 
-        call_command("migrate", interactive=False, verbosity=0)
         started = time.perf_counter()
-        if loader.load():
+        if loader.load(seed=options["seed"]):
             elapsed = time.perf_counter() - started
             self.stdout.write(
                 self.style.SUCCESS(
@@ -39,11 +81,46 @@ class Command(BaseCommand):
         role_width = max(len(r) for _, r, _ in rows)
         for username, role, scope in rows:
             self.stdout.write(f"  {username:<{width}}  {role:<{role_width}}  {scope}")
-        if options["no_serve"]:
-            return
-        host = options["host"] or settings.DANGBO["SERVE_HOST"]
-        port = options["port"] or settings.DANGBO["SERVE_PORT"]
-        shown = f"[{host}]" if ":" in host else host
+
+    def _national(self, options) -> None:
+        from dangbo.demo import national
+
+        seed = national.SEED if options["seed"] is None else options["seed"]
+        self.stdout.write(
+            f"Nạp dữ liệu mẫu toàn Đảng ({national.AS_OF:%d/%m/%Y}), tỷ lệ {options['scale']:g}, "
+            f"hạt giống {seed}…"
+        )
+        counts = national.load_national(
+            scale=options["scale"], seed=seed, progress=self.stdout.write
+        )
+        if counts["loaded"]:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Đã nạp dữ liệu mẫu toàn Đảng trong {counts['elapsed']:.1f} giây."
+                )
+            )
+        else:
+            self.stdout.write("Dữ liệu mẫu toàn Đảng đã có sẵn (không nạp lại).")
+        number = national._thousands
         self.stdout.write("")
-        self.stdout.write(f"Mở trình duyệt tại http://{shown}:{port}/")
-        call_command("serve", host=host, port=port)
+        for kind in OrgKind:
+            n = counts["organisations"].get(kind.value, 0)
+            if n:
+                self.stdout.write(f"  {str(kind.label):<36} {number(n):>10}")
+        self.stdout.write(f"  {'Tổ chức cơ sở đảng':<36} {number(counts['grassroots']):>10}")
+        self.stdout.write(f"  {'Chi bộ (cơ sở và trực thuộc)':<36} {number(counts['cells']):>10}")
+        self.stdout.write(
+            f"  {'Đảng viên đang sinh hoạt':<36} {number(counts['active_members']):>10}"
+        )
+        for status in ("official", "probationary"):
+            n = counts["members"].get(status, 0)
+            self.stdout.write(f"    {_STATUS[status]:<34} {number(n):>10}")
+        left = counts["members_total"] - counts["active_members"]
+        self.stdout.write(f"  {'Đã ra khỏi danh sách':<36} {number(left):>10}")
+        self.stdout.write("")
+        self.stdout.write(
+            "Bộ dữ liệu này không tạo tài khoản: dùng `dangbo createsuperuser` để đăng nhập."
+        )
+
+
+_STATUS = {"official": "Chính thức", "probationary": "Dự bị"}
