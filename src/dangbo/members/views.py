@@ -1,20 +1,18 @@
 """Member pages: search, CSV export, the member's page and each lifecycle step."""
 
-import csv
-import tempfile
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangbo.core import audit, scope
+from dangbo.core import audit, exports, scope
 from dangbo.core.choices import Role
 from dangbo.core.dates import fmt, today
 from dangbo.core.text import strip_control
@@ -106,20 +104,6 @@ def export_sensitive(user) -> bool:
     return all(covered(r) for r in roots)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    """Spreadsheet programs run cells that start like a formula; a leading quote disarms them."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 BASE_COLUMNS = [
     (gettext_lazy("Họ và tên"), lambda m: m.full_name),
     (gettext_lazy("Giới tính"), lambda m: m.get_gender_display()),
@@ -170,46 +154,14 @@ def _filename(extension: str) -> str:
 def export(request):
     """Stream the filtered list as CSV (UTF-8 with BOM for Excel); one audit entry per export."""
     members, columns = _export(request, "CSV")
-
-    def rows():
-        writer = csv.writer(_Echo())
-        yield "\ufeff" + writer.writerow([str(label) for label, _get in columns])
-        for member in members:
-            yield writer.writerow([safe_cell(get(member)) for _label, get in columns])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
-    return response
+    return exports.csv_response(members, columns, _filename("csv"))
 
 
 @login_required
 def export_xlsx(request):
-    """The filtered list as an .xlsx (openpyxl's write-only mode: memory stays flat); every
-    cell is typed as text, so nothing a member's record holds can run as a formula."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
+    """The filtered list as an .xlsx; every cell typed as text."""
     members, columns = _export(request, "XLSX")
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(str(_("Đảng viên")))
-
-    def text_cell(value) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
-        cell.data_type = "s"
-        return cell
-
-    sheet.append([text_cell(label) for label, _get in columns])
-    for member in members:
-        sheet.append([text_cell(get(member)) for _label, get in columns])
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
-    book.save(spool)
-    spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=_filename("xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return exports.xlsx_response(members, columns, _filename("xlsx"), str(_("Đảng viên")))
 
 
 # ---- the member page ---------------------------------------------------------------------

@@ -3,15 +3,17 @@
 import re
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangbo.core import scope
+from dangbo.core import audit, exports, scope
 from dangbo.core import services as core_services
 from dangbo.core.choices import Role
+from dangbo.core.dates import today
 from dangbo.core.errors import invalid
 from dangbo.core.views import (
     Action,
@@ -27,7 +29,7 @@ from dangbo.members import services as member_services
 from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.models import Member, Membership
 
-from . import forms, queries, services
+from . import forms, listing, queries, services
 from .choices import CELL_KINDS, OrgKind, Sector, Title
 from .models import CommitteeBody, Organisation, Position
 
@@ -72,6 +74,58 @@ def tree(request):
         request,
         "orgs/tree.html",
         {"roots": roots, "as_of": as_of, "own_member": own, "form": _as_of_form(as_of)},
+    )
+
+
+@login_required
+def org_list(request):
+    qs, filters, error = listing.filtered(request)
+    return render_page(
+        request,
+        "orgs/list.html",
+        {
+            "page": page_of(request, qs, per_page=100),
+            "filters": filters,
+            "sector": filters["loai-hinh"],
+            "ended": filters["ca-da-ket-thuc"],
+            "error": error,
+            "kinds": OrgKind.choices,
+            "sectors": Sector.choices,
+            "can_export": scope.has_any(request.user, scope.EXPORT),
+        },
+    )
+
+
+def _export(request, kind: str):
+    """Scoped exactly like the list (for the export action), after one audit entry."""
+    user = request.user
+    if not scope.has_any(user, scope.EXPORT):
+        raise Http404
+    qs, filters, _error = listing.filtered(request, scope.EXPORT)
+    with transaction.atomic():
+        n = qs.count()
+        audit.record(
+            actor=user,
+            action="org.exported",
+            object_type="export",
+            object_id="orgs",
+            summary=_("Xuất %(n)s tổ chức đảng ra tệp %(kind)s") % {"n": n, "kind": kind},
+            after={"filters": filters, "count": n},
+        )
+    return qs.iterator(chunk_size=2000)
+
+
+@login_required
+def export(request):
+    rows = _export(request, "CSV")
+    return exports.csv_response(rows, listing.COLUMNS, f"to-chuc-dang-{today():%Y%m%d}.csv")
+
+
+@login_required
+def export_xlsx(request):
+    rows = _export(request, "XLSX")
+    return exports.xlsx_response(
+        rows, listing.COLUMNS, f"to-chuc-dang-{today():%Y%m%d}.xlsx", str(_("Tổ chức đảng"))
     )
 
 

@@ -1,0 +1,58 @@
+"""The organisation list: filters shared by the page and its CSV/.xlsx exports."""
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dangbo.core import scope
+from dangbo.core.dates import fmt
+from dangbo.core.text import fold, strip_control
+
+from .choices import OrgKind, Sector
+from .models import Organisation
+
+COLUMNS = [
+    (gettext_lazy("Mã tổ chức"), lambda o: o.code),
+    (gettext_lazy("Tên tổ chức"), lambda o: o.name),
+    (gettext_lazy("Loại tổ chức"), lambda o: o.get_kind_display()),
+    (gettext_lazy("Loại hình"), lambda o: o.get_sector_display()),
+    (gettext_lazy("Mã tổ chức cấp trên"), lambda o: o.parent.code if o.parent_id else ""),
+    (gettext_lazy("Tổ chức cấp trên"), lambda o: o.parent.name if o.parent_id else ""),
+    (gettext_lazy("Ngày thành lập"), lambda o: fmt(o.valid_from)),
+    (gettext_lazy("Ngày kết thúc"), lambda o: fmt(o.valid_to)),
+]
+
+
+def filtered(request, action: str = scope.VIEW):
+    """(queryset, filters, error) for ``q``, ``loai``, ``loai-hinh``, ``thuoc`` and
+    ``ca-da-ket-thuc`` — always within the user's scope for ``action``."""
+    qs = scope.restrict(Organisation.objects.select_related("parent"), request.user, action)
+    q = strip_control(request.GET.get("q") or "").strip()[:100]
+    kind = (request.GET.get("loai") or "").strip()
+    sector = (request.GET.get("loai-hinh") or "").strip()
+    under = strip_control(request.GET.get("thuoc") or "").strip()[:64]
+    ended = request.GET.get("ca-da-ket-thuc") == "1"
+    error = ""
+    if under:
+        root = scope.restrict(Organisation.objects.filter(code=under), request.user, action).first()
+        if root is None:
+            qs = qs.none()
+            error = _("Thuộc: không tìm thấy tổ chức mã “%(code)s”.") % {"code": under}
+        else:
+            qs = qs.filter(root.subtree_q())
+    if kind not in OrgKind.values:
+        kind = ""
+    if kind:
+        qs = qs.filter(kind=kind)
+    if sector not in Sector.values:
+        sector = ""
+    if sector:
+        qs = qs.filter(sector=sector)
+    if not ended:
+        qs = qs.filter(valid_to__isnull=True)
+    if q:
+        # Codes are the folded names joined by hyphens: "kim long" finds kim-long.
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=fold(q).replace(" ", "-")))
+    filters = {"q": q, "loai": kind, "loai-hinh": sector, "thuoc": under,
+               "ca-da-ket-thuc": "1" if ended else ""}  # fmt: skip
+    return qs.order_by("path"), filters, error
