@@ -196,7 +196,7 @@ def test_serve_as_the_demo_calls_it(db, monkeypatch, settings, tmp_path):
 
     settings.STATIC_ROOT = tmp_path / "static"
     monkeypatch.setattr(waitress, "create_server", FakeServer)
-    out, _ = run("serve", host="127.0.0.1", port=8123)
+    out, _ = run("serve", host="127.0.0.1", port=8123, no_worker=True)
     assert "dangbo đang chạy tại http://127.0.0.1:8123/ (Ctrl+C để dừng)" in out
     assert "Đã dừng" in out
     assert FakeServer.calls["threads"] == settings.DANGBO["SERVE_THREADS"]
@@ -210,7 +210,7 @@ def test_serve_refuses_pending_migrations(db, monkeypatch):
     monkeypatch.setattr(waitress, "create_server", FakeServer)
     monkeypatch.setattr(serve_command, "pending_migrations", lambda: ["orgs.0099_future"])
     with pytest.raises(CommandError) as exc:
-        run("serve", port=8123)
+        run("serve", port=8123, no_worker=True)
     assert "dangbo migrate" in str(exc.value)
     assert "orgs.0099_future" in str(exc.value)
 
@@ -221,7 +221,7 @@ def test_serve_rejects_bad_numbers(db, monkeypatch, option, value):
 
     monkeypatch.setattr(waitress, "create_server", FakeServer)  # never hang on a real server
     with pytest.raises(CommandError) as exc:
-        run("serve", option, value)
+        run("serve", option, value, "--no-worker")
     assert option in str(exc.value)
 
 

@@ -1,10 +1,14 @@
 """Background imports: the same ``services.run``, queued through django-tasks."""
 
+import logging
 import threading
+import time
 
 from django_tasks import task
 
 from .models import ImportJob
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -32,6 +36,17 @@ def start_worker_thread() -> threading.Thread:
         worker_id="serve",
         excluded_queue_names=[],
     )
-    thread = threading.Thread(target=worker.run, name="dangbo-worker", daemon=True)
+
+    def run_forever() -> None:
+        # A database hiccup must not silently end background work for the server's life.
+        while True:
+            try:
+                worker.run()
+                return
+            except Exception:
+                logger.exception("Việc nền: lỗi, chạy lại sau 5 giây")
+                time.sleep(5)
+
+    thread = threading.Thread(target=run_forever, name="dangbo-worker", daemon=True)
     thread.start()
     return thread

@@ -230,3 +230,22 @@ class BadgeAward(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["member", "milestone"], name="badge_once_per_milestone")
         ]
+
+
+class MemberTally(models.Model):
+    """How many members each organisation holds today, by status and gender — kept by
+    database triggers on ``Member`` (so COPY, bulk loads and services all keep it right),
+    with the organisation's ``path`` copied in so that a subtree's figures are one range
+    scan. Rebuilt and checked by ``dangbo aggregates``."""
+
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    path = BinaryCharField(max_length=255)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    gender = models.CharField(max_length=1, choices=Gender.choices)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["org", "status", "gender"], name="tally_key")
+        ]
+        indexes = [models.Index(fields=["path", "status", "gender", "n"], name="tally_path")]

@@ -14,6 +14,7 @@ from dangbo.core.dates import today
 from dangbo.core.text import collation_key
 from dangbo.members.models import Membership
 
+from . import aggregates
 from .choices import CELL_KINDS, GRASSROOTS_KINDS, BodyType, OrgKind
 from .models import CODE_RE, CommitteeBody, Organisation, OrgEvent, OrgLink
 
@@ -81,7 +82,15 @@ def parent_on(org: Organisation, on: date) -> Organisation | None:
 
 def member_counts(org: Organisation, as_of: date) -> dict:
     """Members active in the subtree on ``as_of`` (official memberships; temporary ones are
-    counted where the member officially belongs)."""
+    counted where the member officially belongs). Today's figures come from the
+    per-organisation pre-aggregates; earlier dates from the membership intervals."""
+    if as_of >= today():
+        return aggregates.member_counts(org.path)
+    return membership_counts(org, as_of)
+
+
+def membership_counts(org: Organisation, as_of: date) -> dict:
+    """The same figures from the membership intervals: any date, no pre-aggregate."""
     scope = subtree_filter(org, as_of, "org__")
     qs = Membership.objects.filter(scope, active_q(as_of), kind="official").filter(
         Q(member__exit_date__isnull=True) | Q(member__exit_date__gt=as_of)
@@ -199,19 +208,8 @@ def _member_counts_by_top(
         for org_id, n in rows:
             result[top_of[org_id]] += n
         return dict(result)
-    rows = (
-        base.filter(org.subtree_q("org__"))
-        .values_list("org__path")
-        .annotate(n=Count("member_id", distinct=True))
-    )
-    by_path = {c.path: c.pk for c in children}
-    result: Counter = Counter()
-    depth = org.path.count(".") + 1
-    for path, n in rows:
-        top = ".".join(path.split(".")[:depth]) + "."
-        if top in by_path:
-            result[by_path[top]] += n
-    return dict(result)
+    # Today: one range sum per child over the pre-aggregates, in a single query.
+    return aggregates.active_by_range([(c.pk, c.path) for c in children])
 
 
 def structural_warnings(org: Organisation, as_of: date | None = None) -> list[dict]:

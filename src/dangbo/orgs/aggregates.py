@@ -1,0 +1,107 @@
+"""Per-organisation pre-aggregates: members by status and gender, today.
+
+``members.MemberTally`` is kept by database triggers (see its migration); this module reads
+it for subtrees and offers the rebuild and the check behind ``dangbo aggregates``. Figures
+for an earlier date are not pre-aggregated: they come from the membership intervals.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+
+from dangbo.members.choices import ACTIVE_STATUSES
+
+TABLE = "members_membertally"
+_EXPECTED = """SELECT m.org_id, o.path, m.status, m.gender, COUNT(*)
+    FROM members_member m JOIN orgs_organisation o ON o.id = m.org_id
+    GROUP BY m.org_id, o.path, m.status, m.gender"""
+
+
+def subtree_counts(path: str) -> dict[tuple[str, str], int]:
+    """{(status, gender): n} for the organisation with ``path`` and everything below it."""
+    upper = path[:-1] + "/"
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT status, gender, SUM(n) FROM {TABLE} "  # noqa: S608 - constant table
+            "WHERE path >= %s AND path < %s GROUP BY status, gender",
+            [path, upper],
+        )
+        return {(s, g): int(n) for s, g, n in cur.fetchall() if n}
+
+
+def member_counts(path: str) -> dict:
+    """The four figures of the organisation pages, for today."""
+    counts = subtree_counts(path)
+    official = sum(n for (s, _g), n in counts.items() if s == "official")
+    probationary = sum(n for (s, _g), n in counts.items() if s == "probationary")
+    female = sum(n for (s, g), n in counts.items() if s in ACTIVE_STATUSES and g == "F")
+    return {
+        "total": official + probationary,
+        "official": official,
+        "probationary": probationary,
+        "female": female,
+    }
+
+
+def active_by_range(ranges: list[tuple[int, str]]) -> dict[int, int]:
+    """Active members under each (key, path) in ONE query, however many there are."""
+    if not ranges:
+        return {}
+    values = ", ".join(["(%s, %s, %s)"] * len(ranges))
+    params: list = []
+    for key, path in ranges:
+        params += [key, path, path[:-1] + "/"]
+    statuses = ", ".join(["%s"] * len(ACTIVE_STATUSES))
+    sql = (
+        f"WITH r(k, lo, hi) AS (VALUES {values}) "  # noqa: S608 - placeholders only
+        f"SELECT r.k, SUM(t.n) FROM r JOIN {TABLE} t ON t.path >= r.lo AND t.path < r.hi "
+        f"WHERE t.status IN ({statuses}) GROUP BY r.k"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, params + [str(s) for s in ACTIVE_STATUSES])
+        return {int(k): int(n or 0) for k, n in cur.fetchall()}
+
+
+@dataclass
+class CheckResult:
+    rows: int
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check(limit: int = 20) -> CheckResult:
+    """Compare the tally with a recount from the members table."""
+    with connection.cursor() as cur:
+        cur.execute(_EXPECTED)
+        expected = {(o, s, g): (p, n) for o, p, s, g, n in cur.fetchall()}
+        cur.execute(f"SELECT org_id, path, status, gender, n FROM {TABLE}")  # noqa: S608
+        actual = {(o, s, g): (p, n) for o, p, s, g, n in cur.fetchall() if n}
+    problems = []
+    for key in sorted(set(expected) | set(actual), key=str):
+        want, have = expected.get(key), actual.get(key)
+        if want != have:
+            problems.append(
+                f"tổ chức #{key[0]}, {key[1]}/{key[2]}: đếm lại {want[1] if want else 0}"
+                f"{'' if not want or not have or want[0] == have[0] else ' (đường dẫn khác)'}, "
+                f"bảng tổng hợp {have[1] if have else 0}"
+            )
+    return CheckResult(rows=len(actual), problems=problems[:limit] + (
+        [f"… và {len(problems) - limit} chỗ khác"] if len(problems) > limit else []
+    ))  # fmt: skip
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Recount everything from the members table (the triggers keep it right afterwards)."""
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(f"LOCK TABLE members_member IN SHARE MODE")  # noqa: F541
+        cur.execute(f"DELETE FROM {TABLE}")  # noqa: S608
+        cur.execute(
+            f"INSERT INTO {TABLE} (org_id, path, status, gender, n) {_EXPECTED}"  # noqa: S608
+        )
+        cur.execute(f"SELECT COUNT(*) FROM {TABLE}")  # noqa: S608
+        return cur.fetchone()[0]

@@ -1,0 +1,119 @@
+"""Per-organisation pre-aggregates stay equal to a recount after every kind of change."""
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from dangbo.core.dates import today
+from dangbo.members import services as members
+from dangbo.members.models import Member, MemberTally
+from dangbo.orgs import aggregates, queries
+from dangbo.orgs import services as orgs
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_consistent(world) -> None:
+    result = aggregates.check()
+    assert result.ok, result.problems
+    for code in ("central", "tam-duong", "kim-long", "kl-thon-1", "hop-hoa", "vinh-tuong"):
+        org = world.org(code)
+        org.refresh_from_db()
+        assert aggregates.member_counts(org.path) == queries.membership_counts(org, today())
+
+
+def test_services_keep_the_tally(world):
+    assert_consistent(world)
+    day = date(2020, 5, 4)
+    members.transfer_member(
+        actor=None, member=world.members["dung"], to_org=world.org("hh-tdp-1"), effective_date=day
+    )
+    assert_consistent(world)
+    members.recognise_official(
+        actor=None, member=world.members["binh"], recognition_date=date(2017, 6, 1)
+    )
+    assert_consistent(world)
+    members.end_membership(
+        actor=None, member=world.members["an"], kind="deceased", effective_date=day
+    )
+    assert_consistent(world)
+    members.update_member(actor=None, member=world.members["khanh"], data={"gender": "F"})
+    assert_consistent(world)
+    members.admit_member(
+        actor=None, org=world.org("kl-thon-2"),
+        data={"full_name": "Mới Vào", "gender": "F", "date_of_birth": date(1990, 1, 1)},
+        admission_decision_date=day, admission_ceremony_date=day,
+    )  # fmt: skip
+    assert_consistent(world)
+
+
+def test_reorganisations_move_the_tally_with_the_tree(world):
+    kim = world.org("kim-long")
+    orgs.reparent_org(
+        actor=None, org=kim, new_parent=world.org("vinh-tuong"), effective_date=date(2020, 1, 1)
+    )
+    assert_consistent(world)
+    tuong = world.org("vinh-tuong")
+    tuong.refresh_from_db()
+    assert aggregates.member_counts(tuong.path)["total"] == 5  # Tiến + kim-long's four
+    orgs.merge_orgs(
+        actor=None, sources=[world.org("kl-thon-2")], target=world.org("kl-thon-1"),
+        effective_date=date(2021, 1, 1),
+    )  # fmt: skip
+    assert_consistent(world)
+
+
+def test_bulk_writes_keep_the_tally(world, tmp_path):
+    from dangbo.imports import services as imports
+
+    header = "Họ và tên,Giới tính,Ngày sinh,Mã chi bộ,Ngày vào Đảng,Ngày chính thức"
+    rows = [
+        f"Người Số {i},{'Nữ' if i % 2 else 'Nam'},01/01/1980,kl-thon-2,01/02/2015,"
+        + ("01/02/2016" if i % 3 else "")
+        for i in range(40)
+    ]
+    path = tmp_path / "x.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    job = imports.create_job(actor=None, kind="members", source=path, original_name="x.csv")
+    imports.run(job, commit=True)
+    assert_consistent(world)
+    assert aggregates.member_counts(world.org("kl-thon-2").path)["total"] == 41
+
+
+def test_check_finds_a_wrong_count_and_rebuild_fixes_it(world):
+    MemberTally.objects.filter(org=world.org("kl-thon-1"), status="official").update(n=99)
+    result = aggregates.check()
+    assert not result.ok and "bảng tổng hợp 99" in result.problems[0]
+    out = StringIO()
+    with pytest.raises(SystemExit) as exc:
+        call_command("aggregates", "check", stdout=out)
+    assert exc.value.code == 1 and "KHÔNG khớp" in out.getvalue()
+    call_command("aggregates", "rebuild", stdout=StringIO())
+    assert_consistent(world)
+    out = StringIO()
+    call_command("aggregates", "check", stdout=out)
+    assert "khớp" in out.getvalue()
+
+
+def test_raw_sql_writes_are_counted_too(world):
+    """The triggers, not the services, keep the tally: even a hand-written UPDATE counts."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "UPDATE members_member SET status = 'struck_off' WHERE card_number = '12345678'"
+        )
+    assert aggregates.check().ok
+    assert aggregates.member_counts(world.org("kl-thon-1").path)["total"] == 2
+    assert Member.objects.get(card_number="12345678").status == "struck_off"
+
+
+def test_page_counts_use_the_tally_today_and_intervals_before(world, django_assert_max_num_queries):
+    tam = world.org("tam-duong")
+    assert queries.member_counts(tam, today()) == {
+        "total": 6, "official": 5, "probationary": 1, "female": 3,
+    }  # fmt: skip
+    with django_assert_max_num_queries(1):
+        queries.member_counts(tam, today())
+    assert queries.member_counts(tam, date(2016, 5, 31))["total"] == 5
