@@ -117,3 +117,17 @@ def test_page_counts_use_the_tally_today_and_intervals_before(world, django_asse
     with django_assert_max_num_queries(1):
         queries.member_counts(tam, today())
     assert queries.member_counts(tam, date(2016, 5, 31))["total"] == 5
+
+
+def test_the_tally_triggers_exist_after_all_migrations(db):
+    """SQLite drops a table's triggers when a migration rebuilds it: the last migration that
+    touches members_member must put them back."""
+    with connection.cursor() as cur:
+        if connection.vendor == "sqlite":
+            cur.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            cur.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        names = {r[0] for r in cur.fetchall()}
+    expected = {"members_tally_insert", "members_tally_update", "members_tally_delete",
+                "members_tally_path"}  # fmt: skip
+    assert expected <= names

@@ -75,6 +75,12 @@ def split_name(full_name: str) -> tuple[str, str, str]:
     return words[0], " ".join(words[1:-1]), words[-1]
 
 
+def name_parts(full_name: str) -> tuple[str, str, str]:
+    """(given, family, middle): the order in which lists of people are sorted."""
+    family, middle, given = split_name(full_name)
+    return given, family, middle
+
+
 def name_sort_key(full_name: str) -> str:
     """People are listed by given name, then family name, then middle name."""
     family, middle, given = split_name(full_name)

@@ -29,7 +29,7 @@ from django.db import transaction
 from dangbo.core import audit
 from dangbo.core.choices import Role
 from dangbo.core.models import RoleGrant
-from dangbo.core.text import fold, name_sort_key
+from dangbo.core.text import fold, name_parts, name_sort_key
 from dangbo.members.models import BadgeAward, Exemption, Member, MemberEvent, Membership
 from dangbo.orgs.models import CommitteeBody, Organisation, OrgEvent, OrgLink, Position
 
@@ -199,6 +199,13 @@ def _write_members(world: World, org_ids: dict[str, int]) -> dict[int, int]:
                 org_id=org_ids[m.org],
                 search_name=fold(m.full_name),
                 sort_key=name_sort_key(m.full_name),
+                **dict(
+                    zip(
+                        ("given_name", "family_name", "middle_name"),
+                        name_parts(m.full_name),
+                        strict=True,
+                    )
+                ),
                 **fields,
             )
         )

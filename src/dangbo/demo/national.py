@@ -62,7 +62,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from dangbo.core import audit
-from dangbo.core.text import fold, name_sort_key
+from dangbo.core.text import fold, name_parts, name_sort_key
 from dangbo.members.models import Member, MemberEvent, Membership
 from dangbo.orgs.models import CommitteeBody, Organisation, OrgEvent, OrgLink
 
@@ -634,7 +634,7 @@ MEMBER_FIELDS = (
     "languages", "occupation", "workplace", "card_number", "record_number",
     "admission_vote_date", "admission_decision_date", "admission_ceremony_date",
     "admission_org", "official_recognition_date", "status", "exit_date", "org", "search_name",
-    "sort_key", "created_at", "updated_at",
+    "sort_key", "given_name", "family_name", "middle_name", "created_at", "updated_at",
 )  # fmt: skip
 BODY_FIELDS = ("org", "body_type", "term_start_year", "term_end_year", "formed_by", "valid_from")
 MEMBERSHIP_FIELDS = ("member", "org", "kind", "valid_from", "valid_to", "reason", "register_no")
@@ -1232,7 +1232,9 @@ class NationalWorld:
                 full_name = f"{family} {given}"
             derived = names.get(full_name)
             if derived is None:
-                derived = names[full_name] = (fold(full_name), name_sort_key(full_name))
+                derived = names[full_name] = (
+                    fold(full_name), name_sort_key(full_name), *name_parts(full_name)
+                )  # fmt: skip
             # Dates, as ordinals: birth, vote, decision, ceremony, recognition.
             if probationary:
                 ceremony = as_of - int(rnd() * 355)
@@ -1334,7 +1336,7 @@ class NationalWorld:
                 qualification, theory, languages, occupation, workplace, card, "",
                 iso[vote - base], iso[decision - base], iso_ceremony, org_id if here else None,
                 iso[recognition - base] if recognition else None, status,
-                iso[exit_date - base] if exit_date else None, org_id, derived[0], derived[1],
+                iso[exit_date - base] if exit_date else None, org_id, *derived,
                 now, now,
             ))  # fmt: skip
             statuses[status] += 1

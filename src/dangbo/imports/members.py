@@ -18,7 +18,7 @@ from django.db.models import Q
 
 from dangbo.core import legacy
 from dangbo.core.dates import fmt
-from dangbo.core.text import fold, name_sort_key
+from dangbo.core.text import fold, name_parts, name_sort_key
 from dangbo.members import rules
 from dangbo.members.choices import EventKind, Gender, MembershipKind, PoliticalTheory, Status
 from dangbo.members.models import SENSITIVE_FIELDS, Member, MemberEvent, Membership
@@ -49,6 +49,7 @@ UPDATABLE = (*TEXT_FIELDS, "gender", "date_of_birth", "phone", "card_number", "i
              "political_theory")  # fmt: skip
 PROFILE = tuple(f for f in UPDATABLE)
 _MEMBER_COLUMNS = bulk.table_columns(Member)
+NAME_PARTS = ("given_name", "family_name", "middle_name")
 _MEMBERSHIP_COLUMNS = bulk.table_columns(Membership, with_id=False)
 _EVENT_COLUMNS = bulk.table_columns(MemberEvent, with_id=False)
 
@@ -457,6 +458,7 @@ class MemberImporter:
                 "user_id": None,
                 "search_name": fold(d["full_name"]),
                 "sort_key": name_sort_key(d["full_name"]),
+                **dict(zip(NAME_PARTS, name_parts(d["full_name"]), strict=True)),
                 "created_at": now,
                 "updated_at": now,
             }
@@ -490,9 +492,9 @@ class MemberImporter:
             extra = ["updated_at"]
             extra_values = [now]
             if "full_name" in o.changes:
-                extra += ["search_name", "sort_key"]
+                extra += ["search_name", "sort_key", *NAME_PARTS]
                 name = o.changes["full_name"][1]
-                extra_values += [fold(name), name_sort_key(name)]
+                extra_values += [fold(name), name_sort_key(name), *name_parts(name)]
             groups.setdefault(keys + tuple(extra), []).append([*values, *extra_values, o.member_id])
             shown = {
                 k: ("***", "***") if k in SENSITIVE_FIELDS else _plain(o.changes[k]) for k in keys

@@ -95,6 +95,11 @@ class Member(models.Model):
     # Derived for Vietnamese search and order.
     search_name = models.CharField(max_length=120, db_index=True, editable=False)
     sort_key = BinaryCharField(max_length=400, db_index=True, editable=False)
+    # The name's parts, for PostgreSQL's ICU collation "vi-VN-x-icu" (an index orders by
+    # given, family, middle); SQLite orders by ``sort_key``, which gives the same order.
+    given_name = models.CharField(max_length=120, default="", db_default="", editable=False)
+    family_name = models.CharField(max_length=120, default="", db_default="", editable=False)
+    middle_name = models.CharField(max_length=120, default="", db_default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -2,7 +2,9 @@
 
 from datetime import date
 
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Collate
 
 from dangbo.core import audit, scope
 from dangbo.core.dates import today
@@ -42,8 +44,19 @@ def search(queryset: QuerySet, text: str | None, user=None) -> QuerySet:
     return queryset
 
 
+ICU_VI = "vi-VN-x-icu"
+
+
 def ordered(queryset: QuerySet) -> QuerySet:
-    """Vietnamese alphabetical order by given name, then family and middle names."""
+    """Vietnamese alphabetical order by given name, then family and middle names: PostgreSQL's
+    ICU collation on the name's parts (an index serves it), our equivalent key on SQLite."""
+    if connection.vendor == "postgresql":
+        return queryset.order_by(
+            Collate("given_name", ICU_VI),
+            Collate("family_name", ICU_VI),
+            Collate("middle_name", ICU_VI),
+            "id",
+        )
     return queryset.order_by("sort_key", "id")
 
 

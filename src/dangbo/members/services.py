@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from dangbo.core import audit, scope
 from dangbo.core.dates import fmt, not_in_future, today
 from dangbo.core.errors import collect, invalid
-from dangbo.core.text import clean_text, fold, name_sort_key
+from dangbo.core.text import clean_text, fold, name_parts, name_sort_key
 from dangbo.orgs.choices import CELL_KINDS
 from dangbo.orgs.models import Organisation
 
@@ -160,6 +160,7 @@ def _clean_profile(data: dict, *, exclude_pk: int | None = None) -> dict:
 def _derive_names(member: Member) -> None:
     member.search_name = fold(member.full_name)
     member.sort_key = name_sort_key(member.full_name)
+    member.given_name, member.family_name, member.middle_name = name_parts(member.full_name)
 
 
 def _check_cell(org: Organisation | None, on: date, field: str = "org") -> None:
