@@ -25,8 +25,23 @@ def recreate_sqlite_triggers(apps, schema_editor):
     schema_editor.execute(tally.REBUILD)
 
 
+FILL_POSTGRES = """
+UPDATE members_member m SET
+    given_name = s.w[array_length(s.w, 1)],
+    family_name = CASE WHEN array_length(s.w, 1) > 1 THEN s.w[1] ELSE '' END,
+    middle_name = CASE WHEN array_length(s.w, 1) > 2
+                       THEN array_to_string(s.w[2:array_length(s.w, 1) - 1], ' ') ELSE '' END
+FROM (SELECT id, string_to_array(btrim(full_name), ' ') AS w FROM members_member) s
+WHERE s.id = m.id AND array_length(s.w, 1) > 0
+"""
+
+
 def fill_parts(apps, schema_editor):
-    """Existing members get their name parts (a demo database: thousands, not millions)."""
+    """Existing members get their name parts: one statement on PostgreSQL (millions of rows),
+    a batched loop on SQLite (its databases are small). Full names are stored single-spaced."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(FILL_POSTGRES)
+        return
     member = apps.get_model("members", "Member")
     batch = []
     for m in member.objects.only("id", "full_name").iterator(chunk_size=2000):
