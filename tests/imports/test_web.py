@@ -188,3 +188,42 @@ def test_cancel_removes_the_file_and_rows(client, world, settings):
     job.refresh_from_db()
     assert job.state == JobState.CANCELLED and not job.rows.exists()
     assert not stored_path(job).exists()
+
+
+def test_an_interrupted_job_says_so_and_can_be_cancelled(client, world, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dangbo.imports import services
+
+    login(client, world, "staff")
+    upload(client, [GOOD])
+    job = ImportJob.objects.get()
+    # As a process killed mid-run leaves it: "running", progress file long still.
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=JobState.RUNNING, started_at=timezone.now() - timedelta(hours=1)
+    )
+    services.progress_path(job).unlink(missing_ok=True)
+    page = client.get(reverse("imports:job", args=[job.pk])).content.decode()
+    assert "bị gián đoạn" in page and "<progress" not in page
+    assert client.get(reverse("imports:progress", args=[job.pk])).json()["finished"] is True
+    client.post(reverse("imports:cancel", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.state == JobState.CANCELLED
+
+
+def test_a_running_job_cannot_be_cancelled(client, world):
+    from django.utils import timezone
+
+    login(client, world, "staff")
+    upload(client, [GOOD])
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, started_at=timezone.now())
+    from dangbo.imports import services
+
+    services.progress_path(job).write_text('{"done": 1}')
+    response = client.post(reverse("imports:cancel", args=[job.pk]), follow=True)
+    assert "Không hủy được" in response.content.decode()
+    job.refresh_from_db()
+    assert job.state == JobState.RUNNING

@@ -452,8 +452,25 @@ def enqueue(job: ImportJob, *, commit: bool) -> ImportJob:
     return job
 
 
+STALE_AFTER = 300  # seconds without progress before a running job counts as interrupted
+
+
+def is_stale(job: ImportJob) -> bool:
+    """A job whose process died (killed, server restarted) stays "running" in the table; its
+    progress file stops moving. Such a job wrote nothing (the commit is one transaction)."""
+    if job.state not in (JobState.RUNNING, JobState.QUEUED):
+        return False
+    try:
+        last = progress_path(job).stat().st_mtime
+    except OSError:
+        started = job.started_at or job.created_at
+        last = started.timestamp()
+    return time.time() - last > STALE_AFTER
+
+
 def cancel(job: ImportJob, *, actor) -> ImportJob:
-    if job.state in (JobState.COMMITTED, JobState.RUNNING, JobState.QUEUED):
+    busy = job.state in (JobState.RUNNING, JobState.QUEUED) and not is_stale(job)
+    if job.state == JobState.COMMITTED or busy:
         raise invalid("job", "Không hủy được: lần nhập đang chạy hoặc đã ghi.")
     ImportJob.objects.filter(pk=job.pk).update(state=JobState.CANCELLED, finished_at=timezone.now())
     ImportRow.objects.filter(job=job).delete()

@@ -120,6 +120,7 @@ def job(request, pk: int):
     if state in RowState.values:
         rows = rows.filter(state=state)
     counts = [(value, label, job.counts.get(value, 0)) for value, label in RowState.choices]
+    stale = services.is_stale(job)
     return render_page(
         request,
         "imports/job.html",
@@ -129,7 +130,8 @@ def job(request, pk: int):
             "counts": counts,
             "filter": state,
             "progress": services.read_progress(job),
-            "busy": job.state in (JobState.QUEUED, JobState.RUNNING),
+            "busy": job.state in (JobState.QUEUED, JobState.RUNNING) and not stale,
+            "stale": stale,
         },
     )
 
@@ -146,7 +148,8 @@ def progress(request, pk: int):
             "total": data.get("total") or job.rows_total,
             "rate": round(data.get("rate") or 0),
             "eta": round(data["eta"]) if data.get("eta") is not None else None,
-            "finished": job.state not in (JobState.QUEUED, JobState.RUNNING),
+            "finished": job.state not in (JobState.QUEUED, JobState.RUNNING)
+            or services.is_stale(job),
         }
     )
 
