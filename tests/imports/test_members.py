@@ -215,3 +215,14 @@ def test_sensitive_values_never_reach_the_preview_or_the_log(tmp_path, world):
     event = MemberEvent.objects.filter(kind="updated").latest("id")
     assert event.data["changes"]["id_number"] == ["***", "***"]
     assert "Tày" not in str(AuditEntry.objects.latest("id").after)
+
+
+def test_the_upload_is_private_and_gone_after_commit(tmp_path, world):
+    import stat
+
+    job = run(tmp_path, [NEW], actor=world.users["admin"])
+    path = services.stored_path(job)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    services.run(job, commit=True, actor=world.users["admin"])
+    assert not path.exists()
+    assert ImportRow.objects.filter(job=job).exists()

@@ -79,7 +79,8 @@ def create_job(
     size = 0
     with contextlib.ExitStack() as stack:
         src = stack.enter_context(open(source, "rb")) if isinstance(source, str | Path) else source
-        out = stack.enter_context(open(target, "wb"))
+        # The file may hold ID numbers: readable by the server's account only.
+        out = stack.enter_context(os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT, 0o600), "wb"))
         while True:
             block = src.read(1 << 20)
             if not block:
@@ -174,6 +175,9 @@ def run(job: ImportJob, *, commit: bool = False, actor=None, progress=None) -> I
                     _save_rows(job, state.kept)
                     _finish(job, state, JobState.COMMITTED)
                     _audit_commit(job, actor, state)
+                # Written: the database holds the data now; the upload (which may carry
+                # sensitive columns) is not kept. The rows' outcomes stay for the record.
+                stored_path(job).unlink(missing_ok=True)
                 return job
             except Rollback:
                 pass
