@@ -131,3 +131,30 @@ def test_the_tally_triggers_exist_after_all_migrations(db):
     expected = {"members_tally_insert", "members_tally_update", "members_tally_delete",
                 "members_tally_path"}  # fmt: skip
     assert expected <= names
+
+
+def _warning_set(warnings) -> set:
+    return {(w["org"].pk, w["rule"], w["message"]) for w in warnings}
+
+
+def test_todays_warnings_from_the_tally_equal_the_interval_rules(world):
+    """Make every rule fire, then compare the SQL-over-tally path with the interval path."""
+    from dangbo.orgs.models import Organisation
+
+    day = date(2020, 1, 1)
+    orgs.create_org(actor=None, code="to-1", name="Tổ đảng 1", kind="party_group",
+                    sector="village", parent=world.org("kl-thon-1"), valid_from=day)  # fmt: skip
+    for i in range(10):  # kl-thon-2 reaches 10 officials without a cell committee (rule 3)
+        m = members.admit_member(
+            actor=None, org=world.org("kl-thon-2"),
+            data={"full_name": f"Người {i}", "gender": "M", "date_of_birth": date(1980, 1, 1)},
+            admission_decision_date=day, admission_ceremony_date=day,
+        )  # fmt: skip
+        members.recognise_official(actor=None, member=m, recognition_date=date(2021, 1, 1))
+    for code in ("central", "tam-duong", "kim-long", "vinh-phuc"):
+        org = Organisation.objects.get(code=code)
+        fast = queries.structural_warnings(org, today())
+        slow = queries.warnings_from_intervals(org, today())
+        assert _warning_set(fast) == _warning_set(slow)
+    rules = {w["rule"] for w in queries.structural_warnings(world.org("central"), today())}
+    assert {1, 2, 3, 5} <= rules

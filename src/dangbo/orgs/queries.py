@@ -213,8 +213,122 @@ def _member_counts_by_top(
 
 
 def structural_warnings(org: Organisation, as_of: date | None = None) -> list[dict]:
-    """Rules 1–5 of brief §11.3 over ``org``'s subtree; warnings for people to judge."""
+    """Rules 1–5 of brief §11.3 over ``org``'s subtree; warnings for people to judge.
+    Today's are found in SQL over the pre-aggregates (a province has tens of thousands of
+    organisations); an earlier date is rebuilt from the intervals."""
     as_of = as_of or today()
+    if as_of >= today():
+        return _warnings_today(org, as_of)
+    return warnings_from_intervals(org, as_of)
+
+
+_CELL_RULES_SQL = """
+SELECT o.id, COALESCE(t.official, 0) AS official,
+       EXISTS (SELECT 1 FROM orgs_committeebody b
+               WHERE b.org_id = o.id AND b.body_type = %s AND b.valid_from <= %s
+                 AND (b.valid_to IS NULL OR b.valid_to >= %s)) AS has_committee
+FROM orgs_organisation o
+LEFT JOIN (SELECT org_id, SUM(n) AS official FROM members_membertally
+           WHERE path >= %s AND path < %s AND status = 'official' GROUP BY org_id) t
+       ON t.org_id = o.id
+WHERE o.path >= %s AND o.path < %s AND o.valid_to IS NULL AND o.valid_from <= %s
+  AND o.kind IN (%s, %s)
+  AND (COALESCE(t.official, 0) < 3 OR COALESCE(t.official, 0) >= 9)
+"""
+_GRASSROOTS_RULE_SQL = """
+SELECT g.id, g.kind, COALESCE(SUM(t.n), 0) AS total
+FROM orgs_organisation g
+LEFT JOIN members_membertally t
+       ON t.path >= g.path AND t.path < SUBSTR(g.path, 1, LENGTH(g.path) - 1) || '/'
+      AND t.status IN ('official', 'probationary')
+WHERE g.path >= %s AND g.path < %s AND g.valid_to IS NULL AND g.valid_from <= %s
+  AND g.kind IN (%s, %s) AND g.exception_doc_id IS NULL
+GROUP BY g.id, g.kind
+HAVING (g.kind = %s AND COALESCE(SUM(t.n), 0) >= 30)
+    OR (g.kind = %s AND COALESCE(SUM(t.n), 0) < 30)
+"""
+
+
+def _warnings_today(org: Organisation, day: date) -> list[dict]:
+    lo, hi = org.path, org.subtree_upper
+    found: list[tuple[int, int, str]] = []
+    with connection.cursor() as cur:
+        cur.execute(_CELL_RULES_SQL, [BodyType.CELL, day, day, lo, hi, lo, hi, day,
+                                      OrgKind.GRASSROOTS_CELL, OrgKind.SUB_CELL])  # fmt: skip
+        for org_id, official, has_committee in cur.fetchall():
+            if official < 3:
+                found.append((org_id, 1, _rule1(official)))
+            elif not has_committee:
+                found.append((org_id, 3, _rule3(official)))
+        cur.execute(_GRASSROOTS_RULE_SQL, [lo, hi, day, *GRASSROOTS_KINDS,
+                                           OrgKind.GRASSROOTS_CELL, OrgKind.GRASSROOTS_COMMITTEE])  # fmt: skip
+        for org_id, kind, total in cur.fetchall():
+            found.append((org_id, 2, _rule2(kind, int(total))))
+    groups = Organisation.objects.filter(org.subtree_q(), active_q(day), kind=OrgKind.PARTY_GROUP)
+    under_cell = OrgLink.objects.filter(
+        active_q(day), child__in=groups, parent__kind__in=CELL_KINDS
+    ).values("child_id")
+    found += [
+        (pk, 4, RULE4) for pk in groups.exclude(pk__in=under_cell).values_list("pk", flat=True)
+    ]
+    districts = Organisation.objects.filter(
+        org.subtree_q(), active_q(day), kind=OrgKind.DISTRICT_COMMITTEE
+    )
+    if day > DISTRICT_LEVEL_END:
+        found += [(pk, 5, RULE5_ACTIVE) for pk in districts.values_list("pk", flat=True)]
+    by_id = Organisation.objects.only("id", "code", "name", "kind", "path").in_bulk(
+        {pk for pk, _, _ in found}
+    )
+    found.sort(key=lambda w: (by_id[w[0]].path, w[1]))
+    warnings = [{"org": by_id[pk], "rule": rule, "message": msg} for pk, rule, msg in found]
+    return warnings + _ended_districts(org, day)
+
+
+def _rule1(official: int) -> str:
+    return f"Chi bộ chỉ có {official} đảng viên chính thức (cần ít nhất 3)."
+
+
+def _rule3(official: int) -> str:
+    return f"Chi bộ có {official} đảng viên chính thức (từ 9 trở lên) nhưng chưa có chi ủy."
+
+
+def _rule2(kind: str, total: int) -> str:
+    if kind == OrgKind.GRASSROOTS_CELL:
+        return f"Chi bộ cơ sở có {total} đảng viên (từ 30 trở lên): nên lập đảng bộ cơ sở."
+    return f"Đảng bộ cơ sở chỉ có {total} đảng viên (dưới 30): nên là chi bộ cơ sở."
+
+
+RULE4 = "Tổ đảng phải trực thuộc một chi bộ."
+RULE5_ACTIVE = "Đảng bộ cấp huyện vẫn hoạt động sau ngày 30/06/2025 (cấp huyện đã kết thúc)."
+
+
+def _ended_districts(org: Organisation, as_of: date) -> list[dict]:
+    """Rule 5's other half: district committees ended by the reform with no successor."""
+    if as_of <= DISTRICT_LEVEL_END:
+        return []
+    ended = Organisation.objects.filter(
+        subtree_filter(org, DISTRICT_LEVEL_END),
+        kind=OrgKind.DISTRICT_COMMITTEE,
+        valid_to=DISTRICT_LEVEL_END,
+    )
+    with_successor = set(
+        OrgEvent.objects.filter(inputs__in=ended, outputs__isnull=False).values_list(
+            "inputs", flat=True
+        )
+    )
+    return [
+        {
+            "org": o,
+            "rule": 5,
+            "message": "Đảng bộ huyện kết thúc ngày 30/06/2025 nhưng chưa ghi tổ chức kế thừa.",
+        }
+        for o in ended
+        if o.pk not in with_successor
+    ]
+
+
+def warnings_from_intervals(org: Organisation, as_of: date) -> list[dict]:
+    """The rules from the membership and link intervals: any date."""
     orgs = list(
         Organisation.objects.filter(subtree_filter(org, as_of), active_q(as_of)).only(
             "id", "code", "name", "kind", "exception_doc_id", "parent_id", "valid_to"
@@ -272,46 +386,20 @@ def structural_warnings(org: Organisation, as_of: date | None = None) -> list[di
         row = counts.get(o.pk, {"total": 0, "official": 0})
         if o.kind in CELL_KINDS:
             if row["official"] < 3:
-                warn(o, 1, f"Chi bộ chỉ có {row['official']} đảng viên chính thức (cần ít nhất 3).")
+                warn(o, 1, _rule1(row["official"]))
             if row["official"] >= 9 and o.pk not in with_cell_committee:
-                warn(
-                    o,
-                    3,
-                    f"Chi bộ có {row['official']} đảng viên chính thức (từ 9 trở lên) "
-                    "nhưng chưa có chi ủy.",
-                )
+                warn(o, 3, _rule3(row["official"]))
         if o.kind in GRASSROOTS_KINDS and o.exception_doc_id is None:
             total = totals[o.pk]
-            if o.kind == OrgKind.GRASSROOTS_CELL and total >= 30:
-                warn(
-                    o,
-                    2,
-                    f"Chi bộ cơ sở có {total} đảng viên (từ 30 trở lên): nên lập đảng bộ cơ sở.",
-                )
-            if o.kind == OrgKind.GRASSROOTS_COMMITTEE and total < 30:
-                warn(
-                    o, 2, f"Đảng bộ cơ sở chỉ có {total} đảng viên (dưới 30): nên là chi bộ cơ sở."
-                )
+            if (o.kind == OrgKind.GRASSROOTS_CELL and total >= 30) or (
+                o.kind == OrgKind.GRASSROOTS_COMMITTEE and total < 30
+            ):
+                warn(o, 2, _rule2(o.kind, total))
         if o.kind == OrgKind.PARTY_GROUP and parents.get(o.pk) not in CELL_KINDS:
-            warn(o, 4, "Tổ đảng phải trực thuộc một chi bộ.")
+            warn(o, 4, RULE4)
         if o.kind == OrgKind.DISTRICT_COMMITTEE and as_of > DISTRICT_LEVEL_END:
-            warn(
-                o, 5, "Đảng bộ cấp huyện vẫn hoạt động sau ngày 30/06/2025 (cấp huyện đã kết thúc)."
-            )
-    ended = Organisation.objects.filter(
-        subtree_filter(org, DISTRICT_LEVEL_END),
-        kind=OrgKind.DISTRICT_COMMITTEE,
-        valid_to=DISTRICT_LEVEL_END,
-    )
-    if as_of > DISTRICT_LEVEL_END:
-        with_successor = set(
-            OrgEvent.objects.filter(inputs__in=ended, outputs__isnull=False).values_list(
-                "inputs", flat=True
-            )
-        )
-        for o in ended:
-            if o.pk not in with_successor:
-                warn(o, 5, "Đảng bộ huyện kết thúc ngày 30/06/2025 nhưng chưa ghi tổ chức kế thừa.")
+            warn(o, 5, RULE5_ACTIVE)
+    warnings += _ended_districts(org, as_of)
     return warnings
 
 
