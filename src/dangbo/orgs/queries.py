@@ -116,12 +116,21 @@ def org_stats(org: Organisation, as_of: date | None = None) -> dict:
         .annotate(n=Count("id"))
         .order_by()
     )
-    sub_cells = list(
-        OrgLink.objects.filter(active_q(as_of), child__in=orgs.filter(kind=OrgKind.SUB_CELL))
-        .values_list("parent__sector")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    if as_of >= today():
+        # Today's tree is the ``parent`` column: no interval join over every sub-cell.
+        sub_cells = list(
+            orgs.filter(kind=OrgKind.SUB_CELL)
+            .values_list("parent__sector")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+    else:
+        sub_cells = list(
+            OrgLink.objects.filter(active_q(as_of), child__in=orgs.filter(kind=OrgKind.SUB_CELL))
+            .values_list("parent__sector")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
     by_kind: Counter = Counter()
     by_sector: Counter = Counter()
     by_kind_sector: dict[str, dict[str, int]] = {}
@@ -156,6 +165,17 @@ def overdue_probationers(org: Organisation, as_of: date | None = None):
 
     as_of = as_of or today()
     ceremony_before = overdue_ceremony_cutoff(as_of, settings.DANGBO["RECOGNITION_GRACE_DAYS"])
+    if as_of >= today():
+        # Today: probationers by their current cell (an index on org and status serves it).
+        return (
+            Member.objects.filter(
+                org.subtree_q("org__"),
+                status="probationary",
+                admission_ceremony_date__lt=ceremony_before,
+            )
+            .select_related("org")
+            .order_by("admission_ceremony_date", "id")
+        )
     in_subtree = Membership.objects.filter(
         subtree_filter(org, as_of, "org__"), active_q(as_of), kind="official"
     ).values("member_id")
