@@ -51,3 +51,17 @@ def test_pagination(client, world):
     response = client.get(reverse("members:list"), {"trang": "999"})
     assert response.status_code == 200
     assert PAGE_SIZE == 50
+
+
+def test_a_huge_result_is_counted_up_to_a_cap(client, world, monkeypatch):
+    from dangbo.core.views import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    client.force_login(world.users["staff"])
+    response = client.get(reverse("members:list"))
+    page = response.context["page"]
+    assert page.paginator.capped and page.paginator.count == 3
+    assert "Hơn 3 đảng viên" in response.content.decode()
+    response = client.get(reverse("members:list"), {"q": "huong"})
+    assert not response.context["page"].paginator.capped
+    assert "1 đảng viên" in response.content.decode()

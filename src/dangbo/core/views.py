@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
@@ -81,8 +82,24 @@ def apply_service_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, msg)
 
 
-def page_of(request, queryset, per_page: int = PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("trang"))
+class CappedPaginator(Paginator):
+    """Counts at most ``cap`` rows: "nguyen van" matches a hundred thousand members, and
+    nobody pages that far — counting them all would cost more than the page itself."""
+
+    cap = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        n = self.object_list[: self.cap + 1].count()
+        self.capped = n > self.cap
+        return min(n, self.cap)
+
+    capped = False
+
+
+def page_of(request, queryset, per_page: int = PAGE_SIZE, *, capped: bool = False):
+    paginator = (CappedPaginator if capped else Paginator)(queryset, per_page)
+    return paginator.get_page(request.GET.get("trang"))
 
 
 def nav_context(user) -> dict:

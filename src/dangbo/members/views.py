@@ -73,7 +73,7 @@ def member_list(request):
         request,
         "members/list.html",
         {
-            "page": page_of(request, qs),
+            "page": page_of(request, qs, capped=True),
             "filters": filters,
             "to_chuc": filters["to-chuc"],
             "status": filters["tinh-trang"],
