@@ -198,3 +198,29 @@ def test_half_a_document_reference_is_refused_and_changes_nothing(client, world)
     assert response.status_code == 400  # same name as now
     assert (AuditEntry.objects.count(), LegalDocument.objects.count()) == before
     assert world.org("kl-thon-2").name == "Chi bộ thôn Gia Du"
+
+
+def test_heavy_blocks_are_cached_until_the_next_change(client, world):
+    """A second view of a big organisation reuses its figures; any change (an audit entry)
+    makes the next view recompute them."""
+    from datetime import date
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangbo.members import services
+
+    client.force_login(world.users["staff"])
+    url = reverse("orgs:detail", args=["tam-duong"])
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    with CaptureQueriesContext(connection) as second:
+        assert client.get(url).context["stats"]["members"]["total"] == 6
+    assert len(second) < len(first)
+    services.admit_member(
+        actor=None, org=world.org("kl-thon-2"),
+        data={"full_name": "Người Mới", "gender": "F", "date_of_birth": date(1990, 1, 1)},
+        admission_decision_date=date(2020, 1, 1), admission_ceremony_date=date(2020, 1, 1),
+    )  # fmt: skip
+    response = client.get(url)
+    assert response.context["stats"]["members"]["total"] == 7

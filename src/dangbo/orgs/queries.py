@@ -324,13 +324,13 @@ RULE5_ACTIVE = "Đảng bộ cấp huyện vẫn hoạt động sau ngày 30/06/
 
 
 def _ended_districts(org: Organisation, as_of: date) -> list[dict]:
-    """Rule 5's other half: district committees ended by the reform with no successor."""
+    """Rule 5's other half: district committees ended by the reform with no successor.
+    An ended organisation keeps its last place in the tree, so today's path range finds the
+    districts that stood under ``org`` (no replay of every link of the country)."""
     if as_of <= DISTRICT_LEVEL_END:
         return []
     ended = Organisation.objects.filter(
-        subtree_filter(org, DISTRICT_LEVEL_END),
-        kind=OrgKind.DISTRICT_COMMITTEE,
-        valid_to=DISTRICT_LEVEL_END,
+        org.subtree_q(), kind=OrgKind.DISTRICT_COMMITTEE, valid_to=DISTRICT_LEVEL_END
     )
     with_successor = set(
         OrgEvent.objects.filter(inputs__in=ended, outputs__isnull=False).values_list(

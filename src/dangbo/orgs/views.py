@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangbo.core import audit, exports, scope
+from dangbo.core import audit, cache, exports, scope
 from dangbo.core import services as core_services
 from dangbo.core.choices import Role
 from dangbo.core.dates import today
@@ -180,8 +180,14 @@ def detail(request, code):
             "pk", flat=True
         )
     )
-    stats = queries.org_stats(org, as_of.day)
-    warnings = queries.structural_warnings(org, as_of.day)
+    # The heavy blocks of a big organisation, cached until the next change anywhere.
+    version = cache.data_version()
+    key = (org.pk, org.path, as_of.day.isoformat())
+    stats = cache.versioned(("stats", *key), lambda: queries.org_stats(org, as_of.day),
+                            version=version)  # fmt: skip
+    warnings = cache.versioned(
+        ("warnings", *key), lambda: queries.structural_warnings(org, as_of.day), version=version
+    )
     overdue_qs = queries.overdue_probationers(org, as_of.day)
     overdue = list(overdue_qs[:WARNINGS_SHOWN])
     overdue_total = len(overdue) if len(overdue) < WARNINGS_SHOWN else overdue_qs.count()
@@ -207,7 +213,9 @@ def detail(request, code):
         "sub_cells_by_sector": _labelled(stats["sub_cells"]["by_parent_sector"], Sector.choices),
         "bodies": _committee(org, as_of.day),
         "other_positions": _other_positions(org, as_of.day),
-        "children": queries.children_as_of(org, as_of.day),
+        "children": cache.versioned(
+            ("children", *key), lambda: queries.children_as_of(org, as_of.day), version=version
+        ),
         "members_page": members_page,
         "warnings": warnings[:WARNINGS_SHOWN],
         "warnings_total": len(warnings),
