@@ -90,7 +90,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        n = self.object_list[: self.cap + 1].count()
+        # Without the ORDER BY: sorting rows only to count them would cost more than counting.
+        n = self.object_list.order_by()[: self.cap + 1].count()
         self.capped = n > self.cap
         return min(n, self.cap)
 
