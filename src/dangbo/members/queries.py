@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Collate
 
@@ -15,6 +15,7 @@ from .choices import ACTIVE_STATUSES, NO_BADGE_STATUSES, ExemptionCategory, Stat
 from .models import SENSITIVE_FIELDS, Member, MemberEvent
 
 MAX_QUERY_LENGTH = 100
+RARE = 2000  # at most this many matches: fetched by id and sorted
 
 
 def search(queryset: QuerySet, text: str | None, user=None) -> QuerySet:
@@ -39,9 +40,50 @@ def search(queryset: QuerySet, text: str | None, user=None) -> QuerySet:
                 summary="Tra cứu đảng viên theo số CCCD",
             )
         return queryset.filter(by_number)
-    for word in fold(text).split(" "):
-        queryset = queryset.filter(search_name__contains=word)
+    words = fold(text).split(" ")
+    if connection.vendor != "postgresql":
+        for word in words:
+            queryset = queryset.filter(search_name__contains=word)
+        return queryset
+    # PostgreSQL: the trigram index finds a rare name's few rows at once, but for a common
+    # one ("nguyen van": a million rows) it makes the planner sort them all. So probe first:
+    # few matches are fetched by id; many are read in name order, where the first page of
+    # matches comes early.
+    matching = Q()
+    for word in words:
+        matching &= Q(search_name__contains=word)
+    probe = list(queryset.filter(matching).order_by().values_list("pk", flat=True)[: RARE + 1])
+    if len(probe) <= RARE:
+        return queryset.filter(pk__in=probe)
+    queryset = queryset.filter(matching)
+    queryset.__class__ = _WalkInOrder
     return queryset
+
+
+class _WalkInOrder(QuerySet):
+    """A common name: read the rows in name order (the ICU index) and stop after a page.
+    The planner would rather gather every match through the trigram index and sort them
+    all — seconds for "nguyen van" — so bitmap scans are switched off for these queries."""
+
+    def _planned(self, run, *switched_off: str):
+        with transaction.atomic(using=self.db):
+            with connections[self.db].cursor() as cur:
+                for setting in switched_off:
+                    cur.execute(f"SET LOCAL {setting} = off")
+            return run()
+
+    def _fetch_all(self):
+        if self._result_cache is None:
+            self._planned(super()._fetch_all, "enable_bitmapscan")
+
+    def count(self):
+        # A (capped) count wants a plain scan that stops at the cap, not an index walk
+        # from "a" to "nguyen".
+        if self._result_cache is not None:
+            return len(self._result_cache)
+        return self._planned(
+            super().count, "enable_bitmapscan", "enable_indexscan", "enable_indexonlyscan"
+        )
 
 
 ICU_VI = "vi-VN-x-icu"
