@@ -188,9 +188,9 @@ def detail(request, code):
     warnings = cache.versioned(
         ("warnings", *key), lambda: queries.structural_warnings(org, as_of.day), version=version
     )
-    overdue_qs = queries.overdue_probationers(org, as_of.day)
-    overdue = list(overdue_qs[:WARNINGS_SHOWN])
-    overdue_total = len(overdue) if len(overdue) < WARNINGS_SHOWN else overdue_qs.count()
+    overdue, overdue_total = cache.versioned(
+        ("overdue", *key), lambda: _overdue(org, as_of.day), version=version
+    )
     grassroots = stats["grassroots"]
     members_page = None
     if org.kind in CELL_KINDS:
@@ -231,6 +231,13 @@ def detail(request, code):
         "history": history_of(org, user),
     }
     return render_page(request, "orgs/detail.html", context)
+
+
+def _overdue(org: Organisation, day) -> tuple[list, int]:
+    """The first probationers overdue for recognition (rule 8) and how many there are."""
+    overdue_qs = queries.overdue_probationers(org, day)
+    overdue = list(overdue_qs[:WARNINGS_SHOWN])
+    return overdue, len(overdue) if len(overdue) < WARNINGS_SHOWN else overdue_qs.count()
 
 
 def find_org(user, code: str, field: str, label: str, *, cells_only: bool = False):
