@@ -226,9 +226,11 @@ class MemberImporter:
         ids = {p.data["id_number"] for p in chunk if p.data.get("id_number")}
         if not cards and not ids:
             return {"card": {}, "id": {}}
-        q = Q(card_number__in=cards) if cards else Q(pk__in=[])
+        # "<> ''" lets PostgreSQL use the partial unique indexes: it proves their condition
+        # for IN lists of at most 100 values only, and a chunk has thousands.
+        q = (Q(card_number__in=cards) & ~Q(card_number="")) if cards else Q(pk__in=[])
         if ids:
-            q |= Q(id_number__in=ids)
+            q |= Q(id_number__in=ids) & ~Q(id_number="")
         fields = ("id", "org_id", "org__path", "org__code", "org__name", "status",
                   "admission_decision_date", "official_recognition_date", *PROFILE)  # fmt: skip
         by_card, by_id = {}, {}
