@@ -265,3 +265,11 @@ def test_clean_text_output_is_clean(value):
     assert out == out.strip()
     assert "  " not in out
     assert len(out) <= 30
+
+
+def test_vn_number():
+    from dangbo.core.text import vn_number
+
+    assert vn_number(5470) == "5.470"
+    assert vn_number(1234567.5, 1) == "1.234.567,5"
+    assert vn_number(0.25, 2) == "0,25"

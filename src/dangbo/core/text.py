@@ -123,3 +123,9 @@ def clean_text(
             % {"field": label, "max": max_length, "n": len(value)}
         )
     return value
+
+
+def vn_number(value: float, decimals: int = 0) -> str:
+    """5470 -> "5.470", 0.25 (1 decimal) -> "0,3": Vietnamese separators."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")

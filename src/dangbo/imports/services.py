@@ -25,6 +25,7 @@ from django.utils import timezone
 from dangbo.core import audit, legacy
 from dangbo.core.dates import today
 from dangbo.core.errors import invalid
+from dangbo.core.text import vn_number
 
 from . import readers
 from .common import Outcome, Seen
@@ -182,8 +183,8 @@ def run(job: ImportJob, *, commit: bool = False, actor=None, progress=None) -> I
             except Rollback:
                 pass
             state.problem = state.problem or (
-                f"Không ghi gì vào cơ sở dữ liệu: tệp có {state.counts.get(RowState.ERROR, 0):,} "
-                "dòng lỗi.".replace(",", ".")
+                "Không ghi gì vào cơ sở dữ liệu: tệp có "
+                f"{vn_number(state.counts.get(RowState.ERROR, 0))} dòng lỗi."
             )
             _save_rows(job, state.kept)
             _finish(job, state, JobState.PREVIEWED)

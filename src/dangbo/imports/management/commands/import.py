@@ -5,6 +5,7 @@ import sys
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from dangbo.core.text import vn_number
 from dangbo.imports import services
 from dangbo.imports.models import ImportRow, JobState, RowState
 
@@ -61,7 +62,7 @@ class Command(BaseCommand):
 
     def _report(self, job, options) -> None:
         out = self.stdout
-        out.write(f"Tệp: {job.original_name} ({job.size:,} byte)".replace(",", "."))
+        out.write(f"Tệp: {job.original_name} ({vn_number(job.size)} byte)")
         if job.encoding:
             out.write(f"Bảng mã: {job.encoding}")
         for note in job.notes:
@@ -70,8 +71,7 @@ class Command(BaseCommand):
             out.write(self.style.ERROR(job.problem))
         if job.counts:
             parts = [
-                f"{STATE_LABELS[s]}: {job.counts.get(s, 0):,}".replace(",", ".")
-                for s in RowState.values
+                f"{STATE_LABELS[s]}: {vn_number(job.counts.get(s, 0))}" for s in RowState.values
             ]
             out.write("Kết quả: " + " · ".join(parts))
         rows = ImportRow.objects.filter(job=job).exclude(messages=[]).order_by("row_no")
@@ -102,11 +102,11 @@ class ProgressBar:
         share = min(1.0, p.done / p.total) if p.total else 0.0
         filled = int(width * share)
         eta = f"còn ~{_duration(p.eta)}" if p.eta is not None else ""
-        total = f"/{p.total:,}" if p.total else ""
+        total = f"/{vn_number(p.total)}" if p.total else ""
         line = (
             f"\r[{'#' * filled}{'.' * (width - filled)}] {share:4.0%} "
-            f"{p.done:,}{total} dòng · {p.rate:,.0f} dòng/giây {eta}"
-        ).replace(",", ".")
+            f"{vn_number(p.done)}{total} dòng · {vn_number(p.rate)} dòng/giây {eta}"
+        )
         self.stream.write(line.ljust(100), ending="")
         self.stream.flush()
         self.drawn = True

@@ -6,6 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from dangbo.core.text import vn_number
 from dangbo.orgs import aggregates
 
 
@@ -20,15 +21,15 @@ class Command(BaseCommand):
         if action == "rebuild":
             rows = aggregates.rebuild()
             self.stdout.write(
-                f"Đã tính lại bảng tổng hợp: {rows:,} dòng trong "
-                f"{time.perf_counter() - started:.1f} giây.".replace(",", ".")
+                f"Đã tính lại bảng tổng hợp: {vn_number(rows)} dòng trong "
+                f"{vn_number(time.perf_counter() - started, 1)} giây."
             )
             return
         result = aggregates.check()
         if result.ok:
             self.stdout.write(
-                f"Bảng tổng hợp khớp với số đếm lại ({result.rows:,} dòng, "
-                f"{time.perf_counter() - started:.1f} giây).".replace(",", ".")
+                f"Bảng tổng hợp khớp với số đếm lại ({vn_number(result.rows)} dòng, "
+                f"{vn_number(time.perf_counter() - started, 1)} giây)."
             )
             return
         self.stdout.write(self.style.ERROR("Bảng tổng hợp KHÔNG khớp với số đếm lại:"))
