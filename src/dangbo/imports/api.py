@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import Http404
 from ninja import File, Form, Path, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -13,8 +13,7 @@ from dangbo.orgs.api import MAX_ID, READ_ERRORS, WRITE_ERRORS, BoundedPagination
 
 from . import services
 from .models import ImportJob, ImportRow, RowState
-from .template import FILE_NAMES, template_xlsx
-from .views import XLSX, _jobs, _start, may_import
+from .views import _start, job_for, may_import, template_response
 
 router = Router(tags=["imports"])
 JobId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -56,21 +55,12 @@ class RowFilter(Schema):
 
 
 def _job(request, job_id: int) -> ImportJob:
-    from django.http import Http404
-
-    if not may_import(request.auth):
-        raise Http404
-    try:
-        return _jobs(request.auth).get(pk=job_id)
-    except ImportJob.DoesNotExist:
-        raise Http404 from None
+    return job_for(request.auth, job_id)
 
 
 @router.post("/", response={201: JobOut, **WRITE_ERRORS}, summary="Tải tệp lên và kiểm tra")
 def create(request, kind: Form[Literal["members", "orgs"]], file: File[UploadedFile]):
     """Previews at once for small files; bigger ones are queued (poll ``GET /imports/{id}``)."""
-    from django.http import Http404
-
     if not may_import(request.auth):
         raise Http404
     job = services.create_job(
@@ -82,16 +72,7 @@ def create(request, kind: Form[Literal["members", "orgs"]], file: File[UploadedF
 
 @router.get("/templates/{kind}", summary="Tệp mẫu .xlsx", response={200: None, **READ_ERRORS})
 def template(request, kind: Literal["members", "orgs"]):
-    from django.http import Http404
-
-    from .common import ScopeCheck
-
-    if not may_import(request.auth):
-        raise Http404
-    data = template_xlsx(kind, include_sensitive=ScopeCheck(request.auth).any_sensitive)
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{FILE_NAMES[kind]}"'
-    return response
+    return template_response(request.auth, kind)
 
 
 @router.get("/{job_id}", response={200: JobOut, **READ_ERRORS}, summary="Một lần nhập")

@@ -47,7 +47,6 @@ DATE_KINDS = {
 # Fields an import may change on an existing member (never its status, cell or admission).
 UPDATABLE = (*TEXT_FIELDS, "gender", "date_of_birth", "phone", "card_number", "id_number",
              "political_theory")  # fmt: skip
-PROFILE = tuple(f for f in UPDATABLE)
 _MEMBER_COLUMNS = bulk.table_columns(Member)
 NAME_PARTS = ("given_name", "family_name", "middle_name")
 _MEMBERSHIP_COLUMNS = bulk.table_columns(Membership, with_id=False)
@@ -232,7 +231,7 @@ class MemberImporter:
         if ids:
             q |= Q(id_number__in=ids) & ~Q(id_number="")
         fields = ("id", "org_id", "org__path", "org__code", "org__name", "status",
-                  "admission_decision_date", "official_recognition_date", *PROFILE)  # fmt: skip
+                  "admission_decision_date", "official_recognition_date", *UPDATABLE)  # fmt: skip
         by_card, by_id = {}, {}
         for row in Member.objects.filter(q).values(*fields):
             if row["card_number"]:
@@ -400,8 +399,6 @@ class MemberImporter:
         changes = {}
         for key in UPDATABLE:
             if key in data and data[key] != (match[key] or ""):
-                if key == "date_of_birth" and data[key] == match[key]:
-                    continue
                 changes[key] = (match[key], data[key])
         if errors:
             return Outcome(parsed.row_no, "error", "", label, errors + notes, None, None)

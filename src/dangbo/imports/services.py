@@ -295,9 +295,6 @@ def _pass(job: ImportJob, actor, state: _State, reporter: _Reporter, *, commit: 
 
 
 def _legacy_columns(head: list, positions: dict[str, int], cls) -> dict[str, str]:
-    from .schema import by_key
-
-    columns = by_key(cls.columns)
     found = {}
     for key, pos in positions.items():
         if not hasattr(cls, "text_keys") or key not in cls.text_keys:
@@ -306,7 +303,6 @@ def _legacy_columns(head: list, positions: dict[str, int], cls) -> dict[str, str
         encoding = legacy.detect_column(values) if values else None
         if encoding:
             found[key] = encoding
-    del columns
     return found
 
 

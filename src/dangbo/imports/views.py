@@ -47,13 +47,28 @@ def _jobs(user):
     return jobs if user.is_superuser else jobs.filter(created_by=user)
 
 
-def _job_or_404(request, pk: int) -> ImportJob:
-    if not may_import(request.user):
+def job_for(user, pk: int) -> ImportJob:
+    """The user's own job (any for a superuser); 404 otherwise — web and API alike."""
+    if not may_import(user):
         raise Http404
     try:
-        return _jobs(request.user).get(pk=pk)
+        return _jobs(user).get(pk=pk)
     except ImportJob.DoesNotExist:
         raise Http404 from None
+
+
+def _job_or_404(request, pk: int) -> ImportJob:
+    return job_for(request.user, pk)
+
+
+def template_response(user, kind: str) -> HttpResponse:
+    """The .xlsx template; sensitive columns only for those who may write them."""
+    if kind not in FILE_NAMES or not may_import(user):
+        raise Http404
+    data = template_xlsx(kind, include_sensitive=ScopeCheck(user).any_sensitive)
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{FILE_NAMES[kind]}"'
+    return response
 
 
 def _start(job: ImportJob, *, commit: bool, actor) -> ImportJob:
@@ -103,13 +118,7 @@ def index(request):
 
 @login_required
 def template(request, kind: str):
-    if kind not in FILE_NAMES or not may_import(request.user):
-        raise Http404
-    # Sensitive columns only for those who may write them.
-    data = template_xlsx(kind, include_sensitive=ScopeCheck(request.user).any_sensitive)
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{FILE_NAMES[kind]}"'
-    return response
+    return template_response(request.user, kind)
 
 
 @login_required
