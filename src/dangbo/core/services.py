@@ -180,3 +180,19 @@ def register_document(
             summary=f"Ghi nhận văn bản {number} ngày {issue_date:%d/%m/%Y} của {issuer}",
         )
     return document
+
+
+@transaction.atomic
+def record_export(*, actor, queryset, action: str, what: str, summary: str, after: dict):
+    """An export is a disclosure: one audit entry with its size, then the rows to stream.
+    ``summary`` has ``%(n)s`` for the number of rows."""
+    n = queryset.count()
+    audit.record(
+        actor=actor,
+        action=action,
+        object_type="export",
+        object_id=what,
+        summary=summary % {"n": n},
+        after={**after, "count": n},
+    )
+    return queryset.iterator(chunk_size=2000)

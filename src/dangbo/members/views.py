@@ -5,14 +5,14 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangbo.core import audit, exports, scope
+from dangbo.core import exports, scope
+from dangbo.core import services as core_services
 from dangbo.core.choices import Role
 from dangbo.core.dates import fmt, today
 from dangbo.core.text import strip_control
@@ -133,17 +133,12 @@ def _export(request, kind: str):
     qs, filters, _error = _filtered(request, queries.visible_members(user, scope.EXPORT))
     sensitive = export_sensitive(user)
     columns = BASE_COLUMNS + (SENSITIVE_COLUMNS if sensitive else [])
-    with transaction.atomic():
-        n = qs.count()
-        audit.record(
-            actor=user,
-            action="member.exported",
-            object_type="export",
-            object_id="members",
-            summary=_("Xuất %(n)s đảng viên ra tệp %(kind)s") % {"n": n, "kind": kind},
-            after={"filters": _loggable(filters), "sensitive": sensitive, "count": n},
-        )
-    return qs.iterator(chunk_size=2000), columns
+    rows = core_services.record_export(
+        actor=user, queryset=qs, action="member.exported", what="members",
+        summary=_("Xuất %%(n)s đảng viên ra tệp %(kind)s") % {"kind": kind},
+        after={"filters": _loggable(filters), "sensitive": sensitive},
+    )  # fmt: skip
+    return rows, columns
 
 
 def _filename(extension: str) -> str:

@@ -3,14 +3,13 @@
 import re
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangbo.core import audit, cache, exports, scope
+from dangbo.core import cache, exports, scope
 from dangbo.core import services as core_services
 from dangbo.core.choices import Role
 from dangbo.core.dates import today
@@ -102,17 +101,11 @@ def _export(request, kind: str):
     if not scope.has_any(user, scope.EXPORT):
         raise Http404
     qs, filters, _error = listing.filtered(request, scope.EXPORT)
-    with transaction.atomic():
-        n = qs.count()
-        audit.record(
-            actor=user,
-            action="org.exported",
-            object_type="export",
-            object_id="orgs",
-            summary=_("Xuất %(n)s tổ chức đảng ra tệp %(kind)s") % {"n": n, "kind": kind},
-            after={"filters": filters, "count": n},
-        )
-    return qs.iterator(chunk_size=2000)
+    return core_services.record_export(
+        actor=user, queryset=qs, action="org.exported", what="orgs",
+        summary=_("Xuất %%(n)s tổ chức đảng ra tệp %(kind)s") % {"kind": kind},
+        after={"filters": filters},
+    )  # fmt: skip
 
 
 @login_required
