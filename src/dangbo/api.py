@@ -251,12 +251,16 @@ def not_found(request, exc: Http404):
 
 def _register_routers() -> None:
     from dangbo.imports.api import router as imports_router
+    from dangbo.meetings.api import router as meetings_router
     from dangbo.members.api import router as members_router
     from dangbo.orgs.api import router as orgs_router
+    from dangbo.oversight.api import router as oversight_router
 
     api.add_router("/orgs", orgs_router)
     api.add_router("/members", members_router)
     api.add_router("/imports", imports_router)
+    api.add_router("/meetings", meetings_router)
+    api.add_router("/oversight", oversight_router)
     api.add_router("", _fallback)
 
 

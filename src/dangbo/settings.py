@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "dangbo.orgs",
     "dangbo.members",
     "dangbo.imports",
+    "dangbo.meetings",
+    "dangbo.oversight",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -13,6 +13,8 @@ urlpatterns = [
     path("dang-vien/", include("dangbo.members.urls")),
     path("nhat-ky/", include("dangbo.core.urls")),
     path("nhap-du-lieu/", include("dangbo.imports.urls")),
+    path("sinh-hoat/", include("dangbo.meetings.urls")),
+    path("giam-sat/", include("dangbo.oversight.urls")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]

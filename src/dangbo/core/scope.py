@@ -13,12 +13,17 @@ from .dates import today
 from .models import AuditEntry, RoleGrant
 
 VIEW, CHANGE, EXPORT, AUDIT = "view", "change", "export", "audit"
+# Record a cell's meetings, attendance and votes (the cell secretary's daily work).
+MEETINGS = "meetings"
+# Attend meetings as a superior: record visits and the opinions heard, send opinions on to
+# the organisation that must answer, and close them once answered.
+OVERSEE = "oversee"
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.ADMIN: frozenset({VIEW, CHANGE, EXPORT, AUDIT}),
-    Role.ORG_STAFF: frozenset({VIEW, CHANGE, EXPORT}),
-    Role.COMMITTEE_MEMBER: frozenset({VIEW, EXPORT}),
-    Role.CELL_SECRETARY: frozenset({VIEW, EXPORT}),
+    Role.ADMIN: frozenset({VIEW, CHANGE, EXPORT, AUDIT, MEETINGS, OVERSEE}),
+    Role.ORG_STAFF: frozenset({VIEW, CHANGE, EXPORT, MEETINGS, OVERSEE}),
+    Role.COMMITTEE_MEMBER: frozenset({VIEW, EXPORT, OVERSEE}),
+    Role.CELL_SECRETARY: frozenset({VIEW, EXPORT, MEETINGS}),
     Role.AUDITOR: frozenset({VIEW, EXPORT, AUDIT}),
     Role.MEMBER: frozenset({VIEW}),  # own record only
 }
@@ -73,6 +78,17 @@ def restrict(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
     if model is AuditEntry:
         q = _org_q(user, action, "scope_")
         return queryset if q is None else queryset.filter(q)
+    prefixes = getattr(model, "SCOPE_PREFIXES", None)
+    if prefixes:
+        # A row is in scope when any of the organisations it names is (an opinion: where it
+        # was heard, the committee following it, the organisation answering it).
+        combined = Q(pk__in=[])
+        for prefix in prefixes:
+            q = _org_q(user, action, prefix)
+            if q is None:
+                return queryset
+            combined |= q
+        return queryset.filter(combined)
     raise TypeError(f"No scope rule for {model.__name__}")
 
 
@@ -81,6 +97,20 @@ def get_or_404(queryset: QuerySet, user, action: str = VIEW, **lookup) -> Model:
         return restrict(queryset, user, action).get(**lookup)
     except queryset.model.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def covers(user, action: str, org) -> bool:
+    """Whether ``user`` may ``action`` on ``org`` — from the grants alone, no query."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    for grant in active_grants(user):
+        if grant.role == Role.MEMBER or action not in ROLE_ACTIONS.get(grant.role, ()):
+            continue
+        if grant.org is None or grant.org.path <= org.path < grant.org.subtree_upper:
+            return True
+    return False
 
 
 def can(user, action: str, obj) -> bool:

@@ -129,3 +129,36 @@ def vn_number(value: float, decimals: int = 0) -> str:
     """5470 -> "5.470", 0.25 (1 decimal) -> "0,3": Vietnamese separators."""
     text = f"{value:,.{decimals}f}"
     return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def clean_paragraphs(
+    value: str | None, label: str, *, max_length: int, required: bool = False, field: str
+) -> str:
+    """Like ``clean_text`` for minutes, answers and opinions: line breaks are kept (each
+    line single-spaced, at most one empty line in a row), other control characters refused."""
+    text = nfc((value or "").replace("\r\n", "\n").replace("\r", "\n"))
+    if _CONTROL.search(text.replace("\t", " ")):
+        raise ValidationError(
+            {field: [_("%(field)s: có ký tự điều khiển không hợp lệ.") % {"field": label}]}
+        )
+    lines = [fold_spaces(line) for line in text.split("\n")]
+    text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    if not text:
+        if required:
+            raise ValidationError(
+                {field: [_("%(field)s: không được để trống.") % {"field": label}]}
+            )
+        return ""
+    if len(text) > max_length:
+        raise ValidationError(
+            {
+                field: [
+                    _("%(field)s: dài quá %(max)s ký tự (hiện có %(n)s).")
+                    % {"field": label, "max": max_length, "n": len(text)}
+                ]
+            }
+        )
+    return text

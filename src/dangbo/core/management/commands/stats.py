@@ -10,6 +10,7 @@ from datetime import date, datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from dangbo.orgs.choices import OrgKind, Sector
+from dangbo.oversight.choices import OpinionState
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 
@@ -31,8 +32,25 @@ KEY_LABELS = {
     "by_kind_sector": "Theo loại và loại hình",
     "sub_cells": "Chi bộ trực thuộc",
     "by_parent_sector": "Theo loại hình của đảng bộ cấp trên",
+    "oversight": "Phụ trách, dự sinh hoạt, ý kiến",
+    "year": "Năm",
+    "sub_cells_visited": "Chi bộ trực thuộc được dự sinh hoạt",
+    "cells_visited": "Chi bộ được dự sinh hoạt",
+    "visits": "Lượt dự sinh hoạt",
+    "visits_without_mandate": "Lượt dự ngoài phân công",
+    "regular_meetings": "Buổi sinh hoạt thường kỳ",
+    "thematic_meetings": "Buổi sinh hoạt chuyên đề",
+    "cells_missing_regular_meeting": "Chi bộ thiếu sinh hoạt thường kỳ",
+    "cells_missing_thematic_meeting": "Chi bộ thiếu sinh hoạt chuyên đề",
+    "attendance_rate": "Tỷ lệ dự sinh hoạt (%)",
+    "members_flagged_unexcused": "Đảng viên vắng không lý do từ 3 tháng",
+    "opinions_by_state": "Ý kiến theo trạng thái",
+    "opinions_total": "Tổng số ý kiến",
+    "opinions_overdue": "Ý kiến quá hạn",
+    "assignments": "Phân công phụ trách",
+    "organisations_without_oversight": "Tổ chức chưa có người phụ trách",
 }
-VALUE_LABELS = {**dict(OrgKind.choices), **dict(Sector.choices)}
+VALUE_LABELS = {**dict(OrgKind.choices), **dict(Sector.choices), **dict(OpinionState.choices)}
 
 
 def parse_as_of(value: str) -> date:
@@ -75,6 +93,13 @@ def _value(key, value) -> str:
     if key == "kind" or key == "sector":
         return str(VALUE_LABELS.get(value, value))
     return str(value)
+
+
+def _sections():
+    """Blocks other apps add to an organisation's statistics (name, function(org, as_of))."""
+    from dangbo.oversight.queries import oversight_stats
+
+    return [("oversight", oversight_stats)]
 
 
 def render_text(data, indent: int = 0) -> list[str]:
@@ -126,6 +151,8 @@ class Command(BaseCommand):
         if org is None:
             raise CommandError(f"Không có tổ chức mã “{code}”.")
         data = org_stats(org, on)
+        for key, section in _sections():
+            data[key] = section(org, on)
         if options.get("json"):
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
         else:

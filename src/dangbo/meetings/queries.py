@@ -1,0 +1,188 @@
+"""Read side of cell meetings: lists, and compliance with the meeting rules as of a date.
+
+Compliance over a whole province is a handful of grouped queries — cells per month and
+quarter are counted in the database, never by a Python loop over meetings.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractMonth, ExtractQuarter
+
+from dangbo.core.dates import today
+from dangbo.orgs.choices import CELL_KINDS
+from dangbo.orgs.models import Organisation
+from dangbo.orgs.queries import active_q, subtree_filter
+
+from . import rules
+from .choices import AttendanceStatus, MeetingKind
+from .models import Attendance, Meeting
+
+LISTED = 200  # cells and members listed by name; the counts cover all of them
+
+
+def cells_in(org: Organisation, as_of: date):
+    """Cells of ``org``'s subtree (``org`` itself when it is a cell) active on ``as_of``."""
+    return Organisation.objects.filter(
+        subtree_filter(org, as_of), active_q(as_of), kind__in=CELL_KINDS
+    )
+
+
+@dataclass
+class Compliance:
+    year: int
+    as_of: date
+    cells: int = 0
+    months_due: list[int] = field(default_factory=list)
+    quarters_due: list[int] = field(default_factory=list)
+    regular_meetings: int = 0
+    thematic_meetings: int = 0
+    missing_regular: list[dict] = field(default_factory=list)  # first LISTED cells
+    missing_regular_total: int = 0
+    missing_thematic: list[dict] = field(default_factory=list)
+    missing_thematic_total: int = 0
+    attendance: dict = field(default_factory=dict)
+    flagged_members: list[dict] = field(default_factory=list)
+    flagged_total: int = 0
+
+
+def compliance(org: Organisation, as_of: date | None = None) -> Compliance:
+    """Rule 17 (a regular meeting each month, a thematic one each quarter) and rule 13
+    (three months absent without reason) for the calendar year of ``as_of``, up to it."""
+    as_of = as_of or today()
+    year = as_of.year
+    start = date(year, 1, 1)
+    result = Compliance(year=year, as_of=as_of)
+    cells = cells_in(org, as_of)
+    cell_rows = {
+        pk: (code, name, since)
+        for pk, code, name, since in cells.values_list("pk", "code", "name", "valid_from")
+    }
+    result.cells = len(cell_rows)
+    result.months_due = rules.months_due(year, as_of)
+    result.quarters_due = rules.quarters_due(year, as_of)
+    in_period = Meeting.objects.filter(org__in=cells, date__gte=start, date__lte=as_of)
+    grouped = (
+        in_period.filter(kind__in=(MeetingKind.REGULAR, MeetingKind.THEMATIC))
+        .values_list("org_id", "kind")
+        .annotate(
+            n=Count("id"),
+            months=Count(ExtractMonth("date"), distinct=True),
+            quarters=Count(ExtractQuarter("date"), distinct=True),
+        )
+        .order_by()
+    )
+    held: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
+    for org_id, kind, n, months, quarters in grouped:
+        held[org_id][kind] = (months, quarters)
+        if kind == MeetingKind.REGULAR:
+            result.regular_meetings += n
+        else:
+            result.thematic_meetings += n
+    short_regular, short_thematic = [], []
+    for pk, (code, name, since) in cell_rows.items():
+        due_m = rules.months_due(year, as_of, since)
+        due_q = rules.quarters_due(year, as_of, since)
+        months = held[pk].get(MeetingKind.REGULAR, (0, 0))[0]
+        quarters = held[pk].get(MeetingKind.THEMATIC, (0, 0))[1]
+        if months < len(due_m):
+            short_regular.append((pk, code, name, due_m))
+        if quarters < len(due_q):
+            short_thematic.append((pk, code, name, due_q))
+    result.missing_regular_total = len(short_regular)
+    result.missing_thematic_total = len(short_thematic)
+    result.missing_regular = _which(short_regular[:LISTED], start, as_of, MeetingKind.REGULAR)
+    result.missing_thematic = _which(short_thematic[:LISTED], start, as_of, MeetingKind.THEMATIC)
+    result.attendance = attendance_summary(in_period)
+    flagged = unexcused_flags(cells, year, as_of)
+    result.flagged_total = len(flagged)
+    result.flagged_members = flagged[:LISTED]
+    return result
+
+
+def _which(short: list, start: date, end: date, kind: str) -> list[dict]:
+    """For the listed cells only, which months (or quarters) lack the meeting: one query."""
+    if not short:
+        return []
+    part = ExtractMonth("date") if kind == MeetingKind.REGULAR else ExtractQuarter("date")
+    have: dict[int, set[int]] = defaultdict(set)
+    for org_id, p in (
+        Meeting.objects.filter(
+            org_id__in=[s[0] for s in short], kind=kind, date__gte=start, date__lte=end
+        )
+        .annotate(p=part)
+        .values_list("org_id", "p")
+        .distinct()
+    ):
+        have[org_id].add(p)
+    rows = [
+        {"id": pk, "code": code, "name": name, "missing": [p for p in due if p not in have[pk]]}
+        for pk, code, name, due in short
+    ]
+    rows.sort(key=lambda r: (-len(r["missing"]), r["name"]))
+    return rows
+
+
+def attendance_summary(meetings) -> dict:
+    """Rates over recorded attendance: present / (summoned − exempted − away)."""
+    row = Attendance.objects.filter(meeting__in=meetings).aggregate(
+        rows=Count("id"),
+        present=Count("id", filter=Q(status=AttendanceStatus.PRESENT)),
+        excused=Count("id", filter=Q(status=AttendanceStatus.EXCUSED)),
+        unexcused=Count("id", filter=Q(status=AttendanceStatus.UNEXCUSED)),
+        not_expected=Count(
+            "id",
+            filter=Q(status__in=(AttendanceStatus.EXEMPTED, AttendanceStatus.TEMPORARILY_AWAY)),
+        ),
+        meetings=Count("meeting_id", distinct=True),
+    )
+    expected = row["rows"] - row["not_expected"]
+    row["expected"] = expected
+    row["rate"] = rules.attendance_rate(row["present"], expected)
+    return row
+
+
+def unexcused_flags(cells, year: int, as_of: date) -> list[dict]:
+    """Rule 13: members absent without reason from regular meetings in three or more months
+    of the year — a list for the cell to consider, never an action."""
+    rows = (
+        Attendance.objects.filter(
+            meeting__org__in=cells,
+            meeting__kind=MeetingKind.REGULAR,
+            meeting__date__gte=date(year, 1, 1),
+            meeting__date__lte=as_of,
+            status=AttendanceStatus.UNEXCUSED,
+        )
+        .values_list("member_id", "member__full_name", "meeting__org__code", "meeting__org__name")
+        .annotate(months=Count(ExtractMonth("meeting__date"), distinct=True))
+        .filter(months__gte=rules.UNEXCUSED_MONTHS_FLAG)
+        .order_by("-months", "member__sort_key")
+    )
+    return [
+        {"member_id": pk, "name": name, "org_code": code, "org_name": org_name, "months": months}
+        for pk, name, code, org_name, months in rows
+    ]
+
+
+def meetings_of(org: Organisation, year: int | None = None):
+    qs = Meeting.objects.filter(org=org).select_related("chair", "secretary")
+    if year:
+        qs = qs.filter(date__year=year)
+    return qs.annotate(
+        n_rows=Count("attendance", distinct=True),
+        n_present=Count(
+            "attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT), distinct=True
+        ),
+    ).order_by("-date", "-id")
+
+
+def meeting_counts(org: Organisation, start: date, end: date) -> dict[str, int]:
+    rows = (
+        Meeting.objects.filter(org__in=cells_in(org, end), date__gte=start, date__lte=end)
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return dict(rows)

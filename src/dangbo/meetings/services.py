@@ -1,0 +1,313 @@
+"""Every change to cell meetings: one function per operation, one transaction, keyword-only
+``actor``, validation first (nothing written on bad input), an audit entry."""
+
+from dataclasses import dataclass
+from datetime import date, time
+
+from django.db import transaction
+from django.db.models import Q
+
+from dangbo.core import audit
+from dangbo.core.dates import fmt, not_in_future
+from dangbo.core.errors import collect, invalid
+from dangbo.core.text import clean_paragraphs, clean_text
+from dangbo.members.choices import MembershipKind
+from dangbo.members.models import Exemption, Member, Membership
+from dangbo.orgs.choices import CELL_KINDS
+from dangbo.orgs.models import Organisation
+from dangbo.orgs.queries import active_q
+
+from . import rules
+from .choices import AttendanceStatus, MeetingKind, MeetingMode, QualityRating
+from .models import Attendance, Meeting, Vote
+
+MAX_MINUTES = 50_000
+_SNAPSHOT = ["org", "kind", "date", "start_time", "end_time", "topic", "chair", "secretary",
+             "mode", "resolution_ref", "quality"]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    member: Member
+    official: bool  # recognised by that date: only official members vote
+    default_status: str  # what the attendance form starts from
+    guest: bool  # temporarily attached here, officially elsewhere
+
+
+def roster(org: Organisation, day: date) -> list[RosterEntry]:
+    """Who is summoned to ``org``'s meeting on ``day``: its official members (those away on
+    a temporary transfer or exempted are listed with that status) and members temporarily
+    attached to it. Two queries, whatever the cell's size."""
+    rows = list(
+        Membership.objects.filter(active_q(day), org=org)
+        .filter(Q(member__exit_date__isnull=True) | Q(member__exit_date__gt=day))
+        .filter(member__admission_ceremony_date__lte=day)
+        .select_related("member")
+        .order_by("member__sort_key", "member_id")
+    )
+    ids = [ms.member_id for ms in rows]
+    away = set(
+        Membership.objects.filter(active_q(day), member_id__in=ids, kind=MembershipKind.TEMPORARY)
+        .exclude(org=org)
+        .values_list("member_id", flat=True)
+    )
+    exempted = set(
+        Exemption.objects.filter(active_q(day), member_id__in=ids).values_list(
+            "member_id", flat=True
+        )
+    )
+    entries: dict[int, RosterEntry] = {}
+    for ms in rows:
+        m = ms.member
+        guest = ms.kind == MembershipKind.TEMPORARY
+        status = AttendanceStatus.PRESENT
+        if not guest and m.pk in away:
+            status = AttendanceStatus.TEMPORARILY_AWAY
+        elif m.pk in exempted:
+            status = AttendanceStatus.EXEMPTED
+        official = m.official_recognition_date is not None and m.official_recognition_date <= day
+        if m.pk not in entries or not guest:
+            entries[m.pk] = RosterEntry(m, official, status, guest)
+    return list(entries.values())
+
+
+def _check_cell_on(org: Organisation, day: date) -> None:
+    if org is None:
+        raise invalid("org", "Chi bộ: bắt buộc.")
+    if org.kind not in CELL_KINDS:
+        raise invalid("org", f"Chi bộ: {org.name} không phải là chi bộ.")
+    if day < org.valid_from:
+        raise invalid(
+            "date",
+            f"Ngày sinh hoạt: {fmt(day)} trước ngày thành lập {org.name} ({fmt(org.valid_from)}).",
+        )
+    if org.valid_to is not None and day > org.valid_to:
+        raise invalid(
+            "date",
+            f"Ngày sinh hoạt: {fmt(day)} sau ngày {org.name} kết thúc hoạt động "
+            f"({fmt(org.valid_to)}).",
+        )
+
+
+def _clean_fields(data: dict) -> dict:
+    errors: dict[str, str] = {}
+    out: dict = {}
+    kind = data.get("kind") or MeetingKind.REGULAR
+    if kind not in MeetingKind.values:
+        errors["kind"] = "Loại sinh hoạt: không hợp lệ."
+    out["kind"] = kind
+    mode = data.get("mode") or MeetingMode.IN_PERSON
+    if mode not in MeetingMode.values:
+        errors["mode"] = "Hình thức: không hợp lệ."
+    out["mode"] = mode
+    quality = data.get("quality") or ""
+    if quality not in QualityRating.values:
+        errors["quality"] = "Tự đánh giá chất lượng: không hợp lệ."
+    out["quality"] = quality
+    for name, label, limit, multiline in (
+        ("topic", "Chủ đề", 300, False),
+        ("resolution_ref", "Số nghị quyết", 100, False),
+        ("minutes", "Biên bản", MAX_MINUTES, True),
+        ("resolution", "Nghị quyết / kết luận", MAX_MINUTES, True),
+    ):
+        try:
+            if multiline:
+                out[name] = clean_paragraphs(data.get(name), label, max_length=limit, field=name)
+            else:
+                out[name] = clean_text(
+                    data.get(name), label, max_length=limit, required=False, field=name
+                )
+        except Exception as exc:  # noqa: BLE001 - a ValidationError keyed by the field
+            errors[name] = exc.messages[0]
+    if kind == MeetingKind.THEMATIC and not out.get("topic") and "topic" not in errors:
+        errors["topic"] = "Chủ đề: bắt buộc với buổi sinh hoạt chuyên đề."
+    start, end = data.get("start_time"), data.get("end_time")
+    for name, value in (("start_time", start), ("end_time", end)):
+        if value is not None and not isinstance(value, time):
+            errors[name] = "Giờ: không hợp lệ (dạng HH:MM)."
+    if isinstance(start, time) and isinstance(end, time) and end <= start:
+        errors["end_time"] = "Giờ kết thúc: phải sau giờ bắt đầu."
+    out["start_time"], out["end_time"] = start, end
+    collect(errors)
+    return out
+
+
+def _check_officer(member, entries: dict[int, RosterEntry], field: str, label: str, day):
+    if member is None:
+        return None
+    if member.pk not in entries:
+        raise invalid(
+            field,
+            f"{label}: {member.full_name} không sinh hoạt ở chi bộ này vào ngày {fmt(day)}.",
+        )
+    return member
+
+
+def _attendance_rows(meeting: Meeting, entries: dict[int, RosterEntry], attendance: dict):
+    """``attendance`` maps member id → status or (status, reason); members not named take
+    their default status. Refuses anyone not summoned on that date, naming them."""
+    rows = []
+    errors: dict[str, str] = {}
+    unknown = [pk for pk in attendance if pk not in entries]
+    if unknown:
+        names = dict(Member.objects.filter(pk__in=unknown).values_list("pk", "full_name"))
+        who = ", ".join(names.get(pk, f"#{pk}") for pk in unknown[:5])
+        errors["attendance"] = (
+            f"Điểm danh: {who} không sinh hoạt ở {meeting.org.name} vào ngày {fmt(meeting.date)}."
+        )
+    for pk, entry in entries.items():
+        given = attendance.get(pk, entry.default_status)
+        status, reason = given if isinstance(given, tuple) else (given, "")
+        if status not in AttendanceStatus.values:
+            errors[f"attendance-{pk}"] = f"Điểm danh {entry.member.full_name}: không hợp lệ."
+            continue
+        try:
+            reason = clean_text(reason, "Lý do vắng", max_length=300, required=False)
+        except Exception as exc:  # noqa: BLE001
+            errors[f"attendance-{pk}"] = f"{entry.member.full_name}: {exc.messages[0]}"
+            continue
+        if status == AttendanceStatus.EXCUSED and not reason:
+            errors[f"attendance-{pk}"] = (
+                f"Điểm danh {entry.member.full_name}: vắng có lý do cần ghi lý do."
+            )
+        rows.append(
+            Attendance(
+                meeting=meeting,
+                member=entry.member,
+                status=status,
+                reason=reason,
+                official=entry.official,
+            )  # fmt: skip
+        )
+    collect(errors)
+    return rows
+
+
+@transaction.atomic
+def record_meeting(
+    *, actor, org: Organisation, day: date, data: dict, attendance: dict | None = None,
+    chair: Member | None = None, secretary: Member | None = None,
+) -> Meeting:  # fmt: skip
+    """A meeting as its minutes record it. ``attendance`` None: not taken yet (the secretary
+    may add it later); a dict: every summoned member gets a row (defaults for the unnamed)."""
+    if day is None:
+        raise invalid("date", "Ngày sinh hoạt: bắt buộc.")
+    org = Organisation.objects.select_for_update().get(pk=org.pk)
+    not_in_future(day, "date", "Ngày sinh hoạt")
+    _check_cell_on(org, day)
+    fields = _clean_fields(data)
+    entries = {e.member.pk: e for e in roster(org, day)}
+    chair = _check_officer(chair, entries, "chair", "Chủ trì", day)
+    secretary = _check_officer(secretary, entries, "secretary", "Thư ký", day)
+    meeting = Meeting(
+        org=org, date=day, chair=chair, secretary=secretary,
+        recorded_by=actor if getattr(actor, "pk", None) else None, **fields,
+    )  # fmt: skip
+    rows = _attendance_rows(meeting, entries, attendance) if attendance is not None else []
+    meeting.save()
+    Attendance.objects.bulk_create(rows)
+    audit.record(
+        actor=actor,
+        action="meeting.recorded",
+        obj=meeting,
+        summary=f"Ghi {meeting.get_kind_display().lower()} ngày {fmt(day)} của {org.name}"
+        + (f" ({len(rows)} đảng viên điểm danh)" if rows else ""),
+        after=audit.snapshot(meeting, _SNAPSHOT),
+    )
+    return meeting
+
+
+@transaction.atomic
+def update_meeting(
+    *, actor, meeting: Meeting, data: dict, chair: Member | None = None,
+    secretary: Member | None = None,
+) -> Meeting:  # fmt: skip
+    """Minutes, resolution, times, officers; the date and cell are fixed once recorded."""
+    meeting = Meeting.objects.select_for_update().select_related("org").get(pk=meeting.pk)
+    fields = _clean_fields({"kind": meeting.kind, **data})
+    entries = {e.member.pk: e for e in roster(meeting.org, meeting.date)}
+    chair = _check_officer(chair, entries, "chair", "Chủ trì", meeting.date)
+    secretary = _check_officer(secretary, entries, "secretary", "Thư ký", meeting.date)
+    before = audit.snapshot(meeting, _SNAPSHOT)
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    meeting.chair, meeting.secretary = chair, secretary
+    meeting.save()
+    audit.record(
+        actor=actor,
+        action="meeting.updated",
+        obj=meeting,
+        summary=f"Cập nhật biên bản buổi sinh hoạt ngày {fmt(meeting.date)} của {meeting.org.name}",
+        before=before,
+        after=audit.snapshot(meeting, _SNAPSHOT),
+    )
+    return meeting
+
+
+@transaction.atomic
+def set_attendance(*, actor, meeting: Meeting, attendance: dict) -> list[Attendance]:
+    """Replace the attendance of a meeting (all summoned members, defaults for the unnamed)."""
+    meeting = Meeting.objects.select_for_update().select_related("org").get(pk=meeting.pk)
+    entries = {e.member.pk: e for e in roster(meeting.org, meeting.date)}
+    rows = _attendance_rows(meeting, entries, attendance)
+    before = dict(meeting.attendance.values_list("member_id", "status"))
+    meeting.attendance.all().delete()
+    Attendance.objects.bulk_create(rows)
+    changed = {str(r.member_id): r.status for r in rows if before.get(r.member_id) != r.status}
+    audit.record(
+        actor=actor,
+        action="meeting.attendance",
+        obj=meeting,
+        summary=f"Điểm danh buổi sinh hoạt ngày {fmt(meeting.date)} của {meeting.org.name}: "
+        f"{sum(r.status == AttendanceStatus.PRESENT for r in rows)}/{len(rows)} có mặt",
+        before={str(k): v for k, v in before.items()} or None,
+        after=changed,
+    )
+    return rows
+
+
+def denominator(meeting: Meeting) -> tuple[int, int]:
+    """(denominator, official members present) for a vote at ``meeting`` (rule 14)."""
+    counted = present = 0
+    for status, official in meeting.attendance.values_list("status", "official"):
+        counted += rules.counts_in_denominator(status, official)
+        present += official and status == AttendanceStatus.PRESENT
+    return counted, present
+
+
+@transaction.atomic
+def record_vote(
+    *, actor, meeting: Meeting, motion: str, yes: int, no: int, abstain: int = 0
+) -> Vote:
+    meeting = Meeting.objects.select_for_update().select_related("org").get(pk=meeting.pk)
+    motion = clean_text(motion, "Nội dung biểu quyết", max_length=500, field="motion")
+    errors = {}
+    for name, value, label in (("yes", yes, "Tán thành"), ("no", no, "Không tán thành"),
+                               ("abstain", abstain, "Không biểu quyết")):  # fmt: skip
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            errors[name] = f"{label}: phải là số nguyên không âm."
+    collect(errors)
+    counted, present = denominator(meeting)
+    if counted == 0:
+        raise invalid(
+            "motion", "Biểu quyết: buổi sinh hoạt chưa có điểm danh đảng viên chính thức."
+        )
+    if yes + no + abstain > present:
+        raise invalid(
+            "yes",
+            f"Số phiếu: {yes + no + abstain} vượt số đảng viên chính thức có mặt ({present}); "
+            "đảng viên dự bị không biểu quyết.",
+        )
+    vote = Vote.objects.create(
+        meeting=meeting, motion=motion, yes=yes, no=no, abstain=abstain,
+        denominator=counted, passed=rules.passes(yes, counted),
+    )  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="meeting.vote",
+        obj=meeting,
+        summary=f"Biểu quyết “{motion[:80]}”: {yes}/{counted} tán thành — "
+        + ("thông qua" if vote.passed else "không thông qua"),
+        after={"yes": yes, "no": no, "abstain": abstain, "denominator": counted},
+    )
+    return vote

@@ -1,0 +1,5 @@
+"""API router (being written)."""
+
+from ninja import Router
+
+router = Router(tags=["oversight"])

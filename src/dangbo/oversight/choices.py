@@ -1,0 +1,59 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AssignmentRole(models.TextChoices):
+    OVERSEE = "oversee", _("Phụ trách")
+    ATTEND = "attend", _("Dự sinh hoạt")
+
+
+class TargetPeriod(models.TextChoices):
+    QUARTER = "quarter", _("mỗi quý")
+    YEAR = "year", _("mỗi năm")
+
+
+class OpinionSource(models.TextChoices):
+    CADRE = "cadre", _("Cán bộ")
+    MEMBER = "member", _("Đảng viên")
+    CITIZEN = "citizen", _("Nhân dân")
+
+
+class OpinionChannel(models.TextChoices):
+    VISIT = "visit", _("Dự sinh hoạt chi bộ")
+    MEETING = "meeting", _("Tại buổi sinh hoạt / hội nghị")
+    STAFF = "staff", _("Cán bộ tiếp nhận, nhập vào")
+    PORTAL = "portal", _("Cổng thông tin")
+
+
+class OpinionState(models.TextChoices):
+    RECEIVED = "received", _("Mới tiếp nhận")
+    ASSIGNED = "assigned", _("Đã giao xử lý")
+    IN_PROGRESS = "in_progress", _("Đang xử lý")
+    ANSWERED = "answered", _("Đã trả lời")
+    CLOSED = "closed", _("Đã kết thúc")
+    RETURNED = "returned", _("Bị trả lại")
+    ESCALATED = "escalated", _("Đề nghị cấp trên xử lý")
+
+
+OPEN_STATES = (
+    OpinionState.RECEIVED,
+    OpinionState.ASSIGNED,
+    OpinionState.IN_PROGRESS,
+    OpinionState.RETURNED,
+    OpinionState.ESCALATED,
+)
+# States with a deadline running against the organisation handling the opinion.
+HANDLING_STATES = (OpinionState.ASSIGNED, OpinionState.IN_PROGRESS)
+
+
+class PlanSelection(models.TextChoices):
+    RESIDENTIAL = "residential", _("Chi bộ thôn, tổ dân phố")
+    ALL_CELLS = "all_cells", _("Tất cả chi bộ trực thuộc")
+
+
+class PlanMode(models.TextChoices):
+    EACH = "each", _("Mỗi chi bộ một lần trong kỳ")
+    ROTATION = (
+        "rotation",
+        _("Luân phiên: chi bộ chưa được dự trong năm, chia đều cho các quý còn lại"),
+    )

@@ -1,0 +1,63 @@
+"""Who may do what to an opinion: the committee that received it steers it (assign, send
+back for more work, close), the organisation it was assigned to handles it (take up, answer,
+return, escalate). Shared by the web views and the API so both answer the same."""
+
+from dangbo.core import audit, scope
+
+from .choices import OpinionState
+from .models import Opinion
+from .services import TRANSITIONS
+
+OWNER_ACTION = scope.OVERSEE
+HANDLER_ACTION = scope.CHANGE
+
+
+def may(user, op: str, opinion: Opinion) -> bool:
+    """Whether ``user`` may perform ``op`` on ``opinion`` in its current state."""
+    spec = TRANSITIONS.get(op)
+    if spec is None or opinion.state not in spec[0]:
+        return False
+    side = spec[2]
+    if op == "answer" and opinion.state == OpinionState.RECEIVED:
+        side = "owner"  # answered on the spot by whoever heard it
+    if side == "owner":
+        return scope.covers(user, OWNER_ACTION, opinion.received_by)
+    return opinion.assigned_to is not None and scope.covers(
+        user, HANDLER_ACTION, opinion.assigned_to
+    )
+
+
+def allowed_ops(user, opinion: Opinion) -> list[str]:
+    return [op for op in TRANSITIONS if may(user, op, opinion)]
+
+
+def may_see_submitter(user, opinion: Opinion) -> bool:
+    """The submitter's identity needs an explicit sensitive grant over where it was heard
+    or over the committee that received it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    for grant in scope.active_grants(user):
+        if not grant.can_view_sensitive or grant.role == "member":
+            continue
+        for org in (opinion.org, opinion.received_by):
+            if grant.org is None or grant.org.path <= org.path < grant.org.subtree_upper:
+                return True
+    return False
+
+
+def submitter(user, opinion: Opinion, *, channel: str = "web") -> dict | None:
+    """The submitter's name and contact if the user may see them; every read is logged.
+    None when hidden; an empty dict when nothing was recorded."""
+    if not (opinion.submitter_name or opinion.submitter_contact):
+        return {}
+    if not may_see_submitter(user, opinion):
+        return None
+    audit.record(
+        actor=user,
+        action="opinion.sensitive_read",
+        obj=opinion,
+        summary=f"Xem thông tin người nêu ý kiến #{opinion.pk} ({channel})",
+    )
+    return {"name": opinion.submitter_name, "contact": opinion.submitter_contact}

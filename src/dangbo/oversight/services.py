@@ -1,0 +1,711 @@
+"""Every change to oversight: assignments and handovers, working groups and their plans,
+visits, and the opinions heard with their lifecycle. One function per operation, one
+transaction, keyword-only ``actor``, validation first, an audit entry (and, for opinions,
+a step in the opinion's history)."""
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+
+from dangbo.core import audit
+from dangbo.core.dates import fmt, not_in_future, today
+from dangbo.core.errors import collect, invalid
+from dangbo.core.text import clean_paragraphs, clean_text
+from dangbo.meetings import services as meeting_services
+from dangbo.meetings.choices import MeetingKind
+from dangbo.meetings.models import Meeting
+from dangbo.meetings.rules import quarter_bounds, quarter_of
+from dangbo.members.choices import ACTIVE_STATUSES
+from dangbo.members.models import Member
+from dangbo.orgs.choices import CELL_KINDS, GRASSROOTS_KINDS, RESIDENTIAL_SECTORS, OrgKind, Title
+from dangbo.orgs.models import Organisation, Position
+from dangbo.orgs.queries import active_q
+
+from . import planning
+from .choices import (
+    AssignmentRole,
+    OpinionChannel,
+    OpinionSource,
+    OpinionState,
+    PlanMode,
+    PlanSelection,
+    TargetPeriod,
+)
+from .models import (
+    GroupTarget,
+    Opinion,
+    OpinionStep,
+    OpinionTopic,
+    OversightAssignment,
+    Visit,
+    VisitAttendee,
+    WorkingGroup,
+)
+
+COMMITTEE_TITLES = (
+    Title.SECRETARY,
+    Title.PERMANENT_DEPUTY,
+    Title.DEPUTY,
+    Title.STANDING_MEMBER,
+    Title.COMMITTEE_MEMBER,
+)
+MAX_TEXT = 20_000
+
+
+def _actor(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _date(value, field: str, label: str) -> date:
+    if value is None:
+        raise invalid(field, f"{label}: bắt buộc.")
+    not_in_future(value, field, label)
+    return value
+
+
+def holds_committee_seat(member: Member, committee: Organisation, on: date) -> bool:
+    return Position.objects.filter(
+        active_q(on), member=member, org=committee, title__in=COMMITTEE_TITLES
+    ).exists()
+
+
+def _under(org: Organisation, committee: Organisation) -> bool:
+    return org.pk != committee.pk and committee.path <= org.path < committee.subtree_upper
+
+
+# ------------------------------------------------------------------ assignments
+
+
+@transaction.atomic
+def assign_oversight(
+    *, actor, member: Member, committee: Organisation, target: Organisation, valid_from: date,
+    role: str = AssignmentRole.OVERSEE, target_count: int = 1,
+    target_period: str = TargetPeriod.QUARTER, document=None,
+    handed_over_from: OversightAssignment | None = None,
+) -> OversightAssignment:  # fmt: skip
+    """Make a committee member responsible for ``target``, an organisation below the
+    committee; the same person cannot hold two overlapping assignments for one target."""
+    errors = {}
+    if role not in AssignmentRole.values:
+        errors["role"] = "Nhiệm vụ: không hợp lệ."
+    if target_period not in TargetPeriod.values:
+        errors["target_period"] = "Chu kỳ chỉ tiêu: chọn mỗi quý hoặc mỗi năm."
+    if (
+        not isinstance(target_count, int)
+        or isinstance(target_count, bool)
+        or not (1 <= target_count <= 50)
+    ):
+        errors["target_count"] = "Số lần dự sinh hoạt tối thiểu: từ 1 đến 50."
+    collect(errors)
+    valid_from = _date(valid_from, "valid_from", "Từ ngày")
+    if committee.kind in (OrgKind.SUB_CELL, OrgKind.PARTY_GROUP):
+        raise invalid("committee", f"Cấp ủy phân công: {committee.name} không có cấp ủy cấp dưới.")
+    if target is None or not _under(target, committee):
+        raise invalid(
+            "target",
+            f"Tổ chức được phụ trách: phải là tổ chức trực thuộc {committee.name}.",
+        )
+    if not target.is_active(valid_from):
+        raise invalid(
+            "target",
+            f"Tổ chức được phụ trách: {target.name} không hoạt động ngày {fmt(valid_from)}.",
+        )
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.status not in ACTIVE_STATUSES:
+        raise invalid("member", f"Cấp ủy viên: {member.full_name} không còn trong danh sách.")
+    if not holds_committee_seat(member, committee, valid_from):
+        raise invalid(
+            "member",
+            f"Cấp ủy viên: {member.full_name} không phải ủy viên Ban Chấp hành {committee.name} "
+            f"vào ngày {fmt(valid_from)}.",
+        )
+    overlapping = OversightAssignment.objects.filter(member=member, target=target).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from)
+    )
+    if overlapping.exists():
+        raise invalid(
+            "target",
+            f"{member.full_name} đã được phân công phụ trách {target.name} trong thời gian này.",
+        )
+    assignment = OversightAssignment.objects.create(
+        member=member, committee=committee, target=target, role=role, valid_from=valid_from,
+        target_count=target_count, target_period=target_period, document=document,
+        handed_over_from=handed_over_from,
+    )  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="oversight.assigned",
+        obj=assignment,
+        summary=f"Phân công {member.full_name} {assignment.get_role_display().lower()} "
+        f"{target.name} từ {fmt(valid_from)} (ít nhất {target_count} lần "
+        f"{assignment.get_target_period_display()})",
+        after={"member": member.pk, "target": target.code, "committee": committee.code},
+    )
+    return assignment
+
+
+@transaction.atomic
+def end_assignment(
+    *, actor, assignment: OversightAssignment, valid_to: date, reason: str
+) -> OversightAssignment:
+    assignment = OversightAssignment.objects.select_for_update().get(pk=assignment.pk)
+    reason = clean_text(reason, "Lý do kết thúc", max_length=300, field="reason")
+    valid_to = _date(valid_to, "valid_to", "Đến ngày")
+    if assignment.valid_to is not None:
+        raise invalid("valid_to", "Phân công này đã kết thúc.")
+    if valid_to < assignment.valid_from:
+        raise invalid("valid_to", f"Đến ngày: trước ngày bắt đầu ({fmt(assignment.valid_from)}).")
+    assignment.valid_to, assignment.end_reason = valid_to, reason
+    assignment.save(update_fields=["valid_to", "end_reason"])
+    audit.record(
+        actor=actor,
+        action="oversight.ended",
+        obj=assignment,
+        summary=f"Kết thúc phân công {assignment.member} phụ trách {assignment.target} "
+        f"ngày {fmt(valid_to)}: {reason}",
+    )
+    return assignment
+
+
+@transaction.atomic
+def hand_over(
+    *, actor, assignment: OversightAssignment, to_member: Member, on: date, reason: str
+) -> OversightAssignment:
+    """The term or position ended: the old holder's assignment ends the day before ``on``
+    and the successor's starts on ``on``, with the same target and frequency."""
+    if to_member is None:
+        raise invalid("to_member", "Người nhận bàn giao: bắt buộc.")
+    if to_member.pk == assignment.member_id:
+        raise invalid("to_member", "Người nhận bàn giao: phải là người khác.")
+    on = _date(on, "on", "Ngày bàn giao")
+    if on <= assignment.valid_from:
+        raise invalid("on", f"Ngày bàn giao: phải sau ngày bắt đầu ({fmt(assignment.valid_from)}).")
+    end_assignment(
+        actor=actor, assignment=assignment, valid_to=on - timedelta(days=1), reason=reason
+    )
+    return assign_oversight(
+        actor=actor, member=to_member, committee=assignment.committee, target=assignment.target,
+        valid_from=on, role=assignment.role, target_count=assignment.target_count,
+        target_period=assignment.target_period, document=assignment.document,
+        handed_over_from=assignment,
+    )  # fmt: skip
+
+
+# ------------------------------------------------------------------ working groups
+
+
+@transaction.atomic
+def create_working_group(
+    *, actor, committee: Organisation, name: str, period_start: date, period_end: date,
+    leader: Member, members: list[Member] = (), note: str = "",
+) -> WorkingGroup:  # fmt: skip
+    name = clean_text(name, "Tên tổ", max_length=200, field="name")
+    note = clean_text(note, "Ghi chú", max_length=500, required=False, field="note")
+    errors = {}
+    if period_start is None:
+        errors["period_start"] = "Từ ngày: bắt buộc."
+    if period_end is None:
+        errors["period_end"] = "Đến ngày: bắt buộc."
+    elif period_start is not None and period_end < period_start:
+        errors["period_end"] = "Đến ngày: trước ngày bắt đầu."
+    if leader is None:
+        errors["leader"] = "Tổ trưởng: bắt buộc."
+    collect(errors)
+    if committee.kind in (OrgKind.SUB_CELL, OrgKind.PARTY_GROUP, *CELL_KINDS):
+        raise invalid("committee", f"Cấp ủy: {committee.name} không có chi bộ trực thuộc để dự.")
+    people = {leader.pk: leader, **{m.pk: m for m in members}}
+    inactive = [m.full_name for m in people.values() if m.status not in ACTIVE_STATUSES]
+    if inactive:
+        raise invalid("members", f"Thành viên: {', '.join(inactive)} không còn trong danh sách.")
+    group = WorkingGroup.objects.create(
+        committee=committee, name=name, period_start=period_start, period_end=period_end,
+        leader=leader, note=note,
+    )  # fmt: skip
+    group.members.set(list(people.values()))
+    audit.record(
+        actor=actor,
+        action="oversight.group_created",
+        obj=group,
+        summary=f"Lập {name} ({fmt(period_start)}–{fmt(period_end)}), tổ trưởng "
+        f"{leader.full_name}, {len(people)} thành viên",
+    )
+    return group
+
+
+def _check_target_cell(group: WorkingGroup, org: Organisation) -> None:
+    if org.kind not in CELL_KINDS or not _under(org, group.committee):
+        raise invalid("org", f"Chi bộ: {org.name} không phải chi bộ thuộc {group.committee.name}.")
+    if not (org.valid_from <= group.period_end and (org.valid_to is None
+                                                    or org.valid_to >= group.period_start)):  # fmt: skip
+        raise invalid("org", f"Chi bộ: {org.name} không hoạt động trong thời gian của tổ.")
+    taken = (
+        GroupTarget.objects.filter(org=org, group__committee=group.committee)
+        .filter(
+            group__period_start__lte=group.period_end, group__period_end__gte=group.period_start
+        )
+        .exclude(group=group)
+        .select_related("group")
+        .first()
+    )
+    if taken is not None:
+        raise invalid(
+            "org", f"Chi bộ: {org.name} đã có trong kế hoạch của {taken.group.name} cùng kỳ."
+        )
+
+
+@transaction.atomic
+def add_group_target(
+    *, actor, group: WorkingGroup, org: Organisation, planned_date: date | None = None
+) -> GroupTarget:
+    group = WorkingGroup.objects.select_for_update().select_related("committee").get(pk=group.pk)
+    _check_target_cell(group, org)
+    if GroupTarget.objects.filter(group=group, org=org).exists():
+        raise invalid("org", f"Chi bộ: {org.name} đã có trong kế hoạch của tổ.")
+    if planned_date is not None and not (group.period_start <= planned_date <= group.period_end):
+        raise invalid("planned_date", "Ngày dự kiến: phải nằm trong thời gian hoạt động của tổ.")
+    target = GroupTarget.objects.create(group=group, org=org, planned_date=planned_date)
+    audit.record(
+        actor=actor, action="oversight.plan_changed", obj=group,
+        summary=f"Thêm {org.name} vào kế hoạch của {group.name}",
+    )  # fmt: skip
+    return target
+
+
+@transaction.atomic
+def remove_group_target(*, actor, target: GroupTarget) -> None:
+    group = target.group
+    if Visit.objects.filter(group=group, org=target.org).exists():
+        raise invalid(
+            "org", f"Chi bộ: tổ đã dự sinh hoạt {target.org.name}, không bỏ khỏi kế hoạch."
+        )
+    target.delete()
+    audit.record(
+        actor=actor, action="oversight.plan_changed", obj=group,
+        summary=f"Bỏ {target.org.name} khỏi kế hoạch của {group.name}",
+    )  # fmt: skip
+
+
+@transaction.atomic
+def move_group_target(*, actor, target: GroupTarget, to_group: WorkingGroup) -> GroupTarget:
+    """Give a planned cell to another group of the same committee and period."""
+    source = target.group
+    if to_group.pk == source.pk:
+        raise invalid("to_group", "Tổ nhận: phải là tổ khác.")
+    if to_group.committee_id != source.committee_id:
+        raise invalid("to_group", "Tổ nhận: phải thuộc cùng cấp ủy.")
+    if GroupTarget.objects.filter(group=to_group, org=target.org).exists():
+        raise invalid("to_group", f"Tổ nhận: đã có {target.org.name} trong kế hoạch.")
+    if Visit.objects.filter(group=source, org=target.org).exists():
+        raise invalid("to_group", f"Tổ {source.name} đã dự sinh hoạt {target.org.name}.")
+    target.group = to_group
+    target.save(update_fields=["group"])
+    audit.record(
+        actor=actor, action="oversight.plan_changed", obj=to_group,
+        summary=f"Chuyển {target.org.name} từ {source.name} sang {to_group.name}",
+    )  # fmt: skip
+    return target
+
+
+def plan_candidates(
+    committee: Organisation, start: date, end: date, selection: str, mode: str
+) -> list[Organisation]:
+    """Cells a plan for [start, end] should cover, in path order (a commune's villages
+    together): not yet planned in an overlapping period; in rotation, also not planned or
+    visited earlier in the year, and only this quarter's share."""
+    cells = Organisation.objects.filter(committee.subtree_q(), active_q(start)).exclude(
+        pk=committee.pk
+    )
+    if selection == PlanSelection.RESIDENTIAL:
+        cells = cells.filter(kind=OrgKind.SUB_CELL, sector__in=RESIDENTIAL_SECTORS)
+    else:
+        cells = cells.filter(kind__in=CELL_KINDS)
+    same_committee = GroupTarget.objects.filter(group__committee=committee)
+    cells = cells.exclude(
+        pk__in=same_committee.filter(
+            group__period_start__lte=end, group__period_end__gte=start
+        ).values("org_id")
+    )
+    if mode == PlanMode.ROTATION:
+        year_start = date(start.year, 1, 1)
+        cells = cells.exclude(
+            pk__in=same_committee.filter(
+                group__period_start__gte=year_start, group__period_end__lt=start
+            ).values("org_id")
+        ).exclude(
+            pk__in=Visit.objects.filter(date__gte=year_start, date__lt=start).values("org_id")
+        )
+    ordered = list(cells.order_by("path"))
+    if mode == PlanMode.ROTATION:
+        quarters_left = 4 - quarter_of(start) + 1
+        ordered = ordered[: planning.rotation_share(len(ordered), quarters_left)]
+    return ordered
+
+
+@transaction.atomic
+def generate_plan(
+    *, actor, committee: Organisation, groups: list[WorkingGroup],
+    selection: str = PlanSelection.RESIDENTIAL, mode: str = PlanMode.EACH,
+) -> int:  # fmt: skip
+    """Give each group its share of the cells to attend in their (common) period, evenly;
+    returns how many cells were planned. The plan stays editable afterwards."""
+    if not groups:
+        raise invalid("groups", "Tổ công tác: chọn ít nhất một tổ.")
+    if selection not in PlanSelection.values:
+        raise invalid("selection", "Chi bộ cần dự: không hợp lệ.")
+    if mode not in PlanMode.values:
+        raise invalid("mode", "Cách chia: không hợp lệ.")
+    starts = {g.period_start for g in groups}
+    ends = {g.period_end for g in groups}
+    if len(starts) > 1 or len(ends) > 1 or any(g.committee_id != committee.pk for g in groups):
+        raise invalid("groups", "Tổ công tác: các tổ phải cùng cấp ủy và cùng thời gian hoạt động.")
+    start, end = starts.pop(), ends.pop()
+    cells = plan_candidates(committee, start, end, selection, mode)
+    loads = [g.targets.count() for g in groups]
+    shares = planning.spread(cells, loads)
+    GroupTarget.objects.bulk_create(
+        GroupTarget(group=g, org=org) for g, share in zip(groups, shares, strict=True)
+        for org in share
+    )  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="oversight.plan_generated",
+        obj=committee,
+        summary=f"Lập kế hoạch dự sinh hoạt {fmt(start)}–{fmt(end)}: {len(cells)} chi bộ "
+        f"chia cho {len(groups)} tổ ({', '.join(str(len(s)) for s in shares)})",
+    )
+    return len(cells)
+
+
+# ------------------------------------------------------------------ visits
+
+
+def assignment_covering(member_id: int, cell: Organisation, on: date, assignments=None):
+    """The assignment (if any) under which ``member`` attending ``cell`` on ``on`` counts:
+    one whose target is the cell or above it, the most specific first."""
+    rows = assignments
+    if rows is None:
+        rows = OversightAssignment.objects.filter(active_q(on), member_id=member_id).select_related(
+            "target"
+        )
+    best = None
+    for a in rows:
+        if a.member_id != member_id or not a.target.path:
+            continue
+        if a.target.path <= cell.path < a.target.subtree_upper and (
+            best is None or len(a.target.path) > len(best.target.path)
+        ):
+            best = a
+    return best
+
+
+@transaction.atomic
+def record_visit(
+    *, actor, cell: Organisation, day: date, attendees: list[Member],
+    group: WorkingGroup | None = None, notes: str = "", kind: str = MeetingKind.REGULAR,
+    meeting: Meeting | None = None,
+) -> Visit:  # fmt: skip
+    """Superiors attended ``cell``'s meeting on ``day``. The meeting is the one already
+    recorded that day (else a record is opened for the cell secretary to complete). Each
+    attendee's attendance counts toward their assignment covering the cell; a visit with
+    no assignment and no group plan is allowed and marked as such."""
+    day = _date(day, "date", "Ngày dự sinh hoạt")
+    notes = clean_paragraphs(notes, "Nội dung nắm được", max_length=MAX_TEXT, field="notes")
+    people = {m.pk: m for m in attendees if m is not None}
+    if not people:
+        raise invalid("attendees", "Người dự: cần ít nhất một người.")
+    if group is not None and not (group.period_start <= day <= group.period_end):
+        raise invalid(
+            "group",
+            f"Tổ công tác: {group.name} hoạt động {fmt(group.period_start)}–"
+            f"{fmt(group.period_end)}, không gồm ngày {fmt(day)}.",
+        )
+    if meeting is None:
+        meeting = (
+            Meeting.objects.filter(org=cell, date=day)
+            .order_by(*(("-kind",) if kind == MeetingKind.THEMATIC else ("kind",)), "id")
+            .first()
+        )
+        if meeting is None:
+            meeting = meeting_services.record_meeting(
+                actor=actor, org=cell, day=day, data={"kind": kind}
+            )
+    elif meeting.org_id != cell.pk or meeting.date != day:
+        raise invalid("meeting", "Buổi sinh hoạt: không khớp chi bộ và ngày đã chọn.")
+    already = set(
+        VisitAttendee.objects.filter(visit__meeting=meeting, member_id__in=people).values_list(
+            "member__full_name", flat=True
+        )
+    )
+    if already:
+        raise invalid(
+            "attendees", f"Người dự: {', '.join(sorted(already))} đã được ghi dự buổi này."
+        )
+    assignments = list(
+        OversightAssignment.objects.filter(active_q(day), member_id__in=people).select_related(
+            "target"
+        )
+    )
+    links = {pk: assignment_covering(pk, cell, day, assignments) for pk in people}
+    planned = group is not None and GroupTarget.objects.filter(group=group, org=cell).exists()
+    visit = Visit.objects.create(
+        meeting=meeting, org=cell, path=cell.path, date=day, group=group, notes=notes,
+        without_mandate=not planned and not any(links.values()), recorded_by=_actor(actor),
+    )  # fmt: skip
+    VisitAttendee.objects.bulk_create(
+        VisitAttendee(visit=visit, member=m, assignment=links[pk]) for pk, m in people.items()
+    )
+    audit.record(
+        actor=actor,
+        action="oversight.visit",
+        obj=visit,
+        summary=f"{', '.join(m.full_name for m in people.values())} dự sinh hoạt {cell.name} "
+        f"ngày {fmt(day)}" + (" (ngoài phân công)" if visit.without_mandate else ""),
+        after={"meeting": meeting.pk, "group": group.pk if group else None},
+    )
+    return visit
+
+
+# ------------------------------------------------------------------ opinions
+
+# Which operation moves an opinion from which states to which, and who acts:
+# "owner" = the committee that received it; "handler" = the organisation it was assigned to.
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "assign": (
+        (
+            OpinionState.RECEIVED,
+            OpinionState.ASSIGNED,
+            OpinionState.RETURNED,
+            OpinionState.ESCALATED,
+        ),
+        OpinionState.ASSIGNED,
+        "owner",
+    ),  # fmt: skip
+    "start": ((OpinionState.ASSIGNED,), OpinionState.IN_PROGRESS, "handler"),
+    "answer": (
+        (OpinionState.RECEIVED, OpinionState.ASSIGNED, OpinionState.IN_PROGRESS),
+        OpinionState.ANSWERED,
+        "handler",
+    ),  # fmt: skip
+    "return": ((OpinionState.ASSIGNED, OpinionState.IN_PROGRESS), OpinionState.RETURNED, "handler"),
+    "escalate": (
+        (OpinionState.ASSIGNED, OpinionState.IN_PROGRESS),
+        OpinionState.ESCALATED,
+        "handler",
+    ),
+    "reopen": ((OpinionState.ANSWERED,), OpinionState.IN_PROGRESS, "owner"),
+    "close": (
+        (
+            OpinionState.ANSWERED,
+            OpinionState.RECEIVED,
+            OpinionState.RETURNED,
+            OpinionState.ESCALATED,
+        ),
+        OpinionState.CLOSED,
+        "owner",
+    ),  # fmt: skip
+}
+
+
+def grassroots_of(org: Organisation) -> Organisation | None:
+    """The grassroots organisation (commune, town, agency…) at or above ``org``."""
+    ids = [int(p) for p in org.path.split(".") if p]
+    return (
+        Organisation.objects.filter(pk__in=ids, kind__in=GRASSROOTS_KINDS)
+        .order_by("-depth")
+        .first()
+    )
+
+
+def _step(opinion: Opinion, actor, on: date, from_state: str, **fields) -> OpinionStep:
+    return OpinionStep.objects.create(
+        opinion=opinion, on=on, from_state=from_state, to_state=opinion.state,
+        actor=_actor(actor),
+        actor_name=(actor.get_username() if _actor(actor) else "hệ thống")[:150], **fields,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def record_opinion(
+    *, actor, received_on: date, source: str, channel: str, text: str, topic: OpinionTopic,
+    org: Organisation, received_by: Organisation, visit: Visit | None = None,
+    meeting: Meeting | None = None, place: str = "", submitter_member: Member | None = None,
+    submitter_name: str = "", submitter_contact: str = "", consent: bool = False,
+) -> Opinion:  # fmt: skip
+    errors = {}
+    if source not in OpinionSource.values:
+        errors["source"] = "Người nêu: chọn cán bộ, đảng viên hoặc nhân dân."
+    if channel not in OpinionChannel.values:
+        errors["channel"] = "Kênh tiếp nhận: không hợp lệ."
+    if topic is None or not topic.active:
+        errors["topic"] = "Lĩnh vực: bắt buộc (chọn trong danh mục đang dùng)."
+    if org is None:
+        errors["org"] = "Tổ chức liên quan: bắt buộc."
+    if received_by is None:
+        errors["received_by"] = "Cấp ủy tiếp nhận: bắt buộc."
+    collect(errors)
+    text = clean_paragraphs(text, "Nội dung ý kiến", max_length=MAX_TEXT, required=True,
+                            field="text")  # fmt: skip
+    place = clean_text(place, "Địa điểm", max_length=300, required=False, field="place")
+    name = clean_text(submitter_name, "Họ tên người nêu", max_length=120, required=False,
+                      field="submitter_name")  # fmt: skip
+    contact = clean_text(submitter_contact, "Liên hệ", max_length=200, required=False,
+                         field="submitter_contact")  # fmt: skip
+    if contact and not consent:
+        raise invalid(
+            "submitter_contact",
+            "Liên hệ: chỉ lưu khi người nêu đồng ý (đánh dấu “đồng ý cho lưu thông tin liên hệ”).",
+        )
+    received_on = _date(received_on, "received_on", "Ngày tiếp nhận")
+    if visit is not None:
+        meeting = visit.meeting
+        if received_on != visit.date:
+            raise invalid("received_on", "Ngày tiếp nhận: phải là ngày dự sinh hoạt.")
+    if meeting is not None and received_on < meeting.date:
+        raise invalid("received_on", "Ngày tiếp nhận: trước ngày buổi sinh hoạt.")
+    if not (received_by.path <= org.path < received_by.subtree_upper):
+        raise invalid(
+            "received_by", f"Cấp ủy tiếp nhận: {org.name} không thuộc {received_by.name}."
+        )
+    opinion = Opinion.objects.create(
+        received_on=received_on, source=source, channel=channel, visit=visit, meeting=meeting,
+        text=text, topic=topic, org=org, grassroots=grassroots_of(org), place=place,
+        received_by=received_by, submitter_member=submitter_member, submitter_name=name,
+        submitter_contact=contact, consent=consent, recorded_by=_actor(actor),
+    )  # fmt: skip
+    _step(opinion, actor, received_on, "", org=received_by)
+    audit.record(
+        actor=actor,
+        action="opinion.received",
+        obj=opinion,
+        summary=f"Tiếp nhận ý kiến #{opinion.pk} ({opinion.get_source_display().lower()}, "
+        f"{topic.name}) tại {org.name}",
+    )
+    return opinion
+
+
+def _transition(opinion: Opinion, op: str, on: date | None) -> tuple[Opinion, str, date]:
+    opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
+    allowed, _to, _side = TRANSITIONS[op]
+    if opinion.state not in allowed:
+        raise invalid(
+            "state",
+            f"Ý kiến #{opinion.pk} đang ở trạng thái “{opinion.get_state_display()}”: "
+            "không thực hiện được thao tác này.",
+        )
+    on = _date(on or today(), "on", "Ngày")
+    last = opinion.steps.order_by("-on", "-id").values_list("on", flat=True).first()
+    if on < opinion.received_on or (last is not None and on < last):
+        raise invalid(
+            "on", f"Ngày: trước bước xử lý gần nhất ({fmt(last or opinion.received_on)})."
+        )
+    return opinion, opinion.state, on
+
+
+def _after(opinion, actor, op, from_state, on, summary, **step):
+    opinion.save()
+    _step(opinion, actor, on, from_state, **step)
+    audit.record(
+        actor=actor, action=f"opinion.{op}", obj=opinion, summary=summary,
+        before={"state": from_state}, after={"state": opinion.state},
+    )  # fmt: skip
+    return opinion
+
+
+@transaction.atomic
+def assign_opinion(
+    *, actor, opinion: Opinion, to_org: Organisation, deadline: date, note: str = "",
+    on: date | None = None,
+) -> Opinion:  # fmt: skip
+    opinion, from_state, on = _transition(opinion, "assign", on)
+    note = clean_paragraphs(note, "Chỉ đạo", max_length=MAX_TEXT, field="note")
+    if to_org is None:
+        raise invalid("to_org", "Giao cho: bắt buộc.")
+    if deadline is None:
+        raise invalid("deadline", "Hạn xử lý: bắt buộc.")
+    if deadline < opinion.received_on:
+        raise invalid(
+            "deadline",
+            f"Hạn xử lý: {fmt(deadline)} trước ngày tiếp nhận ý kiến ({fmt(opinion.received_on)}).",
+        )
+    if deadline < on:
+        raise invalid("deadline", f"Hạn xử lý: {fmt(deadline)} trước ngày giao ({fmt(on)}).")
+    if to_org.valid_to is not None and to_org.valid_to < on:
+        raise invalid("to_org", f"Giao cho: {to_org.name} đã kết thúc hoạt động.")
+    opinion.state, opinion.assigned_to, opinion.deadline = OpinionState.ASSIGNED, to_org, deadline
+    return _after(
+        opinion, actor, "assigned", from_state, on,
+        f"Giao ý kiến #{opinion.pk} cho {to_org.name}, hạn {fmt(deadline)}",
+        org=to_org, deadline=deadline, note=note,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def start_opinion(*, actor, opinion: Opinion, note: str = "", on: date | None = None) -> Opinion:
+    opinion, from_state, on = _transition(opinion, "start", on)
+    note = clean_paragraphs(note, "Ghi chú", max_length=MAX_TEXT, field="note")
+    opinion.state = OpinionState.IN_PROGRESS
+    return _after(
+        opinion, actor, "started", from_state, on,
+        f"{opinion.assigned_to} nhận xử lý ý kiến #{opinion.pk}", org=opinion.assigned_to,
+        note=note,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def answer_opinion(
+    *, actor, opinion: Opinion, answer: str, approved_by: str, on: date | None = None
+) -> Opinion:
+    opinion, from_state, on = _transition(opinion, "answer", on)
+    answer = clean_paragraphs(answer, "Nội dung trả lời", max_length=MAX_TEXT, required=True,
+                              field="answer")  # fmt: skip
+    approved_by = clean_text(approved_by, "Người duyệt trả lời", max_length=200,
+                             field="approved_by")  # fmt: skip
+    opinion.state, opinion.answer = OpinionState.ANSWERED, answer
+    opinion.answered_on, opinion.approved_by = on, approved_by
+    return _after(
+        opinion, actor, "answered", from_state, on,
+        f"Trả lời ý kiến #{opinion.pk} (duyệt: {approved_by})",
+        org=opinion.assigned_to or opinion.received_by, note=answer,
+    )  # fmt: skip
+
+
+def _with_reason(op: str, to_state: str, verb: str):
+    @transaction.atomic
+    def run(*, actor, opinion: Opinion, reason: str, on: date | None = None) -> Opinion:
+        opinion, from_state, on = _transition(opinion, op, on)
+        reason = clean_paragraphs(reason, "Lý do", max_length=MAX_TEXT, required=True,
+                                  field="reason")  # fmt: skip
+        opinion.state = to_state
+        if to_state == OpinionState.IN_PROGRESS and opinion.assigned_to_id is None:
+            opinion.state = OpinionState.RECEIVED  # answered on the spot: back to the owner
+        return _after(
+            opinion, actor, op, from_state, on, f"{verb} ý kiến #{opinion.pk}: {reason[:200]}",
+            org=opinion.assigned_to, note=reason,
+        )  # fmt: skip
+
+    run.__name__ = f"{op}_opinion"
+    return run
+
+
+return_opinion = _with_reason("return", OpinionState.RETURNED, "Trả lại")
+escalate_opinion = _with_reason("escalate", OpinionState.ESCALATED, "Đề nghị cấp trên xử lý")
+reopen_opinion = _with_reason("reopen", OpinionState.IN_PROGRESS, "Chưa đạt, xử lý lại")
+
+
+@transaction.atomic
+def close_opinion(*, actor, opinion: Opinion, note: str = "", on: date | None = None) -> Opinion:
+    """Answered opinions close with an optional note; others only with a reason."""
+    opinion, from_state, on = _transition(opinion, "close", on)
+    note = clean_paragraphs(note, "Ghi chú", max_length=MAX_TEXT, field="note")
+    if from_state != OpinionState.ANSWERED and not note:
+        raise invalid("note", "Ghi chú: cần nêu lý do kết thúc ý kiến chưa được trả lời.")
+    opinion.state, opinion.closed_on = OpinionState.CLOSED, on
+    return _after(
+        opinion, actor, "closed", from_state, on, f"Kết thúc ý kiến #{opinion.pk}",
+        org=opinion.received_by, note=note,
+    )  # fmt: skip
+
+
+def quarter_period(year: int, quarter: int) -> tuple[date, date]:
+    return quarter_bounds(year, quarter)
