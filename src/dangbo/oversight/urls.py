@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import opinion_views, views
 
 app_name = "oversight"
 urlpatterns = [
@@ -14,11 +14,11 @@ urlpatterns = [
     path("to-cong-tac/moi/", views.group_create, name="group_create"),
     path("to-cong-tac/lap-ke-hoach/", views.plan, name="plan"),
     path("to-cong-tac/<int:pk>/", views.group, name="group"),
-    path("du-sinh-hoat/moi/", views.visit_create, name="visit_create"),
-    path("du-sinh-hoat/<int:pk>/", views.visit, name="visit"),
-    path("y-kien/", views.opinions, name="opinions"),
-    path("y-kien/quy/", views.quarter, name="quarter"),
-    path("y-kien/moi/", views.opinion_create, name="opinion_create"),
-    path("y-kien/<int:pk>/", views.opinion, name="opinion"),
-    path("y-kien/<int:pk>/<slug:op>/", views.opinion_action, name="opinion_action"),
+    path("du-sinh-hoat/moi/", opinion_views.visit_create, name="visit_create"),
+    path("du-sinh-hoat/<int:pk>/", opinion_views.visit, name="visit"),
+    path("y-kien/", opinion_views.opinions, name="opinions"),
+    path("y-kien/quy/", opinion_views.quarter, name="quarter"),
+    path("y-kien/moi/", opinion_views.opinion_create, name="opinion_create"),
+    path("y-kien/<int:pk>/", opinion_views.opinion, name="opinion"),
+    path("y-kien/<int:pk>/<slug:op>/", opinion_views.opinion_action, name="opinion_action"),
 ]

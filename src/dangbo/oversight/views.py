@@ -41,32 +41,3 @@ def plan(request, *args, **kwargs):
 
 def group(request, *args, **kwargs):
     raise Http404
-
-
-def visit_create(request, *args, **kwargs):
-    raise Http404
-
-
-def visit(request, *args, **kwargs):
-    raise Http404
-
-
-def opinions(request, *args, **kwargs):
-    raise Http404
-
-
-def quarter(request, *args, **kwargs):
-    raise Http404
-
-
-def opinion_create(request, *args, **kwargs):
-    raise Http404
-
-
-def opinion(request, *args, **kwargs):
-    raise Http404
-
-
-def opinion_action(request, *args, **kwargs):
-    raise Http404
-
