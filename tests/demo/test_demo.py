@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import models
 from django.db.models import F
 
 from dangbo.core import audit
@@ -164,6 +165,8 @@ def test_demo_world_matches_the_article_and_the_rules():
         "quantri": "admin",
         "tochuc": "org_staff",
         "uyvien": "committee_member",
+        "thuongvu": "committee_member",
+        "xakimlong": "org_staff",
         "bithu": "cell_secretary",
         "dangvien": "member",
         "kiemtra": "auditor",
@@ -190,7 +193,8 @@ def test_demo_command_loads_once_and_prints_logins():
     call_command("demo", "--no-serve", stdout=out)
     text = out.getvalue()
     assert "Đã nạp dữ liệu mẫu" in text and "giây" in text
-    for username in ("quantri", "tochuc", "uyvien", "bithu", "dangvien", "kiemtra"):
+    for username in ("quantri", "tochuc", "uyvien", "thuongvu", "xakimlong", "bithu", "dangvien",
+                     "kiemtra"):  # fmt: skip
         assert username in text
     assert loader.DEMO_PASSWORD in text
     assert "Đảng bộ huyện Tam Dương" in text
@@ -201,3 +205,73 @@ def test_demo_command_loads_once_and_prints_logins():
     assert "Dữ liệu mẫu đã có sẵn" in out.getvalue()
     assert "bithu" in out.getvalue()
     assert _counts() == counts
+
+
+@pytest.mark.django_db
+def test_demo_year_of_oversight():
+    """Issue 4's 2016: every sub-cell attended by a working group, monthly and thematic
+    meetings of every cell (with the few misses the compliance view must find), opinions in
+    every state, one grassroots organisation without anyone responsible."""
+    from dangbo.meetings.models import Attendance, Meeting
+    from dangbo.meetings.queries import compliance
+    from dangbo.oversight.models import Opinion, OversightAssignment, Visit, WorkingGroup
+    from dangbo.oversight.queries import coverage, oversight_stats, targets
+
+    loader.load()
+    district = Organisation.objects.get(code="tam-duong")
+    stats = oversight_stats(district, AS_OF)
+    assert stats["year"] == 2016
+    assert stats["sub_cells"] == 246 and stats["sub_cells_visited"] == 246
+    cells = 246 + 33
+    # Every cell meets monthly and quarterly, except the deliberate misses.
+    assert stats["regular_meetings"] == cells * 12 - 4
+    assert stats["thematic_meetings"] == cells * 4 - 3
+    assert stats["cells_missing_regular_meeting"] == 4
+    assert stats["cells_missing_thematic_meeting"] == 3
+    assert stats["members_flagged_unexcused"] == 6
+    assert stats["organisations_without_oversight"] == 1
+    assert stats["visits_without_mandate"] == 0
+    by_state = stats["opinions_by_state"]
+    assert all(n > 0 for n in by_state.values()), by_state
+    assert sum(by_state.values()) == stats["opinions_total"] == Opinion.objects.count() >= 300
+    assert stats["opinions_overdue"] > 0
+    assert 85 < stats["attendance_rate"] < 100
+    # The state of every opinion on 31/12/2016 is the one stored (nothing happened since).
+    stored = dict(Opinion.objects.values_list("state").annotate(n=models.Count("id")).order_by())
+    assert {k: v for k, v in by_state.items() if v} == stored
+
+    # Each working group belongs to one quarter; its plan is the visits it made.
+    assert WorkingGroup.objects.count() == 20
+    for group in WorkingGroup.objects.all():
+        planned = set(group.targets.values_list("org_id", flat=True))
+        visited = set(Visit.objects.filter(group=group).values_list("org_id", flat=True))
+        assert planned == visited and planned
+    # Attendance belongs to members of the cell on the meeting's date.
+    sample = Meeting.objects.order_by("id")[:50]
+    for meeting in sample:
+        ids = set(meeting.attendance.values_list("member_id", flat=True))
+        members = set(
+            Membership.objects.filter(org=meeting.org, valid_from__lte=meeting.date)
+            .filter(models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=meeting.date))
+            .values_list("member_id", flat=True)
+        )
+        assert ids <= members
+    assert Attendance.objects.count() > 80_000
+
+    # Coverage: the uncovered organisation is named; one assignment was handed over in July.
+    cov = coverage(district, AS_OF)
+    assert cov.total == 50 and cov.uncovered_total == 1
+    assert OversightAssignment.objects.filter(handed_over_from__isnull=False).count() == 1
+    rows = targets(district, 2016, AS_OF)
+    states = [state for row in rows for _n, _t, state in row.cells if state]
+    assert "met" in states and "missed" in states
+
+    # Compliance names the cells and months missed.
+    result = compliance(district, AS_OF)
+    assert result.missing_regular_total == 4
+    assert all(len(row["missing"]) == 1 for row in result.missing_regular)
+
+    # The "thuongvu" login is a standing-committee member with organisations to oversee.
+    thuongvu = Member.objects.get(user__username="thuongvu")
+    assert OversightAssignment.objects.filter(member=thuongvu).exists()
+    assert WorkingGroup.objects.filter(leader=thuongvu).count() == 4

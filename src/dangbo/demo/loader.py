@@ -33,6 +33,7 @@ from dangbo.core.text import fold, name_parts, name_sort_key
 from dangbo.members.models import BadgeAward, Exemption, Member, MemberEvent, Membership
 from dangbo.orgs.models import CommitteeBody, Organisation, OrgEvent, OrgLink, Position
 
+from . import oversight
 from .tamduong import AS_OF, World, build, first_village_code
 
 BATCH = 1000
@@ -55,6 +56,8 @@ DEMO_USER_SPECS = (
     DemoUser("quantri", Role.ADMIN, "vinh-phuc", True, "Quản trị hệ thống"),
     DemoUser("tochuc", Role.ORG_STAFF, DISTRICT_CODE, True, "Ban Tổ chức Huyện ủy"),
     DemoUser("uyvien", Role.COMMITTEE_MEMBER, DISTRICT_CODE, False, "Huyện ủy viên"),
+    DemoUser("thuongvu", Role.COMMITTEE_MEMBER, DISTRICT_CODE, False, "Ủy viên Ban Thường vụ"),
+    DemoUser("xakimlong", Role.ORG_STAFF, "kim-long", False, "Văn phòng Đảng ủy xã Kim Long"),
     DemoUser("bithu", Role.CELL_SECRETARY, "@first-village", False, "Bí thư chi bộ"),
     DemoUser("dangvien", Role.MEMBER, "@first-village", False, "Đảng viên"),
     DemoUser("kiemtra", Role.AUDITOR, DISTRICT_CODE, False, "Ủy ban Kiểm tra Huyện ủy"),
@@ -95,6 +98,7 @@ def _write(world: World) -> None:
     org_ids = _write_orgs(world)
     member_ids = _write_members(world, org_ids)
     counts = _write_committees(world, org_ids, member_ids)
+    year = oversight.write(world.seed)
     _write_users(world, org_ids, member_ids)
     active = sum(1 for m in world.members if m.active)
     audit.record(
@@ -105,13 +109,16 @@ def _write(world: World) -> None:
         summary=(
             f"Nạp dữ liệu mẫu Đảng bộ huyện Tam Dương (31/12/2016): {len(org_ids)} tổ chức, "
             f"{len(world.members)} hồ sơ đảng viên ({active} đang sinh hoạt), "
-            f"{counts['bodies']} cơ quan lãnh đạo, {counts['positions']} chức vụ"
+            f"{counts['bodies']} cơ quan lãnh đạo, {counts['positions']} chức vụ; năm 2016: "
+            f"{year['meetings']} buổi sinh hoạt chi bộ, {year['visits']} lượt dự sinh hoạt, "
+            f"{year['opinions']} ý kiến"
         ),
         after={
             "organisations": len(org_ids),
             "members": len(world.members),
             "active_members": active,
             "as_of": AS_OF.isoformat(),
+            "year_2016": year,
         },
     )
 
@@ -327,8 +334,10 @@ def _write_users(world: World, org_ids: dict[str, int], member_ids: dict[int, in
             valid_from=GRANTS_FROM,
         )
         index = world.users.get(spec.username)
-        if index is not None:
-            member_pk = member_ids[index]
+        member_pk = member_ids[index] if index is not None else None
+        if spec.username == "thuongvu":
+            member_pk = oversight.thuongvu_member()
+        if member_pk is not None:
             Member.objects.filter(pk=member_pk).update(user=user)
             if created:
                 name = Member.objects.values_list("full_name", flat=True).get(pk=member_pk)

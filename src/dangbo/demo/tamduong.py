@@ -94,6 +94,7 @@ class World:
     bodies: list[BodyPlan]
     loose_positions: list  # (org code, member index, title, valid_from, method): no body
     users: dict[str, int]  # demo username -> member index linked to it
+    seed: int = SEED
 
 
 def slug(text: str) -> str:
@@ -1023,6 +1024,7 @@ def build(seed: int = SEED) -> World:
         bodies=builder.bodies,
         loose_positions=builder.loose,
         users=builder.demo_links(),
+        seed=seed,
     )
     check(world)
     return world
