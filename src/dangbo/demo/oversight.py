@@ -34,6 +34,7 @@ from dangbo.oversight.models import (
     VisitAttendee,
     WorkingGroup,
 )
+from dangbo.oversight.services import assignment_covering
 
 from . import names as N
 
@@ -472,7 +473,9 @@ class _Writer:
                     VisitAttendee(
                         visit=visit,
                         member_id=member_id,
-                        assignment=_covering(by_member.get(member_id, ()), cell, visit.date),
+                        assignment=assignment_covering(
+                            member_id, cell, visit.date, by_member.get(member_id, ())
+                        ),
                     )  # fmt: skip
                 )
         VisitAttendee.objects.bulk_create(attendees, batch_size=BATCH)
@@ -619,19 +622,6 @@ class _Writer:
             opinion=o, on=day, from_state=from_state, to_state=to_state, org=org, note=note,
             deadline=deadline, actor_name="dữ liệu mẫu",
         )  # fmt: skip
-
-
-def _covering(assignments, cell, day):
-    best = None
-    for a in assignments:
-        if not _active(a.valid_from, a.valid_to, day):
-            continue
-        path = a.target.path
-        if path <= cell.path < path[:-1] + "/" and (
-            best is None or len(path) > len(best.target.path)
-        ):
-            best = a
-    return best
 
 
 def write(seed: int) -> dict[str, int]:

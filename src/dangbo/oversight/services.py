@@ -392,6 +392,8 @@ def assignment_covering(member_id: int, cell: Organisation, on: date, assignment
     for a in rows:
         if a.member_id != member_id or not a.target.path:
             continue
+        if a.valid_from > on or (a.valid_to is not None and a.valid_to < on):
+            continue
         if a.target.path <= cell.path < a.target.subtree_upper and (
             best is None or len(a.target.path) > len(best.target.path)
         ):
