@@ -711,3 +711,41 @@ def close_opinion(*, actor, opinion: Opinion, note: str = "", on: date | None = 
 
 def quarter_period(year: int, quarter: int) -> tuple[date, date]:
     return quarter_bounds(year, quarter)
+
+
+# ------------------------------------------------------------------ the topic list
+
+
+@transaction.atomic
+def add_topic(*, actor, code: str, name: str) -> OpinionTopic:
+    """A new topic at the end of the list (the list is data: offices adapt it)."""
+    import re
+
+    code = (code or "").strip().lower()
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", code) or len(code) > 40:
+        raise invalid("code", "Mã lĩnh vực: chữ thường không dấu, số và dấu gạch ngang (≤ 40).")
+    if OpinionTopic.objects.filter(code=code).exists():
+        raise invalid("code", f"Mã lĩnh vực: đã có “{code}”.")
+    name = clean_text(name, "Tên lĩnh vực", max_length=120, field="name")
+    last = OpinionTopic.objects.order_by("-position").values_list("position", flat=True).first()
+    topic = OpinionTopic.objects.create(code=code, name=name, position=(last or 0) + 1)
+    audit.record(
+        actor=actor, action="opinion.topic_added", obj=topic, summary=f"Thêm lĩnh vực “{name}”"
+    )
+    return topic
+
+
+@transaction.atomic
+def set_topic_active(*, actor, topic: OpinionTopic, active: bool) -> OpinionTopic:
+    """Retire a topic (kept for the opinions filed under it) or bring it back."""
+    if topic.active == active:
+        raise invalid("code", f"Lĩnh vực “{topic.name}” đã {'đang dùng' if active else 'ngừng dùng'}.")
+    topic.active = active
+    topic.save(update_fields=["active"])
+    audit.record(
+        actor=actor,
+        action="opinion.topic_" + ("restored" if active else "retired"),
+        obj=topic,
+        summary=f"{'Dùng lại' if active else 'Ngừng dùng'} lĩnh vực “{topic.name}”",
+    )
+    return topic
