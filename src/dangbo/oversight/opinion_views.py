@@ -1,31 +1,544 @@
-"""Web UI for visits and opinions (being written)."""
+"""Web UI for visits (superiors attending a cell meeting) and the opinions heard, followed
+through their lifecycle. Thin: parse, authorise through ``scope`` / ``permissions``, call
+the services in one transaction, render. Out of scope is 404."""
 
+import re
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dangbo.core import scope
+from dangbo.core.dates import fmt, today
+from dangbo.core.errors import invalid, messages_of
+from dangbo.core.text import strip_control
+from dangbo.core.views import apply_service_errors, history_of, page_of, render_page
+from dangbo.meetings import services as meeting_services
+from dangbo.meetings.choices import MeetingKind
+from dangbo.meetings.models import Meeting
+from dangbo.meetings.rules import quarter_of
+from dangbo.members.models import Member
+from dangbo.orgs import queries as org_queries
+from dangbo.orgs.choices import CELL_KINDS
+from dangbo.orgs.models import Organisation
+from dangbo.orgs.views import scope_roots
+
+from . import opinion_forms as forms
+from . import permissions, queries, services
+from .choices import HANDLING_STATES, OpinionChannel, OpinionState
+from .models import Opinion, OpinionTopic, Visit, WorkingGroup
+
+OPINION_BLOCKS = 3
+# A visit may be recorded some time after the meeting: groups of the last year are offered.
+GROUP_LOOKBACK = timedelta(days=366)
+WITHOUT_MANDATE = gettext_lazy(
+    "Lần dự này ngoài phân công phụ trách/kế hoạch của tổ công tác — vẫn được ghi nhận."
+)
+SUBMITTER_HIDDEN = gettext_lazy(
+    "Thông tin người nêu được bảo vệ (dữ liệu cá nhân nhạy cảm); cần quyền xem thông tin nhạy cảm."
+)
 
 
-def visit_create(request, *args, **kwargs):
-    raise Http404
+class _Rollback(Exception):
+    """Raised inside the visit's transaction once every error has been put on the forms."""
 
 
-def visit(request, *args, **kwargs):
-    raise Http404
+def _code(request, name: str) -> str:
+    return strip_control(request.GET.get(name) or "").strip()[:64]
 
 
-def opinions(request, *args, **kwargs):
-    raise Http404
+# ---- visits -------------------------------------------------------------------------------
 
 
-def quarter(request, *args, **kwargs):
-    raise Http404
+def _own_member(user):
+    try:
+        return user.member
+    except Member.DoesNotExist:
+        return None
 
 
-def opinion_create(request, *args, **kwargs):
-    raise Http404
+def _groups_for(user, cell: Organisation, me):
+    """Working groups of the committees above the cell, of the last year: those the user
+    may see, and those the user belongs to."""
+    ancestors = [int(p) for p in cell.path.split(".") if p and int(p) != cell.pk]
+    day = today()
+    visible = Q(pk__in=scope.restrict(WorkingGroup.objects.all(), user).values("pk"))
+    if me is not None:
+        visible |= Q(leader=me) | Q(members=me)
+    return (
+        WorkingGroup.objects.filter(
+            visible,
+            committee_id__in=ancestors,
+            period_start__lte=day,
+            period_end__gte=day - GROUP_LOOKBACK,
+        )
+        .select_related("committee")
+        .distinct()
+        .order_by("-period_start", "name")
+    )
 
 
-def opinion(request, *args, **kwargs):
-    raise Http404
+def _resolve_attendees(user, text: str) -> list[Member]:
+    """Card numbers (8 digits) or member ids, one a line, among the members the user may
+    see; an unknown line is an error naming it."""
+    visible = scope.restrict(Member.objects.all(), user)
+    found, errors = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        value = re.sub(r"[\s.]", "", line)
+        if not value:
+            continue
+        member = None
+        if re.fullmatch(r"\d{8}", value):
+            member = visible.filter(card_number=value).first()
+        if member is None and value.isascii() and value.isdigit() and len(value) <= 18:
+            member = visible.filter(pk=int(value)).first()
+        if member is None:
+            errors.append(
+                _("Người dự khác, dòng %(n)s: không tìm thấy đảng viên “%(v)s”.")
+                % {"n": number, "v": line.strip()[:40]}
+            )
+        else:
+            found.append(member)
+    if errors:
+        raise ValidationError({"attendees": errors})
+    return found
 
 
-def opinion_action(request, *args, **kwargs):
-    raise Http404
+def _thematic_meeting(user, cell, day, topic: str):
+    """A thematic meeting needs its topic: open the record here (record_visit would open
+    one without it and be refused) unless the cell already recorded one that day."""
+    existing = (
+        Meeting.objects.filter(org=cell, date=day).order_by("-kind", "id").first()
+        if day is not None
+        else None
+    )
+    if existing is not None:
+        return existing
+    try:
+        return meeting_services.record_meeting(
+            actor=user, org=cell, day=day, data={"kind": MeetingKind.THEMATIC, "topic": topic}
+        )
+    except ValidationError as exc:
+        errors = {"meeting_topic" if k == "topic" else k: v for k, v in messages_of(exc).items()}
+        raise ValidationError(errors) from exc
+
+
+def _received_by(visit: Visit, cell: Organisation) -> Organisation:
+    """The committee that follows up what was heard: the group's, else that of the most
+    specific assignment under which someone attended, else the cell's parent."""
+    if visit.group is not None:
+        return visit.group.committee
+    links = [
+        a.assignment
+        for a in visit.attendees.select_related("assignment__committee", "assignment__target")
+        if a.assignment is not None
+    ]
+    if links:
+        links.sort(key=lambda a: (-len(a.target.path), a.pk))
+        return links[0].committee
+    return cell.parent
+
+
+def _record_visit(request, cell, form, blocks, me) -> Visit:
+    """One transaction: the visit, then each opinion heard; any error → nothing saved."""
+    data = form.cleaned_data
+    with transaction.atomic():
+        try:
+            attendees = _resolve_attendees(request.user, data["attendees"])
+            if me is not None and data.get("include_me"):
+                attendees.insert(0, me)
+            meeting = None
+            if data["kind"] == MeetingKind.THEMATIC:
+                meeting = _thematic_meeting(request.user, cell, data["date"],
+                                            data.get("meeting_topic") or "")  # fmt: skip
+            visit = services.record_visit(
+                actor=request.user, cell=cell, day=data["date"], attendees=attendees,
+                group=data.get("group"), notes=data["notes"], kind=data["kind"],
+                meeting=meeting,
+            )  # fmt: skip
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            raise _Rollback from exc
+        received_by = _received_by(visit, cell)
+        failed = False
+        for block in blocks:
+            if block.is_blank:
+                continue
+            b = block.cleaned_data
+            try:
+                services.record_opinion(
+                    actor=request.user, received_on=visit.date, source=b.get("source") or "",
+                    channel=OpinionChannel.VISIT, text=b["text"], topic=b.get("topic"),
+                    org=cell, received_by=received_by, visit=visit, place=b.get("place") or "",
+                    submitter_name=b.get("submitter_name") or "",
+                    submitter_contact=b.get("submitter_contact") or "",
+                    consent=bool(b.get("consent")),
+                )  # fmt: skip
+            except ValidationError as exc:
+                apply_service_errors(block, exc)
+                failed = True
+        if failed:
+            raise _Rollback
+    return visit
+
+
+@login_required
+def visit_create(request):
+    cell = org_queries.org_by_code(request.user, _code(request, "chi-bo"), scope.OVERSEE)
+    if cell is None or cell.kind not in CELL_KINDS:
+        raise Http404
+    me = _own_member(request.user)
+    groups = _groups_for(request.user, cell, me)
+    post = request.POST if request.method == "POST" else None
+    initial = {"date": fmt(today())}  # a text input: shown as typed, dd/mm/yyyy
+    wanted = request.GET.get("to") or ""
+    if wanted.isdigit():
+        initial["group"] = groups.filter(pk=int(wanted)).first()
+    form = forms.VisitForm(post, me=me, groups=groups, initial=initial)
+    blocks = [
+        forms.VisitOpinionForm(post, prefix=f"y{n}", number=n, initial={"source": "member"})
+        for n in range(1, OPINION_BLOCKS + 1)
+    ]
+    status = 200
+    if post is not None:
+        valid = form.is_valid()
+        valid = all([b.is_valid() for b in blocks]) and valid
+        if valid:
+            try:
+                visit = _record_visit(request, cell, form, blocks, me)
+            except _Rollback:
+                pass
+            else:
+                heard = visit.opinions.count()
+                messages.success(
+                    request,
+                    _("Đã ghi lần dự sinh hoạt %(cell)s ngày %(d)s và %(n)s ý kiến.")
+                    % {"cell": cell.name, "d": fmt(visit.date), "n": heard},
+                )
+                if visit.without_mandate:
+                    messages.warning(request, str(WITHOUT_MANDATE))
+                return redirect(reverse("oversight:visit", args=[visit.pk]))
+        status = 400
+    return render_page(
+        request,
+        "oversight/visit_form.html",
+        {"cell": cell, "form": form, "blocks": blocks, "me": me, "failed": status == 400},
+        status=status,
+    )
+
+
+@login_required
+def visit(request, pk):
+    obj = scope.get_or_404(
+        Visit.objects.select_related("meeting", "org", "group__committee", "recorded_by"),
+        request.user,
+        pk=pk,
+    )
+    attendees = obj.attendees.select_related("member", "assignment__target").order_by(
+        "member__full_name"
+    )
+    opinions = obj.opinions.select_related("topic", "assigned_to", "received_by").order_by("id")
+    return render_page(
+        request,
+        "oversight/visit.html",
+        {"visit": obj, "attendees": attendees, "opinions": opinions},
+    )
+
+
+# ---- opinion lists ------------------------------------------------------------------------
+
+
+def _org_of_page(request):
+    """The organisation a list page is about: ?to-chuc=CODE (404 if not visible), else the
+    user's first scope root; None when the user sees no organisation at all."""
+    code = _code(request, "to-chuc")
+    if code:
+        org = org_queries.org_by_code(request.user, code, scope.VIEW)
+        if org is None:
+            raise Http404
+        return org
+    roots = scope_roots(request.user)
+    return roots[0] if roots else None
+
+
+def _labelled_states(counter) -> list[tuple[str, str, int]]:
+    return [(s.value, s.label, counter.get(s.value, 0)) for s in OpinionState]
+
+
+@login_required
+def opinions(request):
+    org = _org_of_page(request)
+    can_create = scope.has_any(request.user, scope.OVERSEE)
+    if org is None:
+        return render_page(request, "oversight/opinions.html", {"org": None})
+    board = queries.dashboard(org)
+    base = queries.opinions_in(org)
+    communes = list(
+        base.exclude(grassroots=None)
+        .values_list("grassroots__code", "grassroots__name")
+        .distinct()
+        .order_by("grassroots__name")
+    )
+    code_of = {name: code for code, name in communes}
+    topics = list(OpinionTopic.objects.order_by("position", "name"))
+    qs = scope.restrict(base, request.user)
+    state = (request.GET.get("trang-thai") or "").strip()
+    filters = {
+        "state": state if state in OpinionState.values else "",
+        "topic": _code(request, "linh-vuc"),
+        "commune": _code(request, "co-so"),
+        "overdue": request.GET.get("qua-han") == "1",
+    }
+    if filters["state"]:
+        qs = qs.filter(state=filters["state"])
+    if filters["topic"]:
+        qs = qs.filter(topic__code=filters["topic"])
+    if filters["commune"]:
+        qs = qs.filter(grassroots__code=filters["commune"])
+    if filters["overdue"]:
+        qs = qs.filter(state__in=HANDLING_STATES, deadline__lt=today())
+    qs = qs.select_related("topic", "org", "grassroots", "assigned_to").order_by(
+        "-received_on", "-id"
+    )
+
+    def link(**params) -> str:
+        return "?" + urlencode({"to-chuc": org.code, **params})
+
+    return render_page(
+        request,
+        "oversight/opinions.html",
+        {
+            "org": org,
+            "board": board,
+            "states": [
+                (value, label, n, link(**{"trang-thai": value}))
+                for value, label, n in _labelled_states(board["by_state"])
+            ],
+            "by_commune": [
+                (name, link(**{"co-so": code_of[name]}) if name in code_of else "", n)
+                for name, n in board["by_commune"]
+            ],
+            "overdue_link": link(**{"qua-han": "1"}),
+            "communes": communes,
+            "topics": topics,
+            "state_choices": OpinionState.choices,
+            "filters": filters,
+            "page": page_of(request, qs),
+            "can_create": can_create,
+            "quarter": (today().year, quarter_of(today())),
+        },
+    )
+
+
+def _year_quarter(request) -> tuple[int, int, str]:
+    current = today()
+    year, quarter, error = current.year, quarter_of(current), ""
+    raw_y, raw_q = (request.GET.get("nam") or "").strip(), (request.GET.get("quy") or "").strip()
+    if raw_y or raw_q:
+        y = int(raw_y) if raw_y.isdigit() and len(raw_y) == 4 else None
+        q = int(raw_q) if raw_q in ("1", "2", "3", "4") else None
+        if y is None or not (1930 <= y <= current.year) or q is None:
+            error = _(
+                "Năm “%(y)s”, quý “%(q)s”: không hợp lệ (năm từ 1930 đến nay, quý 1–4); "
+                "đang hiển thị quý hiện tại."
+            ) % {"y": raw_y[:8], "q": raw_q[:8]}
+        else:
+            year, quarter = y, q
+    return year, quarter, error
+
+
+@login_required
+def quarter(request):
+    org = _org_of_page(request)
+    if org is None:
+        raise Http404
+    year, q, error = _year_quarter(request)
+    return render_page(
+        request,
+        "oversight/quarter.html",
+        {
+            "org": org,
+            "heard": queries.heard_in_quarter(org, year, q),
+            "error": error,
+            "years": range(today().year, max(1930, today().year - 10) - 1, -1),
+            "quarters": (1, 2, 3, 4),
+        },
+    )
+
+
+# ---- staff entry --------------------------------------------------------------------------
+
+
+def _not_found(field: str, label: str, code: str) -> ValidationError:
+    return invalid(
+        field,
+        _("%(label)s: không tìm thấy tổ chức mã “%(code)s” trong phạm vi của bạn.")
+        % {"label": label, "code": code},
+    )
+
+
+@login_required
+def opinion_create(request):
+    user = request.user
+    if not scope.has_any(user, scope.OVERSEE):
+        raise Http404
+    form = forms.OpinionForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                received_by = org_queries.org_by_code(user, data["received_by"], scope.OVERSEE)
+                if received_by is None:
+                    raise _not_found("received_by", _("Cấp ủy tiếp nhận"), data["received_by"])
+                org = org_queries.org_by_code(user, data["org"], scope.VIEW)
+                if org is None:
+                    raise _not_found("org", _("Tổ chức liên quan"), data["org"])
+                with transaction.atomic():
+                    opinion_obj = services.record_opinion(
+                        actor=user, received_on=data["received_on"], source=data["source"],
+                        channel=OpinionChannel.STAFF, text=data["text"], topic=data["topic"],
+                        org=org, received_by=received_by, place=data.get("place") or "",
+                        submitter_name=data.get("submitter_name") or "",
+                        submitter_contact=data.get("submitter_contact") or "",
+                        consent=bool(data.get("consent")),
+                    )  # fmt: skip
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("Đã tiếp nhận ý kiến #%(pk)s.") % {"pk": opinion_obj.pk}
+                )
+                return redirect(reverse("oversight:opinion", args=[opinion_obj.pk]))
+        status = 400
+    return render_page(request, "oversight/opinion_form.html", {"form": form}, status=status)
+
+
+# ---- one opinion and its lifecycle --------------------------------------------------------
+
+
+def _assign(user, opinion, data):
+    to_org = org_queries.org_by_code(user, data["to_org"], scope.VIEW)
+    if to_org is None:
+        raise _not_found("to_org", _("Giao cho"), data["to_org"])
+    services.assign_opinion(
+        actor=user, opinion=opinion, to_org=to_org, deadline=data["deadline"], note=data["note"]
+    )
+
+
+def _start(user, opinion, data):
+    services.start_opinion(actor=user, opinion=opinion, note=data["note"])
+
+
+def _answer(user, opinion, data):
+    services.answer_opinion(
+        actor=user, opinion=opinion, answer=data["answer"], approved_by=data["approved_by"]
+    )
+
+
+def _with_reason(service):
+    def run(user, opinion, data):
+        service(actor=user, opinion=opinion, reason=data["reason"])
+
+    return run
+
+
+def _close(user, opinion, data):
+    services.close_opinion(actor=user, opinion=opinion, note=data["note"])
+
+
+# op → (title, form, run, message on success); the keys are services.TRANSITIONS'.
+OPS = {
+    "assign": (gettext_lazy("Giao xử lý"), forms.AssignForm, _assign,
+               gettext_lazy("Đã giao ý kiến cho tổ chức xử lý.")),
+    "start": (gettext_lazy("Nhận xử lý"), forms.NoteForm, _start,
+              gettext_lazy("Đã ghi nhận xử lý ý kiến.")),
+    "answer": (gettext_lazy("Trả lời"), forms.AnswerForm, _answer,
+               gettext_lazy("Đã ghi nội dung trả lời.")),
+    "return": (gettext_lazy("Trả lại cấp ủy tiếp nhận"), forms.ReasonForm,
+               _with_reason(services.return_opinion), gettext_lazy("Đã trả lại ý kiến.")),
+    "escalate": (gettext_lazy("Đề nghị cấp trên xử lý"), forms.ReasonForm,
+                 _with_reason(services.escalate_opinion),
+                 gettext_lazy("Đã đề nghị cấp trên xử lý.")),
+    "reopen": (gettext_lazy("Chưa đạt, yêu cầu xử lý lại"), forms.ReasonForm,
+               _with_reason(services.reopen_opinion),
+               gettext_lazy("Đã yêu cầu xử lý lại ý kiến.")),
+    "close": (gettext_lazy("Kết thúc"), forms.NoteForm, _close,
+              gettext_lazy("Đã kết thúc ý kiến.")),
+}  # fmt: skip
+assert set(OPS) == set(services.TRANSITIONS)  # noqa: S101 - a new operation needs a form
+
+
+def _opinion_or_404(user, pk) -> Opinion:
+    return scope.get_or_404(
+        Opinion.objects.select_related(
+            "topic", "org", "grassroots", "received_by", "assigned_to", "visit", "meeting",
+            "recorded_by",
+        ),
+        user,
+        pk=pk,
+    )  # fmt: skip
+
+
+def _render_opinion(request, opinion, bound=None, status=200):
+    """The opinion's page, with one form per operation the user may do now (``bound``: the
+    one that was just refused, with its errors)."""
+    user = request.user
+    actions = []
+    for op in permissions.allowed_ops(user, opinion):
+        title, form_class, _run, _done = OPS[op]
+        form = bound[1] if bound and bound[0] == op else form_class(prefix=op)
+        actions.append({"op": op, "title": title, "form": form})
+    who = permissions.submitter(user, opinion)
+    return render_page(
+        request,
+        "oversight/opinion.html",
+        {
+            "opinion": opinion,
+            "steps": opinion.steps.select_related("org").order_by("on", "id"),
+            "submitter": who,
+            "submitter_hidden": str(SUBMITTER_HIDDEN) if who is None else "",
+            "actions": actions,
+            "failed": bound[0] if bound else "",
+            "history": history_of(opinion, user),
+        },
+        status=status,
+    )
+
+
+@login_required
+def opinion(request, pk):
+    return _render_opinion(request, _opinion_or_404(request.user, pk))
+
+
+@login_required
+def opinion_action(request, pk, op):
+    spec = OPS.get(op)
+    obj = _opinion_or_404(request.user, pk)
+    # Not an operation, or not one this user may do to this opinion now: as if absent.
+    if spec is None or not permissions.may(request.user, op, obj):
+        raise Http404
+    if request.method != "POST":
+        return redirect(reverse("oversight:opinion", args=[obj.pk]))
+    _title, form_class, run, done = spec
+    form = form_class(request.POST, prefix=op)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                run(request.user, obj, form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, str(done))
+            return redirect(reverse("oversight:opinion", args=[obj.pk]))
+    obj = _opinion_or_404(request.user, pk)  # as stored: the refused operation changed nothing
+    return _render_opinion(request, obj, bound=(op, form), status=400)

@@ -1,43 +1,572 @@
-"""Web UI (being written)."""
+"""Oversight pages: "my organisations", coverage and assignments with their handover,
+targets met per person and quarter, working groups and the plan of cells they attend.
 
+Thin as everywhere: parse, authorise through ``scope`` (out of scope is 404), call a service
+in one transaction, render. Visits and opinions live in ``opinion_views``.
+"""
+
+from datetime import date, datetime
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dangbo.core import scope
+from dangbo.core.dates import today
+from dangbo.core.errors import invalid, messages_of
+from dangbo.core.views import (
+    Action,
+    apply_service_errors,
+    operation_page,
+    page_of,
+    parse_as_of,
+    render_page,
+)
+from dangbo.members import queries as member_queries
+from dangbo.orgs import queries as org_queries
+from dangbo.orgs.choices import CELL_KINDS, OrgKind
+from dangbo.orgs.models import Organisation
+from dangbo.orgs.views import member_in_scope, scope_roots
+
+from . import forms, queries, services
+from .choices import PlanMode, PlanSelection, TargetPeriod
+from .models import GroupTarget, OversightAssignment, Visit, WorkingGroup
+
+STATE_LABELS = {
+    "met": gettext_lazy("đạt"),
+    "missed": gettext_lazy("chưa đạt"),
+    "open": gettext_lazy("đang thực hiện"),
+    "future": gettext_lazy("chưa đến kỳ"),
+    "": "—",
+}
 
 
-def mine(request, *args, **kwargs):
-    raise Http404
+# ------------------------------------------------------------------ helpers
 
 
-def coverage(request, *args, **kwargs):
-    raise Http404
+def _org_or_404(request, action: str, *, default: bool = True) -> Organisation:
+    """The organisation of ``?to-chuc=CODE`` if the user may ``action`` it; without the
+    parameter (where allowed), the user's first scope root."""
+    code = (request.GET.get("to-chuc") or "").strip()
+    if code:
+        org = org_queries.org_by_code(request.user, code, action)
+    else:
+        roots = scope_roots(request.user) if default else []
+        org = next((o for o in roots if scope.covers(request.user, action, o)), None)
+    if org is None:
+        raise Http404
+    return org
 
 
-def assign(request, *args, **kwargs):
-    raise Http404
+def _year(request) -> tuple[int, str]:
+    """``?nam=YYYY`` (default: this year) and an error message when it was bad."""
+    raw = (request.GET.get("nam") or "").strip()[:10]
+    current = today().year
+    if not raw:
+        return current, ""
+    if raw.isascii() and raw.isdigit() and 1930 <= int(raw) <= current + 1:
+        return int(raw), ""
+    return current, _("Năm: “%(raw)s” không hợp lệ; đang hiển thị năm %(y)s.") % {
+        "raw": raw,
+        "y": current,
+    }
 
 
-def handover(request, *args, **kwargs):
-    raise Http404
+def _url(name: str, *args, **params) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return reverse(f"oversight:{name}", args=args) + (f"?{query}" if query else "")
 
 
-def end_assignment(request, *args, **kwargs):
-    raise Http404
+def _count(queryset, column: str, *, distinct: str | None = None):
+    """A correlated COUNT subquery (0 when none): list pages annotate counts in one query
+    instead of one query per row, and without multiplying joined rows."""
+    counted = Count(distinct, distinct=True) if distinct else Count("*")
+    sub = queryset.filter(**{column: OuterRef("pk")}).order_by().values(column)
+    return Coalesce(
+        Subquery(sub.annotate(n=counted).values("n")[:1], output_field=IntegerField()), Value(0)
+    )
 
 
-def targets(request, *args, **kwargs):
-    raise Http404
+# ------------------------------------------------------------------ my organisations
 
 
-def groups(request, *args, **kwargs):
-    raise Http404
+@login_required
+def mine(request):
+    """A committee member's own page; a login without a member record gets a pointer to the
+    views of the committee instead."""
+    member = getattr(request.user, "member", None)
+    if member is None:
+        return render_page(request, "oversight/mine.html", {"member": None})
+    as_of = parse_as_of(request)
+    data = queries.my_organisations(member, as_of.day)
+    for a in data["assignments"]:
+        a.is_cell = a.target.kind in CELL_KINDS
+    return render_page(
+        request,
+        "oversight/mine.html",
+        {
+            **data,  # its "as_of" is the day the page answers for
+            "member": member,
+            "as_of_error": as_of.error,
+            "can_view_coverage": scope.has_any(request.user, scope.VIEW),
+        },
+    )
 
 
-def group_create(request, *args, **kwargs):
-    raise Http404
+# ------------------------------------------------------------------ coverage and assignments
 
 
-def plan(request, *args, **kwargs):
-    raise Http404
+@login_required
+def coverage(request):
+    user = request.user
+    org = _org_or_404(request, scope.VIEW)
+    as_of = parse_as_of(request)
+    level = "cells" if request.GET.get("cap") == "cells" else "grassroots"
+    cov = queries.coverage(org, as_of.day, level)
+    for row in cov.uncovered:
+        row["kind_label"] = OrgKind(row["kind"]).label
+    for a in cov.assignments:
+        a.can_change = scope.covers(user, scope.CHANGE, a.committee)
+    committees = Organisation.objects.in_bulk({a.committee_id for a in cov.needs_handover})
+    for a in cov.needs_handover:
+        a.can_change = scope.covers(user, scope.CHANGE, committees[a.committee_id])
+    return render_page(
+        request,
+        "oversight/coverage.html",
+        {
+            "org": org,
+            "as_of": as_of,
+            "level": level,
+            "cov": cov,
+            "can_change": scope.covers(user, scope.CHANGE, org),
+            "listed": queries.LISTED,
+        },
+    )
 
 
-def group(request, *args, **kwargs):
-    raise Http404
+def _assign(user, committee, data):
+    member = member_in_scope(user, data["member"])
+    target = org_queries.org_by_code(user, data["target"], scope.CHANGE)
+    if target is None:
+        raise invalid(
+            "target",
+            _("Tổ chức được phụ trách: không tìm thấy tổ chức mã “%(code)s” trong phạm vi "
+              "được giao.") % {"code": data["target"]},
+        )  # fmt: skip
+    services.assign_oversight(
+        actor=user, member=member, committee=committee, target=target,
+        valid_from=data["valid_from"], role=data["role"], target_count=data["target_count"],
+        target_period=data["target_period"],
+    )  # fmt: skip
+
+
+ASSIGN = Action(
+    gettext_lazy("Phân công phụ trách"),
+    forms.AssignForm,
+    _assign,
+    gettext_lazy("Đã ghi phân công phụ trách."),
+)
+
+
+@login_required
+def assign(request):
+    committee = _org_or_404(request, scope.CHANGE, default=False)
+    initial = {"target": request.GET.get("muc-tieu", "")[:64]}
+    form = forms.AssignForm(request.POST if request.method == "POST" else None, initial=initial)
+    back = _url("coverage", **{"to-chuc": committee.code})
+    return operation_page(
+        request, ASSIGN, committee, form, success_url=back, template="oversight/assign.html",
+        context={"org": committee, "back": back},
+    )  # fmt: skip
+
+
+def _assignment_or_404(request, pk: int) -> OversightAssignment:
+    """An assignment whose committee the user may change; anything else is a 404."""
+    assignment = (
+        scope.restrict(
+            OversightAssignment.objects.select_related("member", "target", "committee"),
+            request.user,
+            scope.CHANGE,
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if assignment is None or not scope.covers(request.user, scope.CHANGE, assignment.committee):
+        raise Http404
+    return assignment
+
+
+def _handover(user, assignment, data):
+    successor = member_in_scope(user, data["to_member"], "to_member")
+    services.hand_over(
+        actor=user, assignment=assignment, to_member=successor, on=data["on"],
+        reason=data["reason"],
+    )  # fmt: skip
+
+
+def _end(user, assignment, data):
+    services.end_assignment(
+        actor=user, assignment=assignment, valid_to=data["valid_to"], reason=data["reason"]
+    )
+
+
+HANDOVER = Action(
+    gettext_lazy("Bàn giao phụ trách"),
+    forms.HandoverForm,
+    _handover,
+    gettext_lazy("Đã ghi việc bàn giao phụ trách."),
+)
+END = Action(
+    gettext_lazy("Kết thúc phân công phụ trách"),
+    forms.EndAssignmentForm,
+    _end,
+    gettext_lazy("Đã ghi việc kết thúc phân công."),
+    confirm=True,
+)
+
+
+def _assignment_page(request, pk: int, spec: Action, template: str):
+    assignment = _assignment_or_404(request, pk)
+    form = spec.form(request.POST if request.method == "POST" else None)
+    back = _url("coverage", **{"to-chuc": assignment.committee.code})
+    return operation_page(
+        request, spec, assignment, form, success_url=back, template=template,
+        context={"assignment": assignment, "org": assignment.committee, "back": back,
+                 "spec": spec},
+    )  # fmt: skip
+
+
+@login_required
+def handover(request, pk):
+    return _assignment_page(request, pk, HANDOVER, "oversight/handover.html")
+
+
+@login_required
+def end_assignment(request, pk):
+    return _assignment_page(request, pk, END, "oversight/end_assignment.html")
+
+
+# ------------------------------------------------------------------ targets (rule 19)
+
+
+@login_required
+def targets(request):
+    org = _org_or_404(request, scope.VIEW)
+    year, error = _year(request)
+    rows = queries.targets(org, year, today())
+    quarterly = {q: {"met": 0, "missed": 0} for q in range(1, 5)}
+    yearly = {"met": 0, "missed": 0}
+    for row in rows:
+        row.shown = []
+        span = 4 if row.assignment.target_period == TargetPeriod.YEAR else 1
+        for q, (done, target, state) in enumerate(row.cells, start=1):
+            row.shown.append(
+                {"done": done, "target": target, "state": state,
+                 "label": STATE_LABELS.get(state, "—"), "span": span}
+            )  # fmt: skip
+            tally = yearly if span == 4 else quarterly[q]
+            if state in tally:
+                tally[state] += 1
+    return render_page(
+        request,
+        "oversight/targets.html",
+        {
+            "org": org,
+            "year": year,
+            "error": error,
+            "rows": rows,
+            "quarters": [(q, quarterly[q]) for q in range(1, 5)],
+            "yearly": yearly,
+            "has_yearly": any(r.assignment.target_period == TargetPeriod.YEAR for r in rows),
+        },
+    )
+
+
+# ------------------------------------------------------------------ working groups
+
+
+@login_required
+def groups(request):
+    org = _org_or_404(request, scope.VIEW)
+    year, error = _year(request)
+    qs = (
+        WorkingGroup.objects.filter(
+            org.subtree_q("committee__"),
+            period_start__lte=date(year, 12, 31),
+            period_end__gte=date(year, 1, 1),
+        )
+        .select_related("committee", "leader")
+        .annotate(
+            n_members=_count(WorkingGroup.members.through.objects.all(), "workinggroup"),
+            n_planned=_count(GroupTarget.objects.all(), "group"),
+            n_visited=_count(Visit.objects.all(), "group", distinct="org"),
+        )
+        .order_by("-period_start", "committee__path", "name", "id")
+    )
+    return render_page(
+        request,
+        "oversight/groups.html",
+        {
+            "org": org,
+            "year": year,
+            "error": error,
+            "page": page_of(request, qs),
+            "can_change": scope.covers(request.user, scope.CHANGE, org),
+        },
+    )
+
+
+def _resolve_people(user, data):
+    leader = member_in_scope(user, data["leader"], "leader")
+    people = []
+    for number, text in data["members"]:
+        try:
+            people.append(member_in_scope(user, text, "members"))
+        except ValidationError as exc:
+            raise invalid(
+                "members",
+                _("Thành viên, dòng %(n)s: không tìm thấy đảng viên “%(v)s” trong phạm vi "
+                  "được giao.") % {"n": number, "v": text},
+            ) from exc  # fmt: skip
+    return leader, people
+
+
+def _create_group(user, committee, data):
+    leader, people = _resolve_people(user, data)
+    group = services.create_working_group(
+        actor=user, committee=committee, name=data["name"], period_start=data["period_start"],
+        period_end=data["period_end"], leader=leader, members=people, note=data.get("note", ""),
+    )  # fmt: skip
+    return reverse("oversight:group", args=[group.pk])
+
+
+CREATE_GROUP = Action(
+    gettext_lazy("Lập tổ công tác"),
+    forms.GroupForm,
+    _create_group,
+    gettext_lazy("Đã lập tổ công tác."),
+)
+
+
+@login_required
+def group_create(request):
+    committee = _org_or_404(request, scope.CHANGE, default=False)
+    form = forms.GroupForm(request.POST if request.method == "POST" else None)
+    back = _url("groups", **{"to-chuc": committee.code})
+    return operation_page(
+        request, CREATE_GROUP, committee, form, success_url=back,
+        template="oversight/group_create.html", context={"org": committee, "back": back},
+    )  # fmt: skip
+
+
+def _parse_day(raw: str) -> date | None:
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(raw, fmt).date()  # noqa: DTZ007 - a calendar date
+        except ValueError:
+            continue
+    return None
+
+
+@login_required
+def plan(request):
+    """Choose a period (``?tu=`` its first day), then the groups of that period, and spread
+    the cells not yet planned among them."""
+    committee = _org_or_404(request, scope.CHANGE, default=False)
+    all_groups = WorkingGroup.objects.filter(committee=committee)
+    periods = list(
+        all_groups.values("period_start", "period_end")
+        .annotate(n=Count("id"))
+        .order_by("-period_start", "period_end")[:40]
+    )
+    for p in periods:
+        p["url"] = _url(
+            "plan", **{"to-chuc": committee.code, "tu": f"{p['period_start']:%d/%m/%Y}"}
+        )
+    context = {"org": committee, "periods": periods, "errors": [], "form": None}
+    raw = (request.GET.get("tu") or "").strip()[:20]
+    if not raw:
+        return render_page(request, "oversight/plan.html", context)
+    start = _parse_day(raw)
+    chosen = list(
+        all_groups.filter(period_start=start).select_related("leader").order_by("name", "id")
+        if start
+        else []
+    )
+    if not chosen:
+        context["errors"] = [
+            _("Từ ngày: không có tổ công tác nào của %(org)s bắt đầu ngày “%(raw)s”.")
+            % {"org": committee.name, "raw": raw}
+        ]
+        return render_page(request, "oversight/plan.html", context, status=400)
+    form = forms.PlanForm(request.POST if request.method == "POST" else None, groups=chosen)
+    context.update(form=form, start=start, chosen=chosen)
+    ends = {g.period_end for g in chosen}
+    if len(ends) == 1:
+        end = ends.pop()
+        context["end"] = end
+        context["candidates"] = [
+            (label, len(services.plan_candidates(committee, start, end, value, PlanMode.EACH)))
+            for value, label in PlanSelection.choices
+        ]
+    if request.method != "POST":
+        return render_page(request, "oversight/plan.html", context)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                n = services.generate_plan(
+                    actor=request.user, committee=committee, groups=data["groups"],
+                    selection=data["selection"], mode=data["mode"],
+                )  # fmt: skip
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Đã chia %(n)s chi bộ cho %(k)s tổ.") % {"n": n, "k": len(data["groups"])},
+            )
+            return redirect(_url("groups", **{"to-chuc": committee.code, "nam": start.year}))
+    return render_page(request, "oversight/plan.html", context, status=400)
+
+
+def _plan_rows(group: WorkingGroup) -> list[GroupTarget]:
+    visits = {}
+    for org_id, visit_id in (
+        Visit.objects.filter(group=group).order_by("date", "id").values_list("org_id", "id")
+    ):
+        visits.setdefault(org_id, visit_id)
+    rows = list(
+        GroupTarget.objects.filter(group=group)
+        .select_related("org")
+        .order_by("planned_date", "org__path")
+    )
+    for t in rows:
+        t.visit_id = visits.get(t.org_id)
+    return rows
+
+
+def _group_post(request, group, others):
+    """One change of the plan, all or nothing: (success message, [], None), or (None, the
+    error messages, the bound form to show again)."""
+    user = request.user
+    op = request.POST.get("op")
+    if op == "add":
+        form = forms.AddTargetForm(request.POST, prefix="add")
+    elif op == "move":
+        form = forms.MoveTargetForm(request.POST, groups=others)
+    elif op == "remove":
+        form = forms.RemoveTargetForm(request.POST)
+    else:
+        return None, [_("Thao tác: không hợp lệ.")], None
+    if not form.is_valid():
+        return None, _errors_of(form), form
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            if op == "add":
+                org = org_queries.org_by_code(user, data["org"], scope.CHANGE)
+                if org is None:
+                    raise invalid(
+                        "org",
+                        _("Chi bộ: không tìm thấy tổ chức mã “%(code)s” trong phạm vi được giao.")
+                        % {"code": data["org"]},
+                    )
+                services.add_group_target(
+                    actor=user, group=group, org=org, planned_date=data.get("planned_date")
+                )
+                return _("Đã thêm %(org)s vào kế hoạch.") % {"org": org.name}, [], None
+            target = (
+                GroupTarget.objects.select_for_update(of=("self",))
+                .select_related("org", "group__committee")
+                .filter(pk=data["target"], group=group)
+                .first()
+            )
+            if target is None:
+                raise invalid("target", _("Chi bộ trong kế hoạch: không tìm thấy trong tổ này."))
+            if op == "remove":
+                services.remove_group_target(actor=user, target=target)
+                return _("Đã bỏ %(org)s khỏi kế hoạch.") % {"org": target.org.name}, [], None
+            services.move_group_target(actor=user, target=target, to_group=data["to_group"])
+            return (
+                _("Đã chuyển %(org)s sang %(g)s.")
+                % {"org": target.org.name, "g": data["to_group"].name},
+                [],
+                None,
+            )
+    except ValidationError as exc:
+        if op == "add":
+            apply_service_errors(form, exc)
+            return None, _errors_of(form), form
+        return None, [m for msgs in messages_of(exc).values() for m in msgs], None
+
+
+def _errors_of(form) -> list[str]:
+    return [str(m) for msgs in form.errors.values() for m in msgs]
+
+
+@login_required
+def group(request, pk):
+    user = request.user
+    group = (
+        scope.restrict(WorkingGroup.objects.select_related("committee", "leader"), user, scope.VIEW)
+        .filter(pk=pk)
+        .first()
+    )
+    if group is None:
+        raise Http404
+    can_change = scope.covers(user, scope.CHANGE, group.committee)
+    others = (
+        list(
+            WorkingGroup.objects.filter(
+                committee=group.committee_id,
+                period_start=group.period_start,
+                period_end=group.period_end,
+            )
+            .exclude(pk=group.pk)
+            .order_by("name", "id")
+        )
+        if can_change
+        else []
+    )
+    add_form = forms.AddTargetForm(prefix="add")
+    errors = []
+    status = 200
+    if request.method == "POST":
+        if not can_change:
+            raise Http404
+        done, errors, bound = _group_post(request, group, others)
+        if done:
+            messages.success(request, done)
+            return redirect(reverse("oversight:group", args=[group.pk]))
+        status = 400
+        if isinstance(bound, forms.AddTargetForm):
+            add_form = bound
+    return render_page(
+        request,
+        "oversight/group.html",
+        {
+            "group": group,
+            "org": group.committee,
+            "members": member_queries.ordered(group.members.all()),
+            "plan": _plan_rows(group),
+            "others": others,
+            "can_change": can_change,
+            "can_visit": scope.covers(user, scope.OVERSEE, group.committee),
+            "add_form": add_form,
+            "errors": errors,
+            "back": _url(
+                "groups", **{"to-chuc": group.committee.code, "nam": group.period_start.year}
+            ),
+        },  # fmt: skip
+        status=status,
+    )
