@@ -146,6 +146,9 @@ USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["dangbo.formats"]
 USE_THOUSAND_SEPARATOR = True
+# A meeting's attendance form has two fields per member: Django's default of 1,000 fields
+# would refuse a cell of ~500 members.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
 
 STATIC_URL = "/static/"

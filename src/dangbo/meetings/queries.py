@@ -6,7 +6,7 @@ quarter are counted in the database, never by a Python loop over meetings.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractMonth, ExtractQuarter
@@ -64,13 +64,30 @@ def compliance(org: Organisation, as_of: date | None = None) -> Compliance:
     result.months_due = rules.months_due(year, as_of)
     result.quarters_due = rules.quarters_due(year, as_of)
     in_period = Meeting.objects.filter(org__in=cells, date__gte=start, date__lte=as_of)
+    # Only meetings of months (quarters) already due count toward them: a meeting in the
+    # running month must not make up for a month missed earlier.
+    nothing_due = start - timedelta(days=1)
+    months_end = rules.month_end(year, result.months_due[-1]) if result.months_due else nothing_due
+    quarters_end = (
+        rules.quarter_bounds(year, result.quarters_due[-1])[1]
+        if result.quarters_due
+        else nothing_due
+    )
     grouped = (
         in_period.filter(kind__in=(MeetingKind.REGULAR, MeetingKind.THEMATIC))
         .values_list("org_id", "kind")
         .annotate(
             n=Count("id"),
-            months=Count(ExtractMonth("date"), distinct=True),
-            quarters=Count(ExtractQuarter("date"), distinct=True),
+            months=Count(
+                ExtractMonth("date"),
+                distinct=True,
+                filter=Q(date__lte=months_end),
+            ),
+            quarters=Count(
+                ExtractQuarter("date"),
+                distinct=True,
+                filter=Q(date__lte=quarters_end),
+            ),
         )
         .order_by()
     )
@@ -155,7 +172,9 @@ def unexcused_flags(cells, year: int, as_of: date) -> list[dict]:
             meeting__date__lte=as_of,
             status=AttendanceStatus.UNEXCUSED,
         )
-        .values_list("member_id", "member__full_name", "meeting__org__code", "meeting__org__name")
+        # One row per member, months counted across cells (a member who changed cells
+        # mid-year keeps the months missed in the first); shown under their current cell.
+        .values_list("member_id", "member__full_name", "member__org__code", "member__org__name")
         .annotate(months=Count(ExtractMonth("meeting__date"), distinct=True))
         .filter(months__gte=rules.UNEXCUSED_MONTHS_FLAG)
         .order_by("-months", "member__sort_key")

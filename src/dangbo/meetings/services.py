@@ -192,6 +192,8 @@ def record_meeting(
     may add it later); a dict: every summoned member gets a row (defaults for the unnamed)."""
     if day is None:
         raise invalid("date", "Ngày sinh hoạt: bắt buộc.")
+    if org is None:
+        raise invalid("org", "Chi bộ: bắt buộc.")
     org = Organisation.objects.select_for_update().get(pk=org.pk)
     not_in_future(day, "date", "Ngày sinh hoạt")
     _check_cell_on(org, day)
@@ -311,3 +313,14 @@ def record_vote(
         after={"yes": yes, "no": no, "abstain": abstain, "denominator": counted},
     )
     return vote
+
+
+def minutes_downloaded(*, actor, meeting: Meeting) -> None:
+    """The minutes name who was absent and why: downloading them discloses personal data,
+    so each download leaves an audit entry (nothing else changes)."""
+    audit.record(
+        actor=actor,
+        action="meeting.minutes_downloaded",
+        obj=meeting,
+        summary=f"Tải biên bản buổi sinh hoạt ngày {fmt(meeting.date)} của {meeting.org.name}",
+    )

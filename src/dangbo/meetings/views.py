@@ -1,36 +1,474 @@
-"""Web UI (being written)."""
+"""Cell-meeting pages: compliance over a subtree, a cell's meetings, recording a meeting with
+its attendance and votes, and the minutes as a Word document.
 
-from django.http import Http404
+Reading needs VIEW on the cell; recording needs MEETINGS (admin, staff, the cell's
+secretary). Out of scope is 404. Every change goes through ``meetings.services``."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dangbo.core import scope
+from dangbo.core.dates import fmt, today
+from dangbo.core.errors import messages_of
+from dangbo.core.views import (
+    apply_service_errors,
+    history_of,
+    page_of,
+    parse_as_of,
+    render_page,
+)
+from dangbo.members.models import Member
+from dangbo.orgs.choices import CELL_KINDS
+from dangbo.orgs.models import Organisation
+from dangbo.orgs.queries import org_by_code
+from dangbo.orgs.views import scope_roots
+from dangbo.oversight.models import Opinion, Visit
+
+from . import docx, forms, queries, rules, services
+from .choices import AttendanceStatus, MeetingKind, MeetingMode
+from .models import Meeting
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+VOTE_RULE = gettext_lazy(
+    "Quá nửa tổng số đảng viên chính thức được triệu tập, trừ người chuyển sinh hoạt tạm "
+    "thời, miễn sinh hoạt vắng mặt, vắng có lý do — QĐ 24 §9.3."
+)
 
 
-def compliance(request, *args, **kwargs):
-    raise Http404
+def _cell_or_404(user, code: str, action: str) -> Organisation:
+    org = scope.get_or_404(Organisation.objects.select_related("parent"), user, action, code=code)
+    if org.kind not in CELL_KINDS:
+        raise Http404
+    return org
 
 
-def cell(request, *args, **kwargs):
-    raise Http404
+def _meeting_or_404(user, pk: int, action: str) -> Meeting:
+    return scope.get_or_404(
+        Meeting.objects.select_related("org", "org__parent", "chair", "secretary"),
+        user,
+        action,
+        pk=pk,
+    )
 
 
-def create(request, *args, **kwargs):
-    raise Http404
+# ---- compliance ----------------------------------------------------------------------------
 
 
-def detail(request, *args, **kwargs):
-    raise Http404
+@login_required
+def compliance(request):
+    """Rules 17 and 13 over an organisation's cells for the year of the chosen date."""
+    user = request.user
+    code = request.GET.get("to-chuc")
+    if code:
+        org = org_by_code(user, code, scope.VIEW)
+    else:
+        roots = scope_roots(user)
+        org = roots[0] if roots else None
+    if org is None:
+        raise Http404
+    as_of = parse_as_of(request)
+    result = queries.compliance(org, as_of.day)
+    flagged_ids = [f["member_id"] for f in result.flagged_members]
+    visible = set(
+        scope.restrict(Member.objects.filter(pk__in=flagged_ids), user).values_list("pk", flat=True)
+    )
+    for row in result.flagged_members:
+        row["visible"] = row["member_id"] in visible
+    for row in result.missing_regular:
+        row["label"] = ", ".join(str(m) for m in row["missing"])
+    for row in result.missing_thematic:
+        row["label"] = ", ".join(ROMAN[q] for q in row["missing"])
+    return render_page(
+        request,
+        "meetings/compliance.html",
+        {
+            "org": org,
+            "as_of": as_of,
+            "result": result,
+            "months_due": ", ".join(str(m) for m in result.months_due),
+            "quarters_due": ", ".join(ROMAN[q] for q in result.quarters_due),
+            "more_regular": result.missing_regular_total - len(result.missing_regular),
+            "more_thematic": result.missing_thematic_total - len(result.missing_thematic),
+            "more_flagged": result.flagged_total - len(result.flagged_members),
+            "is_cell": org.kind in CELL_KINDS,
+        },
+    )
 
 
-def edit(request, *args, **kwargs):
-    raise Http404
+# ---- one cell ------------------------------------------------------------------------------
 
 
-def attendance(request, *args, **kwargs):
-    raise Http404
+@login_required
+def cell(request, code):
+    org = _cell_or_404(request.user, code, scope.VIEW)
+    raw = (request.GET.get("nam") or "").strip()[:10]
+    year, error = today().year, ""
+    if raw:
+        if raw.isascii() and raw.isdigit() and 1930 <= int(raw) <= today().year:
+            year = int(raw)
+        else:
+            error = _("Năm: “%(v)s” không hợp lệ; đang hiển thị năm %(y)s.") % {"v": raw, "y": year}
+    years = [d.year for d in Meeting.objects.filter(org=org).dates("date", "year", order="DESC")]
+    if year not in years:
+        years = sorted({*years, year}, reverse=True)
+    return render_page(
+        request,
+        "meetings/cell.html",
+        {
+            "org": org,
+            "year": year,
+            "years": years,
+            "error": error,
+            "page": page_of(request, queries.meetings_of(org, year)),
+            "can_record": scope.covers(request.user, scope.MEETINGS, org),
+        },
+        status=400 if error else 200,
+    )
 
 
-def vote(request, *args, **kwargs):
-    raise Http404
+# ---- recording -----------------------------------------------------------------------------
 
 
-def minutes_docx(request, *args, **kwargs):
-    raise Http404
+def _post_day(raw: str | None):
+    """The date posted by step two, only to know whose rows to expect; the form and the
+    service validate it for real."""
+    for pattern in settings.DATE_INPUT_FORMATS:
+        try:
+            return datetime.strptime((raw or "").strip()[:20], pattern).date()  # noqa: DTZ007
+        except ValueError:
+            continue
+    return None
 
+
+def _service_errors(form, exc: ValidationError) -> dict[int, str]:
+    """Errors onto the form; a row's message also onto its row of the attendance table."""
+    apply_service_errors(form, exc)
+    rows = {}
+    for key, msgs in messages_of(exc).items():
+        if key.startswith("attendance-") and key[11:].isdigit():
+            rows[int(key[11:])] = " ".join(msgs)
+    return rows
+
+
+def _warn_duration(request, meeting) -> None:
+    warning = rules.duration_warning(meeting.duration_minutes)
+    if warning:
+        messages.warning(request, warning)
+
+
+def _day_error(day, org: Organisation) -> str | None:
+    """A date on which the cell could not have met (the service says the same; checked
+    here too so that step one, and a step two whose roster is empty, say why)."""
+    if day > today():
+        return _("Ngày sinh hoạt: không được sau ngày hôm nay (%(d)s).") % {"d": fmt(today())}
+    if day < org.valid_from:
+        return _("Ngày sinh hoạt: %(d)s trước ngày thành lập %(org)s (%(since)s).") % {
+            "d": fmt(day), "org": org.name, "since": fmt(org.valid_from),
+        }  # fmt: skip
+    if org.valid_to is not None and day > org.valid_to:
+        return _("Ngày sinh hoạt: %(d)s sau ngày %(org)s kết thúc hoạt động (%(end)s).") % {
+            "d": fmt(day), "org": org.name, "end": fmt(org.valid_to),
+        }  # fmt: skip
+    return None
+
+
+@login_required
+def create(request, code):
+    """Two steps: the date (it decides who is summoned), then the meeting and its roll."""
+    org = _cell_or_404(request.user, code, scope.MEETINGS)
+    status = 200
+    given, row_errors = {}, {}
+    if request.method == "POST":
+        day = _post_day(request.POST.get("date"))
+        entries = services.roster(org, day) if day else []
+        form = forms.MeetingForm(request.POST, entries=entries)
+        given, bad_rows = forms.attendance_from_post(request.POST)
+        day_form = forms.DayForm(
+            initial={"ngay": fmt(day) if day else "", "loai": request.POST.get("kind")}
+        )
+        valid = form.is_valid()
+        if not valid and day is not None and "date" not in form.errors:
+            error = _day_error(day, org)
+            if error:
+                form.add_error("date", error)
+        for msg in bad_rows:
+            form.add_error(None, msg)
+        if valid and not bad_rows:
+            try:
+                with transaction.atomic():
+                    meeting = services.record_meeting(
+                        actor=request.user,
+                        org=org,
+                        day=form.cleaned_data["date"],
+                        data=form.service_data(),
+                        attendance=given,
+                        chair=form.member("chair"),
+                        secretary=form.member("secretary"),
+                    )
+            except ValidationError as exc:
+                row_errors = _service_errors(form, exc)
+            else:
+                messages.success(request, _("Đã ghi buổi sinh hoạt."))
+                _warn_duration(request, meeting)
+                return redirect(reverse("meetings:detail", args=[meeting.pk]))
+        status = 400
+    else:
+        day_form = forms.DayForm(request.GET if "ngay" in request.GET else None)
+        form = None
+        entries = []
+        day = today()
+        if day_form.is_bound and day_form.is_valid():
+            day = day_form.cleaned_data.get("ngay") or today()
+            error = _day_error(day, org)
+            if error:
+                day_form.add_error("ngay", error)
+        if day_form.is_bound and day_form.errors:
+            status = 400
+        else:
+            entries = services.roster(org, day)
+            kind = day_form.cleaned_data.get("loai") if day_form.is_bound else ""
+            form = forms.MeetingForm(
+                entries=entries,
+                initial={
+                    "date": fmt(day),
+                    "kind": kind or _kind_param(request) or MeetingKind.REGULAR,
+                    "mode": MeetingMode.IN_PERSON,
+                },
+            )
+            if not day_form.is_bound:
+                day_form = forms.DayForm(initial={"ngay": fmt(day), "loai": _kind_param(request)})
+    return render_page(
+        request,
+        "meetings/create.html",
+        {
+            "org": org,
+            "day_form": day_form,
+            "form": form,
+            "rows": forms.attendance_rows(entries, given, row_errors),
+            "statuses": forms.STATUS_CHOICES,
+        },
+        status=status,
+    )
+
+
+def _kind_param(request) -> str:
+    kind = request.GET.get("loai") or ""
+    return kind if kind in MeetingKind.values else ""
+
+
+def _initial(meeting: Meeting) -> dict:
+    return {
+        "kind": meeting.kind,
+        "start_time": meeting.start_time.strftime("%H:%M") if meeting.start_time else "",
+        "end_time": meeting.end_time.strftime("%H:%M") if meeting.end_time else "",
+        "topic": meeting.topic,
+        "mode": meeting.mode,
+        "chair": str(meeting.chair_id or ""),
+        "secretary": str(meeting.secretary_id or ""),
+        "minutes": meeting.minutes,
+        "resolution": meeting.resolution,
+        "resolution_ref": meeting.resolution_ref,
+        "quality": meeting.quality,
+    }
+
+
+@login_required
+def edit(request, pk):
+    meeting = _meeting_or_404(request.user, pk, scope.MEETINGS)
+    entries = services.roster(meeting.org, meeting.date)
+    status = 200
+    if request.method == "POST":
+        form = forms.EditMeetingForm(request.POST, entries=entries)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    meeting = services.update_meeting(
+                        actor=request.user,
+                        meeting=meeting,
+                        data=form.service_data(),
+                        chair=form.member("chair"),
+                        secretary=form.member("secretary"),
+                    )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("Đã cập nhật buổi sinh hoạt."))
+                _warn_duration(request, meeting)
+                return redirect(reverse("meetings:detail", args=[meeting.pk]))
+        status = 400
+    else:
+        form = forms.EditMeetingForm(entries=entries, initial=_initial(meeting))
+    return render_page(
+        request, "meetings/edit.html", {"meeting": meeting, "form": form}, status=status
+    )
+
+
+@login_required
+def attendance(request, pk):
+    meeting = _meeting_or_404(request.user, pk, scope.MEETINGS)
+    entries = services.roster(meeting.org, meeting.date)
+    status, errors, row_errors = 200, [], {}
+    if request.method == "POST":
+        given, errors = forms.attendance_from_post(request.POST)
+        if not errors:
+            try:
+                with transaction.atomic():
+                    services.set_attendance(actor=request.user, meeting=meeting, attendance=given)
+            except ValidationError as exc:
+                found = messages_of(exc)
+                errors = [m for msgs in found.values() for m in msgs]
+                row_errors = {
+                    int(k[11:]): " ".join(v)
+                    for k, v in found.items()
+                    if k.startswith("attendance-") and k[11:].isdigit()
+                }
+            else:
+                messages.success(request, _("Đã ghi điểm danh."))
+                return redirect(reverse("meetings:detail", args=[meeting.pk]))
+        status = 400
+    else:
+        given = {
+            member_id: (st, reason)
+            for member_id, st, reason in meeting.attendance.values_list(
+                "member_id", "status", "reason"
+            )
+        }
+    return render_page(
+        request,
+        "meetings/attendance.html",
+        {
+            "meeting": meeting,
+            "errors": errors,
+            "rows": forms.attendance_rows(entries, given, row_errors),
+            "statuses": forms.STATUS_CHOICES,
+        },
+        status=status,
+    )
+
+
+@login_required
+def vote(request, pk):
+    meeting = _meeting_or_404(request.user, pk, scope.MEETINGS)
+    status = 200
+    if request.method == "POST":
+        form = forms.VoteForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    recorded = services.record_vote(
+                        actor=request.user,
+                        meeting=meeting,
+                        motion=data["motion"],
+                        yes=data["yes"],
+                        no=data["no"],
+                        abstain=data.get("abstain") or 0,
+                    )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Đã ghi biểu quyết: %(yes)s/%(d)s tán thành — %(r)s.")
+                    % {
+                        "yes": recorded.yes,
+                        "d": recorded.denominator,
+                        "r": _("thông qua") if recorded.passed else _("không thông qua"),
+                    },
+                )
+                return redirect(reverse("meetings:detail", args=[meeting.pk]))
+        status = 400
+    else:
+        form = forms.VoteForm(initial={"abstain": 0})
+    counted, present = services.denominator(meeting)
+    return render_page(
+        request,
+        "meetings/vote.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "denominator": counted,
+            "present": present,
+            "majority": counted // 2 + 1 if counted else None,
+            "rule": VOTE_RULE,
+            "votes": list(meeting.votes.all()),
+        },
+        status=status,
+    )
+
+
+# ---- reading -------------------------------------------------------------------------------
+
+
+def _attendance_groups(meeting: Meeting) -> list[dict]:
+    rows = list(
+        meeting.attendance.select_related("member").order_by("member__sort_key", "member_id")
+    )
+    groups = []
+    for value, label in AttendanceStatus.choices:
+        members = [r for r in rows if r.status == value]
+        groups.append({"status": value, "label": label, "rows": members})
+    return groups
+
+
+def _visits(meeting: Meeting) -> list[Visit]:
+    return list(
+        meeting.visits.select_related("group").prefetch_related("attendees__member").order_by("id")
+    )
+
+
+@login_required
+def detail(request, pk):
+    user = request.user
+    meeting = _meeting_or_404(user, pk, scope.VIEW)
+    groups = _attendance_groups(meeting)
+    can_record = scope.covers(user, scope.MEETINGS, meeting.org)
+    opinions = (
+        scope.restrict(Opinion.objects.filter(meeting=meeting), user)
+        .select_related("topic", "assigned_to")
+        .order_by("id")
+    )
+    return render_page(
+        request,
+        "meetings/detail.html",
+        {
+            "meeting": meeting,
+            "org": meeting.org,
+            "groups": groups,
+            "n_rows": sum(len(g["rows"]) for g in groups),
+            "votes": list(meeting.votes.all()),
+            "visits": _visits(meeting),
+            "opinions": list(opinions),
+            "can_record": can_record,
+            "duration_warning": rules.duration_warning(meeting.duration_minutes),
+            "history": history_of(meeting, user),
+        },
+    )
+
+
+@login_required
+def minutes_docx(request, pk):
+    """The minutes in the customary layout; a download names absentees, so it is audited."""
+    meeting = _meeting_or_404(request.user, pk, scope.VIEW)
+    content = docx.minutes(
+        meeting,
+        attendance=[r for g in _attendance_groups(meeting) for r in g["rows"]],
+        votes=list(meeting.votes.all()),
+        visits=_visits(meeting),
+    )
+    with transaction.atomic():
+        services.minutes_downloaded(actor=request.user, meeting=meeting)
+    response = HttpResponse(content, content_type=docx.CONTENT_TYPE)
+    name = f"bien-ban-{meeting.org.code}-{meeting.date:%Y%m%d}.docx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
