@@ -11,18 +11,21 @@ def spread(cells: Sequence, loads: Sequence[int]) -> list[list]:
     n = len(loads)
     if n == 0:
         return []
-    total = len(cells) + sum(loads)
-    base, extra = divmod(total, n)
-    wanted = [base + (1 if i < extra else 0) for i in range(n)]
-    # Groups already above the fair share take nothing; the rest fill up to it.
-    take = [max(0, w - load) for w, load in zip(wanted, loads, strict=True)]
-    surplus = sum(take) - len(cells)
-    i = n - 1
-    while surplus > 0:  # over-full groups made the shares too large: trim from the end
-        if take[i] > 0:
-            take[i] -= 1
-            surplus -= 1
-        i = (i - 1) % n
+    count = len(cells)
+    # Water-filling: the highest level every lighter group can be brought up to with the
+    # cells available; groups already above it take nothing (trimming "from the end"
+    # instead could leave a light group empty while an earlier one took two).
+    level = min(loads)
+    while sum(max(0, level + 1 - load) for load in loads) <= count:
+        level += 1
+    take = [max(0, level - load) for load in loads]
+    spare = count - sum(take)  # fewer than the groups at the level: one more each, in order
+    for i, load in enumerate(loads):
+        if spare == 0:
+            break
+        if load <= level:
+            take[i] += 1
+            spare -= 1
     out, start = [], 0
     for k in take:
         out.append(list(cells[start : start + k]))

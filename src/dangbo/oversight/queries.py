@@ -125,7 +125,7 @@ def targets(org: Organisation, year: int, as_of: date | None = None) -> list[Tar
         VisitAttendee.objects.filter(
             assignment__in=[a.pk for a in rows],
             visit__date__gte=year_start,
-            visit__date__lte=year_end,
+            visit__date__lte=min(year_end, as_of),  # what had been done by then
         )  # fmt: skip
         .annotate(q=ExtractQuarter("visit__date"))
         .values_list("assignment_id", "q")
@@ -262,7 +262,7 @@ def states_on(opinions, as_of: date) -> Counter:
 def dashboard(org: Organisation, as_of: date | None = None) -> dict:
     """For the standing committee: open opinions by topic, commune and age; overdue ones."""
     as_of = as_of or today()
-    base = opinions_in(org, as_of)
+    base = opinions_in(org, as_of).filter(received_on__lte=as_of)  # none "received in the future"
     open_qs = base.filter(state__in=OPEN_STATES)
     by_topic = list(
         open_qs.values_list("topic__name").annotate(n=Count("id")).order_by("-n", "topic__name")
@@ -382,11 +382,10 @@ def _overdue_on(candidates, as_of: date) -> int:
     )
     state: dict[int, tuple[str, date | None]] = {}
     for opinion_id, to_state, deadline in rows.values_list("opinion_id", "to_state", "deadline"):
+        # The deadline in force is the last one set (as the opinion's own column keeps it):
+        # an opinion reopened after its answer is late again once that deadline passed.
         prev = state.get(opinion_id, ("", None))
-        state[opinion_id] = (
-            to_state,
-            deadline or (prev[1] if to_state in HANDLING_STATES else None),
-        )
+        state[opinion_id] = (to_state, deadline or prev[1])
     for to_state, deadline in state.values():
         n += to_state in HANDLING_STATES and deadline is not None and deadline < as_of
     return n

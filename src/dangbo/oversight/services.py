@@ -288,14 +288,40 @@ def remove_group_target(*, actor, target: GroupTarget) -> None:
 
 @transaction.atomic
 def move_group_target(*, actor, target: GroupTarget, to_group: WorkingGroup) -> GroupTarget:
-    """Give a planned cell to another group of the same committee and period."""
-    source = target.group
+    """Give a planned cell to another group of the same committee; the receiving group's
+    period is checked as when adding (the cell exists then, no third group has it)."""
+    target = (
+        GroupTarget.objects.select_for_update().select_related("group", "org").get(pk=target.pk)
+    )
+    if to_group is None:
+        raise invalid("to_group", "Tổ nhận: bắt buộc.")
+    to_group = WorkingGroup.objects.select_related("committee").get(pk=to_group.pk)
+    source, org = target.group, target.org
     if to_group.pk == source.pk:
         raise invalid("to_group", "Tổ nhận: phải là tổ khác.")
     if to_group.committee_id != source.committee_id:
         raise invalid("to_group", "Tổ nhận: phải thuộc cùng cấp ủy.")
-    if GroupTarget.objects.filter(group=to_group, org=target.org).exists():
-        raise invalid("to_group", f"Tổ nhận: đã có {target.org.name} trong kế hoạch.")
+    if GroupTarget.objects.filter(group=to_group, org=org).exists():
+        raise invalid("to_group", f"Tổ nhận: đã có {org.name} trong kế hoạch.")
+    if not (org.valid_from <= to_group.period_end
+            and (org.valid_to is None or org.valid_to >= to_group.period_start)):  # fmt: skip
+        raise invalid(
+            "to_group", f"Tổ nhận: {org.name} không hoạt động trong thời gian của {to_group.name}."
+        )
+    taken = (
+        GroupTarget.objects.filter(org=org, group__committee_id=to_group.committee_id)
+        .filter(
+            group__period_start__lte=to_group.period_end,
+            group__period_end__gte=to_group.period_start,
+        )
+        .exclude(pk=target.pk)
+        .select_related("group")
+        .first()
+    )
+    if taken is not None:
+        raise invalid(
+            "to_group", f"Tổ nhận: {org.name} đã có trong kế hoạch của {taken.group.name} cùng kỳ."
+        )
     if Visit.objects.filter(group=source, org=target.org).exists():
         raise invalid("to_group", f"Tổ {source.name} đã dự sinh hoạt {target.org.name}.")
     target.group = to_group
@@ -739,7 +765,9 @@ def add_topic(*, actor, code: str, name: str) -> OpinionTopic:
 def set_topic_active(*, actor, topic: OpinionTopic, active: bool) -> OpinionTopic:
     """Retire a topic (kept for the opinions filed under it) or bring it back."""
     if topic.active == active:
-        raise invalid("code", f"Lĩnh vực “{topic.name}” đã {'đang dùng' if active else 'ngừng dùng'}.")
+        raise invalid(
+            "code", f"Lĩnh vực “{topic.name}” đã {'đang dùng' if active else 'ngừng dùng'}."
+        )
     topic.active = active
     topic.save(update_fields=["active"])
     audit.record(
