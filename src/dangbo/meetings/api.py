@@ -1,5 +1,566 @@
-"""API router (being written)."""
+"""The cell-meeting router: compliance, the meetings a cell recorded, attendance and votes.
 
-from ninja import Router
+Reading needs VIEW on the cell; recording needs MEETINGS (admin, organisation staff, the
+cell's secretary). The small helpers shared with the oversight router (bounded dates and
+times, access by action, field renaming) live here: oversight already builds on meetings.
+"""
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, time
+from typing import Annotated, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from ninja import Field, Path, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+from pydantic import AfterValidator, BeforeValidator
+from pydantic_core import PydanticCustomError
+
+from dangbo.core import scope
+from dangbo.core.dates import fmt, today
+from dangbo.core.errors import invalid, messages_of
+from dangbo.members.models import Member
+from dangbo.orgs.api import (
+    MAX_ID,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    BoundedPagination,
+    Code,
+    In,
+    IsoDate,
+    org_field,
+    org_or_404,
+)
+from dangbo.orgs.models import Organisation
+
+from . import queries, rules, services
+from .choices import AttendanceStatus, MeetingKind, MeetingMode, QualityRating
+from .models import Attendance, Meeting, Vote
 
 router = Router(tags=["meetings"])
+
+# ---------------------------------------------------------------- shared input types
+
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+_CLOCK = re.compile(r"^\d{2}:\d{2}(:\d{2})?$")
+
+
+def _in_range(value: date) -> date:
+    """Dates far outside any record would overflow month and quarter arithmetic."""
+    if value < FIRST_DAY:
+        raise PydanticCustomError(
+            "greater_than_equal", "date too early", {"ge": FIRST_DAY.isoformat()}
+        )
+    if value > LAST_DAY:
+        raise PydanticCustomError("less_than_equal", "date too late", {"le": LAST_DAY.isoformat()})
+    return value
+
+
+def _clock(value: Any) -> Any:
+    """``HH:MM`` or ``HH:MM:SS`` only: no seconds-since-midnight numbers, no time zones."""
+    if isinstance(value, time):
+        return value
+    if not isinstance(value, str) or not _CLOCK.fullmatch(value):
+        raise PydanticCustomError("time_format", "time must be HH:MM")
+    return value
+
+
+Day = Annotated[IsoDate, AfterValidator(_in_range)]
+ClockTime = Annotated[time, BeforeValidator(_clock)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Year = Annotated[int, Field(ge=1900, le=2199)]
+
+
+def PathId(description: str):  # noqa: N802 - reads like a type in signatures
+    return Path(ge=1, le=MAX_ID, description=description)
+
+
+# ---------------------------------------------------------------- shared helpers
+
+
+def scoped(queryset: QuerySet, user, action: str, **lookup):
+    """The object if ``user`` may ``action`` it; 403 if they may only see it; 404 otherwise
+    (``orgs.api.for_change`` for any action)."""
+    try:
+        return scope.get_or_404(queryset, user, action, **lookup)
+    except Http404:
+        if action != scope.VIEW and scope.restrict(queryset, user).filter(**lookup).exists():
+            raise HttpError(403, "Bạn không có quyền thực hiện thao tác này.") from None
+        raise
+
+
+def require(user, action: str, org: Organisation) -> None:
+    """403 for an object the caller sees but whose organisation they may not ``action``."""
+    if not scope.covers(user, action, org):
+        raise HttpError(403, "Bạn không có quyền thực hiện thao tác này.")
+
+
+@contextmanager
+def fields_as(names: dict[str, str], prefix: str = "") -> Iterator[None]:
+    """Service errors keyed by the request's field names (``member`` → ``member_id``), so
+    that a client can attach each message to what it sent. Per-row keys such as
+    ``attendance-12`` become their list's name."""
+    try:
+        yield
+    except ValidationError as exc:
+        renamed: dict[str, list[str]] = {}
+        for key, messages in messages_of(exc).items():
+            key = names.get(key, key)
+            if key.startswith("attendance-"):
+                key = "attendance"
+            renamed.setdefault(prefix + key, []).extend(messages)
+        raise ValidationError(renamed) from exc
+
+
+def people(user, ids: list[int], field: str, label: str) -> list[Member]:
+    """Members named by id, each one the caller may see; in the order given."""
+    wanted = list(dict.fromkeys(ids))
+    found = {
+        m.pk: m
+        for m in scope.restrict(Member.objects.select_related("org"), user).filter(pk__in=wanted)
+    }
+    missing = [str(pk) for pk in wanted if pk not in found]
+    if missing:
+        raise invalid(
+            field,
+            f"{label}: không có đảng viên mã {', '.join(missing[:5])} trong phạm vi được giao.",
+        )
+    return [found[pk] for pk in wanted]
+
+
+def person(user, member_id: int | None, field: str, label: str) -> Member | None:
+    return None if member_id is None else people(user, [member_id], field, label)[0]
+
+
+# ---------------------------------------------------------------- schemas
+
+
+class MemberRef(Schema):
+    id: int
+    full_name: str
+
+
+class CellMissing(Schema):
+    id: int
+    code: str
+    name: str
+    missing: list[int] = Field(description="Tháng (hoặc quý) chưa có buổi sinh hoạt")
+
+
+class AttendanceSummary(Schema):
+    meetings: int
+    rows: int
+    present: int
+    excused: int
+    unexcused: int
+    not_expected: int = Field(description="Miễn sinh hoạt, sinh hoạt tạm thời nơi khác")
+    expected: int
+    rate: float | None = Field(description="Tỷ lệ có mặt (%)")
+
+
+class FlaggedMember(Schema):
+    member_id: int
+    name: str
+    org_code: str
+    org_name: str
+    months: int = Field(description="Số tháng vắng không lý do trong năm")
+
+
+class ComplianceOut(Schema):
+    org: str
+    org_name: str
+    year: int
+    as_of: date
+    cells: int
+    months_due: list[int]
+    quarters_due: list[int]
+    regular_meetings: int
+    thematic_meetings: int
+    missing_regular: list[CellMissing] = Field(description="Tối đa 200 chi bộ; xem _total")
+    missing_regular_total: int
+    missing_thematic: list[CellMissing]
+    missing_thematic_total: int
+    attendance: AttendanceSummary
+    flagged_members: list[FlaggedMember] = Field(
+        description="Vắng sinh hoạt không lý do 3 tháng trong năm: để chi bộ xem xét"
+    )
+    flagged_total: int
+
+
+class MeetingOut(Schema):
+    id: int
+    org: str
+    org_name: str
+    kind: str
+    kind_label: str
+    date: date
+    start_time: time | None
+    end_time: time | None
+    topic: str
+    chair_id: int | None
+    secretary_id: int | None
+    mode: str
+    resolution_ref: str
+    quality: str
+    attendance_rows: int = Field(description="Số đảng viên đã điểm danh")
+    present: int = Field(description="Số có mặt")
+
+    @staticmethod
+    def resolve_org(obj) -> str:
+        return obj.org.code
+
+    @staticmethod
+    def resolve_org_name(obj) -> str:
+        return obj.org.name
+
+    @staticmethod
+    def resolve_kind_label(obj) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_attendance_rows(obj) -> int:
+        return obj.n_rows if hasattr(obj, "n_rows") else len(obj.attendance_rows)
+
+    @staticmethod
+    def resolve_present(obj) -> int:
+        if hasattr(obj, "n_present"):
+            return obj.n_present
+        return sum(a.status == AttendanceStatus.PRESENT for a in obj.attendance_rows)
+
+
+class AttendanceOut(Schema):
+    member_id: int
+    full_name: str
+    status: str
+    status_label: str
+    reason: str
+    official: bool = Field(description="Đảng viên chính thức vào ngày họp (được biểu quyết)")
+
+    @staticmethod
+    def resolve_full_name(obj) -> str:
+        return obj.member.full_name
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return str(obj.get_status_display())
+
+
+class VoteOut(Schema):
+    id: int
+    motion: str
+    yes: int
+    no: int
+    abstain: int
+    denominator: int = Field(description="Số đảng viên được tính (QĐ 24 §9.3)")
+    passed: bool = Field(description="Quá nửa số được tính tán thành")
+
+
+class GuestOut(Schema):
+    member_id: int
+    full_name: str
+    assignment_id: int | None = Field(description="Phân công phụ trách mà lần dự này được tính")
+
+    @staticmethod
+    def resolve_full_name(obj) -> str:
+        return obj.member.full_name
+
+
+class VisitRef(Schema):
+    id: int
+    group_id: int | None
+    group_name: str | None
+    without_mandate: bool
+    attendees: list[GuestOut]
+
+    @staticmethod
+    def resolve_group_name(obj) -> str | None:
+        return obj.group.name if obj.group_id else None
+
+    @staticmethod
+    def resolve_attendees(obj) -> list:
+        return list(obj.attendees.all())
+
+
+class MeetingDetail(MeetingOut):
+    chair: MemberRef | None
+    secretary: MemberRef | None
+    minutes: str
+    resolution: str
+    duration_minutes: int | None
+    duration_warning: str | None = Field(description="Lưu ý về thời lượng (không phải lỗi)")
+    attendance: list[AttendanceOut]
+    votes: list[VoteOut]
+    guests: list[VisitRef] = Field(description="Cấp trên dự sinh hoạt")
+
+    @staticmethod
+    def resolve_duration_warning(obj) -> str | None:
+        return rules.duration_warning(obj.duration_minutes)
+
+    @staticmethod
+    def resolve_attendance(obj) -> list:
+        return obj.attendance_rows
+
+    @staticmethod
+    def resolve_votes(obj) -> list:
+        return list(obj.votes.all())
+
+    @staticmethod
+    def resolve_guests(obj) -> list:
+        return list(obj.visits.all())
+
+
+class RosterOut(Schema):
+    member_id: int
+    full_name: str
+    official: bool = Field(description="Chính thức vào ngày họp: được biểu quyết")
+    guest: bool = Field(description="Sinh hoạt tạm thời tại chi bộ này")
+    default_status: str
+    default_status_label: str
+    recorded_status: str | None = Field(description="Điểm danh đã ghi, nếu có")
+
+
+class AttendanceIn(In):
+    member_id: Id
+    status: AttendanceStatus
+    reason: str = Field("", max_length=1200)
+
+
+Attendances = Annotated[list[AttendanceIn], Field(max_length=2000)]
+
+
+class MeetingCreate(In):
+    org: Code = Field(description="Mã chi bộ")
+    kind: MeetingKind
+    date: Day
+    start_time: ClockTime | None = None
+    end_time: ClockTime | None = None
+    topic: str = Field("", max_length=1200)
+    chair_id: Id | None = None
+    secretary_id: Id | None = None
+    mode: MeetingMode | None = None
+    minutes: str = Field("", max_length=services.MAX_MINUTES * 2)
+    resolution: str = Field("", max_length=services.MAX_MINUTES * 2)
+    resolution_ref: str = Field("", max_length=400)
+    quality: QualityRating | None = None
+    attendance: Attendances | None = Field(
+        None,
+        description="Bỏ trống: chưa điểm danh; có danh sách: người không nêu lấy tình trạng mặc định",
+    )
+
+
+class AttendanceSet(In):
+    attendance: Attendances
+
+
+class VoteIn(In):
+    motion: str = Field(max_length=2000)
+    yes: int = Field(ge=0, le=100_000)
+    no: int = Field(ge=0, le=100_000)
+    abstain: int = Field(0, ge=0, le=100_000)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _detail(pk: int) -> Meeting:
+    attendance = Attendance.objects.select_related("member").order_by("member__sort_key", "id")
+    from dangbo.oversight.models import Visit, VisitAttendee
+
+    guests = VisitAttendee.objects.select_related("member").order_by("id")
+    meeting = (
+        Meeting.objects.select_related("org", "chair", "secretary")
+        .prefetch_related(
+            Prefetch("attendance", queryset=attendance, to_attr="attendance_rows"),
+            "votes",
+            Prefetch(
+                "visits",
+                queryset=Visit.objects.select_related("group")
+                .order_by("id")
+                .prefetch_related(Prefetch("attendees", queryset=guests)),
+            ),
+        )
+        .get(pk=pk)
+    )
+    return meeting
+
+
+def _meeting(user, pk: int, action: str = scope.VIEW) -> Meeting:
+    meeting = scoped(Meeting.objects.select_related("org"), user, scope.VIEW, pk=pk)
+    if action != scope.VIEW:
+        require(user, action, meeting.org)
+    return meeting
+
+
+def _attendance(user, org: Organisation, day: date, rows: list[AttendanceIn] | None) -> dict | None:
+    """The service's ``{member id: (status, reason)}``. Anyone not summoned on that day is
+    refused here, by id, and named only when the caller may see them."""
+    if rows is None:
+        return None
+    out: dict[int, tuple[str, str]] = {}
+    for row in rows:
+        if row.member_id in out:
+            raise invalid("attendance", f"Điểm danh: đảng viên mã {row.member_id} có hai dòng.")
+        out[row.member_id] = (row.status.value, row.reason)
+    if day > today() or day < org.valid_from:
+        return out  # the service names the date as the problem
+    summoned = {e.member.pk for e in services.roster(org, day)}
+    unknown = [pk for pk in out if pk not in summoned]
+    if unknown:
+        names = dict(
+            scope.restrict(Member.objects.filter(pk__in=unknown[:5]), user).values_list(
+                "pk", "full_name"
+            )
+        )
+        who = ", ".join(names.get(pk, f"đảng viên mã {pk}") for pk in unknown[:5])
+        raise invalid(
+            "attendance", f"Điểm danh: {who} không sinh hoạt ở {org.name} vào ngày {fmt(day)}."
+        )
+    return out
+
+
+def _officer(org: Organisation, day: date, member_id: int | None, field: str, label: str):
+    """Chair and secretary come from the cell's roster of that day."""
+    if member_id is None:
+        return None
+    for entry in services.roster(org, day):
+        if entry.member.pk == member_id:
+            return entry.member
+    raise invalid(
+        field,
+        f"{label}: đảng viên mã {member_id} không sinh hoạt ở {org.name} vào ngày {fmt(day)}.",
+    )
+
+
+# ---------------------------------------------------------------- endpoints
+
+
+@router.get(
+    "/compliance",
+    response={200: ComplianceOut, **READ_ERRORS},
+    summary="Việc sinh hoạt chi bộ theo quy định, tính đến ngày",
+)
+def compliance(request, org: Code, as_of: Query[Day | None] = None):
+    """Rule 17 (a regular meeting each month, a thematic one each quarter) and rule 13
+    (members absent without reason in three months of the year) over ``org``'s cells."""
+    found = org_or_404(request.auth, org)
+    result = queries.compliance(found, as_of or today())
+    return {"org": found.code, "org_name": found.name, **vars(result)}
+
+
+@router.get(
+    "/", response={200: list[MeetingOut], **READ_ERRORS}, summary="Buổi sinh hoạt của chi bộ"
+)
+@paginate(BoundedPagination)
+def list_meetings(request, org: Code, year: Year | None = None):
+    cell = org_or_404(request.auth, org)
+    return queries.meetings_of(cell, year).select_related("org")
+
+
+@router.post("/", response={201: MeetingDetail, **WRITE_ERRORS}, summary="Ghi buổi sinh hoạt")
+@transaction.atomic
+def create_meeting(request, payload: MeetingCreate):
+    """Needs the right to record the cell's meetings; attendance and officers must be on the
+    cell's roster that day."""
+    cell = org_field(request.auth, payload.org, "org", "Chi bộ", scope.MEETINGS)
+    valid_day = payload.date <= today() and payload.date >= cell.valid_from
+    chair = secretary = None
+    if valid_day:
+        chair = _officer(cell, payload.date, payload.chair_id, "chair_id", "Chủ trì")
+        secretary = _officer(cell, payload.date, payload.secretary_id, "secretary_id", "Thư ký")
+    attendance = _attendance(request.auth, cell, payload.date, payload.attendance)
+    data = payload.model_dump(
+        include={
+            "kind",
+            "start_time",
+            "end_time",
+            "topic",
+            "mode",
+            "minutes",
+            "resolution",
+            "resolution_ref",
+            "quality",
+        }  # fmt: skip
+    )
+    data = {k: (v.value if hasattr(v, "value") else v) for k, v in data.items()}
+    with fields_as({"chair": "chair_id", "secretary": "secretary_id"}):
+        meeting = services.record_meeting(
+            actor=request.auth,
+            org=cell,
+            day=payload.date,
+            data=data,
+            attendance=attendance,
+            chair=chair,
+            secretary=secretary,
+        )
+    return 201, _detail(meeting.pk)
+
+
+@router.get(
+    "/{meeting_id}", response={200: MeetingDetail, **READ_ERRORS}, summary="Chi tiết buổi sinh hoạt"
+)
+def get_meeting(request, meeting_id: Annotated[int, PathId("Mã buổi sinh hoạt")]):
+    """With attendance, votes, and the superiors who attended (visits)."""
+    return _detail(_meeting(request.auth, meeting_id).pk)
+
+
+@router.put(
+    "/{meeting_id}/attendance",
+    response={200: MeetingDetail, **WRITE_ERRORS},
+    summary="Điểm danh (thay toàn bộ)",
+)
+@transaction.atomic
+def set_attendance(
+    request, meeting_id: Annotated[int, PathId("Mã buổi sinh hoạt")], payload: AttendanceSet
+):
+    """Every summoned member gets a row; those not named take their default status."""
+    meeting = _meeting(request.auth, meeting_id, scope.MEETINGS)
+    attendance = _attendance(request.auth, meeting.org, meeting.date, payload.attendance)
+    with fields_as({}):
+        services.set_attendance(actor=request.auth, meeting=meeting, attendance=attendance)
+    return _detail(meeting.pk)
+
+
+@router.post(
+    "/{meeting_id}/votes", response={201: VoteOut, **WRITE_ERRORS}, summary="Ghi kết quả biểu quyết"
+)
+@transaction.atomic
+def record_vote(request, meeting_id: Annotated[int, PathId("Mã buổi sinh hoạt")], payload: VoteIn):
+    """The denominator is computed from the attendance (official members summoned, less
+    those excused, exempted or away); passed means more than half of it voted yes."""
+    meeting = _meeting(request.auth, meeting_id, scope.MEETINGS)
+    vote: Vote = services.record_vote(
+        actor=request.auth,
+        meeting=meeting,
+        motion=payload.motion,
+        yes=payload.yes,
+        no=payload.no,
+        abstain=payload.abstain,
+    )
+    return 201, vote
+
+
+@router.get(
+    "/{meeting_id}/roster",
+    response={200: list[RosterOut], **READ_ERRORS},
+    summary="Danh sách triệu tập, với tình trạng mặc định",
+)
+def roster(request, meeting_id: Annotated[int, PathId("Mã buổi sinh hoạt")]):
+    meeting = _meeting(request.auth, meeting_id)
+    recorded = dict(meeting.attendance.values_list("member_id", "status"))
+    return [
+        {
+            "member_id": e.member.pk,
+            "full_name": e.member.full_name,
+            "official": e.official,
+            "guest": e.guest,
+            "default_status": str(e.default_status),
+            "default_status_label": str(AttendanceStatus(e.default_status).label),
+            "recorded_status": recorded.get(e.member.pk),
+        }
+        for e in services.roster(meeting.org, meeting.date)
+    ]

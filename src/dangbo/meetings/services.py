@@ -29,7 +29,7 @@ _SNAPSHOT = ["org", "kind", "date", "start_time", "end_time", "topic", "chair", 
 @dataclass(frozen=True)
 class RosterEntry:
     member: Member
-    official: bool  # recognised by that date: only official members vote
+    official: bool  # recognised by that date and belonging here: only they vote
     default_status: str  # what the attendance form starts from
     guest: bool  # temporarily attached here, officially elsewhere
 
@@ -65,7 +65,12 @@ def roster(org: Organisation, day: date) -> list[RosterEntry]:
             status = AttendanceStatus.TEMPORARILY_AWAY
         elif m.pk in exempted:
             status = AttendanceStatus.EXEMPTED
-        official = m.official_recognition_date is not None and m.official_recognition_date <= day
+        # A member attached here temporarily takes part but votes where they belong.
+        official = (
+            not guest
+            and m.official_recognition_date is not None
+            and m.official_recognition_date <= day
+        )
         if m.pk not in entries or not guest:
             entries[m.pk] = RosterEntry(m, official, status, guest)
     return list(entries.values())
@@ -150,10 +155,12 @@ def _attendance_rows(meeting: Meeting, entries: dict[int, RosterEntry], attendan
     errors: dict[str, str] = {}
     unknown = [pk for pk in attendance if pk not in entries]
     if unknown:
-        names = dict(Member.objects.filter(pk__in=unknown).values_list("pk", "full_name"))
-        who = ", ".join(names.get(pk, f"#{pk}") for pk in unknown[:5])
+        # Named by id only: a name looked up here would reveal members outside the caller's
+        # scope to anyone who may record meetings.
+        who = ", ".join(str(pk) for pk in unknown[:5]) + ("…" if len(unknown) > 5 else "")
         errors["attendance"] = (
-            f"Điểm danh: {who} không sinh hoạt ở {meeting.org.name} vào ngày {fmt(meeting.date)}."
+            f"Điểm danh: đảng viên mã {who} không sinh hoạt ở {meeting.org.name} vào ngày "
+            f"{fmt(meeting.date)}."
         )
     for pk, entry in entries.items():
         given = attendance.get(pk, entry.default_status)

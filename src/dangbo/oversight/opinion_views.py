@@ -22,9 +22,6 @@ from dangbo.core.dates import fmt, today
 from dangbo.core.errors import invalid, messages_of
 from dangbo.core.text import strip_control
 from dangbo.core.views import apply_service_errors, history_of, page_of, render_page
-from dangbo.meetings import services as meeting_services
-from dangbo.meetings.choices import MeetingKind
-from dangbo.meetings.models import Meeting
 from dangbo.meetings.rules import quarter_of
 from dangbo.members.models import Member
 from dangbo.orgs import queries as org_queries
@@ -113,25 +110,6 @@ def _resolve_attendees(user, text: str) -> list[Member]:
     return found
 
 
-def _thematic_meeting(user, cell, day, topic: str):
-    """A thematic meeting needs its topic: open the record here (record_visit would open
-    one without it and be refused) unless the cell already recorded one that day."""
-    existing = (
-        Meeting.objects.filter(org=cell, date=day).order_by("-kind", "id").first()
-        if day is not None
-        else None
-    )
-    if existing is not None:
-        return existing
-    try:
-        return meeting_services.record_meeting(
-            actor=user, org=cell, day=day, data={"kind": MeetingKind.THEMATIC, "topic": topic}
-        )
-    except ValidationError as exc:
-        errors = {"meeting_topic" if k == "topic" else k: v for k, v in messages_of(exc).items()}
-        raise ValidationError(errors) from exc
-
-
 def _received_by(visit: Visit, cell: Organisation) -> Organisation:
     """The committee that follows up what was heard: the group's, else that of the most
     specific assignment under which someone attended, else the cell's parent."""
@@ -156,17 +134,16 @@ def _record_visit(request, cell, form, blocks, me) -> Visit:
             attendees = _resolve_attendees(request.user, data["attendees"])
             if me is not None and data.get("include_me"):
                 attendees.insert(0, me)
-            meeting = None
-            if data["kind"] == MeetingKind.THEMATIC:
-                meeting = _thematic_meeting(request.user, cell, data["date"],
-                                            data.get("meeting_topic") or "")  # fmt: skip
             visit = services.record_visit(
                 actor=request.user, cell=cell, day=data["date"], attendees=attendees,
                 group=data.get("group"), notes=data["notes"], kind=data["kind"],
-                meeting=meeting,
+                topic=data.get("meeting_topic") or "",
             )  # fmt: skip
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            # The opened meeting's theme is this form's "meeting_topic".
+            apply_service_errors(form, ValidationError({
+                "meeting_topic" if k == "topic" else k: v for k, v in messages_of(exc).items()
+            }))  # fmt: skip
             raise _Rollback from exc
         received_by = _received_by(visit, cell)
         failed = False
@@ -288,7 +265,6 @@ def opinions(request):
         .distinct()
         .order_by("grassroots__name")
     )
-    code_of = {name: code for code, name in communes}
     topics = list(OpinionTopic.objects.order_by("position", "name"))
     qs = scope.restrict(base, request.user)
     state = (request.GET.get("trang-thai") or "").strip()
@@ -324,8 +300,8 @@ def opinions(request):
                 for value, label, n in _labelled_states(board["by_state"])
             ],
             "by_commune": [
-                (name, link(**{"co-so": code_of[name]}) if name in code_of else "", n)
-                for name, n in board["by_commune"]
+                (name or "—", link(**{"co-so": code}) if code else "", n)
+                for code, name, n in board["by_commune"]
             ],
             "overdue_link": link(**{"qua-han": "1"}),
             "communes": communes,

@@ -88,7 +88,7 @@ def coverage(org: Organisation, as_of: date | None = None, level: str = "grassro
     result.needs_handover = list(
         assignments_in(org, as_of)
         .filter(~Exists(seat))
-        .select_related("member", "target")
+        .select_related("member", "target", "committee")
         .order_by("target__path")[:LISTED]
     )
     return result
@@ -267,16 +267,24 @@ def dashboard(org: Organisation, as_of: date | None = None) -> dict:
     by_topic = list(
         open_qs.values_list("topic__name").annotate(n=Count("id")).order_by("-n", "topic__name")
     )
-    by_commune = list(
-        open_qs.values_list("grassroots__name")
+    # By the grassroots organisation's id, not its name: communes of one province share names.
+    by_commune = [
+        (code, name, n)
+        for code, name, n in open_qs.values_list("grassroots__code", "grassroots__name")
         .annotate(n=Count("id"))
-        .order_by("-n", "grassroots__name")
-    )
-    ages = Counter()
-    for received in open_qs.values_list("received_on", flat=True).iterator():
-        days = (as_of - received).days
-        label = next(lbl for limit, lbl in AGE_BUCKETS if limit is None or days <= limit)
-        ages[label] += 1
+        .order_by("-n", "grassroots__name", "grassroots__code")
+    ]
+    # Age buckets counted in the database: one row whatever the number of open opinions.
+    buckets, lower = {}, None
+    for i, (limit, _label) in enumerate(AGE_BUCKETS):
+        q = Q()
+        if limit is not None:
+            q &= Q(received_on__gte=as_of - timedelta(days=limit))
+        if lower is not None:
+            q &= Q(received_on__lt=as_of - timedelta(days=lower))
+        buckets[f"b{i}"] = Count("id", filter=q)
+        lower = limit
+    ages = open_qs.aggregate(**buckets)
     overdue = (
         base.filter(state__in=HANDLING_STATES, deadline__lt=as_of)
         .select_related("topic", "assigned_to", "grassroots")
@@ -288,10 +296,14 @@ def dashboard(org: Organisation, as_of: date | None = None) -> dict:
         "open_total": open_qs.count(),
         "by_topic": by_topic,
         "by_commune": by_commune,
-        "by_age": [(lbl, ages.get(lbl, 0)) for _limit, lbl in AGE_BUCKETS],
+        "by_age": [(lbl, ages[f"b{i}"]) for i, (_limit, lbl) in enumerate(AGE_BUCKETS)],
         "overdue": list(overdue[:LISTED]),
         "overdue_total": overdue.count(),
     }
+
+
+def _commune_label(code: str | None, name: str | None) -> str:
+    return name or "—" if code is None else (name or code)
 
 
 def heard_in_quarter(org: Organisation, year: int, quarter: int) -> dict:

@@ -6,7 +6,7 @@ a step in the opinion's history)."""
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, Q, When
 
 from dangbo.core import audit
 from dangbo.core.dates import fmt, not_in_future, today
@@ -431,17 +431,22 @@ def assignment_covering(member_id: int, cell: Organisation, on: date, assignment
 def record_visit(
     *, actor, cell: Organisation, day: date, attendees: list[Member],
     group: WorkingGroup | None = None, notes: str = "", kind: str = MeetingKind.REGULAR,
-    meeting: Meeting | None = None,
+    meeting: Meeting | None = None, topic: str = "",
 ) -> Visit:  # fmt: skip
     """Superiors attended ``cell``'s meeting on ``day``. The meeting is the one already
     recorded that day (else a record is opened for the cell secretary to complete). Each
     attendee's attendance counts toward their assignment covering the cell; a visit with
-    no assignment and no group plan is allowed and marked as such."""
+    no assignment and no group plan is allowed and marked as such. ``topic`` is the
+    meeting's theme, needed when a thematic meeting's record is opened here."""
     day = _date(day, "date", "Ngày dự sinh hoạt")
     notes = clean_paragraphs(notes, "Nội dung nắm được", max_length=MAX_TEXT, field="notes")
     people = {m.pk: m for m in attendees if m is not None}
     if not people:
         raise invalid("attendees", "Người dự: cần ít nhất một người.")
+    gone = sorted(m.full_name for m in Member.objects.filter(pk__in=people).exclude(
+        status__in=ACTIVE_STATUSES))  # fmt: skip
+    if gone:
+        raise invalid("attendees", f"Người dự: {', '.join(gone)} không còn trong danh sách.")
     if group is not None and not (group.period_start <= day <= group.period_end):
         raise invalid(
             "group",
@@ -449,14 +454,15 @@ def record_visit(
             f"{fmt(group.period_end)}, không gồm ngày {fmt(day)}.",
         )
     if meeting is None:
+        # That day's meeting of the kind asked for, else any meeting that day.
         meeting = (
             Meeting.objects.filter(org=cell, date=day)
-            .order_by(*(("-kind",) if kind == MeetingKind.THEMATIC else ("kind",)), "id")
+            .order_by(Case(When(kind=kind, then=0), default=1), "id")
             .first()
         )
         if meeting is None:
             meeting = meeting_services.record_meeting(
-                actor=actor, org=cell, day=day, data={"kind": kind}
+                actor=actor, org=cell, day=day, data={"kind": kind, "topic": topic}
             )
     elif meeting.org_id != cell.pk or meeting.date != day:
         raise invalid("meeting", "Buổi sinh hoạt: không khớp chi bộ và ngày đã chọn.")
