@@ -555,9 +555,7 @@ def test_dashboard_and_topics(api, world, kl_opinion):
     data = api.get("committee", "/oversight/opinions/dashboard", org="tam-duong").json()
     assert data["open_total"] == 1 and data["by_state"] == {"assigned": 1}
     assert data["by_topic"] == [{"name": "Hạ tầng, giao thông, xây dựng", "count": 1}]
-    assert data["by_commune"] == [
-        {"code": "kim-long", "name": "Đảng bộ xã Kim Long", "count": 1}
-    ]
+    assert data["by_commune"] == [{"code": "kim-long", "name": "Đảng bộ xã Kim Long", "count": 1}]
     assert data["overdue_total"] == 1 and data["overdue"][0]["id"] == kl_opinion.pk
     assert api.get("committee", "/oversight/opinions", overdue=True).json()["count"] == 1
     topics = api.get("member", "/oversight/topics").json()
