@@ -400,3 +400,22 @@ def test_vote_is_audited(world):
     assert (vote.denominator, vote.passed) == (2, True)  # huong, an; binh is a probationer
     assert AuditEntry.objects.count() == before + 1
     assert AuditEntry.objects.order_by("-id").first().after["denominator"] == 2
+
+
+def test_a_member_attached_temporarily_takes_part_but_does_not_vote_at_the_host(world):
+    """She attends the host cell's meeting, yet counts (and votes) only where she belongs:
+    away from home she is left out of the home cell's denominator, present at the host she
+    is not added to it."""
+    m = world.members
+    members.temporary_transfer(
+        actor=None, member=m["hoa"], to_org=world.org("kl-thon-1"), start=date(2020, 1, 1),
+        planned_end=date(2020, 9, 1), reason="residence",
+    )  # fmt: skip
+    host = {e.member.pk: e for e in services.roster(world.org("kl-thon-1"), DAY)}
+    assert host[m["hoa"].pk].official is False and host[m["huong"].pk].official is True
+    held = meeting(world, attendance={m["hoa"].pk: S.PRESENT})
+    counted, present = services.denominator(held)
+    # huong and an (official, present) — not binh (probationary), not hoa (guest)
+    assert (counted, present) == (2, 2)
+    vote = services.record_vote(actor=None, meeting=held, motion="Nghị quyết", yes=2, no=0)
+    assert vote.denominator == 2 and vote.passed

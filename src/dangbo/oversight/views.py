@@ -117,6 +117,7 @@ def mine(request):
             **data,  # its "as_of" is the day the page answers for
             "member": member,
             "as_of_error": as_of.error,
+            "ngay": "" if as_of.is_today else f"{as_of.day:%d/%m/%Y}",
             "can_view_coverage": scope.has_any(request.user, scope.VIEW),
         },
     )
