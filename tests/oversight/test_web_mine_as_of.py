@@ -1,4 +1,4 @@
-""""My organisations" answers for any date: the quarter of that date, and a bad date says so."""
+""" "My organisations" answers for any date: the quarter of that date, and a bad date says so."""
 
 import pytest
 from django.urls import reverse

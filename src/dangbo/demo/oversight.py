@@ -35,6 +35,7 @@ from dangbo.oversight.models import (
     WorkingGroup,
 )
 from dangbo.oversight.services import assignment_covering
+from dangbo.oversight.topics import ensure_defaults
 
 from . import names as N
 
@@ -498,7 +499,8 @@ class _Writer:
     # ------------------------------------------------------------ opinions
     def opinions(self, visits: list[Visit]) -> None:
         rng = self.rng
-        topics = {t.code: t for t in OpinionTopic.objects.filter(active=True)}
+        ensure_defaults()  # the topics of a fresh install, whatever was done to the list
+        topics = {t.code: t for t in OpinionTopic.objects.all()}
         codes = [c for c in OPINION_TEXTS if c in topics]
         agencies = {o.code: o for o in self.orgs.values() if o.kind == OrgKind.GRASSROOTS_CELL}
         by_topic_agency = {

@@ -1,26 +1,12 @@
-"""The starting list of opinion topics; offices edit it in the admin (retire, never delete)."""
+"""The starting list of opinion topics; offices adapt it with ``dangbo topics``."""
 
 from django.db import migrations
 
-TOPICS = [
-    ("dat-dai", "Đất đai, tài nguyên"),
-    ("ha-tang", "Hạ tầng, giao thông, xây dựng"),
-    ("chinh-sach-xa-hoi", "Chính sách xã hội, an sinh"),
-    ("tac-phong-can-bo", "Tác phong, đạo đức cán bộ"),
-    ("thu-tuc-hanh-chinh", "Thủ tục hành chính"),
-    ("xay-dung-dang", "Xây dựng Đảng, hệ thống chính trị"),
-    ("kinh-te", "Sản xuất, kinh tế, nông thôn mới"),
-    ("moi-truong", "Môi trường, vệ sinh"),
-    ("an-ninh-trat-tu", "An ninh, trật tự"),
-    ("giao-duc-y-te", "Giáo dục, y tế, văn hóa"),
-    ("khac", "Khác"),
-]
-
 
 def add(apps, schema_editor):
-    topic = apps.get_model("oversight", "OpinionTopic")
-    for position, (code, name) in enumerate(TOPICS):
-        topic.objects.get_or_create(code=code, defaults={"name": name, "position": position})
+    from dangbo.oversight.topics import ensure_defaults
+
+    ensure_defaults(apps.get_model("oversight", "OpinionTopic"))
 
 
 class Migration(migrations.Migration):
