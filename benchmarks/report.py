@@ -9,6 +9,7 @@ SUBTREE_RATIO_TARGET = 1.5
 ROOT_SECONDS_TARGET = 0.5  # national root, PostgreSQL
 P95_TARGET_MS = 150
 PAGE_RATIO_TARGET = 0.5
+OVERSIGHT_RATIO_TARGET = 3.0  # compliance / coverage views vs one hand-written statement
 
 
 def mb(kib) -> str:
@@ -180,6 +181,85 @@ def subtree_rows(engine: dict, prep: dict) -> tuple[list, list]:
     return out, notes
 
 
+def oversight_rows(engine: dict, prep: dict) -> tuple[list, list]:
+    ov = engine["oversight"]
+    data = ov["data"]
+    labels = {
+        prep["targets"]["median_province"]["code"]: "median province",
+        prep["targets"]["largest_province"]["code"]: "largest province",
+    }
+    out, notes = [], []
+    for view in ov["views"]:
+        counts = [p["dangbo"]["queries"] for p in view["provinces"]]
+        constant = len(set(counts)) == 1
+        for i, p in enumerate(view["provinces"]):
+            d, b = p["dangbo"], p["sql"]
+            size = data["provinces"][p["code"]]["sizes"]
+            ratio = d["median_s"] / b["median_s"] if b["median_s"] else float("inf")
+            why = []
+            if ratio > OVERSIGHT_RATIO_TARGET:
+                why.append("ratio")
+            if not constant:
+                why.append("queries " + " ≠ ".join(str(c) for c in counts))
+            if p["differs"]:
+                why.append("answers differ")
+            out.append(
+                _row(
+                    (f"{view['label']}: " if i == 0 else "  ")
+                    + f"{labels.get(p['code'], '')} {p['code']} ({size['cells']:,} cells)",
+                    f"{ms(d['median_s'])} (best {ms(d['best_s'])}) · {d['queries']} q",
+                    f"SQL {ms(b['median_s'])} (best {ms(b['best_s'])}) · 1 q",
+                    ratio_of(ratio),
+                    f"{mb(d['peak_rss_kb'])} / {mb(b['peak_rss_kb'])}",
+                    f"≤ {OVERSIGHT_RATIO_TARGET:g}×, same q",
+                    verdict(not why, ", ".join(why)),
+                )
+            )
+            if p["differs"]:
+                notes.append(
+                    f"ANSWERS DIFFER for {view['label']} on {p['code']} (dangbo, SQL): "
+                    + ", ".join(f"{k} {v[0]} vs {v[1]}" for k, v in p["differs"].items())
+                )
+    sizes = []
+    for code, info in data["provinces"].items():
+        z = info["sizes"]
+        made = (
+            "reused from an earlier run"
+            if info["reused"]
+            else f"written in this run in {secs(info['seconds'])}"
+        )
+        sizes.append(
+            f"{code}: {z['cells']:,} cells, {z['members']:,} active members, "
+            f"{z['meetings']:,} meetings and {z['attendance']:,} attendance rows up to "
+            f"{data['as_of']}, {z['grassroots']:,} grassroots organisations, "
+            f"{z['assignments']:,} assignments, {z['visits']:,} visits ({made})"
+        )
+    notes[:0] = [
+        f"Oversight: a year ({data['year']}) of generated data per province, views as of "
+        f"{data['as_of']}. " + "; ".join(sizes) + ". Data: for each cell active on 1 January, "
+        "12 regular and 4 thematic meetings (~1 % left out), attendance of every active member "
+        "at each regular meeting (~4 % absent with reason, ~1 % without, a few members 3 months "
+        "without), an assignment per grassroots organisation but ~2 %, visits to ~25 % of the "
+        "cells in the first quarter; written with INSERT … SELECT, marked, kept for later runs "
+        "(benchmarks/oversight.py). No opinions are generated: the opinion parts of "
+        "oversight_stats run on empty tables.",
+        "dangbo = the view called as the pages call it, in its own process: median (best) of "
+        "the timed calls after 1 warm-up; 'q' = its SQL queries on a warm call "
+        "(CaptureQueriesContext), which must be the same for both provinces. Baseline = ONE "
+        "hand-written statement, in its own process, giving the same core figures (checked "
+        "equal): compliance — cells, meetings by kind, cells short of a monthly / quarterly "
+        "meeting, attendance by status and the meetings it covers (COUNT DISTINCT, as dangbo), "
+        "members flagged for 3 months without reason; coverage — organisations, uncovered "
+        "ones (count and the first 200 by path), assignments, assignments whose holder has no "
+        "committee seat; oversight_stats — the "
+        "compliance figures plus sub-cells, visits, opinions, assignments and uncovered "
+        "grassroots organisations. dangbo also builds the lists it shows by name (≤ 200 rows "
+        "each, with related objects). Peak RSS = dangbo / SQL process. The SQL of each view "
+        "for each province: oversight-queries-<engine>.txt.",
+    ]
+    return out, notes
+
+
 def page_rows(engine: dict, settings: dict) -> tuple[list, list]:
     pages = engine["pages"]
     load = {t["url"]: t for t in pages["load"]["targets"]}
@@ -292,6 +372,7 @@ def engine_table(engine: dict, settings: dict) -> tuple[str, list, list]:
     for key, build in (
         ("import", lambda: import_rows(engine, settings)),
         ("subtree", lambda: subtree_rows(engine, engine["prepare"])),
+        ("oversight", lambda: oversight_rows(engine, engine["prepare"])),
         ("pages", lambda: page_rows(engine, settings)),
     ):
         if key in engine:

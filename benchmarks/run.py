@@ -3,11 +3,11 @@
     ./scripts/bench [--quick] [--engines sqlite,postgres] [--fresh] [--scale S] …
 
 For each engine: prepare the benchmark database (load the national world once, reuse it
-after), then measure, each phase in its own process: subtree statistics, pages under load
-(a ``dangbo serve`` process and a load-generator process), and the import of a generated
-CSV. Prints one table per engine and writes the same tables to
-``benchmarks/results/latest.md`` (``latest-quick.md`` with ``--quick``; raw figures in the
-``.json`` of the same name, query plans beside them).
+after), then measure, each phase in its own process: subtree statistics, meeting compliance
+and oversight coverage over a province, pages under load (a ``dangbo serve`` process and a
+load-generator process), and the import of a generated CSV. Prints one table per engine and
+writes the same tables to ``benchmarks/results/latest.md`` (``latest-quick.md`` with
+``--quick``; raw figures in the ``.json`` of the same name, query plans beside them).
 """
 
 import argparse
@@ -34,6 +34,7 @@ BENCH_DIR = ROOT / "var" / "bench"
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/dangbo_bench"
 NATIONAL_MEMBERS = 5_600_000  # the whole Party, for the extrapolated import time
 SERVER_THREADS = 8
+PHASES = ("subtree", "oversight", "pages", "import")
 
 DEFAULTS = {
     # engine: (scale, import rows)
@@ -297,6 +298,37 @@ def phase_subtree(engine: Engine, prep: dict, args) -> dict:
     )
 
 
+def phase_oversight(engine: Engine, prep: dict, args, work: Path) -> dict:
+    from benchmarks import oversight
+
+    t = prep["targets"]
+    codes = [t["median_province"]["code"], t["largest_province"]["code"]]
+    log(f"oversight: a year of meetings and oversight for {', '.join(codes)} (kept, reused)")
+    data = run_child(engine, "oversight", "prepare", *codes)
+    as_of = data["as_of"]
+    log(f"oversight: views as of {as_of} (median and best of {args.runs} after 1 warm-up)")
+    views, reports = [], []
+    for view in oversight.VIEWS:
+        rows = []
+        for code in codes:
+            common = [view, code, "--as-of", as_of, "--runs", str(args.runs)]
+            report_file = work / f"oversight-{engine.name}-{view}-{code}.txt"
+            dangbo = run_child(engine, "oversight", "dangbo", *common, "--report", str(report_file))
+            sql = run_child(engine, "oversight", "sql", *common)
+            reports.append(report_file)
+            differs = {
+                k: [dangbo["answer"].get(k), v]
+                for k, v in sql["answer"].items()
+                if dangbo["answer"].get(k) != v
+            }
+            rows.append({"code": code, "dangbo": dangbo, "sql": sql, "differs": differs})
+        views.append({"view": view, "label": oversight.LABELS[view], "provinces": rows})
+    with open(RESULTS / f"oversight-queries-{engine.tag}.txt", "w") as out:
+        for path in reports:
+            out.write(path.read_text())
+    return {"data": data, "codes": codes, "views": views}
+
+
 def _cleanup(engine: Engine) -> dict:
     return run_child(engine, "imports", "cleanup")
 
@@ -340,6 +372,7 @@ def run_engine(engine: Engine, args, work: Path, password: str) -> dict:
     )
     phases = [
         ("subtree", lambda: phase_subtree(engine, prep, args)),
+        ("oversight", lambda: phase_oversight(engine, prep, args, work)),
         ("pages", lambda: phase_pages(engine, prep, args, work, password)),
         ("import", lambda: phase_import(engine, args, work)),
     ]
@@ -383,7 +416,9 @@ def parse_args(argv=None):
     parser.add_argument("--warmup", type=float, help="warm-up seconds per page (3; quick 1)")
     parser.add_argument("--runs", type=int, help="timed runs per statistic (7; quick 3)")
     parser.add_argument(
-        "--only", default="subtree,pages,import", help="phases to run (subtree,pages,import)"
+        "--only",
+        default=",".join(PHASES),
+        help=f"phases to run ({','.join(PHASES)})",
     )
     parser.add_argument("--postgres-url", help=f"benchmark database (default {DEFAULT_PG_URL})")
     args = parser.parse_args(argv)
@@ -396,7 +431,7 @@ def parse_args(argv=None):
         if engine not in ("sqlite", "postgres"):
             parser.error(f"unknown engine {engine!r}")
     for phase in args.only:
-        if phase not in ("subtree", "pages", "import"):
+        if phase not in PHASES:
             parser.error(f"unknown phase {phase!r}")
     return args
 
