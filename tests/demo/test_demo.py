@@ -257,6 +257,14 @@ def test_demo_year_of_oversight():
         )
         assert ids <= members
     assert Attendance.objects.count() > 80_000
+    # The per-meeting counts agree with the rows (the loader's bulk path keeps them too).
+    totals = Meeting.objects.aggregate(
+        summoned=models.Sum("summoned"), present=models.Sum("present")
+    )
+    assert totals == {
+        "summoned": Attendance.objects.count(),
+        "present": Attendance.objects.filter(status="present").count(),
+    }
 
     # Coverage: the uncovered organisation is named; one assignment was handed over in July.
     cov = coverage(district, AS_OF)

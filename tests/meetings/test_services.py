@@ -419,3 +419,31 @@ def test_a_member_attached_temporarily_takes_part_but_does_not_vote_at_the_host(
     assert (counted, present) == (2, 2)
     vote = services.record_vote(actor=None, meeting=held, motion="Nghị quyết", yes=2, no=0)
     assert vote.denominator == 2 and vote.passed
+
+
+def _counts_match(held) -> bool:
+    held.refresh_from_db()
+    rows = list(held.attendance.values_list("status", flat=True))
+    expected = Meeting(org=held.org, date=held.date)
+    expected.set_counts(rows)
+    fields = ("summoned", "present", "excused", "unexcused", "not_expected")
+    return [getattr(held, f) for f in fields] == [getattr(expected, f) for f in fields]
+
+
+def test_per_meeting_counts_follow_the_attendance(world):
+    """The counts behind a province's attendance rate are kept with the rows."""
+    m = world.members
+    members.exempt_member(actor=None, member=m["an"], category="elderly", start=date(2019, 1, 1))
+    held = meeting(world, attendance={m["binh"].pk: (S.EXCUSED, "Ốm")})
+    assert _counts_match(held)
+    assert (held.summoned, held.present, held.excused, held.not_expected) == (3, 1, 1, 1)
+    services.set_attendance(
+        actor=None, meeting=held, attendance={m["huong"].pk: S.UNEXCUSED, m["an"].pk: S.PRESENT}
+    )
+    assert _counts_match(held)
+    assert (held.present, held.unexcused, held.not_expected) == (2, 1, 0)
+    with pytest.raises(ValidationError):  # refused: the counts are untouched
+        services.set_attendance(actor=None, meeting=held, attendance={m["binh"].pk: S.EXCUSED})
+    assert _counts_match(held) and held.unexcused == 1
+    empty = meeting(world, day=DAY - timedelta(days=30))
+    assert empty.summoned == 0

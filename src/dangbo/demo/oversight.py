@@ -375,6 +375,15 @@ class _Writer:
                     )  # fmt: skip
                 )
         Attendance.objects.bulk_create(rows, batch_size=BATCH)
+        statuses: dict[int, list[str]] = defaultdict(list)
+        for row in rows:
+            statuses[row.meeting_id].append(row.status)
+        for meeting in meetings:
+            meeting.set_counts(statuses.get(meeting.pk, ()))
+        Meeting.objects.bulk_update(
+            meetings, ["summoned", "present", "excused", "unexcused", "not_expected"],
+            batch_size=BATCH,
+        )  # fmt: skip
         Vote.objects.bulk_create(votes, batch_size=BATCH)
         self.attendance_rows = len(rows)
 

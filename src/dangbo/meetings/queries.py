@@ -8,8 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
-from django.db.models.functions import ExtractMonth, ExtractQuarter
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractQuarter
 
 from dangbo.core.dates import today
 from dangbo.orgs.choices import CELL_KINDS
@@ -130,6 +130,7 @@ def _which(short: list, start: date, end: date, kind: str) -> list[dict]:
             org_id__in=[s[0] for s in short], kind=kind, date__gte=start, date__lte=end
         )
         .annotate(p=part)
+        .order_by()  # the model's ordering would enter the DISTINCT
         .values_list("org_id", "p")
         .distinct()
     ):
@@ -143,17 +144,15 @@ def _which(short: list, start: date, end: date, kind: str) -> list[dict]:
 
 
 def attendance_summary(meetings) -> dict:
-    """Rates over recorded attendance: present / (summoned − exempted − away)."""
-    row = Attendance.objects.filter(meeting__in=meetings).aggregate(
-        rows=Count("id"),
-        present=Count("id", filter=Q(status=AttendanceStatus.PRESENT)),
-        excused=Count("id", filter=Q(status=AttendanceStatus.EXCUSED)),
-        unexcused=Count("id", filter=Q(status=AttendanceStatus.UNEXCUSED)),
-        not_expected=Count(
-            "id",
-            filter=Q(status__in=(AttendanceStatus.EXEMPTED, AttendanceStatus.TEMPORARILY_AWAY)),
-        ),
-        meetings=Count("meeting_id", distinct=True),
+    """Rates over recorded attendance: present / (summoned − exempted − away), from the
+    per-meeting counts (one row per meeting, not per member)."""
+    row = meetings.aggregate(
+        rows=Coalesce(Sum("summoned"), 0),
+        present=Coalesce(Sum("present"), 0),
+        excused=Coalesce(Sum("excused"), 0),
+        unexcused=Coalesce(Sum("unexcused"), 0),
+        not_expected=Coalesce(Sum("not_expected"), 0),
+        meetings=Count("id", filter=Q(summoned__gt=0)),
     )
     expected = row["rows"] - row["not_expected"]
     row["expected"] = expected
@@ -189,12 +188,7 @@ def meetings_of(org: Organisation, year: int | None = None):
     qs = Meeting.objects.filter(org=org).select_related("chair", "secretary")
     if year:
         qs = qs.filter(date__year=year)
-    return qs.annotate(
-        n_rows=Count("attendance", distinct=True),
-        n_present=Count(
-            "attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT), distinct=True
-        ),
-    ).order_by("-date", "-id")
+    return qs.annotate(n_rows=F("summoned"), n_present=F("present")).order_by("-date", "-id")
 
 
 def meeting_counts(org: Organisation, start: date, end: date) -> dict[str, int]:

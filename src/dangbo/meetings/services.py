@@ -213,6 +213,7 @@ def record_meeting(
         recorded_by=actor if getattr(actor, "pk", None) else None, **fields,
     )  # fmt: skip
     rows = _attendance_rows(meeting, entries, attendance) if attendance is not None else []
+    meeting.set_counts(r.status for r in rows)
     meeting.save()
     Attendance.objects.bulk_create(rows)
     audit.record(
@@ -262,6 +263,9 @@ def set_attendance(*, actor, meeting: Meeting, attendance: dict) -> list[Attenda
     before = dict(meeting.attendance.values_list("member_id", "status"))
     meeting.attendance.all().delete()
     Attendance.objects.bulk_create(rows)
+    meeting.set_counts(r.status for r in rows)
+    meeting.save(update_fields=["summoned", "present", "excused", "unexcused", "not_expected",
+                                "updated_at"])  # fmt: skip
     changed = {str(r.member_id): r.status for r in rows if before.get(r.member_id) != r.status}
     audit.record(
         actor=actor,
