@@ -39,6 +39,15 @@ def assignments_in(org: Organisation, on: date):
         subtree_filter(org, on)))  # fmt: skip
 
 
+# What the coverage lists show: a member's ~50 columns and two organisations' per row cost
+# more to build than the query itself.
+_LISTED_FIELDS = (
+    "role", "valid_from", "valid_to", "target_count", "target_period", "member__full_name",
+    "target__code", "target__name", "target__path", "target__kind",
+    "committee__code", "committee__name", "committee__path",
+)  # fmt: skip
+
+
 @dataclass
 class Coverage:
     as_of: date
@@ -76,6 +85,7 @@ def coverage(org: Organisation, as_of: date | None = None, level: str = "grassro
     rows = (
         assignments_in(org, as_of)
         .select_related("member", "target", "committee")
+        .only(*_LISTED_FIELDS)
         .order_by("target__path", "member__sort_key")
     )
     result.assignments_total = rows.count()
@@ -89,6 +99,7 @@ def coverage(org: Organisation, as_of: date | None = None, level: str = "grassro
         assignments_in(org, as_of)
         .filter(~Exists(seat))
         .select_related("member", "target", "committee")
+        .only(*_LISTED_FIELDS)
         .order_by("target__path")[:LISTED]
     )
     return result

@@ -137,9 +137,8 @@ def coverage(request):
         row["kind_label"] = OrgKind(row["kind"]).label
     for a in cov.assignments:
         a.can_change = scope.covers(user, scope.CHANGE, a.committee)
-    committees = Organisation.objects.in_bulk({a.committee_id for a in cov.needs_handover})
     for a in cov.needs_handover:
-        a.can_change = scope.covers(user, scope.CHANGE, committees[a.committee_id])
+        a.can_change = scope.covers(user, scope.CHANGE, a.committee)
     return render_page(
         request,
         "oversight/coverage.html",
