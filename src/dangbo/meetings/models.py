@@ -49,11 +49,11 @@ class Meeting(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # The attendance by status, kept with the rows by the services (and the bulk paths):
     # a province's attendance rate sums ~400 k meetings instead of ~6 M attendance rows.
-    summoned = models.PositiveIntegerField(default=0)
-    present = models.PositiveIntegerField(default=0)
-    excused = models.PositiveIntegerField(default=0)
-    unexcused = models.PositiveIntegerField(default=0)
-    not_expected = models.PositiveIntegerField(default=0)  # exempted or away: not in the rate
+    summoned = models.PositiveIntegerField(default=0, db_default=0)
+    present = models.PositiveIntegerField(default=0, db_default=0)
+    excused = models.PositiveIntegerField(default=0, db_default=0)
+    unexcused = models.PositiveIntegerField(default=0, db_default=0)
+    not_expected = models.PositiveIntegerField(default=0, db_default=0)  # exempted or away: not in the rate
 
     class Meta:
         verbose_name = _("buổi sinh hoạt chi bộ")
