@@ -244,18 +244,22 @@ def _insert(cur, org, year: int, doc: int) -> dict:
         "AND path < %(hi)s)",
         {**p, "dec31": _d(date(year, 12, 31))},
     ).rowcount
-    # The per-meeting counts the services keep with the rows.
+    # The per-meeting counts the services keep with the rows. Fresh statistics first: with
+    # the new rows unknown to the planner, PostgreSQL would re-aggregate once per meeting.
+    if _vendor() == "postgresql":
+        cur.execute("ANALYZE meetings_meeting, meetings_attendance")
     _sql(
         cur,
         "UPDATE meetings_meeting SET summoned = t.summoned, present = t.present, "
         "excused = t.excused, unexcused = t.unexcused, not_expected = t.not_expected "
-        "FROM (SELECT meeting_id, COUNT(*) AS summoned, "
-        "SUM(CASE WHEN status = 'present' THEN 1 ELSE 0 END) AS present, "
-        "SUM(CASE WHEN status = 'absent_excused' THEN 1 ELSE 0 END) AS excused, "
-        "SUM(CASE WHEN status = 'absent_unexcused' THEN 1 ELSE 0 END) AS unexcused, "
-        "SUM(CASE WHEN status IN ('exempted', 'temporarily_away') THEN 1 ELSE 0 END) "
-        "AS not_expected FROM meetings_attendance GROUP BY meeting_id) t "
-        "WHERE meetings_meeting.id = t.meeting_id AND meetings_meeting.resolution_ref = %(mark)s",
+        "FROM (SELECT a.meeting_id, COUNT(*) AS summoned, "
+        "SUM(CASE WHEN a.status = 'present' THEN 1 ELSE 0 END) AS present, "
+        "SUM(CASE WHEN a.status = 'absent_excused' THEN 1 ELSE 0 END) AS excused, "
+        "SUM(CASE WHEN a.status = 'absent_unexcused' THEN 1 ELSE 0 END) AS unexcused, "
+        "SUM(CASE WHEN a.status IN ('exempted', 'temporarily_away') THEN 1 ELSE 0 END) "
+        "AS not_expected FROM meetings_attendance a JOIN meetings_meeting m "
+        "ON m.id = a.meeting_id WHERE m.resolution_ref = %(mark)s GROUP BY a.meeting_id) t "
+        "WHERE meetings_meeting.id = t.meeting_id",
         p,
     )
     # Visits: a quarter of the cells (id % 4 = 0) at their February regular meeting, by the
