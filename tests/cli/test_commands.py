@@ -79,6 +79,9 @@ def test_stats_text_is_vietnamese(world):
     assert "Đảng bộ cơ sở: 2" in out
     assert "Xã: 2" in out  # sub-cells under commune committees
     assert "{" not in out
+    # The oversight block of the year: a year is printed as a year, not as "2.016".
+    assert "Phụ trách, dự sinh hoạt, ý kiến:" in out and "Năm: 2016" in out
+    assert "Tổ chức chưa có người phụ trách: 3" in out  # kim-long, hop-hoa, cb-toa-an
 
 
 def test_stats_unknown_org(world):

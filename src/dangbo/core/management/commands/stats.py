@@ -81,6 +81,8 @@ def _label(key) -> str:
 
 
 def _value(key, value) -> str:
+    if key == "year" and isinstance(value, int):
+        return str(value)  # 2016, not "2.016"
     if isinstance(value, int | float):
         return format_number(value)
     if value is None:
