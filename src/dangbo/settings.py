@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "dangbo.imports",
     "dangbo.meetings",
     "dangbo.oversight",
+    "dangbo.reviews",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -283,3 +283,43 @@ def test_demo_year_of_oversight():
     thuongvu = Member.objects.get(user__username="thuongvu")
     assert OversightAssignment.objects.filter(member=thuongvu).exists()
     assert WorkingGroup.objects.filter(leader=thuongvu).count() == 4
+
+
+@pytest.mark.django_db
+def test_demo_reviews_match_the_article():
+    """Issue 5's figures for 2016, computed from the stored results (not stored totals)."""
+    from dangbo.reviews.models import Evaluation, RemedyGroup, ReviewCycle
+    from dangbo.reviews.queries import honours, reviews_stats
+
+    loader.load()
+    district = Organisation.objects.get(code="tam-duong")
+    text = ARTICLE.read_text(encoding="utf-8")
+    recognised = int(re.search(r"Năm 2016 có (\d+) chi, Đảng bộ", text).group(1))
+    cells = int(
+        re.search(r"có (\d+) chi bộ đạt danh hiệu TSVM tiêu biểu 5 năm liền", text).group(1)
+    )
+    members = int(
+        re.search(r"và (\d+) đảng viên hoàn thành xuất sắc nhiệm vụ 5 năm", text).group(1)
+    )
+    stats = reviews_stats(district, AS_OF)
+    assert (stats["year"], stats["tsvm_or_exemplary"]) == (2016, recognised) == (2016, 25)
+    assert stats["exemplary_5_years_running_cells"] == cells == 2
+    assert stats["excellent_5_years_running_members"] == members == 26
+    # Schemes by year (rule 21): the TSVM scheme of HD 20 for 2012–2013, of HD 27 after.
+    schemes = dict(ReviewCycle.objects.values_list("year", "org_scheme__document__number"))
+    assert schemes == {2012: "20-HD/BTCTW", 2013: "20-HD/BTCTW", 2014: "27-HD/BTCTW",
+                       2015: "27-HD/BTCTW", 2016: "27-HD/BTCTW"}  # fmt: skip
+    # The honour lists are the same people: five decided excellent years each.
+    listed = honours(district, 2016, 5, 1, members=True)
+    assert len(listed) == 26
+    for member, streak in listed:
+        years = set(
+            Evaluation.objects.filter(member=member, final_common_rank=1).values_list(
+                "cycle__year", flat=True
+            )
+        )
+        assert {2012, 2013, 2014, 2015, 2016} <= years and streak.current >= 5
+    # The standing committee's 2016 self-criticism: remedy groups with owners and deadlines.
+    groups = RemedyGroup.objects.filter(cycle__year=2016, org=district)
+    assert groups.count() == 3
+    assert all(g.shortcomings.exists() and g.remedies.exists() for g in groups)

@@ -33,7 +33,7 @@ from dangbo.core.text import fold, name_parts, name_sort_key
 from dangbo.members.models import BadgeAward, Exemption, Member, MemberEvent, Membership
 from dangbo.orgs.models import CommitteeBody, Organisation, OrgEvent, OrgLink, Position
 
-from . import oversight
+from . import oversight, reviews
 from .tamduong import AS_OF, World, build, first_village_code
 
 BATCH = 1000
@@ -99,6 +99,7 @@ def _write(world: World) -> None:
     member_ids = _write_members(world, org_ids)
     counts = _write_committees(world, org_ids, member_ids)
     year = oversight.write(world.seed)
+    year["reviews"] = reviews.write(world.seed)
     _write_users(world, org_ids, member_ids)
     active = sum(1 for m in world.members if m.active)
     audit.record(

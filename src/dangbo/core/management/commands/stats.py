@@ -49,6 +49,14 @@ KEY_LABELS = {
     "opinions_overdue": "Ý kiến quá hạn",
     "assignments": "Phân công phụ trách",
     "organisations_without_oversight": "Tổ chức chưa có người phụ trách",
+    "reviews": "Đánh giá, xếp loại",
+    "organisations_decided": "Tổ chức được cấp ủy xếp loại",
+    "organisations_by_level": "Theo mức",
+    "tsvm_or_exemplary": "Trong sạch vững mạnh (kể cả tiêu biểu)",
+    "exemplary": "Trong đó tiêu biểu",
+    "exemplary_5_years_running_cells": "Chi bộ tiêu biểu 5 năm liền",
+    "excellent_5_years_running_members": "Đảng viên hoàn thành xuất sắc nhiệm vụ 5 năm liền",
+    "members_decided": "Đảng viên được xếp loại",
 }
 VALUE_LABELS = {**dict(OrgKind.choices), **dict(Sector.choices), **dict(OpinionState.choices)}
 
@@ -100,8 +108,9 @@ def _value(key, value) -> str:
 def _sections():
     """Blocks other apps add to an organisation's statistics (name, function(org, as_of))."""
     from dangbo.oversight.queries import oversight_stats
+    from dangbo.reviews.queries import reviews_stats
 
-    return [("oversight", oversight_stats)]
+    return [("oversight", oversight_stats), ("reviews", reviews_stats)]
 
 
 def render_text(data, indent: int = 0) -> list[str]:

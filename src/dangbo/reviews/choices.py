@@ -1,0 +1,37 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Subject(models.TextChoices):
+    ORGANISATION = "organisation", _("Tổ chức đảng")
+    MEMBER = "member", _("Đảng viên")
+
+
+class PeriodKind(models.TextChoices):
+    YEAR = "year", _("Năm")
+    TERM = "term", _("Nhiệm kỳ")
+    QUARTER = "quarter", _("Quý")
+    ADHOC = "adhoc", _("Đột xuất")
+
+
+class EvaluationState(models.TextChoices):
+    SELF_ASSESSED = "self_assessed", _("Đã tự đánh giá")
+    PROPOSED = "proposed", _("Đã đề xuất")
+    RETURNED = "returned", _("Bị trả lại")
+    DECIDED = "decided", _("Đã quyết định")
+
+
+class RemedyStatus(models.TextChoices):
+    OPEN = "open", _("Chưa thực hiện")
+    IN_PROGRESS = "in_progress", _("Đang thực hiện")
+    DONE = "done", _("Đã khắc phục")
+
+
+# A level's place on the common ladder that streaks compare across schemes (brief rule 25):
+# 1 excellent / exemplary, 2 good / clean and strong, 3 completed, 4 not completed.
+COMMON_RANKS = {
+    1: _("Xuất sắc / tiêu biểu"),
+    2: _("Tốt / trong sạch vững mạnh"),
+    3: _("Hoàn thành"),
+    4: _("Không hoàn thành / vi phạm"),
+}

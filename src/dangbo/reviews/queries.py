@@ -1,0 +1,122 @@
+"""Read side of reviews: streaks ("n years running", rule 25), honour lists, the progress
+of a cycle, and the ``reviews`` block of ``dangbo stats``."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q
+
+from dangbo.core.dates import today
+from dangbo.orgs.choices import CELL_KINDS
+from dangbo.orgs.models import Organisation
+
+from .choices import EvaluationState, PeriodKind
+from .models import Evaluation
+
+
+@dataclass(frozen=True)
+class Streak:
+    current: int  # years running up to and including ``until``
+    longest: int
+    longest_end: int | None
+
+
+def streak_of(years: dict[int, int], rank: int, until: int) -> Streak:
+    """From {year: common rank of the final level}: a year below ``rank`` or a missing year
+    breaks the run (rule 25)."""
+    current = 0
+    year = until
+    while years.get(year, 99) <= rank:
+        current += 1
+        year -= 1
+    longest = run = 0
+    end = None
+    for year in sorted(y for y in years if y <= until):
+        if years[year] <= rank and (run == 0 or years.get(year - 1, 99) <= rank):
+            run += 1
+        else:
+            run = 1 if years[year] <= rank else 0
+        if run > longest:
+            longest, end = run, year
+    return Streak(current, longest, end)
+
+
+def _annual(subjects_q: Q, until: int):
+    """(subject id, year, common rank) of decided annual results, across schemes."""
+    return Evaluation.objects.filter(
+        subjects_q,
+        state=EvaluationState.DECIDED,
+        cycle__kind=PeriodKind.YEAR,
+        cycle__year__lte=until,
+    ).values_list("member_id", "subject_org_id", "cycle__year", "final_common_rank")  # fmt: skip
+
+
+def streaks(org: Organisation, until: int, rank: int, *, members: bool) -> dict[int, Streak]:
+    """Streaks of every member (or organisation) evaluated in ``org``'s subtree, by id."""
+    inside = Q(org__path__gte=org.path, org__path__lt=org.subtree_upper)
+    inside &= Q(member__isnull=False) if members else Q(subject_org__isnull=False)
+    years: dict[int, dict[int, int]] = defaultdict(dict)
+    for member_id, org_id, year, common in _annual(inside, until):
+        key = member_id if members else org_id
+        best = years[key].get(year, 99)
+        years[key][year] = min(best, common)  # two cycles in one year: the better one
+    return {key: streak_of(by_year, rank, until) for key, by_year in years.items()}
+
+
+def honours(org: Organisation, year: int, n: int, rank: int, *, members: bool) -> list:
+    """Those with ``n`` or more years running at ``rank`` or better, up to ``year``."""
+    found = {k: s for k, s in streaks(org, year, rank, members=members).items() if s.current >= n}
+    if members:
+        from dangbo.members.models import Member
+
+        objs = Member.objects.in_bulk(list(found))
+    else:
+        objs = Organisation.objects.in_bulk(list(found))
+    return sorted(((objs[k], s) for k, s in found.items()), key=lambda r: str(r[0]))
+
+
+def progress(cycle) -> dict:
+    """How far the chain is: counts by state, results by level, by subject kind."""
+    rows = cycle.evaluations.values_list("member_id", "state", "final_level__name").order_by()
+    out = {"members": Counter(), "organisations": Counter(), "levels": defaultdict(Counter)}
+    for member_id, state, level in rows:
+        kind = "members" if member_id else "organisations"
+        out[kind][state] += 1
+        if level:
+            out["levels"][kind][level] += 1
+    return out
+
+
+def reviews_stats(org: Organisation, as_of: date | None = None) -> dict:
+    """The ``reviews`` block of ``dangbo stats``: the year of ``as_of``."""
+    as_of = as_of or today()
+    year = as_of.year
+    decided = Evaluation.objects.filter(
+        cycle__year=year, cycle__kind=PeriodKind.YEAR, state=EvaluationState.DECIDED,
+        decided_on__lte=as_of,
+    )  # fmt: skip
+    # Organisations the standing committee of ``org`` itself recognised (rule 24).
+    by_org = decided.filter(decided_by=org, subject_org__isnull=False)
+    levels = dict(by_org.values_list("final_level__name").annotate(n=Count("id")).order_by())
+    cells = streaks(org, year, 1, members=False)
+    cell_ids = set(
+        Organisation.objects.filter(pk__in=list(cells), kind__in=CELL_KINDS).values_list(
+            "pk", flat=True
+        )
+    )
+    members = streaks(org, year, 1, members=True)
+    return {
+        "year": year,
+        "organisations_decided": by_org.count(),
+        "organisations_by_level": levels,
+        "tsvm_or_exemplary": by_org.filter(final_common_rank__lte=2).count(),
+        "exemplary": by_org.filter(final_common_rank=1).count(),
+        "exemplary_5_years_running_cells": sum(
+            1 for k, s in cells.items() if k in cell_ids and s.current >= 5
+        ),
+        "excellent_5_years_running_members": sum(1 for s in members.values() if s.current >= 5),
+        "members_decided": decided.filter(
+            member__isnull=False, org__path__gte=org.path, org__path__lt=org.subtree_upper
+        ).count(),
+    }

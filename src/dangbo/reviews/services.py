@@ -1,0 +1,496 @@
+"""Every change to reviews: cycles, the approval chain of each evaluation, locking and
+re-opening, disciplines, self-criticism with remedies. One function per operation, one
+transaction, keyword-only ``actor``, validation first, an audit entry (and a step)."""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from dangbo.core import audit
+from dangbo.core.dates import fmt, not_in_future, today
+from dangbo.core.errors import invalid
+from dangbo.core.text import clean_paragraphs, clean_text
+from dangbo.members.models import Member, Membership
+from dangbo.orgs.choices import GRASSROOTS_KINDS
+from dangbo.orgs.models import Organisation
+from dangbo.orgs.queries import parent_on
+
+from .choices import EvaluationState, PeriodKind, RemedyStatus, Subject
+from .models import (
+    Discipline,
+    Evaluation,
+    EvaluationStep,
+    Remedy,
+    RemedyGroup,
+    ReviewCycle,
+    Scheme,
+    SchemeLevel,
+    Shortcoming,
+)
+from .schemes import NO_DISCIPLINE
+
+MAX_TEXT = 20_000
+
+
+def _actor(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+def scheme_for(subject: str, year: int, kind: str = PeriodKind.YEAR) -> Scheme:
+    """Rule 21: the scheme in force for the year (and allowing that kind of period)."""
+    scheme = (
+        Scheme.objects.filter(subject=subject, first_year__lte=year)
+        .filter(Q(last_year__isnull=True) | Q(last_year__gte=year))
+        .order_by("-first_year")
+        .first()
+    )
+    if scheme is None:
+        raise invalid("year", f"Năm {year}: chưa có cách xếp loại nào được quy định.")
+    if kind not in scheme.periods:
+        raise invalid(
+            "kind",
+            f"Kỳ đánh giá: {scheme.name} không cho phép đánh giá theo {PeriodKind(kind).label.lower()}.",
+        )
+    return scheme
+
+
+def _check_open(cycle: ReviewCycle) -> None:
+    if cycle.locked:
+        raise invalid(
+            "cycle",
+            f"Đợt kiểm điểm {cycle.year} của {cycle.org.name} đã khóa ngày "
+            f"{timezone.localdate(cycle.locked_at):%d/%m/%Y}; muốn sửa phải mở lại (có lý do).",
+        )
+
+
+def _step(evaluation, actor, action: str, *, level=None, org=None, note: str = ""):
+    EvaluationStep.objects.create(
+        evaluation=evaluation, action=action, level=level, org=org, note=note,
+        actor=_actor(actor),
+        actor_name=(actor.get_username() if _actor(actor) else "hệ thống")[:150],
+    )  # fmt: skip
+
+
+def _level(scheme: Scheme, code: str, field: str) -> SchemeLevel:
+    level = scheme.levels.filter(code=code).first() if code else None
+    if level is None:
+        names = ", ".join(f"{lv.code} ({lv.name})" for lv in scheme.levels.all())
+        raise invalid(field, f"Mức xếp loại: “{code}” không có trong {scheme.name}; chọn: {names}.")
+    return level
+
+
+# ------------------------------------------------------------------ cycles
+
+
+@transaction.atomic
+def open_cycle(
+    *, actor, org: Organisation, year: int, kind: str = PeriodKind.YEAR,
+    period_start: date | None = None, period_end: date | None = None,
+) -> ReviewCycle:  # fmt: skip
+    """A review of ``org``'s subtree for a year (or a term, quarter or ad-hoc period where
+    the scheme allows it), under the schemes in force that year."""
+    if kind not in PeriodKind.values:
+        raise invalid("kind", "Kỳ đánh giá: không hợp lệ.")
+    if not isinstance(year, int) or not (1990 <= year <= today().year):
+        raise invalid("year", f"Năm: từ 1990 đến {today().year}.")
+    org_scheme = scheme_for(Subject.ORGANISATION, year, kind)
+    member_scheme = scheme_for(Subject.MEMBER, year, kind)
+    start = period_start or date(year, 1, 1)
+    end = period_end or date(year, 12, 31)
+    if end < start:
+        raise invalid("period_end", "Đến ngày: trước ngày bắt đầu.")
+    if ReviewCycle.objects.filter(org=org, kind=kind, period_start=start, period_end=end).exists():
+        raise invalid("year", f"Đã có đợt kiểm điểm {year} của {org.name} cho kỳ này.")
+    cycle = ReviewCycle.objects.create(
+        org=org, kind=kind, year=year, period_start=start, period_end=end,
+        org_scheme=org_scheme, member_scheme=member_scheme,
+    )  # fmt: skip
+    audit.record(
+        actor=actor, action="review.cycle_opened", obj=cycle, scope_org=org,
+        summary=f"Mở đợt kiểm điểm {cycle.get_kind_display().lower()} {year} của {org.name} "
+        f"({org_scheme.name}; {member_scheme.name})",
+    )  # fmt: skip
+    return cycle
+
+
+@transaction.atomic
+def lock_cycle(*, actor, cycle: ReviewCycle) -> ReviewCycle:
+    cycle = ReviewCycle.objects.select_for_update().select_related("org").get(pk=cycle.pk)
+    _check_open(cycle)
+    pending = cycle.evaluations.exclude(state=EvaluationState.DECIDED).count()
+    if pending:
+        raise invalid("cycle", f"Còn {pending} trường hợp chưa có quyết định: chưa khóa được.")
+    cycle.locked_at, cycle.locked_by = timezone.now(), _actor(actor)
+    cycle.save(update_fields=["locked_at", "locked_by"])
+    audit.record(actor=actor, action="review.cycle_locked", obj=cycle, scope_org=cycle.org,
+                 summary=f"Khóa kết quả đợt kiểm điểm {cycle.year} của {cycle.org.name}")  # fmt: skip
+    return cycle
+
+
+@transaction.atomic
+def reopen_cycle(*, actor, cycle: ReviewCycle, reason: str) -> ReviewCycle:
+    """Re-opening a decided cycle is an audited act with a reason."""
+    cycle = ReviewCycle.objects.select_for_update().select_related("org").get(pk=cycle.pk)
+    reason = clean_paragraphs(reason, "Lý do mở lại", max_length=MAX_TEXT, required=True,
+                              field="reason")  # fmt: skip
+    if not cycle.locked:
+        raise invalid("cycle", "Đợt kiểm điểm này chưa khóa.")
+    cycle.locked_at, cycle.locked_by = None, None
+    cycle.save(update_fields=["locked_at", "locked_by"])
+    audit.record(actor=actor, action="review.cycle_reopened", obj=cycle, scope_org=cycle.org,
+                 summary=f"Mở lại đợt kiểm điểm {cycle.year} của {cycle.org.name}: {reason[:200]}")  # fmt: skip
+    return cycle
+
+
+# ------------------------------------------------------------------ the approval chain
+
+
+def cell_of(member: Member, cycle: ReviewCycle) -> Organisation | None:
+    """The cell the member belonged to at the end of the period (or last during it),
+    within the cycle's subtree; None if they were not there that period."""
+    ms = (
+        Membership.objects.filter(member=member, kind="official", valid_from__lte=cycle.period_end)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=cycle.period_start))
+        .filter(org__path__gte=cycle.org.path, org__path__lt=cycle.org.subtree_upper)
+        .select_related("org")
+        .order_by("-valid_from")
+        .first()
+    )
+    return ms.org if ms else None
+
+
+def competent_body(evaluation: Evaluation) -> Organisation:
+    """Rule 24: the grassroots committee decides for its members; the directly superior
+    committee's standing committee decides for an organisation."""
+    if evaluation.member_id:
+        cell = evaluation.org
+        if cell.kind in GRASSROOTS_KINDS:
+            return cell
+        ids = [int(p) for p in cell.path.split(".") if p]
+        return Organisation.objects.filter(pk__in=ids, kind__in=GRASSROOTS_KINDS).get()
+    return (
+        parent_on(evaluation.subject_org, evaluation.cycle.period_end)
+        or evaluation.subject_org.parent
+    )
+
+
+def _scores(scheme: Scheme, general, tasks) -> tuple[Decimal | None, Decimal | None]:
+    if not scheme.scored:
+        if general not in (None, "") or tasks not in (None, ""):
+            raise invalid("score_general", f"Điểm: {scheme.name} không chấm điểm.")
+        return None, None
+    out = []
+    for value, field, label, top in (
+        (general, "score_general", "Điểm tiêu chí chung", scheme.general_max),
+        (tasks, "score_tasks", "Điểm kết quả thực hiện nhiệm vụ", scheme.tasks_max),
+    ):
+        try:
+            number = Decimal(str(value))
+        except (InvalidOperation, ValueError, TypeError):
+            raise invalid(field, f"{label}: bắt buộc, là một số từ 0 đến {top}.") from None
+        if not number.is_finite() or not (0 <= number <= top):
+            raise invalid(field, f"{label}: {value} ngoài khung 0–{top}.")
+        out.append(number)
+    return out[0], out[1]
+
+
+def _check_band(level: SchemeLevel, general, tasks, field: str) -> None:
+    """Rule 22: the score sets the highest level possible (conditions may lower it)."""
+    if general is None or level.min_score is None:
+        return
+    total = general + tasks
+    if total < level.min_score:
+        raise invalid(
+            field,
+            f"Mức xếp loại: {level.name} cần từ {level.min_score:g} điểm; tổng điểm là {total:g}.",
+        )
+
+
+@transaction.atomic
+def self_assess(
+    *, actor, cycle: ReviewCycle, level: str, member: Member | None = None,
+    subject_org: Organisation | None = None, score_general=None, score_tasks=None,
+    comment: str = "", residence_comment: str = "",
+) -> Evaluation:  # fmt: skip
+    """The subject's self-assessment opens its evaluation for the cycle."""
+    cycle = ReviewCycle.objects.select_related("org").get(pk=cycle.pk)
+    _check_open(cycle)
+    if (member is None) == (subject_org is None):
+        raise invalid("member", "Đối tượng: một đảng viên hoặc một tổ chức đảng.")
+    if member is not None:
+        scheme = cycle.member_scheme
+        place = cell_of(member, cycle)
+        if place is None:
+            raise invalid(
+                "member",
+                f"Đảng viên: {member.full_name} không sinh hoạt trong {cycle.org.name} trong kỳ "
+                f"{fmt(cycle.period_start)}–{fmt(cycle.period_end)}.",
+            )
+        if Evaluation.objects.filter(cycle=cycle, member=member).exists():
+            raise invalid("member", f"Đảng viên: {member.full_name} đã có kết quả trong đợt này.")
+    else:
+        scheme = cycle.org_scheme
+        place = subject_org
+        inside = cycle.org.path <= subject_org.path < cycle.org.subtree_upper
+        if (
+            not inside
+            or subject_org.pk == cycle.org.pk
+            or not (
+                subject_org.valid_from <= cycle.period_end
+                and (subject_org.valid_to is None or subject_org.valid_to >= cycle.period_start)
+            )
+        ):
+            raise invalid(
+                "subject_org",
+                f"Tổ chức: {subject_org.name} không thuộc {cycle.org.name} trong kỳ này.",
+            )
+        if Evaluation.objects.filter(cycle=cycle, subject_org=subject_org).exists():
+            raise invalid(
+                "subject_org", f"Tổ chức: {subject_org.name} đã có kết quả trong đợt này."
+            )
+    chosen = _level(scheme, level, "level")
+    general, tasks = _scores(scheme, score_general, score_tasks)
+    _check_band(chosen, general, tasks, "level")
+    comment = clean_paragraphs(comment, "Tự nhận xét", max_length=MAX_TEXT, field="comment")
+    residence = clean_paragraphs(residence_comment, "Nhận xét của chi bộ nơi cư trú",
+                                 max_length=MAX_TEXT, field="residence_comment")  # fmt: skip
+    evaluation = Evaluation(
+        cycle=cycle, scheme=scheme, member=member, subject_org=subject_org, org=place,
+        state=EvaluationState.SELF_ASSESSED, self_level=chosen, score_general=general,
+        score_tasks=tasks, self_comment=comment, residence_comment=residence,
+    )  # fmt: skip
+    deciding = competent_body(evaluation)
+    evaluation.peer_group = peer_group(evaluation, deciding)
+    evaluation.save()
+    _step(evaluation, actor, "self_assessed", level=chosen)
+    audit.record(actor=actor, action="review.self_assessed", obj=evaluation,
+                 summary=f"{evaluation.subject_name} tự đánh giá: {chosen.name} ({cycle.year})")  # fmt: skip
+    return evaluation
+
+
+def peer_group(evaluation: Evaluation, deciding: Organisation) -> str:
+    """Peers share a deciding body (and, for organisations, a sector): the quota's group."""
+    if evaluation.member_id:
+        return f"member:{deciding.code}"
+    return f"org:{deciding.code}:{evaluation.subject_org.sector}"
+
+
+def _load(evaluation: Evaluation) -> Evaluation:
+    evaluation = (
+        Evaluation.objects.select_for_update(of=("self",))
+        .select_related("cycle__org", "scheme", "member", "subject_org", "org")
+        .get(pk=evaluation.pk)
+    )
+    _check_open(evaluation.cycle)
+    return evaluation
+
+
+@transaction.atomic
+def propose(*, actor, evaluation: Evaluation, level: str, note: str = "") -> Evaluation:
+    """The cell's proposal for a member (the superior's appraisal for an organisation)."""
+    evaluation = _load(evaluation)
+    if evaluation.state not in (EvaluationState.SELF_ASSESSED, EvaluationState.RETURNED):
+        raise invalid("state", f"Đánh giá đang ở trạng thái “{evaluation.get_state_display()}”.")
+    chosen = _level(evaluation.scheme, level, "level")
+    _check_band(chosen, evaluation.score_general, evaluation.score_tasks, "level")
+    note = clean_paragraphs(note, "Nhận xét", max_length=MAX_TEXT, field="note")
+    proposer = evaluation.org if evaluation.member_id else competent_body(evaluation)
+    evaluation.state, evaluation.proposed_level, evaluation.proposed_by = (
+        EvaluationState.PROPOSED, chosen, proposer)  # fmt: skip
+    evaluation.save(update_fields=["state", "proposed_level", "proposed_by"])
+    _step(evaluation, actor, "proposed", level=chosen, org=proposer, note=note)
+    audit.record(actor=actor, action="review.proposed", obj=evaluation,
+                 summary=f"{proposer.name} đề xuất {evaluation.subject_name}: {chosen.name}")  # fmt: skip
+    return evaluation
+
+
+@transaction.atomic
+def return_evaluation(*, actor, evaluation: Evaluation, reason: str) -> Evaluation:
+    """The deciding body sends a proposal back: a reason is required."""
+    evaluation = _load(evaluation)
+    reason = clean_paragraphs(reason, "Lý do trả lại", max_length=MAX_TEXT, required=True,
+                              field="reason")  # fmt: skip
+    if evaluation.state != EvaluationState.PROPOSED:
+        raise invalid("state", "Chỉ trả lại được đề xuất đang chờ quyết định.")
+    evaluation.state = EvaluationState.RETURNED
+    evaluation.save(update_fields=["state"])
+    _step(evaluation, actor, "returned", note=reason)
+    audit.record(actor=actor, action="review.returned", obj=evaluation,
+                 summary=f"Trả lại đề xuất xếp loại {evaluation.subject_name}: {reason[:200]}")  # fmt: skip
+    return evaluation
+
+
+def _check_quota(evaluation: Evaluation, level: SchemeLevel) -> None:
+    """Rule 23: at most rate × (peers decided at the base level) at the capped level."""
+    scheme = evaluation.scheme
+    if not (scheme.quota_enabled and scheme.quota_rate and level.code == scheme.quota_level):
+        return
+    peers = Evaluation.objects.filter(
+        cycle=evaluation.cycle, peer_group=evaluation.peer_group, state=EvaluationState.DECIDED
+    ).exclude(pk=evaluation.pk)
+    capped = peers.filter(final_level__code=scheme.quota_level).count() + 1
+    base = peers.filter(final_level__code=scheme.quota_base).count()
+    allowed = int(scheme.quota_rate * base)
+    if capped > allowed:
+        capped_name = level.name
+        base_name = scheme.levels.get(code=scheme.quota_base).name
+        raise invalid(
+            "level",
+            f"Tỷ lệ: nhóm “{evaluation.peer_group}” có {base} trường hợp “{base_name}”, nên tối "
+            f"đa {allowed} trường hợp “{capped_name}” ({scheme.quota_rate * 100:g}%); quyết định "
+            f"này sẽ là {capped}. ({scheme.quota_note})",
+        )
+
+
+def _check_conditions(evaluation: Evaluation, level: SchemeLevel) -> None:
+    """The scheme's extra conditions on its top level (e.g. no disciplined subordinate)."""
+    if level.rank != 1 or not evaluation.subject_org_id:
+        return
+    if NO_DISCIPLINE in evaluation.scheme.conditions:
+        org, cycle = evaluation.subject_org, evaluation.cycle
+        inside = Q(subject_org__path__gte=org.path, subject_org__path__lt=org.subtree_upper) & ~Q(
+            subject_org=org
+        ) | Q(member__org__path__gte=org.path, member__org__path__lt=org.subtree_upper)
+        n = Discipline.objects.filter(
+            inside, decided_on__gte=cycle.period_start, decided_on__lte=cycle.period_end
+        ).count()
+        if n:
+            raise invalid(
+                "level",
+                f"Mức xếp loại: {level.name} đòi hỏi không có tổ chức hoặc đảng viên trực thuộc "
+                f"bị kỷ luật trong kỳ; {org.name} có {n} trường hợp.",
+            )
+
+
+@transaction.atomic
+def decide(
+    *, actor, evaluation: Evaluation, level: str, by_org: Organisation, decision_ref: str = "",
+    on: date | None = None,
+) -> Evaluation:  # fmt: skip
+    """The competent body's decision (rule 24); quota and conditions checked now."""
+    evaluation = _load(evaluation)
+    if evaluation.state != EvaluationState.PROPOSED:
+        raise invalid("state", "Chỉ quyết định được trường hợp đã có đề xuất.")
+    competent = competent_body(evaluation)
+    if by_org is None or by_org.pk != competent.pk:
+        body = (
+            "Đảng ủy cơ sở" if evaluation.member_id else "Ban Thường vụ cấp ủy cấp trên trực tiếp"
+        )
+        raise invalid(
+            "by_org",
+            f"Cơ quan quyết định: {by_org.name if by_org else '—'} không có thẩm quyền; thẩm "
+            f"quyền là {body} — {competent.name}.",
+        )
+    own = getattr(_actor(actor), "member", None)
+    if own is not None and own.pk == evaluation.member_id:
+        raise invalid("member", "Không ai quyết định xếp loại cho chính mình.")
+    chosen = _level(evaluation.scheme, level, "level")
+    _check_band(chosen, evaluation.score_general, evaluation.score_tasks, "level")
+    _check_quota(evaluation, chosen)
+    _check_conditions(evaluation, chosen)
+    on = on or today()
+    not_in_future(on, "on", "Ngày quyết định")
+    decision_ref = clean_text(decision_ref, "Số quyết định", max_length=100, required=False,
+                              field="decision_ref")  # fmt: skip
+    evaluation.state, evaluation.final_level = EvaluationState.DECIDED, chosen
+    evaluation.final_common_rank = chosen.common_rank
+    evaluation.decided_by, evaluation.decided_on, evaluation.decision_ref = (
+        competent,
+        on,
+        decision_ref,
+    )
+    evaluation.decided_body = (
+        "grassroots_committee" if evaluation.member_id else "standing_committee"
+    )
+    evaluation.save()
+    _step(evaluation, actor, "decided", level=chosen, org=competent, note=decision_ref)
+    audit.record(actor=actor, action="review.decided", obj=evaluation,
+                 summary=f"{competent.name} quyết định xếp loại {evaluation.subject_name}: "
+                 f"{chosen.name} ({evaluation.cycle.year})")  # fmt: skip
+    return evaluation
+
+
+# ------------------------------------------------------------------ discipline, remedies
+
+
+@transaction.atomic
+def record_discipline(
+    *, actor, form: str, decided_on: date, decided_by: Organisation, member: Member | None = None,
+    subject_org: Organisation | None = None, decision_ref: str = "",
+) -> Discipline:  # fmt: skip
+    if (member is None) == (subject_org is None):
+        raise invalid("member", "Đối tượng: một đảng viên hoặc một tổ chức đảng.")
+    form = clean_text(form, "Hình thức kỷ luật", max_length=32, field="form")
+    not_in_future(decided_on, "decided_on", "Ngày quyết định")
+    discipline = Discipline.objects.create(
+        member=member, subject_org=subject_org, form=form, decided_on=decided_on,
+        decided_by=decided_by, decision_ref=decision_ref,
+    )  # fmt: skip
+    audit.record(actor=actor, action="review.discipline", obj=discipline, scope_org=decided_by,
+                 summary=f"Kỷ luật {form}: {member or subject_org} ({fmt(decided_on)})")  # fmt: skip
+    return discipline
+
+
+@transaction.atomic
+def add_remedy_group(
+    *, actor, cycle: ReviewCycle, org: Organisation, title: str, shortcomings: list[str],
+    remedies: list[dict],
+) -> RemedyGroup:  # fmt: skip
+    """A group of remedies with the shortcomings it answers; each remedy has an owner and a
+    deadline (after the period reviewed)."""
+    _check_open(cycle)
+    title = clean_text(title, "Nhóm giải pháp", max_length=300, field="title")
+    texts = [clean_paragraphs(t, "Hạn chế, khuyết điểm", max_length=MAX_TEXT, field="shortcomings")
+             for t in shortcomings]  # fmt: skip
+    texts = [t for t in texts if t]
+    if not texts:
+        raise invalid("shortcomings", "Hạn chế, khuyết điểm: cần ít nhất một.")
+    if not remedies:
+        raise invalid("remedies", "Giải pháp: cần ít nhất một.")
+    rows = []
+    for i, r in enumerate(remedies, start=1):
+        text = clean_paragraphs(r.get("text"), f"Giải pháp {i}", max_length=MAX_TEXT,
+                                required=True, field="remedies")  # fmt: skip
+        owner = clean_text(r.get("owner"), f"Giải pháp {i}: người chịu trách nhiệm",
+                           max_length=200, field="remedies")  # fmt: skip
+        deadline = r.get("deadline")
+        if deadline is None or deadline < cycle.period_end:
+            raise invalid("remedies", f"Giải pháp {i}: thời hạn phải sau kỳ kiểm điểm.")
+        rows.append(Remedy(text=text, owner=owner, deadline=deadline,
+                           carried_from=r.get("carried_from")))  # fmt: skip
+    position = RemedyGroup.objects.filter(cycle=cycle, org=org).count()
+    group = RemedyGroup.objects.create(cycle=cycle, org=org, title=title, position=position)
+    Shortcoming.objects.bulk_create(Shortcoming(group=group, text=t) for t in texts)
+    for r in rows:
+        r.group = group
+    Remedy.objects.bulk_create(rows)
+    audit.record(actor=actor, action="review.remedies", obj=group, scope_org=org,
+                 summary=f"{org.name}: nhóm giải pháp “{title}” ({len(texts)} hạn chế, "
+                 f"{len(rows)} giải pháp)")  # fmt: skip
+    return group
+
+
+@transaction.atomic
+def report_remedy(*, actor, remedy: Remedy, status: str, evidence: str) -> Remedy:
+    if status not in RemedyStatus.values:
+        raise invalid("status", "Tình trạng: không hợp lệ.")
+    evidence = clean_paragraphs(evidence, "Kết quả, minh chứng", max_length=MAX_TEXT,
+                                required=status == RemedyStatus.DONE, field="evidence")  # fmt: skip
+    remedy.status, remedy.evidence = status, evidence
+    remedy.save(update_fields=["status", "evidence"])
+    audit.record(actor=actor, action="review.remedy_reported", obj=remedy.group,
+                 scope_org=remedy.group.org,
+                 summary=f"Giải pháp “{remedy.text[:80]}”: {remedy.get_status_display()}")  # fmt: skip
+    return remedy
+
+
+def open_remedies(org: Organisation, before: ReviewCycle):
+    """Remedies still open from earlier reviews of ``org``: the next review reports on them."""
+    return (
+        Remedy.objects.filter(group__org=org, group__cycle__period_end__lt=before.period_start)
+        .exclude(status=RemedyStatus.DONE)
+        .filter(carried_to__isnull=True)
+    )
