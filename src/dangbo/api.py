@@ -311,12 +311,14 @@ def _register_routers() -> None:
     from dangbo.members.api import router as members_router
     from dangbo.orgs.api import router as orgs_router
     from dangbo.oversight.api import router as oversight_router
+    from dangbo.reviews.api import router as reviews_router
 
     api.add_router("/orgs", orgs_router)
     api.add_router("/members", members_router)
     api.add_router("/imports", imports_router)
     api.add_router("/meetings", meetings_router)
     api.add_router("/oversight", oversight_router)
+    api.add_router("/reviews", reviews_router)
     api.add_router("", _fallback)
 
 

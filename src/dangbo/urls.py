@@ -15,6 +15,7 @@ urlpatterns = [
     path("nhap-du-lieu/", include("dangbo.imports.urls")),
     path("sinh-hoat/", include("dangbo.meetings.urls")),
     path("giam-sat/", include("dangbo.oversight.urls")),
+    path("danh-gia/", include("dangbo.reviews.urls")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]

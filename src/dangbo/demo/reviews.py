@@ -11,7 +11,7 @@ their decision, not a step history).
 
 import random
 from collections import defaultdict
-from datetime import date
+from datetime import UTC, date
 
 from dangbo.members.models import Membership
 from dangbo.orgs.choices import GRASSROOTS_KINDS, OrgKind
@@ -61,6 +61,13 @@ SELF_CRITICISM = [
 ]  # fmt: skip
 
 
+def _locked(year: int):
+    """Past cycles are locked once decided (2016's on 30/12/2016)."""
+    from datetime import datetime
+
+    return datetime(year, 12, 30, 10, 0, tzinfo=UTC)
+
+
 def _levels(scheme) -> dict[str, object]:
     return {lv.code: lv for lv in scheme.levels.all()}
 
@@ -100,7 +107,8 @@ def write(seed: int) -> dict[str, int]:
         cycle = ReviewCycle.objects.create(
             org=district, kind=PeriodKind.YEAR, year=year, period_start=date(year, 1, 1),
             period_end=date(year, 12, 31), org_scheme=scheme_for(Subject.ORGANISATION, year),
-            member_scheme=scheme_for(Subject.MEMBER, year),
+            member_scheme=scheme_for(Subject.MEMBER, year), opens_on=date(year, 11, 15),
+            closes_on=date(year + 1, 1, 31), locked_at=_locked(year),
         )  # fmt: skip
         org_levels = _levels(cycle.org_scheme)
         member_levels = _levels(cycle.member_scheme)

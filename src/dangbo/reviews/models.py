@@ -82,6 +82,10 @@ class ReviewCycle(models.Model):
     year = models.PositiveSmallIntegerField(_("năm"))
     period_start = models.DateField(_("từ ngày"))
     period_end = models.DateField(_("đến ngày"))
+    # The review window: self-assessments and proposals from ``opens_on`` to ``closes_on``;
+    # decisions from ``opens_on`` until the cycle is locked.
+    opens_on = models.DateField(_("bắt đầu kiểm điểm"))
+    closes_on = models.DateField(_("hạn tự đánh giá và đề xuất"))
     org_scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+")
     member_scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+")
     locked_at = models.DateTimeField(_("khóa lúc"), null=True, blank=True)

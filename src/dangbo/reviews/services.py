@@ -2,7 +2,7 @@
 re-opening, disciplines, self-criticism with remedies. One function per operation, one
 transaction, keyword-only ``actor``, validation first, an audit entry (and a step)."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -57,6 +57,21 @@ def scheme_for(subject: str, year: int, kind: str = PeriodKind.YEAR) -> Scheme:
     return scheme
 
 
+def _check_window(cycle: ReviewCycle, *, deciding: bool = False) -> None:
+    """Self-assessments and proposals inside the window; decisions from its start."""
+    day = today()
+    if day < cycle.opens_on:
+        raise invalid(
+            "cycle", f"Đợt kiểm điểm {cycle.year} bắt đầu ngày {fmt(cycle.opens_on)}: chưa đến kỳ."
+        )
+    if not deciding and day > cycle.closes_on:
+        raise invalid(
+            "cycle",
+            f"Đợt kiểm điểm {cycle.year}: hạn tự đánh giá và đề xuất là {fmt(cycle.closes_on)}, "
+            "đã qua; cấp có thẩm quyền vẫn quyết định được cho đến khi khóa.",
+        )
+
+
 def _check_open(cycle: ReviewCycle) -> None:
     if cycle.locked:
         raise invalid(
@@ -89,6 +104,7 @@ def _level(scheme: Scheme, code: str, field: str) -> SchemeLevel:
 def open_cycle(
     *, actor, org: Organisation, year: int, kind: str = PeriodKind.YEAR,
     period_start: date | None = None, period_end: date | None = None,
+    opens_on: date | None = None, closes_on: date | None = None,
 ) -> ReviewCycle:  # fmt: skip
     """A review of ``org``'s subtree for a year (or a term, quarter or ad-hoc period where
     the scheme allows it), under the schemes in force that year."""
@@ -102,11 +118,16 @@ def open_cycle(
     end = period_end or date(year, 12, 31)
     if end < start:
         raise invalid("period_end", "Đến ngày: trước ngày bắt đầu.")
+    opens_on = opens_on or max(start, end - timedelta(days=46))  # mid-November for a year
+    closes_on = closes_on or end + timedelta(days=31)
+    if closes_on < opens_on:
+        raise invalid("closes_on", "Hạn tự đánh giá: trước ngày bắt đầu kiểm điểm.")
     if ReviewCycle.objects.filter(org=org, kind=kind, period_start=start, period_end=end).exists():
         raise invalid("year", f"Đã có đợt kiểm điểm {year} của {org.name} cho kỳ này.")
     cycle = ReviewCycle.objects.create(
         org=org, kind=kind, year=year, period_start=start, period_end=end,
-        org_scheme=org_scheme, member_scheme=member_scheme,
+        org_scheme=org_scheme, member_scheme=member_scheme, opens_on=opens_on,
+        closes_on=closes_on,
     )  # fmt: skip
     audit.record(
         actor=actor, action="review.cycle_opened", obj=cycle, scope_org=org,
@@ -218,6 +239,7 @@ def self_assess(
     """The subject's self-assessment opens its evaluation for the cycle."""
     cycle = ReviewCycle.objects.select_related("org").get(pk=cycle.pk)
     _check_open(cycle)
+    _check_window(cycle)
     if (member is None) == (subject_org is None):
         raise invalid("member", "Đối tượng: một đảng viên hoặc một tổ chức đảng.")
     if member is not None:
@@ -292,6 +314,7 @@ def _load(evaluation: Evaluation) -> Evaluation:
 def propose(*, actor, evaluation: Evaluation, level: str, note: str = "") -> Evaluation:
     """The cell's proposal for a member (the superior's appraisal for an organisation)."""
     evaluation = _load(evaluation)
+    _check_window(evaluation.cycle)
     if evaluation.state not in (EvaluationState.SELF_ASSESSED, EvaluationState.RETURNED):
         raise invalid("state", f"Đánh giá đang ở trạng thái “{evaluation.get_state_display()}”.")
     chosen = _level(evaluation.scheme, level, "level")
@@ -372,6 +395,7 @@ def decide(
 ) -> Evaluation:  # fmt: skip
     """The competent body's decision (rule 24); quota and conditions checked now."""
     evaluation = _load(evaluation)
+    _check_window(evaluation.cycle, deciding=True)
     if evaluation.state != EvaluationState.PROPOSED:
         raise invalid("state", "Chỉ quyết định được trường hợp đã có đề xuất.")
     competent = competent_body(evaluation)
@@ -441,7 +465,10 @@ def add_remedy_group(
 ) -> RemedyGroup:  # fmt: skip
     """A group of remedies with the shortcomings it answers; each remedy has an owner and a
     deadline (after the period reviewed)."""
+    cycle = ReviewCycle.objects.select_related("org").get(pk=cycle.pk)  # a fresh lock state
     _check_open(cycle)
+    if not (cycle.org.path <= org.path < cycle.org.subtree_upper):
+        raise invalid("org", f"Tổ chức: {org.name} không thuộc {cycle.org.name}.")
     title = clean_text(title, "Nhóm giải pháp", max_length=300, field="title")
     texts = [clean_paragraphs(t, "Hạn chế, khuyết điểm", max_length=MAX_TEXT, field="shortcomings")
              for t in shortcomings]  # fmt: skip
@@ -457,7 +484,7 @@ def add_remedy_group(
         owner = clean_text(r.get("owner"), f"Giải pháp {i}: người chịu trách nhiệm",
                            max_length=200, field="remedies")  # fmt: skip
         deadline = r.get("deadline")
-        if deadline is None or deadline < cycle.period_end:
+        if deadline is None or deadline <= cycle.period_end:
             raise invalid("remedies", f"Giải pháp {i}: thời hạn phải sau kỳ kiểm điểm.")
         rows.append(Remedy(text=text, owner=owner, deadline=deadline,
                            carried_from=r.get("carried_from")))  # fmt: skip
