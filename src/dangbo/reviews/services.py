@@ -346,6 +346,14 @@ def return_evaluation(*, actor, evaluation: Evaluation, reason: str) -> Evaluati
     return evaluation
 
 
+def _group_label(evaluation: Evaluation) -> str:
+    """A peer group as people name it: the deciding body (and the sector, for organisations)."""
+    body = competent_body(evaluation).name
+    if evaluation.member_id:
+        return f"đảng viên do {body} quyết định"
+    return f"{evaluation.subject_org.get_sector_display().lower()} thuộc {body}"
+
+
 def _check_quota(evaluation: Evaluation, level: SchemeLevel) -> None:
     """Rule 23: at most rate × (peers decided at the base level) at the capped level."""
     scheme = evaluation.scheme
@@ -362,7 +370,7 @@ def _check_quota(evaluation: Evaluation, level: SchemeLevel) -> None:
         base_name = scheme.levels.get(code=scheme.quota_base).name
         raise invalid(
             "level",
-            f"Tỷ lệ: nhóm “{evaluation.peer_group}” có {base} trường hợp “{base_name}”, nên tối "
+            f"Tỷ lệ: nhóm “{_group_label(evaluation)}” có {base} trường hợp “{base_name}”, nên tối "
             f"đa {allowed} trường hợp “{capped_name}” ({scheme.quota_rate * 100:g}%); quyết định "
             f"này sẽ là {capped}. ({scheme.quota_note})",
         )
@@ -417,6 +425,10 @@ def decide(
     _check_conditions(evaluation, chosen)
     on = on or today()
     not_in_future(on, "on", "Ngày quyết định")
+    if on < evaluation.cycle.period_start:
+        raise invalid(
+            "on", f"Ngày quyết định: trước kỳ đánh giá ({fmt(evaluation.cycle.period_start)})."
+        )
     decision_ref = clean_text(decision_ref, "Số quyết định", max_length=100, required=False,
                               field="decision_ref")  # fmt: skip
     evaluation.state, evaluation.final_level = EvaluationState.DECIDED, chosen
