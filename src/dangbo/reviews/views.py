@@ -1,63 +1,849 @@
-"""Web UI for reviews (being written)."""
+"""Web UI of the annual review: cycles, the approval chain of each evaluation, results by
+year with streaks, honour lists and their exports, self-criticism with remedies.
 
+Thin: parse, authorise through ``scope`` and ``permissions``, call a service in one
+transaction, render. Out of scope is 404; bad input is a 400 page naming the field."""
+
+from collections import Counter, defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dangbo.core import audit, scope
+from dangbo.core.dates import today
+from dangbo.core.errors import messages_of
+from dangbo.core.text import strip_control
+from dangbo.core.views import apply_service_errors, page_of, render_page
+from dangbo.members.models import Member
+from dangbo.members.queries import visible_members
+from dangbo.orgs import queries as org_queries
+from dangbo.orgs.choices import Sector
+from dangbo.orgs.models import Organisation
+from dangbo.orgs.views import scope_roots
+
+from . import exports, forms, permissions, queries, services
+from .choices import EvaluationState, PeriodKind
+from .models import Evaluation, Remedy, RemedyGroup, ReviewCycle
+
+OPS = ("propose", "return", "decide")
+OP_TITLES = {
+    "propose": gettext_lazy("Đề xuất xếp loại"),
+    "return": gettext_lazy("Trả lại đề xuất"),
+    "decide": gettext_lazy("Quyết định xếp loại"),
+}
+STEP_LABELS = {
+    "self_assessed": "Tự đánh giá",
+    "proposed": "Đề xuất",
+    "returned": "Trả lại",
+    "decided": "Quyết định",
+    "reopened": "Mở lại",
+}
 
 
-def cycles(request, *args, **kwargs):
-    raise Http404
+def _param(request, name: str, size: int = 64) -> str:
+    return strip_control(request.GET.get(name) or "").strip()[:size]
 
 
-def cycle(request, *args, **kwargs):
-    raise Http404
+def _own_member(user):
+    try:
+        return user.member
+    except (Member.DoesNotExist, AttributeError):
+        return None
 
 
-def evaluations(request, *args, **kwargs):
-    raise Http404
+def _ancestor_ids(org: Organisation) -> list[int]:
+    return [int(p) for p in org.path.split(".") if p]
 
 
-def self_assess(request, *args, **kwargs):
-    raise Http404
+def _cycles_qs():
+    return ReviewCycle.objects.select_related(
+        "org", "org_scheme__document", "member_scheme__document"
+    )
 
 
-def lock(request, *args, **kwargs):
-    raise Http404
+def _cycle_access(user, cycle: ReviewCycle) -> str | None:
+    """ "full" with VIEW on the cycle's organisation; "partial" for those who see part of
+    its subtree (a cell's secretary) or are reviewed in it (a member); else None."""
+    if scope.covers(user, scope.VIEW, cycle.org):
+        return "full"
+    for grant in scope.active_grants(user):
+        if grant.org is None or grant.role == "member":
+            continue
+        if scope.VIEW in scope.ROLE_ACTIONS.get(grant.role, ()) and (
+            cycle.org.path <= grant.org.path < cycle.org.subtree_upper
+        ):
+            return "partial"
+    own = _own_member(user)
+    if own is not None and (
+        Evaluation.objects.filter(cycle=cycle, member=own).exists()
+        or services.cell_of(own, cycle) is not None
+    ):
+        return "partial"
+    return None
 
 
-def reopen(request, *args, **kwargs):
-    raise Http404
+def _cycle_or_404(user, pk: int) -> tuple[ReviewCycle, str]:
+    cycle = _cycles_qs().filter(pk=pk).first()
+    access = _cycle_access(user, cycle) if cycle is not None else None
+    if access is None:
+        raise Http404
+    return cycle, access
 
 
-def remedy_group(request, *args, **kwargs):
-    raise Http404
+def _visible_evaluations(user, cycle: ReviewCycle):
+    qs = scope.restrict(Evaluation.objects.filter(cycle=cycle), user)
+    own = _own_member(user)
+    if own is not None:
+        qs = Evaluation.objects.filter(cycle=cycle).filter(
+            Q(pk__in=qs.values("pk")) | Q(member=own)
+        )
+    return qs
 
 
-def remedy(request, *args, **kwargs):
-    raise Http404
+# ---- cycles -------------------------------------------------------------------------------
 
 
-def evaluation(request, *args, **kwargs):
-    raise Http404
+@login_required
+def cycles(request):
+    user = request.user
+    code = _param(request, "to-chuc")
+    own = _own_member(user)
+    if code:
+        org = org_queries.org_by_code(user, code, scope.VIEW)
+        if org is None:
+            raise Http404
+    else:
+        roots = scope_roots(user)
+        org = roots[0] if roots else (own.org if own is not None else None)
+    can_open = org is not None and scope.covers(user, scope.CHANGE, org)
+    form = forms.OpenCycleForm(initial={"year": today().year, "kind": PeriodKind.YEAR})
+    status = 200
+    if request.method == "POST":
+        if not can_open:
+            raise Http404
+        form = forms.OpenCycleForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    cycle = services.open_cycle(
+                        actor=user, org=org, year=data["year"], kind=data["kind"],
+                        opens_on=data.get("opens_on"), closes_on=data.get("closes_on"),
+                    )  # fmt: skip
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("Đã mở đợt kiểm điểm %(y)s.") % {"y": cycle.year})
+                return redirect(reverse("reviews:cycle", args=[cycle.pk]))
+        status = 400
+    rows = []
+    if org is not None:
+        decided = Q(evaluations__state=EvaluationState.DECIDED)
+        rows = list(
+            _cycles_qs()
+            .filter(org_id__in=_ancestor_ids(org))
+            .annotate(n_total=Count("evaluations"), n_decided=Count("evaluations", filter=decided))
+            .order_by("-year", "-period_end", "-org__depth")
+        )
+    return render_page(
+        request,
+        "reviews/cycles.html",
+        {
+            "org": org,
+            "cycles": rows,
+            "form": form if can_open else None,
+            "roots": scope_roots(user) if not code else [],
+        },
+        status=status,
+    )
 
 
-def evaluation_action(request, *args, **kwargs):
-    raise Http404
+def _state_rows(progress: dict) -> list[tuple[str, int, int]]:
+    rows = [
+        (label, progress["members"][value], progress["organisations"][value])
+        for value, label in EvaluationState.choices
+    ]
+    rows.append(
+        (
+            _("Tổng số"),
+            sum(progress["members"].values()),
+            sum(progress["organisations"].values()),
+        )
+    )
+    return rows
 
 
-def honours(request, *args, **kwargs):
-    raise Http404
+def _level_rows(scheme, counter: Counter) -> list[tuple[str, int]]:
+    return [(lv.name, counter.get(lv.name, 0)) for lv in scheme.levels.all()]
 
 
-def honours_xlsx(request, *args, **kwargs):
-    raise Http404
+def _by_sector(cycle: ReviewCycle):
+    """Organisations' results: one row per sector, one column per level of the scheme."""
+    levels = list(cycle.org_scheme.levels.all())
+    cells: dict[str, Counter] = defaultdict(Counter)
+    for sector, code, n in (
+        cycle.evaluations.filter(subject_org__isnull=False, state=EvaluationState.DECIDED)
+        .values_list("subject_org__sector", "final_level__code")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        cells[sector][code] += n
+    labels = dict(Sector.choices)
+    rows = [
+        (labels.get(sector, sector), [cells[sector][lv.code] for lv in levels])
+        for sector in sorted(cells, key=lambda s: str(labels.get(s, s)))
+    ]
+    return levels, rows
 
 
-def honours_docx(request, *args, **kwargs):
-    raise Http404
+def _quota_rows(cycle: ReviewCycle) -> list[dict]:
+    """Per peer group, for schemes with a quota: at the base level, at the capped level and
+    the allowed maximum (rule 23), counting decisions taken."""
+    out = []
+    for scheme in {
+        cycle.org_scheme.pk: cycle.org_scheme,
+        cycle.member_scheme.pk: cycle.member_scheme,
+    }.values():
+        if not (scheme.quota_enabled and scheme.quota_rate):
+            continue
+        groups: dict[str, Counter] = defaultdict(Counter)
+        for group, code, n in (
+            cycle.evaluations.filter(scheme=scheme, state=EvaluationState.DECIDED)
+            .values_list("peer_group", "final_level__code")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            groups[group][code] += n
+        names = dict(
+            Organisation.objects.filter(
+                code__in={g.split(":")[1] for g in groups if g.count(":") >= 1}
+            ).values_list("code", "name")
+        )
+        sectors = dict(Sector.choices)
+        for group in sorted(groups):
+            parts = group.split(":")
+            body = names.get(parts[1], parts[1]) if len(parts) > 1 else group
+            if parts[0] == "member":
+                label = _("đảng viên do %(b)s quyết định") % {"b": body}
+            else:
+                sector = str(sectors.get(parts[-1], parts[-1])).lower()
+                label = _("%(s)s thuộc %(b)s") % {"s": sector, "b": body}
+            base = groups[group][scheme.quota_base]
+            capped = groups[group][scheme.quota_level]
+            allowed = int(scheme.quota_rate * base)
+            out.append(
+                {"scheme": scheme, "group": label, "base": base, "capped": capped,
+                 "allowed": allowed, "over": capped > allowed}
+            )  # fmt: skip
+    return out
 
 
-def member_history(request, *args, **kwargs):
-    raise Http404
+def _cycle_context(request, cycle: ReviewCycle, access: str) -> dict:
+    user = request.user
+    own = _own_member(user)
+    manage = permissions.may_manage_cycle(user, cycle)
+    ctx = {
+        "cycle": cycle,
+        "full": access == "full",
+        "manage": manage,
+        "honours_url": reverse("reviews:honours")
+        + "?"
+        + urlencode({"to-chuc": cycle.org.code, "nam": cycle.year}),
+    }
+    own_eval = None
+    if own is not None:
+        own_eval = Evaluation.objects.filter(cycle=cycle, member=own).first()
+        ctx["own_evaluation"] = own_eval
+        ctx["can_self_assess"] = (
+            own_eval is None and not cycle.locked and services.cell_of(own, cycle) is not None
+        )
+    if access != "full":
+        return ctx
+    progress = queries.progress(cycle)
+    levels, sector_rows = _by_sector(cycle)
+    groups = list(
+        RemedyGroup.objects.filter(cycle=cycle)
+        .select_related("org")
+        .prefetch_related("shortcomings", "remedies")
+    )
+    carried = list(services.open_remedies(cycle.org, cycle).select_related("group__cycle"))
+    ctx.update(
+        {
+            "states": _state_rows(progress),
+            "member_levels": _level_rows(cycle.member_scheme, progress["levels"]["members"]),
+            "org_levels": _level_rows(cycle.org_scheme, progress["levels"]["organisations"]),
+            "sector_levels": levels,
+            "sector_rows": sector_rows,
+            "quotas": _quota_rows(cycle),
+            "groups": groups,
+            "carried": carried,
+            "report_form": forms.ReportRemedyForm() if manage else None,
+            "reopen_form": forms.ReopenForm() if manage and cycle.locked else None,
+            "group_form": forms.RemedyGroupForm() if manage and not cycle.locked else None,
+        }
+    )
+    return ctx
 
 
-def org_history(request, *args, **kwargs):
-    raise Http404
+@login_required
+def cycle(request, pk):
+    cycle, access = _cycle_or_404(request.user, pk)
+    return render_page(request, "reviews/cycle.html", _cycle_context(request, cycle, access))
+
+
+def _cycle_error(request, cycle, errors=(), status=400, **forms_):
+    ctx = _cycle_context(request, cycle, "full")
+    ctx["errors"] = list(errors)
+    ctx.update({k: v for k, v in forms_.items() if v is not None})
+    return render_page(request, "reviews/cycle.html", ctx, status=status)
+
+
+def _managed_cycle(request, pk) -> ReviewCycle:
+    cycle = _cycles_qs().filter(pk=pk).first()
+    if cycle is None or not permissions.may_manage_cycle(request.user, cycle):
+        raise Http404
+    return cycle
+
+
+def _flat(exc: ValidationError) -> list[str]:
+    return [m for msgs in messages_of(exc).values() for m in msgs]
+
+
+@login_required
+def lock(request, pk):
+    cycle = _managed_cycle(request, pk)
+    if request.method != "POST":
+        return redirect(reverse("reviews:cycle", args=[cycle.pk]))
+    try:
+        with transaction.atomic():
+            services.lock_cycle(actor=request.user, cycle=cycle)
+    except ValidationError as exc:
+        return _cycle_error(request, cycle, _flat(exc))
+    messages.success(request, _("Đã khóa kết quả đợt kiểm điểm."))
+    return redirect(reverse("reviews:cycle", args=[cycle.pk]))
+
+
+@login_required
+def reopen(request, pk):
+    cycle = _managed_cycle(request, pk)
+    if request.method != "POST":
+        return redirect(reverse("reviews:cycle", args=[cycle.pk]))
+    form = forms.ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                services.reopen_cycle(
+                    actor=request.user, cycle=cycle, reason=form.cleaned_data["reason"]
+                )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã mở lại đợt kiểm điểm."))
+            return redirect(reverse("reviews:cycle", args=[cycle.pk]))
+    return _cycle_error(request, cycle, reopen_form=form)
+
+
+@login_required
+def remedy_group(request, pk):
+    cycle = _managed_cycle(request, pk)
+    if request.method != "POST":
+        return redirect(reverse("reviews:cycle", args=[cycle.pk]))
+    form = forms.RemedyGroupForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.add_remedy_group(
+                    actor=request.user, cycle=cycle, org=cycle.org, title=data["title"],
+                    shortcomings=data["shortcomings"], remedies=data["remedies"],
+                )  # fmt: skip
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi nhóm giải pháp."))
+            return redirect(reverse("reviews:cycle", args=[cycle.pk]))
+    return _cycle_error(request, cycle, group_form=form)
+
+
+@login_required
+def remedy(request, pk):
+    item = Remedy.objects.select_related("group__org", "group__cycle__org").filter(pk=pk).first()
+    if item is None or not scope.covers(request.user, scope.CHANGE, item.group.org):
+        raise Http404
+    back = item.group.cycle
+    raw = (request.POST.get("ve-dot") or "").strip()
+    if raw.isascii() and raw.isdigit() and len(raw) < 12:
+        later = _cycles_qs().filter(pk=int(raw)).first()
+        if later is not None and permissions.may_manage_cycle(request.user, later):
+            back = later
+    if request.method != "POST":
+        return redirect(reverse("reviews:cycle", args=[back.pk]))
+    form = forms.ReportRemedyForm(request.POST)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                services.report_remedy(
+                    actor=request.user, remedy=item, status=form.cleaned_data["status"],
+                    evidence=form.cleaned_data.get("evidence") or "",
+                )  # fmt: skip
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi kết quả thực hiện giải pháp."))
+            return redirect(reverse("reviews:cycle", args=[back.pk]))
+    errors = [f"{item.text[:80]} — {e}" for msgs in form.errors.values() for e in msgs]
+    return _cycle_error(request, back, errors)
+
+
+# ---- evaluations ----------------------------------------------------------------------------
+
+
+@login_required
+def evaluations(request, pk):
+    user = request.user
+    cycle, _access = _cycle_or_404(user, pk)
+    qs = _visible_evaluations(user, cycle)
+    state = _param(request, "trang-thai", 20)
+    subject = _param(request, "doi-tuong", 10)
+    code = _param(request, "to-chuc")
+    error = ""
+    if state in EvaluationState.values:
+        qs = qs.filter(state=state)
+    else:
+        state = ""
+    if subject == "member":
+        qs = qs.filter(member__isnull=False)
+    elif subject == "org":
+        qs = qs.filter(subject_org__isnull=False)
+    else:
+        subject = ""
+    if code:
+        within = org_queries.org_by_code(user, code, scope.VIEW)
+        if within is None:
+            error = _("Tổ chức: không tìm thấy tổ chức mã “%(c)s” trong phạm vi được giao.") % {
+                "c": code
+            }
+            qs = qs.none()
+        else:
+            qs = qs.filter(within.subtree_q("org__"))
+    qs = qs.select_related(
+        "member", "subject_org", "org", "self_level", "proposed_level", "final_level"
+    ).order_by("org__path", "subject_org__path", "member__full_name", "id")
+    return render_page(
+        request,
+        "reviews/evaluations.html",
+        {
+            "cycle": cycle,
+            "page": page_of(request, qs),
+            "filters": {"state": state, "subject": subject, "org": code},
+            "state_choices": EvaluationState.choices,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+def _band_of(scheme, total):
+    for lv in scheme.levels.all():
+        if (
+            lv.min_score is not None
+            and lv.min_score <= total
+            and (
+                lv.max_score is None
+                or total < lv.max_score
+                or (lv.rank == 1 and total <= lv.max_score)
+            )
+        ):
+            return lv
+    return None
+
+
+@login_required
+def self_assess(request, pk):
+    user = request.user
+    cycle = _cycles_qs().filter(pk=pk).first()
+    if cycle is None:
+        raise Http404
+    member = subject_org = None
+    member_id = _param(request, "dang-vien", 20)
+    code = _param(request, "to-chuc")
+    if member_id:
+        if not (member_id.isascii() and member_id.isdigit()):
+            raise Http404
+        member = visible_members(user).filter(pk=int(member_id)).first()
+        if member is None:
+            raise Http404
+        cell = services.cell_of(member, cycle) or member.org
+        if not permissions.may_self_assess_member(user, member, cell):
+            raise Http404
+    elif code:
+        subject_org = org_queries.org_by_code(user, code, scope.VIEW)
+        if subject_org is None or not permissions.may_self_assess_org(user, subject_org):
+            raise Http404
+    else:
+        member = _own_member(user)
+        if member is None:
+            raise Http404
+    scheme = cycle.member_scheme if member is not None else cycle.org_scheme
+    existing = Evaluation.objects.filter(
+        cycle=cycle, **({"member": member} if member is not None else {"subject_org": subject_org})
+    ).first()
+    kwargs = {"scheme": scheme, "for_member": member is not None}
+    form = forms.SelfAssessForm(request.POST or None, **kwargs)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    evaluation = services.self_assess(
+                        actor=user, cycle=cycle, level=data["level"], member=member,
+                        subject_org=subject_org, score_general=data.get("score_general"),
+                        score_tasks=data.get("score_tasks"), comment=data.get("comment") or "",
+                        residence_comment=data.get("residence_comment") or "",
+                    )  # fmt: skip
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("Đã ghi bản tự đánh giá."))
+                return redirect(reverse("reviews:evaluation", args=[evaluation.pk]))
+        status = 400
+    total = None
+    if scheme.scored and hasattr(form, "cleaned_data"):
+        general = form.cleaned_data.get("score_general")
+        tasks = form.cleaned_data.get("score_tasks")
+        if general is not None and tasks is not None:
+            total = general + tasks
+    return render_page(
+        request,
+        "reviews/self_assess.html",
+        {
+            "cycle": cycle,
+            "scheme": scheme,
+            "levels": list(scheme.levels.all()),
+            "member": member,
+            "subject_org": subject_org,
+            "existing": existing if existing and permissions.may_view(user, existing) else None,
+            "form": form,
+            "total": total,
+            "band": _band_of(scheme, total) if total is not None else None,
+        },
+        status=status,
+    )
+
+
+def _evaluation_or_404(user, pk) -> Evaluation:
+    evaluation = (
+        Evaluation.objects.select_related(
+            "cycle__org",
+            "scheme__document",
+            "member",
+            "subject_org",
+            "org",
+            "self_level",
+            "proposed_level",
+            "final_level",
+            "proposed_by",
+            "decided_by",
+        )  # fmt: skip
+        .filter(pk=pk)
+        .first()
+    )
+    if evaluation is None or not permissions.may_view(user, evaluation):
+        raise Http404
+    return evaluation
+
+
+def _years(**subject) -> dict[int, int]:
+    years: dict[int, int] = {}
+    for year, rank in Evaluation.objects.filter(
+        state=EvaluationState.DECIDED, cycle__kind=PeriodKind.YEAR, **subject
+    ).values_list("cycle__year", "final_common_rank"):
+        if rank is not None:
+            years[year] = min(years.get(year, 99), rank)
+    return years
+
+
+def _streaks(years: dict[int, int], until: int | None) -> list[dict]:
+    if until is None:
+        return []
+    return [
+        {"label": label, "streak": queries.streak_of(years, rank, until)}
+        for rank, label in (
+            (1, _("Xuất sắc / tiêu biểu")),
+            (2, _("Tốt / trong sạch, vững mạnh trở lên")),
+        )
+    ]
+
+
+def _op_form(op, evaluation, data=None):
+    if op == "propose":
+        return forms.ProposeForm(
+            data, scheme=evaluation.scheme,
+            initial={"level": evaluation.self_level.code if evaluation.self_level else ""},
+        )  # fmt: skip
+    if op == "return":
+        return forms.ReturnForm(data)
+    return forms.DecideForm(
+        data, scheme=evaluation.scheme,
+        initial={"level": evaluation.proposed_level.code if evaluation.proposed_level else ""},
+    )  # fmt: skip
+
+
+def _render_evaluation(request, evaluation, bound=None, status=200):
+    user = request.user
+    op_forms = []
+    for op in OPS:
+        if permissions.may(user, op, evaluation):
+            form = bound[1] if bound and bound[0] == op else _op_form(op, evaluation)
+            op_forms.append({"op": op, "title": OP_TITLES[op], "form": form})
+    subject = (
+        {"member": evaluation.member} if evaluation.member_id else
+        {"subject_org": evaluation.subject_org}
+    )  # fmt: skip
+    total = None
+    if evaluation.score_general is not None and evaluation.score_tasks is not None:
+        total = evaluation.score_general + evaluation.score_tasks
+    return render_page(
+        request,
+        "reviews/evaluation.html",
+        {
+            "evaluation": evaluation,
+            "cycle": evaluation.cycle,
+            "steps": [
+                (s, STEP_LABELS.get(s.action, s.action))
+                for s in evaluation.steps.select_related("level", "org")
+            ],
+            "streaks": _streaks(_years(**subject), evaluation.cycle.year),
+            "op_forms": op_forms,
+            "total": total,
+            "band": _band_of(evaluation.scheme, total) if total is not None else None,
+            "competent": services.competent_body(evaluation),
+        },
+        status=status,
+    )
+
+
+@login_required
+def evaluation(request, pk):
+    return _render_evaluation(request, _evaluation_or_404(request.user, pk))
+
+
+@login_required
+def evaluation_action(request, pk, op):
+    if op not in OPS:
+        raise Http404
+    user = request.user
+    evaluation = _evaluation_or_404(user, pk)
+    if not permissions.may(user, op, evaluation):
+        raise Http404
+    if request.method != "POST":
+        return redirect(reverse("reviews:evaluation", args=[evaluation.pk]))
+    form = _op_form(op, evaluation, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                if op == "propose":
+                    services.propose(actor=user, evaluation=evaluation, level=data["level"],
+                                     note=data.get("note") or "")  # fmt: skip
+                elif op == "return":
+                    services.return_evaluation(actor=user, evaluation=evaluation,
+                                               reason=data["reason"])  # fmt: skip
+                else:
+                    services.decide(
+                        actor=user, evaluation=evaluation, level=data["level"],
+                        by_org=services.competent_body(evaluation),
+                        decision_ref=data.get("decision_ref") or "", on=data.get("on"),
+                    )  # fmt: skip
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi: %(op)s.") % {"op": OP_TITLES[op]})
+            return redirect(reverse("reviews:evaluation", args=[evaluation.pk]))
+    evaluation = _evaluation_or_404(user, pk)  # as stored: nothing was written
+    return _render_evaluation(request, evaluation, bound=(op, form), status=400)
+
+
+# ---- history of a member or an organisation -----------------------------------------------
+
+
+def _history(request, *, title, subject: dict, member=None, org=None):
+    rows = list(
+        Evaluation.objects.filter(**subject)
+        .select_related(
+            "cycle__org", "scheme__document", "org", "self_level", "proposed_level", "final_level"
+        )
+        .order_by("-cycle__year", "-cycle__period_end", "-id")
+    )
+    years = _years(**subject)
+    return render_page(
+        request,
+        "reviews/history.html",
+        {
+            "title": title,
+            "member": member,
+            "org": org,
+            "rows": rows,
+            "streaks": _streaks(years, max(years) if years else None),
+            "last_year": max(years) if years else None,
+        },
+    )
+
+
+@login_required
+def member_history(request, pk):
+    member = visible_members(request.user).filter(pk=pk).first()
+    if member is None:
+        raise Http404
+    return _history(request, title=member.full_name, subject={"member": member}, member=member)
+
+
+@login_required
+def org_history(request, code):
+    org = org_queries.org_by_code(request.user, code, scope.VIEW)
+    if org is None:
+        raise Http404
+    return _history(request, title=org.name, subject={"subject_org": org}, org=org)
+
+
+# ---- honours ---------------------------------------------------------------------------------
+
+
+def _int(raw: str, default: int, low: int, high: int) -> int:
+    if raw.isascii() and raw.isdigit() and len(raw) <= 4 and low <= int(raw) <= high:
+        return int(raw)
+    return default
+
+
+def _honour_title(members: bool, rank: int, n: int, first: int, last: int) -> str:
+    if members:
+        what = (
+            _("Đảng viên hoàn thành xuất sắc nhiệm vụ")
+            if rank == 1
+            else _("Đảng viên hoàn thành tốt nhiệm vụ trở lên")
+        )
+    else:
+        what = (
+            _("Tổ chức đảng trong sạch, vững mạnh tiêu biểu (hoàn thành xuất sắc nhiệm vụ)")
+            if rank == 1
+            else _("Tổ chức đảng trong sạch, vững mạnh (hoàn thành tốt nhiệm vụ) trở lên")
+        )
+    return _("%(what)s %(n)s năm liền %(a)s–%(b)s") % {"what": what, "n": n, "a": first, "b": last}
+
+
+def _honours(request, action: str = scope.VIEW) -> dict:
+    user = request.user
+    code = _param(request, "to-chuc")
+    if code:
+        org = org_queries.org_by_code(user, code, action)
+    else:
+        roots = [o for o in scope_roots(user) if scope.covers(user, action, o)]
+        org = roots[0] if roots else None
+    if org is None:
+        raise Http404
+    members = _param(request, "doi-tuong", 10) != "org"
+    rank = _int(_param(request, "muc", 2), 1, 1, 2)
+    n = _int(_param(request, "so-nam", 3), 5, 1, 50)
+    year_raw = _param(request, "nam", 4)
+    latest = (
+        Evaluation.objects.filter(
+            org.subtree_q("org__"), state=EvaluationState.DECIDED, cycle__kind=PeriodKind.YEAR
+        )
+        .order_by("-cycle__year")
+        .values_list("cycle__year", flat=True)
+        .first()
+    )
+    year = _int(year_raw, latest or today().year, 1990, today().year)
+    found = queries.honours(org, year, n, rank, members=members)
+    ids = [obj.pk for obj, _s in found]
+    key = "member_id" if members else "subject_org_id"
+    places = dict(
+        Evaluation.objects.filter(
+            **{f"{key}__in": ids}, state=EvaluationState.DECIDED, cycle__kind=PeriodKind.YEAR,
+            cycle__year=year,
+        ).values_list(key, "org__name" if members else "subject_org__parent__name")
+    )  # fmt: skip
+    rows = [
+        exports.HonourRow(
+            name=obj.full_name if members else obj.name,
+            place=places.get(obj.pk) or "",
+            years=s.current,
+            first_year=year - s.current + 1,
+            last_year=year,
+            longest=s.longest,
+        )
+        for obj, s in found
+    ]
+    links = [
+        reverse("reviews:member_history" if members else "reviews:org_history",
+                args=[obj.pk if members else obj.code])
+        for obj, _s in found
+    ]  # fmt: skip
+    filters = {"to-chuc": org.code, "nam": year, "so-nam": n,
+               "doi-tuong": "member" if members else "org", "muc": rank}  # fmt: skip
+    return {
+        "org": org,
+        "year": year,
+        "n": n,
+        "rank": rank,
+        "members": members,
+        "rows": list(zip(rows, links, strict=True)),
+        "plain_rows": rows,
+        "title": _honour_title(members, rank, n, year - n + 1, year),
+        "body": _("Ban Thường vụ %(org)s") % {"org": org.name},
+        "filters": filters,
+        "query": urlencode(filters),
+    }
+
+
+@login_required
+def honours(request):
+    ctx = _honours(request)
+    ctx["can_export"] = scope.covers(request.user, scope.EXPORT, ctx["org"])
+    return render_page(request, "reviews/honours.html", ctx)
+
+
+def _export(request, kind: str) -> dict:
+    """Scoped like the page, for the export action; one audit entry (a list of people)."""
+    ctx = _honours(request, scope.EXPORT)
+    audit.record(
+        actor=request.user, action="review.honours_exported", object_type="export",
+        object_id="honours", scope_org=ctx["org"],
+        summary=_("Xuất danh sách vinh danh “%(t)s” (%(n)s trường hợp) ra tệp %(k)s")
+        % {"t": ctx["title"], "n": len(ctx["plain_rows"]), "k": kind},
+        after={"filters": ctx["filters"], "count": len(ctx["plain_rows"])},
+    )  # fmt: skip
+    return ctx
+
+
+def _filename(ctx, ext: str) -> str:
+    who = "dang-vien" if ctx["members"] else "to-chuc"
+    return f"vinh-danh-{who}-{ctx['n']}-nam-{ctx['year']}-{ctx['org'].code}.{ext}"
+
+
+@login_required
+def honours_xlsx(request):
+    ctx = _export(request, "XLSX")
+    return exports.xlsx(
+        ctx["plain_rows"], title=ctx["title"], body=ctx["body"], members=ctx["members"],
+        filename=_filename(ctx, "xlsx"),
+    )  # fmt: skip
+
+
+@login_required
+def honours_docx(request):
+    ctx = _export(request, "DOCX")
+    return exports.docx(
+        ctx["plain_rows"], title=ctx["title"], body=ctx["body"], members=ctx["members"],
+        filename=_filename(ctx, "docx"),
+    )  # fmt: skip
