@@ -188,6 +188,25 @@ FIELD_LABELS = {
     "assignment_id": "Mã phân công",
     "visit_id": "Mã lần dự sinh hoạt",
     "opinion_id": "Mã ý kiến",
+    # reviews
+    "cycle": "Đợt kiểm điểm",
+    "cycle_id": "Mã đợt kiểm điểm",
+    "evaluation_id": "Mã kết quả đánh giá",
+    "remedy_id": "Mã giải pháp",
+    "member": "Đảng viên",
+    "subject": "Đối tượng",
+    "opens_on": "Ngày bắt đầu kiểm điểm",
+    "closes_on": "Hạn tự đánh giá và đề xuất",
+    "score_general": "Điểm tiêu chí chung",
+    "score_tasks": "Điểm kết quả thực hiện nhiệm vụ",
+    "comment": "Tự nhận xét",
+    "residence_comment": "Nhận xét của chi bộ nơi cư trú",
+    "shortcomings": "Hạn chế, khuyết điểm",
+    "remedies": "Giải pháp",
+    "evidence": "Kết quả, minh chứng",
+    "years": "Số năm liền",
+    "rank": "Bậc xếp loại",
+    "until": "Tính đến năm",
 }
 
 
