@@ -151,7 +151,7 @@ FIELD_LABELS = {
     "abstain": "Không biểu quyết",
     "meeting_id": "Mã buổi sinh hoạt",
     # oversight
-    "level": "Cấp tính",
+    "level": "Mức",
     "committee": "Cấp ủy",
     "role": "Nhiệm vụ",
     "target_count": "Số lần dự sinh hoạt tối thiểu",
@@ -241,8 +241,10 @@ def _message(error: dict, field: str) -> str:
         return "Nội dung yêu cầu: không phải JSON hợp lệ."
     if kind.startswith("date") or kind.startswith("datetime"):
         return f"{label}: ngày không hợp lệ (dạng YYYY-MM-DD, ví dụ 2016-02-29)."
-    if kind.startswith("int") or kind in ("float_parsing", "float_type"):
+    if kind.startswith("int"):
         return f"{label}: phải là số nguyên."
+    if kind in ("float_parsing", "float_type") or kind.startswith("decimal"):
+        return f"{label}: phải là một số."
     if kind.startswith("bool"):
         return f"{label}: phải là true hoặc false."
     if kind == "string_type":

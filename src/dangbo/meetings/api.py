@@ -449,6 +449,15 @@ def compliance(request, org: Code, as_of: Query[Day | None] = None):
     (members absent without reason in three months of the year) over ``org``'s cells."""
     found = org_or_404(request.auth, org)
     result = queries.compliance(found, as_of or today())
+    flagged = [f["member_id"] for f in result.flagged_members]
+    visible = set(
+        scope.restrict(Member.objects.filter(pk__in=flagged), request.auth).values_list(
+            "pk", flat=True
+        )
+    )
+    for row in result.flagged_members:
+        if row["member_id"] not in visible:  # moved out of scope since: not where to
+            row["org_code"] = row["org_name"] = ""
     return {"org": found.code, "org_name": found.name, **vars(result)}
 
 

@@ -53,7 +53,9 @@ class Meeting(models.Model):
     present = models.PositiveIntegerField(default=0, db_default=0)
     excused = models.PositiveIntegerField(default=0, db_default=0)
     unexcused = models.PositiveIntegerField(default=0, db_default=0)
-    not_expected = models.PositiveIntegerField(default=0, db_default=0)  # exempted or away: not in the rate
+    not_expected = models.PositiveIntegerField(
+        default=0, db_default=0
+    )  # exempted or away: not in the rate
 
     class Meta:
         verbose_name = _("buổi sinh hoạt chi bộ")

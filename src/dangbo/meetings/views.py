@@ -84,6 +84,9 @@ def compliance(request):
     )
     for row in result.flagged_members:
         row["visible"] = row["member_id"] in visible
+        if not row["visible"]:
+            # Moved out of the user's scope since: where to is not the user's to know.
+            row["org_code"] = row["org_name"] = ""
     for row in result.missing_regular:
         row["label"] = ", ".join(str(m) for m in row["missing"])
     for row in result.missing_thematic:

@@ -178,7 +178,7 @@ def visit_create(request):
     post = request.POST if request.method == "POST" else None
     initial = {"date": fmt(today())}  # a text input: shown as typed, dd/mm/yyyy
     wanted = request.GET.get("to") or ""
-    if wanted.isdigit():
+    if wanted.isascii() and wanted.isdigit() and len(wanted) <= 18:
         initial["group"] = groups.filter(pk=int(wanted)).first()
     form = forms.VisitForm(post, me=me, groups=groups, initial=initial)
     blocks = [
@@ -320,7 +320,7 @@ def _year_quarter(request) -> tuple[int, int, str]:
     year, quarter, error = current.year, quarter_of(current), ""
     raw_y, raw_q = (request.GET.get("nam") or "").strip(), (request.GET.get("quy") or "").strip()
     if raw_y or raw_q:
-        y = int(raw_y) if raw_y.isdigit() and len(raw_y) == 4 else None
+        y = int(raw_y) if raw_y.isascii() and raw_y.isdigit() and len(raw_y) == 4 else None
         q = int(raw_q) if raw_q in ("1", "2", "3", "4") else None
         if y is None or not (1930 <= y <= current.year) or q is None:
             error = _(

@@ -177,7 +177,7 @@ def my_organisations(member, as_of: date | None = None) -> dict:
         VisitAttendee.objects.filter(
             assignment__in=[a.pk for a in assignments],
             visit__date__gte=q_start,
-            visit__date__lte=q_end,
+            visit__date__lte=min(q_end, as_of),
         )  # fmt: skip
         .values_list("assignment_id")
         .annotate(n=Count("id"))
@@ -185,7 +185,9 @@ def my_organisations(member, as_of: date | None = None) -> dict:
     )
     year_counts = dict(
         VisitAttendee.objects.filter(
-            assignment__in=[a.pk for a in assignments], visit__date__year=as_of.year
+            assignment__in=[a.pk for a in assignments],
+            visit__date__gte=date(as_of.year, 1, 1),
+            visit__date__lte=as_of,
         )
         .values_list("assignment_id")
         .annotate(n=Count("id"))
@@ -205,7 +207,9 @@ def my_organisations(member, as_of: date | None = None) -> dict:
         .select_related("committee", "leader")
         .order_by("period_start")
     )
-    visited = set(Visit.objects.filter(group__in=groups).values_list("group_id", "org_id"))
+    visited = set(
+        Visit.objects.filter(group__in=groups, date__lte=as_of).values_list("group_id", "org_id")
+    )
     targets_by_group = defaultdict(list)
     for t in (
         GroupTarget.objects.filter(group__in=groups)
@@ -218,12 +222,12 @@ def my_organisations(member, as_of: date | None = None) -> dict:
         g.plan = targets_by_group[g.pk]
         g.remaining = sum(not t.visited for t in g.plan)
     visits = list(
-        Visit.objects.filter(attendees__member=member)
+        Visit.objects.filter(attendees__member=member, date__lte=as_of)
         .select_related("org", "group")
         .order_by("-date", "-id")[:20]
     )
     opinions = list(
-        Opinion.objects.filter(visit__attendees__member=member)
+        Opinion.objects.filter(visit__attendees__member=member, received_on__lte=as_of)
         .select_related("topic", "assigned_to", "org")
         .order_by("-received_on", "-id")
         .distinct()[:50]

@@ -218,6 +218,12 @@ def _scores(scheme: Scheme, general, tasks) -> tuple[Decimal | None, Decimal | N
     return out[0], out[1]
 
 
+def _num(value: Decimal) -> str:
+    """90.00 → "90", 85.50 → "85,5": numbers as Vietnamese readers write them."""
+    text = f"{value.normalize():f}"
+    return text.replace(".", ",")
+
+
 def _check_band(level: SchemeLevel, general, tasks, field: str) -> None:
     """Rule 22: the score sets the highest level possible (conditions may lower it)."""
     if general is None or level.min_score is None:
@@ -226,7 +232,8 @@ def _check_band(level: SchemeLevel, general, tasks, field: str) -> None:
     if total < level.min_score:
         raise invalid(
             field,
-            f"Mức xếp loại: {level.name} cần từ {level.min_score:g} điểm; tổng điểm là {total:g}.",
+            f"Mức xếp loại: {level.name} cần từ {_num(level.min_score)} điểm; tổng điểm là "
+            f"{_num(total)}.",
         )
 
 
@@ -371,7 +378,7 @@ def _check_quota(evaluation: Evaluation, level: SchemeLevel) -> None:
         raise invalid(
             "level",
             f"Tỷ lệ: nhóm “{_group_label(evaluation)}” có {base} trường hợp “{base_name}”, nên tối "
-            f"đa {allowed} trường hợp “{capped_name}” ({scheme.quota_rate * 100:g}%); quyết định "
+            f"đa {allowed} trường hợp “{capped_name}” ({_num(scheme.quota_rate * 100)}%); quyết định "
             f"này sẽ là {capped}. ({scheme.quota_note})",
         )
 
