@@ -197,6 +197,10 @@ LOGGING = {
 
 # Domain settings (documented in README › Configuration).
 DANGBO = {
+    # "n years running" across a merger (brief rule 25, a policy to confirm): "all" — the
+    # merged organisation's earlier years count if every predecessor met the level; "none" —
+    # predecessors are ignored (the receiving organisation keeps only its own history).
+    "STREAK_SUCCESSION": os.environ.get("DANGBO_STREAK_SUCCESSION", "all"),
     # Days after the end of probation before a missing recognition decision is flagged.
     "RECOGNITION_GRACE_DAYS": int(os.environ.get("DANGBO_RECOGNITION_GRACE_DAYS", "90")),
     "SERVE_HOST": os.environ.get("DANGBO_HOST", "127.0.0.1"),

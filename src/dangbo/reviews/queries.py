@@ -61,7 +61,41 @@ def streaks(org: Organisation, until: int, rank: int, *, members: bool) -> dict[
         key = member_id if members else org_id
         best = years[key].get(year, 99)
         years[key][year] = min(best, common)  # two cycles in one year: the better one
+    if not members:
+        _inherit(years, until)
     return {key: streak_of(by_year, rank, until) for key, by_year in years.items()}
+
+
+def _inherit(years: dict[int, dict[int, int]], until: int) -> None:
+    """Across a merger, by the successor links (rule 25; the policy is a setting): under
+    "all" the merged organisation's earlier years count only if every predecessor (and the
+    receiving organisation itself, if it existed) met the level; under "none" predecessors
+    are ignored: the receiving organisation keeps only its own history."""
+    from django.conf import settings
+
+    from dangbo.orgs.choices import OrgEventKind
+    from dangbo.orgs.models import OrgEvent
+
+    if settings.DANGBO.get("STREAK_SUCCESSION", "all") == "none":
+        return
+    merges = defaultdict(list)  # target → [(source, year of the merger)]
+    events = OrgEvent.objects.filter(kind=OrgEventKind.MERGE, effective_date__year__lte=until)
+    for event in events.prefetch_related("inputs", "outputs"):
+        for target in event.outputs.all():
+            merges[target] += [(s.pk, event.effective_date.year) for s in event.inputs.all()
+                               if s.pk != target.pk]  # fmt: skip
+    for target, sources in merges.items():
+        own = years.get(target.pk, {})
+        inherited: dict[int, int] = {}
+        for year in {y for pk, _merged in sources for y in years.get(pk, {})}:
+            if any(year >= merged for _pk, merged in sources):
+                continue  # after the merger the successor has results of its own
+            ranks = [years.get(pk, {}).get(year, 99) for pk, _merged in sources]
+            if target.valid_from.year <= year:
+                ranks.append(own.get(year, 99))
+            inherited[year] = max(ranks)
+        if inherited:
+            years[target.pk] = {**own, **inherited}  # before the merger: all of them
 
 
 def honours(org: Organisation, year: int, n: int, rank: int, *, members: bool) -> list:
