@@ -96,8 +96,10 @@ def _member(
 def build_world() -> World:
     from dangbo.core.models import RoleGrant
     from dangbo.oversight.topics import ensure_defaults
+    from dangbo.reviews import schemes
 
     ensure_defaults()  # migration data: gone after a transactional test's flush
+    schemes.load()
     w = World()
     _org(w, "central", "Trung ương", "central", "territorial", None, date(1930, 2, 3))
     _org(w, "vinh-phuc", "Đảng bộ tỉnh Vĩnh Phúc", "province_committee", "territorial", "central")

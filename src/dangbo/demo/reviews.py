@@ -25,6 +25,7 @@ from dangbo.reviews.models import (
     ReviewCycle,
     Shortcoming,
 )
+from dangbo.reviews.schemes import load as load_schemes
 from dangbo.reviews.services import scheme_for
 
 YEARS = range(2012, 2017)
@@ -73,6 +74,7 @@ def _levels(scheme) -> dict[str, object]:
 
 
 def write(seed: int) -> dict[str, int]:
+    load_schemes()  # a fresh install's schemes, whatever was done to the tables
     rng = random.Random(seed * 7 + 2016)
     district = Organisation.objects.get(code=DISTRICT)
     grassroots = list(
