@@ -312,6 +312,8 @@ def test_demo_reviews_match_the_article():
     # The honour lists are the same people: five decided excellent years each.
     listed = honours(district, 2016, 5, 1, members=True)
     assert len(listed) == 26
+    keys = [member.sort_key for member, _streak in listed]
+    assert keys == sorted(keys)  # Vietnamese order: by given name, then family and middle
     for member, streak in listed:
         years = set(
             Evaluation.objects.filter(member=member, final_common_rank=1).values_list(

@@ -107,7 +107,11 @@ def honours(org: Organisation, year: int, n: int, rank: int, *, members: bool) -
         objs = Member.objects.in_bulk(list(found))
     else:
         objs = Organisation.objects.in_bulk(list(found))
-    return sorted(((objs[k], s) for k, s in found.items()), key=lambda r: str(r[0]))
+    # People in Vietnamese order (given name first), organisations by their place in the tree.
+    return sorted(
+        ((objs[k], s) for k, s in found.items()),
+        key=lambda r: r[0].sort_key if members else r[0].path,
+    )
 
 
 def progress(cycle) -> dict:
