@@ -540,3 +540,105 @@ def open_remedies(org: Organisation, before: ReviewCycle):
         .exclude(status=RemedyStatus.DONE)
         .filter(carried_to__isnull=True)
     )
+
+
+# ------------------------------------------------------------------ schemes as data
+
+
+@transaction.atomic
+def add_scheme(*, actor, data: dict, document) -> Scheme:
+    """A new scheme from data (levels, bands, quota): no code change for a scheme that only
+    changes those. ``data`` = {code, name, subject, first_year, last_year?, periods?, scored?,
+    general_max?, tasks_max?, quota?: {enabled, rate, level, base, note}, conditions?,
+    levels: [{code, name, common_rank, min_score?, max_score?}] best first}."""
+    import re
+
+    from .models import SchemeLevel
+
+    code = str(data.get("code") or "").strip().lower()
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", code) or len(code) > 40:
+        raise invalid("code", "Mã: chữ thường không dấu, số và dấu gạch ngang (≤ 40).")
+    if Scheme.objects.filter(code=code).exists():
+        raise invalid("code", f"Mã: đã có cách xếp loại “{code}”.")
+    name = clean_text(data.get("name"), "Tên", max_length=200, field="name")
+    subject = data.get("subject")
+    if subject not in Subject.values:
+        raise invalid("subject", "Đối tượng: organisation hoặc member.")
+    first, last = data.get("first_year"), data.get("last_year")
+    if not isinstance(first, int) or not 1990 <= first <= 2100:
+        raise invalid("first_year", "Áp dụng từ năm: một năm từ 1990 đến 2100.")
+    if last is not None and (not isinstance(last, int) or last < first):
+        raise invalid("last_year", "Đến năm: không trước năm bắt đầu.")
+    periods = data.get("periods") or [PeriodKind.YEAR]
+    if not isinstance(periods, list) or any(p not in PeriodKind.values for p in periods):
+        raise invalid("periods", f"Kỳ đánh giá: trong {', '.join(PeriodKind.values)}.")
+    levels = data.get("levels")
+    if not isinstance(levels, list) or len(levels) < 2:
+        raise invalid("levels", "Các mức: cần ít nhất hai mức, mức cao nhất trước.")
+    codes = set()
+    for i, lv in enumerate(levels, start=1):
+        if not isinstance(lv, dict) or not lv.get("code") or not lv.get("name"):
+            raise invalid("levels", f"Mức {i}: cần mã và tên.")
+        if lv["code"] in codes:
+            raise invalid("levels", f"Mức {i}: mã “{lv['code']}” bị trùng.")
+        codes.add(lv["code"])
+        if lv.get("common_rank") not in (1, 2, 3, 4):
+            raise invalid("levels", f"Mức {i}: bậc quy đổi (common_rank) từ 1 đến 4.")
+    quota = data.get("quota") or {}
+    if quota.get("enabled") and (
+        quota.get("level") not in codes or quota.get("base") not in codes
+        or not 0 < float(quota.get("rate") or 0) <= 1
+    ):  # fmt: skip
+        raise invalid("quota", "Tỷ lệ: cần mức bị giới hạn, mức làm căn cứ (có trong danh sách) "
+                      "và tỷ lệ trong (0, 1].")  # fmt: skip
+    scheme = Scheme.objects.create(
+        code=code, name=name, subject=subject, document=document, first_year=first,
+        last_year=last, periods=periods, scored=bool(data.get("scored")),
+        general_max=int(data.get("general_max") or 0), tasks_max=int(data.get("tasks_max") or 0),
+        quota_enabled=bool(quota.get("enabled")), quota_rate=quota.get("rate"),
+        quota_level=quota.get("level") or "", quota_base=quota.get("base") or "",
+        quota_note=str(quota.get("note") or "")[:300],
+        conditions=[c for c in data.get("conditions") or [] if c == NO_DISCIPLINE],
+    )  # fmt: skip
+    SchemeLevel.objects.bulk_create(
+        SchemeLevel(
+            scheme=scheme,
+            code=lv["code"],
+            name=str(lv["name"])[:200],
+            rank=rank,
+            common_rank=lv["common_rank"],
+            min_score=lv.get("min_score"),
+            max_score=lv.get("max_score"),
+        )  # fmt: skip
+        for rank, lv in enumerate(levels, start=1)
+    )
+    audit.record(actor=actor, action="review.scheme_added", obj=scheme, object_type="reviews.scheme",
+                 summary=f"Thêm cách xếp loại “{name}” ({first}–{last or '…'}) theo {document}")  # fmt: skip
+    return scheme
+
+
+@transaction.atomic
+def set_quota(*, actor, scheme: Scheme, enabled: bool, rate=None, note: str = "") -> Scheme:
+    """Switch a scheme's quota on or off (off where its text is not verified)."""
+    if enabled and not (scheme.quota_level and scheme.quota_base):
+        raise invalid("quota", f"{scheme.name}: chưa có mức bị giới hạn và mức làm căn cứ.")
+    if rate is not None:
+        try:
+            rate = Decimal(str(rate))
+        except InvalidOperation:
+            raise invalid("rate", "Tỷ lệ: một số trong (0, 1].") from None
+        if not 0 < rate <= 1:
+            raise invalid("rate", "Tỷ lệ: một số trong (0, 1].")
+        scheme.quota_rate = rate
+    if enabled and not scheme.quota_rate:
+        raise invalid("rate", "Tỷ lệ: cần nêu khi bật.")
+    before = {"enabled": scheme.quota_enabled, "rate": str(scheme.quota_rate)}
+    scheme.quota_enabled = enabled
+    if note:
+        scheme.quota_note = clean_text(note, "Ghi chú", max_length=300, field="note")
+    scheme.save(update_fields=["quota_enabled", "quota_rate", "quota_note"])
+    audit.record(actor=actor, action="review.quota_set", obj=scheme, object_type="reviews.scheme",
+                 summary=f"{scheme.name}: tỷ lệ {'bật' if enabled else 'tắt'}"
+                 + (f" ({scheme.quota_rate})" if enabled else ""),
+                 before=before, after={"enabled": enabled, "rate": str(scheme.quota_rate)})  # fmt: skip
+    return scheme
