@@ -194,8 +194,8 @@ class ComplianceOut(Schema):
 
 class MeetingOut(Schema):
     id: int
-    org: str
-    org_name: str
+    org: str = Field(..., alias="org.code")
+    org_name: str = Field(..., alias="org.name")
     kind: str
     kind_label: str
     date: date
@@ -209,14 +209,6 @@ class MeetingOut(Schema):
     quality: str
     attendance_rows: int = Field(description="Số đảng viên đã điểm danh")
     present: int = Field(description="Số có mặt")
-
-    @staticmethod
-    def resolve_org(obj) -> str:
-        return obj.org.code
-
-    @staticmethod
-    def resolve_org_name(obj) -> str:
-        return obj.org.name
 
     @staticmethod
     def resolve_kind_label(obj) -> str:
@@ -235,15 +227,11 @@ class MeetingOut(Schema):
 
 class AttendanceOut(Schema):
     member_id: int
-    full_name: str
+    full_name: str = Field(..., alias="member.full_name")
     status: str
     status_label: str
     reason: str
     official: bool = Field(description="Đảng viên chính thức vào ngày họp (được biểu quyết)")
-
-    @staticmethod
-    def resolve_full_name(obj) -> str:
-        return obj.member.full_name
 
     @staticmethod
     def resolve_status_label(obj) -> str:
@@ -262,12 +250,8 @@ class VoteOut(Schema):
 
 class GuestOut(Schema):
     member_id: int
-    full_name: str
+    full_name: str = Field(..., alias="member.full_name")
     assignment_id: int | None = Field(description="Phân công phụ trách mà lần dự này được tính")
-
-    @staticmethod
-    def resolve_full_name(obj) -> str:
-        return obj.member.full_name
 
 
 class VisitRef(Schema):

@@ -88,11 +88,11 @@ class MemberRef(Schema):
 class AssignmentOut(Schema):
     id: int
     member_id: int
-    member_name: str
-    committee: str
-    committee_name: str
-    target: str
-    target_name: str
+    member_name: str = Field(..., alias="member.full_name")
+    committee: str = Field(..., alias="committee.code")
+    committee_name: str = Field(..., alias="committee.name")
+    target: str = Field(..., alias="target.code")
+    target_name: str = Field(..., alias="target.name")
     role: str
     role_label: str
     valid_from: date
@@ -101,26 +101,6 @@ class AssignmentOut(Schema):
     target_period: str = Field(description="quarter: mỗi quý; year: mỗi năm")
     handed_over_from_id: int | None
     end_reason: str
-
-    @staticmethod
-    def resolve_member_name(obj) -> str:
-        return obj.member.full_name
-
-    @staticmethod
-    def resolve_committee(obj) -> str:
-        return obj.committee.code
-
-    @staticmethod
-    def resolve_committee_name(obj) -> str:
-        return obj.committee.name
-
-    @staticmethod
-    def resolve_target(obj) -> str:
-        return obj.target.code
-
-    @staticmethod
-    def resolve_target_name(obj) -> str:
-        return obj.target.name
 
     @staticmethod
     def resolve_role_label(obj) -> str:
@@ -184,27 +164,15 @@ class AssignmentEnd(In):
 
 class GroupOut(Schema):
     id: int
-    committee: str
-    committee_name: str
+    committee: str = Field(..., alias="committee.code")
+    committee_name: str = Field(..., alias="committee.name")
     name: str
     period_start: date
     period_end: date
     leader_id: int
-    leader_name: str
+    leader_name: str = Field(..., alias="leader.full_name")
     note: str
     target_count: int = Field(description="Số chi bộ trong kế hoạch")
-
-    @staticmethod
-    def resolve_committee(obj) -> str:
-        return obj.committee.code
-
-    @staticmethod
-    def resolve_committee_name(obj) -> str:
-        return obj.committee.name
-
-    @staticmethod
-    def resolve_leader_name(obj) -> str:
-        return obj.leader.full_name
 
     @staticmethod
     def resolve_target_count(obj) -> int:
@@ -268,14 +236,14 @@ class OpinionOut(Schema):
     channel: str
     channel_label: str
     text: str
-    topic: str
-    topic_name: str
-    org: str
-    org_name: str
+    topic: str = Field(..., alias="topic.code")
+    topic_name: str = Field(..., alias="topic.name")
+    org: str = Field(..., alias="org.code")
+    org_name: str = Field(..., alias="org.name")
     grassroots: str | None = Field(description="Xã, thị trấn / cơ sở")
     place: str
-    received_by: str
-    received_by_name: str
+    received_by: str = Field(..., alias="received_by.code")
+    received_by_name: str = Field(..., alias="received_by.name")
     state: str
     state_label: str
     assigned_to: str | None
@@ -298,32 +266,8 @@ class OpinionOut(Schema):
         return str(obj.get_channel_display())
 
     @staticmethod
-    def resolve_topic(obj) -> str:
-        return obj.topic.code
-
-    @staticmethod
-    def resolve_topic_name(obj) -> str:
-        return obj.topic.name
-
-    @staticmethod
-    def resolve_org(obj) -> str:
-        return obj.org.code
-
-    @staticmethod
-    def resolve_org_name(obj) -> str:
-        return obj.org.name
-
-    @staticmethod
     def resolve_grassroots(obj) -> str | None:
         return obj.grassroots.code if obj.grassroots_id else None
-
-    @staticmethod
-    def resolve_received_by(obj) -> str:
-        return obj.received_by.code
-
-    @staticmethod
-    def resolve_received_by_name(obj) -> str:
-        return obj.received_by.name
 
     @staticmethod
     def resolve_state_label(obj) -> str:
@@ -417,11 +361,11 @@ class VisitCreate(In):
 
 class VisitOut(Schema):
     id: int
-    cell: str
-    cell_name: str
+    cell: str = Field(..., alias="org.code")
+    cell_name: str = Field(..., alias="org.name")
     date: date
     meeting_id: int
-    meeting_kind: str
+    meeting_kind: str = Field(..., alias="meeting.kind")
     group_id: int | None
     group_name: str | None
     notes: str
@@ -429,18 +373,6 @@ class VisitOut(Schema):
     attendees: list["AttendeeOut"]
     opinions: list[OpinionOut]
     created_at: datetime
-
-    @staticmethod
-    def resolve_cell(obj) -> str:
-        return obj.org.code
-
-    @staticmethod
-    def resolve_cell_name(obj) -> str:
-        return obj.org.name
-
-    @staticmethod
-    def resolve_meeting_kind(obj) -> str:
-        return obj.meeting.kind
 
     @staticmethod
     def resolve_group_name(obj) -> str | None:
@@ -457,12 +389,8 @@ class VisitOut(Schema):
 
 class AttendeeOut(Schema):
     member_id: int
-    full_name: str
+    full_name: str = Field(..., alias="member.full_name")
     assignment_id: int | None = Field(description="Phân công mà lần dự này được tính")
-
-    @staticmethod
-    def resolve_full_name(obj) -> str:
-        return obj.member.full_name
 
 
 VisitOut.model_rebuild()

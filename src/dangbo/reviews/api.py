@@ -150,8 +150,8 @@ class LevelRef(Schema):
 
 class CycleOut(Schema):
     id: int
-    org: str
-    org_name: str
+    org: str = Field(..., alias="org.code")
+    org_name: str = Field(..., alias="org.name")
     kind: str
     kind_label: str
     year: int
@@ -161,40 +161,16 @@ class CycleOut(Schema):
     closes_on: date
     locked: bool
     locked_at: datetime | None
-    org_scheme: str
-    org_scheme_name: str
-    member_scheme: str
-    member_scheme_name: str
+    org_scheme: str = Field(..., alias="org_scheme.code")
+    org_scheme_name: str = Field(..., alias="org_scheme.name")
+    member_scheme: str = Field(..., alias="member_scheme.code")
+    member_scheme_name: str = Field(..., alias="member_scheme.name")
     window: str = Field(description="before: chưa đến kỳ; open: đang kiểm điểm; "
                         "closed: hết hạn tự đánh giá, còn quyết định; locked: đã khóa")  # fmt: skip
 
     @staticmethod
-    def resolve_org(obj) -> str:
-        return obj.org.code
-
-    @staticmethod
-    def resolve_org_name(obj) -> str:
-        return obj.org.name
-
-    @staticmethod
     def resolve_kind_label(obj) -> str:
         return str(obj.get_kind_display())
-
-    @staticmethod
-    def resolve_org_scheme(obj) -> str:
-        return obj.org_scheme.code
-
-    @staticmethod
-    def resolve_org_scheme_name(obj) -> str:
-        return obj.org_scheme.name
-
-    @staticmethod
-    def resolve_member_scheme(obj) -> str:
-        return obj.member_scheme.code
-
-    @staticmethod
-    def resolve_member_scheme_name(obj) -> str:
-        return obj.member_scheme.name
 
     @staticmethod
     def resolve_window(obj) -> str:
@@ -248,19 +224,11 @@ class RemedyOut(Schema):
 class RemedyGroupOut(Schema):
     id: int
     cycle_id: int
-    org: str
-    org_name: str
+    org: str = Field(..., alias="org.code")
+    org_name: str = Field(..., alias="org.name")
     title: str
     shortcomings: list[str]
     remedies: list[RemedyOut]
-
-    @staticmethod
-    def resolve_org(obj) -> str:
-        return obj.org.code
-
-    @staticmethod
-    def resolve_org_name(obj) -> str:
-        return obj.org.name
 
     @staticmethod
     def resolve_shortcomings(obj) -> list[str]:
@@ -291,17 +259,17 @@ class CycleDetail(CycleOut):
 class EvaluationOut(Schema):
     id: int
     cycle_id: int
-    year: int
+    year: int = Field(..., alias="cycle.year")
     subject: str = Field(description="member hoặc org")
     member_id: int | None
     subject_org: str | None
     subject_name: str
     org: str = Field(description="Chi bộ của đảng viên, hoặc chính tổ chức được đánh giá")
-    org_name: str
+    org_name: str = Field(..., alias="org.name")
     peer_group: str
     state: str
     state_label: str
-    scheme: str
+    scheme: str = Field(..., alias="scheme.code")
     self_level: LevelRef | None
     score_general: float | None
     score_tasks: float | None
@@ -311,10 +279,6 @@ class EvaluationOut(Schema):
     decided_by: str | None
     decided_on: date | None
     decision_ref: str
-
-    @staticmethod
-    def resolve_year(obj) -> int:
-        return obj.cycle.year
 
     @staticmethod
     def resolve_subject(obj) -> str:
@@ -329,16 +293,8 @@ class EvaluationOut(Schema):
         return obj.org.code
 
     @staticmethod
-    def resolve_org_name(obj) -> str:
-        return obj.org.name
-
-    @staticmethod
     def resolve_state_label(obj) -> str:
         return str(obj.get_state_display())
-
-    @staticmethod
-    def resolve_scheme(obj) -> str:
-        return obj.scheme.code
 
     @staticmethod
     def resolve_score_general(obj) -> float | None:
