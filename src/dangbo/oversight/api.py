@@ -27,6 +27,7 @@ from dangbo.meetings import services as meeting_services
 from dangbo.meetings.api import (
     Day,
     Id,
+    MemberRef,
     PathId,
     Year,
     fields_as,
@@ -78,11 +79,6 @@ VisitId = Annotated[int, PathId("Mã lần dự sinh hoạt")]
 OpinionId = Annotated[int, PathId("Mã ý kiến")]
 
 # ---------------------------------------------------------------- schemas
-
-
-class MemberRef(Schema):
-    id: int
-    full_name: str
 
 
 class AssignmentOut(Schema):

@@ -459,10 +459,6 @@ def _ancestor_ids(org: Organisation) -> list[int]:
     return [int(p) for p in org.path.split(".") if p]
 
 
-def _own_member(user) -> Member | None:
-    return getattr(user, "member", None) if getattr(user, "is_authenticated", False) else None
-
-
 def _cycle_q(user) -> Q | None:
     """Cycles of organisations the user sees, and of those above where they work (or, for a
     member, above their cell). None: all of them."""
@@ -475,7 +471,7 @@ def _cycle_q(user) -> Q | None:
         if grant.org is None:
             return None
         q |= grant.org.subtree_q("org__") | Q(org_id__in=_ancestor_ids(grant.org))
-    own = _own_member(user)
+    own = permissions.own_member(user)
     if own is not None and any(g.role == Role.MEMBER for g in scope.active_grants(user)):
         q |= Q(org_id__in=_ancestor_ids(own.org))
     return q
@@ -497,7 +493,7 @@ def _evaluations(user, base=None):
     """Evaluations in the user's scope, and a member's own."""
     base = Evaluation.objects.all() if base is None else base
     visible = scope.restrict(base, user)
-    own = _own_member(user)
+    own = permissions.own_member(user)
     if own is not None:
         visible = visible | base.filter(member=own)
     return visible
@@ -792,7 +788,7 @@ def self_assess(request, cycle_id: CycleId, payload: SelfAssessment):
         if payload.member_id is not None:
             member = person(user, payload.member_id, "member_id", "Đảng viên")
         else:
-            member = _own_member(user)
+            member = permissions.own_member(user)
             if member is None:
                 raise invalid("member_id", "Đảng viên: bắt buộc (hoặc chọn tổ chức).")
         cell = services.cell_of(member, cycle) or member.org
@@ -937,11 +933,11 @@ def _history(evaluations, until: int | None) -> tuple[list[dict], list[dict], in
             "cycle__year", "cycle__period_end", "id"
         )
     )
-    years: dict[int, int] = {}
-    for e in rows:
-        if e.state == EvaluationState.DECIDED and e.cycle.kind == PeriodKind.YEAR:
-            common = e.final_common_rank or 99
-            years[e.cycle.year] = min(years.get(e.cycle.year, 99), common)
+    years = queries.annual_ranks(
+        (e.cycle.year, e.final_common_rank or 99)
+        for e in rows
+        if e.state == EvaluationState.DECIDED and e.cycle.kind == PeriodKind.YEAR
+    )
     until = until or (max(years) if years else None)
     results = [
         {

@@ -1,14 +1,26 @@
 """Who may act on an evaluation, shared by the web views and the API (rule 24 and the
 four-eyes habit: nobody decides their own case)."""
 
+from django.core.exceptions import ObjectDoesNotExist
+
 from dangbo.core import scope
 
 from .choices import EvaluationState
 from .services import competent_body
 
 
+def own_member(user):
+    """The member record linked to a login, if any (anonymous users have none)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.member
+    except (ObjectDoesNotExist, AttributeError):
+        return None
+
+
 def is_own(user, evaluation) -> bool:
-    member = getattr(user, "member", None) if getattr(user, "is_authenticated", False) else None
+    member = own_member(user)
     return member is not None and evaluation.member_id == member.pk
 
 
@@ -18,7 +30,7 @@ def may_view(user, evaluation) -> bool:
 
 def may_self_assess_member(user, member, cell) -> bool:
     """The member themself, or the organisation's staff entering it on their behalf."""
-    own = getattr(user, "member", None)
+    own = own_member(user)
     return (own is not None and own.pk == member.pk) or scope.covers(user, scope.CHANGE, cell)
 
 

@@ -42,6 +42,24 @@ def streak_of(years: dict[int, int], rank: int, until: int) -> Streak:
     return Streak(current, longest, end)
 
 
+def annual_ranks(pairs) -> dict[int, int]:
+    """{year: common rank} from (year, common rank) pairs; two cycles in one year: the better."""
+    years: dict[int, int] = {}
+    for year, rank in pairs:
+        if rank is not None:
+            years[year] = min(years.get(year, 99), rank)
+    return years
+
+
+def years_of(**subject) -> dict[int, int]:
+    """One member's or organisation's decided annual results, as ``annual_ranks``."""
+    return annual_ranks(
+        Evaluation.objects.filter(
+            state=EvaluationState.DECIDED, cycle__kind=PeriodKind.YEAR, **subject
+        ).values_list("cycle__year", "final_common_rank")
+    )
+
+
 def _annual(subjects_q: Q, until: int):
     """(subject id, year, common rank) of decided annual results, across schemes."""
     return Evaluation.objects.filter(

@@ -23,7 +23,6 @@ from dangbo.core.dates import today
 from dangbo.core.errors import messages_of
 from dangbo.core.text import strip_control
 from dangbo.core.views import apply_service_errors, page_of, render_page
-from dangbo.members.models import Member
 from dangbo.members.queries import visible_members
 from dangbo.orgs import queries as org_queries
 from dangbo.orgs.choices import Sector
@@ -53,13 +52,6 @@ def _param(request, name: str, size: int = 64) -> str:
     return strip_control(request.GET.get(name) or "").strip()[:size]
 
 
-def _own_member(user):
-    try:
-        return user.member
-    except (Member.DoesNotExist, AttributeError):
-        return None
-
-
 def _ancestor_ids(org: Organisation) -> list[int]:
     return [int(p) for p in org.path.split(".") if p]
 
@@ -82,7 +74,7 @@ def _cycle_access(user, cycle: ReviewCycle) -> str | None:
             cycle.org.path <= grant.org.path < cycle.org.subtree_upper
         ):
             return "partial"
-    own = _own_member(user)
+    own = permissions.own_member(user)
     if own is not None and (
         Evaluation.objects.filter(cycle=cycle, member=own).exists()
         or services.cell_of(own, cycle) is not None
@@ -101,7 +93,7 @@ def _cycle_or_404(user, pk: int) -> tuple[ReviewCycle, str]:
 
 def _visible_evaluations(user, cycle: ReviewCycle):
     qs = scope.restrict(Evaluation.objects.filter(cycle=cycle), user)
-    own = _own_member(user)
+    own = permissions.own_member(user)
     if own is not None:
         qs = Evaluation.objects.filter(cycle=cycle).filter(
             Q(pk__in=qs.values("pk")) | Q(member=own)
@@ -116,7 +108,7 @@ def _visible_evaluations(user, cycle: ReviewCycle):
 def cycles(request):
     user = request.user
     code = _param(request, "to-chuc")
-    own = _own_member(user)
+    own = permissions.own_member(user)
     if code:
         org = org_queries.org_by_code(user, code, scope.VIEW)
         if org is None:
@@ -249,7 +241,7 @@ def _quota_rows(cycle: ReviewCycle) -> list[dict]:
 
 def _cycle_context(request, cycle: ReviewCycle, access: str) -> dict:
     user = request.user
-    own = _own_member(user)
+    own = permissions.own_member(user)
     manage = permissions.may_manage_cycle(user, cycle)
     ctx = {
         "cycle": cycle,
@@ -490,7 +482,7 @@ def self_assess(request, pk):
         if subject_org is None or not permissions.may_self_assess_org(user, subject_org):
             raise Http404
     else:
-        member = _own_member(user)
+        member = permissions.own_member(user)
         if member is None:
             raise Http404
     scheme = cycle.member_scheme if member is not None else cycle.org_scheme
@@ -563,16 +555,6 @@ def _evaluation_or_404(user, pk) -> Evaluation:
     return evaluation
 
 
-def _years(**subject) -> dict[int, int]:
-    years: dict[int, int] = {}
-    for year, rank in Evaluation.objects.filter(
-        state=EvaluationState.DECIDED, cycle__kind=PeriodKind.YEAR, **subject
-    ).values_list("cycle__year", "final_common_rank"):
-        if rank is not None:
-            years[year] = min(years.get(year, 99), rank)
-    return years
-
-
 def _streaks(years: dict[int, int], until: int | None) -> list[dict]:
     if until is None:
         return []
@@ -623,7 +605,7 @@ def _render_evaluation(request, evaluation, bound=None, status=200):
                 (s, STEP_LABELS.get(s.action, s.action))
                 for s in evaluation.steps.select_related("level", "org")
             ],
-            "streaks": _streaks(_years(**subject), evaluation.cycle.year),
+            "streaks": _streaks(queries.years_of(**subject), evaluation.cycle.year),
             "op_forms": op_forms,
             "total": total,
             "band": _band_of(evaluation.scheme, total) if total is not None else None,
@@ -685,7 +667,7 @@ def _history(request, *, title, subject: dict, member=None, org=None):
         )
         .order_by("-cycle__year", "-cycle__period_end", "-id")
     )
-    years = _years(**subject)
+    years = queries.years_of(**subject)
     return render_page(
         request,
         "reviews/history.html",
