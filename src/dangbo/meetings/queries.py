@@ -189,13 +189,3 @@ def meetings_of(org: Organisation, year: int | None = None):
     if year:
         qs = qs.filter(date__year=year)
     return qs.annotate(n_rows=F("summoned"), n_present=F("present")).order_by("-date", "-id")
-
-
-def meeting_counts(org: Organisation, start: date, end: date) -> dict[str, int]:
-    rows = (
-        Meeting.objects.filter(org__in=cells_in(org, end), date__gte=start, date__lte=end)
-        .values_list("kind")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return dict(rows)

@@ -11,7 +11,6 @@ from django.db.models.functions import ExtractQuarter
 
 from dangbo.core.dates import today
 from dangbo.meetings import queries as meeting_queries
-from dangbo.meetings.choices import MeetingKind
 from dangbo.meetings.rules import quarter_bounds, quarter_of
 from dangbo.orgs.choices import CELL_KINDS, GRASSROOTS_KINDS, OrgKind
 from dangbo.orgs.models import Organisation, Position
@@ -360,7 +359,6 @@ def oversight_stats(org: Organisation, as_of: date | None = None) -> dict:
     sub = Organisation.objects.filter(subtree_filter(org, as_of))
     sub_cells = sub.filter(active_q(as_of), kind=OrgKind.SUB_CELL)
     visits = Visit.objects.filter(org__in=sub, date__gte=start, date__lte=as_of)
-    meetings = meeting_queries.meeting_counts(org, start, as_of)
     cov = Organisation.objects.filter(
         subtree_filter(org, as_of), active_q(as_of), kind__in=GRASSROOTS_KINDS
     ).exclude(pk=org.pk)
@@ -387,8 +385,8 @@ def oversight_stats(org: Organisation, as_of: date | None = None) -> dict:
         "cells_visited": visits.values("org_id").distinct().count(),
         "visits": visits.count(),
         "visits_without_mandate": visits.filter(without_mandate=True).count(),
-        "regular_meetings": meetings.get(MeetingKind.REGULAR, 0),
-        "thematic_meetings": meetings.get(MeetingKind.THEMATIC, 0),
+        "regular_meetings": compliance.regular_meetings,  # counted once, by compliance
+        "thematic_meetings": compliance.thematic_meetings,
         "cells_missing_regular_meeting": compliance.missing_regular_total,
         "cells_missing_thematic_meeting": compliance.missing_thematic_total,
         "attendance_rate": compliance.attendance.get("rate"),
