@@ -178,10 +178,13 @@ def run_target(session: Session, target: dict, args) -> dict:
     errors = [s for s in samples if s[2] != 200]
     warm = [s for c in clients for s in c.samples if s[1] < window[0]]
     first_error = next(
-        ((status, body.decode("utf-8", "replace")) for *_t, status, body in warm + samples
-         if status != 200),
+        (
+            (status, body.decode("utf-8", "replace"))
+            for *_t, status, body in warm + samples
+            if status != 200
+        ),
         None,
-    )  # fmt: skip
+    )
     result = {
         "name": target["name"],
         "url": target["url"],

@@ -438,11 +438,21 @@ def dangbo_call(view: str, org, as_of: date):
         }
     s = oq.oversight_stats(org, as_of)
     keys = (
-        "sub_cells", "sub_cells_visited", "cells_visited", "visits", "visits_without_mandate",
-        "regular_meetings", "thematic_meetings", "cells_missing_regular_meeting",
-        "cells_missing_thematic_meeting", "attendance_rate", "members_flagged_unexcused",
-        "opinions_total", "assignments", "organisations_without_oversight",
-    )  # fmt: skip
+        "sub_cells",
+        "sub_cells_visited",
+        "cells_visited",
+        "visits",
+        "visits_without_mandate",
+        "regular_meetings",
+        "thematic_meetings",
+        "cells_missing_regular_meeting",
+        "cells_missing_thematic_meeting",
+        "attendance_rate",
+        "members_flagged_unexcused",
+        "opinions_total",
+        "assignments",
+        "organisations_without_oversight",
+    )
     return {k: s[k] for k in keys}
 
 
@@ -674,10 +684,19 @@ def sql_answer(view: str, rows: list[dict]) -> dict:
         }
     if view == "compliance":
         keys = (
-            "cells", "regular_meetings", "thematic_meetings", "missing_regular",
-            "missing_thematic", "attendance_rows", "present", "excused", "unexcused",
-            "expected", "attended_meetings", "flagged",
-        )  # fmt: skip
+            "cells",
+            "regular_meetings",
+            "thematic_meetings",
+            "missing_regular",
+            "missing_thematic",
+            "attendance_rows",
+            "present",
+            "excused",
+            "unexcused",
+            "expected",
+            "attended_meetings",
+            "flagged",
+        )
         return {k: int(row[k]) for k in keys}
     return {
         "sub_cells": row["sub_cells"],

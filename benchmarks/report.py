@@ -281,8 +281,17 @@ def page_rows(engine: dict, settings: dict) -> tuple[list, list]:
         if r["errors"]:
             cell += f" · {r['errors']} ERRORS"
         if target.get("baseline"):
-            out.append(_row(f"Page: {target['name']}", cell, "—", "1.00",
-                            mb(r["server_peak_rss_kb"]), "baseline", ""))  # fmt: skip
+            out.append(
+                _row(
+                    f"Page: {target['name']}",
+                    cell,
+                    "—",
+                    "1.00",
+                    mb(r["server_peak_rss_kb"]),
+                    "baseline",
+                    "",
+                )
+            )
             continue
         ratio = r["rps"] / minimal["rps"] if minimal["rps"] else 0.0
         why = []
@@ -338,8 +347,10 @@ def page_rows(engine: dict, settings: dict) -> tuple[list, list]:
             status, body = target["first_error"]
             notes.append(f"First error on {target['url']}: status {status}: {body[:160]!r}")
     if pages.get("server_problems"):
-        notes.append(f"Server log: {len(pages['server_problems'])} error lines, e.g. "
-                     f"{pages['server_problems'][0][:160]}")  # fmt: skip
+        notes.append(
+            f"Server log: {len(pages['server_problems'])} error lines, e.g. "
+            f"{pages['server_problems'][0][:160]}"
+        )
     return out, notes
 
 

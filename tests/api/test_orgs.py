@@ -208,17 +208,30 @@ def test_reorganisation_cites_its_document_all_or_nothing(api, world):
     from dangbo.orgs.models import OrgEvent
 
     doc = {"number": "37-QĐ/HU", "issuer": "Ban Thường vụ Huyện ủy", "issue_date": "2016-03-01"}
-    response = api.post("staff", "/orgs/kl-thon-2/reparent",
-                        {"new_parent": "hop-hoa", "effective_date": "2016-04-01", "document": doc})  # fmt: skip
+    response = api.post(
+        "staff",
+        "/orgs/kl-thon-2/reparent",
+        {"new_parent": "hop-hoa", "effective_date": "2016-04-01", "document": doc},
+    )
     assert response.status_code == 200, response.content
     event = OrgEvent.objects.filter(kind="reparent").latest("id")
     assert event.document.number == "37-QĐ/HU" and event.document.issuer == doc["issuer"]
     # A failing operation registers no document either.
     bad = {**doc, "number": "38-QĐ/HU"}
-    response = api.post("staff", "/orgs/kl-thon-2/rename",
-                        {"name": "Chi bộ thôn Gia Du", "effective_date": "2016-05-01", "document": bad})  # fmt: skip
+    response = api.post(
+        "staff",
+        "/orgs/kl-thon-2/rename",
+        {"name": "Chi bộ thôn Gia Du", "effective_date": "2016-05-01", "document": bad},
+    )
     assert response.status_code == 422
     assert not LegalDocument.objects.filter(number="38-QĐ/HU").exists()
-    response = api.post("staff", "/orgs/kl-thon-2/rename",
-                        {"name": "X", "effective_date": "2016-05-01", "document": {**doc, "issue_date": "2016-02-31"}})  # fmt: skip
+    response = api.post(
+        "staff",
+        "/orgs/kl-thon-2/rename",
+        {
+            "name": "X",
+            "effective_date": "2016-05-01",
+            "document": {**doc, "issue_date": "2016-02-31"},
+        },
+    )
     assert response.status_code == 422

@@ -583,10 +583,14 @@ def test_list_query_counts_do_not_grow(api, seats, path):
             opinion(w, org=cells[i % 3])
             assign(w, who, target)
             group = services.create_working_group(
-                actor=None, committee=w.orgs["tam-duong"], name=f"Tổ {i}",
-                period_start=date(2016, 1, 1), period_end=date(2016, 3, 31),
-                leader=w.members["khanh"], members=[w.members["hoa"]],
-            )  # fmt: skip
+                actor=None,
+                committee=w.orgs["tam-duong"],
+                name=f"Tổ {i}",
+                period_start=date(2016, 1, 1),
+                period_end=date(2016, 3, 31),
+                leader=w.members["khanh"],
+                members=[w.members["hoa"]],
+            )
             if i == 0:
                 services.add_group_target(actor=None, group=group, org=w.orgs["kl-thon-1"])
             made.append(group)

@@ -141,13 +141,21 @@ def test_open_a_cycle_and_follow_its_progress(api, world):
     assessed(world, obj, "dung", "dtc_ht")
     detail = api.get("staff", f"/reviews/cycles/{cycle['id']}").json()
     assert detail["progress_members"] == {
-        "total": 3, "self_assessed": 1, "proposed": 1, "returned": 0, "decided": 1,
-    }  # fmt: skip
+        "total": 3,
+        "self_assessed": 1,
+        "proposed": 1,
+        "returned": 0,
+        "decided": 1,
+    }
     assert detail["progress_organisations"]["total"] == 0
     assert detail["levels_members"] == [
-        {"code": "dtc_htxs", "name": "Đủ tư cách, hoàn thành xuất sắc nhiệm vụ",
-         "common_rank": 1, "count": 1}
-    ]  # fmt: skip
+        {
+            "code": "dtc_htxs",
+            "name": "Đủ tư cách, hoàn thành xuất sắc nhiệm vụ",
+            "common_rank": 1,
+            "count": 1,
+        }
+    ]
     assert detail["may_manage"] is True
     # The secretary of kl-thon-1 takes part in the district's cycle and sees its own cell.
     mine = api.get("secretary", f"/reviews/cycles/{cycle['id']}").json()
@@ -204,9 +212,12 @@ def test_member_path_self_assessment_proposal_decision(keys, world, td):
     history = api.get("member", f"/reviews/members/{world.members['huong'].pk}/history").json()
     assert [(r["year"], r["level"]["code"]) for r in history["results"]] == [(2016, "dtc_htxs")]
     assert history["streaks"][0] == {
-        "rank": 1, "label": "Xuất sắc / tiêu biểu", "current": 1, "longest": 1,
+        "rank": 1,
+        "label": "Xuất sắc / tiêu biểu",
+        "current": 1,
+        "longest": 1,
         "longest_end": 2016,
-    }  # fmt: skip
+    }
     before = totals()
     again = api.post("sensitive_staff", f"{path}/decide", {"level": "dtc_htt"})
     assert "Chỉ quyết định được trường hợp đã có đề xuất" in fields(again)["state"]
@@ -399,9 +410,15 @@ def test_quota_exceeded_under_qd124(api, world):
     assert totals() == before and Evaluation.objects.get(pk=huong.pk).state == "proposed"
     detail = api.get("staff", f"/reviews/cycles/{cycle.pk}").json()
     assert detail["quotas"] == [
-        {"peer_group": "member:kim-long", "level": "htxs", "base_level": "htt", "capped": 0,
-         "base": 3, "allowed": 0}
-    ]  # fmt: skip
+        {
+            "peer_group": "member:kim-long",
+            "level": "htxs",
+            "base_level": "htt",
+            "capped": 0,
+            "base": 3,
+            "allowed": 0,
+        }
+    ]
     response = api.post("staff", f"/reviews/evaluations/{huong.pk}/decide", {"level": "htt"})
     assert response.status_code == 200 and response.json()["final_level"]["code"] == "htt"
 
@@ -466,9 +483,11 @@ def test_decision_by_a_body_without_authority(keys, world, td):
 
 def test_nobody_decides_their_own_case(api, world, td):
     RoleGrant.objects.create(
-        user=world.users["member"], role="org_staff", org=world.org("kim-long"),
+        user=world.users["member"],
+        role="org_staff",
+        org=world.org("kim-long"),
         valid_from=date(2000, 1, 1),
-    )  # fmt: skip
+    )
     huong = proposed(world, td, "huong", "dtc_htxs")
     before = totals()
     response = api.post("member", f"/reviews/evaluations/{huong.pk}/decide", {"level": "dtc_htxs"})
@@ -556,11 +575,17 @@ def test_honours_and_streaks_across_schemes(api, world):
     body = response.json()
     assert (body["first_year"], body["year"], body["total"]) == (2012, 2016, 1)
     assert body["items"] == [
-        {"member_id": world.members["huong"].pk, "org": "kl-thon-1", "name": "Nguyễn Thị Hương",
-         "current": 5, "longest": 5}
-    ]  # fmt: skip
-    two = api.get("staff", "/reviews/honours", org="tam-duong", year=2016, years=2,
-                  subject="member").json()  # fmt: skip
+        {
+            "member_id": world.members["huong"].pk,
+            "org": "kl-thon-1",
+            "name": "Nguyễn Thị Hương",
+            "current": 5,
+            "longest": 5,
+        }
+    ]
+    two = api.get(
+        "staff", "/reviews/honours", org="tam-duong", year=2016, years=2, subject="member"
+    ).json()
     assert {i["name"] for i in two["items"]} == {"Nguyễn Thị Hương", "Trần Văn An"}
     cells = api.get("staff", "/reviews/honours", org="kim-long", year=2016, subject="org").json()
     assert [i["org"] for i in cells["items"]] == ["kl-thon-1"] and cells["org_name"].startswith(
@@ -571,8 +596,9 @@ def test_honours_and_streaks_across_schemes(api, world):
     history = api.get("staff", f"/reviews/members/{world.members['an'].pk}/history").json()
     assert [r["year"] for r in history["results"]] == [2012, 2013, 2014, 2015, 2016]
     assert [r["scheme"] for r in history["results"]][1:3] == [
-        "tsvm-2008-member", "tsvm-2014-member",
-    ]  # fmt: skip
+        "tsvm-2008-member",
+        "tsvm-2014-member",
+    ]
     excellent, good = history["streaks"][0], history["streaks"][1]
     assert (excellent["current"], excellent["longest"], excellent["longest_end"]) == (2, 2, 2013)
     assert (good["current"], good["longest"]) == (5, 5)
@@ -658,9 +684,15 @@ def test_scores_that_are_not_numbers(api, world):
     response = api.post("staff", url, raw=raw % world.members["huong"].pk)
     assert response.status_code == 422
     response = api.post(
-        "staff", url, {"member_id": world.members["huong"].pk, "level": "htt",
-                       "score_general": "abc", "score_tasks": 60},
-    )  # fmt: skip
+        "staff",
+        url,
+        {
+            "member_id": world.members["huong"].pk,
+            "level": "htt",
+            "score_general": "abc",
+            "score_tasks": 60,
+        },
+    )
     assert fields(response)["score_general"].startswith("Điểm tiêu chí chung: ")
     assert totals() == before
 

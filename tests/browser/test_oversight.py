@@ -24,24 +24,39 @@ def _setup(world):
     this quarter's working group, which has the village cell kl-thon-1 in its plan."""
     district = world.org("tam-duong")
     body = org_services.create_body(
-        actor=None, org=district, body_type="executive_committee", term_start_year=2015,
-        term_end_year=2020, valid_from=date(2015, 7, 17),
-    )  # fmt: skip
+        actor=None,
+        org=district,
+        body_type="executive_committee",
+        term_start_year=2015,
+        term_end_year=2020,
+        valid_from=date(2015, 7, 17),
+    )
     an = world.members["an"]
     org_services.assign_position(
-        actor=None, member=an, org=district, title="standing_member", body=body,
+        actor=None,
+        member=an,
+        org=district,
+        title="standing_member",
+        body=body,
         valid_from=date(2015, 7, 17),
-    )  # fmt: skip
+    )
     Member.objects.filter(pk=an.pk).update(user=world.users["committee"])
     services.assign_oversight(
-        actor=None, member=an, committee=district, target=world.org("kim-long"),
+        actor=None,
+        member=an,
+        committee=district,
+        target=world.org("kim-long"),
         valid_from=date(2016, 1, 4),
-    )  # fmt: skip
+    )
     start, end = quarter_bounds(today().year, quarter_of(today()))
     group = services.create_working_group(
-        actor=None, committee=district, name="Tổ công tác số 1", period_start=start,
-        period_end=end, leader=an,
-    )  # fmt: skip
+        actor=None,
+        committee=district,
+        name="Tổ công tác số 1",
+        period_start=start,
+        period_end=end,
+        leader=an,
+    )
     services.add_group_target(actor=None, group=group, org=world.org("kl-thon-1"))
     return group
 
@@ -120,6 +135,8 @@ def test_visit_opinion_answered(flushable_audit, live_server, world, browser_pag
     road.refresh_from_db()
     assert road.state == OpinionState.ANSWERED
     assert [s.to_state for s in road.steps.order_by("on", "id")] == [
-        OpinionState.RECEIVED, OpinionState.ASSIGNED, OpinionState.ANSWERED,
-    ]  # fmt: skip
+        OpinionState.RECEIVED,
+        OpinionState.ASSIGNED,
+        OpinionState.ANSWERED,
+    ]
     assert not [m for m in console if "Content Security Policy" in m], console

@@ -31,9 +31,12 @@ def _logout(page):
 def test_member_self_assessment_to_decision(flushable_audit, live_server, world, browser_page):
     year = today().year
     cycle = services.open_cycle(
-        actor=None, org=world.org("kim-long"), year=year, opens_on=today() - timedelta(days=5),
+        actor=None,
+        org=world.org("kim-long"),
+        year=year,
+        opens_on=today() - timedelta(days=5),
         closes_on=today() + timedelta(days=20),
-    )  # fmt: skip
+    )
     page = browser_page
     console: list[str] = []
     page.on("console", lambda msg: console.append(msg.text))
@@ -79,6 +82,8 @@ def test_member_self_assessment_to_decision(flushable_audit, live_server, world,
     assert "Đã quyết định" in text and "Hoàn thành tốt nhiệm vụ" in text
     assert "Đảng bộ xã Kim Long" in text
     assert [s.action for s in evaluation.steps.order_by("at", "id")] == [
-        "self_assessed", "proposed", "decided",
-    ]  # fmt: skip
+        "self_assessed",
+        "proposed",
+        "decided",
+    ]
     assert not [m for m in console if "Content Security Policy" in m], console

@@ -14,17 +14,27 @@ from dangbo.reviews.models import Scheme, SchemeLevel
 pytestmark = pytest.mark.django_db
 
 SCHEME = {
-    "code": "qd-2030-member", "name": "Thang 100 điểm (2030) — đảng viên", "subject": "member",
-    "first_year": 2030, "scored": True, "general_max": 40, "tasks_max": 60,
+    "code": "qd-2030-member",
+    "name": "Thang 100 điểm (2030) — đảng viên",
+    "subject": "member",
+    "first_year": 2030,
+    "scored": True,
+    "general_max": 40,
+    "tasks_max": 60,
     "quota": {"enabled": True, "rate": 0.15, "level": "xs", "base": "tot"},
     "levels": [
         {"code": "xs", "name": "Xuất sắc", "common_rank": 1, "min_score": 92, "max_score": 100},
         {"code": "tot", "name": "Tốt", "common_rank": 2, "min_score": 75, "max_score": 92},
         {"code": "dat", "name": "Đạt", "common_rank": 3, "min_score": 50, "max_score": 75},
-        {"code": "khong-dat", "name": "Không đạt", "common_rank": 4, "min_score": 0,
-         "max_score": 50},
+        {
+            "code": "khong-dat",
+            "name": "Không đạt",
+            "common_rank": 4,
+            "min_score": 0,
+            "max_score": 50,
+        },
     ],
-}  # fmt: skip
+}
 DOC = ["--doc-number", "99-QĐ/TW", "--doc-issuer", "Bộ Chính trị", "--doc-date", "2026-01-15"]
 
 
@@ -63,8 +73,9 @@ def test_quota_switch_is_audited():
     _run("quota", "qd366-member", "off")
     assert not Scheme.objects.get(code="qd366-member").quota_enabled
     assert list(AuditEntry.objects.filter(pk__gt=before).values_list("action", flat=True)) == [
-        "review.quota_set", "review.quota_set"
-    ]  # fmt: skip
+        "review.quota_set",
+        "review.quota_set",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -82,12 +93,20 @@ def test_quota_switch_is_audited():
 def test_bad_scheme_changes_nothing(tmp_path, change, message):
     from dangbo.core.models import LegalDocument
 
-    counts = (Scheme.objects.count(), SchemeLevel.objects.count(), LegalDocument.objects.count(),
-              AuditEntry.objects.count())  # fmt: skip
+    counts = (
+        Scheme.objects.count(),
+        SchemeLevel.objects.count(),
+        LegalDocument.objects.count(),
+        AuditEntry.objects.count(),
+    )
     with pytest.raises(CommandError, match=message):
         _run("add", _file(tmp_path, {**SCHEME, **change}), *DOC)
-    assert counts == (Scheme.objects.count(), SchemeLevel.objects.count(),
-                      LegalDocument.objects.count(), AuditEntry.objects.count())  # fmt: skip
+    assert counts == (
+        Scheme.objects.count(),
+        SchemeLevel.objects.count(),
+        LegalDocument.objects.count(),
+        AuditEntry.objects.count(),
+    )
 
 
 def test_bad_file_and_unknown_scheme(tmp_path):

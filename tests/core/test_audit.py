@@ -182,18 +182,93 @@ def test_each_member_service_call_writes_exactly_one_entry(world, bound_request)
     cell2 = world.org("kl-thon-2")
     old: list = []
     steps = [
-        ("member.recognised", lambda: members.recognise_official(actor=staff, member=binh, recognition_date=date(2017, 6, 1))),
-        ("member.exempted", lambda: members.exempt_member(actor=staff, member=an, category="elderly", start=date(2015, 1, 1))),
-        ("member.exemption_ended", lambda: members.end_exemption(actor=staff, member=an, end_date=date(2016, 1, 1))),
-        ("member.temporary_out", lambda: members.temporary_transfer(actor=staff, member=an, to_org=cell2, start=date(2018, 1, 1), planned_end=date(2018, 6, 1), reason="work")),
-        ("member.temporary_return", lambda: members.end_temporary_transfer(actor=staff, member=an, end_date=date(2018, 5, 1))),
-        ("member.interruption", lambda: members.record_interruption(actor=staff, member=an, start=date(2010, 1, 1), end=date(2010, 2, 1), reason="Gián đoạn")),
-        ("member.transferred", lambda: members.transfer_member(actor=staff, member=an, to_org=cell2, effective_date=date(2019, 1, 1))),
-        ("member.deceased", lambda: members.end_membership(actor=staff, member=an, kind="deceased", effective_date=date(2020, 1, 1))),
-        ("member.admitted", lambda: old.append(members.admit_member(actor=staff, org=cell2, data={"full_name": "Lão Thành", "gender": "M", "date_of_birth": date(1940, 1, 1)}, admission_decision_date=date(1970, 1, 1), admission_ceremony_date=date(1970, 1, 1), official_recognition_date=date(1971, 1, 1), membership_from=date(1998, 1, 1))) or True),
-        ("member.badge", lambda: members.award_badge(actor=staff, member=old[0], milestone=50, award_date=date(2020, 2, 3))),
-        ("member.updated", lambda: members.update_member(actor=staff, member=old[0], data={"phone": "0911222333"})),
-    ]  # fmt: skip
+        (
+            "member.recognised",
+            lambda: members.recognise_official(
+                actor=staff, member=binh, recognition_date=date(2017, 6, 1)
+            ),
+        ),
+        (
+            "member.exempted",
+            lambda: members.exempt_member(
+                actor=staff, member=an, category="elderly", start=date(2015, 1, 1)
+            ),
+        ),
+        (
+            "member.exemption_ended",
+            lambda: members.end_exemption(actor=staff, member=an, end_date=date(2016, 1, 1)),
+        ),
+        (
+            "member.temporary_out",
+            lambda: members.temporary_transfer(
+                actor=staff,
+                member=an,
+                to_org=cell2,
+                start=date(2018, 1, 1),
+                planned_end=date(2018, 6, 1),
+                reason="work",
+            ),
+        ),
+        (
+            "member.temporary_return",
+            lambda: members.end_temporary_transfer(
+                actor=staff, member=an, end_date=date(2018, 5, 1)
+            ),
+        ),
+        (
+            "member.interruption",
+            lambda: members.record_interruption(
+                actor=staff,
+                member=an,
+                start=date(2010, 1, 1),
+                end=date(2010, 2, 1),
+                reason="Gián đoạn",
+            ),
+        ),
+        (
+            "member.transferred",
+            lambda: members.transfer_member(
+                actor=staff, member=an, to_org=cell2, effective_date=date(2019, 1, 1)
+            ),
+        ),
+        (
+            "member.deceased",
+            lambda: members.end_membership(
+                actor=staff, member=an, kind="deceased", effective_date=date(2020, 1, 1)
+            ),
+        ),
+        (
+            "member.admitted",
+            lambda: (
+                old.append(
+                    members.admit_member(
+                        actor=staff,
+                        org=cell2,
+                        data={
+                            "full_name": "Lão Thành",
+                            "gender": "M",
+                            "date_of_birth": date(1940, 1, 1),
+                        },
+                        admission_decision_date=date(1970, 1, 1),
+                        admission_ceremony_date=date(1970, 1, 1),
+                        official_recognition_date=date(1971, 1, 1),
+                        membership_from=date(1998, 1, 1),
+                    )
+                )
+                or True
+            ),
+        ),
+        (
+            "member.badge",
+            lambda: members.award_badge(
+                actor=staff, member=old[0], milestone=50, award_date=date(2020, 2, 3)
+            ),
+        ),
+        (
+            "member.updated",
+            lambda: members.update_member(actor=staff, member=old[0], data={"phone": "0911222333"}),
+        ),
+    ]
     for action, call in steps:
         n = AuditEntry.objects.count()
         call()

@@ -173,16 +173,24 @@ def _user_with_grant(name, world, **grant):
 def test_expired_and_future_grants_do_not_count(world):
     day = today()
     expired = _user_with_grant(
-        "old", world, role="admin", can_view_sensitive=True,
-        valid_from=date(2010, 1, 1), valid_to=day - timedelta(days=1),
-    )  # fmt: skip
+        "old",
+        world,
+        role="admin",
+        can_view_sensitive=True,
+        valid_from=date(2010, 1, 1),
+        valid_to=day - timedelta(days=1),
+    )
     future = _user_with_grant(
         "new", world, role="admin", can_view_sensitive=True, valid_from=day + timedelta(days=1)
     )
     current = _user_with_grant(
-        "now", world, role="admin", can_view_sensitive=True,
-        valid_from=day, valid_to=day,
-    )  # fmt: skip
+        "now",
+        world,
+        role="admin",
+        can_view_sensitive=True,
+        valid_from=day,
+        valid_to=day,
+    )
     huong = world.members["huong"]
     for user in (expired, future):
         assert visible_orgs(user) == set()
@@ -198,16 +206,28 @@ def test_subtree_range_does_not_leak_to_prefix_sibling(world):
     taken = set(Organisation.objects.values_list("pk", flat=True))
     pk = next(int(f"{tam.pk}{n}") for n in range(10, 100) if int(f"{tam.pk}{n}") not in taken)
     twin = Organisation.objects.create(
-        pk=pk, code="twin", name="Đảng bộ huyện Sinh Đôi", kind="district_committee",
-        sector="territorial", parent=vp, valid_from=date(2000, 1, 1),
-        path=f"{vp.path}{pk}.", depth=vp.depth + 1,
-    )  # fmt: skip
+        pk=pk,
+        code="twin",
+        name="Đảng bộ huyện Sinh Đôi",
+        kind="district_committee",
+        sector="territorial",
+        parent=vp,
+        valid_from=date(2000, 1, 1),
+        path=f"{vp.path}{pk}.",
+        depth=vp.depth + 1,
+    )
     cell_pk = pk + 1 if pk + 1 not in taken else pk + 2
     twin_cell = Organisation.objects.create(
-        pk=cell_pk, code="twin-cell", name="Chi bộ Sinh Đôi", kind="grassroots_cell",
-        sector="agency", parent=twin, valid_from=date(2000, 1, 1),
-        path=f"{twin.path}{cell_pk}.", depth=twin.depth + 1,
-    )  # fmt: skip
+        pk=cell_pk,
+        code="twin-cell",
+        name="Chi bộ Sinh Đôi",
+        kind="grassroots_cell",
+        sector="agency",
+        parent=twin,
+        valid_from=date(2000, 1, 1),
+        path=f"{twin.path}{cell_pk}.",
+        depth=twin.depth + 1,
+    )
     assert twin.path.startswith(tam.path[:-1])  # the shared textual prefix
     tien = world.members["tien"]
     Member.objects.filter(pk=tien.pk).update(org=twin_cell)

@@ -72,6 +72,7 @@ def test_password_rules_answer_in_vietnamese(world, password, reason):
     from dangbo.core import services
 
     with pytest.raises(ValidationError) as exc:
-        services.create_user(actor=None, username="nguyenthilan", password=password,
-                             full_name="Nguyễn Thị Lan")  # fmt: skip
+        services.create_user(
+            actor=None, username="nguyenthilan", password=password, full_name="Nguyễn Thị Lan"
+        )
     assert reason in exc.value.message_dict["password"][0]

@@ -193,8 +193,16 @@ def test_demo_command_loads_once_and_prints_logins():
     call_command("demo", "--no-serve", stdout=out)
     text = out.getvalue()
     assert "Đã nạp dữ liệu mẫu" in text and "giây" in text
-    for username in ("quantri", "tochuc", "uyvien", "thuongvu", "xakimlong", "bithu", "dangvien",
-                     "kiemtra"):  # fmt: skip
+    for username in (
+        "quantri",
+        "tochuc",
+        "uyvien",
+        "thuongvu",
+        "xakimlong",
+        "bithu",
+        "dangvien",
+        "kiemtra",
+    ):
         assert username in text
     assert loader.DEMO_PASSWORD in text
     assert "Đảng bộ huyện Tam Dương" in text
@@ -307,8 +315,13 @@ def test_demo_reviews_match_the_article():
     assert stats["excellent_5_years_running_members"] == members == 26
     # Schemes by year (rule 21): the TSVM scheme of HD 20 for 2012–2013, of HD 27 after.
     schemes = dict(ReviewCycle.objects.values_list("year", "org_scheme__document__number"))
-    assert schemes == {2012: "20-HD/BTCTW", 2013: "20-HD/BTCTW", 2014: "27-HD/BTCTW",
-                       2015: "27-HD/BTCTW", 2016: "27-HD/BTCTW"}  # fmt: skip
+    assert schemes == {
+        2012: "20-HD/BTCTW",
+        2013: "20-HD/BTCTW",
+        2014: "27-HD/BTCTW",
+        2015: "27-HD/BTCTW",
+        2016: "27-HD/BTCTW",
+    }
     # The honour lists are the same people: five decided excellent years each.
     listed = honours(district, 2016, 5, 1, members=True)
     assert len(listed) == 26

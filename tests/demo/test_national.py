@@ -261,9 +261,13 @@ def test_loads_next_to_existing_data(world):
     )
     # The sequences moved past the explicit ids: ordinary inserts still work.
     org = Organisation.objects.create(
-        code="after-load", name="Chi bộ thử", kind="sub_cell", sector="other",
-        valid_from=date(2026, 1, 1), path="",
-    )  # fmt: skip
+        code="after-load",
+        name="Chi bộ thử",
+        kind="sub_cell",
+        sector="other",
+        valid_from=date(2026, 1, 1),
+        path="",
+    )
     assert org.pk > max(Organisation.objects.exclude(pk=org.pk).values_list("pk", flat=True))
 
 
@@ -291,9 +295,9 @@ def test_triggers_are_suspended_while_the_aggregates_are_rebuilt(monkeypatch, en
     from django.db import connection
 
     seen = []
-    monkeypatch.setattr(national, "_aggregates_rebuild", lambda: lambda: seen.append(
-        Member.objects.count()
-    ))  # fmt: skip
+    monkeypatch.setattr(
+        national, "_aggregates_rebuild", lambda: lambda: seen.append(Member.objects.count())
+    )
     with connection.cursor() as cur:
         if engine == "postgresql":
             cur.execute(

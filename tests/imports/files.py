@@ -8,9 +8,16 @@ from pathlib import Path
 from openpyxl import Workbook
 
 MEMBER_HEADER = [
-    "STT", "Họ và tên", "Giới tính", "Ngày sinh", "Mã chi bộ", "Số thẻ đảng viên",
-    "Ngày vào Đảng", "Ngày chính thức", "Điện thoại",
-]  # fmt: skip
+    "STT",
+    "Họ và tên",
+    "Giới tính",
+    "Ngày sinh",
+    "Mã chi bộ",
+    "Số thẻ đảng viên",
+    "Ngày vào Đảng",
+    "Ngày chính thức",
+    "Điện thoại",
+]
 
 
 def csv_bytes(rows: list[list], *, encoding: str = "utf-8", delimiter: str = ",") -> bytes:

@@ -11,8 +11,17 @@ from .files import MEMBER_HEADER, csv_bytes
 
 pytestmark = pytest.mark.django_db
 
-GOOD = ["", "Ngô Văn Mới", "Nam", "01/01/1990", "kl-thon-2", "87654321", "01/02/2015",
-        "01/02/2016", ""]  # fmt: skip
+GOOD = [
+    "",
+    "Ngô Văn Mới",
+    "Nam",
+    "01/01/1990",
+    "kl-thon-2",
+    "87654321",
+    "01/02/2015",
+    "01/02/2016",
+    "",
+]
 BAD = ["", "Bùi Văn Nhỏ", "Nam", "01/01/2000", "kl-thon-1", "", "01/06/2017", "", ""]
 
 

@@ -31,9 +31,18 @@ def test_excel_serials_date_cells_and_numbers_that_lost_their_zeros(tmp_path, wo
     # 32874 = 01/01/1990; 42036 = 01/02/2015; card 01234567 typed as a number loses its 0.
     rows = [
         MEMBER_HEADER,
-        ["", "Ngô Văn Mới", "Nam", 32874, "kl-thon-2", 1234567, datetime(2015, 2, 1),
-         "01/02/2016", 912345678],
-    ]  # fmt: skip
+        [
+            "",
+            "Ngô Văn Mới",
+            "Nam",
+            32874,
+            "kl-thon-2",
+            1234567,
+            datetime(2015, 2, 1),
+            "01/02/2016",
+            912345678,
+        ],
+    ]
     path = write_xlsx(tmp_path / "so.xlsx", rows, number_formats={(1, 6): "dd/mm/yyyy"})
     actor = world.users["admin"]
     job = preview(path, actor)
@@ -68,8 +77,10 @@ def test_date_forms(typed, expected, kind):
 
 def test_nfd_names_and_stray_spaces_are_stored_nfc(tmp_path, world):
     name = unicodedata.normalize("NFD", "  Nguyễn   Thị  Ánh  ")
-    rows = [MEMBER_HEADER, ["", name, "nữ", "01/01/1990", " kl-thon-2 ", "", "01/02/2015",
-                            "01/02/2016", ""]]  # fmt: skip
+    rows = [
+        MEMBER_HEADER,
+        ["", name, "nữ", "01/01/1990", " kl-thon-2 ", "", "01/02/2015", "01/02/2016", ""],
+    ]
     actor = world.users["admin"]
     job = preview(write_csv(tmp_path / "nfd.csv", rows), actor)
     assert only_row(job).state == "new"
@@ -80,8 +91,10 @@ def test_nfd_names_and_stray_spaces_are_stored_nfc(tmp_path, world):
 
 
 def test_windows_1258_csv(tmp_path, world):
-    rows = [MEMBER_HEADER, ["", "Trương Thị Ưng", "Nữ", "01/01/1990", "kl-thon-2", "",
-                            "01/02/2015", "01/02/2016", ""]]  # fmt: skip
+    rows = [
+        MEMBER_HEADER,
+        ["", "Trương Thị Ưng", "Nữ", "01/01/1990", "kl-thon-2", "", "01/02/2015", "01/02/2016", ""],
+    ]
     path = tmp_path / "cp1258.csv"
     path.write_bytes(to_cp1258(csv_bytes(rows, delimiter=";").decode()))
     actor = world.users["admin"]
@@ -98,18 +111,29 @@ def test_windows_1258_csv(tmp_path, world):
 def test_legacy_font_encodings_are_converted_and_shown(tmp_path, world, encoding, fmt):
     names = ["Nguyễn Thị Hường", "Trần Văn Đức", "Lưu Thị Ngọc Ánh"]
     rows = [MEMBER_HEADER] + [
-        ["", legacy.from_unicode(n, encoding), "Nữ", "01/01/1990", "kl-thon-2", "",
-         "01/02/2015", "01/02/2016", ""]
+        [
+            "",
+            legacy.from_unicode(n, encoding),
+            "Nữ",
+            "01/01/1990",
+            "kl-thon-2",
+            "",
+            "01/02/2015",
+            "01/02/2016",
+            "",
+        ]
         for n in names
-    ]  # fmt: skip
+    ]
     path = tmp_path / f"legacy.{fmt[:4]}"
     if fmt == "xlsx":
         write_xlsx(path, rows)
     elif fmt == "csv-8bit":
         # The same sheet, headers typed in the old font too, saved as plain "CSV" on a
         # Western Windows: one byte per character.
-        rows = [[legacy.from_unicode(c, encoding) if i != 1 else c for i, c in enumerate(row)]
-                for row in rows]  # fmt: skip
+        rows = [
+            [legacy.from_unicode(c, encoding) if i != 1 else c for i, c in enumerate(row)]
+            for row in rows
+        ]
         rows[0][1] = legacy.from_unicode(rows[0][1], encoding)
         path.write_bytes(csv_bytes(rows).decode().encode("cp1252"))
     else:
@@ -129,8 +153,10 @@ def test_legacy_font_encodings_are_converted_and_shown(tmp_path, world, encoding
 
 
 def test_unicode_names_are_never_converted(tmp_path, world):
-    rows = [MEMBER_HEADER, ["", "Ông Ích Khiêm", "Nam", "01/01/1990", "kl-thon-2", "",
-                            "01/02/2015", "01/02/2016", ""]]  # fmt: skip
+    rows = [
+        MEMBER_HEADER,
+        ["", "Ông Ích Khiêm", "Nam", "01/01/1990", "kl-thon-2", "", "01/02/2015", "01/02/2016", ""],
+    ]
     job = preview(write_csv(tmp_path / "u.csv", rows), world.users["admin"])
     assert only_row(job).state == "new"
     assert not any("bảng mã" in n for n in job.notes)

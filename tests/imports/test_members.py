@@ -13,8 +13,17 @@ from .files import MEMBER_HEADER, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
-NEW = ["", "Ngô Văn Mới", "Nam", "01/01/1990", "kl-thon-2", "87654321", "01/02/2015",
-       "01/02/2016", ""]  # fmt: skip
+NEW = [
+    "",
+    "Ngô Văn Mới",
+    "Nam",
+    "01/01/1990",
+    "kl-thon-2",
+    "87654321",
+    "01/02/2015",
+    "01/02/2016",
+    "",
+]
 
 
 def run(tmp_path, rows, *, actor=None, commit=False, name="dang-vien.csv", header=MEMBER_HEADER):
@@ -84,8 +93,11 @@ def test_commit_applies_every_row(tmp_path, world, an_card):
     assert job.state == JobState.COMMITTED
     new = Member.objects.get(card_number="87654321")
     assert (new.full_name, new.gender, new.status, new.org.code) == (
-        "Ngô Văn Mới", "M", "official", "kl-thon-2"
-    )  # fmt: skip
+        "Ngô Văn Mới",
+        "M",
+        "official",
+        "kl-thon-2",
+    )
     assert new.search_name == "ngo van moi" and new.sort_key
     assert Membership.objects.get(member=new).valid_from == date(2015, 2, 1)
     assert list(new.events.values_list("kind", flat=True)) == ["admitted", "recognised"]
@@ -106,10 +118,11 @@ def test_commit_with_one_bad_row_writes_nothing(tmp_path, world):
     bad = ["", "Bùi Văn Nhỏ", "Nam", "01/01/2000", "kl-thon-1", "", "01/06/2017", "", ""]
     good_update = ["", "", "", "", "", "12345678", "", "", "0912345678"]
     job = services.create_job(
-        actor=actor, kind="members",
+        actor=actor,
+        kind="members",
         source=write_csv(tmp_path / "f.csv", [MEMBER_HEADER, NEW, good_update, bad]),
         original_name="f.csv",
-    )  # fmt: skip
+    )
     job = services.run(job, commit=True, actor=actor)
     assert job.state == JobState.PREVIEWED and job.errors == 1
     assert "Không ghi gì vào cơ sở dữ liệu" in job.problem

@@ -22,8 +22,17 @@ from dangbo.orgs.models import Organisation, OrgEvent
 
 from .files import MEMBER_HEADER, write_csv, write_xlsx
 
-ORG_HEADER = ["Mã tổ chức", "Tên tổ chức", "Loại tổ chức", "Loại hình", "Mã tổ chức cấp trên",
-              "Ngày thành lập", "Số quyết định", "Cơ quan ban hành", "Ngày quyết định"]  # fmt: skip
+ORG_HEADER = [
+    "Mã tổ chức",
+    "Tên tổ chức",
+    "Loại tổ chức",
+    "Loại hình",
+    "Mã tổ chức cấp trên",
+    "Ngày thành lập",
+    "Số quyết định",
+    "Cơ quan ban hành",
+    "Ngày quyết định",
+]
 
 
 def org_job(tmp_path, rows, actor, *, commit=False):
@@ -39,14 +48,41 @@ def org_job(tmp_path, rows, actor, *, commit=False):
 def test_org_import_parent_in_the_same_file(tmp_path, world):
     actor = world.users["admin"]
     rows = [
-        ["kl-thon-9", "Chi bộ thôn Chín", "Chi bộ trực thuộc", "Thôn", "kim-long", "01/07/2016",
-         "125-QĐ/ĐU", "Đảng ủy xã Kim Long", "25/06/2016"],
-        ["hd-moi", "Đảng bộ xã Hoàng Đan", "Đảng bộ cơ sở", "Xã", "tam-duong", "01/01/2016", "",
-         "", ""],
+        [
+            "kl-thon-9",
+            "Chi bộ thôn Chín",
+            "Chi bộ trực thuộc",
+            "Thôn",
+            "kim-long",
+            "01/07/2016",
+            "125-QĐ/ĐU",
+            "Đảng ủy xã Kim Long",
+            "25/06/2016",
+        ],
+        [
+            "hd-moi",
+            "Đảng bộ xã Hoàng Đan",
+            "Đảng bộ cơ sở",
+            "Xã",
+            "tam-duong",
+            "01/01/2016",
+            "",
+            "",
+            "",
+        ],
         ["hd-thon-1", "Chi bộ thôn Một", "sub_cell", "village", "hd-moi", "01/02/2016", "", "", ""],
-        ["kl-thon-1", "Chi bộ thôn Đồng Bông", "Chi bộ trực thuộc", "Thôn", "kim-long",
-         "01/01/1997", "", "", ""],
-    ]  # fmt: skip
+        [
+            "kl-thon-1",
+            "Chi bộ thôn Đồng Bông",
+            "Chi bộ trực thuộc",
+            "Thôn",
+            "kim-long",
+            "01/01/1997",
+            "",
+            "",
+            "",
+        ],
+    ]
     job = org_job(tmp_path, rows, actor)
     states = {r.row_no: r.state for r in ImportRow.objects.filter(job=job)}
     assert states == {2: "new", 3: "warning", 4: "warning", 5: "unchanged"}
@@ -65,22 +101,36 @@ def test_org_import_parent_in_the_same_file(tmp_path, world):
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        (["x-1", "Chi bộ X", "Chi bộ trực thuộc", "Thôn", "tam-duong", "01/07/2016"],
-         "Chi bộ trực thuộc không thể trực thuộc Đảng bộ huyện"),
-        (["x-1", "Chi bộ X", "Chi bộ trực thuộc", "Thôn", "khong-co", "01/07/2016"],
-         "Mã tổ chức cấp trên: không có tổ chức mã “khong-co”"),
-        (["X 1", "Chi bộ X", "Chi bộ trực thuộc", "Thôn", "kim-long", "01/07/2016"],
-         "Mã tổ chức: “X 1” — mã chỉ gồm chữ thường"),
-        (["x-1", "Chi bộ X", "Chi bộ trực thuộc", "Thôn", "kim-long", "01/07/1990"],
-         "Ngày thành lập: trước ngày thành lập tổ chức cấp trên (01/01/1997)"),
-        (["kl-thon-1", "Tên khác", "Chi bộ trực thuộc", "Thôn", "kim-long", "01/01/1997"],
-         "đã có, khác ở Tên tổ chức"),
-        (["x-1", "Chi bộ X", "Chi bộ trực thuộc", "Thôn", "vt-xa", "01/07/2016"],
-         "trong phạm vi của bạn"),
-        (["x-1", "Chi bộ X", "Loại lạ", "Thôn", "kim-long", "01/07/2016"],
-         "Loại tổ chức: “Loại lạ” không hợp lệ"),
+        (
+            ["x-1", "Chi bộ X", "Chi bộ trực thuộc", "Thôn", "tam-duong", "01/07/2016"],
+            "Chi bộ trực thuộc không thể trực thuộc Đảng bộ huyện",
+        ),
+        (
+            ["x-1", "Chi bộ X", "Chi bộ trực thuộc", "Thôn", "khong-co", "01/07/2016"],
+            "Mã tổ chức cấp trên: không có tổ chức mã “khong-co”",
+        ),
+        (
+            ["X 1", "Chi bộ X", "Chi bộ trực thuộc", "Thôn", "kim-long", "01/07/2016"],
+            "Mã tổ chức: “X 1” — mã chỉ gồm chữ thường",
+        ),
+        (
+            ["x-1", "Chi bộ X", "Chi bộ trực thuộc", "Thôn", "kim-long", "01/07/1990"],
+            "Ngày thành lập: trước ngày thành lập tổ chức cấp trên (01/01/1997)",
+        ),
+        (
+            ["kl-thon-1", "Tên khác", "Chi bộ trực thuộc", "Thôn", "kim-long", "01/01/1997"],
+            "đã có, khác ở Tên tổ chức",
+        ),
+        (
+            ["x-1", "Chi bộ X", "Chi bộ trực thuộc", "Thôn", "vt-xa", "01/07/2016"],
+            "trong phạm vi của bạn",
+        ),
+        (
+            ["x-1", "Chi bộ X", "Loại lạ", "Thôn", "kim-long", "01/07/2016"],
+            "Loại tổ chức: “Loại lạ” không hợp lệ",
+        ),
     ],
-)  # fmt: skip
+)
 def test_org_row_errors(tmp_path, world, row, message):
     job = org_job(tmp_path, [row + ["", "", ""]], world.users["staff"])
     result = ImportRow.objects.get(job=job)
@@ -102,8 +152,19 @@ def test_org_code_twice_in_the_file(tmp_path, world):
 
 @pytest.mark.django_db
 def test_command_previews_then_commits(tmp_path, world):
-    rows = [["", "Ngô Văn Mới", "Nam", "01/01/1990", "kl-thon-2", "87654321", "01/02/2015",
-             "01/02/2016", ""]]  # fmt: skip
+    rows = [
+        [
+            "",
+            "Ngô Văn Mới",
+            "Nam",
+            "01/01/1990",
+            "kl-thon-2",
+            "87654321",
+            "01/02/2015",
+            "01/02/2016",
+            "",
+        ]
+    ]
     path = write_csv(tmp_path / "f.csv", [MEMBER_HEADER, *rows])
     out, err = StringIO(), StringIO()
     call_command("import", "members", str(path), stdout=out, stderr=err)
@@ -112,8 +173,9 @@ def test_command_previews_then_commits(tmp_path, world):
     assert "dòng/giây" in err.getvalue()
     assert not world.members["huong"].__class__.objects.filter(card_number="87654321").exists()
     out = StringIO()
-    call_command("import", "members", str(path), "--commit", "--user", "admin", stdout=out,
-                 stderr=StringIO())  # fmt: skip
+    call_command(
+        "import", "members", str(path), "--commit", "--user", "admin", stdout=out, stderr=StringIO()
+    )
     assert "Đã ghi vào cơ sở dữ liệu" in out.getvalue()
     assert world.members["huong"].__class__.objects.filter(card_number="87654321").exists()
 
@@ -134,9 +196,13 @@ def test_command_exits_1_and_names_rows_on_errors(tmp_path, world):
 
 def _dangbo(env, *args, **kw):
     return subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "dangbo.cli", *args], env=env, capture_output=True, text=True,
-        check=True, **kw,
-    )  # fmt: skip
+        [sys.executable, "-m", "dangbo.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        **kw,
+    )
 
 
 def _big_member_file(path: Path, rows: int) -> Path:
@@ -159,9 +225,12 @@ def scratch_env(tmp_path):
         settings_dict = connection.settings_dict
         name = f"dangbo_kill_{uuid.uuid4().hex[:8]}"
         admin = psycopg.connect(
-            host=settings_dict["HOST"] or "127.0.0.1", port=settings_dict["PORT"] or 5432,
-            user=settings_dict["USER"], dbname="postgres", autocommit=True,
-        )  # fmt: skip
+            host=settings_dict["HOST"] or "127.0.0.1",
+            port=settings_dict["PORT"] or 5432,
+            user=settings_dict["USER"],
+            dbname="postgres",
+            autocommit=True,
+        )
         admin.execute(f'CREATE DATABASE "{name}"')
         env["DANGBO_DATABASE_URL"] = (
             f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:"
@@ -188,21 +257,29 @@ def test_killed_commit_leaves_the_database_as_before(tmp_path, scratch_env):
     env = scratch_env
     _dangbo(env, "migrate", "--verbosity", "0")
     # A root organisation cannot come from a file (it needs a parent): make them directly.
-    _dangbo(env, "shell", "-c", (
-        "from datetime import date; from dangbo.orgs.services import create_org as c;"
-        "p = c(actor=None, code='p-1', name='Đảng bộ tỉnh', kind='central',"
-        " sector='territorial', parent=None, valid_from=date(1990, 1, 1));"
-        "g = c(actor=None, code='g-1', name='Đảng bộ xã', kind='grassroots_committee',"
-        " sector='commune', parent=p, valid_from=date(1990, 1, 1));"
-        "c(actor=None, code='kl-1', name='Chi bộ thôn', kind='sub_cell', sector='village',"
-        " parent=g, valid_from=date(1990, 1, 1))"
-    ))  # fmt: skip
+    _dangbo(
+        env,
+        "shell",
+        "-c",
+        (
+            "from datetime import date; from dangbo.orgs.services import create_org as c;"
+            "p = c(actor=None, code='p-1', name='Đảng bộ tỉnh', kind='central',"
+            " sector='territorial', parent=None, valid_from=date(1990, 1, 1));"
+            "g = c(actor=None, code='g-1', name='Đảng bộ xã', kind='grassroots_committee',"
+            " sector='commune', parent=p, valid_from=date(1990, 1, 1));"
+            "c(actor=None, code='kl-1', name='Chi bộ thôn', kind='sub_cell', sector='village',"
+            " parent=g, valid_from=date(1990, 1, 1))"
+        ),
+    )
     path = _big_member_file(tmp_path / "big.csv", 150_000)
     assert _count_members(env) == 0
     proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "dangbo.cli", "import", "members", str(path), "--commit"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     # Kill it once it has written some chunks inside its transaction.
     imports = Path(env["DANGBO_DATA_DIR"]) / "imports"
     deadline = time.monotonic() + 120

@@ -15,8 +15,17 @@ from .files import MEMBER_HEADER, csv_bytes
 
 pytestmark = pytest.mark.django_db
 
-GOOD = ["", "Ngô Văn Mới", "Nam", "01/01/1990", "kl-thon-2", "87654321", "01/02/2015",
-        "01/02/2016", ""]  # fmt: skip
+GOOD = [
+    "",
+    "Ngô Văn Mới",
+    "Nam",
+    "01/01/1990",
+    "kl-thon-2",
+    "87654321",
+    "01/02/2015",
+    "01/02/2016",
+    "",
+]
 
 
 def upload(client, rows, *, name="dv.csv", kind="members"):
@@ -92,9 +101,18 @@ def test_oversized_upload_is_refused_before_reading(client, world, settings):
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("admin", 200), ("staff", 200), ("sensitive_staff", 200), ("outsider", 200),
-     ("committee", 404), ("secretary", 404), ("auditor", 404), ("member", 404), ("nobody", 404)],
-)  # fmt: skip
+    [
+        ("admin", 200),
+        ("staff", 200),
+        ("sensitive_staff", 200),
+        ("outsider", 200),
+        ("committee", 404),
+        ("secretary", 404),
+        ("auditor", 404),
+        ("member", 404),
+        ("nobody", 404),
+    ],
+)
 def test_who_may_import(client, world, who, status):
     login(client, world, who)
     assert client.get(reverse("imports:index")).status_code == status
@@ -148,8 +166,9 @@ def test_the_filled_template_imports(client, world, tmp_path):
     login(client, world, "admin")
     path = tmp_path / "mau.xlsx"
     path.write_bytes(client.get(reverse("imports:template", args=["members"])).content)
-    job = services.create_job(actor=world.users["admin"], kind="members", source=path,
-                              original_name="mau.xlsx")  # fmt: skip
+    job = services.create_job(
+        actor=world.users["admin"], kind="members", source=path, original_name="mau.xlsx"
+    )
     job = services.run(job, actor=world.users["admin"])
     assert job.counts["error"] == 0, list(job.rows.values_list("messages", flat=True))
 

@@ -65,9 +65,12 @@ def _download(client, meeting):
 def test_minutes_document(client, world):
     meeting = _meeting(world)
     oversight_services.record_visit(
-        actor=None, cell=world.org("kl-thon-1"), day=DAY, attendees=[world.members["khanh"]],
+        actor=None,
+        cell=world.org("kl-thon-1"),
+        day=DAY,
+        attendees=[world.members["khanh"]],
         meeting=meeting,
-    )  # fmt: skip
+    )
     client.force_login(world.users["secretary"])
     response, document = _download(client, meeting)
     assert response["Content-Type"] == CONTENT_TYPE
@@ -138,9 +141,11 @@ def test_minutes_document(client, world):
 
 def test_thematic_title_and_empty_sections(client, world):
     meeting = services.record_meeting(
-        actor=None, org=world.org("cb-toa-an"), day=DAY,
+        actor=None,
+        org=world.org("cb-toa-an"),
+        day=DAY,
         data={"kind": "thematic", "topic": "Học tập và làm theo tư tưởng Hồ Chí Minh"},
-    )  # fmt: skip
+    )
     client.force_login(world.users["staff"])
     response, document = _download(client, meeting)
     assert "bien-ban-cb-toa-an-20240510.docx" in response["Content-Disposition"]
@@ -156,9 +161,11 @@ def test_minutes_use_names_of_the_meeting_date(client, world):
 
     meeting = _meeting(world)
     org_services.rename_org(
-        actor=None, org=world.org("kl-thon-1"), name="Chi bộ thôn Đồng Bông Mới",
+        actor=None,
+        org=world.org("kl-thon-1"),
+        name="Chi bộ thôn Đồng Bông Mới",
         effective_date=date(2025, 1, 1),
-    )  # fmt: skip
+    )
     client.force_login(world.users["staff"])
     _response, document = _download(client, meeting)
     left = [p.text for p in document.tables[0].rows[0].cells[0].paragraphs]

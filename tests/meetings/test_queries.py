@@ -19,10 +19,12 @@ AS_OF = date(2017, 5, 15)  # months due: 1–4; quarters due: 1 (May and Q2 stil
 
 def held(world, cell, day, kind="regular", attendance=None, topic=""):
     return services.record_meeting(
-        actor=None, org=world.org(cell) if isinstance(cell, str) else cell, day=day,
+        actor=None,
+        org=world.org(cell) if isinstance(cell, str) else cell,
+        day=day,
         data={"kind": kind, "topic": topic or ("Chuyên đề" if kind == "thematic" else "")},
         attendance=attendance,
-    )  # fmt: skip
+    )
 
 
 def monthly(world, cell, months, year=2017, day=10, attendance=None):
@@ -83,8 +85,11 @@ def test_quarter_end_makes_the_quarter_due(year):
     c = queries.compliance(year.org("tam-duong"), date(2017, 6, 30))
     assert c.quarters_due == [1, 2] and c.months_due == [1, 2, 3, 4, 5, 6]
     assert by_code(c.missing_thematic) == {
-        "hh-tdp-1": [1, 2], "cb-toa-an": [1], "kl-thon-1": [2], "kl-thon-2": [2],
-    }  # fmt: skip
+        "hh-tdp-1": [1, 2],
+        "cb-toa-an": [1],
+        "kl-thon-1": [2],
+        "kl-thon-2": [2],
+    }
     assert by_code(c.missing_regular)["kl-thon-1"] == [5, 6]
     assert by_code(c.missing_regular)["kl-thon-2"] == [3, 6]
 
@@ -102,9 +107,14 @@ def test_running_month_and_quarter_are_not_due_today(world):
 
 def test_cell_founded_mid_year_owes_only_the_months_since(world):
     cell = orgs.create_org(
-        actor=None, code="kl-thon-3", name="Chi bộ thôn Mới", kind="sub_cell", sector="village",
-        parent=world.org("kim-long"), valid_from=date(2017, 3, 10),
-    )  # fmt: skip
+        actor=None,
+        code="kl-thon-3",
+        name="Chi bộ thôn Mới",
+        kind="sub_cell",
+        sector="village",
+        parent=world.org("kim-long"),
+        valid_from=date(2017, 3, 10),
+    )
     held(world, cell, date(2017, 3, 20))
     held(world, cell, date(2017, 3, 21), "thematic")
     c = queries.compliance(world.org("kim-long"), AS_OF)
@@ -118,9 +128,11 @@ def test_cell_founded_mid_year_owes_only_the_months_since(world):
 def test_past_as_of_uses_the_tree_of_that_date(world):
     monthly(world, "kl-thon-2", [1, 2])
     orgs.reparent_org(
-        actor=None, org=world.org("kl-thon-2"), new_parent=world.org("hop-hoa"),
+        actor=None,
+        org=world.org("kl-thon-2"),
+        new_parent=world.org("hop-hoa"),
         effective_date=date(2018, 1, 1),
-    )  # fmt: skip
+    )
     then = queries.compliance(world.org("kim-long"), date(2017, 3, 31))
     assert then.cells == 2 and by_code(then.missing_regular)["kl-thon-2"] == [3]
     assert then.regular_meetings == 2
@@ -131,16 +143,23 @@ def test_past_as_of_uses_the_tree_of_that_date(world):
 
 def test_attendance_rate(world):
     m = world.members
-    held(world, "kl-thon-1", date(2017, 1, 10),
-         attendance={m["an"].pk: (S.EXCUSED, "Ốm")})  # fmt: skip
-    held(world, "kl-thon-1", date(2017, 2, 10),
-         attendance={m["huong"].pk: S.UNEXCUSED, m["an"].pk: S.EXEMPTED})  # fmt: skip
+    held(world, "kl-thon-1", date(2017, 1, 10), attendance={m["an"].pk: (S.EXCUSED, "Ốm")})
+    held(
+        world,
+        "kl-thon-1",
+        date(2017, 2, 10),
+        attendance={m["huong"].pk: S.UNEXCUSED, m["an"].pk: S.EXEMPTED},
+    )
     held(world, "kl-thon-1", date(2017, 3, 10))  # attendance not taken: not in the rate
     a = queries.compliance(world.org("kim-long"), AS_OF).attendance
     # 6 rows, 1 exempted → 5 expected, 3 present
     assert (a["rows"], a["expected"], a["present"], a["excused"], a["unexcused"]) == (
-        6, 5, 3, 1, 1,
-    )  # fmt: skip
+        6,
+        5,
+        3,
+        1,
+        1,
+    )
     assert a["rate"] == 60.0 and a["meetings"] == 2
     empty = queries.compliance(world.org("hop-hoa"), AS_OF).attendance
     assert empty["rate"] is None and empty["rows"] == 0
@@ -159,12 +178,15 @@ def absences(world):
     for month in (1, 2):  # binh: two months → not flagged
         held(world, "kl-thon-1", date(2017, month, 20), attendance={m["binh"].pk: S.UNEXCUSED})
     for month in (1, 2, 3, 4):  # dung: excused every month → never flagged
-        held(world, "kl-thon-2", date(2017, month, 10),
-             attendance={m["dung"].pk: (S.EXCUSED, "Đi làm xa")})  # fmt: skip
+        held(
+            world,
+            "kl-thon-2",
+            date(2017, month, 10),
+            attendance={m["dung"].pk: (S.EXCUSED, "Đi làm xa")},
+        )
     for month in (1, 2):  # khanh: two regular months + a thematic one → not flagged
         held(world, "cb-toa-an", date(2017, month, 10), attendance={m["khanh"].pk: S.UNEXCUSED})
-    held(world, "cb-toa-an", date(2017, 3, 10), "thematic",
-         attendance={m["khanh"].pk: S.UNEXCUSED})  # fmt: skip
+    held(world, "cb-toa-an", date(2017, 3, 10), "thematic", attendance={m["khanh"].pk: S.UNEXCUSED})
     # after as_of: does not count as of 15/05
     for month in (6, 7):
         held(world, "kl-thon-1", date(2017, month, 10), attendance={m["binh"].pk: S.UNEXCUSED})
@@ -184,8 +206,9 @@ def test_flag_as_of_a_later_date_and_another_year(absences):
     m = absences.members
     later = queries.compliance(absences.org("tam-duong"), date(2017, 12, 31))
     assert {f["member_id"]: f["months"] for f in later.flagged_members} == {
-        m["huong"].pk: 3, m["binh"].pk: 4,
-    }  # fmt: skip
+        m["huong"].pk: 3,
+        m["binh"].pk: 4,
+    }
     # a new calendar year starts afresh
     assert queries.compliance(absences.org("tam-duong"), date(2018, 3, 31)).flagged_members == []
 
@@ -239,8 +262,13 @@ def test_compliance_query_count_does_not_grow_with_cells(year):
     first = measured()
     for i in range(6):
         cell = orgs.create_org(
-            actor=None, code=f"thon-moi-{i}", name=f"Chi bộ thôn mới {i}", kind="sub_cell",
-            sector="village", parent=year.org("kim-long"), valid_from=date(2010, 1, 1),
-        )  # fmt: skip
+            actor=None,
+            code=f"thon-moi-{i}",
+            name=f"Chi bộ thôn mới {i}",
+            kind="sub_cell",
+            sector="village",
+            parent=year.org("kim-long"),
+            valid_from=date(2010, 1, 1),
+        )
         held(year, cell, date(2017, 1, 10 + i))
     assert measured() == first

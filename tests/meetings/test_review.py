@@ -23,9 +23,12 @@ def moved_away(world):
     huong = world.members["huong"]
     for month in (1, 2, 3):
         services.record_meeting(
-            actor=None, org=world.org("kl-thon-1"), day=date(2016, month, 10),
-            data={"kind": "regular"}, attendance={huong.pk: AttendanceStatus.UNEXCUSED},
-        )  # fmt: skip
+            actor=None,
+            org=world.org("kl-thon-1"),
+            day=date(2016, month, 10),
+            data={"kind": "regular"},
+            attendance={huong.pk: AttendanceStatus.UNEXCUSED},
+        )
     Member.objects.filter(pk=huong.pk).update(org=world.org("vt-thon"))
     return huong
 

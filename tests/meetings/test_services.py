@@ -21,8 +21,12 @@ DAY = date(2020, 5, 5)
 
 
 def counts():
-    return (Meeting.objects.count(), Attendance.objects.count(), Vote.objects.count(),
-            AuditEntry.objects.count())  # fmt: skip
+    return (
+        Meeting.objects.count(),
+        Attendance.objects.count(),
+        Vote.objects.count(),
+        AuditEntry.objects.count(),
+    )
 
 
 def refused(field, fn, **kwargs):
@@ -39,9 +43,12 @@ def refused(field, fn, **kwargs):
 
 def meeting(world, cell="kl-thon-1", day=DAY, attendance=None, **data):
     return services.record_meeting(
-        actor=world.users["secretary"], org=world.org(cell), day=day,
-        data={"kind": "regular", **data}, attendance=attendance,
-    )  # fmt: skip
+        actor=world.users["secretary"],
+        org=world.org(cell),
+        day=day,
+        data={"kind": "regular", **data},
+        attendance=attendance,
+    )
 
 
 def statuses(rows):
@@ -78,9 +85,13 @@ def test_roster_leaves_out_members_admitted_later_and_those_who_left(world):
 def test_roster_temporary_transfer_both_sides(world):
     m = world.members
     members.temporary_transfer(
-        actor=None, member=m["hoa"], to_org=world.org("kl-thon-1"), start=date(2020, 1, 1),
-        planned_end=date(2020, 9, 1), reason="residence",
-    )  # fmt: skip
+        actor=None,
+        member=m["hoa"],
+        to_org=world.org("kl-thon-1"),
+        start=date(2020, 1, 1),
+        planned_end=date(2020, 9, 1),
+        reason="residence",
+    )
     host = {e.member.pk: e for e in services.roster(world.org("kl-thon-1"), DAY)}
     assert host[m["hoa"].pk].guest is True
     assert host[m["hoa"].pk].default_status == S.PRESENT
@@ -127,9 +138,11 @@ def test_record_meeting_happy_path_writes_meeting_attendance_and_one_audit_entry
     mt = meeting(
         world,
         attendance={m["an"].pk: (S.EXCUSED, "Ốm"), m["binh"].pk: S.UNEXCUSED},
-        topic="Sơ kết quý", minutes="Dòng 1\nDòng 2", start_time=time(19, 30),
+        topic="Sơ kết quý",
+        minutes="Dòng 1\nDòng 2",
+        start_time=time(19, 30),
         end_time=time(21, 0),
-    )  # fmt: skip
+    )
     assert AuditEntry.objects.count() == before + 1
     entry = AuditEntry.objects.order_by("-id").first()
     assert entry.action == "meeting.recorded" and entry.object_id == str(mt.pk)
@@ -167,9 +180,14 @@ def test_meeting_today_is_accepted(world):
 
 def test_meeting_before_the_cell_existed_is_refused(world):
     world.orgs["kl-thon-3"] = orgs.create_org(
-        actor=None, code="kl-thon-3", name="Chi bộ thôn Mới", kind="sub_cell", sector="village",
-        parent=world.org("kim-long"), valid_from=date(2018, 3, 1),
-    )  # fmt: skip
+        actor=None,
+        code="kl-thon-3",
+        name="Chi bộ thôn Mới",
+        kind="sub_cell",
+        sector="village",
+        parent=world.org("kim-long"),
+        valid_from=date(2018, 3, 1),
+    )
     msg = refused("date", meeting, world=world, cell="kl-thon-3", day=date(2018, 2, 28))
     assert "01/03/2018" in msg
     assert meeting(world, cell="kl-thon-3", day=date(2018, 3, 1)).pk
@@ -177,9 +195,14 @@ def test_meeting_before_the_cell_existed_is_refused(world):
 
 def test_meeting_after_the_cell_ended_is_refused(world):
     world.orgs["kl-thon-3"] = cell = orgs.create_org(
-        actor=None, code="kl-thon-3", name="Chi bộ thôn Cũ", kind="sub_cell", sector="village",
-        parent=world.org("kim-long"), valid_from=date(2010, 1, 1),
-    )  # fmt: skip
+        actor=None,
+        code="kl-thon-3",
+        name="Chi bộ thôn Cũ",
+        kind="sub_cell",
+        sector="village",
+        parent=world.org("kim-long"),
+        valid_from=date(2010, 1, 1),
+    )
     orgs.dissolve_org(actor=None, org=cell, effective_date=date(2015, 12, 31))
     msg = refused("date", meeting, world=world, cell="kl-thon-3", day=date(2016, 1, 5))
     assert "31/12/2015" in msg
@@ -211,9 +234,12 @@ def test_attendance_for_someone_not_in_the_cell_is_refused(world):
     assert m["dung"].full_name not in msg
     # nor for a member admitted after the meeting
     refused(
-        "attendance", meeting, world=world, day=date(2016, 5, 1),
+        "attendance",
+        meeting,
+        world=world,
+        day=date(2016, 5, 1),
         attendance={m["binh"].pk: S.PRESENT},
-    )  # fmt: skip
+    )
 
 
 def test_attendance_for_a_member_who_transferred_in_later_is_refused(world):
@@ -261,13 +287,22 @@ def test_bad_fields_are_refused_by_name(world, field, data):
 def test_chair_must_be_in_the_cell(world):
     m = world.members
     refused(
-        "chair", services.record_meeting, actor=None, org=world.org("kl-thon-1"), day=DAY,
-        data={}, chair=m["dung"],
-    )  # fmt: skip
+        "chair",
+        services.record_meeting,
+        actor=None,
+        org=world.org("kl-thon-1"),
+        day=DAY,
+        data={},
+        chair=m["dung"],
+    )
     mt = services.record_meeting(
-        actor=None, org=world.org("kl-thon-1"), day=DAY, data={}, chair=m["huong"],
+        actor=None,
+        org=world.org("kl-thon-1"),
+        day=DAY,
+        data={},
+        chair=m["huong"],
         secretary=m["an"],
-    )  # fmt: skip
+    )
     assert (mt.chair, mt.secretary) == (m["huong"], m["an"])
 
 
@@ -304,8 +339,13 @@ def test_set_attendance_replaces_the_rows(world):
     assert entry.action == "meeting.attendance"
     # bad input leaves the previous attendance in place
     before = list(mt.attendance.order_by("member_id").values_list("member_id", "status"))
-    refused("attendance", services.set_attendance, actor=None, meeting=mt,
-            attendance={m["khanh"].pk: S.PRESENT})  # fmt: skip
+    refused(
+        "attendance",
+        services.set_attendance,
+        actor=None,
+        meeting=mt,
+        attendance={m["khanh"].pk: S.PRESENT},
+    )
     assert list(mt.attendance.order_by("member_id").values_list("member_id", "status")) == before
 
 
@@ -316,10 +356,12 @@ def extra_member(world, key, name, cell="kl-thon-1", admitted=date(2005, 3, 1)):
     from dangbo.members.rules import probation_end
 
     member = members.admit_member(
-        actor=None, org=world.org(cell),
+        actor=None,
+        org=world.org(cell),
         data={"full_name": name, "gender": "M", "date_of_birth": date(1980, 1, 1)},
-        admission_decision_date=admitted, admission_ceremony_date=admitted,
-    )  # fmt: skip
+        admission_decision_date=admitted,
+        admission_ceremony_date=admitted,
+    )
     member = members.recognise_official(
         actor=None, member=member, recognition_date=probation_end(admitted)
     )
@@ -353,9 +395,13 @@ def test_denominator_excludes_excused_away_and_absent_exempted(big_cell):
     w, m = big_cell, big_cell.members
     members.exempt_member(actor=None, member=m["x1"], category="health", start=date(2019, 1, 1))
     members.temporary_transfer(
-        actor=None, member=m["x2"], to_org=w.org("kl-thon-2"), start=date(2020, 1, 1),
-        planned_end=date(2020, 9, 1), reason="work",
-    )  # fmt: skip
+        actor=None,
+        member=m["x2"],
+        to_org=w.org("kl-thon-2"),
+        start=date(2020, 1, 1),
+        planned_end=date(2020, 9, 1),
+        reason="work",
+    )
     mt = vote_meeting(w, {m["x0"].pk: (S.EXCUSED, "Ốm")})  # x1 exempted, x2 away by default
     rows = dict(mt.attendance.values_list("member_id", "status"))
     assert rows[m["x1"].pk] == S.EXEMPTED and rows[m["x2"].pk] == S.TEMPORARILY_AWAY
@@ -376,8 +422,9 @@ def test_exempted_member_who_comes_counts(big_cell):
 def test_vote_with_more_ballots_than_official_members_present_is_refused(big_cell):
     w, m = big_cell, big_cell.members
     mt = vote_meeting(w, {m["x0"].pk: S.UNEXCUSED})  # 7 official present + binh
-    msg = refused("yes", services.record_vote, actor=None, meeting=mt, motion="A", yes=5, no=2,
-                  abstain=1)  # fmt: skip
+    msg = refused(
+        "yes", services.record_vote, actor=None, meeting=mt, motion="A", yes=5, no=2, abstain=1
+    )
     assert "7" in msg
     assert services.record_vote(actor=None, meeting=mt, motion="A", yes=5, no=1, abstain=1).passed
 
@@ -387,8 +434,16 @@ def test_vote_bad_input(world):
     refused("motion", services.record_vote, actor=None, meeting=mt, motion=" ", yes=1, no=0)
     refused("yes", services.record_vote, actor=None, meeting=mt, motion="A", yes=-1, no=0)
     refused("no", services.record_vote, actor=None, meeting=mt, motion="A", yes=1, no="2")
-    refused("abstain", services.record_vote, actor=None, meeting=mt, motion="A", yes=1, no=0,
-            abstain=True)  # fmt: skip
+    refused(
+        "abstain",
+        services.record_vote,
+        actor=None,
+        meeting=mt,
+        motion="A",
+        yes=1,
+        no=0,
+        abstain=True,
+    )
     no_roll = meeting(world, day=date(2020, 6, 5))
     refused("motion", services.record_vote, actor=None, meeting=no_roll, motion="A", yes=1, no=0)
 
@@ -408,9 +463,13 @@ def test_a_member_attached_temporarily_takes_part_but_does_not_vote_at_the_host(
     is not added to it."""
     m = world.members
     members.temporary_transfer(
-        actor=None, member=m["hoa"], to_org=world.org("kl-thon-1"), start=date(2020, 1, 1),
-        planned_end=date(2020, 9, 1), reason="residence",
-    )  # fmt: skip
+        actor=None,
+        member=m["hoa"],
+        to_org=world.org("kl-thon-1"),
+        start=date(2020, 1, 1),
+        planned_end=date(2020, 9, 1),
+        reason="residence",
+    )
     host = {e.member.pk: e for e in services.roster(world.org("kl-thon-1"), DAY)}
     assert host[m["hoa"].pk].official is False and host[m["huong"].pk].official is True
     held = meeting(world, attendance={m["hoa"].pk: S.PRESENT})

@@ -348,14 +348,22 @@ def test_editing_keeps_date_and_validates(client, world):
     assert counts() == before
     good = client.post(
         url,
-        {"kind": "thematic", "mode": "in_person", "topic": "Học tập Bác", "chair": world.members["an"].pk,
-         "date": "01/01/2020"},
-    )  # fmt: skip
+        {
+            "kind": "thematic",
+            "mode": "in_person",
+            "topic": "Học tập Bác",
+            "chair": world.members["an"].pk,
+            "date": "01/01/2020",
+        },
+    )
     assert good.status_code == 302
     meeting.refresh_from_db()
     assert (meeting.kind, meeting.topic, meeting.chair, meeting.date) == (
-        "thematic", "Học tập Bác", world.members["an"], DAY,
-    )  # fmt: skip
+        "thematic",
+        "Học tập Bác",
+        world.members["an"],
+        DAY,
+    )
 
 
 def test_attendance_page_replaces_the_roll(client, world):
@@ -467,10 +475,17 @@ def test_detail_shows_guests_and_visible_opinions(client, world):
     )
     topic, _ = OpinionTopic.objects.get_or_create(code="dat-dai", defaults={"name": "Đất đai"})
     oversight_services.record_opinion(
-        actor=None, received_on=DAY, source="member", channel="visit", text="Đường làng xuống cấp",
-        topic=topic, org=world.org("kl-thon-1"), received_by=world.org("tam-duong"), visit=visit,
+        actor=None,
+        received_on=DAY,
+        source="member",
+        channel="visit",
+        text="Đường làng xuống cấp",
+        topic=topic,
+        org=world.org("kl-thon-1"),
+        received_by=world.org("tam-duong"),
+        visit=visit,
         meeting=meeting,
-    )  # fmt: skip
+    )
     client.force_login(world.users["staff"])
     page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     assert "Vũ Quốc Khánh" in page and "ngoài phân công" in page
@@ -556,15 +571,26 @@ def test_compliance_query_count_does_not_grow(client, world):
     before = measure()
     for i in range(6):
         cell = org_services.create_org(
-            actor=None, code=f"kl-them-{i}", name=f"Chi bộ thôn Thêm {i}", kind="sub_cell",
-            sector="village", parent=world.org("kim-long"), valid_from=date(2000, 1, 1),
-        )  # fmt: skip
+            actor=None,
+            code=f"kl-them-{i}",
+            name=f"Chi bộ thôn Thêm {i}",
+            kind="sub_cell",
+            sector="village",
+            parent=world.org("kim-long"),
+            valid_from=date(2000, 1, 1),
+        )
         world.orgs[cell.code] = cell
         member = member_services.admit_member(
-            actor=None, org=cell,
-            data={"full_name": f"Đảng Viên Thêm {i}", "gender": "M", "date_of_birth": date(1980, 1, 1)},
-            admission_decision_date=date(2005, 1, 5), admission_ceremony_date=date(2005, 1, 5),
-        )  # fmt: skip
+            actor=None,
+            org=cell,
+            data={
+                "full_name": f"Đảng Viên Thêm {i}",
+                "gender": "M",
+                "date_of_birth": date(1980, 1, 1),
+            },
+            admission_decision_date=date(2005, 1, 5),
+            admission_ceremony_date=date(2005, 1, 5),
+        )
         _year_of_meetings(world, cell.code, skip=(i + 1,), unexcused=member)
     after = measure()
     assert after == before, (before, after)

@@ -321,10 +321,20 @@ def test_temporary_transfer_duration_and_overlap(world):
     refused(
         "reason", svc.temporary_transfer, **base, planned_end=date(2023, 6, 1), reason="holiday"
     )
-    refused("to_org", svc.temporary_transfer, **{**base, "to_org": world.org("kl-thon-2")},
-            planned_end=date(2023, 6, 1), reason="work")  # fmt: skip
-    refused("to_org", svc.temporary_transfer, **{**base, "to_org": world.org("hop-hoa")},
-            planned_end=date(2023, 6, 1), reason="work")  # fmt: skip
+    refused(
+        "to_org",
+        svc.temporary_transfer,
+        **{**base, "to_org": world.org("kl-thon-2")},
+        planned_end=date(2023, 6, 1),
+        reason="work",
+    )
+    refused(
+        "to_org",
+        svc.temporary_transfer,
+        **{**base, "to_org": world.org("hop-hoa")},
+        planned_end=date(2023, 6, 1),
+        reason="work",
+    )
     # An extension allows a longer stay.
     ms = svc.temporary_transfer(
         **base, planned_end=date(2025, 1, 11), reason="study", extended=True
@@ -342,8 +352,13 @@ def test_temporary_transfer_duration_and_overlap(world):
     )
     assert Member.objects.get(pk=dung.pk).org_id == world.org("kl-thon-2").pk
     # One temporary place at a time.
-    refused("to_org", svc.temporary_transfer, **{**base, "to_org": world.org("cb-toa-an")},
-            planned_end=date(2023, 6, 1), reason="work")  # fmt: skip
+    refused(
+        "to_org",
+        svc.temporary_transfer,
+        **{**base, "to_org": world.org("cb-toa-an")},
+        planned_end=date(2023, 6, 1),
+        reason="work",
+    )
     refused(
         "end_date",
         svc.end_temporary_transfer,
@@ -356,8 +371,13 @@ def test_temporary_transfer_duration_and_overlap(world):
         "member", svc.end_temporary_transfer, actor=None, member=dung, end_date=date(2023, 9, 2)
     )
     # A new stay may not overlap the closed one.
-    refused("start", svc.temporary_transfer, **{**base, "start": date(2023, 8, 1)},
-            planned_end=date(2023, 12, 1), reason="work")  # fmt: skip
+    refused(
+        "start",
+        svc.temporary_transfer,
+        **{**base, "start": date(2023, 8, 1)},
+        planned_end=date(2023, 12, 1),
+        reason="work",
+    )
     later = svc.temporary_transfer(
         **{**base, "start": date(2023, 9, 2)}, planned_end=date(2023, 12, 2), reason="work"
     )
@@ -420,9 +440,13 @@ def test_exits(world, kind, status, key):
     m = world.members[key]
     svc.exempt_member(actor=None, member=m, category="health", start=date(2020, 1, 1))
     svc.temporary_transfer(
-        actor=None, member=m, to_org=world.org("hh-tdp-1"), start=date(2020, 2, 1),
-        planned_end=date(2020, 8, 1), reason="work",
-    )  # fmt: skip
+        actor=None,
+        member=m,
+        to_org=world.org("hh-tdp-1"),
+        start=date(2020, 2, 1),
+        planned_end=date(2020, 8, 1),
+        reason="work",
+    )
     day = date(2020, 5, 5)
     m = svc.end_membership(actor=None, member=m, kind=kind, effective_date=day, decision_ref="QĐ 1")
     assert (m.status, m.exit_date) == (status, day)
@@ -465,8 +489,14 @@ def test_exit_refusals(world):
         kind="deceased",
         effective_date=date(1999, 1, 1),
     )
-    refused("effective_date", svc.end_membership, actor=None, member=an, kind="deceased",
-            effective_date=today() + timedelta(days=1))  # fmt: skip
+    refused(
+        "effective_date",
+        svc.end_membership,
+        actor=None,
+        member=an,
+        kind="deceased",
+        effective_date=today() + timedelta(days=1),
+    )
 
 
 def test_member_who_died_counts_only_before(world):
@@ -523,8 +553,13 @@ def test_award_badge_due_and_too_early(world):
     an = world.members["an"]  # decision 1999-05-19
     with pytest.raises(ValidationError):
         svc.award_badge(actor=None, member=an, milestone=30, award_date=date(2026, 2, 3))
-    older = admit(world, data=person(full_name="Cụ Lão", date_of_birth=date(1940, 1, 1)),
-                  decided=date(1970, 1, 1), official_recognition_date=date(1971, 1, 1), membership_from=OLD)  # fmt: skip
+    older = admit(
+        world,
+        data=person(full_name="Cụ Lão", date_of_birth=date(1940, 1, 1)),
+        decided=date(1970, 1, 1),
+        official_recognition_date=date(1971, 1, 1),
+        membership_from=OLD,
+    )
     refused(
         "milestone",
         svc.award_badge,
@@ -557,8 +592,13 @@ def test_award_badge_due_and_too_early(world):
 
 
 def test_award_badge_early_with_severe_illness(world):
-    m = admit(world, data=person(full_name="Ốm Nặng", date_of_birth=date(1950, 1, 1)),
-              decided=date(1997, 8, 1), official_recognition_date=date(1998, 8, 1), cell="kl-thon-1")  # fmt: skip
+    m = admit(
+        world,
+        data=person(full_name="Ốm Nặng", date_of_birth=date(1950, 1, 1)),
+        decided=date(1997, 8, 1),
+        official_recognition_date=date(1998, 8, 1),
+        cell="kl-thon-1",
+    )
     # 30 years on 2027-08-01; 12 months early is 2026-08-01.
     refused(
         "milestone",
@@ -582,17 +622,33 @@ def test_award_badge_early_with_severe_illness(world):
 
 
 def test_award_badge_posthumous_and_excluded(world):
-    dead = admit(world, data=person(full_name="Cố Nhân", date_of_birth=date(1930, 1, 1)),
-                 decided=date(1960, 1, 1), official_recognition_date=date(1961, 1, 1), membership_from=OLD)  # fmt: skip
+    dead = admit(
+        world,
+        data=person(full_name="Cố Nhân", date_of_birth=date(1930, 1, 1)),
+        decided=date(1960, 1, 1),
+        official_recognition_date=date(1961, 1, 1),
+        membership_from=OLD,
+    )
     svc.end_membership(actor=None, member=dead, kind="deceased", effective_date=date(2019, 1, 1))
     # 60 years would have come on 01/01/2020, after death: not awardable; 55 was reached.
-    refused("milestone", svc.award_badge, actor=None, member=dead, milestone=60,
-            award_date=date(2020, 2, 3))  # fmt: skip
+    refused(
+        "milestone",
+        svc.award_badge,
+        actor=None,
+        member=dead,
+        milestone=60,
+        award_date=date(2020, 2, 3),
+    )
     badge = svc.award_badge(actor=None, member=dead, milestone=55, award_date=date(2020, 2, 3))
     assert badge.posthumous is True and badge.early is False
     for kind in ("struck_off", "expelled", "resigned"):
-        m = admit(world, data=person(full_name=f"Ra {kind}", date_of_birth=date(1930, 1, 1)),
-                  decided=date(1960, 1, 1), official_recognition_date=date(1961, 1, 1), membership_from=OLD)  # fmt: skip
+        m = admit(
+            world,
+            data=person(full_name=f"Ra {kind}", date_of_birth=date(1930, 1, 1)),
+            decided=date(1960, 1, 1),
+            official_recognition_date=date(1961, 1, 1),
+            membership_from=OLD,
+        )
         svc.end_membership(actor=None, member=m, kind=kind, effective_date=date(2019, 1, 1))
         refused(
             "milestone",
@@ -614,8 +670,13 @@ def test_award_badge_posthumous_and_excluded(world):
 
 
 def test_interruption_delays_badge(world):
-    m = admit(world, data=person(full_name="Gián Đoạn", date_of_birth=date(1950, 1, 1)),
-              decided=date(1990, 1, 1), official_recognition_date=date(1991, 1, 1), membership_from=OLD)  # fmt: skip
+    m = admit(
+        world,
+        data=person(full_name="Gián Đoạn", date_of_birth=date(1950, 1, 1)),
+        decided=date(1990, 1, 1),
+        official_recognition_date=date(1991, 1, 1),
+        membership_from=OLD,
+    )
     svc.record_interruption(
         actor=None, member=m, start=date(2000, 1, 1), end=date(2000, 12, 31), reason="Gián đoạn"
     )
@@ -743,14 +804,32 @@ def test_summary_fields(world):
 
 def test_exit_before_an_open_temporary_transfer_or_exemption_is_refused(world):
     dung = world.members["dung"]
-    svc.temporary_transfer(actor=None, member=dung, to_org=world.org("hh-tdp-1"),
-                           start=date(2021, 1, 1), planned_end=date(2021, 9, 1), reason="work")  # fmt: skip
-    refused("effective_date", svc.end_membership, actor=None, member=dung, kind="deceased",
-            effective_date=date(2020, 12, 31))  # fmt: skip
+    svc.temporary_transfer(
+        actor=None,
+        member=dung,
+        to_org=world.org("hh-tdp-1"),
+        start=date(2021, 1, 1),
+        planned_end=date(2021, 9, 1),
+        reason="work",
+    )
+    refused(
+        "effective_date",
+        svc.end_membership,
+        actor=None,
+        member=dung,
+        kind="deceased",
+        effective_date=date(2020, 12, 31),
+    )
     svc.end_temporary_transfer(actor=None, member=dung, end_date=date(2021, 9, 1))
     svc.exempt_member(actor=None, member=dung, category="elderly", start=date(2022, 1, 1))
-    refused("effective_date", svc.end_membership, actor=None, member=dung, kind="deceased",
-            effective_date=date(2021, 12, 31))  # fmt: skip
+    refused(
+        "effective_date",
+        svc.end_membership,
+        actor=None,
+        member=dung,
+        kind="deceased",
+        effective_date=date(2021, 12, 31),
+    )
     svc.end_membership(actor=None, member=dung, kind="deceased", effective_date=date(2022, 6, 1))
     assert dung.exemptions.get().valid_to == date(2022, 6, 1)
 
@@ -758,25 +837,50 @@ def test_exit_before_an_open_temporary_transfer_or_exemption_is_refused(world):
 def test_no_transfer_into_a_cell_that_has_ended_even_backdated(world):
     from dangbo.orgs import services as org_services
 
-    cell = org_services.create_org(actor=None, code="cu", name="Chi bộ cũ", kind="sub_cell",
-                                   sector="village", parent=world.org("kim-long"),
-                                   valid_from=date(2000, 1, 1))  # fmt: skip
+    cell = org_services.create_org(
+        actor=None,
+        code="cu",
+        name="Chi bộ cũ",
+        kind="sub_cell",
+        sector="village",
+        parent=world.org("kim-long"),
+        valid_from=date(2000, 1, 1),
+    )
     org_services.dissolve_org(actor=None, org=cell, effective_date=date(2015, 1, 1))
-    refused("to_org", svc.transfer_member, actor=None, member=world.members["dung"], to_org=cell,
-            effective_date=date(2010, 1, 1))  # fmt: skip
+    refused(
+        "to_org",
+        svc.transfer_member,
+        actor=None,
+        member=world.members["dung"],
+        to_org=cell,
+        effective_date=date(2010, 1, 1),
+    )
 
 
 def test_no_official_transfer_into_the_cell_hosting_a_temporary_stay(world):
     dung, host = world.members["dung"], world.org("hh-tdp-1")
-    svc.temporary_transfer(actor=None, member=dung, to_org=host, start=date(2021, 1, 1),
-                           planned_end=date(2021, 9, 1), reason="work")  # fmt: skip
-    refused("to_org", svc.transfer_member, actor=None, member=dung, to_org=host,
-            effective_date=date(2021, 3, 1))  # fmt: skip
+    svc.temporary_transfer(
+        actor=None,
+        member=dung,
+        to_org=host,
+        start=date(2021, 1, 1),
+        planned_end=date(2021, 9, 1),
+        reason="work",
+    )
+    refused(
+        "to_org",
+        svc.transfer_member,
+        actor=None,
+        member=dung,
+        to_org=host,
+        effective_date=date(2021, 3, 1),
+    )
 
 
 def test_ages_stop_at_death_and_the_next_round_is_not_in_the_past(world):
-    an = svc.end_membership(actor=None, member=world.members["an"], kind="deceased",
-                            effective_date=date(2010, 1, 1))  # admitted 19/05/1999  # fmt: skip
+    an = svc.end_membership(
+        actor=None, member=world.members["an"], kind="deceased", effective_date=date(2010, 1, 1)
+    )  # admitted 19/05/1999
     facts = queries.summary(an, date(2026, 11, 28))
     assert facts["party_age"] == 10 and facts["age"] == 59 and facts["badge_due"] is None
     due = queries.summary(world.members["dung"], date(2031, 1, 1))["badge_due"]  # 30 y: 2030
@@ -787,11 +891,22 @@ def test_ages_stop_at_death_and_the_next_round_is_not_in_the_past(world):
 def test_writing_sensitive_fields_needs_the_grant(world):
     """Otherwise the duplicate-ID check would tell anyone with change rights whose number
     a CCCD is, across the registry."""
-    refused("id_number", svc.admit_member, actor=world.users["staff"], org=world.org("kl-thon-2"),
-            data=person(id_number="026180009999"), admission_decision_date=date(2020, 3, 2),
-            admission_ceremony_date=date(2020, 3, 2))  # fmt: skip
-    refused("religion", svc.update_member, actor=world.users["staff"], member=world.members["dung"],
-            data={"religion": ""})  # fmt: skip
+    refused(
+        "id_number",
+        svc.admit_member,
+        actor=world.users["staff"],
+        org=world.org("kl-thon-2"),
+        data=person(id_number="026180009999"),
+        admission_decision_date=date(2020, 3, 2),
+        admission_ceremony_date=date(2020, 3, 2),
+    )
+    refused(
+        "religion",
+        svc.update_member,
+        actor=world.users["staff"],
+        member=world.members["dung"],
+        data={"religion": ""},
+    )
     member = admit(world, data=person(id_number="026190000001"))  # admin holds the grant
     assert member.id_number == "026190000001"
 
@@ -799,14 +914,24 @@ def test_writing_sensitive_fields_needs_the_grant(world):
 def test_early_badge_counts_health_only_for_those_allowed_to_know(world):
     """Thirty years on 01/03/2027: a badge today is early, allowed only for severe illness,
     which counts only for an actor with the sensitive grant (else success would reveal it)."""
-    member = svc.admit_member(actor=None, org=world.org("kl-thon-1"),
-                              data=person(full_name="Khổng Văn Lực", date_of_birth=date(1960, 1, 1)),
-                              admission_decision_date=date(1997, 3, 1),
-                              admission_ceremony_date=date(1997, 3, 1))  # fmt: skip
+    member = svc.admit_member(
+        actor=None,
+        org=world.org("kl-thon-1"),
+        data=person(full_name="Khổng Văn Lực", date_of_birth=date(1960, 1, 1)),
+        admission_decision_date=date(1997, 3, 1),
+        admission_ceremony_date=date(1997, 3, 1),
+    )
     svc.recognise_official(actor=None, member=member, recognition_date=date(1998, 3, 1))
     svc.update_member(actor=None, member=member, data={"severe_illness": True})
-    refused("milestone", svc.award_badge, actor=world.users["staff"], member=member, milestone=30,
-            award_date=today())  # fmt: skip
-    badge = svc.award_badge(actor=world.users["admin"], member=member, milestone=30,
-                            award_date=today())  # fmt: skip
+    refused(
+        "milestone",
+        svc.award_badge,
+        actor=world.users["staff"],
+        member=member,
+        milestone=30,
+        award_date=today(),
+    )
+    badge = svc.award_badge(
+        actor=world.users["admin"], member=member, milestone=30, award_date=today()
+    )
     assert badge.early is True

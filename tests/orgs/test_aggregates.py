@@ -43,10 +43,12 @@ def test_services_keep_the_tally(world):
     members.update_member(actor=None, member=world.members["khanh"], data={"gender": "F"})
     assert_consistent(world)
     members.admit_member(
-        actor=None, org=world.org("kl-thon-2"),
+        actor=None,
+        org=world.org("kl-thon-2"),
         data={"full_name": "Mới Vào", "gender": "F", "date_of_birth": date(1990, 1, 1)},
-        admission_decision_date=day, admission_ceremony_date=day,
-    )  # fmt: skip
+        admission_decision_date=day,
+        admission_ceremony_date=day,
+    )
     assert_consistent(world)
 
 
@@ -60,9 +62,11 @@ def test_reorganisations_move_the_tally_with_the_tree(world):
     tuong.refresh_from_db()
     assert aggregates.member_counts(tuong.path)["total"] == 5  # Tiến + kim-long's four
     orgs.merge_orgs(
-        actor=None, sources=[world.org("kl-thon-2")], target=world.org("kl-thon-1"),
+        actor=None,
+        sources=[world.org("kl-thon-2")],
+        target=world.org("kl-thon-1"),
         effective_date=date(2021, 1, 1),
-    )  # fmt: skip
+    )
     assert_consistent(world)
 
 
@@ -112,8 +116,11 @@ def test_raw_sql_writes_are_counted_too(world):
 def test_page_counts_use_the_tally_today_and_intervals_before(world, django_assert_max_num_queries):
     tam = world.org("tam-duong")
     assert queries.member_counts(tam, today()) == {
-        "total": 6, "official": 5, "probationary": 1, "female": 3,
-    }  # fmt: skip
+        "total": 6,
+        "official": 5,
+        "probationary": 1,
+        "female": 3,
+    }
     with django_assert_max_num_queries(1):
         queries.member_counts(tam, today())
     assert queries.member_counts(tam, date(2016, 5, 31))["total"] == 5
@@ -128,8 +135,12 @@ def test_the_tally_triggers_exist_after_all_migrations(db):
         else:
             cur.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
         names = {r[0] for r in cur.fetchall()}
-    expected = {"members_tally_insert", "members_tally_update", "members_tally_delete",
-                "members_tally_path"}  # fmt: skip
+    expected = {
+        "members_tally_insert",
+        "members_tally_update",
+        "members_tally_delete",
+        "members_tally_path",
+    }
     assert expected <= names
 
 
@@ -142,14 +153,23 @@ def test_todays_warnings_from_the_tally_equal_the_interval_rules(world):
     from dangbo.orgs.models import Organisation
 
     day = date(2020, 1, 1)
-    orgs.create_org(actor=None, code="to-1", name="Tổ đảng 1", kind="party_group",
-                    sector="village", parent=world.org("kl-thon-1"), valid_from=day)  # fmt: skip
+    orgs.create_org(
+        actor=None,
+        code="to-1",
+        name="Tổ đảng 1",
+        kind="party_group",
+        sector="village",
+        parent=world.org("kl-thon-1"),
+        valid_from=day,
+    )
     for i in range(10):  # kl-thon-2 reaches 10 officials without a cell committee (rule 3)
         m = members.admit_member(
-            actor=None, org=world.org("kl-thon-2"),
+            actor=None,
+            org=world.org("kl-thon-2"),
             data={"full_name": f"Người {i}", "gender": "M", "date_of_birth": date(1980, 1, 1)},
-            admission_decision_date=day, admission_ceremony_date=day,
-        )  # fmt: skip
+            admission_decision_date=day,
+            admission_ceremony_date=day,
+        )
         members.recognise_official(actor=None, member=m, recognition_date=date(2021, 1, 1))
     for code in ("central", "tam-duong", "kim-long", "vinh-phuc"):
         org = Organisation.objects.get(code=code)

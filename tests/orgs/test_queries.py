@@ -42,12 +42,18 @@ def test_member_counts_by_as_of_date(world):
         "kl-thon-1"
     )  # huong, an (official since 2001/2000), binh (admitted 2016-06-01)
     assert queries.member_counts(cell, date(2016, 1, 1)) == {
-        "total": 2, "official": 2, "probationary": 0, "female": 1,
-    }  # fmt: skip
+        "total": 2,
+        "official": 2,
+        "probationary": 0,
+        "female": 1,
+    }
     assert queries.member_counts(cell, date(2016, 6, 1))["probationary"] == 1
     assert queries.member_counts(cell, date(2016, 12, 31)) == {
-        "total": 3, "official": 2, "probationary": 1, "female": 1,
-    }  # fmt: skip
+        "total": 3,
+        "official": 2,
+        "probationary": 1,
+        "female": 1,
+    }
     assert queries.member_counts(cell, date(1999, 5, 18))["total"] == 0
     an_start = queries.member_counts(cell, date(1999, 5, 19))
     assert (an_start["total"], an_start["official"]) == (1, 0)  # an probationary until 2000
@@ -63,8 +69,9 @@ def test_org_stats(world):
     assert stats["grassroots"]["by_kind"] == {"grassroots_committee": 2, "grassroots_cell": 1}
     assert stats["grassroots"]["by_sector"] == {"commune": 1, "town": 1, "agency": 1}
     assert stats["sub_cells"] == {
-        "total": 3, "by_parent_sector": {"commune": 2, "town": 1},
-    }  # fmt: skip
+        "total": 3,
+        "by_parent_sector": {"commune": 2, "town": 1},
+    }
     assert queries.org_stats(tam, date(1996, 1, 1))["grassroots"]["total"] == 0
     assert queries.org_stats(world.org("vinh-phuc"))["members"]["total"] == 7
     assert queries.org_stats(world.org("vinh-tuong"))["members"]["total"] == 1
@@ -178,8 +185,14 @@ def test_cell_of_nine_official_needs_cell_committee(world):
     assert rules_for(queries.structural_warnings(world.org("kim-long")), "kl-thon-2") == []
     add_member(world, cell, "Người Thứ Chín")
     assert rules_for(queries.structural_warnings(world.org("kim-long")), "kl-thon-2") == [3]
-    services.create_body(actor=None, org=cell, body_type="cell_committee", term_start_year=2020,
-                         term_end_year=2025, valid_from=date(2020, 6, 1))  # fmt: skip
+    services.create_body(
+        actor=None,
+        org=cell,
+        body_type="cell_committee",
+        term_start_year=2020,
+        term_end_year=2025,
+        valid_from=date(2020, 6, 1),
+    )
     assert rules_for(queries.structural_warnings(world.org("kim-long")), "kl-thon-2") == []
     assert rules_for(
         queries.structural_warnings(world.org("kim-long"), date(2020, 5, 31)), "kl-thon-2"
@@ -187,8 +200,15 @@ def test_cell_of_nine_official_needs_cell_committee(world):
 
 
 def test_party_group_under_a_non_cell_warns(world):
-    group = services.create_org(actor=None, code="to-1", name="Tổ đảng 1", kind="party_group",
-                                sector="village", parent=world.org("kl-thon-1"), valid_from=date(2010, 1, 1))  # fmt: skip
+    group = services.create_org(
+        actor=None,
+        code="to-1",
+        name="Tổ đảng 1",
+        kind="party_group",
+        sector="village",
+        parent=world.org("kl-thon-1"),
+        valid_from=date(2010, 1, 1),
+    )
     assert rules_for(queries.structural_warnings(world.org("kim-long")), "to-1") == []
     OrgLink.objects.filter(child=group).update(parent=world.org("kim-long"))  # legacy data
     w = queries.structural_warnings(world.org("kim-long"))
@@ -196,14 +216,28 @@ def test_party_group_under_a_non_cell_warns(world):
 
 
 def _district(world, code):
-    return services.create_org(actor=None, code=code, name=f"Huyện {code}", kind="district_committee",
-                               sector="territorial", parent=world.org("vinh-phuc"), valid_from=date(2000, 1, 1))  # fmt: skip
+    return services.create_org(
+        actor=None,
+        code=code,
+        name=f"Huyện {code}",
+        kind="district_committee",
+        sector="territorial",
+        parent=world.org("vinh-phuc"),
+        valid_from=date(2000, 1, 1),
+    )
 
 
 def test_district_ended_without_successor_warns(world):
     lone, heir = _district(world, "huyen-a"), _district(world, "huyen-b")
-    commune = services.create_org(actor=None, code="xa-moi", name="Đảng bộ xã mới", kind="commune_committee",
-                                  sector="commune", parent=world.org("vinh-phuc"), valid_from=date(2025, 7, 1))  # fmt: skip
+    commune = services.create_org(
+        actor=None,
+        code="xa-moi",
+        name="Đảng bộ xã mới",
+        kind="commune_committee",
+        sector="commune",
+        parent=world.org("vinh-phuc"),
+        valid_from=date(2025, 7, 1),
+    )
     end = date(2025, 6, 30)
     services.dissolve_org(actor=None, org=lone, effective_date=end)
     services.dissolve_org(actor=None, org=heir, effective_date=end, successors=[commune])
@@ -232,8 +266,12 @@ def test_query_count_does_not_grow_with_size(world, as_of, django_assert_max_num
     tam = Organisation.objects.get(code="tam-duong")
     day = as_of or today()
     # A past change in the tree forces the historical (recursive) path for past dates.
-    services.reparent_org(actor=None, org=world.org("hh-tdp-1"), new_parent=world.org("kim-long"),
-                          effective_date=date(2024, 6, 1))  # fmt: skip
+    services.reparent_org(
+        actor=None,
+        org=world.org("hh-tdp-1"),
+        new_parent=world.org("kim-long"),
+        effective_date=date(2024, 6, 1),
+    )
     calls = {
         "org_stats": lambda: queries.org_stats(tam, day),
         "warnings": lambda: queries.structural_warnings(tam, day),
@@ -246,8 +284,15 @@ def test_query_count_does_not_grow_with_size(world, as_of, django_assert_max_num
     baseline = {name: _count(fn) for name, fn in calls.items()}
     kim = Organisation.objects.get(code="kim-long")
     for i in range(10):
-        cell = services.create_org(actor=None, code=f"them-{i}", name=f"Chi bộ thêm {i}", kind="sub_cell",
-                                   sector="village", parent=kim, valid_from=date(2010, 1, 1))  # fmt: skip
+        cell = services.create_org(
+            actor=None,
+            code=f"them-{i}",
+            name=f"Chi bộ thêm {i}",
+            kind="sub_cell",
+            sector="village",
+            parent=kim,
+            valid_from=date(2010, 1, 1),
+        )
         for j in range(4):
             add_member(world, cell, f"Thêm {i} {j}", admitted=date(2011, 1, 1), official=j % 2 == 0)
     tam.refresh_from_db()

@@ -18,8 +18,13 @@ pytestmark = pytest.mark.django_db
 
 
 def counts():
-    return (Organisation.objects.count(), OrgLink.objects.count(), OrgEvent.objects.count(),
-            AuditEntry.objects.count(), Membership.objects.count())  # fmt: skip
+    return (
+        Organisation.objects.count(),
+        OrgLink.objects.count(),
+        OrgEvent.objects.count(),
+        AuditEntry.objects.count(),
+        Membership.objects.count(),
+    )
 
 
 def refused(field, fn, **kwargs):
@@ -208,10 +213,22 @@ def test_reparent_refusals(world):
     refused(
         "new_parent", services.reparent_org, actor=None, org=cell, new_parent=None, effective_date=d
     )
-    refused("effective_date", services.reparent_org, actor=None, org=cell,
-            new_parent=world.org("hop-hoa"), effective_date=today() + timedelta(days=1))  # fmt: skip
-    refused("effective_date", services.reparent_org, actor=None, org=cell,
-            new_parent=world.org("hop-hoa"), effective_date=date(1996, 1, 1))  # fmt: skip
+    refused(
+        "effective_date",
+        services.reparent_org,
+        actor=None,
+        org=cell,
+        new_parent=world.org("hop-hoa"),
+        effective_date=today() + timedelta(days=1),
+    )
+    refused(
+        "effective_date",
+        services.reparent_org,
+        actor=None,
+        org=cell,
+        new_parent=world.org("hop-hoa"),
+        effective_date=date(1996, 1, 1),
+    )
     # Not before the current link began.
     services.reparent_org(actor=None, org=cell, new_parent=world.org("hop-hoa"), effective_date=d)
     refused(
@@ -282,8 +299,12 @@ def test_dissolve_refuses_while_members_or_children_remain(world):
 
 def test_dissolve_empty_org(world):
     cell = world.org("kl-thon-2")
-    members.transfer_member(actor=None, member=world.members["dung"], to_org=world.org("kl-thon-1"),
-                            effective_date=date(2019, 1, 1))  # fmt: skip
+    members.transfer_member(
+        actor=None,
+        member=world.members["dung"],
+        to_org=world.org("kl-thon-1"),
+        effective_date=date(2019, 1, 1),
+    )
     refused(
         "effective_date",
         services.dissolve_org,
@@ -310,8 +331,12 @@ def test_dissolve_empty_org(world):
 def test_dissolve_cannot_be_backdated_before_members_left(world):
     """Dissolving on a date when members were still active would rewrite history."""
     cell = world.org("kl-thon-2")
-    members.transfer_member(actor=None, member=world.members["dung"], to_org=world.org("kl-thon-1"),
-                            effective_date=date(2019, 1, 1))  # fmt: skip
+    members.transfer_member(
+        actor=None,
+        member=world.members["dung"],
+        to_org=world.org("kl-thon-1"),
+        effective_date=date(2019, 1, 1),
+    )
     refused(
         "effective_date",
         services.dissolve_org,
@@ -373,13 +398,31 @@ def test_split_allocates_members(world):
         },
     ]
     h, a, b = (world.members[k].pk for k in ("huong", "an", "binh"))
-    refused("allocation", services.split_org, actor=None, source=src, new_orgs=specs,
-            allocation={h: "dong-bong-a", a: "dong-bong-b"}, effective_date=day)  # fmt: skip
-    refused("allocation", services.split_org, actor=None, source=src, new_orgs=specs,
-            allocation={h: "x", a: "dong-bong-b", b: "dong-bong-b"}, effective_date=day)  # fmt: skip
-    created = services.split_org(actor=None, source=src, new_orgs=specs,
-                                 allocation={h: "dong-bong-a", a: "dong-bong-b", b: "dong-bong-b"},
-                                 effective_date=day)  # fmt: skip
+    refused(
+        "allocation",
+        services.split_org,
+        actor=None,
+        source=src,
+        new_orgs=specs,
+        allocation={h: "dong-bong-a", a: "dong-bong-b"},
+        effective_date=day,
+    )
+    refused(
+        "allocation",
+        services.split_org,
+        actor=None,
+        source=src,
+        new_orgs=specs,
+        allocation={h: "x", a: "dong-bong-b", b: "dong-bong-b"},
+        effective_date=day,
+    )
+    created = services.split_org(
+        actor=None,
+        source=src,
+        new_orgs=specs,
+        allocation={h: "dong-bong-a", a: "dong-bong-b", b: "dong-bong-b"},
+        effective_date=day,
+    )
     new_a, new_b = created
     assert new_a.parent == world.org("kim-long")
     assert set(Member.objects.filter(org=new_a).values_list("pk", flat=True)) == {h}
@@ -397,21 +440,72 @@ def test_split_allocates_members(world):
 
 def test_bodies_and_positions(world):
     cell, kim = world.org("kl-thon-1"), world.org("kim-long")
-    body = services.create_body(actor=None, org=cell, body_type="cell_committee", term_start_year=2020,
-                                term_end_year=2025, valid_from=date(2020, 6, 1))  # fmt: skip
-    refused("term_start_year", services.create_body, actor=None, org=cell, body_type="cell_committee",
-            term_start_year=2020, term_end_year=2025, valid_from=date(2020, 6, 1))  # fmt: skip
-    refused("body_type", services.create_body, actor=None, org=kim, body_type="cell_committee",
-            term_start_year=2020, term_end_year=2025, valid_from=date(2020, 6, 1))  # fmt: skip
-    refused("term_end_year", services.create_body, actor=None, org=kim, body_type="executive_committee",
-            term_start_year=2020, term_end_year=2020, valid_from=date(2020, 6, 1))  # fmt: skip
+    body = services.create_body(
+        actor=None,
+        org=cell,
+        body_type="cell_committee",
+        term_start_year=2020,
+        term_end_year=2025,
+        valid_from=date(2020, 6, 1),
+    )
+    refused(
+        "term_start_year",
+        services.create_body,
+        actor=None,
+        org=cell,
+        body_type="cell_committee",
+        term_start_year=2020,
+        term_end_year=2025,
+        valid_from=date(2020, 6, 1),
+    )
+    refused(
+        "body_type",
+        services.create_body,
+        actor=None,
+        org=kim,
+        body_type="cell_committee",
+        term_start_year=2020,
+        term_end_year=2025,
+        valid_from=date(2020, 6, 1),
+    )
+    refused(
+        "term_end_year",
+        services.create_body,
+        actor=None,
+        org=kim,
+        body_type="executive_committee",
+        term_start_year=2020,
+        term_end_year=2020,
+        valid_from=date(2020, 6, 1),
+    )
     huong = world.members["huong"]
-    pos = services.assign_position(actor=None, member=huong, org=cell, title="secretary",
-                                   valid_from=date(2020, 6, 1), body=body)  # fmt: skip
-    refused("body", services.assign_position, actor=None, member=huong, org=kim, title="secretary",
-            valid_from=date(2020, 6, 1), body=body)  # fmt: skip
-    refused("title", services.assign_position, actor=None, member=huong, org=cell, title="king",
-            valid_from=date(2020, 6, 1))  # fmt: skip
+    pos = services.assign_position(
+        actor=None,
+        member=huong,
+        org=cell,
+        title="secretary",
+        valid_from=date(2020, 6, 1),
+        body=body,
+    )
+    refused(
+        "body",
+        services.assign_position,
+        actor=None,
+        member=huong,
+        org=kim,
+        title="secretary",
+        valid_from=date(2020, 6, 1),
+        body=body,
+    )
+    refused(
+        "title",
+        services.assign_position,
+        actor=None,
+        member=huong,
+        org=cell,
+        title="king",
+        valid_from=date(2020, 6, 1),
+    )
     refused("valid_to", services.end_position, actor=None, position=pos, valid_to=date(2020, 5, 31))
     services.end_position(actor=None, position=pos, valid_to=date(2022, 1, 1))
     refused("valid_to", services.end_position, actor=None, position=pos, valid_to=date(2023, 1, 1))
@@ -443,24 +537,53 @@ def test_a_stale_copy_of_a_dissolved_org_is_re_read_before_use(world):
 def test_a_dissolved_org_cannot_be_moved(world):
     cell = new_org(world, "cu")
     services.dissolve_org(actor=None, org=cell, effective_date=date(2015, 1, 1))
-    refused("org", services.reparent_org, actor=None, org=cell, new_parent=world.org("hop-hoa"),
-            effective_date=date(2012, 1, 1))  # fmt: skip
+    refused(
+        "org",
+        services.reparent_org,
+        actor=None,
+        org=cell,
+        new_parent=world.org("hop-hoa"),
+        effective_date=date(2012, 1, 1),
+    )
 
 
 def test_dissolve_ends_committees_and_refuses_hosted_temporaries(world):
     from dangbo.orgs.models import CommitteeBody, Position
 
     cell = new_org(world, "cu")
-    body = services.create_body(actor=None, org=cell, body_type="cell_committee",
-                                term_start_year=2010, term_end_year=2015, valid_from=date(2010, 1, 1))  # fmt: skip
-    members.transfer_member(actor=None, member=world.members["an"], to_org=cell,
-                            effective_date=date(2010, 1, 1))  # fmt: skip
-    services.assign_position(actor=None, member=world.members["an"], org=cell,
-                             title="secretary", body=body, valid_from=date(2010, 1, 1))  # fmt: skip
-    members.transfer_member(actor=None, member=world.members["an"], to_org=world.org("kl-thon-1"),
-                            effective_date=date(2013, 1, 1))  # fmt: skip
-    members.temporary_transfer(actor=None, member=world.members["dung"], to_org=cell,
-                               start=date(2014, 1, 1), planned_end=date(2014, 9, 1), reason="work")  # fmt: skip
+    body = services.create_body(
+        actor=None,
+        org=cell,
+        body_type="cell_committee",
+        term_start_year=2010,
+        term_end_year=2015,
+        valid_from=date(2010, 1, 1),
+    )
+    members.transfer_member(
+        actor=None, member=world.members["an"], to_org=cell, effective_date=date(2010, 1, 1)
+    )
+    services.assign_position(
+        actor=None,
+        member=world.members["an"],
+        org=cell,
+        title="secretary",
+        body=body,
+        valid_from=date(2010, 1, 1),
+    )
+    members.transfer_member(
+        actor=None,
+        member=world.members["an"],
+        to_org=world.org("kl-thon-1"),
+        effective_date=date(2013, 1, 1),
+    )
+    members.temporary_transfer(
+        actor=None,
+        member=world.members["dung"],
+        to_org=cell,
+        start=date(2014, 1, 1),
+        planned_end=date(2014, 9, 1),
+        reason="work",
+    )
     refused("org", services.dissolve_org, actor=None, org=cell, effective_date=date(2015, 1, 1))
     members.end_temporary_transfer(
         actor=None, member=world.members["dung"], end_date=date(2014, 9, 1)
@@ -472,38 +595,111 @@ def test_dissolve_ends_committees_and_refuses_hosted_temporaries(world):
 
 def test_positions_are_held_by_active_members_of_the_subtree(world):
     kim = world.org("kim-long")
-    refused("member", services.assign_position, actor=None, member=world.members["hoa"], org=kim,
-            title="secretary", valid_from=date(2015, 1, 1))  # fmt: skip  # hoa is in Hợp Hòa
-    position = services.assign_position(actor=None, member=world.members["dung"], org=kim,
-                                        title="secretary", valid_from=date(2015, 1, 1))  # fmt: skip
-    refused("valid_to", services.end_position, actor=None, position=position,
-            valid_to=today() + timedelta(days=1))  # fmt: skip
+    refused(
+        "member",
+        services.assign_position,
+        actor=None,
+        member=world.members["hoa"],
+        org=kim,
+        title="secretary",
+        valid_from=date(2015, 1, 1),
+    )  # hoa is in Hợp Hòa
+    position = services.assign_position(
+        actor=None,
+        member=world.members["dung"],
+        org=kim,
+        title="secretary",
+        valid_from=date(2015, 1, 1),
+    )
+    refused(
+        "valid_to",
+        services.end_position,
+        actor=None,
+        position=position,
+        valid_to=today() + timedelta(days=1),
+    )
 
 
 def test_committee_bodies_and_single_holder_titles(world):
     kim = world.org("kim-long")
-    refused("valid_from", services.create_body, actor=None, org=kim, body_type="executive_committee",
-            term_start_year=2025, term_end_year=2030, valid_from=today() + timedelta(days=3))  # fmt: skip
-    refused("formed_by", services.create_body, actor=None, org=kim, body_type="executive_committee",
-            term_start_year=2025, term_end_year=2030, valid_from=date(2025, 7, 1), formed_by="x")  # fmt: skip
-    body = services.create_body(actor=None, org=kim, body_type="executive_committee",
-                                term_start_year=2025, term_end_year=2030, valid_from=date(2025, 7, 1))  # fmt: skip
-    refused("valid_from", services.assign_position, actor=None, member=world.members["dung"],
-            org=kim, title="committee_member", body=body, valid_from=date(2024, 1, 1))  # fmt: skip
-    services.assign_position(actor=None, member=world.members["dung"], org=kim, title="secretary",
-                             body=body, valid_from=date(2025, 7, 1))  # fmt: skip
-    refused("title", services.assign_position, actor=None, member=world.members["huong"], org=kim,
-            title="secretary", body=body, valid_from=date(2025, 7, 1))  # fmt: skip
+    refused(
+        "valid_from",
+        services.create_body,
+        actor=None,
+        org=kim,
+        body_type="executive_committee",
+        term_start_year=2025,
+        term_end_year=2030,
+        valid_from=today() + timedelta(days=3),
+    )
+    refused(
+        "formed_by",
+        services.create_body,
+        actor=None,
+        org=kim,
+        body_type="executive_committee",
+        term_start_year=2025,
+        term_end_year=2030,
+        valid_from=date(2025, 7, 1),
+        formed_by="x",
+    )
+    body = services.create_body(
+        actor=None,
+        org=kim,
+        body_type="executive_committee",
+        term_start_year=2025,
+        term_end_year=2030,
+        valid_from=date(2025, 7, 1),
+    )
+    refused(
+        "valid_from",
+        services.assign_position,
+        actor=None,
+        member=world.members["dung"],
+        org=kim,
+        title="committee_member",
+        body=body,
+        valid_from=date(2024, 1, 1),
+    )
+    services.assign_position(
+        actor=None,
+        member=world.members["dung"],
+        org=kim,
+        title="secretary",
+        body=body,
+        valid_from=date(2025, 7, 1),
+    )
+    refused(
+        "title",
+        services.assign_position,
+        actor=None,
+        member=world.members["huong"],
+        org=kim,
+        title="secretary",
+        body=body,
+        valid_from=date(2025, 7, 1),
+    )
 
 
 def test_split_refuses_allocating_someone_from_elsewhere(world):
-    refused("allocation", services.split_org, actor=None, source=world.org("kl-thon-2"),
-            new_orgs=[{"code": "gd-a", "name": "Chi bộ A", "kind": "sub_cell", "sector": "village"}],
-            allocation={world.members["dung"].pk: "gd-a", world.members["hoa"].pk: "gd-a"},
-            effective_date=date(2020, 1, 1))  # fmt: skip
+    refused(
+        "allocation",
+        services.split_org,
+        actor=None,
+        source=world.org("kl-thon-2"),
+        new_orgs=[{"code": "gd-a", "name": "Chi bộ A", "kind": "sub_cell", "sector": "village"}],
+        allocation={world.members["dung"].pk: "gd-a", world.members["hoa"].pk: "gd-a"},
+        effective_date=date(2020, 1, 1),
+    )
 
 
 def test_merge_reports_inner_problems_about_the_merge(world):
     # Hợp Hòa's sub-cell cannot move under a cell: the error is the merge's, on "sources".
-    refused("sources", services.merge_orgs, actor=None, sources=[world.org("hop-hoa")],
-            target=world.org("cb-toa-an"), effective_date=date(2020, 1, 1))  # fmt: skip
+    refused(
+        "sources",
+        services.merge_orgs,
+        actor=None,
+        sources=[world.org("hop-hoa")],
+        target=world.org("cb-toa-an"),
+        effective_date=date(2020, 1, 1),
+    )

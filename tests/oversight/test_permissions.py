@@ -20,17 +20,26 @@ HANDLER_OPS = {"start", "answer", "return", "escalate"}
 
 def opinion(world, org="kl-thon-1", received_by="tam-duong", **kw):
     return services.record_opinion(
-        actor=None, received_on=date(2016, 2, 5), source="citizen", channel="staff",
-        text="Đường thôn xuống cấp", topic=OpinionTopic.objects.get(code="ha-tang"),
-        org=world.org(org), received_by=world.org(received_by), **kw,
-    )  # fmt: skip
+        actor=None,
+        received_on=date(2016, 2, 5),
+        source="citizen",
+        channel="staff",
+        text="Đường thôn xuống cấp",
+        topic=OpinionTopic.objects.get(code="ha-tang"),
+        org=world.org(org),
+        received_by=world.org(received_by),
+        **kw,
+    )
 
 
 def assigned(world, to="kim-long", **kw):
     return services.assign_opinion(
-        actor=None, opinion=opinion(world, **kw), to_org=world.org(to),
-        deadline=date(2016, 3, 5), on=date(2016, 2, 6),
-    )  # fmt: skip
+        actor=None,
+        opinion=opinion(world, **kw),
+        to_org=world.org(to),
+        deadline=date(2016, 3, 5),
+        on=date(2016, 2, 6),
+    )
 
 
 def ops(world, user, op):
@@ -62,18 +71,23 @@ def test_handler_outside_the_receivers_scope(world):
     # received and assigned within kim-long: its staff steer and handle
     assert ops(world, "sensitive_staff", op) == HANDLER_OPS | {"assign"}
     assigned_out = services.assign_opinion(
-        actor=None, opinion=services.return_opinion(
-            actor=None, opinion=op, reason="Thuộc thẩm quyền thị trấn", on=date(2016, 2, 7)),
-        to_org=world.org("hop-hoa"), deadline=date(2016, 3, 5), on=date(2016, 2, 8),
-    )  # fmt: skip
+        actor=None,
+        opinion=services.return_opinion(
+            actor=None, opinion=op, reason="Thuộc thẩm quyền thị trấn", on=date(2016, 2, 7)
+        ),
+        to_org=world.org("hop-hoa"),
+        deadline=date(2016, 3, 5),
+        on=date(2016, 2, 8),
+    )
     assert ops(world, "sensitive_staff", assigned_out) == {"assign"}
     assert ops(world, "staff", assigned_out) == HANDLER_OPS | {"assign"}
 
 
 def test_answered_and_closed_opinions(world):
     op = assigned(world)
-    op = services.answer_opinion(actor=None, opinion=op, answer="Đã sửa",
-                                 approved_by="Chủ tịch", on=date(2016, 2, 10))  # fmt: skip
+    op = services.answer_opinion(
+        actor=None, opinion=op, answer="Đã sửa", approved_by="Chủ tịch", on=date(2016, 2, 10)
+    )
     assert ops(world, "committee", op) == {"reopen", "close"}
     assert ops(world, "sensitive_staff", op) == set()  # the handler is done
     op = services.close_opinion(actor=None, opinion=op, on=date(2016, 2, 11))
@@ -82,8 +96,9 @@ def test_answered_and_closed_opinions(world):
 
 
 def test_returned_and_escalated_go_back_to_the_owner(world):
-    op = services.escalate_opinion(actor=None, opinion=assigned(world), reason="Vượt thẩm quyền",
-                                   on=date(2016, 2, 7))  # fmt: skip
+    op = services.escalate_opinion(
+        actor=None, opinion=assigned(world), reason="Vượt thẩm quyền", on=date(2016, 2, 7)
+    )
     assert ops(world, "committee", op) == {"assign", "close"}
     assert ops(world, "sensitive_staff", op) == set()
 

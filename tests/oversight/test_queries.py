@@ -19,18 +19,26 @@ SEATED = date(2015, 10, 1)
 
 def seat(world, key, title="committee_member", org="tam-duong", on=SEATED, body=None):
     return orgs.assign_position(
-        actor=None, member=world.members[key], org=world.org(org), title=title, valid_from=on,
+        actor=None,
+        member=world.members[key],
+        org=world.org(org),
+        title=title,
+        valid_from=on,
         body=body,
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
 def committee(world):
     """Tam Dương's executive committee from 01/10/2015: an (standing), hoa, khanh."""
     body = orgs.create_body(
-        actor=None, org=world.org("tam-duong"), body_type="executive_committee",
-        term_start_year=2015, term_end_year=2020, valid_from=SEATED,
-    )  # fmt: skip
+        actor=None,
+        org=world.org("tam-duong"),
+        body_type="executive_committee",
+        term_start_year=2015,
+        term_end_year=2020,
+        valid_from=SEATED,
+    )
     world.seats = {
         "an": seat(world, "an", "standing_member", body=body),
         "hoa": seat(world, "hoa", body=body),
@@ -41,16 +49,23 @@ def committee(world):
 
 def assign(world, key, target, valid_from=date(2016, 1, 1), **kw):
     return services.assign_oversight(
-        actor=None, member=world.members[key], committee=world.org("tam-duong"),
-        target=world.org(target), valid_from=valid_from, **kw,
-    )  # fmt: skip
+        actor=None,
+        member=world.members[key],
+        committee=world.org("tam-duong"),
+        target=world.org(target),
+        valid_from=valid_from,
+        **kw,
+    )
 
 
 def visit(world, keys, cell, day, **kw):
     return services.record_visit(
-        actor=None, cell=world.org(cell), day=day, attendees=[world.members[k] for k in keys],
+        actor=None,
+        cell=world.org(cell),
+        day=day,
+        attendees=[world.members[k] for k in keys],
         **kw,
-    )  # fmt: skip
+    )
 
 
 def codes(rows):
@@ -70,8 +85,10 @@ def test_coverage_of_grassroots_organisations(committee):
     assert cov.needs_handover == []
     # before the assignment started, nobody covered kim-long
     assert codes(queries.coverage(w.org("tam-duong"), date(2015, 12, 31)).uncovered) == {
-        "kim-long", "hop-hoa", "cb-toa-an",
-    }  # fmt: skip
+        "kim-long",
+        "hop-hoa",
+        "cb-toa-an",
+    }
 
 
 def test_an_ended_assignment_no_longer_covers(committee):
@@ -109,8 +126,13 @@ def test_needs_handover_lists_a_holder_whose_position_ended(committee):
     assert [x.pk for x in cov.needs_handover] == [a.pk]
     # still counted as covering until handed over
     assert "cb-toa-an" not in codes(cov.uncovered)
-    services.hand_over(actor=None, assignment=a, to_member=w.members["hoa"], on=date(2016, 4, 1),
-                       reason="Thôi chức")  # fmt: skip
+    services.hand_over(
+        actor=None,
+        assignment=a,
+        to_member=w.members["hoa"],
+        on=date(2016, 4, 1),
+        reason="Thôi chức",
+    )
     assert queries.coverage(w.org("tam-duong"), date(2016, 4, 1)).needs_handover == []
 
 
@@ -163,16 +185,23 @@ def test_targets_of_another_year_and_subtree(attended):
 def test_my_organisations(attended):
     w = attended
     g = services.create_working_group(
-        actor=None, committee=w.org("tam-duong"), name="Tổ quý 3", period_start=date(2016, 7, 1),
-        period_end=date(2016, 9, 30), leader=w.members["hoa"], members=[w.members["an"]],
-    )  # fmt: skip
+        actor=None,
+        committee=w.org("tam-duong"),
+        name="Tổ quý 3",
+        period_start=date(2016, 7, 1),
+        period_end=date(2016, 9, 30),
+        leader=w.members["hoa"],
+        members=[w.members["an"]],
+    )
     services.add_group_target(actor=None, group=g, org=w.org("kl-thon-2"))
     services.add_group_target(actor=None, group=g, org=w.org("hh-tdp-1"))
     visit(w, ["hoa"], "hh-tdp-1", date(2016, 8, 1), group=g)
     page = queries.my_organisations(w.members["an"], date(2016, 8, 15))
     assert (page["quarter"], page["quarter_start"], page["quarter_end"]) == (
-        3, date(2016, 7, 1), date(2016, 9, 30),
-    )  # fmt: skip
+        3,
+        date(2016, 7, 1),
+        date(2016, 9, 30),
+    )
     (a,) = page["assignments"]
     # As of 15/08 the 01/09 visit has not happened yet: Q3 is still due.
     assert (a.pk, a.done, a.due) == (w.quarterly.pk, 0, 1)
@@ -192,12 +221,19 @@ def test_my_organisations_lists_opinions_brought_in(attended):
     w = attended
     v = visit(w, ["an"], "kl-thon-2", date(2016, 8, 2))
     op = services.record_opinion(
-        actor=None, received_on=v.date, source="member", channel="visit", visit=v,
-        text="Cần sửa nhà văn hóa", topic=OpinionTopic.objects.get(code="ha-tang"),
-        org=w.org("kl-thon-2"), received_by=w.org("tam-duong"),
-    )  # fmt: skip
-    assert [o.pk for o in queries.my_organisations(w.members["an"], date(2016, 8, 15))
-            ["opinions"]] == [op.pk]  # fmt: skip
+        actor=None,
+        received_on=v.date,
+        source="member",
+        channel="visit",
+        visit=v,
+        text="Cần sửa nhà văn hóa",
+        topic=OpinionTopic.objects.get(code="ha-tang"),
+        org=w.org("kl-thon-2"),
+        received_by=w.org("tam-duong"),
+    )
+    assert [
+        o.pk for o in queries.my_organisations(w.members["an"], date(2016, 8, 15))["opinions"]
+    ] == [op.pk]
     assert queries.my_organisations(w.members["hoa"], date(2016, 8, 15))["opinions"] == []
 
 
@@ -206,10 +242,15 @@ def test_my_organisations_lists_opinions_brought_in(attended):
 
 def opinion(world, received_on, org="kl-thon-1", topic="dat-dai", received_by="tam-duong"):
     return services.record_opinion(
-        actor=None, received_on=received_on, source="citizen", channel="staff",
-        text=f"Ý kiến {org} {received_on}", topic=OpinionTopic.objects.get(code=topic),
-        org=world.org(org), received_by=world.org(received_by),
-    )  # fmt: skip
+        actor=None,
+        received_on=received_on,
+        source="citizen",
+        channel="staff",
+        text=f"Ý kiến {org} {received_on}",
+        topic=OpinionTopic.objects.get(code=topic),
+        org=world.org(org),
+        received_by=world.org(received_by),
+    )
 
 
 @pytest.fixture
@@ -220,20 +261,24 @@ def heard(world):
     w.op = {}
     # 1: received in Q1, assigned, overdue by 30/06 (deadline 31/05)
     o = opinion(w, date(2016, 2, 1))
-    w.op[1] = services.assign_opinion(actor=None, opinion=o, to_org=kim,
-                                      deadline=date(2016, 5, 31), on=date(2016, 2, 2))  # fmt: skip
+    w.op[1] = services.assign_opinion(
+        actor=None, opinion=o, to_org=kim, deadline=date(2016, 5, 31), on=date(2016, 2, 2)
+    )
     # 2: assigned, started, answered 10/03, closed 01/07 (after 30/06)
     o = opinion(w, date(2016, 2, 15), topic="ha-tang")
-    o = services.assign_opinion(actor=None, opinion=o, to_org=kim, deadline=date(2016, 3, 31),
-                                on=date(2016, 2, 16))  # fmt: skip
+    o = services.assign_opinion(
+        actor=None, opinion=o, to_org=kim, deadline=date(2016, 3, 31), on=date(2016, 2, 16)
+    )
     o = services.start_opinion(actor=None, opinion=o, on=date(2016, 2, 20))
-    o = services.answer_opinion(actor=None, opinion=o, answer="Đã làm", approved_by="Chủ tịch",
-                                on=date(2016, 3, 10))  # fmt: skip
+    o = services.answer_opinion(
+        actor=None, opinion=o, answer="Đã làm", approved_by="Chủ tịch", on=date(2016, 3, 10)
+    )
     w.op[2] = services.close_opinion(actor=None, opinion=o, on=date(2016, 7, 1))
     # 3: a town's opinion, in progress, deadline not passed
     o = opinion(w, date(2016, 5, 20), org="hh-tdp-1")
-    o = services.assign_opinion(actor=None, opinion=o, to_org=hop, deadline=date(2016, 8, 1),
-                                on=date(2016, 5, 21))  # fmt: skip
+    o = services.assign_opinion(
+        actor=None, opinion=o, to_org=hop, deadline=date(2016, 8, 1), on=date(2016, 5, 21)
+    )
     w.op[3] = services.start_opinion(actor=None, opinion=o, on=date(2016, 5, 22))
     # 4: just received (open, no deadline)
     w.op[4] = opinion(w, date(2016, 6, 25), org="cb-toa-an", topic="ha-tang")
@@ -266,9 +311,10 @@ def test_dashboard(heard):
     assert d["open_total"] == 3
     assert dict(d["by_topic"]) == {"Đất đai, tài nguyên": 2, "Hạ tầng, giao thông, xây dựng": 1}
     assert {(code, name): n for code, name, n in d["by_commune"]} == {
-        ("kim-long", "Đảng bộ xã Kim Long"): 1, ("hop-hoa", "Đảng bộ thị trấn Hợp Hòa"): 1,
+        ("kim-long", "Đảng bộ xã Kim Long"): 1,
+        ("hop-hoa", "Đảng bộ thị trấn Hợp Hòa"): 1,
         ("cb-toa-an", "Chi bộ Tòa án nhân dân huyện"): 1,
-    }  # fmt: skip
+    }
     ages = dict(d["by_age"])
     # received 25/06 (5 days), 20/05 (41 days), 01/02 (150 days)
     assert ages == {"≤ 15 ngày": 1, "16–30 ngày": 0, "31–60 ngày": 1, "trên 60 ngày": 1}
@@ -292,8 +338,9 @@ def test_heard_in_quarter(heard):
     q2 = queries.heard_in_quarter(w.org("tam-duong"), 2016, 2)
     assert q2["total"] == 2 and q2["visits"] == 0
     assert dict((c, t) for c, _r, t in q2["rows"]) == {
-        "Đảng bộ thị trấn Hợp Hòa": 1, "Chi bộ Tòa án nhân dân huyện": 1,
-    }  # fmt: skip
+        "Đảng bộ thị trấn Hợp Hòa": 1,
+        "Chi bộ Tòa án nhân dân huyện": 1,
+    }
 
 
 def test_heard_in_quarter_counts_visits(committee):
@@ -313,43 +360,72 @@ def test_heard_in_quarter_counts_visits(committee):
 def test_oversight_stats(heard):
     w = heard
     body = orgs.create_body(
-        actor=None, org=w.org("tam-duong"), body_type="executive_committee",
-        term_start_year=2015, term_end_year=2020, valid_from=SEATED,
-    )  # fmt: skip
+        actor=None,
+        org=w.org("tam-duong"),
+        body_type="executive_committee",
+        term_start_year=2015,
+        term_end_year=2020,
+        valid_from=SEATED,
+    )
     seat(w, "an", "standing_member", body=body)
     seat(w, "hoa", body=body)
     assign(w, "an", "kim-long")
     g = services.create_working_group(
-        actor=None, committee=w.org("tam-duong"), name="Tổ quý 1", period_start=date(2016, 1, 1),
-        period_end=date(2016, 3, 31), leader=w.members["hoa"],
-    )  # fmt: skip
+        actor=None,
+        committee=w.org("tam-duong"),
+        name="Tổ quý 1",
+        period_start=date(2016, 1, 1),
+        period_end=date(2016, 3, 31),
+        leader=w.members["hoa"],
+    )
     services.add_group_target(actor=None, group=g, org=w.org("hh-tdp-1"))
     visit(w, ["hoa"], "hh-tdp-1", date(2016, 1, 20), group=g)
     visit(w, ["an"], "kl-thon-1", date(2016, 2, 20))
     visit(w, ["hoa"], "cb-toa-an", date(2016, 3, 20))  # without mandate; not a sub-cell
     visit(w, ["an"], "kl-thon-2", date(2016, 7, 20))  # after as_of
-    meetings.record_meeting(actor=None, org=w.org("kl-thon-1"), day=date(2016, 3, 3),
-                            data={"kind": "thematic", "topic": "Học tập"})  # fmt: skip
+    meetings.record_meeting(
+        actor=None,
+        org=w.org("kl-thon-1"),
+        day=date(2016, 3, 3),
+        data={"kind": "thematic", "topic": "Học tập"},
+    )
     s = queries.oversight_stats(w.org("tam-duong"), date(2016, 6, 30))
-    assert set(s) >= {"year", "sub_cells_visited", "regular_meetings", "thematic_meetings",
-                      "opinions_by_state", "organisations_without_oversight"}  # fmt: skip
+    assert set(s) >= {
+        "year",
+        "sub_cells_visited",
+        "regular_meetings",
+        "thematic_meetings",
+        "opinions_by_state",
+        "organisations_without_oversight",
+    }
     assert s["year"] == 2016
     assert (s["sub_cells"], s["sub_cells_visited"], s["cells_visited"]) == (3, 2, 3)
     assert (s["visits"], s["visits_without_mandate"]) == (3, 1)
     # each visit opened a regular meeting record; the thematic one was recorded directly
     assert (s["regular_meetings"], s["thematic_meetings"]) == (3, 1)
     assert s["opinions_by_state"] == {
-        "received": 1, "assigned": 1, "in_progress": 1, "answered": 1, "closed": 0,
-        "returned": 0, "escalated": 0,
-    }  # fmt: skip
+        "received": 1,
+        "assigned": 1,
+        "in_progress": 1,
+        "answered": 1,
+        "closed": 0,
+        "returned": 0,
+        "escalated": 0,
+    }
     assert s["opinions_total"] == 4
     assert s["opinions_overdue"] == 1  # #1, deadline 31/05, still assigned on 30/06
     assert s["organisations_without_oversight"] == 2  # hop-hoa, cb-toa-an
     assert s["assignments"] == 1
     assert s["cells_missing_regular_meeting"] == 4  # nobody met every month
     assert set(s["opinions_by_state"]) == {
-        "received", "assigned", "in_progress", "answered", "closed", "returned", "escalated",
-    }  # fmt: skip
+        "received",
+        "assigned",
+        "in_progress",
+        "answered",
+        "closed",
+        "returned",
+        "escalated",
+    }
     # as of a later date the history moves on
     later = queries.oversight_stats(w.org("tam-duong"), date(2016, 12, 31))
     assert later["opinions_by_state"]["closed"] == 1 and later["opinions_by_state"]["answered"] == 0
@@ -358,10 +434,16 @@ def test_oversight_stats(heard):
 
 def test_overdue_count_follows_a_reopened_opinion(world):
     o = opinion(world, date(2016, 2, 1))
-    o = services.assign_opinion(actor=None, opinion=o, to_org=world.org("kim-long"),
-                                deadline=date(2016, 3, 1), on=date(2016, 2, 2))  # fmt: skip
-    o = services.answer_opinion(actor=None, opinion=o, answer="Xong", approved_by="Chủ tịch",
-                                on=date(2016, 2, 20))  # fmt: skip
+    o = services.assign_opinion(
+        actor=None,
+        opinion=o,
+        to_org=world.org("kim-long"),
+        deadline=date(2016, 3, 1),
+        on=date(2016, 2, 2),
+    )
+    o = services.answer_opinion(
+        actor=None, opinion=o, answer="Xong", approved_by="Chủ tịch", on=date(2016, 2, 20)
+    )
     o = services.reopen_opinion(actor=None, opinion=o, reason="Chưa đạt", on=date(2016, 2, 25))
     # back in progress after its deadline: overdue in the dashboard and in the statistics alike
     assert o.overdue_on(date(2016, 3, 15))
@@ -391,9 +473,14 @@ def test_coverage_and_targets_query_counts_do_not_grow(attended):
     first = measured()
     for i in range(5):
         cell = orgs.create_org(
-            actor=None, code=f"thon-moi-{i}", name=f"Chi bộ thôn mới {i}", kind="sub_cell",
-            sector="village", parent=w.org("kim-long"), valid_from=date(2010, 1, 1),
-        )  # fmt: skip
+            actor=None,
+            code=f"thon-moi-{i}",
+            name=f"Chi bộ thôn mới {i}",
+            kind="sub_cell",
+            sector="village",
+            parent=w.org("kim-long"),
+            valid_from=date(2010, 1, 1),
+        )
         w.orgs[cell.code] = cell
         assign(w, "khanh", cell.code)
         visit(w, ["khanh"], cell.code, date(2016, 2, 1 + i))

@@ -38,27 +38,47 @@ def khanh(world):
     Hợp Hòa (twice a year); he leads the Q4 2016 working group that must attend Gia Du."""
     td = world.org("tam-duong")
     body = org_services.create_body(
-        actor=None, org=td, body_type="executive_committee", term_start_year=2015,
-        term_end_year=2020, valid_from=date(2015, 10, 1),
-    )  # fmt: skip
+        actor=None,
+        org=td,
+        body_type="executive_committee",
+        term_start_year=2015,
+        term_end_year=2020,
+        valid_from=date(2015, 10, 1),
+    )
     member = world.members["khanh"]
     org_services.assign_position(
-        actor=None, member=member, org=td, title="committee_member", body=body,
+        actor=None,
+        member=member,
+        org=td,
+        title="committee_member",
+        body=body,
         valid_from=date(2015, 10, 1),
-    )  # fmt: skip
+    )
     Member.objects.filter(pk=member.pk).update(user=world.users["committee"])
     services.assign_oversight(
-        actor=None, member=member, committee=td, target=world.org("kim-long"),
+        actor=None,
+        member=member,
+        committee=td,
+        target=world.org("kim-long"),
         valid_from=date(2016, 1, 1),
-    )  # fmt: skip
+    )
     services.assign_oversight(
-        actor=None, member=member, committee=td, target=world.org("hop-hoa"),
-        valid_from=date(2016, 1, 1), target_count=2, target_period="year",
-    )  # fmt: skip
+        actor=None,
+        member=member,
+        committee=td,
+        target=world.org("hop-hoa"),
+        valid_from=date(2016, 1, 1),
+        target_count=2,
+        target_period="year",
+    )
     group = services.create_working_group(
-        actor=None, committee=td, name="Tổ 1", period_start=date(2016, 10, 1),
-        period_end=date(2016, 12, 31), leader=member,
-    )  # fmt: skip
+        actor=None,
+        committee=td,
+        name="Tổ 1",
+        period_start=date(2016, 10, 1),
+        period_end=date(2016, 12, 31),
+        leader=member,
+    )
     services.add_group_target(actor=None, group=group, org=world.org("kl-thon-2"))
     # All three visits happen on 20/11/2016.
     day = date(2016, 11, 20)

@@ -45,7 +45,7 @@ def counts():
             Opinion,
             OpinionStep,
             AuditEntry,
-        )  # fmt: skip
+        )
     )
 
 
@@ -61,18 +61,26 @@ def refused(field, fn, **kwargs):
 
 def seat(world, key, title="committee_member", org="tam-duong", on=SEATED, body=None):
     return orgs.assign_position(
-        actor=None, member=world.members[key], org=world.org(org), title=title, valid_from=on,
+        actor=None,
+        member=world.members[key],
+        org=world.org(org),
+        title=title,
+        valid_from=on,
         body=body,
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
 def committee(world):
     """Tam Dương's executive committee 2015–2020: an (standing), hoa and khanh (members)."""
     body = orgs.create_body(
-        actor=None, org=world.org("tam-duong"), body_type="executive_committee",
-        term_start_year=2015, term_end_year=2020, valid_from=SEATED,
-    )  # fmt: skip
+        actor=None,
+        org=world.org("tam-duong"),
+        body_type="executive_committee",
+        term_start_year=2015,
+        term_end_year=2020,
+        valid_from=SEATED,
+    )
     world.seats = {
         "an": seat(world, "an", "standing_member", body=body),
         "hoa": seat(world, "hoa", body=body),
@@ -83,30 +91,46 @@ def committee(world):
 
 def assign(world, key, target, valid_from=date(2016, 1, 1), committee="tam-duong", **kw):
     return services.assign_oversight(
-        actor=world.users["staff"], member=world.members[key], committee=world.org(committee),
-        target=world.org(target), valid_from=valid_from, **kw,
-    )  # fmt: skip
+        actor=world.users["staff"],
+        member=world.members[key],
+        committee=world.org(committee),
+        target=world.org(target),
+        valid_from=valid_from,
+        **kw,
+    )
 
 
 def new_cell(world, code, since=date(2010, 1, 1), parent="kim-long", sector="village"):
     world.orgs[code] = orgs.create_org(
-        actor=None, code=code, name=f"Chi bộ {code}", kind="sub_cell", sector=sector,
-        parent=world.org(parent), valid_from=since,
-    )  # fmt: skip
+        actor=None,
+        code=code,
+        name=f"Chi bộ {code}",
+        kind="sub_cell",
+        sector=sector,
+        parent=world.org(parent),
+        valid_from=since,
+    )
     return world.orgs[code]
 
 
 def group(world, name="Tổ 1", period=Q1, leader="an", people=(), committee="tam-duong"):
     return services.create_working_group(
-        actor=None, committee=world.org(committee), name=name, period_start=period[0],
-        period_end=period[1], leader=world.members[leader],
+        actor=None,
+        committee=world.org(committee),
+        name=name,
+        period_start=period[0],
+        period_end=period[1],
+        leader=world.members[leader],
         members=[world.members[k] for k in people],
-    )  # fmt: skip
+    )
 
 
 def planned(g):
-    return list(GroupTarget.objects.filter(group=g).order_by("org__path").values_list(
-        "org__code", flat=True))  # fmt: skip
+    return list(
+        GroupTarget.objects.filter(group=g)
+        .order_by("org__path")
+        .values_list("org__code", flat=True)
+    )
 
 
 # -- assignments ---------------------------------------------------------------------------
@@ -192,46 +216,82 @@ def test_assignment_bad_input(committee, field, kw):
 
 
 def test_assignment_in_the_future_is_refused(committee):
-    msg = refused("valid_from", assign, world=committee, key="an", target="kim-long",
-                  valid_from=today() + timedelta(days=1))  # fmt: skip
+    msg = refused(
+        "valid_from",
+        assign,
+        world=committee,
+        key="an",
+        target="kim-long",
+        valid_from=today() + timedelta(days=1),
+    )
     assert "hôm nay" in msg
 
 
 def test_assignment_by_a_cell_or_by_a_member_who_left(committee):
     w = committee
     refused("committee", assign, world=w, key="an", target="kl-thon-1", committee="kl-thon-2")
-    members.end_membership(actor=None, member=w.members["hoa"], kind="deceased",
-                           effective_date=date(2016, 12, 1))  # fmt: skip
+    members.end_membership(
+        actor=None, member=w.members["hoa"], kind="deceased", effective_date=date(2016, 12, 1)
+    )
     refused("member", assign, world=w, key="hoa", target="kim-long", valid_from=date(2017, 1, 1))
 
 
 def test_end_assignment(committee):
     w = committee
     a = assign(w, "an", "kim-long")
-    refused("reason", services.end_assignment, actor=None, assignment=a,
-            valid_to=date(2016, 6, 30), reason="  ")  # fmt: skip
-    refused("valid_to", services.end_assignment, actor=None, assignment=a,
-            valid_to=date(2015, 12, 31), reason="Sai")  # fmt: skip
-    refused("valid_to", services.end_assignment, actor=None, assignment=a,
-            valid_to=today() + timedelta(days=1), reason="Sai")  # fmt: skip
+    refused(
+        "reason",
+        services.end_assignment,
+        actor=None,
+        assignment=a,
+        valid_to=date(2016, 6, 30),
+        reason="  ",
+    )
+    refused(
+        "valid_to",
+        services.end_assignment,
+        actor=None,
+        assignment=a,
+        valid_to=date(2015, 12, 31),
+        reason="Sai",
+    )
+    refused(
+        "valid_to",
+        services.end_assignment,
+        actor=None,
+        assignment=a,
+        valid_to=today() + timedelta(days=1),
+        reason="Sai",
+    )
     services.end_assignment(actor=None, assignment=a, valid_to=date(2016, 6, 30), reason="Hết")
     a.refresh_from_db()
     assert (a.valid_to, a.end_reason) == (date(2016, 6, 30), "Hết")
     assert AuditEntry.objects.order_by("-id").first().action == "oversight.ended"
-    refused("valid_to", services.end_assignment, actor=None, assignment=a,
-            valid_to=date(2016, 7, 30), reason="Lần hai")  # fmt: skip
+    refused(
+        "valid_to",
+        services.end_assignment,
+        actor=None,
+        assignment=a,
+        valid_to=date(2016, 7, 30),
+        reason="Lần hai",
+    )
 
 
 def test_hand_over(committee):
     w = committee
     a = assign(w, "an", "kim-long", target_count=3, target_period="year")
-    new = services.hand_over(actor=None, assignment=a, to_member=w.members["hoa"],
-                             on=date(2017, 1, 1), reason="Nghỉ hưu")  # fmt: skip
+    new = services.hand_over(
+        actor=None, assignment=a, to_member=w.members["hoa"], on=date(2017, 1, 1), reason="Nghỉ hưu"
+    )
     a.refresh_from_db()
     assert a.valid_to == date(2016, 12, 31) and a.end_reason == "Nghỉ hưu"
     assert (new.member, new.target, new.committee, new.valid_from, new.valid_to) == (
-        w.members["hoa"], w.org("kim-long"), w.org("tam-duong"), date(2017, 1, 1), None,
-    )  # fmt: skip
+        w.members["hoa"],
+        w.org("kim-long"),
+        w.org("tam-duong"),
+        date(2017, 1, 1),
+        None,
+    )
     assert (new.target_count, new.target_period, new.role) == (3, "year", "oversee")
     assert new.handed_over_from == a
     assert list(a.handed_over_to.all()) == [new]
@@ -240,17 +300,52 @@ def test_hand_over(committee):
 def test_hand_over_bad_input_changes_nothing(committee):
     w = committee
     a = assign(w, "an", "kim-long")
-    refused("to_member", services.hand_over, actor=None, assignment=a,
-            to_member=w.members["an"], on=date(2017, 1, 1), reason="x")  # fmt: skip
-    refused("to_member", services.hand_over, actor=None, assignment=a, to_member=None,
-            on=date(2017, 1, 1), reason="x")  # fmt: skip
-    refused("on", services.hand_over, actor=None, assignment=a, to_member=w.members["hoa"],
-            on=date(2016, 1, 1), reason="x")  # fmt: skip
-    refused("reason", services.hand_over, actor=None, assignment=a, to_member=w.members["hoa"],
-            on=date(2017, 1, 1), reason="")  # fmt: skip
+    refused(
+        "to_member",
+        services.hand_over,
+        actor=None,
+        assignment=a,
+        to_member=w.members["an"],
+        on=date(2017, 1, 1),
+        reason="x",
+    )
+    refused(
+        "to_member",
+        services.hand_over,
+        actor=None,
+        assignment=a,
+        to_member=None,
+        on=date(2017, 1, 1),
+        reason="x",
+    )
+    refused(
+        "on",
+        services.hand_over,
+        actor=None,
+        assignment=a,
+        to_member=w.members["hoa"],
+        on=date(2016, 1, 1),
+        reason="x",
+    )
+    refused(
+        "reason",
+        services.hand_over,
+        actor=None,
+        assignment=a,
+        to_member=w.members["hoa"],
+        on=date(2017, 1, 1),
+        reason="",
+    )
     # the successor holds no seat: the old assignment stays open
-    refused("member", services.hand_over, actor=None, assignment=a,
-            to_member=w.members["huong"], on=date(2017, 1, 1), reason="Nghỉ")  # fmt: skip
+    refused(
+        "member",
+        services.hand_over,
+        actor=None,
+        assignment=a,
+        to_member=w.members["huong"],
+        on=date(2017, 1, 1),
+        reason="Nghỉ",
+    )
     a.refresh_from_db()
     assert a.valid_to is None
 
@@ -277,23 +372,38 @@ def test_create_working_group_bad_input(committee):
     msg = refused("members", group, world=w, people=("khanh",))
     assert w.members["khanh"].full_name in msg
     refused("members", group, world=w, leader="khanh")
-    refused("leader", services.create_working_group, actor=None, committee=w.org("tam-duong"),
-            name="Tổ", period_start=Q1[0], period_end=Q1[1], leader=None)  # fmt: skip
+    refused(
+        "leader",
+        services.create_working_group,
+        actor=None,
+        committee=w.org("tam-duong"),
+        name="Tổ",
+        period_start=Q1[0],
+        period_end=Q1[1],
+        leader=None,
+    )
 
 
 def test_add_group_target(committee):
     w = committee
     g = group(w)
-    t = services.add_group_target(actor=None, group=g, org=w.org("kl-thon-1"),
-                                  planned_date=date(2016, 2, 10))  # fmt: skip
+    t = services.add_group_target(
+        actor=None, group=g, org=w.org("kl-thon-1"), planned_date=date(2016, 2, 10)
+    )
     assert (t.org, t.planned_date) == (w.org("kl-thon-1"), date(2016, 2, 10))
     services.add_group_target(actor=None, group=g, org=w.org("cb-toa-an"))
     assert set(planned(g)) == {"kl-thon-1", "cb-toa-an"}
     refused("org", services.add_group_target, actor=None, group=g, org=w.org("kl-thon-1"))
     refused("org", services.add_group_target, actor=None, group=g, org=w.org("kim-long"))
     refused("org", services.add_group_target, actor=None, group=g, org=w.org("vt-thon"))
-    refused("planned_date", services.add_group_target, actor=None, group=g,
-            org=w.org("kl-thon-2"), planned_date=date(2016, 4, 1))  # fmt: skip
+    refused(
+        "planned_date",
+        services.add_group_target,
+        actor=None,
+        group=g,
+        org=w.org("kl-thon-2"),
+        planned_date=date(2016, 4, 1),
+    )
     new_cell(w, "kl-thon-3", since=date(2016, 4, 1))
     refused("org", services.add_group_target, actor=None, group=g, org=w.org("kl-thon-3"))
 
@@ -326,8 +436,9 @@ def test_move_and_remove_group_targets(committee):
     seat(w, "huong", org="kim-long")
     other = group(w, "Tổ xã", leader="huong", committee="kim-long")
     refused("to_group", services.move_group_target, actor=None, target=moved, to_group=other)
-    services.remove_group_target(actor=None, target=GroupTarget.objects.get(group=g2,
-                                 org=w.org("kl-thon-2")))  # fmt: skip
+    services.remove_group_target(
+        actor=None, target=GroupTarget.objects.get(group=g2, org=w.org("kl-thon-2"))
+    )
     assert planned(g2) == ["kl-thon-1"]
     assert AuditEntry.objects.order_by("-id").first().action == "oversight.plan_changed"
 
@@ -358,8 +469,13 @@ def test_visited_targets_cannot_be_removed_or_moved(committee):
     w = committee
     g1, g2 = group(w, "Tổ 1"), group(w, "Tổ 2", leader="hoa")
     t = services.add_group_target(actor=None, group=g1, org=w.org("kl-thon-1"))
-    services.record_visit(actor=None, cell=w.org("kl-thon-1"), day=date(2016, 2, 5),
-                          attendees=[w.members["an"]], group=g1)  # fmt: skip
+    services.record_visit(
+        actor=None,
+        cell=w.org("kl-thon-1"),
+        day=date(2016, 2, 5),
+        attendees=[w.members["an"]],
+        group=g1,
+    )
     refused("org", services.remove_group_target, actor=None, target=t)
     refused("to_group", services.move_group_target, actor=None, target=t, to_group=g2)
     assert planned(g1) == ["kl-thon-1"]
@@ -393,8 +509,10 @@ def test_generate_plan_keeps_a_commune_together_in_path_order(committee):
     assert services.generate_plan(actor=None, committee=w.org("tam-duong"), groups=[g1, g2]) == 6
     cells = [t.org for t in GroupTarget.objects.filter(group__in=[g1, g2]).select_related("org")]
     ordered = sorted(cells, key=lambda o: o.path)
-    shares = [sorted((t.org for t in g.targets.select_related("org")), key=lambda o: o.path)
-              for g in (g1, g2)]  # fmt: skip
+    shares = [
+        sorted((t.org for t in g.targets.select_related("org")), key=lambda o: o.path)
+        for g in (g1, g2)
+    ]
     assert shares[0] + shares[1] == ordered  # one contiguous run each
     assert [len(s) for s in shares] == [3, 3]
 
@@ -402,8 +520,9 @@ def test_generate_plan_keeps_a_commune_together_in_path_order(committee):
 def test_generate_plan_all_cells(committee):
     w = committee
     g = group(w)
-    n = services.generate_plan(actor=None, committee=w.org("tam-duong"), groups=[g],
-                               selection="all_cells")  # fmt: skip
+    n = services.generate_plan(
+        actor=None, committee=w.org("tam-duong"), groups=[g], selection="all_cells"
+    )
     assert n == 4 and set(planned(g)) == {"kl-thon-1", "kl-thon-2", "hh-tdp-1", "cb-toa-an"}
 
 
@@ -436,10 +555,13 @@ def test_generate_plan_rotation_covers_every_cell_over_the_year(committee):
     for q in range(1, 5):
         start = date(2016, 3 * q - 2, 1)
         end = services.quarter_period(2016, q)[1]
-        groups = [group(w, f"Tổ {q}.{i}", period=(start, end), leader=k)
-                  for i, k in enumerate(("an", "hoa"))]  # fmt: skip
-        n = services.generate_plan(actor=None, committee=w.org("tam-duong"), groups=groups,
-                                   mode="rotation")  # fmt: skip
+        groups = [
+            group(w, f"Tổ {q}.{i}", period=(start, end), leader=k)
+            for i, k in enumerate(("an", "hoa"))
+        ]
+        n = services.generate_plan(
+            actor=None, committee=w.org("tam-duong"), groups=groups, mode="rotation"
+        )
         codes = list(
             GroupTarget.objects.filter(group__in=groups).values_list("org__code", flat=True)
         )
@@ -453,11 +575,16 @@ def test_generate_plan_rotation_covers_every_cell_over_the_year(committee):
 def test_rotation_skips_cells_visited_earlier_in_the_year(committee):
     w = committee
     villages(w, 1)  # 4 residential cells
-    services.record_visit(actor=None, cell=w.org("kl-thon-1"), day=date(2016, 2, 2),
-                          attendees=[w.members["khanh"]])  # fmt: skip
+    services.record_visit(
+        actor=None, cell=w.org("kl-thon-1"), day=date(2016, 2, 2), attendees=[w.members["khanh"]]
+    )
     g = group(w, "Tổ quý 2", period=Q2)
-    assert services.generate_plan(actor=None, committee=w.org("tam-duong"), groups=[g],
-                                  mode="rotation") == 1  # ceil(3 / 3)  # fmt: skip
+    assert (
+        services.generate_plan(
+            actor=None, committee=w.org("tam-duong"), groups=[g], mode="rotation"
+        )
+        == 1
+    )  # ceil(3 / 3)
     assert "kl-thon-1" not in planned(g)
 
 
@@ -468,10 +595,10 @@ def test_generate_plan_bad_input(committee):
     t = w.org("tam-duong")
     refused("groups", services.generate_plan, actor=None, committee=t, groups=[])
     refused("groups", services.generate_plan, actor=None, committee=t, groups=[g1, g2])
-    refused("groups", services.generate_plan, actor=None, committee=w.org("kim-long"),
-            groups=[g1])  # fmt: skip
-    refused("selection", services.generate_plan, actor=None, committee=t, groups=[g1],
-            selection="some")  # fmt: skip
+    refused("groups", services.generate_plan, actor=None, committee=w.org("kim-long"), groups=[g1])
+    refused(
+        "selection", services.generate_plan, actor=None, committee=t, groups=[g1], selection="some"
+    )
     refused("mode", services.generate_plan, actor=None, committee=t, groups=[g1], mode="random")
 
 
@@ -489,9 +616,12 @@ def assigned(committee):
 
 def visit(world, keys, cell="kl-thon-1", day=date(2016, 2, 5), **kw):
     return services.record_visit(
-        actor=world.users["committee"], cell=world.org(cell), day=day,
-        attendees=[world.members[k] for k in keys], **kw,
-    )  # fmt: skip
+        actor=world.users["committee"],
+        cell=world.org(cell),
+        day=day,
+        attendees=[world.members[k] for k in keys],
+        **kw,
+    )
 
 
 def test_visit_links_each_attendee_to_the_most_specific_assignment(assigned):
@@ -506,21 +636,32 @@ def test_visit_links_each_attendee_to_the_most_specific_assignment(assigned):
     }
     assert v.without_mandate is False
     assert (v.org, v.path, v.date, v.notes) == (
-        w.org("kl-thon-1"), w.org("kl-thon-1").path, date(2016, 2, 5), "Bà con hỏi về đường\nvà điện",
-    )  # fmt: skip
+        w.org("kl-thon-1"),
+        w.org("kl-thon-1").path,
+        date(2016, 2, 5),
+        "Bà con hỏi về đường\nvà điện",
+    )
     # no meeting was recorded that day: one is opened for the secretary to complete
     assert Meeting.objects.count() == before + 1
-    assert (v.meeting.org, v.meeting.date, v.meeting.kind) == (w.org("kl-thon-1"), v.date,
-                                                               "regular")  # fmt: skip
+    assert (v.meeting.org, v.meeting.date, v.meeting.kind) == (
+        w.org("kl-thon-1"),
+        v.date,
+        "regular",
+    )
     assert AuditEntry.objects.order_by("-id").first().action == "oversight.visit"
 
 
 def test_visit_reuses_the_meeting_recorded_that_day(assigned):
     w = assigned
-    regular = meetings.record_meeting(actor=None, org=w.org("kl-thon-1"), day=date(2016, 2, 5),
-                                      data={"kind": "regular"})  # fmt: skip
-    thematic = meetings.record_meeting(actor=None, org=w.org("kl-thon-1"), day=date(2016, 2, 5),
-                                       data={"kind": "thematic", "topic": "Học tập"})  # fmt: skip
+    regular = meetings.record_meeting(
+        actor=None, org=w.org("kl-thon-1"), day=date(2016, 2, 5), data={"kind": "regular"}
+    )
+    thematic = meetings.record_meeting(
+        actor=None,
+        org=w.org("kl-thon-1"),
+        day=date(2016, 2, 5),
+        data={"kind": "thematic", "topic": "Học tập"},
+    )
     before = Meeting.objects.count()
     assert visit(w, ["an"]).meeting == regular
     assert visit(w, ["hoa"], kind="thematic").meeting == thematic
@@ -560,8 +701,9 @@ def test_visit_without_mandate_is_allowed_and_marked(assigned):
 
 def test_an_ended_assignment_no_longer_links(assigned):
     w = assigned
-    services.end_assignment(actor=None, assignment=w.a_cell, valid_to=date(2016, 1, 31),
-                            reason="Đổi")  # fmt: skip
+    services.end_assignment(
+        actor=None, assignment=w.a_cell, valid_to=date(2016, 1, 31), reason="Đổi"
+    )
     v = visit(w, ["an"])
     assert v.attendees.get().assignment_id == w.a_commune.pk
 
@@ -573,8 +715,9 @@ def test_visit_bad_input(assigned):
     refused("date", visit, world=w, keys=["an"], day=None)
     refused("notes", visit, world=w, keys=["an"], notes="x\x00")
     refused("org", visit, world=w, keys=["an"], cell="kim-long")  # not a cell
-    other = meetings.record_meeting(actor=None, org=w.org("kl-thon-2"), day=date(2016, 2, 5),
-                                    data={})  # fmt: skip
+    other = meetings.record_meeting(
+        actor=None, org=w.org("kl-thon-2"), day=date(2016, 2, 5), data={}
+    )
     refused("meeting", visit, world=w, keys=["an"], meeting=other)
 
 
@@ -589,9 +732,12 @@ def opinion(world, received_on=date(2016, 2, 5), org="kl-thon-1", received_by="t
     data = dict(source="citizen", channel="staff", text="Đường thôn xuống cấp", topic=topic())
     data.update(kw)
     return services.record_opinion(
-        actor=world.users["committee"], received_on=received_on, org=world.org(org),
-        received_by=world.org(received_by), **data,
-    )  # fmt: skip
+        actor=world.users["committee"],
+        received_on=received_on,
+        org=world.org(org),
+        received_by=world.org(received_by),
+        **data,
+    )
 
 
 def history(op):
@@ -599,10 +745,18 @@ def history(op):
 
 
 def test_record_opinion(world):
-    op = opinion(world, submitter_name="Ông Ba", submitter_contact="0912 345 678", consent=True,
-                 place="Nhà văn hóa thôn")  # fmt: skip
-    assert (op.state, op.grassroots, op.received_by) == ("received", world.org("kim-long"),
-                                                         world.org("tam-duong"))  # fmt: skip
+    op = opinion(
+        world,
+        submitter_name="Ông Ba",
+        submitter_contact="0912 345 678",
+        consent=True,
+        place="Nhà văn hóa thôn",
+    )
+    assert (op.state, op.grassroots, op.received_by) == (
+        "received",
+        world.org("kim-long"),
+        world.org("tam-duong"),
+    )
     assert (op.submitter_name, op.submitter_contact, op.consent) == ("Ông Ba", "0912 345 678", True)
     assert history(op) == [("", "received")]
     assert op.steps.get().org == world.org("tam-duong")
@@ -640,42 +794,67 @@ def test_opinion_with_an_inactive_topic_or_in_the_future_is_refused(world):
 def test_opinion_heard_at_a_visit_must_carry_the_visit_date(assigned):
     w = assigned
     v = visit(w, ["an"])
-    refused("received_on", opinion, world=w, channel="visit", visit=v,
-            received_on=date(2016, 2, 6))  # fmt: skip
+    refused("received_on", opinion, world=w, channel="visit", visit=v, received_on=date(2016, 2, 6))
     op = opinion(w, channel="visit", visit=v)
     assert (op.visit, op.meeting) == (v, v.meeting)
 
 
 def test_opinion_heard_at_a_meeting_not_before_it(world):
-    mt = meetings.record_meeting(actor=None, org=world.org("kl-thon-1"), day=date(2016, 2, 5),
-                                 data={})  # fmt: skip
-    refused("received_on", opinion, world=world, channel="meeting", meeting=mt,
-            received_on=date(2016, 2, 4))  # fmt: skip
+    mt = meetings.record_meeting(
+        actor=None, org=world.org("kl-thon-1"), day=date(2016, 2, 5), data={}
+    )
+    refused(
+        "received_on",
+        opinion,
+        world=world,
+        channel="meeting",
+        meeting=mt,
+        received_on=date(2016, 2, 4),
+    )
 
 
 def test_full_lifecycle(world):
     op = opinion(world)
     staff = world.users["staff"]
-    op = services.assign_opinion(actor=staff, opinion=op, to_org=world.org("kim-long"),
-                                 deadline=date(2016, 3, 5), note="Kiểm tra",
-                                 on=date(2016, 2, 6))  # fmt: skip
-    assert (op.state, op.assigned_to, op.deadline) == ("assigned", world.org("kim-long"),
-                                                       date(2016, 3, 5))  # fmt: skip
-    op = services.start_opinion(actor=world.users["sensitive_staff"], opinion=op,
-                                on=date(2016, 2, 8))  # fmt: skip
+    op = services.assign_opinion(
+        actor=staff,
+        opinion=op,
+        to_org=world.org("kim-long"),
+        deadline=date(2016, 3, 5),
+        note="Kiểm tra",
+        on=date(2016, 2, 6),
+    )
+    assert (op.state, op.assigned_to, op.deadline) == (
+        "assigned",
+        world.org("kim-long"),
+        date(2016, 3, 5),
+    )
+    op = services.start_opinion(
+        actor=world.users["sensitive_staff"], opinion=op, on=date(2016, 2, 8)
+    )
     assert op.state == "in_progress"
-    op = services.answer_opinion(actor=world.users["sensitive_staff"], opinion=op,
-                                 answer="Đã sửa đường", approved_by="Chủ tịch UBND xã",
-                                 on=date(2016, 2, 20))  # fmt: skip
+    op = services.answer_opinion(
+        actor=world.users["sensitive_staff"],
+        opinion=op,
+        answer="Đã sửa đường",
+        approved_by="Chủ tịch UBND xã",
+        on=date(2016, 2, 20),
+    )
     assert (op.state, op.answer, op.answered_on, op.approved_by) == (
-        "answered", "Đã sửa đường", date(2016, 2, 20), "Chủ tịch UBND xã",
-    )  # fmt: skip
+        "answered",
+        "Đã sửa đường",
+        date(2016, 2, 20),
+        "Chủ tịch UBND xã",
+    )
     op = services.close_opinion(actor=staff, opinion=op, on=date(2016, 2, 25))
     assert (op.state, op.closed_on) == ("closed", date(2016, 2, 25))
     assert history(op) == [
-        ("", "received"), ("received", "assigned"), ("assigned", "in_progress"),
-        ("in_progress", "answered"), ("answered", "closed"),
-    ]  # fmt: skip
+        ("", "received"),
+        ("received", "assigned"),
+        ("assigned", "in_progress"),
+        ("in_progress", "answered"),
+        ("answered", "closed"),
+    ]
     steps = list(op.steps.order_by("on", "id"))
     assert [s.on for s in steps] == [date(2016, 2, d) for d in (5, 6, 8, 20, 25)]
     assert steps[1].deadline == date(2016, 3, 5) and steps[1].org == world.org("kim-long")
@@ -683,13 +862,20 @@ def test_full_lifecycle(world):
     assert steps[3].note == "Đã sửa đường"
     actions = list(
         AuditEntry.objects.filter(object_type__icontains="opinion", object_id=str(op.pk))
-        .order_by("id").values_list("action", flat=True)
-    )  # fmt: skip
-    assert actions == ["opinion.received", "opinion.assigned", "opinion.started",
-                       "opinion.answered", "opinion.closed"]  # fmt: skip
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions == [
+        "opinion.received",
+        "opinion.assigned",
+        "opinion.started",
+        "opinion.answered",
+        "opinion.closed",
+    ]
     # closed is final
-    refused("state", services.reopen_opinion, actor=None, opinion=op, reason="x",
-            on=date(2016, 3, 1))  # fmt: skip
+    refused(
+        "state", services.reopen_opinion, actor=None, opinion=op, reason="x", on=date(2016, 3, 1)
+    )
 
 
 def test_steps_are_append_only(world):
@@ -701,39 +887,71 @@ def test_steps_are_append_only(world):
 
 def test_return_escalate_reopen_need_reasons(world):
     op = opinion(world)
-    op = services.assign_opinion(actor=None, opinion=op, to_org=world.org("kim-long"),
-                                 deadline=date(2016, 3, 5), on=date(2016, 2, 6))  # fmt: skip
+    op = services.assign_opinion(
+        actor=None,
+        opinion=op,
+        to_org=world.org("kim-long"),
+        deadline=date(2016, 3, 5),
+        on=date(2016, 2, 6),
+    )
     for fn in (services.return_opinion, services.escalate_opinion):
         refused("reason", fn, actor=None, opinion=op, reason=" ", on=date(2016, 2, 7))
-    op = services.return_opinion(actor=None, opinion=op, reason="Không thuộc thẩm quyền xã",
-                                 on=date(2016, 2, 7))  # fmt: skip
+    op = services.return_opinion(
+        actor=None, opinion=op, reason="Không thuộc thẩm quyền xã", on=date(2016, 2, 7)
+    )
     assert op.state == "returned" and op.steps.order_by("-id").first().note.startswith("Không")
-    op = services.assign_opinion(actor=None, opinion=op, to_org=world.org("hop-hoa"),
-                                 deadline=date(2016, 3, 10), on=date(2016, 2, 8))  # fmt: skip
+    op = services.assign_opinion(
+        actor=None,
+        opinion=op,
+        to_org=world.org("hop-hoa"),
+        deadline=date(2016, 3, 10),
+        on=date(2016, 2, 8),
+    )
     assert (op.state, op.assigned_to) == ("assigned", world.org("hop-hoa"))
-    op = services.escalate_opinion(actor=None, opinion=op, reason="Cần huyện giải quyết",
-                                   on=date(2016, 2, 9))  # fmt: skip
+    op = services.escalate_opinion(
+        actor=None, opinion=op, reason="Cần huyện giải quyết", on=date(2016, 2, 9)
+    )
     assert op.state == "escalated"
-    op = services.assign_opinion(actor=None, opinion=op, to_org=world.org("tam-duong"),
-                                 deadline=date(2016, 3, 10), on=date(2016, 2, 10))  # fmt: skip
-    op = services.answer_opinion(actor=None, opinion=op, answer="Đã trả lời",
-                                 approved_by="Bí thư", on=date(2016, 2, 11))  # fmt: skip
-    refused("reason", services.reopen_opinion, actor=None, opinion=op, reason="",
-            on=date(2016, 2, 12))  # fmt: skip
-    op = services.reopen_opinion(actor=None, opinion=op, reason="Người dân chưa đồng ý",
-                                 on=date(2016, 2, 12))  # fmt: skip
+    op = services.assign_opinion(
+        actor=None,
+        opinion=op,
+        to_org=world.org("tam-duong"),
+        deadline=date(2016, 3, 10),
+        on=date(2016, 2, 10),
+    )
+    op = services.answer_opinion(
+        actor=None, opinion=op, answer="Đã trả lời", approved_by="Bí thư", on=date(2016, 2, 11)
+    )
+    refused(
+        "reason", services.reopen_opinion, actor=None, opinion=op, reason="", on=date(2016, 2, 12)
+    )
+    op = services.reopen_opinion(
+        actor=None, opinion=op, reason="Người dân chưa đồng ý", on=date(2016, 2, 12)
+    )
     assert op.state == "in_progress"
     assert [t for _f, t in history(op)] == [
-        "received", "assigned", "returned", "assigned", "escalated", "assigned", "answered",
+        "received",
+        "assigned",
+        "returned",
+        "assigned",
+        "escalated",
+        "assigned",
+        "answered",
         "in_progress",
-    ]  # fmt: skip
+    ]
 
 
 def test_deadline_rules(world):
     op = opinion(world, received_on=date(2016, 2, 5))
-    msg = refused("deadline", services.assign_opinion, actor=None, opinion=op,
-                  to_org=world.org("kim-long"), deadline=date(2016, 2, 4),
-                  on=date(2016, 2, 5))  # fmt: skip
+    msg = refused(
+        "deadline",
+        services.assign_opinion,
+        actor=None,
+        opinion=op,
+        to_org=world.org("kim-long"),
+        deadline=date(2016, 2, 4),
+        on=date(2016, 2, 5),
+    )
     assert "05/02/2016" in msg
     refused(
         "deadline",
@@ -753,8 +971,15 @@ def test_deadline_rules(world):
         deadline=None,
         on=date(2016, 2, 10),
     )
-    refused("to_org", services.assign_opinion, actor=None, opinion=op, to_org=None,
-            deadline=date(2016, 3, 1), on=date(2016, 2, 10))  # fmt: skip
+    refused(
+        "to_org",
+        services.assign_opinion,
+        actor=None,
+        opinion=op,
+        to_org=None,
+        deadline=date(2016, 3, 1),
+        on=date(2016, 2, 10),
+    )
     op.refresh_from_db()
     assert op.state == "received" and op.deadline is None
 
@@ -762,30 +987,49 @@ def test_deadline_rules(world):
 def test_transition_from_a_wrong_state_is_refused(world):
     op = opinion(world)
     refused("state", services.start_opinion, actor=None, opinion=op, on=date(2016, 2, 6))
-    refused("state", services.return_opinion, actor=None, opinion=op, reason="x",
-            on=date(2016, 2, 6))  # fmt: skip
-    refused("state", services.escalate_opinion, actor=None, opinion=op, reason="x",
-            on=date(2016, 2, 6))  # fmt: skip
-    refused("state", services.reopen_opinion, actor=None, opinion=op, reason="x",
-            on=date(2016, 2, 6))  # fmt: skip
-    op = services.assign_opinion(actor=None, opinion=op, to_org=world.org("kim-long"),
-                                 deadline=date(2016, 3, 5), on=date(2016, 2, 6))  # fmt: skip
-    refused("state", services.close_opinion, actor=None, opinion=op, note="x",
-            on=date(2016, 2, 7))  # fmt: skip
-    refused("state", services.reopen_opinion, actor=None, opinion=op, reason="x",
-            on=date(2016, 2, 7))  # fmt: skip
+    refused(
+        "state", services.return_opinion, actor=None, opinion=op, reason="x", on=date(2016, 2, 6)
+    )
+    refused(
+        "state", services.escalate_opinion, actor=None, opinion=op, reason="x", on=date(2016, 2, 6)
+    )
+    refused(
+        "state", services.reopen_opinion, actor=None, opinion=op, reason="x", on=date(2016, 2, 6)
+    )
+    op = services.assign_opinion(
+        actor=None,
+        opinion=op,
+        to_org=world.org("kim-long"),
+        deadline=date(2016, 3, 5),
+        on=date(2016, 2, 6),
+    )
+    refused("state", services.close_opinion, actor=None, opinion=op, note="x", on=date(2016, 2, 7))
+    refused(
+        "state", services.reopen_opinion, actor=None, opinion=op, reason="x", on=date(2016, 2, 7)
+    )
 
 
 def test_a_step_dated_before_the_previous_one_is_refused(world):
     op = opinion(world, received_on=date(2016, 2, 5))
-    refused("on", services.assign_opinion, actor=None, opinion=op, to_org=world.org("kim-long"),
-            deadline=date(2016, 3, 5), on=date(2016, 2, 4))  # fmt: skip
-    op = services.assign_opinion(actor=None, opinion=op, to_org=world.org("kim-long"),
-                                 deadline=date(2016, 3, 5), on=date(2016, 2, 10))  # fmt: skip
+    refused(
+        "on",
+        services.assign_opinion,
+        actor=None,
+        opinion=op,
+        to_org=world.org("kim-long"),
+        deadline=date(2016, 3, 5),
+        on=date(2016, 2, 4),
+    )
+    op = services.assign_opinion(
+        actor=None,
+        opinion=op,
+        to_org=world.org("kim-long"),
+        deadline=date(2016, 3, 5),
+        on=date(2016, 2, 10),
+    )
     msg = refused("on", services.start_opinion, actor=None, opinion=op, on=date(2016, 2, 9))
     assert "10/02/2016" in msg
-    refused("on", services.start_opinion, actor=None, opinion=op,
-            on=today() + timedelta(days=1))  # fmt: skip
+    refused("on", services.start_opinion, actor=None, opinion=op, on=today() + timedelta(days=1))
     # the same day is fine
     assert services.start_opinion(actor=None, opinion=op, on=date(2016, 2, 10)).state == (
         "in_progress"
@@ -794,28 +1038,45 @@ def test_a_step_dated_before_the_previous_one_is_refused(world):
 
 def test_answer_needs_text_and_approver(world):
     op = opinion(world)
-    refused("answer", services.answer_opinion, actor=None, opinion=op, answer="  ",
-            approved_by="Bí thư", on=date(2016, 2, 6))  # fmt: skip
-    refused("approved_by", services.answer_opinion, actor=None, opinion=op, answer="Đã",
-            approved_by="", on=date(2016, 2, 6))  # fmt: skip
+    refused(
+        "answer",
+        services.answer_opinion,
+        actor=None,
+        opinion=op,
+        answer="  ",
+        approved_by="Bí thư",
+        on=date(2016, 2, 6),
+    )
+    refused(
+        "approved_by",
+        services.answer_opinion,
+        actor=None,
+        opinion=op,
+        answer="Đã",
+        approved_by="",
+        on=date(2016, 2, 6),
+    )
 
 
 def test_close_without_answer_needs_a_note(world):
     op = opinion(world)
     msg = refused("note", services.close_opinion, actor=None, opinion=op, on=date(2016, 2, 6))
     assert msg
-    op = services.close_opinion(actor=None, opinion=op, note="Trùng ý kiến #1",
-                                on=date(2016, 2, 6))  # fmt: skip
+    op = services.close_opinion(actor=None, opinion=op, note="Trùng ý kiến #1", on=date(2016, 2, 6))
     assert op.state == "closed" and history(op)[-1] == ("received", "closed")
 
 
 def test_reopen_of_an_opinion_answered_on_the_spot_goes_back_to_received(world):
     op = opinion(world)
-    op = services.answer_opinion(actor=None, opinion=op, answer="Đã giải thích tại chỗ",
-                                 approved_by="Đồng chí Bí thư", on=date(2016, 2, 5))  # fmt: skip
+    op = services.answer_opinion(
+        actor=None,
+        opinion=op,
+        answer="Đã giải thích tại chỗ",
+        approved_by="Đồng chí Bí thư",
+        on=date(2016, 2, 5),
+    )
     assert op.state == "answered" and op.assigned_to is None
     assert op.steps.order_by("-id").first().org == world.org("tam-duong")
-    op = services.reopen_opinion(actor=None, opinion=op, reason="Chưa rõ",
-                                 on=date(2016, 2, 6))  # fmt: skip
+    op = services.reopen_opinion(actor=None, opinion=op, reason="Chưa rõ", on=date(2016, 2, 6))
     assert op.state == "received"
     assert history(op)[-1] == ("answered", "received")

@@ -39,9 +39,13 @@ class Setup:
 
 def _seat(org, members, title="committee_member"):
     body = org_services.create_body(
-        actor=None, org=org, body_type="executive_committee", term_start_year=2015,
-        term_end_year=2020, valid_from=SEATED,
-    )  # fmt: skip
+        actor=None,
+        org=org,
+        body_type="executive_committee",
+        term_start_year=2015,
+        term_end_year=2020,
+        valid_from=SEATED,
+    )
     for m in members:
         org_services.assign_position(
             actor=None, member=m, org=org, title=title, valid_from=SEATED, body=body
@@ -56,27 +60,37 @@ def _quarter():
 def _group(committee, name, leader, members=(), period=None):
     start, end = period or _quarter()
     return services.create_working_group(
-        actor=None, committee=committee, name=name, period_start=start, period_end=end,
-        leader=leader, members=list(members),
-    )  # fmt: skip
+        actor=None,
+        committee=committee,
+        name=name,
+        period_start=start,
+        period_end=end,
+        leader=leader,
+        members=list(members),
+    )
 
 
 @pytest.fixture
 def setup(world):
     m, o = world.members, world.orgs
     tam = member_services.admit_member(
-        actor=None, org=o["vt-thon"],
+        actor=None,
+        org=o["vt-thon"],
         data={"full_name": "Lý Văn Tâm", "gender": "M", "date_of_birth": date(1970, 1, 1)},
-        admission_decision_date=date(2000, 1, 5), admission_ceremony_date=date(2000, 1, 5),
-    )  # fmt: skip
+        admission_decision_date=date(2000, 1, 5),
+        admission_ceremony_date=date(2000, 1, 5),
+    )
     _seat(o["tam-duong"], [m["huong"], m["dung"], m["khanh"], m["hoa"]])
     _seat(o["vinh-tuong"], [m["tien"], tam])
 
     def assign(member, committee, target):
         return services.assign_oversight(
-            actor=None, member=member, committee=o[committee], target=o[target],
+            actor=None,
+            member=member,
+            committee=o[committee],
+            target=o[target],
             valid_from=ASSIGNED,
-        )  # fmt: skip
+        )
 
     return Setup(
         world=world,
@@ -147,7 +161,7 @@ def _actions(s: Setup, where: str):
                 },
             ),
             created(OversightAssignment, n_assign),
-        ),  # fmt: skip
+        ),
         "handover": (
             "change",
             (
@@ -156,7 +170,7 @@ def _actions(s: Setup, where: str):
                 {"to_member": str(successor.pk), "on": "01/03/2017", "reason": "Chuyển công tác"},
             ),
             created(OversightAssignment, n_assign),
-        ),  # fmt: skip
+        ),
         "end": (
             "change",
             ("post", url("end_assignment", b.pk), {"valid_to": "31/12/2016", "reason": "Hết"}),
@@ -176,7 +190,7 @@ def _actions(s: Setup, where: str):
                 },
             ),
             created(WorkingGroup, n_groups),
-        ),  # fmt: skip
+        ),
         "generate plan": (
             "change",
             (
@@ -185,7 +199,7 @@ def _actions(s: Setup, where: str):
                 {"groups": [str(grp.pk)], "selection": "all_cells", "mode": "each"},
             ),
             created(GroupTarget, n_targets),
-        ),  # fmt: skip
+        ),
         "edit plan": (
             "change",
             ("post", url("group", grp.pk), {"op": "add", "add-org": cell}),
@@ -293,19 +307,31 @@ def _more_orgs_and_assignments(setup, n=12):
     o, m = setup.world.orgs, setup.world.members
     for i in range(n):
         org = org_services.create_org(
-            actor=None, code=f"xa-them-{i}", name=f"Đảng bộ xã Thêm {i}",
-            kind="grassroots_committee", sector="commune", parent=o["tam-duong"],
+            actor=None,
+            code=f"xa-them-{i}",
+            name=f"Đảng bộ xã Thêm {i}",
+            kind="grassroots_committee",
+            sector="commune",
+            parent=o["tam-duong"],
             valid_from=date(2000, 1, 1),
-        )  # fmt: skip
+        )
         org_services.create_org(
-            actor=None, code=f"xa-them-{i}-thon", name=f"Chi bộ thôn Thêm {i}", kind="sub_cell",
-            sector="village", parent=org, valid_from=date(2000, 1, 1),
-        )  # fmt: skip
+            actor=None,
+            code=f"xa-them-{i}-thon",
+            name=f"Chi bộ thôn Thêm {i}",
+            kind="sub_cell",
+            sector="village",
+            parent=org,
+            valid_from=date(2000, 1, 1),
+        )
         if i % 2:
             services.assign_oversight(
-                actor=None, member=m["hoa" if i % 4 == 1 else "huong"],
-                committee=o["tam-duong"], target=org, valid_from=ASSIGNED,
-            )  # fmt: skip
+                actor=None,
+                member=m["hoa" if i % 4 == 1 else "huong"],
+                committee=o["tam-duong"],
+                target=org,
+                valid_from=ASSIGNED,
+            )
         _group(o["tam-duong"], f"Tổ thêm {i}", m["dung"], [m["hoa"], m["khanh"]])
 
 
@@ -352,9 +378,11 @@ def _counts():
 
 
 ASSIGN_OK = {
-    "role": "oversee", "target_count": "1", "target_period": "quarter",
+    "role": "oversee",
+    "target_count": "1",
+    "target_period": "quarter",
     "valid_from": "01/02/2016",
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize(
@@ -394,15 +422,24 @@ def test_assign_creates_and_shows_on_coverage(client, setup):
     assert form.context["form"].initial["target"] == "cb-toa-an"
     response = client.post(
         url("assign", **{"to-chuc": "tam-duong"}),
-        {**ASSIGN_OK, "member": m["huong"].card_number, "target": "cb-toa-an",
-         "target_count": "2", "target_period": "year", "role": "attend"},
-    )  # fmt: skip
+        {
+            **ASSIGN_OK,
+            "member": m["huong"].card_number,
+            "target": "cb-toa-an",
+            "target_count": "2",
+            "target_period": "year",
+            "role": "attend",
+        },
+    )
     assert response.status_code == 302
     assert response["Location"] == url("coverage", **{"to-chuc": "tam-duong"})
     a = OversightAssignment.objects.get(target__code="cb-toa-an")
     assert (a.member_id, a.target_count, a.target_period, a.role) == (
-        m["huong"].pk, 2, "year", "attend",
-    )  # fmt: skip
+        m["huong"].pk,
+        2,
+        "year",
+        "attend",
+    )
     html = client.get(response["Location"]).content.decode()
     assert "ít nhất 2 lần mỗi năm" in html and "Đã ghi phân công phụ trách." in html
 
@@ -419,21 +456,25 @@ def test_handover_moves_the_assignment(client, setup):
     assert setup.td_a.valid_to == date(2017, 5, 31)
     new = OversightAssignment.objects.get(handed_over_from=setup.td_a)
     assert (new.member_id, new.valid_from, new.target_id) == (
-        m["hoa"].pk, date(2017, 6, 1), setup.td_a.target_id,
-    )  # fmt: skip
+        m["hoa"].pk,
+        date(2017, 6, 1),
+        setup.td_a.target_id,
+    )
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
         ({"to_member": "same", "on": "01/06/2017", "reason": "x"}, "phải là người khác"),
-        ({"to_member": "an", "on": "01/06/2017", "reason": "x"},
-         "không phải ủy viên Ban Chấp hành"),
+        (
+            {"to_member": "an", "on": "01/06/2017", "reason": "x"},
+            "không phải ủy viên Ban Chấp hành",
+        ),
         ({"to_member": "hoa", "on": "future", "reason": "x"}, "không được sau ngày hôm nay"),
         ({"to_member": "hoa", "on": "01/01/2016", "reason": "x"}, "phải sau ngày bắt đầu"),
         ({"to_member": "hoa", "on": "01/06/2017", "reason": ""}, "Lý do: bắt buộc"),
     ],
-)  # fmt: skip
+)
 def test_handover_bad_input(client, setup, data, message):
     m = setup.world.members
     data = dict(data)
@@ -475,23 +516,34 @@ def test_end_assignment_and_its_bad_input(client, setup):
 def test_targets_table_per_person_and_quarter(client, setup):
     m, o = setup.world.members, setup.world.orgs
     a = services.assign_oversight(
-        actor=None, member=m["huong"], committee=o["tam-duong"], target=o["cb-toa-an"],
+        actor=None,
+        member=m["huong"],
+        committee=o["tam-duong"],
+        target=o["cb-toa-an"],
         valid_from=date(2016, 4, 1),
-    )  # fmt: skip
-    services.record_visit(actor=None, cell=o["cb-toa-an"], day=date(2016, 5, 10),
-                          attendees=[m["huong"]])  # fmt: skip
-    services.record_visit(actor=None, cell=o["kl-thon-1"], day=date(2016, 2, 10),
-                          attendees=[m["dung"]])  # fmt: skip
+    )
+    services.record_visit(
+        actor=None, cell=o["cb-toa-an"], day=date(2016, 5, 10), attendees=[m["huong"]]
+    )
+    services.record_visit(
+        actor=None, cell=o["kl-thon-1"], day=date(2016, 2, 10), attendees=[m["dung"]]
+    )
     client.force_login(setup.world.users["auditor"])
     page = client.get(url("targets", **{"to-chuc": "tam-duong", "nam": "2016"}))
     assert page.status_code == 200
     rows = {r.assignment.pk: r.shown for r in page.context["rows"]}
     assert [(c["done"], c["state"]) for c in rows[a.pk]] == [
-        (0, ""), (1, "met"), (0, "missed"), (0, "missed"),
-    ]  # fmt: skip
+        (0, ""),
+        (1, "met"),
+        (0, "missed"),
+        (0, "missed"),
+    ]
     assert [(c["done"], c["state"]) for c in rows[setup.td_a.pk]] == [
-        (1, "met"), (0, "missed"), (0, "missed"), (0, "missed"),
-    ]  # fmt: skip
+        (1, "met"),
+        (0, "missed"),
+        (0, "missed"),
+        (0, "missed"),
+    ]
     summary = dict(page.context["quarters"])
     assert summary[1] == {"met": 1, "missed": 1}  # dung met; khanh (hop-hoa) missed
     assert summary[2] == {"met": 1, "missed": 2}
@@ -508,8 +560,13 @@ def test_groups_list_with_counts(client, setup):
     o = setup.world.orgs
     services.add_group_target(actor=None, group=setup.td_group, org=o["kl-thon-1"])
     services.add_group_target(actor=None, group=setup.td_group, org=o["kl-thon-2"])
-    services.record_visit(actor=None, cell=o["kl-thon-1"], day=today(),
-                          attendees=[setup.world.members["huong"]], group=setup.td_group)  # fmt: skip
+    services.record_visit(
+        actor=None,
+        cell=o["kl-thon-1"],
+        day=today(),
+        attendees=[setup.world.members["huong"]],
+        group=setup.td_group,
+    )
     client.force_login(setup.world.users["committee"])
     page = client.get(url("groups", **{"to-chuc": "tam-duong"}))
     groups = {g.pk: g for g in page.context["page"].object_list}
@@ -532,23 +589,36 @@ def test_create_group_from_a_quarter_with_members(client, setup):
     client.force_login(setup.world.users["staff"])
     response = client.post(
         url("group_create", **{"to-chuc": "tam-duong"}),
-        {"name": "Tổ công tác số 3", "year": "2016", "quarter": "2", "leader": str(m["hoa"].pk),
-         "members": f"{m['huong'].card_number}  # Hương\n\n{m['khanh'].pk}\n"},
-    )  # fmt: skip
+        {
+            "name": "Tổ công tác số 3",
+            "year": "2016",
+            "quarter": "2",
+            "leader": str(m["hoa"].pk),
+            "members": f"{m['huong'].card_number}  # Hương\n\n{m['khanh'].pk}\n",
+        },
+    )
     assert response.status_code == 302
     group = WorkingGroup.objects.get(name="Tổ công tác số 3")
     assert response["Location"] == url("group", group.pk)
     assert (group.period_start, group.period_end, group.leader_id) == (
-        date(2016, 4, 1), date(2016, 6, 30), m["hoa"].pk,
-    )  # fmt: skip
+        date(2016, 4, 1),
+        date(2016, 6, 30),
+        m["hoa"].pk,
+    )
     assert set(group.members.values_list("pk", flat=True)) == {
-        m["hoa"].pk, m["huong"].pk, m["khanh"].pk,
-    }  # fmt: skip
+        m["hoa"].pk,
+        m["huong"].pk,
+        m["khanh"].pk,
+    }
     explicit = client.post(
         url("group_create", **{"to-chuc": "tam-duong"}),
-        {"name": "Tổ đột xuất", "period_start": "01/07/2016", "period_end": "15/07/2016",
-         "leader": str(m["hoa"].pk)},
-    )  # fmt: skip
+        {
+            "name": "Tổ đột xuất",
+            "period_start": "01/07/2016",
+            "period_end": "15/07/2016",
+            "leader": str(m["hoa"].pk),
+        },
+    )
     assert explicit.status_code == 302
     assert WorkingGroup.objects.get(name="Tổ đột xuất").period_end == date(2016, 7, 15)
 
@@ -556,18 +626,22 @@ def test_create_group_from_a_quarter_with_members(client, setup):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"period_start": "01/07/2016", "period_end": "30/06/2016"},
-         "Đến ngày: trước ngày bắt đầu"),
+        (
+            {"period_start": "01/07/2016", "period_end": "30/06/2016"},
+            "Đến ngày: trước ngày bắt đầu",
+        ),
         ({"period_start": "01/07/2016"}, "cần ghi cả hai ngày"),
         ({"year": "2016"}, "Quý: chọn một quý"),
         ({"year": "", "quarter": "2"}, "Năm: bắt buộc khi chọn quý"),
-        ({"year": "2016", "quarter": "2", "members": "{hoa}\n99999999"},
-         "Thành viên, dòng 2: không tìm thấy đảng viên “99999999”"),
+        (
+            {"year": "2016", "quarter": "2", "members": "{hoa}\n99999999"},
+            "Thành viên, dòng 2: không tìm thấy đảng viên “99999999”",
+        ),
         ({"year": "2016", "quarter": "2", "members": "{tien}"}, "Thành viên, dòng 1"),
         ({"year": "2016", "quarter": "2", "leader": "xyz"}, "không tìm thấy đảng viên “xyz”"),
         ({"year": "2016", "quarter": "2", "name": "  "}, "Tên tổ: bắt buộc"),
     ],
-)  # fmt: skip
+)
 def test_create_group_bad_input(client, setup, data, message):
     m = setup.world.members
     payload = {"name": "Tổ X", "leader": str(m["hoa"].pk), "members": "", **data}
@@ -591,15 +665,20 @@ def test_generate_plan_spreads_cells_and_reports(client, setup):
     assert [g.pk for g in form_page.context["chosen"]] == [setup.td_group.pk, setup.td_group2.pk]
     response = client.post(
         url("plan", **{"to-chuc": "tam-duong", "tu": d(start)}),
-        {"groups": [str(setup.td_group.pk), str(setup.td_group2.pk)],
-         "selection": "residential", "mode": "each"},
-    )  # fmt: skip
+        {
+            "groups": [str(setup.td_group.pk), str(setup.td_group2.pk)],
+            "selection": "residential",
+            "mode": "each",
+        },
+    )
     assert response.status_code == 302
     assert response["Location"] == url("groups", **{"to-chuc": "tam-duong", "nam": start.year})
     planned = GroupTarget.objects.filter(group__committee__code="tam-duong")
     assert sorted(planned.values_list("org__code", flat=True)) == [
-        "hh-tdp-1", "kl-thon-1", "kl-thon-2",
-    ]  # fmt: skip
+        "hh-tdp-1",
+        "kl-thon-1",
+        "kl-thon-2",
+    ]
     sizes = sorted(planned.filter(group=g).count() for g in (setup.td_group, setup.td_group2))
     assert sizes == [1, 2]
     assert "Đã chia 3 chi bộ cho 2 tổ." in client.get(response["Location"]).content.decode()
@@ -612,11 +691,13 @@ def test_generate_plan_bad_input(client, setup):
     target = url("plan", **{"to-chuc": "tam-duong", "tu": d(start)})
     none = client.post(target, {"selection": "residential", "mode": "each"})
     assert none.status_code == 400 and "chọn ít nhất một tổ" in none.content.decode()
-    foreign = client.post(target, {"groups": [str(setup.vt_group.pk)], "selection": "residential",
-                                   "mode": "each"})  # fmt: skip
+    foreign = client.post(
+        target, {"groups": [str(setup.vt_group.pk)], "selection": "residential", "mode": "each"}
+    )
     assert foreign.status_code == 400 and "lựa chọn không hợp lệ" in foreign.content.decode()
-    bad_mode = client.post(target, {"groups": [str(setup.td_group.pk)], "mode": "random",
-                                    "selection": "residential"})  # fmt: skip
+    bad_mode = client.post(
+        target, {"groups": [str(setup.td_group.pk)], "mode": "random", "selection": "residential"}
+    )
     assert bad_mode.status_code == 400 and "Cách chia: lựa chọn không hợp lệ" in (
         bad_mode.content.decode()
     )
@@ -632,8 +713,9 @@ def test_group_page_edits_the_plan(client, setup):
     client.force_login(setup.world.users["staff"])
     page = url("group", setup.td_group.pk)
     tomorrow_or_today = _quarter()[1]
-    added = client.post(page, {"op": "add", "add-org": "kl-thon-1",
-                               "add-planned_date": d(tomorrow_or_today)})  # fmt: skip
+    added = client.post(
+        page, {"op": "add", "add-org": "kl-thon-1", "add-planned_date": d(tomorrow_or_today)}
+    )
     assert added.status_code == 302
     target = GroupTarget.objects.get(group=setup.td_group, org=o["kl-thon-1"])
     assert target.planned_date == tomorrow_or_today
@@ -643,13 +725,15 @@ def test_group_page_edits_the_plan(client, setup):
     assert 'name="target" value="12345"' in html
     assert "Chi bộ thôn Đồng Bông" in html and "Đã thêm Chi bộ thôn Đồng Bông" in html
     assert f"?chi-bo=kl-thon-1&amp;to={setup.td_group.pk}" in html  # record the visit
-    moved = client.post(page, {"op": "move", "target": str(target.pk),
-                               "to_group": str(setup.td_group2.pk)})  # fmt: skip
+    moved = client.post(
+        page, {"op": "move", "target": str(target.pk), "to_group": str(setup.td_group2.pk)}
+    )
     assert moved.status_code == 302
     target.refresh_from_db()
     assert target.group_id == setup.td_group2.pk
-    removed = client.post(url("group", setup.td_group2.pk), {"op": "remove",
-                                                             "target": str(target.pk)})  # fmt: skip
+    removed = client.post(
+        url("group", setup.td_group2.pk), {"op": "remove", "target": str(target.pk)}
+    )
     assert removed.status_code == 302
     assert not GroupTarget.objects.filter(pk=target.pk).exists()
 
@@ -658,8 +742,9 @@ def test_group_page_bad_input(client, setup):
     o, m = setup.world.orgs, setup.world.members
     services.add_group_target(actor=None, group=setup.td_group2, org=o["kl-thon-2"])
     visited = services.add_group_target(actor=None, group=setup.td_group, org=o["kl-thon-1"])
-    services.record_visit(actor=None, cell=o["kl-thon-1"], day=today(), attendees=[m["huong"]],
-                          group=setup.td_group)  # fmt: skip
+    services.record_visit(
+        actor=None, cell=o["kl-thon-1"], day=today(), attendees=[m["huong"]], group=setup.td_group
+    )
     client.force_login(setup.world.users["admin"])
     page = url("group", setup.td_group.pk)
     before = _counts()
@@ -668,16 +753,22 @@ def test_group_page_bad_input(client, setup):
         ({"op": "add", "add-org": "kl-thon-2"}, "đã có trong kế hoạch của Tổ 2 cùng kỳ"),
         ({"op": "add", "add-org": "kim-long"}, "không phải chi bộ thuộc"),
         ({"op": "add", "add-org": "vt-thon"}, "không tìm thấy tổ chức mã “vt-thon”"),
-        ({"op": "add", "add-org": "hh-tdp-1", "add-planned_date": "01/01/2001"},
-         "phải nằm trong thời gian hoạt động của tổ"),
+        (
+            {"op": "add", "add-org": "hh-tdp-1", "add-planned_date": "01/01/2001"},
+            "phải nằm trong thời gian hoạt động của tổ",
+        ),
         ({"op": "remove", "target": str(visited.pk)}, "không bỏ khỏi kế hoạch"),
-        ({"op": "move", "target": str(visited.pk), "to_group": str(setup.td_group2.pk)},
-         "đã dự sinh hoạt"),
-        ({"op": "move", "target": str(visited.pk), "to_group": str(setup.vt_group.pk)},
-         "lựa chọn không hợp lệ"),
+        (
+            {"op": "move", "target": str(visited.pk), "to_group": str(setup.td_group2.pk)},
+            "đã dự sinh hoạt",
+        ),
+        (
+            {"op": "move", "target": str(visited.pk), "to_group": str(setup.vt_group.pk)},
+            "lựa chọn không hợp lệ",
+        ),
         ({"op": "remove", "target": "999999"}, "không tìm thấy trong tổ này"),
         ({"op": "explode"}, "Thao tác: không hợp lệ"),
-    ]  # fmt: skip
+    ]
     for data, message in cases:
         response = client.post(page, data)
         assert response.status_code == 400, data
@@ -715,9 +806,13 @@ def test_mine_shows_what_is_due_and_counts_a_visit(client, setup, django_user_mo
     user = django_user_model.objects.create_user("dung", password="pw-test-123")
     type(m["dung"]).objects.filter(pk=m["dung"].pk).update(user=user)
     mine = services.assign_oversight(
-        actor=None, member=m["dung"], committee=o["tam-duong"], target=o["cb-toa-an"],
-        valid_from=ASSIGNED, target_count=2,
-    )  # fmt: skip
+        actor=None,
+        member=m["dung"],
+        committee=o["tam-duong"],
+        target=o["cb-toa-an"],
+        valid_from=ASSIGNED,
+        target_count=2,
+    )
     services.add_group_target(actor=None, group=setup.td_group, org=o["kl-thon-2"])
     client.force_login(user)
     page = client.get(url("mine"))
@@ -731,8 +826,9 @@ def test_mine_shows_what_is_due_and_counts_a_visit(client, setup, django_user_mo
     assert f"?chi-bo=kl-thon-2&amp;to={setup.td_group.pk}" in html  # the group's plan
     assert "Tổ 1" in html
 
-    visit = services.record_visit(actor=None, cell=o["cb-toa-an"], day=today(),
-                                  attendees=[m["dung"]])  # fmt: skip
+    visit = services.record_visit(
+        actor=None, cell=o["cb-toa-an"], day=today(), attendees=[m["dung"]]
+    )
     page = client.get(url("mine"))
     due = {a.pk: (a.done, a.due) for a in page.context["assignments"]}
     assert due == {setup.td_a.pk: (0, 1), mine.pk: (1, 1)}

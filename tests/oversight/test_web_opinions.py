@@ -17,9 +17,17 @@ from dangbo.oversight.models import Opinion, OpinionStep, OpinionTopic, Visit
 pytestmark = pytest.mark.django_db
 
 ROLES = [
-    "root", "admin", "staff", "committee", "secretary", "auditor", "sensitive_staff", "member",
-    "outsider", "nobody",
-]  # fmt: skip
+    "root",
+    "admin",
+    "staff",
+    "committee",
+    "secretary",
+    "auditor",
+    "sensitive_staff",
+    "member",
+    "outsider",
+    "nobody",
+]
 SUBMITTER = "Nguyễn Văn Dân"
 HIDDEN = "Thông tin người nêu được bảo vệ"
 
@@ -55,30 +63,46 @@ def committee_seat(world):
 
     td = world.org("tam-duong")
     body = org_services.create_body(
-        actor=None, org=td, body_type="executive_committee", term_start_year=2020,
-        term_end_year=2025, valid_from=date(2020, 1, 1),
-    )  # fmt: skip
+        actor=None,
+        org=td,
+        body_type="executive_committee",
+        term_start_year=2020,
+        term_end_year=2025,
+        valid_from=date(2020, 1, 1),
+    )
     khanh = world.members["khanh"]
     org_services.assign_position(
-        actor=None, member=khanh, org=td, title="committee_member", body=body,
+        actor=None,
+        member=khanh,
+        org=td,
+        title="committee_member",
+        body=body,
         valid_from=date(2020, 1, 1),
-    )  # fmt: skip
+    )
     Member.objects.filter(pk=khanh.pk).update(user=world.users["committee"])
     assignment = services.assign_oversight(
-        actor=None, member=khanh, committee=td, target=world.org("kim-long"),
+        actor=None,
+        member=khanh,
+        committee=td,
+        target=world.org("kim-long"),
         valid_from=date(2020, 1, 1),
-    )  # fmt: skip
+    )
     khanh.refresh_from_db()
     return khanh, assignment
 
 
 def _opinion(world, org="kl-thon-1", received_by="tam-duong", days_ago=5, **extra):
     return services.record_opinion(
-        actor=None, received_on=today() - timedelta(days=days_ago), source="citizen",
-        channel="staff", text=extra.pop("text", "Đường liên thôn xuống cấp."),
-        topic=extra.pop("topic", _topic()), org=world.org(org),
-        received_by=world.org(received_by), **extra,
-    )  # fmt: skip
+        actor=None,
+        received_on=today() - timedelta(days=days_ago),
+        source="citizen",
+        channel="staff",
+        text=extra.pop("text", "Đường liên thôn xuống cấp."),
+        topic=extra.pop("topic", _topic()),
+        org=world.org(org),
+        received_by=world.org(received_by),
+        **extra,
+    )
 
 
 def _assigned(world, to="kim-long", **kw):
@@ -138,14 +162,21 @@ def test_lifecycle_visit_assign_answer_close(client, world, committee_seat):
     day = today() - timedelta(days=3)
     response = client.post(
         _visit_url(),
-        _visit_post(**{
-            "y1-source": "member", "y1-topic": "ha-tang", "y1-text": "Đường liên thôn hỏng.",
-            "y1-place": "Thôn Đồng Bông",
-            "y2-source": "citizen", "y2-topic": "dat-dai", "y2-text": "Chậm cấp sổ đỏ.",
-            "y2-submitter_name": SUBMITTER, "y2-submitter_contact": "0912345678",
-            "y2-consent": "on",
-        }),
-    )  # fmt: skip
+        _visit_post(
+            **{
+                "y1-source": "member",
+                "y1-topic": "ha-tang",
+                "y1-text": "Đường liên thôn hỏng.",
+                "y1-place": "Thôn Đồng Bông",
+                "y2-source": "citizen",
+                "y2-topic": "dat-dai",
+                "y2-text": "Chậm cấp sổ đỏ.",
+                "y2-submitter_name": SUBMITTER,
+                "y2-submitter_contact": "0912345678",
+                "y2-consent": "on",
+            }
+        ),
+    )
     visit = Visit.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse(
         "oversight:visit", args=[visit.pk]
@@ -221,9 +252,12 @@ def test_lifecycle_visit_assign_answer_close(client, world, committee_seat):
         .values_list("action", flat=True)
     )
     assert actions == [
-        "opinion.received", "opinion.assigned", "opinion.started", "opinion.answered",
+        "opinion.received",
+        "opinion.assigned",
+        "opinion.started",
+        "opinion.answered",
         "opinion.closed",
-    ]  # fmt: skip
+    ]
     assert AuditEntry.objects.filter(action="oversight.visit", object_id=str(visit.pk)).exists()
 
 
@@ -277,9 +311,12 @@ def test_record_visit_matrix(client, world, role):
     assert client.get(_visit_url("kim-long")).status_code == 404
     before = _counts()
     response = client.post(
-        _visit_url(), _visit_post(include_me=None, attendees=world.members["dung"].card_number
-                                  or str(world.members["dung"].pk))
-    )  # fmt: skip
+        _visit_url(),
+        _visit_post(
+            include_me=None,
+            attendees=world.members["dung"].card_number or str(world.members["dung"].pk),
+        ),
+    )
     assert response.status_code == (302 if allowed else 404)
     assert (_counts() == before) != allowed
 
@@ -298,12 +335,20 @@ def test_steer_and_handle_matrix(client, world, role):
     deadline = _d(today() + timedelta(days=10))
     cases = [
         ("assign", fresh, {"assign-to_org": "kim-long", "assign-deadline": deadline}, owner),
-        ("answer", assigned, {"answer-answer": "Đã xử lý.", "answer-approved_by": "Bí thư"},
-         handler),
+        (
+            "answer",
+            assigned,
+            {"answer-answer": "Đã xử lý.", "answer-approved_by": "Bí thư"},
+            handler,
+        ),
         ("close", answered, {}, owner),
-        ("assign", vt, {"assign-to_org": "vt-xa", "assign-deadline": deadline},
-         {"root", "outsider"}),
-    ]  # fmt: skip
+        (
+            "assign",
+            vt,
+            {"assign-to_org": "vt-xa", "assign-deadline": deadline},
+            {"root", "outsider"},
+        ),
+    ]
     for op, opinion, data, who in cases:
         state = Opinion.objects.get(pk=opinion.pk).state
         response = act(op, opinion, data)
@@ -346,9 +391,16 @@ def test_anonymous_is_sent_to_login(client, world):
 
 @pytest.mark.parametrize(
     "role,visible",
-    [("root", True), ("admin", True), ("sensitive_staff", True), ("staff", False),
-     ("committee", False), ("auditor", False), ("secretary", False)],
-)  # fmt: skip
+    [
+        ("root", True),
+        ("admin", True),
+        ("sensitive_staff", True),
+        ("staff", False),
+        ("committee", False),
+        ("auditor", False),
+        ("secretary", False),
+    ],
+)
 def test_submitter_needs_sensitive_grant_and_is_audited(client, world, role, visible):
     op = _opinion(world, submitter_name=SUBMITTER, submitter_contact="0912345678", consent=True)
     reads = AuditEntry.objects.filter(action="opinion.sensitive_read", object_id=str(op.pk))
@@ -382,9 +434,12 @@ def test_visit_without_mandate_is_allowed_and_marked(client, world):
     dung = world.members["dung"]
     response = client.post(
         _visit_url(),
-        _visit_post(include_me=None, attendees=f"{dung.pk}\n",
-                    **{"y1-topic": "ha-tang", "y1-text": "Xin làm đường."}),
-    )  # fmt: skip
+        _visit_post(
+            include_me=None,
+            attendees=f"{dung.pk}\n",
+            **{"y1-topic": "ha-tang", "y1-text": "Xin làm đường."},
+        ),
+    )
     assert response.status_code == 302
     visit = Visit.objects.get()
     assert visit.without_mandate and visit.group is None
@@ -422,9 +477,13 @@ def test_visit_with_a_working_group(client, world):
     start, end = quarter_bounds(today().year, quarter_of(today()))
     day = max(start, today() - timedelta(days=1))
     group = services.create_working_group(
-        actor=None, committee=world.org("tam-duong"), name="Tổ công tác số 1",
-        period_start=start, period_end=end, leader=world.members["khanh"],
-    )  # fmt: skip
+        actor=None,
+        committee=world.org("tam-duong"),
+        name="Tổ công tác số 1",
+        period_start=start,
+        period_end=end,
+        leader=world.members["khanh"],
+    )
     services.add_group_target(actor=None, group=group, org=world.org("kl-thon-1"))
     client.force_login(world.users["staff"])
     html = _page(client.get(_visit_url(to=group.pk)))
@@ -432,24 +491,37 @@ def test_visit_with_a_working_group(client, world):
     # The secretary's cell is not a committee: no group of kl-thon-1 itself is offered.
     response = client.post(
         _visit_url(),
-        _visit_post(date=_d(day), include_me=None, attendees=str(world.members["khanh"].pk),
-                    group=str(group.pk), **{"y1-topic": "khac", "y1-text": "Ý kiến."}),
-    )  # fmt: skip
+        _visit_post(
+            date=_d(day),
+            include_me=None,
+            attendees=str(world.members["khanh"].pk),
+            group=str(group.pk),
+            **{"y1-topic": "khac", "y1-text": "Ý kiến."},
+        ),
+    )
     assert response.status_code == 302
     visit = Visit.objects.get()
     assert visit.group == group and not visit.without_mandate
     assert visit.opinions.get().received_by == world.org("tam-duong")
     # A group of another district is not offered, and not accepted.
     other = services.create_working_group(
-        actor=None, committee=world.org("vinh-tuong"), name="Tổ Vĩnh Tường",
-        period_start=start, period_end=end, leader=world.members["tien"],
-    )  # fmt: skip
+        actor=None,
+        committee=world.org("vinh-tuong"),
+        name="Tổ Vĩnh Tường",
+        period_start=start,
+        period_end=end,
+        leader=world.members["tien"],
+    )
     before = _counts()
     response = client.post(
         _visit_url(),
-        _visit_post(date=_d(day), include_me=None, attendees=str(world.members["dung"].pk),
-                    group=str(other.pk)),
-    )  # fmt: skip
+        _visit_post(
+            date=_d(day),
+            include_me=None,
+            attendees=str(world.members["dung"].pk),
+            group=str(other.pk),
+        ),
+    )
     assert response.status_code == 400 and _counts() == before
     assert "Tổ công tác: lựa chọn không hợp lệ." in _page(response)
 
@@ -474,19 +546,28 @@ def test_thematic_visit_needs_topic(client, world):
     "fields,message",
     [
         ({"include_me": None}, "Người dự: cần ít nhất một người."),
-        ({"date": _d(today() + timedelta(days=1))}, "Ngày dự sinh hoạt: không được sau ngày hôm nay"),
+        (
+            {"date": _d(today() + timedelta(days=1))},
+            "Ngày dự sinh hoạt: không được sau ngày hôm nay",
+        ),
         ({"date": "31/02/2020"}, "Ngày dự sinh hoạt: ngày không hợp lệ"),
-        ({"attendees": "12345678\n99999999"},
-         "Người dự khác, dòng 2: không tìm thấy đảng viên “99999999”."),
-        ({"y1-text": "Ý kiến đúng.", "y1-topic": "ha-tang", "y2-topic": "dat-dai"},
-         "Nội dung ý kiến: bắt buộc khi đã chọn lĩnh vực"),
-        ({"y1-text": "Ý kiến.", "y1-topic": "ha-tang", "y1-submitter_contact": "0912345678"},
-         "Liên hệ: chỉ lưu khi người nêu đồng ý"),
+        (
+            {"attendees": "12345678\n99999999"},
+            "Người dự khác, dòng 2: không tìm thấy đảng viên “99999999”.",
+        ),
+        (
+            {"y1-text": "Ý kiến đúng.", "y1-topic": "ha-tang", "y2-topic": "dat-dai"},
+            "Nội dung ý kiến: bắt buộc khi đã chọn lĩnh vực",
+        ),
+        (
+            {"y1-text": "Ý kiến.", "y1-topic": "ha-tang", "y1-submitter_contact": "0912345678"},
+            "Liên hệ: chỉ lưu khi người nêu đồng ý",
+        ),
         ({"y1-text": "Ý kiến không có lĩnh vực."}, "Lĩnh vực: bắt buộc"),
         ({"y1-text": "Ý kiến.", "y1-topic": "khong-co"}, "Lĩnh vực: lựa chọn không hợp lệ."),
         ({"y3-text": "Ý kiến.", "y3-topic": "khac", "y3-source": ""}, "Người nêu: chọn cán bộ"),
     ],
-)  # fmt: skip
+)
 def test_bad_visit_changes_nothing(client, world, committee_seat, fields, message):
     client.force_login(world.users["committee"])
     before = (*_counts(), AuditEntry.objects.count())
@@ -505,11 +586,16 @@ def test_second_opinion_failing_rolls_back_the_visit_and_the_first(client, world
     before = _counts()
     response = client.post(
         _visit_url(),
-        _visit_post(**{
-            "y1-topic": "ha-tang", "y1-text": "Đường hỏng.",
-            "y2-topic": "dat-dai", "y2-text": "Sổ đỏ.", "y2-submitter_contact": "0912345678",
-        }),
-    )  # fmt: skip
+        _visit_post(
+            **{
+                "y1-topic": "ha-tang",
+                "y1-text": "Đường hỏng.",
+                "y2-topic": "dat-dai",
+                "y2-text": "Sổ đỏ.",
+                "y2-submitter_contact": "0912345678",
+            }
+        ),
+    )
     assert response.status_code == 400 and _counts() == before
     html = _page(response)
     assert "Liên hệ: chỉ lưu khi người nêu đồng ý" in html
@@ -547,8 +633,10 @@ def test_answer_without_text(client, world):
     op = _assigned(world)
     client.force_login(world.users["sensitive_staff"])
     url = reverse("oversight:opinion_action", args=[op.pk, "answer"])
-    for text, message in (("", "Nội dung trả lời: bắt buộc."),
-                          ("  \n ", "Nội dung trả lời: không được để trống.")):  # fmt: skip
+    for text, message in (
+        ("", "Nội dung trả lời: bắt buộc."),
+        ("  \n ", "Nội dung trả lời: không được để trống."),
+    ):
         response = _counted(
             lambda text=text: client.post(
                 url, {"answer-answer": text, "answer-approved_by": "Bí thư"}
@@ -615,10 +703,16 @@ def test_staff_entry(client, world):
     page = client.get(url)
     assert page.status_code == 200 and f'value="{_d(today())}"' in _page(page)
     data = {
-        "received_by": "tam-duong", "org": "kl-thon-2", "received_on": _d(today()),
-        "source": "citizen", "topic": "moi-truong", "text": "Rác thải ven sông.\nĐề nghị xử lý.",
-        "place": "Bờ sông", "submitter_name": SUBMITTER, "submitter_contact": "",
-    }  # fmt: skip
+        "received_by": "tam-duong",
+        "org": "kl-thon-2",
+        "received_on": _d(today()),
+        "source": "citizen",
+        "topic": "moi-truong",
+        "text": "Rác thải ven sông.\nĐề nghị xử lý.",
+        "place": "Bờ sông",
+        "submitter_name": SUBMITTER,
+        "submitter_contact": "",
+    }
     response = client.post(url, data)
     op = Opinion.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(f"/y-kien/{op.pk}/")
@@ -628,12 +722,14 @@ def test_staff_entry(client, world):
     for change, message in (
         ({"received_by": "vinh-tuong"}, "Cấp ủy tiếp nhận: không tìm thấy tổ chức mã “vinh-tuong”"),
         ({"org": "vt-thon"}, "Tổ chức liên quan: không tìm thấy tổ chức mã “vt-thon”"),
-        ({"received_by": "kim-long", "org": "hh-tdp-1"},
-         "Cấp ủy tiếp nhận: Chi bộ tổ dân phố Đông Hòa không thuộc Đảng bộ xã Kim Long."),
+        (
+            {"received_by": "kim-long", "org": "hh-tdp-1"},
+            "Cấp ủy tiếp nhận: Chi bộ tổ dân phố Đông Hòa không thuộc Đảng bộ xã Kim Long.",
+        ),
         ({"submitter_contact": "0912"}, "Liên hệ: chỉ lưu khi người nêu đồng ý"),
         ({"text": ""}, "Nội dung ý kiến: bắt buộc."),
         ({"received_on": _d(today() + timedelta(days=2))}, "Ngày tiếp nhận: không được sau"),
-    ):  # fmt: skip
+    ):
         response = _counted(lambda change=change: client.post(url, {**data, **change}))
         assert response.status_code == 400 and message in _page(response), change
 
@@ -650,12 +746,16 @@ def test_staff_entry_needs_oversee(client, world, role):
 def test_dashboard_and_filters(client, world):
     fresh = _opinion(world, text="Ý kiến mới về đất.")
     assigned = _assigned(world, org="kl-thon-2", text="Ý kiến đã giao.")
-    late = _opinion(world, org="hh-tdp-1", text="Ý kiến quá hạn.", days_ago=20,
-                    topic=_topic("moi-truong"))  # fmt: skip
+    late = _opinion(
+        world, org="hh-tdp-1", text="Ý kiến quá hạn.", days_ago=20, topic=_topic("moi-truong")
+    )
     services.assign_opinion(
-        actor=None, opinion=late, to_org=world.org("hop-hoa"),
-        deadline=today() - timedelta(days=10), on=today() - timedelta(days=19),
-    )  # fmt: skip
+        actor=None,
+        opinion=late,
+        to_org=world.org("hop-hoa"),
+        deadline=today() - timedelta(days=10),
+        on=today() - timedelta(days=19),
+    )
     client.force_login(world.users["committee"])
     url = reverse("oversight:opinions")
     html = _page(client.get(url))
@@ -711,13 +811,20 @@ def test_list_query_count_does_not_grow(client, world, django_assert_max_num_que
     baseline = len(ctx.captured_queries)
     topics = list(OpinionTopic.objects.all())
     for i in range(30):
-        op = _opinion(world, org=("kl-thon-1", "kl-thon-2", "hh-tdp-1", "cb-toa-an")[i % 4],
-                      topic=topics[i % len(topics)], text=f"Ý kiến số {i}")  # fmt: skip
+        op = _opinion(
+            world,
+            org=("kl-thon-1", "kl-thon-2", "hh-tdp-1", "cb-toa-an")[i % 4],
+            topic=topics[i % len(topics)],
+            text=f"Ý kiến số {i}",
+        )
         if i % 3 == 0:
             services.assign_opinion(
-                actor=None, opinion=op, to_org=world.org("hop-hoa"),
-                deadline=today() - timedelta(days=1), on=op.received_on,
-            )  # fmt: skip
+                actor=None,
+                opinion=op,
+                to_org=world.org("hop-hoa"),
+                deadline=today() - timedelta(days=1),
+                on=op.received_on,
+            )
     with django_assert_max_num_queries(baseline):
         html = _page(client.get(url))
     assert "Ý kiến số 29" in html
@@ -753,7 +860,13 @@ def test_visit_page_scope(client, world):
     client.post(_visit_url(), _visit_post(include_me=None, attendees=str(world.members["dung"].pk)))
     visit = Visit.objects.get()
     url = reverse("oversight:visit", args=[visit.pk])
-    for role, status in (("secretary", 200), ("auditor", 200), ("sensitive_staff", 200),
-                         ("outsider", 404), ("member", 404), ("nobody", 404)):  # fmt: skip
+    for role, status in (
+        ("secretary", 200),
+        ("auditor", 200),
+        ("sensitive_staff", 200),
+        ("outsider", 404),
+        ("member", 404),
+        ("nobody", 404),
+    ):
         client.force_login(world.users[role])
         assert client.get(url).status_code == status, role

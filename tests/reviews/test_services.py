@@ -38,9 +38,17 @@ def _schemes(db):
 def counts():
     return tuple(
         m.objects.count()
-        for m in (ReviewCycle, Evaluation, EvaluationStep, AuditEntry, RemedyGroup, Remedy,
-                  Shortcoming, Discipline)
-    )  # fmt: skip
+        for m in (
+            ReviewCycle,
+            Evaluation,
+            EvaluationStep,
+            AuditEntry,
+            RemedyGroup,
+            Remedy,
+            Shortcoming,
+            Discipline,
+        )
+    )
 
 
 def refused(field, fn, **kwargs):
@@ -67,10 +75,12 @@ def cycle(world, code="kim-long", year=2016, **kw):
 
 def extra_member(world, key, cell, name, admitted=date(2000, 3, 2)):
     m = members.admit_member(
-        actor=None, org=world.org(cell), data={"full_name": name, "gender": "M",
-                                               "date_of_birth": date(1980, 1, 1)},
-        admission_decision_date=admitted, admission_ceremony_date=admitted,
-    )  # fmt: skip
+        actor=None,
+        org=world.org(cell),
+        data={"full_name": name, "gender": "M", "date_of_birth": date(1980, 1, 1)},
+        admission_decision_date=admitted,
+        admission_ceremony_date=admitted,
+    )
     m = members.recognise_official(actor=None, member=m, recognition_date=probation_end(admitted))
     world.members[key] = m
     return m
@@ -78,25 +88,33 @@ def extra_member(world, key, cell, name, admitted=date(2000, 3, 2)):
 
 def proposed(world, c, level, *, member=None, org=None, proposal=None, **scores):
     actor = world.users["admin"]
-    ev = services.self_assess(actor=actor, cycle=c, level=level, member=member, subject_org=org,
-                              **scores)  # fmt: skip
+    ev = services.self_assess(
+        actor=actor, cycle=c, level=level, member=member, subject_org=org, **scores
+    )
     return services.propose(actor=actor, evaluation=ev, level=proposal or level)
 
 
 def decided(world, c, level, *, member=None, org=None, by=None, on=None, **scores):
     ev = proposed(world, c, level, member=member, org=org, **scores)
     by = by or services.competent_body(ev)
-    return services.decide(actor=world.users["admin"], evaluation=ev, level=level, by_org=by,
-                           on=on)  # fmt: skip
+    return services.decide(actor=world.users["admin"], evaluation=ev, level=level, by_org=by, on=on)
 
 
 # -- rule 21: the scheme of each year ------------------------------------------------------
 
 YEARS = [
-    (2012, "20-HD/BTCTW"), (2013, "20-HD/BTCTW"), (2014, "27-HD/BTCTW"), (2016, "27-HD/BTCTW"),
-    (2017, "27-HD/BTCTW"), (2018, "132-QĐ/TW"), (2022, "132-QĐ/TW"), (2023, "124-QĐ/TW"),
-    (2024, "124-QĐ/TW"), (2025, "366-QĐ/TW"), (2026, "366-QĐ/TW"),
-]  # fmt: skip
+    (2012, "20-HD/BTCTW"),
+    (2013, "20-HD/BTCTW"),
+    (2014, "27-HD/BTCTW"),
+    (2016, "27-HD/BTCTW"),
+    (2017, "27-HD/BTCTW"),
+    (2018, "132-QĐ/TW"),
+    (2022, "132-QĐ/TW"),
+    (2023, "124-QĐ/TW"),
+    (2024, "124-QĐ/TW"),
+    (2025, "366-QĐ/TW"),
+    (2026, "366-QĐ/TW"),
+]
 
 
 @pytest.mark.parametrize("subject", ["organisation", "member"])
@@ -112,10 +130,19 @@ def test_scheme_for_each_year_points_to_its_document(subject, year, number):
 def test_schemes_levels_and_scores_are_data():
     hd27_org = services.scheme_for("organisation", 2016)
     assert [lv.code for lv in hd27_org.levels.all()] == [
-        "tsvm_tieu_bieu", "tsvm", "htt", "ht", "yeu_kem"]  # fmt: skip
+        "tsvm_tieu_bieu",
+        "tsvm",
+        "htt",
+        "ht",
+        "yeu_kem",
+    ]
     hd27_member = services.scheme_for("member", 2016)
     assert [lv.code for lv in hd27_member.levels.all()] == [
-        "dtc_htxs", "dtc_htt", "dtc_ht", "vi_pham"]  # fmt: skip
+        "dtc_htxs",
+        "dtc_htt",
+        "dtc_ht",
+        "vi_pham",
+    ]
     assert not hd27_member.scored and not hd27_member.quota_enabled
     qd124 = services.scheme_for("member", 2023)
     assert qd124.quota_enabled and qd124.quota_rate * 100 == 20
@@ -135,11 +162,23 @@ def test_no_scheme_before_2008():
 def test_quarter_refused_under_hd27_allowed_under_qd366(world):
     msg = refused("kind", services.scheme_for, subject="member", year=2016, kind="quarter")
     assert "quý" in msg
-    refused("kind", cycle, world=world, year=2016, kind="quarter",
-            period_start=date(2016, 1, 1), period_end=date(2016, 3, 31))  # fmt: skip
+    refused(
+        "kind",
+        cycle,
+        world=world,
+        year=2016,
+        kind="quarter",
+        period_start=date(2016, 1, 1),
+        period_end=date(2016, 3, 31),
+    )
     assert services.scheme_for("member", 2025, "quarter").code == "qd366-member"
-    c = cycle(world, year=2025, kind="quarter", period_start=date(2025, 10, 1),
-              period_end=date(2025, 12, 31))  # fmt: skip
+    c = cycle(
+        world,
+        year=2025,
+        kind="quarter",
+        period_start=date(2025, 10, 1),
+        period_end=date(2025, 12, 31),
+    )
     assert (c.org_scheme.code, c.member_scheme.code) == ("qd366-org", "qd366-member")
 
 
@@ -162,8 +201,15 @@ def test_open_cycle_refuses_a_duplicate_and_a_future_year(world):
     cycle(world, code="hop-hoa", year=2016)  # another organisation: fine
     refused("year", cycle, world=world, year=today().year + 1)
     refused("kind", cycle, world=world, year=2016, kind="weekly")
-    refused("period_end", cycle, world=world, year=2025, kind="adhoc",
-            period_start=date(2025, 6, 1), period_end=date(2025, 5, 1))  # fmt: skip
+    refused(
+        "period_end",
+        cycle,
+        world=world,
+        year=2025,
+        kind="adhoc",
+        period_start=date(2025, 6, 1),
+        period_end=date(2025, 5, 1),
+    )
 
 
 # -- the approval chain --------------------------------------------------------------------
@@ -173,16 +219,22 @@ def test_member_chain_self_assess_propose_decide(world):
     c = cycle(world, year=2016)
     huong = world.members["huong"]
     before = counts()
-    ev = services.self_assess(actor=world.users["member"], cycle=c, member=huong,
-                              level="dtc_htxs", comment="Tự nhận xét")  # fmt: skip
+    ev = services.self_assess(
+        actor=world.users["member"], cycle=c, member=huong, level="dtc_htxs", comment="Tự nhận xét"
+    )
     assert ev.state == EvaluationState.SELF_ASSESSED and ev.org == world.org("kl-thon-1")
     assert ev.self_level.code == "dtc_htxs" and ev.peer_group == "member:kim-long"
     assert services.competent_body(ev) == world.org("kim-long")
     ev = services.propose(actor=world.users["secretary"], evaluation=ev, level="dtc_htt")
     assert ev.state == EvaluationState.PROPOSED and ev.proposed_by == world.org("kl-thon-1")
-    ev = services.decide(actor=world.users["staff"], evaluation=ev, level="dtc_htt",
-                         by_org=world.org("kim-long"), decision_ref="12-QĐ/ĐU",
-                         on=date(2016, 12, 20))  # fmt: skip
+    ev = services.decide(
+        actor=world.users["staff"],
+        evaluation=ev,
+        level="dtc_htt",
+        by_org=world.org("kim-long"),
+        decision_ref="12-QĐ/ĐU",
+        on=date(2016, 12, 20),
+    )
     ev.refresh_from_db()
     assert ev.state == EvaluationState.DECIDED
     assert (ev.final_level.code, ev.final_common_rank) == ("dtc_htt", 2)
@@ -202,16 +254,23 @@ def test_grassroots_cell_decides_for_its_own_members(world):
     assert ev.decided_by == world.org("cb-toa-an")
 
 
-@pytest.mark.parametrize(("subject", "cycle_org", "deciding"), [
-    ("kim-long", "tam-duong", "tam-duong"),
-    ("kl-thon-1", "kim-long", "kim-long"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("subject", "cycle_org", "deciding"),
+    [
+        ("kim-long", "tam-duong", "tam-duong"),
+        ("kl-thon-1", "kim-long", "kim-long"),
+    ],
+)
 def test_organisation_chain_decided_by_the_superior(world, subject, cycle_org, deciding):
     c = cycle(world, code=cycle_org, year=2016)
     ev = proposed(world, c, "tsvm", org=world.org(subject), proposal="tsvm_tieu_bieu")
     assert ev.proposed_by == world.org(deciding)
-    ev = services.decide(actor=world.users["admin"], evaluation=ev, level="tsvm_tieu_bieu",
-                         by_org=world.org(deciding))  # fmt: skip
+    ev = services.decide(
+        actor=world.users["admin"],
+        evaluation=ev,
+        level="tsvm_tieu_bieu",
+        by_org=world.org(deciding),
+    )
     assert ev.state == EvaluationState.DECIDED and ev.final_common_rank == 1
     assert (ev.decided_by, ev.decided_body) == (world.org(deciding), "standing_committee")
     assert ev.peer_group == f"org:{deciding}:{world.org(subject).sector}"
@@ -226,28 +285,48 @@ def test_return_needs_a_reason_and_allows_a_new_proposal(world):
     ev = services.return_evaluation(actor=admin, evaluation=ev, reason="Chưa đủ minh chứng")
     assert ev.state == EvaluationState.RETURNED and audited("review.returned") == before + 1
     assert ev.steps.last().note == "Chưa đủ minh chứng"
-    refused("state", services.decide, actor=admin, evaluation=ev, level="dtc_htxs",
-            by_org=world.org("kim-long"))  # fmt: skip
+    refused(
+        "state",
+        services.decide,
+        actor=admin,
+        evaluation=ev,
+        level="dtc_htxs",
+        by_org=world.org("kim-long"),
+    )
     refused("state", services.return_evaluation, actor=admin, evaluation=ev, reason="Lần hai")
     ev = services.propose(actor=admin, evaluation=ev, level="dtc_htt")
     ev = services.decide(actor=admin, evaluation=ev, level="dtc_htt", by_org=world.org("kim-long"))
     assert ev.final_level.code == "dtc_htt"
     assert [s.action for s in ev.steps.all()] == [
-        "self_assessed", "proposed", "returned", "proposed", "decided"]  # fmt: skip
+        "self_assessed",
+        "proposed",
+        "returned",
+        "proposed",
+        "decided",
+    ]
     refused("state", services.propose, actor=admin, evaluation=ev, level="dtc_ht")
-    refused("state", services.decide, actor=admin, evaluation=ev, level="dtc_ht",
-            by_org=world.org("kim-long"))  # fmt: skip
+    refused(
+        "state",
+        services.decide,
+        actor=admin,
+        evaluation=ev,
+        level="dtc_ht",
+        by_org=world.org("kim-long"),
+    )
 
 
-@pytest.mark.parametrize(("subject", "cycle_org", "wrong", "competent"), [
-    ("member", "kim-long", "tam-duong", "Đảng bộ xã Kim Long"),
-    ("member", "kim-long", "kl-thon-1", "Đảng bộ xã Kim Long"),
-    ("member", "kim-long", "hop-hoa", "Đảng bộ xã Kim Long"),
-    ("kl-thon-1", "kim-long", "hop-hoa", "Đảng bộ xã Kim Long"),
-    ("kl-thon-1", "kim-long", "tam-duong", "Đảng bộ xã Kim Long"),
-    ("kim-long", "tam-duong", "kim-long", "Đảng bộ huyện Tam Dương"),
-    ("kim-long", "tam-duong", "vinh-phuc", "Đảng bộ huyện Tam Dương"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("subject", "cycle_org", "wrong", "competent"),
+    [
+        ("member", "kim-long", "tam-duong", "Đảng bộ xã Kim Long"),
+        ("member", "kim-long", "kl-thon-1", "Đảng bộ xã Kim Long"),
+        ("member", "kim-long", "hop-hoa", "Đảng bộ xã Kim Long"),
+        ("kl-thon-1", "kim-long", "hop-hoa", "Đảng bộ xã Kim Long"),
+        ("kl-thon-1", "kim-long", "tam-duong", "Đảng bộ xã Kim Long"),
+        ("kim-long", "tam-duong", "kim-long", "Đảng bộ huyện Tam Dương"),
+        ("kim-long", "tam-duong", "vinh-phuc", "Đảng bộ huyện Tam Dương"),
+    ],
+)
 def test_decision_by_another_body_refused_naming_the_competent_one(
     world, subject, cycle_org, wrong, competent
 ):
@@ -258,11 +337,23 @@ def test_decision_by_another_body_refused_naming_the_competent_one(
     else:
         ev = proposed(world, c, "tsvm", org=world.org(subject))
         level = "tsvm"
-    msg = refused("by_org", services.decide, actor=world.users["admin"], evaluation=ev,
-                  level=level, by_org=world.org(wrong))  # fmt: skip
+    msg = refused(
+        "by_org",
+        services.decide,
+        actor=world.users["admin"],
+        evaluation=ev,
+        level=level,
+        by_org=world.org(wrong),
+    )
     assert competent in msg and world.org(wrong).name in msg
-    refused("by_org", services.decide, actor=world.users["admin"], evaluation=ev, level=level,
-            by_org=None)  # fmt: skip
+    refused(
+        "by_org",
+        services.decide,
+        actor=world.users["admin"],
+        evaluation=ev,
+        level=level,
+        by_org=None,
+    )
     assert Evaluation.objects.get(pk=ev.pk).state == EvaluationState.PROPOSED
 
 
@@ -272,51 +363,94 @@ def test_nobody_decides_their_own_case(world):
     c = cycle(world, year=2016)
     # huong's login (world.users["member"]) is linked through Member.user.
     ev = proposed(world, c, "dtc_htxs", member=world.members["huong"])
-    msg = refused("member", services.decide, actor=world.users["member"], evaluation=ev,
-                  level="dtc_htxs", by_org=world.org("kim-long"))  # fmt: skip
+    msg = refused(
+        "member",
+        services.decide,
+        actor=world.users["member"],
+        evaluation=ev,
+        level="dtc_htxs",
+        by_org=world.org("kim-long"),
+    )
     assert "chính mình" in msg
     # Any user linked to the member: here a staff login of dung's.
     user = get_user_model().objects.create_user("dung-login")
     Member.objects.filter(pk=world.members["dung"].pk).update(user=user)
     ev2 = proposed(world, c, "dtc_htt", member=world.members["dung"])
-    refused("member", services.decide, actor=user, evaluation=ev2, level="dtc_htt",
-            by_org=world.org("kim-long"))  # fmt: skip
+    refused(
+        "member",
+        services.decide,
+        actor=user,
+        evaluation=ev2,
+        level="dtc_htt",
+        by_org=world.org("kim-long"),
+    )
     # Someone else may decide both.
-    services.decide(actor=world.users["member"], evaluation=ev2, level="dtc_htt",
-                    by_org=world.org("kim-long"))  # fmt: skip
+    services.decide(
+        actor=world.users["member"], evaluation=ev2, level="dtc_htt", by_org=world.org("kim-long")
+    )
     services.decide(actor=user, evaluation=ev, level="dtc_htxs", by_org=world.org("kim-long"))
 
 
 def test_second_self_assessment_refused(world):
     c = cycle(world, code="tam-duong", year=2016)
     proposed(world, c, "dtc_htt", member=world.members["huong"])
-    msg = refused("member", services.self_assess, actor=world.users["admin"], cycle=c,
-                  member=world.members["huong"], level="dtc_htxs")  # fmt: skip
+    msg = refused(
+        "member",
+        services.self_assess,
+        actor=world.users["admin"],
+        cycle=c,
+        member=world.members["huong"],
+        level="dtc_htxs",
+    )
     assert "Nguyễn Thị Hương" in msg
-    services.self_assess(actor=world.users["admin"], cycle=c, subject_org=world.org("kim-long"),
-                         level="tsvm")  # fmt: skip
-    msg = refused("subject_org", services.self_assess, actor=world.users["admin"], cycle=c,
-                  subject_org=world.org("kim-long"), level="tsvm")  # fmt: skip
+    services.self_assess(
+        actor=world.users["admin"], cycle=c, subject_org=world.org("kim-long"), level="tsvm"
+    )
+    msg = refused(
+        "subject_org",
+        services.self_assess,
+        actor=world.users["admin"],
+        cycle=c,
+        subject_org=world.org("kim-long"),
+        level="tsvm",
+    )
     assert "Đảng bộ xã Kim Long" in msg
     # Another cycle (another year) is another period: fine.
-    services.self_assess(actor=world.users["admin"], cycle=cycle(world, code="tam-duong",
-                         year=2015), member=world.members["huong"], level="dtc_htt")  # fmt: skip
+    services.self_assess(
+        actor=world.users["admin"],
+        cycle=cycle(world, code="tam-duong", year=2015),
+        member=world.members["huong"],
+        level="dtc_htt",
+    )
 
 
 def test_subject_must_belong_to_the_cycle_during_the_period(world):
     c = cycle(world, year=2016)
     admin = world.users["admin"]
-    msg = refused("member", services.self_assess, actor=admin, cycle=c,
-                  member=world.members["tien"], level="dtc_htt")  # fmt: skip
+    msg = refused(
+        "member",
+        services.self_assess,
+        actor=admin,
+        cycle=c,
+        member=world.members["tien"],
+        level="dtc_htt",
+    )
     assert "Hoàng Minh Tiến" in msg and "Đảng bộ xã Kim Long" in msg
     late = extra_member(world, "late", "kl-thon-1", "Ngô Văn Muộn", admitted=date(2018, 4, 1))
-    msg = refused("member", services.self_assess, actor=admin, cycle=c, member=late,
-                  level="dtc_htt")  # fmt: skip
+    msg = refused(
+        "member", services.self_assess, actor=admin, cycle=c, member=late, level="dtc_htt"
+    )
     assert "31/12/2016" in msg
     # binh was admitted in June 2016: he belongs to the 2016 period.
     services.self_assess(actor=admin, cycle=c, member=world.members["binh"], level="dtc_ht")
-    refused("subject_org", services.self_assess, actor=admin, cycle=c,
-            subject_org=world.org("hop-hoa"), level="tsvm")  # fmt: skip
+    refused(
+        "subject_org",
+        services.self_assess,
+        actor=admin,
+        cycle=c,
+        subject_org=world.org("hop-hoa"),
+        level="tsvm",
+    )
     refused(
         "subject_org",
         services.self_assess,
@@ -326,32 +460,63 @@ def test_subject_must_belong_to_the_cycle_during_the_period(world):
         level="tsvm",
     )  # its own cycle
     refused("member", services.self_assess, actor=admin, cycle=c, level="tsvm")
-    refused("member", services.self_assess, actor=admin, cycle=c, level="tsvm",
-            member=world.members["huong"], subject_org=world.org("kl-thon-1"))  # fmt: skip
+    refused(
+        "member",
+        services.self_assess,
+        actor=admin,
+        cycle=c,
+        level="tsvm",
+        member=world.members["huong"],
+        subject_org=world.org("kl-thon-1"),
+    )
 
 
 def test_level_not_in_the_scheme_refused_listing_the_levels(world):
     c = cycle(world, year=2016)
     admin = world.users["admin"]
-    msg = refused("level", services.self_assess, actor=admin, cycle=c,
-                  member=world.members["huong"], level="htxs")  # fmt: skip
+    msg = refused(
+        "level",
+        services.self_assess,
+        actor=admin,
+        cycle=c,
+        member=world.members["huong"],
+        level="htxs",
+    )
     assert "htxs" in msg and "dtc_htxs" in msg and "vi_pham" in msg
-    msg = refused("level", services.self_assess, actor=admin, cycle=c,
-                  subject_org=world.org("kl-thon-1"), level="dtc_htt")  # fmt: skip
+    msg = refused(
+        "level",
+        services.self_assess,
+        actor=admin,
+        cycle=c,
+        subject_org=world.org("kl-thon-1"),
+        level="dtc_htt",
+    )
     assert "tsvm_tieu_bieu" in msg and "yeu_kem" in msg
-    ev = services.self_assess(actor=admin, cycle=c, member=world.members["huong"],
-                              level="dtc_htt")  # fmt: skip
+    ev = services.self_assess(actor=admin, cycle=c, member=world.members["huong"], level="dtc_htt")
     refused("level", services.propose, actor=admin, evaluation=ev, level="")
     ev = services.propose(actor=admin, evaluation=ev, level="dtc_htt")
-    refused("level", services.decide, actor=admin, evaluation=ev, level="tsvm",
-            by_org=world.org("kim-long"))  # fmt: skip
+    refused(
+        "level",
+        services.decide,
+        actor=admin,
+        evaluation=ev,
+        level="tsvm",
+        by_org=world.org("kim-long"),
+    )
 
 
 def test_decision_date_not_in_the_future(world):
     c = cycle(world, year=2016)
     ev = proposed(world, c, "dtc_htt", member=world.members["huong"])
-    refused("on", services.decide, actor=world.users["admin"], evaluation=ev, level="dtc_htt",
-            by_org=world.org("kim-long"), on=date(today().year + 1, 1, 1))  # fmt: skip
+    refused(
+        "on",
+        services.decide,
+        actor=world.users["admin"],
+        evaluation=ev,
+        level="dtc_htt",
+        by_org=world.org("kim-long"),
+        on=date(today().year + 1, 1, 1),
+    )
 
 
 # -- locking ---------------------------------------------------------------------------------
@@ -374,22 +539,53 @@ def test_locked_cycle_refuses_every_change_and_reopen_needs_a_reason(world):
     c = services.lock_cycle(actor=admin, cycle=c)
     assert c.locked and c.locked_by == admin and audited("review.cycle_locked") == before + 1
     refused("cycle", services.lock_cycle, actor=admin, cycle=c)
-    refused("cycle", services.self_assess, actor=admin, cycle=c, member=world.members["an"],
-            level="dtc_htt")  # fmt: skip
-    refused("cycle", services.self_assess, actor=admin, cycle=c,
-            subject_org=world.org("kl-thon-1"), level="tsvm")  # fmt: skip
+    refused(
+        "cycle",
+        services.self_assess,
+        actor=admin,
+        cycle=c,
+        member=world.members["an"],
+        level="dtc_htt",
+    )
+    refused(
+        "cycle",
+        services.self_assess,
+        actor=admin,
+        cycle=c,
+        subject_org=world.org("kl-thon-1"),
+        level="tsvm",
+    )
     refused("cycle", services.propose, actor=admin, evaluation=done, level="dtc_ht")
     refused("cycle", services.return_evaluation, actor=admin, evaluation=done, reason="Sai")
-    refused("cycle", services.decide, actor=admin, evaluation=done, level="dtc_ht",
-            by_org=world.org("kim-long"))  # fmt: skip
-    refused("cycle", services.add_remedy_group, actor=admin, cycle=c, org=world.org("kim-long"),
-            title="Nhóm 1", shortcomings=["Hạn chế"],
-            remedies=[{"text": "Sửa", "owner": "Bí thư", "deadline": date(2017, 6, 30)}])  # fmt: skip
+    refused(
+        "cycle",
+        services.decide,
+        actor=admin,
+        evaluation=done,
+        level="dtc_ht",
+        by_org=world.org("kim-long"),
+    )
+    refused(
+        "cycle",
+        services.add_remedy_group,
+        actor=admin,
+        cycle=c,
+        org=world.org("kim-long"),
+        title="Nhóm 1",
+        shortcomings=["Hạn chế"],
+        remedies=[{"text": "Sửa", "owner": "Bí thư", "deadline": date(2017, 6, 30)}],
+    )
     # The stale object a caller may still hold does not unlock it either.
     stale = ReviewCycle.objects.get(pk=c.pk)
     stale.locked_at = None
-    refused("cycle", services.self_assess, actor=admin, cycle=stale, member=world.members["an"],
-            level="dtc_htt")  # fmt: skip
+    refused(
+        "cycle",
+        services.self_assess,
+        actor=admin,
+        cycle=stale,
+        member=world.members["an"],
+        level="dtc_htt",
+    )
     refused("reason", services.reopen_cycle, actor=admin, cycle=c, reason="")
     before = audited("review.cycle_reopened")
     c = services.reopen_cycle(actor=admin, cycle=c, reason="Phát hiện sai sót hồ sơ")
@@ -408,45 +604,102 @@ def test_scores_outside_their_band_refused(world):
     c = cycle(world, year=2025)
     admin, huong = world.users["admin"], world.members["huong"]
     for general, tasks, field in [
-        (31, 60, "score_general"), (-1, 60, "score_general"), (None, 60, "score_general"),
-        ("abc", 60, "score_general"), ("NaN", 60, "score_general"), (25, 71, "score_tasks"),
-        (25, -0.5, "score_tasks"), (25, None, "score_tasks"),
-    ]:  # fmt: skip
-        refused(field, services.self_assess, actor=admin, cycle=c, member=huong, level="ht",
-                score_general=general, score_tasks=tasks)  # fmt: skip
-    ev = services.self_assess(actor=admin, cycle=c, member=huong, level="htxs",
-                              score_general=30, score_tasks="70")  # fmt: skip
+        (31, 60, "score_general"),
+        (-1, 60, "score_general"),
+        (None, 60, "score_general"),
+        ("abc", 60, "score_general"),
+        ("NaN", 60, "score_general"),
+        (25, 71, "score_tasks"),
+        (25, -0.5, "score_tasks"),
+        (25, None, "score_tasks"),
+    ]:
+        refused(
+            field,
+            services.self_assess,
+            actor=admin,
+            cycle=c,
+            member=huong,
+            level="ht",
+            score_general=general,
+            score_tasks=tasks,
+        )
+    ev = services.self_assess(
+        actor=admin, cycle=c, member=huong, level="htxs", score_general=30, score_tasks="70"
+    )
     assert (ev.score_general, ev.score_tasks) == (30, 70)
 
 
 def test_level_above_the_score_refused_below_accepted(world):
     c = cycle(world, year=2025)
     admin, huong = world.users["admin"], world.members["huong"]
-    msg = refused("level", services.self_assess, actor=admin, cycle=c, member=huong,
-                  level="htxs", score_general=25, score_tasks=60)  # fmt: skip
+    msg = refused(
+        "level",
+        services.self_assess,
+        actor=admin,
+        cycle=c,
+        member=huong,
+        level="htxs",
+        score_general=25,
+        score_tasks=60,
+    )
     assert "90" in msg and "85" in msg
-    ev = services.self_assess(actor=admin, cycle=c, member=huong, level="htt",
-                              score_general=25, score_tasks=60)  # fmt: skip
+    ev = services.self_assess(
+        actor=admin, cycle=c, member=huong, level="htt", score_general=25, score_tasks=60
+    )
     refused("level", services.propose, actor=admin, evaluation=ev, level="htxs")
     ev = services.propose(actor=admin, evaluation=ev, level="htt")
-    refused("level", services.decide, actor=admin, evaluation=ev, level="htxs",
-            by_org=world.org("kim-long"))  # fmt: skip
+    refused(
+        "level",
+        services.decide,
+        actor=admin,
+        evaluation=ev,
+        level="htxs",
+        by_org=world.org("kim-long"),
+    )
     ev = services.decide(actor=admin, evaluation=ev, level="ht", by_org=world.org("kim-long"))
     assert ev.final_level.code == "ht"  # below what the score allows: a condition may lower it
-    services.self_assess(actor=admin, cycle=c, member=world.members["an"], level="kht",
-                         score_general=25, score_tasks=65)  # fmt: skip
-    refused("level", services.self_assess, actor=admin, cycle=c, member=world.members["dung"],
-            level="htt", score_general=20, score_tasks=49.5)  # fmt: skip
+    services.self_assess(
+        actor=admin,
+        cycle=c,
+        member=world.members["an"],
+        level="kht",
+        score_general=25,
+        score_tasks=65,
+    )
+    refused(
+        "level",
+        services.self_assess,
+        actor=admin,
+        cycle=c,
+        member=world.members["dung"],
+        level="htt",
+        score_general=20,
+        score_tasks=49.5,
+    )
 
 
 def test_scores_under_a_non_scored_scheme_refused(world):
     c = cycle(world, year=2016)
-    msg = refused("score_general", services.self_assess, actor=world.users["admin"], cycle=c,
-                  member=world.members["huong"], level="dtc_htt", score_general=20,
-                  score_tasks=50)  # fmt: skip
+    msg = refused(
+        "score_general",
+        services.self_assess,
+        actor=world.users["admin"],
+        cycle=c,
+        member=world.members["huong"],
+        level="dtc_htt",
+        score_general=20,
+        score_tasks=50,
+    )
     assert "không chấm điểm" in msg
-    refused("score_general", services.self_assess, actor=world.users["admin"], cycle=c,
-            member=world.members["huong"], level="dtc_htt", score_tasks=50)  # fmt: skip
+    refused(
+        "score_general",
+        services.self_assess,
+        actor=world.users["admin"],
+        cycle=c,
+        member=world.members["huong"],
+        level="dtc_htt",
+        score_tasks=50,
+    )
 
 
 # -- rule 23: the quota ----------------------------------------------------------------------
@@ -465,13 +718,20 @@ def test_quota_under_qd124(world):
     first = decided(world, c, "htxs", member=world.members["huong"])  # 20% of 5 = 1
     assert first.final_level.code == "htxs"
     ev = proposed(world, c, "htxs", member=world.members["x2"])
-    msg = refused("level", services.decide, actor=world.users["admin"], evaluation=ev,
-                  level="htxs", by_org=world.org("kim-long"))  # fmt: skip
+    msg = refused(
+        "level",
+        services.decide,
+        actor=world.users["admin"],
+        evaluation=ev,
+        level="htxs",
+        by_org=world.org("kim-long"),
+    )
     assert "đảng viên do Đảng bộ xã Kim Long quyết định" in msg and "5" in msg and "20%" in msg
     assert "tối đa 1" in msg and " 2." in msg
     # A lower level is not capped.
-    services.decide(actor=world.users["admin"], evaluation=ev, level="htt",
-                    by_org=world.org("kim-long"))  # fmt: skip
+    services.decide(
+        actor=world.users["admin"], evaluation=ev, level="htt", by_org=world.org("kim-long")
+    )
 
 
 def test_quota_counts_only_the_peer_group(world):
@@ -480,8 +740,14 @@ def test_quota_counts_only_the_peer_group(world):
     decided(world, c, "htxs", member=world.members["huong"])
     # hoa is decided by hop-hoa: another peer group, with no member rated good.
     ev = proposed(world, c, "htxs", member=world.members["hoa"])
-    msg = refused("level", services.decide, actor=world.users["admin"], evaluation=ev,
-                  level="htxs", by_org=world.org("hop-hoa"))  # fmt: skip
+    msg = refused(
+        "level",
+        services.decide,
+        actor=world.users["admin"],
+        evaluation=ev,
+        level="htxs",
+        by_org=world.org("hop-hoa"),
+    )
     assert "Đảng bộ thị trấn Hợp Hòa" in msg and "tối đa 0" in msg
 
 
@@ -530,14 +796,21 @@ def test_no_excellent_collective_with_a_disciplined_subordinate(world, subject):
     discipline(world, date(2023, 5, 10), **{field: target})
     assert audited("review.discipline") == before + 1
     ev = proposed(world, c, "htxs", org=world.org("kim-long"))
-    msg = refused("level", services.decide, actor=world.users["admin"], evaluation=ev,
-                  level="htxs", by_org=world.org("tam-duong"))  # fmt: skip
+    msg = refused(
+        "level",
+        services.decide,
+        actor=world.users["admin"],
+        evaluation=ev,
+        level="htxs",
+        by_org=world.org("tam-duong"),
+    )
     assert "Đảng bộ xã Kim Long" in msg and "1" in msg
     # The organisation next door is not affected; a lower level is allowed.
     other = decided(world, c, "htxs", org=world.org("hop-hoa"))
     assert other.final_level.code == "htxs"
-    ev = services.decide(actor=world.users["admin"], evaluation=ev, level="htt",
-                         by_org=world.org("tam-duong"))  # fmt: skip
+    ev = services.decide(
+        actor=world.users["admin"], evaluation=ev, level="htt", by_org=world.org("tam-duong")
+    )
     assert ev.final_level.code == "htt"
 
 
@@ -551,10 +824,21 @@ def test_discipline_outside_the_period_does_not_bar(world):
 
 def test_record_discipline_bad_input(world):
     refused("member", discipline, world=world, on=date(2023, 1, 1))
-    refused("member", discipline, world=world, on=date(2023, 1, 1),
-            member=world.members["huong"], subject_org=world.org("kl-thon-1"))  # fmt: skip
-    refused("decided_on", discipline, world=world, on=date(today().year + 1, 1, 1),
-            member=world.members["huong"])  # fmt: skip
+    refused(
+        "member",
+        discipline,
+        world=world,
+        on=date(2023, 1, 1),
+        member=world.members["huong"],
+        subject_org=world.org("kl-thon-1"),
+    )
+    refused(
+        "decided_on",
+        discipline,
+        world=world,
+        on=date(today().year + 1, 1, 1),
+        member=world.members["huong"],
+    )
 
 
 # -- remedies --------------------------------------------------------------------------------
@@ -566,9 +850,13 @@ def remedy(text="Đổi mới sinh hoạt chi bộ", owner="Bí thư", deadline=
 
 def group(world, c, remedies=None, shortcomings=("Sinh hoạt còn hình thức",), title="Nhóm 1"):
     return services.add_remedy_group(
-        actor=world.users["admin"], cycle=c, org=world.org("tam-duong"), title=title,
-        shortcomings=list(shortcomings), remedies=[remedy()] if remedies is None else remedies,
-    )  # fmt: skip
+        actor=world.users["admin"],
+        cycle=c,
+        org=world.org("tam-duong"),
+        title=title,
+        shortcomings=list(shortcomings),
+        remedies=[remedy()] if remedies is None else remedies,
+    )
 
 
 def test_remedy_group_needs_shortcomings_and_remedies_with_owner_and_deadline(world):
@@ -582,12 +870,17 @@ def test_remedy_group_needs_shortcomings_and_remedies_with_owner_and_deadline(wo
     refused("remedies", group, world=world, c=c, remedies=[remedy(deadline=None)])
     refused("remedies", group, world=world, c=c, remedies=[remedy(deadline=date(2016, 6, 1))])
     refused("remedies", group, world=world, c=c, remedies=[remedy(deadline=date(2016, 12, 31))])
-    refused("remedies", group, world=world, c=c,
-            remedies=[remedy(), remedy(deadline=date(2016, 1, 1))])  # fmt: skip
+    refused(
+        "remedies", group, world=world, c=c, remedies=[remedy(), remedy(deadline=date(2016, 1, 1))]
+    )
     refused("title", group, world=world, c=c, title="")
     before = audited("review.remedies")
-    g = group(world, c, shortcomings=["Sinh hoạt còn hình thức", "Kiểm tra chưa sâu"],
-              remedies=[remedy(), remedy("Tăng kiểm tra", "UBKT", date(2017, 12, 31))])  # fmt: skip
+    g = group(
+        world,
+        c,
+        shortcomings=["Sinh hoạt còn hình thức", "Kiểm tra chưa sâu"],
+        remedies=[remedy(), remedy("Tăng kiểm tra", "UBKT", date(2017, 12, 31))],
+    )
     assert audited("review.remedies") == before + 1
     assert g.shortcomings.count() == 2 and g.remedies.count() == 2
     assert {r.status for r in g.remedies.all()} == {RemedyStatus.OPEN}
@@ -614,11 +907,11 @@ def test_open_remedies_carry_over_into_the_next_cycle(world):
     g = group(world, c2016, remedies=[remedy("A"), remedy("B"), remedy("C")])
     a, b, _ = g.remedies.order_by("text")
     services.report_remedy(actor=world.users["admin"], remedy=a, status="done", evidence="Xong")
-    services.report_remedy(actor=world.users["admin"], remedy=b, status="in_progress",
-                           evidence="")  # fmt: skip
+    services.report_remedy(actor=world.users["admin"], remedy=b, status="in_progress", evidence="")
     c2017 = cycle(world, code="tam-duong", year=2017)
-    assert set(services.open_remedies(world.org("tam-duong"), c2017).values_list(
-        "text", flat=True)) == {"B", "C"}  # fmt: skip
+    assert set(
+        services.open_remedies(world.org("tam-duong"), c2017).values_list("text", flat=True)
+    ) == {"B", "C"}
     assert not services.open_remedies(world.org("tam-duong"), c2016).exists()
     assert not services.open_remedies(world.org("kim-long"), c2017).exists()
     # Reported on in 2017 (carried over): no longer open from 2016.
@@ -629,14 +922,28 @@ def test_open_remedies_carry_over_into_the_next_cycle(world):
 
 def test_remedy_group_of_another_organisation_or_a_locked_cycle_refused(world):
     c = cycle(world, code="kim-long", year=2016)
-    refused("org", services.add_remedy_group, actor=world.users["admin"], cycle=c,
-            org=world.org("hop-hoa"), title="Nhóm", shortcomings=["Hạn chế"],
-            remedies=[remedy()])  # fmt: skip
+    refused(
+        "org",
+        services.add_remedy_group,
+        actor=world.users["admin"],
+        cycle=c,
+        org=world.org("hop-hoa"),
+        title="Nhóm",
+        shortcomings=["Hạn chế"],
+        remedies=[remedy()],
+    )
     stale = ReviewCycle.objects.get(pk=c.pk)
     services.lock_cycle(actor=world.users["admin"], cycle=c)
-    refused("cycle", services.add_remedy_group, actor=world.users["admin"], cycle=stale,
-            org=world.org("kl-thon-1"), title="Nhóm", shortcomings=["Hạn chế"],
-            remedies=[remedy()])  # fmt: skip
+    refused(
+        "cycle",
+        services.add_remedy_group,
+        actor=world.users["admin"],
+        cycle=stale,
+        org=world.org("kl-thon-1"),
+        title="Nhóm",
+        shortcomings=["Hạn chế"],
+        remedies=[remedy()],
+    )
 
 
 # -- the review window (frozen dates) ----------------------------------------------------
@@ -650,8 +957,14 @@ def test_review_window_before_during_after_and_locked(world, monkeypatch):
     on(date(2025, 10, 1))
     c = services.open_cycle(actor=admin, org=world.org("kim-long"), year=2025)
     assert (c.opens_on, c.closes_on) == (date(2025, 11, 15), date(2026, 1, 31))
-    kw = dict(actor=admin, cycle=c, member=world.members["huong"], level="htt",
-              score_general=25, score_tasks=55)  # fmt: skip
+    kw = dict(
+        actor=admin,
+        cycle=c,
+        member=world.members["huong"],
+        level="htt",
+        score_general=25,
+        score_tasks=55,
+    )
     msg = refused("cycle", services.self_assess, **kw)  # before
     assert "15/11/2025" in msg
     on(date(2025, 11, 15))  # during
@@ -662,7 +975,8 @@ def test_review_window_before_during_after_and_locked(world, monkeypatch):
     on(date(2026, 1, 31))
     ev = services.propose(actor=admin, evaluation=ev, level="htt")
     on(date(2026, 2, 10))
-    ev = services.decide(actor=admin, evaluation=ev, level="htt", by_org=world.org("kim-long"),
-                         on=date(2026, 2, 10))  # fmt: skip
+    ev = services.decide(
+        actor=admin, evaluation=ev, level="htt", by_org=world.org("kim-long"), on=date(2026, 2, 10)
+    )
     services.lock_cycle(actor=admin, cycle=c)  # locked
     refused("cycle", services.self_assess, **{**kw, "member": world.members["an"]})

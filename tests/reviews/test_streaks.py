@@ -51,8 +51,9 @@ def test_current_and_longest_runs_differ():
 
 
 def cycle(world, year, code="tam-duong"):
-    return services.open_cycle(actor=world.users["admin"], org=world.org(code), year=year,
-                               closes_on=today())  # fmt: skip
+    return services.open_cycle(
+        actor=world.users["admin"], org=world.org(code), year=year, closes_on=today()
+    )
 
 
 def decide(world, c, level, *, member=None, org=None):
@@ -71,9 +72,11 @@ def decide(world, c, level, *, member=None, org=None):
 def test_streak_across_the_scheme_change_2017_2018(world):
     cells = {}
     for year, cell_level, member_level in [
-        (2015, "tsvm", "dtc_htt"), (2016, "tsvm_tieu_bieu", "dtc_htxs"),
-        (2017, "tsvm_tieu_bieu", "dtc_htxs"), (2018, "htxs", "htxs"),
-    ]:  # fmt: skip
+        (2015, "tsvm", "dtc_htt"),
+        (2016, "tsvm_tieu_bieu", "dtc_htxs"),
+        (2017, "tsvm_tieu_bieu", "dtc_htxs"),
+        (2018, "htxs", "htxs"),
+    ]:
         c = cycle(world, year, "kim-long")
         cells[year] = decide(world, c, cell_level, org=world.org("kl-thon-1"))
         decide(world, c, member_level, member=world.members["huong"])
@@ -93,8 +96,9 @@ def test_only_decided_annual_results_count(world):
     for year in (2014, 2015):
         decide(world, cycle(world, year), "dtc_htxs", member=world.members["huong"])
     c = cycle(world, 2016)
-    ev = services.self_assess(actor=world.users["admin"], cycle=c, level="dtc_htxs",
-                              member=world.members["huong"])  # fmt: skip
+    ev = services.self_assess(
+        actor=world.users["admin"], cycle=c, level="dtc_htxs", member=world.members["huong"]
+    )
     services.propose(actor=world.users["admin"], evaluation=ev, level="dtc_htxs")
     s = queries.streaks(world.org("tam-duong"), 2016, 1, members=True)[world.members["huong"].pk]
     assert s == Streak(0, 2, 2015)  # 2016 proposed, not decided: not a result yet
@@ -144,7 +148,9 @@ def test_reviews_stats_2016(district):
     assert stats["tsvm_or_exemplary"] == 2
     assert stats["exemplary"] == 2
     assert stats["organisations_by_level"] == {
-        "Trong sạch, vững mạnh tiêu biểu": 2, "Hoàn thành tốt nhiệm vụ": 1}  # fmt: skip
+        "Trong sạch, vững mạnh tiêu biểu": 2,
+        "Hoàn thành tốt nhiệm vụ": 1,
+    }
     assert stats["exemplary_5_years_running_cells"] == 2  # cb-toa-an, kl-thon-1
     assert stats["excellent_5_years_running_members"] == 3  # huong, dung, khanh
     assert stats["members_decided"] == 6
@@ -167,7 +173,8 @@ def test_honours_five_years_running(district):
     assert all(s.current >= 5 for _, s in cells)
     people = queries.honours(district.org("tam-duong"), 2016, 5, 1, members=True)
     assert sorted(m.full_name for m, _ in people) == sorted(
-        district.members[k].full_name for k in ("huong", "dung", "khanh"))  # fmt: skip
+        district.members[k].full_name for k in ("huong", "dung", "khanh")
+    )
     four = queries.honours(district.org("tam-duong"), 2016, 4, 1, members=True)
     assert len(four) == 4  # + hoa 2013–2016
     assert queries.honours(district.org("hop-hoa"), 2016, 5, 1, members=True) == []

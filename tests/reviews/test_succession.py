@@ -14,14 +14,22 @@ pytestmark = pytest.mark.django_db
 
 def _rate(world, year: int, ranks: dict[str, str]) -> None:
     cycle = services.open_cycle(
-        actor=None, org=world.org("kim-long"), year=year, opens_on=date(year, 11, 15),
+        actor=None,
+        org=world.org("kim-long"),
+        year=year,
+        opens_on=date(year, 11, 15),
         closes_on=today(),
-    )  # fmt: skip
+    )
     for code, level in ranks.items():
         e = services.self_assess(actor=None, cycle=cycle, subject_org=world.org(code), level=level)
         services.propose(actor=None, evaluation=e, level=level)
-        services.decide(actor=None, evaluation=e, level=level, by_org=world.org("kim-long"),
-                        on=date(year, 12, 28))  # fmt: skip
+        services.decide(
+            actor=None,
+            evaluation=e,
+            level=level,
+            by_org=world.org("kim-long"),
+            on=date(year, 12, 28),
+        )
 
 
 @pytest.fixture
@@ -29,10 +37,20 @@ def merged(world):
     """Đồng Bông exemplary 2012–2016; Gia Du exemplary except 2013; merged into Đồng Bông
     on 1/1/2015."""
     for year in (2012, 2013, 2014):
-        _rate(world, year, {"kl-thon-1": "tsvm_tieu_bieu",
-                            "kl-thon-2": "tsvm" if year == 2013 else "tsvm_tieu_bieu"})  # fmt: skip
-    orgs.merge_orgs(actor=None, sources=[world.org("kl-thon-2")], target=world.org("kl-thon-1"),
-                    effective_date=date(2015, 1, 1))  # fmt: skip
+        _rate(
+            world,
+            year,
+            {
+                "kl-thon-1": "tsvm_tieu_bieu",
+                "kl-thon-2": "tsvm" if year == 2013 else "tsvm_tieu_bieu",
+            },
+        )
+    orgs.merge_orgs(
+        actor=None,
+        sources=[world.org("kl-thon-2")],
+        target=world.org("kl-thon-1"),
+        effective_date=date(2015, 1, 1),
+    )
     for year in (2015, 2016):
         _rate(world, year, {"kl-thon-1": "tsvm_tieu_bieu"})
     return world

@@ -38,17 +38,27 @@ def _schemes(db):
 def counts():
     return tuple(
         m.objects.count()
-        for m in (ReviewCycle, Evaluation, EvaluationStep, AuditEntry, RemedyGroup, Remedy,
-                  Shortcoming)
-    )  # fmt: skip
+        for m in (
+            ReviewCycle,
+            Evaluation,
+            EvaluationStep,
+            AuditEntry,
+            RemedyGroup,
+            Remedy,
+            Shortcoming,
+        )
+    )
 
 
 def open_cycle(world, code="kim-long", year=2016):
     """A cycle whose window is open today."""
     return services.open_cycle(
-        actor=world.users["admin"], org=world.org(code), year=year,
-        opens_on=today() - timedelta(days=10), closes_on=today() + timedelta(days=20),
-    )  # fmt: skip
+        actor=world.users["admin"],
+        org=world.org(code),
+        year=year,
+        opens_on=today() - timedelta(days=10),
+        closes_on=today() + timedelta(days=20),
+    )
 
 
 def self_assessed(world, c, level, **subject):
@@ -62,17 +72,20 @@ def proposed(world, c, level, **subject):
 
 def decided(world, c, level, **subject):
     ev = proposed(world, c, level, **subject)
-    return services.decide(actor=world.users["admin"], evaluation=ev, level=level,
-                           by_org=services.competent_body(ev))  # fmt: skip
+    return services.decide(
+        actor=world.users["admin"], evaluation=ev, level=level, by_org=services.competent_body(ev)
+    )
 
 
 def extra_member(world, key, cell, name):
     admitted = date(2000, 3, 2)
     m = members.admit_member(
-        actor=None, org=world.org(cell),
+        actor=None,
+        org=world.org(cell),
         data={"full_name": name, "gender": "M", "date_of_birth": date(1980, 1, 1)},
-        admission_decision_date=admitted, admission_ceremony_date=admitted,
-    )  # fmt: skip
+        admission_decision_date=admitted,
+        admission_ceremony_date=admitted,
+    )
     m = members.recognise_official(actor=None, member=m, recognition_date=probation_end(admitted))
     world.members[key] = m
     return m
@@ -107,15 +120,18 @@ def test_member_path_self_assessment_proposal_decision(client, world):
     # The member may not propose their own case: no form, and the POST is a 404.
     page = client.get(reverse("reviews:evaluation", args=[ev.pk])).content.decode()
     assert "evaluation_action" not in page and "/propose/" not in page
-    r = client.post(reverse("reviews:evaluation_action", args=[ev.pk, "propose"]),
-                    {"level": "dtc_htxs"})  # fmt: skip
+    r = client.post(
+        reverse("reviews:evaluation_action", args=[ev.pk, "propose"]), {"level": "dtc_htxs"}
+    )
     assert r.status_code == 404
 
     as_user(client, world, "secretary")
     page = client.get(reverse("reviews:evaluation", args=[ev.pk]))
     assert page.status_code == 200 and "/propose/" in page.content.decode()
-    r = client.post(reverse("reviews:evaluation_action", args=[ev.pk, "propose"]),
-                    {"level": "dtc_htxs", "note": "Chi bộ nhất trí"})  # fmt: skip
+    r = client.post(
+        reverse("reviews:evaluation_action", args=[ev.pk, "propose"]),
+        {"level": "dtc_htxs", "note": "Chi bộ nhất trí"},
+    )
     assert r.status_code == 302
     ev.refresh_from_db()
     assert ev.state == EvaluationState.PROPOSED and ev.proposed_by == world.org("kl-thon-1")
@@ -130,8 +146,10 @@ def test_member_path_self_assessment_proposal_decision(client, world):
     as_user(client, world, "sensitive_staff")
     page = client.get(reverse("reviews:evaluation", args=[ev.pk])).content.decode()
     assert "/decide/" in page and "/return/" in page
-    r = client.post(reverse("reviews:evaluation_action", args=[ev.pk, "decide"]),
-                    {"level": "dtc_htxs", "decision_ref": "15-QĐ/ĐU", "on": ""})  # fmt: skip
+    r = client.post(
+        reverse("reviews:evaluation_action", args=[ev.pk, "decide"]),
+        {"level": "dtc_htxs", "decision_ref": "15-QĐ/ĐU", "on": ""},
+    )
     assert r.status_code == 302
     ev.refresh_from_db()
     assert ev.state == EvaluationState.DECIDED and ev.decided_by == world.org("kim-long")
@@ -158,14 +176,26 @@ def test_organisation_path_decided_by_the_superior(client, world):
     ev = Evaluation.objects.get(cycle=c, subject_org=world.org("kim-long"))
     # kim-long's staff may neither propose nor decide their organisation's own result.
     for op in ("propose", "decide"):
-        assert client.post(reverse("reviews:evaluation_action", args=[ev.pk, op]),
-                           {"level": "tsvm"}).status_code == 404  # fmt: skip
+        assert (
+            client.post(
+                reverse("reviews:evaluation_action", args=[ev.pk, op]), {"level": "tsvm"}
+            ).status_code
+            == 404
+        )
 
     as_user(client, world, "staff")  # the district decides
-    assert client.post(reverse("reviews:evaluation_action", args=[ev.pk, "propose"]),
-                       {"level": "tsvm"}).status_code == 302  # fmt: skip
-    assert client.post(reverse("reviews:evaluation_action", args=[ev.pk, "decide"]),
-                       {"level": "tsvm"}).status_code == 302  # fmt: skip
+    assert (
+        client.post(
+            reverse("reviews:evaluation_action", args=[ev.pk, "propose"]), {"level": "tsvm"}
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            reverse("reviews:evaluation_action", args=[ev.pk, "decide"]), {"level": "tsvm"}
+        ).status_code
+        == 302
+    )
     ev.refresh_from_db()
     assert ev.state == EvaluationState.DECIDED and ev.decided_by == world.org("tam-duong")
     page = client.get(reverse("reviews:org_history", args=["kim-long"]))
@@ -180,8 +210,10 @@ def test_return_needs_a_reason(client, world):
     r = client.post(reverse("reviews:evaluation_action", args=[ev.pk, "return"]), {"reason": ""})
     assert r.status_code == 400 and "Lý do trả lại" in r.content.decode()
     assert counts() == before
-    r = client.post(reverse("reviews:evaluation_action", args=[ev.pk, "return"]),
-                    {"reason": "Chưa đủ minh chứng"})  # fmt: skip
+    r = client.post(
+        reverse("reviews:evaluation_action", args=[ev.pk, "return"]),
+        {"reason": "Chưa đủ minh chứng"},
+    )
     assert r.status_code == 302
     ev.refresh_from_db()
     assert ev.state == EvaluationState.RETURNED
@@ -217,12 +249,14 @@ def _attempt(client, world, action, *, inside):
         return client.get(reverse("reviews:evaluation", args=[ev.pk])).status_code
     if action == "propose":
         ev = self_assessed(world, c, "dtc_htt", member=member)
-        return client.post(reverse("reviews:evaluation_action", args=[ev.pk, "propose"]),
-                           {"level": "dtc_htt"}).status_code  # fmt: skip
+        return client.post(
+            reverse("reviews:evaluation_action", args=[ev.pk, "propose"]), {"level": "dtc_htt"}
+        ).status_code
     if action == "decide":
         ev = proposed(world, c, "dtc_htt", member=member)
-        return client.post(reverse("reviews:evaluation_action", args=[ev.pk, "decide"]),
-                           {"level": "dtc_htt"}).status_code  # fmt: skip
+        return client.post(
+            reverse("reviews:evaluation_action", args=[ev.pk, "decide"]), {"level": "dtc_htt"}
+        ).status_code
     if action == "lock":
         decided(world, c, "dtc_htt", member=member)
         status = client.post(reverse("reviews:lock", args=[c.pk])).status_code
@@ -315,8 +349,7 @@ def test_decision_above_the_quota_refused(client, world):
     ev = proposed(world, c, "htxs", member=world.members["huong"])
     as_user(client, world, "sensitive_staff")
     before = counts()
-    r = client.post(reverse("reviews:evaluation_action", args=[ev.pk, "decide"]),
-                    {"level": "htxs"})  # fmt: skip
+    r = client.post(reverse("reviews:evaluation_action", args=[ev.pk, "decide"]), {"level": "htxs"})
     assert r.status_code == 400 and "Tỷ lệ" in r.content.decode()
     assert counts() == before
     ev.refresh_from_db()
@@ -324,8 +357,7 @@ def test_decision_above_the_quota_refused(client, world):
     # The cycle page shows the quota table for QĐ 124.
     text = client.get(reverse("reviews:cycle", args=[c.pk])).content.decode()
     assert "Tỷ lệ tối đa theo nhóm tương đồng" not in text  # nothing decided yet
-    r = client.post(reverse("reviews:evaluation_action", args=[ev.pk, "decide"]),
-                    {"level": "htt"})  # fmt: skip
+    r = client.post(reverse("reviews:evaluation_action", args=[ev.pk, "decide"]), {"level": "htt"})
     assert r.status_code == 302
     text = client.get(reverse("reviews:cycle", args=[c.pk])).content.decode()
     assert "Tỷ lệ tối đa theo nhóm tương đồng" in text and "Đảng bộ xã Kim Long" in text
@@ -371,8 +403,9 @@ def test_decision_without_change_on_the_competent_body_is_404(client, world):
     before = counts()
     for role in ("secretary", "committee", "auditor", "outsider"):
         as_user(client, world, role)
-        r = client.post(reverse("reviews:evaluation_action", args=[ev.pk, "decide"]),
-                        {"level": "dtc_htt"})  # fmt: skip
+        r = client.post(
+            reverse("reviews:evaluation_action", args=[ev.pk, "decide"]), {"level": "dtc_htt"}
+        )
         assert r.status_code == 404, role
     assert counts() == before
 
@@ -394,11 +427,14 @@ def test_bad_level_and_unknown_op(client, world):
     ev = proposed(world, c, "dtc_htt", member=world.members["huong"])
     as_user(client, world, "sensitive_staff")
     before = counts()
-    r = client.post(reverse("reviews:evaluation_action", args=[ev.pk, "decide"]),
-                    {"level": "khong-co"})  # fmt: skip
+    r = client.post(
+        reverse("reviews:evaluation_action", args=[ev.pk, "decide"]), {"level": "khong-co"}
+    )
     assert r.status_code == 400 and "lựa chọn không hợp lệ" in r.content.decode()
-    r = client.post(reverse("reviews:evaluation_action", args=[ev.pk, "decide"]),
-                    {"level": "dtc_htt", "on": "01/01/2999"})  # fmt: skip
+    r = client.post(
+        reverse("reviews:evaluation_action", args=[ev.pk, "decide"]),
+        {"level": "dtc_htt", "on": "01/01/2999"},
+    )
     assert r.status_code == 400 and "không được sau ngày hôm nay" in r.content.decode()
     assert client.post(reverse("reviews:evaluation_action", args=[ev.pk, "xoa"])).status_code == 404
     assert counts() == before
@@ -413,8 +449,9 @@ def test_lock_refused_while_pending_then_reopen_needs_a_reason(client, world):
     as_user(client, world, "sensitive_staff")
     r = client.post(reverse("reviews:lock", args=[c.pk]))
     assert r.status_code == 400 and "chưa có quyết định" in r.content.decode()
-    services.decide(actor=world.users["admin"], evaluation=ev, level="dtc_htt",
-                    by_org=world.org("kim-long"))  # fmt: skip
+    services.decide(
+        actor=world.users["admin"], evaluation=ev, level="dtc_htt", by_org=world.org("kim-long")
+    )
     assert client.post(reverse("reviews:lock", args=[c.pk])).status_code == 302
     c.refresh_from_db()
     assert c.locked
@@ -435,19 +472,25 @@ def test_remedy_group_form_with_line_numbered_errors_and_report(client, world):
     as_user(client, world, "sensitive_staff")
     url = reverse("reviews:remedy_group", args=[earlier.pk])
     before = counts()
-    r = client.post(url, {
-        "title": "Nâng cao chất lượng sinh hoạt",
-        "shortcomings": "Sinh hoạt còn hình thức\n\nChưa kiểm tra thường xuyên",
-        "remedies": "Đổi mới nội dung | Bí thư | 30/06/2016\nThiếu cột\nKiểm tra | UBKT | 31/02/2016",
-    })  # fmt: skip
+    r = client.post(
+        url,
+        {
+            "title": "Nâng cao chất lượng sinh hoạt",
+            "shortcomings": "Sinh hoạt còn hình thức\n\nChưa kiểm tra thường xuyên",
+            "remedies": "Đổi mới nội dung | Bí thư | 30/06/2016\nThiếu cột\nKiểm tra | UBKT | 31/02/2016",
+        },
+    )
     text = r.content.decode()
     assert r.status_code == 400 and "dòng 2" in text and "dòng 3" in text
     assert counts() == before
-    r = client.post(url, {
-        "title": "Nâng cao chất lượng sinh hoạt",
-        "shortcomings": "Sinh hoạt còn hình thức\n\nChưa kiểm tra thường xuyên",
-        "remedies": "Đổi mới nội dung | Bí thư | 30/06/2016\nKiểm tra | UBKT | 28/02/2016",
-    })  # fmt: skip
+    r = client.post(
+        url,
+        {
+            "title": "Nâng cao chất lượng sinh hoạt",
+            "shortcomings": "Sinh hoạt còn hình thức\n\nChưa kiểm tra thường xuyên",
+            "remedies": "Đổi mới nội dung | Bí thư | 30/06/2016\nKiểm tra | UBKT | 28/02/2016",
+        },
+    )
     assert r.status_code == 302
     group = RemedyGroup.objects.get(cycle=earlier)
     assert group.shortcomings.count() == 2 and group.remedies.count() == 2
@@ -455,17 +498,23 @@ def test_remedy_group_form_with_line_numbered_errors_and_report(client, world):
     text = client.get(reverse("reviews:cycle", args=[c.pk])).content.decode()
     assert "phải báo cáo" in text and "Đổi mới nội dung" in text
     item = group.remedies.get(owner="Bí thư")
-    r = client.post(reverse("reviews:remedy", args=[item.pk]),
-                    {"status": RemedyStatus.DONE, "evidence": "", "ve-dot": c.pk})  # fmt: skip
+    r = client.post(
+        reverse("reviews:remedy", args=[item.pk]),
+        {"status": RemedyStatus.DONE, "evidence": "", "ve-dot": c.pk},
+    )
     assert r.status_code == 400 and "Kết quả, minh chứng" in r.content.decode()
-    r = client.post(reverse("reviews:remedy", args=[item.pk]),
-                    {"status": RemedyStatus.DONE, "evidence": "Đã làm", "ve-dot": c.pk})  # fmt: skip
+    r = client.post(
+        reverse("reviews:remedy", args=[item.pk]),
+        {"status": RemedyStatus.DONE, "evidence": "Đã làm", "ve-dot": c.pk},
+    )
     assert r.status_code == 302 and r.url == reverse("reviews:cycle", args=[c.pk])
     item.refresh_from_db()
     assert item.status == RemedyStatus.DONE
     as_user(client, world, "committee")  # no CHANGE
-    assert client.post(reverse("reviews:remedy", args=[item.pk]),
-                       {"status": "open"}).status_code == 404  # fmt: skip
+    assert (
+        client.post(reverse("reviews:remedy", args=[item.pk]), {"status": "open"}).status_code
+        == 404
+    )
     assert client.post(url, {"title": "x"}).status_code == 404
 
 
@@ -474,8 +523,9 @@ def test_remedy_group_form_with_line_numbered_errors_and_report(client, world):
 
 def five_years(world):
     for year in range(2012, 2017):
-        c = services.open_cycle(actor=world.users["admin"], org=world.org("kim-long"), year=year,
-                                closes_on=today())  # fmt: skip
+        c = services.open_cycle(
+            actor=world.users["admin"], org=world.org("kim-long"), year=year, closes_on=today()
+        )
         decided(world, c, "dtc_htxs", member=world.members["huong"])
         decided(world, c, "dtc_htt" if year != 2014 else "dtc_htxs", member=world.members["an"])
 

@@ -54,9 +54,12 @@ def _refused(fn, **kwargs) -> str:
 def test_before_the_window_nothing_is_filed(world, cycle, clock):
     clock(date(2016, 11, 14))
     message = _refused(
-        services.self_assess, actor=None, cycle=cycle, member=world.members["huong"],
+        services.self_assess,
+        actor=None,
+        cycle=cycle,
+        member=world.members["huong"],
         level="dtc_htt",
-    )  # fmt: skip
+    )
     assert "bắt đầu ngày 15/11/2016" in message
 
 
@@ -71,9 +74,12 @@ def test_during_the_window_the_chain_runs_then_after_it_only_decisions(world, cy
     message = _refused(services.propose, actor=None, evaluation=an, level="dtc_htt")
     assert "hạn tự đánh giá và đề xuất là 31/01/2017" in message
     decided = services.decide(
-        actor=None, evaluation=huong, level="dtc_htxs", by_org=world.org("kim-long"),
+        actor=None,
+        evaluation=huong,
+        level="dtc_htxs",
+        by_org=world.org("kim-long"),
         on=date(2017, 2, 1),
-    )  # fmt: skip
+    )
     assert decided.state == "decided" and decided.final_common_rank == 1
 
 

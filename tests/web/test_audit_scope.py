@@ -26,8 +26,9 @@ def test_auditor_sees_the_entries_of_their_subtree_only(client, world, django_us
     page = _log(client, world.users["auditor"]).content.decode()  # auditor on tam-duong
     assert "Phạm Thị Dung" in page and "Hoàng Minh Tiến" not in page
     cell_auditor = django_user_model.objects.create_user("kt-thon", password="x-12345678")
-    RoleGrant.objects.create(user=cell_auditor, role="auditor", org=world.org("kl-thon-1"),
-                             valid_from=date(2000, 1, 1))  # fmt: skip
+    RoleGrant.objects.create(
+        user=cell_auditor, role="auditor", org=world.org("kl-thon-1"), valid_from=date(2000, 1, 1)
+    )
     page = _log(client, cell_auditor).content.decode()
     assert "Nguyễn Thị Hương" in page and "Phạm Thị Dung" not in page  # dung is in kl-thon-2
     assert "Hoàng Minh Tiến" in _log(client, world.users["root"]).content.decode()

@@ -27,7 +27,7 @@ def _rows(response):
         ("staff", True, False, False),
         ("outsider", False, True, True),
         ("secretary", True, False, False),
-    ],  # fmt: skip
+    ],
 )
 def test_xlsx_is_scoped_like_the_list(client, world, role, sees_binh, sees_tien, sensitive):
     client.force_login(world.users[role])

@@ -13,9 +13,12 @@ pytestmark = pytest.mark.django_db
 
 def test_end_position_form_carries_the_raw_id(client, world):
     Position.objects.create(
-        pk=12345, member=world.members["an"], org=world.org("kl-thon-1"), title="secretary",
+        pk=12345,
+        member=world.members["an"],
+        org=world.org("kl-thon-1"),
+        title="secretary",
         valid_from=date(2015, 3, 1),
-    )  # fmt: skip
+    )
     client.force_login(world.users["staff"])
     page = client.get(reverse("orgs:detail", args=["kl-thon-1"])).content.decode()
     assert 'name="position" value="12345"' in page

@@ -33,11 +33,14 @@ def xlsx_codes(response) -> list[str]:
 @pytest.mark.parametrize(
     ("who", "expected"),
     [
-        ("staff", {"tam-duong", "kim-long", "kl-thon-1", "kl-thon-2", "hop-hoa", "hh-tdp-1", "cb-toa-an"}),
+        (
+            "staff",
+            {"tam-duong", "kim-long", "kl-thon-1", "kl-thon-2", "hop-hoa", "hh-tdp-1", "cb-toa-an"},
+        ),
         ("secretary", {"kl-thon-1"}),
         ("outsider", {"vinh-tuong", "vt-xa", "vt-thon"}),
     ],
-)  # fmt: skip
+)
 def test_list_and_exports_are_scoped_alike(client, world, who, expected):
     client.force_login(world.users[who])
     assert codes_on_page(client.get(reverse("orgs:list"))) == expected

@@ -128,13 +128,32 @@ def test_children_in_vietnamese_order_and_committee_by_rank(client, world):
     from dangbo.orgs import services
 
     for code, name in (("kl-thon-3", "Chi bộ thôn Đạo Tú"), ("kl-thon-4", "Chi bộ thôn Dũng")):
-        services.create_org(actor=None, code=code, name=name, kind="sub_cell", sector="village",
-                            parent=world.org("kim-long"), valid_from=date(2001, 1, 1))  # fmt: skip
-    body = services.create_body(actor=None, org=world.org("kim-long"), body_type="executive_committee",
-                                term_start_year=2015, term_end_year=2020, valid_from=date(2015, 7, 1))  # fmt: skip
+        services.create_org(
+            actor=None,
+            code=code,
+            name=name,
+            kind="sub_cell",
+            sector="village",
+            parent=world.org("kim-long"),
+            valid_from=date(2001, 1, 1),
+        )
+    body = services.create_body(
+        actor=None,
+        org=world.org("kim-long"),
+        body_type="executive_committee",
+        term_start_year=2015,
+        term_end_year=2020,
+        valid_from=date(2015, 7, 1),
+    )
     for key, title in (("an", "committee_member"), ("dung", "secretary")):
-        services.assign_position(actor=None, member=world.members[key], org=world.org("kim-long"),
-                                 title=title, body=body, valid_from=date(2015, 7, 1))  # fmt: skip
+        services.assign_position(
+            actor=None,
+            member=world.members[key],
+            org=world.org("kim-long"),
+            title=title,
+            body=body,
+            valid_from=date(2015, 7, 1),
+        )
     client.force_login(world.users["staff"])
     page = client.get(reverse("orgs:detail", args=["kim-long"])).content.decode()
     # The Vietnamese alphabet has d < đ < g (a binary sort would put Đ after every Latin letter).
@@ -159,8 +178,13 @@ def test_reorganisation_records_its_decision_and_shows_in_the_history(client, wo
 
     client.force_login(world.users["staff"])
     url = reverse("orgs:action", args=["kl-thon-2", "doi-ten"])
-    form = {"name": "Chi bộ thôn Gia Du mới", "effective_date": "01/03/2016",
-            "doc_number": "125-QĐ/ĐU", "doc_issuer": "Đảng ủy xã Kim Long", "doc_date": "20/02/2016"}  # fmt: skip
+    form = {
+        "name": "Chi bộ thôn Gia Du mới",
+        "effective_date": "01/03/2016",
+        "doc_number": "125-QĐ/ĐU",
+        "doc_issuer": "Đảng ủy xã Kim Long",
+        "doc_date": "20/02/2016",
+    }
     assert client.post(url, form).status_code == 302
     doc = LegalDocument.objects.get(number="125-QĐ/ĐU")
     assert doc.issue_date.isoformat() == "2016-02-20"
@@ -193,7 +217,7 @@ def test_half_a_document_reference_is_refused_and_changes_nothing(client, world)
             "doc_number": "9-QĐ/ĐU",
             "doc_issuer": "Đảng ủy xã Kim Long",
             "doc_date": "20/02/2016",
-        },  # fmt: skip
+        },
     )
     assert response.status_code == 400  # same name as now
     assert (AuditEntry.objects.count(), LegalDocument.objects.count()) == before
@@ -218,9 +242,11 @@ def test_heavy_blocks_are_cached_until_the_next_change(client, world):
         assert client.get(url).context["stats"]["members"]["total"] == 6
     assert len(second) < len(first)
     services.admit_member(
-        actor=None, org=world.org("kl-thon-2"),
+        actor=None,
+        org=world.org("kl-thon-2"),
         data={"full_name": "Người Mới", "gender": "F", "date_of_birth": date(1990, 1, 1)},
-        admission_decision_date=date(2020, 1, 1), admission_ceremony_date=date(2020, 1, 1),
-    )  # fmt: skip
+        admission_decision_date=date(2020, 1, 1),
+        admission_ceremony_date=date(2020, 1, 1),
+    )
     response = client.get(url)
     assert response.context["stats"]["members"]["total"] == 7

@@ -46,8 +46,9 @@ def test_member_page_hides_health_without_the_grant(client, world, ill_member):
 def test_api_hides_health_without_the_grant(client, world, ill_member):
     def get(who, path):
         key = issue_token(actor=None, user=world.users[who], name="t")
-        return client.get(f"/api/v1/members/{ill_member.pk}{path}",
-                          HTTP_AUTHORIZATION=f"Bearer {key}").json()  # fmt: skip
+        return client.get(
+            f"/api/v1/members/{ill_member.pk}{path}", HTTP_AUTHORIZATION=f"Bearer {key}"
+        ).json()
 
     assert get("staff", "")["summary"]["badge_due"] is None
     assert get("admin", "")["summary"]["badge_due"]["early"] is True
@@ -66,8 +67,10 @@ def test_control_characters_in_search_are_harmless(client, world, query):
 def test_new_member_forms_offer_sensitive_fields_only_with_the_grant(client, world):
     for who, shown in (("staff", False), ("admin", True)):
         client.force_login(world.users[who])
-        for url in (reverse("members:admit", args=["kl-thon-1"]),
-                    reverse("orgs:action", args=["kl-thon-1", "tiep-nhan"])):  # fmt: skip
+        for url in (
+            reverse("members:admit", args=["kl-thon-1"]),
+            reverse("orgs:action", args=["kl-thon-1", "tiep-nhan"]),
+        ):
             page = client.get(url).content.decode()
             assert ('name="id_number"' in page) is shown, (who, url)
 
@@ -77,10 +80,15 @@ def test_history_on_a_page_follows_the_audit_scope(client, world, django_user_mo
 
     services.update_member(actor=None, member=world.members["dung"], data={"occupation": "Nông"})
     narrow = django_user_model.objects.create_user("kt-hep", password="x-12345678")
-    RoleGrant.objects.create(user=narrow, role="auditor", org=world.org("kl-thon-1"),
-                             valid_from=date(2000, 1, 1))  # fmt: skip
-    RoleGrant.objects.create(user=narrow, role="committee_member", org=world.org("tam-duong"),
-                             valid_from=date(2000, 1, 1))  # fmt: skip
+    RoleGrant.objects.create(
+        user=narrow, role="auditor", org=world.org("kl-thon-1"), valid_from=date(2000, 1, 1)
+    )
+    RoleGrant.objects.create(
+        user=narrow,
+        role="committee_member",
+        org=world.org("tam-duong"),
+        valid_from=date(2000, 1, 1),
+    )
     client.force_login(narrow)
     page = client.get(reverse("members:detail", args=[world.members["dung"].pk])).content.decode()
     assert "Nhật ký thay đổi" not in page  # may view dung, may not audit kl-thon-2

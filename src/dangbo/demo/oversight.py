@@ -191,17 +191,23 @@ class _Writer:
                     target=org,
                     valid_from=date(YEAR, 1, 4),
                     target_count=1,
-                )  # fmt: skip
+                )
             )
         # A handover: the overseer of the 5th organisation changes on 1/7 after a reshuffle.
         old = rows[4]
         old.valid_to, old.end_reason = date(YEAR, 6, 30), "Điều chỉnh phân công sau kiện toàn"
-        successor = next(m for m in district_seats if m != old.member_id and m not in
-                         {r.member_id for r in rows[:8]})  # fmt: skip
+        successor = next(
+            m
+            for m in district_seats
+            if m != old.member_id and m not in {r.member_id for r in rows[:8]}
+        )
         new = OversightAssignment(
-            member_id=successor, committee=self.district, target=old.target,
-            valid_from=date(YEAR, 7, 1), target_count=1,
-        )  # fmt: skip
+            member_id=successor,
+            committee=self.district,
+            target=old.target,
+            valid_from=date(YEAR, 7, 1),
+            target_count=1,
+        )
         OversightAssignment.objects.bulk_create(rows, batch_size=BATCH)
         new.handed_over_from = old
         new.save()
@@ -222,7 +228,7 @@ class _Writer:
                         target=self.orgs[cell.pk],
                         valid_from=date(YEAR, 1, 4),
                         target_count=1,
-                    )  # fmt: skip
+                    )
                 )
         OversightAssignment.objects.bulk_create(lower, batch_size=BATCH)
         rng.shuffle(lower)
@@ -283,9 +289,16 @@ class _Writer:
             minutes = f"Chi bộ sinh hoạt chuyên đề: {topic}. Đảng viên liên hệ bản thân."
             resolution = "Mỗi đảng viên đăng ký việc làm cụ thể để thực hiện."
         return Meeting(
-            org_id=cell.pk, kind=kind, date=day, topic=topic, chair_id=chair,
-            start_time=None, end_time=None, minutes=minutes, resolution=resolution,
-        )  # fmt: skip
+            org_id=cell.pk,
+            kind=kind,
+            date=day,
+            topic=topic,
+            chair_id=chair,
+            start_time=None,
+            end_time=None,
+            minutes=minutes,
+            resolution=resolution,
+        )
 
     def _rosters(self) -> dict[int, list[tuple]]:
         """Per cell: (member id, from, to, recognised, exit) of its official memberships."""
@@ -317,9 +330,8 @@ class _Writer:
             m
             for rows in rosters.values()
             for m, start, end, _rec, exit_ in rows
-            if start <= date(YEAR, 1, 1) and end is None and exit_ is None
-            and m not in self.exempt
-        )  # fmt: skip
+            if start <= date(YEAR, 1, 1) and end is None and exit_ is None and m not in self.exempt
+        )
         self.flagged = set(rng.sample(everyone, FLAGGED_MEMBERS))
         flagged_months = {
             m: set(rng.sample(range(1, 13), rng.choice((3, 4)))) for m in self.flagged
@@ -357,7 +369,7 @@ class _Writer:
                         status=status,
                         reason=reason,
                         official=official,
-                    )  # fmt: skip
+                    )
                 )
                 counted += counts_in_denominator(status, official)
                 present_official += official and status == AttendanceStatus.PRESENT
@@ -372,7 +384,7 @@ class _Writer:
                         abstain=0,
                         denominator=counted,
                         passed=passes(yes, counted),
-                    )  # fmt: skip
+                    )
                 )
         Attendance.objects.bulk_create(rows, batch_size=BATCH)
         statuses: dict[int, list[str]] = defaultdict(list)
@@ -381,9 +393,10 @@ class _Writer:
         for meeting in meetings:
             meeting.set_counts(statuses.get(meeting.pk, ()))
         Meeting.objects.bulk_update(
-            meetings, ["summoned", "present", "excused", "unexcused", "not_expected"],
+            meetings,
+            ["summoned", "present", "excused", "unexcused", "not_expected"],
             batch_size=BATCH,
-        )  # fmt: skip
+        )
         Vote.objects.bulk_create(votes, batch_size=BATCH)
         self.attendance_rows = len(rows)
 
@@ -410,10 +423,13 @@ class _Writer:
                 leader = self.standing[3] if k == 0 else others[(quarter * 4 + k) % len(others)]
                 crew = [ordinary[(quarter * 7 + k * 2 + j) % len(ordinary)] for j in range(2)]
                 group = WorkingGroup(
-                    committee=self.district, name=f"Tổ công tác số {k + 1} quý {quarter}/{YEAR}",
-                    period_start=start, period_end=end, leader_id=leader,
+                    committee=self.district,
+                    name=f"Tổ công tác số {k + 1} quý {quarter}/{YEAR}",
+                    period_start=start,
+                    period_end=end,
+                    leader_id=leader,
                     note="Dự sinh hoạt chi bộ thôn, tổ dân phố, nắm tình hình tư tưởng, dư luận",
-                )  # fmt: skip
+                )
                 group.crew = [leader, *[c for c in crew if c != leader]]
                 groups.append(group)
             WorkingGroup.objects.bulk_create(groups)
@@ -426,26 +442,33 @@ class _Writer:
             for group, cells in zip(groups, shares, strict=True):
                 for cell in cells:
                     meeting = next(
-                        m for m in by_cell[cell.pk]
+                        m
+                        for m in by_cell[cell.pk]
                         if m.kind == MeetingKind.REGULAR and start <= m.date <= end
-                    )  # fmt: skip
+                    )
                     targets.append(
                         GroupTarget(group=group, org_id=cell.pk, planned_date=meeting.date)
                     )
                     who = group.crew[: rng.choice((2, 3))]
                     seen.update((meeting.pk, m) for m in who)
                     visit = Visit(
-                        meeting=meeting, org_id=cell.pk, path=cell.path, date=meeting.date,
-                        group=group, notes=self._notes(cell), without_mandate=False,
-                    )  # fmt: skip
+                        meeting=meeting,
+                        org_id=cell.pk,
+                        path=cell.path,
+                        date=meeting.date,
+                        group=group,
+                        notes=self._notes(cell),
+                        without_mandate=False,
+                    )
                     visits.append((visit, who))
             GroupTarget.objects.bulk_create(targets, batch_size=BATCH)
             self.groups.extend(groups)
         # Overseers of grassroots organisations attend one of its cells each quarter.
         cells_under: dict[int, list[Cell]] = defaultdict(list)
         for c in self.cells:
-            top = next((int(p) for p in c.path.split(".")[:-1] if int(p) in self._grassroots_ids),
-                       None)  # fmt: skip
+            top = next(
+                (int(p) for p in c.path.split(".")[:-1] if int(p) in self._grassroots_ids), None
+            )
             if top is not None:
                 cells_under[top].append(c)
         for assignments in by_member.values():
@@ -460,19 +483,25 @@ class _Writer:
                         continue
                     cell = rng.choice(cells_under[a.target_id])
                     options = [
-                        m for m in by_cell[cell.pk]
-                        if start <= m.date <= end and m.date >= a.valid_from
+                        m
+                        for m in by_cell[cell.pk]
+                        if start <= m.date <= end
+                        and m.date >= a.valid_from
                         and (a.valid_to is None or m.date <= a.valid_to)
                         and (m.pk, a.member_id) not in seen
-                    ]  # fmt: skip
+                    ]
                     if not options:
                         continue
                     meeting = rng.choice(options)
                     seen.add((meeting.pk, a.member_id))
                     visit = Visit(
-                        meeting=meeting, org_id=cell.pk, path=cell.path, date=meeting.date,
-                        notes=self._notes(cell), without_mandate=False,
-                    )  # fmt: skip
+                        meeting=meeting,
+                        org_id=cell.pk,
+                        path=cell.path,
+                        date=meeting.date,
+                        notes=self._notes(cell),
+                        without_mandate=False,
+                    )
                     visits.append((visit, [a.member_id]))
         Visit.objects.bulk_create([v for v, _ in visits], batch_size=BATCH)
         attendees = []
@@ -486,7 +515,7 @@ class _Writer:
                         assignment=assignment_covering(
                             member_id, cell, visit.date, by_member.get(member_id, ())
                         ),
-                    )  # fmt: skip
+                    )
                 )
         VisitAttendee.objects.bulk_create(attendees, batch_size=BATCH)
         return [v for v, _ in visits]
@@ -539,9 +568,10 @@ class _Writer:
             code = rng.choice(codes)
             place = f"{cell.name.removeprefix('Chi bộ ')}"
             source = rng.choice(
-                (OpinionSource.CITIZEN,) * 9 + (OpinionSource.MEMBER,) * 7
+                (OpinionSource.CITIZEN,) * 9
+                + (OpinionSource.MEMBER,) * 7
                 + (OpinionSource.CADRE,) * 4
-            )  # fmt: skip
+            )
             name = contact = ""
             consent = False
             if source == OpinionSource.CITIZEN and rng.random() < 0.4:
@@ -567,7 +597,7 @@ class _Writer:
                     submitter_name=name,
                     submitter_contact=contact,
                     consent=consent,
-                )  # fmt: skip
+                )
             )
             handler = grassroots
             if code in by_topic_agency and rng.random() < 0.35:
@@ -579,10 +609,17 @@ class _Writer:
             steps.extend(self._lifecycle(opinion, final, handler))
         Opinion.objects.bulk_update(
             opinions,
-            ["state", "assigned_to", "deadline", "answer", "answered_on", "approved_by",
-             "closed_on"],
+            [
+                "state",
+                "assigned_to",
+                "deadline",
+                "answer",
+                "answered_on",
+                "approved_by",
+                "closed_on",
+            ],
             batch_size=BATCH,
-        )  # fmt: skip
+        )
         OpinionStep.objects.bulk_create(steps, batch_size=BATCH)
 
     def _lifecycle(self, o: Opinion, final: str, handler) -> list[OpinionStep]:
@@ -610,10 +647,13 @@ class _Writer:
             return steps
         if final in (OpinionState.RETURNED, OpinionState.ESCALATED):
             advance(
-                final, (3, 20), org=handler,
-                note="Nội dung vượt thẩm quyền của cơ sở" if final == OpinionState.ESCALATED
+                final,
+                (3, 20),
+                org=handler,
+                note="Nội dung vượt thẩm quyền của cơ sở"
+                if final == OpinionState.ESCALATED
                 else "Không thuộc địa bàn, đề nghị giao đơn vị khác",
-            )  # fmt: skip
+            )
             return steps
         advance(OpinionState.IN_PROGRESS, (1, 10), org=handler)
         if final == OpinionState.IN_PROGRESS:
@@ -630,9 +670,15 @@ class _Writer:
 
     def _step(self, o, day, from_state, to_state, org=None, note="", deadline=None):
         return OpinionStep(
-            opinion=o, on=day, from_state=from_state, to_state=to_state, org=org, note=note,
-            deadline=deadline, actor_name="dữ liệu mẫu",
-        )  # fmt: skip
+            opinion=o,
+            on=day,
+            from_state=from_state,
+            to_state=to_state,
+            org=org,
+            note=note,
+            deadline=deadline,
+            actor_name="dữ liệu mẫu",
+        )
 
 
 def write(seed: int) -> dict[str, int]:
@@ -661,7 +707,7 @@ def thuongvu_member() -> int:
             title__in=LEADER_TITLES,
             body__body_type="executive_committee",
             valid_from__lte=date(YEAR, 1, 1),
-        )  # fmt: skip
+        )
         .order_by("id")
         .values_list("member_id", flat=True)
     )

@@ -38,28 +38,53 @@ BATCH = 2000
 SELF_CRITICISM = [
     (
         "Nâng cao chất lượng sinh hoạt chi bộ và công tác quản lý đảng viên",
-        ["Nội dung sinh hoạt của một số chi bộ thôn còn đơn điệu, chưa sát thực tế.",
-         "Việc quản lý đảng viên đi làm ăn xa có lúc chưa chặt chẽ."],
-        [("Ban hành hướng dẫn nội dung sinh hoạt chuyên đề hằng quý", "Ban Tổ chức Huyện ủy",
-          date(2017, 3, 31)),
-         ("Rà soát, cập nhật danh sách đảng viên đi làm ăn xa", "Các đảng ủy xã, thị trấn",
-          date(2017, 6, 30))],
+        [
+            "Nội dung sinh hoạt của một số chi bộ thôn còn đơn điệu, chưa sát thực tế.",
+            "Việc quản lý đảng viên đi làm ăn xa có lúc chưa chặt chẽ.",
+        ],
+        [
+            (
+                "Ban hành hướng dẫn nội dung sinh hoạt chuyên đề hằng quý",
+                "Ban Tổ chức Huyện ủy",
+                date(2017, 3, 31),
+            ),
+            (
+                "Rà soát, cập nhật danh sách đảng viên đi làm ăn xa",
+                "Các đảng ủy xã, thị trấn",
+                date(2017, 6, 30),
+            ),
+        ],
     ),
     (
         "Ngăn chặn suy thoái về tư tưởng chính trị, đạo đức, lối sống",
-        ["Một bộ phận cán bộ, đảng viên còn ngại va chạm, tự phê bình và phê bình chưa thẳng thắn."],
-        [("Tổ chức kiểm điểm tự phê bình và phê bình gắn với trách nhiệm người đứng đầu",
-          "Ban Thường vụ Huyện ủy", date(2017, 12, 31))],
+        [
+            "Một bộ phận cán bộ, đảng viên còn ngại va chạm, tự phê bình và phê bình chưa thẳng thắn."
+        ],
+        [
+            (
+                "Tổ chức kiểm điểm tự phê bình và phê bình gắn với trách nhiệm người đứng đầu",
+                "Ban Thường vụ Huyện ủy",
+                date(2017, 12, 31),
+            )
+        ],
     ),
     (
         "Đổi mới phương thức lãnh đạo, sát cơ sở",
         ["Việc giải quyết một số ý kiến của nhân dân qua các tổ công tác còn chậm."],
-        [("Theo dõi, đôn đốc giải quyết ý kiến quá hạn hằng tháng", "Văn phòng Huyện ủy",
-          date(2017, 6, 30)),
-         ("Công khai kết quả giải quyết ý kiến tại các chi bộ thôn, tổ dân phố",
-          "Các đảng ủy xã, thị trấn", date(2017, 9, 30))],
+        [
+            (
+                "Theo dõi, đôn đốc giải quyết ý kiến quá hạn hằng tháng",
+                "Văn phòng Huyện ủy",
+                date(2017, 6, 30),
+            ),
+            (
+                "Công khai kết quả giải quyết ý kiến tại các chi bộ thôn, tổ dân phố",
+                "Các đảng ủy xã, thị trấn",
+                date(2017, 9, 30),
+            ),
+        ],
     ),
-]  # fmt: skip
+]
 
 
 def _locked(year: int):
@@ -87,15 +112,17 @@ def write(seed: int) -> dict[str, int]:
     grassroots_of = {}
     for org in Organisation.objects.filter(district.subtree_q()).exclude(pk=district.pk):
         ids = [int(p) for p in org.path.split(".") if p]
-        grassroots_of[org.pk] = next((i for i in reversed(ids) if i in
-                                      {g.pk for g in grassroots}), None)  # fmt: skip
+        grassroots_of[org.pk] = next(
+            (i for i in reversed(ids) if i in {g.pk for g in grassroots}), None
+        )
     by_pk = {o.pk: o for o in grassroots}
     # Where each member was at the end of each year.
     at_year_end: dict[int, dict[int, int]] = defaultdict(dict)
     for member_id, org_id, start, end, ceremony in Membership.objects.filter(
         kind="official", org__path__gte=district.path, org__path__lt=district.subtree_upper
-    ).values_list("member_id", "org_id", "valid_from", "valid_to",
-                  "member__admission_ceremony_date"):  # fmt: skip
+    ).values_list(
+        "member_id", "org_id", "valid_from", "valid_to", "member__admission_ceremony_date"
+    ):
         for year in YEARS:
             day = date(year, 12, 31)
             if start <= day and (end is None or end >= day) and ceremony <= day:
@@ -107,11 +134,17 @@ def write(seed: int) -> dict[str, int]:
     excellent: dict[int, set[int]] = defaultdict(set)
     for year in YEARS:
         cycle = ReviewCycle.objects.create(
-            org=district, kind=PeriodKind.YEAR, year=year, period_start=date(year, 1, 1),
-            period_end=date(year, 12, 31), org_scheme=scheme_for(Subject.ORGANISATION, year),
-            member_scheme=scheme_for(Subject.MEMBER, year), opens_on=date(year, 11, 15),
-            closes_on=date(year + 1, 1, 31), locked_at=_locked(year),
-        )  # fmt: skip
+            org=district,
+            kind=PeriodKind.YEAR,
+            year=year,
+            period_start=date(year, 1, 1),
+            period_end=date(year, 12, 31),
+            org_scheme=scheme_for(Subject.ORGANISATION, year),
+            member_scheme=scheme_for(Subject.MEMBER, year),
+            opens_on=date(year, 11, 15),
+            closes_on=date(year + 1, 1, 31),
+            locked_at=_locked(year),
+        )
         org_levels = _levels(cycle.org_scheme)
         member_levels = _levels(cycle.member_scheme)
         # Organisations: the stars exemplary; the 2016 count of TSVM or better is the article's.
@@ -141,13 +174,22 @@ def write(seed: int) -> dict[str, int]:
             history[org.pk].append(code)
             level = org_levels[code]
             e = Evaluation(
-                cycle=cycle, scheme=cycle.org_scheme, subject_org=org, org=org,
-                peer_group=f"org:{DISTRICT}:{org.sector}", state=EvaluationState.DECIDED,
-                self_level=level, proposed_level=level, proposed_by=district, final_level=level,
-                final_common_rank=level.common_rank, decided_by=district,
-                decided_body="standing_committee", decided_on=date(year, 12, 28),
+                cycle=cycle,
+                scheme=cycle.org_scheme,
+                subject_org=org,
+                org=org,
+                peer_group=f"org:{DISTRICT}:{org.sector}",
+                state=EvaluationState.DECIDED,
+                self_level=level,
+                proposed_level=level,
+                proposed_by=district,
+                final_level=level,
+                final_common_rank=level.common_rank,
+                decided_by=district,
+                decided_body="standing_committee",
+                decided_on=date(year, 12, 28),
                 decision_ref=f"{year - 2000 + 100}-QĐ/HU",
-            )  # fmt: skip
+            )
             org_rows.append(e)
         # Members: 26 excellent every year; others excellent at random but never five in a row.
         for member_id, org_id in sorted(at_year_end[year].items()):
@@ -155,8 +197,15 @@ def write(seed: int) -> dict[str, int]:
                 code = "dtc_htxs"
             else:
                 r = rng.random()
-                code = ("dtc_htxs" if r < 0.12 else "dtc_htt" if r < 0.83 else
-                        "dtc_ht" if r < 0.99 else "vi_pham")  # fmt: skip
+                code = (
+                    "dtc_htxs"
+                    if r < 0.12
+                    else "dtc_htt"
+                    if r < 0.83
+                    else "dtc_ht"
+                    if r < 0.99
+                    else "vi_pham"
+                )
                 if (
                     code == "dtc_htxs"
                     and year == 2016
@@ -183,7 +232,7 @@ def write(seed: int) -> dict[str, int]:
                     decided_by=deciding,
                     decided_body="grassroots_committee",
                     decided_on=date(year, 12, 20),
-                )  # fmt: skip
+                )
             )
     Evaluation.objects.bulk_create(org_rows, batch_size=BATCH)
     Evaluation.objects.bulk_create(evaluations, batch_size=BATCH)
@@ -191,13 +240,13 @@ def write(seed: int) -> dict[str, int]:
         [
             EvaluationStep(
                 evaluation=e, action=action, level=e.final_level, org=org, actor_name="dữ liệu mẫu"
-            )  # fmt: skip
+            )
             for e in org_rows
             for action, org in (
                 ("self_assessed", e.subject_org),
                 ("proposed", district),
                 ("decided", district),
-            )  # fmt: skip
+            )
         ],
         batch_size=BATCH,
     )

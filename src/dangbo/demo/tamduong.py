@@ -621,8 +621,13 @@ class _Builder:
 
     def _build_exits(self) -> None:
         """Members who left the roll before 2017: they exist with their whole history."""
-        plan = (("deceased", 240), ("transferred_out", 70), ("struck_off", 30),
-                ("resigned", 8), ("expelled", 3))  # fmt: skip
+        plan = (
+            ("deceased", 240),
+            ("transferred_out", 70),
+            ("struck_off", 30),
+            ("resigned", 8),
+            ("expelled", 3),
+        )
         for kind, count in plan:
             for n in range(count):
                 for _ in range(100):
@@ -674,8 +679,13 @@ class _Builder:
         return member, self.day(lo, last) if lo <= last else None
 
     def _exit(self, member: MemberPlan, kind: str, when: date) -> None:
-        status = {"transferred_out": "left", "struck_off": "struck_off", "resigned": "resigned",
-                  "expelled": "expelled", "deceased": "deceased"}[kind]  # fmt: skip
+        status = {
+            "transferred_out": "left",
+            "struck_off": "struck_off",
+            "resigned": "resigned",
+            "expelled": "expelled",
+            "deceased": "deceased",
+        }[kind]
         if member.recognition and member.recognition > when:
             # Not recognised yet on that day: drop the recognition (and its event).
             member.recognition = None
@@ -950,15 +960,38 @@ class _Builder:
         take("cqdt-van-phong-huyen-uy", "secretary")
         take("cqdt-van-phong-huyen-uy", "permanent_deputy_secretary")
         take("cqcq-van-phong", "deputy_secretary")
-        for code in ("cqdt-ubkt", "cqdt-ban-to-chuc", "cqdt-tuyen-giao-dan-van",
-                     "cqdt-tuyen-giao-dan-van", "cqdt-mttq", "qs-chi-huy", "ca-tham-muu-chinh-tri",
-                     "cqcq-van-phong", "cqdt-van-phong-huyen-uy", "cqdt-doan-the"):  # fmt: skip
+        for code in (
+            "cqdt-ubkt",
+            "cqdt-ban-to-chuc",
+            "cqdt-tuyen-giao-dan-van",
+            "cqdt-tuyen-giao-dan-van",
+            "cqdt-mttq",
+            "qs-chi-huy",
+            "ca-tham-muu-chinh-tri",
+            "cqcq-van-phong",
+            "cqdt-van-phong-huyen-uy",
+            "cqdt-doan-the",
+        ):
             take(code, "standing_member")
-        for code in ("cqcq-tai-chinh-ke-hoach", "cqcq-noi-vu", "cqcq-tai-nguyen-moi-truong",
-                     "cqcq-kinh-te-ha-tang", "cqcq-nong-nghiep", "cqcq-giao-duc",
-                     "cqcq-lao-dong-tbxh", "cqdt-doan-the", "cqdt-ubkt", "cqdt-ban-to-chuc",
-                     "toa-an", "vien-kiem-sat", "chi-cuc-thue", "trung-tam-y-te", "ca-an-ninh",
-                     "qs-tham-muu", "thpt-tam-duong"):  # fmt: skip
+        for code in (
+            "cqcq-tai-chinh-ke-hoach",
+            "cqcq-noi-vu",
+            "cqcq-tai-nguyen-moi-truong",
+            "cqcq-kinh-te-ha-tang",
+            "cqcq-nong-nghiep",
+            "cqcq-giao-duc",
+            "cqcq-lao-dong-tbxh",
+            "cqdt-doan-the",
+            "cqdt-ubkt",
+            "cqdt-ban-to-chuc",
+            "toa-an",
+            "vien-kiem-sat",
+            "chi-cuc-thue",
+            "trung-tam-y-te",
+            "ca-an-ninh",
+            "qs-tham-muu",
+            "thpt-tam-duong",
+        ):
             take(code, "committee_member")
         take("cqdt-doan-the", "committee_member", gender="F")  # Hội Liên hiệp Phụ nữ
         by_index = {m.index: m for m in self.members}

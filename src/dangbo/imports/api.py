@@ -64,9 +64,12 @@ def create(request, kind: Form[Literal["members", "orgs"]], file: File[UploadedF
     if not may_import(request.auth):
         raise Http404
     job = services.create_job(
-        actor=request.auth, kind=kind, source=file, original_name=file.name or "tep",
+        actor=request.auth,
+        kind=kind,
+        source=file,
+        original_name=file.name or "tep",
         max_bytes=settings.DANGBO["IMPORT_MAX_BYTES"],
-    )  # fmt: skip
+    )
     return 201, _start(job, commit=False, actor=request.auth)
 
 

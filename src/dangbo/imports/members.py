@@ -32,8 +32,16 @@ from .common import Outcome, ScopeCheck, lowest_common_path
 from .schema import MEMBER_COLUMNS, by_key
 
 COLUMNS = by_key(MEMBER_COLUMNS)
-GENDERS = {"nam": Gender.MALE, "m": Gender.MALE, "male": Gender.MALE, "trai": Gender.MALE,
-           "nu": Gender.FEMALE, "f": Gender.FEMALE, "female": Gender.FEMALE, "gai": Gender.FEMALE}  # fmt: skip
+GENDERS = {
+    "nam": Gender.MALE,
+    "m": Gender.MALE,
+    "male": Gender.MALE,
+    "trai": Gender.MALE,
+    "nu": Gender.FEMALE,
+    "f": Gender.FEMALE,
+    "female": Gender.FEMALE,
+    "gai": Gender.FEMALE,
+}
 THEORY = {fold(str(label)): value for value, label in PoliticalTheory.choices}
 THEORY.update({v: v for v in PoliticalTheory.values if v} | {"khong": "", "chua": ""})
 DATE_KINDS = {
@@ -45,8 +53,15 @@ DATE_KINDS = {
     "membership_from": "event",
 }
 # Fields an import may change on an existing member (never its status, cell or admission).
-UPDATABLE = (*TEXT_FIELDS, "gender", "date_of_birth", "phone", "card_number", "id_number",
-             "political_theory")  # fmt: skip
+UPDATABLE = (
+    *TEXT_FIELDS,
+    "gender",
+    "date_of_birth",
+    "phone",
+    "card_number",
+    "id_number",
+    "political_theory",
+)
 _MEMBER_COLUMNS = bulk.table_columns(Member)
 NAME_PARTS = ("given_name", "family_name", "middle_name")
 _MEMBERSHIP_COLUMNS = bulk.table_columns(Membership, with_id=False)
@@ -77,8 +92,17 @@ class MemberImporter:
     columns = MEMBER_COLUMNS
     text_keys = frozenset(TEXT_FIELDS)
 
-    def __init__(self, *, actor, positions: dict[str, int], labels: dict[str, str], job_id: int,
-                 file_name: str, today: date, legacy_columns: dict[str, str] | None = None):  # fmt: skip
+    def __init__(
+        self,
+        *,
+        actor,
+        positions: dict[str, int],
+        labels: dict[str, str],
+        job_id: int,
+        file_name: str,
+        today: date,
+        legacy_columns: dict[str, str] | None = None,
+    ):
         self.actor = actor
         self.positions = positions
         self.labels = labels  # column key -> header as written in the file
@@ -230,8 +254,17 @@ class MemberImporter:
         q = (Q(card_number__in=cards) & ~Q(card_number="")) if cards else Q(pk__in=[])
         if ids:
             q |= Q(id_number__in=ids) & ~Q(id_number="")
-        fields = ("id", "org_id", "org__path", "org__code", "org__name", "status",
-                  "admission_decision_date", "official_recognition_date", *UPDATABLE)  # fmt: skip
+        fields = (
+            "id",
+            "org_id",
+            "org__path",
+            "org__code",
+            "org__name",
+            "status",
+            "admission_decision_date",
+            "official_recognition_date",
+            *UPDATABLE,
+        )
         by_card, by_id = {}, {}
         for row in Member.objects.filter(q).values(*fields):
             if row["card_number"]:
@@ -338,8 +371,15 @@ class MemberImporter:
                     f"{self.labels.get('membership_from')}: trước ngày vào Đảng ({fmt(decision)})."
                 )
         state = "error" if errors else ("warning" if notes else "new")
-        return Outcome(parsed.row_no, state, "new" if not errors else "", label,
-                       errors + notes, data if not errors else None, org)  # fmt: skip
+        return Outcome(
+            parsed.row_no,
+            state,
+            "new" if not errors else "",
+            label,
+            errors + notes,
+            data if not errors else None,
+            org,
+        )
 
     def _check_dates(self, data, decision, ceremony, errors, notes) -> None:
         today = self.today
@@ -407,9 +447,19 @@ class MemberImporter:
             notes.insert(0, f"Cập nhật: {shown}.")
         action = "update" if changes else "unchanged"
         state = "warning" if [n for n in notes if not n.startswith("Cập nhật")] else action
-        return Outcome(parsed.row_no, state, action, label, notes, data, None,
-                       member_id=match["id"], changes=changes,
-                       path=match["org__path"], status=match["status"])  # fmt: skip
+        return Outcome(
+            parsed.row_no,
+            state,
+            action,
+            label,
+            notes,
+            data,
+            None,
+            member_id=match["id"],
+            changes=changes,
+            path=match["org__path"],
+            status=match["status"],
+        )
 
     # -- writing -------------------------------------------------------------------------
     def write(self, outcomes: list[Outcome]) -> None:
@@ -462,18 +512,49 @@ class MemberImporter:
                 "updated_at": now,
             }
             members.append([values[c] for c in _MEMBER_COLUMNS])
-            memberships.append(_row(_MEMBERSHIP_COLUMNS, member_id=member_id, org_id=o.org.id,
-                               kind=MembershipKind.OFFICIAL, valid_from=d["membership_from"],
-                               valid_to=None, planned_end=None, reason="", register_no=""))  # fmt: skip
+            memberships.append(
+                _row(
+                    _MEMBERSHIP_COLUMNS,
+                    member_id=member_id,
+                    org_id=o.org.id,
+                    kind=MembershipKind.OFFICIAL,
+                    valid_from=d["membership_from"],
+                    valid_to=None,
+                    planned_end=None,
+                    reason="",
+                    register_no="",
+                )
+            )
             # JSON written by hand: json.dumps per row cost a tenth of the whole import.
-            admitted = (f'{{"ceremony_date": "{d["admission_ceremony_date"].isoformat()}", '
-                        f'"import_job": {self.job_id}}}')  # fmt: skip
-            events.append(_event_row(member_id, EventKind.ADMITTED, d["admission_decision_date"],
-                          Status.PROBATIONARY, note, actor_id, now, admitted))  # fmt: skip
+            admitted = (
+                f'{{"ceremony_date": "{d["admission_ceremony_date"].isoformat()}", '
+                f'"import_job": {self.job_id}}}'
+            )
+            events.append(
+                _event_row(
+                    member_id,
+                    EventKind.ADMITTED,
+                    d["admission_decision_date"],
+                    Status.PROBATIONARY,
+                    note,
+                    actor_id,
+                    now,
+                    admitted,
+                )
+            )
             if status == Status.OFFICIAL:
-                events.append(_event_row(member_id, EventKind.RECOGNISED,
-                              d["official_recognition_date"], Status.OFFICIAL, note, actor_id,
-                              now, job_json))  # fmt: skip
+                events.append(
+                    _event_row(
+                        member_id,
+                        EventKind.RECOGNISED,
+                        d["official_recognition_date"],
+                        Status.OFFICIAL,
+                        note,
+                        actor_id,
+                        now,
+                        job_json,
+                    )
+                )
         bulk.insert(Member._meta.db_table, _MEMBER_COLUMNS, members)
         bulk.insert(Membership._meta.db_table, _MEMBERSHIP_COLUMNS, memberships)
         bulk.insert(MemberEvent._meta.db_table, _EVENT_COLUMNS, events)
@@ -499,8 +580,11 @@ class MemberImporter:
                 k: ("***", "***") if k in SENSITIVE_FIELDS else _plain(o.changes[k]) for k in keys
             }
             data = json.dumps({"changes": shown, "import_job": self.job_id}, ensure_ascii=False)
-            events.append(_event_row(o.member_id, EventKind.UPDATED, self.today, o.status, note,
-                          actor_id, now, data))  # fmt: skip
+            events.append(
+                _event_row(
+                    o.member_id, EventKind.UPDATED, self.today, o.status, note, actor_id, now, data
+                )
+            )
         table = Member._meta.db_table
         for columns, rows in groups.items():
             bulk.update(table, columns, rows)

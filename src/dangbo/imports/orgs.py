@@ -27,14 +27,26 @@ COLUMNS = by_key(ORG_COLUMNS)
 KINDS = {fold(str(label)): value for value, label in OrgKind.choices} | {
     v: v for v in OrgKind.values
 }
-KINDS.update({"chi bo co so": OrgKind.GRASSROOTS_CELL, "dang bo co so": OrgKind.GRASSROOTS_COMMITTEE,
-              "chi bo": OrgKind.SUB_CELL, "dang bo bo phan": OrgKind.BRANCH_COMMITTEE,
-              "to dang": OrgKind.PARTY_GROUP})  # fmt: skip
+KINDS.update(
+    {
+        "chi bo co so": OrgKind.GRASSROOTS_CELL,
+        "dang bo co so": OrgKind.GRASSROOTS_COMMITTEE,
+        "chi bo": OrgKind.SUB_CELL,
+        "dang bo bo phan": OrgKind.BRANCH_COMMITTEE,
+        "to dang": OrgKind.PARTY_GROUP,
+    }
+)
 SECTORS = {fold(str(label)): value for value, label in Sector.choices} | {
     v: v for v in Sector.values
 }
-SECTORS.update({"to dan pho": Sector.RESIDENTIAL_GROUP, "xom": Sector.VILLAGE,
-                "ban": Sector.VILLAGE, "lang": Sector.VILLAGE})  # fmt: skip
+SECTORS.update(
+    {
+        "to dan pho": Sector.RESIDENTIAL_GROUP,
+        "xom": Sector.VILLAGE,
+        "ban": Sector.VILLAGE,
+        "lang": Sector.VILLAGE,
+    }
+)
 
 
 @dataclass
@@ -63,8 +75,7 @@ class OrgImporter:
     columns = ORG_COLUMNS
     text_keys = frozenset({"name", "document_issuer"})
 
-    def __init__(self, *, actor, positions, labels, job_id, file_name, today,
-                 legacy_columns=None):  # fmt: skip
+    def __init__(self, *, actor, positions, labels, job_id, file_name, today, legacy_columns=None):
         self.actor = actor
         self.positions = positions
         self.labels = labels
@@ -106,9 +117,11 @@ class OrgImporter:
             try:
                 if key in ("name", "document_issuer"):
                     parsed.data[key], note = cells.text(
-                        value, label, max_length=200,
+                        value,
+                        label,
+                        max_length=200,
                         legacy_encoding=self.legacy_columns.get(key),
-                    )  # fmt: skip
+                    )
                     if note:
                         parsed.notes.append(note)
                 elif key in ("valid_from", "document_date"):
@@ -187,9 +200,16 @@ class OrgImporter:
         if errors:
             return Outcome(parsed.row_no, "error", "", label, errors + notes)
         self.known[data["code"]] = Known(
-            data["code"], data["name"], data["kind"], data["sector"], data["parent"],
-            parent.path, data["valid_from"], None, pending=True,
-        )  # fmt: skip
+            data["code"],
+            data["name"],
+            data["kind"],
+            data["sector"],
+            data["parent"],
+            parent.path,
+            data["valid_from"],
+            None,
+            pending=True,
+        )
         state = "warning" if notes else "new"
         return Outcome(parsed.row_no, state, "new", label, notes, data, path=parent.path)
 
@@ -220,10 +240,14 @@ class OrgImporter:
         else:
             differs = [
                 self.labels.get(k, k)
-                for k, current in (("name", existing.name), ("kind", existing.kind),
-                                   ("sector", existing.sector), ("parent", existing.parent_code))
+                for k, current in (
+                    ("name", existing.name),
+                    ("kind", existing.kind),
+                    ("sector", existing.sector),
+                    ("parent", existing.parent_code),
+                )
                 if k in data and data[k] != current
-            ]  # fmt: skip
+            ]
             if differs:
                 errors.append(
                     f"{self.labels['code']}: tổ chức “{existing.name}” đã có, khác ở "
@@ -245,12 +269,20 @@ class OrgImporter:
             document = None
             if d.get("document_number"):
                 document = register_document(
-                    actor=self.actor, number=d["document_number"], issuer=d["document_issuer"],
+                    actor=self.actor,
+                    number=d["document_number"],
+                    issuer=d["document_issuer"],
                     issue_date=d["document_date"],
-                )  # fmt: skip
+                )
             parent = Organisation.objects.get(code=d["parent"])
             org = org_services.create_org(
-                actor=self.actor, code=d["code"], name=d["name"], kind=d["kind"],
-                sector=d["sector"], parent=parent, valid_from=d["valid_from"], document=document,
-            )  # fmt: skip
+                actor=self.actor,
+                code=d["code"],
+                name=d["name"],
+                kind=d["kind"],
+                sector=d["sector"],
+                parent=parent,
+                valid_from=d["valid_from"],
+                document=document,
+            )
             self.touched_paths = lowest_common_path(self.touched_paths, org.path)

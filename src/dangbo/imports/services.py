@@ -159,9 +159,13 @@ def run(job: ImportJob, *, commit: bool = False, actor=None, progress=None) -> I
     if commit and not (job.can_commit or queued_commit or job.state == JobState.UPLOADED):
         raise invalid("job", "Chỉ ghi được khi lần kiểm tra gần nhất không có lỗi.")
     ImportJob.objects.filter(pk=job.pk).update(
-        state=JobState.RUNNING, mode="commit" if commit else "preview",
-        started_at=timezone.now(), finished_at=None, problem="", rows_done=0,
-    )  # fmt: skip
+        state=JobState.RUNNING,
+        mode="commit" if commit else "preview",
+        started_at=timezone.now(),
+        finished_at=None,
+        problem="",
+        rows_done=0,
+    )
     job.refresh_from_db()
     ImportRow.objects.filter(job=job).delete()
     reporter = _Reporter(job, progress)
@@ -392,9 +396,20 @@ def _duplicates(job: ImportJob, state: _State, importer, seen: Seen, *, commit: 
                 state.counts[old_state] -= 1
             else:
                 # Plain rows beyond the kept ones: move one from the fullest plain state.
-                plain = max((s for s in (RowState.NEW, RowState.UNCHANGED, RowState.UPDATE,
-                            RowState.WARNING) if state.counts.get(s)),
-                            key=lambda s: state.counts[s], default=None)  # fmt: skip
+                plain = max(
+                    (
+                        s
+                        for s in (
+                            RowState.NEW,
+                            RowState.UNCHANGED,
+                            RowState.UPDATE,
+                            RowState.WARNING,
+                        )
+                        if state.counts.get(s)
+                    ),
+                    key=lambda s: state.counts[s],
+                    default=None,
+                )
                 if plain:
                     state.counts[plain] -= 1
             state.counts[RowState.ERROR] = state.counts.get(RowState.ERROR, 0) + 1

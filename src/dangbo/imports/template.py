@@ -39,10 +39,14 @@ def template_xlsx(kind: str, *, include_sensitive: bool = True) -> bytes:
     guide = book.create_sheet("Hướng dẫn")
     guide.append(["Cột", "Bắt buộc (với dòng mới)", "Ghi chú", "Tên cột khác được chấp nhận"])
     for column in columns:
-        guide.append([
-            column.header, "Có" if column.required else "", column.hint,
-            ", ".join(column.aliases[:4]),
-        ])  # fmt: skip
+        guide.append(
+            [
+                column.header,
+                "Có" if column.required else "",
+                column.hint,
+                ", ".join(column.aliases[:4]),
+            ]
+        )
     for cell in guide[1]:
         cell.font = bold
     guide.column_dimensions["A"].width = 28

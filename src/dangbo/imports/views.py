@@ -33,9 +33,11 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Dữ liệu"), choices=ImportKind.choices)
     file = forms.FileField(
         label=gettext_lazy("Tệp .xlsx hoặc .csv"),
-        error_messages={"required": gettext_lazy("Tệp: hãy chọn một tệp."),
-                        "empty": gettext_lazy("Tệp: tệp rỗng, không có dữ liệu.")},
-    )  # fmt: skip
+        error_messages={
+            "required": gettext_lazy("Tệp: hãy chọn một tệp."),
+            "empty": gettext_lazy("Tệp: tệp rỗng, không có dữ liệu."),
+        },
+    )
 
 
 def may_import(user) -> bool:
@@ -99,9 +101,11 @@ def index(request):
             upload = form.cleaned_data["file"]
             try:
                 job = services.create_job(
-                    actor=request.user, kind=form.cleaned_data["kind"], source=upload,
+                    actor=request.user,
+                    kind=form.cleaned_data["kind"],
+                    source=upload,
                     original_name=upload.name,
-                )  # fmt: skip
+                )
             except FileProblem as exc:
                 form.add_error("file", str(exc))
             except ValidationError as exc:

@@ -477,7 +477,7 @@ def create_meeting(request, payload: MeetingCreate):
             "resolution",
             "resolution_ref",
             "quality",
-        }  # fmt: skip
+        }
     )
     data = {k: (v.value if hasattr(v, "value") else v) for k, v in data.items()}
     with fields_as({"chair": "chair_id", "secretary": "secretary_id"}):

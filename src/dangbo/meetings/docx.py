@@ -77,8 +77,18 @@ def _no_borders(table) -> None:
         borders.append(el)
     # The schema orders tblPr's children: borders go before these, or Word calls the file
     # damaged.
-    later = {qn(f"w:{t}") for t in ("shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption",
-                                    "tblDescription", "tblPrChange")}  # fmt: skip
+    later = {
+        qn(f"w:{t}")
+        for t in (
+            "shd",
+            "tblLayout",
+            "tblCellMar",
+            "tblLook",
+            "tblCaption",
+            "tblDescription",
+            "tblPrChange",
+        )
+    }
     successor = next((child for child in tbl_pr if child.tag in later), None)
     if successor is None:
         tbl_pr.append(borders)
@@ -86,8 +96,17 @@ def _no_borders(table) -> None:
         successor.addprevious(borders)
 
 
-def _line(cell_or_doc, text: str, *, bold=False, italic=False, underline=False, size=None,
-          align=WD_ALIGN_PARAGRAPH.CENTER, first=False):  # fmt: skip
+def _line(
+    cell_or_doc,
+    text: str,
+    *,
+    bold=False,
+    italic=False,
+    underline=False,
+    size=None,
+    align=WD_ALIGN_PARAGRAPH.CENTER,
+    first=False,
+):
     paragraph = cell_or_doc.paragraphs[0] if first else cell_or_doc.add_paragraph()
     paragraph.alignment = align
     paragraph.paragraph_format.space_after = Pt(0)
@@ -252,8 +271,11 @@ def minutes(meeting, *, attendance: list, votes: list, visits: list) -> bytes:
     doc.add_paragraph()
 
     _heading(doc, 1, "Thời gian, địa điểm")
-    _para(doc, f"bắt đầu lúc {_time(meeting.start_time)}, ngày {meeting.date:%d/%m/%Y}.",
-          label="Thời gian: ")  # fmt: skip
+    _para(
+        doc,
+        f"bắt đầu lúc {_time(meeting.start_time)}, ngày {meeting.date:%d/%m/%Y}.",
+        label="Thời gian: ",
+    )
     where = ", ".join(locality(n) for n in (cell_name, parent_name) if n)
     _para(doc, f"{where}.", label="Địa điểm: ")
     _para(doc, f"{meeting.get_mode_display()}.", label="Hình thức: ")

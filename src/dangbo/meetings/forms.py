@@ -52,21 +52,29 @@ class MeetingForm(VNForm):
     start_time = TimeField(label=_("Giờ bắt đầu"), required=False)
     end_time = TimeField(label=_("Giờ kết thúc"), required=False)
     topic = forms.CharField(
-        label=_("Chủ đề / nội dung chính"), max_length=300, required=False,
+        label=_("Chủ đề / nội dung chính"),
+        max_length=300,
+        required=False,
         help_text=_("Bắt buộc với buổi sinh hoạt chuyên đề."),
-    )  # fmt: skip
+    )
     mode = forms.ChoiceField(label=_("Hình thức"), choices=MeetingMode.choices)
     chair = forms.ChoiceField(label=_("Chủ trì"), required=False)
     secretary = forms.ChoiceField(label=_("Thư ký"), required=False)
     minutes = forms.CharField(
-        label=_("Diễn biến (biên bản)"), max_length=MAX_MINUTES, required=False, strip=False,
+        label=_("Diễn biến (biên bản)"),
+        max_length=MAX_MINUTES,
+        required=False,
+        strip=False,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("Mỗi đoạn một dòng; biên bản .docx giữ nguyên các đoạn."),
-    )  # fmt: skip
+    )
     resolution = forms.CharField(
-        label=_("Nghị quyết / kết luận"), max_length=MAX_MINUTES, required=False, strip=False,
+        label=_("Nghị quyết / kết luận"),
+        max_length=MAX_MINUTES,
+        required=False,
+        strip=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-    )  # fmt: skip
+    )
     resolution_ref = forms.CharField(label=_("Số nghị quyết"), max_length=100, required=False)
     quality = forms.ChoiceField(
         label=_("Tự đánh giá chất lượng"), choices=QualityRating.choices, required=False
@@ -110,7 +118,7 @@ class MeetingForm(VNForm):
                 "resolution",
                 "resolution_ref",
                 "quality",
-            )  # fmt: skip
+            )
             if name in self.fields
         }
 

@@ -16,22 +16,32 @@ class Meeting(models.Model):
     SCOPE_PREFIXES = ("org__",)
 
     org = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.PROTECT, related_name="meetings",
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        related_name="meetings",
         verbose_name=_("chi bộ"),
-    )  # fmt: skip
+    )
     kind = models.CharField(_("loại sinh hoạt"), max_length=16, choices=MeetingKind.choices)
     date = models.DateField(_("ngày sinh hoạt"))
     start_time = models.TimeField(_("bắt đầu"), null=True, blank=True)
     end_time = models.TimeField(_("kết thúc"), null=True, blank=True)
     topic = models.CharField(_("chủ đề / nội dung chính"), max_length=300, blank=True)
     chair = models.ForeignKey(
-        "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "members.Member",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("chủ trì"),
-    )  # fmt: skip
+    )
     secretary = models.ForeignKey(
-        "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "members.Member",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("thư ký"),
-    )  # fmt: skip
+    )
     mode = models.CharField(
         _("hình thức"), max_length=16, choices=MeetingMode.choices, default=MeetingMode.IN_PERSON
     )
@@ -42,9 +52,12 @@ class Meeting(models.Model):
         _("tự đánh giá chất lượng"), max_length=16, choices=QualityRating.choices, blank=True
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # The attendance by status, kept with the rows by the services (and the bulk paths):

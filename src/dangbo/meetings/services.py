@@ -22,8 +22,19 @@ from .choices import AttendanceStatus, MeetingKind, MeetingMode, QualityRating
 from .models import Attendance, Meeting, Vote
 
 MAX_MINUTES = 50_000
-_SNAPSHOT = ["org", "kind", "date", "start_time", "end_time", "topic", "chair", "secretary",
-             "mode", "resolution_ref", "quality"]  # fmt: skip
+_SNAPSHOT = [
+    "org",
+    "kind",
+    "date",
+    "start_time",
+    "end_time",
+    "topic",
+    "chair",
+    "secretary",
+    "mode",
+    "resolution_ref",
+    "quality",
+]
 
 
 @dataclass(frozen=True)
@@ -184,7 +195,7 @@ def _attendance_rows(meeting: Meeting, entries: dict[int, RosterEntry], attendan
                 status=status,
                 reason=reason,
                 official=entry.official,
-            )  # fmt: skip
+            )
         )
     collect(errors)
     return rows
@@ -192,9 +203,15 @@ def _attendance_rows(meeting: Meeting, entries: dict[int, RosterEntry], attendan
 
 @transaction.atomic
 def record_meeting(
-    *, actor, org: Organisation, day: date, data: dict, attendance: dict | None = None,
-    chair: Member | None = None, secretary: Member | None = None,
-) -> Meeting:  # fmt: skip
+    *,
+    actor,
+    org: Organisation,
+    day: date,
+    data: dict,
+    attendance: dict | None = None,
+    chair: Member | None = None,
+    secretary: Member | None = None,
+) -> Meeting:
     """A meeting as its minutes record it. ``attendance`` None: not taken yet (the secretary
     may add it later); a dict: every summoned member gets a row (defaults for the unnamed)."""
     if day is None:
@@ -209,9 +226,13 @@ def record_meeting(
     chair = _check_officer(chair, entries, "chair", "Chủ trì", day)
     secretary = _check_officer(secretary, entries, "secretary", "Thư ký", day)
     meeting = Meeting(
-        org=org, date=day, chair=chair, secretary=secretary,
-        recorded_by=actor if getattr(actor, "pk", None) else None, **fields,
-    )  # fmt: skip
+        org=org,
+        date=day,
+        chair=chair,
+        secretary=secretary,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+        **fields,
+    )
     rows = _attendance_rows(meeting, entries, attendance) if attendance is not None else []
     meeting.set_counts(r.status for r in rows)
     meeting.save()
@@ -229,9 +250,13 @@ def record_meeting(
 
 @transaction.atomic
 def update_meeting(
-    *, actor, meeting: Meeting, data: dict, chair: Member | None = None,
+    *,
+    actor,
+    meeting: Meeting,
+    data: dict,
+    chair: Member | None = None,
     secretary: Member | None = None,
-) -> Meeting:  # fmt: skip
+) -> Meeting:
     """Minutes, resolution, times, officers; the date and cell are fixed once recorded."""
     meeting = Meeting.objects.select_for_update().select_related("org").get(pk=meeting.pk)
     fields = _clean_fields({"kind": meeting.kind, **data})
@@ -264,8 +289,9 @@ def set_attendance(*, actor, meeting: Meeting, attendance: dict) -> list[Attenda
     meeting.attendance.all().delete()
     Attendance.objects.bulk_create(rows)
     meeting.set_counts(r.status for r in rows)
-    meeting.save(update_fields=["summoned", "present", "excused", "unexcused", "not_expected",
-                                "updated_at"])  # fmt: skip
+    meeting.save(
+        update_fields=["summoned", "present", "excused", "unexcused", "not_expected", "updated_at"]
+    )
     changed = {str(r.member_id): r.status for r in rows if before.get(r.member_id) != r.status}
     audit.record(
         actor=actor,
@@ -295,8 +321,11 @@ def record_vote(
     meeting = Meeting.objects.select_for_update().select_related("org").get(pk=meeting.pk)
     motion = clean_text(motion, "Nội dung biểu quyết", max_length=500, field="motion")
     errors = {}
-    for name, value, label in (("yes", yes, "Tán thành"), ("no", no, "Không tán thành"),
-                               ("abstain", abstain, "Không biểu quyết")):  # fmt: skip
+    for name, value, label in (
+        ("yes", yes, "Tán thành"),
+        ("no", no, "Không tán thành"),
+        ("abstain", abstain, "Không biểu quyết"),
+    ):
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             errors[name] = f"{label}: phải là số nguyên không âm."
     collect(errors)
@@ -312,9 +341,14 @@ def record_vote(
             "đảng viên dự bị không biểu quyết.",
         )
     vote = Vote.objects.create(
-        meeting=meeting, motion=motion, yes=yes, no=no, abstain=abstain,
-        denominator=counted, passed=rules.passes(yes, counted),
-    )  # fmt: skip
+        meeting=meeting,
+        motion=motion,
+        yes=yes,
+        no=no,
+        abstain=abstain,
+        denominator=counted,
+        passed=rules.passes(yes, counted),
+    )
     audit.record(
         actor=actor,
         action="meeting.vote",

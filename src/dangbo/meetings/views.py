@@ -176,12 +176,16 @@ def _day_error(day, org: Organisation) -> str | None:
         return _("Ngày sinh hoạt: không được sau ngày hôm nay (%(d)s).") % {"d": fmt(today())}
     if day < org.valid_from:
         return _("Ngày sinh hoạt: %(d)s trước ngày thành lập %(org)s (%(since)s).") % {
-            "d": fmt(day), "org": org.name, "since": fmt(org.valid_from),
-        }  # fmt: skip
+            "d": fmt(day),
+            "org": org.name,
+            "since": fmt(org.valid_from),
+        }
     if org.valid_to is not None and day > org.valid_to:
         return _("Ngày sinh hoạt: %(d)s sau ngày %(org)s kết thúc hoạt động (%(end)s).") % {
-            "d": fmt(day), "org": org.name, "end": fmt(org.valid_to),
-        }  # fmt: skip
+            "d": fmt(day),
+            "org": org.name,
+            "end": fmt(org.valid_to),
+        }
     return None
 
 

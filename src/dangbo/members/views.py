@@ -134,10 +134,13 @@ def _export(request, kind: str):
     sensitive = export_sensitive(user)
     columns = BASE_COLUMNS + (SENSITIVE_COLUMNS if sensitive else [])
     rows = core_services.record_export(
-        actor=user, queryset=qs, action="member.exported", what="members",
+        actor=user,
+        queryset=qs,
+        action="member.exported",
+        what="members",
         summary=_("Xuất %%(n)s đảng viên ra tệp %(kind)s") % {"kind": kind},
         after={"filters": _loggable(filters), "sensitive": sensitive},
-    )  # fmt: skip
+    )
     return rows, columns
 
 

@@ -88,9 +88,11 @@ def check(limit: int = 20) -> CheckResult:
                 f"{'' if not want or not have or want[0] == have[0] else ' (đường dẫn khác)'}, "
                 f"bảng tổng hợp {have[1] if have else 0}"
             )
-    return CheckResult(rows=len(actual), problems=problems[:limit] + (
-        [f"… và {len(problems) - limit} chỗ khác"] if len(problems) > limit else []
-    ))  # fmt: skip
+    return CheckResult(
+        rows=len(actual),
+        problems=problems[:limit]
+        + ([f"… và {len(problems) - limit} chỗ khác"] if len(problems) > limit else []),
+    )
 
 
 @transaction.atomic

@@ -89,9 +89,11 @@ class DocumentFields(VNForm):
     """The decision behind a reorganisation: optional, but all three parts or none."""
 
     doc_number = forms.CharField(
-        label=_("Số văn bản quyết định"), max_length=64, required=False,
+        label=_("Số văn bản quyết định"),
+        max_length=64,
+        required=False,
         help_text=_("Ví dụ 125-QĐ/HU; để trống nếu chưa có."),
-    )  # fmt: skip
+    )
     doc_issuer = forms.CharField(label=_("Cơ quan ban hành"), max_length=200, required=False)
     doc_date = DateField(label=_("Ngày ban hành"), required=False)
 

@@ -53,6 +53,11 @@ def filtered(request, action: str = scope.VIEW):
     if q:
         # Codes are the folded names joined by hyphens: "kim long" finds kim-long.
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=fold(q).replace(" ", "-")))
-    filters = {"q": q, "loai": kind, "loai-hinh": sector, "thuoc": under,
-               "ca-da-ket-thuc": "1" if ended else ""}  # fmt: skip
+    filters = {
+        "q": q,
+        "loai": kind,
+        "loai-hinh": sector,
+        "thuoc": under,
+        "ca-da-ket-thuc": "1" if ended else "",
+    }
     return qs.order_by("path"), filters, error

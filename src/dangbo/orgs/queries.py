@@ -273,16 +273,38 @@ def _warnings_today(org: Organisation, day: date) -> list[dict]:
     lo, hi = org.path, org.subtree_upper
     found: list[tuple[int, int, str]] = []
     with connection.cursor() as cur:
-        cur.execute(_CELL_RULES_SQL, [BodyType.CELL, day, day, lo, hi, lo, hi, day,
-                                      OrgKind.GRASSROOTS_CELL, OrgKind.SUB_CELL])  # fmt: skip
+        cur.execute(
+            _CELL_RULES_SQL,
+            [
+                BodyType.CELL,
+                day,
+                day,
+                lo,
+                hi,
+                lo,
+                hi,
+                day,
+                OrgKind.GRASSROOTS_CELL,
+                OrgKind.SUB_CELL,
+            ],
+        )
         for org_id, official, has_committee in cur.fetchall():
             if official < 3:
                 found.append((org_id, 1, _rule1(official)))
             elif not has_committee:
                 found.append((org_id, 3, _rule3(official)))
         if org.kind not in (OrgKind.SUB_CELL, OrgKind.PARTY_GROUP):  # no grassroots below
-            cur.execute(_GRASSROOTS_RULE_SQL, [lo, hi, day, *GRASSROOTS_KINDS,
-                                               OrgKind.GRASSROOTS_CELL, OrgKind.GRASSROOTS_COMMITTEE])  # fmt: skip
+            cur.execute(
+                _GRASSROOTS_RULE_SQL,
+                [
+                    lo,
+                    hi,
+                    day,
+                    *GRASSROOTS_KINDS,
+                    OrgKind.GRASSROOTS_CELL,
+                    OrgKind.GRASSROOTS_COMMITTEE,
+                ],
+            )
             for org_id, kind, total in cur.fetchall():
                 found.append((org_id, 2, _rule2(kind, int(total))))
     groups = Organisation.objects.filter(org.subtree_q(), active_q(day), kind=OrgKind.PARTY_GROUP)

@@ -102,10 +102,13 @@ def _export(request, kind: str):
         raise Http404
     qs, filters, _error = listing.filtered(request, scope.EXPORT)
     return core_services.record_export(
-        actor=user, queryset=qs, action="org.exported", what="orgs",
+        actor=user,
+        queryset=qs,
+        action="org.exported",
+        what="orgs",
         summary=_("Xuất %%(n)s tổ chức đảng ra tệp %(kind)s") % {"kind": kind},
         after={"filters": filters},
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -176,8 +179,9 @@ def detail(request, code):
     # The heavy blocks of a big organisation, cached until the next change anywhere.
     version = cache.data_version()
     key = (org.pk, org.path, as_of.day.isoformat())
-    stats = cache.versioned(("stats", *key), lambda: queries.org_stats(org, as_of.day),
-                            version=version)  # fmt: skip
+    stats = cache.versioned(
+        ("stats", *key), lambda: queries.org_stats(org, as_of.day), version=version
+    )
     warnings = cache.versioned(
         ("warnings", *key), lambda: queries.structural_warnings(org, as_of.day), version=version
     )

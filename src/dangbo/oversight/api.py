@@ -609,8 +609,13 @@ def handover(request, assignment_id: AssignmentId, payload: Handover):
     on ``on`` with the same target and frequency. Returns the successor's assignment."""
     assignment = _assignment(request.auth, assignment_id)
     to_member = person(request.auth, payload.to_member_id, "to_member_id", "Người nhận bàn giao")
-    names = {"to_member": "to_member_id", "member": "to_member_id", "target": "to_member_id",
-             "valid_to": "on", "valid_from": "on"}  # fmt: skip
+    names = {
+        "to_member": "to_member_id",
+        "member": "to_member_id",
+        "target": "to_member_id",
+        "valid_to": "on",
+        "valid_from": "on",
+    }
     with fields_as(names):
         successor = services.hand_over(
             actor=request.auth,
@@ -806,8 +811,12 @@ def record_visit(request, payload: VisitCreate):
             user, payload.received_by, "received_by", "Cấp ủy tiếp nhận", scope.OVERSEE
         )
     topics = _topics([o.topic for o in payload.opinions], lambda i: f"opinions.{i}.topic")
-    names = {"attendees": "attendee_ids", "group": "group_id", "topic": "meeting_topic",
-             "org": "cell"}  # fmt: skip
+    names = {
+        "attendees": "attendee_ids",
+        "group": "group_id",
+        "topic": "meeting_topic",
+        "org": "cell",
+    }
     with fields_as(names):
         meeting = None
         if (
@@ -1029,7 +1038,7 @@ def answer_opinion(request, opinion_id: OpinionId, payload: Answer):
             answer=payload.answer,
             approved_by=payload.approved_by,
             on=payload.on,
-        ),  # fmt: skip
+        ),
     )
 
 

@@ -21,21 +21,29 @@ class OversightAssignment(models.Model):
     SCOPE_PREFIXES = ("target__", "committee__")
 
     member = models.ForeignKey(
-        "members.Member", on_delete=models.PROTECT, related_name="oversight_assignments",
+        "members.Member",
+        on_delete=models.PROTECT,
+        related_name="oversight_assignments",
         verbose_name=_("cấp ủy viên phụ trách"),
-    )  # fmt: skip
+    )
     committee = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.PROTECT, related_name="+",
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("cấp ủy phân công"),
-    )  # fmt: skip
+    )
     target = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.PROTECT, related_name="oversight_assignments",
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        related_name="oversight_assignments",
         verbose_name=_("tổ chức được phụ trách"),
-    )  # fmt: skip
+    )
     role = models.CharField(
-        _("nhiệm vụ"), max_length=16, choices=AssignmentRole.choices,
+        _("nhiệm vụ"),
+        max_length=16,
+        choices=AssignmentRole.choices,
         default=AssignmentRole.OVERSEE,
-    )  # fmt: skip
+    )
     valid_from = models.DateField(_("từ ngày"))
     valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
     target_count = models.PositiveSmallIntegerField(_("số lần dự sinh hoạt tối thiểu"), default=1)
@@ -81,9 +89,11 @@ class WorkingGroup(models.Model):
     SCOPE_PREFIXES = ("committee__",)
 
     committee = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.PROTECT, related_name="working_groups",
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        related_name="working_groups",
         verbose_name=_("cấp ủy thành lập"),
-    )  # fmt: skip
+    )
     name = models.CharField(_("tên tổ"), max_length=200)
     period_start = models.DateField(_("từ ngày"))
     period_end = models.DateField(_("đến ngày"))
@@ -135,17 +145,23 @@ class Visit(models.Model):
     SCOPE_PREFIXES = ("org__",)
 
     meeting = models.ForeignKey(
-        "meetings.Meeting", on_delete=models.PROTECT, related_name="visits",
+        "meetings.Meeting",
+        on_delete=models.PROTECT,
+        related_name="visits",
         verbose_name=_("buổi sinh hoạt"),
-    )  # fmt: skip
+    )
     # The meeting's cell and date, copied so that coverage and targets are one index scan.
     org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
     path = BinaryCharField(max_length=255, db_index=True)
     date = models.DateField(_("ngày"))
     group = models.ForeignKey(
-        WorkingGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="visits",
+        WorkingGroup,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visits",
         verbose_name=_("tổ công tác"),
-    )  # fmt: skip
+    )
     notes = models.TextField(_("nội dung nắm được"), blank=True)
     # Nobody who came had an assignment covering the cell, nor a group with it as target:
     # allowed (a superior may attend any meeting) but shown as such.
@@ -168,9 +184,12 @@ class VisitAttendee(models.Model):
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="visits")
     # The assignment this attendance counts toward (the one covering the cell that day).
     assignment = models.ForeignKey(
-        OversightAssignment, null=True, blank=True, on_delete=models.PROTECT,
+        OversightAssignment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="attendances",
-    )  # fmt: skip
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["visit", "member"], name="attendee_once")]
@@ -209,25 +228,36 @@ class Opinion(models.Model):
         Visit, null=True, blank=True, on_delete=models.PROTECT, related_name="opinions"
     )
     meeting = models.ForeignKey(
-        "meetings.Meeting", null=True, blank=True, on_delete=models.PROTECT,
+        "meetings.Meeting",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="opinions",
-    )  # fmt: skip
+    )
     text = models.TextField(_("nội dung ý kiến"))
     topic = models.ForeignKey(OpinionTopic, on_delete=models.PROTECT, verbose_name=_("lĩnh vực"))
     # Where it was heard / what it concerns, and the committee that follows it up.
     org = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.PROTECT, related_name="+",
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("tổ chức liên quan"),
-    )  # fmt: skip
+    )
     grassroots = models.ForeignKey(
-        "orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "orgs.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("xã, thị trấn / cơ sở"),
-    )  # fmt: skip
+    )
     place = models.CharField(_("địa điểm"), max_length=300, blank=True)
     received_by = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.PROTECT, related_name="+",
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("cấp ủy tiếp nhận"),
-    )  # fmt: skip
+    )
     submitter_member = models.ForeignKey(
         "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -235,13 +265,19 @@ class Opinion(models.Model):
     submitter_contact = models.CharField(_("liên hệ"), max_length=200, blank=True)
     consent = models.BooleanField(_("đồng ý cho lưu thông tin liên hệ"), default=False)
     state = models.CharField(
-        _("trạng thái"), max_length=12, choices=OpinionState.choices,
+        _("trạng thái"),
+        max_length=12,
+        choices=OpinionState.choices,
         default=OpinionState.RECEIVED,
-    )  # fmt: skip
+    )
     assigned_to = models.ForeignKey(
-        "orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "orgs.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("giao cho"),
-    )  # fmt: skip
+    )
     deadline = models.DateField(_("hạn xử lý"), null=True, blank=True)
     answer = models.TextField(_("nội dung trả lời"), blank=True)
     answered_on = models.DateField(_("ngày trả lời"), null=True, blank=True)

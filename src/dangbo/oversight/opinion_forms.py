@@ -33,9 +33,12 @@ def _topics():
 class TopicField(forms.ModelChoiceField):
     def __init__(self, **kwargs):
         super().__init__(
-            queryset=_topics(), to_field_name="code", label=_("Lĩnh vực"),
-            empty_label=_("— chọn lĩnh vực —"), **kwargs,
-        )  # fmt: skip
+            queryset=_topics(),
+            to_field_name="code",
+            label=_("Lĩnh vực"),
+            empty_label=_("— chọn lĩnh vực —"),
+            **kwargs,
+        )
 
 
 SOURCE_CHOICES = [("", _("— chọn —")), *OpinionSource.choices]
@@ -45,9 +48,11 @@ class SubmitterFields(VNForm):
     """Who raised it: minimal, optional, sensitive; the contact only with consent."""
 
     submitter_name = forms.CharField(
-        label=_("Họ tên người nêu"), max_length=120, required=False,
+        label=_("Họ tên người nêu"),
+        max_length=120,
+        required=False,
         help_text=_("Không bắt buộc; thông tin nhạy cảm, chỉ người được cấp quyền mới xem."),
-    )  # fmt: skip
+    )
     submitter_contact = forms.CharField(label=_("Liên hệ"), max_length=200, required=False)
     consent = forms.BooleanField(
         label=_("Người nêu đồng ý cho lưu thông tin liên hệ"), required=False
@@ -62,8 +67,15 @@ class VisitOpinionForm(SubmitterFields):
     text = ParagraphField(label=_("Nội dung ý kiến"), required=False, rows=3)
     place = forms.CharField(label=_("Địa điểm"), max_length=300, required=False)
 
-    field_order = ["source", "topic", "text", "place", "submitter_name", "submitter_contact",
-                   "consent"]  # fmt: skip
+    field_order = [
+        "source",
+        "topic",
+        "text",
+        "place",
+        "submitter_name",
+        "submitter_contact",
+        "consent",
+    ]
 
     def __init__(self, *args, number: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,18 +112,24 @@ class VisitForm(VNForm):
         initial=MeetingKind.REGULAR,
     )
     meeting_topic = forms.CharField(
-        label=_("Chủ đề sinh hoạt chuyên đề"), max_length=300, required=False,
+        label=_("Chủ đề sinh hoạt chuyên đề"),
+        max_length=300,
+        required=False,
         help_text=_("Cần khi ghi buổi sinh hoạt chuyên đề chưa có trong sổ của chi bộ."),
-    )  # fmt: skip
+    )
     include_me = forms.BooleanField(required=False)
     attendees = ParagraphField(
-        label=_("Người dự khác"), required=False, rows=3,
+        label=_("Người dự khác"),
+        required=False,
+        rows=3,
         help_text=_("Số thẻ đảng viên (8 chữ số) hoặc mã đảng viên, mỗi dòng một người."),
-    )  # fmt: skip
+    )
     group = forms.ModelChoiceField(
-        label=_("Tổ công tác"), queryset=WorkingGroup.objects.none(), required=False,
+        label=_("Tổ công tác"),
+        queryset=WorkingGroup.objects.none(),
+        required=False,
         empty_label=_("— không theo tổ công tác —"),
-    )  # fmt: skip
+    )
     notes = ParagraphField(label=_("Nội dung nắm được"), required=False, rows=5)
 
     def __init__(self, *args, me=None, groups=None, **kwargs):
@@ -141,8 +159,18 @@ class OpinionForm(SubmitterFields):
     text = ParagraphField(label=_("Nội dung ý kiến"), rows=5)
     place = forms.CharField(label=_("Địa điểm"), max_length=300, required=False)
 
-    field_order = ["received_by", "org", "received_on", "source", "topic", "text", "place",
-                   "submitter_name", "submitter_contact", "consent"]  # fmt: skip
+    field_order = [
+        "received_by",
+        "org",
+        "received_on",
+        "source",
+        "topic",
+        "text",
+        "place",
+        "submitter_name",
+        "submitter_contact",
+        "consent",
+    ]
 
 
 # ---- one small form per lifecycle operation -----------------------------------------------

@@ -135,15 +135,23 @@ def _record_visit(request, cell, form, blocks, me) -> Visit:
             if me is not None and data.get("include_me"):
                 attendees.insert(0, me)
             visit = services.record_visit(
-                actor=request.user, cell=cell, day=data["date"], attendees=attendees,
-                group=data.get("group"), notes=data["notes"], kind=data["kind"],
+                actor=request.user,
+                cell=cell,
+                day=data["date"],
+                attendees=attendees,
+                group=data.get("group"),
+                notes=data["notes"],
+                kind=data["kind"],
                 topic=data.get("meeting_topic") or "",
-            )  # fmt: skip
+            )
         except ValidationError as exc:
             # The opened meeting's theme is this form's "meeting_topic".
-            apply_service_errors(form, ValidationError({
-                "meeting_topic" if k == "topic" else k: v for k, v in messages_of(exc).items()
-            }))  # fmt: skip
+            apply_service_errors(
+                form,
+                ValidationError(
+                    {"meeting_topic" if k == "topic" else k: v for k, v in messages_of(exc).items()}
+                ),
+            )
             raise _Rollback from exc
         received_by = _received_by(visit, cell)
         failed = False
@@ -153,13 +161,20 @@ def _record_visit(request, cell, form, blocks, me) -> Visit:
             b = block.cleaned_data
             try:
                 services.record_opinion(
-                    actor=request.user, received_on=visit.date, source=b.get("source") or "",
-                    channel=OpinionChannel.VISIT, text=b["text"], topic=b.get("topic"),
-                    org=cell, received_by=received_by, visit=visit, place=b.get("place") or "",
+                    actor=request.user,
+                    received_on=visit.date,
+                    source=b.get("source") or "",
+                    channel=OpinionChannel.VISIT,
+                    text=b["text"],
+                    topic=b.get("topic"),
+                    org=cell,
+                    received_by=received_by,
+                    visit=visit,
+                    place=b.get("place") or "",
                     submitter_name=b.get("submitter_name") or "",
                     submitter_contact=b.get("submitter_contact") or "",
                     consent=bool(b.get("consent")),
-                )  # fmt: skip
+                )
             except ValidationError as exc:
                 apply_service_errors(block, exc)
                 failed = True
@@ -381,13 +396,19 @@ def opinion_create(request):
                     raise _not_found("org", _("Tổ chức liên quan"), data["org"])
                 with transaction.atomic():
                     opinion_obj = services.record_opinion(
-                        actor=user, received_on=data["received_on"], source=data["source"],
-                        channel=OpinionChannel.STAFF, text=data["text"], topic=data["topic"],
-                        org=org, received_by=received_by, place=data.get("place") or "",
+                        actor=user,
+                        received_on=data["received_on"],
+                        source=data["source"],
+                        channel=OpinionChannel.STAFF,
+                        text=data["text"],
+                        topic=data["topic"],
+                        org=org,
+                        received_by=received_by,
+                        place=data.get("place") or "",
                         submitter_name=data.get("submitter_name") or "",
                         submitter_contact=data.get("submitter_contact") or "",
                         consent=bool(data.get("consent")),
-                    )  # fmt: skip
+                    )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
@@ -434,35 +455,67 @@ def _close(user, opinion, data):
 
 # op → (title, form, run, message on success); the keys are services.TRANSITIONS'.
 OPS = {
-    "assign": (gettext_lazy("Giao xử lý"), forms.AssignForm, _assign,
-               gettext_lazy("Đã giao ý kiến cho tổ chức xử lý.")),
-    "start": (gettext_lazy("Nhận xử lý"), forms.NoteForm, _start,
-              gettext_lazy("Đã ghi nhận xử lý ý kiến.")),
-    "answer": (gettext_lazy("Trả lời"), forms.AnswerForm, _answer,
-               gettext_lazy("Đã ghi nội dung trả lời.")),
-    "return": (gettext_lazy("Trả lại cấp ủy tiếp nhận"), forms.ReasonForm,
-               _with_reason(services.return_opinion), gettext_lazy("Đã trả lại ý kiến.")),
-    "escalate": (gettext_lazy("Đề nghị cấp trên xử lý"), forms.ReasonForm,
-                 _with_reason(services.escalate_opinion),
-                 gettext_lazy("Đã đề nghị cấp trên xử lý.")),
-    "reopen": (gettext_lazy("Chưa đạt, yêu cầu xử lý lại"), forms.ReasonForm,
-               _with_reason(services.reopen_opinion),
-               gettext_lazy("Đã yêu cầu xử lý lại ý kiến.")),
-    "close": (gettext_lazy("Kết thúc"), forms.NoteForm, _close,
-              gettext_lazy("Đã kết thúc ý kiến.")),
-}  # fmt: skip
+    "assign": (
+        gettext_lazy("Giao xử lý"),
+        forms.AssignForm,
+        _assign,
+        gettext_lazy("Đã giao ý kiến cho tổ chức xử lý."),
+    ),
+    "start": (
+        gettext_lazy("Nhận xử lý"),
+        forms.NoteForm,
+        _start,
+        gettext_lazy("Đã ghi nhận xử lý ý kiến."),
+    ),
+    "answer": (
+        gettext_lazy("Trả lời"),
+        forms.AnswerForm,
+        _answer,
+        gettext_lazy("Đã ghi nội dung trả lời."),
+    ),
+    "return": (
+        gettext_lazy("Trả lại cấp ủy tiếp nhận"),
+        forms.ReasonForm,
+        _with_reason(services.return_opinion),
+        gettext_lazy("Đã trả lại ý kiến."),
+    ),
+    "escalate": (
+        gettext_lazy("Đề nghị cấp trên xử lý"),
+        forms.ReasonForm,
+        _with_reason(services.escalate_opinion),
+        gettext_lazy("Đã đề nghị cấp trên xử lý."),
+    ),
+    "reopen": (
+        gettext_lazy("Chưa đạt, yêu cầu xử lý lại"),
+        forms.ReasonForm,
+        _with_reason(services.reopen_opinion),
+        gettext_lazy("Đã yêu cầu xử lý lại ý kiến."),
+    ),
+    "close": (
+        gettext_lazy("Kết thúc"),
+        forms.NoteForm,
+        _close,
+        gettext_lazy("Đã kết thúc ý kiến."),
+    ),
+}
 assert set(OPS) == set(services.TRANSITIONS)  # noqa: S101 - a new operation needs a form
 
 
 def _opinion_or_404(user, pk) -> Opinion:
     return scope.get_or_404(
         Opinion.objects.select_related(
-            "topic", "org", "grassroots", "received_by", "assigned_to", "visit", "meeting",
+            "topic",
+            "org",
+            "grassroots",
+            "received_by",
+            "assigned_to",
+            "visit",
+            "meeting",
             "recorded_by",
         ),
         user,
         pk=pk,
-    )  # fmt: skip
+    )
 
 
 def _render_opinion(request, opinion, bound=None, status=200):

@@ -34,17 +34,28 @@ AGE_BUCKETS = ((15, "≤ 15 ngày"), (30, "16–30 ngày"), (60, "31–60 ngày"
 
 def assignments_in(org: Organisation, on: date):
     """Assignments in force on ``on`` whose target is in ``org``'s subtree."""
-    return OversightAssignment.objects.filter(active_q(on), target__in=Organisation.objects.filter(
-        subtree_filter(org, on)))  # fmt: skip
+    return OversightAssignment.objects.filter(
+        active_q(on), target__in=Organisation.objects.filter(subtree_filter(org, on))
+    )
 
 
 # What the coverage lists show: a member's ~50 columns and two organisations' per row cost
 # more to build than the query itself.
 _LISTED_FIELDS = (
-    "role", "valid_from", "valid_to", "target_count", "target_period", "member__full_name",
-    "target__code", "target__name", "target__path", "target__kind",
-    "committee__code", "committee__name", "committee__path",
-)  # fmt: skip
+    "role",
+    "valid_from",
+    "valid_to",
+    "target_count",
+    "target_period",
+    "member__full_name",
+    "target__code",
+    "target__name",
+    "target__path",
+    "target__kind",
+    "committee__code",
+    "committee__name",
+    "committee__path",
+)
 
 
 @dataclass
@@ -91,9 +102,11 @@ def coverage(org: Organisation, as_of: date | None = None, level: str = "grassro
     result.assignments = list(rows[:LISTED])
     # Holders who left the committee (term or position ended) but still hold the assignment.
     seat = Position.objects.filter(
-        active_q(as_of), member=OuterRef("member_id"), org=OuterRef("committee_id"),
+        active_q(as_of),
+        member=OuterRef("member_id"),
+        org=OuterRef("committee_id"),
         title__in=COMMITTEE_TITLES,
-    )  # fmt: skip
+    )
     result.needs_handover = list(
         assignments_in(org, as_of)
         .filter(~Exists(seat))
@@ -136,7 +149,7 @@ def targets(org: Organisation, year: int, as_of: date | None = None) -> list[Tar
             assignment__in=[a.pk for a in rows],
             visit__date__gte=year_start,
             visit__date__lte=min(year_end, as_of),  # what had been done by then
-        )  # fmt: skip
+        )
         .annotate(q=ExtractQuarter("visit__date"))
         .values_list("assignment_id", "q")
         .annotate(n=Count("id"))
@@ -177,7 +190,7 @@ def my_organisations(member, as_of: date | None = None) -> dict:
             assignment__in=[a.pk for a in assignments],
             visit__date__gte=q_start,
             visit__date__lte=min(q_end, as_of),
-        )  # fmt: skip
+        )
         .values_list("assignment_id")
         .annotate(n=Count("id"))
         .order_by()
@@ -193,15 +206,18 @@ def my_organisations(member, as_of: date | None = None) -> dict:
         .order_by()
     )
     for a in assignments:
-        a.done = counts.get(a.pk, 0) if a.target_period == TargetPeriod.QUARTER else (
-            year_counts.get(a.pk, 0))  # fmt: skip
+        a.done = (
+            counts.get(a.pk, 0)
+            if a.target_period == TargetPeriod.QUARTER
+            else (year_counts.get(a.pk, 0))
+        )
         a.due = max(0, a.target_count - a.done)
     groups = list(
         WorkingGroup.objects.filter(
             Q(leader=member) | Q(members=member),
             period_start__lte=as_of + timedelta(days=92),
             period_end__gte=as_of,
-        )  # fmt: skip
+        )
         .distinct()
         .select_related("committee", "leader")
         .order_by("period_start")
@@ -342,7 +358,7 @@ def heard_in_quarter(org: Organisation, year: int, quarter: int) -> dict:
         "rows": [
             (c, [table.get((t, c), 0) for t in topics], sum(table.get((t, c), 0) for t in topics))
             for c in communes
-        ],  # fmt: skip
+        ],
         "topic_totals": [sum(table.get((t, c), 0) for c in communes) for t in topics],
         "visits": visits.count(),
         "cells_visited": visits.values("org_id").distinct().count(),

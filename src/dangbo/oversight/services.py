@@ -79,11 +79,18 @@ def _under(org: Organisation, committee: Organisation) -> bool:
 
 @transaction.atomic
 def assign_oversight(
-    *, actor, member: Member, committee: Organisation, target: Organisation, valid_from: date,
-    role: str = AssignmentRole.OVERSEE, target_count: int = 1,
-    target_period: str = TargetPeriod.QUARTER, document=None,
+    *,
+    actor,
+    member: Member,
+    committee: Organisation,
+    target: Organisation,
+    valid_from: date,
+    role: str = AssignmentRole.OVERSEE,
+    target_count: int = 1,
+    target_period: str = TargetPeriod.QUARTER,
+    document=None,
     handed_over_from: OversightAssignment | None = None,
-) -> OversightAssignment:  # fmt: skip
+) -> OversightAssignment:
     """Make a committee member responsible for ``target``, an organisation below the
     committee; the same person cannot hold two overlapping assignments for one target."""
     errors = {}
@@ -129,10 +136,16 @@ def assign_oversight(
             f"{member.full_name} đã được phân công phụ trách {target.name} trong thời gian này.",
         )
     assignment = OversightAssignment.objects.create(
-        member=member, committee=committee, target=target, role=role, valid_from=valid_from,
-        target_count=target_count, target_period=target_period, document=document,
+        member=member,
+        committee=committee,
+        target=target,
+        role=role,
+        valid_from=valid_from,
+        target_count=target_count,
+        target_period=target_period,
+        document=document,
         handed_over_from=handed_over_from,
-    )  # fmt: skip
+    )
     audit.record(
         actor=actor,
         action="oversight.assigned",
@@ -185,11 +198,17 @@ def hand_over(
         actor=actor, assignment=assignment, valid_to=on - timedelta(days=1), reason=reason
     )
     return assign_oversight(
-        actor=actor, member=to_member, committee=assignment.committee, target=assignment.target,
-        valid_from=on, role=assignment.role, target_count=assignment.target_count,
-        target_period=assignment.target_period, document=assignment.document,
+        actor=actor,
+        member=to_member,
+        committee=assignment.committee,
+        target=assignment.target,
+        valid_from=on,
+        role=assignment.role,
+        target_count=assignment.target_count,
+        target_period=assignment.target_period,
+        document=assignment.document,
         handed_over_from=assignment,
-    )  # fmt: skip
+    )
 
 
 # ------------------------------------------------------------------ working groups
@@ -197,9 +216,16 @@ def hand_over(
 
 @transaction.atomic
 def create_working_group(
-    *, actor, committee: Organisation, name: str, period_start: date, period_end: date,
-    leader: Member, members: list[Member] = (), note: str = "",
-) -> WorkingGroup:  # fmt: skip
+    *,
+    actor,
+    committee: Organisation,
+    name: str,
+    period_start: date,
+    period_end: date,
+    leader: Member,
+    members: list[Member] = (),
+    note: str = "",
+) -> WorkingGroup:
     name = clean_text(name, "Tên tổ", max_length=200, field="name")
     note = clean_text(note, "Ghi chú", max_length=500, required=False, field="note")
     errors = {}
@@ -219,9 +245,13 @@ def create_working_group(
     if inactive:
         raise invalid("members", f"Thành viên: {', '.join(inactive)} không còn trong danh sách.")
     group = WorkingGroup.objects.create(
-        committee=committee, name=name, period_start=period_start, period_end=period_end,
-        leader=leader, note=note,
-    )  # fmt: skip
+        committee=committee,
+        name=name,
+        period_start=period_start,
+        period_end=period_end,
+        leader=leader,
+        note=note,
+    )
     group.members.set(list(people.values()))
     audit.record(
         actor=actor,
@@ -236,8 +266,10 @@ def create_working_group(
 def _check_target_cell(group: WorkingGroup, org: Organisation) -> None:
     if org.kind not in CELL_KINDS or not _under(org, group.committee):
         raise invalid("org", f"Chi bộ: {org.name} không phải chi bộ thuộc {group.committee.name}.")
-    if not (org.valid_from <= group.period_end and (org.valid_to is None
-                                                    or org.valid_to >= group.period_start)):  # fmt: skip
+    if not (
+        org.valid_from <= group.period_end
+        and (org.valid_to is None or org.valid_to >= group.period_start)
+    ):
         raise invalid("org", f"Chi bộ: {org.name} không hoạt động trong thời gian của tổ.")
     taken = (
         GroupTarget.objects.filter(org=org, group__committee=group.committee)
@@ -266,9 +298,11 @@ def add_group_target(
         raise invalid("planned_date", "Ngày dự kiến: phải nằm trong thời gian hoạt động của tổ.")
     target = GroupTarget.objects.create(group=group, org=org, planned_date=planned_date)
     audit.record(
-        actor=actor, action="oversight.plan_changed", obj=group,
+        actor=actor,
+        action="oversight.plan_changed",
+        obj=group,
         summary=f"Thêm {org.name} vào kế hoạch của {group.name}",
-    )  # fmt: skip
+    )
     return target
 
 
@@ -281,9 +315,11 @@ def remove_group_target(*, actor, target: GroupTarget) -> None:
         )
     target.delete()
     audit.record(
-        actor=actor, action="oversight.plan_changed", obj=group,
+        actor=actor,
+        action="oversight.plan_changed",
+        obj=group,
         summary=f"Bỏ {target.org.name} khỏi kế hoạch của {group.name}",
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic
@@ -303,8 +339,10 @@ def move_group_target(*, actor, target: GroupTarget, to_group: WorkingGroup) -> 
         raise invalid("to_group", "Tổ nhận: phải thuộc cùng cấp ủy.")
     if GroupTarget.objects.filter(group=to_group, org=org).exists():
         raise invalid("to_group", f"Tổ nhận: đã có {org.name} trong kế hoạch.")
-    if not (org.valid_from <= to_group.period_end
-            and (org.valid_to is None or org.valid_to >= to_group.period_start)):  # fmt: skip
+    if not (
+        org.valid_from <= to_group.period_end
+        and (org.valid_to is None or org.valid_to >= to_group.period_start)
+    ):
         raise invalid(
             "to_group", f"Tổ nhận: {org.name} không hoạt động trong thời gian của {to_group.name}."
         )
@@ -327,9 +365,11 @@ def move_group_target(*, actor, target: GroupTarget, to_group: WorkingGroup) -> 
     target.group = to_group
     target.save(update_fields=["group"])
     audit.record(
-        actor=actor, action="oversight.plan_changed", obj=to_group,
+        actor=actor,
+        action="oversight.plan_changed",
+        obj=to_group,
         summary=f"Chuyển {target.org.name} từ {source.name} sang {to_group.name}",
-    )  # fmt: skip
+    )
     return target
 
 
@@ -370,9 +410,13 @@ def plan_candidates(
 
 @transaction.atomic
 def generate_plan(
-    *, actor, committee: Organisation, groups: list[WorkingGroup],
-    selection: str = PlanSelection.RESIDENTIAL, mode: str = PlanMode.EACH,
-) -> int:  # fmt: skip
+    *,
+    actor,
+    committee: Organisation,
+    groups: list[WorkingGroup],
+    selection: str = PlanSelection.RESIDENTIAL,
+    mode: str = PlanMode.EACH,
+) -> int:
     """Give each group its share of the cells to attend in their (common) period, evenly;
     returns how many cells were planned. The plan stays editable afterwards."""
     if not groups:
@@ -390,9 +434,10 @@ def generate_plan(
     loads = [g.targets.count() for g in groups]
     shares = planning.spread(cells, loads)
     GroupTarget.objects.bulk_create(
-        GroupTarget(group=g, org=org) for g, share in zip(groups, shares, strict=True)
+        GroupTarget(group=g, org=org)
+        for g, share in zip(groups, shares, strict=True)
         for org in share
-    )  # fmt: skip
+    )
     audit.record(
         actor=actor,
         action="oversight.plan_generated",
@@ -429,10 +474,17 @@ def assignment_covering(member_id: int, cell: Organisation, on: date, assignment
 
 @transaction.atomic
 def record_visit(
-    *, actor, cell: Organisation, day: date, attendees: list[Member],
-    group: WorkingGroup | None = None, notes: str = "", kind: str = MeetingKind.REGULAR,
-    meeting: Meeting | None = None, topic: str = "",
-) -> Visit:  # fmt: skip
+    *,
+    actor,
+    cell: Organisation,
+    day: date,
+    attendees: list[Member],
+    group: WorkingGroup | None = None,
+    notes: str = "",
+    kind: str = MeetingKind.REGULAR,
+    meeting: Meeting | None = None,
+    topic: str = "",
+) -> Visit:
     """Superiors attended ``cell``'s meeting on ``day``. The meeting is the one already
     recorded that day (else a record is opened for the cell secretary to complete). Each
     attendee's attendance counts toward their assignment covering the cell; a visit with
@@ -443,8 +495,10 @@ def record_visit(
     people = {m.pk: m for m in attendees if m is not None}
     if not people:
         raise invalid("attendees", "Người dự: cần ít nhất một người.")
-    gone = sorted(m.full_name for m in Member.objects.filter(pk__in=people).exclude(
-        status__in=ACTIVE_STATUSES))  # fmt: skip
+    gone = sorted(
+        m.full_name
+        for m in Member.objects.filter(pk__in=people).exclude(status__in=ACTIVE_STATUSES)
+    )
     if gone:
         raise invalid("attendees", f"Người dự: {', '.join(gone)} không còn trong danh sách.")
     if group is not None and not (group.period_start <= day <= group.period_end):
@@ -483,9 +537,15 @@ def record_visit(
     links = {pk: assignment_covering(pk, cell, day, assignments) for pk in people}
     planned = group is not None and GroupTarget.objects.filter(group=group, org=cell).exists()
     visit = Visit.objects.create(
-        meeting=meeting, org=cell, path=cell.path, date=day, group=group, notes=notes,
-        without_mandate=not planned and not any(links.values()), recorded_by=_actor(actor),
-    )  # fmt: skip
+        meeting=meeting,
+        org=cell,
+        path=cell.path,
+        date=day,
+        group=group,
+        notes=notes,
+        without_mandate=not planned and not any(links.values()),
+        recorded_by=_actor(actor),
+    )
     VisitAttendee.objects.bulk_create(
         VisitAttendee(visit=visit, member=m, assignment=links[pk]) for pk, m in people.items()
     )
@@ -514,13 +574,13 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
         ),
         OpinionState.ASSIGNED,
         "owner",
-    ),  # fmt: skip
+    ),
     "start": ((OpinionState.ASSIGNED,), OpinionState.IN_PROGRESS, "handler"),
     "answer": (
         (OpinionState.RECEIVED, OpinionState.ASSIGNED, OpinionState.IN_PROGRESS),
         OpinionState.ANSWERED,
         "handler",
-    ),  # fmt: skip
+    ),
     "return": ((OpinionState.ASSIGNED, OpinionState.IN_PROGRESS), OpinionState.RETURNED, "handler"),
     "escalate": (
         (OpinionState.ASSIGNED, OpinionState.IN_PROGRESS),
@@ -537,7 +597,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
         ),
         OpinionState.CLOSED,
         "owner",
-    ),  # fmt: skip
+    ),
 }
 
 
@@ -553,19 +613,35 @@ def grassroots_of(org: Organisation) -> Organisation | None:
 
 def _step(opinion: Opinion, actor, on: date, from_state: str, **fields) -> OpinionStep:
     return OpinionStep.objects.create(
-        opinion=opinion, on=on, from_state=from_state, to_state=opinion.state,
+        opinion=opinion,
+        on=on,
+        from_state=from_state,
+        to_state=opinion.state,
         actor=_actor(actor),
-        actor_name=(actor.get_username() if _actor(actor) else "hệ thống")[:150], **fields,
-    )  # fmt: skip
+        actor_name=(actor.get_username() if _actor(actor) else "hệ thống")[:150],
+        **fields,
+    )
 
 
 @transaction.atomic
 def record_opinion(
-    *, actor, received_on: date, source: str, channel: str, text: str, topic: OpinionTopic,
-    org: Organisation, received_by: Organisation, visit: Visit | None = None,
-    meeting: Meeting | None = None, place: str = "", submitter_member: Member | None = None,
-    submitter_name: str = "", submitter_contact: str = "", consent: bool = False,
-) -> Opinion:  # fmt: skip
+    *,
+    actor,
+    received_on: date,
+    source: str,
+    channel: str,
+    text: str,
+    topic: OpinionTopic,
+    org: Organisation,
+    received_by: Organisation,
+    visit: Visit | None = None,
+    meeting: Meeting | None = None,
+    place: str = "",
+    submitter_member: Member | None = None,
+    submitter_name: str = "",
+    submitter_contact: str = "",
+    consent: bool = False,
+) -> Opinion:
     errors = {}
     if source not in OpinionSource.values:
         errors["source"] = "Người nêu: chọn cán bộ, đảng viên hoặc nhân dân."
@@ -578,13 +654,16 @@ def record_opinion(
     if received_by is None:
         errors["received_by"] = "Cấp ủy tiếp nhận: bắt buộc."
     collect(errors)
-    text = clean_paragraphs(text, "Nội dung ý kiến", max_length=MAX_TEXT, required=True,
-                            field="text")  # fmt: skip
+    text = clean_paragraphs(
+        text, "Nội dung ý kiến", max_length=MAX_TEXT, required=True, field="text"
+    )
     place = clean_text(place, "Địa điểm", max_length=300, required=False, field="place")
-    name = clean_text(submitter_name, "Họ tên người nêu", max_length=120, required=False,
-                      field="submitter_name")  # fmt: skip
-    contact = clean_text(submitter_contact, "Liên hệ", max_length=200, required=False,
-                         field="submitter_contact")  # fmt: skip
+    name = clean_text(
+        submitter_name, "Họ tên người nêu", max_length=120, required=False, field="submitter_name"
+    )
+    contact = clean_text(
+        submitter_contact, "Liên hệ", max_length=200, required=False, field="submitter_contact"
+    )
     if contact and not consent:
         raise invalid(
             "submitter_contact",
@@ -602,11 +681,23 @@ def record_opinion(
             "received_by", f"Cấp ủy tiếp nhận: {org.name} không thuộc {received_by.name}."
         )
     opinion = Opinion.objects.create(
-        received_on=received_on, source=source, channel=channel, visit=visit, meeting=meeting,
-        text=text, topic=topic, org=org, grassroots=grassroots_of(org), place=place,
-        received_by=received_by, submitter_member=submitter_member, submitter_name=name,
-        submitter_contact=contact, consent=consent, recorded_by=_actor(actor),
-    )  # fmt: skip
+        received_on=received_on,
+        source=source,
+        channel=channel,
+        visit=visit,
+        meeting=meeting,
+        text=text,
+        topic=topic,
+        org=org,
+        grassroots=grassroots_of(org),
+        place=place,
+        received_by=received_by,
+        submitter_member=submitter_member,
+        submitter_name=name,
+        submitter_contact=contact,
+        consent=consent,
+        recorded_by=_actor(actor),
+    )
     _step(opinion, actor, received_on, "", org=received_by)
     audit.record(
         actor=actor,
@@ -640,17 +731,26 @@ def _after(opinion, actor, op, from_state, on, summary, **step):
     opinion.save()
     _step(opinion, actor, on, from_state, **step)
     audit.record(
-        actor=actor, action=f"opinion.{op}", obj=opinion, summary=summary,
-        before={"state": from_state}, after={"state": opinion.state},
-    )  # fmt: skip
+        actor=actor,
+        action=f"opinion.{op}",
+        obj=opinion,
+        summary=summary,
+        before={"state": from_state},
+        after={"state": opinion.state},
+    )
     return opinion
 
 
 @transaction.atomic
 def assign_opinion(
-    *, actor, opinion: Opinion, to_org: Organisation, deadline: date, note: str = "",
+    *,
+    actor,
+    opinion: Opinion,
+    to_org: Organisation,
+    deadline: date,
+    note: str = "",
     on: date | None = None,
-) -> Opinion:  # fmt: skip
+) -> Opinion:
     opinion, from_state, on = _transition(opinion, "assign", on)
     note = clean_paragraphs(note, "Chỉ đạo", max_length=MAX_TEXT, field="note")
     if to_org is None:
@@ -668,10 +768,16 @@ def assign_opinion(
         raise invalid("to_org", f"Giao cho: {to_org.name} đã kết thúc hoạt động.")
     opinion.state, opinion.assigned_to, opinion.deadline = OpinionState.ASSIGNED, to_org, deadline
     return _after(
-        opinion, actor, "assigned", from_state, on,
+        opinion,
+        actor,
+        "assigned",
+        from_state,
+        on,
         f"Giao ý kiến #{opinion.pk} cho {to_org.name}, hạn {fmt(deadline)}",
-        org=to_org, deadline=deadline, note=note,
-    )  # fmt: skip
+        org=to_org,
+        deadline=deadline,
+        note=note,
+    )
 
 
 @transaction.atomic
@@ -680,10 +786,15 @@ def start_opinion(*, actor, opinion: Opinion, note: str = "", on: date | None = 
     note = clean_paragraphs(note, "Ghi chú", max_length=MAX_TEXT, field="note")
     opinion.state = OpinionState.IN_PROGRESS
     return _after(
-        opinion, actor, "started", from_state, on,
-        f"{opinion.assigned_to} nhận xử lý ý kiến #{opinion.pk}", org=opinion.assigned_to,
+        opinion,
+        actor,
+        "started",
+        from_state,
+        on,
+        f"{opinion.assigned_to} nhận xử lý ý kiến #{opinion.pk}",
+        org=opinion.assigned_to,
         note=note,
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic
@@ -691,32 +802,46 @@ def answer_opinion(
     *, actor, opinion: Opinion, answer: str, approved_by: str, on: date | None = None
 ) -> Opinion:
     opinion, from_state, on = _transition(opinion, "answer", on)
-    answer = clean_paragraphs(answer, "Nội dung trả lời", max_length=MAX_TEXT, required=True,
-                              field="answer")  # fmt: skip
-    approved_by = clean_text(approved_by, "Người duyệt trả lời", max_length=200,
-                             field="approved_by")  # fmt: skip
+    answer = clean_paragraphs(
+        answer, "Nội dung trả lời", max_length=MAX_TEXT, required=True, field="answer"
+    )
+    approved_by = clean_text(
+        approved_by, "Người duyệt trả lời", max_length=200, field="approved_by"
+    )
     opinion.state, opinion.answer = OpinionState.ANSWERED, answer
     opinion.answered_on, opinion.approved_by = on, approved_by
     return _after(
-        opinion, actor, "answered", from_state, on,
+        opinion,
+        actor,
+        "answered",
+        from_state,
+        on,
         f"Trả lời ý kiến #{opinion.pk} (duyệt: {approved_by})",
-        org=opinion.assigned_to or opinion.received_by, note=answer,
-    )  # fmt: skip
+        org=opinion.assigned_to or opinion.received_by,
+        note=answer,
+    )
 
 
 def _with_reason(op: str, to_state: str, verb: str):
     @transaction.atomic
     def run(*, actor, opinion: Opinion, reason: str, on: date | None = None) -> Opinion:
         opinion, from_state, on = _transition(opinion, op, on)
-        reason = clean_paragraphs(reason, "Lý do", max_length=MAX_TEXT, required=True,
-                                  field="reason")  # fmt: skip
+        reason = clean_paragraphs(
+            reason, "Lý do", max_length=MAX_TEXT, required=True, field="reason"
+        )
         opinion.state = to_state
         if to_state == OpinionState.IN_PROGRESS and opinion.assigned_to_id is None:
             opinion.state = OpinionState.RECEIVED  # answered on the spot: back to the owner
         return _after(
-            opinion, actor, op, from_state, on, f"{verb} ý kiến #{opinion.pk}: {reason[:200]}",
-            org=opinion.assigned_to, note=reason,
-        )  # fmt: skip
+            opinion,
+            actor,
+            op,
+            from_state,
+            on,
+            f"{verb} ý kiến #{opinion.pk}: {reason[:200]}",
+            org=opinion.assigned_to,
+            note=reason,
+        )
 
     run.__name__ = f"{op}_opinion"
     return run
@@ -736,9 +861,15 @@ def close_opinion(*, actor, opinion: Opinion, note: str = "", on: date | None = 
         raise invalid("note", "Ghi chú: cần nêu lý do kết thúc ý kiến chưa được trả lời.")
     opinion.state, opinion.closed_on = OpinionState.CLOSED, on
     return _after(
-        opinion, actor, "closed", from_state, on, f"Kết thúc ý kiến #{opinion.pk}",
-        org=opinion.received_by, note=note,
-    )  # fmt: skip
+        opinion,
+        actor,
+        "closed",
+        from_state,
+        on,
+        f"Kết thúc ý kiến #{opinion.pk}",
+        org=opinion.received_by,
+        note=note,
+    )
 
 
 def quarter_period(year: int, quarter: int) -> tuple[date, date]:

@@ -159,14 +159,22 @@ def _assign(user, committee, data):
     if target is None:
         raise invalid(
             "target",
-            _("Tổ chức được phụ trách: không tìm thấy tổ chức mã “%(code)s” trong phạm vi "
-              "được giao.") % {"code": data["target"]},
-        )  # fmt: skip
+            _(
+                "Tổ chức được phụ trách: không tìm thấy tổ chức mã “%(code)s” trong phạm vi "
+                "được giao."
+            )
+            % {"code": data["target"]},
+        )
     services.assign_oversight(
-        actor=user, member=member, committee=committee, target=target,
-        valid_from=data["valid_from"], role=data["role"], target_count=data["target_count"],
+        actor=user,
+        member=member,
+        committee=committee,
+        target=target,
+        valid_from=data["valid_from"],
+        role=data["role"],
+        target_count=data["target_count"],
         target_period=data["target_period"],
-    )  # fmt: skip
+    )
 
 
 ASSIGN = Action(
@@ -184,9 +192,14 @@ def assign(request):
     form = forms.AssignForm(request.POST if request.method == "POST" else None, initial=initial)
     back = _url("coverage", **{"to-chuc": committee.code})
     return operation_page(
-        request, ASSIGN, committee, form, success_url=back, template="oversight/assign.html",
+        request,
+        ASSIGN,
+        committee,
+        form,
+        success_url=back,
+        template="oversight/assign.html",
         context={"org": committee, "back": back},
-    )  # fmt: skip
+    )
 
 
 def _assignment_or_404(request, pk: int) -> OversightAssignment:
@@ -208,9 +221,12 @@ def _assignment_or_404(request, pk: int) -> OversightAssignment:
 def _handover(user, assignment, data):
     successor = member_in_scope(user, data["to_member"], "to_member")
     services.hand_over(
-        actor=user, assignment=assignment, to_member=successor, on=data["on"],
+        actor=user,
+        assignment=assignment,
+        to_member=successor,
+        on=data["on"],
         reason=data["reason"],
-    )  # fmt: skip
+    )
 
 
 def _end(user, assignment, data):
@@ -239,10 +255,14 @@ def _assignment_page(request, pk: int, spec: Action, template: str):
     form = spec.form(request.POST if request.method == "POST" else None)
     back = _url("coverage", **{"to-chuc": assignment.committee.code})
     return operation_page(
-        request, spec, assignment, form, success_url=back, template=template,
-        context={"assignment": assignment, "org": assignment.committee, "back": back,
-                 "spec": spec},
-    )  # fmt: skip
+        request,
+        spec,
+        assignment,
+        form,
+        success_url=back,
+        template=template,
+        context={"assignment": assignment, "org": assignment.committee, "back": back, "spec": spec},
+    )
 
 
 @login_required
@@ -270,9 +290,14 @@ def targets(request):
         span = 4 if row.assignment.target_period == TargetPeriod.YEAR else 1
         for q, (done, target, state) in enumerate(row.cells, start=1):
             row.shown.append(
-                {"done": done, "target": target, "state": state,
-                 "label": STATE_LABELS.get(state, "—"), "span": span}
-            )  # fmt: skip
+                {
+                    "done": done,
+                    "target": target,
+                    "state": state,
+                    "label": STATE_LABELS.get(state, "—"),
+                    "span": span,
+                }
+            )
             tally = yearly if span == 4 else quarterly[q]
             if state in tally:
                 tally[state] += 1
@@ -334,18 +359,27 @@ def _resolve_people(user, data):
         except ValidationError as exc:
             raise invalid(
                 "members",
-                _("Thành viên, dòng %(n)s: không tìm thấy đảng viên “%(v)s” trong phạm vi "
-                  "được giao.") % {"n": number, "v": text},
-            ) from exc  # fmt: skip
+                _(
+                    "Thành viên, dòng %(n)s: không tìm thấy đảng viên “%(v)s” trong phạm vi "
+                    "được giao."
+                )
+                % {"n": number, "v": text},
+            ) from exc
     return leader, people
 
 
 def _create_group(user, committee, data):
     leader, people = _resolve_people(user, data)
     group = services.create_working_group(
-        actor=user, committee=committee, name=data["name"], period_start=data["period_start"],
-        period_end=data["period_end"], leader=leader, members=people, note=data.get("note", ""),
-    )  # fmt: skip
+        actor=user,
+        committee=committee,
+        name=data["name"],
+        period_start=data["period_start"],
+        period_end=data["period_end"],
+        leader=leader,
+        members=people,
+        note=data.get("note", ""),
+    )
     return reverse("oversight:group", args=[group.pk])
 
 
@@ -363,9 +397,14 @@ def group_create(request):
     form = forms.GroupForm(request.POST if request.method == "POST" else None)
     back = _url("groups", **{"to-chuc": committee.code})
     return operation_page(
-        request, CREATE_GROUP, committee, form, success_url=back,
-        template="oversight/group_create.html", context={"org": committee, "back": back},
-    )  # fmt: skip
+        request,
+        CREATE_GROUP,
+        committee,
+        form,
+        success_url=back,
+        template="oversight/group_create.html",
+        context={"org": committee, "back": back},
+    )
 
 
 def _parse_day(raw: str) -> date | None:
@@ -425,9 +464,12 @@ def plan(request):
         try:
             with transaction.atomic():
                 n = services.generate_plan(
-                    actor=request.user, committee=committee, groups=data["groups"],
-                    selection=data["selection"], mode=data["mode"],
-                )  # fmt: skip
+                    actor=request.user,
+                    committee=committee,
+                    groups=data["groups"],
+                    selection=data["selection"],
+                    mode=data["mode"],
+                )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -567,6 +609,6 @@ def group(request, pk):
             "back": _url(
                 "groups", **{"to-chuc": group.committee.code, "nam": group.period_start.year}
             ),
-        },  # fmt: skip
+        },
         status=status,
     )

@@ -165,8 +165,10 @@ class CycleOut(Schema):
     org_scheme_name: str = Field(..., alias="org_scheme.name")
     member_scheme: str = Field(..., alias="member_scheme.code")
     member_scheme_name: str = Field(..., alias="member_scheme.name")
-    window: str = Field(description="before: chưa đến kỳ; open: đang kiểm điểm; "
-                        "closed: hết hạn tự đánh giá, còn quyết định; locked: đã khóa")  # fmt: skip
+    window: str = Field(
+        description="before: chưa đến kỳ; open: đang kiểm điểm; "
+        "closed: hết hạn tự đánh giá, còn quyết định; locked: đã khóa"
+    )
 
     @staticmethod
     def resolve_kind_label(obj) -> str:
@@ -450,9 +452,16 @@ class RemedyReport(In):
 
 _CYCLE = ReviewCycle.objects.select_related("org", "org_scheme", "member_scheme")
 _EVALUATION = Evaluation.objects.select_related(
-    "cycle", "scheme", "member", "subject_org", "org", "self_level", "proposed_level",
-    "final_level", "decided_by",
-)  # fmt: skip
+    "cycle",
+    "scheme",
+    "member",
+    "subject_org",
+    "org",
+    "self_level",
+    "proposed_level",
+    "final_level",
+    "decided_by",
+)
 
 
 def _ancestor_ids(org: Organisation) -> list[int]:
@@ -637,7 +646,7 @@ def _cycle_detail(user, cycle: ReviewCycle) -> ReviewCycle:
                 "final_level__name",
                 "final_level__common_rank",
                 "final_level__rank",
-            )  # fmt: skip
+            )
             .annotate(n=Count("id"))
             .order_by("final_level__rank")
         )
@@ -657,7 +666,7 @@ def _cycle_detail(user, cycle: ReviewCycle) -> ReviewCycle:
                 scheme=scheme,
                 state=EvaluationState.DECIDED,
                 final_level__code__in=[scheme.quota_level, scheme.quota_base],
-            )  # fmt: skip
+            )
             .values_list("peer_group", "final_level__code")
             .annotate(n=Count("id"))
             .order_by("peer_group")
@@ -760,10 +769,9 @@ def list_evaluations(
         qs = qs.filter(subject_org__isnull=False)
     if org:
         qs = qs.filter(org_or_404(request.auth, org).subtree_q("org__"))
-    return (
-        _EVALUATION.filter(pk__in=qs.values("pk"))
-        .order_by("org__path", "subject_org__path", "member__full_name", "id")
-    )  # fmt: skip
+    return _EVALUATION.filter(pk__in=qs.values("pk")).order_by(
+        "org__path", "subject_org__path", "member__full_name", "id"
+    )
 
 
 @router.post(
@@ -903,16 +911,26 @@ def honours(
             Member.objects.filter(pk__in=[m.pk for m, _ in rows]).values_list("pk", "org__code")
         )
         items = [
-            {"member_id": m.pk, "org": cells.get(m.pk), "name": m.full_name,
-             "current": s.current, "longest": s.longest}
+            {
+                "member_id": m.pk,
+                "org": cells.get(m.pk),
+                "name": m.full_name,
+                "current": s.current,
+                "longest": s.longest,
+            }
             for m, s in rows
-        ]  # fmt: skip
+        ]
     else:
         items = [
-            {"member_id": None, "org": o.code, "name": o.name, "current": s.current,
-             "longest": s.longest}
+            {
+                "member_id": None,
+                "org": o.code,
+                "name": o.name,
+                "current": s.current,
+                "longest": s.longest,
+            }
             for o, s in rows
-        ]  # fmt: skip
+        ]
     return {
         "org": found.code,
         "org_name": found.name,
@@ -960,9 +978,14 @@ def _history(evaluations, until: int | None) -> tuple[list[dict], list[dict], in
         for rank in (1, 2, 3):
             s = queries.streak_of(years, rank, until)
             streaks.append(
-                {"rank": rank, "label": str(COMMON_RANKS[rank]), "current": s.current,
-                 "longest": s.longest, "longest_end": s.longest_end}
-            )  # fmt: skip
+                {
+                    "rank": rank,
+                    "label": str(COMMON_RANKS[rank]),
+                    "current": s.current,
+                    "longest": s.longest,
+                    "longest_end": s.longest_end,
+                }
+            )
     return results, streaks, until
 
 

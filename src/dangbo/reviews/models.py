@@ -22,9 +22,11 @@ class Scheme(models.Model):
     name = models.CharField(_("tên"), max_length=200)
     subject = models.CharField(_("đối tượng"), max_length=16, choices=Subject.choices)
     document = models.ForeignKey(
-        "core.LegalDocument", on_delete=models.PROTECT, related_name="+",
+        "core.LegalDocument",
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("văn bản quy định"),
-    )  # fmt: skip
+    )
     first_year = models.PositiveSmallIntegerField(_("áp dụng từ năm"))
     last_year = models.PositiveSmallIntegerField(_("đến năm"), null=True, blank=True)
     periods = models.JSONField(_("kỳ đánh giá được phép"), default=list)  # PeriodKind values
@@ -75,9 +77,11 @@ class ReviewCycle(models.Model):
     """One review of an organisation's subtree for a period, under the schemes in force."""
 
     org = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.PROTECT, related_name="review_cycles",
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        related_name="review_cycles",
         verbose_name=_("cấp ủy tổ chức kiểm điểm"),
-    )  # fmt: skip
+    )
     kind = models.CharField(_("kỳ"), max_length=8, choices=PeriodKind.choices)
     year = models.PositiveSmallIntegerField(_("năm"))
     period_start = models.DateField(_("từ ngày"))
@@ -118,32 +122,43 @@ class Evaluation(models.Model):
     cycle = models.ForeignKey(ReviewCycle, on_delete=models.PROTECT, related_name="evaluations")
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+")
     member = models.ForeignKey(
-        "members.Member", null=True, blank=True, on_delete=models.PROTECT,
+        "members.Member",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="evaluations",
-    )  # fmt: skip
+    )
     subject_org = models.ForeignKey(
-        "orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+        "orgs.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="evaluations",
-    )  # fmt: skip
+    )
     # Where the subject belonged for the period (the member's cell; the organisation itself):
     # scoping and peer groups use it.
     org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
     peer_group = models.CharField(_("nhóm tương đồng"), max_length=80)
     state = models.CharField(_("trạng thái"), max_length=16, choices=EvaluationState.choices)
-    self_level = models.ForeignKey(SchemeLevel, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")  # fmt: skip
+    self_level = models.ForeignKey(
+        SchemeLevel, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     score_general = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     score_tasks = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     self_comment = models.TextField(_("tự nhận xét"), blank=True)
     residence_comment = models.TextField(_("nhận xét của chi bộ nơi cư trú"), blank=True)
-    proposed_level = models.ForeignKey(SchemeLevel, null=True, blank=True,
-                                       on_delete=models.PROTECT, related_name="+")  # fmt: skip
-    proposed_by = models.ForeignKey("orgs.Organisation", null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")  # fmt: skip
-    final_level = models.ForeignKey(SchemeLevel, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")  # fmt: skip
-    decided_by = models.ForeignKey("orgs.Organisation", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    proposed_level = models.ForeignKey(
+        SchemeLevel, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_by = models.ForeignKey(
+        "orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    final_level = models.ForeignKey(
+        SchemeLevel, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        "orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_body = models.CharField(_("cơ quan quyết định"), max_length=32, blank=True)
     decision_ref = models.CharField(_("số quyết định"), max_length=100, blank=True)
     decided_on = models.DateField(_("ngày quyết định"), null=True, blank=True)
@@ -158,12 +173,12 @@ class Evaluation(models.Model):
                 fields=["cycle", "member"],
                 condition=Q(member__isnull=False),
                 name="evaluation_member_once",
-            ),  # fmt: skip
+            ),
             models.UniqueConstraint(
                 fields=["cycle", "subject_org"],
                 condition=Q(subject_org__isnull=False),
                 name="evaluation_org_once",
-            ),  # fmt: skip
+            ),
             models.CheckConstraint(
                 condition=Q(member__isnull=True) ^ Q(subject_org__isnull=True),
                 name="evaluation_one_subject",
@@ -188,10 +203,12 @@ class EvaluationStep(models.Model):
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="steps")
     action = models.CharField(max_length=16)  # self_assessed, proposed, returned, decided, reopened
-    level = models.ForeignKey(SchemeLevel, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")  # fmt: skip
-    org = models.ForeignKey("orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-                            related_name="+")  # fmt: skip
+    level = models.ForeignKey(
+        SchemeLevel, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    org = models.ForeignKey(
+        "orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     note = models.TextField(blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, **_user)
     actor_name = models.CharField(max_length=150, blank=True)
@@ -209,10 +226,20 @@ class EvaluationStep(models.Model):
 class Discipline(models.Model):
     """A disciplinary measure; it bars an excellent rating of the collective above (rule 22)."""
 
-    member = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="disciplines")  # fmt: skip
-    subject_org = models.ForeignKey("orgs.Organisation", null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="disciplines")  # fmt: skip
+    member = models.ForeignKey(
+        "members.Member",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disciplines",
+    )
+    subject_org = models.ForeignKey(
+        "orgs.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disciplines",
+    )
     form = models.CharField(_("hình thức"), max_length=32)  # khiển trách, cảnh cáo, cách chức…
     decided_on = models.DateField(_("ngày quyết định"))
     decided_by = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
@@ -241,12 +268,14 @@ class Remedy(models.Model):
     text = models.TextField(_("giải pháp"))
     owner = models.CharField(_("người / bộ phận chịu trách nhiệm"), max_length=200)
     deadline = models.DateField(_("thời hạn"))
-    status = models.CharField(_("tình trạng"), max_length=16, choices=RemedyStatus.choices,
-                              default=RemedyStatus.OPEN)  # fmt: skip
+    status = models.CharField(
+        _("tình trạng"), max_length=16, choices=RemedyStatus.choices, default=RemedyStatus.OPEN
+    )
     evidence = models.TextField(_("kết quả, minh chứng"), blank=True)
     # An open remedy carried into the next review, where it must be reported on.
-    carried_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="carried_to")  # fmt: skip
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="carried_to"
+    )
 
     class Meta:
         ordering = ["deadline", "id"]
@@ -255,10 +284,20 @@ class Remedy(models.Model):
 class Commendation(models.Model):
     """A commendation, e.g. "TSVM tiêu biểu 5 năm liền 2012–2016" (giấy khen, bằng khen)."""
 
-    member = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="commendations")  # fmt: skip
-    subject_org = models.ForeignKey("orgs.Organisation", null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="commendations")  # fmt: skip
+    member = models.ForeignKey(
+        "members.Member",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commendations",
+    )
+    subject_org = models.ForeignKey(
+        "orgs.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commendations",
+    )
     kind = models.CharField(_("hình thức"), max_length=32)  # giay_khen, bang_khen
     title = models.CharField(_("danh hiệu"), max_length=300)
     first_year = models.PositiveSmallIntegerField()

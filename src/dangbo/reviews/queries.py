@@ -67,7 +67,7 @@ def _annual(subjects_q: Q, until: int):
         state=EvaluationState.DECIDED,
         cycle__kind=PeriodKind.YEAR,
         cycle__year__lte=until,
-    ).values_list("member_id", "subject_org_id", "cycle__year", "final_common_rank")  # fmt: skip
+    ).values_list("member_id", "subject_org_id", "cycle__year", "final_common_rank")
 
 
 def streaks(org: Organisation, until: int, rank: int, *, members: bool) -> dict[int, Streak]:
@@ -100,8 +100,9 @@ def _inherit(years: dict[int, dict[int, int]], until: int) -> None:
     events = OrgEvent.objects.filter(kind=OrgEventKind.MERGE, effective_date__year__lte=until)
     for event in events.prefetch_related("inputs", "outputs"):
         for target in event.outputs.all():
-            merges[target] += [(s.pk, event.effective_date.year) for s in event.inputs.all()
-                               if s.pk != target.pk]  # fmt: skip
+            merges[target] += [
+                (s.pk, event.effective_date.year) for s in event.inputs.all() if s.pk != target.pk
+            ]
     for target, sources in merges.items():
         own = years.get(target.pk, {})
         inherited: dict[int, int] = {}
@@ -149,9 +150,11 @@ def reviews_stats(org: Organisation, as_of: date | None = None) -> dict:
     as_of = as_of or today()
     year = as_of.year
     decided = Evaluation.objects.filter(
-        cycle__year=year, cycle__kind=PeriodKind.YEAR, state=EvaluationState.DECIDED,
+        cycle__year=year,
+        cycle__kind=PeriodKind.YEAR,
+        state=EvaluationState.DECIDED,
         decided_on__lte=as_of,
-    )  # fmt: skip
+    )
     # Organisations the standing committee of ``org`` itself recognised (rule 24).
     by_org = decided.filter(decided_by=org, subject_org__isnull=False)
     levels = dict(by_org.values_list("final_level__name").annotate(n=Count("id")).order_by())

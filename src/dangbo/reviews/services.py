@@ -83,10 +83,14 @@ def _check_open(cycle: ReviewCycle) -> None:
 
 def _step(evaluation, actor, action: str, *, level=None, org=None, note: str = ""):
     EvaluationStep.objects.create(
-        evaluation=evaluation, action=action, level=level, org=org, note=note,
+        evaluation=evaluation,
+        action=action,
+        level=level,
+        org=org,
+        note=note,
         actor=_actor(actor),
         actor_name=(actor.get_username() if _actor(actor) else "hệ thống")[:150],
-    )  # fmt: skip
+    )
 
 
 def _level(scheme: Scheme, code: str, field: str) -> SchemeLevel:
@@ -102,10 +106,16 @@ def _level(scheme: Scheme, code: str, field: str) -> SchemeLevel:
 
 @transaction.atomic
 def open_cycle(
-    *, actor, org: Organisation, year: int, kind: str = PeriodKind.YEAR,
-    period_start: date | None = None, period_end: date | None = None,
-    opens_on: date | None = None, closes_on: date | None = None,
-) -> ReviewCycle:  # fmt: skip
+    *,
+    actor,
+    org: Organisation,
+    year: int,
+    kind: str = PeriodKind.YEAR,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    opens_on: date | None = None,
+    closes_on: date | None = None,
+) -> ReviewCycle:
     """A review of ``org``'s subtree for a year (or a term, quarter or ad-hoc period where
     the scheme allows it), under the schemes in force that year."""
     if kind not in PeriodKind.values:
@@ -125,15 +135,24 @@ def open_cycle(
     if ReviewCycle.objects.filter(org=org, kind=kind, period_start=start, period_end=end).exists():
         raise invalid("year", f"Đã có đợt kiểm điểm {year} của {org.name} cho kỳ này.")
     cycle = ReviewCycle.objects.create(
-        org=org, kind=kind, year=year, period_start=start, period_end=end,
-        org_scheme=org_scheme, member_scheme=member_scheme, opens_on=opens_on,
+        org=org,
+        kind=kind,
+        year=year,
+        period_start=start,
+        period_end=end,
+        org_scheme=org_scheme,
+        member_scheme=member_scheme,
+        opens_on=opens_on,
         closes_on=closes_on,
-    )  # fmt: skip
+    )
     audit.record(
-        actor=actor, action="review.cycle_opened", obj=cycle, scope_org=org,
+        actor=actor,
+        action="review.cycle_opened",
+        obj=cycle,
+        scope_org=org,
         summary=f"Mở đợt kiểm điểm {cycle.get_kind_display().lower()} {year} của {org.name} "
         f"({org_scheme.name}; {member_scheme.name})",
-    )  # fmt: skip
+    )
     return cycle
 
 
@@ -146,8 +165,13 @@ def lock_cycle(*, actor, cycle: ReviewCycle) -> ReviewCycle:
         raise invalid("cycle", f"Còn {pending} trường hợp chưa có quyết định: chưa khóa được.")
     cycle.locked_at, cycle.locked_by = timezone.now(), _actor(actor)
     cycle.save(update_fields=["locked_at", "locked_by"])
-    audit.record(actor=actor, action="review.cycle_locked", obj=cycle, scope_org=cycle.org,
-                 summary=f"Khóa kết quả đợt kiểm điểm {cycle.year} của {cycle.org.name}")  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="review.cycle_locked",
+        obj=cycle,
+        scope_org=cycle.org,
+        summary=f"Khóa kết quả đợt kiểm điểm {cycle.year} của {cycle.org.name}",
+    )
     return cycle
 
 
@@ -155,14 +179,20 @@ def lock_cycle(*, actor, cycle: ReviewCycle) -> ReviewCycle:
 def reopen_cycle(*, actor, cycle: ReviewCycle, reason: str) -> ReviewCycle:
     """Re-opening a decided cycle is an audited act with a reason."""
     cycle = ReviewCycle.objects.select_for_update().select_related("org").get(pk=cycle.pk)
-    reason = clean_paragraphs(reason, "Lý do mở lại", max_length=MAX_TEXT, required=True,
-                              field="reason")  # fmt: skip
+    reason = clean_paragraphs(
+        reason, "Lý do mở lại", max_length=MAX_TEXT, required=True, field="reason"
+    )
     if not cycle.locked:
         raise invalid("cycle", "Đợt kiểm điểm này chưa khóa.")
     cycle.locked_at, cycle.locked_by = None, None
     cycle.save(update_fields=["locked_at", "locked_by"])
-    audit.record(actor=actor, action="review.cycle_reopened", obj=cycle, scope_org=cycle.org,
-                 summary=f"Mở lại đợt kiểm điểm {cycle.year} của {cycle.org.name}: {reason[:200]}")  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="review.cycle_reopened",
+        obj=cycle,
+        scope_org=cycle.org,
+        summary=f"Mở lại đợt kiểm điểm {cycle.year} của {cycle.org.name}: {reason[:200]}",
+    )
     return cycle
 
 
@@ -239,10 +269,17 @@ def _check_band(level: SchemeLevel, general, tasks, field: str) -> None:
 
 @transaction.atomic
 def self_assess(
-    *, actor, cycle: ReviewCycle, level: str, member: Member | None = None,
-    subject_org: Organisation | None = None, score_general=None, score_tasks=None,
-    comment: str = "", residence_comment: str = "",
-) -> Evaluation:  # fmt: skip
+    *,
+    actor,
+    cycle: ReviewCycle,
+    level: str,
+    member: Member | None = None,
+    subject_org: Organisation | None = None,
+    score_general=None,
+    score_tasks=None,
+    comment: str = "",
+    residence_comment: str = "",
+) -> Evaluation:
     """The subject's self-assessment opens its evaluation for the cycle."""
     cycle = ReviewCycle.objects.select_related("org").get(pk=cycle.pk)
     _check_open(cycle)
@@ -284,19 +321,35 @@ def self_assess(
     general, tasks = _scores(scheme, score_general, score_tasks)
     _check_band(chosen, general, tasks, "level")
     comment = clean_paragraphs(comment, "Tự nhận xét", max_length=MAX_TEXT, field="comment")
-    residence = clean_paragraphs(residence_comment, "Nhận xét của chi bộ nơi cư trú",
-                                 max_length=MAX_TEXT, field="residence_comment")  # fmt: skip
+    residence = clean_paragraphs(
+        residence_comment,
+        "Nhận xét của chi bộ nơi cư trú",
+        max_length=MAX_TEXT,
+        field="residence_comment",
+    )
     evaluation = Evaluation(
-        cycle=cycle, scheme=scheme, member=member, subject_org=subject_org, org=place,
-        state=EvaluationState.SELF_ASSESSED, self_level=chosen, score_general=general,
-        score_tasks=tasks, self_comment=comment, residence_comment=residence,
-    )  # fmt: skip
+        cycle=cycle,
+        scheme=scheme,
+        member=member,
+        subject_org=subject_org,
+        org=place,
+        state=EvaluationState.SELF_ASSESSED,
+        self_level=chosen,
+        score_general=general,
+        score_tasks=tasks,
+        self_comment=comment,
+        residence_comment=residence,
+    )
     deciding = competent_body(evaluation)
     evaluation.peer_group = peer_group(evaluation, deciding)
     evaluation.save()
     _step(evaluation, actor, "self_assessed", level=chosen)
-    audit.record(actor=actor, action="review.self_assessed", obj=evaluation,
-                 summary=f"{evaluation.subject_name} tự đánh giá: {chosen.name} ({cycle.year})")  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="review.self_assessed",
+        obj=evaluation,
+        summary=f"{evaluation.subject_name} tự đánh giá: {chosen.name} ({cycle.year})",
+    )
     return evaluation
 
 
@@ -329,11 +382,18 @@ def propose(*, actor, evaluation: Evaluation, level: str, note: str = "") -> Eva
     note = clean_paragraphs(note, "Nhận xét", max_length=MAX_TEXT, field="note")
     proposer = evaluation.org if evaluation.member_id else competent_body(evaluation)
     evaluation.state, evaluation.proposed_level, evaluation.proposed_by = (
-        EvaluationState.PROPOSED, chosen, proposer)  # fmt: skip
+        EvaluationState.PROPOSED,
+        chosen,
+        proposer,
+    )
     evaluation.save(update_fields=["state", "proposed_level", "proposed_by"])
     _step(evaluation, actor, "proposed", level=chosen, org=proposer, note=note)
-    audit.record(actor=actor, action="review.proposed", obj=evaluation,
-                 summary=f"{proposer.name} đề xuất {evaluation.subject_name}: {chosen.name}")  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="review.proposed",
+        obj=evaluation,
+        summary=f"{proposer.name} đề xuất {evaluation.subject_name}: {chosen.name}",
+    )
     return evaluation
 
 
@@ -341,15 +401,20 @@ def propose(*, actor, evaluation: Evaluation, level: str, note: str = "") -> Eva
 def return_evaluation(*, actor, evaluation: Evaluation, reason: str) -> Evaluation:
     """The deciding body sends a proposal back: a reason is required."""
     evaluation = _load(evaluation)
-    reason = clean_paragraphs(reason, "Lý do trả lại", max_length=MAX_TEXT, required=True,
-                              field="reason")  # fmt: skip
+    reason = clean_paragraphs(
+        reason, "Lý do trả lại", max_length=MAX_TEXT, required=True, field="reason"
+    )
     if evaluation.state != EvaluationState.PROPOSED:
         raise invalid("state", "Chỉ trả lại được đề xuất đang chờ quyết định.")
     evaluation.state = EvaluationState.RETURNED
     evaluation.save(update_fields=["state"])
     _step(evaluation, actor, "returned", note=reason)
-    audit.record(actor=actor, action="review.returned", obj=evaluation,
-                 summary=f"Trả lại đề xuất xếp loại {evaluation.subject_name}: {reason[:200]}")  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="review.returned",
+        obj=evaluation,
+        summary=f"Trả lại đề xuất xếp loại {evaluation.subject_name}: {reason[:200]}",
+    )
     return evaluation
 
 
@@ -405,9 +470,14 @@ def _check_conditions(evaluation: Evaluation, level: SchemeLevel) -> None:
 
 @transaction.atomic
 def decide(
-    *, actor, evaluation: Evaluation, level: str, by_org: Organisation, decision_ref: str = "",
+    *,
+    actor,
+    evaluation: Evaluation,
+    level: str,
+    by_org: Organisation,
+    decision_ref: str = "",
     on: date | None = None,
-) -> Evaluation:  # fmt: skip
+) -> Evaluation:
     """The competent body's decision (rule 24); quota and conditions checked now."""
     evaluation = _load(evaluation)
     _check_window(evaluation.cycle, deciding=True)
@@ -436,8 +506,9 @@ def decide(
         raise invalid(
             "on", f"Ngày quyết định: trước kỳ đánh giá ({fmt(evaluation.cycle.period_start)})."
         )
-    decision_ref = clean_text(decision_ref, "Số quyết định", max_length=100, required=False,
-                              field="decision_ref")  # fmt: skip
+    decision_ref = clean_text(
+        decision_ref, "Số quyết định", max_length=100, required=False, field="decision_ref"
+    )
     evaluation.state, evaluation.final_level = EvaluationState.DECIDED, chosen
     evaluation.final_common_rank = chosen.common_rank
     evaluation.decided_by, evaluation.decided_on, evaluation.decision_ref = (
@@ -450,9 +521,13 @@ def decide(
     )
     evaluation.save()
     _step(evaluation, actor, "decided", level=chosen, org=competent, note=decision_ref)
-    audit.record(actor=actor, action="review.decided", obj=evaluation,
-                 summary=f"{competent.name} quyết định xếp loại {evaluation.subject_name}: "
-                 f"{chosen.name} ({evaluation.cycle.year})")  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="review.decided",
+        obj=evaluation,
+        summary=f"{competent.name} quyết định xếp loại {evaluation.subject_name}: "
+        f"{chosen.name} ({evaluation.cycle.year})",
+    )
     return evaluation
 
 
@@ -461,27 +536,47 @@ def decide(
 
 @transaction.atomic
 def record_discipline(
-    *, actor, form: str, decided_on: date, decided_by: Organisation, member: Member | None = None,
-    subject_org: Organisation | None = None, decision_ref: str = "",
-) -> Discipline:  # fmt: skip
+    *,
+    actor,
+    form: str,
+    decided_on: date,
+    decided_by: Organisation,
+    member: Member | None = None,
+    subject_org: Organisation | None = None,
+    decision_ref: str = "",
+) -> Discipline:
     if (member is None) == (subject_org is None):
         raise invalid("member", "Đối tượng: một đảng viên hoặc một tổ chức đảng.")
     form = clean_text(form, "Hình thức kỷ luật", max_length=32, field="form")
     not_in_future(decided_on, "decided_on", "Ngày quyết định")
     discipline = Discipline.objects.create(
-        member=member, subject_org=subject_org, form=form, decided_on=decided_on,
-        decided_by=decided_by, decision_ref=decision_ref,
-    )  # fmt: skip
-    audit.record(actor=actor, action="review.discipline", obj=discipline, scope_org=decided_by,
-                 summary=f"Kỷ luật {form}: {member or subject_org} ({fmt(decided_on)})")  # fmt: skip
+        member=member,
+        subject_org=subject_org,
+        form=form,
+        decided_on=decided_on,
+        decided_by=decided_by,
+        decision_ref=decision_ref,
+    )
+    audit.record(
+        actor=actor,
+        action="review.discipline",
+        obj=discipline,
+        scope_org=decided_by,
+        summary=f"Kỷ luật {form}: {member or subject_org} ({fmt(decided_on)})",
+    )
     return discipline
 
 
 @transaction.atomic
 def add_remedy_group(
-    *, actor, cycle: ReviewCycle, org: Organisation, title: str, shortcomings: list[str],
+    *,
+    actor,
+    cycle: ReviewCycle,
+    org: Organisation,
+    title: str,
+    shortcomings: list[str],
     remedies: list[dict],
-) -> RemedyGroup:  # fmt: skip
+) -> RemedyGroup:
     """A group of remedies with the shortcomings it answers; each remedy has an owner and a
     deadline (after the period reviewed)."""
     cycle = ReviewCycle.objects.select_related("org").get(pk=cycle.pk)  # a fresh lock state
@@ -489,8 +584,10 @@ def add_remedy_group(
     if not (cycle.org.path <= org.path < cycle.org.subtree_upper):
         raise invalid("org", f"Tổ chức: {org.name} không thuộc {cycle.org.name}.")
     title = clean_text(title, "Nhóm giải pháp", max_length=300, field="title")
-    texts = [clean_paragraphs(t, "Hạn chế, khuyết điểm", max_length=MAX_TEXT, field="shortcomings")
-             for t in shortcomings]  # fmt: skip
+    texts = [
+        clean_paragraphs(t, "Hạn chế, khuyết điểm", max_length=MAX_TEXT, field="shortcomings")
+        for t in shortcomings
+    ]
     texts = [t for t in texts if t]
     if not texts:
         raise invalid("shortcomings", "Hạn chế, khuyết điểm: cần ít nhất một.")
@@ -498,24 +595,35 @@ def add_remedy_group(
         raise invalid("remedies", "Giải pháp: cần ít nhất một.")
     rows = []
     for i, r in enumerate(remedies, start=1):
-        text = clean_paragraphs(r.get("text"), f"Giải pháp {i}", max_length=MAX_TEXT,
-                                required=True, field="remedies")  # fmt: skip
-        owner = clean_text(r.get("owner"), f"Giải pháp {i}: người chịu trách nhiệm",
-                           max_length=200, field="remedies")  # fmt: skip
+        text = clean_paragraphs(
+            r.get("text"), f"Giải pháp {i}", max_length=MAX_TEXT, required=True, field="remedies"
+        )
+        owner = clean_text(
+            r.get("owner"),
+            f"Giải pháp {i}: người chịu trách nhiệm",
+            max_length=200,
+            field="remedies",
+        )
         deadline = r.get("deadline")
         if deadline is None or deadline <= cycle.period_end:
             raise invalid("remedies", f"Giải pháp {i}: thời hạn phải sau kỳ kiểm điểm.")
-        rows.append(Remedy(text=text, owner=owner, deadline=deadline,
-                           carried_from=r.get("carried_from")))  # fmt: skip
+        rows.append(
+            Remedy(text=text, owner=owner, deadline=deadline, carried_from=r.get("carried_from"))
+        )
     position = RemedyGroup.objects.filter(cycle=cycle, org=org).count()
     group = RemedyGroup.objects.create(cycle=cycle, org=org, title=title, position=position)
     Shortcoming.objects.bulk_create(Shortcoming(group=group, text=t) for t in texts)
     for r in rows:
         r.group = group
     Remedy.objects.bulk_create(rows)
-    audit.record(actor=actor, action="review.remedies", obj=group, scope_org=org,
-                 summary=f"{org.name}: nhóm giải pháp “{title}” ({len(texts)} hạn chế, "
-                 f"{len(rows)} giải pháp)")  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="review.remedies",
+        obj=group,
+        scope_org=org,
+        summary=f"{org.name}: nhóm giải pháp “{title}” ({len(texts)} hạn chế, "
+        f"{len(rows)} giải pháp)",
+    )
     return group
 
 
@@ -523,13 +631,22 @@ def add_remedy_group(
 def report_remedy(*, actor, remedy: Remedy, status: str, evidence: str) -> Remedy:
     if status not in RemedyStatus.values:
         raise invalid("status", "Tình trạng: không hợp lệ.")
-    evidence = clean_paragraphs(evidence, "Kết quả, minh chứng", max_length=MAX_TEXT,
-                                required=status == RemedyStatus.DONE, field="evidence")  # fmt: skip
+    evidence = clean_paragraphs(
+        evidence,
+        "Kết quả, minh chứng",
+        max_length=MAX_TEXT,
+        required=status == RemedyStatus.DONE,
+        field="evidence",
+    )
     remedy.status, remedy.evidence = status, evidence
     remedy.save(update_fields=["status", "evidence"])
-    audit.record(actor=actor, action="review.remedy_reported", obj=remedy.group,
-                 scope_org=remedy.group.org,
-                 summary=f"Giải pháp “{remedy.text[:80]}”: {remedy.get_status_display()}")  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="review.remedy_reported",
+        obj=remedy.group,
+        scope_org=remedy.group.org,
+        summary=f"Giải pháp “{remedy.text[:80]}”: {remedy.get_status_display()}",
+    )
     return remedy
 
 
@@ -586,20 +703,33 @@ def add_scheme(*, actor, data: dict, document) -> Scheme:
             raise invalid("levels", f"Mức {i}: bậc quy đổi (common_rank) từ 1 đến 4.")
     quota = data.get("quota") or {}
     if quota.get("enabled") and (
-        quota.get("level") not in codes or quota.get("base") not in codes
+        quota.get("level") not in codes
+        or quota.get("base") not in codes
         or not 0 < float(quota.get("rate") or 0) <= 1
-    ):  # fmt: skip
-        raise invalid("quota", "Tỷ lệ: cần mức bị giới hạn, mức làm căn cứ (có trong danh sách) "
-                      "và tỷ lệ trong (0, 1].")  # fmt: skip
+    ):
+        raise invalid(
+            "quota",
+            "Tỷ lệ: cần mức bị giới hạn, mức làm căn cứ (có trong danh sách) "
+            "và tỷ lệ trong (0, 1].",
+        )
     scheme = Scheme.objects.create(
-        code=code, name=name, subject=subject, document=document, first_year=first,
-        last_year=last, periods=periods, scored=bool(data.get("scored")),
-        general_max=int(data.get("general_max") or 0), tasks_max=int(data.get("tasks_max") or 0),
-        quota_enabled=bool(quota.get("enabled")), quota_rate=quota.get("rate"),
-        quota_level=quota.get("level") or "", quota_base=quota.get("base") or "",
+        code=code,
+        name=name,
+        subject=subject,
+        document=document,
+        first_year=first,
+        last_year=last,
+        periods=periods,
+        scored=bool(data.get("scored")),
+        general_max=int(data.get("general_max") or 0),
+        tasks_max=int(data.get("tasks_max") or 0),
+        quota_enabled=bool(quota.get("enabled")),
+        quota_rate=quota.get("rate"),
+        quota_level=quota.get("level") or "",
+        quota_base=quota.get("base") or "",
         quota_note=str(quota.get("note") or "")[:300],
         conditions=[c for c in data.get("conditions") or [] if c == NO_DISCIPLINE],
-    )  # fmt: skip
+    )
     SchemeLevel.objects.bulk_create(
         SchemeLevel(
             scheme=scheme,
@@ -609,11 +739,16 @@ def add_scheme(*, actor, data: dict, document) -> Scheme:
             common_rank=lv["common_rank"],
             min_score=lv.get("min_score"),
             max_score=lv.get("max_score"),
-        )  # fmt: skip
+        )
         for rank, lv in enumerate(levels, start=1)
     )
-    audit.record(actor=actor, action="review.scheme_added", obj=scheme, object_type="reviews.scheme",
-                 summary=f"Thêm cách xếp loại “{name}” ({first}–{last or '…'}) theo {document}")  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="review.scheme_added",
+        obj=scheme,
+        object_type="reviews.scheme",
+        summary=f"Thêm cách xếp loại “{name}” ({first}–{last or '…'}) theo {document}",
+    )
     return scheme
 
 
@@ -637,8 +772,14 @@ def set_quota(*, actor, scheme: Scheme, enabled: bool, rate=None, note: str = ""
     if note:
         scheme.quota_note = clean_text(note, "Ghi chú", max_length=300, field="note")
     scheme.save(update_fields=["quota_enabled", "quota_rate", "quota_note"])
-    audit.record(actor=actor, action="review.quota_set", obj=scheme, object_type="reviews.scheme",
-                 summary=f"{scheme.name}: tỷ lệ {'bật' if enabled else 'tắt'}"
-                 + (f" ({scheme.quota_rate})" if enabled else ""),
-                 before=before, after={"enabled": enabled, "rate": str(scheme.quota_rate)})  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="review.quota_set",
+        obj=scheme,
+        object_type="reviews.scheme",
+        summary=f"{scheme.name}: tỷ lệ {'bật' if enabled else 'tắt'}"
+        + (f" ({scheme.quota_rate})" if enabled else ""),
+        before=before,
+        after={"enabled": enabled, "rate": str(scheme.quota_rate)},
+    )
     return scheme

@@ -128,9 +128,13 @@ def cycles(request):
             try:
                 with transaction.atomic():
                     cycle = services.open_cycle(
-                        actor=user, org=org, year=data["year"], kind=data["kind"],
-                        opens_on=data.get("opens_on"), closes_on=data.get("closes_on"),
-                    )  # fmt: skip
+                        actor=user,
+                        org=org,
+                        year=data["year"],
+                        kind=data["kind"],
+                        opens_on=data.get("opens_on"),
+                        closes_on=data.get("closes_on"),
+                    )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
@@ -233,9 +237,15 @@ def _quota_rows(cycle: ReviewCycle) -> list[dict]:
             capped = groups[group][scheme.quota_level]
             allowed = int(scheme.quota_rate * base)
             out.append(
-                {"scheme": scheme, "group": label, "base": base, "capped": capped,
-                 "allowed": allowed, "over": capped > allowed}
-            )  # fmt: skip
+                {
+                    "scheme": scheme,
+                    "group": label,
+                    "base": base,
+                    "capped": capped,
+                    "allowed": allowed,
+                    "over": capped > allowed,
+                }
+            )
     return out
 
 
@@ -355,9 +365,13 @@ def remedy_group(request, pk):
         try:
             with transaction.atomic():
                 services.add_remedy_group(
-                    actor=request.user, cycle=cycle, org=cycle.org, title=data["title"],
-                    shortcomings=data["shortcomings"], remedies=data["remedies"],
-                )  # fmt: skip
+                    actor=request.user,
+                    cycle=cycle,
+                    org=cycle.org,
+                    title=data["title"],
+                    shortcomings=data["shortcomings"],
+                    remedies=data["remedies"],
+                )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -384,9 +398,11 @@ def remedy(request, pk):
         try:
             with transaction.atomic():
                 services.report_remedy(
-                    actor=request.user, remedy=item, status=form.cleaned_data["status"],
+                    actor=request.user,
+                    remedy=item,
+                    status=form.cleaned_data["status"],
                     evidence=form.cleaned_data.get("evidence") or "",
-                )  # fmt: skip
+                )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -498,11 +514,16 @@ def self_assess(request, pk):
             try:
                 with transaction.atomic():
                     evaluation = services.self_assess(
-                        actor=user, cycle=cycle, level=data["level"], member=member,
-                        subject_org=subject_org, score_general=data.get("score_general"),
-                        score_tasks=data.get("score_tasks"), comment=data.get("comment") or "",
+                        actor=user,
+                        cycle=cycle,
+                        level=data["level"],
+                        member=member,
+                        subject_org=subject_org,
+                        score_general=data.get("score_general"),
+                        score_tasks=data.get("score_tasks"),
+                        comment=data.get("comment") or "",
                         residence_comment=data.get("residence_comment") or "",
-                    )  # fmt: skip
+                    )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
@@ -546,7 +567,7 @@ def _evaluation_or_404(user, pk) -> Evaluation:
             "final_level",
             "proposed_by",
             "decided_by",
-        )  # fmt: skip
+        )
         .filter(pk=pk)
         .first()
     )
@@ -570,15 +591,17 @@ def _streaks(years: dict[int, int], until: int | None) -> list[dict]:
 def _op_form(op, evaluation, data=None):
     if op == "propose":
         return forms.ProposeForm(
-            data, scheme=evaluation.scheme,
+            data,
+            scheme=evaluation.scheme,
             initial={"level": evaluation.self_level.code if evaluation.self_level else ""},
-        )  # fmt: skip
+        )
     if op == "return":
         return forms.ReturnForm(data)
     return forms.DecideForm(
-        data, scheme=evaluation.scheme,
+        data,
+        scheme=evaluation.scheme,
         initial={"level": evaluation.proposed_level.code if evaluation.proposed_level else ""},
-    )  # fmt: skip
+    )
 
 
 def _render_evaluation(request, evaluation, bound=None, status=200):
@@ -589,9 +612,10 @@ def _render_evaluation(request, evaluation, bound=None, status=200):
             form = bound[1] if bound and bound[0] == op else _op_form(op, evaluation)
             op_forms.append({"op": op, "title": OP_TITLES[op], "form": form})
     subject = (
-        {"member": evaluation.member} if evaluation.member_id else
-        {"subject_org": evaluation.subject_org}
-    )  # fmt: skip
+        {"member": evaluation.member}
+        if evaluation.member_id
+        else {"subject_org": evaluation.subject_org}
+    )
     total = None
     if evaluation.score_general is not None and evaluation.score_tasks is not None:
         total = evaluation.score_general + evaluation.score_tasks
@@ -636,17 +660,25 @@ def evaluation_action(request, pk, op):
         try:
             with transaction.atomic():
                 if op == "propose":
-                    services.propose(actor=user, evaluation=evaluation, level=data["level"],
-                                     note=data.get("note") or "")  # fmt: skip
+                    services.propose(
+                        actor=user,
+                        evaluation=evaluation,
+                        level=data["level"],
+                        note=data.get("note") or "",
+                    )
                 elif op == "return":
-                    services.return_evaluation(actor=user, evaluation=evaluation,
-                                               reason=data["reason"])  # fmt: skip
+                    services.return_evaluation(
+                        actor=user, evaluation=evaluation, reason=data["reason"]
+                    )
                 else:
                     services.decide(
-                        actor=user, evaluation=evaluation, level=data["level"],
+                        actor=user,
+                        evaluation=evaluation,
+                        level=data["level"],
                         by_org=services.competent_body(evaluation),
-                        decision_ref=data.get("decision_ref") or "", on=data.get("on"),
-                    )  # fmt: skip
+                        decision_ref=data.get("decision_ref") or "",
+                        on=data.get("on"),
+                    )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -751,10 +783,12 @@ def _honours(request, action: str = scope.VIEW) -> dict:
     key = "member_id" if members else "subject_org_id"
     places = dict(
         Evaluation.objects.filter(
-            **{f"{key}__in": ids}, state=EvaluationState.DECIDED, cycle__kind=PeriodKind.YEAR,
+            **{f"{key}__in": ids},
+            state=EvaluationState.DECIDED,
+            cycle__kind=PeriodKind.YEAR,
             cycle__year=year,
         ).values_list(key, "org__name" if members else "subject_org__parent__name")
-    )  # fmt: skip
+    )
     rows = [
         exports.HonourRow(
             name=obj.full_name if members else obj.name,
@@ -767,12 +801,19 @@ def _honours(request, action: str = scope.VIEW) -> dict:
         for obj, s in found
     ]
     links = [
-        reverse("reviews:member_history" if members else "reviews:org_history",
-                args=[obj.pk if members else obj.code])
+        reverse(
+            "reviews:member_history" if members else "reviews:org_history",
+            args=[obj.pk if members else obj.code],
+        )
         for obj, _s in found
-    ]  # fmt: skip
-    filters = {"to-chuc": org.code, "nam": year, "so-nam": n,
-               "doi-tuong": "member" if members else "org", "muc": rank}  # fmt: skip
+    ]
+    filters = {
+        "to-chuc": org.code,
+        "nam": year,
+        "so-nam": n,
+        "doi-tuong": "member" if members else "org",
+        "muc": rank,
+    }
     return {
         "org": org,
         "year": year,
@@ -799,12 +840,15 @@ def _export(request, kind: str) -> dict:
     """Scoped like the page, for the export action; one audit entry (a list of people)."""
     ctx = _honours(request, scope.EXPORT)
     audit.record(
-        actor=request.user, action="review.honours_exported", object_type="export",
-        object_id="honours", scope_org=ctx["org"],
+        actor=request.user,
+        action="review.honours_exported",
+        object_type="export",
+        object_id="honours",
+        scope_org=ctx["org"],
         summary=_("Xuất danh sách vinh danh “%(t)s” (%(n)s trường hợp) ra tệp %(k)s")
         % {"t": ctx["title"], "n": len(ctx["plain_rows"]), "k": kind},
         after={"filters": ctx["filters"], "count": len(ctx["plain_rows"])},
-    )  # fmt: skip
+    )
     return ctx
 
 
@@ -817,15 +861,21 @@ def _filename(ctx, ext: str) -> str:
 def honours_xlsx(request):
     ctx = _export(request, "XLSX")
     return exports.xlsx(
-        ctx["plain_rows"], title=ctx["title"], body=ctx["body"], members=ctx["members"],
+        ctx["plain_rows"],
+        title=ctx["title"],
+        body=ctx["body"],
+        members=ctx["members"],
         filename=_filename(ctx, "xlsx"),
-    )  # fmt: skip
+    )
 
 
 @login_required
 def honours_docx(request):
     ctx = _export(request, "DOCX")
     return exports.docx(
-        ctx["plain_rows"], title=ctx["title"], body=ctx["body"], members=ctx["members"],
+        ctx["plain_rows"],
+        title=ctx["title"],
+        body=ctx["body"],
+        members=ctx["members"],
         filename=_filename(ctx, "docx"),
-    )  # fmt: skip
+    )

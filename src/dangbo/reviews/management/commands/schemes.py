@@ -98,16 +98,24 @@ class Command(BaseCommand):
 
     def _add_scheme(self, options, data, issued):
         document = core_services.register_document(
-            actor=None, number=options["doc_number"], issuer=options["doc_issuer"],
-            issue_date=issued, kind=options["doc_kind"],
-        )  # fmt: skip
+            actor=None,
+            number=options["doc_number"],
+            issuer=options["doc_issuer"],
+            issue_date=issued,
+            kind=options["doc_kind"],
+        )
         scheme = services.add_scheme(actor=None, data=data, document=document)
         self.stdout.write(f"Đã thêm “{scheme.name}” ({scheme.levels.count()} mức).")
 
     def _quota(self, options):
         scheme = self._scheme(options["code"])
-        services.set_quota(actor=None, scheme=scheme, enabled=options["state"] == "on",
-                           rate=options.get("rate"), note=options["note"])  # fmt: skip
+        services.set_quota(
+            actor=None,
+            scheme=scheme,
+            enabled=options["state"] == "on",
+            rate=options.get("rate"),
+            note=options["note"],
+        )
         self.stdout.write(
             f"Đã {'bật' if scheme.quota_enabled else 'tắt'} tỷ lệ của “{scheme.name}”."
         )
