@@ -92,6 +92,8 @@ class AuditEntry(models.Model):
     entry's hash so that editing or deleting any row is detectable by ``dangbo audit verify``.
     """
 
+    SCOPE_PREFIXES = ("scope_",)  # scope_path: the organisation the entry concerns
+
     at = models.DateTimeField(default=timezone.now, db_index=True)
     # PROTECT: the log is append-only, so a user who ever acted is deactivated, not deleted.
     actor = models.ForeignKey(

@@ -1,32 +1,79 @@
-"""The one scoping function: what a user may see or do, as Q filters on the current tree.
+"""Scope: what a user may see or do, and where — the only module that reads role grants.
 
-A role granted on an organisation covers its subtree as of today. Every list, page, API call
-and export goes through ``restrict``; single objects through ``get_or_404`` so that an
-out-of-scope object is indistinguishable from a missing one.
+A role granted on an organisation covers that organisation's subtree as of today. Every list,
+page, API call and export goes through ``restrict``; single objects through ``get_or_404`` so
+that an out-of-scope object is indistinguishable from a missing one.
+
+Models declare how they are scoped, so this module imports no domain app:
+
+- ``SCOPE_PREFIXES``: the lookups to the materialised ``path`` of the organisations a row
+  belongs to (``("",)`` for an organisation itself, ``("org__",)`` for a row of one
+  organisation); a row is in scope when any of them is.
+- ``SCOPE_SELF`` (optional): a field naming the user a row is about; a ``member`` grant lets
+  that user VIEW their own row and nothing else.
 """
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from .choices import Role
 from .dates import today
-from .models import AuditEntry, RoleGrant
+from .models import RoleGrant
 
-VIEW, CHANGE, EXPORT, AUDIT = "view", "change", "export", "audit"
-# Record a cell's meetings, attendance and votes (the cell secretary's daily work).
-MEETINGS = "meetings"
-# Attend meetings as a superior: record visits and the opinions heard, send opinions on to
-# the organisation that must answer, and close them once answered.
-OVERSEE = "oversee"
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
-ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.ADMIN: frozenset({VIEW, CHANGE, EXPORT, AUDIT, MEETINGS, OVERSEE}),
+
+class Permission(StrEnum):
+    VIEW = "view"
+    CHANGE = "change"
+    EXPORT = "export"
+    AUDIT = "audit"
+    # Record a cell's meetings, attendance and votes (the cell secretary's daily work).
+    MEETINGS = "meetings"
+    # Attend meetings as a superior: record visits and the opinions heard, send opinions on
+    # to the organisation that must answer, and close them once answered.
+    OVERSEE = "oversee"
+    # Manage logins and grant roles inside one's subtree.
+    MANAGE_USERS = "manage_users"
+    # Read ethnicity, religion, ID numbers, health: an explicit flag on a grant, never a role.
+    SENSITIVE = "sensitive"
+
+
+VIEW = Permission.VIEW
+CHANGE = Permission.CHANGE
+EXPORT = Permission.EXPORT
+AUDIT = Permission.AUDIT
+MEETINGS = Permission.MEETINGS
+OVERSEE = Permission.OVERSEE
+MANAGE_USERS = Permission.MANAGE_USERS
+SENSITIVE = Permission.SENSITIVE
+
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    Role.ADMIN: frozenset({VIEW, CHANGE, EXPORT, AUDIT, MEETINGS, OVERSEE, MANAGE_USERS}),
     Role.ORG_STAFF: frozenset({VIEW, CHANGE, EXPORT, MEETINGS, OVERSEE}),
     Role.COMMITTEE_MEMBER: frozenset({VIEW, EXPORT, OVERSEE}),
     Role.CELL_SECRETARY: frozenset({VIEW, EXPORT, MEETINGS}),
     Role.AUDITOR: frozenset({VIEW, EXPORT, AUDIT}),
-    Role.MEMBER: frozenset({VIEW}),  # own record only
+    Role.MEMBER: frozenset(),  # own record only: see SCOPE_SELF
 }
+
+
+class Scoped(Protocol):
+    """An organisation as scope sees it: its place in the current tree."""
+
+    path: str
+    subtree_upper: str
+
+    def subtree_q(self, prefix: str = "") -> Q: ...
+
+
+# ---------------------------------------------------------------- grants
 
 
 def active_grants(user) -> list[RoleGrant]:
@@ -45,110 +92,131 @@ def active_grants(user) -> list[RoleGrant]:
     return cached
 
 
-def _org_q(user, action: str, prefix: str) -> Q | None:
-    """None means everything; an empty Q(pk__in=[]) means nothing."""
-    if getattr(user, "is_superuser", False):
+def _confers(grant: RoleGrant, perm: Permission) -> bool:
+    if perm == SENSITIVE:
+        return grant.can_view_sensitive and grant.role != Role.MEMBER
+    return perm in ROLE_PERMISSIONS.get(grant.role, frozenset())
+
+
+def _grants(user, perm: Permission) -> Iterator[RoleGrant]:
+    return (g for g in active_grants(user) if _confers(g, perm))
+
+
+def _inside(org: Scoped, root: Scoped | None) -> bool:
+    return root is None or root.path <= org.path < root.subtree_upper
+
+
+def _is_superuser(user) -> bool:
+    return bool(getattr(user, "is_superuser", False))
+
+
+def holds_role(user, role: Role) -> bool:
+    """Whether ``user`` holds ``role`` anywhere today (e.g. a member grant: own record)."""
+    return any(g.role == role for g in active_grants(user))
+
+
+def has_any(user, perm: Permission) -> bool:
+    """Whether ``user`` may ``perm`` anywhere (menus, home pages)."""
+    return _is_superuser(user) or any(True for _ in _grants(user, perm))
+
+
+def covers_all(user, perm: Permission) -> bool:
+    """A grant not tied to any subtree (e.g. creating a top-level organisation)."""
+    return _is_superuser(user) or any(g.org is None for g in _grants(user, perm))
+
+
+def roots(user, perm: Permission) -> list[Any] | None:
+    """The highest organisations whose subtrees ``user`` may ``perm``, in tree order;
+    None means every organisation."""
+    if _is_superuser(user):
         return None
-    q = Q(pk__in=[])
-    for grant in active_grants(user):
-        if grant.role == Role.MEMBER or action not in ROLE_ACTIONS.get(grant.role, ()):
-            continue
+    found: dict[int, Any] = {}
+    for grant in _grants(user, perm):
         if grant.org is None:
             return None
-        q |= grant.org.subtree_q(prefix)
-    return q
+        found[grant.org.pk] = grant.org
+    tops = [
+        o for o in found.values() if not any(p is not o and _inside(o, p) for p in found.values())
+    ]
+    return sorted(tops, key=lambda o: o.path)
 
 
-def restrict(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
-    """Filter any scoped queryset to what ``user`` may ``action``."""
-    from dangbo.members.models import Member
-    from dangbo.orgs.models import Organisation
-
-    model = queryset.model
-    if model is Organisation:
-        q = _org_q(user, action, "")
-        return queryset if q is None else queryset.filter(q)
-    if model is Member:
-        q = _org_q(user, action, "org__")
-        if q is None:
-            return queryset
-        if action == VIEW and any(g.role == Role.MEMBER for g in active_grants(user)):
-            q |= Q(user=user)
-        return queryset.filter(q)
-    if model is AuditEntry:
-        q = _org_q(user, action, "scope_")
-        return queryset if q is None else queryset.filter(q)
-    prefixes = getattr(model, "SCOPE_PREFIXES", None)
-    if prefixes:
-        # A row is in scope when any of the organisations it names is (an opinion: where it
-        # was heard, the committee following it, the organisation answering it).
-        combined = Q(pk__in=[])
-        for prefix in prefixes:
-            q = _org_q(user, action, prefix)
-            if q is None:
-                return queryset
-            combined |= q
-        return queryset.filter(combined)
-    raise TypeError(f"No scope rule for {model.__name__}")
-
-
-def get_or_404(queryset: QuerySet, user, action: str = VIEW, **lookup) -> Model:
-    try:
-        return restrict(queryset, user, action).get(**lookup)
-    except queryset.model.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-def covers(user, action: str, org) -> bool:
-    """Whether ``user`` may ``action`` on ``org`` — from the grants alone, no query."""
+def covers(user, perm: Permission, org: Scoped) -> bool:
+    """Whether ``user`` may ``perm`` on ``org`` — from the grants alone, no query."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if user.is_superuser:
+    if _is_superuser(user):
         return True
-    for grant in active_grants(user):
-        if grant.role == Role.MEMBER or action not in ROLE_ACTIONS.get(grant.role, ()):
-            continue
-        if grant.org is None or grant.org.path <= org.path < grant.org.subtree_upper:
-            return True
-    return False
+    return any(_inside(org, g.org) for g in _grants(user, perm))
 
 
-def can(user, action: str, obj) -> bool:
-    return restrict(type(obj).objects.filter(pk=obj.pk), user, action).exists()
+def covering_grant(user, perm: Permission, org: Scoped | None = None) -> RoleGrant | None:
+    """The first grant that lets ``user`` ``perm`` on ``org`` (anywhere, without ``org``):
+    where an audit entry about using it belongs."""
+    return next(
+        (g for g in _grants(user, perm) if org is None or _inside(org, g.org)),
+        None,
+    )
 
 
-def can_view_sensitive(user, member) -> bool:
-    """Sensitive fields need an explicit grant covering the member's organisation."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser:
+def reaches_into(user, perm: Permission, org: Scoped) -> bool:
+    """Whether ``user`` may ``perm`` somewhere inside ``org``'s subtree without covering all
+    of it (a cell's secretary inside a commune)."""
+    if covers(user, perm, org):
         return True
-    path = member.org.path
-    for grant in active_grants(user):
-        if not grant.can_view_sensitive or grant.role == Role.MEMBER:
-            continue
-        if grant.org is None or (grant.org.path <= path < grant.org.subtree_upper):
-            return True
-    return False
+    return any(g.org is not None and _inside(g.org, org) for g in _grants(user, perm))
+
+
+# ---------------------------------------------------------------- querysets
+
+
+def q(user, perm: Permission, prefix: str = "") -> Q | None:
+    """The organisations where ``user`` may ``perm``, as a filter on ``prefix + "path"``.
+    None means everything; ``Q(pk__in=[])`` means nothing."""
+    if _is_superuser(user):
+        return None
+    combined = Q(pk__in=[])
+    for grant in _grants(user, perm):
+        if grant.org is None:
+            return None
+        combined |= grant.org.subtree_q(prefix)
+    return combined
 
 
 def sensitive_q(user, prefix: str = "") -> Q | None:
     """Organisations where ``user`` holds an explicit sensitive grant (None: all of them)."""
-    if getattr(user, "is_superuser", False):
-        return None
-    q = Q(pk__in=[])
-    for grant in active_grants(user):
-        if grant.can_view_sensitive and grant.role != Role.MEMBER:
-            if grant.org is None:
-                return None
-            q |= grant.org.subtree_q(prefix)
-    return q
+    return q(user, SENSITIVE, prefix)
 
 
-def has_any(user, action: str) -> bool:
-    if getattr(user, "is_superuser", False):
-        return True
-    return any(
-        action in ROLE_ACTIONS.get(g.role, ()) and g.role != Role.MEMBER
-        for g in active_grants(user)
-    )
+def restrict(queryset: QuerySet, user, perm: Permission = VIEW) -> QuerySet:
+    """Filter any scoped queryset to what ``user`` may ``perm``."""
+    model = queryset.model
+    prefixes = getattr(model, "SCOPE_PREFIXES", None)
+    if not prefixes:
+        raise TypeError(f"No scope rule for {model.__name__}")
+    combined = Q(pk__in=[])
+    for prefix in prefixes:
+        part = q(user, perm, prefix)
+        if part is None:
+            return queryset
+        combined |= part
+    self_field = getattr(model, "SCOPE_SELF", None)
+    if self_field and perm == VIEW and holds_role(user, Role.MEMBER):
+        combined |= Q(**{self_field: user})
+    return queryset.filter(combined)
+
+
+def get_or_404(queryset: QuerySet, user, perm: Permission = VIEW, **lookup) -> Model:
+    try:
+        return restrict(queryset, user, perm).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def can(user, perm: Permission, obj: Model) -> bool:
+    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, perm).exists()
+
+
+def can_view_sensitive(user, member) -> bool:
+    """Sensitive fields need an explicit grant covering the member's organisation."""
+    return covers(user, SENSITIVE, member.org)

@@ -164,27 +164,14 @@ class Action:
 # superusers. Nobody changes their own grants (four-eyes). Everything else is a 404.
 
 
-def _admin_grants(user) -> list:
-    return [g for g in scope.active_grants(user) if g.role == Role.ADMIN]
-
-
 def may_manage_users(user) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.is_superuser or bool(_admin_grants(user))
+    return getattr(user, "is_authenticated", False) and scope.has_any(user, scope.MANAGE_USERS)
 
 
 def _managed_grants(user):
     """Role grants on organisations inside ``user``'s admin subtrees (all, for superusers)."""
-    grants = RoleGrant.objects.all()
-    if user.is_superuser:
-        return grants
-    q = Q(pk__in=[])
-    for grant in _admin_grants(user):
-        if grant.org is None:
-            return grants
-        q |= grant.org.subtree_q("org__")
-    return grants.filter(q)
+    q = scope.q(user, scope.MANAGE_USERS, "org__")
+    return RoleGrant.objects.all() if q is None else RoleGrant.objects.filter(q)
 
 
 def _managed_users(user):
@@ -198,21 +185,12 @@ def _managed_users(user):
 
 
 def _in_admin_subtree(user, org) -> bool:
-    return user.is_superuser or any(
-        g.org is None or g.org.path <= org.path < g.org.subtree_upper for g in _admin_grants(user)
-    )
+    return scope.covers(user, scope.MANAGE_USERS, org)
 
 
 def _may_grant_sensitive(user, org) -> bool:
     """Only what one holds: a sensitive grant of one's own covering ``org``."""
-    if user.is_superuser:
-        return True
-    return any(
-        g.can_view_sensitive
-        and g.role != Role.MEMBER
-        and (g.org is None or g.org.path <= org.path < g.org.subtree_upper)
-        for g in scope.active_grants(user)
-    )
+    return scope.covers(user, scope.SENSITIVE, org)
 
 
 def _require_manager(request) -> None:

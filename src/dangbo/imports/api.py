@@ -9,7 +9,7 @@ from ninja import File, Form, Path, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from dangbo.orgs.api import MAX_ID, READ_ERRORS, WRITE_ERRORS, BoundedPagination
+from dangbo.core.api import MAX_ID, READ_ERRORS, WRITE_ERRORS, BoundedPagination
 
 from . import services
 from .models import ImportJob, ImportRow, RowState

@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 
 from dangbo.core import scope
-from dangbo.core.choices import Role
 
 
 @dataclass
@@ -32,21 +31,12 @@ class ScopeCheck:
 
     @staticmethod
     def _paths(actor, *, sensitive: bool) -> tuple[bool, tuple[str, ...]]:
-        if actor is None or getattr(actor, "is_superuser", False):
+        if actor is None:
             return True, ()
-        paths = []
-        for grant in scope.active_grants(actor):
-            if grant.role == Role.MEMBER:
-                continue
-            if sensitive:
-                if not grant.can_view_sensitive:
-                    continue
-            elif scope.CHANGE not in scope.ROLE_ACTIONS.get(grant.role, ()):
-                continue
-            if grant.org is None:
-                return True, ()
-            paths.append(grant.org.path)
-        return False, tuple(paths)
+        roots = scope.roots(actor, scope.SENSITIVE if sensitive else scope.CHANGE)
+        if roots is None:
+            return True, ()
+        return False, tuple(root.path for root in roots)
 
     def may_change(self, path: str) -> bool:
         return self.change_all or path.startswith(self.change_paths)

@@ -1,41 +1,38 @@
 """The cell-meeting router: compliance, the meetings a cell recorded, attendance and votes.
 
 Reading needs VIEW on the cell; recording needs MEETINGS (admin, organisation staff, the
-cell's secretary). The small helpers shared with the oversight router (bounded dates and
-times, access by action, field renaming) live here: oversight already builds on meetings.
+cell's secretary).
 """
 
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, time
-from typing import Annotated, Any
+from typing import Annotated
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
-from django.http import Http404
-from ninja import Field, Path, Query, Router, Schema
-from ninja.errors import HttpError
+from django.db.models import Prefetch
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
-from pydantic import AfterValidator, BeforeValidator
-from pydantic_core import PydanticCustomError
 
 from dangbo.core import scope
-from dangbo.core.dates import fmt, today
-from dangbo.core.errors import invalid, messages_of
-from dangbo.members.models import Member
-from dangbo.orgs.api import (
-    MAX_ID,
+from dangbo.core.api import (
     READ_ERRORS,
     WRITE_ERRORS,
     BoundedPagination,
+    ClockTime,
     Code,
+    Day,
+    Id,
     In,
-    IsoDate,
-    org_field,
-    org_or_404,
+    PathId,
+    Year,
+    fields_as,
+    require,
+    scoped,
 )
+from dangbo.core.dates import fmt, today
+from dangbo.core.errors import invalid
+from dangbo.members.lookups import MemberRef
+from dangbo.members.models import Member
+from dangbo.orgs.lookups import org_field, org_or_404
 from dangbo.orgs.models import Organisation
 
 from . import queries, rules, services
@@ -44,105 +41,7 @@ from .models import Attendance, Meeting, Vote
 
 router = Router(tags=["meetings"])
 
-# ---------------------------------------------------------------- shared input types
-
-FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
-_CLOCK = re.compile(r"^\d{2}:\d{2}(:\d{2})?$")
-
-
-def _in_range(value: date) -> date:
-    """Dates far outside any record would overflow month and quarter arithmetic."""
-    if value < FIRST_DAY:
-        raise PydanticCustomError(
-            "greater_than_equal", "date too early", {"ge": FIRST_DAY.isoformat()}
-        )
-    if value > LAST_DAY:
-        raise PydanticCustomError("less_than_equal", "date too late", {"le": LAST_DAY.isoformat()})
-    return value
-
-
-def _clock(value: Any) -> Any:
-    """``HH:MM`` or ``HH:MM:SS`` only: no seconds-since-midnight numbers, no time zones."""
-    if isinstance(value, time):
-        return value
-    if not isinstance(value, str) or not _CLOCK.fullmatch(value):
-        raise PydanticCustomError("time_format", "time must be HH:MM")
-    return value
-
-
-Day = Annotated[IsoDate, AfterValidator(_in_range)]
-ClockTime = Annotated[time, BeforeValidator(_clock)]
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-Year = Annotated[int, Field(ge=1900, le=2199)]
-
-
-def PathId(description: str):  # noqa: N802 - reads like a type in signatures
-    return Path(ge=1, le=MAX_ID, description=description)
-
-
-# ---------------------------------------------------------------- shared helpers
-
-
-def scoped(queryset: QuerySet, user, action: str, **lookup):
-    """The object if ``user`` may ``action`` it; 403 if they may only see it; 404 otherwise
-    (``orgs.api.for_change`` for any action)."""
-    try:
-        return scope.get_or_404(queryset, user, action, **lookup)
-    except Http404:
-        if action != scope.VIEW and scope.restrict(queryset, user).filter(**lookup).exists():
-            raise HttpError(403, "Bạn không có quyền thực hiện thao tác này.") from None
-        raise
-
-
-def require(user, action: str, org: Organisation) -> None:
-    """403 for an object the caller sees but whose organisation they may not ``action``."""
-    if not scope.covers(user, action, org):
-        raise HttpError(403, "Bạn không có quyền thực hiện thao tác này.")
-
-
-@contextmanager
-def fields_as(names: dict[str, str], prefix: str = "") -> Iterator[None]:
-    """Service errors keyed by the request's field names (``member`` → ``member_id``), so
-    that a client can attach each message to what it sent. Per-row keys such as
-    ``attendance-12`` become their list's name."""
-    try:
-        yield
-    except ValidationError as exc:
-        renamed: dict[str, list[str]] = {}
-        for key, messages in messages_of(exc).items():
-            key = names.get(key, key)
-            if key.startswith("attendance-"):
-                key = "attendance"
-            renamed.setdefault(prefix + key, []).extend(messages)
-        raise ValidationError(renamed) from exc
-
-
-def people(user, ids: list[int], field: str, label: str) -> list[Member]:
-    """Members named by id, each one the caller may see; in the order given."""
-    wanted = list(dict.fromkeys(ids))
-    found = {
-        m.pk: m
-        for m in scope.restrict(Member.objects.select_related("org"), user).filter(pk__in=wanted)
-    }
-    missing = [str(pk) for pk in wanted if pk not in found]
-    if missing:
-        raise invalid(
-            field,
-            f"{label}: không có đảng viên mã {', '.join(missing[:5])} trong phạm vi được giao.",
-        )
-    return [found[pk] for pk in wanted]
-
-
-def person(user, member_id: int | None, field: str, label: str) -> Member | None:
-    return None if member_id is None else people(user, [member_id], field, label)[0]
-
-
 # ---------------------------------------------------------------- schemas
-
-
-class MemberRef(Schema):
-    id: int
-    full_name: str
 
 
 class CellMissing(Schema):

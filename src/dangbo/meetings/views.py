@@ -29,9 +29,9 @@ from dangbo.core.views import (
 )
 from dangbo.members.models import Member
 from dangbo.orgs.choices import CELL_KINDS
+from dangbo.orgs.lookups import scope_roots
 from dangbo.orgs.models import Organisation
 from dangbo.orgs.queries import org_by_code
-from dangbo.orgs.views import scope_roots
 from dangbo.oversight.models import Opinion, Visit
 
 from . import docx, forms, queries, rules, services

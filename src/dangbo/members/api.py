@@ -14,9 +14,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from dangbo.core import scope
-from dangbo.core.errors import invalid
-from dangbo.core.text import clean_text
-from dangbo.orgs.api import (
+from dangbo.core.api import (
     MAX_ID,
     READ_ERRORS,
     WRITE_ERRORS,
@@ -26,9 +24,10 @@ from dangbo.orgs.api import (
     IsoDate,
     SearchText,
     for_change,
-    org_field,
-    org_or_404,
 )
+from dangbo.core.errors import invalid
+from dangbo.core.text import clean_text
+from dangbo.orgs.lookups import org_field, org_or_404
 from dangbo.orgs.models import Organisation
 
 from . import queries, services

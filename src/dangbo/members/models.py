@@ -27,6 +27,9 @@ SENSITIVE_FIELDS = ("ethnicity", "religion", "id_number", "severe_illness")
 
 
 class Member(models.Model):
+    SCOPE_PREFIXES = ("org__",)
+    SCOPE_SELF = "user"  # a member grant reads its own record
+
     # Identity
     full_name = models.CharField(_("họ và tên"), max_length=120)
     birth_name = models.CharField(_("họ và tên khai sinh"), max_length=120, blank=True)

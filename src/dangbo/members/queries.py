@@ -30,7 +30,7 @@ def search(queryset: QuerySet, text: str | None, user=None) -> QuerySet:
         allowed = scope.sensitive_q(user, "org__") if user is not None else Q(pk__in=[])
         if len(digits) == 12 and allowed != Q(pk__in=[]):
             by_number |= Q(id_number=digits) if allowed is None else Q(id_number=digits) & allowed
-            grant = next((g for g in scope.active_grants(user) if g.can_view_sensitive), None)
+            grant = scope.covering_grant(user, scope.SENSITIVE)
             audit.record(
                 actor=user,
                 scope_org=grant.org if grant else None,  # seen by the searcher's auditors

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy
 
 from dangbo.core import exports, scope
 from dangbo.core import services as core_services
-from dangbo.core.choices import Role
 from dangbo.core.dates import fmt, today
 from dangbo.core.text import strip_control
 from dangbo.core.views import (
@@ -25,8 +24,8 @@ from dangbo.core.views import (
     render_page,
 )
 from dangbo.orgs.choices import CELL_KINDS
+from dangbo.orgs.lookups import find_org
 from dangbo.orgs.models import Organisation
-from dangbo.orgs.views import find_org
 
 from . import forms, queries, services
 from .choices import ACTIVE_STATUSES, Status
@@ -87,21 +86,10 @@ def member_list(request):
 def export_sensitive(user) -> bool:
     """Sensitive columns only when a sensitive grant covers every organisation the user may
     export from, so that no row leaks a field the user could not read on the member page."""
-    if user.is_superuser:
-        return True
-    grants = [g for g in scope.active_grants(user) if g.role != Role.MEMBER]
-    roots = [g.org for g in grants if scope.EXPORT in scope.ROLE_ACTIONS.get(g.role, ())]
-    sensitive = [g.org for g in grants if g.can_view_sensitive]
-    if not roots:
-        return False
-
-    def covered(org):
-        return any(
-            s is None or (org is not None and s.path <= org.path < s.subtree_upper)
-            for s in sensitive
-        )
-
-    return all(covered(r) for r in roots)
+    roots = scope.roots(user, scope.EXPORT)
+    if roots is None:
+        return scope.covers_all(user, scope.SENSITIVE)
+    return bool(roots) and all(scope.covers(user, scope.SENSITIVE, r) for r in roots)
 
 
 BASE_COLUMNS = [

@@ -1,27 +1,31 @@
-"""The organisation router, and the small helpers every router shares (org lookup by code,
-dates, scoped change access, bounded pagination).
+"""The organisation router.
 
 Handlers stay thin: parse, authorise through ``core.scope``, call a service or query,
-return a schema. The helpers live here rather than in ``dangbo.api`` so that routers never
-import the module that imports them.
+return a schema. The helpers every router shares live in ``core.api`` and ``orgs.lookups``.
 """
 
-import re
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.http import Http404
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import AfterValidator, BeforeValidator, ConfigDict
-from pydantic_core import PydanticCustomError
+from ninja.pagination import paginate
 
 from dangbo.core import scope
 from dangbo.core import services as core_services
-from dangbo.core.choices import Role
+from dangbo.core.api import (
+    MAX_ID,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    BoundedPagination,
+    Code,
+    In,
+    IsoDate,
+    SearchText,
+)
 from dangbo.core.dates import today
 from dangbo.core.errors import invalid
 from dangbo.members.choices import ACTIVE_STATUSES
@@ -29,125 +33,12 @@ from dangbo.members.models import Member
 
 from . import queries, services
 from .choices import AppointMethod, BodyType, FormedBy, OrgKind, Sector, Title
-from .models import CODE_RE, CommitteeBody, Organisation, Position
+from .lookups import OrgRef, org_field, org_or_404
+from .models import CommitteeBody, Organisation, Position
 
 router = Router(tags=["orgs"])
 
-# ---------------------------------------------------------------- shared input types
-
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-MAX_ID = 2**63 - 1
-
-
-def _iso_date(value: Any) -> Any:
-    """Only ``YYYY-MM-DD``: pydantic would also take timestamps and datetimes, which would
-    let a typo become a date nobody meant."""
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-        raise PydanticCustomError("date_format", "date must be YYYY-MM-DD")
-    return value
-
-
-def _no_control(value: str) -> str:
-    if _CONTROL.search(value):
-        raise PydanticCustomError("control_chars", "control characters are not allowed")
-    return value
-
-
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-SearchText = Annotated[str, Field(max_length=100), AfterValidator(_no_control)]
-Code = Annotated[str, Field(max_length=64), AfterValidator(_no_control)]
-
-
-class In(Schema):
-    """Base of request bodies: unknown fields are an error, not silently ignored."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-class Error(Schema):
-    detail: str
-
-
-class FieldError(Schema):
-    field: str
-    message: str
-
-
-class ValidationErrors(Schema):
-    detail: list[FieldError]
-
-
-READ_ERRORS = {404: Error}
-WRITE_ERRORS = {403: Error, 404: Error, 422: ValidationErrors}
-
-
-class BoundedPagination(LimitOffsetPagination):
-    """LimitOffset with bounds, so that an absurd offset is a 422 and never a database
-    overflow."""
-
-    class Input(Schema):
-        limit: int = Field(100, ge=1, le=500)
-        offset: int = Field(0, ge=0, le=10_000_000)
-
-
-# ---------------------------------------------------------------- shared lookups
-
-
-def for_change(queryset: QuerySet, user, **lookup):
-    """The object if ``user`` may change it; 403 if they may only see it; 404 otherwise, so
-    that out-of-scope objects stay indistinguishable from missing ones."""
-    try:
-        return scope.get_or_404(queryset, user, scope.CHANGE, **lookup)
-    except Http404:
-        if scope.restrict(queryset, user, scope.VIEW).filter(**lookup).exists():
-            raise HttpError(403, "Bạn không có quyền thay đổi đối tượng này.") from None
-        raise
-
-
-def org_or_404(user, code: str, action: str = scope.VIEW) -> Organisation:
-    if not CODE_RE.fullmatch(code or "") or len(code) > 64:
-        raise Http404
-    qs = Organisation.objects.select_related("parent")
-    if action == scope.CHANGE:
-        return for_change(qs, user, code=code)
-    return scope.get_or_404(qs, user, action, code=code)
-
-
-def org_field(user, code: str | None, field: str, label: str, action: str = scope.CHANGE):
-    """An organisation named in a request body. Unknown and out-of-sight codes get the same
-    Vietnamese field error (never a hint that the code exists elsewhere); one the caller
-    can see but not change is a 403."""
-    if code is None:
-        return None
-    found = queries.org_by_code(user, code, action)
-    if found is not None:
-        return found
-    if action != scope.VIEW and queries.org_by_code(user, code, scope.VIEW) is not None:
-        raise HttpError(403, f"{label}: bạn không có quyền thay đổi tổ chức “{code}”.")
-    raise invalid(field, f"{label}: không có tổ chức mã “{code}” trong phạm vi được giao.")
-
-
-def may_change_everything(user) -> bool:
-    """Creating a top-level organisation needs a grant that is not tied to one subtree."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return any(
-        g.org is None
-        and scope.CHANGE in scope.ROLE_ACTIONS.get(g.role, ())
-        and g.role != Role.MEMBER
-        for g in scope.active_grants(user)
-    )
-
-
 # ---------------------------------------------------------------- schemas
-
-
-class OrgRef(Schema):
-    code: str
-    name: str
 
 
 class OrgOut(Schema):
@@ -427,7 +318,7 @@ def org_warnings(request, code: CodePath, as_of: Query[IsoDate | None] = None):
 @transaction.atomic
 def create_org(request, payload: OrgCreate):
     parent = org_field(request.auth, payload.parent, "parent", "Tổ chức cấp trên")
-    if parent is None and not may_change_everything(request.auth):
+    if parent is None and not scope.covers_all(request.auth, scope.CHANGE):
         raise invalid("parent", "Tổ chức cấp trên: bắt buộc (chọn một tổ chức trong phạm vi).")
     org = services.create_org(
         actor=request.auth,

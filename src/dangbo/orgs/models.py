@@ -42,6 +42,8 @@ class AdminUnit(models.Model):
 
 
 class Organisation(models.Model):
+    SCOPE_PREFIXES = ("",)  # in scope where its own place in the tree is
+
     code = models.SlugField(_("mã"), max_length=64, unique=True)
     name = models.CharField(_("tên"), max_length=200)
     kind = models.CharField(_("loại tổ chức"), max_length=32, choices=OrgKind.choices)

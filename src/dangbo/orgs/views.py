@@ -1,7 +1,5 @@
 """Organisation pages: the tree, one organisation as of a date, and its change forms."""
 
-import re
-
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404
@@ -11,7 +9,6 @@ from django.utils.translation import gettext_lazy
 
 from dangbo.core import cache, exports, scope
 from dangbo.core import services as core_services
-from dangbo.core.choices import Role
 from dangbo.core.dates import today
 from dangbo.core.errors import invalid
 from dangbo.core.views import (
@@ -26,32 +23,13 @@ from dangbo.members import forms as member_forms
 from dangbo.members import queries as member_queries
 from dangbo.members import services as member_services
 from dangbo.members.choices import ACTIVE_STATUSES
+from dangbo.members.lookups import member_in_scope
 from dangbo.members.models import Member, Membership
 
 from . import forms, listing, queries, services
 from .choices import CELL_KINDS, OrgKind, Sector, Title
+from .lookups import find_org, scope_roots
 from .models import CommitteeBody, Organisation, Position
-
-
-def scope_roots(user) -> list[Organisation]:
-    """The highest organisations the user may see: grant organisations not under another."""
-    if user.is_superuser:
-        return list(Organisation.objects.filter(parent__isnull=True).order_by("name"))
-    orgs = {}
-    for grant in scope.active_grants(user):
-        if grant.role == Role.MEMBER or scope.VIEW not in scope.ROLE_ACTIONS.get(grant.role, ()):
-            continue
-        if grant.org is None:
-            return list(Organisation.objects.filter(parent__isnull=True).order_by("name"))
-        orgs[grant.org.pk] = grant.org
-    return sorted(
-        (
-            o
-            for o in orgs.values()
-            if not any(p is not o and p.path <= o.path < p.subtree_upper for p in orgs.values())
-        ),
-        key=lambda o: o.path,
-    )
 
 
 @login_required
@@ -237,17 +215,6 @@ def _overdue(org: Organisation, day) -> tuple[list, int]:
     return overdue, len(overdue) if len(overdue) < WARNINGS_SHOWN else overdue_qs.count()
 
 
-def find_org(user, code: str, field: str, label: str, *, cells_only: bool = False):
-    """An organisation by code within the user's change scope, else a field error naming it."""
-    org = queries.org_by_code(user, code, scope.CHANGE)
-    if org is None or (cells_only and org.kind not in CELL_KINDS):
-        raise invalid(
-            field,
-            _("%(label)s: không tìm thấy tổ chức mã “%(code)s”.") % {"label": label, "code": code},
-        )
-    return org
-
-
 def _document(user, data):
     if not data.get("doc_number"):
         return None
@@ -341,23 +308,6 @@ def _create_body(user, org, data):
         valid_from=data["valid_from"],
         document=_document(user, data),
     )
-
-
-def member_in_scope(user, text: str, field: str = "member") -> Member:
-    """A member by card number (8 digits) or id, among those ``user`` may change."""
-    value = re.sub(r"[\s.]", "", text or "")
-    members = scope.restrict(Member.objects.all(), user, scope.CHANGE)
-    found = None
-    if re.fullmatch(r"\d{8}", value):
-        found = members.filter(card_number=value).first()
-    if found is None and value.isascii() and value.isdigit() and len(value) <= 18:
-        found = members.filter(pk=int(value)).first()
-    if found is None:
-        raise invalid(
-            field,
-            _("Đảng viên: không tìm thấy đảng viên “%(v)s” trong phạm vi được giao.") % {"v": text},
-        )
-    return found
 
 
 def _assign_position(user, org, data):

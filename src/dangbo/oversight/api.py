@@ -20,33 +20,27 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from dangbo.core import scope
-from dangbo.core.choices import Role
-from dangbo.core.dates import today
-from dangbo.core.errors import invalid
-from dangbo.meetings import services as meeting_services
-from dangbo.meetings.api import (
-    Day,
-    Id,
-    MemberRef,
-    PathId,
-    Year,
-    fields_as,
-    people,
-    person,
-    require,
-    scoped,
-)
-from dangbo.meetings.choices import MeetingKind
-from dangbo.meetings.models import Meeting
-from dangbo.orgs.api import (
+from dangbo.core.api import (
     READ_ERRORS,
     WRITE_ERRORS,
     BoundedPagination,
     Code,
+    Day,
+    Id,
     In,
-    org_field,
-    org_or_404,
+    PathId,
+    Year,
+    fields_as,
+    require,
+    scoped,
 )
+from dangbo.core.dates import today
+from dangbo.core.errors import invalid
+from dangbo.meetings import services as meeting_services
+from dangbo.meetings.choices import MeetingKind
+from dangbo.meetings.models import Meeting
+from dangbo.members.lookups import MemberRef, people, person
+from dangbo.orgs.lookups import org_field, org_or_404
 from dangbo.orgs.models import Organisation
 
 from . import permissions, queries, services
@@ -510,16 +504,7 @@ def _follow_up(user, cell: Organisation, visit: Visit, group: WorkingGroup | Non
         .select_related("assignment__committee")
         .order_by("id")
     ]
-    grants = sorted(
-        (
-            g.org
-            for g in scope.active_grants(user)
-            if g.org is not None
-            and g.role != Role.MEMBER
-            and scope.OVERSEE in scope.ROLE_ACTIONS.get(g.role, ())
-        ),
-        key=lambda o: len(o.path),
-    )
+    grants = sorted(scope.roots(user, scope.OVERSEE) or [], key=lambda o: len(o.path))
     candidates += grants
     candidates += [services.grassroots_of(cell), cell]
     return next(c for c in candidates if _covering(cell, c))

@@ -26,8 +26,8 @@ from dangbo.meetings.rules import quarter_of
 from dangbo.members.models import Member
 from dangbo.orgs import queries as org_queries
 from dangbo.orgs.choices import CELL_KINDS
+from dangbo.orgs.lookups import scope_roots
 from dangbo.orgs.models import Organisation
-from dangbo.orgs.views import scope_roots
 
 from . import opinion_forms as forms
 from . import permissions, queries, services

@@ -34,17 +34,9 @@ def allowed_ops(user, opinion: Opinion) -> list[str]:
 def may_see_submitter(user, opinion: Opinion) -> bool:
     """The submitter's identity needs an explicit sensitive grant over where it was heard
     or over the committee that received it."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser:
-        return True
-    for grant in scope.active_grants(user):
-        if not grant.can_view_sensitive or grant.role == "member":
-            continue
-        for org in (opinion.org, opinion.received_by):
-            if grant.org is None or grant.org.path <= org.path < grant.org.subtree_upper:
-                return True
-    return False
+    return any(
+        scope.covers(user, scope.SENSITIVE, org) for org in (opinion.org, opinion.received_by)
+    )
 
 
 def submitter(user, opinion: Opinion, *, channel: str = "web") -> dict | None:

@@ -32,10 +32,11 @@ from dangbo.core.views import (
     render_page,
 )
 from dangbo.members import queries as member_queries
+from dangbo.members.lookups import member_in_scope
 from dangbo.orgs import queries as org_queries
 from dangbo.orgs.choices import CELL_KINDS, OrgKind
+from dangbo.orgs.lookups import scope_roots
 from dangbo.orgs.models import Organisation
-from dangbo.orgs.views import member_in_scope, scope_roots
 
 from . import forms, queries, services
 from .choices import PlanMode, PlanSelection, TargetPeriod

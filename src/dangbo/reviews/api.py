@@ -24,21 +24,24 @@ from pydantic import AfterValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from dangbo.core import scope
-from dangbo.core.choices import Role
-from dangbo.core.dates import today
-from dangbo.core.errors import invalid
-from dangbo.meetings.api import Day, Id, PathId, Year, fields_as, person
-from dangbo.members.models import Member
-from dangbo.orgs.api import (
+from dangbo.core.api import (
     READ_ERRORS,
     WRITE_ERRORS,
     BoundedPagination,
     Code,
+    Day,
+    Id,
     In,
-    OrgRef,
-    org_field,
-    org_or_404,
+    PathId,
+    Year,
+    fields_as,
 )
+from dangbo.core.choices import Role
+from dangbo.core.dates import today
+from dangbo.core.errors import invalid
+from dangbo.members.lookups import person
+from dangbo.members.models import Member
+from dangbo.orgs.lookups import OrgRef, org_field, org_or_404
 from dangbo.orgs.models import Organisation
 
 from . import permissions, queries, services
@@ -474,14 +477,13 @@ def _cycle_q(user) -> Q | None:
     if getattr(user, "is_superuser", False):
         return None
     q = Q(pk__in=[])
-    for grant in scope.active_grants(user):
-        if grant.role == Role.MEMBER or scope.VIEW not in scope.ROLE_ACTIONS.get(grant.role, ()):
-            continue
-        if grant.org is None:
-            return None
-        q |= grant.org.subtree_q("org__") | Q(org_id__in=_ancestor_ids(grant.org))
+    roots = scope.roots(user, scope.VIEW)
+    if roots is None:
+        return None
+    for root in roots:
+        q |= root.subtree_q("org__") | Q(org_id__in=_ancestor_ids(root))
     own = permissions.own_member(user)
-    if own is not None and any(g.role == Role.MEMBER for g in scope.active_grants(user)):
+    if own is not None and scope.holds_role(user, Role.MEMBER):
         q |= Q(org_id__in=_ancestor_ids(own.org))
     return q
 

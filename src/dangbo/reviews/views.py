@@ -26,8 +26,8 @@ from dangbo.core.views import apply_service_errors, page_of, render_page
 from dangbo.members.queries import visible_members
 from dangbo.orgs import queries as org_queries
 from dangbo.orgs.choices import Sector
+from dangbo.orgs.lookups import scope_roots
 from dangbo.orgs.models import Organisation
-from dangbo.orgs.views import scope_roots
 
 from . import exports, forms, permissions, queries, services
 from .choices import EvaluationState, PeriodKind
@@ -67,13 +67,8 @@ def _cycle_access(user, cycle: ReviewCycle) -> str | None:
     its subtree (a cell's secretary) or are reviewed in it (a member); else None."""
     if scope.covers(user, scope.VIEW, cycle.org):
         return "full"
-    for grant in scope.active_grants(user):
-        if grant.org is None or grant.role == "member":
-            continue
-        if scope.VIEW in scope.ROLE_ACTIONS.get(grant.role, ()) and (
-            cycle.org.path <= grant.org.path < cycle.org.subtree_upper
-        ):
-            return "partial"
+    if scope.reaches_into(user, scope.VIEW, cycle.org):
+        return "partial"
     own = permissions.own_member(user)
     if own is not None and (
         Evaluation.objects.filter(cycle=cycle, member=own).exists()
