@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ninja",
     "dangbo.core",
     "dangbo.orgs",
+    "dangbo.accounts",
     "dangbo.members",
     "dangbo.imports",
     "dangbo.meetings",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("to-chuc/", include("dangbo.orgs.urls")),
     path("dang-vien/", include("dangbo.members.urls")),
     path("nhat-ky/", include("dangbo.core.urls")),
+    path("nhat-ky/", include("dangbo.accounts.urls")),
     path("nhap-du-lieu/", include("dangbo.imports.urls")),
     path("sinh-hoat/", include("dangbo.meetings.urls")),
     path("giam-sat/", include("dangbo.oversight.urls")),

@@ -1,10 +1,8 @@
 """The demo world "Tam Dương, 2016": the article's figures, clean rules, one audit entry,
 idempotent loading and the ``dangbo demo`` command."""
 
-import re
 from datetime import date
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -20,8 +18,9 @@ from dangbo.members.models import Member, MemberEvent, Membership
 from dangbo.orgs.models import Organisation, OrgLink, Position
 from dangbo.orgs.queries import org_stats, structural_warnings
 
+from . import article
+
 AS_OF = date(2016, 12, 31)
-ARTICLE = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "tam-duong-2017.txt"
 # The first members the seeded generator draws; any change to the generator shows up here.
 FINGERPRINT = ["Hoàng Thị Lệ", "Đào Minh Trường", "Phạm Hữu Yên", "Khổng Văn Đức", "Hà Đức Chính"]
 
@@ -34,25 +33,6 @@ def _counts() -> dict[str, int]:
         "audit": AuditEntry.objects.count(),
         "users": get_user_model().objects.count(),
     }
-
-
-def _article_figures(text: str) -> dict[str, int]:
-    patterns = {
-        "members": r"trên ([\d.]+) đảng viên",
-        "grassroots": r"(\d+) tổ chức cơ sở Đảng",
-        "commune_committees": r"có (\d+) Đảng bộ xã, thị trấn",
-        "agency_committees": r"(\d+) Đảng bộ cơ quan và",
-        "grassroots_cells": r"(\d+) chi bộ trực thuộc Huyện ủy",
-        "sub_cells": r"có (\d+) chi bộ dưới cơ sở",
-        "commune_sub_cells": r"có (\d+) chi bộ thuộc \d+ Đảng bộ xã, thị trấn",
-        "agency_sub_cells": r"(\d+) chi bộ trực thuộc \d+ Đảng bộ cơ quan",
-    }
-    found = {}
-    for key, pattern in patterns.items():
-        match = re.search(pattern, text)
-        assert match, f"article: no match for {key}"
-        found[key] = int(match.group(1).replace(".", ""))
-    return found
 
 
 def test_plan_is_deterministic():
@@ -89,17 +69,16 @@ def test_demo_world_matches_the_article_and_the_rules():
     assert by_parent["commune"] + by_parent["town"] == 223
     assert by_parent["agency"] == 23
 
-    if ARTICLE.exists():
-        article = _article_figures(ARTICLE.read_text(encoding="utf-8"))
-        assert 0 < members["total"] - article["members"] < 10  # "trên 5.470"
-        assert grassroots["total"] == article["grassroots"]
-        committees = grassroots["by_kind_sector"]["grassroots_committee"]
-        assert committees["commune"] + committees["town"] == article["commune_committees"]
-        assert committees["agency"] == article["agency_committees"]
-        assert grassroots["by_kind"]["grassroots_cell"] == article["grassroots_cells"]
-        assert sub_cells["total"] == article["sub_cells"]
-        assert by_parent["commune"] + by_parent["town"] == article["commune_sub_cells"]
-        assert by_parent["agency"] == article["agency_sub_cells"]
+    # The article's figures (tests/demo/article.py).
+    assert 0 < members["total"] - article.MEMBERS_OVER < 10  # "more than 5,470"
+    assert grassroots["total"] == article.GRASSROOTS
+    committees = grassroots["by_kind_sector"]["grassroots_committee"]
+    assert committees["commune"] + committees["town"] == article.COMMUNE_COMMITTEES
+    assert committees["agency"] == article.AGENCY_COMMITTEES
+    assert grassroots["by_kind"]["grassroots_cell"] == article.GRASSROOTS_CELLS
+    assert sub_cells["total"] == article.SUB_CELLS
+    assert by_parent["commune"] + by_parent["town"] == article.COMMUNE_SUB_CELLS
+    assert by_parent["agency"] == article.AGENCY_SUB_CELLS
 
     # Clean for 2016: no rule 1–3 warning anywhere in the district.
     warnings = structural_warnings(district, AS_OF)
@@ -301,18 +280,11 @@ def test_demo_reviews_match_the_article():
 
     loader.load()
     district = Organisation.objects.get(code="tam-duong")
-    text = ARTICLE.read_text(encoding="utf-8")
-    recognised = int(re.search(r"Năm 2016 có (\d+) chi, Đảng bộ", text).group(1))
-    cells = int(
-        re.search(r"có (\d+) chi bộ đạt danh hiệu TSVM tiêu biểu 5 năm liền", text).group(1)
-    )
-    members = int(
-        re.search(r"và (\d+) đảng viên hoàn thành xuất sắc nhiệm vụ 5 năm", text).group(1)
-    )
     stats = reviews_stats(district, AS_OF)
-    assert (stats["year"], stats["tsvm_or_exemplary"]) == (2016, recognised) == (2016, 25)
-    assert stats["exemplary_5_years_running_cells"] == cells == 2
-    assert stats["excellent_5_years_running_members"] == members == 26
+    recognised = (article.REVIEW_YEAR, article.TSVM_OR_EXEMPLARY)
+    assert (stats["year"], stats["tsvm_or_exemplary"]) == recognised == (2016, 25)
+    assert stats["exemplary_5_years_running_cells"] == article.EXEMPLARY_5_YEARS_CELLS == 2
+    assert stats["excellent_5_years_running_members"] == article.EXCELLENT_5_YEARS_MEMBERS == 26
     # Schemes by year (rule 21): the TSVM scheme of HD 20 for 2012–2013, of HD 27 after.
     schemes = dict(ReviewCycle.objects.values_list("year", "org_scheme__document__number"))
     assert schemes == {
@@ -324,7 +296,7 @@ def test_demo_reviews_match_the_article():
     }
     # The honour lists are the same people: five decided excellent years each.
     listed = honours(district, 2016, 5, 1, members=True)
-    assert len(listed) == 26
+    assert len(listed) == article.EXCELLENT_5_YEARS_MEMBERS
     keys = [member.sort_key for member, _streak in listed]
     assert keys == sorted(keys)  # Vietnamese order: by given name, then family and middle
     for member, streak in listed:
@@ -333,7 +305,7 @@ def test_demo_reviews_match_the_article():
                 "cycle__year", flat=True
             )
         )
-        assert {2012, 2013, 2014, 2015, 2016} <= years and streak.current >= 5
+        assert set(article.STREAK_YEARS) <= years and streak.current >= 5
     # The standing committee's 2016 self-criticism: remedy groups with owners and deadlines.
     groups = RemedyGroup.objects.filter(cycle__year=2016, org=district)
     assert groups.count() == 3

@@ -57,7 +57,7 @@ def _grant(client, target, **data):
     payload = {"role": "org_staff", "org": "kim-long", "valid_from": ""} | data
     if payload.get("can_view_sensitive") is False:
         payload.pop("can_view_sensitive")
-    return client.post(reverse("core:user_grant", args=[target.pk]), payload)
+    return client.post(reverse("accounts:user_grant", args=[target.pk]), payload)
 
 
 def _create(client, **data):
@@ -67,7 +67,7 @@ def _create(client, **data):
         "password": NEW_PASSWORD,
         "password2": NEW_PASSWORD,
     } | data
-    return client.post(reverse("core:user_create"), payload)
+    return client.post(reverse("accounts:user_create"), payload)
 
 
 # ---- who may manage ---------------------------------------------------------------------
@@ -79,9 +79,9 @@ def test_pages_only_for_managers(client, world, role):
     staff = world.users["staff"]
     staff_grant = _grant_of(world, "staff")
     pages = [
-        reverse("core:users"),
-        reverse("core:user_create"),
-        reverse("core:user_detail", args=[staff.pk]),
+        reverse("accounts:users"),
+        reverse("accounts:user_create"),
+        reverse("accounts:user_detail", args=[staff.pk]),
     ]
     for url in pages:
         assert client.get(url).status_code == (200 if role in MANAGERS else 404), url
@@ -89,23 +89,23 @@ def test_pages_only_for_managers(client, world, role):
         return
     before = _snapshot()
     for url in [
-        reverse("core:user_grant", args=[staff.pk]),
-        reverse("core:grant_end", args=[staff_grant.pk]),
+        reverse("accounts:user_grant", args=[staff.pk]),
+        reverse("accounts:grant_end", args=[staff_grant.pk]),
     ]:
         assert client.get(url).status_code == 404, url
     responses = [
         _create(client),
         _grant(client, staff, org="kl-thon-1"),
         _grant(client, world.users["nobody"], org="kl-thon-1"),
-        client.post(reverse("core:grant_end", args=[staff_grant.pk])),
-        client.post(reverse("core:grant_end", args=[_grant_of(world, "outsider").pk])),
+        client.post(reverse("accounts:grant_end", args=[staff_grant.pk])),
+        client.post(reverse("accounts:grant_end", args=[_grant_of(world, "outsider").pk])),
     ]
     assert [r.status_code for r in responses] == [404] * len(responses)
     assert _snapshot() == before
 
 
 def test_anonymous_is_sent_to_login(client, world):
-    response = client.get(reverse("core:users"))
+    response = client.get(reverse("accounts:users"))
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
@@ -113,19 +113,19 @@ def test_anonymous_is_sent_to_login(client, world):
 def test_nav_link(client, world, role, shown):
     client.force_login(world.users[role])
     page = client.get(reverse("orgs:tree")).content.decode()
-    assert (reverse("core:users") in page) == shown
+    assert (reverse("accounts:users") in page) == shown
     assert ("Người dùng" in page) == shown
 
 
 def test_ended_admin_grant_no_longer_manages(client, world):
     RoleGrant.objects.filter(user=world.users["admin"]).update(valid_to=date(2020, 1, 1))
     client.force_login(world.users["admin"])
-    assert client.get(reverse("core:users")).status_code == 404
+    assert client.get(reverse("accounts:users")).status_code == 404
 
 
 def test_list_is_scoped_to_admin_subtree(client, world):
     client.force_login(world.users["admin"])
-    page = client.get(reverse("core:users")).content.decode()
+    page = client.get(reverse("accounts:users")).content.decode()
     for name in ["staff", "committee", "secretary", "auditor", "huong", "nobody"]:
         assert f">{name}</a>" in page, name
     assert ">outsider</a>" not in page  # grants only on vinh-tuong
@@ -133,34 +133,34 @@ def test_list_is_scoped_to_admin_subtree(client, world):
     assert "Cán bộ tổ chức" in page and "Đảng bộ huyện Tam Dương" in page
     assert "xem thông tin nhạy cảm" in page  # admin's own sensitive grant
     client.force_login(world.users["root"])
-    page = client.get(reverse("core:users")).content.decode()
+    page = client.get(reverse("accounts:users")).content.decode()
     assert ">outsider</a>" in page and "Đảng bộ huyện Vĩnh Tường" in page
 
 
 def test_out_of_subtree_user_page_is_404(client, world):
     client.force_login(world.users["admin"])
     for key in ["outsider", "root"]:
-        url = reverse("core:user_detail", args=[world.users[key].pk])
+        url = reverse("accounts:user_detail", args=[world.users[key].pk])
         assert client.get(url).status_code == 404, key
-    assert client.get(reverse("core:user_detail", args=[999999])).status_code == 404
+    assert client.get(reverse("accounts:user_detail", args=[999999])).status_code == 404
 
 
 def test_search_by_username_and_name(client, world):
     client.force_login(world.users["root"])
     assert _create(client, username="thu.ha", full_name="Lê Thu Hà").status_code == 302
     client.force_login(world.users["admin"])
-    page = client.get(reverse("core:users"), {"q": "thu"}).content.decode()
+    page = client.get(reverse("accounts:users"), {"q": "thu"}).content.decode()
     assert ">thu.ha</a>" in page and ">staff</a>" not in page
-    page = client.get(reverse("core:users"), {"q": "Thu Hà"}).content.decode()
+    page = client.get(reverse("accounts:users"), {"q": "Thu Hà"}).content.decode()
     assert ">thu.ha</a>" in page and ">auditor</a>" not in page
-    page = client.get(reverse("core:users"), {"q": "aud"}).content.decode()
+    page = client.get(reverse("accounts:users"), {"q": "aud"}).content.decode()
     assert ">auditor</a>" in page and ">thu.ha</a>" not in page
 
 
 @pytest.mark.parametrize("params", [{"q": "st\x00aff"}, {"q": "x" * 500}, {"trang": "abc"}])
 def test_odd_search_input_is_harmless(client, world, params):
     client.force_login(world.users["admin"])
-    response = client.get(reverse("core:users"), params)
+    response = client.get(reverse("accounts:users"), params)
     assert response.status_code == 200
     if params.get("q", "").startswith("st"):
         assert ">staff</a>" in response.content.decode()
@@ -174,7 +174,7 @@ def test_create_user(client, world):
     response = _create(client)
     user = get_user_model().objects.get(username="moi")
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:user_detail", args=[user.pk])
+    assert response["Location"] == reverse("accounts:user_detail", args=[user.pk])
     assert user.first_name == "Nguyễn Văn Mới"
     assert user.check_password(NEW_PASSWORD)
     assert not user.grants.exists()
@@ -229,7 +229,7 @@ def test_admin_grants_inside_subtree(client, world):
     client.force_login(world.users["admin"])
     response = _grant(client, nobody, org="kim-long", valid_from="05/06/2024")
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:user_detail", args=[nobody.pk])
+    assert response["Location"] == reverse("accounts:user_detail", args=[nobody.pk])
     grant = RoleGrant.objects.get(user=nobody)
     assert (grant.role, grant.org.code, grant.can_view_sensitive) == (
         "org_staff",
@@ -273,7 +273,7 @@ def test_change_scope_elsewhere_does_not_widen_admin_scope(client, world):
     assert response.status_code == 400 and "org" in response.context["form"].errors
     assert _snapshot() == before
     # …and the vinh-tuong user is not theirs to see either.
-    url = reverse("core:user_detail", args=[world.users["outsider"].pk])
+    url = reverse("accounts:user_detail", args=[world.users["outsider"].pk])
     assert client.get(url).status_code == 404
 
 
@@ -322,8 +322,8 @@ def test_sensitive_must_cover_the_org(client, world):
 def test_nobody_grants_themselves(client, world):
     admin = world.users["admin"]
     client.force_login(admin)
-    page = client.get(reverse("core:user_detail", args=[admin.pk])).content.decode()
-    assert reverse("core:user_grant", args=[admin.pk]) not in page
+    page = client.get(reverse("accounts:user_detail", args=[admin.pk])).content.decode()
+    assert reverse("accounts:user_grant", args=[admin.pk]) not in page
     assert "/ket-thuc/" not in page
     before = _snapshot()
     response = _grant(client, admin, org="kim-long")
@@ -369,8 +369,10 @@ def test_member_role_needs_member_record(client, world):
 def test_admin_ends_a_grant(client, world):
     grant = _grant_of(world, "staff")
     client.force_login(world.users["admin"])
-    page = client.get(reverse("core:user_detail", args=[world.users["staff"].pk])).content.decode()
-    end_url = reverse("core:grant_end", args=[grant.pk])
+    page = client.get(
+        reverse("accounts:user_detail", args=[world.users["staff"].pk])
+    ).content.decode()
+    end_url = reverse("accounts:grant_end", args=[grant.pk])
     form = re.search(rf'<form[^>]*action="{re.escape(end_url)}"[^>]*>', page).group(0)
     assert 'method="post"' in form and "data-confirm=" in form
     response = client.post(end_url)
@@ -393,13 +395,13 @@ def test_admin_cannot_end_own_grant(client, world):
     grant = _grant_of(world, "admin")
     client.force_login(world.users["admin"])
     before = _snapshot()
-    response = client.post(reverse("core:grant_end", args=[grant.pk]))
+    response = client.post(reverse("accounts:grant_end", args=[grant.pk]))
     assert response.status_code == 400
     assert "Không được tự kết thúc vai trò của chính mình." in response.content.decode()
     assert _snapshot() == before
     # Another administrator may.
     client.force_login(_add_admin(world, "admin2"))
-    assert client.post(reverse("core:grant_end", args=[grant.pk])).status_code == 302
+    assert client.post(reverse("accounts:grant_end", args=[grant.pk])).status_code == 302
     grant.refresh_from_db()
     assert grant.valid_to == today()
 
@@ -408,11 +410,11 @@ def test_admin_cannot_end_grant_outside_subtree(client, world):
     grant = _grant_of(world, "outsider")
     client.force_login(world.users["admin"])
     before = _snapshot()
-    assert client.post(reverse("core:grant_end", args=[grant.pk])).status_code == 404
-    assert client.post(reverse("core:grant_end", args=[999999])).status_code == 404
+    assert client.post(reverse("accounts:grant_end", args=[grant.pk])).status_code == 404
+    assert client.post(reverse("accounts:grant_end", args=[999999])).status_code == 404
     assert _snapshot() == before
     client.force_login(world.users["root"])
-    assert client.post(reverse("core:grant_end", args=[grant.pk])).status_code == 302
+    assert client.post(reverse("accounts:grant_end", args=[grant.pk])).status_code == 302
 
 
 def test_grant_above_subtree_is_invisible(client, world):
@@ -422,9 +424,9 @@ def test_grant_above_subtree_is_invisible(client, world):
         user=target, role="auditor", org=world.orgs["vinh-phuc"], valid_from=date(2000, 1, 1)
     )
     client.force_login(world.users["admin"])
-    page = client.get(reverse("core:user_detail", args=[target.pk])).content.decode()
+    page = client.get(reverse("accounts:user_detail", args=[target.pk])).content.decode()
     assert "Đảng bộ huyện Tam Dương" in page and "Đảng bộ tỉnh Vĩnh Phúc" not in page
-    assert client.post(reverse("core:grant_end", args=[above.pk])).status_code == 404
+    assert client.post(reverse("accounts:grant_end", args=[above.pk])).status_code == 404
     above.refresh_from_db()
     assert above.valid_to is None
 
@@ -438,7 +440,7 @@ def test_end_future_grant_is_a_form_error(client, world):
     )
     client.force_login(world.users["admin"])
     before = _snapshot()
-    response = client.post(reverse("core:grant_end", args=[future.pk]))
+    response = client.post(reverse("accounts:grant_end", args=[future.pk]))
     assert response.status_code == 400
     assert "Ngày kết thúc: trước ngày bắt đầu." in response.content.decode()
     assert _snapshot() == before
@@ -455,7 +457,7 @@ def test_posts_need_csrf(world):
     before = _snapshot()
     assert _create(client).status_code == 403
     assert _grant(client, world.users["nobody"]).status_code == 403
-    end_url = reverse("core:grant_end", args=[_grant_of(world, "staff").pk])
+    end_url = reverse("accounts:grant_end", args=[_grant_of(world, "staff").pk])
     assert client.post(end_url).status_code == 403
     assert _snapshot() == before
 
@@ -463,9 +465,9 @@ def test_posts_need_csrf(world):
 def test_pages_have_no_inline_code(client, world):
     client.force_login(world.users["admin"])
     responses = [
-        client.get(reverse("core:users")),
-        client.get(reverse("core:user_create")),
-        client.get(reverse("core:user_detail", args=[world.users["staff"].pk])),
+        client.get(reverse("accounts:users")),
+        client.get(reverse("accounts:user_create")),
+        client.get(reverse("accounts:user_detail", args=[world.users["staff"].pk])),
         _create(client, password2="x"),
         _grant(client, world.users["nobody"], org="vinh-tuong"),
     ]
@@ -483,7 +485,7 @@ def test_list_query_count_is_bounded(client, world, django_assert_max_num_querie
     from django.test.utils import CaptureQueriesContext
 
     client.force_login(world.users["admin"])
-    url = reverse("core:users")
+    url = reverse("accounts:users")
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     baseline = len(ctx.captured_queries)

@@ -1,62 +1,91 @@
-"""Forms of the users-and-roles pages. They parse and name fields; the rules stay in
-``core.services`` (username, password strength, role) and in the views' authorisation."""
+"""The base every dangbo form shares, and its common fields.
+
+Each field's messages name the field in Vietnamese, so that a bad value is never anonymous;
+the rules themselves stay in the services.
+"""
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
-from dangbo.orgs.forms import DateField, VNForm, code_field
+from .text import clean_text
 
-from .choices import Role
-
-SEARCH_MAX_LENGTH = 100
+DATE_PLACEHOLDER = "dd/mm/yyyy"
 
 
-class _Form(VNForm):
-    """The users page's forms: VNForm (which names the field in every message)."""
+class DateField(forms.DateField):
+    """A dd/mm/yyyy text input (settings DATE_INPUT_FORMATS); no browser date picker."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update(
+            {"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric", "autocomplete": "off"}
+        )
 
 
-class CreateUserForm(_Form):
-    # Passwords are taken exactly as typed: no trimming, no NFC, no space folding.
-    RAW_FIELDS = ("password", "password2")
+class VNForm(forms.Form):
+    """Labels every message with the field's name; text is NFC, trimmed and control-free."""
 
-    username = forms.CharField(
-        label=_("Tên đăng nhập"),
-        max_length=150,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
-        ),
-    )
-    full_name = forms.CharField(label=_("Họ và tên"), max_length=150, required=False)
-    password = forms.CharField(
-        label=_("Mật khẩu"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    password2 = forms.CharField(
-        label=_("Nhập lại mật khẩu"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            label = str(field.label)
+            field.error_messages["required"] = _("%(f)s: bắt buộc.") % {"f": label}
+            field.error_messages["invalid_choice"] = _("%(f)s: lựa chọn không hợp lệ.") % {
+                "f": label
+            }
+            if isinstance(field, forms.DateField):
+                field.error_messages["invalid"] = _(
+                    "%(f)s: ngày không hợp lệ, nhập theo dạng dd/mm/yyyy (ví dụ 05/06/2017)."
+                ) % {"f": label}
+            elif isinstance(field, forms.IntegerField):
+                field.error_messages["invalid"] = _("%(f)s: phải là số nguyên.") % {"f": label}
+            if isinstance(field, forms.CharField):
+                field.validators = [
+                    ProhibitNullCharactersValidator(
+                        message=_("%(f)s: có ký tự điều khiển không hợp lệ.") % {"f": label}
+                    )
+                    if isinstance(v, ProhibitNullCharactersValidator)
+                    else v
+                    for v in field.validators
+                ]
+            if isinstance(field, forms.CharField) and field.max_length:
+                field.error_messages["max_length"] = _("%(f)s: dài quá %(n)s ký tự.") % {
+                    "f": label,
+                    "n": field.max_length,
+                }
 
     def clean(self):
-        held = {n: self.cleaned_data.pop(n) for n in self.RAW_FIELDS if n in self.cleaned_data}
         data = super().clean()
-        data.update(held)
-        first, second = data.get("password"), data.get("password2")
-        # The rules on the password itself are the service's (``create_user``).
-        if first is not None and second is not None and first != second:
-            self.add_error("password2", _("Nhập lại mật khẩu: không khớp với mật khẩu đã nhập."))
+        for name, field in self.fields.items():
+            value = data.get(name)
+            if isinstance(field, forms.CharField) and isinstance(value, str) and value:
+                try:
+                    data[name] = clean_text(
+                        value, str(field.label), max_length=field.max_length or 2000
+                    )
+                except forms.ValidationError as exc:
+                    self.add_error(name, exc.messages[0])
         return data
 
 
-class GrantRoleForm(_Form):
-    role = forms.ChoiceField(
-        label=_("Vai trò"), choices=[("", _("— chọn vai trò —")), *Role.choices]
+def code_field(label):
+    return forms.CharField(
+        label=label,
+        max_length=64,
+        help_text=_("Mã tổ chức, ví dụ kl-thon-1."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    org = code_field(_("Tổ chức (mã)"))
-    can_view_sensitive = forms.BooleanField(
-        label=_("Được xem thông tin nhạy cảm"),
+
+
+class AsOfForm(forms.Form):
+    """GET form of the as-of date on the tree and the organisation pages."""
+
+    ngay = forms.CharField(
+        label=_("Số liệu tại ngày"),
         required=False,
-        help_text=_("Chỉ cấp được khi chính bạn có quyền này tại tổ chức đó."),
+        max_length=20,
+        widget=forms.TextInput(attrs={"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric"}),
     )
-    valid_from = DateField(label=_("Từ ngày"), required=False, help_text=_("Để trống: từ hôm nay."))

@@ -3,13 +3,17 @@ one transaction, validation first, an audit entry."""
 
 import secrets
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import audit
-from .choices import Role
+from . import audit, scope
+from .choices import DocumentKind, Role
+from .dates import not_in_future, today
 from .errors import invalid
-from .models import ApiToken, RoleGrant
+from .models import ApiToken, LegalDocument, RoleGrant
 from .text import clean_text
 
 KEY_BYTES = 32
@@ -70,9 +74,6 @@ def _password_message(error) -> str:
 @transaction.atomic
 def create_user(*, actor, username: str, password: str, full_name: str = ""):
     """A login for a person; what they may see comes only from role grants."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
 
     user_model = get_user_model()
     username = clean_text(username, "Tên đăng nhập", max_length=150, field="username")
@@ -97,9 +98,30 @@ def create_user(*, actor, username: str, password: str, full_name: str = ""):
 def grant_role(
     *, actor, user, role: str, org, can_view_sensitive: bool = False, valid_from=None
 ) -> RoleGrant:
-    """Give ``user`` a role over ``org``'s subtree (the only way access is granted)."""
-    from .dates import today
+    """Give ``user`` a role over ``org``'s subtree (the only way access is granted).
 
+    A person (``actor``; None is the system, e.g. the command line) grants only inside their
+    own admin subtree, never to themselves (four-eyes), and the right to read sensitive data
+    only where they hold it themselves."""
+
+    if actor is not None and actor.pk == user.pk:
+        raise invalid("user", "Không được tự cấp vai trò cho chính mình.")
+    if actor is not None and org is not None and not scope.covers(actor, scope.MANAGE_USERS, org):
+        raise invalid(
+            "org",
+            f"Tổ chức: không tìm thấy tổ chức mã “{org.code}” trong phạm vi quản trị của bạn.",
+        )
+    if (
+        actor is not None
+        and org is not None
+        and can_view_sensitive
+        and not scope.covers(actor, scope.SENSITIVE, org)
+    ):
+        raise invalid(
+            "can_view_sensitive",
+            f"Được xem thông tin nhạy cảm: bạn không có quyền này tại “{org.name}” "
+            "nên không cấp được cho người khác.",
+        )
     if role not in Role.values:
         raise invalid("role", "Vai trò: không hợp lệ.")
     if org is None:
@@ -130,8 +152,11 @@ def grant_role(
 
 @transaction.atomic
 def end_grant(*, actor, grant: RoleGrant, valid_to=None) -> RoleGrant:
-    from .dates import today
+    """End a role; nobody ends their own (four-eyes)."""
 
+    grant = RoleGrant.objects.select_for_update().select_related("user", "org").get(pk=grant.pk)
+    if actor is not None and actor.pk == grant.user_id:
+        raise invalid("grant", "Không được tự kết thúc vai trò của chính mình.")
     valid_to = valid_to or today()
     if grant.valid_to is not None:
         raise invalid("grant", "Vai trò này đã kết thúc.")
@@ -154,9 +179,6 @@ def register_document(
 ):
     """The legal document a decision cites, found by its identity (number + issuer + date,
     never the number alone: numbers repeat across years) or registered once."""
-    from .choices import DocumentKind
-    from .dates import not_in_future
-    from .models import LegalDocument
 
     number = clean_text(number, "Số văn bản", max_length=64, field="doc_number")
     issuer = clean_text(issuer, "Cơ quan ban hành", max_length=200, field="doc_issuer")

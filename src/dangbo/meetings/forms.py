@@ -10,7 +10,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangbo.orgs.forms import DATE_PLACEHOLDER, DateField, VNForm
+from dangbo.core.forms import DATE_PLACEHOLDER, DateField, VNForm
 
 from .choices import AttendanceStatus, MeetingKind, MeetingMode, QualityRating
 from .services import MAX_MINUTES

@@ -6,7 +6,7 @@ Field names match the service parameters, so a service error lands on the right 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangbo.orgs.forms import DateField, VNForm, code_field
+from dangbo.core.forms import DateField, VNForm, code_field
 
 from .choices import EventKind, ExemptionCategory, Gender, PoliticalTheory, TemporaryReason
 from .rules import BADGE_MILESTONES

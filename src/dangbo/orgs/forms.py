@@ -1,88 +1,16 @@
-"""Forms of the organisation pages, and the base every dangbo form shares.
-
-Each field's messages name the field in Vietnamese, so that a bad value is never anonymous;
-the rules themselves stay in the services.
-"""
+"""Forms of the organisation pages. They parse and name fields; the rules stay in the
+services."""
 
 import re
 
 from django import forms
-from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
+from dangbo.core.forms import DateField, VNForm, code_field
 from dangbo.core.text import clean_text
 
 from .choices import AppointMethod, BodyType, FormedBy, OrgKind, Sector, Title
 from .models import CODE_RE, CommitteeBody, Organisation, Position
-
-DATE_PLACEHOLDER = "dd/mm/yyyy"
-
-
-class DateField(forms.DateField):
-    """A dd/mm/yyyy text input (settings DATE_INPUT_FORMATS); no browser date picker."""
-
-    widget = forms.TextInput
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.widget.attrs.update(
-            {"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric", "autocomplete": "off"}
-        )
-
-
-class VNForm(forms.Form):
-    """Labels every message with the field's name; text is NFC, trimmed and control-free."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            label = str(field.label)
-            field.error_messages["required"] = _("%(f)s: bắt buộc.") % {"f": label}
-            field.error_messages["invalid_choice"] = _("%(f)s: lựa chọn không hợp lệ.") % {
-                "f": label
-            }
-            if isinstance(field, forms.DateField):
-                field.error_messages["invalid"] = _(
-                    "%(f)s: ngày không hợp lệ, nhập theo dạng dd/mm/yyyy (ví dụ 05/06/2017)."
-                ) % {"f": label}
-            elif isinstance(field, forms.IntegerField):
-                field.error_messages["invalid"] = _("%(f)s: phải là số nguyên.") % {"f": label}
-            if isinstance(field, forms.CharField):
-                field.validators = [
-                    ProhibitNullCharactersValidator(
-                        message=_("%(f)s: có ký tự điều khiển không hợp lệ.") % {"f": label}
-                    )
-                    if isinstance(v, ProhibitNullCharactersValidator)
-                    else v
-                    for v in field.validators
-                ]
-            if isinstance(field, forms.CharField) and field.max_length:
-                field.error_messages["max_length"] = _("%(f)s: dài quá %(n)s ký tự.") % {
-                    "f": label,
-                    "n": field.max_length,
-                }
-
-    def clean(self):
-        data = super().clean()
-        for name, field in self.fields.items():
-            value = data.get(name)
-            if isinstance(field, forms.CharField) and isinstance(value, str) and value:
-                try:
-                    data[name] = clean_text(
-                        value, str(field.label), max_length=field.max_length or 2000
-                    )
-                except forms.ValidationError as exc:
-                    self.add_error(name, exc.messages[0])
-        return data
-
-
-def code_field(label):
-    return forms.CharField(
-        label=label,
-        max_length=64,
-        help_text=_("Mã tổ chức, ví dụ kl-thon-1."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
 
 
 class DocumentFields(VNForm):
@@ -401,14 +329,3 @@ class EndPositionForm(OrgForm):
         return Position.objects.select_related("member").get(
             pk=int(self.cleaned_data["position"]), org=self.org
         )
-
-
-class AsOfForm(forms.Form):
-    """GET form of the as-of date on the tree and the organisation pages."""
-
-    ngay = forms.CharField(
-        label=_("Số liệu tại ngày"),
-        required=False,
-        max_length=20,
-        widget=forms.TextInput(attrs={"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric"}),
-    )

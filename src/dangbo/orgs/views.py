@@ -11,6 +11,7 @@ from dangbo.core import cache, exports, scope
 from dangbo.core import services as core_services
 from dangbo.core.dates import today
 from dangbo.core.errors import invalid
+from dangbo.core.forms import AsOfForm
 from dangbo.core.views import (
     Action,
     history_of,
@@ -104,7 +105,7 @@ def export_xlsx(request):
 
 
 def _as_of_form(as_of):
-    return forms.AsOfForm(initial={"ngay": "" if as_of.is_today else f"{as_of.day:%d/%m/%Y}"})
+    return AsOfForm(initial={"ngay": "" if as_of.is_today else f"{as_of.day:%d/%m/%Y}"})
 
 
 def _labelled(counter: dict, choices) -> list[tuple[str, int]]:

@@ -9,8 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.core.dates import today
+from dangbo.core.forms import DateField, VNForm, code_field
 from dangbo.meetings.rules import quarter_bounds
-from dangbo.orgs.forms import DateField, VNForm, code_field
 
 from .choices import AssignmentRole, PlanMode, PlanSelection, TargetPeriod
 

@@ -5,8 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.core.dates import fmt, today
+from dangbo.core.forms import DateField, VNForm, code_field
 from dangbo.meetings.choices import MeetingKind
-from dangbo.orgs.forms import DateField, VNForm, code_field
 
 from .choices import OpinionSource
 from .models import OpinionTopic, WorkingGroup

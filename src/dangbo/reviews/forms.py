@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
-from dangbo.orgs.forms import DateField, VNForm
+from dangbo.core.forms import DateField, VNForm
 from dangbo.oversight.opinion_forms import ParagraphField
 
 from .choices import PeriodKind, RemedyStatus

@@ -1,0 +1,226 @@
+"""The users-and-roles pages: who may log in, and which roles they hold where.
+
+The rules (four-eyes, grant only inside one's admin subtree, sensitive only where one holds
+it) are ``core.services``'; these views parse, look up, call one service and render.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dangbo.core import scope, services
+from dangbo.core.choices import Role
+from dangbo.core.dates import today
+from dangbo.core.errors import messages_of
+from dangbo.core.models import RoleGrant
+from dangbo.core.text import nfc
+from dangbo.core.views import apply_service_errors, page_of, render_page
+from dangbo.orgs import queries
+
+from .forms import SEARCH_MAX_LENGTH, CreateUserForm, GrantRoleForm
+
+# ---- users and role grants ------------------------------------------------------------------
+#
+# Who may manage: superusers, and holders of an active ``admin`` grant, over the grants on
+# organisations inside their admin subtrees. Users with no grant at all are visible to every
+# manager (a new login must be reachable to receive its first role); superusers only to
+# superusers. Nobody changes their own grants (four-eyes). Everything else is a 404.
+
+
+def may_manage_users(user) -> bool:
+    return getattr(user, "is_authenticated", False) and scope.has_any(user, scope.MANAGE_USERS)
+
+
+def _managed_grants(user):
+    """Role grants on organisations inside ``user``'s admin subtrees (all, for superusers)."""
+    q = scope.q(user, scope.MANAGE_USERS, "org__")
+    return RoleGrant.objects.all() if q is None else RoleGrant.objects.filter(q)
+
+
+def _managed_users(user):
+    users = get_user_model().objects.all()
+    if user.is_superuser:
+        return users
+    return users.filter(is_superuser=False).filter(
+        Q(pk__in=_managed_grants(user).values("user_id"))
+        | ~Exists(RoleGrant.objects.filter(user=OuterRef("pk")))
+    )
+
+
+def _require_manager(request) -> None:
+    if not may_manage_users(request.user):
+        raise Http404
+
+
+def _managed_user_or_404(request, pk: int):
+    _require_manager(request)
+    try:
+        return _managed_users(request.user).get(pk=pk)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _grant_rows(user, target) -> list:
+    day = today()
+    rows = list(
+        _managed_grants(user)
+        .filter(user=target)
+        .select_related("org")
+        .order_by("-valid_from", "-id")
+    )
+    for g in rows:
+        if g.valid_from > day:
+            g.state, g.state_label = "future", _("Chưa hiệu lực")
+        elif g.valid_to is None or g.valid_to >= day:
+            g.state, g.state_label = "active", _("Đang hiệu lực")
+        else:
+            g.state, g.state_label = "ended", _("Đã kết thúc")
+        g.can_end = g.valid_to is None and target.pk != user.pk
+    return rows
+
+
+def _render_user(request, target, form=None, errors=(), status=200):
+    is_self = target.pk == request.user.pk
+    if form is None and not is_self:
+        form = GrantRoleForm()
+    return render_page(
+        request,
+        "core/users_detail.html",
+        {
+            "target": target,
+            "grants": _grant_rows(request.user, target),
+            "form": None if is_self else form,
+            "is_self": is_self,
+            "errors": list(errors),
+        },
+        status=status,
+    )
+
+
+@login_required
+def users(request):
+    """Users holding grants in the manager's subtree, with their active roles there."""
+    _require_manager(request)
+    raw = request.GET.get("q") or ""
+    # Control characters dropped: PostgreSQL refuses NUL in a query parameter outright.
+    q = nfc("".join(ch for ch in raw if ch.isprintable()).strip()[:SEARCH_MAX_LENGTH])
+    qs = _managed_users(request.user)
+    if q:
+        qs = qs.filter(
+            Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q)
+        )
+    day = today()
+    shown = (
+        _managed_grants(request.user)
+        .filter(valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .select_related("org")
+        .order_by("role", "org__path", "id")
+    )
+    qs = qs.order_by("username").prefetch_related(
+        Prefetch("grants", queryset=shown, to_attr="shown_grants")
+    )
+    return render_page(request, "core/users.html", {"page": page_of(request, qs), "q": q})
+
+
+@login_required
+def user_create(request):
+    _require_manager(request)
+    form = CreateUserForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                user = services.create_user(
+                    actor=request.user,
+                    username=data["username"],
+                    password=data["password"],
+                    full_name=data.get("full_name") or "",
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("Đã tạo người dùng %(u)s.") % {"u": user.username})
+                return redirect(reverse("accounts:user_detail", args=[user.pk]))
+        status = 400
+    return render_page(request, "core/users_create.html", {"form": form}, status=status)
+
+
+@login_required
+def user_detail(request, pk):
+    return _render_user(request, _managed_user_or_404(request, pk))
+
+
+@login_required
+def user_grant(request, pk):
+    target = _managed_user_or_404(request, pk)
+    if request.method != "POST":
+        return redirect(reverse("accounts:user_detail", args=[target.pk]))
+    form = GrantRoleForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        org = queries.org_by_code(request.user, data["org"], scope.CHANGE)
+        if org is None:
+            form.add_error(
+                "org",
+                _("Tổ chức: không tìm thấy tổ chức mã “%(code)s” trong phạm vi quản trị của bạn.")
+                % {"code": data["org"]},
+            )
+        else:
+            try:
+                services.grant_role(
+                    actor=request.user,
+                    user=target,
+                    role=data["role"],
+                    org=org,
+                    can_view_sensitive=data["can_view_sensitive"],
+                    valid_from=data.get("valid_from"),
+                )
+            except ValidationError as exc:
+                if "user" in exc.message_dict:
+                    return _render_user(
+                        request, target, errors=exc.message_dict["user"], status=400
+                    )
+                apply_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Đã cấp vai trò %(role)s tại %(org)s.")
+                    % {"role": Role(data["role"]).label, "org": org.name},
+                )
+                return redirect(reverse("accounts:user_detail", args=[target.pk]))
+    return _render_user(request, target, form=form, status=400)
+
+
+@login_required
+def grant_end(request, pk):
+    _require_manager(request)
+    grant = (
+        _managed_grants(request.user)
+        .select_related("user", "org")
+        .filter(pk=pk, user__in=_managed_users(request.user))
+        .first()
+    )
+    if grant is None:
+        raise Http404
+    target = grant.user
+    if request.method != "POST":
+        return redirect(reverse("accounts:user_detail", args=[target.pk]))
+    try:
+        services.end_grant(actor=request.user, grant=grant)
+    except ValidationError as exc:
+        error = " ".join(m for msgs in messages_of(exc).values() for m in msgs)
+        return _render_user(request, target, errors=[error], status=400)
+    messages.success(
+        request,
+        _("Đã kết thúc vai trò %(role)s tại %(org)s.")
+        % {"role": grant.get_role_display(), "org": grant.org or "—"},
+    )
+    return redirect(reverse("accounts:user_detail", args=[target.pk]))
