@@ -78,7 +78,7 @@ def ensure_user(password: str) -> None:
 
 
 def _active_under(ranges: list[tuple[int, str]]) -> dict[int, int]:
-    from dangbo.orgs import aggregates
+    from dangbo.members import aggregates
 
     return aggregates.active_by_range(ranges)
 

@@ -57,8 +57,9 @@ def explain(sql: str, path: str) -> str:
 
 
 def measure(code: str, runs: int) -> dict:
-    from dangbo.orgs import aggregates, queries
+    from dangbo.members import aggregates
     from dangbo.orgs.models import Organisation
+    from dangbo.registry import queries
 
     org = Organisation.objects.get(code=code)
     out = {"code": code, "name": org.name}

@@ -330,8 +330,8 @@ def _register_routers() -> None:
     from dangbo.imports.api import router as imports_router
     from dangbo.meetings.api import router as meetings_router
     from dangbo.members.api import router as members_router
-    from dangbo.orgs.api import router as orgs_router
     from dangbo.oversight.api import router as oversight_router
+    from dangbo.registry.api import router as orgs_router
     from dangbo.reviews.api import router as reviews_router
 
     api.add_router("/orgs", orgs_router)

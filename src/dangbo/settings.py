@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "dangbo.meetings",
     "dangbo.oversight",
     "dangbo.reviews",
+    "dangbo.commands",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -9,7 +9,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="orgs:tree", permanent=False)),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
-    path("to-chuc/", include("dangbo.orgs.urls")),
+    path("to-chuc/", include("dangbo.registry.urls")),
     path("dang-vien/", include("dangbo.members.urls")),
     path("nhat-ky/", include("dangbo.core.urls")),
     path("nhat-ky/", include("dangbo.accounts.urls")),

@@ -13,9 +13,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from dangbo.core.management.commands import serve as serve_command
-from dangbo.core.management.commands.serve import display_url, pending_migrations
-from dangbo.core.management.commands.stats import format_number, parse_as_of
+from dangbo.commands.management.commands import serve as serve_command
+from dangbo.commands.management.commands.serve import display_url, pending_migrations
+from dangbo.commands.management.commands.stats import format_number, parse_as_of
 
 pytestmark = pytest.mark.django_db
 

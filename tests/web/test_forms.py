@@ -215,7 +215,7 @@ def test_lifecycle_forms(staff, world):
 def test_get_forms_render(staff, world):
     binh = world.members["binh"]
     from dangbo.members.views import MEMBER_ACTIONS
-    from dangbo.orgs.views import ORG_ACTIONS
+    from dangbo.registry.views import ORG_ACTIONS
 
     for op in MEMBER_ACTIONS:
         response = staff.get(reverse("members:action", args=[binh.pk, op]))

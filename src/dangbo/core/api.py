@@ -112,7 +112,7 @@ class BoundedPagination(LimitOffsetPagination):
         offset: int = Field(0, ge=0, le=10_000_000)
 
 
-def scoped(queryset: QuerySet, user, action: str, **lookup):
+def scoped(queryset: QuerySet, user, action: scope.Permission, **lookup):
     """The object if ``user`` may ``action`` it; 403 if they may only see it; 404 otherwise,
     so that out-of-scope objects stay indistinguishable from missing ones."""
     try:
@@ -133,7 +133,7 @@ def for_change(queryset: QuerySet, user, **lookup):
         raise
 
 
-def require(user, action: str, org) -> None:
+def require(user, action: scope.Permission, org) -> None:
     """403 for an object the caller sees but whose organisation they may not ``action``."""
     if not scope.covers(user, action, org):
         raise HttpError(403, "Bạn không có quyền thực hiện thao tác này.")

@@ -16,7 +16,7 @@ Models declare how they are scoped, so this module imports no domain app:
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
@@ -64,13 +64,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
 }
 
 
-class Scoped(Protocol):
-    """An organisation as scope sees it: its place in the current tree."""
-
-    path: str
-    subtree_upper: str
-
-    def subtree_q(self, prefix: str = "") -> Q: ...
+# An organisation as scope sees it (its ``path``, ``subtree_upper`` and ``subtree_q``); typed
+# loosely because core stands below the app that defines it.
+Scoped = Any
 
 
 # ---------------------------------------------------------------- grants

@@ -83,7 +83,7 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         # Without the ORDER BY: sorting rows only to count them would cost more than counting.
-        n = self.object_list.order_by()[: self.cap + 1].count()
+        n = self.object_list.order_by()[: self.cap + 1].count()  # type: ignore[attr-defined]  # a QuerySet
         self.capped = n > self.cap
         return min(n, self.cap)
 

@@ -19,7 +19,7 @@ How it stays fast (and small in memory):
   with ONE audit entry ``demo.loaded`` (as the Tam Dương loader does); nothing is kept
   once a chunk is written;
 * while loading into (nearly) empty tables, their secondary indexes and keys are dropped
-  and built again at the end, and — when ``dangbo.orgs.aggregates.rebuild`` exists — their
+  and built again at the end, and — when ``dangbo.members.aggregates.rebuild`` exists — their
   triggers are off and the aggregates are recomputed once, inside the same transaction.
 
 Modelling choices (plausible, not an official register):
@@ -45,9 +45,6 @@ Modelling choices (plausible, not an official register):
 Idempotent: if the organisation ``dcsvn`` exists, nothing is changed.
 """
 
-import importlib
-import importlib.util
-import inspect
 import queue
 import random
 import re
@@ -63,6 +60,7 @@ from django.utils import timezone
 
 from dangbo.core import audit
 from dangbo.core.text import fold, name_parts, name_sort_key
+from dangbo.members import aggregates
 from dangbo.members.models import Member, MemberEvent, Membership
 from dangbo.orgs.models import CommitteeBody, Organisation, OrgEvent, OrgLink
 
@@ -2061,18 +2059,6 @@ def existing_counts() -> dict:
 
 
 def _aggregates_rebuild() -> Callable[[], object] | None:
-    """``dangbo.orgs.aggregates.rebuild`` if that (optional) module provides one callable
-    without arguments: it refreshes the precomputed statistics after the load, which also
-    lets the load switch off the triggers that would otherwise maintain them row by row."""
-    if importlib.util.find_spec("dangbo.orgs.aggregates") is None:
-        return None
-    rebuild = getattr(importlib.import_module("dangbo.orgs.aggregates"), "rebuild", None)
-    if not callable(rebuild):
-        return None
-    try:
-        inspect.signature(rebuild).bind()
-    except TypeError:
-        return None
-    except ValueError:  # no signature to inspect (a builtin): trust it
-        pass
-    return rebuild
+    """The rebuild of the per-organisation pre-aggregates: run after the load, it also lets
+    the load switch off the triggers that would otherwise maintain them row by row."""
+    return aggregates.rebuild

@@ -13,7 +13,7 @@ from dangbo.core.api import MAX_ID, READ_ERRORS, WRITE_ERRORS, BoundedPagination
 
 from . import services
 from .models import ImportJob, ImportRow, RowState
-from .views import _start, job_for, may_import, template_response
+from .views import job_for, may_import, template_response
 
 router = Router(tags=["imports"])
 JobId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -70,7 +70,7 @@ def create(request, kind: Form[Literal["members", "orgs"]], file: File[UploadedF
         original_name=file.name or "tep",
         max_bytes=settings.DANGBO["IMPORT_MAX_BYTES"],
     )
-    return 201, _start(job, commit=False, actor=request.auth)
+    return 201, services.start(job, commit=False, actor=request.auth)
 
 
 @router.get("/templates/{kind}", summary="Tệp mẫu .xlsx", response={200: None, **READ_ERRORS})
@@ -98,7 +98,7 @@ def rows(request, job_id: JobId, filters: Query[RowFilter]):
 )
 def commit(request, job_id: JobId):
     job = _job(request, job_id)
-    return _start(job, commit=True, actor=request.auth)
+    return services.start(job, commit=True, actor=request.auth)
 
 
 @router.post("/{job_id}/cancel", response={200: JobOut, **WRITE_ERRORS}, summary="Hủy")

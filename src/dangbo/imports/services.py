@@ -21,6 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_tasks import task
 
 from dangbo.core import audit, legacy
 from dangbo.core.dates import today
@@ -453,10 +454,23 @@ class _PathOnly:
     path: str
 
 
+@task()
+def run_import(job_id: int, commit: bool = False) -> dict:
+    """The background form of ``run``: queued through django-tasks."""
+    job = ImportJob.objects.get(pk=job_id)
+    job = run(job, commit=commit)
+    return {"state": job.state, "counts": job.counts}
+
+
+def start(job: ImportJob, *, commit: bool, actor) -> ImportJob:
+    """Small files now, in this request; big ones on the worker."""
+    if job.size <= settings.DANGBO["IMPORT_INLINE_BYTES"]:
+        return run(job, commit=commit, actor=actor)
+    return enqueue(job, commit=commit)
+
+
 def enqueue(job: ImportJob, *, commit: bool) -> ImportJob:
     """Hand the job to the background worker (``dangbo worker``, or the one in ``serve``)."""
-    from .tasks import run_import
-
     if commit and not job.can_commit:
         raise invalid("job", "Chỉ ghi được khi lần kiểm tra gần nhất không có lỗi.")
     ImportJob.objects.filter(pk=job.pk).update(

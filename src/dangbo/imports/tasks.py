@@ -1,23 +1,13 @@
-"""Background imports: the same ``services.run``, queued through django-tasks."""
+"""The background worker for big imports. The task itself (``services.run_import``) lives
+with the workflow it runs; it is re-exported here because queued rows name it by this path."""
 
 import logging
 import threading
 import time
 
-from django_tasks import task
-
-from .models import ImportJob
+from .services import run_import  # noqa: F401 - the path older queued tasks name
 
 logger = logging.getLogger(__name__)
-
-
-@task()
-def run_import(job_id: int, commit: bool = False) -> dict:
-    from . import services
-
-    job = ImportJob.objects.get(pk=job_id)
-    job = services.run(job, commit=commit)
-    return {"state": job.state, "counts": job.counts}
 
 
 def start_worker_thread() -> threading.Thread:

@@ -73,13 +73,6 @@ def template_response(user, kind: str) -> HttpResponse:
     return response
 
 
-def _start(job: ImportJob, *, commit: bool, actor) -> ImportJob:
-    """Small files now, in this request; big ones on the worker."""
-    if job.size <= settings.DANGBO["IMPORT_INLINE_BYTES"]:
-        return services.run(job, commit=commit, actor=actor)
-    return services.enqueue(job, commit=commit)
-
-
 @login_required
 def index(request):
     if not may_import(request.user):
@@ -112,7 +105,7 @@ def index(request):
                 for field, msgs in messages_of(exc).items():
                     form.add_error(field if field in form.fields else None, msgs[0])
             else:
-                _start(job, commit=False, actor=request.user)
+                services.start(job, commit=False, actor=request.user)
                 return redirect("imports:job", pk=job.pk)
     jobs = _jobs(request.user).select_related("created_by")[:20]
     status = 400 if request.method == "POST" else 200
@@ -172,7 +165,7 @@ def progress(request, pk: int):
 def commit(request, pk: int):
     job = _job_or_404(request, pk)
     try:
-        _start(job, commit=True, actor=request.user)
+        services.start(job, commit=True, actor=request.user)
     except ValidationError as exc:
         for msgs in messages_of(exc).values():
             messages.error(request, msgs[0])

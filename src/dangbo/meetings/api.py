@@ -252,9 +252,12 @@ class VoteIn(In):
 
 def _detail(pk: int) -> Meeting:
     attendance = Attendance.objects.select_related("member").order_by("member__sort_key", "id")
-    from dangbo.oversight.models import Visit, VisitAttendee
-
-    guests = VisitAttendee.objects.select_related("member").order_by("id")
+    # The guests are oversight's visits, recorded against the meeting: reached through that
+    # reverse relation (its model from the relation itself), so meetings never imports
+    # oversight, the layer above it.
+    visit_model = Meeting.visits.rel.related_model
+    guest_model = visit_model.attendees.rel.related_model
+    guests = guest_model.objects.select_related("member").order_by("id")
     meeting = (
         Meeting.objects.select_related("org", "chair", "secretary")
         .prefetch_related(
@@ -262,7 +265,7 @@ def _detail(pk: int) -> Meeting:
             "votes",
             Prefetch(
                 "visits",
-                queryset=Visit.objects.select_related("group")
+                queryset=visit_model.objects.select_related("group")
                 .order_by("id")
                 .prefetch_related(Prefetch("attendees", queryset=guests)),
             ),

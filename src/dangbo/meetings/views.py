@@ -32,7 +32,6 @@ from dangbo.orgs.choices import CELL_KINDS
 from dangbo.orgs.lookups import scope_roots
 from dangbo.orgs.models import Organisation
 from dangbo.orgs.queries import org_by_code
-from dangbo.oversight.models import Opinion, Visit
 
 from . import docx, forms, queries, rules, services
 from .choices import AttendanceStatus, MeetingKind, MeetingMode
@@ -428,7 +427,10 @@ def _attendance_groups(meeting: Meeting) -> list[dict]:
     return groups
 
 
-def _visits(meeting: Meeting) -> list[Visit]:
+def _visits(meeting: Meeting) -> list:
+    """The superiors who attended. Oversight records its visits and opinions against the
+    meeting; the page reads them through those reverse relations, so meetings (below
+    oversight) never imports it."""
     return list(
         meeting.visits.select_related("group").prefetch_related("attendees__member").order_by("id")
     )
@@ -441,7 +443,7 @@ def detail(request, pk):
     groups = _attendance_groups(meeting)
     can_record = scope.covers(user, scope.MEETINGS, meeting.org)
     opinions = (
-        scope.restrict(Opinion.objects.filter(meeting=meeting), user)
+        scope.restrict(meeting.opinions.all(), user)
         .select_related("topic", "assigned_to")
         .order_by("id")
     )

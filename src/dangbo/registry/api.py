@@ -30,11 +30,13 @@ from dangbo.core.dates import today
 from dangbo.core.errors import invalid
 from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.models import Member
+from dangbo.orgs import queries as org_queries
+from dangbo.orgs import services as org_services
+from dangbo.orgs.choices import AppointMethod, BodyType, FormedBy, OrgKind, Sector, Title
+from dangbo.orgs.lookups import OrgRef, org_field, org_or_404
+from dangbo.orgs.models import CommitteeBody, Organisation, Position
 
 from . import queries, services
-from .choices import AppointMethod, BodyType, FormedBy, OrgKind, Sector, Title
-from .lookups import OrgRef, org_field, org_or_404
-from .models import CommitteeBody, Organisation, Position
 
 router = Router(tags=["orgs"])
 
@@ -72,7 +74,7 @@ class OrgDetail(OrgOut):
 
     @staticmethod
     def resolve_ancestors(obj) -> list[dict]:
-        return [{"code": a.code, "name": a.name} for a in queries.ancestors(obj)]
+        return [{"code": a.code, "name": a.name} for a in org_queries.ancestors(obj)]
 
 
 class StatsOrg(Schema):
@@ -320,7 +322,7 @@ def create_org(request, payload: OrgCreate):
     parent = org_field(request.auth, payload.parent, "parent", "Tổ chức cấp trên")
     if parent is None and not scope.covers_all(request.auth, scope.CHANGE):
         raise invalid("parent", "Tổ chức cấp trên: bắt buộc (chọn một tổ chức trong phạm vi).")
-    org = services.create_org(
+    org = org_services.create_org(
         actor=request.auth,
         code=payload.code,
         name=payload.name,
@@ -338,7 +340,7 @@ def create_org(request, payload: OrgCreate):
 @transaction.atomic
 def rename_org(request, code: CodePath, payload: OrgRename):
     org = org_or_404(request.auth, code, scope.CHANGE)
-    return services.rename_org(
+    return org_services.rename_org(
         actor=request.auth,
         org=org,
         name=payload.name,
@@ -353,7 +355,7 @@ def reparent_org(request, code: CodePath, payload: OrgReparent):
     """Move the organisation (and its subtree) under a new parent from a date."""
     org = org_or_404(request.auth, code, scope.CHANGE)
     new_parent = org_field(request.auth, payload.new_parent, "new_parent", "Tổ chức cấp trên mới")
-    org = services.reparent_org(
+    org = org_services.reparent_org(
         actor=request.auth,
         org=org,
         new_parent=new_parent,
@@ -440,7 +442,7 @@ def split_org(request, code: CodePath, payload: OrgSplit):
 
 
 def _bodies(org: Organisation, day: date) -> list[CommitteeBody]:
-    active = queries.active_q(day)
+    active = org_queries.active_q(day)
     holders = Position.objects.filter(active).select_related("member", "org")
     return list(
         CommitteeBody.objects.filter(active, org=org)
@@ -465,7 +467,7 @@ def list_bodies(request, code: CodePath, as_of: Query[IsoDate | None] = None):
 @transaction.atomic
 def create_body(request, code: CodePath, payload: BodyCreate):
     org = org_or_404(request.auth, code, scope.CHANGE)
-    body = services.create_body(
+    body = org_services.create_body(
         actor=request.auth,
         org=org,
         body_type=payload.body_type.value,
@@ -532,4 +534,6 @@ def end_position(request, code: CodePath, id: PositionId, payload: PositionEnd):
     )
     if position is None:
         raise Http404
-    return services.end_position(actor=request.auth, position=position, valid_to=payload.valid_to)
+    return org_services.end_position(
+        actor=request.auth, position=position, valid_to=payload.valid_to
+    )

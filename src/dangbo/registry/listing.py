@@ -7,9 +7,8 @@ from django.utils.translation import gettext_lazy
 from dangbo.core import scope
 from dangbo.core.dates import fmt
 from dangbo.core.text import fold, strip_control
-
-from .choices import OrgKind, Sector
-from .models import Organisation
+from dangbo.orgs.choices import OrgKind, Sector
+from dangbo.orgs.models import Organisation
 
 COLUMNS = [
     (gettext_lazy("Mã tổ chức"), lambda o: o.code),

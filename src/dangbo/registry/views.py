@@ -26,11 +26,13 @@ from dangbo.members import services as member_services
 from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.lookups import member_in_scope
 from dangbo.members.models import Member, Membership
+from dangbo.orgs import queries as org_queries
+from dangbo.orgs import services as org_services
+from dangbo.orgs.choices import CELL_KINDS, OrgKind, Sector, Title
+from dangbo.orgs.lookups import find_org, scope_roots
+from dangbo.orgs.models import CommitteeBody, Organisation, Position
 
 from . import forms, listing, queries, services
-from .choices import CELL_KINDS, OrgKind, Sector, Title
-from .lookups import find_org, scope_roots
-from .models import CommitteeBody, Organisation, Position
 
 
 @login_required
@@ -119,7 +121,7 @@ TITLE_RANK = {value: rank for rank, value in enumerate(Title.values)}
 
 def _committee(org: Organisation, day):
     """Bodies in force on ``day`` with the positions held in them on that day."""
-    active = queries.active_q(day)
+    active = org_queries.active_q(day)
     positions = Position.objects.filter(active).select_related("member")
     bodies = list(
         CommitteeBody.objects.filter(active, org=org)
@@ -134,9 +136,9 @@ def _committee(org: Organisation, day):
 def _other_positions(org: Organisation, day):
     """Positions held on ``day`` that belong to no committee body (a party group's leader)."""
     rows = list(
-        Position.objects.filter(queries.active_q(day), org=org, body__isnull=True).select_related(
-            "member"
-        )
+        Position.objects.filter(
+            org_queries.active_q(day), org=org, body__isnull=True
+        ).select_related("member")
     )
     rows.sort(key=lambda p: (TITLE_RANK[p.title], p.member.sort_key))
     return rows
@@ -149,7 +151,7 @@ def detail(request, code):
     )
     as_of = parse_as_of(request)
     user = request.user
-    trail = queries.ancestors(org)
+    trail = org_queries.ancestors(org)
     visible = set(
         scope.restrict(Organisation.objects.filter(pk__in=[o.pk for o in trail]), user).values_list(
             "pk", flat=True
@@ -171,7 +173,7 @@ def detail(request, code):
     members_page = None
     if org.kind in CELL_KINDS:
         in_cell = Membership.objects.filter(
-            queries.active_q(as_of.day), org=org, kind="official"
+            org_queries.active_q(as_of.day), org=org, kind="official"
         ).values("member_id")
         members_page = page_of(
             request,
@@ -203,7 +205,7 @@ def detail(request, code):
         if can_change
         else {},
         "end_position_op": END_POSITION,
-        "events": queries.history(org),
+        "events": org_queries.history(org),
         "history": history_of(org, user),
     }
     return render_page(request, "orgs/detail.html", context)
@@ -228,7 +230,7 @@ def _document(user, data):
 
 
 def _create(user, org, data):
-    services.create_org(
+    org_services.create_org(
         document=_document(user, data),
         actor=user,
         code=data["code"],
@@ -241,7 +243,7 @@ def _create(user, org, data):
 
 
 def _rename(user, org, data):
-    services.rename_org(
+    org_services.rename_org(
         actor=user,
         org=org,
         name=data["name"],
@@ -252,7 +254,7 @@ def _rename(user, org, data):
 
 def _reparent(user, org, data):
     parent = find_org(user, data["new_parent"], "new_parent", _("Tổ chức cấp trên mới"))
-    services.reparent_org(
+    org_services.reparent_org(
         actor=user,
         org=org,
         new_parent=parent,
@@ -299,7 +301,7 @@ def _split(user, org, data):
 
 
 def _create_body(user, org, data):
-    services.create_body(
+    org_services.create_body(
         actor=user,
         org=org,
         body_type=data["body_type"],
@@ -324,7 +326,7 @@ def _assign_position(user, org, data):
 
 
 def _end_position(user, org, data):
-    services.end_position(actor=user, position=data["position"], valid_to=data["valid_to"])
+    org_services.end_position(actor=user, position=data["position"], valid_to=data["valid_to"])
 
 
 def _transfer_in(user, org, data):

@@ -7,10 +7,14 @@ middleware stack.
 
 from pathlib import Path
 
+import waitress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.core.wsgi import get_wsgi_application
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
+
+from dangbo.imports.tasks import start_worker_thread
 
 
 def pending_migrations(alias: str = DEFAULT_DB_ALIAS) -> list[str]:
@@ -73,9 +77,6 @@ class Command(BaseCommand):
                 f"({shown}). Hãy chạy “dangbo migrate” trước rồi khởi động lại."
             )
 
-        import waitress
-        from django.core.wsgi import get_wsgi_application
-
         # WhiteNoise serves from the finders; an absent STATIC_ROOT only earns a warning.
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
         application = get_wsgi_application()
@@ -91,8 +92,6 @@ class Command(BaseCommand):
         # The real port matters when 0 asked the system to choose one.
         real_port = server.effective_port if hasattr(server, "effective_port") else port
         if not options.get("no_worker") and _uses_db_tasks():
-            from dangbo.imports.tasks import start_worker_thread
-
             start_worker_thread()
         self.stdout.write(f"dangbo đang chạy tại {display_url(host, real_port)} (Ctrl+C để dừng)")
         self.stdout.flush()

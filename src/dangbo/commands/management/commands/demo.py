@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from dangbo.demo import loader, national
 from dangbo.orgs.choices import OrgKind
 
 
@@ -61,8 +62,6 @@ class Command(BaseCommand):
         call_command("serve", host=host, port=port)
 
     def _tam_duong(self, options) -> None:
-        from dangbo.demo import loader
-
         started = time.perf_counter()
         if loader.load(seed=options["seed"]):
             elapsed = time.perf_counter() - started
@@ -83,8 +82,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<{width}}  {role:<{role_width}}  {scope}")
 
     def _national(self, options) -> None:
-        from dangbo.demo import national
-
         seed = national.SEED if options["seed"] is None else options["seed"]
         self.stdout.write(
             f"Nạp dữ liệu mẫu toàn Đảng ({national.AS_OF:%d/%m/%Y}), tỷ lệ {options['scale']:g}, "

@@ -7,7 +7,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from dangbo.core.text import vn_number
-from dangbo.orgs import aggregates
+from dangbo.members import aggregates
 
 
 class Command(BaseCommand):

@@ -8,9 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dangbo.core.forms import DateField, VNForm, code_field
 from dangbo.core.text import clean_text
-
-from .choices import AppointMethod, BodyType, FormedBy, OrgKind, Sector, Title
-from .models import CODE_RE, CommitteeBody, Organisation, Position
+from dangbo.orgs.choices import AppointMethod, BodyType, FormedBy, OrgKind, Sector, Title
+from dangbo.orgs.models import CODE_RE, CommitteeBody, Organisation, Position
 
 
 class DocumentFields(VNForm):

@@ -1,6 +1,6 @@
 """``dangbo stats ORG``: the organisation's statistics as of a date, for people or scripts.
 
-The command prints whatever ``orgs.queries.org_stats`` returns, so new figures added there
+The command prints whatever ``registry.queries.org_stats`` returns, so new figures added there
 appear here without a change: JSON for scripts, an indented Vietnamese summary for people.
 """
 
@@ -10,7 +10,11 @@ from datetime import date, datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from dangbo.orgs.choices import OrgKind, Sector
+from dangbo.orgs.models import Organisation
 from dangbo.oversight.choices import OpinionState
+from dangbo.oversight.queries import oversight_stats
+from dangbo.registry.queries import org_stats
+from dangbo.reviews.queries import reviews_stats
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 
@@ -107,9 +111,6 @@ def _value(key, value) -> str:
 
 def _sections():
     """Blocks other apps add to an organisation's statistics (name, function(org, as_of))."""
-    from dangbo.oversight.queries import oversight_stats
-    from dangbo.reviews.queries import reviews_stats
-
     return [("oversight", oversight_stats), ("reviews", reviews_stats)]
 
 
@@ -153,9 +154,6 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
 
     def handle(self, *args, **options):
-        from dangbo.orgs.models import Organisation
-        from dangbo.orgs.queries import org_stats
-
         code = options["org"]
         on = parse_as_of(options["as_of"]) if options.get("as_of") else None
         org = Organisation.objects.filter(code=code.strip()).first()

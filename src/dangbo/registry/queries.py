@@ -1,0 +1,369 @@
+"""Statistics and warnings of organisations that count their members: they need both the
+registry of organisations and the members, so they stand above both apps.
+
+Today's subtree is one range on the path index (or the per-organisation pre-aggregates);
+an earlier date walks the effective-dated links. Counting is always one aggregate query,
+never a Python loop.
+"""
+
+from collections import Counter
+from datetime import date
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Q
+
+from dangbo.core.dates import today
+from dangbo.core.text import collation_key
+from dangbo.members import aggregates
+from dangbo.members.models import Member, Membership
+from dangbo.members.rules import overdue_ceremony_cutoff
+from dangbo.orgs.choices import CELL_KINDS, GRASSROOTS_KINDS, BodyType, OrgKind
+from dangbo.orgs.models import CommitteeBody, Organisation, OrgLink
+from dangbo.orgs.queries import (
+    _TOP_SQL,
+    DISTRICT_LEVEL_END,
+    KIND_RANK,
+    RULE4,
+    RULE5_ACTIVE,
+    _ended_districts,
+    active_q,
+    name_on,
+    names_on,
+    subtree_filter,
+)
+
+
+def member_counts(org: Organisation, as_of: date) -> dict:
+    """Members active in the subtree on ``as_of`` (official memberships; temporary ones are
+    counted where the member officially belongs). Today's figures come from the
+    per-organisation pre-aggregates; earlier dates from the membership intervals."""
+    if as_of >= today():
+        return aggregates.member_counts(org.path)
+    return membership_counts(org, as_of)
+
+
+def membership_counts(org: Organisation, as_of: date) -> dict:
+    """The same figures from the membership intervals: any date, no pre-aggregate."""
+    scope = subtree_filter(org, as_of, "org__")
+    qs = Membership.objects.filter(scope, active_q(as_of), kind="official").filter(
+        Q(member__exit_date__isnull=True) | Q(member__exit_date__gt=as_of)
+    )
+    official = Q(member__official_recognition_date__lte=as_of)
+    row = qs.aggregate(
+        total=Count("member_id", distinct=True),
+        official=Count("member_id", filter=official, distinct=True),
+        female=Count("member_id", filter=Q(member__gender="F"), distinct=True),
+    )
+    row["probationary"] = row["total"] - row["official"]
+    return {k: row[k] for k in ("total", "official", "probationary", "female")}
+
+
+def org_stats(org: Organisation, as_of: date | None = None) -> dict:
+    as_of = as_of or today()
+    scope = subtree_filter(org, as_of)
+    orgs = Organisation.objects.filter(scope, active_q(as_of)).exclude(pk=org.pk)
+    # Grouped in the database: one row per (kind, sector), never one per organisation.
+    grassroots = list(
+        orgs.filter(kind__in=GRASSROOTS_KINDS)
+        .values_list("kind", "sector")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    if as_of >= today():
+        # Today's tree is the ``parent`` column: no interval join over every sub-cell.
+        sub_cells = list(
+            orgs.filter(kind=OrgKind.SUB_CELL)
+            .values_list("parent__sector")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+    else:
+        sub_cells = list(
+            OrgLink.objects.filter(active_q(as_of), child__in=orgs.filter(kind=OrgKind.SUB_CELL))
+            .values_list("parent__sector")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+    by_kind: Counter = Counter()
+    by_sector: Counter = Counter()
+    by_kind_sector: dict[str, dict[str, int]] = {}
+    for kind, sector, n in grassroots:
+        by_kind[kind] += n
+        by_sector[sector] += n
+        by_kind_sector.setdefault(kind, {})[sector] = n
+    return {
+        "org": {"code": org.code, "name": name_on(org, as_of), "kind": org.kind},
+        "as_of": as_of.isoformat(),
+        "members": member_counts(org, as_of),
+        "grassroots": {
+            "total": sum(by_kind.values()),
+            "by_kind": dict(by_kind),
+            "by_sector": dict(by_sector),
+            "by_kind_sector": by_kind_sector,
+        },
+        "sub_cells": {
+            "total": sum(n for _, n in sub_cells),
+            "by_parent_sector": dict(sub_cells),
+        },
+    }
+
+
+def overdue_probationers(org: Organisation, as_of: date | None = None):
+    """Rule 8: probationary members in the subtree whose probation ended more than the grace
+    period ago with neither recognition nor strike-off: a list for people to act on."""
+
+    as_of = as_of or today()
+    ceremony_before = overdue_ceremony_cutoff(as_of, settings.DANGBO["RECOGNITION_GRACE_DAYS"])
+    if as_of >= today():
+        # Today: probationers by their current cell (an index on org and status serves it).
+        return (
+            Member.objects.filter(
+                org.subtree_q("org__"),
+                status="probationary",
+                admission_ceremony_date__lt=ceremony_before,
+            )
+            .select_related("org")
+            .order_by("admission_ceremony_date", "id")
+        )
+    in_subtree = Membership.objects.filter(
+        subtree_filter(org, as_of, "org__"), active_q(as_of), kind="official"
+    ).values("member_id")
+    return (
+        Member.objects.filter(pk__in=in_subtree, admission_ceremony_date__lt=ceremony_before)
+        .filter(Q(official_recognition_date__isnull=True) | Q(official_recognition_date__gt=as_of))
+        .filter(Q(exit_date__isnull=True) | Q(exit_date__gt=as_of))
+        .select_related("org")
+        .order_by("admission_ceremony_date", "id")
+    )
+
+
+def _member_counts_by_top(
+    org: Organisation, children: list[Organisation], as_of: date
+) -> dict[int, int]:
+    """Active members under each child, in one query: memberships grouped by the child whose
+    path range contains the member's cell."""
+    base = Membership.objects.filter(active_q(as_of), kind="official").filter(
+        Q(member__exit_date__isnull=True) | Q(member__exit_date__gt=as_of)
+    )
+    if as_of < today():
+        # Historical: one recursive query maps every descendant to its top child.
+        with connection.cursor() as cur:
+            cur.execute(_TOP_SQL, [org.pk, as_of, as_of, as_of, as_of])
+            top_of = dict(cur.fetchall())
+        top_of.update({c.pk: c.pk for c in children})
+        rows = (
+            base.filter(org_id__in=list(top_of))
+            .values_list("org_id")
+            .annotate(n=Count("member_id", distinct=True))
+        )
+        result: Counter = Counter()
+        for org_id, n in rows:
+            result[top_of[org_id]] += n
+        return dict(result)
+    # Today: one range sum per child over the pre-aggregates, in a single query.
+    return aggregates.active_by_range([(c.pk, c.path) for c in children])
+
+
+def structural_warnings(org: Organisation, as_of: date | None = None) -> list[dict]:
+    """Rules 1–5 of brief §11.3 over ``org``'s subtree; warnings for people to judge.
+    Today's are found in SQL over the pre-aggregates (a province has tens of thousands of
+    organisations); an earlier date is rebuilt from the intervals."""
+    as_of = as_of or today()
+    if as_of >= today():
+        return _warnings_today(org, as_of)
+    return warnings_from_intervals(org, as_of)
+
+
+_CELL_RULES_SQL = """
+SELECT o.id, COALESCE(t.official, 0) AS official,
+       EXISTS (SELECT 1 FROM orgs_committeebody b
+               WHERE b.org_id = o.id AND b.body_type = %s AND b.valid_from <= %s
+                 AND (b.valid_to IS NULL OR b.valid_to >= %s)) AS has_committee
+FROM orgs_organisation o
+LEFT JOIN (SELECT org_id, SUM(n) AS official FROM members_membertally
+           WHERE path >= %s AND path < %s AND status = 'official' GROUP BY org_id) t
+       ON t.org_id = o.id
+WHERE o.path >= %s AND o.path < %s AND o.valid_to IS NULL AND o.valid_from <= %s
+  AND o.kind IN (%s, %s)
+  AND (COALESCE(t.official, 0) < 3 OR COALESCE(t.official, 0) >= 9)
+"""
+
+
+_GRASSROOTS_RULE_SQL = """
+SELECT g.id, g.kind, COALESCE(SUM(t.n), 0) AS total
+FROM orgs_organisation g
+LEFT JOIN members_membertally t
+       ON t.path >= g.path AND t.path < SUBSTR(g.path, 1, LENGTH(g.path) - 1) || '/'
+      AND t.status IN ('official', 'probationary')
+WHERE g.path >= %s AND g.path < %s AND g.valid_to IS NULL AND g.valid_from <= %s
+  AND g.kind IN (%s, %s) AND g.exception_doc_id IS NULL
+GROUP BY g.id, g.kind
+HAVING (g.kind = %s AND COALESCE(SUM(t.n), 0) >= 30)
+    OR (g.kind = %s AND COALESCE(SUM(t.n), 0) < 30)
+"""
+
+
+def _warnings_today(org: Organisation, day: date) -> list[dict]:
+    lo, hi = org.path, org.subtree_upper
+    found: list[tuple[int, int, str]] = []
+    with connection.cursor() as cur:
+        cur.execute(
+            _CELL_RULES_SQL,
+            [
+                BodyType.CELL,
+                day,
+                day,
+                lo,
+                hi,
+                lo,
+                hi,
+                day,
+                OrgKind.GRASSROOTS_CELL,
+                OrgKind.SUB_CELL,
+            ],
+        )
+        for org_id, official, has_committee in cur.fetchall():
+            if official < 3:
+                found.append((org_id, 1, _rule1(official)))
+            elif not has_committee:
+                found.append((org_id, 3, _rule3(official)))
+        if org.kind not in (OrgKind.SUB_CELL, OrgKind.PARTY_GROUP):  # no grassroots below
+            cur.execute(
+                _GRASSROOTS_RULE_SQL,
+                [
+                    lo,
+                    hi,
+                    day,
+                    *GRASSROOTS_KINDS,
+                    OrgKind.GRASSROOTS_CELL,
+                    OrgKind.GRASSROOTS_COMMITTEE,
+                ],
+            )
+            for org_id, kind, total in cur.fetchall():
+                found.append((org_id, 2, _rule2(kind, int(total))))
+    groups = Organisation.objects.filter(org.subtree_q(), active_q(day), kind=OrgKind.PARTY_GROUP)
+    under_cell = OrgLink.objects.filter(
+        active_q(day), child__in=groups, parent__kind__in=CELL_KINDS
+    ).values("child_id")
+    found += [
+        (pk, 4, RULE4) for pk in groups.exclude(pk__in=under_cell).values_list("pk", flat=True)
+    ]
+    districts = Organisation.objects.filter(
+        org.subtree_q(), active_q(day), kind=OrgKind.DISTRICT_COMMITTEE
+    )
+    if day > DISTRICT_LEVEL_END:
+        found += [(pk, 5, RULE5_ACTIVE) for pk in districts.values_list("pk", flat=True)]
+    by_id = Organisation.objects.only("id", "code", "name", "kind", "path").in_bulk(
+        {pk for pk, _, _ in found}
+    )
+    found.sort(key=lambda w: (by_id[w[0]].path, w[1]))
+    warnings = [{"org": by_id[pk], "rule": rule, "message": msg} for pk, rule, msg in found]
+    return warnings + _ended_districts(org, day)
+
+
+def _rule1(official: int) -> str:
+    return f"Chi bộ chỉ có {official} đảng viên chính thức (cần ít nhất 3)."
+
+
+def _rule3(official: int) -> str:
+    return f"Chi bộ có {official} đảng viên chính thức (từ 9 trở lên) nhưng chưa có chi ủy."
+
+
+def _rule2(kind: str, total: int) -> str:
+    if kind == OrgKind.GRASSROOTS_CELL:
+        return f"Chi bộ cơ sở có {total} đảng viên (từ 30 trở lên): nên lập đảng bộ cơ sở."
+    return f"Đảng bộ cơ sở chỉ có {total} đảng viên (dưới 30): nên là chi bộ cơ sở."
+
+
+def warnings_from_intervals(org: Organisation, as_of: date) -> list[dict]:
+    """The rules from the membership and link intervals: any date."""
+    orgs = list(
+        Organisation.objects.filter(subtree_filter(org, as_of), active_q(as_of)).only(
+            "id", "code", "name", "kind", "exception_doc_id", "parent_id", "valid_to"
+        )
+    )
+    by_id = {o.pk: o for o in orgs}
+    active_ms = Membership.objects.filter(
+        active_q(as_of), kind="official", org_id__in=by_id
+    ).filter(Q(member__exit_date__isnull=True) | Q(member__exit_date__gt=as_of))
+    counts = {
+        row["org_id"]: row
+        for row in active_ms.values("org_id").annotate(
+            total=Count("member_id", distinct=True),
+            official=Count(
+                "member_id",
+                filter=Q(member__official_recognition_date__lte=as_of),
+                distinct=True,
+            ),
+        )
+    }
+    links = list(
+        OrgLink.objects.filter(active_q(as_of), child_id__in=by_id).values_list(
+            "child_id", "parent_id", "parent__kind"
+        )
+    )
+    parents = {child: kind for child, _, kind in links}
+    parent_of = {child: parent for child, parent, _ in links}
+    with_cell_committee = set(
+        CommitteeBody.objects.filter(
+            active_q(as_of), org_id__in=by_id, body_type=BodyType.CELL
+        ).values_list("org_id", flat=True)
+    )
+    # Members per grassroots organisation = its own + its descendants' (path prefix), with
+    # paths rebuilt from the links of ``as_of``: today's ``path`` may describe another tree.
+    paths: dict[int, str] = {}
+
+    def path_of(pk: int) -> str:
+        if pk not in paths:
+            parent = parent_of.get(pk)
+            paths[pk] = (path_of(parent) if parent in by_id else "") + f"{pk}."
+        return paths[pk]
+
+    # Members under each organisation: every cell's count added to each of its ancestors
+    # (one pass, depth steps per cell), not a scan of all paths per organisation.
+    totals: Counter = Counter()
+    for org_id, row in counts.items():
+        for ancestor in path_of(org_id).split(".")[:-1]:
+            totals[int(ancestor)] += row["total"]
+    warnings: list[dict] = []
+
+    def warn(o: Organisation, rule: int, message: str) -> None:
+        warnings.append({"org": o, "rule": rule, "message": message})
+
+    for o in orgs:
+        row = counts.get(o.pk, {"total": 0, "official": 0})
+        if o.kind in CELL_KINDS:
+            if row["official"] < 3:
+                warn(o, 1, _rule1(row["official"]))
+            if row["official"] >= 9 and o.pk not in with_cell_committee:
+                warn(o, 3, _rule3(row["official"]))
+        if o.kind in GRASSROOTS_KINDS and o.exception_doc_id is None:
+            total = totals[o.pk]
+            if (o.kind == OrgKind.GRASSROOTS_CELL and total >= 30) or (
+                o.kind == OrgKind.GRASSROOTS_COMMITTEE and total < 30
+            ):
+                warn(o, 2, _rule2(o.kind, total))
+        if o.kind == OrgKind.PARTY_GROUP and parents.get(o.pk) not in CELL_KINDS:
+            warn(o, 4, RULE4)
+        if o.kind == OrgKind.DISTRICT_COMMITTEE and as_of > DISTRICT_LEVEL_END:
+            warn(o, 5, RULE5_ACTIVE)
+    warnings += _ended_districts(org, as_of)
+    return warnings
+
+
+def children_as_of(org: Organisation, as_of: date) -> list[Organisation]:
+    """Direct children on a date, each annotated with its active-member count."""
+    child_ids = OrgLink.objects.filter(active_q(as_of), parent=org).values("child_id")
+    children = list(Organisation.objects.filter(active_q(as_of), pk__in=child_ids))
+    names = names_on(children, as_of)
+    for child in children:
+        child.name = names[child.pk]  # as it was called then; never saved
+    children.sort(key=lambda o: (KIND_RANK[o.kind], collation_key(o.name)))
+    if not children:
+        return children
+    counts = _member_counts_by_top(org, children, as_of)
+    for child in children:
+        child.member_count = counts.get(child.pk, 0)
+        child.is_leaf = child.kind in CELL_KINDS or child.kind == OrgKind.PARTY_GROUP
+    return children
