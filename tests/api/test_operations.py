@@ -10,6 +10,7 @@ from dangbo.core.models import AuditEntry, LegalDocument
 from dangbo.members.models import Member, MemberEvent, Membership, PartyAgeInterruption
 from dangbo.orgs import services
 from dangbo.orgs.models import CommitteeBody, Organisation, OrgEvent, Position
+from dangbo.registry import services as registry_services
 
 from .conftest import fields
 
@@ -259,7 +260,7 @@ def test_bodies_and_positions_422(api, world):
     assert "valid_from" in fields(
         post("/orgs/kim-long/positions", {**good, "valid_from": "2999-01-01"})
     )
-    position = services.assign_position(
+    position = registry_services.assign_position(
         actor=None,
         member=world.members["huong"],
         org=world.org("kim-long"),
@@ -276,7 +277,7 @@ def test_bodies_and_positions_422(api, world):
 
 
 def test_bodies_and_positions_scope(api, world):
-    position = services.assign_position(
+    position = registry_services.assign_position(
         actor=None,
         member=world.members["hoa"],
         org=world.org("hop-hoa"),

@@ -19,6 +19,7 @@ from dangbo.oversight.models import (
     Visit,
     WorkingGroup,
 )
+from dangbo.registry import services as registry_services
 
 from .conftest import fields
 
@@ -42,7 +43,7 @@ def seat(world, code, *people, since=date(2015, 10, 1)):
         valid_from=since,
     )
     for key, title in people:
-        org_services.assign_position(
+        registry_services.assign_position(
             actor=None,
             member=world.members[key],
             org=world.orgs[code],

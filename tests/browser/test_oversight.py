@@ -14,6 +14,7 @@ from dangbo.orgs import services as org_services
 from dangbo.oversight import services
 from dangbo.oversight.choices import OpinionState
 from dangbo.oversight.models import Opinion, Visit
+from dangbo.registry import services as registry_services
 
 pytestmark = pytest.mark.browser
 PASSWORD = "pw-test-123"
@@ -32,7 +33,7 @@ def _setup(world):
         valid_from=date(2015, 7, 17),
     )
     an = world.members["an"]
-    org_services.assign_position(
+    registry_services.assign_position(
         actor=None,
         member=an,
         org=district,

@@ -16,7 +16,7 @@ from dangbo.demo import loader, tamduong
 from dangbo.members import rules
 from dangbo.members.models import Member, MemberEvent, Membership
 from dangbo.orgs.models import Organisation, OrgLink, Position
-from dangbo.orgs.queries import org_stats, structural_warnings
+from dangbo.registry.queries import org_stats, structural_warnings
 
 from . import article
 

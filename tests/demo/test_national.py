@@ -17,7 +17,7 @@ from dangbo.members import rules
 from dangbo.members.models import Member, MemberEvent, Membership
 from dangbo.orgs.choices import ALLOWED_PARENTS, CELL_KINDS
 from dangbo.orgs.models import CODE_RE, CommitteeBody, Organisation, OrgEvent, OrgLink
-from dangbo.orgs.queries import structural_warnings
+from dangbo.registry.queries import structural_warnings
 
 SCALE = 0.0005  # ~2,800 active members: every province, a commune and cells each
 AS_OF = national.AS_OF
@@ -211,7 +211,7 @@ def test_national_world_is_consistent():
 
     # Precomputed statistics, when that module is installed, agree with the rows.
     if counts["aggregates_rebuilt"]:
-        from dangbo.orgs import aggregates
+        from dangbo.members import aggregates
 
         assert aggregates.check().ok
 

@@ -14,6 +14,7 @@ from dangbo.meetings.choices import AttendanceStatus as S
 from dangbo.meetings.models import Attendance, Meeting, Vote
 from dangbo.members import services as members
 from dangbo.orgs import services as orgs
+from dangbo.registry import services as registry_services
 
 pytestmark = pytest.mark.django_db
 
@@ -203,7 +204,7 @@ def test_meeting_after_the_cell_ended_is_refused(world):
         parent=world.org("kim-long"),
         valid_from=date(2010, 1, 1),
     )
-    orgs.dissolve_org(actor=None, org=cell, effective_date=date(2015, 12, 31))
+    registry_services.dissolve_org(actor=None, org=cell, effective_date=date(2015, 12, 31))
     msg = refused("date", meeting, world=world, cell="kl-thon-3", day=date(2016, 1, 5))
     assert "31/12/2015" in msg
     assert meeting(world, cell="kl-thon-3", day=date(2015, 12, 31)).pk  # its last day

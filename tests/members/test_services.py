@@ -16,7 +16,8 @@ from dangbo.core.models import AuditEntry, LegalDocument
 from dangbo.members import queries, rules
 from dangbo.members import services as svc
 from dangbo.members.models import BadgeAward, Exemption, Member, MemberEvent, Membership
-from dangbo.orgs import queries as org_queries
+from dangbo.registry import queries as registry_queries
+from dangbo.registry import services as registry_services
 
 pytestmark = pytest.mark.django_db
 
@@ -244,9 +245,11 @@ def test_transfer_closes_old_membership_and_opens_new(world):
         world.org("hh-tdp-1").pk,
     )
     # Counts follow: kim-long before the move, hop-hoa after it.
-    assert org_queries.member_counts(world.org("kim-long"), day - timedelta(days=1))["total"] == 4
-    assert org_queries.member_counts(world.org("kim-long"), day)["total"] == 3
-    assert org_queries.member_counts(world.org("hop-hoa"), day)["total"] == 2
+    assert (
+        registry_queries.member_counts(world.org("kim-long"), day - timedelta(days=1))["total"] == 4
+    )
+    assert registry_queries.member_counts(world.org("kim-long"), day)["total"] == 3
+    assert registry_queries.member_counts(world.org("hop-hoa"), day)["total"] == 2
 
 
 @pytest.mark.parametrize(
@@ -457,8 +460,8 @@ def test_exits(world, kind, status, key):
     assert AuditEntry.objects.order_by("-id").first().action == f"member.{kind}"
     # Out of the counts from the exit date.
     cell = world.org("kl-thon-1")
-    assert org_queries.member_counts(cell, day - timedelta(days=1))["total"] == 3
-    assert org_queries.member_counts(cell, day)["total"] == 2
+    assert registry_queries.member_counts(cell, day - timedelta(days=1))["total"] == 3
+    assert registry_queries.member_counts(cell, day)["total"] == 2
     for again in ("deceased", "struck_off"):
         refused("member", svc.end_membership, actor=None, member=m, kind=again, effective_date=day)
 
@@ -504,8 +507,8 @@ def test_member_who_died_counts_only_before(world):
         actor=None, member=world.members["an"], kind="deceased", effective_date=date(2010, 4, 1)
     )
     cell = world.org("kl-thon-1")
-    assert org_queries.member_counts(cell, date(2009, 12, 31))["total"] == 2
-    assert org_queries.member_counts(cell, date(2011, 1, 1))["total"] == 1
+    assert registry_queries.member_counts(cell, date(2009, 12, 31))["total"] == 2
+    assert registry_queries.member_counts(cell, date(2011, 1, 1))["total"] == 1
 
 
 # -- interruptions, party age, badges ------------------------------------------------------
@@ -846,7 +849,7 @@ def test_no_transfer_into_a_cell_that_has_ended_even_backdated(world):
         parent=world.org("kim-long"),
         valid_from=date(2000, 1, 1),
     )
-    org_services.dissolve_org(actor=None, org=cell, effective_date=date(2015, 1, 1))
+    registry_services.dissolve_org(actor=None, org=cell, effective_date=date(2015, 1, 1))
     refused(
         "to_org",
         svc.transfer_member,

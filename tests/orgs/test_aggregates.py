@@ -8,10 +8,12 @@ from django.core.management import call_command
 from django.db import connection
 
 from dangbo.core.dates import today
+from dangbo.members import aggregates
 from dangbo.members import services as members
 from dangbo.members.models import Member, MemberTally
-from dangbo.orgs import aggregates, queries
 from dangbo.orgs import services as orgs
+from dangbo.registry import queries as registry_queries
+from dangbo.registry import services as registry_services
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +24,9 @@ def assert_consistent(world) -> None:
     for code in ("central", "tam-duong", "kim-long", "kl-thon-1", "hop-hoa", "vinh-tuong"):
         org = world.org(code)
         org.refresh_from_db()
-        assert aggregates.member_counts(org.path) == queries.membership_counts(org, today())
+        assert aggregates.member_counts(org.path) == registry_queries.membership_counts(
+            org, today()
+        )
 
 
 def test_services_keep_the_tally(world):
@@ -61,7 +65,7 @@ def test_reorganisations_move_the_tally_with_the_tree(world):
     tuong = world.org("vinh-tuong")
     tuong.refresh_from_db()
     assert aggregates.member_counts(tuong.path)["total"] == 5  # Tiến + kim-long's four
-    orgs.merge_orgs(
+    registry_services.merge_orgs(
         actor=None,
         sources=[world.org("kl-thon-2")],
         target=world.org("kl-thon-1"),
@@ -115,15 +119,15 @@ def test_raw_sql_writes_are_counted_too(world):
 
 def test_page_counts_use_the_tally_today_and_intervals_before(world, django_assert_max_num_queries):
     tam = world.org("tam-duong")
-    assert queries.member_counts(tam, today()) == {
+    assert registry_queries.member_counts(tam, today()) == {
         "total": 6,
         "official": 5,
         "probationary": 1,
         "female": 3,
     }
     with django_assert_max_num_queries(1):
-        queries.member_counts(tam, today())
-    assert queries.member_counts(tam, date(2016, 5, 31))["total"] == 5
+        registry_queries.member_counts(tam, today())
+    assert registry_queries.member_counts(tam, date(2016, 5, 31))["total"] == 5
 
 
 def test_the_tally_triggers_exist_after_all_migrations(db):
@@ -173,8 +177,8 @@ def test_todays_warnings_from_the_tally_equal_the_interval_rules(world):
         members.recognise_official(actor=None, member=m, recognition_date=date(2021, 1, 1))
     for code in ("central", "tam-duong", "kim-long", "vinh-phuc"):
         org = Organisation.objects.get(code=code)
-        fast = queries.structural_warnings(org, today())
-        slow = queries.warnings_from_intervals(org, today())
+        fast = registry_queries.structural_warnings(org, today())
+        slow = registry_queries.warnings_from_intervals(org, today())
         assert _warning_set(fast) == _warning_set(slow)
-    rules = {w["rule"] for w in queries.structural_warnings(world.org("central"), today())}
+    rules = {w["rule"] for w in registry_queries.structural_warnings(world.org("central"), today())}
     assert {1, 2, 3, 5} <= rules

@@ -11,6 +11,8 @@ from dangbo.members import services as members
 from dangbo.members.rules import probation_end
 from dangbo.orgs import queries, services
 from dangbo.orgs.models import Organisation, OrgEvent, OrgLink
+from dangbo.registry import queries as registry_queries
+from dangbo.registry import services as registry_services
 
 pytestmark = pytest.mark.django_db
 
@@ -41,28 +43,28 @@ def test_member_counts_by_as_of_date(world):
     cell = world.org(
         "kl-thon-1"
     )  # huong, an (official since 2001/2000), binh (admitted 2016-06-01)
-    assert queries.member_counts(cell, date(2016, 1, 1)) == {
+    assert registry_queries.member_counts(cell, date(2016, 1, 1)) == {
         "total": 2,
         "official": 2,
         "probationary": 0,
         "female": 1,
     }
-    assert queries.member_counts(cell, date(2016, 6, 1))["probationary"] == 1
-    assert queries.member_counts(cell, date(2016, 12, 31)) == {
+    assert registry_queries.member_counts(cell, date(2016, 6, 1))["probationary"] == 1
+    assert registry_queries.member_counts(cell, date(2016, 12, 31)) == {
         "total": 3,
         "official": 2,
         "probationary": 1,
         "female": 1,
     }
-    assert queries.member_counts(cell, date(1999, 5, 18))["total"] == 0
-    an_start = queries.member_counts(cell, date(1999, 5, 19))
+    assert registry_queries.member_counts(cell, date(1999, 5, 18))["total"] == 0
+    an_start = registry_queries.member_counts(cell, date(1999, 5, 19))
     assert (an_start["total"], an_start["official"]) == (1, 0)  # an probationary until 2000
-    assert queries.member_counts(cell, date(2000, 5, 19))["official"] == 1
+    assert registry_queries.member_counts(cell, date(2000, 5, 19))["official"] == 1
 
 
 def test_org_stats(world):
     tam = world.org("tam-duong")
-    stats = queries.org_stats(tam, date(2016, 12, 31))
+    stats = registry_queries.org_stats(tam, date(2016, 12, 31))
     assert stats["org"]["code"] == "tam-duong" and stats["as_of"] == "2016-12-31"
     assert stats["members"] == {"total": 6, "official": 5, "probationary": 1, "female": 3}
     assert stats["grassroots"]["total"] == 3
@@ -72,9 +74,9 @@ def test_org_stats(world):
         "total": 3,
         "by_parent_sector": {"commune": 2, "town": 1},
     }
-    assert queries.org_stats(tam, date(1996, 1, 1))["grassroots"]["total"] == 0
-    assert queries.org_stats(world.org("vinh-phuc"))["members"]["total"] == 7
-    assert queries.org_stats(world.org("vinh-tuong"))["members"]["total"] == 1
+    assert registry_queries.org_stats(tam, date(1996, 1, 1))["grassroots"]["total"] == 0
+    assert registry_queries.org_stats(world.org("vinh-phuc"))["members"]["total"] == 7
+    assert registry_queries.org_stats(world.org("vinh-tuong"))["members"]["total"] == 1
 
 
 def test_deceased_member_counts_until_death(world):
@@ -83,14 +85,14 @@ def test_deceased_member_counts_until_death(world):
     )
     tam = world.org("tam-duong")
     assert (
-        queries.org_stats(tam, date(2009, 6, 1))["members"]["total"] == 5
+        registry_queries.org_stats(tam, date(2009, 6, 1))["members"]["total"] == 5
     )  # binh not yet admitted
-    assert queries.org_stats(tam, date(2011, 6, 1))["members"]["total"] == 4
-    assert queries.org_stats(tam)["members"]["total"] == 5
+    assert registry_queries.org_stats(tam, date(2011, 6, 1))["members"]["total"] == 4
+    assert registry_queries.org_stats(tam)["members"]["total"] == 5
 
 
 def test_children_as_of(world):
-    kids = queries.children_as_of(world.org("tam-duong"), today())
+    kids = registry_queries.children_as_of(world.org("tam-duong"), today())
     assert [(c.code, c.member_count, c.is_leaf) for c in kids] == [
         # committees before cells, then Vietnamese order: "…thị trấn Hợp Hòa" < "…xã Kim Long"
         ("hop-hoa", 1, False),
@@ -99,10 +101,10 @@ def test_children_as_of(world):
     ]
     past = {
         c.code: c.member_count
-        for c in queries.children_as_of(world.org("tam-duong"), date(2016, 1, 1))
+        for c in registry_queries.children_as_of(world.org("tam-duong"), date(2016, 1, 1))
     }
     assert past == {"cb-toa-an": 1, "kim-long": 3, "hop-hoa": 1}
-    assert queries.children_as_of(world.org("kl-thon-1"), today()) == []
+    assert registry_queries.children_as_of(world.org("kl-thon-1"), today()) == []
 
 
 def test_ancestors_and_parent_on(world):
@@ -121,7 +123,7 @@ def test_ancestors_and_parent_on(world):
 
 
 def test_small_cells_and_committees_warn(world):
-    w = queries.structural_warnings(world.org("tam-duong"))
+    w = registry_queries.structural_warnings(world.org("tam-duong"))
     assert rules_for(w, "kl-thon-1") == [1]  # 2 official + 1 probationary
     assert rules_for(w, "kl-thon-2") == [1]
     assert rules_for(w, "cb-toa-an") == [1]
@@ -129,11 +131,14 @@ def test_small_cells_and_committees_warn(world):
     assert rules_for(w, "hop-hoa") == [2]
     assert rules_for(w, "tam-duong") == [5]  # a district active after 2025-06-30
     assert "vinh-tuong" not in {x["org"].code for x in w}
-    assert rules_for(queries.structural_warnings(world.org("vinh-phuc")), "vinh-tuong") == [5]
+    assert rules_for(
+        registry_queries.structural_warnings(world.org("vinh-phuc")), "vinh-tuong"
+    ) == [5]
     # Before 2025-07-01 the district level is legitimate.
     assert (
         rules_for(
-            queries.structural_warnings(world.org("tam-duong"), date(2025, 6, 30)), "tam-duong"
+            registry_queries.structural_warnings(world.org("tam-duong"), date(2025, 6, 30)),
+            "tam-duong",
         )
         == []
     )
@@ -143,22 +148,22 @@ def test_three_official_members_make_a_cell(world):
     members.recognise_official(
         actor=None, member=world.members["binh"], recognition_date=date(2017, 6, 1)
     )
-    assert rules_for(queries.structural_warnings(world.org("kim-long")), "kl-thon-1") == []
+    assert rules_for(registry_queries.structural_warnings(world.org("kim-long")), "kl-thon-1") == []
     assert rules_for(
-        queries.structural_warnings(world.org("kim-long"), date(2017, 5, 31)), "kl-thon-1"
+        registry_queries.structural_warnings(world.org("kim-long"), date(2017, 5, 31)), "kl-thon-1"
     ) == [1]
 
 
 def test_grassroots_size_rule(world):
     for i in range(29):
         add_member(world, "cb-toa-an", f"Cán Bộ {i}", official=False)
-    w = queries.structural_warnings(world.org("tam-duong"))
+    w = registry_queries.structural_warnings(world.org("tam-duong"))
     assert rules_for(w, "cb-toa-an") == [1, 2]  # 1 official; 30 members in a grassroots cell
     assert any("30" in x["message"] for x in w if x["org"].code == "cb-toa-an" and x["rule"] == 2)
     # A committee reaching 30 members (across its sub-cells) no longer warns.
     for i in range(26):
         add_member(world, "kl-thon-2", f"Xã Viên {i}")
-    w = queries.structural_warnings(world.org("tam-duong"))
+    w = registry_queries.structural_warnings(world.org("tam-duong"))
     assert 2 not in rules_for(w, "kim-long")
     assert 2 in rules_for(w, "hop-hoa")
 
@@ -170,21 +175,23 @@ def test_grassroots_size_as_of_follows_the_tree_of_that_date(world):
     services.reparent_org(
         actor=None, org=world.org("kl-thon-1"), new_parent=hop, effective_date=date(2020, 1, 1)
     )
-    before = queries.structural_warnings(world.org("tam-duong"), date(2019, 12, 31))
-    after = queries.structural_warnings(world.org("tam-duong"), date(2020, 1, 1))
+    before = registry_queries.structural_warnings(world.org("tam-duong"), date(2019, 12, 31))
+    after = registry_queries.structural_warnings(world.org("tam-duong"), date(2020, 1, 1))
     assert 2 not in rules_for(before, "kim-long") and 2 in rules_for(before, "hop-hoa")
     assert 2 in rules_for(after, "kim-long") and 2 not in rules_for(after, "hop-hoa")
     kim.refresh_from_db()
-    assert queries.org_stats(kim, date(2019, 12, 31))["members"]["total"] == 30
+    assert registry_queries.org_stats(kim, date(2019, 12, 31))["members"]["total"] == 30
 
 
 def test_cell_of_nine_official_needs_cell_committee(world):
     cell = world.org("kl-thon-2")  # dung
     for i in range(7):
         add_member(world, cell, f"Đảng Viên {i}")
-    assert rules_for(queries.structural_warnings(world.org("kim-long")), "kl-thon-2") == []
+    assert rules_for(registry_queries.structural_warnings(world.org("kim-long")), "kl-thon-2") == []
     add_member(world, cell, "Người Thứ Chín")
-    assert rules_for(queries.structural_warnings(world.org("kim-long")), "kl-thon-2") == [3]
+    assert rules_for(registry_queries.structural_warnings(world.org("kim-long")), "kl-thon-2") == [
+        3
+    ]
     services.create_body(
         actor=None,
         org=cell,
@@ -193,9 +200,9 @@ def test_cell_of_nine_official_needs_cell_committee(world):
         term_end_year=2025,
         valid_from=date(2020, 6, 1),
     )
-    assert rules_for(queries.structural_warnings(world.org("kim-long")), "kl-thon-2") == []
+    assert rules_for(registry_queries.structural_warnings(world.org("kim-long")), "kl-thon-2") == []
     assert rules_for(
-        queries.structural_warnings(world.org("kim-long"), date(2020, 5, 31)), "kl-thon-2"
+        registry_queries.structural_warnings(world.org("kim-long"), date(2020, 5, 31)), "kl-thon-2"
     ) == [3]
 
 
@@ -209,9 +216,9 @@ def test_party_group_under_a_non_cell_warns(world):
         parent=world.org("kl-thon-1"),
         valid_from=date(2010, 1, 1),
     )
-    assert rules_for(queries.structural_warnings(world.org("kim-long")), "to-1") == []
+    assert rules_for(registry_queries.structural_warnings(world.org("kim-long")), "to-1") == []
     OrgLink.objects.filter(child=group).update(parent=world.org("kim-long"))  # legacy data
-    w = queries.structural_warnings(world.org("kim-long"))
+    w = registry_queries.structural_warnings(world.org("kim-long"))
     assert 4 in rules_for(w, "to-1")
 
 
@@ -239,17 +246,20 @@ def test_district_ended_without_successor_warns(world):
         valid_from=date(2025, 7, 1),
     )
     end = date(2025, 6, 30)
-    services.dissolve_org(actor=None, org=lone, effective_date=end)
-    services.dissolve_org(actor=None, org=heir, effective_date=end, successors=[commune])
-    w = queries.structural_warnings(world.org("vinh-phuc"))
+    registry_services.dissolve_org(actor=None, org=lone, effective_date=end)
+    registry_services.dissolve_org(actor=None, org=heir, effective_date=end, successors=[commune])
+    w = registry_queries.structural_warnings(world.org("vinh-phuc"))
     assert rules_for(w, "huyen-a") == [5]
     assert rules_for(w, "huyen-b") == []
     assert rules_for(w, "tam-duong") == [5]  # still active
-    assert rules_for(queries.structural_warnings(world.org("vinh-phuc"), end), "huyen-a") == []
+    assert (
+        rules_for(registry_queries.structural_warnings(world.org("vinh-phuc"), end), "huyen-a")
+        == []
+    )
     # A successor recorded later clears the warning.
     ev = OrgEvent.objects.get(kind="dissolve", inputs=lone)
     ev.outputs.add(commune)
-    assert rules_for(queries.structural_warnings(world.org("vinh-phuc")), "huyen-a") == []
+    assert rules_for(registry_queries.structural_warnings(world.org("vinh-phuc")), "huyen-a") == []
 
 
 # -- bounded queries ----------------------------------------------------------------------
@@ -273,13 +283,13 @@ def test_query_count_does_not_grow_with_size(world, as_of, django_assert_max_num
         effective_date=date(2024, 6, 1),
     )
     calls = {
-        "org_stats": lambda: queries.org_stats(tam, day),
-        "warnings": lambda: queries.structural_warnings(tam, day),
-        "children": lambda: [c.member_count for c in queries.children_as_of(tam, day)],
+        "org_stats": lambda: registry_queries.org_stats(tam, day),
+        "warnings": lambda: registry_queries.structural_warnings(tam, day),
+        "children": lambda: [c.member_count for c in registry_queries.children_as_of(tam, day)],
         "children_kim": lambda: [
-            c.member_count for c in queries.children_as_of(world.org("kim-long"), day)
+            c.member_count for c in registry_queries.children_as_of(world.org("kim-long"), day)
         ],
-        "member_counts": lambda: queries.member_counts(tam, day),
+        "member_counts": lambda: registry_queries.member_counts(tam, day),
     }
     baseline = {name: _count(fn) for name, fn in calls.items()}
     kim = Organisation.objects.get(code="kim-long")
@@ -299,7 +309,7 @@ def test_query_count_does_not_grow_with_size(world, as_of, django_assert_max_num
     for name, fn in calls.items():
         with django_assert_max_num_queries(baseline[name]):
             fn()
-    assert queries.member_counts(tam, day)["total"] == 6 + 40
+    assert registry_queries.member_counts(tam, day)["total"] == 6 + 40
     assert max(baseline.values()) <= 12
 
 
@@ -312,11 +322,16 @@ def test_overdue_probationers_rule_8(world, settings):
     district, binh = world.org("tam-duong"), world.members["binh"]  # ceremony 01/06/2016
 
     def listed(on):
-        return list(queries.overdue_probationers(district, on).values_list("pk", flat=True))
+        return list(
+            registry_queries.overdue_probationers(district, on).values_list("pk", flat=True)
+        )
 
     assert listed(date(2017, 8, 30)) == []  # probation end 01/06/2017 + 90 days
     assert listed(date(2017, 8, 31)) == [binh.pk]
-    assert queries.overdue_probationers(world.org("vinh-tuong"), date(2017, 8, 31)).count() == 0
+    assert (
+        registry_queries.overdue_probationers(world.org("vinh-tuong"), date(2017, 8, 31)).count()
+        == 0
+    )
     members.recognise_official(actor=None, member=binh, recognition_date=date(2018, 1, 2))
     assert listed(date(2017, 12, 1)) == [binh.pk]  # history: overdue then
     assert listed(date(2018, 1, 2)) == [] and listed(today()) == []
@@ -334,11 +349,17 @@ def test_statistics_and_children_use_the_names_of_the_day(world):
     )
     with pytest.raises(ValidationError):  # renames are recorded in order
         services.rename_org(actor=None, org=kim, name="X", effective_date=date(2024, 1, 1))
-    assert queries.org_stats(kim, date(2016, 12, 31))["org"]["name"] == "Đảng bộ xã Kim Long"
-    assert queries.org_stats(kim, date(2021, 1, 1))["org"]["name"] == "Đảng bộ xã Kim Long mới"
-    assert queries.org_stats(kim)["org"]["name"] == "Đảng bộ xã Tam Dương"
+    assert (
+        registry_queries.org_stats(kim, date(2016, 12, 31))["org"]["name"] == "Đảng bộ xã Kim Long"
+    )
+    assert (
+        registry_queries.org_stats(kim, date(2021, 1, 1))["org"]["name"]
+        == "Đảng bộ xã Kim Long mới"
+    )
+    assert registry_queries.org_stats(kim)["org"]["name"] == "Đảng bộ xã Tam Dương"
     names = {
-        c.code: c.name for c in queries.children_as_of(world.org("tam-duong"), date(2016, 1, 1))
+        c.code: c.name
+        for c in registry_queries.children_as_of(world.org("tam-duong"), date(2016, 1, 1))
     }
     assert names["kim-long"] == "Đảng bộ xã Kim Long"
     kim.refresh_from_db()

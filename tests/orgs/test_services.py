@@ -13,6 +13,8 @@ from dangbo.members import services as members
 from dangbo.members.models import Member, Membership
 from dangbo.orgs import queries, services
 from dangbo.orgs.models import Organisation, OrgEvent, OrgLink
+from dangbo.registry import queries as registry_queries
+from dangbo.registry import services as registry_services
 
 pytestmark = pytest.mark.django_db
 
@@ -111,11 +113,13 @@ def test_create_org_allowed_parents(world):
 
 def test_create_under_dissolved_parent_refused(world):
     empty = new_org(world, "rong")
-    services.dissolve_org(actor=None, org=empty, effective_date=date(2015, 1, 1))
+    registry_services.dissolve_org(actor=None, org=empty, effective_date=date(2015, 1, 1))
     grassroots = new_org(
         world, "cs-cu", kind="grassroots_committee", parent="tam-duong", sector="commune"
     )
-    grassroots = services.dissolve_org(actor=None, org=grassroots, effective_date=date(2015, 1, 1))
+    grassroots = registry_services.dissolve_org(
+        actor=None, org=grassroots, effective_date=date(2015, 1, 1)
+    )
     refused("parent", new_org, world=world, code="x", parent=grassroots, since=date(2016, 1, 1))
     # An open-ended organisation cannot hang under one that has ended, whatever its start.
     refused("parent", new_org, world=world, code="y", parent=grassroots, since=date(2014, 1, 1))
@@ -179,16 +183,16 @@ def test_stats_as_of_before_a_move_count_the_old_tree(world):
         "kl-thon-1",
     }
     # kl-thon-1: huong, an, binh; kl-thon-2: dung; hh-tdp-1: hoa.
-    assert queries.org_stats(kim, before)["members"]["total"] == 4
-    assert queries.org_stats(kim, after)["members"]["total"] == 1
-    assert queries.org_stats(hop, before)["members"]["total"] == 1
-    assert queries.org_stats(hop, after)["members"]["total"] == 4
-    assert queries.org_stats(hop)["members"]["total"] == 4
-    assert queries.org_stats(world.org("tam-duong"), before)["members"]["total"] == 6
-    by_child = {c.code: c.member_count for c in queries.children_as_of(kim, before)}
+    assert registry_queries.org_stats(kim, before)["members"]["total"] == 4
+    assert registry_queries.org_stats(kim, after)["members"]["total"] == 1
+    assert registry_queries.org_stats(hop, before)["members"]["total"] == 1
+    assert registry_queries.org_stats(hop, after)["members"]["total"] == 4
+    assert registry_queries.org_stats(hop)["members"]["total"] == 4
+    assert registry_queries.org_stats(world.org("tam-duong"), before)["members"]["total"] == 6
+    by_child = {c.code: c.member_count for c in registry_queries.children_as_of(kim, before)}
     assert by_child == {"kl-thon-1": 3, "kl-thon-2": 1}
-    assert {c.code for c in queries.children_as_of(kim, after)} == {"kl-thon-2"}
-    by_child = {c.code: c.member_count for c in queries.children_as_of(hop, today())}
+    assert {c.code for c in registry_queries.children_as_of(kim, after)} == {"kl-thon-2"}
+    by_child = {c.code: c.member_count for c in registry_queries.children_as_of(hop, today())}
     assert by_child == {"kl-thon-1": 3, "hh-tdp-1": 1}
 
 
@@ -283,14 +287,14 @@ def test_rename_keeps_earlier_names(world):
 def test_dissolve_refuses_while_members_or_children_remain(world):
     refused(
         "org",
-        services.dissolve_org,
+        registry_services.dissolve_org,
         actor=None,
         org=world.org("kl-thon-2"),
         effective_date=date(2020, 1, 1),
     )
     refused(
         "org",
-        services.dissolve_org,
+        registry_services.dissolve_org,
         actor=None,
         org=world.org("kim-long"),
         effective_date=date(2020, 1, 1),
@@ -307,20 +311,24 @@ def test_dissolve_empty_org(world):
     )
     refused(
         "effective_date",
-        services.dissolve_org,
+        registry_services.dissolve_org,
         actor=None,
         org=cell,
         effective_date=date(1996, 1, 1),
     )
-    org = cell = services.dissolve_org(actor=None, org=cell, effective_date=date(2020, 1, 1))
+    org = cell = registry_services.dissolve_org(
+        actor=None, org=cell, effective_date=date(2020, 1, 1)
+    )
     assert org.valid_to == date(2020, 1, 1)
     assert org.is_active(date(2020, 1, 1)) and not org.is_active(date(2020, 1, 2))
     assert OrgLink.objects.get(child=cell).valid_to == date(2020, 1, 1)
     assert OrgEvent.objects.filter(kind="dissolve", inputs=cell).exists()
-    refused("org", services.dissolve_org, actor=None, org=cell, effective_date=date(2021, 1, 1))
-    assert {c.code for c in queries.children_as_of(world.org("kim-long"), date(2020, 1, 2))} == {
-        "kl-thon-1"
-    }
+    refused(
+        "org", registry_services.dissolve_org, actor=None, org=cell, effective_date=date(2021, 1, 1)
+    )
+    assert {
+        c.code for c in registry_queries.children_as_of(world.org("kim-long"), date(2020, 1, 2))
+    } == {"kl-thon-1"}
     # A dissolved cell takes no new member.
     with pytest.raises(ValidationError):
         members.transfer_member(
@@ -339,7 +347,7 @@ def test_dissolve_cannot_be_backdated_before_members_left(world):
     )
     refused(
         "effective_date",
-        services.dissolve_org,
+        registry_services.dissolve_org,
         actor=None,
         org=cell,
         effective_date=date(2015, 1, 1),
@@ -352,7 +360,7 @@ def test_dissolve_cannot_be_backdated_before_members_left(world):
 def test_merge_moves_members_and_children_and_ends_sources(world):
     kim, hop = world.org("kim-long"), world.org("hop-hoa")
     day = date(2020, 1, 1)
-    event = services.merge_orgs(actor=None, sources=[kim], target=hop, effective_date=day)
+    event = registry_services.merge_orgs(actor=None, sources=[kim], target=hop, effective_date=day)
     kim.refresh_from_db()
     hop.refresh_from_db()
     assert kim.valid_to == day - timedelta(days=1)
@@ -361,23 +369,35 @@ def test_merge_moves_members_and_children_and_ends_sources(world):
     for code in ("kl-thon-1", "kl-thon-2"):
         o = Organisation.objects.get(code=code)
         assert o.parent == hop and o.path.startswith(hop.path)
-    assert queries.org_stats(hop, day)["members"]["total"] == 5
-    assert queries.org_stats(kim, day - timedelta(days=1))["members"]["total"] == 4
+    assert registry_queries.org_stats(hop, day)["members"]["total"] == 5
+    assert registry_queries.org_stats(kim, day - timedelta(days=1))["members"]["total"] == 4
 
 
 def test_merge_cells_moves_members(world):
     src, dst = world.org("kl-thon-2"), world.org("kl-thon-1")
     day = date(2021, 3, 1)
-    services.merge_orgs(actor=None, sources=[src], target=dst, effective_date=day)
+    registry_services.merge_orgs(actor=None, sources=[src], target=dst, effective_date=day)
     dung = Member.objects.get(pk=world.members["dung"].pk)
     assert dung.org == dst
     assert Membership.objects.get(member=dung, org=src).valid_to == day - timedelta(days=1)
     src.refresh_from_db()
     assert src.valid_to == day - timedelta(days=1)
     refused(
-        "target", services.merge_orgs, actor=None, sources=[dst], target=dst, effective_date=day
+        "target",
+        registry_services.merge_orgs,
+        actor=None,
+        sources=[dst],
+        target=dst,
+        effective_date=day,
     )
-    refused("sources", services.merge_orgs, actor=None, sources=[], target=dst, effective_date=day)
+    refused(
+        "sources",
+        registry_services.merge_orgs,
+        actor=None,
+        sources=[],
+        target=dst,
+        effective_date=day,
+    )
 
 
 def test_split_allocates_members(world):
@@ -400,7 +420,7 @@ def test_split_allocates_members(world):
     h, a, b = (world.members[k].pk for k in ("huong", "an", "binh"))
     refused(
         "allocation",
-        services.split_org,
+        registry_services.split_org,
         actor=None,
         source=src,
         new_orgs=specs,
@@ -409,14 +429,14 @@ def test_split_allocates_members(world):
     )
     refused(
         "allocation",
-        services.split_org,
+        registry_services.split_org,
         actor=None,
         source=src,
         new_orgs=specs,
         allocation={h: "x", a: "dong-bong-b", b: "dong-bong-b"},
         effective_date=day,
     )
-    created = services.split_org(
+    created = registry_services.split_org(
         actor=None,
         source=src,
         new_orgs=specs,
@@ -431,8 +451,8 @@ def test_split_allocates_members(world):
     assert src.valid_to == day - timedelta(days=1)
     ev = OrgEvent.objects.get(kind="split", inputs=src)
     assert set(ev.outputs.all()) == {new_a, new_b}
-    assert queries.org_stats(new_b, day)["members"]["total"] == 2
-    assert queries.member_counts(src, day - timedelta(days=1))["total"] == 3
+    assert registry_queries.org_stats(new_b, day)["members"]["total"] == 2
+    assert registry_queries.member_counts(src, day - timedelta(days=1))["total"] == 3
 
 
 # -- bodies and positions -----------------------------------------------------------------
@@ -479,7 +499,7 @@ def test_bodies_and_positions(world):
         valid_from=date(2020, 6, 1),
     )
     huong = world.members["huong"]
-    pos = services.assign_position(
+    pos = registry_services.assign_position(
         actor=None,
         member=huong,
         org=cell,
@@ -489,7 +509,7 @@ def test_bodies_and_positions(world):
     )
     refused(
         "body",
-        services.assign_position,
+        registry_services.assign_position,
         actor=None,
         member=huong,
         org=kim,
@@ -499,7 +519,7 @@ def test_bodies_and_positions(world):
     )
     refused(
         "title",
-        services.assign_position,
+        registry_services.assign_position,
         actor=None,
         member=huong,
         org=cell,
@@ -515,7 +535,7 @@ def test_a_stale_copy_of_a_dissolved_org_is_re_read_before_use(world):
     """Callers may hold an object loaded before another transaction dissolved it."""
     cell = new_org(world, "tmp-cell")
     stale = Organisation.objects.get(pk=cell.pk)
-    services.dissolve_org(actor=None, org=cell, effective_date=date(2015, 1, 1))
+    registry_services.dissolve_org(actor=None, org=cell, effective_date=date(2015, 1, 1))
     refused(
         "parent",
         services.create_org,
@@ -536,7 +556,7 @@ def test_a_stale_copy_of_a_dissolved_org_is_re_read_before_use(world):
 
 def test_a_dissolved_org_cannot_be_moved(world):
     cell = new_org(world, "cu")
-    services.dissolve_org(actor=None, org=cell, effective_date=date(2015, 1, 1))
+    registry_services.dissolve_org(actor=None, org=cell, effective_date=date(2015, 1, 1))
     refused(
         "org",
         services.reparent_org,
@@ -562,7 +582,7 @@ def test_dissolve_ends_committees_and_refuses_hosted_temporaries(world):
     members.transfer_member(
         actor=None, member=world.members["an"], to_org=cell, effective_date=date(2010, 1, 1)
     )
-    services.assign_position(
+    registry_services.assign_position(
         actor=None,
         member=world.members["an"],
         org=cell,
@@ -584,11 +604,13 @@ def test_dissolve_ends_committees_and_refuses_hosted_temporaries(world):
         planned_end=date(2014, 9, 1),
         reason="work",
     )
-    refused("org", services.dissolve_org, actor=None, org=cell, effective_date=date(2015, 1, 1))
+    refused(
+        "org", registry_services.dissolve_org, actor=None, org=cell, effective_date=date(2015, 1, 1)
+    )
     members.end_temporary_transfer(
         actor=None, member=world.members["dung"], end_date=date(2014, 9, 1)
     )
-    services.dissolve_org(actor=None, org=cell, effective_date=date(2015, 1, 1))
+    registry_services.dissolve_org(actor=None, org=cell, effective_date=date(2015, 1, 1))
     assert CommitteeBody.objects.get(pk=body.pk).valid_to == date(2015, 1, 1)
     assert Position.objects.get(org=cell).valid_to == date(2015, 1, 1)
 
@@ -597,14 +619,14 @@ def test_positions_are_held_by_active_members_of_the_subtree(world):
     kim = world.org("kim-long")
     refused(
         "member",
-        services.assign_position,
+        registry_services.assign_position,
         actor=None,
         member=world.members["hoa"],
         org=kim,
         title="secretary",
         valid_from=date(2015, 1, 1),
     )  # hoa is in Hợp Hòa
-    position = services.assign_position(
+    position = registry_services.assign_position(
         actor=None,
         member=world.members["dung"],
         org=kim,
@@ -653,7 +675,7 @@ def test_committee_bodies_and_single_holder_titles(world):
     )
     refused(
         "valid_from",
-        services.assign_position,
+        registry_services.assign_position,
         actor=None,
         member=world.members["dung"],
         org=kim,
@@ -661,7 +683,7 @@ def test_committee_bodies_and_single_holder_titles(world):
         body=body,
         valid_from=date(2024, 1, 1),
     )
-    services.assign_position(
+    registry_services.assign_position(
         actor=None,
         member=world.members["dung"],
         org=kim,
@@ -671,7 +693,7 @@ def test_committee_bodies_and_single_holder_titles(world):
     )
     refused(
         "title",
-        services.assign_position,
+        registry_services.assign_position,
         actor=None,
         member=world.members["huong"],
         org=kim,
@@ -684,7 +706,7 @@ def test_committee_bodies_and_single_holder_titles(world):
 def test_split_refuses_allocating_someone_from_elsewhere(world):
     refused(
         "allocation",
-        services.split_org,
+        registry_services.split_org,
         actor=None,
         source=world.org("kl-thon-2"),
         new_orgs=[{"code": "gd-a", "name": "Chi bộ A", "kind": "sub_cell", "sector": "village"}],
@@ -697,7 +719,7 @@ def test_merge_reports_inner_problems_about_the_merge(world):
     # Hợp Hòa's sub-cell cannot move under a cell: the error is the merge's, on "sources".
     refused(
         "sources",
-        services.merge_orgs,
+        registry_services.merge_orgs,
         actor=None,
         sources=[world.org("hop-hoa")],
         target=world.org("cb-toa-an"),

@@ -11,6 +11,7 @@ from dangbo.meetings import services as meetings
 from dangbo.orgs import services as orgs
 from dangbo.oversight import queries, services
 from dangbo.oversight.models import OpinionTopic
+from dangbo.registry import services as registry_services
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ SEATED = date(2015, 10, 1)
 
 
 def seat(world, key, title="committee_member", org="tam-duong", on=SEATED, body=None):
-    return orgs.assign_position(
+    return registry_services.assign_position(
         actor=None,
         member=world.members[key],
         org=world.org(org),

@@ -9,6 +9,7 @@ from django.urls import reverse
 from dangbo.members.models import Member
 from dangbo.orgs import services as org_services
 from dangbo.oversight import queries, services
+from dangbo.registry import services as registry_services
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def khanh(world):
         valid_from=date(2015, 10, 1),
     )
     member = world.members["khanh"]
-    org_services.assign_position(
+    registry_services.assign_position(
         actor=None,
         member=member,
         org=td,

@@ -24,6 +24,7 @@ from dangbo.oversight.models import (
     VisitAttendee,
     WorkingGroup,
 )
+from dangbo.registry import services as registry_services
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def refused(field, fn, **kwargs):
 
 
 def seat(world, key, title="committee_member", org="tam-duong", on=SEATED, body=None):
-    return orgs.assign_position(
+    return registry_services.assign_position(
         actor=None,
         member=world.members[key],
         org=world.org(org),
@@ -184,7 +185,9 @@ def test_assignment_target_must_be_below_the_committee_and_active(committee):
     assert "01/01/2016" in msg
     assert assign(w, "an", "kl-thon-3", valid_from=date(2017, 1, 1)).pk
     old = new_cell(w, "kl-thon-4")
-    w.orgs["kl-thon-4"] = orgs.dissolve_org(actor=None, org=old, effective_date=date(2015, 12, 31))
+    w.orgs["kl-thon-4"] = registry_services.dissolve_org(
+        actor=None, org=old, effective_date=date(2015, 12, 31)
+    )
     refused("target", assign, world=w, key="an", target="kl-thon-4")
 
 
@@ -461,7 +464,7 @@ def test_move_to_a_period_where_a_third_group_has_the_cell_is_refused(committee)
     # nor to a period in which the cell no longer exists
     cell = new_cell(w, "kl-thon-3")
     t3 = services.add_group_target(actor=None, group=g1, org=cell)
-    orgs.dissolve_org(actor=None, org=cell, effective_date=date(2016, 3, 15))
+    registry_services.dissolve_org(actor=None, org=cell, effective_date=date(2016, 3, 15))
     refused("to_group", services.move_group_target, actor=None, target=t3, to_group=g2)
 
 

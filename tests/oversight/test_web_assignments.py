@@ -17,6 +17,7 @@ from dangbo.members import services as member_services
 from dangbo.orgs import services as org_services
 from dangbo.oversight import services
 from dangbo.oversight.models import GroupTarget, OversightAssignment, WorkingGroup
+from dangbo.registry import services as registry_services
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def _seat(org, members, title="committee_member"):
         valid_from=SEATED,
     )
     for m in members:
-        org_services.assign_position(
+        registry_services.assign_position(
             actor=None, member=m, org=org, title=title, valid_from=SEATED, body=body
         )
     return body

@@ -13,6 +13,7 @@ from dangbo.meetings.models import Meeting
 from dangbo.members.models import Member
 from dangbo.oversight import services
 from dangbo.oversight.models import Opinion, OpinionStep, OpinionTopic, Visit
+from dangbo.registry import services as registry_services
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,7 @@ def committee_seat(world):
         valid_from=date(2020, 1, 1),
     )
     khanh = world.members["khanh"]
-    org_services.assign_position(
+    registry_services.assign_position(
         actor=None,
         member=khanh,
         org=td,
@@ -358,13 +359,19 @@ def test_steer_and_handle_matrix(client, world, role):
 
 
 def test_allowed_now_only(client, world):
-    """An operation the user may not do in the opinion's current state is absent (404),
-    even on an opinion the user sees; so is an unknown operation."""
+    """An operation the opinion's current state does not allow reaches the service, which
+    refuses it naming the state (400, nothing written), as the API answers 422; an unknown
+    operation is absent (404)."""
     op = _opinion(world)
     client.force_login(world.users["committee"])
-    for name in ("start", "answer-now", "reopen"):
-        url = reverse("oversight:opinion_action", args=[op.pk, name])
-        assert client.post(url, {}).status_code == 404
+    before = _counts()
+    for name, data in (("start", {}), ("reopen", {"reopen-reason": "Chưa đạt."})):
+        response = client.post(reverse("oversight:opinion_action", args=[op.pk, name]), data)
+        assert response.status_code == 400, name
+        assert "không thực hiện được thao tác này" in _page(response), name
+    assert _counts() == before
+    url = reverse("oversight:opinion_action", args=[op.pk, "answer-now"])
+    assert client.post(url, {}).status_code == 404
     # A GET on an operation goes back to the page.
     url = reverse("oversight:opinion_action", args=[op.pk, "assign"])
     assert client.get(url).status_code == 302
@@ -443,8 +450,9 @@ def test_visit_without_mandate_is_allowed_and_marked(client, world):
     assert response.status_code == 302
     visit = Visit.objects.get()
     assert visit.without_mandate and visit.group is None
-    # Nobody's committee: the cell's parent follows it up.
-    assert visit.opinions.get().received_by == world.org("kim-long")
+    # No group, no assignment: the district's staff recorded what the district heard, so
+    # the district committee receives it and steers it (services.follow_up_committee).
+    assert visit.opinions.get().received_by == world.org("tam-duong")
     shown = _page(client.get(response["Location"]))
     assert "Lần dự này ngoài phân công phụ trách/kế hoạch của tổ công tác" in shown
     assert "ngoài phân công" in shown

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from dangbo.core.dates import today
-from dangbo.orgs import services as orgs
+from dangbo.registry import services as registry_services
 from dangbo.reviews import services
 from dangbo.reviews.queries import streaks
 
@@ -45,7 +45,7 @@ def merged(world):
                 "kl-thon-2": "tsvm" if year == 2013 else "tsvm_tieu_bieu",
             },
         )
-    orgs.merge_orgs(
+    registry_services.merge_orgs(
         actor=None,
         sources=[world.org("kl-thon-2")],
         target=world.org("kl-thon-1"),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from dangbo.core.models import AuditEntry, LegalDocument
 from dangbo.members.models import Member, MemberEvent, Membership, PartyAgeInterruption
 from dangbo.orgs.models import CommitteeBody, Organisation, OrgEvent, OrgLink, Position
+from dangbo.registry import services as registry_services
 
 pytestmark = pytest.mark.django_db
 
@@ -404,10 +405,9 @@ def test_assign_position_bad_input(staff, world):
 
 
 def test_end_position_from_the_org_page(staff, world):
-    from dangbo.orgs import services
 
     body = _body(world)
-    position = services.assign_position(
+    position = registry_services.assign_position(
         actor=None,
         member=world.members["huong"],
         org=world.org("kim-long"),
@@ -432,10 +432,9 @@ def test_end_position_from_the_org_page(staff, world):
 
 
 def test_end_position_bad_input(staff, world):
-    from dangbo.orgs import services
 
     body = _body(world)
-    position = services.assign_position(
+    position = registry_services.assign_position(
         actor=None,
         member=world.members["huong"],
         org=world.org("kim-long"),
@@ -443,7 +442,7 @@ def test_end_position_bad_input(staff, world):
         body=body,
         valid_from=date(2020, 10, 5),
     )
-    elsewhere = services.assign_position(
+    elsewhere = registry_services.assign_position(
         actor=None,
         member=world.members["hoa"],
         org=world.org("hop-hoa"),
@@ -467,10 +466,9 @@ def test_end_position_bad_input(staff, world):
 
 
 def test_committee_forms_need_change(client, world):
-    from dangbo.orgs import services
 
     body = _body(world)
-    position = services.assign_position(
+    position = registry_services.assign_position(
         actor=None,
         member=world.members["huong"],
         org=world.org("kim-long"),

@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from dangbo.registry import services as registry_services
+
 pytestmark = pytest.mark.django_db
 
 
@@ -146,7 +148,7 @@ def test_children_in_vietnamese_order_and_committee_by_rank(client, world):
         valid_from=date(2015, 7, 1),
     )
     for key, title in (("an", "committee_member"), ("dung", "secretary")):
-        services.assign_position(
+        registry_services.assign_position(
             actor=None,
             member=world.members[key],
             org=world.org("kim-long"),
