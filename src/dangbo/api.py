@@ -19,7 +19,14 @@ from ninja.security import HttpBearer
 
 from dangbo.core.errors import messages_of
 from dangbo.core.models import ApiToken
+from dangbo.imports.api import router as imports_router
 from dangbo.imports.readers import FileProblem
+from dangbo.meetings.api import router as meetings_router
+from dangbo.members.api import router as members_router
+from dangbo.members.models import Member
+from dangbo.oversight.api import router as oversight_router
+from dangbo.registry.api import router as orgs_router
+from dangbo.reviews.api import router as reviews_router
 
 MAX_KEY_LENGTH = 200
 NOT_FOUND = "Không tìm thấy."
@@ -56,7 +63,17 @@ class Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class DangboAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        """``dangbo_<router tag>_api_<handler>``: clients keep their operation ids when a
+        router moves between modules (the organisation router lives in ``registry``)."""
+        tags = getattr(operation, "tags", None)
+        if tags and operation.view_func.__module__ != __name__:
+            return f"dangbo_{tags[0]}_api_{operation.view_func.__name__}"
+        return super().get_openapi_operation_id(operation)
+
+
+api = DangboAPI(
     title="dangbo API",
     version="1",
     description=(
@@ -213,8 +230,6 @@ FIELD_LABELS = {
 def _label(field: str) -> str:
     if field in FIELD_LABELS:
         return FIELD_LABELS[field]
-    from dangbo.members.models import Member
-
     try:
         return str(Member._meta.get_field(field).verbose_name).capitalize()
     except Exception:  # noqa: BLE001 - any unknown name falls back to itself
@@ -327,13 +342,6 @@ def not_found(request, exc: Http404):
 
 
 def _register_routers() -> None:
-    from dangbo.imports.api import router as imports_router
-    from dangbo.meetings.api import router as meetings_router
-    from dangbo.members.api import router as members_router
-    from dangbo.oversight.api import router as oversight_router
-    from dangbo.registry.api import router as orgs_router
-    from dangbo.reviews.api import router as reviews_router
-
     api.add_router("/orgs", orgs_router)
     api.add_router("/members", members_router)
     api.add_router("/imports", imports_router)

@@ -30,7 +30,9 @@ from dangbo.core.text import vn_number
 
 from . import readers
 from .common import Outcome, Seen
+from .members import MemberImporter
 from .models import ImportJob, ImportKind, ImportRow, JobState, RowState
+from .orgs import OrgImporter
 from .readers import FileProblem
 from .schema import match_header
 
@@ -50,9 +52,6 @@ def upload_dir() -> Path:
 
 
 def importer_class(kind: str):
-    from .members import MemberImporter
-    from .orgs import OrgImporter
-
     return {ImportKind.MEMBERS: MemberImporter, ImportKind.ORGS: OrgImporter}[kind]
 
 

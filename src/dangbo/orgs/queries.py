@@ -9,6 +9,7 @@ from datetime import date
 from django.db import connection
 from django.db.models import Q
 
+from dangbo.core import scope
 from dangbo.core.dates import today
 
 from .choices import OrgKind
@@ -108,8 +109,6 @@ def _ended_districts(org: Organisation, as_of: date) -> list[dict]:
 def org_by_code(user, code: str | None, action: str) -> Organisation | None:
     """An organisation named by its code, if ``user`` may ``action`` it; None otherwise (an
     unknown code and one out of scope look the same)."""
-    from dangbo.core import scope
-
     code = (code or "").strip().lower()
     if not CODE_RE.fullmatch(code) or len(code) > 64:
         return None

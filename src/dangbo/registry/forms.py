@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangbo.core.forms import DateField, VNForm, code_field
 from dangbo.core.text import clean_text
+from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.orgs.choices import AppointMethod, BodyType, FormedBy, OrgKind, Sector, Title
 from dangbo.orgs.models import CODE_RE, CommitteeBody, Organisation, Position
 
@@ -195,8 +196,6 @@ class SplitOrgForm(OrgForm, DocumentFields):
         return specs
 
     def clean_allocation(self):
-        from dangbo.members.choices import ACTIVE_STATUSES
-
         label = self.fields["allocation"].label
         rows = _lines(self.cleaned_data.get("allocation") or "")
         if len(rows) > MAX_ALLOCATION_LINES:

@@ -6,6 +6,8 @@ monitoring check can act on the exit code alone.
 
 from django.core.management.base import BaseCommand, CommandError
 
+from dangbo.core import audit
+
 
 class Command(BaseCommand):
     help = "Kiểm tra nhật ký thay đổi: chuỗi mã băm có còn toàn vẹn không."
@@ -18,8 +20,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from dangbo.core import audit
-
         result = audit.verify()
         if result.ok:
             self.stdout.write(
