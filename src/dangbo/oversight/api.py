@@ -3,7 +3,7 @@ meetings, and the opinions heard followed to an answer.
 
 Reading needs VIEW; assignments, groups and plans need CHANGE on the committee; visits and
 staff-entered opinions need OVERSEE. An opinion's lifecycle is authorised by
-``permissions.may`` (the committee that received it steers, the organisation it was
+``permissions.may_attempt`` (the committee that received it steers, the organisation it was
 assigned to handles): an operation the caller may not perform is a 404, like anything out of
 scope, while an operation the opinion's state does not allow is the service's 422. The
 citizen's identity never appears in lists; on an opinion's page it needs a sensitive grant,
@@ -13,7 +13,6 @@ and each such read is logged.
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
@@ -36,12 +35,9 @@ from dangbo.core.api import (
 )
 from dangbo.core.dates import today
 from dangbo.core.errors import invalid
-from dangbo.meetings import services as meeting_services
 from dangbo.meetings.choices import MeetingKind
-from dangbo.meetings.models import Meeting
 from dangbo.members.lookups import MemberRef, people, person
 from dangbo.orgs.lookups import org_field, org_or_404
-from dangbo.orgs.models import Organisation
 
 from . import permissions, queries, services
 from .choices import (
@@ -489,27 +485,6 @@ def _full(opinion_pk: int, user) -> Opinion:
     return opinion
 
 
-def _covering(org: Organisation, candidate: Organisation | None) -> bool:
-    return candidate is not None and candidate.path <= org.path < candidate.subtree_upper
-
-
-def _follow_up(user, cell: Organisation, visit: Visit, group: WorkingGroup | None):
-    """The committee that follows up the opinions of a visit: the working group's, else that
-    of an attendee's assignment, else the highest the recorder oversees, else the cell's
-    grassroots committee."""
-    candidates = [group.committee if group else None]
-    candidates += [
-        va.assignment.committee
-        for va in VisitAttendee.objects.filter(visit=visit, assignment__isnull=False)
-        .select_related("assignment__committee")
-        .order_by("id")
-    ]
-    grants = sorted(scope.roots(user, scope.OVERSEE) or [], key=lambda o: len(o.path))
-    candidates += grants
-    candidates += [services.grassroots_of(cell), cell]
-    return next(c for c in candidates if _covering(cell, c))
-
-
 # ---------------------------------------------------------------- coverage and assignments
 
 
@@ -562,7 +537,6 @@ def list_assignments(
 @router.post(
     "/assignments", response={201: AssignmentOut, **WRITE_ERRORS}, summary="Phân công phụ trách"
 )
-@transaction.atomic
 def create_assignment(request, payload: AssignmentCreate):
     """The member must hold a seat on the committee on ``valid_from``; the target must be
     below the committee."""
@@ -588,7 +562,6 @@ def create_assignment(request, payload: AssignmentCreate):
     response={201: AssignmentOut, **WRITE_ERRORS},
     summary="Bàn giao phụ trách cho người khác",
 )
-@transaction.atomic
 def handover(request, assignment_id: AssignmentId, payload: Handover):
     """The current holder's assignment ends the day before ``on``; the successor's starts
     on ``on`` with the same target and frequency. Returns the successor's assignment."""
@@ -617,7 +590,6 @@ def handover(request, assignment_id: AssignmentId, payload: Handover):
     response={200: AssignmentOut, **WRITE_ERRORS},
     summary="Kết thúc phân công",
 )
-@transaction.atomic
 def end_assignment(request, assignment_id: AssignmentId, payload: AssignmentEnd):
     assignment = _assignment(request.auth, assignment_id)
     services.end_assignment(
@@ -668,7 +640,6 @@ def list_groups(request, org: Code | None = None, on: Query[Day | None] = None):
 
 
 @router.post("/groups", response={201: GroupDetail, **WRITE_ERRORS}, summary="Lập tổ công tác")
-@transaction.atomic
 def create_group(request, payload: GroupCreate):
     committee = org_field(request.auth, payload.committee, "committee", "Cấp ủy")
     leader = person(request.auth, payload.leader_id, "leader_id", "Tổ trưởng")
@@ -701,7 +672,6 @@ def get_group(request, group_id: GroupId):
     response={201: GroupDetail, **WRITE_ERRORS},
     summary="Thêm chi bộ vào kế hoạch của tổ",
 )
-@transaction.atomic
 def add_target(request, group_id: GroupId, payload: GroupTargetIn):
     group = _group(request.auth, group_id, scope.CHANGE)
     org = org_field(request.auth, payload.org, "org", "Chi bộ", scope.VIEW)
@@ -716,7 +686,6 @@ def add_target(request, group_id: GroupId, payload: GroupTargetIn):
     response={200: GroupDetail, **WRITE_ERRORS},
     summary="Bỏ chi bộ khỏi kế hoạch của tổ",
 )
-@transaction.atomic
 def remove_target(request, group_id: GroupId, org: Code):
     group = _group(request.auth, group_id, scope.CHANGE)
     target = GroupTarget.objects.select_related("org", "group").filter(group=group, org__code=org)
@@ -732,7 +701,6 @@ def remove_target(request, group_id: GroupId, org: Code):
     response={201: PlanOut, **WRITE_ERRORS},
     summary="Lập kế hoạch: chia các chi bộ cần dự cho các tổ",
 )
-@transaction.atomic
 def generate_plan(request, payload: PlanIn):
     """Every selected cell not yet planned for the groups' (common) period goes to one
     group, spread evenly; the plan stays editable."""
@@ -775,46 +743,28 @@ def _visit(pk: int) -> Visit:
     response={201: VisitOut, **WRITE_ERRORS},
     summary="Ghi lần dự sinh hoạt chi bộ và các ý kiến nghe được",
 )
-@transaction.atomic
 def record_visit(request, payload: VisitCreate):
     """All or nothing: the visit, the meeting record if the cell has none that day, and
     each opinion heard. A visit by someone with no assignment or plan for the cell is
-    accepted and marked ``without_mandate``."""
+    accepted and marked ``without_mandate``. Without ``received_by`` the opinions go to the
+    working group's committee, else to that of the most specific assignment an attendee
+    came under, else to the highest committee above the cell the caller oversees, else to
+    the committee directly above the cell."""
     user = request.auth
     cell = org_field(user, payload.cell, "cell", "Chi bộ được dự", scope.OVERSEE)
     attendees = people(user, payload.attendee_ids, "attendee_ids", "Người dự")
     group = None
     if payload.group_id is not None:
-        group = scope.restrict(_GROUP, user).filter(pk=payload.group_id).first()
+        group = queries.visit_groups(user, cell).filter(pk=payload.group_id).first()
         if group is None:
             raise invalid(
                 "group_id", f"Tổ công tác: không có tổ mã {payload.group_id} trong phạm vi."
             )
-    received_by = None
-    if payload.received_by is not None:
-        received_by = org_field(
-            user, payload.received_by, "received_by", "Cấp ủy tiếp nhận", scope.OVERSEE
-        )
+    received_by = org_field(
+        user, payload.received_by, "received_by", "Cấp ủy tiếp nhận", scope.OVERSEE
+    )
     topics = _topics([o.topic for o in payload.opinions], lambda i: f"opinions.{i}.topic")
-    names = {
-        "attendees": "attendee_ids",
-        "group": "group_id",
-        "topic": "meeting_topic",
-        "org": "cell",
-    }
-    with fields_as(names):
-        meeting = None
-        if (
-            payload.date <= today()
-            and not Meeting.objects.filter(org=cell, date=payload.date).exists()
-        ):
-            # Opened here rather than by the service so that a thematic meeting gets its topic.
-            meeting = meeting_services.record_meeting(
-                actor=user,
-                org=cell,
-                day=payload.date,
-                data={"kind": payload.kind.value, "topic": payload.meeting_topic},
-            )
+    with fields_as({"attendees": "attendee_ids", "group": "group_id", "org": "cell"}):
         visit = services.record_visit(
             actor=user,
             cell=cell,
@@ -823,26 +773,21 @@ def record_visit(request, payload: VisitCreate):
             group=group,
             notes=payload.notes,
             kind=payload.kind.value,
-            meeting=meeting,
+            meeting_topic=payload.meeting_topic,
+            received_by=received_by,
+            opinions=[
+                services.Heard(
+                    source=item.source.value,
+                    topic=topics[item.topic],
+                    text=item.text,
+                    place=item.place,
+                    submitter_name=item.submitter_name,
+                    submitter_contact=item.submitter_contact,
+                    consent=item.consent,
+                )
+                for item in payload.opinions
+            ],
         )
-    received_by = received_by or _follow_up(user, cell, visit, group)
-    for i, item in enumerate(payload.opinions):
-        with fields_as({}, prefix=f"opinions.{i}."):
-            services.record_opinion(
-                actor=user,
-                received_on=visit.date,
-                source=item.source.value,
-                channel=OpinionChannel.VISIT,
-                text=item.text,
-                topic=topics[item.topic],
-                org=cell,
-                received_by=received_by,
-                visit=visit,
-                place=item.place,
-                submitter_name=item.submitter_name,
-                submitter_contact=item.submitter_contact,
-                consent=item.consent,
-            )
     return 201, _visit(visit.pk)
 
 
@@ -887,7 +832,6 @@ def list_opinions(
     response={201: OpinionFull, **WRITE_ERRORS},
     summary="Nhập ý kiến (cán bộ tiếp nhận)",
 )
-@transaction.atomic
 def create_opinion(request, payload: OpinionCreate):
     """An opinion heard by phone, in a letter, at a reception; ``org`` must lie within
     ``received_by``. A contact is kept only with the submitter's consent."""
@@ -947,18 +891,10 @@ def get_opinion(request, opinion_id: OpinionId):
 
 
 def _authorised(user, opinion_id: int, op: str) -> Opinion:
-    """The opinion if ``user`` may ``op`` it (``permissions.may``); refused is 404 like out
-    of scope. An operation the current state does not allow still reaches the service (its
-    422) when the caller acts for either side of the opinion."""
+    """The opinion if a request for ``op`` may reach the service
+    (``permissions.may_attempt``); refused is 404 like out of scope."""
     opinion = scoped(_OPINION, user, scope.VIEW, pk=opinion_id)
-    if opinion.state in services.TRANSITIONS[op][0]:
-        ok = permissions.may(user, op, opinion)
-    else:
-        ok = scope.covers(user, permissions.OWNER_ACTION, opinion.received_by) or (
-            opinion.assigned_to is not None
-            and scope.covers(user, permissions.HANDLER_ACTION, opinion.assigned_to)
-        )
-    if not ok:
+    if not permissions.may_attempt(user, op, opinion):
         raise Http404
     return opinion
 
@@ -974,7 +910,6 @@ def _steer(request, opinion_id: int, op: str, call):
     response={200: OpinionFull, **WRITE_ERRORS},
     summary="Giao tổ chức xử lý, có hạn",
 )
-@transaction.atomic
 def assign_opinion(request, opinion_id: OpinionId, payload: Assign):
     opinion = _authorised(request.auth, opinion_id, "assign")
     to_org = org_field(request.auth, payload.to_org, "to_org", "Giao cho", scope.VIEW)
@@ -994,7 +929,6 @@ def assign_opinion(request, opinion_id: OpinionId, payload: Assign):
     response={200: OpinionFull, **WRITE_ERRORS},
     summary="Nhận xử lý",
 )
-@transaction.atomic
 def start_opinion(request, opinion_id: OpinionId, payload: Note):
     return _steer(
         request,
@@ -1011,7 +945,6 @@ def start_opinion(request, opinion_id: OpinionId, payload: Note):
     response={200: OpinionFull, **WRITE_ERRORS},
     summary="Trả lời (nội dung, người duyệt)",
 )
-@transaction.atomic
 def answer_opinion(request, opinion_id: OpinionId, payload: Answer):
     return _steer(
         request,
@@ -1034,7 +967,6 @@ def _with_reason(op: str, service, summary: str):
         summary=summary,
         operation_id=f"oversight_{op}_opinion",
     )
-    @transaction.atomic
     def endpoint(request, opinion_id: OpinionId, payload: Reason):
         return _steer(
             request,
@@ -1059,7 +991,6 @@ reopen_opinion = _with_reason("reopen", services.reopen_opinion, "Chưa đạt, 
     response={200: OpinionFull, **WRITE_ERRORS},
     summary="Kết thúc (ý kiến chưa trả lời cần ghi lý do)",
 )
-@transaction.atomic
 def close_opinion(request, opinion_id: OpinionId, payload: Note):
     return _steer(
         request,

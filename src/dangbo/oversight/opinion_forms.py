@@ -132,13 +132,20 @@ class VisitForm(VNForm):
     )
     notes = ParagraphField(label=_("Nội dung nắm được"), required=False, rows=5)
 
-    def __init__(self, *args, me=None, groups=None, **kwargs):
+    def __init__(self, *args, me=None, groups=None, offered=None, **kwargs):
+        """``groups``: those a visit may be recorded under; ``offered``: those listed (the
+        recent ones), when not all of them."""
         super().__init__(*args, **kwargs)
+        field = self.fields["group"]
         if groups is not None:
-            self.fields["group"].queryset = groups
-        self.fields["group"].label_from_instance = lambda g: (
+            field.queryset = groups
+        field.label_from_instance = lambda g: (
             f"{g.name} ({g.committee.name}, {g.period_start:%d/%m/%Y}–{g.period_end:%d/%m/%Y})"
         )
+        if offered is not None:
+            field.choices = [("", field.empty_label)] + [
+                (g.pk, field.label_from_instance(g)) for g in offered
+            ]
         if me is None:
             del self.fields["include_me"]
         else:

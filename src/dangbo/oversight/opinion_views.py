@@ -1,6 +1,6 @@
 """Web UI for visits (superiors attending a cell meeting) and the opinions heard, followed
 through their lifecycle. Thin: parse, authorise through ``scope`` / ``permissions``, call
-the services in one transaction, render. Out of scope is 404."""
+one service (it holds the transaction), render. Out of scope is 404."""
 
 import re
 from datetime import timedelta
@@ -9,8 +9,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -27,12 +25,11 @@ from dangbo.members.models import Member
 from dangbo.orgs import queries as org_queries
 from dangbo.orgs.choices import CELL_KINDS
 from dangbo.orgs.lookups import scope_roots
-from dangbo.orgs.models import Organisation
 
 from . import opinion_forms as forms
 from . import permissions, queries, services
 from .choices import HANDLING_STATES, OpinionChannel, OpinionState
-from .models import Opinion, OpinionTopic, Visit, WorkingGroup
+from .models import Opinion, OpinionTopic, Visit
 
 OPINION_BLOCKS = 3
 # A visit may be recorded some time after the meeting: groups of the last year are offered.
@@ -45,43 +42,11 @@ SUBMITTER_HIDDEN = gettext_lazy(
 )
 
 
-class _Rollback(Exception):
-    """Raised inside the visit's transaction once every error has been put on the forms."""
-
-
 def _code(request, name: str) -> str:
     return strip_control(request.GET.get(name) or "").strip()[:64]
 
 
 # ---- visits -------------------------------------------------------------------------------
-
-
-def _own_member(user):
-    try:
-        return user.member
-    except Member.DoesNotExist:
-        return None
-
-
-def _groups_for(user, cell: Organisation, me):
-    """Working groups of the committees above the cell, of the last year: those the user
-    may see, and those the user belongs to."""
-    ancestors = [int(p) for p in cell.path.split(".") if p and int(p) != cell.pk]
-    day = today()
-    visible = Q(pk__in=scope.restrict(WorkingGroup.objects.all(), user).values("pk"))
-    if me is not None:
-        visible |= Q(leader=me) | Q(members=me)
-    return (
-        WorkingGroup.objects.filter(
-            visible,
-            committee_id__in=ancestors,
-            period_start__lte=day,
-            period_end__gte=day - GROUP_LOOKBACK,
-        )
-        .select_related("committee")
-        .distinct()
-        .order_by("-period_start", "name")
-    )
 
 
 def _resolve_attendees(user, text: str) -> list[Member]:
@@ -110,77 +75,34 @@ def _resolve_attendees(user, text: str) -> list[Member]:
     return found
 
 
-def _received_by(visit: Visit, cell: Organisation) -> Organisation:
-    """The committee that follows up what was heard: the group's, else that of the most
-    specific assignment under which someone attended, else the cell's parent."""
-    if visit.group is not None:
-        return visit.group.committee
-    links = [
-        a.assignment
-        for a in visit.attendees.select_related("assignment__committee", "assignment__target")
-        if a.assignment is not None
-    ]
-    if links:
-        links.sort(key=lambda a: (-len(a.target.path), a.pk))
-        return links[0].committee
-    return cell.parent
+def _heard(block) -> services.Heard:
+    b = block.cleaned_data
+    return services.Heard(
+        source=b.get("source") or "",
+        topic=b.get("topic"),
+        text=b["text"],
+        place=b.get("place") or "",
+        submitter_name=b.get("submitter_name") or "",
+        submitter_contact=b.get("submitter_contact") or "",
+        consent=bool(b.get("consent")),
+    )
 
 
-def _record_visit(request, cell, form, blocks, me) -> Visit:
-    """One transaction: the visit, then each opinion heard; any error → nothing saved."""
-    data = form.cleaned_data
-    with transaction.atomic():
-        try:
-            attendees = _resolve_attendees(request.user, data["attendees"])
-            if me is not None and data.get("include_me"):
-                attendees.insert(0, me)
-            visit = services.record_visit(
-                actor=request.user,
-                cell=cell,
-                day=data["date"],
-                attendees=attendees,
-                group=data.get("group"),
-                notes=data["notes"],
-                kind=data["kind"],
-                topic=data.get("meeting_topic") or "",
-            )
-        except ValidationError as exc:
-            # The opened meeting's theme is this form's "meeting_topic".
-            apply_service_errors(
-                form,
-                ValidationError(
-                    {"meeting_topic" if k == "topic" else k: v for k, v in messages_of(exc).items()}
-                ),
-            )
-            raise _Rollback from exc
-        received_by = _received_by(visit, cell)
-        failed = False
-        for block in blocks:
-            if block.is_blank:
-                continue
-            b = block.cleaned_data
-            try:
-                services.record_opinion(
-                    actor=request.user,
-                    received_on=visit.date,
-                    source=b.get("source") or "",
-                    channel=OpinionChannel.VISIT,
-                    text=b["text"],
-                    topic=b.get("topic"),
-                    org=cell,
-                    received_by=received_by,
-                    visit=visit,
-                    place=b.get("place") or "",
-                    submitter_name=b.get("submitter_name") or "",
-                    submitter_contact=b.get("submitter_contact") or "",
-                    consent=bool(b.get("consent")),
-                )
-            except ValidationError as exc:
-                apply_service_errors(block, exc)
-                failed = True
-        if failed:
-            raise _Rollback
-    return visit
+def _visit_errors(form, heard_blocks, exc: ValidationError) -> None:
+    """The service's ``opinions.<i>.<field>`` errors onto the i-th opinion block heard, the
+    rest onto the visit's form."""
+    per_block: dict[int, dict] = {}
+    rest = {}
+    for key, msgs in messages_of(exc).items():
+        head, _dot, tail = key.partition(".")
+        index, _dot, field = tail.partition(".")
+        if head == "opinions" and index.isdigit() and int(index) < len(heard_blocks):
+            per_block.setdefault(int(index), {})[field] = msgs
+        else:
+            rest[key] = msgs
+    apply_service_errors(form, ValidationError(rest))
+    for index, errors in per_block.items():
+        apply_service_errors(heard_blocks[index], ValidationError(errors))
 
 
 @login_required
@@ -188,14 +110,15 @@ def visit_create(request):
     cell = org_queries.org_by_code(request.user, _code(request, "chi-bo"), scope.OVERSEE)
     if cell is None or cell.kind not in CELL_KINDS:
         raise Http404
-    me = _own_member(request.user)
-    groups = _groups_for(request.user, cell, me)
+    me = getattr(request.user, "member", None)
+    groups = queries.visit_groups(request.user, cell)
+    offered = groups.filter(period_start__lte=today(), period_end__gte=today() - GROUP_LOOKBACK)
     post = request.POST if request.method == "POST" else None
     initial = {"date": fmt(today())}  # a text input: shown as typed, dd/mm/yyyy
     wanted = request.GET.get("to") or ""
     if wanted.isascii() and wanted.isdigit() and len(wanted) <= 18:
-        initial["group"] = groups.filter(pk=int(wanted)).first()
-    form = forms.VisitForm(post, me=me, groups=groups, initial=initial)
+        initial["group"] = offered.filter(pk=int(wanted)).first()
+    form = forms.VisitForm(post, me=me, groups=groups, offered=offered, initial=initial)
     blocks = [
         forms.VisitOpinionForm(post, prefix=f"y{n}", number=n, initial={"source": "member"})
         for n in range(1, OPINION_BLOCKS + 1)
@@ -205,16 +128,30 @@ def visit_create(request):
         valid = form.is_valid()
         valid = all([b.is_valid() for b in blocks]) and valid
         if valid:
+            data = form.cleaned_data
+            heard_blocks = [b for b in blocks if not b.is_blank]
             try:
-                visit = _record_visit(request, cell, form, blocks, me)
-            except _Rollback:
-                pass
+                attendees = _resolve_attendees(request.user, data["attendees"])
+                if me is not None and data.get("include_me"):
+                    attendees.insert(0, me)
+                visit = services.record_visit(
+                    actor=request.user,
+                    cell=cell,
+                    day=data["date"],
+                    attendees=attendees,
+                    group=data.get("group"),
+                    notes=data["notes"],
+                    kind=data["kind"],
+                    meeting_topic=data.get("meeting_topic") or "",
+                    opinions=[_heard(b) for b in heard_blocks],
+                )
+            except ValidationError as exc:
+                _visit_errors(form, heard_blocks, exc)
             else:
-                heard = visit.opinions.count()
                 messages.success(
                     request,
                     _("Đã ghi lần dự sinh hoạt %(cell)s ngày %(d)s và %(n)s ý kiến.")
-                    % {"cell": cell.name, "d": fmt(visit.date), "n": heard},
+                    % {"cell": cell.name, "d": fmt(visit.date), "n": len(heard_blocks)},
                 )
                 if visit.without_mandate:
                     messages.warning(request, str(WITHOUT_MANDATE))
@@ -394,21 +331,20 @@ def opinion_create(request):
                 org = org_queries.org_by_code(user, data["org"], scope.VIEW)
                 if org is None:
                     raise _not_found("org", _("Tổ chức liên quan"), data["org"])
-                with transaction.atomic():
-                    opinion_obj = services.record_opinion(
-                        actor=user,
-                        received_on=data["received_on"],
-                        source=data["source"],
-                        channel=OpinionChannel.STAFF,
-                        text=data["text"],
-                        topic=data["topic"],
-                        org=org,
-                        received_by=received_by,
-                        place=data.get("place") or "",
-                        submitter_name=data.get("submitter_name") or "",
-                        submitter_contact=data.get("submitter_contact") or "",
-                        consent=bool(data.get("consent")),
-                    )
+                opinion_obj = services.record_opinion(
+                    actor=user,
+                    received_on=data["received_on"],
+                    source=data["source"],
+                    channel=OpinionChannel.STAFF,
+                    text=data["text"],
+                    topic=data["topic"],
+                    org=org,
+                    received_by=received_by,
+                    place=data.get("place") or "",
+                    submitter_name=data.get("submitter_name") or "",
+                    submitter_contact=data.get("submitter_contact") or "",
+                    consent=bool(data.get("consent")),
+                )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
@@ -520,10 +456,14 @@ def _opinion_or_404(user, pk) -> Opinion:
 
 def _render_opinion(request, opinion, bound=None, status=200):
     """The opinion's page, with one form per operation the user may do now (``bound``: the
-    one that was just refused, with its errors)."""
+    one that was just refused, with its errors, shown even when the opinion's state no
+    longer allows it)."""
     user = request.user
     actions = []
-    for op in permissions.allowed_ops(user, opinion):
+    ops = permissions.allowed_ops(user, opinion)
+    if bound and bound[0] not in ops:
+        ops.append(bound[0])
+    for op in ops:
         title, form_class, _run, _done = OPS[op]
         form = bound[1] if bound and bound[0] == op else form_class(prefix=op)
         actions.append({"op": op, "title": title, "form": form})
@@ -553,8 +493,9 @@ def opinion(request, pk):
 def opinion_action(request, pk, op):
     spec = OPS.get(op)
     obj = _opinion_or_404(request.user, pk)
-    # Not an operation, or not one this user may do to this opinion now: as if absent.
-    if spec is None or not permissions.may(request.user, op, obj):
+    # Not an operation, or not one this user acts for on this opinion: as if absent. One
+    # the opinion's state does not allow reaches the service, which says why (as the API).
+    if spec is None or not permissions.may_attempt(request.user, op, obj):
         raise Http404
     if request.method != "POST":
         return redirect(reverse("oversight:opinion", args=[obj.pk]))
@@ -562,8 +503,7 @@ def opinion_action(request, pk, op):
     form = form_class(request.POST, prefix=op)
     if form.is_valid():
         try:
-            with transaction.atomic():
-                run(request.user, obj, form.cleaned_data)
+            run(request.user, obj, form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:

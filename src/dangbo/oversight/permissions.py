@@ -31,6 +31,20 @@ def allowed_ops(user, opinion: Opinion) -> list[str]:
     return [op for op in TRANSITIONS if may(user, op, opinion)]
 
 
+def may_attempt(user, op: str, opinion: Opinion) -> bool:
+    """Whether a request for ``op`` reaches the service: the user may do it now, or the
+    opinion's state does not allow it (the service then says why, naming the state) and the
+    user acts for either side of the opinion. Anything else is refused as absent (404)."""
+    spec = TRANSITIONS.get(op)
+    if spec is None:
+        return False
+    if opinion.state in spec[0]:
+        return may(user, op, opinion)
+    return scope.covers(user, OWNER_ACTION, opinion.received_by) or (
+        opinion.assigned_to is not None and scope.covers(user, HANDLER_ACTION, opinion.assigned_to)
+    )
+
+
 def may_see_submitter(user, opinion: Opinion) -> bool:
     """The submitter's identity needs an explicit sensitive grant over where it was heard
     or over the committee that received it."""

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractQuarter
 
+from dangbo.core import scope
 from dangbo.core.dates import today
 from dangbo.meetings import queries as meeting_queries
 from dangbo.meetings.rules import quarter_bounds, quarter_of
@@ -257,6 +258,23 @@ def my_organisations(member, as_of: date | None = None) -> dict:
         "visits": visits,
         "opinions": opinions,
     }
+
+
+def visit_groups(user, cell: Organisation):
+    """The working groups a visit to ``cell`` may be recorded under: those of the
+    committees above the cell that ``user`` may see, or that ``user``'s own member record
+    belongs to (the service then checks the visit's day against the group's period)."""
+    above = [int(p) for p in cell.path.split(".") if p and int(p) != cell.pk]
+    visible = Q(pk__in=scope.restrict(WorkingGroup.objects.all(), user).values("pk"))
+    me = getattr(user, "member", None)
+    if me is not None:
+        visible |= Q(leader=me) | Q(members=me)
+    return (
+        WorkingGroup.objects.filter(visible, committee_id__in=above)
+        .select_related("committee")
+        .distinct()
+        .order_by("-period_start", "name", "id")
+    )
 
 
 # ------------------------------------------------------------------ opinions

@@ -3,14 +3,17 @@ visits, and the opinions heard with their lifecycle. One function per operation,
 transaction, keyword-only ``actor``, validation first, an audit entry (and, for opinions,
 a step in the opinion's history)."""
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, Q, When
 
-from dangbo.core import audit
+from dangbo.core import audit, scope
 from dangbo.core.dates import fmt, not_in_future, today
-from dangbo.core.errors import collect, invalid
+from dangbo.core.errors import collect, invalid, messages_of
 from dangbo.core.text import clean_paragraphs, clean_text
 from dangbo.meetings import services as meeting_services
 from dangbo.meetings.choices import MeetingKind
@@ -308,6 +311,9 @@ def add_group_target(
 
 @transaction.atomic
 def remove_group_target(*, actor, target: GroupTarget) -> None:
+    target = (
+        GroupTarget.objects.select_for_update().select_related("group", "org").get(pk=target.pk)
+    )
     group = target.group
     if Visit.objects.filter(group=group, org=target.org).exists():
         raise invalid(
@@ -472,6 +478,54 @@ def assignment_covering(member_id: int, cell: Organisation, on: date, assignment
     return best
 
 
+@dataclass(frozen=True)
+class Heard:
+    """One opinion heard at a visit, as the visit's form or request gives it."""
+
+    source: str
+    topic: OpinionTopic | None
+    text: str
+    place: str = ""
+    submitter_name: str = ""
+    submitter_contact: str = ""
+    consent: bool = False
+
+
+def follow_up_committee(
+    actor,
+    cell: Organisation,
+    group: WorkingGroup | None,
+    assignments: Iterable[OversightAssignment | None],
+) -> Organisation:
+    """The committee that receives what was heard at a visit to ``cell``, and so steers it
+    (it then assigns each opinion to the organisation that must answer):
+
+    1. the working group's committee;
+    2. else the committee of the most specific assignment under which someone attended;
+    3. else the highest committee above the cell for which the recorder attends meetings
+       (a district's people heard it: the district steers, as the district's working
+       groups attend village cells so that its standing committee can steer);
+    4. else the committee directly above the cell."""
+    if group is not None:
+        return group.committee
+    links = sorted(
+        (a for a in assignments if a is not None), key=lambda a: (-len(a.target.path), a.pk)
+    )
+    if links:
+        return links[0].committee
+    above = [o for o in scope.roots(actor, scope.OVERSEE) or () if _under(cell, o)]
+    if above:
+        return min(above, key=lambda o: len(o.path))
+    return cell.parent
+
+
+def _renamed(exc: ValidationError, names: dict[str, str], prefix: str = "") -> ValidationError:
+    out: dict[str, list[str]] = {}
+    for key, msgs in messages_of(exc).items():
+        out.setdefault(prefix + names.get(key, key), []).extend(msgs)
+    return ValidationError(out)
+
+
 @transaction.atomic
 def record_visit(
     *,
@@ -483,13 +537,19 @@ def record_visit(
     notes: str = "",
     kind: str = MeetingKind.REGULAR,
     meeting: Meeting | None = None,
-    topic: str = "",
+    meeting_topic: str = "",
+    opinions: Sequence[Heard] = (),
+    received_by: Organisation | None = None,
 ) -> Visit:
-    """Superiors attended ``cell``'s meeting on ``day``. The meeting is the one already
-    recorded that day (else a record is opened for the cell secretary to complete). Each
-    attendee's attendance counts toward their assignment covering the cell; a visit with
-    no assignment and no group plan is allowed and marked as such. ``topic`` is the
-    meeting's theme, needed when a thematic meeting's record is opened here."""
+    """Superiors attended ``cell``'s meeting on ``day`` and heard ``opinions``: all of it or
+    nothing. The meeting is the one already recorded that day (else a record is opened for
+    the cell secretary to complete; ``meeting_topic`` is its theme, needed for a thematic
+    meeting). Each attendee's attendance counts toward their assignment covering the cell;
+    a visit with no assignment and no group plan is allowed and marked as such. The
+    opinions are received by ``received_by`` when given, else by ``follow_up_committee``.
+    A bad opinion is reported as ``opinions.<i>.<field>`` (each of them, at once)."""
+    if cell.kind not in CELL_KINDS:
+        raise invalid("org", f"Chi bộ: {cell.name} không phải là chi bộ.")
     day = _date(day, "date", "Ngày dự sinh hoạt")
     notes = clean_paragraphs(notes, "Nội dung nắm được", max_length=MAX_TEXT, field="notes")
     people = {m.pk: m for m in attendees if m is not None}
@@ -501,11 +561,21 @@ def record_visit(
     )
     if gone:
         raise invalid("attendees", f"Người dự: {', '.join(gone)} không còn trong danh sách.")
-    if group is not None and not (group.period_start <= day <= group.period_end):
+    if group is not None:
+        if not _under(cell, group.committee):
+            raise invalid(
+                "group",
+                f"Tổ công tác: {group.name} không thuộc cấp ủy cấp trên của {cell.name}.",
+            )
+        if not (group.period_start <= day <= group.period_end):
+            raise invalid(
+                "group",
+                f"Tổ công tác: {group.name} hoạt động {fmt(group.period_start)}–"
+                f"{fmt(group.period_end)}, không gồm ngày {fmt(day)}.",
+            )
+    if received_by is not None and not (received_by.path <= cell.path < received_by.subtree_upper):
         raise invalid(
-            "group",
-            f"Tổ công tác: {group.name} hoạt động {fmt(group.period_start)}–"
-            f"{fmt(group.period_end)}, không gồm ngày {fmt(day)}.",
+            "received_by", f"Cấp ủy tiếp nhận: {cell.name} không thuộc {received_by.name}."
         )
     if meeting is None:
         # That day's meeting of the kind asked for, else any meeting that day.
@@ -515,9 +585,12 @@ def record_visit(
             .first()
         )
         if meeting is None:
-            meeting = meeting_services.record_meeting(
-                actor=actor, org=cell, day=day, data={"kind": kind, "topic": topic}
-            )
+            try:
+                meeting = meeting_services.record_meeting(
+                    actor=actor, org=cell, day=day, data={"kind": kind, "topic": meeting_topic}
+                )
+            except ValidationError as exc:
+                raise _renamed(exc, {"topic": "meeting_topic"}) from exc
     elif meeting.org_id != cell.pk or meeting.date != day:
         raise invalid("meeting", "Buổi sinh hoạt: không khớp chi bộ và ngày đã chọn.")
     already = set(
@@ -531,7 +604,7 @@ def record_visit(
         )
     assignments = list(
         OversightAssignment.objects.filter(active_q(day), member_id__in=people).select_related(
-            "target"
+            "target", "committee"
         )
     )
     links = {pk: assignment_covering(pk, cell, day, assignments) for pk in people}
@@ -557,6 +630,30 @@ def record_visit(
         f"ngày {fmt(day)}" + (" (ngoài phân công)" if visit.without_mandate else ""),
         after={"meeting": meeting.pk, "group": group.pk if group else None},
     )
+    if opinions:
+        received_by = received_by or follow_up_committee(actor, cell, group, links.values())
+        errors: dict[str, list[str]] = {}
+        for i, heard in enumerate(opinions):
+            try:
+                record_opinion(
+                    actor=actor,
+                    received_on=day,
+                    source=heard.source,
+                    channel=OpinionChannel.VISIT,
+                    text=heard.text,
+                    topic=heard.topic,
+                    org=cell,
+                    received_by=received_by,
+                    visit=visit,
+                    place=heard.place,
+                    submitter_name=heard.submitter_name,
+                    submitter_contact=heard.submitter_contact,
+                    consent=heard.consent,
+                )
+            except ValidationError as exc:
+                errors.update(messages_of(_renamed(exc, {}, f"opinions.{i}.")))
+        if errors:
+            raise ValidationError(errors)  # the visit and every opinion roll back together
     return visit
 
 

@@ -1,8 +1,8 @@
 """Oversight pages: "my organisations", coverage and assignments with their handover,
 targets met per person and quarter, working groups and the plan of cells they attend.
 
-Thin as everywhere: parse, authorise through ``scope`` (out of scope is 404), call a service
-in one transaction, render. Visits and opinions live in ``opinion_views``.
+Thin as everywhere: parse, authorise through ``scope`` (out of scope is 404), call one
+service (it holds the transaction), render. Visits and opinions live in ``opinion_views``.
 """
 
 from datetime import date, datetime
@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -463,14 +462,13 @@ def plan(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                n = services.generate_plan(
-                    actor=request.user,
-                    committee=committee,
-                    groups=data["groups"],
-                    selection=data["selection"],
-                    mode=data["mode"],
-                )
+            n = services.generate_plan(
+                actor=request.user,
+                committee=committee,
+                groups=data["groups"],
+                selection=data["selection"],
+                mode=data["mode"],
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -515,37 +513,35 @@ def _group_post(request, group, others):
         return None, _errors_of(form), form
     data = form.cleaned_data
     try:
-        with transaction.atomic():
-            if op == "add":
-                org = org_queries.org_by_code(user, data["org"], scope.CHANGE)
-                if org is None:
-                    raise invalid(
-                        "org",
-                        _("Chi bộ: không tìm thấy tổ chức mã “%(code)s” trong phạm vi được giao.")
-                        % {"code": data["org"]},
-                    )
-                services.add_group_target(
-                    actor=user, group=group, org=org, planned_date=data.get("planned_date")
+        if op == "add":
+            org = org_queries.org_by_code(user, data["org"], scope.CHANGE)
+            if org is None:
+                raise invalid(
+                    "org",
+                    _("Chi bộ: không tìm thấy tổ chức mã “%(code)s” trong phạm vi được giao.")
+                    % {"code": data["org"]},
                 )
-                return _("Đã thêm %(org)s vào kế hoạch.") % {"org": org.name}, [], None
-            target = (
-                GroupTarget.objects.select_for_update(of=("self",))
-                .select_related("org", "group__committee")
-                .filter(pk=data["target"], group=group)
-                .first()
+            services.add_group_target(
+                actor=user, group=group, org=org, planned_date=data.get("planned_date")
             )
-            if target is None:
-                raise invalid("target", _("Chi bộ trong kế hoạch: không tìm thấy trong tổ này."))
-            if op == "remove":
-                services.remove_group_target(actor=user, target=target)
-                return _("Đã bỏ %(org)s khỏi kế hoạch.") % {"org": target.org.name}, [], None
-            services.move_group_target(actor=user, target=target, to_group=data["to_group"])
-            return (
-                _("Đã chuyển %(org)s sang %(g)s.")
-                % {"org": target.org.name, "g": data["to_group"].name},
-                [],
-                None,
-            )
+            return _("Đã thêm %(org)s vào kế hoạch.") % {"org": org.name}, [], None
+        target = (
+            GroupTarget.objects.select_related("org", "group__committee")
+            .filter(pk=data["target"], group=group)
+            .first()
+        )
+        if target is None:
+            raise invalid("target", _("Chi bộ trong kế hoạch: không tìm thấy trong tổ này."))
+        if op == "remove":
+            services.remove_group_target(actor=user, target=target)
+            return _("Đã bỏ %(org)s khỏi kế hoạch.") % {"org": target.org.name}, [], None
+        services.move_group_target(actor=user, target=target, to_group=data["to_group"])
+        return (
+            _("Đã chuyển %(org)s sang %(g)s.")
+            % {"org": target.org.name, "g": data["to_group"].name},
+            [],
+            None,
+        )
     except ValidationError as exc:
         if op == "add":
             apply_service_errors(form, exc)
