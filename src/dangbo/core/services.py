@@ -2,6 +2,8 @@
 one transaction, validation first, an audit entry."""
 
 import secrets
+from dataclasses import dataclass
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -171,6 +173,35 @@ def end_grant(*, actor, grant: RoleGrant, valid_to=None) -> RoleGrant:
         summary=f"Kết thúc vai trò {grant.get_role_display()} của {grant.user.get_username()}",
     )
     return grant
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """The decision a form or a request names (number, issuer, date): the service that records
+    the change registers it, or finds it, inside its own transaction."""
+
+    number: str
+    issuer: str
+    issue_date: date | None
+    kind: str = "QD"
+    title: str = ""
+
+
+Document = LegalDocument | DocumentRef | None
+
+
+def resolve_document(*, actor, document: Document) -> LegalDocument | None:
+    """A registered document for what the caller named (None stays None)."""
+    if document is None or isinstance(document, LegalDocument):
+        return document
+    return register_document(
+        actor=actor,
+        number=document.number,
+        issuer=document.issuer,
+        issue_date=document.issue_date,
+        kind=document.kind,
+        title=document.title,
+    )
 
 
 @transaction.atomic

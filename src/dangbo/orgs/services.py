@@ -9,9 +9,9 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
 from dangbo.core import audit
+from dangbo.core import services as core_services
 from dangbo.core.dates import fmt, not_in_future
 from dangbo.core.errors import collect, invalid
-from dangbo.core.models import LegalDocument
 from dangbo.core.text import clean_text
 
 from .choices import ALLOWED_PARENTS, BodyType, FormedBy, OrgEventKind, OrgKind, Sector, Title
@@ -63,10 +63,11 @@ def create_org(
     sector: str,
     parent: Organisation | None,
     valid_from: date,
-    document: LegalDocument | None = None,
+    document: core_services.Document = None,
     admin_unit=None,
     has_seal: bool | None = None,
 ) -> Organisation:
+    document = core_services.resolve_document(actor=actor, document=document)
     errors = {}
     code = (code or "").strip().lower()
     if not CODE_RE.fullmatch(code) or len(code) > 64:
@@ -117,8 +118,14 @@ def create_org(
 
 @transaction.atomic
 def rename_org(
-    *, actor, org: Organisation, name: str, effective_date: date, document=None
+    *,
+    actor,
+    org: Organisation,
+    name: str,
+    effective_date: date,
+    document: core_services.Document = None,
 ) -> Organisation:
+    document = core_services.resolve_document(actor=actor, document=document)
     name = clean_text(name, "Tên mới", max_length=200, field="name")
     not_in_future(effective_date, "effective_date", "Ngày hiệu lực")
     if effective_date < org.valid_from:
@@ -191,8 +198,9 @@ def reparent_org(
     org: Organisation,
     new_parent: Organisation,
     effective_date: date,
-    document: LegalDocument | None = None,
+    document: core_services.Document = None,
 ) -> Organisation:
+    document = core_services.resolve_document(actor=actor, document=document)
     org = Organisation.objects.select_for_update().get(pk=org.pk)
     if new_parent is None:
         raise invalid("new_parent", "Tổ chức cấp trên mới: bắt buộc.")
@@ -254,8 +262,9 @@ def create_body(
     term_end_year: int,
     valid_from: date,
     formed_by: str = "elected",
-    document: LegalDocument | None = None,
+    document: core_services.Document = None,
 ) -> CommitteeBody:
+    document = core_services.resolve_document(actor=actor, document=document)
     if body_type not in BodyType.values:
         raise invalid("body_type", "Loại cơ quan: không hợp lệ.")
     if body_type == BodyType.CELL and org.kind not in (OrgKind.GRASSROOTS_CELL, OrgKind.SUB_CELL):

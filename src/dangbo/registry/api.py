@@ -7,7 +7,6 @@ return a schema. The helpers every router shares live in ``core.api`` and ``orgs
 from datetime import date
 from typing import Annotated
 
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from ninja import Field, Path, Query, Router, Schema
@@ -28,7 +27,6 @@ from dangbo.core.api import (
 )
 from dangbo.core.dates import today
 from dangbo.core.errors import invalid
-from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.models import Member
 from dangbo.orgs import queries as org_queries
 from dangbo.orgs import services as org_services
@@ -134,11 +132,11 @@ class DocumentIn(In):
     issue_date: IsoDate
 
 
-def _document(user, doc: "DocumentIn | None"):
+def _document(doc: "DocumentIn | None") -> core_services.DocumentRef | None:
     if doc is None:
         return None
-    return core_services.register_document(
-        actor=user, number=doc.number, issuer=doc.issuer, issue_date=doc.issue_date
+    return core_services.DocumentRef(
+        number=doc.number, issuer=doc.issuer, issue_date=doc.issue_date
     )
 
 
@@ -317,7 +315,6 @@ def org_warnings(request, code: CodePath, as_of: Query[IsoDate | None] = None):
 
 
 @router.post("/", response={201: OrgDetail, **WRITE_ERRORS}, summary="Thành lập tổ chức")
-@transaction.atomic
 def create_org(request, payload: OrgCreate):
     parent = org_field(request.auth, payload.parent, "parent", "Tổ chức cấp trên")
     if parent is None and not scope.covers_all(request.auth, scope.CHANGE):
@@ -331,13 +328,12 @@ def create_org(request, payload: OrgCreate):
         parent=parent,
         valid_from=payload.valid_from,
         has_seal=payload.has_seal,
-        document=_document(request.auth, payload.document),
+        document=_document(payload.document),
     )
     return 201, org
 
 
 @router.post("/{code}/rename", response={200: OrgDetail, **WRITE_ERRORS}, summary="Đổi tên")
-@transaction.atomic
 def rename_org(request, code: CodePath, payload: OrgRename):
     org = org_or_404(request.auth, code, scope.CHANGE)
     return org_services.rename_org(
@@ -345,12 +341,11 @@ def rename_org(request, code: CodePath, payload: OrgRename):
         org=org,
         name=payload.name,
         effective_date=payload.effective_date,
-        document=_document(request.auth, payload.document),
+        document=_document(payload.document),
     )
 
 
 @router.post("/{code}/reparent", response={200: OrgDetail, **WRITE_ERRORS})
-@transaction.atomic
 def reparent_org(request, code: CodePath, payload: OrgReparent):
     """Move the organisation (and its subtree) under a new parent from a date."""
     org = org_or_404(request.auth, code, scope.CHANGE)
@@ -360,20 +355,19 @@ def reparent_org(request, code: CodePath, payload: OrgReparent):
         org=org,
         new_parent=new_parent,
         effective_date=payload.effective_date,
-        document=_document(request.auth, payload.document),
+        document=_document(payload.document),
     )
     return Organisation.objects.select_related("parent").get(pk=org.pk)
 
 
 @router.post("/{code}/dissolve", response={200: OrgDetail, **WRITE_ERRORS}, summary="Giải thể")
-@transaction.atomic
 def dissolve_org(request, code: CodePath, payload: OrgDissolve):
     org = org_or_404(request.auth, code, scope.CHANGE)
     return services.dissolve_org(
         actor=request.auth,
         org=org,
         effective_date=payload.effective_date,
-        document=_document(request.auth, payload.document),
+        document=_document(payload.document),
     )
 
 
@@ -382,7 +376,6 @@ def dissolve_org(request, code: CodePath, payload: OrgDissolve):
     response={200: OrgDetail, **WRITE_ERRORS},
     summary="Hợp nhất tổ chức khác vào tổ chức này",
 )
-@transaction.atomic
 def merge_orgs(request, code: CodePath, payload: OrgMerge):
     """Members and subordinate organisations of the sources move here from
     ``effective_date``; the sources end the day before."""
@@ -396,13 +389,12 @@ def merge_orgs(request, code: CodePath, payload: OrgMerge):
         sources=sources,
         target=target,
         effective_date=payload.effective_date,
-        document=_document(request.auth, payload.document),
+        document=_document(payload.document),
     )
     return Organisation.objects.select_related("parent").get(pk=target.pk)
 
 
 @router.post("/{code}/split", response={201: list[OrgDetail], **WRITE_ERRORS}, summary="Chia tách")
-@transaction.atomic
 def split_org(request, code: CodePath, payload: OrgSplit):
     """New organisations under the same parent, of the same kind and sector; the members
     named in ``allocation`` move to them."""
@@ -410,18 +402,6 @@ def split_org(request, code: CodePath, payload: OrgSplit):
     parent = source.parent
     if parent is None or not scope.can(request.auth, scope.CHANGE, parent):
         raise HttpError(403, "Tổ chức mới: bạn không có quyền thay đổi tổ chức cấp trên.")
-    present = set(source.members.filter(status__in=ACTIVE_STATUSES).values_list("pk", flat=True))
-    if not payload.new_orgs:
-        raise invalid("new_orgs", "Tổ chức mới: cần ít nhất một tổ chức.")
-    new_codes = {o.code for o in payload.new_orgs}
-    for member_id, new_code in payload.allocation.items():
-        if member_id not in present:
-            raise invalid(
-                "allocation",
-                f"Phân bổ đảng viên: đảng viên mã {member_id} không sinh hoạt tại {source.name}.",
-            )
-        if new_code not in new_codes:
-            raise invalid("allocation", f"Phân bổ đảng viên: không có tổ chức mới mã “{new_code}”.")
     created = services.split_org(
         actor=request.auth,
         source=source,
@@ -432,7 +412,7 @@ def split_org(request, code: CodePath, payload: OrgSplit):
         allocation=dict(payload.allocation),
         effective_date=payload.effective_date,
         end_source=payload.end_source,
-        document=_document(request.auth, payload.document),
+        document=_document(payload.document),
     )
     return 201, list(
         Organisation.objects.select_related("parent")
@@ -464,7 +444,6 @@ def list_bodies(request, code: CodePath, as_of: Query[IsoDate | None] = None):
 @router.post(
     "/{code}/bodies", response={201: BodyOut, **WRITE_ERRORS}, summary="Lập cơ quan lãnh đạo"
 )
-@transaction.atomic
 def create_body(request, code: CodePath, payload: BodyCreate):
     org = org_or_404(request.auth, code, scope.CHANGE)
     body = org_services.create_body(
@@ -475,7 +454,7 @@ def create_body(request, code: CodePath, payload: BodyCreate):
         term_end_year=payload.term_end_year,
         formed_by=payload.formed_by.value,
         valid_from=payload.valid_from,
-        document=_document(request.auth, payload.document),
+        document=_document(payload.document),
     )
     body.holders = []
     return 201, body
@@ -484,7 +463,6 @@ def create_body(request, code: CodePath, payload: BodyCreate):
 @router.post(
     "/{code}/positions", response={201: PositionOut, **WRITE_ERRORS}, summary="Phân công chức vụ"
 )
-@transaction.atomic
 def assign_position(request, code: CodePath, payload: PositionCreate):
     """The member must be one the caller may change; the body, one of this organisation's."""
     org = org_or_404(request.auth, code, scope.CHANGE)
@@ -523,15 +501,9 @@ PositionId = Annotated[int, Path(ge=1, le=MAX_ID)]
     response={200: PositionOut, **WRITE_ERRORS},
     summary="Thôi giữ chức vụ",
 )
-@transaction.atomic
 def end_position(request, code: CodePath, id: PositionId, payload: PositionEnd):
     org = org_or_404(request.auth, code, scope.CHANGE)
-    position = (
-        Position.objects.select_for_update(of=("self",))
-        .select_related("member", "org")
-        .filter(pk=id, org=org)
-        .first()
-    )
+    position = Position.objects.filter(pk=id, org=org).first()
     if position is None:
         raise Http404
     return org_services.end_position(

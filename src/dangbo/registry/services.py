@@ -12,9 +12,9 @@ from django.db import transaction
 from django.db.models import Q
 
 from dangbo.core import audit
+from dangbo.core import services as core_services
 from dangbo.core.dates import fmt, not_in_future
 from dangbo.core.errors import invalid, messages_of
-from dangbo.core.models import LegalDocument
 from dangbo.members import services as member_services
 from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.models import Member, Membership
@@ -39,11 +39,12 @@ def dissolve_org(
     actor,
     org: Organisation,
     effective_date: date,
-    document: LegalDocument | None = None,
+    document: core_services.Document = None,
     successors: Iterable[Organisation] = (),
     kind: str = OrgEventKind.DISSOLVE,
 ) -> Organisation:
     """End an organisation on ``effective_date`` (its last day). It must be empty by then."""
+    document = core_services.resolve_document(actor=actor, document=document)
     org = Organisation.objects.select_for_update().get(pk=org.pk)
     if org.valid_to is not None:
         raise invalid("org", f"{org.name} đã kết thúc hoạt động ngày {fmt(org.valid_to)}.")
@@ -147,10 +148,11 @@ def merge_orgs(
     sources: list[Organisation],
     target: Organisation,
     effective_date: date,
-    document: LegalDocument | None = None,
+    document: core_services.Document = None,
 ) -> OrgEvent:
     """Merge ``sources`` into ``target`` from ``effective_date``: their members and subordinate
     organisations move to the target, then the sources end the day before."""
+    document = core_services.resolve_document(actor=actor, document=document)
     if not sources:
         raise invalid("sources", "Tổ chức được hợp nhất: chọn ít nhất một tổ chức.")
     if any(s.pk == target.pk for s in sources):
@@ -184,14 +186,25 @@ def split_org(
     new_orgs: list[dict],
     allocation: dict[int, str],
     effective_date: date,
-    document: LegalDocument | None = None,
+    document: core_services.Document = None,
     end_source: bool = True,
 ) -> list[Organisation]:
     """Split ``source`` into new organisations under the same parent; ``allocation`` maps
     member ids to the code of the new organisation they move to."""
 
+    document = core_services.resolve_document(actor=actor, document=document)
     if not new_orgs:
         raise invalid("new_orgs", "Tổ chức mới: cần ít nhất một tổ chức.")
+    source_ids = set(_active_members(source).values_list("pk", flat=True))
+    new_codes = {spec["code"] for spec in new_orgs}
+    for member_id, code in allocation.items():
+        if member_id not in source_ids:
+            raise invalid(
+                "allocation",
+                f"Phân bổ đảng viên: đảng viên mã {member_id} không sinh hoạt tại {source.name}.",
+            )
+        if code not in new_codes:
+            raise invalid("allocation", f"Phân bổ đảng viên: không có tổ chức mới mã “{code}”.")
     created = [
         create_org(
             actor=actor,
@@ -203,14 +216,6 @@ def split_org(
         for spec in new_orgs
     ]
     by_code = {o.code: o for o in created}
-    source_ids = set(_active_members(source).values_list("pk", flat=True))
-    strangers = sorted(set(allocation) - source_ids)
-    if strangers:
-        raise invalid(
-            "allocation",
-            f"Phân bổ đảng viên: mã số {strangers[0]} không phải đảng viên đang sinh hoạt "
-            f"tại {source.name}.",
-        )
     for member in _active_members(source).order_by("pk"):
         code = allocation.get(member.pk)
         if code is None:
@@ -219,8 +224,6 @@ def split_org(
                     "allocation", f"Phân bổ đảng viên: chưa chọn tổ chức mới cho {member}."
                 )
             continue
-        if code not in by_code:
-            raise invalid("allocation", f"Phân bổ đảng viên: không có tổ chức mới mã “{code}”.")
         member_services.transfer_member(
             actor=actor,
             member=member,
@@ -256,7 +259,7 @@ def assign_position(
     valid_from: date,
     body: CommitteeBody | None = None,
     method: str = "elected",
-    document: LegalDocument | None = None,
+    document: core_services.Document = None,
 ) -> Position:
 
     member = Member.objects.select_related("org").get(

@@ -218,20 +218,17 @@ def _overdue(org: Organisation, day) -> tuple[list, int]:
     return overdue, len(overdue) if len(overdue) < WARNINGS_SHOWN else overdue_qs.count()
 
 
-def _document(user, data):
+def _document(data) -> core_services.DocumentRef | None:
     if not data.get("doc_number"):
         return None
-    return core_services.register_document(
-        actor=user,
-        number=data["doc_number"],
-        issuer=data["doc_issuer"],
-        issue_date=data["doc_date"],
+    return core_services.DocumentRef(
+        number=data["doc_number"], issuer=data["doc_issuer"], issue_date=data["doc_date"]
     )
 
 
 def _create(user, org, data):
     org_services.create_org(
-        document=_document(user, data),
+        document=_document(data),
         actor=user,
         code=data["code"],
         name=data["name"],
@@ -248,7 +245,7 @@ def _rename(user, org, data):
         org=org,
         name=data["name"],
         effective_date=data["effective_date"],
-        document=_document(user, data),
+        document=_document(data),
     )
 
 
@@ -259,13 +256,13 @@ def _reparent(user, org, data):
         org=org,
         new_parent=parent,
         effective_date=data["effective_date"],
-        document=_document(user, data),
+        document=_document(data),
     )
 
 
 def _dissolve(user, org, data):
     services.dissolve_org(
-        actor=user, org=org, effective_date=data["effective_date"], document=_document(user, data)
+        actor=user, org=org, effective_date=data["effective_date"], document=_document(data)
     )
 
 
@@ -277,7 +274,7 @@ def _merge(user, org, data):
         sources=sources,
         target=org,
         effective_date=data["effective_date"],
-        document=_document(user, data),
+        document=_document(data),
     )
 
 
@@ -296,7 +293,7 @@ def _split(user, org, data):
         allocation=data["allocation"],
         effective_date=data["effective_date"],
         end_source=data["end_source"],
-        document=_document(user, data),
+        document=_document(data),
     )
 
 
@@ -309,7 +306,7 @@ def _create_body(user, org, data):
         term_end_year=data["term_end_year"],
         formed_by=data["formed_by"],
         valid_from=data["valid_from"],
-        document=_document(user, data),
+        document=_document(data),
     )
 
 
