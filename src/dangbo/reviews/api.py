@@ -15,8 +15,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Literal
 
-from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
@@ -36,13 +35,11 @@ from dangbo.core.api import (
     Year,
     fields_as,
 )
-from dangbo.core.choices import Role
 from dangbo.core.dates import today
 from dangbo.core.errors import invalid
 from dangbo.members.lookups import person
 from dangbo.members.models import Member
 from dangbo.orgs.lookups import OrgRef, org_field, org_or_404
-from dangbo.orgs.models import Organisation
 
 from . import permissions, queries, services
 from .choices import COMMON_RANKS, EvaluationState, PeriodKind, RemedyStatus
@@ -82,7 +79,6 @@ Score = Annotated[
     WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100}),
 ]
 SubjectKind = Literal["member", "org"]
-OPS = ("propose", "return", "decide")
 
 # ---------------------------------------------------------------- schemas
 
@@ -467,47 +463,11 @@ _EVALUATION = Evaluation.objects.select_related(
 )
 
 
-def _ancestor_ids(org: Organisation) -> list[int]:
-    return [int(p) for p in org.path.split(".") if p]
-
-
-def _cycle_q(user) -> Q | None:
-    """Cycles of organisations the user sees, and of those above where they work (or, for a
-    member, above their cell). None: all of them."""
-    if getattr(user, "is_superuser", False):
-        return None
-    q = Q(pk__in=[])
-    roots = scope.roots(user, scope.VIEW)
-    if roots is None:
-        return None
-    for root in roots:
-        q |= root.subtree_q("org__") | Q(org_id__in=_ancestor_ids(root))
-    own = permissions.own_member(user)
-    if own is not None and scope.holds_role(user, Role.MEMBER):
-        q |= Q(org_id__in=_ancestor_ids(own.org))
-    return q
-
-
-def _cycles(user):
-    q = _cycle_q(user)
-    return _CYCLE if q is None else _CYCLE.filter(q)
-
-
 def _cycle(user, pk: int) -> ReviewCycle:
-    found = _cycles(user).filter(pk=pk).first()
+    found = permissions.visible_cycles(user, _CYCLE).filter(pk=pk).first()
     if found is None:
         raise Http404
     return found
-
-
-def _evaluations(user, base=None):
-    """Evaluations in the user's scope, and a member's own."""
-    base = Evaluation.objects.all() if base is None else base
-    visible = scope.restrict(base, user)
-    own = permissions.own_member(user)
-    if own is not None:
-        visible = visible | base.filter(member=own)
-    return visible
 
 
 def _evaluation(user, pk: int) -> Evaluation:
@@ -527,29 +487,18 @@ def _detail(user, pk: int) -> Evaluation:
     )
     body = services.competent_body(evaluation)
     evaluation.competent_body = body
-    evaluation.allowed_ops = [op for op in OPS if permissions.may(user, op, evaluation)]
+    evaluation.allowed_ops = [op for op in permissions.OPS if permissions.may(user, op, evaluation)]
     return evaluation
 
 
-def _authority(user, op: str, evaluation: Evaluation) -> bool:
-    """Whether ``user`` acts for the side that performs ``op``, whatever the state."""
-    if op == "propose" and evaluation.member_id:
-        return scope.covers(user, scope.MEETINGS, evaluation.org)
-    return scope.covers(user, scope.CHANGE, services.competent_body(evaluation))
-
-
 def _authorised(user, pk: int, op: str) -> Evaluation:
-    """The evaluation if ``user`` may ``op`` it now. Refused is a 404, like out of scope;
-    with the authority but the wrong state, window or lock, the service's 422 follows; and
-    nobody acts on their own case."""
+    """The evaluation if a request for ``op`` may reach the service
+    (``permissions.may_attempt``): refused is a 404, like out of scope; with the authority
+    but the wrong state, window or lock, or one's own case, the service's 422 follows."""
     evaluation = _evaluation(user, pk)
-    if permissions.may(user, op, evaluation):
-        return evaluation
-    if not _authority(user, op, evaluation):
+    if not permissions.may_attempt(user, op, evaluation):
         raise Http404
-    if permissions.is_own(user, evaluation):
-        raise invalid("member_id", "Không ai tự đề xuất hay quyết định xếp loại cho chính mình.")
-    return evaluation  # the service refuses with the reason (state, window, lock)
+    return evaluation
 
 
 def _level_code(level: str | None) -> str:
@@ -594,17 +543,15 @@ def list_schemes(request, subject: Literal["member", "organisation"] | None = No
 def list_cycles(request, org: Code | None = None, year: Year | None = None):
     """``org``: the cycles it takes part in (its own, those of the organisations above it
     and of those below)."""
-    qs = _cycles(request.auth)
+    qs = permissions.visible_cycles(request.auth, _CYCLE)
     if org:
-        found = org_or_404(request.auth, org)
-        qs = qs.filter(found.subtree_q("org__") | Q(org_id__in=_ancestor_ids(found)))
+        qs = qs.filter(queries.cycles_of(org_or_404(request.auth, org), below=True))
     if year:
         qs = qs.filter(year=year)
     return qs.order_by("-period_end", "org__path", "id")
 
 
 @router.post("/cycles", response={201: CycleOut, **WRITE_ERRORS}, summary="Mở đợt kiểm điểm")
-@transaction.atomic
 def open_cycle(request, payload: CycleCreate):
     """Under the schemes in force that year (rule 21); the window defaults to mid-November
     to the end of January."""
@@ -630,7 +577,7 @@ def _progress(rows) -> dict:
 
 
 def _cycle_detail(user, cycle: ReviewCycle) -> ReviewCycle:
-    visible = _evaluations(user, Evaluation.objects.filter(cycle=cycle))
+    visible = permissions.visible_evaluations(user, Evaluation.objects.filter(cycle=cycle))
     members = visible.filter(member__isnull=False)
     orgs = visible.filter(subject_org__isnull=False)
 
@@ -659,36 +606,19 @@ def _cycle_detail(user, cycle: ReviewCycle) -> ReviewCycle:
 
     cycle.levels_members = levels(members)
     cycle.levels_organisations = levels(orgs)
-    quotas = []
-    for scheme in (cycle.member_scheme, cycle.org_scheme):
-        if not (scheme.quota_enabled and scheme.quota_rate and scheme.quota_level):
-            continue
-        rows = (
-            visible.filter(
-                scheme=scheme,
-                state=EvaluationState.DECIDED,
-                final_level__code__in=[scheme.quota_level, scheme.quota_base],
-            )
-            .values_list("peer_group", "final_level__code")
-            .annotate(n=Count("id"))
-            .order_by("peer_group")
-        )
-        groups: dict[str, dict[str, int]] = {}
-        for group, code, n in rows:
-            groups.setdefault(group, {})[code] = n
-        for group, counts in groups.items():
-            base = counts.get(scheme.quota_base, 0)
-            quotas.append(
-                {
-                    "peer_group": group,
-                    "level": scheme.quota_level,
-                    "base_level": scheme.quota_base,
-                    "capped": counts.get(scheme.quota_level, 0),
-                    "base": base,
-                    "allowed": int(scheme.quota_rate * base),
-                }
-            )
-    cycle.quotas = quotas
+    full = permissions.cycle_access(user, cycle) == "full"
+    # Rule 23 counts the whole peer group: shown to those who see all of the cycle.
+    cycle.quotas = [
+        {
+            "peer_group": use.peer_group,
+            "level": use.scheme.quota_level,
+            "base_level": use.scheme.quota_base,
+            "capped": use.capped,
+            "base": use.base,
+            "allowed": use.allowed,
+        }
+        for use in (queries.quota_usage(cycle) if full else [])
+    ]
     groups = (
         RemedyGroup.objects.filter(cycle=cycle)
         .select_related("org")
@@ -696,11 +626,7 @@ def _cycle_detail(user, cycle: ReviewCycle) -> ReviewCycle:
         .order_by("org__path", "position", "id")
     )
     cycle.visible_remedy_groups = [g for g in groups if scope.covers(user, scope.VIEW, g.org)]
-    cycle.open_remedies = (
-        list(services.open_remedies(cycle.org, cycle))
-        if scope.covers(user, scope.VIEW, cycle.org)
-        else []
-    )
+    cycle.open_remedies = list(services.open_remedies(cycle.org, cycle)) if full else []
     cycle.may_manage = permissions.may_manage_cycle(user, cycle)
     return cycle
 
@@ -726,7 +652,6 @@ def _managed(user, cycle_id: int) -> ReviewCycle:
     response={200: CycleDetail, **WRITE_ERRORS},
     summary="Khóa kết quả (khi mọi trường hợp đã có quyết định)",
 )
-@transaction.atomic
 def lock_cycle(request, cycle_id: CycleId):
     cycle = _managed(request.auth, cycle_id)
     with fields_as(_SERVICE_FIELDS):
@@ -739,7 +664,6 @@ def lock_cycle(request, cycle_id: CycleId):
     response={200: CycleDetail, **WRITE_ERRORS},
     summary="Mở lại đợt đã khóa (có lý do, ghi nhật ký)",
 )
-@transaction.atomic
 def reopen_cycle(request, cycle_id: CycleId, payload: ReviewReason):
     cycle = _managed(request.auth, cycle_id)
     with fields_as(_SERVICE_FIELDS):
@@ -762,7 +686,7 @@ def list_evaluations(
 ):
     """``org``: subjects in its subtree (members of its cells, organisations under it)."""
     cycle = _cycle(request.auth, cycle_id)
-    qs = _evaluations(request.auth, Evaluation.objects.filter(cycle=cycle))
+    qs = permissions.visible_evaluations(request.auth, Evaluation.objects.filter(cycle=cycle))
     if state:
         qs = qs.filter(state=state.value)
     if subject == "member":
@@ -781,7 +705,6 @@ def list_evaluations(
     response={201: EvaluationDetail, **WRITE_ERRORS},
     summary="Tự đánh giá, xếp loại (mở hồ sơ đánh giá)",
 )
-@transaction.atomic
 def self_assess(request, cycle_id: CycleId, payload: SelfAssessment):
     """A member for themself (or the organisation's staff on their behalf), or an
     organisation (``org``); without either, the caller's own member record."""
@@ -792,18 +715,14 @@ def self_assess(request, cycle_id: CycleId, payload: SelfAssessment):
     member = subject_org = None
     if payload.org is not None:
         subject_org = org_field(user, payload.org, "org", "Tổ chức", scope.VIEW)
-        if not permissions.may_self_assess_org(user, subject_org):
-            raise Http404
+    elif payload.member_id is not None:
+        member = person(user, payload.member_id, "member_id", "Đảng viên")
     else:
-        if payload.member_id is not None:
-            member = person(user, payload.member_id, "member_id", "Đảng viên")
-        else:
-            member = permissions.own_member(user)
-            if member is None:
-                raise invalid("member_id", "Đảng viên: bắt buộc (hoặc chọn tổ chức).")
-        cell = services.cell_of(member, cycle) or member.org
-        if not permissions.may_self_assess_member(user, member, cell):
-            raise Http404
+        member = permissions.own_member(user)
+        if member is None:
+            raise invalid("member_id", "Đảng viên: bắt buộc (hoặc chọn tổ chức).")
+    if not permissions.may_self_assess(user, cycle, member=member, subject_org=subject_org):
+        raise Http404
     level = _level_code(payload.level)
     with fields_as(_SERVICE_FIELDS):
         evaluation = services.self_assess(
@@ -837,7 +756,6 @@ def get_evaluation(request, evaluation_id: EvaluationId):
     response={200: EvaluationDetail, **WRITE_ERRORS},
     summary="Đề xuất mức xếp loại (chi bộ; cấp trên với tổ chức)",
 )
-@transaction.atomic
 def propose(request, evaluation_id: EvaluationId, payload: Proposal):
     evaluation = _authorised(request.auth, evaluation_id, "propose")
     with fields_as(_SERVICE_FIELDS):
@@ -855,7 +773,6 @@ def propose(request, evaluation_id: EvaluationId, payload: Proposal):
     response={200: EvaluationDetail, **WRITE_ERRORS},
     summary="Trả lại đề xuất (có lý do)",
 )
-@transaction.atomic
 def return_evaluation(request, evaluation_id: EvaluationId, payload: ReviewReason):
     evaluation = _authorised(request.auth, evaluation_id, "return")
     with fields_as(_SERVICE_FIELDS):
@@ -868,7 +785,6 @@ def return_evaluation(request, evaluation_id: EvaluationId, payload: ReviewReaso
     response={200: EvaluationDetail, **WRITE_ERRORS},
     summary="Quyết định xếp loại (cấp có thẩm quyền; kiểm tra tỷ lệ và điều kiện)",
 )
-@transaction.atomic
 def decide(request, evaluation_id: EvaluationId, payload: Decision):
     """By the competent body (rule 24): the grassroots committee for its members, the
     superior's standing committee for an organisation."""
@@ -1037,7 +953,6 @@ def org_history(request, code: Code, until: Year | None = None):
     response={201: RemedyGroupOut, **WRITE_ERRORS},
     summary="Hạn chế, khuyết điểm và nhóm giải pháp khắc phục",
 )
-@transaction.atomic
 def add_remedy_group(request, cycle_id: CycleId, payload: RemedyGroupCreate):
     user = request.auth
     cycle = _cycle(user, cycle_id)
@@ -1064,7 +979,6 @@ def add_remedy_group(request, cycle_id: CycleId, payload: RemedyGroupCreate):
     response={200: RemedyOut, **WRITE_ERRORS},
     summary="Báo cáo thực hiện giải pháp (tình trạng, minh chứng)",
 )
-@transaction.atomic
 def report_remedy(request, remedy_id: RemedyId, payload: RemedyReport):
     remedy = Remedy.objects.select_related("group__org").filter(pk=remedy_id).first()
     if remedy is None or not scope.covers(request.auth, scope.CHANGE, remedy.group.org):

@@ -8,11 +8,12 @@ from datetime import date
 from django.db.models import Count, Q
 
 from dangbo.core.dates import today
-from dangbo.orgs.choices import CELL_KINDS
+from dangbo.orgs.choices import CELL_KINDS, Sector
 from dangbo.orgs.models import Organisation
 
+from . import rules
 from .choices import EvaluationState, PeriodKind
-from .models import Evaluation
+from .models import Evaluation, ReviewCycle, Scheme
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,89 @@ def honours(org: Organisation, year: int, n: int, rank: int, *, members: bool) -
         ((objs[k], s) for k, s in found.items()),
         key=lambda r: r[0].sort_key if members else r[0].path,
     )
+
+
+def cycles_of(org: Organisation, *, below: bool = False) -> Q:
+    """The review cycles ``org`` takes part in: its own and those of the organisations
+    above it; ``below``: also those of the organisations under it."""
+    q = Q(org_id__in=[int(p) for p in org.path.split(".") if p])
+    return q | org.subtree_q("org__") if below else q
+
+
+@dataclass(frozen=True)
+class QuotaUsage:
+    """Rule 23 in one peer group of a cycle: decisions at the base and at the capped level,
+    and how many the capped level allows."""
+
+    scheme: Scheme
+    peer_group: str
+    label: str  # the group as people name it: "đảng viên do … quyết định"
+    base: int
+    capped: int
+    allowed: int
+
+    @property
+    def over(self) -> bool:
+        return self.capped > self.allowed
+
+
+def peer_group_label(key: str, names: dict[str, str]) -> str:
+    """A peer group as people name it, from its key and {code: name} of deciding bodies."""
+    code, sector = rules.parse_peer_group(key)
+    body = names.get(code, code)
+    if sector is None:
+        return f"đảng viên do {body} quyết định"
+    return f"{str(dict(Sector.choices).get(sector, sector)).lower()} thuộc {body}"
+
+
+def quota_usage(
+    cycle: ReviewCycle,
+    *,
+    scheme: Scheme | None = None,
+    peer_group: str | None = None,
+    exclude: Evaluation | None = None,
+) -> list[QuotaUsage]:
+    """Rule 23 per peer group with decisions in ``cycle``, for each of its schemes with a
+    quota (``scheme``: that one only), counting every decision of the cycle whoever looks.
+    ``peer_group``: that group only, listed even before its first decision; ``exclude``:
+    an evaluation left out of the counts (the one being decided)."""
+    schemes = [scheme] if scheme is not None else [cycle.member_scheme, cycle.org_scheme]
+    out = []
+    for one in dict.fromkeys(schemes):
+        if not rules.quota_applies(one):
+            continue
+        decided = Evaluation.objects.filter(cycle=cycle, scheme=one, state=EvaluationState.DECIDED)
+        if peer_group is not None:
+            decided = decided.filter(peer_group=peer_group)
+        if exclude is not None:
+            decided = decided.exclude(pk=exclude.pk)
+        counts: dict[str, Counter] = defaultdict(Counter)
+        if peer_group is not None:
+            counts[peer_group] = Counter()
+        for group, code, n in (
+            decided.values_list("peer_group", "final_level__code")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            counts[group][code] += n
+        names = dict(
+            Organisation.objects.filter(
+                code__in={rules.parse_peer_group(g)[0] for g in counts}
+            ).values_list("code", "name")
+        )
+        for group in sorted(counts):
+            base = counts[group][one.quota_base]
+            out.append(
+                QuotaUsage(
+                    scheme=one,
+                    peer_group=group,
+                    label=peer_group_label(group, names),
+                    base=base,
+                    capped=counts[group][one.quota_level],
+                    allowed=rules.quota_allowed(one.quota_rate, base),
+                )
+            )
+    return out
 
 
 def progress(cycle) -> dict:

@@ -18,6 +18,7 @@ from dangbo.orgs.choices import GRASSROOTS_KINDS
 from dangbo.orgs.models import Organisation
 from dangbo.orgs.queries import parent_on
 
+from . import queries, rules
 from .choices import EvaluationState, PeriodKind, RemedyStatus, Subject
 from .models import (
     Discipline,
@@ -355,9 +356,8 @@ def self_assess(
 
 def peer_group(evaluation: Evaluation, deciding: Organisation) -> str:
     """Peers share a deciding body (and, for organisations, a sector): the quota's group."""
-    if evaluation.member_id:
-        return f"member:{deciding.code}"
-    return f"org:{deciding.code}:{evaluation.subject_org.sector}"
+    sector = None if evaluation.member_id else evaluation.subject_org.sector
+    return rules.peer_group(deciding_code=deciding.code, sector=sector)
 
 
 def _load(evaluation: Evaluation) -> Evaluation:
@@ -377,6 +377,7 @@ def propose(*, actor, evaluation: Evaluation, level: str, note: str = "") -> Eva
     _check_window(evaluation.cycle)
     if evaluation.state not in (EvaluationState.SELF_ASSESSED, EvaluationState.RETURNED):
         raise invalid("state", f"Đánh giá đang ở trạng thái “{evaluation.get_state_display()}”.")
+    _check_not_own(actor, evaluation)
     chosen = _level(evaluation.scheme, level, "level")
     _check_band(chosen, evaluation.score_general, evaluation.score_tasks, "level")
     note = clean_paragraphs(note, "Nhận xét", max_length=MAX_TEXT, field="note")
@@ -406,6 +407,7 @@ def return_evaluation(*, actor, evaluation: Evaluation, reason: str) -> Evaluati
     )
     if evaluation.state != EvaluationState.PROPOSED:
         raise invalid("state", "Chỉ trả lại được đề xuất đang chờ quyết định.")
+    _check_not_own(actor, evaluation)
     evaluation.state = EvaluationState.RETURNED
     evaluation.save(update_fields=["state"])
     _step(evaluation, actor, "returned", note=reason)
@@ -418,33 +420,34 @@ def return_evaluation(*, actor, evaluation: Evaluation, reason: str) -> Evaluati
     return evaluation
 
 
-def _group_label(evaluation: Evaluation) -> str:
-    """A peer group as people name it: the deciding body (and the sector, for organisations)."""
-    body = competent_body(evaluation).name
-    if evaluation.member_id:
-        return f"đảng viên do {body} quyết định"
-    return f"{evaluation.subject_org.get_sector_display().lower()} thuộc {body}"
-
-
 def _check_quota(evaluation: Evaluation, level: SchemeLevel) -> None:
     """Rule 23: at most rate × (peers decided at the base level) at the capped level."""
     scheme = evaluation.scheme
-    if not (scheme.quota_enabled and scheme.quota_rate and level.code == scheme.quota_level):
+    if level.code != scheme.quota_level:
         return
-    peers = Evaluation.objects.filter(
-        cycle=evaluation.cycle, peer_group=evaluation.peer_group, state=EvaluationState.DECIDED
-    ).exclude(pk=evaluation.pk)
-    capped = peers.filter(final_level__code=scheme.quota_level).count() + 1
-    base = peers.filter(final_level__code=scheme.quota_base).count()
-    allowed = int(scheme.quota_rate * base)
-    if capped > allowed:
-        capped_name = level.name
+    usage = queries.quota_usage(
+        evaluation.cycle, scheme=scheme, peer_group=evaluation.peer_group, exclude=evaluation
+    )
+    if not usage:  # no quota under this scheme
+        return
+    use = usage[0]
+    after = use.capped + 1
+    if not rules.within_quota(scheme.quota_rate, use.base, after):
         base_name = scheme.levels.get(code=scheme.quota_base).name
         raise invalid(
             "level",
-            f"Tỷ lệ: nhóm “{_group_label(evaluation)}” có {base} trường hợp “{base_name}”, nên tối "
-            f"đa {allowed} trường hợp “{capped_name}” ({_num(scheme.quota_rate * 100)}%); quyết định "
-            f"này sẽ là {capped}. ({scheme.quota_note})",
+            f"Tỷ lệ: nhóm “{use.label}” có {use.base} trường hợp “{base_name}”, nên tối "
+            f"đa {use.allowed} trường hợp “{level.name}” ({_num(scheme.quota_rate * 100)}%); "
+            f"quyết định này sẽ là {after}. ({scheme.quota_note})",
+        )
+
+
+def _check_not_own(actor, evaluation: Evaluation) -> None:
+    """Four eyes: nobody proposes, returns or decides their own case."""
+    own = getattr(_actor(actor), "member", None)
+    if own is not None and own.pk == evaluation.member_id:
+        raise invalid(
+            "member", "Không ai tự đề xuất, trả lại hay quyết định xếp loại cho chính mình."
         )
 
 
@@ -493,9 +496,7 @@ def decide(
             f"Cơ quan quyết định: {by_org.name if by_org else '—'} không có thẩm quyền; thẩm "
             f"quyền là {body} — {competent.name}.",
         )
-    own = getattr(_actor(actor), "member", None)
-    if own is not None and own.pk == evaluation.member_id:
-        raise invalid("member", "Không ai quyết định xếp loại cho chính mình.")
+    _check_not_own(actor, evaluation)
     chosen = _level(evaluation.scheme, level, "level")
     _check_band(chosen, evaluation.score_general, evaluation.score_tasks, "level")
     _check_quota(evaluation, chosen)

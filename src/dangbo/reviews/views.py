@@ -1,15 +1,14 @@
 """Web UI of the annual review: cycles, the approval chain of each evaluation, results by
 year with streaks, honour lists and their exports, self-criticism with remedies.
 
-Thin: parse, authorise through ``scope`` and ``permissions``, call a service in one
-transaction, render. Out of scope is 404; bad input is a 400 page naming the field."""
+Thin: parse, authorise through ``scope`` and ``permissions``, call one service (it holds
+the transaction), render. Out of scope is 404; bad input is a 400 page naming the field."""
 
 from collections import Counter, defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect
@@ -27,13 +26,11 @@ from dangbo.members.queries import visible_members
 from dangbo.orgs import queries as org_queries
 from dangbo.orgs.choices import Sector
 from dangbo.orgs.lookups import scope_roots
-from dangbo.orgs.models import Organisation
 
 from . import exports, forms, permissions, queries, services
 from .choices import EvaluationState, PeriodKind
 from .models import Evaluation, Remedy, RemedyGroup, ReviewCycle
 
-OPS = ("propose", "return", "decide")
 OP_TITLES = {
     "propose": gettext_lazy("Đề xuất xếp loại"),
     "return": gettext_lazy("Trả lại đề xuất"),
@@ -52,48 +49,18 @@ def _param(request, name: str, size: int = 64) -> str:
     return strip_control(request.GET.get(name) or "").strip()[:size]
 
 
-def _ancestor_ids(org: Organisation) -> list[int]:
-    return [int(p) for p in org.path.split(".") if p]
-
-
 def _cycles_qs():
     return ReviewCycle.objects.select_related(
         "org", "org_scheme__document", "member_scheme__document"
     )
 
 
-def _cycle_access(user, cycle: ReviewCycle) -> str | None:
-    """ "full" with VIEW on the cycle's organisation; "partial" for those who see part of
-    its subtree (a cell's secretary) or are reviewed in it (a member); else None."""
-    if scope.covers(user, scope.VIEW, cycle.org):
-        return "full"
-    if scope.reaches_into(user, scope.VIEW, cycle.org):
-        return "partial"
-    own = permissions.own_member(user)
-    if own is not None and (
-        Evaluation.objects.filter(cycle=cycle, member=own).exists()
-        or services.cell_of(own, cycle) is not None
-    ):
-        return "partial"
-    return None
-
-
 def _cycle_or_404(user, pk: int) -> tuple[ReviewCycle, str]:
     cycle = _cycles_qs().filter(pk=pk).first()
-    access = _cycle_access(user, cycle) if cycle is not None else None
+    access = permissions.cycle_access(user, cycle) if cycle is not None else None
     if access is None:
         raise Http404
     return cycle, access
-
-
-def _visible_evaluations(user, cycle: ReviewCycle):
-    qs = scope.restrict(Evaluation.objects.filter(cycle=cycle), user)
-    own = permissions.own_member(user)
-    if own is not None:
-        qs = Evaluation.objects.filter(cycle=cycle).filter(
-            Q(pk__in=qs.values("pk")) | Q(member=own)
-        )
-    return qs
 
 
 # ---- cycles -------------------------------------------------------------------------------
@@ -121,15 +88,14 @@ def cycles(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                with transaction.atomic():
-                    cycle = services.open_cycle(
-                        actor=user,
-                        org=org,
-                        year=data["year"],
-                        kind=data["kind"],
-                        opens_on=data.get("opens_on"),
-                        closes_on=data.get("closes_on"),
-                    )
+                cycle = services.open_cycle(
+                    actor=user,
+                    org=org,
+                    year=data["year"],
+                    kind=data["kind"],
+                    opens_on=data.get("opens_on"),
+                    closes_on=data.get("closes_on"),
+                )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
@@ -140,8 +106,8 @@ def cycles(request):
     if org is not None:
         decided = Q(evaluations__state=EvaluationState.DECIDED)
         rows = list(
-            _cycles_qs()
-            .filter(org_id__in=_ancestor_ids(org))
+            permissions.visible_cycles(user, _cycles_qs())
+            .filter(queries.cycles_of(org))
             .annotate(n_total=Count("evaluations"), n_decided=Count("evaluations", filter=decided))
             .order_by("-year", "-period_end", "-org__depth")
         )
@@ -196,54 +162,6 @@ def _by_sector(cycle: ReviewCycle):
     return levels, rows
 
 
-def _quota_rows(cycle: ReviewCycle) -> list[dict]:
-    """Per peer group, for schemes with a quota: at the base level, at the capped level and
-    the allowed maximum (rule 23), counting decisions taken."""
-    out = []
-    for scheme in {
-        cycle.org_scheme.pk: cycle.org_scheme,
-        cycle.member_scheme.pk: cycle.member_scheme,
-    }.values():
-        if not (scheme.quota_enabled and scheme.quota_rate):
-            continue
-        groups: dict[str, Counter] = defaultdict(Counter)
-        for group, code, n in (
-            cycle.evaluations.filter(scheme=scheme, state=EvaluationState.DECIDED)
-            .values_list("peer_group", "final_level__code")
-            .annotate(n=Count("id"))
-            .order_by()
-        ):
-            groups[group][code] += n
-        names = dict(
-            Organisation.objects.filter(
-                code__in={g.split(":")[1] for g in groups if g.count(":") >= 1}
-            ).values_list("code", "name")
-        )
-        sectors = dict(Sector.choices)
-        for group in sorted(groups):
-            parts = group.split(":")
-            body = names.get(parts[1], parts[1]) if len(parts) > 1 else group
-            if parts[0] == "member":
-                label = _("đảng viên do %(b)s quyết định") % {"b": body}
-            else:
-                sector = str(sectors.get(parts[-1], parts[-1])).lower()
-                label = _("%(s)s thuộc %(b)s") % {"s": sector, "b": body}
-            base = groups[group][scheme.quota_base]
-            capped = groups[group][scheme.quota_level]
-            allowed = int(scheme.quota_rate * base)
-            out.append(
-                {
-                    "scheme": scheme,
-                    "group": label,
-                    "base": base,
-                    "capped": capped,
-                    "allowed": allowed,
-                    "over": capped > allowed,
-                }
-            )
-    return out
-
-
 def _cycle_context(request, cycle: ReviewCycle, access: str) -> dict:
     user = request.user
     own = permissions.own_member(user)
@@ -280,7 +198,7 @@ def _cycle_context(request, cycle: ReviewCycle, access: str) -> dict:
             "org_levels": _level_rows(cycle.org_scheme, progress["levels"]["organisations"]),
             "sector_levels": levels,
             "sector_rows": sector_rows,
-            "quotas": _quota_rows(cycle),
+            "quotas": queries.quota_usage(cycle),
             "groups": groups,
             "carried": carried,
             "report_form": forms.ReportRemedyForm() if manage else None,
@@ -321,8 +239,7 @@ def lock(request, pk):
     if request.method != "POST":
         return redirect(reverse("reviews:cycle", args=[cycle.pk]))
     try:
-        with transaction.atomic():
-            services.lock_cycle(actor=request.user, cycle=cycle)
+        services.lock_cycle(actor=request.user, cycle=cycle)
     except ValidationError as exc:
         return _cycle_error(request, cycle, _flat(exc))
     messages.success(request, _("Đã khóa kết quả đợt kiểm điểm."))
@@ -337,10 +254,9 @@ def reopen(request, pk):
     form = forms.ReopenForm(request.POST)
     if form.is_valid():
         try:
-            with transaction.atomic():
-                services.reopen_cycle(
-                    actor=request.user, cycle=cycle, reason=form.cleaned_data["reason"]
-                )
+            services.reopen_cycle(
+                actor=request.user, cycle=cycle, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -358,15 +274,14 @@ def remedy_group(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                services.add_remedy_group(
-                    actor=request.user,
-                    cycle=cycle,
-                    org=cycle.org,
-                    title=data["title"],
-                    shortcomings=data["shortcomings"],
-                    remedies=data["remedies"],
-                )
+            services.add_remedy_group(
+                actor=request.user,
+                cycle=cycle,
+                org=cycle.org,
+                title=data["title"],
+                shortcomings=data["shortcomings"],
+                remedies=data["remedies"],
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -391,13 +306,12 @@ def remedy(request, pk):
     form = forms.ReportRemedyForm(request.POST)
     if form.is_valid():
         try:
-            with transaction.atomic():
-                services.report_remedy(
-                    actor=request.user,
-                    remedy=item,
-                    status=form.cleaned_data["status"],
-                    evidence=form.cleaned_data.get("evidence") or "",
-                )
+            services.report_remedy(
+                actor=request.user,
+                remedy=item,
+                status=form.cleaned_data["status"],
+                evidence=form.cleaned_data.get("evidence") or "",
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -414,7 +328,7 @@ def remedy(request, pk):
 def evaluations(request, pk):
     user = request.user
     cycle, _access = _cycle_or_404(user, pk)
-    qs = _visible_evaluations(user, cycle)
+    qs = permissions.visible_evaluations(user, Evaluation.objects.filter(cycle=cycle))
     state = _param(request, "trang-thai", 20)
     subject = _param(request, "doi-tuong", 10)
     code = _param(request, "to-chuc")
@@ -485,17 +399,16 @@ def self_assess(request, pk):
         member = visible_members(user).filter(pk=int(member_id)).first()
         if member is None:
             raise Http404
-        cell = services.cell_of(member, cycle) or member.org
-        if not permissions.may_self_assess_member(user, member, cell):
-            raise Http404
     elif code:
         subject_org = org_queries.org_by_code(user, code, scope.VIEW)
-        if subject_org is None or not permissions.may_self_assess_org(user, subject_org):
+        if subject_org is None:
             raise Http404
     else:
         member = permissions.own_member(user)
         if member is None:
             raise Http404
+    if not permissions.may_self_assess(user, cycle, member=member, subject_org=subject_org):
+        raise Http404
     scheme = cycle.member_scheme if member is not None else cycle.org_scheme
     existing = Evaluation.objects.filter(
         cycle=cycle, **({"member": member} if member is not None else {"subject_org": subject_org})
@@ -507,18 +420,17 @@ def self_assess(request, pk):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                with transaction.atomic():
-                    evaluation = services.self_assess(
-                        actor=user,
-                        cycle=cycle,
-                        level=data["level"],
-                        member=member,
-                        subject_org=subject_org,
-                        score_general=data.get("score_general"),
-                        score_tasks=data.get("score_tasks"),
-                        comment=data.get("comment") or "",
-                        residence_comment=data.get("residence_comment") or "",
-                    )
+                evaluation = services.self_assess(
+                    actor=user,
+                    cycle=cycle,
+                    level=data["level"],
+                    member=member,
+                    subject_org=subject_org,
+                    score_general=data.get("score_general"),
+                    score_tasks=data.get("score_tasks"),
+                    comment=data.get("comment") or "",
+                    residence_comment=data.get("residence_comment") or "",
+                )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
@@ -602,10 +514,11 @@ def _op_form(op, evaluation, data=None):
 def _render_evaluation(request, evaluation, bound=None, status=200):
     user = request.user
     op_forms = []
-    for op in OPS:
-        if permissions.may(user, op, evaluation):
-            form = bound[1] if bound and bound[0] == op else _op_form(op, evaluation)
-            op_forms.append({"op": op, "title": OP_TITLES[op], "form": form})
+    for op in permissions.OPS:
+        if bound and bound[0] == op:  # just refused: shown with its errors
+            op_forms.append({"op": op, "title": OP_TITLES[op], "form": bound[1]})
+        elif permissions.may(user, op, evaluation):
+            op_forms.append({"op": op, "title": OP_TITLES[op], "form": _op_form(op, evaluation)})
     subject = (
         {"member": evaluation.member}
         if evaluation.member_id
@@ -641,11 +554,11 @@ def evaluation(request, pk):
 
 @login_required
 def evaluation_action(request, pk, op):
-    if op not in OPS:
-        raise Http404
     user = request.user
     evaluation = _evaluation_or_404(user, pk)
-    if not permissions.may(user, op, evaluation):
+    # Not an operation, or not one this user acts for: as if absent. One the state, the
+    # window, the lock or their own case refuses reaches the service, which says why.
+    if not permissions.may_attempt(user, op, evaluation):
         raise Http404
     if request.method != "POST":
         return redirect(reverse("reviews:evaluation", args=[evaluation.pk]))
@@ -653,27 +566,24 @@ def evaluation_action(request, pk, op):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                if op == "propose":
-                    services.propose(
-                        actor=user,
-                        evaluation=evaluation,
-                        level=data["level"],
-                        note=data.get("note") or "",
-                    )
-                elif op == "return":
-                    services.return_evaluation(
-                        actor=user, evaluation=evaluation, reason=data["reason"]
-                    )
-                else:
-                    services.decide(
-                        actor=user,
-                        evaluation=evaluation,
-                        level=data["level"],
-                        by_org=services.competent_body(evaluation),
-                        decision_ref=data.get("decision_ref") or "",
-                        on=data.get("on"),
-                    )
+            if op == "propose":
+                services.propose(
+                    actor=user,
+                    evaluation=evaluation,
+                    level=data["level"],
+                    note=data.get("note") or "",
+                )
+            elif op == "return":
+                services.return_evaluation(actor=user, evaluation=evaluation, reason=data["reason"])
+            else:
+                services.decide(
+                    actor=user,
+                    evaluation=evaluation,
+                    level=data["level"],
+                    by_org=services.competent_body(evaluation),
+                    decision_ref=data.get("decision_ref") or "",
+                    on=data.get("on"),
+                )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:

@@ -1,0 +1,46 @@
+"""The review rules of the domain brief as pure functions: the peer groups a quota counts
+within and the quota itself (rule 23).
+
+Rule 23 comes from the scheme in force (``Scheme.quota_*``, tied to its document): under
+QĐ 124-QĐ/TW (Bộ Chính trị, 04/10/2023), Điều 12, at most 20% of those rated "hoàn thành
+tốt nhiệm vụ" in a peer group may be rated "hoàn thành xuất sắc nhiệm vụ". The rate and the
+two levels are data of the scheme; the arithmetic is here, once, for the decision that
+checks it, the cycle page and the API that show it.
+"""
+
+from decimal import Decimal
+
+
+def peer_group(*, deciding_code: str, sector: str | None = None) -> str:
+    """The key of a peer group: members decided by one body (``sector`` None), or
+    organisations of one sector decided by one body."""
+    if sector is None:
+        return f"member:{deciding_code}"
+    return f"org:{deciding_code}:{sector}"
+
+
+def parse_peer_group(key: str) -> tuple[str, str | None]:
+    """(deciding body's code, sector or None for members) from a ``peer_group`` key."""
+    kind, _sep, rest = key.partition(":")
+    if kind == "member":
+        return rest, None
+    code, _sep, sector = rest.partition(":")
+    return code, sector
+
+
+def quota_applies(scheme) -> bool:
+    """Whether the scheme caps a level (switched on, with a rate and both levels)."""
+    return bool(
+        scheme.quota_enabled and scheme.quota_rate and scheme.quota_level and scheme.quota_base
+    )
+
+
+def quota_allowed(rate: Decimal, base: int) -> int:
+    """Rule 23: how many may be at the capped level when ``base`` peers are at the base
+    level: ``rate`` × ``base``, rounded down (20% of 4 is 0; of 5, 1)."""
+    return int(Decimal(rate) * base)
+
+
+def within_quota(rate: Decimal, base: int, capped: int) -> bool:
+    """Whether ``capped`` decisions at the capped level keep within the quota."""
+    return capped <= quota_allowed(rate, base)
