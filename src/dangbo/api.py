@@ -8,6 +8,7 @@ static files: no CDN, no inline script, so it runs under our CSP).
 
 from datetime import timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
@@ -327,6 +328,11 @@ def http_error(request, exc: HttpError):
             request, [{"field": "body", "message": "Nội dung yêu cầu: không phải JSON hợp lệ."}]
         )
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc: PermissionDenied):
+    return api.create_response(request, {"detail": str(exc)}, status=403)
 
 
 @api.exception_handler(FileProblem)

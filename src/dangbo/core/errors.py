@@ -1,10 +1,16 @@
 """One error type for bad input: a field → Vietnamese message map, rendered by forms, API, CLI."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 
 def invalid(field: str, message: str) -> ValidationError:
     return ValidationError({field: [message]})
+
+
+def forbidden(message: str) -> PermissionDenied:
+    """A change the caller may not make on something they may see: 403 on the web and the API
+    (out-of-scope objects are 404 instead, so that they stay indistinguishable from missing)."""
+    return PermissionDenied(message)
 
 
 def messages_of(error: ValidationError) -> dict[str, list[str]]:

@@ -7,7 +7,6 @@ cell's secretary).
 from datetime import date, time
 from typing import Annotated
 
-from django.db import transaction
 from django.db.models import Prefetch
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
@@ -357,7 +356,6 @@ def list_meetings(request, org: Code, year: Year | None = None):
 
 
 @router.post("/", response={201: MeetingDetail, **WRITE_ERRORS}, summary="Ghi buổi sinh hoạt")
-@transaction.atomic
 def create_meeting(request, payload: MeetingCreate):
     """Needs the right to record the cell's meetings; attendance and officers must be on the
     cell's roster that day."""
@@ -408,7 +406,6 @@ def get_meeting(request, meeting_id: Annotated[int, PathId("Mã buổi sinh ho�
     response={200: MeetingDetail, **WRITE_ERRORS},
     summary="Điểm danh (thay toàn bộ)",
 )
-@transaction.atomic
 def set_attendance(
     request, meeting_id: Annotated[int, PathId("Mã buổi sinh hoạt")], payload: AttendanceSet
 ):
@@ -423,7 +420,6 @@ def set_attendance(
 @router.post(
     "/{meeting_id}/votes", response={201: VoteOut, **WRITE_ERRORS}, summary="Ghi kết quả biểu quyết"
 )
-@transaction.atomic
 def record_vote(request, meeting_id: Annotated[int, PathId("Mã buổi sinh hoạt")], payload: VoteIn):
     """The denominator is computed from the attendance (official members summoned, less
     those excused, exempted or away); passed means more than half of it voted yes."""

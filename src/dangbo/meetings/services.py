@@ -360,6 +360,7 @@ def record_vote(
     return vote
 
 
+@transaction.atomic
 def minutes_downloaded(*, actor, meeting: Meeting) -> None:
     """The minutes name who was absent and why: downloading them discloses personal data,
     so each download leaves an audit entry (nothing else changes)."""

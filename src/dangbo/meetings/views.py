@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -211,16 +210,15 @@ def create(request, code):
             form.add_error(None, msg)
         if valid and not bad_rows:
             try:
-                with transaction.atomic():
-                    meeting = services.record_meeting(
-                        actor=request.user,
-                        org=org,
-                        day=form.cleaned_data["date"],
-                        data=form.service_data(),
-                        attendance=given,
-                        chair=form.member("chair"),
-                        secretary=form.member("secretary"),
-                    )
+                meeting = services.record_meeting(
+                    actor=request.user,
+                    org=org,
+                    day=form.cleaned_data["date"],
+                    data=form.service_data(),
+                    attendance=given,
+                    chair=form.member("chair"),
+                    secretary=form.member("secretary"),
+                )
             except ValidationError as exc:
                 row_errors = _service_errors(form, exc)
             else:
@@ -297,14 +295,13 @@ def edit(request, pk):
         form = forms.EditMeetingForm(request.POST, entries=entries)
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    meeting = services.update_meeting(
-                        actor=request.user,
-                        meeting=meeting,
-                        data=form.service_data(),
-                        chair=form.member("chair"),
-                        secretary=form.member("secretary"),
-                    )
+                meeting = services.update_meeting(
+                    actor=request.user,
+                    meeting=meeting,
+                    data=form.service_data(),
+                    chair=form.member("chair"),
+                    secretary=form.member("secretary"),
+                )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
@@ -328,8 +325,7 @@ def attendance(request, pk):
         given, errors = forms.attendance_from_post(request.POST)
         if not errors:
             try:
-                with transaction.atomic():
-                    services.set_attendance(actor=request.user, meeting=meeting, attendance=given)
+                services.set_attendance(actor=request.user, meeting=meeting, attendance=given)
             except ValidationError as exc:
                 found = messages_of(exc)
                 errors = [m for msgs in found.values() for m in msgs]
@@ -371,15 +367,14 @@ def vote(request, pk):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                with transaction.atomic():
-                    recorded = services.record_vote(
-                        actor=request.user,
-                        meeting=meeting,
-                        motion=data["motion"],
-                        yes=data["yes"],
-                        no=data["no"],
-                        abstain=data.get("abstain") or 0,
-                    )
+                recorded = services.record_vote(
+                    actor=request.user,
+                    meeting=meeting,
+                    motion=data["motion"],
+                    yes=data["yes"],
+                    no=data["no"],
+                    abstain=data.get("abstain") or 0,
+                )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
@@ -475,8 +470,7 @@ def minutes_docx(request, pk):
         votes=list(meeting.votes.all()),
         visits=_visits(meeting),
     )
-    with transaction.atomic():
-        services.minutes_downloaded(actor=request.user, meeting=meeting)
+    services.minutes_downloaded(actor=request.user, meeting=meeting)
     response = HttpResponse(content, content_type=docx.CONTENT_TYPE)
     name = f"bien-ban-{meeting.org.code}-{meeting.date:%Y%m%d}.docx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 
 from dangbo.core import audit, scope
 from dangbo.core.dates import fmt, not_in_future, today
-from dangbo.core.errors import collect, invalid
+from dangbo.core.errors import collect, forbidden, invalid
 from dangbo.core.text import clean_text, fold, name_parts, name_sort_key
 from dangbo.orgs.choices import CELL_KINDS
 from dangbo.orgs.models import Organisation
@@ -95,7 +95,7 @@ def _check_sensitive_write(actor, org, data: dict, *, clearing_counts: bool) -> 
         return
     touched = [f for f in SENSITIVE_FIELDS if f in data and (clearing_counts or data[f])]
     if touched and not scope.can_view_sensitive(actor, Member(org=org)):
-        raise invalid(touched[0], "Thông tin nhạy cảm: bạn không có quyền ghi trường này.")
+        raise forbidden("Cần quyền xem thông tin nhạy cảm để ghi các trường này.")
 
 
 def _loggable_fields(names) -> list[str]:
@@ -493,6 +493,9 @@ def transfer_member(
 def transfer_in(*, actor, org, data, effective_date, **kw) -> Member:
     """A member arriving from outside the registry (another province, the armed forces…)."""
     not_in_future(effective_date, "effective_date", "Ngày tiếp nhận")
+    decided = kw.get("admission_decision_date")
+    if isinstance(decided, date) and isinstance(effective_date, date) and effective_date < decided:
+        raise invalid("effective_date", "Ngày tiếp nhận: không được trước ngày quyết định kết nạp.")
     return register_member(
         actor=actor,
         org=org,

@@ -329,10 +329,6 @@ def _end_position(user, org, data):
 def _transfer_in(user, org, data):
     data = dict(data)
     extra = {k: data.pop(k) for k in member_forms.TransferInForm.ARRIVAL}
-    if extra["effective_date"] < extra["admission_decision_date"]:
-        raise invalid(
-            "effective_date", _("Ngày tiếp nhận: không được trước ngày quyết định kết nạp.")
-        )
     member = member_services.transfer_in(
         actor=user,
         org=org,
