@@ -7,6 +7,7 @@ The embedded default is a SQLite file in the data directory; production points
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -198,7 +199,7 @@ LOGGING = {
 }
 
 # Domain settings (documented in README › Configuration).
-DANGBO = {
+DANGBO: dict[str, Any] = {
     # "n years running" across a merger (brief rule 25, a policy to confirm): "all" — the
     # merged organisation's earlier years count if every predecessor met the level; "none" —
     # predecessors are ignored (the receiving organisation keeps only its own history).

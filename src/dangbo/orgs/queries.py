@@ -14,8 +14,8 @@ from dangbo.core.dates import today
 
 from .choices import OrgKind
 from .models import CODE_RE, Organisation, OrgEvent, OrgLink
+from .rules import DISTRICT_LEVEL_END, DISTRICT_WITHOUT_SUCCESSOR
 
-DISTRICT_LEVEL_END = date(2025, 6, 30)
 KIND_RANK = {value: rank for rank, value in enumerate(OrgKind.values)}
 
 
@@ -77,10 +77,6 @@ def parent_on(org: Organisation, on: date) -> Organisation | None:
     return link.parent if link else None
 
 
-RULE4 = "Tổ đảng phải trực thuộc một chi bộ."
-RULE5_ACTIVE = "Đảng bộ cấp huyện vẫn hoạt động sau ngày 30/06/2025 (cấp huyện đã kết thúc)."
-
-
 def _ended_districts(org: Organisation, as_of: date) -> list[dict]:
     """Rule 5's other half: district committees ended by the reform with no successor.
     An ended organisation keeps its last place in the tree, so today's path range finds the
@@ -96,17 +92,13 @@ def _ended_districts(org: Organisation, as_of: date) -> list[dict]:
         )
     )
     return [
-        {
-            "org": o,
-            "rule": 5,
-            "message": "Đảng bộ huyện kết thúc ngày 30/06/2025 nhưng chưa ghi tổ chức kế thừa.",
-        }
+        {"org": o, "rule": 5, "message": DISTRICT_WITHOUT_SUCCESSOR}
         for o in ended
         if o.pk not in with_successor
     ]
 
 
-def org_by_code(user, code: str | None, action: str) -> Organisation | None:
+def org_by_code(user, code: str | None, action: scope.Permission) -> Organisation | None:
     """An organisation named by its code, if ``user`` may ``action`` it; None otherwise (an
     unknown code and one out of scope look the same)."""
     code = (code or "").strip().lower()

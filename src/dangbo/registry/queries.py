@@ -7,6 +7,7 @@ never a Python loop.
 """
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -18,19 +19,28 @@ from dangbo.core.text import collation_key
 from dangbo.members import aggregates
 from dangbo.members.models import Member, Membership
 from dangbo.members.rules import overdue_ceremony_cutoff
-from dangbo.orgs.choices import CELL_KINDS, GRASSROOTS_KINDS, BodyType, OrgKind
+from dangbo.orgs.choices import CELL_KINDS, GRASSROOTS_KINDS, BodyType, OrgKind, Sector
 from dangbo.orgs.models import CommitteeBody, Organisation, OrgLink
 from dangbo.orgs.queries import (
     _TOP_SQL,
-    DISTRICT_LEVEL_END,
     KIND_RANK,
-    RULE4,
-    RULE5_ACTIVE,
     _ended_districts,
     active_q,
     name_on,
     names_on,
     subtree_filter,
+)
+from dangbo.orgs.rules import (
+    CELL_COMMITTEE_MIN_OFFICIAL,
+    DISTRICT_STILL_ACTIVE,
+    GRASSROOTS_COMMITTEE_MIN_MEMBERS,
+    MIN_CELL_OFFICIAL,
+    PARTY_GROUP_OUTSIDE_CELL,
+    district_active_after_end,
+    grassroots_form_mismatch,
+    needs_cell_committee,
+    no_cell_committee,
+    too_few_official,
 )
 
 
@@ -186,7 +196,7 @@ LEFT JOIN (SELECT org_id, SUM(n) AS official FROM members_membertally
        ON t.org_id = o.id
 WHERE o.path >= %s AND o.path < %s AND o.valid_to IS NULL AND o.valid_from <= %s
   AND o.kind IN (%s, %s)
-  AND (COALESCE(t.official, 0) < 3 OR COALESCE(t.official, 0) >= 9)
+  AND (COALESCE(t.official, 0) < %s OR COALESCE(t.official, 0) >= %s)
 """
 
 
@@ -199,8 +209,8 @@ LEFT JOIN members_membertally t
 WHERE g.path >= %s AND g.path < %s AND g.valid_to IS NULL AND g.valid_from <= %s
   AND g.kind IN (%s, %s) AND g.exception_doc_id IS NULL
 GROUP BY g.id, g.kind
-HAVING (g.kind = %s AND COALESCE(SUM(t.n), 0) >= 30)
-    OR (g.kind = %s AND COALESCE(SUM(t.n), 0) < 30)
+HAVING (g.kind = %s AND COALESCE(SUM(t.n), 0) >= %s)
+    OR (g.kind = %s AND COALESCE(SUM(t.n), 0) < %s)
 """
 
 
@@ -221,13 +231,15 @@ def _warnings_today(org: Organisation, day: date) -> list[dict]:
                 day,
                 OrgKind.GRASSROOTS_CELL,
                 OrgKind.SUB_CELL,
+                MIN_CELL_OFFICIAL,
+                CELL_COMMITTEE_MIN_OFFICIAL,
             ],
         )
         for org_id, official, has_committee in cur.fetchall():
-            if official < 3:
-                found.append((org_id, 1, _rule1(official)))
+            if message := too_few_official(official):
+                found.append((org_id, 1, message))
             elif not has_committee:
-                found.append((org_id, 3, _rule3(official)))
+                found.append((org_id, 3, no_cell_committee(official)))
         if org.kind not in (OrgKind.SUB_CELL, OrgKind.PARTY_GROUP):  # no grassroots below
             cur.execute(
                 _GRASSROOTS_RULE_SQL,
@@ -237,43 +249,33 @@ def _warnings_today(org: Organisation, day: date) -> list[dict]:
                     day,
                     *GRASSROOTS_KINDS,
                     OrgKind.GRASSROOTS_CELL,
+                    GRASSROOTS_COMMITTEE_MIN_MEMBERS,
                     OrgKind.GRASSROOTS_COMMITTEE,
+                    GRASSROOTS_COMMITTEE_MIN_MEMBERS,
                 ],
             )
             for org_id, kind, total in cur.fetchall():
-                found.append((org_id, 2, _rule2(kind, int(total))))
+                if message := grassroots_form_mismatch(kind == OrgKind.GRASSROOTS_CELL, int(total)):
+                    found.append((org_id, 2, message))
     groups = Organisation.objects.filter(org.subtree_q(), active_q(day), kind=OrgKind.PARTY_GROUP)
     under_cell = OrgLink.objects.filter(
         active_q(day), child__in=groups, parent__kind__in=CELL_KINDS
     ).values("child_id")
     found += [
-        (pk, 4, RULE4) for pk in groups.exclude(pk__in=under_cell).values_list("pk", flat=True)
+        (pk, 4, PARTY_GROUP_OUTSIDE_CELL)
+        for pk in groups.exclude(pk__in=under_cell).values_list("pk", flat=True)
     ]
     districts = Organisation.objects.filter(
         org.subtree_q(), active_q(day), kind=OrgKind.DISTRICT_COMMITTEE
     )
-    if day > DISTRICT_LEVEL_END:
-        found += [(pk, 5, RULE5_ACTIVE) for pk in districts.values_list("pk", flat=True)]
+    if district_active_after_end(day):
+        found += [(pk, 5, DISTRICT_STILL_ACTIVE) for pk in districts.values_list("pk", flat=True)]
     by_id = Organisation.objects.only("id", "code", "name", "kind", "path").in_bulk(
         {pk for pk, _, _ in found}
     )
     found.sort(key=lambda w: (by_id[w[0]].path, w[1]))
     warnings = [{"org": by_id[pk], "rule": rule, "message": msg} for pk, rule, msg in found]
     return warnings + _ended_districts(org, day)
-
-
-def _rule1(official: int) -> str:
-    return f"Chi bộ chỉ có {official} đảng viên chính thức (cần ít nhất 3)."
-
-
-def _rule3(official: int) -> str:
-    return f"Chi bộ có {official} đảng viên chính thức (từ 9 trở lên) nhưng chưa có chi ủy."
-
-
-def _rule2(kind: str, total: int) -> str:
-    if kind == OrgKind.GRASSROOTS_CELL:
-        return f"Chi bộ cơ sở có {total} đảng viên (từ 30 trở lên): nên lập đảng bộ cơ sở."
-    return f"Đảng bộ cơ sở chỉ có {total} đảng viên (dưới 30): nên là chi bộ cơ sở."
 
 
 def warnings_from_intervals(org: Organisation, as_of: date) -> list[dict]:
@@ -332,38 +334,62 @@ def warnings_from_intervals(org: Organisation, as_of: date) -> list[dict]:
         warnings.append({"org": o, "rule": rule, "message": message})
 
     for o in orgs:
-        row = counts.get(o.pk, {"total": 0, "official": 0})
+        row = counts.get(o.pk) or {"org_id": o.pk, "total": 0, "official": 0}
         if o.kind in CELL_KINDS:
-            if row["official"] < 3:
-                warn(o, 1, _rule1(row["official"]))
-            if row["official"] >= 9 and o.pk not in with_cell_committee:
-                warn(o, 3, _rule3(row["official"]))
+            if message := too_few_official(row["official"]):
+                warn(o, 1, message)
+            if needs_cell_committee(row["official"]) and o.pk not in with_cell_committee:
+                warn(o, 3, no_cell_committee(row["official"]))
         if o.kind in GRASSROOTS_KINDS and o.exception_doc_id is None:
-            total = totals[o.pk]
-            if (o.kind == OrgKind.GRASSROOTS_CELL and total >= 30) or (
-                o.kind == OrgKind.GRASSROOTS_COMMITTEE and total < 30
-            ):
-                warn(o, 2, _rule2(o.kind, total))
+            if message := grassroots_form_mismatch(o.kind == OrgKind.GRASSROOTS_CELL, totals[o.pk]):
+                warn(o, 2, message)
         if o.kind == OrgKind.PARTY_GROUP and parents.get(o.pk) not in CELL_KINDS:
-            warn(o, 4, RULE4)
-        if o.kind == OrgKind.DISTRICT_COMMITTEE and as_of > DISTRICT_LEVEL_END:
-            warn(o, 5, RULE5_ACTIVE)
+            warn(o, 4, PARTY_GROUP_OUTSIDE_CELL)
+        if o.kind == OrgKind.DISTRICT_COMMITTEE and district_active_after_end(as_of):
+            warn(o, 5, DISTRICT_STILL_ACTIVE)
     warnings += _ended_districts(org, as_of)
     return warnings
 
 
-def children_as_of(org: Organisation, as_of: date) -> list[Organisation]:
-    """Direct children on a date, each annotated with its active-member count."""
+@dataclass(frozen=True)
+class ChildRow:
+    """A direct child on a date, as the tree, the organisation page and the API show it."""
+
+    code: str
+    name: str  # as it was called on that date
+    kind: str
+    sector: str
+    member_count: int
+    is_leaf: bool
+
+    @property
+    def kind_label(self) -> str:
+        return str(OrgKind(self.kind).label)
+
+    @property
+    def sector_label(self) -> str:
+        return str(Sector(self.sector).label)
+
+
+def children_as_of(org: Organisation, as_of: date) -> list[ChildRow]:
+    """Direct children on a date with their active-member counts: committees first, then
+    Vietnamese alphabetical order."""
     child_ids = OrgLink.objects.filter(active_q(as_of), parent=org).values("child_id")
     children = list(Organisation.objects.filter(active_q(as_of), pk__in=child_ids))
-    names = names_on(children, as_of)
-    for child in children:
-        child.name = names[child.pk]  # as it was called then; never saved
-    children.sort(key=lambda o: (KIND_RANK[o.kind], collation_key(o.name)))
     if not children:
-        return children
+        return []
+    names = names_on(children, as_of)
     counts = _member_counts_by_top(org, children, as_of)
-    for child in children:
-        child.member_count = counts.get(child.pk, 0)
-        child.is_leaf = child.kind in CELL_KINDS or child.kind == OrgKind.PARTY_GROUP
-    return children
+    rows = [
+        ChildRow(
+            code=child.code,
+            name=names[child.pk],
+            kind=child.kind,
+            sector=child.sector,
+            member_count=counts.get(child.pk, 0),
+            is_leaf=child.kind in CELL_KINDS or child.kind == OrgKind.PARTY_GROUP,
+        )
+        for child in children
+    ]
+    rows.sort(key=lambda r: (KIND_RANK[r.kind], collation_key(r.name)))
+    return rows
