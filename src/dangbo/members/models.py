@@ -6,6 +6,7 @@ which any "as of" figure is answered.
 """
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,13 @@ from .choices import (
 # Fields that need an explicit grant to read; every read is logged (brief §9, rule 27).
 SENSITIVE_FIELDS = ("ethnicity", "religion", "id_number", "severe_illness")
 
+# The shapes of the number-like fields, once: the service, the forms, the import and the API
+# read them from the fields (``dangbo.core.modelfields``). Inputs may carry spaces and dots
+# between the digits; the service removes them before these run.
+CARD_NUMBER_DIGITS = RegexValidator(r"\A[0-9]{8}\Z", _("phải gồm 8 chữ số."))
+ID_NUMBER_DIGITS = RegexValidator(r"\A[0-9]{12}\Z", _("phải gồm 12 chữ số."))
+PHONE_DIGITS = RegexValidator(r"\A\+?[0-9]{8,15}\Z", _("phải gồm 8–15 chữ số."))
+
 
 class Member(models.Model):
     SCOPE_PREFIXES = ("org__",)
@@ -40,11 +48,13 @@ class Member(models.Model):
     home_town = models.CharField(_("quê quán"), max_length=300, blank=True)
     permanent_address = models.CharField(_("nơi thường trú"), max_length=300, blank=True)
     temporary_address = models.CharField(_("nơi tạm trú"), max_length=300, blank=True)
-    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True, validators=[PHONE_DIGITS])
     # Sensitive (brief §9.2): explicit grant to read, every read logged.
     ethnicity = models.CharField(_("dân tộc"), max_length=50, blank=True)
     religion = models.CharField(_("tôn giáo"), max_length=50, blank=True)
-    id_number = models.CharField(_("số CCCD"), max_length=12, blank=True)
+    id_number = models.CharField(
+        _("số CCCD"), max_length=12, blank=True, validators=[ID_NUMBER_DIGITS]
+    )
     severe_illness = models.BooleanField(_("bệnh hiểm nghèo"), default=False)
     # Education and work
     education = models.CharField(_("giáo dục phổ thông"), max_length=20, blank=True)
@@ -56,7 +66,9 @@ class Member(models.Model):
     occupation = models.CharField(_("nghề nghiệp"), max_length=200, blank=True)
     workplace = models.CharField(_("nơi làm việc"), max_length=300, blank=True)
     # Party record
-    card_number = models.CharField(_("số thẻ đảng viên"), max_length=8, blank=True)
+    card_number = models.CharField(
+        _("số thẻ đảng viên"), max_length=8, blank=True, validators=[CARD_NUMBER_DIGITS]
+    )
     record_number = models.CharField(_("số lý lịch"), max_length=12, blank=True)
     admission_vote_date = models.DateField(_("ngày chi bộ xét kết nạp"), null=True, blank=True)
     admission_decision_date = models.DateField(_("ngày quyết định kết nạp"))
