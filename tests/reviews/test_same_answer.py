@@ -211,3 +211,19 @@ def test_cycle_access_in_and_out_of_scope(api, world, who):
         ids = {item["id"] for item in listed.json()["items"]}
         assert ids == {cycles[name].pk for name in expected}
     assert ReviewCycle.objects.count() == len(cycles)
+
+
+# ---- honour lists: the same default year ----------------------------------------------------
+
+
+def test_honours_without_a_year_are_drawn_for_the_latest_year_reviewed(api, world):
+    c = cycle(world, "tam-duong", 2016)
+    decided(world, c, "huong", "dtc_htxs")
+    client = web_client(world, "staff")
+    page = client.get(reverse("reviews:honours") + "?to-chuc=tam-duong&doi-tuong=member&so-nam=1")
+    other = api("staff", "get", "/reviews/honours?org=tam-duong&subject=member&years=1")
+    assert page.status_code == other.status_code == 200
+    body = other.json()
+    assert page.context["year"] == body["year"] == 2016
+    assert [row.name for row in page.context["plain_rows"]] == [i["name"] for i in body["items"]]
+    assert [i["name"] for i in body["items"]] == ["Nguyễn Thị Hương"]

@@ -820,7 +820,7 @@ def honours(
     """From the stored final results (rule 25), across schemes by their common rank: e.g.
     ``years=5&rank=1&year=2016`` gives "exemplary (excellent) 5 years running 2012–2016"."""
     found = org_or_404(request.auth, org)
-    year = year or today().year
+    year = year or queries.latest_year(found) or today().year
     members = subject == "member"
     rows = queries.honours(found, year, years, rank, members=members)
     items = []

@@ -118,6 +118,19 @@ def _inherit(years: dict[int, dict[int, int]], until: int) -> None:
             years[target.pk] = {**own, **inherited}  # before the merger: all of them
 
 
+def latest_year(org: Organisation) -> int | None:
+    """The latest year with a decided annual result in ``org``'s subtree: the year honour
+    lists are drawn up for when none is asked."""
+    return (
+        Evaluation.objects.filter(
+            org.subtree_q("org__"), state=EvaluationState.DECIDED, cycle__kind=PeriodKind.YEAR
+        )
+        .order_by("-cycle__year")
+        .values_list("cycle__year", flat=True)
+        .first()
+    )
+
+
 def honours(org: Organisation, year: int, n: int, rank: int, *, members: bool) -> list:
     """Those with ``n`` or more years running at ``rank`` or better, up to ``year``."""
     found = {k: s for k, s in streaks(org, year, rank, members=members).items() if s.current >= n}

@@ -1,5 +1,5 @@
-"""The review rules of the domain brief as pure functions: the peer groups a quota counts
-within and the quota itself (rule 23).
+"""The review rules of the domain brief as pure functions: the score band a total falls in
+(rule 22), the peer groups a quota counts within and the quota itself (rule 23).
 
 Rule 23 comes from the scheme in force (``Scheme.quota_*``, tied to its document): under
 QĐ 124-QĐ/TW (Bộ Chính trị, 04/10/2023), Điều 12, at most 20% of those rated "hoàn thành
@@ -44,3 +44,20 @@ def quota_allowed(rate: Decimal, base: int) -> int:
 def within_quota(rate: Decimal, base: int, capped: int) -> bool:
     """Whether ``capped`` decisions at the capped level keep within the quota."""
     return capped <= quota_allowed(rate, base)
+
+
+def band_of(levels, total):
+    """Rule 22: the level whose score band holds ``total`` (the bands of a scored scheme,
+    best level first; the top band includes its maximum), or None."""
+    for level in levels:
+        if (
+            level.min_score is not None
+            and level.min_score <= total
+            and (
+                level.max_score is None
+                or total < level.max_score
+                or (level.rank == 1 and total <= level.max_score)
+            )
+        ):
+            return level
+    return None

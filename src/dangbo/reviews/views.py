@@ -27,8 +27,8 @@ from dangbo.orgs import queries as org_queries
 from dangbo.orgs.choices import Sector
 from dangbo.orgs.lookups import scope_roots
 
-from . import exports, forms, permissions, queries, services
-from .choices import EvaluationState, PeriodKind
+from . import exports, forms, permissions, queries, rules, services
+from .choices import EvaluationState, PeriodKind, ReviewAudit
 from .models import Evaluation, Remedy, RemedyGroup, ReviewCycle
 
 OP_TITLES = {
@@ -369,21 +369,6 @@ def evaluations(request, pk):
     )
 
 
-def _band_of(scheme, total):
-    for lv in scheme.levels.all():
-        if (
-            lv.min_score is not None
-            and lv.min_score <= total
-            and (
-                lv.max_score is None
-                or total < lv.max_score
-                or (lv.rank == 1 and total <= lv.max_score)
-            )
-        ):
-            return lv
-    return None
-
-
 @login_required
 def self_assess(request, pk):
     user = request.user
@@ -455,7 +440,7 @@ def self_assess(request, pk):
             "existing": existing if existing and permissions.may_view(user, existing) else None,
             "form": form,
             "total": total,
-            "band": _band_of(scheme, total) if total is not None else None,
+            "band": rules.band_of(scheme.levels.all(), total) if total is not None else None,
         },
         status=status,
     )
@@ -540,7 +525,9 @@ def _render_evaluation(request, evaluation, bound=None, status=200):
             "streaks": _streaks(queries.years_of(**subject), evaluation.cycle.year),
             "op_forms": op_forms,
             "total": total,
-            "band": _band_of(evaluation.scheme, total) if total is not None else None,
+            "band": (
+                rules.band_of(evaluation.scheme.levels.all(), total) if total is not None else None
+            ),
             "competent": services.competent_body(evaluation),
         },
         status=status,
@@ -674,15 +661,7 @@ def _honours(request, action: str = scope.VIEW) -> dict:
     rank = _int(_param(request, "muc", 2), 1, 1, 2)
     n = _int(_param(request, "so-nam", 3), 5, 1, 50)
     year_raw = _param(request, "nam", 4)
-    latest = (
-        Evaluation.objects.filter(
-            org.subtree_q("org__"), state=EvaluationState.DECIDED, cycle__kind=PeriodKind.YEAR
-        )
-        .order_by("-cycle__year")
-        .values_list("cycle__year", flat=True)
-        .first()
-    )
-    year = _int(year_raw, latest or today().year, 1990, today().year)
+    year = _int(year_raw, queries.latest_year(org) or today().year, 1990, today().year)
     found = queries.honours(org, year, n, rank, members=members)
     ids = [obj.pk for obj, _s in found]
     key = "member_id" if members else "subject_org_id"
@@ -746,7 +725,7 @@ def _export(request, kind: str) -> dict:
     ctx = _honours(request, scope.EXPORT)
     audit.record(
         actor=request.user,
-        action="review.honours_exported",
+        action=ReviewAudit.HONOURS_EXPORTED,
         object_type="export",
         object_id="honours",
         scope_org=ctx["org"],
