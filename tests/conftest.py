@@ -181,10 +181,13 @@ def _empty_cache():
     yield
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """The world creates a dozen users; PBKDF2's deliberate slowness buys tests nothing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 # SQLite refuses DELETE on the audit log (a trigger), so the flush that ends a transactional
@@ -238,9 +241,138 @@ def allow_audit_tampering():
     return allow
 
 
+# -- one world per worker ------------------------------------------------------------------
+# Building the world costs ~370 queries (0.1 s on SQLite, ~0.9 s on PostgreSQL) and nearly
+# every test asks for it. Tests that run inside a transaction (pytest-django's ``TestCase``
+# path) share one: it is built once, in an outer transaction that stays open while such
+# tests follow each other; each test runs in a savepoint inside it (rolled back as usual)
+# and gets fresh instances read from the database. Before any other test — one without the
+# world, or a transactional one (live server, ``transactional_db``) — the outer transaction
+# is rolled back, so that test sees the database exactly as it would have otherwise.
+# ``pytest_runtest_teardown`` knows the next test, so the switch happens between tests.
+# DANGBO_TEST_SHARED_WORLD=0 builds the world in every test instead, as before.
+
+TRANSACTIONAL_FIXTURES = {
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+@dataclass
+class _SharedWorld:
+    blocker: object = None  # pytest-django's database blocker, once the test database exists
+    atomic: object = None  # the open outer transaction that holds the world
+    keys: dict = field(default_factory=dict)  # {"orgs"|"members"|"users": {key: pk}}
+
+
+_SHARED = _SharedWorld()
+
+
+def shares_world(item) -> bool:
+    """Whether ``item`` may run inside the shared world's outer transaction."""
+    names = set(getattr(item, "fixturenames", ()))
+    if (
+        os.environ.get("DANGBO_TEST_SHARED_WORLD") == "0"
+        or "world" not in names
+        or names & TRANSACTIONAL_FIXTURES
+    ):
+        return False
+    marker = item.get_closest_marker("django_db")
+    if marker is not None:
+        from pytest_django.fixtures import validate_django_db
+
+        transaction, reset_sequences, _dbs, serialized_rollback, _apps = validate_django_db(marker)
+        if transaction or reset_sequences or serialized_rollback:
+            return False
+    return True
+
+
+def _open_shared_world() -> None:
+    if _SHARED.atomic is not None or _SHARED.blocker is None:
+        return
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    with _SHARED.blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        _SHARED.atomic = atomic
+        try:
+            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+                w = build_world()
+        except BaseException:
+            _close_shared_world()
+            raise
+    _SHARED.keys = {
+        "orgs": {k: o.pk for k, o in w.orgs.items()},
+        "members": {k: m.pk for k, m in w.members.items()},
+        "users": {k: u.pk for k, u in w.users.items()},
+    }
+
+
+def _close_shared_world() -> None:
+    atomic, _SHARED.atomic, _SHARED.keys = _SHARED.atomic, None, {}
+    if atomic is None:
+        return
+    from django.db import transaction
+
+    with _SHARED.blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+def _shared_world() -> World:
+    """Fresh instances of the shared world's rows (tests change them in place)."""
+    from django.db import connection
+
+    from dangbo.members.models import Member
+    from dangbo.orgs.models import Organisation
+
+    blocks = connection.atomic_blocks
+    assert blocks and blocks[0] is _SHARED.atomic, "the shared world's transaction is gone"
+    keys = _SHARED.keys
+    orgs = Organisation.objects.in_bulk(keys["orgs"].values())
+    members = Member.objects.in_bulk(keys["members"].values())
+    users = get_user_model().objects.in_bulk(keys["users"].values())
+    return World(
+        orgs={k: orgs[pk] for k, pk in keys["orgs"].items()},
+        members={k: members[pk] for k, pk in keys["members"].items()},
+        users={k: users[pk] for k, pk in keys["users"].items()},
+    )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    _SHARED.blocker = django_db_blocker
+    yield
+    _close_shared_world()  # before pytest-django drops the test database
+    _SHARED.blocker = None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)  # the test's own fixtures (its savepoint included) are gone after this
+    finally:
+        if nextitem is not None and shares_world(nextitem):
+            _open_shared_world()
+        else:
+            _close_shared_world()
+
+
+@pytest.fixture(autouse=True)
+def _shared_world_guard(request):
+    if _SHARED.atomic is not None and not shares_world(request.node):
+        pytest.fail("the shared world's transaction is open around a test that may not share it")
+
+
 @pytest.fixture
 def world(db) -> World:
-    return build_world()
+    if _SHARED.atomic is not None:
+        return _shared_world()
+    return build_world()  # the first of a run of tests, or a transactional test
 
 
 @pytest.fixture
@@ -248,6 +380,50 @@ def engine():
     from django.db import connection
 
     return connection.vendor
+
+
+# -- the browser: Debian's chromium driven by Playwright -----------------------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture
+def browser_page(monkeypatch):
+    """A Chromium page. While Playwright's sync API runs its event loop in this thread,
+    Django looks connections up per async context, so the test's own queries would open
+    a second connection of their own: on SQLite a second connection to the shared
+    in-memory database, whose table locks fail the worker's ``BEGIN EXCLUSIVE`` ("database
+    table is locked") while the live server reads; on PostgreSQL one that nobody closes, so
+    the test database cannot be dropped. The test keeps the thread's own connections (on
+    SQLite the very one the live server shares)."""
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # sync queries beside that loop
+    own = {alias: connections[alias] for alias in connections}
+    with sync_playwright() as p:
+        for alias, conn in own.items():
+            connections[alias] = conn
+        browser = p.chromium.launch(
+            executable_path=os.environ.get("DANGBO_CHROMIUM", "/usr/bin/chromium"),
+            args=CHROMIUM_ARGS,
+        )
+        page = browser.new_page()
+        page.set_default_timeout(15000)
+        try:
+            yield page
+        finally:
+            browser.close()
+            for alias, conn in own.items():
+                assert connections[alias] is conn, "a test query opened a second connection"
 
 
 def pytest_collection_modifyitems(config, items):
