@@ -8,6 +8,8 @@ from openpyxl.styles import Font, PatternFill
 
 from .schema import MEMBER_COLUMNS, ORG_COLUMNS
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 TEMPLATES = {"members": MEMBER_COLUMNS, "orgs": ORG_COLUMNS}
 FILE_NAMES = {"members": "mau-nhap-dang-vien.xlsx", "orgs": "mau-nhap-to-chuc-dang.xlsx"}
 

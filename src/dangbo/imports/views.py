@@ -10,23 +10,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dangbo.core import scope
 from dangbo.core.errors import messages_of
 from dangbo.core.views import page_of, render_page
 
 from . import services
-from .common import ScopeCheck
 from .models import ImportJob, ImportKind, JobState, RowState
+from .queries import job_for, jobs_of, may_import, template_response
 from .readers import FileProblem
-from .template import FILE_NAMES, template_xlsx
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(forms.Form):
@@ -40,37 +36,8 @@ class UploadForm(forms.Form):
     )
 
 
-def may_import(user) -> bool:
-    return scope.has_any(user, scope.CHANGE)
-
-
-def _jobs(user):
-    jobs = ImportJob.objects.all()
-    return jobs if user.is_superuser else jobs.filter(created_by=user)
-
-
-def job_for(user, pk: int) -> ImportJob:
-    """The user's own job (any for a superuser); 404 otherwise — web and API alike."""
-    if not may_import(user):
-        raise Http404
-    try:
-        return _jobs(user).get(pk=pk)
-    except ImportJob.DoesNotExist:
-        raise Http404 from None
-
-
 def _job_or_404(request, pk: int) -> ImportJob:
     return job_for(request.user, pk)
-
-
-def template_response(user, kind: str) -> HttpResponse:
-    """The .xlsx template; sensitive columns only for those who may write them."""
-    if kind not in FILE_NAMES or not may_import(user):
-        raise Http404
-    data = template_xlsx(kind, include_sensitive=ScopeCheck(user).any_sensitive)
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{FILE_NAMES[kind]}"'
-    return response
 
 
 @login_required
@@ -107,7 +74,7 @@ def index(request):
             else:
                 services.start(job, commit=False, actor=request.user)
                 return redirect("imports:job", pk=job.pk)
-    jobs = _jobs(request.user).select_related("created_by")[:20]
+    jobs = jobs_of(request.user).select_related("created_by")[:20]
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "jobs": jobs, "refused": refused}
     return render_page(request, "imports/index.html", context, status=status)

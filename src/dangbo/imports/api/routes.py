@@ -12,7 +12,7 @@ from dangbo.core.api import READ_ERRORS, WRITE_ERRORS, BoundedPagination
 
 from .. import services
 from ..models import ImportJob, ImportRow, RowState
-from ..views import job_for, may_import, template_response
+from ..queries import job_for, may_import, template_response
 from .schemas import JobId, JobOut, RowFilter, RowOut
 
 router = Router(tags=["imports"])

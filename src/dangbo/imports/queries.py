@@ -1,0 +1,40 @@
+"""The read side of imports: whose jobs a user sees, and the templates they may download.
+
+Used by the web and the API alike, so that both give the same answer."""
+
+from django.http import Http404, HttpResponse
+
+from dangbo.core import scope
+
+from .common import ScopeCheck
+from .models import ImportJob
+from .template import FILE_NAMES, XLSX, template_xlsx
+
+
+def may_import(user) -> bool:
+    return scope.has_any(user, scope.CHANGE)
+
+
+def jobs_of(user):
+    jobs = ImportJob.objects.all()
+    return jobs if user.is_superuser else jobs.filter(created_by=user)
+
+
+def job_for(user, pk: int) -> ImportJob:
+    """The user's own job (any for a superuser); 404 otherwise — web and API alike."""
+    if not may_import(user):
+        raise Http404
+    try:
+        return jobs_of(user).get(pk=pk)
+    except ImportJob.DoesNotExist:
+        raise Http404 from None
+
+
+def template_response(user, kind: str) -> HttpResponse:
+    """The .xlsx template; sensitive columns only for those who may write them."""
+    if kind not in FILE_NAMES or not may_import(user):
+        raise Http404
+    data = template_xlsx(kind, include_sensitive=ScopeCheck(user).any_sensitive)
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{FILE_NAMES[kind]}"'
+    return response
