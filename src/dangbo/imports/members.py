@@ -13,16 +13,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
 
 from dangbo.core import legacy
 from dangbo.core.dates import fmt
+from dangbo.core.modelfields import max_length_of
 from dangbo.core.text import fold, name_parts, name_sort_key
 from dangbo.members import rules
 from dangbo.members.choices import EventKind, Gender, MembershipKind, PoliticalTheory, Status
-from dangbo.members.models import SENSITIVE_FIELDS, Member, MemberEvent, Membership
-from dangbo.members.services import PHONE_RE, TEXT_FIELDS
+from dangbo.members.models import PHONE_DIGITS, SENSITIVE_FIELDS, Member, MemberEvent, Membership
+from dangbo.members.services import TEXT_FIELDS
 from dangbo.orgs.choices import CELL_KINDS
 from dangbo.orgs.models import Organisation
 
@@ -150,7 +152,8 @@ class MemberImporter:
 
     def dup_keys(self, cells_: list) -> list[tuple[str, str]]:
         keys = []
-        for key, kind, length in (("card_number", "card", 8), ("id_number", "id", 12)):
+        for key, kind in (("card_number", "card"), ("id_number", "id")):
+            length = max_length_of(Member, key)
             position = self.positions.get(key)
             if position is None or position >= len(cells_):
                 continue
@@ -189,9 +192,11 @@ class MemberImporter:
 
     def _parse_cell(self, key: str, value, label: str, data: dict) -> str | None:
         if key in TEXT_FIELDS:
-            max_length = TEXT_FIELDS[key][1]
             data[key], note = cells.text(
-                value, label, max_length=max_length, legacy_encoding=self.legacy_columns.get(key)
+                value,
+                label,
+                max_length=max_length_of(Member, key),
+                legacy_encoding=self.legacy_columns.get(key),
             )
             return note
         if key in DATE_KINDS:
@@ -203,10 +208,8 @@ class MemberImporter:
             data[key] = cells.choice(value, label, GENDERS)
         elif key == "political_theory":
             data[key] = cells.choice(value, label, THEORY)
-        elif key == "card_number":
-            data[key] = cells.digits(value, label, length=8)
-        elif key == "id_number":
-            data[key] = cells.digits(value, label, length=12)
+        elif key in ("card_number", "id_number"):  # exactly as many digits as the field holds
+            data[key] = cells.digits(value, label, length=max_length_of(Member, key))
         elif key == "phone":
             data[key] = self._phone(value, label)
         return None
@@ -218,8 +221,10 @@ class MemberImporter:
             text = "0" + text if len(text) == 9 else text  # Excel dropped the leading 0
         else:
             text = re.sub(r"[\s.\-()]", "", str(value))
-        if not PHONE_RE.fullmatch(text):
-            raise CellError(f"{label}: phải gồm 8–15 chữ số.")
+        try:
+            PHONE_DIGITS(text)  # the model field's shape, also for an empty "..."
+        except ValidationError as exc:
+            raise CellError(f"{label}: {exc.messages[0]}") from None
         return text
 
     # -- a chunk against the database ----------------------------------------------------

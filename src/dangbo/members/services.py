@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from dangbo.core import audit, scope
 from dangbo.core.dates import fmt, not_in_future, today
 from dangbo.core.errors import collect, forbidden, invalid
+from dangbo.core.modelfields import label_of, max_length_of, validation_error
 from dangbo.core.text import clean_text, fold, name_parts, name_sort_key
 from dangbo.orgs.choices import CELL_KINDS
 from dangbo.orgs.models import Organisation
@@ -38,28 +39,35 @@ from .models import (
     PartyAgeInterruption,
 )
 
-CARD_RE = re.compile(r"^\d{8}$")
-ID_RE = re.compile(r"^\d{12}$")
-PHONE_RE = re.compile(r"^\+?\d{8,15}$")
+# Free-text fields; each one's label and length are the model field's.
+TEXT_FIELDS = (
+    "full_name",
+    "birth_name",
+    "aliases",
+    "birthplace",
+    "home_town",
+    "permanent_address",
+    "temporary_address",
+    "ethnicity",
+    "religion",
+    "education",
+    "qualification",
+    "languages",
+    "occupation",
+    "workplace",
+    "record_number",
+)
+# Number-like fields: spaces and dots between the digits are dropped, then the model
+# field's validators give the shape (8 / 12 / 8–15 digits).
+DIGIT_FIELDS = ("card_number", "id_number", "phone")
+_SEPARATORS = re.compile(r"[\s.]")
 
-# Free-text fields: (label, max length).
-TEXT_FIELDS = {
-    "full_name": ("Họ và tên", 120),
-    "birth_name": ("Họ và tên khai sinh", 120),
-    "aliases": ("Bí danh", 200),
-    "birthplace": ("Nơi sinh", 300),
-    "home_town": ("Quê quán", 300),
-    "permanent_address": ("Nơi thường trú", 300),
-    "temporary_address": ("Nơi tạm trú", 300),
-    "ethnicity": ("Dân tộc", 50),
-    "religion": ("Tôn giáo", 50),
-    "education": ("Giáo dục phổ thông", 20),
-    "qualification": ("Chuyên môn, nghiệp vụ", 200),
-    "languages": ("Ngoại ngữ", 200),
-    "occupation": ("Nghề nghiệp", 200),
-    "workplace": ("Nơi làm việc", 300),
-    "record_number": ("Số lý lịch", 12),
-}
+
+def compact_digits(value: str | None) -> str:
+    """Spaces and dots between the digits dropped: "0123 4567" -> "01234567"."""
+    return _SEPARATORS.sub("", value or "")
+
+
 EDITABLE_FIELDS = (
     *TEXT_FIELDS,
     "gender",
@@ -107,11 +115,14 @@ def _clean_profile(data: dict, *, exclude_pk: int | None = None) -> dict:
     """Validate and normalise record fields; every bad field is reported at once."""
     errors: dict[str, str] = {}
     clean: dict = {}
-    for name, (label, max_len) in TEXT_FIELDS.items():
+    for name in TEXT_FIELDS:
         if name in data:
             try:
                 clean[name] = clean_text(
-                    data[name], label, max_length=max_len, required=name == "full_name"
+                    data[name],
+                    label_of(Member, name),
+                    max_length=max_length_of(Member, name),
+                    required=name == "full_name",
                 )
             except ValidationError as exc:
                 errors[name] = exc.messages[0]
@@ -133,16 +144,12 @@ def _clean_profile(data: dict, *, exclude_pk: int | None = None) -> dict:
         elif dob > today() or dob.year < 1890:
             errors["date_of_birth"] = "Ngày sinh: không hợp lệ."
         clean["date_of_birth"] = dob
-    for name, regex, label, hint in (
-        ("card_number", CARD_RE, "Số thẻ đảng viên", "8 chữ số"),
-        ("id_number", ID_RE, "Số CCCD", "12 chữ số"),
-        ("phone", PHONE_RE, "Điện thoại", "8–15 chữ số"),
-    ):
+    for name in DIGIT_FIELDS:
         if name not in data:
             continue
-        value = re.sub(r"[\s.]", "", data[name] or "")
-        if value and not regex.fullmatch(value):
-            errors[name] = f"{label}: phải gồm {hint}."
+        value = compact_digits(data[name])
+        if problem := validation_error(Member, name, value):
+            errors[name] = f"{label_of(Member, name)}: {problem}"
         clean[name] = value
     others = Member.objects.exclude(pk=exclude_pk) if exclude_pk else Member.objects.all()
     if clean.get("card_number") and "card_number" not in errors:
