@@ -6,9 +6,11 @@ the rules themselves stay in the services.
 
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .text import clean_text
+from .modelfields import max_length_of, model_field
+from .text import clean_text, compact_digits
 
 DATE_PLACEHOLDER = "dd/mm/yyyy"
 
@@ -69,6 +71,30 @@ class VNForm(forms.Form):
                 except forms.ValidationError as exc:
                     self.add_error(name, exc.messages[0])
         return data
+
+
+class DigitsField(forms.CharField):
+    """A number that may be typed with spaces or dots between its digits; its length is
+    that of the digits."""
+
+    def to_python(self, value):
+        return compact_digits(super().to_python(value))
+
+
+def model_char_field(model, name: str, *, digits: bool = False, **kwargs) -> forms.CharField:
+    """A form field for a model's text field: its label, length and whether it may be blank
+    come from the model, the one definition (``Member.full_name`` → "Họ và tên", 120)."""
+    field_class = DigitsField if digits else forms.CharField
+    definition = model_field(model, name)
+    kwargs.setdefault("required", not definition.blank)
+    kwargs.setdefault("label", model_label(model, name))
+    return field_class(max_length=max_length_of(model, name), **kwargs)
+
+
+def model_label(model, name: str):
+    """The model field's label for a form, capitalised and still lazy (translated when
+    shown): ``Member.gender`` → "Giới tính"."""
+    return capfirst(model_field(model, name).verbose_name)
 
 
 def code_field(label):

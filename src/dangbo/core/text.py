@@ -127,6 +127,14 @@ def fold_spaces(value: str) -> str:
     return _SPACES.sub(" ", value).strip()
 
 
+_DIGIT_SEPARATORS = re.compile(r"[\s.]")
+
+
+def compact_digits(value: str | None) -> str:
+    """A number typed with spaces or dots between its digits: "0123 4567" -> "01234567"."""
+    return _DIGIT_SEPARATORS.sub("", value or "")
+
+
 def clean_text(
     value: str | None,
     label: str,

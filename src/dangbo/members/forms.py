@@ -6,9 +6,10 @@ Field names match the service parameters, so a service error lands on the right 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangbo.core.forms import DateField, VNForm, code_field
+from dangbo.core.forms import DateField, VNForm, code_field, model_char_field, model_label
 
 from .choices import EventKind, ExemptionCategory, Gender, PoliticalTheory, TemporaryReason
+from .models import BadgeAward, Exemption, Member, MemberEvent, PartyAgeInterruption
 from .rules import BADGE_MILESTONES
 
 EXIT_KINDS = [
@@ -24,30 +25,40 @@ EXIT_KINDS = [
 
 
 def _text(label, max_length, required=False, **kwargs):
+    """A text input with no model field of its own (the transfer letter's number)."""
     return forms.CharField(label=label, max_length=max_length, required=required, **kwargs)
+
+
+def _member(name: str, **kwargs) -> forms.CharField:
+    """A record field as the model defines it (label, length, blank); the card, CCCD and
+    phone may be typed with spaces or dots between the digits."""
+    digits = name in ("card_number", "id_number", "phone")
+    return model_char_field(Member, name, digits=digits, **kwargs)
 
 
 class RecordForm(VNForm):
     """The editable record (update_member); sensitive fields only for those who may see them."""
 
-    full_name = _text(_("Họ và tên"), 200, required=True)
-    gender = forms.ChoiceField(label=_("Giới tính"), choices=Gender.choices)
-    date_of_birth = DateField(label=_("Ngày sinh"))
-    card_number = _text(_("Số thẻ đảng viên"), 20)
-    id_number = _text(_("Số CCCD"), 20)
-    ethnicity = _text(_("Dân tộc"), 80)
-    religion = _text(_("Tôn giáo"), 80)
-    birthplace = _text(_("Nơi sinh"), 400)
-    home_town = _text(_("Quê quán"), 400)
-    permanent_address = _text(_("Nơi thường trú"), 400)
-    phone = _text(_("Điện thoại"), 30)
-    education = _text(_("Giáo dục phổ thông"), 40, help_text=_("Ví dụ 12/12."))
-    qualification = _text(_("Chuyên môn, nghiệp vụ"), 300)
+    full_name = _member("full_name")
+    gender = forms.ChoiceField(label=model_label(Member, "gender"), choices=Gender.choices)
+    date_of_birth = DateField(label=model_label(Member, "date_of_birth"))
+    card_number = _member("card_number")
+    id_number = _member("id_number")
+    ethnicity = _member("ethnicity")
+    religion = _member("religion")
+    birthplace = _member("birthplace")
+    home_town = _member("home_town")
+    permanent_address = _member("permanent_address")
+    phone = _member("phone")
+    education = _member("education", help_text=_("Ví dụ 12/12."))
+    qualification = _member("qualification")
     political_theory = forms.ChoiceField(
-        label=_("Lý luận chính trị"), choices=PoliticalTheory.choices, required=False
+        label=model_label(Member, "political_theory"),
+        choices=PoliticalTheory.choices,
+        required=False,
     )
-    occupation = _text(_("Nghề nghiệp"), 300)
-    workplace = _text(_("Nơi làm việc"), 400)
+    occupation = _member("occupation")
+    workplace = _member("workplace")
 
     SENSITIVE = ("ethnicity", "religion", "id_number")
 
@@ -59,10 +70,12 @@ class RecordForm(VNForm):
 
 
 class AdmitForm(RecordForm):
-    admission_vote_date = DateField(label=_("Ngày chi bộ xét kết nạp"), required=False)
-    admission_decision_date = DateField(label=_("Ngày quyết định kết nạp"))
-    admission_ceremony_date = DateField(label=_("Ngày lễ kết nạp"))
-    decision_ref = _text(_("Số quyết định kết nạp"), 100)
+    admission_vote_date = DateField(
+        label=model_label(Member, "admission_vote_date"), required=False
+    )
+    admission_decision_date = DateField(label=model_label(Member, "admission_decision_date"))
+    admission_ceremony_date = DateField(label=model_label(Member, "admission_ceremony_date"))
+    decision_ref = model_char_field(MemberEvent, "decision_ref", label=_("Số quyết định kết nạp"))
 
     ADMISSION = (
         "admission_vote_date",
@@ -78,11 +91,11 @@ class TransferInForm(AdmitForm):
 
     effective_date = DateField(label=_("Ngày tiếp nhận"))
     official_recognition_date = DateField(
-        label=_("Ngày công nhận chính thức"),
+        label=model_label(Member, "official_recognition_date"),
         required=False,
         help_text=_("Để trống nếu đảng viên còn dự bị."),
     )
-    note = _text(_("Chuyển đến từ (ghi chú)"), 500)
+    note = model_char_field(MemberEvent, "note", label=_("Chuyển đến từ (ghi chú)"))
 
     ARRIVAL = (*AdmitForm.ADMISSION, "effective_date", "official_recognition_date", "note")
 
@@ -90,20 +103,20 @@ class TransferInForm(AdmitForm):
 class InterruptionForm(VNForm):
     start = DateField(label=_("Từ ngày"))
     end = DateField(label=_("Đến ngày"))
-    reason = _text(_("Lý do"), 300, required=True)
+    reason = model_char_field(PartyAgeInterruption, "reason")
     fee_backpaid = forms.BooleanField(label=_("Đã truy nộp đảng phí"), required=False)
 
 
 class RecogniseForm(VNForm):
-    recognition_date = DateField(label=_("Ngày công nhận chính thức"))
-    decision_ref = _text(_("Số quyết định"), 100)
+    recognition_date = DateField(label=model_label(Member, "official_recognition_date"))
+    decision_ref = model_char_field(MemberEvent, "decision_ref", label=_("Số quyết định"))
 
 
 class TransferForm(VNForm):
     to_org = code_field(_("Chi bộ chuyển đến (mã)"))
     effective_date = DateField(label=_("Ngày chuyển"))
     letter_no = _text(_("Số giấy giới thiệu"), 100)
-    note = _text(_("Ghi chú"), 500)
+    note = model_char_field(MemberEvent, "note")
 
 
 class TemporaryTransferForm(VNForm):
@@ -120,14 +133,14 @@ class EndDateForm(VNForm):
 class ExemptForm(VNForm):
     category = forms.ChoiceField(label=_("Lý do miễn"), choices=ExemptionCategory.choices)
     start = DateField(label=_("Ngày bắt đầu miễn"))
-    resolution_ref = _text(_("Nghị quyết chi bộ"), 100)
+    resolution_ref = model_char_field(Exemption, "resolution_ref")
 
 
 class ExitForm(VNForm):
     kind = forms.ChoiceField(label=_("Hình thức"), choices=EXIT_KINDS)
     effective_date = DateField(label=_("Ngày hiệu lực"))
-    decision_ref = _text(_("Số quyết định"), 100)
-    note = _text(_("Ghi chú"), 500)
+    decision_ref = model_char_field(MemberEvent, "decision_ref", label=_("Số quyết định"))
+    note = model_char_field(MemberEvent, "note")
 
 
 class BadgeForm(VNForm):
@@ -137,7 +150,7 @@ class BadgeForm(VNForm):
         coerce=int,
     )
     award_date = DateField(label=_("Đợt trao"))
-    badge_number = _text(_("Số huy hiệu"), 20)
+    badge_number = model_char_field(BadgeAward, "badge_number")
 
 
 class SearchForm(forms.Form):
