@@ -3,7 +3,6 @@ keyword-only ``actor``; each validates the rules of brief §11.3 (7–11), appen
 ``MemberEvent`` for the timeline and an audit entry.
 """
 
-import re
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -13,7 +12,7 @@ from dangbo.core import audit, scope
 from dangbo.core.dates import fmt, not_in_future, today
 from dangbo.core.errors import collect, forbidden, invalid
 from dangbo.core.modelfields import label_of, max_length_of, validation_error
-from dangbo.core.text import clean_text, fold, name_parts, name_sort_key
+from dangbo.core.text import clean_text, compact_digits, fold, name_parts, name_sort_key
 from dangbo.orgs.choices import CELL_KINDS
 from dangbo.orgs.models import Organisation
 
@@ -57,16 +56,9 @@ TEXT_FIELDS = (
     "workplace",
     "record_number",
 )
-# Number-like fields: spaces and dots between the digits are dropped, then the model
-# field's validators give the shape (8 / 12 / 8–15 digits).
+# Number-like fields: spaces and dots between the digits are dropped (compact_digits), then
+# the model field's validators give the shape (8 / 12 / 8–15 digits).
 DIGIT_FIELDS = ("card_number", "id_number", "phone")
-_SEPARATORS = re.compile(r"[\s.]")
-
-
-def compact_digits(value: str | None) -> str:
-    """Spaces and dots between the digits dropped: "0123 4567" -> "01234567"."""
-    return _SEPARATORS.sub("", value or "")
-
 
 EDITABLE_FIELDS = (
     *TEXT_FIELDS,
