@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dangbo.core import audit
+from dangbo.core import services as core_services
 from dangbo.core.dates import fmt, not_in_future, today
 from dangbo.core.errors import invalid
 from dangbo.core.text import clean_paragraphs, clean_text
@@ -664,11 +665,12 @@ def open_remedies(org: Organisation, before: ReviewCycle):
 
 
 @transaction.atomic
-def add_scheme(*, actor, data: dict, document) -> Scheme:
+def add_scheme(*, actor, data: dict, document: core_services.Document) -> Scheme:
     """A new scheme from data (levels, bands, quota): no code change for a scheme that only
     changes those. ``data`` = {code, name, subject, first_year, last_year?, periods?, scored?,
     general_max?, tasks_max?, quota?: {enabled, rate, level, base, note}, conditions?,
-    levels: [{code, name, common_rank, min_score?, max_score?}] best first}."""
+    levels: [{code, name, common_rank, min_score?, max_score?}] best first}. ``document``:
+    the one that sets it, registered here (with the scheme, or neither) when only named."""
     import re
 
     from .models import SchemeLevel
@@ -717,7 +719,7 @@ def add_scheme(*, actor, data: dict, document) -> Scheme:
         code=code,
         name=name,
         subject=subject,
-        document=document,
+        document=core_services.resolve_document(actor=actor, document=document),
         first_year=first,
         last_year=last,
         periods=periods,

@@ -11,7 +11,6 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from dangbo.core import context
 from dangbo.core import services as core_services
@@ -93,17 +92,13 @@ class Command(BaseCommand):
             issued = datetime.strptime(options["doc_date"], "%Y-%m-%d").date()
         except ValueError as exc:
             raise CommandError("--doc-date: dạng YYYY-MM-DD.") from exc
-        with transaction.atomic():  # the document with the scheme, or neither
-            self._add_scheme(options, data, issued)
-
-    def _add_scheme(self, options, data, issued):
-        document = core_services.register_document(
-            actor=None,
+        document = core_services.DocumentRef(
             number=options["doc_number"],
             issuer=options["doc_issuer"],
             issue_date=issued,
             kind=options["doc_kind"],
         )
+        # The service registers the document with the scheme, or neither.
         scheme = services.add_scheme(actor=None, data=data, document=document)
         self.stdout.write(f"Đã thêm “{scheme.name}” ({scheme.levels.count()} mức).")
 
