@@ -199,10 +199,6 @@ def _org_of_page(request):
     return roots[0] if roots else None
 
 
-def _labelled_states(counter) -> list[tuple[str, str, int]]:
-    return [(s.value, s.label, counter.get(s.value, 0)) for s in OpinionState]
-
-
 @login_required
 def opinions(request):
     org = _org_of_page(request)
@@ -248,8 +244,13 @@ def opinions(request):
             "org": org,
             "board": board,
             "states": [
-                (value, label, n, link(**{"trang-thai": value}))
-                for value, label, n in _labelled_states(board["by_state"])
+                (
+                    s.value,
+                    s.label,
+                    board["by_state"].get(s.value, 0),
+                    link(**{"trang-thai": s.value}),
+                )
+                for s in OpinionState
             ],
             "by_commune": [
                 (name or "—", link(**{"co-so": code}) if code else "", n)

@@ -350,10 +350,6 @@ def dashboard(org: Organisation, as_of: date | None = None) -> dict:
     }
 
 
-def _commune_label(code: str | None, name: str | None) -> str:
-    return name or "—" if code is None else (name or code)
-
-
 def heard_in_quarter(org: Organisation, year: int, quarter: int) -> dict:
     """What was heard in a quarter: counts by topic × commune, and the visits made."""
     start, end = quarter_bounds(year, quarter)
