@@ -23,6 +23,8 @@ from pydantic_core import PydanticCustomError
 
 from . import scope
 from .errors import messages_of
+from .modelfields import label_of, max_length_of
+from .text import compact_digits, fold_spaces, nfc
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -74,6 +76,31 @@ SearchText = Annotated[str, Field(max_length=100), AfterValidator(_no_control)]
 Code = Annotated[str, Field(max_length=64), AfterValidator(_no_control)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Year = Annotated[int, Field(ge=1900, le=2199)]
+
+
+def _as_counted(value: Any) -> Any:
+    """NFC and single spaces, as the services count a text's length (an NFD name is
+    longer than the same name in NFC)."""
+    return nfc(fold_spaces(value)) if isinstance(value, str) else value
+
+
+def _digits_as_counted(value: Any) -> Any:
+    return compact_digits(value) if isinstance(value, str) else value
+
+
+def model_text(model, name: str, *, digits: bool = False, description: str | None = None):
+    """The request type of a model's text field: ``max_length`` and description (its label)
+    come from the model, the one definition; the length is counted as the service counts
+    it (NFC, single spaces; for ``digits``, without the spaces and dots between them).
+    ``full_name: model_text(Member, "full_name") = None``."""
+    return Annotated[
+        str,
+        Field(
+            max_length=max_length_of(model, name),
+            description=description or label_of(model, name),
+        ),
+        BeforeValidator(_digits_as_counted if digits else _as_counted),  # runs first
+    ]
 
 
 def PathId(description: str):  # noqa: N802 - reads like a type in signatures

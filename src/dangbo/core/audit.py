@@ -1,7 +1,9 @@
 """The audit log: one call per change, inside the service's transaction."""
 
 import hashlib
+import importlib
 import json
+import pkgutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -10,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import context
+from .choices import AuditEvent
 from .models import AuditEntry
 
 GENESIS = "0" * 64
@@ -59,7 +62,7 @@ def _scope_path(obj) -> str:
 def record(
     *,
     actor,
-    action: str,
+    action: AuditEvent,
     obj=None,
     object_type: str = "",
     object_id: Any = "",
@@ -69,7 +72,8 @@ def record(
     scope_org=None,
 ) -> AuditEntry:
     """Append one entry; callers are services, inside their transaction. ``scope_org`` says
-    whose auditors see it when that is not the object's own organisation."""
+    whose auditors see it when that is not the object's own organisation. ``action`` is a
+    member of an app's ``AuditEvent`` enumeration; its value is what is stored."""
     ctx = context.current()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -87,7 +91,7 @@ def record(
             ],
             request_id=ctx.request_id,
             ip=ctx.ip,
-            action=action,
+            action=str(action),
             object_type=object_type,
             object_id=str(object_id),
             object_repr=(str(obj) if obj is not None else "")[:300],
@@ -100,6 +104,38 @@ def record(
         entry.hash = _digest(entry.prev_hash, entry)
         entry.save()
     return entry
+
+
+def event_classes() -> list[type[AuditEvent]]:
+    """Every app's audit events: each ``dangbo.<app>.choices`` is imported by name (core
+    depends on no domain app), then the subclasses of ``AuditEvent`` are collected."""
+    package = __package__.rpartition(".")[0]
+    for info in pkgutil.iter_modules(importlib.import_module(package).__path__):
+        if info.ispkg:
+            try:
+                importlib.import_module(f"{package}.{info.name}.choices")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{package}.{info.name}.choices":
+                    raise
+    found: list[type[AuditEvent]] = []
+    todo = [AuditEvent]
+    while todo:
+        cls = todo.pop()
+        for sub in cls.__subclasses__():
+            found.append(sub)
+            todo.append(sub)
+    return sorted(found, key=lambda c: c.__qualname__)
+
+
+def events() -> dict[str, AuditEvent]:
+    """Every declared audit event by its stored value."""
+    return {event.value: event for cls in event_classes() for event in cls}
+
+
+def label(action: str) -> str:
+    """What the audit log page shows for a stored action: its event's label, else itself."""
+    event = events().get(action)
+    return str(event.label) if event is not None else action
 
 
 @dataclass

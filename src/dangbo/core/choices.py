@@ -23,3 +23,18 @@ class DocumentKind(models.TextChoices):
     DECREE = "ND", _("Nghị định")
     LAW = "LUAT", _("Luật")
     OTHER = "KHAC", _("Khác")
+
+
+class AuditEvent(models.TextChoices):
+    """The base of every audit event: each app declares its own (``MemberAudit``,
+    ``ReviewAudit`` …) beside its other enumerations, with a label for the audit log page.
+    ``audit.record`` takes a member; what is stored is its value (e.g. "member.admitted")."""
+
+
+class CoreAudit(AuditEvent):
+    TOKEN_ISSUED = "api.token_issued", _("Cấp khóa API")
+    TOKEN_REVOKED = "api.token_revoked", _("Thu hồi khóa API")
+    USER_CREATED = "user.created", _("Tạo người dùng")
+    ROLE_GRANTED = "user.role_granted", _("Giao vai trò")
+    ROLE_ENDED = "user.role_ended", _("Kết thúc vai trò")
+    DOCUMENT_REGISTERED = "document.registered", _("Ghi nhận văn bản")

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import audit, scope
-from .choices import DocumentKind, Role
+from .choices import AuditEvent, CoreAudit, DocumentKind, Role
 from .dates import not_in_future, today
 from .errors import invalid
 from .models import ApiToken, LegalDocument, RoleGrant
@@ -35,7 +35,7 @@ def issue_token(*, actor, user, name: str) -> str:
     )
     audit.record(
         actor=actor,
-        action="api.token_issued",
+        action=CoreAudit.TOKEN_ISSUED,
         obj=token,
         summary=f"Cấp khóa API “{name}” ({token.prefix}…) cho {user.get_username()}",
     )
@@ -54,7 +54,7 @@ def revoke_token(*, actor, token_id: int) -> ApiToken:
     token.save(update_fields=["revoked_at"])
     audit.record(
         actor=actor,
-        action="api.token_revoked",
+        action=CoreAudit.TOKEN_REVOKED,
         obj=token,
         summary=f"Thu hồi khóa API “{token.name}” ({token.prefix}…) của {token.user.get_username()}",
     )
@@ -92,7 +92,9 @@ def create_user(*, actor, username: str, password: str, full_name: str = ""):
         raise invalid("password", f"Mật khẩu: {reasons}.") from exc
     user.set_password(password)
     user.save()
-    audit.record(actor=actor, action="user.created", obj=user, summary=f"Tạo người dùng {username}")
+    audit.record(
+        actor=actor, action=CoreAudit.USER_CREATED, obj=user, summary=f"Tạo người dùng {username}"
+    )
     return user
 
 
@@ -143,7 +145,7 @@ def grant_role(
     )
     audit.record(
         actor=actor,
-        action="user.role_granted",
+        action=CoreAudit.ROLE_GRANTED,
         obj=grant,
         summary=f"Cấp vai trò {Role(role).label} tại {org} cho {user.get_username()}"
         + (" (được xem thông tin nhạy cảm)" if can_view_sensitive else ""),
@@ -168,7 +170,7 @@ def end_grant(*, actor, grant: RoleGrant, valid_to=None) -> RoleGrant:
     grant.save(update_fields=["valid_to"])
     audit.record(
         actor=actor,
-        action="user.role_ended",
+        action=CoreAudit.ROLE_ENDED,
         obj=grant,
         summary=f"Kết thúc vai trò {grant.get_role_display()} của {grant.user.get_username()}",
     )
@@ -228,7 +230,7 @@ def register_document(
     if created:
         audit.record(
             actor=actor,
-            action="document.registered",
+            action=CoreAudit.DOCUMENT_REGISTERED,
             obj=document,
             summary=f"Ghi nhận văn bản {number} ngày {issue_date:%d/%m/%Y} của {issuer}",
         )
@@ -236,7 +238,7 @@ def register_document(
 
 
 @transaction.atomic
-def record_export(*, actor, queryset, action: str, what: str, summary: str, after: dict):
+def record_export(*, actor, queryset, action: AuditEvent, what: str, summary: str, after: dict):
     """An export is a disclosure: one audit entry with its size, then the rows to stream.
     ``summary`` has ``%(n)s`` for the number of rows."""
     n = queryset.count()

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
-from . import scope
+from . import audit, scope
 from .dates import today
 from .errors import messages_of
 from .models import AuditEntry
@@ -112,11 +112,21 @@ def history_of(obj, user, *, can_change: bool = False, limit: int = HISTORY_LIMI
     audit that object (or, where the page allows it, change it)."""
     if not (can_change or scope.can(user, scope.AUDIT, obj)):
         return None
-    return list(
+    return _labelled(
         AuditEntry.objects.filter(
             object_type=obj._meta.label_lower, object_id=str(obj.pk)
         ).order_by("-id")[:limit]
     )
+
+
+def _labelled(entries) -> list:
+    """The entries, each with ``action_label``: its event's label (the stored action when the
+    event is no longer declared)."""
+    labels = {value: str(event.label) for value, event in audit.events().items()}
+    entries = list(entries)
+    for entry in entries:
+        entry.action_label = labels.get(entry.action, entry.action)
+    return entries
 
 
 @login_required
@@ -131,7 +141,9 @@ def audit_log(request):
         request.user,
         scope.AUDIT,
     ).order_by("-id")
-    return render_page(request, "core/audit.html", {"page": page_of(request, entries)})
+    page = page_of(request, entries)
+    page.object_list = _labelled(page.object_list)
+    return render_page(request, "core/audit.html", {"page": page})
 
 
 @dataclass(frozen=True)

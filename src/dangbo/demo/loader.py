@@ -34,6 +34,7 @@ from dangbo.members.models import BadgeAward, Exemption, Member, MemberEvent, Me
 from dangbo.orgs.models import CommitteeBody, Organisation, OrgEvent, OrgLink, Position
 
 from . import oversight, reviews
+from .choices import DemoAudit
 from .tamduong import AS_OF, World, build, first_village_code
 
 BATCH = 1000
@@ -104,7 +105,7 @@ def _write(world: World) -> None:
     active = sum(1 for m in world.members if m.active)
     audit.record(
         actor=None,
-        action="demo.loaded",
+        action=DemoAudit.LOADED,
         object_type="demo",
         object_id=AUDIT_OBJECT_ID,
         summary=(

@@ -65,6 +65,7 @@ from dangbo.members.models import Member, MemberEvent, Membership
 from dangbo.orgs.models import CommitteeBody, Organisation, OrgEvent, OrgLink
 
 from . import names as N
+from .choices import DemoAudit
 
 SEED = 2026
 AS_OF = date(2026, 6, 30)
@@ -1950,7 +1951,7 @@ def _load(scale: float, seed: int, as_of: date, say) -> dict:
         say(f"Đã tính lại số liệu tổng hợp trong {time.perf_counter() - started:.1f} giây.")
     audit.record(
         actor=None,
-        action="demo.loaded",
+        action=DemoAudit.LOADED,
         object_type="demo",
         object_id=AUDIT_OBJECT_ID,
         summary=(

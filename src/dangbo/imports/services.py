@@ -29,6 +29,7 @@ from dangbo.core.errors import invalid
 from dangbo.core.text import vn_number
 
 from . import readers
+from .choices import ImportAudit
 from .common import Outcome, Seen
 from .members import MemberImporter
 from .models import ImportJob, ImportKind, ImportRow, JobState, RowState
@@ -432,12 +433,18 @@ def _finish(job: ImportJob, state: _State, final: str) -> None:
     job.refresh_from_db()
 
 
+_AUDIT: dict[str, ImportAudit] = {
+    ImportKind.MEMBERS: ImportAudit.MEMBERS,
+    ImportKind.ORGS: ImportAudit.ORGS,
+}
+
+
 def _audit_commit(job: ImportJob, actor, state: _State) -> None:
     counts = {s: state.counts.get(s, 0) for s in RowState.values}
     path = getattr(state.importer, "touched_paths", None) or ""
     audit.record(
         actor=actor,
-        action=f"import.{job.kind}",
+        action=_AUDIT[job.kind],
         obj=job,
         summary=(
             f"Nhập tệp “{job.original_name}”: {counts['new']} mới, {counts['update']} cập nhật, "

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangbo.core.choices import AuditEvent
+
 
 class MeetingKind(models.TextChoices):
     REGULAR = "regular", _("Sinh hoạt thường kỳ")
@@ -29,3 +31,11 @@ class QualityRating(models.TextChoices):
     FAIR = "fair", _("Khá")
     AVERAGE = "average", _("Trung bình")
     POOR = "poor", _("Kém")
+
+
+class MeetingAudit(AuditEvent):
+    RECORDED = "meeting.recorded", _("Ghi nhận buổi sinh hoạt")
+    UPDATED = "meeting.updated", _("Sửa buổi sinh hoạt")
+    ATTENDANCE = "meeting.attendance", _("Điểm danh")
+    VOTE = "meeting.vote", _("Ghi kết quả biểu quyết")
+    MINUTES_DOWNLOADED = "meeting.minutes_downloaded", _("Tải biên bản")

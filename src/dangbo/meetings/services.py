@@ -18,7 +18,7 @@ from dangbo.orgs.models import Organisation
 from dangbo.orgs.queries import active_q
 
 from . import rules
-from .choices import AttendanceStatus, MeetingKind, MeetingMode, QualityRating
+from .choices import AttendanceStatus, MeetingAudit, MeetingKind, MeetingMode, QualityRating
 from .models import Attendance, Meeting, Vote
 
 MAX_MINUTES = 50_000
@@ -239,7 +239,7 @@ def record_meeting(
     Attendance.objects.bulk_create(rows)
     audit.record(
         actor=actor,
-        action="meeting.recorded",
+        action=MeetingAudit.RECORDED,
         obj=meeting,
         summary=f"Ghi {meeting.get_kind_display().lower()} ngày {fmt(day)} của {org.name}"
         + (f" ({len(rows)} đảng viên điểm danh)" if rows else ""),
@@ -270,7 +270,7 @@ def update_meeting(
     meeting.save()
     audit.record(
         actor=actor,
-        action="meeting.updated",
+        action=MeetingAudit.UPDATED,
         obj=meeting,
         summary=f"Cập nhật biên bản buổi sinh hoạt ngày {fmt(meeting.date)} của {meeting.org.name}",
         before=before,
@@ -295,7 +295,7 @@ def set_attendance(*, actor, meeting: Meeting, attendance: dict) -> list[Attenda
     changed = {str(r.member_id): r.status for r in rows if before.get(r.member_id) != r.status}
     audit.record(
         actor=actor,
-        action="meeting.attendance",
+        action=MeetingAudit.ATTENDANCE,
         obj=meeting,
         summary=f"Điểm danh buổi sinh hoạt ngày {fmt(meeting.date)} của {meeting.org.name}: "
         f"{sum(r.status == AttendanceStatus.PRESENT for r in rows)}/{len(rows)} có mặt",
@@ -351,7 +351,7 @@ def record_vote(
     )
     audit.record(
         actor=actor,
-        action="meeting.vote",
+        action=MeetingAudit.VOTE,
         obj=meeting,
         summary=f"Biểu quyết “{motion[:80]}”: {yes}/{counted} tán thành — "
         + ("thông qua" if vote.passed else "không thông qua"),
@@ -366,7 +366,7 @@ def minutes_downloaded(*, actor, meeting: Meeting) -> None:
     so each download leaves an audit entry (nothing else changes)."""
     audit.record(
         actor=actor,
-        action="meeting.minutes_downloaded",
+        action=MeetingAudit.MINUTES_DOWNLOADED,
         obj=meeting,
         summary=f"Tải biên bản buổi sinh hoạt ngày {fmt(meeting.date)} của {meeting.org.name}",
     )

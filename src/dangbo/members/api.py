@@ -22,6 +22,7 @@ from dangbo.core.api import (
     IsoDate,
     SearchText,
     for_change,
+    model_text,
 )
 from dangbo.core.errors import invalid
 from dangbo.core.text import clean_text
@@ -30,7 +31,8 @@ from dangbo.orgs.models import Organisation
 
 from . import queries, services
 from .choices import ExemptionCategory, Gender, PoliticalTheory, Status, TemporaryReason
-from .models import Member
+from .models import BadgeAward, Member, MemberEvent, PartyAgeInterruption
+from .models import Exemption as ExemptionRecord
 
 router = Router(tags=["members"])
 
@@ -148,42 +150,41 @@ class BadgeOut(Schema):
     badge_number: str
 
 
-def _text(max_length: int):
-    # Generous bounds: the services give the exact Vietnamese limits; these only stop
-    # megabyte strings before they reach them.
-    return Field(None, max_length=max_length * 4)
+def _text(name: str, *, digits: bool = False):
+    """A record field as the model defines it (length, label): ``dangbo.core.api.model_text``."""
+    return model_text(Member, name, digits=digits)
 
 
 class Profile(In):
     """Record fields; every one optional so that PATCH changes only what is sent."""
 
-    full_name: str = _text(120)
-    birth_name: str = _text(120)
-    aliases: str = _text(200)
+    full_name: _text("full_name") = None
+    birth_name: _text("birth_name") = None
+    aliases: _text("aliases") = None
     gender: Gender = None
     date_of_birth: IsoDate = None
-    birthplace: str = _text(300)
-    home_town: str = _text(300)
-    permanent_address: str = _text(300)
-    temporary_address: str = _text(300)
-    phone: str = _text(20)
-    ethnicity: str = _text(50)
-    religion: str = _text(50)
-    id_number: str = _text(12)
+    birthplace: _text("birthplace") = None
+    home_town: _text("home_town") = None
+    permanent_address: _text("permanent_address") = None
+    temporary_address: _text("temporary_address") = None
+    phone: _text("phone", digits=True) = None
+    ethnicity: _text("ethnicity") = None
+    religion: _text("religion") = None
+    id_number: _text("id_number", digits=True) = None
     severe_illness: bool = None
-    education: str = _text(20)
-    qualification: str = _text(200)
+    education: _text("education") = None
+    qualification: _text("qualification") = None
     political_theory: PoliticalTheory = None
-    languages: str = _text(200)
-    occupation: str = _text(200)
-    workplace: str = _text(300)
-    card_number: str = _text(8)
-    record_number: str = _text(12)
+    languages: _text("languages") = None
+    occupation: _text("occupation") = None
+    workplace: _text("workplace") = None
+    card_number: _text("card_number", digits=True) = None
+    record_number: _text("record_number") = None
 
 
 class Admission(Profile):
     org: Code = Field(description="Mã chi bộ kết nạp")
-    full_name: str = Field(max_length=480)
+    full_name: _text("full_name")
     gender: Gender
     date_of_birth: IsoDate
     admission_vote_date: IsoDate | None = None
@@ -197,14 +198,14 @@ class TransferIn(Admission):
     official_recognition_date: IsoDate | None = Field(
         None, description="Ngày công nhận chính thức; để trống nếu còn dự bị"
     )
-    decision_ref: str = Field("", max_length=400)
-    note: str = Field("", max_length=2000, description="Chuyển đến từ đâu")
+    decision_ref: model_text(MemberEvent, "decision_ref") = ""
+    note: model_text(MemberEvent, "note", description="Chuyển đến từ đâu") = ""
 
 
 class InterruptionIn(In):
     start: IsoDate
     end: IsoDate
-    reason: str = Field(max_length=1200)
+    reason: model_text(PartyAgeInterruption, "reason")
     fee_backpaid: bool = False
 
 
@@ -231,14 +232,14 @@ class InterruptionOut(Schema):
 
 class Recognition(In):
     recognition_date: IsoDate
-    decision_ref: str = Field("", max_length=100)
+    decision_ref: model_text(MemberEvent, "decision_ref") = ""
 
 
 class Transfer(In):
     to_org: Code
     effective_date: IsoDate
     letter_no: str = Field("", max_length=100)
-    note: str = Field("", max_length=2000)
+    note: model_text(MemberEvent, "note") = ""
 
 
 class TemporaryTransfer(In):
@@ -256,20 +257,20 @@ class EndDate(In):
 class Exemption(In):
     category: ExemptionCategory
     start: IsoDate
-    resolution_ref: str = Field("", max_length=400)
+    resolution_ref: model_text(ExemptionRecord, "resolution_ref") = ""
 
 
 class Exit(In):
     kind: ExitKind
     effective_date: IsoDate
-    decision_ref: str = Field("", max_length=400)
-    note: str = Field("", max_length=2000)
+    decision_ref: model_text(MemberEvent, "decision_ref") = ""
+    note: model_text(MemberEvent, "note") = ""
 
 
 class Badge(In):
     milestone: int = Field(ge=1, le=200)
     award_date: IsoDate
-    badge_number: str = Field("", max_length=80)
+    badge_number: model_text(BadgeAward, "badge_number") = ""
 
 
 # ---------------------------------------------------------------- helpers

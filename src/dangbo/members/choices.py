@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangbo.core.choices import AuditEvent
+
 
 class Gender(models.TextChoices):
     MALE = "M", _("Nam")
@@ -68,3 +70,38 @@ class PoliticalTheory(models.TextChoices):
     INTERMEDIATE = "intermediate", _("Trung cấp")
     ADVANCED = "advanced", _("Cao cấp")
     BACHELOR = "bachelor", _("Cử nhân")
+
+
+class MemberAudit(AuditEvent):
+    ADMITTED = "member.admitted", _("Kết nạp đảng viên")
+    TRANSFERRED_IN = "member.transferred_in", _("Tiếp nhận đảng viên từ nơi khác")
+    UPDATED = "member.updated", _("Cập nhật hồ sơ đảng viên")
+    RECOGNISED = "member.recognised", _("Công nhận đảng viên chính thức")
+    TRANSFERRED = "member.transferred", _("Chuyển sinh hoạt chính thức (trong hệ thống)")
+    TRANSFERRED_OUT = "member.transferred_out", _("Chuyển sinh hoạt chính thức ra ngoài")
+    STRUCK_OFF = "member.struck_off", _("Xóa tên đảng viên")
+    EXPELLED = "member.expelled", _("Khai trừ đảng viên")
+    RESIGNED = "member.resigned", _("Đảng viên xin ra khỏi Đảng")
+    DECEASED = "member.deceased", _("Đảng viên từ trần")
+    TEMPORARY_OUT = "member.temporary_out", _("Chuyển sinh hoạt tạm thời")
+    TEMPORARY_RETURN = "member.temporary_return", _("Kết thúc sinh hoạt tạm thời")
+    EXEMPTED = "member.exempted", _("Miễn công tác và sinh hoạt đảng")
+    EXEMPTION_ENDED = "member.exemption_ended", _("Trở lại sinh hoạt (hết miễn)")
+    INTERRUPTION = "member.interruption", _("Gián đoạn sinh hoạt")
+    BADGE = "member.badge", _("Tặng Huy hiệu Đảng")
+    SENSITIVE_SEARCH = "member.sensitive_search", _("Tìm theo thông tin nhạy cảm")
+    SENSITIVE_READ = "member.sensitive_read", _("Xem thông tin nhạy cảm của đảng viên")
+    EXPORTED = "member.exported", _("Xuất danh sách đảng viên")
+
+
+# The event a service records under the member event kind it was given (admission or arrival,
+# and the five ways out).
+KIND_AUDIT: dict[str, MemberAudit] = {
+    EventKind.ADMITTED: MemberAudit.ADMITTED,
+    EventKind.TRANSFERRED_IN: MemberAudit.TRANSFERRED_IN,
+    EventKind.TRANSFERRED_OUT: MemberAudit.TRANSFERRED_OUT,
+    EventKind.STRUCK_OFF: MemberAudit.STRUCK_OFF,
+    EventKind.EXPELLED: MemberAudit.EXPELLED,
+    EventKind.RESIGNED: MemberAudit.RESIGNED,
+    EventKind.DECEASED: MemberAudit.DECEASED,
+}

@@ -11,7 +11,7 @@ from dangbo.core.dates import today
 from dangbo.core.text import fold, strip_control
 
 from . import rules
-from .choices import ACTIVE_STATUSES, NO_BADGE_STATUSES, ExemptionCategory, Status
+from .choices import ACTIVE_STATUSES, NO_BADGE_STATUSES, ExemptionCategory, MemberAudit, Status
 from .models import SENSITIVE_FIELDS, Member, MemberEvent
 
 MAX_QUERY_LENGTH = 100
@@ -34,7 +34,7 @@ def search(queryset: QuerySet, text: str | None, user=None) -> QuerySet:
             audit.record(
                 actor=user,
                 scope_org=grant.org if grant else None,  # seen by the searcher's auditors
-                action="member.sensitive_search",
+                action=MemberAudit.SENSITIVE_SEARCH,
                 object_type="members.member",
                 object_id="search",
                 summary="Tra cứu đảng viên theo số CCCD",
@@ -200,7 +200,7 @@ def sensitive_fields(user, member: Member, *, channel: str = "web") -> dict | No
         return None
     audit.record(
         actor=user,
-        action="member.sensitive_read",
+        action=MemberAudit.SENSITIVE_READ,
         obj=member,
         summary=f"Xem thông tin nhạy cảm của {member.full_name} ({channel})",
         after={"fields": list(SENSITIVE_FIELDS)},

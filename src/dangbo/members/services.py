@@ -19,10 +19,12 @@ from dangbo.orgs.models import Organisation
 from . import rules
 from .choices import (
     ACTIVE_STATUSES,
+    KIND_AUDIT,
     NO_BADGE_STATUSES,
     EventKind,
     ExemptionCategory,
     Gender,
+    MemberAudit,
     MembershipKind,
     PoliticalTheory,
     Status,
@@ -336,7 +338,7 @@ def register_member(
     )
     audit.record(
         actor=actor,
-        action=f"member.{event_kind}",
+        action=KIND_AUDIT[event_kind],
         obj=member,
         summary=f"{member.full_name} — {EventKind(event_kind).label} tại {org.name}",
         after=_audit_view(audit.snapshot(member, _SNAPSHOT)),
@@ -389,7 +391,7 @@ def update_member(*, actor, member: Member, data: dict) -> Member:
     )
     audit.record(
         actor=actor,
-        action="member.updated",
+        action=MemberAudit.UPDATED,
         obj=member,
         summary=f"Cập nhật hồ sơ {member.full_name}: {', '.join(_loggable_fields(changed))}",
         before=before,
@@ -419,7 +421,7 @@ def recognise_official(
     _event(member, actor, EventKind.RECOGNISED, recognition_date, decision_ref=decision_ref)
     audit.record(
         actor=actor,
-        action="member.recognised",
+        action=MemberAudit.RECOGNISED,
         obj=member,
         summary=f"Công nhận {member.full_name} là đảng viên chính thức từ {fmt(recognition_date)}",
         before=before,
@@ -479,7 +481,7 @@ def transfer_member(
     )
     audit.record(
         actor=actor,
-        action="member.transferred",
+        action=MemberAudit.TRANSFERRED,
         obj=member,
         scope_org=from_org,  # the sending side's auditors; the receiving side has the member
         summary=f"Chuyển sinh hoạt {member.full_name}: {from_org.name} → {to_org.name}",
@@ -580,7 +582,7 @@ def end_membership(
     )
     audit.record(
         actor=actor,
-        action=f"member.{kind}",
+        action=KIND_AUDIT[kind],
         obj=member,
         summary=f"{member.full_name} — {EventKind(kind).label} ngày {fmt(effective_date)}",
         before=before,
@@ -643,7 +645,7 @@ def temporary_transfer(
     )
     audit.record(
         actor=actor,
-        action="member.temporary_out",
+        action=MemberAudit.TEMPORARY_OUT,
         obj=member,
         summary=f"{member.full_name} sinh hoạt tạm thời tại {to_org.name} đến {fmt(planned_end)}",
     )
@@ -666,7 +668,7 @@ def end_temporary_transfer(*, actor, member: Member, end_date: date) -> Membersh
     _event(member, actor, EventKind.TEMPORARY_RETURN, end_date, from_org=ms.org)
     audit.record(
         actor=actor,
-        action="member.temporary_return",
+        action=MemberAudit.TEMPORARY_RETURN,
         obj=member,
         summary=f"{member.full_name} kết thúc sinh hoạt tạm thời ngày {fmt(end_date)}",
     )
@@ -702,7 +704,7 @@ def exempt_member(
     )
     audit.record(
         actor=actor,
-        action="member.exempted",
+        action=MemberAudit.EXEMPTED,
         obj=member,
         summary=f"Miễn công tác và sinh hoạt đảng cho {member.full_name} từ {fmt(start)}",
     )
@@ -723,7 +725,7 @@ def end_exemption(*, actor, member: Member, end_date: date) -> Exemption:
     _event(member, actor, EventKind.EXEMPTION_ENDED, end_date)
     audit.record(
         actor=actor,
-        action="member.exemption_ended",
+        action=MemberAudit.EXEMPTION_ENDED,
         obj=member,
         summary=f"{member.full_name} trở lại sinh hoạt từ {fmt(end_date)}",
     )
@@ -765,7 +767,7 @@ def record_interruption(
     )
     audit.record(
         actor=actor,
-        action="member.interruption",
+        action=MemberAudit.INTERRUPTION,
         obj=member,
         summary=f"Gián đoạn sinh hoạt {fmt(start)}–{fmt(end)} của {member.full_name}",
     )
@@ -832,7 +834,7 @@ def award_badge(
     )
     audit.record(
         actor=actor,
-        action="member.badge",
+        action=MemberAudit.BADGE,
         obj=member,
         summary=f"{'Truy tặng' if posthumous else 'Tặng'} Huy hiệu {milestone} năm tuổi Đảng "
         f"cho {member.full_name}",

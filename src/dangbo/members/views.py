@@ -28,7 +28,7 @@ from dangbo.orgs.lookups import find_org
 from dangbo.orgs.models import Organisation
 
 from . import forms, queries, services
-from .choices import ACTIVE_STATUSES, Status
+from .choices import ACTIVE_STATUSES, MemberAudit, Status
 from .models import Member
 
 SENSITIVE_MISSING = gettext_lazy("— cần quyền xem thông tin nhạy cảm")
@@ -124,7 +124,7 @@ def _export(request, kind: str):
     rows = core_services.record_export(
         actor=user,
         queryset=qs,
-        action="member.exported",
+        action=MemberAudit.EXPORTED,
         what="members",
         summary=_("Xuất %%(n)s đảng viên ra tệp %(kind)s") % {"kind": kind},
         after={"filters": _loggable(filters), "sensitive": sensitive},

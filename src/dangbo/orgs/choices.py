@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangbo.core.choices import AuditEvent
+
 
 class OrgKind(models.TextChoices):
     CENTRAL = "central", _("Trung ương")
@@ -98,3 +100,11 @@ class AppointMethod(models.TextChoices):
     ELECTED = "elected", _("Bầu")
     APPOINTED = "appointed", _("Chỉ định")
     APPROVED = "approved", _("Chuẩn y")
+
+
+class OrgAudit(AuditEvent):
+    ESTABLISHED = "org.established", _("Thành lập tổ chức đảng")
+    RENAMED = "org.renamed", _("Đổi tên tổ chức đảng")
+    REPARENTED = "org.reparented", _("Chuyển tổ chức đảng sang cấp trên khác")
+    BODY_CREATED = "org.body_created", _("Lập cấp ủy, ban thường vụ")
+    POSITION_ENDED = "org.position_ended", _("Thôi giữ chức vụ")

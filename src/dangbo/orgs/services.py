@@ -14,7 +14,16 @@ from dangbo.core.dates import fmt, not_in_future
 from dangbo.core.errors import collect, invalid
 from dangbo.core.text import clean_text
 
-from .choices import ALLOWED_PARENTS, BodyType, FormedBy, OrgEventKind, OrgKind, Sector, Title
+from .choices import (
+    ALLOWED_PARENTS,
+    BodyType,
+    FormedBy,
+    OrgAudit,
+    OrgEventKind,
+    OrgKind,
+    Sector,
+    Title,
+)
 from .models import CODE_RE, CommitteeBody, Organisation, OrgEvent, OrgLink, Position
 
 # One holder at a time: a second secretary is a mistake, a second committee member is not.
@@ -108,7 +117,7 @@ def create_org(
     event.outputs.add(org)
     audit.record(
         actor=actor,
-        action="org.established",
+        action=OrgAudit.ESTABLISHED,
         obj=org,
         summary=f"Thành lập {org.name} ngày {fmt(valid_from)}",
         after=audit.snapshot(org, _SNAPSHOT),
@@ -157,7 +166,7 @@ def rename_org(
     event.outputs.add(org)
     audit.record(
         actor=actor,
-        action="org.renamed",
+        action=OrgAudit.RENAMED,
         obj=org,
         summary=f"Đổi tên “{old}” thành “{name}”",
         before=before,
@@ -243,7 +252,7 @@ def reparent_org(
     event.outputs.add(org)
     audit.record(
         actor=actor,
-        action="org.reparented",
+        action=OrgAudit.REPARENTED,
         obj=org,
         summary=f"Chuyển {org.name} từ {old_parent} sang trực thuộc {new_parent.name}",
         before=before,
@@ -294,7 +303,7 @@ def create_body(
         valid_from=valid_from,
         document=document,
     )
-    audit.record(actor=actor, action="org.body_created", obj=body, summary=str(body))
+    audit.record(actor=actor, action=OrgAudit.BODY_CREATED, obj=body, summary=str(body))
     return body
 
 
@@ -310,7 +319,7 @@ def end_position(*, actor, position: Position, valid_to: date) -> Position:
     position.save(update_fields=["valid_to"])
     audit.record(
         actor=actor,
-        action="org.position_ended",
+        action=OrgAudit.POSITION_ENDED,
         obj=position,
         summary=f"{position.member} thôi {position.get_title_display()} ngày {fmt(valid_to)}",
     )

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangbo.core.choices import AuditEvent
+
 
 class AssignmentRole(models.TextChoices):
     OVERSEE = "oversee", _("Phụ trách")
@@ -57,3 +59,27 @@ class PlanMode(models.TextChoices):
         "rotation",
         _("Luân phiên: chi bộ chưa được dự trong năm, chia đều cho các quý còn lại"),
     )
+
+
+class OversightAudit(AuditEvent):
+    ASSIGNED = "oversight.assigned", _("Phân công phụ trách")
+    ENDED = "oversight.ended", _("Kết thúc phân công phụ trách")
+    GROUP_CREATED = "oversight.group_created", _("Lập tổ công tác")
+    PLAN_CHANGED = "oversight.plan_changed", _("Sửa kế hoạch dự sinh hoạt")
+    PLAN_GENERATED = "oversight.plan_generated", _("Lập kế hoạch dự sinh hoạt")
+    VISIT = "oversight.visit", _("Ghi nhận buổi dự sinh hoạt")
+
+
+class OpinionAudit(AuditEvent):
+    RECEIVED = "opinion.received", _("Tiếp nhận ý kiến")
+    ASSIGNED = "opinion.assigned", _("Giao xử lý ý kiến")
+    STARTED = "opinion.started", _("Nhận xử lý ý kiến")
+    ANSWERED = "opinion.answered", _("Trả lời ý kiến")
+    RETURNED = "opinion.return", _("Trả lại ý kiến")
+    ESCALATED = "opinion.escalate", _("Đề nghị cấp trên xử lý ý kiến")
+    REOPENED = "opinion.reopen", _("Xử lý lại ý kiến")
+    CLOSED = "opinion.closed", _("Kết thúc ý kiến")
+    TOPIC_ADDED = "opinion.topic_added", _("Thêm lĩnh vực ý kiến")
+    TOPIC_RETIRED = "opinion.topic_retired", _("Ngừng dùng lĩnh vực ý kiến")
+    TOPIC_RESTORED = "opinion.topic_restored", _("Dùng lại lĩnh vực ý kiến")
+    SENSITIVE_READ = "opinion.sensitive_read", _("Xem ý kiến có thông tin nhạy cảm")

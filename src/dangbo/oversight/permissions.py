@@ -4,7 +4,7 @@ return, escalate). Shared by the web views and the API so both answer the same."
 
 from dangbo.core import audit, scope
 
-from .choices import OpinionState
+from .choices import OpinionAudit, OpinionState
 from .models import Opinion
 from .services import TRANSITIONS
 
@@ -62,7 +62,7 @@ def submitter(user, opinion: Opinion, *, channel: str = "web") -> dict | None:
         return None
     audit.record(
         actor=user,
-        action="opinion.sensitive_read",
+        action=OpinionAudit.SENSITIVE_READ,
         obj=opinion,
         summary=f"Xem thông tin người nêu ý kiến #{opinion.pk} ({channel})",
     )

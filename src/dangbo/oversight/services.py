@@ -28,9 +28,11 @@ from dangbo.orgs.queries import active_q
 from . import planning
 from .choices import (
     AssignmentRole,
+    OpinionAudit,
     OpinionChannel,
     OpinionSource,
     OpinionState,
+    OversightAudit,
     PlanMode,
     PlanSelection,
     TargetPeriod,
@@ -151,7 +153,7 @@ def assign_oversight(
     )
     audit.record(
         actor=actor,
-        action="oversight.assigned",
+        action=OversightAudit.ASSIGNED,
         obj=assignment,
         summary=f"Phân công {member.full_name} {assignment.get_role_display().lower()} "
         f"{target.name} từ {fmt(valid_from)} (ít nhất {target_count} lần "
@@ -176,7 +178,7 @@ def end_assignment(
     assignment.save(update_fields=["valid_to", "end_reason"])
     audit.record(
         actor=actor,
-        action="oversight.ended",
+        action=OversightAudit.ENDED,
         obj=assignment,
         summary=f"Kết thúc phân công {assignment.member} phụ trách {assignment.target} "
         f"ngày {fmt(valid_to)}: {reason}",
@@ -258,7 +260,7 @@ def create_working_group(
     group.members.set(list(people.values()))
     audit.record(
         actor=actor,
-        action="oversight.group_created",
+        action=OversightAudit.GROUP_CREATED,
         obj=group,
         summary=f"Lập {name} ({fmt(period_start)}–{fmt(period_end)}), tổ trưởng "
         f"{leader.full_name}, {len(people)} thành viên",
@@ -302,7 +304,7 @@ def add_group_target(
     target = GroupTarget.objects.create(group=group, org=org, planned_date=planned_date)
     audit.record(
         actor=actor,
-        action="oversight.plan_changed",
+        action=OversightAudit.PLAN_CHANGED,
         obj=group,
         summary=f"Thêm {org.name} vào kế hoạch của {group.name}",
     )
@@ -322,7 +324,7 @@ def remove_group_target(*, actor, target: GroupTarget) -> None:
     target.delete()
     audit.record(
         actor=actor,
-        action="oversight.plan_changed",
+        action=OversightAudit.PLAN_CHANGED,
         obj=group,
         summary=f"Bỏ {target.org.name} khỏi kế hoạch của {group.name}",
     )
@@ -372,7 +374,7 @@ def move_group_target(*, actor, target: GroupTarget, to_group: WorkingGroup) -> 
     target.save(update_fields=["group"])
     audit.record(
         actor=actor,
-        action="oversight.plan_changed",
+        action=OversightAudit.PLAN_CHANGED,
         obj=to_group,
         summary=f"Chuyển {target.org.name} từ {source.name} sang {to_group.name}",
     )
@@ -446,7 +448,7 @@ def generate_plan(
     )
     audit.record(
         actor=actor,
-        action="oversight.plan_generated",
+        action=OversightAudit.PLAN_GENERATED,
         obj=committee,
         summary=f"Lập kế hoạch dự sinh hoạt {fmt(start)}–{fmt(end)}: {len(cells)} chi bộ "
         f"chia cho {len(groups)} tổ ({', '.join(str(len(s)) for s in shares)})",
@@ -624,7 +626,7 @@ def record_visit(
     )
     audit.record(
         actor=actor,
-        action="oversight.visit",
+        action=OversightAudit.VISIT,
         obj=visit,
         summary=f"{', '.join(m.full_name for m in people.values())} dự sinh hoạt {cell.name} "
         f"ngày {fmt(day)}" + (" (ngoài phân công)" if visit.without_mandate else ""),
@@ -798,7 +800,7 @@ def record_opinion(
     _step(opinion, actor, received_on, "", org=received_by)
     audit.record(
         actor=actor,
-        action="opinion.received",
+        action=OpinionAudit.RECEIVED,
         obj=opinion,
         summary=f"Tiếp nhận ý kiến #{opinion.pk} ({opinion.get_source_display().lower()}, "
         f"{topic.name}) tại {org.name}",
@@ -824,12 +826,12 @@ def _transition(opinion: Opinion, op: str, on: date | None) -> tuple[Opinion, st
     return opinion, opinion.state, on
 
 
-def _after(opinion, actor, op, from_state, on, summary, **step):
+def _after(opinion, actor, event: OpinionAudit, from_state, on, summary, **step):
     opinion.save()
     _step(opinion, actor, on, from_state, **step)
     audit.record(
         actor=actor,
-        action=f"opinion.{op}",
+        action=event,
         obj=opinion,
         summary=summary,
         before={"state": from_state},
@@ -867,7 +869,7 @@ def assign_opinion(
     return _after(
         opinion,
         actor,
-        "assigned",
+        OpinionAudit.ASSIGNED,
         from_state,
         on,
         f"Giao ý kiến #{opinion.pk} cho {to_org.name}, hạn {fmt(deadline)}",
@@ -885,7 +887,7 @@ def start_opinion(*, actor, opinion: Opinion, note: str = "", on: date | None = 
     return _after(
         opinion,
         actor,
-        "started",
+        OpinionAudit.STARTED,
         from_state,
         on,
         f"{opinion.assigned_to} nhận xử lý ý kiến #{opinion.pk}",
@@ -910,7 +912,7 @@ def answer_opinion(
     return _after(
         opinion,
         actor,
-        "answered",
+        OpinionAudit.ANSWERED,
         from_state,
         on,
         f"Trả lời ý kiến #{opinion.pk} (duyệt: {approved_by})",
@@ -919,7 +921,7 @@ def answer_opinion(
     )
 
 
-def _with_reason(op: str, to_state: str, verb: str):
+def _with_reason(op: str, event: OpinionAudit, to_state: str, verb: str):
     @transaction.atomic
     def run(*, actor, opinion: Opinion, reason: str, on: date | None = None) -> Opinion:
         opinion, from_state, on = _transition(opinion, op, on)
@@ -932,7 +934,7 @@ def _with_reason(op: str, to_state: str, verb: str):
         return _after(
             opinion,
             actor,
-            op,
+            event,
             from_state,
             on,
             f"{verb} ý kiến #{opinion.pk}: {reason[:200]}",
@@ -944,9 +946,13 @@ def _with_reason(op: str, to_state: str, verb: str):
     return run
 
 
-return_opinion = _with_reason("return", OpinionState.RETURNED, "Trả lại")
-escalate_opinion = _with_reason("escalate", OpinionState.ESCALATED, "Đề nghị cấp trên xử lý")
-reopen_opinion = _with_reason("reopen", OpinionState.IN_PROGRESS, "Chưa đạt, xử lý lại")
+return_opinion = _with_reason("return", OpinionAudit.RETURNED, OpinionState.RETURNED, "Trả lại")
+escalate_opinion = _with_reason(
+    "escalate", OpinionAudit.ESCALATED, OpinionState.ESCALATED, "Đề nghị cấp trên xử lý"
+)
+reopen_opinion = _with_reason(
+    "reopen", OpinionAudit.REOPENED, OpinionState.IN_PROGRESS, "Chưa đạt, xử lý lại"
+)
 
 
 @transaction.atomic
@@ -960,7 +966,7 @@ def close_opinion(*, actor, opinion: Opinion, note: str = "", on: date | None = 
     return _after(
         opinion,
         actor,
-        "closed",
+        OpinionAudit.CLOSED,
         from_state,
         on,
         f"Kết thúc ý kiến #{opinion.pk}",
@@ -990,7 +996,7 @@ def add_topic(*, actor, code: str, name: str) -> OpinionTopic:
     last = OpinionTopic.objects.order_by("-position").values_list("position", flat=True).first()
     topic = OpinionTopic.objects.create(code=code, name=name, position=(last or 0) + 1)
     audit.record(
-        actor=actor, action="opinion.topic_added", obj=topic, summary=f"Thêm lĩnh vực “{name}”"
+        actor=actor, action=OpinionAudit.TOPIC_ADDED, obj=topic, summary=f"Thêm lĩnh vực “{name}”"
     )
     return topic
 
@@ -1006,7 +1012,7 @@ def set_topic_active(*, actor, topic: OpinionTopic, active: bool) -> OpinionTopi
     topic.save(update_fields=["active"])
     audit.record(
         actor=actor,
-        action="opinion.topic_" + ("restored" if active else "retired"),
+        action=OpinionAudit.TOPIC_RESTORED if active else OpinionAudit.TOPIC_RETIRED,
         obj=topic,
         summary=f"{'Dùng lại' if active else 'Ngừng dùng'} lĩnh vực “{topic.name}”",
     )

@@ -27,6 +27,8 @@ from dangbo.orgs.services import (
     reparent_org,
 )
 
+from .choices import RegistryAudit
+
 
 def _active_members(org: Organisation):
 
@@ -103,7 +105,7 @@ def dissolve_org(
         event.outputs.add(*successors)
     audit.record(
         actor=actor,
-        action="org.dissolved",
+        action=RegistryAudit.DISSOLVED,
         obj=org,
         summary=f"{org.name} kết thúc hoạt động ngày {fmt(effective_date)}",
         before=before,
@@ -171,7 +173,7 @@ def merge_orgs(
     event = OrgEvent.objects.filter(kind=OrgEventKind.MERGE, outputs=target).latest("id")
     audit.record(
         actor=actor,
-        action="org.merged",
+        action=RegistryAudit.MERGED,
         obj=target,
         summary=f"Hợp nhất {', '.join(s.name for s in sources)} vào {target.name}",
     )
@@ -300,7 +302,7 @@ def assign_position(
     )
     audit.record(
         actor=actor,
-        action="org.position_assigned",
+        action=RegistryAudit.POSITION_ASSIGNED,
         obj=position,
         summary=f"{member} — {Title(title).label}, {org.name}, từ {fmt(valid_from)}",
     )

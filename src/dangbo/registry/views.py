@@ -33,6 +33,7 @@ from dangbo.orgs.lookups import find_org, scope_roots
 from dangbo.orgs.models import CommitteeBody, Organisation, Position
 
 from . import forms, listing, queries, services
+from .choices import RegistryAudit
 
 
 @login_required
@@ -85,7 +86,7 @@ def _export(request, kind: str):
     return core_services.record_export(
         actor=user,
         queryset=qs,
-        action="org.exported",
+        action=RegistryAudit.EXPORTED,
         what="orgs",
         summary=_("Xuất %%(n)s tổ chức đảng ra tệp %(kind)s") % {"kind": kind},
         after={"filters": filters},

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangbo.core.choices import AuditEvent
+
 
 class Subject(models.TextChoices):
     ORGANISATION = "organisation", _("Tổ chức đảng")
@@ -35,3 +37,19 @@ COMMON_RANKS = {
     3: _("Hoàn thành"),
     4: _("Không hoàn thành / vi phạm"),
 }
+
+
+class ReviewAudit(AuditEvent):
+    CYCLE_OPENED = "review.cycle_opened", _("Mở đợt kiểm điểm")
+    CYCLE_LOCKED = "review.cycle_locked", _("Khóa đợt kiểm điểm")
+    CYCLE_REOPENED = "review.cycle_reopened", _("Mở lại đợt kiểm điểm")
+    SELF_ASSESSED = "review.self_assessed", _("Tự đánh giá")
+    PROPOSED = "review.proposed", _("Đề xuất xếp loại")
+    RETURNED = "review.returned", _("Trả lại đề xuất xếp loại")
+    DECIDED = "review.decided", _("Quyết định xếp loại")
+    DISCIPLINE = "review.discipline", _("Ghi nhận kỷ luật")
+    REMEDIES = "review.remedies", _("Giao khắc phục hạn chế")
+    REMEDY_REPORTED = "review.remedy_reported", _("Báo cáo khắc phục")
+    SCHEME_ADDED = "review.scheme_added", _("Thêm thang xếp loại")
+    QUOTA_SET = "review.quota_set", _("Đặt tỷ lệ xếp loại")
+    HONOURS_EXPORTED = "review.honours_exported", _("Xuất danh sách khen thưởng")

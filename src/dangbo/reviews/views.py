@@ -28,7 +28,7 @@ from dangbo.orgs.choices import Sector
 from dangbo.orgs.lookups import scope_roots
 
 from . import exports, forms, permissions, queries, rules, services
-from .choices import EvaluationState, PeriodKind
+from .choices import EvaluationState, PeriodKind, ReviewAudit
 from .models import Evaluation, Remedy, RemedyGroup, ReviewCycle
 
 OP_TITLES = {
@@ -725,7 +725,7 @@ def _export(request, kind: str) -> dict:
     ctx = _honours(request, scope.EXPORT)
     audit.record(
         actor=request.user,
-        action="review.honours_exported",
+        action=ReviewAudit.HONOURS_EXPORTED,
         object_type="export",
         object_id="honours",
         scope_org=ctx["org"],
