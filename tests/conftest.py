@@ -19,6 +19,8 @@ from datetime import date
 import pytest
 from django.contrib.auth import get_user_model
 
+from tests.support import FAST_HASHERS
+
 PASSWORD = "pw-test-123"
 
 ROLE_SCOPES = {
@@ -179,9 +181,6 @@ def _empty_cache():
 
     cache.clear()
     yield
-
-
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -1,14 +1,17 @@
 """The demo world "Tam Dương, 2016": the article's figures, clean rules, one audit entry,
 idempotent loading and the ``dangbo demo`` command."""
 
+from dataclasses import dataclass
 from datetime import date
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F
+from django.test.utils import override_settings
 
 from dangbo.core import audit
 from dangbo.core.models import AuditEntry, RoleGrant
@@ -17,6 +20,7 @@ from dangbo.members import rules
 from dangbo.members.models import Member, MemberEvent, Membership
 from dangbo.orgs.models import Organisation, OrgLink, Position
 from dangbo.registry.queries import org_stats, structural_warnings
+from tests.support import FAST_HASHERS
 
 from . import article
 
@@ -35,6 +39,49 @@ def _counts() -> dict[str, int]:
     }
 
 
+@dataclass(frozen=True)
+class Loaded:
+    answer: bool  # what loader.load() answered when the command called it
+    audit_before: int  # audit entries before the load
+    output: str  # what ``dangbo demo --no-serve`` printed
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker) -> Loaded:
+    """The demo, loaded ONCE for this module by ``dangbo demo --no-serve`` (which calls
+    ``loader.load``) in a transaction that is rolled back after the module's last test; each
+    test runs in a savepoint inside it, as usual. A load takes ~20 s: once, not four times."""
+    answers: list[bool] = []
+    real_load = loader.load
+
+    def load(*args, **kwargs) -> bool:
+        answers.append(real_load(*args, **kwargs))
+        return answers[-1]
+
+    outer = transaction.atomic()
+    with django_db_blocker.unblock():
+        outer.__enter__()
+        try:
+            audit_before = AuditEntry.objects.count()
+            out = StringIO()
+            with (
+                mock.patch.object(loader, "load", load),
+                override_settings(PASSWORD_HASHERS=FAST_HASHERS),  # as in every test
+            ):
+                call_command("demo", "--no-serve", stdout=out)
+            assert len(answers) == 1, answers
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield Loaded(answers[0], audit_before, out.getvalue())
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 def test_plan_is_deterministic():
     first, second = tamduong.build(), tamduong.build()
     assert [m.full_name for m in first.members[:5]] == FINGERPRINT
@@ -45,9 +92,9 @@ def test_plan_is_deterministic():
 
 
 @pytest.mark.django_db
-def test_demo_world_matches_the_article_and_the_rules():
-    before = AuditEntry.objects.count()
-    assert loader.load() is True
+def test_demo_world_matches_the_article_and_the_rules(demo):
+    before = demo.audit_before
+    assert demo.answer is True
     district = Organisation.objects.get(code="tam-duong")
     stats = org_stats(district, AS_OF)
 
@@ -167,10 +214,8 @@ def test_demo_world_matches_the_article_and_the_rules():
 
 
 @pytest.mark.django_db
-def test_demo_command_loads_once_and_prints_logins():
-    out = StringIO()
-    call_command("demo", "--no-serve", stdout=out)
-    text = out.getvalue()
+def test_demo_command_loads_once_and_prints_logins(demo):
+    text = demo.output  # the first run, which loaded
     assert "Đã nạp dữ liệu mẫu" in text and "giây" in text
     for username in (
         "quantri",
@@ -195,7 +240,7 @@ def test_demo_command_loads_once_and_prints_logins():
 
 
 @pytest.mark.django_db
-def test_demo_year_of_oversight():
+def test_demo_year_of_oversight(demo):
     """Issue 4's 2016: every sub-cell attended by a working group, monthly and thematic
     meetings of every cell (with the few misses the compliance view must find), opinions in
     every state, one grassroots organisation without anyone responsible."""
@@ -204,7 +249,6 @@ def test_demo_year_of_oversight():
     from dangbo.oversight.models import Opinion, OversightAssignment, Visit, WorkingGroup
     from dangbo.oversight.queries import coverage, oversight_stats, targets
 
-    loader.load()
     district = Organisation.objects.get(code="tam-duong")
     stats = oversight_stats(district, AS_OF)
     assert stats["year"] == 2016
@@ -273,12 +317,11 @@ def test_demo_year_of_oversight():
 
 
 @pytest.mark.django_db
-def test_demo_reviews_match_the_article():
+def test_demo_reviews_match_the_article(demo):
     """Issue 5's figures for 2016, computed from the stored results (not stored totals)."""
     from dangbo.reviews.models import Evaluation, RemedyGroup, ReviewCycle
     from dangbo.reviews.queries import honours, reviews_stats
 
-    loader.load()
     district = Organisation.objects.get(code="tam-duong")
     stats = reviews_stats(district, AS_OF)
     recognised = (article.REVIEW_YEAR, article.TSVM_OR_EXEMPLARY)
