@@ -7,7 +7,9 @@ removed), so "Họ và tên (*)", "HO VA TEN", "Ho ten" and "full_name" all find
 import re
 from dataclasses import dataclass
 
+from dangbo.core.modelfields import label_of, max_length_of
 from dangbo.core.text import fold
+from dangbo.members.models import Member
 
 
 @dataclass(frozen=True)
@@ -21,19 +23,31 @@ class Column:
     hint: str = ""
 
 
+def _field(key: str) -> str:
+    """The header of a column that is a member field: the model's label, the one definition
+    (the form, the API and the service's messages say the same)."""
+    return label_of(Member, key)
+
+
+def _digits_hint(key: str) -> str:
+    return f"{max_length_of(Member, key)} chữ số"
+
+
 MEMBER_COLUMNS = (
     Column(
         "full_name",
-        "Họ và tên",
+        _field("full_name"),
         ("ho ten", "ten dang vien", "full name", "name"),
         True,
         example="Nguyễn Thị Hương",
         hint="Họ, tên đệm và tên",
     ),
-    Column("gender", "Giới tính", ("gioi", "gender", "sex"), True, example="Nữ", hint="Nam / Nữ"),
+    Column(
+        "gender", _field("gender"), ("gioi", "gender", "sex"), True, example="Nữ", hint="Nam / Nữ"
+    ),
     Column(
         "date_of_birth",
-        "Ngày sinh",
+        _field("date_of_birth"),
         ("sinh ngay", "ngay thang nam sinh", "date of birth", "dob", "birth date"),
         True,
         example="15/03/1985",
@@ -49,14 +63,14 @@ MEMBER_COLUMNS = (
     ),
     Column(
         "card_number",
-        "Số thẻ đảng viên",
+        _field("card_number"),
         ("so the", "so the dang", "the dang vien", "card number", "card no", "card"),
         example="01234567",
-        hint="8 chữ số",
+        hint=_digits_hint("card_number"),
     ),
     Column(
         "id_number",
-        "Số CCCD",
+        _field("id_number"),
         (
             "cccd",
             "so cmnd",
@@ -68,10 +82,13 @@ MEMBER_COLUMNS = (
         ),
         sensitive=True,
         example="026185001234",
-        hint="12 chữ số (thông tin nhạy cảm)",
+        hint=f"{_digits_hint('id_number')} (thông tin nhạy cảm)",
     ),
     Column(
-        "record_number", "Số lý lịch", ("so ly lich dang vien", "record number"), example="012345VP"
+        "record_number",
+        _field("record_number"),
+        ("so ly lich dang vien", "record number"),
+        example="012345VP",
     ),
     Column(
         "admission_decision_date",
@@ -83,12 +100,12 @@ MEMBER_COLUMNS = (
     ),
     Column(
         "admission_ceremony_date",
-        "Ngày lễ kết nạp",
+        _field("admission_ceremony_date"),
         ("ngay to chuc le ket nap", "ceremony date", "admission ceremony date"),
         example="10/02/2015",
         hint="Để trống: lấy ngày vào Đảng",
     ),
-    Column("admission_vote_date", "Ngày chi bộ xét kết nạp", ("ngay xet ket nap", "vote date")),
+    Column("admission_vote_date", _field("admission_vote_date"), ("ngay xet ket nap", "vote date")),
     Column(
         "official_recognition_date",
         "Ngày chính thức",
@@ -107,58 +124,60 @@ MEMBER_COLUMNS = (
         ("sinh hoat tu ngay", "membership from"),
         hint="Để trống: ngày vào Đảng (hoặc ngày lập chi bộ)",
     ),
-    Column("birth_name", "Họ và tên khai sinh", ("ten khai sinh", "birth name")),
-    Column("aliases", "Bí danh", ("aliases", "alias")),
+    Column("birth_name", _field("birth_name"), ("ten khai sinh", "birth name")),
+    Column("aliases", _field("aliases"), ("aliases", "alias")),
     Column(
         "birthplace",
-        "Nơi sinh",
+        _field("birthplace"),
         ("birthplace", "place of birth"),
         example="Kim Long, Tam Dương, Vĩnh Phúc",
     ),
-    Column("home_town", "Quê quán", ("que", "home town", "hometown")),
+    Column("home_town", _field("home_town"), ("que", "home town", "hometown")),
     Column(
         "permanent_address",
-        "Nơi thường trú",
+        _field("permanent_address"),
         ("thuong tru", "dia chi thuong tru", "permanent address", "address"),
     ),
-    Column("temporary_address", "Nơi tạm trú", ("tam tru", "temporary address")),
+    Column("temporary_address", _field("temporary_address"), ("tam tru", "temporary address")),
     Column(
         "phone",
-        "Điện thoại",
+        _field("phone"),
         ("so dien thoai", "dien thoai di dong", "phone", "phone number", "mobile"),
         example="0912345678",
     ),
     Column(
         "ethnicity",
-        "Dân tộc",
+        _field("ethnicity"),
         ("ethnicity",),
         sensitive=True,
         example="Kinh",
         hint="Thông tin nhạy cảm",
     ),
-    Column("religion", "Tôn giáo", ("religion",), sensitive=True, hint="Thông tin nhạy cảm"),
+    Column(
+        "religion", _field("religion"), ("religion",), sensitive=True, hint="Thông tin nhạy cảm"
+    ),
     Column(
         "education",
-        "Giáo dục phổ thông",
+        _field("education"),
         ("trinh do giao duc pho thong", "hoc van", "van hoa", "education"),
         example="12/12",
     ),
     Column(
         "qualification",
-        "Chuyên môn, nghiệp vụ",
+        _field("qualification"),
         ("chuyen mon", "trinh do chuyen mon", "qualification"),
         example="Cử nhân Kinh tế",
     ),
     Column(
         "political_theory",
-        "Lý luận chính trị",
+        _field("political_theory"),
         ("ly luan", "trinh do ly luan chinh tri", "political theory"),
         example="Trung cấp",
         hint="Sơ cấp / Trung cấp / Cao cấp / Cử nhân",
     ),
-    Column("languages", "Ngoại ngữ", ("languages", "foreign languages")),
-    Column("occupation", "Nghề nghiệp", ("occupation", "job"), example="Giáo viên"),
-    Column("workplace", "Nơi làm việc", ("co quan", "don vi cong tac", "workplace")),
+    Column("languages", _field("languages"), ("languages", "foreign languages")),
+    Column("occupation", _field("occupation"), ("occupation", "job"), example="Giáo viên"),
+    Column("workplace", _field("workplace"), ("co quan", "don vi cong tac", "workplace")),
 )
 
 ORG_COLUMNS = (
