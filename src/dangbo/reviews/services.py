@@ -20,7 +20,7 @@ from dangbo.orgs.models import Organisation
 from dangbo.orgs.queries import parent_on
 
 from . import queries, rules
-from .choices import EvaluationState, PeriodKind, RemedyStatus, Subject
+from .choices import EvaluationState, PeriodKind, RemedyStatus, ReviewAudit, Subject
 from .models import (
     Discipline,
     Evaluation,
@@ -149,7 +149,7 @@ def open_cycle(
     )
     audit.record(
         actor=actor,
-        action="review.cycle_opened",
+        action=ReviewAudit.CYCLE_OPENED,
         obj=cycle,
         scope_org=org,
         summary=f"Mở đợt kiểm điểm {cycle.get_kind_display().lower()} {year} của {org.name} "
@@ -169,7 +169,7 @@ def lock_cycle(*, actor, cycle: ReviewCycle) -> ReviewCycle:
     cycle.save(update_fields=["locked_at", "locked_by"])
     audit.record(
         actor=actor,
-        action="review.cycle_locked",
+        action=ReviewAudit.CYCLE_LOCKED,
         obj=cycle,
         scope_org=cycle.org,
         summary=f"Khóa kết quả đợt kiểm điểm {cycle.year} của {cycle.org.name}",
@@ -190,7 +190,7 @@ def reopen_cycle(*, actor, cycle: ReviewCycle, reason: str) -> ReviewCycle:
     cycle.save(update_fields=["locked_at", "locked_by"])
     audit.record(
         actor=actor,
-        action="review.cycle_reopened",
+        action=ReviewAudit.CYCLE_REOPENED,
         obj=cycle,
         scope_org=cycle.org,
         summary=f"Mở lại đợt kiểm điểm {cycle.year} của {cycle.org.name}: {reason[:200]}",
@@ -348,7 +348,7 @@ def self_assess(
     _step(evaluation, actor, "self_assessed", level=chosen)
     audit.record(
         actor=actor,
-        action="review.self_assessed",
+        action=ReviewAudit.SELF_ASSESSED,
         obj=evaluation,
         summary=f"{evaluation.subject_name} tự đánh giá: {chosen.name} ({cycle.year})",
     )
@@ -392,7 +392,7 @@ def propose(*, actor, evaluation: Evaluation, level: str, note: str = "") -> Eva
     _step(evaluation, actor, "proposed", level=chosen, org=proposer, note=note)
     audit.record(
         actor=actor,
-        action="review.proposed",
+        action=ReviewAudit.PROPOSED,
         obj=evaluation,
         summary=f"{proposer.name} đề xuất {evaluation.subject_name}: {chosen.name}",
     )
@@ -414,7 +414,7 @@ def return_evaluation(*, actor, evaluation: Evaluation, reason: str) -> Evaluati
     _step(evaluation, actor, "returned", note=reason)
     audit.record(
         actor=actor,
-        action="review.returned",
+        action=ReviewAudit.RETURNED,
         obj=evaluation,
         summary=f"Trả lại đề xuất xếp loại {evaluation.subject_name}: {reason[:200]}",
     )
@@ -525,7 +525,7 @@ def decide(
     _step(evaluation, actor, "decided", level=chosen, org=competent, note=decision_ref)
     audit.record(
         actor=actor,
-        action="review.decided",
+        action=ReviewAudit.DECIDED,
         obj=evaluation,
         summary=f"{competent.name} quyết định xếp loại {evaluation.subject_name}: "
         f"{chosen.name} ({evaluation.cycle.year})",
@@ -561,7 +561,7 @@ def record_discipline(
     )
     audit.record(
         actor=actor,
-        action="review.discipline",
+        action=ReviewAudit.DISCIPLINE,
         obj=discipline,
         scope_org=decided_by,
         summary=f"Kỷ luật {form}: {member or subject_org} ({fmt(decided_on)})",
@@ -620,7 +620,7 @@ def add_remedy_group(
     Remedy.objects.bulk_create(rows)
     audit.record(
         actor=actor,
-        action="review.remedies",
+        action=ReviewAudit.REMEDIES,
         obj=group,
         scope_org=org,
         summary=f"{org.name}: nhóm giải pháp “{title}” ({len(texts)} hạn chế, "
@@ -644,7 +644,7 @@ def report_remedy(*, actor, remedy: Remedy, status: str, evidence: str) -> Remed
     remedy.save(update_fields=["status", "evidence"])
     audit.record(
         actor=actor,
-        action="review.remedy_reported",
+        action=ReviewAudit.REMEDY_REPORTED,
         obj=remedy.group,
         scope_org=remedy.group.org,
         summary=f"Giải pháp “{remedy.text[:80]}”: {remedy.get_status_display()}",
@@ -747,7 +747,7 @@ def add_scheme(*, actor, data: dict, document: core_services.Document) -> Scheme
     )
     audit.record(
         actor=actor,
-        action="review.scheme_added",
+        action=ReviewAudit.SCHEME_ADDED,
         obj=scheme,
         object_type="reviews.scheme",
         summary=f"Thêm cách xếp loại “{name}” ({first}–{last or '…'}) theo {document}",
@@ -777,7 +777,7 @@ def set_quota(*, actor, scheme: Scheme, enabled: bool, rate=None, note: str = ""
     scheme.save(update_fields=["quota_enabled", "quota_rate", "quota_note"])
     audit.record(
         actor=actor,
-        action="review.quota_set",
+        action=ReviewAudit.QUOTA_SET,
         obj=scheme,
         object_type="reviews.scheme",
         summary=f"{scheme.name}: tỷ lệ {'bật' if enabled else 'tắt'}"
