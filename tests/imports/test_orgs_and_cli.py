@@ -271,7 +271,9 @@ def test_killed_commit_leaves_the_database_as_before(tmp_path, scratch_env):
             " parent=g, valid_from=date(1990, 1, 1))"
         ),
     )
-    path = _big_member_file(tmp_path / "big.csv", 150_000)
+    # Five chunks of services.CHUNK rows: killed once the first is written, four still to go.
+    rows = 5 * services.CHUNK
+    path = _big_member_file(tmp_path / "big.csv", rows)
     assert _count_members(env) == 0
     proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "dangbo.cli", "import", "members", str(path), "--commit"],
@@ -296,4 +298,4 @@ def test_killed_commit_leaves_the_database_as_before(tmp_path, scratch_env):
     assert _count_members(env) == 0
     # And the same file, not killed, goes in whole.
     _dangbo(env, "import", "members", str(path), "--commit", "--no-progress", timeout=600)
-    assert _count_members(env) == 150_000
+    assert _count_members(env) == rows
