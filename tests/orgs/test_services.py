@@ -15,26 +15,12 @@ from dangbo.orgs import queries, services
 from dangbo.orgs.models import Organisation, OrgEvent, OrgLink
 from dangbo.registry import queries as registry_queries
 from dangbo.registry import services as registry_services
+from tests.support import assert_refused
 
 pytestmark = pytest.mark.django_db
 
-
-def counts():
-    return (
-        Organisation.objects.count(),
-        OrgLink.objects.count(),
-        OrgEvent.objects.count(),
-        AuditEntry.objects.count(),
-        Membership.objects.count(),
-    )
-
-
-def refused(field, fn, **kwargs):
-    before = counts()
-    with pytest.raises(ValidationError) as exc:
-        fn(**kwargs)
-    assert field in messages_of(exc.value), messages_of(exc.value)
-    assert counts() == before
+# What a refused call must leave unchanged (tests.support adds the audit log).
+MODELS = (Organisation, OrgLink, OrgEvent, AuditEntry, Membership)
 
 
 def new_org(world, code, kind="sub_cell", parent="kim-long", since=date(2010, 1, 1), **kw):
@@ -98,7 +84,7 @@ def test_create_org_builds_path_link_event_and_audit(world):
 )
 def test_create_org_refusals(world, field, kwargs):
     kwargs = {"code": "moi", **kwargs}
-    refused(field, new_org, world=world, **kwargs)
+    assert_refused(MODELS, field, new_org, world=world, **kwargs)
 
 
 def test_create_org_allowed_parents(world):
@@ -120,9 +106,13 @@ def test_create_under_dissolved_parent_refused(world):
     grassroots = registry_services.dissolve_org(
         actor=None, org=grassroots, effective_date=date(2015, 1, 1)
     )
-    refused("parent", new_org, world=world, code="x", parent=grassroots, since=date(2016, 1, 1))
+    assert_refused(
+        MODELS, "parent", new_org, world=world, code="x", parent=grassroots, since=date(2016, 1, 1)
+    )
     # An open-ended organisation cannot hang under one that has ended, whatever its start.
-    refused("parent", new_org, world=world, code="y", parent=grassroots, since=date(2014, 1, 1))
+    assert_refused(
+        MODELS, "parent", new_org, world=world, code="y", parent=grassroots, since=date(2014, 1, 1)
+    )
 
 
 # -- reparent -----------------------------------------------------------------------------
@@ -196,52 +186,47 @@ def test_stats_as_of_before_a_move_count_the_old_tree(world):
     assert by_child == {"kl-thon-1": 3, "hh-tdp-1": 1}
 
 
-def test_reparent_refusals(world):
-    tam, kim, cell = world.org("tam-duong"), world.org("kim-long"), world.org("kl-thon-1")
-    d = date(2020, 1, 1)
-    refused(
-        "new_parent", services.reparent_org, actor=None, org=kim, new_parent=kim, effective_date=d
+REPARENT_ON = date(2020, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("org", "new_parent", "field", "effective_date"),
+    [
+        ("kim-long", "kim-long", "new_parent", REPARENT_ON),  # under itself
+        ("tam-duong", "kim-long", "new_parent", REPARENT_ON),  # under its own subtree
+        ("tam-duong", "kl-thon-1", "new_parent", REPARENT_ON),
+        ("kl-thon-1", "kim-long", "new_parent", REPARENT_ON),  # where it already is
+        ("kl-thon-1", "tam-duong", "new_parent", REPARENT_ON),  # a sub-cell under a district
+        ("kl-thon-1", None, "new_parent", REPARENT_ON),
+        ("kl-thon-1", "hop-hoa", "effective_date", today() + timedelta(days=1)),
+        ("kl-thon-1", "hop-hoa", "effective_date", date(1996, 1, 1)),
+    ],
+)
+def test_reparent_refusals(world, org, new_parent, field, effective_date):
+    assert_refused(
+        MODELS,
+        field,
+        services.reparent_org,
+        actor=None,
+        org=world.org(org),
+        new_parent=world.org(new_parent) if new_parent else None,
+        effective_date=effective_date,
     )
-    refused(
-        "new_parent", services.reparent_org, actor=None, org=tam, new_parent=kim, effective_date=d
+
+
+def test_reparent_not_before_the_current_link_began(world):
+    cell = world.org("kl-thon-1")
+    services.reparent_org(
+        actor=None, org=cell, new_parent=world.org("hop-hoa"), effective_date=REPARENT_ON
     )
-    refused(
-        "new_parent", services.reparent_org, actor=None, org=tam, new_parent=cell, effective_date=d
-    )
-    refused(
-        "new_parent", services.reparent_org, actor=None, org=cell, new_parent=kim, effective_date=d
-    )
-    refused(
-        "new_parent", services.reparent_org, actor=None, org=cell, new_parent=tam, effective_date=d
-    )
-    refused(
-        "new_parent", services.reparent_org, actor=None, org=cell, new_parent=None, effective_date=d
-    )
-    refused(
+    assert_refused(
+        MODELS,
         "effective_date",
         services.reparent_org,
         actor=None,
         org=cell,
-        new_parent=world.org("hop-hoa"),
-        effective_date=today() + timedelta(days=1),
-    )
-    refused(
-        "effective_date",
-        services.reparent_org,
-        actor=None,
-        org=cell,
-        new_parent=world.org("hop-hoa"),
-        effective_date=date(1996, 1, 1),
-    )
-    # Not before the current link began.
-    services.reparent_org(actor=None, org=cell, new_parent=world.org("hop-hoa"), effective_date=d)
-    refused(
-        "effective_date",
-        services.reparent_org,
-        actor=None,
-        org=cell,
-        new_parent=kim,
-        effective_date=d,
+        new_parent=world.org("kim-long"),
+        effective_date=REPARENT_ON,
     )
 
 
@@ -263,7 +248,8 @@ def test_rename_keeps_earlier_names(world):
     assert queries.name_on(cell, date(2010, 1, 1)) == "Chi bộ thôn Đồng Bông 1"
     assert queries.name_on(cell, date(2019, 12, 31)) == "Chi bộ thôn Đồng Bông 1"
     assert queries.name_on(cell, date(2020, 1, 1)) == cell.name
-    refused(
+    assert_refused(
+        MODELS,
         "name",
         services.rename_org,
         actor=None,
@@ -271,7 +257,8 @@ def test_rename_keeps_earlier_names(world):
         name=cell.name,
         effective_date=date(2021, 1, 1),
     )
-    refused(
+    assert_refused(
+        MODELS,
         "effective_date",
         services.rename_org,
         actor=None,
@@ -285,14 +272,16 @@ def test_rename_keeps_earlier_names(world):
 
 
 def test_dissolve_refuses_while_members_or_children_remain(world):
-    refused(
+    assert_refused(
+        MODELS,
         "org",
         registry_services.dissolve_org,
         actor=None,
         org=world.org("kl-thon-2"),
         effective_date=date(2020, 1, 1),
     )
-    refused(
+    assert_refused(
+        MODELS,
         "org",
         registry_services.dissolve_org,
         actor=None,
@@ -309,7 +298,8 @@ def test_dissolve_empty_org(world):
         to_org=world.org("kl-thon-1"),
         effective_date=date(2019, 1, 1),
     )
-    refused(
+    assert_refused(
+        MODELS,
         "effective_date",
         registry_services.dissolve_org,
         actor=None,
@@ -323,8 +313,13 @@ def test_dissolve_empty_org(world):
     assert org.is_active(date(2020, 1, 1)) and not org.is_active(date(2020, 1, 2))
     assert OrgLink.objects.get(child=cell).valid_to == date(2020, 1, 1)
     assert OrgEvent.objects.filter(kind="dissolve", inputs=cell).exists()
-    refused(
-        "org", registry_services.dissolve_org, actor=None, org=cell, effective_date=date(2021, 1, 1)
+    assert_refused(
+        MODELS,
+        "org",
+        registry_services.dissolve_org,
+        actor=None,
+        org=cell,
+        effective_date=date(2021, 1, 1),
     )
     assert {
         c.code for c in registry_queries.children_as_of(world.org("kim-long"), date(2020, 1, 2))
@@ -345,7 +340,8 @@ def test_dissolve_cannot_be_backdated_before_members_left(world):
         to_org=world.org("kl-thon-1"),
         effective_date=date(2019, 1, 1),
     )
-    refused(
+    assert_refused(
+        MODELS,
         "effective_date",
         registry_services.dissolve_org,
         actor=None,
@@ -382,7 +378,8 @@ def test_merge_cells_moves_members(world):
     assert Membership.objects.get(member=dung, org=src).valid_to == day - timedelta(days=1)
     src.refresh_from_db()
     assert src.valid_to == day - timedelta(days=1)
-    refused(
+    assert_refused(
+        MODELS,
         "target",
         registry_services.merge_orgs,
         actor=None,
@@ -390,7 +387,8 @@ def test_merge_cells_moves_members(world):
         target=dst,
         effective_date=day,
     )
-    refused(
+    assert_refused(
+        MODELS,
         "sources",
         registry_services.merge_orgs,
         actor=None,
@@ -418,7 +416,8 @@ def test_split_allocates_members(world):
         },
     ]
     h, a, b = (world.members[k].pk for k in ("huong", "an", "binh"))
-    refused(
+    assert_refused(
+        MODELS,
         "allocation",
         registry_services.split_org,
         actor=None,
@@ -427,7 +426,8 @@ def test_split_allocates_members(world):
         allocation={h: "dong-bong-a", a: "dong-bong-b"},
         effective_date=day,
     )
-    refused(
+    assert_refused(
+        MODELS,
         "allocation",
         registry_services.split_org,
         actor=None,
@@ -468,7 +468,8 @@ def test_bodies_and_positions(world):
         term_end_year=2025,
         valid_from=date(2020, 6, 1),
     )
-    refused(
+    assert_refused(
+        MODELS,
         "term_start_year",
         services.create_body,
         actor=None,
@@ -478,7 +479,8 @@ def test_bodies_and_positions(world):
         term_end_year=2025,
         valid_from=date(2020, 6, 1),
     )
-    refused(
+    assert_refused(
+        MODELS,
         "body_type",
         services.create_body,
         actor=None,
@@ -488,7 +490,8 @@ def test_bodies_and_positions(world):
         term_end_year=2025,
         valid_from=date(2020, 6, 1),
     )
-    refused(
+    assert_refused(
+        MODELS,
         "term_end_year",
         services.create_body,
         actor=None,
@@ -507,7 +510,8 @@ def test_bodies_and_positions(world):
         valid_from=date(2020, 6, 1),
         body=body,
     )
-    refused(
+    assert_refused(
+        MODELS,
         "body",
         registry_services.assign_position,
         actor=None,
@@ -517,7 +521,8 @@ def test_bodies_and_positions(world):
         valid_from=date(2020, 6, 1),
         body=body,
     )
-    refused(
+    assert_refused(
+        MODELS,
         "title",
         registry_services.assign_position,
         actor=None,
@@ -526,9 +531,23 @@ def test_bodies_and_positions(world):
         title="king",
         valid_from=date(2020, 6, 1),
     )
-    refused("valid_to", services.end_position, actor=None, position=pos, valid_to=date(2020, 5, 31))
+    assert_refused(
+        MODELS,
+        "valid_to",
+        services.end_position,
+        actor=None,
+        position=pos,
+        valid_to=date(2020, 5, 31),
+    )
     services.end_position(actor=None, position=pos, valid_to=date(2022, 1, 1))
-    refused("valid_to", services.end_position, actor=None, position=pos, valid_to=date(2023, 1, 1))
+    assert_refused(
+        MODELS,
+        "valid_to",
+        services.end_position,
+        actor=None,
+        position=pos,
+        valid_to=date(2023, 1, 1),
+    )
 
 
 def test_a_stale_copy_of_a_dissolved_org_is_re_read_before_use(world):
@@ -536,7 +555,8 @@ def test_a_stale_copy_of_a_dissolved_org_is_re_read_before_use(world):
     cell = new_org(world, "tmp-cell")
     stale = Organisation.objects.get(pk=cell.pk)
     registry_services.dissolve_org(actor=None, org=cell, effective_date=date(2015, 1, 1))
-    refused(
+    assert_refused(
+        MODELS,
         "parent",
         services.create_org,
         actor=None,
@@ -557,7 +577,8 @@ def test_a_stale_copy_of_a_dissolved_org_is_re_read_before_use(world):
 def test_a_dissolved_org_cannot_be_moved(world):
     cell = new_org(world, "cu")
     registry_services.dissolve_org(actor=None, org=cell, effective_date=date(2015, 1, 1))
-    refused(
+    assert_refused(
+        MODELS,
         "org",
         services.reparent_org,
         actor=None,
@@ -604,8 +625,13 @@ def test_dissolve_ends_committees_and_refuses_hosted_temporaries(world):
         planned_end=date(2014, 9, 1),
         reason="work",
     )
-    refused(
-        "org", registry_services.dissolve_org, actor=None, org=cell, effective_date=date(2015, 1, 1)
+    assert_refused(
+        MODELS,
+        "org",
+        registry_services.dissolve_org,
+        actor=None,
+        org=cell,
+        effective_date=date(2015, 1, 1),
     )
     members.end_temporary_transfer(
         actor=None, member=world.members["dung"], end_date=date(2014, 9, 1)
@@ -617,7 +643,8 @@ def test_dissolve_ends_committees_and_refuses_hosted_temporaries(world):
 
 def test_positions_are_held_by_active_members_of_the_subtree(world):
     kim = world.org("kim-long")
-    refused(
+    assert_refused(
+        MODELS,
         "member",
         registry_services.assign_position,
         actor=None,
@@ -633,7 +660,8 @@ def test_positions_are_held_by_active_members_of_the_subtree(world):
         title="secretary",
         valid_from=date(2015, 1, 1),
     )
-    refused(
+    assert_refused(
+        MODELS,
         "valid_to",
         services.end_position,
         actor=None,
@@ -644,7 +672,8 @@ def test_positions_are_held_by_active_members_of_the_subtree(world):
 
 def test_committee_bodies_and_single_holder_titles(world):
     kim = world.org("kim-long")
-    refused(
+    assert_refused(
+        MODELS,
         "valid_from",
         services.create_body,
         actor=None,
@@ -654,7 +683,8 @@ def test_committee_bodies_and_single_holder_titles(world):
         term_end_year=2030,
         valid_from=today() + timedelta(days=3),
     )
-    refused(
+    assert_refused(
+        MODELS,
         "formed_by",
         services.create_body,
         actor=None,
@@ -673,7 +703,8 @@ def test_committee_bodies_and_single_holder_titles(world):
         term_end_year=2030,
         valid_from=date(2025, 7, 1),
     )
-    refused(
+    assert_refused(
+        MODELS,
         "valid_from",
         registry_services.assign_position,
         actor=None,
@@ -691,7 +722,8 @@ def test_committee_bodies_and_single_holder_titles(world):
         body=body,
         valid_from=date(2025, 7, 1),
     )
-    refused(
+    assert_refused(
+        MODELS,
         "title",
         registry_services.assign_position,
         actor=None,
@@ -704,7 +736,8 @@ def test_committee_bodies_and_single_holder_titles(world):
 
 
 def test_split_refuses_allocating_someone_from_elsewhere(world):
-    refused(
+    assert_refused(
+        MODELS,
         "allocation",
         registry_services.split_org,
         actor=None,
@@ -717,7 +750,8 @@ def test_split_refuses_allocating_someone_from_elsewhere(world):
 
 def test_merge_reports_inner_problems_about_the_merge(world):
     # Hợp Hòa's sub-cell cannot move under a cell: the error is the merge's, on "sources".
-    refused(
+    assert_refused(
+        MODELS,
         "sources",
         registry_services.merge_orgs,
         actor=None,
