@@ -19,6 +19,7 @@ from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
 from dangbo.core.errors import messages_of
+from dangbo.core.modelfields import label_of
 from dangbo.core.models import ApiToken
 from dangbo.imports.api import router as imports_router
 from dangbo.imports.readers import FileProblem
@@ -232,7 +233,7 @@ def _label(field: str) -> str:
     if field in FIELD_LABELS:
         return FIELD_LABELS[field]
     try:
-        return str(Member._meta.get_field(field).verbose_name).capitalize()
+        return label_of(Member, field)  # "Số CCCD", as the model writes it
     except Exception:  # noqa: BLE001 - any unknown name falls back to itself
         return field
 

@@ -25,6 +25,7 @@ from dangbo.core.api import (
     model_text,
 )
 from dangbo.core.errors import invalid
+from dangbo.core.modelfields import max_length_of
 from dangbo.core.text import clean_text
 from dangbo.orgs.lookups import org_field, org_or_404
 from dangbo.orgs.models import Organisation
@@ -352,12 +353,16 @@ def transfer_in(request, payload: TransferIn):
         decision_ref=clean_text(
             arrival["decision_ref"] or "",
             "Số quyết định",
-            max_length=100,
+            max_length=max_length_of(MemberEvent, "decision_ref"),
             required=False,
             field="decision_ref",
         ),
         note=clean_text(
-            arrival["note"] or "", "Ghi chú", max_length=500, required=False, field="note"
+            arrival["note"] or "",
+            "Ghi chú",
+            max_length=max_length_of(MemberEvent, "note"),
+            required=False,
+            field="note",
         ),
     )
     return 201, _fresh(member)

@@ -297,9 +297,15 @@ def register_member(
             if problem:
                 errors["official_recognition_date"] = problem
     collect(errors)
-    note = clean_text(note, "Ghi chú", max_length=500, required=False, field="note")
+    note = clean_text(
+        note, "Ghi chú", max_length=max_length_of(MemberEvent, "note"), required=False, field="note"
+    )
     decision_ref = clean_text(
-        decision_ref, "Số quyết định", max_length=100, required=False, field="decision_ref"
+        decision_ref,
+        "Số quyết định",
+        max_length=max_length_of(MemberEvent, "decision_ref"),
+        required=False,
+        field="decision_ref",
     )
     start = membership_from or admission_decision_date
     _check_cell(org, start)
@@ -409,7 +415,11 @@ def recognise_official(
         raise invalid("member", f"{member.full_name} không phải đảng viên dự bị.")
     not_in_future(recognition_date, "recognition_date", "Ngày công nhận chính thức")
     decision_ref = clean_text(
-        decision_ref, "Số quyết định", max_length=100, required=False, field="decision_ref"
+        decision_ref,
+        "Số quyết định",
+        max_length=max_length_of(MemberEvent, "decision_ref"),
+        required=False,
+        field="decision_ref",
     )
     problem = rules.recognition_error(member.admission_ceremony_date, recognition_date)
     if problem:
@@ -457,7 +467,9 @@ def transfer_member(
             f"Chi bộ chuyển đến: {member.full_name} đang sinh hoạt tạm thời tại {to_org.name}; "
             "kết thúc sinh hoạt tạm thời trước.",
         )
-    note = clean_text(note, "Ghi chú", max_length=500, required=False, field="note")
+    note = clean_text(
+        note, "Ghi chú", max_length=max_length_of(MemberEvent, "note"), required=False, field="note"
+    )
     letter_no = clean_text(
         letter_no, "Số giấy giới thiệu", max_length=100, required=False, field="letter_no"
     )
@@ -542,9 +554,15 @@ def end_membership(
             "thì xóa tên.",
         )
     decision_ref = clean_text(
-        decision_ref, "Số quyết định", max_length=100, required=False, field="decision_ref"
+        decision_ref,
+        "Số quyết định",
+        max_length=max_length_of(MemberEvent, "decision_ref"),
+        required=False,
+        field="decision_ref",
     )
-    note = clean_text(note, "Ghi chú", max_length=500, required=False, field="note")
+    note = clean_text(
+        note, "Ghi chú", max_length=max_length_of(MemberEvent, "note"), required=False, field="note"
+    )
     for started, what in (
         *(
             (ms.valid_from, f"sinh hoạt tạm thời tại {ms.org.name}")
@@ -689,7 +707,11 @@ def exempt_member(
     if Exemption.objects.filter(member=member, valid_to__isnull=True).exists():
         raise invalid("category", f"{member.full_name} đang được miễn công tác và sinh hoạt.")
     resolution_ref = clean_text(
-        resolution_ref, "Nghị quyết chi bộ", max_length=100, required=False, field="resolution_ref"
+        resolution_ref,
+        "Nghị quyết chi bộ",
+        max_length=max_length_of(Exemption, "resolution_ref"),
+        required=False,
+        field="resolution_ref",
     )
     exemption = Exemption.objects.create(
         member=member, category=category, valid_from=start, resolution_ref=resolution_ref
@@ -741,7 +763,9 @@ def record_interruption(
     *, actor, member: Member, start: date, end: date, reason: str, fee_backpaid: bool = False
 ) -> PartyAgeInterruption:
     member = _lock(member)
-    reason = clean_text(reason, "Lý do", max_length=300, field="reason")
+    reason = clean_text(
+        reason, "Lý do", max_length=max_length_of(PartyAgeInterruption, "reason"), field="reason"
+    )
     if start is None or end is None or end < start:
         raise invalid("end", "Đến ngày: phải từ ngày bắt đầu trở đi.")
     not_in_future(end, "end", "Đến ngày")
@@ -814,7 +838,11 @@ def award_badge(
         rules.party_age_start(member.admission_decision_date, _interruptions(member)), milestone
     )
     badge_number = clean_text(
-        badge_number, "Số huy hiệu", max_length=20, required=False, field="badge_number"
+        badge_number,
+        "Số huy hiệu",
+        max_length=max_length_of(BadgeAward, "badge_number"),
+        required=False,
+        field="badge_number",
     )
     badge = BadgeAward.objects.create(
         member=member,
