@@ -15,31 +15,14 @@ from dangbo.meetings.models import Attendance, Meeting, Vote
 from dangbo.members import services as members
 from dangbo.orgs import services as orgs
 from dangbo.registry import services as registry_services
+from tests.support import assert_refused, counts
 
 pytestmark = pytest.mark.django_db
 
+# What a refused call must leave unchanged (tests.support adds the audit log).
+MODELS = (Meeting, Attendance, Vote, AuditEntry)
+
 DAY = date(2020, 5, 5)
-
-
-def counts():
-    return (
-        Meeting.objects.count(),
-        Attendance.objects.count(),
-        Vote.objects.count(),
-        AuditEntry.objects.count(),
-    )
-
-
-def refused(field, fn, **kwargs):
-    """The call fails with a message keyed by ``field`` and writes nothing."""
-    before = counts()
-    with pytest.raises(ValidationError) as exc:
-        fn(**kwargs)
-    errors = messages_of(exc.value)
-    assert field in errors, errors
-    assert all(m for msgs in errors.values() for m in msgs)
-    assert counts() == before
-    return errors[field][0]
 
 
 def meeting(world, cell="kl-thon-1", day=DAY, attendance=None, **data):
@@ -171,7 +154,7 @@ def test_short_meeting_is_recorded_with_only_a_warning(world):
 
 
 def test_meeting_in_the_future_is_refused(world):
-    msg = refused("date", meeting, world=world, day=today() + timedelta(days=1))
+    msg = assert_refused(MODELS, "date", meeting, world=world, day=today() + timedelta(days=1))
     assert "hôm nay" in msg
 
 
@@ -189,7 +172,9 @@ def test_meeting_before_the_cell_existed_is_refused(world):
         parent=world.org("kim-long"),
         valid_from=date(2018, 3, 1),
     )
-    msg = refused("date", meeting, world=world, cell="kl-thon-3", day=date(2018, 2, 28))
+    msg = assert_refused(
+        MODELS, "date", meeting, world=world, cell="kl-thon-3", day=date(2018, 2, 28)
+    )
     assert "01/03/2018" in msg
     assert meeting(world, cell="kl-thon-3", day=date(2018, 3, 1)).pk
 
@@ -205,19 +190,30 @@ def test_meeting_after_the_cell_ended_is_refused(world):
         valid_from=date(2010, 1, 1),
     )
     registry_services.dissolve_org(actor=None, org=cell, effective_date=date(2015, 12, 31))
-    msg = refused("date", meeting, world=world, cell="kl-thon-3", day=date(2016, 1, 5))
+    msg = assert_refused(
+        MODELS, "date", meeting, world=world, cell="kl-thon-3", day=date(2016, 1, 5)
+    )
     assert "31/12/2015" in msg
     assert meeting(world, cell="kl-thon-3", day=date(2015, 12, 31)).pk  # its last day
 
 
 def test_meeting_of_a_committee_is_refused(world):
-    refused("org", meeting, world=world, cell="kim-long")
-    refused("org", meeting, world=world, cell="tam-duong")
+    assert_refused(MODELS, "org", meeting, world=world, cell="kim-long")
+    assert_refused(MODELS, "org", meeting, world=world, cell="tam-duong")
 
 
 def test_meeting_of_no_organisation_is_refused(world):
-    refused("org", services.record_meeting, actor=None, org=None, day=DAY, data={"kind": "regular"})
-    refused(
+    assert_refused(
+        MODELS,
+        "org",
+        services.record_meeting,
+        actor=None,
+        org=None,
+        day=DAY,
+        data={"kind": "regular"},
+    )
+    assert_refused(
+        MODELS,
         "date",
         services.record_meeting,
         actor=None,
@@ -229,12 +225,15 @@ def test_meeting_of_no_organisation_is_refused(world):
 
 def test_attendance_for_someone_not_in_the_cell_is_refused(world):
     m = world.members
-    msg = refused("attendance", meeting, world=world, attendance={m["dung"].pk: S.PRESENT})
+    msg = assert_refused(
+        MODELS, "attendance", meeting, world=world, attendance={m["dung"].pk: S.PRESENT}
+    )
     # Named by id, never by name: the name could be outside the caller's scope.
     assert f"đảng viên mã {m['dung'].pk} " in msg and "05/05/2020" in msg
     assert m["dung"].full_name not in msg
     # nor for a member admitted after the meeting
-    refused(
+    assert_refused(
+        MODELS,
         "attendance",
         meeting,
         world=world,
@@ -248,19 +247,28 @@ def test_attendance_for_a_member_who_transferred_in_later_is_refused(world):
     members.transfer_member(
         actor=None, member=m["dung"], to_org=world.org("kl-thon-1"), effective_date=date(2021, 1, 1)
     )
-    msg = refused("attendance", meeting, world=world, attendance={m["dung"].pk: S.PRESENT})
+    msg = assert_refused(
+        MODELS, "attendance", meeting, world=world, attendance={m["dung"].pk: S.PRESENT}
+    )
     assert f"đảng viên mã {m['dung'].pk} " in msg
     assert meeting(world, day=date(2021, 1, 5), attendance={m["dung"].pk: S.PRESENT}).pk
 
 
-def test_excused_absence_needs_a_reason(world):
-    m = world.members
-    key = f"attendance-{m['an'].pk}"
-    msg = refused(key, meeting, world=world, attendance={m["an"].pk: S.EXCUSED})
-    assert m["an"].full_name in msg
-    refused(key, meeting, world=world, attendance={m["an"].pk: (S.EXCUSED, "   ")})
-    refused(key, meeting, world=world, attendance={m["an"].pk: "absent"})  # unknown status
-    refused(key, meeting, world=world, attendance={m["an"].pk: (S.EXCUSED, "Ốm\x00")})
+@pytest.mark.parametrize(
+    "status",
+    [
+        S.EXCUSED,
+        (S.EXCUSED, "   "),
+        "absent",  # unknown status
+        (S.EXCUSED, "Ốm\x00"),
+    ],
+)
+def test_excused_absence_needs_a_reason(world, status):
+    an = world.members["an"]
+    msg = assert_refused(
+        MODELS, f"attendance-{an.pk}", meeting, world=world, attendance={an.pk: status}
+    )
+    assert an.full_name in msg
 
 
 @pytest.mark.parametrize(
@@ -282,12 +290,13 @@ def test_excused_absence_needs_a_reason(world):
 )
 def test_bad_fields_are_refused_by_name(world, field, data):
     m = world.members
-    refused(field, meeting, world=world, attendance={m["an"].pk: S.PRESENT}, **data)
+    assert_refused(MODELS, field, meeting, world=world, attendance={m["an"].pk: S.PRESENT}, **data)
 
 
 def test_chair_must_be_in_the_cell(world):
     m = world.members
-    refused(
+    assert_refused(
+        MODELS,
         "chair",
         services.record_meeting,
         actor=None,
@@ -316,10 +325,10 @@ def test_update_meeting_keeps_date_and_audits(world):
     mt.refresh_from_db()
     assert mt.minutes == "Đã bổ sung" and mt.date == DAY
     assert AuditEntry.objects.count() == before + 1
-    before = counts()
+    before = counts(*MODELS)
     with pytest.raises(ValidationError) as exc:
         services.update_meeting(actor=None, meeting=mt, data={"minutes": "x\x00"})
-    assert "minutes" in messages_of(exc.value) and counts() == before
+    assert "minutes" in messages_of(exc.value) and counts(*MODELS) == before
 
 
 # -- set_attendance ------------------------------------------------------------------------
@@ -340,7 +349,8 @@ def test_set_attendance_replaces_the_rows(world):
     assert entry.action == "meeting.attendance"
     # bad input leaves the previous attendance in place
     before = list(mt.attendance.order_by("member_id").values_list("member_id", "status"))
-    refused(
+    assert_refused(
+        MODELS,
         "attendance",
         services.set_attendance,
         actor=None,
@@ -423,30 +433,40 @@ def test_exempted_member_who_comes_counts(big_cell):
 def test_vote_with_more_ballots_than_official_members_present_is_refused(big_cell):
     w, m = big_cell, big_cell.members
     mt = vote_meeting(w, {m["x0"].pk: S.UNEXCUSED})  # 7 official present + binh
-    msg = refused(
-        "yes", services.record_vote, actor=None, meeting=mt, motion="A", yes=5, no=2, abstain=1
+    msg = assert_refused(
+        MODELS,
+        "yes",
+        services.record_vote,
+        actor=None,
+        meeting=mt,
+        motion="A",
+        yes=5,
+        no=2,
+        abstain=1,
     )
     assert "7" in msg
     assert services.record_vote(actor=None, meeting=mt, motion="A", yes=5, no=1, abstain=1).passed
 
 
-def test_vote_bad_input(world):
+@pytest.mark.parametrize(
+    ("field", "votes"),
+    [
+        ("motion", {"motion": " ", "yes": 1, "no": 0}),
+        ("yes", {"motion": "A", "yes": -1, "no": 0}),
+        ("no", {"motion": "A", "yes": 1, "no": "2"}),
+        ("abstain", {"motion": "A", "yes": 1, "no": 0, "abstain": True}),
+    ],
+)
+def test_vote_bad_input(world, field, votes):
     mt = meeting(world, attendance={})
-    refused("motion", services.record_vote, actor=None, meeting=mt, motion=" ", yes=1, no=0)
-    refused("yes", services.record_vote, actor=None, meeting=mt, motion="A", yes=-1, no=0)
-    refused("no", services.record_vote, actor=None, meeting=mt, motion="A", yes=1, no="2")
-    refused(
-        "abstain",
-        services.record_vote,
-        actor=None,
-        meeting=mt,
-        motion="A",
-        yes=1,
-        no=0,
-        abstain=True,
-    )
+    assert_refused(MODELS, field, services.record_vote, actor=None, meeting=mt, **votes)
+
+
+def test_vote_needs_a_roll(world):
     no_roll = meeting(world, day=date(2020, 6, 5))
-    refused("motion", services.record_vote, actor=None, meeting=no_roll, motion="A", yes=1, no=0)
+    assert_refused(
+        MODELS, "motion", services.record_vote, actor=None, meeting=no_roll, motion="A", yes=1, no=0
+    )
 
 
 def test_vote_is_audited(world):
