@@ -30,7 +30,9 @@ from dangbo.core import audit
 from dangbo.core.choices import Role
 from dangbo.core.models import RoleGrant
 from dangbo.core.text import fold, name_parts, name_sort_key
+from dangbo.members.choices import MembershipKind
 from dangbo.members.models import BadgeAward, Exemption, Member, MemberEvent, Membership
+from dangbo.orgs.choices import OrgEventKind
 from dangbo.orgs.models import CommitteeBody, Organisation, OrgEvent, OrgLink, Position
 
 from . import oversight, reviews
@@ -172,7 +174,7 @@ def _write_orgs(world: World) -> dict[str, int]:
         batch_size=BATCH,
     )
     events = OrgEvent.objects.bulk_create(
-        [OrgEvent(kind="establish", effective_date=org.valid_from) for org in created],
+        [OrgEvent(kind=OrgEventKind.ESTABLISH, effective_date=org.valid_from) for org in created],
         batch_size=BATCH,
     )
     through = OrgEvent.outputs.through
@@ -225,7 +227,7 @@ def _write_members(world: World, org_ids: dict[str, int]) -> dict[int, int]:
             Membership(
                 member_id=ids[m.index],
                 org_id=org_ids[code],
-                kind="official",
+                kind=MembershipKind.OFFICIAL,
                 valid_from=start,
                 valid_to=end,
             )

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from dangbo.meetings.choices import AttendanceStatus, MeetingKind
 from dangbo.meetings.models import Attendance, Meeting, Vote
 from dangbo.meetings.rules import counts_in_denominator, passes, quarter_bounds
+from dangbo.members.choices import MembershipKind
 from dangbo.members.models import Exemption, Member, Membership
 from dangbo.orgs.choices import CELL_KINDS, GRASSROOTS_KINDS, OrgKind, Title
 from dangbo.orgs.models import Organisation, Position
@@ -311,7 +312,7 @@ class _Writer:
         rosters: dict[int, list[tuple]] = defaultdict(list)
         cell_ids = {c.pk for c in self.cells}
         for member_id, org_id, start, end in Membership.objects.filter(
-            org_id__in=cell_ids, kind="official", valid_from__lte=AS_OF
+            org_id__in=cell_ids, kind=MembershipKind.OFFICIAL, valid_from__lte=AS_OF
         ).values_list("member_id", "org_id", "valid_from", "valid_to"):
             if end is not None and end < date(YEAR, 1, 1):
                 continue

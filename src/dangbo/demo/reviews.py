@@ -13,6 +13,7 @@ import random
 from collections import defaultdict
 from datetime import UTC, date
 
+from dangbo.members.choices import MembershipKind
 from dangbo.members.models import Membership
 from dangbo.orgs.choices import GRASSROOTS_KINDS, OrgKind
 from dangbo.orgs.models import Organisation
@@ -25,6 +26,7 @@ from dangbo.reviews.models import (
     ReviewCycle,
     Shortcoming,
 )
+from dangbo.reviews.rules import PeerGroup
 from dangbo.reviews.schemes import load as load_schemes
 from dangbo.reviews.services import scheme_for
 
@@ -119,7 +121,9 @@ def write(seed: int) -> dict[str, int]:
     # Where each member was at the end of each year.
     at_year_end: dict[int, dict[int, int]] = defaultdict(dict)
     for member_id, org_id, start, end, ceremony in Membership.objects.filter(
-        kind="official", org__path__gte=district.path, org__path__lt=district.subtree_upper
+        kind=MembershipKind.OFFICIAL,
+        org__path__gte=district.path,
+        org__path__lt=district.subtree_upper,
     ).values_list(
         "member_id", "org_id", "valid_from", "valid_to", "member__admission_ceremony_date"
     ):
@@ -178,7 +182,7 @@ def write(seed: int) -> dict[str, int]:
                 scheme=cycle.org_scheme,
                 subject_org=org,
                 org=org,
-                peer_group=f"org:{DISTRICT}:{org.sector}",
+                peer_group=PeerGroup(DISTRICT, org.sector).key(),
                 state=EvaluationState.DECIDED,
                 self_level=level,
                 proposed_level=level,
@@ -222,7 +226,7 @@ def write(seed: int) -> dict[str, int]:
                     scheme=cycle.member_scheme,
                     member_id=member_id,
                     org_id=org_id,
-                    peer_group=f"member:{deciding.code}",
+                    peer_group=PeerGroup(deciding.code).key(),
                     state=EvaluationState.DECIDED,
                     self_level=level,
                     proposed_level=level,

@@ -120,7 +120,7 @@ class Attendance(models.Model):
             models.Index(fields=["member", "status"]),
             models.Index(
                 fields=["status", "meeting"],
-                condition=Q(status="absent_unexcused"),
+                condition=Q(status=AttendanceStatus.UNEXCUSED),
                 name="attendance_unexcused",
             ),
         ]

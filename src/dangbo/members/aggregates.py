@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from dangbo.members.choices import ACTIVE_STATUSES
+from dangbo.members.choices import ACTIVE_STATUSES, Gender, Status
 
 TABLE = "members_membertally"
 _EXPECTED = """SELECT m.org_id, o.path, m.status, m.gender, COUNT(*)
@@ -32,9 +32,9 @@ def subtree_counts(path: str) -> dict[tuple[str, str], int]:
 def member_counts(path: str) -> dict:
     """The four figures of the organisation pages, for today."""
     counts = subtree_counts(path)
-    official = sum(n for (s, _g), n in counts.items() if s == "official")
-    probationary = sum(n for (s, _g), n in counts.items() if s == "probationary")
-    female = sum(n for (s, g), n in counts.items() if s in ACTIVE_STATUSES and g == "F")
+    official = sum(n for (s, _g), n in counts.items() if s == Status.OFFICIAL)
+    probationary = sum(n for (s, _g), n in counts.items() if s == Status.PROBATIONARY)
+    female = sum(n for (s, g), n in counts.items() if s in ACTIVE_STATUSES and g == Gender.FEMALE)
     return {
         "total": official + probationary,
         "official": official,

@@ -159,7 +159,7 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["member"],
-                condition=Q(kind="official", valid_to__isnull=True),
+                condition=Q(kind=MembershipKind.OFFICIAL, valid_to__isnull=True),
                 name="one_open_official_membership",
             ),
             models.CheckConstraint(

@@ -28,7 +28,7 @@ from dangbo.orgs.lookups import find_org
 from dangbo.orgs.models import Organisation
 
 from . import forms, queries, services
-from .choices import ACTIVE_STATUSES, MemberAudit, Status
+from .choices import ACTIVE_STATUSES, MemberAudit, MembershipKind, Status
 from .models import Member
 
 SENSITIVE_MISSING = gettext_lazy("— cần quyền xem thông tin nhạy cảm")
@@ -181,7 +181,9 @@ def detail(request, pk):
     exemptions = queries.exemptions(member, sensitive=sensitive is not None)
     state = MemberState(
         status=member.status,
-        temporary=any(m.kind == "temporary" and m.valid_to is None for m in memberships),
+        temporary=any(
+            m.kind == MembershipKind.TEMPORARY and m.valid_to is None for m in memberships
+        ),
         exempted=any(e.valid_to is None for e in exemptions),
     )
     context = {

@@ -12,7 +12,7 @@ from django.db.models import Q
 from dangbo.core import scope
 from dangbo.core.dates import today
 
-from .choices import OrgKind
+from .choices import OrgEventKind, OrgKind
 from .models import CODE_RE, Organisation, OrgEvent, OrgLink
 from .rules import DISTRICT_LEVEL_END, DISTRICT_WITHOUT_SUCCESSOR
 
@@ -135,7 +135,7 @@ def names_on(orgs: list[Organisation], on: date) -> dict[int, str]:
     if on >= today() or not orgs:
         return names
     later = (
-        OrgEvent.objects.filter(kind="rename", effective_date__gt=on, inputs__in=orgs)
+        OrgEvent.objects.filter(kind=OrgEventKind.RENAME, effective_date__gt=on, inputs__in=orgs)
         .order_by("-effective_date", "-id")
         .values_list("inputs", "data")
     )

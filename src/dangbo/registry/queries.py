@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from dangbo.core.dates import today
 from dangbo.core.text import collation_key
 from dangbo.members import aggregates
+from dangbo.members.choices import MembershipKind, Status
 from dangbo.members.models import Member, Membership
 from dangbo.members.rules import overdue_ceremony_cutoff
 from dangbo.orgs.choices import CELL_KINDS, GRASSROOTS_KINDS, BodyType, OrgKind, Sector
@@ -56,7 +57,7 @@ def member_counts(org: Organisation, as_of: date) -> dict:
 def membership_counts(org: Organisation, as_of: date) -> dict:
     """The same figures from the membership intervals: any date, no pre-aggregate."""
     scope = subtree_filter(org, as_of, "org__")
-    qs = Membership.objects.filter(scope, active_q(as_of), kind="official").filter(
+    qs = Membership.objects.filter(scope, active_q(as_of), kind=MembershipKind.OFFICIAL).filter(
         Q(member__exit_date__isnull=True) | Q(member__exit_date__gt=as_of)
     )
     official = Q(member__official_recognition_date__lte=as_of)
@@ -130,14 +131,14 @@ def overdue_probationers(org: Organisation, as_of: date | None = None):
         return (
             Member.objects.filter(
                 org.subtree_q("org__"),
-                status="probationary",
+                status=Status.PROBATIONARY,
                 admission_ceremony_date__lt=ceremony_before,
             )
             .select_related("org")
             .order_by("admission_ceremony_date", "id")
         )
     in_subtree = Membership.objects.filter(
-        subtree_filter(org, as_of, "org__"), active_q(as_of), kind="official"
+        subtree_filter(org, as_of, "org__"), active_q(as_of), kind=MembershipKind.OFFICIAL
     ).values("member_id")
     return (
         Member.objects.filter(pk__in=in_subtree, admission_ceremony_date__lt=ceremony_before)
@@ -153,7 +154,7 @@ def _member_counts_by_top(
 ) -> dict[int, int]:
     """Active members under each child, in one query: memberships grouped by the child whose
     path range contains the member's cell."""
-    base = Membership.objects.filter(active_q(as_of), kind="official").filter(
+    base = Membership.objects.filter(active_q(as_of), kind=MembershipKind.OFFICIAL).filter(
         Q(member__exit_date__isnull=True) | Q(member__exit_date__gt=as_of)
     )
     if as_of < today():
@@ -287,7 +288,7 @@ def warnings_from_intervals(org: Organisation, as_of: date) -> list[dict]:
     )
     by_id = {o.pk: o for o in orgs}
     active_ms = Membership.objects.filter(
-        active_q(as_of), kind="official", org_id__in=by_id
+        active_q(as_of), kind=MembershipKind.OFFICIAL, org_id__in=by_id
     ).filter(Q(member__exit_date__isnull=True) | Q(member__exit_date__gt=as_of))
     counts = {
         row["org_id"]: row

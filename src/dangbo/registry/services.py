@@ -16,7 +16,7 @@ from dangbo.core import services as core_services
 from dangbo.core.dates import fmt, not_in_future
 from dangbo.core.errors import invalid, messages_of
 from dangbo.members import services as member_services
-from dangbo.members.choices import ACTIVE_STATUSES
+from dangbo.members.choices import ACTIVE_STATUSES, MembershipKind
 from dangbo.members.models import Member, Membership
 from dangbo.orgs.choices import OrgEventKind, Title
 from dangbo.orgs.models import CommitteeBody, Organisation, OrgEvent, OrgLink, Position
@@ -65,7 +65,7 @@ def dissolve_org(
 
     later = Q(valid_to__isnull=True) | Q(valid_to__gt=effective_date)
     if (
-        Membership.objects.filter(later, org=org, kind="official").exists()
+        Membership.objects.filter(later, org=org, kind=MembershipKind.OFFICIAL).exists()
         or OrgLink.objects.filter(later, parent=org).exists()
     ):
         raise invalid(
@@ -73,7 +73,9 @@ def dissolve_org(
             f"Ngày kết thúc: {org.name} còn đảng viên hoặc tổ chức trực thuộc sau ngày "
             f"{fmt(effective_date)}.",
         )
-    hosted = Membership.objects.filter(org=org, kind="temporary", valid_to__isnull=True).count()
+    hosted = Membership.objects.filter(
+        org=org, kind=MembershipKind.TEMPORARY, valid_to__isnull=True
+    ).count()
     if hosted:
         raise invalid(
             "org", f"{org.name} còn {hosted} đảng viên sinh hoạt tạm thời: kết thúc trước."

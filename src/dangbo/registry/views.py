@@ -23,7 +23,7 @@ from dangbo.core.views import (
 from dangbo.members import forms as member_forms
 from dangbo.members import queries as member_queries
 from dangbo.members import services as member_services
-from dangbo.members.choices import ACTIVE_STATUSES
+from dangbo.members.choices import ACTIVE_STATUSES, MembershipKind
 from dangbo.members.lookups import member_in_scope
 from dangbo.members.models import Member, Membership
 from dangbo.orgs import queries as org_queries
@@ -174,7 +174,7 @@ def detail(request, code):
     members_page = None
     if org.kind in CELL_KINDS:
         in_cell = Membership.objects.filter(
-            org_queries.active_q(as_of.day), org=org, kind="official"
+            org_queries.active_q(as_of.day), org=org, kind=MembershipKind.OFFICIAL
         ).values("member_id")
         members_page = page_of(
             request,

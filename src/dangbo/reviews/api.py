@@ -606,7 +606,7 @@ def _cycle_detail(user, cycle: ReviewCycle) -> ReviewCycle:
 
     cycle.levels_members = levels(members)
     cycle.levels_organisations = levels(orgs)
-    full = permissions.cycle_access(user, cycle) == "full"
+    full = permissions.cycle_access(user, cycle) == permissions.CycleAccess.FULL
     # Rule 23 counts the whole peer group: shown to those who see all of the cycle.
     cycle.quotas = [
         {

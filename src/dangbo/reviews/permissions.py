@@ -2,10 +2,13 @@
 web views and the API so that both answer the same (rule 24 and the four-eyes habit:
 nobody decides their own case)."""
 
+from enum import StrEnum
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 
 from dangbo.core import scope
+from dangbo.members.choices import MembershipKind
 from dangbo.members.models import Membership
 
 from . import queries
@@ -40,7 +43,9 @@ def _own_cycles_q(own) -> Q:
     """Cycles ``own`` is reviewed in, or whose subtree they belonged to as an official
     member during the period (``services.cell_of`` as a filter)."""
     q = Q(pk__in=Evaluation.objects.filter(member=own).values("cycle_id"))
-    for ms in Membership.objects.filter(member=own, kind="official").select_related("org"):
+    for ms in Membership.objects.filter(member=own, kind=MembershipKind.OFFICIAL).select_related(
+        "org"
+    ):
         during = Q(period_end__gte=ms.valid_from)
         if ms.valid_to is not None:
             during &= Q(period_start__lte=ms.valid_to)
@@ -72,13 +77,20 @@ def visible_cycles(user, base=None):
     return base if q is None else base.filter(q)
 
 
-def cycle_access(user, cycle) -> str | None:
+class CycleAccess(StrEnum):
+    """How much of a review cycle a user sees."""
+
+    FULL = "full"  # VIEW on the cycle's organisation: its counts, remedies, management
+    PARTIAL = "partial"  # takes part in it otherwise (``cycles_q``)
+
+
+def cycle_access(user, cycle) -> CycleAccess | None:
     """ "full" with VIEW on the cycle's organisation (its counts, remedies, management);
     "partial" for those who take part in it otherwise (``cycles_q``); None: not visible."""
     if scope.covers(user, scope.VIEW, cycle.org):
-        return "full"
+        return CycleAccess.FULL
     if visible_cycles(user).filter(pk=cycle.pk).exists():
-        return "partial"
+        return CycleAccess.PARTIAL
     return None
 
 

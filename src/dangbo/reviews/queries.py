@@ -173,7 +173,7 @@ class QuotaUsage:
 
 def peer_group_label(key: str, names: dict[str, str]) -> str:
     """A peer group as people name it, from its key and {code: name} of deciding bodies."""
-    code, sector = rules.parse_peer_group(key)
+    code, sector = rules.PeerGroup.parse(key)
     body = names.get(code, code)
     if sector is None:
         return f"đảng viên do {body} quyết định"
@@ -212,7 +212,7 @@ def quota_usage(
             counts[group][code] += n
         names = dict(
             Organisation.objects.filter(
-                code__in={rules.parse_peer_group(g)[0] for g in counts}
+                code__in={rules.PeerGroup.parse(g).deciding_code for g in counts}
             ).values_list("code", "name")
         )
         for group in sorted(counts):

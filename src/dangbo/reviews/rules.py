@@ -9,23 +9,30 @@ checks it, the cycle page and the API that show it.
 """
 
 from decimal import Decimal
+from typing import NamedTuple
 
 
-def peer_group(*, deciding_code: str, sector: str | None = None) -> str:
-    """The key of a peer group: members decided by one body (``sector`` None), or
-    organisations of one sector decided by one body."""
-    if sector is None:
-        return f"member:{deciding_code}"
-    return f"org:{deciding_code}:{sector}"
+class PeerGroup(NamedTuple):
+    """A peer group a quota counts within: members decided by one body (``sector`` None), or
+    organisations of one sector decided by one body. Stored as its ``key()``."""
 
+    deciding_code: str
+    sector: str | None = None
 
-def parse_peer_group(key: str) -> tuple[str, str | None]:
-    """(deciding body's code, sector or None for members) from a ``peer_group`` key."""
-    kind, _sep, rest = key.partition(":")
-    if kind == "member":
-        return rest, None
-    code, _sep, sector = rest.partition(":")
-    return code, sector
+    def key(self) -> str:
+        """What ``Evaluation.peer_group`` stores: "member:CODE" or "org:CODE:SECTOR"."""
+        if self.sector is None:
+            return f"member:{self.deciding_code}"
+        return f"org:{self.deciding_code}:{self.sector}"
+
+    @classmethod
+    def parse(cls, key: str) -> "PeerGroup":
+        """The group a stored ``key()`` names."""
+        kind, _sep, rest = key.partition(":")
+        if kind == "member":
+            return cls(rest)
+        code, _sep, sector = rest.partition(":")
+        return cls(code, sector)
 
 
 def quota_applies(scheme) -> bool:

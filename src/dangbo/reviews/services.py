@@ -14,6 +14,7 @@ from dangbo.core import services as core_services
 from dangbo.core.dates import fmt, not_in_future, today
 from dangbo.core.errors import invalid
 from dangbo.core.text import clean_paragraphs, clean_text
+from dangbo.members.choices import MembershipKind
 from dangbo.members.models import Member, Membership
 from dangbo.orgs.choices import GRASSROOTS_KINDS
 from dangbo.orgs.models import Organisation
@@ -205,7 +206,9 @@ def cell_of(member: Member, cycle: ReviewCycle) -> Organisation | None:
     """The cell the member belonged to at the end of the period (or last during it),
     within the cycle's subtree; None if they were not there that period."""
     ms = (
-        Membership.objects.filter(member=member, kind="official", valid_from__lte=cycle.period_end)
+        Membership.objects.filter(
+            member=member, kind=MembershipKind.OFFICIAL, valid_from__lte=cycle.period_end
+        )
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=cycle.period_start))
         .filter(org__path__gte=cycle.org.path, org__path__lt=cycle.org.subtree_upper)
         .select_related("org")
@@ -358,7 +361,7 @@ def self_assess(
 def peer_group(evaluation: Evaluation, deciding: Organisation) -> str:
     """Peers share a deciding body (and, for organisations, a sector): the quota's group."""
     sector = None if evaluation.member_id else evaluation.subject_org.sector
-    return rules.peer_group(deciding_code=deciding.code, sector=sector)
+    return rules.PeerGroup(deciding.code, sector).key()
 
 
 def _load(evaluation: Evaluation) -> Evaluation:

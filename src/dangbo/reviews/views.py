@@ -162,13 +162,13 @@ def _by_sector(cycle: ReviewCycle):
     return levels, rows
 
 
-def _cycle_context(request, cycle: ReviewCycle, access: str) -> dict:
+def _cycle_context(request, cycle: ReviewCycle, access: permissions.CycleAccess) -> dict:
     user = request.user
     own = permissions.own_member(user)
     manage = permissions.may_manage_cycle(user, cycle)
     ctx = {
         "cycle": cycle,
-        "full": access == "full",
+        "full": access == permissions.CycleAccess.FULL,
         "manage": manage,
         "honours_url": reverse("reviews:honours")
         + "?"
@@ -181,7 +181,7 @@ def _cycle_context(request, cycle: ReviewCycle, access: str) -> dict:
         ctx["can_self_assess"] = (
             own_eval is None and not cycle.locked and services.cell_of(own, cycle) is not None
         )
-    if access != "full":
+    if access != permissions.CycleAccess.FULL:
         return ctx
     progress = queries.progress(cycle)
     levels, sector_rows = _by_sector(cycle)
@@ -216,7 +216,7 @@ def cycle(request, pk):
 
 
 def _cycle_error(request, cycle, errors=(), status=400, **forms_):
-    ctx = _cycle_context(request, cycle, "full")
+    ctx = _cycle_context(request, cycle, permissions.CycleAccess.FULL)
     ctx["errors"] = list(errors)
     ctx.update({k: v for k, v in forms_.items() if v is not None})
     return render_page(request, "reviews/cycle.html", ctx, status=status)
