@@ -4,10 +4,8 @@
 from datetime import date
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from dangbo.core.dates import today
-from dangbo.core.errors import messages_of
 from dangbo.core.models import AuditEntry
 from dangbo.members import services as members
 from dangbo.members.models import Member
@@ -25,42 +23,27 @@ from dangbo.reviews.models import (
     Shortcoming,
 )
 from dangbo.reviews.schemes import load
+from tests.support import assert_refused, counts
 
 pytestmark = pytest.mark.django_db
+
+# What a refused call must leave unchanged (tests.support adds the audit log).
+MODELS = (
+    ReviewCycle,
+    Evaluation,
+    EvaluationStep,
+    AuditEntry,
+    RemedyGroup,
+    Remedy,
+    Shortcoming,
+    Discipline,
+)
 
 
 @pytest.fixture(autouse=True)
 def _schemes(db):
     """Migration data: gone after another suite's transactional flush."""
     load()
-
-
-def counts():
-    return tuple(
-        m.objects.count()
-        for m in (
-            ReviewCycle,
-            Evaluation,
-            EvaluationStep,
-            AuditEntry,
-            RemedyGroup,
-            Remedy,
-            Shortcoming,
-            Discipline,
-        )
-    )
-
-
-def refused(field, fn, **kwargs):
-    """The call fails with a message keyed by ``field`` and writes nothing."""
-    before = counts()
-    with pytest.raises(ValidationError) as exc:
-        fn(**kwargs)
-    errors = messages_of(exc.value)
-    assert field in errors, errors
-    assert all(m for msgs in errors.values() for m in msgs)
-    assert counts() == before
-    return errors[field][0]
 
 
 def audited(action):
@@ -155,14 +138,17 @@ def test_schemes_levels_and_scores_are_data():
 
 
 def test_no_scheme_before_2008():
-    msg = refused("year", services.scheme_for, subject="member", year=2005)
+    msg = assert_refused(MODELS, "year", services.scheme_for, subject="member", year=2005)
     assert "2005" in msg
 
 
 def test_quarter_refused_under_hd27_allowed_under_qd366(world):
-    msg = refused("kind", services.scheme_for, subject="member", year=2016, kind="quarter")
+    msg = assert_refused(
+        MODELS, "kind", services.scheme_for, subject="member", year=2016, kind="quarter"
+    )
     assert "quý" in msg
-    refused(
+    assert_refused(
+        MODELS,
         "kind",
         cycle,
         world=world,
@@ -196,12 +182,13 @@ def test_open_cycle_uses_the_schemes_in_force_and_is_audited(world):
 
 def test_open_cycle_refuses_a_duplicate_and_a_future_year(world):
     cycle(world, year=2016)
-    msg = refused("year", cycle, world=world, year=2016)
+    msg = assert_refused(MODELS, "year", cycle, world=world, year=2016)
     assert "Đảng bộ xã Kim Long" in msg
     cycle(world, code="hop-hoa", year=2016)  # another organisation: fine
-    refused("year", cycle, world=world, year=today().year + 1)
-    refused("kind", cycle, world=world, year=2016, kind="weekly")
-    refused(
+    assert_refused(MODELS, "year", cycle, world=world, year=today().year + 1)
+    assert_refused(MODELS, "kind", cycle, world=world, year=2016, kind="weekly")
+    assert_refused(
+        MODELS,
         "period_end",
         cycle,
         world=world,
@@ -218,7 +205,7 @@ def test_open_cycle_refuses_a_duplicate_and_a_future_year(world):
 def test_member_chain_self_assess_propose_decide(world):
     c = cycle(world, year=2016)
     huong = world.members["huong"]
-    before = counts()
+    before = counts(*MODELS)
     ev = services.self_assess(
         actor=world.users["member"], cycle=c, member=huong, level="dtc_htxs", comment="Tự nhận xét"
     )
@@ -242,8 +229,9 @@ def test_member_chain_self_assess_propose_decide(world):
     assert ev.decided_on == date(2016, 12, 20) and ev.decision_ref == "12-QĐ/ĐU"
     assert [s.action for s in ev.steps.all()] == ["self_assessed", "proposed", "decided"]
     assert [s.actor_name for s in ev.steps.all()] == ["huong", "secretary", "staff"]
-    after = counts()
-    assert after[1] - before[1] == 1 and after[2] - before[2] == 3 and after[3] - before[3] == 3
+    after = counts(*MODELS)
+    added = {model: after[model] - before[model] for model in after}
+    assert (added["Evaluation"], added["EvaluationStep"], added["AuditEntry"]) == (1, 3, 3)
     actions = set(AuditEntry.objects.filter(object_id=str(ev.pk)).values_list("action", flat=True))
     assert {"review.self_assessed", "review.proposed", "review.decided"} <= actions
 
@@ -280,12 +268,15 @@ def test_return_needs_a_reason_and_allows_a_new_proposal(world):
     c = cycle(world, year=2016)
     ev = proposed(world, c, "dtc_htxs", member=world.members["an"])
     admin = world.users["admin"]
-    refused("reason", services.return_evaluation, actor=admin, evaluation=ev, reason="  ")
+    assert_refused(
+        MODELS, "reason", services.return_evaluation, actor=admin, evaluation=ev, reason="  "
+    )
     before = audited("review.returned")
     ev = services.return_evaluation(actor=admin, evaluation=ev, reason="Chưa đủ minh chứng")
     assert ev.state == EvaluationState.RETURNED and audited("review.returned") == before + 1
     assert ev.steps.last().note == "Chưa đủ minh chứng"
-    refused(
+    assert_refused(
+        MODELS,
         "state",
         services.decide,
         actor=admin,
@@ -293,7 +284,9 @@ def test_return_needs_a_reason_and_allows_a_new_proposal(world):
         level="dtc_htxs",
         by_org=world.org("kim-long"),
     )
-    refused("state", services.return_evaluation, actor=admin, evaluation=ev, reason="Lần hai")
+    assert_refused(
+        MODELS, "state", services.return_evaluation, actor=admin, evaluation=ev, reason="Lần hai"
+    )
     ev = services.propose(actor=admin, evaluation=ev, level="dtc_htt")
     ev = services.decide(actor=admin, evaluation=ev, level="dtc_htt", by_org=world.org("kim-long"))
     assert ev.final_level.code == "dtc_htt"
@@ -304,8 +297,9 @@ def test_return_needs_a_reason_and_allows_a_new_proposal(world):
         "proposed",
         "decided",
     ]
-    refused("state", services.propose, actor=admin, evaluation=ev, level="dtc_ht")
-    refused(
+    assert_refused(MODELS, "state", services.propose, actor=admin, evaluation=ev, level="dtc_ht")
+    assert_refused(
+        MODELS,
         "state",
         services.decide,
         actor=admin,
@@ -337,7 +331,8 @@ def test_decision_by_another_body_refused_naming_the_competent_one(
     else:
         ev = proposed(world, c, "tsvm", org=world.org(subject))
         level = "tsvm"
-    msg = refused(
+    msg = assert_refused(
+        MODELS,
         "by_org",
         services.decide,
         actor=world.users["admin"],
@@ -346,7 +341,8 @@ def test_decision_by_another_body_refused_naming_the_competent_one(
         by_org=world.org(wrong),
     )
     assert competent in msg and world.org(wrong).name in msg
-    refused(
+    assert_refused(
+        MODELS,
         "by_org",
         services.decide,
         actor=world.users["admin"],
@@ -363,7 +359,8 @@ def test_nobody_decides_their_own_case(world):
     c = cycle(world, year=2016)
     # huong's login (world.users["member"]) is linked through Member.user.
     ev = proposed(world, c, "dtc_htxs", member=world.members["huong"])
-    msg = refused(
+    msg = assert_refused(
+        MODELS,
         "member",
         services.decide,
         actor=world.users["member"],
@@ -376,7 +373,8 @@ def test_nobody_decides_their_own_case(world):
     user = get_user_model().objects.create_user("dung-login")
     Member.objects.filter(pk=world.members["dung"].pk).update(user=user)
     ev2 = proposed(world, c, "dtc_htt", member=world.members["dung"])
-    refused(
+    assert_refused(
+        MODELS,
         "member",
         services.decide,
         actor=user,
@@ -394,7 +392,8 @@ def test_nobody_decides_their_own_case(world):
 def test_second_self_assessment_refused(world):
     c = cycle(world, code="tam-duong", year=2016)
     proposed(world, c, "dtc_htt", member=world.members["huong"])
-    msg = refused(
+    msg = assert_refused(
+        MODELS,
         "member",
         services.self_assess,
         actor=world.users["admin"],
@@ -406,7 +405,8 @@ def test_second_self_assessment_refused(world):
     services.self_assess(
         actor=world.users["admin"], cycle=c, subject_org=world.org("kim-long"), level="tsvm"
     )
-    msg = refused(
+    msg = assert_refused(
+        MODELS,
         "subject_org",
         services.self_assess,
         actor=world.users["admin"],
@@ -427,7 +427,8 @@ def test_second_self_assessment_refused(world):
 def test_subject_must_belong_to_the_cycle_during_the_period(world):
     c = cycle(world, year=2016)
     admin = world.users["admin"]
-    msg = refused(
+    msg = assert_refused(
+        MODELS,
         "member",
         services.self_assess,
         actor=admin,
@@ -437,13 +438,14 @@ def test_subject_must_belong_to_the_cycle_during_the_period(world):
     )
     assert "Hoàng Minh Tiến" in msg and "Đảng bộ xã Kim Long" in msg
     late = extra_member(world, "late", "kl-thon-1", "Ngô Văn Muộn", admitted=date(2018, 4, 1))
-    msg = refused(
-        "member", services.self_assess, actor=admin, cycle=c, member=late, level="dtc_htt"
+    msg = assert_refused(
+        MODELS, "member", services.self_assess, actor=admin, cycle=c, member=late, level="dtc_htt"
     )
     assert "31/12/2016" in msg
     # binh was admitted in June 2016: he belongs to the 2016 period.
     services.self_assess(actor=admin, cycle=c, member=world.members["binh"], level="dtc_ht")
-    refused(
+    assert_refused(
+        MODELS,
         "subject_org",
         services.self_assess,
         actor=admin,
@@ -451,7 +453,8 @@ def test_subject_must_belong_to_the_cycle_during_the_period(world):
         subject_org=world.org("hop-hoa"),
         level="tsvm",
     )
-    refused(
+    assert_refused(
+        MODELS,
         "subject_org",
         services.self_assess,
         actor=admin,
@@ -459,8 +462,9 @@ def test_subject_must_belong_to_the_cycle_during_the_period(world):
         subject_org=world.org("kim-long"),
         level="tsvm",
     )  # its own cycle
-    refused("member", services.self_assess, actor=admin, cycle=c, level="tsvm")
-    refused(
+    assert_refused(MODELS, "member", services.self_assess, actor=admin, cycle=c, level="tsvm")
+    assert_refused(
+        MODELS,
         "member",
         services.self_assess,
         actor=admin,
@@ -474,7 +478,8 @@ def test_subject_must_belong_to_the_cycle_during_the_period(world):
 def test_level_not_in_the_scheme_refused_listing_the_levels(world):
     c = cycle(world, year=2016)
     admin = world.users["admin"]
-    msg = refused(
+    msg = assert_refused(
+        MODELS,
         "level",
         services.self_assess,
         actor=admin,
@@ -483,7 +488,8 @@ def test_level_not_in_the_scheme_refused_listing_the_levels(world):
         level="htxs",
     )
     assert "htxs" in msg and "dtc_htxs" in msg and "vi_pham" in msg
-    msg = refused(
+    msg = assert_refused(
+        MODELS,
         "level",
         services.self_assess,
         actor=admin,
@@ -493,9 +499,10 @@ def test_level_not_in_the_scheme_refused_listing_the_levels(world):
     )
     assert "tsvm_tieu_bieu" in msg and "yeu_kem" in msg
     ev = services.self_assess(actor=admin, cycle=c, member=world.members["huong"], level="dtc_htt")
-    refused("level", services.propose, actor=admin, evaluation=ev, level="")
+    assert_refused(MODELS, "level", services.propose, actor=admin, evaluation=ev, level="")
     ev = services.propose(actor=admin, evaluation=ev, level="dtc_htt")
-    refused(
+    assert_refused(
+        MODELS,
         "level",
         services.decide,
         actor=admin,
@@ -508,7 +515,8 @@ def test_level_not_in_the_scheme_refused_listing_the_levels(world):
 def test_decision_date_not_in_the_future(world):
     c = cycle(world, year=2016)
     ev = proposed(world, c, "dtc_htt", member=world.members["huong"])
-    refused(
+    assert_refused(
+        MODELS,
         "on",
         services.decide,
         actor=world.users["admin"],
@@ -526,7 +534,7 @@ def test_lock_refused_while_evaluations_are_pending(world):
     c = cycle(world, year=2016)
     decided(world, c, "dtc_htt", member=world.members["huong"])
     proposed(world, c, "dtc_htt", member=world.members["an"])
-    msg = refused("cycle", services.lock_cycle, actor=world.users["admin"], cycle=c)
+    msg = assert_refused(MODELS, "cycle", services.lock_cycle, actor=world.users["admin"], cycle=c)
     assert "1" in msg
     assert not ReviewCycle.objects.get(pk=c.pk).locked
 
@@ -538,8 +546,9 @@ def test_locked_cycle_refuses_every_change_and_reopen_needs_a_reason(world):
     before = audited("review.cycle_locked")
     c = services.lock_cycle(actor=admin, cycle=c)
     assert c.locked and c.locked_by == admin and audited("review.cycle_locked") == before + 1
-    refused("cycle", services.lock_cycle, actor=admin, cycle=c)
-    refused(
+    assert_refused(MODELS, "cycle", services.lock_cycle, actor=admin, cycle=c)
+    assert_refused(
+        MODELS,
         "cycle",
         services.self_assess,
         actor=admin,
@@ -547,7 +556,8 @@ def test_locked_cycle_refuses_every_change_and_reopen_needs_a_reason(world):
         member=world.members["an"],
         level="dtc_htt",
     )
-    refused(
+    assert_refused(
+        MODELS,
         "cycle",
         services.self_assess,
         actor=admin,
@@ -555,9 +565,12 @@ def test_locked_cycle_refuses_every_change_and_reopen_needs_a_reason(world):
         subject_org=world.org("kl-thon-1"),
         level="tsvm",
     )
-    refused("cycle", services.propose, actor=admin, evaluation=done, level="dtc_ht")
-    refused("cycle", services.return_evaluation, actor=admin, evaluation=done, reason="Sai")
-    refused(
+    assert_refused(MODELS, "cycle", services.propose, actor=admin, evaluation=done, level="dtc_ht")
+    assert_refused(
+        MODELS, "cycle", services.return_evaluation, actor=admin, evaluation=done, reason="Sai"
+    )
+    assert_refused(
+        MODELS,
         "cycle",
         services.decide,
         actor=admin,
@@ -565,7 +578,8 @@ def test_locked_cycle_refuses_every_change_and_reopen_needs_a_reason(world):
         level="dtc_ht",
         by_org=world.org("kim-long"),
     )
-    refused(
+    assert_refused(
+        MODELS,
         "cycle",
         services.add_remedy_group,
         actor=admin,
@@ -578,7 +592,8 @@ def test_locked_cycle_refuses_every_change_and_reopen_needs_a_reason(world):
     # The stale object a caller may still hold does not unlock it either.
     stale = ReviewCycle.objects.get(pk=c.pk)
     stale.locked_at = None
-    refused(
+    assert_refused(
+        MODELS,
         "cycle",
         services.self_assess,
         actor=admin,
@@ -586,14 +601,14 @@ def test_locked_cycle_refuses_every_change_and_reopen_needs_a_reason(world):
         member=world.members["an"],
         level="dtc_htt",
     )
-    refused("reason", services.reopen_cycle, actor=admin, cycle=c, reason="")
+    assert_refused(MODELS, "reason", services.reopen_cycle, actor=admin, cycle=c, reason="")
     before = audited("review.cycle_reopened")
     c = services.reopen_cycle(actor=admin, cycle=c, reason="Phát hiện sai sót hồ sơ")
     assert not c.locked and c.locked_by is None
     assert audited("review.cycle_reopened") == before + 1
     entry = AuditEntry.objects.filter(action="review.cycle_reopened").last()
     assert "Phát hiện sai sót hồ sơ" in entry.summary and entry.actor == admin
-    refused("cycle", services.reopen_cycle, actor=admin, cycle=c, reason="Lần nữa")
+    assert_refused(MODELS, "cycle", services.reopen_cycle, actor=admin, cycle=c, reason="Lần nữa")
     services.self_assess(actor=admin, cycle=c, member=world.members["an"], level="dtc_htt")
 
 
@@ -613,7 +628,8 @@ def test_scores_outside_their_band_refused(world):
         (25, -0.5, "score_tasks"),
         (25, None, "score_tasks"),
     ]:
-        refused(
+        assert_refused(
+            MODELS,
             field,
             services.self_assess,
             actor=admin,
@@ -632,7 +648,8 @@ def test_scores_outside_their_band_refused(world):
 def test_level_above_the_score_refused_below_accepted(world):
     c = cycle(world, year=2025)
     admin, huong = world.users["admin"], world.members["huong"]
-    msg = refused(
+    msg = assert_refused(
+        MODELS,
         "level",
         services.self_assess,
         actor=admin,
@@ -646,9 +663,10 @@ def test_level_above_the_score_refused_below_accepted(world):
     ev = services.self_assess(
         actor=admin, cycle=c, member=huong, level="htt", score_general=25, score_tasks=60
     )
-    refused("level", services.propose, actor=admin, evaluation=ev, level="htxs")
+    assert_refused(MODELS, "level", services.propose, actor=admin, evaluation=ev, level="htxs")
     ev = services.propose(actor=admin, evaluation=ev, level="htt")
-    refused(
+    assert_refused(
+        MODELS,
         "level",
         services.decide,
         actor=admin,
@@ -666,7 +684,8 @@ def test_level_above_the_score_refused_below_accepted(world):
         score_general=25,
         score_tasks=65,
     )
-    refused(
+    assert_refused(
+        MODELS,
         "level",
         services.self_assess,
         actor=admin,
@@ -680,7 +699,8 @@ def test_level_above_the_score_refused_below_accepted(world):
 
 def test_scores_under_a_non_scored_scheme_refused(world):
     c = cycle(world, year=2016)
-    msg = refused(
+    msg = assert_refused(
+        MODELS,
         "score_general",
         services.self_assess,
         actor=world.users["admin"],
@@ -691,7 +711,8 @@ def test_scores_under_a_non_scored_scheme_refused(world):
         score_tasks=50,
     )
     assert "không chấm điểm" in msg
-    refused(
+    assert_refused(
+        MODELS,
         "score_general",
         services.self_assess,
         actor=world.users["admin"],
@@ -718,7 +739,8 @@ def test_quota_under_qd124(world):
     first = decided(world, c, "htxs", member=world.members["huong"])  # 20% of 5 = 1
     assert first.final_level.code == "htxs"
     ev = proposed(world, c, "htxs", member=world.members["x2"])
-    msg = refused(
+    msg = assert_refused(
+        MODELS,
         "level",
         services.decide,
         actor=world.users["admin"],
@@ -740,7 +762,8 @@ def test_quota_counts_only_the_peer_group(world):
     decided(world, c, "htxs", member=world.members["huong"])
     # hoa is decided by hop-hoa: another peer group, with no member rated good.
     ev = proposed(world, c, "htxs", member=world.members["hoa"])
-    msg = refused(
+    msg = assert_refused(
+        MODELS,
         "level",
         services.decide,
         actor=world.users["admin"],
@@ -796,7 +819,8 @@ def test_no_excellent_collective_with_a_disciplined_subordinate(world, subject):
     discipline(world, date(2023, 5, 10), **{field: target})
     assert audited("review.discipline") == before + 1
     ev = proposed(world, c, "htxs", org=world.org("kim-long"))
-    msg = refused(
+    msg = assert_refused(
+        MODELS,
         "level",
         services.decide,
         actor=world.users["admin"],
@@ -823,8 +847,9 @@ def test_discipline_outside_the_period_does_not_bar(world):
 
 
 def test_record_discipline_bad_input(world):
-    refused("member", discipline, world=world, on=date(2023, 1, 1))
-    refused(
+    assert_refused(MODELS, "member", discipline, world=world, on=date(2023, 1, 1))
+    assert_refused(
+        MODELS,
         "member",
         discipline,
         world=world,
@@ -832,7 +857,8 @@ def test_record_discipline_bad_input(world):
         member=world.members["huong"],
         subject_org=world.org("kl-thon-1"),
     )
-    refused(
+    assert_refused(
+        MODELS,
         "decided_on",
         discipline,
         world=world,
@@ -861,19 +887,28 @@ def group(world, c, remedies=None, shortcomings=("Sinh hoạt còn hình thức"
 
 def test_remedy_group_needs_shortcomings_and_remedies_with_owner_and_deadline(world):
     c = cycle(world, code="tam-duong", year=2016)
-    refused("shortcomings", group, world=world, c=c, shortcomings=[])
-    refused("shortcomings", group, world=world, c=c, shortcomings=["  ", ""])
-    refused("remedies", group, world=world, c=c, remedies=[])
-    refused("remedies", group, world=world, c=c, remedies=[{}])
-    refused("remedies", group, world=world, c=c, remedies=[remedy(owner="")])
-    refused("remedies", group, world=world, c=c, remedies=[remedy(text=" ")])
-    refused("remedies", group, world=world, c=c, remedies=[remedy(deadline=None)])
-    refused("remedies", group, world=world, c=c, remedies=[remedy(deadline=date(2016, 6, 1))])
-    refused("remedies", group, world=world, c=c, remedies=[remedy(deadline=date(2016, 12, 31))])
-    refused(
-        "remedies", group, world=world, c=c, remedies=[remedy(), remedy(deadline=date(2016, 1, 1))]
+    assert_refused(MODELS, "shortcomings", group, world=world, c=c, shortcomings=[])
+    assert_refused(MODELS, "shortcomings", group, world=world, c=c, shortcomings=["  ", ""])
+    assert_refused(MODELS, "remedies", group, world=world, c=c, remedies=[])
+    assert_refused(MODELS, "remedies", group, world=world, c=c, remedies=[{}])
+    assert_refused(MODELS, "remedies", group, world=world, c=c, remedies=[remedy(owner="")])
+    assert_refused(MODELS, "remedies", group, world=world, c=c, remedies=[remedy(text=" ")])
+    assert_refused(MODELS, "remedies", group, world=world, c=c, remedies=[remedy(deadline=None)])
+    assert_refused(
+        MODELS, "remedies", group, world=world, c=c, remedies=[remedy(deadline=date(2016, 6, 1))]
     )
-    refused("title", group, world=world, c=c, title="")
+    assert_refused(
+        MODELS, "remedies", group, world=world, c=c, remedies=[remedy(deadline=date(2016, 12, 31))]
+    )
+    assert_refused(
+        MODELS,
+        "remedies",
+        group,
+        world=world,
+        c=c,
+        remedies=[remedy(), remedy(deadline=date(2016, 1, 1))],
+    )
+    assert_refused(MODELS, "title", group, world=world, c=c, title="")
     before = audited("review.remedies")
     g = group(
         world,
@@ -891,8 +926,18 @@ def test_report_remedy_done_needs_evidence(world):
     c = cycle(world, code="tam-duong", year=2016)
     r = group(world, c).remedies.get()
     admin = world.users["admin"]
-    refused("evidence", services.report_remedy, actor=admin, remedy=r, status="done", evidence="")
-    refused("status", services.report_remedy, actor=admin, remedy=r, status="gone", evidence="x")
+    assert_refused(
+        MODELS,
+        "evidence",
+        services.report_remedy,
+        actor=admin,
+        remedy=r,
+        status="done",
+        evidence="",
+    )
+    assert_refused(
+        MODELS, "status", services.report_remedy, actor=admin, remedy=r, status="gone", evidence="x"
+    )
     assert Remedy.objects.get(pk=r.pk).status == RemedyStatus.OPEN
     services.report_remedy(actor=admin, remedy=r, status="in_progress", evidence="")
     before = audited("review.remedy_reported")
@@ -922,7 +967,8 @@ def test_open_remedies_carry_over_into_the_next_cycle(world):
 
 def test_remedy_group_of_another_organisation_or_a_locked_cycle_refused(world):
     c = cycle(world, code="kim-long", year=2016)
-    refused(
+    assert_refused(
+        MODELS,
         "org",
         services.add_remedy_group,
         actor=world.users["admin"],
@@ -934,7 +980,8 @@ def test_remedy_group_of_another_organisation_or_a_locked_cycle_refused(world):
     )
     stale = ReviewCycle.objects.get(pk=c.pk)
     services.lock_cycle(actor=world.users["admin"], cycle=c)
-    refused(
+    assert_refused(
+        MODELS,
         "cycle",
         services.add_remedy_group,
         actor=world.users["admin"],
@@ -965,13 +1012,13 @@ def test_review_window_before_during_after_and_locked(world, monkeypatch):
         score_general=25,
         score_tasks=55,
     )
-    msg = refused("cycle", services.self_assess, **kw)  # before
+    msg = assert_refused(MODELS, "cycle", services.self_assess, **kw)  # before
     assert "15/11/2025" in msg
     on(date(2025, 11, 15))  # during
     ev = services.self_assess(**kw)
     on(date(2026, 2, 1))  # after: no more proposals, the decision still possible
-    refused("cycle", services.propose, actor=admin, evaluation=ev, level="htt")
-    refused("cycle", services.self_assess, **{**kw, "member": world.members["an"]})
+    assert_refused(MODELS, "cycle", services.propose, actor=admin, evaluation=ev, level="htt")
+    assert_refused(MODELS, "cycle", services.self_assess, **{**kw, "member": world.members["an"]})
     on(date(2026, 1, 31))
     ev = services.propose(actor=admin, evaluation=ev, level="htt")
     on(date(2026, 2, 10))
@@ -979,4 +1026,4 @@ def test_review_window_before_during_after_and_locked(world, monkeypatch):
         actor=admin, evaluation=ev, level="htt", by_org=world.org("kim-long"), on=date(2026, 2, 10)
     )
     services.lock_cycle(actor=admin, cycle=c)  # locked
-    refused("cycle", services.self_assess, **{**kw, "member": world.members["an"]})
+    assert_refused(MODELS, "cycle", services.self_assess, **{**kw, "member": world.members["an"]})
