@@ -19,6 +19,11 @@ from datetime import date, timedelta
 
 from dangbo.core.text import fold
 from dangbo.members import rules
+from dangbo.orgs.rules import (
+    MIN_CELL_OFFICIAL,
+    grassroots_form_mismatch,
+    needs_cell_committee,
+)
 
 from . import names as N
 
@@ -870,7 +875,7 @@ class _Builder:
             term = (2015, 2017) if sub else (2015, 2020)
             officials = self.officials(org.code)
             ages = (28, 70) if org.local else (28, 59)
-            if officials >= 9:
+            if needs_cell_committee(officials):
                 body = self.body(org.code, "cell_committee", term, congress)
                 n_members = 3 if officials >= 15 else 1
                 chosen = self.pick(org.code, congress, 2 + n_members, ages=ages)
@@ -1094,15 +1099,17 @@ def check(world: World) -> None:
             continue
         members = active_by_cell.get(org.code, [])
         official = sum(1 for m in members if m.recognition)
-        if official < 3:
+        if official < MIN_CELL_OFFICIAL:
             raise DemoDataError(f"rule 1: {org.code} has {official} official members")
-        if official >= 9 and org.code not in with_cell_committee:
+        if needs_cell_committee(official) and org.code not in with_cell_committee:
             raise DemoDataError(f"rule 3: {org.code} has no cell committee")
         top = org.code if org.kind == "grassroots_cell" else org.parent
         per_grassroots[top] = per_grassroots.get(top, 0) + len(members)
     for code, n in per_grassroots.items():
         kind = orgs[code].kind
-        if (kind == "grassroots_cell" and n >= 30) or (kind == "grassroots_committee" and n < 30):
+        if kind in ("grassroots_cell", "grassroots_committee") and grassroots_form_mismatch(
+            kind == "grassroots_cell", n
+        ):
             raise DemoDataError(f"rule 2: {code} has {n} members")
     by_index = {m.index: m for m in world.members}
     positions = [(b.org, *p) for b in world.bodies for p in b.positions]
