@@ -17,13 +17,14 @@ from .dates import not_in_future, today
 from .errors import invalid
 from .models import ApiToken, LegalDocument, RoleGrant
 from .text import clean_text
+from .types import Actor
 
 KEY_BYTES = 32
 PREFIX_LENGTH = 8
 
 
 @transaction.atomic
-def issue_token(*, actor, user, name: str) -> str:
+def issue_token(*, actor: Actor, user, name: str) -> str:
     """Create a token for ``user`` and return its clear key: the only time anyone sees it,
     because only the SHA-256 is stored."""
     name = clean_text(name, "Tên khóa", max_length=100)
@@ -43,7 +44,7 @@ def issue_token(*, actor, user, name: str) -> str:
 
 
 @transaction.atomic
-def revoke_token(*, actor, token_id: int) -> ApiToken:
+def revoke_token(*, actor: Actor, token_id: int) -> ApiToken:
     """Revoke a token; it stays in the table so that the audit trail can name it."""
     token = ApiToken.objects.select_for_update().filter(pk=token_id).first()
     if token is None:
@@ -74,7 +75,7 @@ def _password_message(error) -> str:
 
 
 @transaction.atomic
-def create_user(*, actor, username: str, password: str, full_name: str = ""):
+def create_user(*, actor: Actor, username: str, password: str, full_name: str = ""):
     """A login for a person; what they may see comes only from role grants."""
 
     user_model = get_user_model()
@@ -100,7 +101,7 @@ def create_user(*, actor, username: str, password: str, full_name: str = ""):
 
 @transaction.atomic
 def grant_role(
-    *, actor, user, role: str, org, can_view_sensitive: bool = False, valid_from=None
+    *, actor: Actor, user, role: str, org, can_view_sensitive: bool = False, valid_from=None
 ) -> RoleGrant:
     """Give ``user`` a role over ``org``'s subtree (the only way access is granted).
 
@@ -155,7 +156,7 @@ def grant_role(
 
 
 @transaction.atomic
-def end_grant(*, actor, grant: RoleGrant, valid_to=None) -> RoleGrant:
+def end_grant(*, actor: Actor, grant: RoleGrant, valid_to=None) -> RoleGrant:
     """End a role; nobody ends their own (four-eyes)."""
 
     grant = RoleGrant.objects.select_for_update().select_related("user", "org").get(pk=grant.pk)
@@ -192,7 +193,7 @@ class DocumentRef:
 Document = LegalDocument | DocumentRef | None
 
 
-def resolve_document(*, actor, document: Document) -> LegalDocument | None:
+def resolve_document(*, actor: Actor, document: Document) -> LegalDocument | None:
     """A registered document for what the caller named (None stays None)."""
     if document is None or isinstance(document, LegalDocument):
         return document
@@ -208,7 +209,7 @@ def resolve_document(*, actor, document: Document) -> LegalDocument | None:
 
 @transaction.atomic
 def register_document(
-    *, actor, number: str, issuer: str, issue_date, kind: str = "QD", title: str = ""
+    *, actor: Actor, number: str, issuer: str, issue_date, kind: str = "QD", title: str = ""
 ):
     """The legal document a decision cites, found by its identity (number + issuer + date,
     never the number alone: numbers repeat across years) or registered once."""
@@ -238,7 +239,9 @@ def register_document(
 
 
 @transaction.atomic
-def record_export(*, actor, queryset, action: AuditEvent, what: str, summary: str, after: dict):
+def record_export(
+    *, actor: Actor, queryset, action: AuditEvent, what: str, summary: str, after: dict
+):
     """An export is a disclosure: one audit entry with its size, then the rows to stream.
     ``summary`` has ``%(n)s`` for the number of rows."""
     n = queryset.count()

@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -27,6 +28,7 @@ from dangbo.core import audit, legacy
 from dangbo.core.dates import today
 from dangbo.core.errors import invalid
 from dangbo.core.text import vn_number
+from dangbo.core.types import Actor
 
 from . import readers
 from .choices import ImportAudit
@@ -52,15 +54,15 @@ def upload_dir() -> Path:
     return path
 
 
-def importer_class(kind: str):
-    return {ImportKind.MEMBERS: MemberImporter, ImportKind.ORGS: OrgImporter}[kind]
+def importer_class(kind: str) -> Any:  # MemberImporter or OrgImporter: the same protocol
+    return MemberImporter if kind == ImportKind.MEMBERS else OrgImporter
 
 
 # -- upload ------------------------------------------------------------------------------
 
 
 def create_job(
-    *, actor, kind: str, source, original_name: str, max_bytes: int | None = None
+    *, actor: Actor, kind: str, source, original_name: str, max_bytes: int | None = None
 ) -> ImportJob:
     """Copy the upload (a file object or a path) into the data directory, hashing as it goes.
 
@@ -153,7 +155,7 @@ class _Reporter:
             self.callback(progress)
 
 
-def run(job: ImportJob, *, commit: bool = False, actor=None, progress=None) -> ImportJob:
+def run(job: ImportJob, *, commit: bool = False, actor: Actor = None, progress=None) -> ImportJob:
     """Preview (``commit=False``) or commit the job's file; returns the refreshed job."""
     actor = actor or job.created_by
     queued_commit = job.state == JobState.QUEUED and job.mode == "commit"
@@ -223,9 +225,12 @@ class _State:
         self.encoding = ""
         self.writing = True
         self.importer = None
+        self.integrity = False  # a number taken twice: writing stopped, checking goes on
 
 
-def _pass(job: ImportJob, actor, state: _State, reporter: _Reporter, *, commit: bool) -> None:
+def _pass(
+    job: ImportJob, actor: Actor, state: _State, reporter: _Reporter, *, commit: bool
+) -> None:
     path = stored_path(job)
     sheet = readers.open_sheet(path, job.original_name)
     state.encoding = sheet.encoding
@@ -372,6 +377,7 @@ def _duplicates(job: ImportJob, state: _State, importer, seen: Seen, *, commit: 
             messages.setdefault(row_no, []).append(importer.dup_message(kind, value, others))
     if not messages:
         return
+    kept: dict[int, Any]  # the outcomes kept in memory (commit) or the stored rows (preview)
     if commit:
         kept = {o.row_no: o for o in state.kept}
     else:
@@ -439,7 +445,7 @@ _AUDIT: dict[str, ImportAudit] = {
 }
 
 
-def _audit_commit(job: ImportJob, actor, state: _State) -> None:
+def _audit_commit(job: ImportJob, actor: Actor, state: _State) -> None:
     counts = {s: state.counts.get(s, 0) for s in RowState.values}
     path = getattr(state.importer, "touched_paths", None) or ""
     audit.record(
@@ -468,7 +474,7 @@ def run_import(job_id: int, commit: bool = False) -> dict:
     return {"state": job.state, "counts": job.counts}
 
 
-def start(job: ImportJob, *, commit: bool, actor) -> ImportJob:
+def start(job: ImportJob, *, commit: bool, actor: Actor) -> ImportJob:
     """Small files now, in this request; big ones on the worker."""
     if job.size <= settings.DANGBO["IMPORT_INLINE_BYTES"]:
         return run(job, commit=commit, actor=actor)
@@ -504,7 +510,7 @@ def is_stale(job: ImportJob) -> bool:
     return time.time() - last > STALE_AFTER
 
 
-def cancel(job: ImportJob, *, actor) -> ImportJob:
+def cancel(job: ImportJob, *, actor: Actor) -> ImportJob:
     busy = job.state in (JobState.RUNNING, JobState.QUEUED) and not is_stale(job)
     if job.state == JobState.COMMITTED or busy:
         raise invalid("job", "Không hủy được: lần nhập đang chạy hoặc đã ghi.")

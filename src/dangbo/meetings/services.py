@@ -4,6 +4,7 @@
 from dataclasses import dataclass
 from datetime import date, time
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
@@ -11,6 +12,7 @@ from dangbo.core import audit
 from dangbo.core.dates import fmt, not_in_future
 from dangbo.core.errors import collect, invalid
 from dangbo.core.text import clean_paragraphs, clean_text
+from dangbo.core.types import Actor
 from dangbo.members.choices import MembershipKind
 from dangbo.members.models import Exemption, Member, Membership
 from dangbo.orgs.choices import CELL_KINDS
@@ -133,7 +135,7 @@ def _clean_fields(data: dict) -> dict:
                 out[name] = clean_text(
                     data.get(name), label, max_length=limit, required=False, field=name
                 )
-        except Exception as exc:  # noqa: BLE001 - a ValidationError keyed by the field
+        except ValidationError as exc:  # keyed by the field
             errors[name] = exc.messages[0]
     if kind == MeetingKind.THEMATIC and not out.get("topic") and "topic" not in errors:
         errors["topic"] = "Chủ đề: bắt buộc với buổi sinh hoạt chuyên đề."
@@ -181,7 +183,7 @@ def _attendance_rows(meeting: Meeting, entries: dict[int, RosterEntry], attendan
             continue
         try:
             reason = clean_text(reason, "Lý do vắng", max_length=300, required=False)
-        except Exception as exc:  # noqa: BLE001
+        except ValidationError as exc:
             errors[f"attendance-{pk}"] = f"{entry.member.full_name}: {exc.messages[0]}"
             continue
         if status == AttendanceStatus.EXCUSED and not reason:
@@ -204,7 +206,7 @@ def _attendance_rows(meeting: Meeting, entries: dict[int, RosterEntry], attendan
 @transaction.atomic
 def record_meeting(
     *,
-    actor,
+    actor: Actor,
     org: Organisation,
     day: date,
     data: dict,
@@ -251,7 +253,7 @@ def record_meeting(
 @transaction.atomic
 def update_meeting(
     *,
-    actor,
+    actor: Actor,
     meeting: Meeting,
     data: dict,
     chair: Member | None = None,
@@ -280,7 +282,7 @@ def update_meeting(
 
 
 @transaction.atomic
-def set_attendance(*, actor, meeting: Meeting, attendance: dict) -> list[Attendance]:
+def set_attendance(*, actor: Actor, meeting: Meeting, attendance: dict) -> list[Attendance]:
     """Replace the attendance of a meeting (all summoned members, defaults for the unnamed)."""
     meeting = Meeting.objects.select_for_update().select_related("org").get(pk=meeting.pk)
     entries = {e.member.pk: e for e in roster(meeting.org, meeting.date)}
@@ -316,7 +318,7 @@ def denominator(meeting: Meeting) -> tuple[int, int]:
 
 @transaction.atomic
 def record_vote(
-    *, actor, meeting: Meeting, motion: str, yes: int, no: int, abstain: int = 0
+    *, actor: Actor, meeting: Meeting, motion: str, yes: int, no: int, abstain: int = 0
 ) -> Vote:
     meeting = Meeting.objects.select_for_update().select_related("org").get(pk=meeting.pk)
     motion = clean_text(motion, "Nội dung biểu quyết", max_length=500, field="motion")
@@ -361,7 +363,7 @@ def record_vote(
 
 
 @transaction.atomic
-def minutes_downloaded(*, actor, meeting: Meeting) -> None:
+def minutes_downloaded(*, actor: Actor, meeting: Meeting) -> None:
     """The minutes name who was absent and why: downloading them discloses personal data,
     so each download leaves an audit entry (nothing else changes)."""
     audit.record(

@@ -102,7 +102,7 @@ def ordered(queryset: QuerySet) -> QuerySet:
     return queryset.order_by("sort_key", "id")
 
 
-def visible_members(user, action: str = scope.VIEW) -> QuerySet:
+def visible_members(user, action: scope.Permission = scope.VIEW) -> QuerySet:
     return scope.restrict(Member.objects.select_related("org"), user, action)
 
 

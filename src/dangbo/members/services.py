@@ -13,6 +13,7 @@ from dangbo.core.dates import fmt, not_in_future, today
 from dangbo.core.errors import collect, forbidden, invalid
 from dangbo.core.modelfields import label_of, max_length_of, validation_error
 from dangbo.core.text import clean_text, compact_digits, fold, name_parts, name_sort_key
+from dangbo.core.types import Actor
 from dangbo.orgs.choices import CELL_KINDS
 from dangbo.orgs.models import Organisation
 
@@ -90,7 +91,7 @@ def _audit_view(data: dict) -> dict:
     return {k: ("***" if k in SENSITIVE_FIELDS else v) for k, v in data.items()}
 
 
-def _check_sensitive_write(actor, org, data: dict, *, clearing_counts: bool) -> None:
+def _check_sensitive_write(actor: Actor, org, data: dict, *, clearing_counts: bool) -> None:
     """Writing a sensitive field needs the same grant as reading it (and the duplicate-ID
     check must not become an oracle for those without it). ``actor=None`` is the system."""
     if actor is None:
@@ -179,7 +180,7 @@ def _check_cell(org: Organisation | None, on: date, field: str = "org") -> None:
         raise invalid(field, f"Chi bộ: {org.name} không hoạt động vào ngày {fmt(on)}.")
 
 
-def _event(member: Member, actor, kind: str, effective_date: date, **fields) -> MemberEvent:
+def _event(member: Member, actor: Actor, kind: str, effective_date: date, **fields) -> MemberEvent:
     return MemberEvent.objects.create(
         member=member,
         kind=kind,
@@ -226,7 +227,7 @@ def _close_official(member: Member, last_day: date) -> Membership | None:
 @transaction.atomic
 def register_member(
     *,
-    actor,
+    actor: Actor,
     org: Organisation,
     data: dict,
     admission_decision_date: date,
@@ -352,7 +353,9 @@ def register_member(
     return member
 
 
-def admit_member(*, actor, org, data, admission_decision_date, admission_ceremony_date, **kw):
+def admit_member(
+    *, actor: Actor, org, data, admission_decision_date, admission_ceremony_date, **kw
+):
     return register_member(
         actor=actor,
         org=org,
@@ -365,7 +368,7 @@ def admit_member(*, actor, org, data, admission_decision_date, admission_ceremon
 
 
 @transaction.atomic
-def update_member(*, actor, member: Member, data: dict) -> Member:
+def update_member(*, actor: Actor, member: Member, data: dict) -> Member:
     member = _lock(member)
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
@@ -408,7 +411,7 @@ def update_member(*, actor, member: Member, data: dict) -> Member:
 
 @transaction.atomic
 def recognise_official(
-    *, actor, member: Member, recognition_date: date, decision_ref: str = ""
+    *, actor: Actor, member: Member, recognition_date: date, decision_ref: str = ""
 ) -> Member:
     member = _lock(member)
     if member.status != Status.PROBATIONARY:
@@ -443,7 +446,7 @@ def recognise_official(
 @transaction.atomic
 def transfer_member(
     *,
-    actor,
+    actor: Actor,
     member: Member,
     to_org: Organisation,
     effective_date: date,
@@ -503,7 +506,7 @@ def transfer_member(
     return member
 
 
-def transfer_in(*, actor, org, data, effective_date, **kw) -> Member:
+def transfer_in(*, actor: Actor, org, data, effective_date, **kw) -> Member:
     """A member arriving from outside the registry (another province, the armed forces…)."""
     not_in_future(effective_date, "effective_date", "Ngày tiếp nhận")
     decided = kw.get("admission_decision_date")
@@ -519,7 +522,7 @@ def transfer_in(*, actor, org, data, effective_date, **kw) -> Member:
     )
 
 
-_EXITS = {
+_EXITS: dict[str, tuple[str, str]] = {
     EventKind.TRANSFERRED_OUT: (Status.LEFT, "Ngày chuyển đi"),
     EventKind.STRUCK_OFF: (Status.STRUCK_OFF, "Ngày xóa tên"),
     EventKind.EXPELLED: (Status.EXPELLED, "Ngày khai trừ"),
@@ -531,7 +534,7 @@ _EXITS = {
 @transaction.atomic
 def end_membership(
     *,
-    actor,
+    actor: Actor,
     member: Member,
     kind: str,
     effective_date: date,
@@ -612,7 +615,7 @@ def end_membership(
 @transaction.atomic
 def temporary_transfer(
     *,
-    actor,
+    actor: Actor,
     member: Member,
     to_org: Organisation,
     start: date,
@@ -671,7 +674,7 @@ def temporary_transfer(
 
 
 @transaction.atomic
-def end_temporary_transfer(*, actor, member: Member, end_date: date) -> Membership:
+def end_temporary_transfer(*, actor: Actor, member: Member, end_date: date) -> Membership:
     member = _lock(member)
     ms = Membership.objects.filter(
         member=member, kind=MembershipKind.TEMPORARY, valid_to__isnull=True
@@ -695,7 +698,7 @@ def end_temporary_transfer(*, actor, member: Member, end_date: date) -> Membersh
 
 @transaction.atomic
 def exempt_member(
-    *, actor, member: Member, category: str, start: date, resolution_ref: str = ""
+    *, actor: Actor, member: Member, category: str, start: date, resolution_ref: str = ""
 ) -> Exemption:
     member = _lock(member)
     _require_active(member)
@@ -734,7 +737,7 @@ def exempt_member(
 
 
 @transaction.atomic
-def end_exemption(*, actor, member: Member, end_date: date) -> Exemption:
+def end_exemption(*, actor: Actor, member: Member, end_date: date) -> Exemption:
     member = _lock(member)
     exemption = Exemption.objects.filter(member=member, valid_to__isnull=True).first()
     if exemption is None:
@@ -760,7 +763,7 @@ def _interruptions(member: Member) -> list[tuple[date, date]]:
 
 @transaction.atomic
 def record_interruption(
-    *, actor, member: Member, start: date, end: date, reason: str, fee_backpaid: bool = False
+    *, actor: Actor, member: Member, start: date, end: date, reason: str, fee_backpaid: bool = False
 ) -> PartyAgeInterruption:
     member = _lock(member)
     reason = clean_text(
@@ -801,7 +804,7 @@ def record_interruption(
 @transaction.atomic
 def award_badge(
     *,
-    actor,
+    actor: Actor,
     member: Member,
     milestone: int,
     award_date: date,
@@ -819,12 +822,13 @@ def award_badge(
         raise invalid("award_date", "Đợt trao: bắt buộc.")
     if award_date > today() + timedelta(days=366):
         raise invalid("award_date", "Đợt trao: quá xa trong tương lai.")
-    posthumous = deceased and award_date > member.exit_date
+    exit_date = member.exit_date or award_date  # a deceased member always has one
+    posthumous = deceased and award_date > exit_date
     problem = rules.badge_award_error(
         member.admission_decision_date,
         _interruptions(member),
         milestone=milestone,
-        award_date=min(award_date, member.exit_date) if deceased else award_date,
+        award_date=min(award_date, exit_date) if deceased else award_date,
         # Health counts only for someone allowed to know it: otherwise success or failure
         # of an early award would reveal it.
         severe_illness=member.severe_illness

@@ -4,6 +4,7 @@ keyword-only ``actor``, validation first, an audit entry and an ``OrgEvent`` for
 
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
@@ -13,6 +14,7 @@ from dangbo.core import services as core_services
 from dangbo.core.dates import fmt, not_in_future
 from dangbo.core.errors import collect, invalid
 from dangbo.core.text import clean_text
+from dangbo.core.types import Actor
 
 from .choices import (
     ALLOWED_PARENTS,
@@ -56,16 +58,16 @@ def _check_parent(kind: str, parent: Organisation | None, on: date, field: str =
 
 
 def _set_path(org: Organisation) -> None:
-    prefix = org.parent.path if org.parent_id else ""
-    org.path = f"{prefix}{org.pk}."
-    org.depth = org.parent.depth + 1 if org.parent_id else 0
+    parent = org.parent
+    org.path = f"{parent.path if parent else ''}{org.pk}."
+    org.depth = parent.depth + 1 if parent else 0
     Organisation.objects.filter(pk=org.pk).update(path=org.path, depth=org.depth)
 
 
 @transaction.atomic
 def create_org(
     *,
-    actor,
+    actor: Actor,
     code: str,
     name: str,
     kind: str,
@@ -85,7 +87,7 @@ def create_org(
         errors["code"] = f"Mã: đã có tổ chức mang mã “{code}”."
     try:
         name = clean_text(name, "Tên", max_length=200)
-    except Exception as exc:  # noqa: BLE001 - re-raised below as a field error
+    except ValidationError as exc:  # re-raised below as a field error
         errors["name"] = exc.messages[0]
     if kind not in OrgKind.values:
         errors["kind"] = "Loại tổ chức: không hợp lệ."
@@ -128,7 +130,7 @@ def create_org(
 @transaction.atomic
 def rename_org(
     *,
-    actor,
+    actor: Actor,
     org: Organisation,
     name: str,
     effective_date: date,
@@ -203,7 +205,7 @@ def _close_link(org: Organisation, last_day: date) -> None:
 @transaction.atomic
 def reparent_org(
     *,
-    actor,
+    actor: Actor,
     org: Organisation,
     new_parent: Organisation,
     effective_date: date,
@@ -264,7 +266,7 @@ def reparent_org(
 @transaction.atomic
 def create_body(
     *,
-    actor,
+    actor: Actor,
     org: Organisation,
     body_type: str,
     term_start_year: int,
@@ -308,7 +310,7 @@ def create_body(
 
 
 @transaction.atomic
-def end_position(*, actor, position: Position, valid_to: date) -> Position:
+def end_position(*, actor: Actor, position: Position, valid_to: date) -> Position:
     position = Position.objects.select_for_update().select_related("member").get(pk=position.pk)
     if position.valid_to is not None:
         raise invalid("valid_to", "Chức vụ này đã kết thúc.")

@@ -15,6 +15,7 @@ from dangbo.core import audit, scope
 from dangbo.core.dates import fmt, not_in_future, today
 from dangbo.core.errors import collect, invalid, messages_of
 from dangbo.core.text import clean_paragraphs, clean_text
+from dangbo.core.types import Actor
 from dangbo.meetings import services as meeting_services
 from dangbo.meetings.choices import MeetingKind
 from dangbo.meetings.models import Meeting
@@ -58,7 +59,7 @@ COMMITTEE_TITLES = (
 MAX_TEXT = 20_000
 
 
-def _actor(actor):
+def _actor(actor: Actor):
     return actor if getattr(actor, "pk", None) else None
 
 
@@ -85,7 +86,7 @@ def _under(org: Organisation, committee: Organisation) -> bool:
 @transaction.atomic
 def assign_oversight(
     *,
-    actor,
+    actor: Actor,
     member: Member,
     committee: Organisation,
     target: Organisation,
@@ -165,7 +166,7 @@ def assign_oversight(
 
 @transaction.atomic
 def end_assignment(
-    *, actor, assignment: OversightAssignment, valid_to: date, reason: str
+    *, actor: Actor, assignment: OversightAssignment, valid_to: date, reason: str
 ) -> OversightAssignment:
     assignment = OversightAssignment.objects.select_for_update().get(pk=assignment.pk)
     reason = clean_text(reason, "Lý do kết thúc", max_length=300, field="reason")
@@ -188,7 +189,7 @@ def end_assignment(
 
 @transaction.atomic
 def hand_over(
-    *, actor, assignment: OversightAssignment, to_member: Member, on: date, reason: str
+    *, actor: Actor, assignment: OversightAssignment, to_member: Member, on: date, reason: str
 ) -> OversightAssignment:
     """The term or position ended: the old holder's assignment ends the day before ``on``
     and the successor's starts on ``on``, with the same target and frequency."""
@@ -222,7 +223,7 @@ def hand_over(
 @transaction.atomic
 def create_working_group(
     *,
-    actor,
+    actor: Actor,
     committee: Organisation,
     name: str,
     period_start: date,
@@ -293,7 +294,7 @@ def _check_target_cell(group: WorkingGroup, org: Organisation) -> None:
 
 @transaction.atomic
 def add_group_target(
-    *, actor, group: WorkingGroup, org: Organisation, planned_date: date | None = None
+    *, actor: Actor, group: WorkingGroup, org: Organisation, planned_date: date | None = None
 ) -> GroupTarget:
     group = WorkingGroup.objects.select_for_update().select_related("committee").get(pk=group.pk)
     _check_target_cell(group, org)
@@ -312,7 +313,7 @@ def add_group_target(
 
 
 @transaction.atomic
-def remove_group_target(*, actor, target: GroupTarget) -> None:
+def remove_group_target(*, actor: Actor, target: GroupTarget) -> None:
     target = (
         GroupTarget.objects.select_for_update().select_related("group", "org").get(pk=target.pk)
     )
@@ -331,7 +332,7 @@ def remove_group_target(*, actor, target: GroupTarget) -> None:
 
 
 @transaction.atomic
-def move_group_target(*, actor, target: GroupTarget, to_group: WorkingGroup) -> GroupTarget:
+def move_group_target(*, actor: Actor, target: GroupTarget, to_group: WorkingGroup) -> GroupTarget:
     """Give a planned cell to another group of the same committee; the receiving group's
     period is checked as when adding (the cell exists then, no third group has it)."""
     target = (
@@ -419,7 +420,7 @@ def plan_candidates(
 @transaction.atomic
 def generate_plan(
     *,
-    actor,
+    actor: Actor,
     committee: Organisation,
     groups: list[WorkingGroup],
     selection: str = PlanSelection.RESIDENTIAL,
@@ -494,7 +495,7 @@ class Heard:
 
 
 def follow_up_committee(
-    actor,
+    actor: Actor,
     cell: Organisation,
     group: WorkingGroup | None,
     assignments: Iterable[OversightAssignment | None],
@@ -531,7 +532,7 @@ def _renamed(exc: ValidationError, names: dict[str, str], prefix: str = "") -> V
 @transaction.atomic
 def record_visit(
     *,
-    actor,
+    actor: Actor,
     cell: Organisation,
     day: date,
     attendees: list[Member],
@@ -710,7 +711,7 @@ def grassroots_of(org: Organisation) -> Organisation | None:
     )
 
 
-def _step(opinion: Opinion, actor, on: date, from_state: str, **fields) -> OpinionStep:
+def _step(opinion: Opinion, actor: Actor, on: date, from_state: str, **fields) -> OpinionStep:
     return OpinionStep.objects.create(
         opinion=opinion,
         on=on,
@@ -725,7 +726,7 @@ def _step(opinion: Opinion, actor, on: date, from_state: str, **fields) -> Opini
 @transaction.atomic
 def record_opinion(
     *,
-    actor,
+    actor: Actor,
     received_on: date,
     source: str,
     channel: str,
@@ -826,7 +827,7 @@ def _transition(opinion: Opinion, op: str, on: date | None) -> tuple[Opinion, st
     return opinion, opinion.state, on
 
 
-def _after(opinion, actor, event: OpinionAudit, from_state, on, summary, **step):
+def _after(opinion, actor: Actor, event: OpinionAudit, from_state, on, summary, **step):
     opinion.save()
     _step(opinion, actor, on, from_state, **step)
     audit.record(
@@ -843,7 +844,7 @@ def _after(opinion, actor, event: OpinionAudit, from_state, on, summary, **step)
 @transaction.atomic
 def assign_opinion(
     *,
-    actor,
+    actor: Actor,
     opinion: Opinion,
     to_org: Organisation,
     deadline: date,
@@ -880,7 +881,9 @@ def assign_opinion(
 
 
 @transaction.atomic
-def start_opinion(*, actor, opinion: Opinion, note: str = "", on: date | None = None) -> Opinion:
+def start_opinion(
+    *, actor: Actor, opinion: Opinion, note: str = "", on: date | None = None
+) -> Opinion:
     opinion, from_state, on = _transition(opinion, "start", on)
     note = clean_paragraphs(note, "Ghi chú", max_length=MAX_TEXT, field="note")
     opinion.state = OpinionState.IN_PROGRESS
@@ -898,7 +901,7 @@ def start_opinion(*, actor, opinion: Opinion, note: str = "", on: date | None = 
 
 @transaction.atomic
 def answer_opinion(
-    *, actor, opinion: Opinion, answer: str, approved_by: str, on: date | None = None
+    *, actor: Actor, opinion: Opinion, answer: str, approved_by: str, on: date | None = None
 ) -> Opinion:
     opinion, from_state, on = _transition(opinion, "answer", on)
     answer = clean_paragraphs(
@@ -923,7 +926,7 @@ def answer_opinion(
 
 def _with_reason(op: str, event: OpinionAudit, to_state: str, verb: str):
     @transaction.atomic
-    def run(*, actor, opinion: Opinion, reason: str, on: date | None = None) -> Opinion:
+    def run(*, actor: Actor, opinion: Opinion, reason: str, on: date | None = None) -> Opinion:
         opinion, from_state, on = _transition(opinion, op, on)
         reason = clean_paragraphs(
             reason, "Lý do", max_length=MAX_TEXT, required=True, field="reason"
@@ -956,7 +959,9 @@ reopen_opinion = _with_reason(
 
 
 @transaction.atomic
-def close_opinion(*, actor, opinion: Opinion, note: str = "", on: date | None = None) -> Opinion:
+def close_opinion(
+    *, actor: Actor, opinion: Opinion, note: str = "", on: date | None = None
+) -> Opinion:
     """Answered opinions close with an optional note; others only with a reason."""
     opinion, from_state, on = _transition(opinion, "close", on)
     note = clean_paragraphs(note, "Ghi chú", max_length=MAX_TEXT, field="note")
@@ -983,7 +988,7 @@ def quarter_period(year: int, quarter: int) -> tuple[date, date]:
 
 
 @transaction.atomic
-def add_topic(*, actor, code: str, name: str) -> OpinionTopic:
+def add_topic(*, actor: Actor, code: str, name: str) -> OpinionTopic:
     """A new topic at the end of the list (the list is data: offices adapt it)."""
     import re
 
@@ -1002,7 +1007,7 @@ def add_topic(*, actor, code: str, name: str) -> OpinionTopic:
 
 
 @transaction.atomic
-def set_topic_active(*, actor, topic: OpinionTopic, active: bool) -> OpinionTopic:
+def set_topic_active(*, actor: Actor, topic: OpinionTopic, active: bool) -> OpinionTopic:
     """Retire a topic (kept for the opinions filed under it) or bring it back."""
     if topic.active == active:
         raise invalid(

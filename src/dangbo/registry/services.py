@@ -15,6 +15,7 @@ from dangbo.core import audit
 from dangbo.core import services as core_services
 from dangbo.core.dates import fmt, not_in_future
 from dangbo.core.errors import invalid, messages_of
+from dangbo.core.types import Actor
 from dangbo.members import services as member_services
 from dangbo.members.choices import ACTIVE_STATUSES, MembershipKind
 from dangbo.members.models import Member, Membership
@@ -38,7 +39,7 @@ def _active_members(org: Organisation):
 @transaction.atomic
 def dissolve_org(
     *,
-    actor,
+    actor: Actor,
     org: Organisation,
     effective_date: date,
     document: core_services.Document = None,
@@ -116,7 +117,7 @@ def dissolve_org(
     return org
 
 
-def _merge_into(actor, sources, target, effective_date, last_day, document) -> None:
+def _merge_into(actor: Actor, sources, target, effective_date, last_day, document) -> None:
 
     for source in sources:
         for child in Organisation.objects.filter(parent=source, valid_to__isnull=True):
@@ -148,7 +149,7 @@ def _merge_into(actor, sources, target, effective_date, last_day, document) -> N
 @transaction.atomic
 def merge_orgs(
     *,
-    actor,
+    actor: Actor,
     sources: list[Organisation],
     target: Organisation,
     effective_date: date,
@@ -185,7 +186,7 @@ def merge_orgs(
 @transaction.atomic
 def split_org(
     *,
-    actor,
+    actor: Actor,
     source: Organisation,
     new_orgs: list[dict],
     allocation: dict[int, str],
@@ -201,14 +202,14 @@ def split_org(
         raise invalid("new_orgs", "Tổ chức mới: cần ít nhất một tổ chức.")
     source_ids = set(_active_members(source).values_list("pk", flat=True))
     new_codes = {spec["code"] for spec in new_orgs}
-    for member_id, code in allocation.items():
+    for member_id, wanted in allocation.items():
         if member_id not in source_ids:
             raise invalid(
                 "allocation",
                 f"Phân bổ đảng viên: đảng viên mã {member_id} không sinh hoạt tại {source.name}.",
             )
-        if code not in new_codes:
-            raise invalid("allocation", f"Phân bổ đảng viên: không có tổ chức mới mã “{code}”.")
+        if wanted not in new_codes:
+            raise invalid("allocation", f"Phân bổ đảng viên: không có tổ chức mới mã “{wanted}”.")
     created = [
         create_org(
             actor=actor,
@@ -256,7 +257,7 @@ def split_org(
 @transaction.atomic
 def assign_position(
     *,
-    actor,
+    actor: Actor,
     member,
     org: Organisation,
     title: str,
@@ -266,6 +267,7 @@ def assign_position(
     document: core_services.Document = None,
 ) -> Position:
 
+    document = core_services.resolve_document(actor=actor, document=document)
     member = Member.objects.select_related("org").get(
         pk=member.pk
     )  # the caller's copy may be stale

@@ -14,6 +14,7 @@ from dangbo.core import services as core_services
 from dangbo.core.dates import fmt, not_in_future, today
 from dangbo.core.errors import invalid
 from dangbo.core.text import clean_paragraphs, clean_text
+from dangbo.core.types import Actor
 from dangbo.members.choices import MembershipKind
 from dangbo.members.models import Member, Membership
 from dangbo.orgs.choices import GRASSROOTS_KINDS
@@ -38,7 +39,7 @@ from .schemes import NO_DISCIPLINE
 MAX_TEXT = 20_000
 
 
-def _actor(actor):
+def _actor(actor: Actor):
     return actor if getattr(actor, "pk", None) else None
 
 
@@ -84,7 +85,7 @@ def _check_open(cycle: ReviewCycle) -> None:
         )
 
 
-def _step(evaluation, actor, action: str, *, level=None, org=None, note: str = ""):
+def _step(evaluation, actor: Actor, action: str, *, level=None, org=None, note: str = ""):
     EvaluationStep.objects.create(
         evaluation=evaluation,
         action=action,
@@ -110,7 +111,7 @@ def _level(scheme: Scheme, code: str, field: str) -> SchemeLevel:
 @transaction.atomic
 def open_cycle(
     *,
-    actor,
+    actor: Actor,
     org: Organisation,
     year: int,
     kind: str = PeriodKind.YEAR,
@@ -160,7 +161,7 @@ def open_cycle(
 
 
 @transaction.atomic
-def lock_cycle(*, actor, cycle: ReviewCycle) -> ReviewCycle:
+def lock_cycle(*, actor: Actor, cycle: ReviewCycle) -> ReviewCycle:
     cycle = ReviewCycle.objects.select_for_update().select_related("org").get(pk=cycle.pk)
     _check_open(cycle)
     pending = cycle.evaluations.exclude(state=EvaluationState.DECIDED).count()
@@ -179,7 +180,7 @@ def lock_cycle(*, actor, cycle: ReviewCycle) -> ReviewCycle:
 
 
 @transaction.atomic
-def reopen_cycle(*, actor, cycle: ReviewCycle, reason: str) -> ReviewCycle:
+def reopen_cycle(*, actor: Actor, cycle: ReviewCycle, reason: str) -> ReviewCycle:
     """Re-opening a decided cycle is an audited act with a reason."""
     cycle = ReviewCycle.objects.select_for_update().select_related("org").get(pk=cycle.pk)
     reason = clean_paragraphs(
@@ -275,7 +276,7 @@ def _check_band(level: SchemeLevel, general, tasks, field: str) -> None:
 @transaction.atomic
 def self_assess(
     *,
-    actor,
+    actor: Actor,
     cycle: ReviewCycle,
     level: str,
     member: Member | None = None,
@@ -375,7 +376,7 @@ def _load(evaluation: Evaluation) -> Evaluation:
 
 
 @transaction.atomic
-def propose(*, actor, evaluation: Evaluation, level: str, note: str = "") -> Evaluation:
+def propose(*, actor: Actor, evaluation: Evaluation, level: str, note: str = "") -> Evaluation:
     """The cell's proposal for a member (the superior's appraisal for an organisation)."""
     evaluation = _load(evaluation)
     _check_window(evaluation.cycle)
@@ -403,7 +404,7 @@ def propose(*, actor, evaluation: Evaluation, level: str, note: str = "") -> Eva
 
 
 @transaction.atomic
-def return_evaluation(*, actor, evaluation: Evaluation, reason: str) -> Evaluation:
+def return_evaluation(*, actor: Actor, evaluation: Evaluation, reason: str) -> Evaluation:
     """The deciding body sends a proposal back: a reason is required."""
     evaluation = _load(evaluation)
     reason = clean_paragraphs(
@@ -446,7 +447,7 @@ def _check_quota(evaluation: Evaluation, level: SchemeLevel) -> None:
         )
 
 
-def _check_not_own(actor, evaluation: Evaluation) -> None:
+def _check_not_own(actor: Actor, evaluation: Evaluation) -> None:
     """Four eyes: nobody proposes, returns or decides their own case."""
     own = getattr(_actor(actor), "member", None)
     if own is not None and own.pk == evaluation.member_id:
@@ -478,7 +479,7 @@ def _check_conditions(evaluation: Evaluation, level: SchemeLevel) -> None:
 @transaction.atomic
 def decide(
     *,
-    actor,
+    actor: Actor,
     evaluation: Evaluation,
     level: str,
     by_org: Organisation,
@@ -542,7 +543,7 @@ def decide(
 @transaction.atomic
 def record_discipline(
     *,
-    actor,
+    actor: Actor,
     form: str,
     decided_on: date,
     decided_by: Organisation,
@@ -575,7 +576,7 @@ def record_discipline(
 @transaction.atomic
 def add_remedy_group(
     *,
-    actor,
+    actor: Actor,
     cycle: ReviewCycle,
     org: Organisation,
     title: str,
@@ -633,7 +634,7 @@ def add_remedy_group(
 
 
 @transaction.atomic
-def report_remedy(*, actor, remedy: Remedy, status: str, evidence: str) -> Remedy:
+def report_remedy(*, actor: Actor, remedy: Remedy, status: str, evidence: str) -> Remedy:
     if status not in RemedyStatus.values:
         raise invalid("status", "Tình trạng: không hợp lệ.")
     evidence = clean_paragraphs(
@@ -668,7 +669,7 @@ def open_remedies(org: Organisation, before: ReviewCycle):
 
 
 @transaction.atomic
-def add_scheme(*, actor, data: dict, document: core_services.Document) -> Scheme:
+def add_scheme(*, actor: Actor, data: dict, document: core_services.Document) -> Scheme:
     """A new scheme from data (levels, bands, quota): no code change for a scheme that only
     changes those. ``data`` = {code, name, subject, first_year, last_year?, periods?, scored?,
     general_max?, tasks_max?, quota?: {enabled, rate, level, base, note}, conditions?,
@@ -759,7 +760,7 @@ def add_scheme(*, actor, data: dict, document: core_services.Document) -> Scheme
 
 
 @transaction.atomic
-def set_quota(*, actor, scheme: Scheme, enabled: bool, rate=None, note: str = "") -> Scheme:
+def set_quota(*, actor: Actor, scheme: Scheme, enabled: bool, rate=None, note: str = "") -> Scheme:
     """Switch a scheme's quota on or off (off where its text is not verified)."""
     if enabled and not (scheme.quota_level and scheme.quota_base):
         raise invalid("quota", f"{scheme.name}: chưa có mức bị giới hạn và mức làm căn cứ.")
