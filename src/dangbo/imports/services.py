@@ -215,7 +215,7 @@ def run(job: ImportJob, *, commit: bool = False, actor: Actor = None, progress=N
 
 
 class _State:
-    def __init__(self):
+    def __init__(self) -> None:
         self.counts: dict[str, int] = {}
         self.kept: list[Outcome] = []
         self.kept_plain: dict[str, int] = {}
