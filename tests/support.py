@@ -4,6 +4,7 @@ from tests.support import assert_refused, counts
 """
 
 from collections.abc import Callable, Iterable
+from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -37,3 +38,51 @@ def assert_refused(
     assert all(message for messages in errors.values() for message in messages), errors
     assert counts(*watched) == before, "a refused call wrote something"
     return errors[field][0]
+
+
+# -- oversight: committees, seats, assignments ----------------------------------------------
+
+SEATED = date(2015, 10, 1)  # the 2015–2020 committees of the world take office
+
+
+def executive_committee(world, org: str = "tam-duong", since: date = SEATED):
+    """The 2015–2020 executive committee of ``org``."""
+    from dangbo.orgs import services as orgs
+
+    return orgs.create_body(
+        actor=None,
+        org=world.org(org),
+        body_type="executive_committee",
+        term_start_year=2015,
+        term_end_year=2020,
+        valid_from=since,
+    )
+
+
+def seat(world, key, title="committee_member", org="tam-duong", on=SEATED, body=None):
+    """Give the world's member ``key`` a position on ``org``'s committee."""
+    from dangbo.registry import services as registry
+
+    return registry.assign_position(
+        actor=None,
+        member=world.members[key],
+        org=world.org(org),
+        title=title,
+        valid_from=on,
+        body=body,
+    )
+
+
+def assign(world, key, target, valid_from=date(2016, 1, 1), committee="tam-duong", **kw):
+    """Make member ``key`` responsible for overseeing ``target``, as the district's
+    organisation staff would."""
+    from dangbo.oversight import services
+
+    return services.assign_oversight(
+        actor=world.users["staff"],
+        member=world.members[key],
+        committee=world.org(committee),
+        target=world.org(target),
+        valid_from=valid_from,
+        **kw,
+    )

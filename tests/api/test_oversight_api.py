@@ -8,7 +8,6 @@ import pytest
 
 from dangbo.core.models import AuditEntry
 from dangbo.meetings.models import Meeting
-from dangbo.orgs import services as org_services
 from dangbo.oversight import services
 from dangbo.oversight.models import (
     GroupTarget,
@@ -19,7 +18,7 @@ from dangbo.oversight.models import (
     Visit,
     WorkingGroup,
 )
-from dangbo.registry import services as registry_services
+from tests.support import assign, executive_committee, seat
 
 from .conftest import fields
 
@@ -33,41 +32,20 @@ OVERSEE_TD = {"admin", "staff", "committee"}
 CITIZEN = "Nguyễn Văn Dân"
 
 
-def seat(world, code, *people, since=date(2015, 10, 1)):
-    body = org_services.create_body(
-        actor=None,
-        org=world.orgs[code],
-        body_type="executive_committee",
-        term_start_year=2015,
-        term_end_year=2020,
-        valid_from=since,
-    )
-    for key, title in people:
-        registry_services.assign_position(
-            actor=None,
-            member=world.members[key],
-            org=world.orgs[code],
-            title=title,
-            body=body,
-            valid_from=since,
-        )
-
-
 @pytest.fixture
 def seats(world):
-    seat(world, "tam-duong", ("khanh", "standing_member"), ("hoa", "committee_member"))
-    seat(world, "vinh-tuong", ("tien", "committee_member"))
-    return world
-
-
-def assign(world, key, target, committee="tam-duong", since=date(2016, 1, 1)):
-    return services.assign_oversight(
-        actor=None,
-        member=world.members[key],
-        committee=world.orgs[committee],
-        target=world.orgs[target],
-        valid_from=since,
+    """Khánh (standing) and Hoa sit on Tam Dương's committee, Tiến on Vĩnh Tường's."""
+    body = executive_committee(world, "tam-duong")
+    seat(world, "khanh", "standing_member", body=body)
+    seat(world, "hoa", "committee_member", body=body)
+    seat(
+        world,
+        "tien",
+        "committee_member",
+        org="vinh-tuong",
+        body=executive_committee(world, "vinh-tuong"),
     )
+    return world
 
 
 def topic(code="dat-dai"):

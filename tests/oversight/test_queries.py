@@ -11,52 +11,9 @@ from dangbo.meetings import services as meetings
 from dangbo.orgs import services as orgs
 from dangbo.oversight import queries, services
 from dangbo.oversight.models import OpinionTopic
-from dangbo.registry import services as registry_services
+from tests.support import SEATED, assign, seat
 
 pytestmark = pytest.mark.django_db
-
-SEATED = date(2015, 10, 1)
-
-
-def seat(world, key, title="committee_member", org="tam-duong", on=SEATED, body=None):
-    return registry_services.assign_position(
-        actor=None,
-        member=world.members[key],
-        org=world.org(org),
-        title=title,
-        valid_from=on,
-        body=body,
-    )
-
-
-@pytest.fixture
-def committee(world):
-    """Tam Dương's executive committee from 01/10/2015: an (standing), hoa, khanh."""
-    body = orgs.create_body(
-        actor=None,
-        org=world.org("tam-duong"),
-        body_type="executive_committee",
-        term_start_year=2015,
-        term_end_year=2020,
-        valid_from=SEATED,
-    )
-    world.seats = {
-        "an": seat(world, "an", "standing_member", body=body),
-        "hoa": seat(world, "hoa", body=body),
-        "khanh": seat(world, "khanh", body=body),
-    }
-    return world
-
-
-def assign(world, key, target, valid_from=date(2016, 1, 1), **kw):
-    return services.assign_oversight(
-        actor=None,
-        member=world.members[key],
-        committee=world.org("tam-duong"),
-        target=world.org(target),
-        valid_from=valid_from,
-        **kw,
-    )
 
 
 def visit(world, keys, cell, day, **kw):
