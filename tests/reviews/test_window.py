@@ -4,12 +4,11 @@ chain runs; after the deadline only decisions; once locked nothing, until an aud
 from datetime import date
 
 import pytest
-from django.core.exceptions import ValidationError
 
-from dangbo.core.errors import messages_of
 from dangbo.core.models import AuditEntry
 from dangbo.reviews import services
 from dangbo.reviews.models import Evaluation, EvaluationStep
+from tests.support import assert_refused
 
 pytestmark = pytest.mark.django_db
 
@@ -35,25 +34,15 @@ def cycle(world, clock):
     )
 
 
-def _refused(fn, **kwargs) -> str:
-    counts = (
-        Evaluation.objects.count(),
-        EvaluationStep.objects.count(),
-        AuditEntry.objects.count(),
-    )
-    with pytest.raises(ValidationError) as exc:
-        fn(**kwargs)
-    assert counts == (
-        Evaluation.objects.count(),
-        EvaluationStep.objects.count(),
-        AuditEntry.objects.count(),
-    )
-    return " ".join(m for msgs in messages_of(exc.value).values() for m in msgs)
+# What a refused call must leave unchanged (tests.support adds the audit log).
+MODELS = (Evaluation, EvaluationStep)
 
 
 def test_before_the_window_nothing_is_filed(world, cycle, clock):
     clock(date(2016, 11, 14))
-    message = _refused(
+    message = assert_refused(
+        MODELS,
+        "cycle",
         services.self_assess,
         actor=None,
         cycle=cycle,
@@ -71,7 +60,9 @@ def test_during_the_window_the_chain_runs_then_after_it_only_decisions(world, cy
     an = services.self_assess(actor=None, cycle=cycle, member=world.members["an"], level="dtc_htt")
     services.propose(actor=None, evaluation=huong, level="dtc_htxs")
     clock(date(2017, 2, 1))  # the deadline has passed
-    message = _refused(services.propose, actor=None, evaluation=an, level="dtc_htt")
+    message = assert_refused(
+        MODELS, "cycle", services.propose, actor=None, evaluation=an, level="dtc_htt"
+    )
     assert "hạn tự đánh giá và đề xuất là 31/01/2017" in message
     decided = services.decide(
         actor=None,
@@ -89,14 +80,24 @@ def test_locked_cycle_refuses_everything_until_reopened(world, cycle, clock):
         actor=None, cycle=cycle, member=world.members["huong"], level="dtc_htt"
     )
     services.propose(actor=None, evaluation=huong, level="dtc_htt")
-    assert "chưa có quyết định" in _refused(services.lock_cycle, actor=None, cycle=cycle)
+    assert "chưa có quyết định" in assert_refused(
+        MODELS, "cycle", services.lock_cycle, actor=None, cycle=cycle
+    )
     services.decide(actor=None, evaluation=huong, level="dtc_htt", by_org=world.org("kim-long"))
     services.lock_cycle(actor=None, cycle=cycle)
-    message = _refused(
-        services.self_assess, actor=None, cycle=cycle, member=world.members["an"], level="dtc_htt"
+    message = assert_refused(
+        MODELS,
+        "cycle",
+        services.self_assess,
+        actor=None,
+        cycle=cycle,
+        member=world.members["an"],
+        level="dtc_htt",
     )
     assert "đã khóa" in message
-    assert "Lý do mở lại" in _refused(services.reopen_cycle, actor=None, cycle=cycle, reason=" ")
+    assert "Lý do mở lại" in assert_refused(
+        MODELS, "reason", services.reopen_cycle, actor=None, cycle=cycle, reason=" "
+    )
     services.reopen_cycle(actor=None, cycle=cycle, reason="Bổ sung đảng viên chuyển đến muộn")
     entry = AuditEntry.objects.order_by("-id").first()
     assert entry.action == "review.cycle_reopened" and "chuyển đến muộn" in entry.summary
