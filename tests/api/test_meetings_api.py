@@ -12,6 +12,7 @@ from dangbo.core.models import AuditEntry
 from dangbo.meetings import services as meeting_services
 from dangbo.meetings.models import Attendance, Meeting, Vote
 from dangbo.oversight import services as oversight_services
+from tests.support import counts
 
 from .conftest import fields
 
@@ -48,8 +49,8 @@ def vt_meeting(world):
     return meeting_of(world, "vt-thon", attendance={})
 
 
-def counts():
-    return (Meeting.objects.count(), Attendance.objects.count(), Vote.objects.count())
+# Row counts that must not change when a request is refused.
+MODELS = (Meeting, Attendance, Vote)
 
 
 # ---------------------------------------------------------------- happy paths
@@ -224,7 +225,7 @@ def test_list_meetings_matrix(api, world, who, kl_meeting, vt_meeting):
 @pytest.mark.parametrize("who", ROLES)
 @pytest.mark.parametrize("cell", ["kl-thon-1", "vt-thon"])
 def test_create_meeting_matrix(api, world, who, cell):
-    before = counts()
+    before = counts(*MODELS)
     response = api.post(who, "/meetings/", {"org": cell, "kind": "regular", "date": "2020-05-05"})
     allowed = (cell == "kl-thon-1" and who in MEETINGS_KL) or (
         cell == "vt-thon" and who == "outsider"
@@ -240,13 +241,13 @@ def test_create_meeting_matrix(api, world, who, cell):
             assert fields(response) == {
                 "org": f"Chi bộ: không có tổ chức mã “{cell}” trong phạm vi được giao."
             }
-        assert counts() == before
+        assert counts(*MODELS) == before
 
 
 @pytest.mark.parametrize("who", ROLES)
 def test_vote_matrix(api, world, who, kl_meeting, vt_meeting):
     for meeting, cell in ((kl_meeting, "kl"), (vt_meeting, "vt")):
-        before = counts()
+        before = counts(*MODELS)
         response = api.post(
             who, f"/meetings/{meeting.pk}/votes", {"motion": "Biểu quyết", "yes": 0, "no": 0}
         )
@@ -259,7 +260,7 @@ def test_vote_matrix(api, world, who, kl_meeting, vt_meeting):
             assert Vote.objects.filter(meeting=meeting).count() == 1
         else:
             assert response.status_code == (403 if visible else 404), response.content
-            assert counts() == before
+            assert counts(*MODELS) == before
 
 
 # ---------------------------------------------------------------- bad input
@@ -271,26 +272,26 @@ def _create(api, **changes):
 
 
 def test_future_date_is_refused(api, world):
-    before = counts()
+    before = counts(*MODELS)
     tomorrow = date.today() + timedelta(days=2)
     response = _create(api, date=tomorrow.isoformat())
     assert list(fields(response)) == ["date"]
     assert fields(response)["date"].startswith("Ngày sinh hoạt: không được sau ngày hôm nay")
-    assert counts() == before
+    assert counts(*MODELS) == before
 
 
 def test_date_before_the_cell_existed(api, world):
-    before = counts()
+    before = counts(*MODELS)
     response = _create(api, date="1996-12-31")
     assert fields(response) == {
         "date": "Ngày sinh hoạt: 31/12/1996 trước ngày thành lập Chi bộ thôn Đồng Bông "
         "(01/01/1997)."
     }
-    assert counts() == before
+    assert counts(*MODELS) == before
 
 
 def test_attendance_of_someone_not_in_the_cell(api, world):
-    before = counts()
+    before = counts(*MODELS)
     dung = world.members["dung"]  # kl-thon-2
     response = _create(api, attendance=[{"member_id": dung.pk, "status": "present"}])
     assert fields(response) == {
@@ -302,7 +303,7 @@ def test_attendance_of_someone_not_in_the_cell(api, world):
     response = _create(api, attendance=[{"member_id": tien.pk, "status": "present"}])
     message = fields(response)["attendance"]
     assert f"đảng viên mã {tien.pk}" in message and "Tiến" not in message
-    assert counts() == before
+    assert counts(*MODELS) == before
 
 
 def test_attendance_put_refuses_outsiders_and_changes_nothing(api, world, kl_meeting):
@@ -318,11 +319,11 @@ def test_attendance_put_refuses_outsiders_and_changes_nothing(api, world, kl_mee
 
 
 def test_excused_absence_needs_a_reason(api, world):
-    before = counts()
+    before = counts(*MODELS)
     an = world.members["an"]
     response = _create(api, attendance=[{"member_id": an.pk, "status": "absent_excused"}])
     assert fields(response) == {"attendance": "Điểm danh Trần Văn An: vắng có lý do cần ghi lý do."}
-    assert counts() == before
+    assert counts(*MODELS) == before
 
 
 def test_officer_not_in_the_cell(api, world):
@@ -347,12 +348,12 @@ def test_officer_not_in_the_cell(api, world):
     ],
 )
 def test_bad_fields(api, world, changes, field, message):
-    before = counts()
+    before = counts(*MODELS)
     response = _create(api, **changes)
     errors = fields(response)
     assert field in errors, errors
     assert errors[field].startswith(message) or message in errors[field], errors
-    assert counts() == before
+    assert counts(*MODELS) == before
 
 
 def test_more_votes_than_official_members_present(api, world, kl_meeting):

@@ -11,6 +11,7 @@ from dangbo.members.models import Member, MemberEvent, Membership, PartyAgeInter
 from dangbo.orgs import services
 from dangbo.orgs.models import CommitteeBody, Organisation, OrgEvent, Position
 from dangbo.registry import services as registry_services
+from tests.support import counts
 
 from .conftest import fields
 
@@ -31,14 +32,10 @@ MODELS = (
 DOC = {"number": "125-QĐ/HU", "issuer": "Huyện ủy Tam Dương", "issue_date": "2024-06-20"}
 
 
-def _counts():
-    return [m.objects.count() for m in MODELS]
-
-
 def _unchanged(call):
-    before = _counts()
+    before = counts(*MODELS)
     response = call()
-    assert _counts() == before
+    assert counts(*MODELS) == before
     return response
 
 

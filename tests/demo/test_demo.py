@@ -20,7 +20,7 @@ from dangbo.members import rules
 from dangbo.members.models import Member, MemberEvent, Membership
 from dangbo.orgs.models import Organisation, OrgLink, Position
 from dangbo.registry.queries import org_stats, structural_warnings
-from tests.support import FAST_HASHERS
+from tests.support import FAST_HASHERS, counts
 
 from . import article
 
@@ -30,13 +30,7 @@ FINGERPRINT = ["Hoàng Thị Lệ", "Đào Minh Trường", "Phạm Hữu Yên",
 
 
 def _counts() -> dict[str, int]:
-    return {
-        "orgs": Organisation.objects.count(),
-        "members": Member.objects.count(),
-        "events": MemberEvent.objects.count(),
-        "audit": AuditEntry.objects.count(),
-        "users": get_user_model().objects.count(),
-    }
+    return counts(Organisation, Member, MemberEvent, AuditEntry, get_user_model())
 
 
 @dataclass(frozen=True)
@@ -208,9 +202,9 @@ def test_demo_world_matches_the_article_and_the_rules(demo):
     )
 
     # Loading again changes nothing.
-    counts = _counts()
+    rows = _counts()
     assert loader.load() is False
-    assert _counts() == counts
+    assert _counts() == rows
 
 
 @pytest.mark.django_db
@@ -230,13 +224,13 @@ def test_demo_command_loads_once_and_prints_logins(demo):
         assert username in text
     assert loader.DEMO_PASSWORD in text
     assert "Đảng bộ huyện Tam Dương" in text
-    counts = _counts()
+    rows = _counts()
 
     out = StringIO()
     call_command("demo", "--no-serve", stdout=out)
     assert "Dữ liệu mẫu đã có sẵn" in out.getvalue()
     assert "bithu" in out.getvalue()
-    assert _counts() == counts
+    assert _counts() == rows
 
 
 @pytest.mark.django_db

@@ -19,6 +19,7 @@ from dangbo.members.rules import probation_end
 from dangbo.orgs import services as org_services
 from dangbo.oversight import services as oversight_services
 from dangbo.oversight.models import OpinionTopic
+from tests.support import counts
 
 pytestmark = pytest.mark.django_db
 
@@ -41,13 +42,8 @@ def meeting_of(world, code="kl-thon-1", day=DAY, attendance=None, **data):
     )
 
 
-def counts() -> tuple[int, int, int, int]:
-    return (
-        Meeting.objects.count(),
-        Attendance.objects.count(),
-        Vote.objects.count(),
-        AuditEntry.objects.count(),
-    )
+# Row counts that must not change when a request is refused.
+MODELS = (Meeting, Attendance, Vote, AuditEntry)
 
 
 def post_data(world, day=DAY, kind="regular", rows=None, **extra) -> dict:
@@ -308,13 +304,13 @@ BAD_INPUT = [
 @pytest.mark.parametrize(("case", "change", "message"), BAD_INPUT, ids=[c[0] for c in BAD_INPUT])
 def test_bad_input_is_refused_and_nothing_saved(client, world, case, change, message):
     client.force_login(world.users["staff"])
-    before = counts()
+    before = counts(*MODELS)
     response = client.post(
         reverse("meetings:create", args=["kl-thon-1"]), post_data(world, **change(world))
     )
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert counts() == before
+    assert counts(*MODELS) == before
 
 
 def test_step_one_refuses_a_date_the_cell_could_not_meet(client, world):
@@ -342,10 +338,10 @@ def test_editing_keeps_date_and_validates(client, world):
     meeting = meeting_of(world)
     client.force_login(world.users["secretary"])
     url = reverse("meetings:edit", args=[meeting.pk])
-    before = counts()
+    before = counts(*MODELS)
     bad = client.post(url, {"kind": "thematic", "mode": "in_person", "topic": ""})
     assert bad.status_code == 400 and "Chủ đề: bắt buộc" in bad.content.decode()
-    assert counts() == before
+    assert counts(*MODELS) == before
     good = client.post(
         url,
         {
@@ -371,7 +367,7 @@ def test_attendance_page_replaces_the_roll(client, world):
     client.force_login(world.users["secretary"])
     url = reverse("meetings:attendance", args=[meeting.pk])
     an = world.members["an"].pk
-    before = counts()
+    before = counts(*MODELS)
     bad = client.post(url, {f"trang-thai-{an}": S.EXCUSED, f"ly-do-{an}": ""})
     assert bad.status_code == 400 and "vắng có lý do cần ghi lý do" in bad.content.decode()
     stranger = client.post(url, {f"trang-thai-{world.members['tien'].pk}": S.PRESENT})
@@ -380,7 +376,7 @@ def test_attendance_page_replaces_the_roll(client, world):
         and f"đảng viên mã {world.members['tien'].pk} không sinh hoạt" in stranger.content.decode()
         and "Hoàng Minh Tiến" not in stranger.content.decode()  # out of scope: never named
     )
-    assert counts() == before
+    assert counts(*MODELS) == before
     good = client.post(url, {f"trang-thai-{an}": S.EXCUSED, f"ly-do-{an}": "Công tác"})
     assert good.status_code == 302
     assert meeting.attendance.get(member_id=an).reason == "Công tác"
@@ -428,7 +424,7 @@ def test_vote_denominator_follows_the_rule(client, world):
     page = client.get(url).content.decode()
     assert "<strong>2</strong> đảng viên chính thức" in page
     assert "trừ người chuyển sinh hoạt tạm thời, miễn sinh hoạt vắng mặt, vắng có lý do" in page
-    before = counts()
+    before = counts(*MODELS)
     too_many = client.post(url, {"motion": "Kết nạp", "yes": 2, "no": 0})
     assert (
         too_many.status_code == 400
@@ -441,7 +437,7 @@ def test_vote_denominator_follows_the_rule(client, world):
     )
     empty = client.post(url, {"motion": "", "yes": 1, "no": 0})
     assert empty.status_code == 400 and "Nội dung biểu quyết: bắt buộc." in empty.content.decode()
-    assert counts() == before
+    assert counts(*MODELS) == before
     assert (
         client.post(url, {"motion": "Thông qua nghị quyết", "yes": 1, "no": 0}).status_code == 302
     )

@@ -18,6 +18,7 @@ from dangbo.orgs import services as org_services
 from dangbo.oversight import services
 from dangbo.oversight.models import GroupTarget, OversightAssignment, WorkingGroup
 from dangbo.registry import services as registry_services
+from tests.support import counts
 
 pytestmark = pytest.mark.django_db
 
@@ -369,13 +370,8 @@ def test_query_count_does_not_grow(client, setup, django_assert_max_num_queries,
 # ------------------------------------------------------------------ assignments: bad input
 
 
-def _counts():
-    return (
-        OversightAssignment.objects.count(),
-        WorkingGroup.objects.count(),
-        GroupTarget.objects.count(),
-        AuditEntry.objects.count(),
-    )
+# Row counts that must not change when a request is refused.
+MODELS = (OversightAssignment, WorkingGroup, GroupTarget, AuditEntry)
 
 
 ASSIGN_OK = {
@@ -409,11 +405,11 @@ def test_assign_bad_input(client, setup, change, field_message):
     if data["valid_from"] == "future":
         data["valid_from"] = d(today() + timedelta(days=1))
     client.force_login(setup.world.users["admin"])
-    before = _counts()
+    before = counts(*MODELS)
     response = client.post(url("assign", **{"to-chuc": "tam-duong"}), data)
     assert response.status_code == 400
     assert field_message in response.content.decode()
-    assert _counts() == before
+    assert counts(*MODELS) == before
 
 
 def test_assign_creates_and_shows_on_coverage(client, setup):
@@ -483,11 +479,11 @@ def test_handover_bad_input(client, setup, data, message):
     if data["on"] == "future":
         data["on"] = d(today() + timedelta(days=1))
     client.force_login(setup.world.users["admin"])
-    before = _counts()
+    before = counts(*MODELS)
     response = client.post(url("handover", setup.td_a.pk), data)
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert _counts() == before
+    assert counts(*MODELS) == before
     setup.td_a.refresh_from_db()
     assert setup.td_a.valid_to is None
 
@@ -495,7 +491,7 @@ def test_handover_bad_input(client, setup, data, message):
 def test_end_assignment_and_its_bad_input(client, setup):
     client.force_login(setup.world.users["admin"])
     target = url("end_assignment", setup.td_b.pk)
-    before = _counts()
+    before = counts(*MODELS)
     for data, message in [
         ({"valid_to": "31/12/2015", "reason": "x"}, "trước ngày bắt đầu"),
         ({"valid_to": d(today() + timedelta(days=1)), "reason": "x"}, "không được sau"),
@@ -503,7 +499,7 @@ def test_end_assignment_and_its_bad_input(client, setup):
     ]:
         response = client.post(target, data)
         assert response.status_code == 400 and message in response.content.decode()
-    assert _counts() == before
+    assert counts(*MODELS) == before
     assert client.post(target, {"valid_to": "30/06/2016", "reason": "Điều động"}).status_code == 302
     setup.td_b.refresh_from_db()
     assert (setup.td_b.valid_to, setup.td_b.end_reason) == (date(2016, 6, 30), "Điều động")
@@ -648,11 +644,11 @@ def test_create_group_bad_input(client, setup, data, message):
     payload = {"name": "Tổ X", "leader": str(m["hoa"].pk), "members": "", **data}
     payload["members"] = payload["members"].format(hoa=m["hoa"].pk, tien=m["tien"].pk)
     client.force_login(setup.world.users["admin"])
-    before = _counts()
+    before = counts(*MODELS)
     response = client.post(url("group_create", **{"to-chuc": "tam-duong"}), payload)
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert _counts() == before
+    assert counts(*MODELS) == before
 
 
 def test_generate_plan_spreads_cells_and_reports(client, setup):
@@ -688,7 +684,7 @@ def test_generate_plan_spreads_cells_and_reports(client, setup):
 def test_generate_plan_bad_input(client, setup):
     start, _end = _quarter()
     client.force_login(setup.world.users["admin"])
-    before = _counts()
+    before = counts(*MODELS)
     target = url("plan", **{"to-chuc": "tam-duong", "tu": d(start)})
     none = client.post(target, {"selection": "residential", "mode": "each"})
     assert none.status_code == 400 and "chọn ít nhất một tổ" in none.content.decode()
@@ -706,7 +702,7 @@ def test_generate_plan_bad_input(client, setup):
     assert no_period.status_code == 400 and "không có tổ công tác nào" in no_period.content.decode()
     garbage = client.get(url("plan", **{"to-chuc": "tam-duong", "tu": "abc"}))
     assert garbage.status_code == 400
-    assert _counts() == before
+    assert counts(*MODELS) == before
 
 
 def test_group_page_edits_the_plan(client, setup):
@@ -748,7 +744,7 @@ def test_group_page_bad_input(client, setup):
     )
     client.force_login(setup.world.users["admin"])
     page = url("group", setup.td_group.pk)
-    before = _counts()
+    before = counts(*MODELS)
     cases = [
         # a cell already planned for another group of the same period
         ({"op": "add", "add-org": "kl-thon-2"}, "đã có trong kế hoạch của Tổ 2 cùng kỳ"),
@@ -774,7 +770,7 @@ def test_group_page_bad_input(client, setup):
         response = client.post(page, data)
         assert response.status_code == 400, data
         assert message in response.content.decode(), data
-    assert _counts() == before
+    assert counts(*MODELS) == before
     visited.refresh_from_db()
     assert visited.group_id == setup.td_group.pk
 

@@ -14,6 +14,7 @@ from dangbo.members.models import Member
 from dangbo.oversight import services
 from dangbo.oversight.models import Opinion, OpinionStep, OpinionTopic, Visit
 from dangbo.registry import services as registry_services
+from tests.support import counts
 
 pytestmark = pytest.mark.django_db
 
@@ -41,13 +42,8 @@ def _topic(code="dat-dai"):
     return OpinionTopic.objects.get(code=code)
 
 
-def _counts():
-    return (
-        Visit.objects.count(),
-        Opinion.objects.count(),
-        OpinionStep.objects.count(),
-        Meeting.objects.count(),
-    )
+# Row counts that must not change when a request is refused.
+MODELS = (Visit, Opinion, OpinionStep, Meeting)
 
 
 def _page(response) -> str:
@@ -310,7 +306,7 @@ def test_record_visit_matrix(client, world, role):
     )
     # Not a cell: no visit page.
     assert client.get(_visit_url("kim-long")).status_code == 404
-    before = _counts()
+    before = counts(*MODELS)
     response = client.post(
         _visit_url(),
         _visit_post(
@@ -319,7 +315,7 @@ def test_record_visit_matrix(client, world, role):
         ),
     )
     assert response.status_code == (302 if allowed else 404)
-    assert (_counts() == before) != allowed
+    assert (counts(*MODELS) == before) != allowed
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -364,12 +360,12 @@ def test_allowed_now_only(client, world):
     operation is absent (404)."""
     op = _opinion(world)
     client.force_login(world.users["committee"])
-    before = _counts()
+    before = counts(*MODELS)
     for name, data in (("start", {}), ("reopen", {"reopen-reason": "Chưa đạt."})):
         response = client.post(reverse("oversight:opinion_action", args=[op.pk, name]), data)
         assert response.status_code == 400, name
         assert "không thực hiện được thao tác này" in _page(response), name
-    assert _counts() == before
+    assert counts(*MODELS) == before
     url = reverse("oversight:opinion_action", args=[op.pk, "answer-now"])
     assert client.post(url, {}).status_code == 404
     # A GET on an operation goes back to the page.
@@ -520,7 +516,7 @@ def test_visit_with_a_working_group(client, world):
         period_end=end,
         leader=world.members["tien"],
     )
-    before = _counts()
+    before = counts(*MODELS)
     response = client.post(
         _visit_url(),
         _visit_post(
@@ -530,16 +526,16 @@ def test_visit_with_a_working_group(client, world):
             group=str(other.pk),
         ),
     )
-    assert response.status_code == 400 and _counts() == before
+    assert response.status_code == 400 and counts(*MODELS) == before
     assert "Tổ công tác: lựa chọn không hợp lệ." in _page(response)
 
 
 def test_thematic_visit_needs_topic(client, world):
     client.force_login(world.users["staff"])
-    before = _counts()
+    before = counts(*MODELS)
     post = _visit_post(include_me=None, attendees=str(world.members["dung"].pk), kind="thematic")
     response = client.post(_visit_url(), post)
-    assert response.status_code == 400 and _counts() == before
+    assert response.status_code == 400 and counts(*MODELS) == before
     assert "Chủ đề: bắt buộc với buổi sinh hoạt chuyên đề." in _page(response)
     response = client.post(_visit_url(), {**post, "meeting_topic": "Học tập nghị quyết"})
     assert response.status_code == 302
@@ -578,20 +574,20 @@ def test_thematic_visit_needs_topic(client, world):
 )
 def test_bad_visit_changes_nothing(client, world, committee_seat, fields, message):
     client.force_login(world.users["committee"])
-    before = (*_counts(), AuditEntry.objects.count())
+    before = (*counts(*MODELS), AuditEntry.objects.count())
     response = client.post(_visit_url(), _visit_post(**fields))
     assert response.status_code == 400
     html = _page(response)
     assert message in html, html[html.find('class="errors"') :][:600]
     assert "Chưa có gì được lưu" in html
-    assert (*_counts(), AuditEntry.objects.count()) == before
+    assert (*counts(*MODELS), AuditEntry.objects.count()) == before
 
 
 def test_second_opinion_failing_rolls_back_the_visit_and_the_first(client, world, committee_seat):
     """The visit and the first opinion were written before the second one failed: the one
     transaction takes all of them back."""
     client.force_login(world.users["committee"])
-    before = _counts()
+    before = counts(*MODELS)
     response = client.post(
         _visit_url(),
         _visit_post(
@@ -604,7 +600,7 @@ def test_second_opinion_failing_rolls_back_the_visit_and_the_first(client, world
             }
         ),
     )
-    assert response.status_code == 400 and _counts() == before
+    assert response.status_code == 400 and counts(*MODELS) == before
     html = _page(response)
     assert "Liên hệ: chỉ lưu khi người nêu đồng ý" in html
     assert "Đường hỏng." in html  # what was typed is kept for the retry
@@ -622,11 +618,11 @@ def test_blank_opinion_blocks_are_ignored(client, world, committee_seat):
 def test_attendee_out_of_view_scope_is_unknown(client, world):
     """Tiến (Vĩnh Tường) is not among the members Kim Long's staff may see."""
     client.force_login(world.users["sensitive_staff"])
-    before = _counts()
+    before = counts(*MODELS)
     response = client.post(
         _visit_url(), _visit_post(include_me=None, attendees=str(world.members["tien"].pk))
     )
-    assert response.status_code == 400 and _counts() == before
+    assert response.status_code == 400 and counts(*MODELS) == before
     assert "Người dự khác, dòng 1: không tìm thấy đảng viên" in _page(response)
 
 

@@ -25,6 +25,7 @@ from dangbo.reviews.models import (
     Shortcoming,
 )
 from dangbo.reviews.schemes import load
+from tests.support import counts
 
 pytestmark = pytest.mark.django_db
 
@@ -35,19 +36,16 @@ def _schemes(db):
     load()
 
 
-def counts():
-    return tuple(
-        m.objects.count()
-        for m in (
-            ReviewCycle,
-            Evaluation,
-            EvaluationStep,
-            AuditEntry,
-            RemedyGroup,
-            Remedy,
-            Shortcoming,
-        )
-    )
+# Row counts that must not change when a request is refused.
+MODELS = (
+    ReviewCycle,
+    Evaluation,
+    EvaluationStep,
+    AuditEntry,
+    RemedyGroup,
+    Remedy,
+    Shortcoming,
+)
 
 
 def open_cycle(world, code="kim-long", year=2016):
@@ -206,10 +204,10 @@ def test_return_needs_a_reason(client, world):
     c = open_cycle(world)
     ev = proposed(world, c, "dtc_htt", member=world.members["an"])
     as_user(client, world, "sensitive_staff")
-    before = counts()
+    before = counts(*MODELS)
     r = client.post(reverse("reviews:evaluation_action", args=[ev.pk, "return"]), {"reason": ""})
     assert r.status_code == 400 and "Lý do trả lại" in r.content.decode()
-    assert counts() == before
+    assert counts(*MODELS) == before
     r = client.post(
         reverse("reviews:evaluation_action", args=[ev.pk, "return"]),
         {"reason": "Chưa đủ minh chứng"},
@@ -348,10 +346,10 @@ def test_decision_above_the_quota_refused(client, world):
     c = open_cycle(world, year=2023)
     ev = proposed(world, c, "htxs", member=world.members["huong"])
     as_user(client, world, "sensitive_staff")
-    before = counts()
+    before = counts(*MODELS)
     r = client.post(reverse("reviews:evaluation_action", args=[ev.pk, "decide"]), {"level": "htxs"})
     assert r.status_code == 400 and "Tỷ lệ" in r.content.decode()
-    assert counts() == before
+    assert counts(*MODELS) == before
     ev.refresh_from_db()
     assert ev.state == EvaluationState.PROPOSED
     # The cycle page shows the quota table for QĐ 124.
@@ -366,13 +364,13 @@ def test_decision_above_the_quota_refused(client, world):
 def test_result_for_a_member_outside_the_organisation_refused(client, world):
     c = open_cycle(world)
     as_user(client, world, "staff")
-    before = counts()
+    before = counts(*MODELS)
     r = client.post(
         reverse("reviews:self_assess", args=[c.pk]) + f"?dang-vien={world.members['hoa'].pk}",
         {"level": "dtc_htt"},
     )
     assert r.status_code == 400 and "không sinh hoạt trong" in r.content.decode()
-    assert counts() == before
+    assert counts(*MODELS) == before
 
 
 def test_score_outside_its_band_refused(client, world):
@@ -381,7 +379,7 @@ def test_score_outside_its_band_refused(client, world):
     url = reverse("reviews:self_assess", args=[c.pk])
     form = client.get(url).content.decode()
     assert "Điểm tiêu chí chung" in form and "Khung điểm" in form
-    before = counts()
+    before = counts(*MODELS)
     r = client.post(url, {"level": "htt", "score_general": "35", "score_tasks": "50"})
     assert r.status_code == 400 and "ngoài khung 0–30" in r.content.decode()
     r = client.post(url, {"level": "htxs", "score_general": "20", "score_tasks": "50"})
@@ -389,7 +387,7 @@ def test_score_outside_its_band_refused(client, world):
     assert "70" in r.content.decode()  # the total shown
     r = client.post(url, {"level": "htt", "score_general": "", "score_tasks": "50"})
     assert r.status_code == 400 and "Điểm tiêu chí chung: bắt buộc" in r.content.decode()
-    assert counts() == before
+    assert counts(*MODELS) == before
     r = client.post(url, {"level": "htt", "score_general": "25", "score_tasks": "55"})
     assert r.status_code == 302
     ev = Evaluation.objects.get(cycle=c, member=world.members["huong"])
@@ -400,14 +398,14 @@ def test_score_outside_its_band_refused(client, world):
 def test_decision_without_change_on_the_competent_body_is_404(client, world):
     c = open_cycle(world)
     ev = proposed(world, c, "dtc_htt", member=world.members["huong"])
-    before = counts()
+    before = counts(*MODELS)
     for role in ("secretary", "committee", "auditor", "outsider"):
         as_user(client, world, role)
         r = client.post(
             reverse("reviews:evaluation_action", args=[ev.pk, "decide"]), {"level": "dtc_htt"}
         )
         assert r.status_code == 404, role
-    assert counts() == before
+    assert counts(*MODELS) == before
 
 
 def test_second_result_for_the_same_subject_refused(client, world):
@@ -416,17 +414,17 @@ def test_second_result_for_the_same_subject_refused(client, world):
     as_user(client, world, "member")
     url = reverse("reviews:self_assess", args=[c.pk])
     assert "Đã có bản đánh giá" in client.get(url).content.decode()
-    before = counts()
+    before = counts(*MODELS)
     r = client.post(url, {"level": "dtc_htxs"})
     assert r.status_code == 400 and "đã có kết quả trong đợt này" in r.content.decode()
-    assert counts() == before
+    assert counts(*MODELS) == before
 
 
 def test_bad_level_and_unknown_op(client, world):
     c = open_cycle(world)
     ev = proposed(world, c, "dtc_htt", member=world.members["huong"])
     as_user(client, world, "sensitive_staff")
-    before = counts()
+    before = counts(*MODELS)
     r = client.post(
         reverse("reviews:evaluation_action", args=[ev.pk, "decide"]), {"level": "khong-co"}
     )
@@ -437,7 +435,7 @@ def test_bad_level_and_unknown_op(client, world):
     )
     assert r.status_code == 400 and "không được sau ngày hôm nay" in r.content.decode()
     assert client.post(reverse("reviews:evaluation_action", args=[ev.pk, "xoa"])).status_code == 404
-    assert counts() == before
+    assert counts(*MODELS) == before
 
 
 # -- locking, remedies ---------------------------------------------------------------------------
@@ -455,10 +453,10 @@ def test_lock_refused_while_pending_then_reopen_needs_a_reason(client, world):
     assert client.post(reverse("reviews:lock", args=[c.pk])).status_code == 302
     c.refresh_from_db()
     assert c.locked
-    before = counts()
+    before = counts(*MODELS)
     r = client.post(reverse("reviews:reopen", args=[c.pk]), {"reason": ""})
     assert r.status_code == 400 and "Lý do mở lại" in r.content.decode()
-    assert counts() == before
+    assert counts(*MODELS) == before
     r = client.post(reverse("reviews:reopen", args=[c.pk]), {"reason": "Sai sót hồ sơ"})
     assert r.status_code == 302
     c.refresh_from_db()
@@ -471,7 +469,7 @@ def test_remedy_group_form_with_line_numbered_errors_and_report(client, world):
     c = open_cycle(world, year=2016)
     as_user(client, world, "sensitive_staff")
     url = reverse("reviews:remedy_group", args=[earlier.pk])
-    before = counts()
+    before = counts(*MODELS)
     r = client.post(
         url,
         {
@@ -482,7 +480,7 @@ def test_remedy_group_form_with_line_numbered_errors_and_report(client, world):
     )
     text = r.content.decode()
     assert r.status_code == 400 and "dòng 2" in text and "dòng 3" in text
-    assert counts() == before
+    assert counts(*MODELS) == before
     r = client.post(
         url,
         {

@@ -6,6 +6,7 @@ from django.urls import reverse
 from dangbo.core.models import AuditEntry
 from dangbo.members.models import Member, MemberEvent
 from dangbo.orgs.models import Organisation
+from tests.support import counts
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +20,8 @@ ADMIT = {
 }
 
 
-def _counts():
-    return (
-        Member.objects.count(),
-        MemberEvent.objects.count(),
-        AuditEntry.objects.count(),
-        Organisation.objects.count(),
-    )
+# Row counts that must not change when a request is refused.
+MODELS = (Member, MemberEvent, AuditEntry, Organisation)
 
 
 @pytest.fixture
@@ -35,13 +31,13 @@ def staff(client, world):
 
 
 def _post_bad(client, url, data, *expected):
-    before = _counts()
+    before = counts(*MODELS)
     response = client.post(url, data)
     page = response.content.decode()
     assert response.status_code == 400, page[:500]
     for text in expected:
         assert text in page, text
-    assert _counts() == before
+    assert counts(*MODELS) == before
     return page
 
 

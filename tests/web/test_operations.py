@@ -11,6 +11,7 @@ from dangbo.core.models import AuditEntry, LegalDocument
 from dangbo.members.models import Member, MemberEvent, Membership, PartyAgeInterruption
 from dangbo.orgs.models import CommitteeBody, Organisation, OrgEvent, OrgLink, Position
 from dangbo.registry import services as registry_services
+from tests.support import counts
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +31,6 @@ MODELS = (
 DOC = {"doc_number": "125-QĐ/HU", "doc_issuer": "Huyện ủy Tam Dương", "doc_date": "20/06/2024"}
 
 
-def _counts():
-    return [m.objects.count() for m in MODELS]
-
-
 def _url(code, op):
     return reverse("orgs:action", args=[code, op])
 
@@ -49,24 +46,24 @@ def staff(client, world):
 
 
 def _post_bad(client, url, data, *expected):
-    before = _counts()
+    before = counts(*MODELS)
     response = client.post(url, data)
     page = response.content.decode()
     assert response.status_code == 400, page[:800]
     for text in expected:
         assert text in page, text
-    assert _counts() == before
+    assert counts(*MODELS) == before
     return page
 
 
 def _denied(client, world, url, data, *who):
     """Each user gets a 404 on the form and on the post, and nothing changes."""
-    before = _counts()
+    before = counts(*MODELS)
     for name in who:
         client.force_login(world.users[name])
         assert client.get(url).status_code == 404, name
         assert client.post(url, data).status_code == 404, name
-    assert _counts() == before
+    assert counts(*MODELS) == before
 
 
 # ---------------------------------------------------------------- merge
@@ -681,8 +678,8 @@ def test_interruption_needs_change(client, world):
 )
 def test_odd_numbers_are_bad_input_not_errors(client, world, op, data, field):
     client.force_login(world.users["staff"])
-    before = _counts()
+    before = counts(*MODELS)
     response = client.post(_url("kim-long", op), data)
     assert response.status_code == 400
     assert field in response.content.decode()
-    assert _counts() == before
+    assert counts(*MODELS) == before
