@@ -159,7 +159,11 @@ def grant_role(
 def end_grant(*, actor: Actor, grant: RoleGrant, valid_to=None) -> RoleGrant:
     """End a role; nobody ends their own (four-eyes)."""
 
-    grant = RoleGrant.objects.select_for_update().select_related("user", "org").get(pk=grant.pk)
+    grant = (
+        RoleGrant.objects.select_for_update(of=("self",))
+        .select_related("user", "org")
+        .get(pk=grant.pk)
+    )
     if actor is not None and actor.pk == grant.user_id:
         raise invalid("grant", "Không được tự kết thúc vai trò của chính mình.")
     valid_to = valid_to or today()
