@@ -7,9 +7,17 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from dangbo.core.dates import today
 from dangbo.core.fields import BinaryCharField
 
-from .choices import AssignmentRole, OpinionChannel, OpinionSource, OpinionState, TargetPeriod
+from .choices import (
+    HANDLING_STATES,
+    AssignmentRole,
+    OpinionChannel,
+    OpinionSource,
+    OpinionState,
+    TargetPeriod,
+)
 
 _user = dict(null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -303,13 +311,9 @@ class Opinion(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        from dangbo.core.dates import today
-
         return self.overdue_on(today())
 
     def overdue_on(self, day) -> bool:
-        from .choices import HANDLING_STATES
-
         return self.state in HANDLING_STATES and self.deadline is not None and self.deadline < day
 
 

@@ -18,7 +18,7 @@ DEFAULT_TOPICS = (
 
 def ensure_defaults(topic_model=None) -> None:
     """Create any default topic that is missing (never touches existing ones)."""
-    if topic_model is None:
+    if topic_model is None:  # lazily: migrations pass their historical model instead
         from .models import OpinionTopic as topic_model
     for position, (code, name) in enumerate(DEFAULT_TOPICS):
         topic_model.objects.get_or_create(code=code, defaults={"name": name, "position": position})

@@ -5,11 +5,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Count, Q
 
 from dangbo.core.dates import today
-from dangbo.orgs.choices import CELL_KINDS, Sector
-from dangbo.orgs.models import Organisation
+from dangbo.members.models import Member
+from dangbo.orgs.choices import CELL_KINDS, OrgEventKind, Sector
+from dangbo.orgs.models import Organisation, OrgEvent
 
 from . import rules
 from .choices import EvaluationState, PeriodKind
@@ -90,11 +92,6 @@ def _inherit(years: dict[int, dict[int, int]], until: int) -> None:
     "all" the merged organisation's earlier years count only if every predecessor (and the
     receiving organisation itself, if it existed) met the level; under "none" predecessors
     are ignored: the receiving organisation keeps only its own history."""
-    from django.conf import settings
-
-    from dangbo.orgs.choices import OrgEventKind
-    from dangbo.orgs.models import OrgEvent
-
     if settings.DANGBO.get("STREAK_SUCCESSION", "all") == "none":
         return
     merges = defaultdict(list)  # target → [(source, year of the merger)]
@@ -135,8 +132,6 @@ def honours(org: Organisation, year: int, n: int, rank: int, *, members: bool) -
     """Those with ``n`` or more years running at ``rank`` or better, up to ``year``."""
     found = {k: s for k, s in streaks(org, year, rank, members=members).items() if s.current >= n}
     if members:
-        from dangbo.members.models import Member
-
         objs = Member.objects.in_bulk(list(found))
     else:
         objs = Organisation.objects.in_bulk(list(found))

@@ -2,6 +2,7 @@
 re-opening, disciplines, self-criticism with remedies. One function per operation, one
 transaction, keyword-only ``actor``, validation first, an audit entry (and a step)."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -675,10 +676,6 @@ def add_scheme(*, actor: Actor, data: dict, document: core_services.Document) ->
     general_max?, tasks_max?, quota?: {enabled, rate, level, base, note}, conditions?,
     levels: [{code, name, common_rank, min_score?, max_score?}] best first}. ``document``:
     the one that sets it, registered here (with the scheme, or neither) when only named."""
-    import re
-
-    from .models import SchemeLevel
-
     code = str(data.get("code") or "").strip().lower()
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", code) or len(code) > 40:
         raise invalid("code", "Mã: chữ thường không dấu, số và dấu gạch ngang (≤ 40).")
