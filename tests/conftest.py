@@ -291,7 +291,7 @@ def shares_world(item) -> bool:
 def _open_shared_world() -> None:
     if _SHARED.atomic is not None or _SHARED.blocker is None:
         return
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.test.utils import override_settings
 
     with _SHARED.blocker.unblock():
@@ -301,6 +301,9 @@ def _open_shared_world() -> None:
         try:
             with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
                 w = build_world()
+            # Check the deferred foreign keys now, once: left pending in the outer transaction,
+            # every test's teardown would check them all again.
+            connection.check_constraints()
         except BaseException:
             _close_shared_world()
             raise
