@@ -139,31 +139,35 @@ class BoundedPagination(LimitOffsetPagination):
         offset: int = Field(0, ge=0, le=10_000_000)
 
 
-def scoped(queryset: QuerySet, user, action: scope.Permission, **lookup):
+FORBIDDEN = "Bạn không có quyền thực hiện thao tác này."
+
+
+def scoped(queryset: QuerySet, user, action: scope.Permission, *, forbidden=FORBIDDEN, **lookup):
     """The object if ``user`` may ``action`` it; 403 if they may only see it; 404 otherwise,
     so that out-of-scope objects stay indistinguishable from missing ones."""
     try:
         return scope.get_or_404(queryset, user, action, **lookup)
     except Http404:
         if action != scope.VIEW and scope.restrict(queryset, user).filter(**lookup).exists():
-            raise HttpError(403, "Bạn không có quyền thực hiện thao tác này.") from None
+            raise HttpError(403, forbidden) from None
         raise
 
 
 def for_change(queryset: QuerySet, user, **lookup):
     """``scoped`` for CHANGE, with the message the change operations have always given."""
-    try:
-        return scope.get_or_404(queryset, user, scope.CHANGE, **lookup)
-    except Http404:
-        if scope.restrict(queryset, user, scope.VIEW).filter(**lookup).exists():
-            raise HttpError(403, "Bạn không có quyền thay đổi đối tượng này.") from None
-        raise
+    return scoped(
+        queryset,
+        user,
+        scope.CHANGE,
+        forbidden="Bạn không có quyền thay đổi đối tượng này.",
+        **lookup,
+    )
 
 
 def require(user, action: scope.Permission, org) -> None:
     """403 for an object the caller sees but whose organisation they may not ``action``."""
     if not scope.covers(user, action, org):
-        raise HttpError(403, "Bạn không có quyền thực hiện thao tác này.")
+        raise HttpError(403, FORBIDDEN)
 
 
 @contextmanager

@@ -1,6 +1,6 @@
 """The demo world "Tam Dương, 2016", built in memory from a seeded ``random.Random``.
 
-The figures are those of the article of 20/03/2017 (``shared/seed/tam-duong-2017.txt``) as
+The figures are those of the article of 20/03/2017 (Báo Vĩnh Phúc; ``tests/demo/article.py``) as
 they stood on 31/12/2016: 13 commune/town committees and 4 agency committees, 33 grassroots
 cells (50 grassroots organisations), 246 sub-cells (223 + 23) and ~5,475 members, with a
 history going back to the 1950s — admissions, recognitions, transfers, exemptions, badges,
