@@ -1,5 +1,6 @@
 """The audit log: one call per change, inside the service's transaction."""
 
+import functools
 import hashlib
 import importlib
 import json
@@ -127,8 +128,10 @@ def event_classes() -> list[type[AuditEvent]]:
     return sorted(found, key=lambda c: c.__qualname__)
 
 
+@functools.cache
 def events() -> dict[str, AuditEvent]:
-    """Every declared audit event by its stored value."""
+    """Every declared audit event by its stored value (fixed once the apps are loaded, so it
+    is collected once per process, not on every page that shows a history)."""
     return {event.value: event for cls in event_classes() for event in cls}
 
 
