@@ -7,6 +7,7 @@ static files: no CDN, no inline script, so it runs under our CSP).
 """
 
 from datetime import timedelta
+from typing import Any, get_args
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -17,6 +18,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
+from pydantic import BaseModel
 
 from dangbo.core.errors import messages_of
 from dangbo.core.modelfields import label_of
@@ -65,7 +67,48 @@ class Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    """The schema inside ``X | None``, ``list[X]`` or ``Annotated[X, ...]``, if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def field_title(model: type[BaseModel], loc: tuple) -> str | None:
+    """The ``title`` of the request field at ``loc`` (pydantic's own location, before ninja
+    flattens it): the label the field's schema gives it, so that an error reads "Ngày sinh:
+    …" in the words of the app that declared the field."""
+    title = None
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if isinstance(part, int):
+            continue  # an item of a list: its label is the list's, or its own field's
+        if current is None or part not in current.model_fields:
+            break
+        info = current.model_fields[part]
+        title = info.title or title
+        current = _inner_model(info.annotation)
+    return title
+
+
 class DangboAPI(NinjaAPI):
+    def validation_error_from_error_contexts(self, error_contexts):
+        """Ninja's errors, each with the ``label`` of its field from the request schema."""
+        error = super().validation_error_from_error_contexts(error_contexts)
+        titles = [
+            field_title(context.model, tuple(item["loc"]))
+            for context in error_contexts
+            for item in context.pydantic_validation_error.errors(include_url=False)
+        ]
+        for item, title in zip(error.errors, titles, strict=True):
+            if title:
+                item["label"] = title
+        return error
+
     def get_openapi_operation_id(self, operation) -> str:
         """``dangbo_<router tag>_api_<handler>``: clients keep their operation ids when a
         router moves between modules (the organisation router lives in ``registry``)."""
@@ -249,7 +292,7 @@ def _field_of(loc) -> str:
 
 
 def _message(error: dict, field: str) -> str:
-    label = _label(field.split(".")[0])
+    label = error.get("label") or _label(field.split(".")[0])
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
     if kind == "missing":

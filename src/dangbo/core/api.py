@@ -93,18 +93,21 @@ def model_text(model, name: str, *, digits: bool = False, description: str | Non
     come from the model, the one definition; the length is counted as the service counts
     it (NFC, single spaces; for ``digits``, without the spaces and dots between them).
     ``full_name: model_text(Member, "full_name") = None``."""
+    label = label_of(model, name)
     return Annotated[
         str,
         Field(
             max_length=max_length_of(model, name),
-            description=description or label_of(model, name),
+            title=label,
+            description=description or label,
         ),
         BeforeValidator(_digits_as_counted if digits else _as_counted),  # runs first
     ]
 
 
 def PathId(description: str):  # noqa: N802 - reads like a type in signatures
-    return Path(ge=1, le=MAX_ID, description=description)
+    """An id in the path; its description is also the label an error names it by."""
+    return Path(ge=1, le=MAX_ID, title=description, description=description)
 
 
 class In(Schema):
@@ -135,8 +138,8 @@ class BoundedPagination(LimitOffsetPagination):
     overflow."""
 
     class Input(Schema):
-        limit: int = Field(100, ge=1, le=500)
-        offset: int = Field(0, ge=0, le=10_000_000)
+        limit: int = Field(100, ge=1, le=500, title="Số dòng mỗi trang")
+        offset: int = Field(0, ge=0, le=10_000_000, title="Vị trí bắt đầu")
 
 
 FORBIDDEN = "Bạn không có quyền thực hiện thao tác này."
