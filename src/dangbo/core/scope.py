@@ -18,6 +18,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import User
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -27,6 +28,8 @@ from .models import RoleGrant
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from .types import Viewer
 
 
 class Permission(StrEnum):
@@ -72,9 +75,9 @@ Scoped = Any
 # ---------------------------------------------------------------- grants
 
 
-def active_grants(user) -> list[RoleGrant]:
+def active_grants(user: Viewer) -> list[RoleGrant]:
     """Grants in force today; cached on the user object for the request."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User) or not user.is_authenticated:  # anonymous, or None
         return []
     cached = getattr(user, "_dangbo_grants", None)
     if cached is None:
@@ -84,7 +87,7 @@ def active_grants(user) -> list[RoleGrant]:
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
             .select_related("org")
         )
-        user._dangbo_grants = cached
+        setattr(user, "_dangbo_grants", cached)  # noqa: B010 - a per-request cache, not a field
     return cached
 
 
@@ -94,7 +97,7 @@ def _confers(grant: RoleGrant, perm: Permission) -> bool:
     return perm in ROLE_PERMISSIONS.get(grant.role, frozenset())
 
 
-def _grants(user, perm: Permission) -> Iterator[RoleGrant]:
+def _grants(user: Viewer, perm: Permission) -> Iterator[RoleGrant]:
     return (g for g in active_grants(user) if _confers(g, perm))
 
 
@@ -102,26 +105,26 @@ def _inside(org: Scoped, root: Scoped | None) -> bool:
     return root is None or root.path <= org.path < root.subtree_upper
 
 
-def _is_superuser(user) -> bool:
+def _is_superuser(user: Viewer) -> bool:
     return bool(getattr(user, "is_superuser", False))
 
 
-def holds_role(user, role: Role) -> bool:
+def holds_role(user: Viewer, role: Role) -> bool:
     """Whether ``user`` holds ``role`` anywhere today (e.g. a member grant: own record)."""
     return any(g.role == role for g in active_grants(user))
 
 
-def has_any(user, perm: Permission) -> bool:
+def has_any(user: Viewer, perm: Permission) -> bool:
     """Whether ``user`` may ``perm`` anywhere (menus, home pages)."""
     return _is_superuser(user) or any(True for _ in _grants(user, perm))
 
 
-def covers_all(user, perm: Permission) -> bool:
+def covers_all(user: Viewer, perm: Permission) -> bool:
     """A grant not tied to any subtree (e.g. creating a top-level organisation)."""
     return _is_superuser(user) or any(g.org is None for g in _grants(user, perm))
 
 
-def roots(user, perm: Permission) -> list[Any] | None:
+def roots(user: Viewer, perm: Permission) -> list[Any] | None:
     """The highest organisations whose subtrees ``user`` may ``perm``, in tree order;
     None means every organisation."""
     if _is_superuser(user):
@@ -137,7 +140,7 @@ def roots(user, perm: Permission) -> list[Any] | None:
     return sorted(tops, key=lambda o: o.path)
 
 
-def covers(user, perm: Permission, org: Scoped) -> bool:
+def covers(user: Viewer, perm: Permission, org: Scoped) -> bool:
     """Whether ``user`` may ``perm`` on ``org`` — from the grants alone, no query."""
     if not getattr(user, "is_authenticated", False):
         return False
@@ -146,7 +149,7 @@ def covers(user, perm: Permission, org: Scoped) -> bool:
     return any(_inside(org, g.org) for g in _grants(user, perm))
 
 
-def covering_grant(user, perm: Permission, org: Scoped | None = None) -> RoleGrant | None:
+def covering_grant(user: Viewer, perm: Permission, org: Scoped | None = None) -> RoleGrant | None:
     """The first grant that lets ``user`` ``perm`` on ``org`` (anywhere, without ``org``):
     where an audit entry about using it belongs."""
     return next(
@@ -155,7 +158,7 @@ def covering_grant(user, perm: Permission, org: Scoped | None = None) -> RoleGra
     )
 
 
-def reaches_into(user, perm: Permission, org: Scoped) -> bool:
+def reaches_into(user: Viewer, perm: Permission, org: Scoped) -> bool:
     """Whether ``user`` may ``perm`` somewhere inside ``org``'s subtree without covering all
     of it (a cell's secretary inside a commune)."""
     if covers(user, perm, org):
@@ -166,7 +169,7 @@ def reaches_into(user, perm: Permission, org: Scoped) -> bool:
 # ---------------------------------------------------------------- querysets
 
 
-def q(user, perm: Permission, prefix: str = "") -> Q | None:
+def q(user: Viewer, perm: Permission, prefix: str = "") -> Q | None:
     """The organisations where ``user`` may ``perm``, as a filter on ``prefix + "path"``.
     None means everything; ``Q(pk__in=[])`` means nothing."""
     if _is_superuser(user):
@@ -179,7 +182,7 @@ def q(user, perm: Permission, prefix: str = "") -> Q | None:
     return combined
 
 
-def sensitive_q(user, prefix: str = "") -> Q | None:
+def sensitive_q(user: Viewer, prefix: str = "") -> Q | None:
     """Organisations where ``user`` holds an explicit sensitive grant (None: all of them)."""
     return q(user, SENSITIVE, prefix)
 
@@ -209,10 +212,10 @@ def get_or_404(queryset: QuerySet, user, perm: Permission = VIEW, **lookup) -> M
         raise Http404 from exc
 
 
-def can(user, perm: Permission, obj: Model) -> bool:
+def can(user: Viewer, perm: Permission, obj: Model) -> bool:
     return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, perm).exists()
 
 
-def can_view_sensitive(user, member) -> bool:
+def can_view_sensitive(user: Viewer, member) -> bool:
     """Sensitive fields need an explicit grant covering the member's organisation."""
     return covers(user, SENSITIVE, member.org)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,7 +25,7 @@ PREFIX_LENGTH = 8
 
 
 @transaction.atomic
-def issue_token(*, actor: Actor, user, name: str) -> str:
+def issue_token(*, actor: Actor, user: User | None, name: str) -> str:
     """Create a token for ``user`` and return its clear key: the only time anyone sees it,
     because only the SHA-256 is stored."""
     name = clean_text(name, "Tên khóa", max_length=100)
@@ -101,7 +102,7 @@ def create_user(*, actor: Actor, username: str, password: str, full_name: str = 
 
 @transaction.atomic
 def grant_role(
-    *, actor: Actor, user, role: str, org, can_view_sensitive: bool = False, valid_from=None
+    *, actor: Actor, user: User, role: str, org, can_view_sensitive: bool = False, valid_from=None
 ) -> RoleGrant:
     """Give ``user`` a role over ``org``'s subtree (the only way access is granted).
 

@@ -22,6 +22,7 @@ from . import audit, scope
 from .dates import today
 from .errors import messages_of
 from .models import AuditEntry
+from .types import Viewer
 
 PAGE_SIZE = 50
 HISTORY_LIMIT = 100
@@ -95,7 +96,7 @@ def page_of(request, queryset, per_page: int = PAGE_SIZE, *, capped: bool = Fals
     return paginator.get_page(request.GET.get("trang"))
 
 
-def nav_context(user) -> dict:
+def nav_context(user: Viewer) -> dict:
     return {
         "nav_audit": scope.has_any(user, scope.AUDIT),
         "nav_users": scope.has_any(user, scope.MANAGE_USERS),
@@ -107,7 +108,7 @@ def render_page(request, template: str, context: dict, status: int = 200):
     return render(request, template, {**nav_context(request.user), **context}, status=status)
 
 
-def history_of(obj, user, *, can_change: bool = False, limit: int = HISTORY_LIMIT):
+def history_of(obj, user: Viewer, *, can_change: bool = False, limit: int = HISTORY_LIMIT):
     """The latest audit entries about one object, newest first; None unless the user may
     audit that object (or, where the page allows it, change it)."""
     if not (can_change or scope.can(user, scope.AUDIT, obj)):
