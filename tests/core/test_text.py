@@ -221,7 +221,8 @@ def test_clean_text_normalises_nfc_and_spaces():
 
 
 @pytest.mark.parametrize(
-    "bad", ["\x00", "\x07", "\x1b", "\x7f", "\x9b", "\u200b", "\u202e", "\ufeff"]
+    "bad",
+    ["\x00", "\x07", "\x1b", "\x7f", "\x9b", "\u202e", "\ufffe", "\uffff", "\ud800"],
 )
 def test_clean_text_rejects_control_characters(bad):
     with pytest.raises(ValidationError) as exc:
@@ -273,3 +274,157 @@ def test_vn_number():
     assert vn_number(5470) == "5.470"
     assert vn_number(1234567.5, 1) == "1.234.567,5"
     assert vn_number(0.25, 2) == "0,25"
+
+
+# -- the one input normaliser (issue 11) ----------------------------------------------------
+
+REFUSED = [
+    "\x01",
+    "\x08",
+    "\x1b",
+    "\x7f",
+    "\x85\x00",  # NEL is folded like a line break; the NUL after it is refused
+    "\x9b",
+    "\ud800",  # an unpaired surrogate
+    "\udfff",
+    "\ufdd0",
+    "\ufdef",
+    "\ufffe",
+    "\uffff",
+    "\U0001fffe",
+    "\U0010ffff",
+    "\u202e",  # right-to-left override: reorders what a reader sees
+    "\u2066",
+]
+INVISIBLE = [
+    "\u00ad",
+    "\u034f",
+    "\u115f",
+    "\u1160",
+    "\u180e",
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u200e",
+    "\u200f",
+    "\u2060",
+    "\u2061",
+    "\u2064",
+    "\u3164",
+    "\ufe00",
+    "\ufe0f",
+    "\ufeff",
+    "\uffa0",
+    "\U000e0041",
+    "\U000e0100",
+]
+
+
+@pytest.mark.parametrize("bad", REFUSED)
+def test_plain_refuses_what_no_file_can_hold_naming_the_field(bad):
+    from dangbo.core.text import UnsafeText, clean_paragraphs, plain
+
+    with pytest.raises(UnsafeText):
+        plain(f"Trần{bad}An")
+    with pytest.raises(ValidationError) as exc:
+        clean_text(f"Trần{bad}An", "Họ và tên", max_length=50, field="full_name")
+    (message,) = exc.value.message_dict["full_name"]
+    assert message.startswith("Họ và tên:")
+    assert "U+" in message
+    with pytest.raises(ValidationError) as exc:
+        clean_paragraphs(f"Dòng một\nTrần{bad}An", "Diễn biến", max_length=500, field="minutes")
+    assert exc.value.message_dict["minutes"][0].startswith("Diễn biến:")
+
+
+@pytest.mark.parametrize("invisible", INVISIBLE)
+def test_plain_removes_invisible_characters(invisible):
+    from dangbo.core.text import clean_paragraphs, plain
+
+    name = f"Nguyễn{invisible} Thị Hư{invisible}ơng"
+    assert plain(name) == "Nguyễn Thị Hương"
+    assert clean_text(name, "Họ và tên", max_length=50) == "Nguyễn Thị Hương"
+    assert fold(clean_text(name, "Họ và tên", max_length=50)) == "nguyen thi huong"
+    assert clean_paragraphs(f"a{invisible}b\nc", "Ý kiến", max_length=50, field="t") == "ab\nc"
+    # A name of invisible characters alone is an empty name.
+    with pytest.raises(ValidationError):
+        clean_text(invisible * 3, "Họ và tên", max_length=50)
+
+
+def test_plain_nfc_and_lines():
+    from dangbo.core.text import clean_paragraphs, plain
+
+    assert plain(nfd("Nguyễn  Thị\tHương ")) == nfc("Nguyễn Thị Hương")
+    assert plain("a\nb") == "a b"
+    assert plain("a\r\nb \n\n c\u2028d", multiline=True) == "a\nb\n\nc\nd"
+    assert clean_paragraphs("a\tb\r\n\r\n\r\n\r\nc", "X", max_length=50, field="x") == "a b\n\nc"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("９７３６５３４２", "97365342"),  # full-width
+        ("٩٧٣٦٥٣٤٢", "97365342"),  # Arabic-Indic
+        ("۹۷۳۶۵۳۴۲", "97365342"),  # extended Arabic-Indic (Persian)
+        ("९७३६५३४२", "97365342"),  # Devanagari
+        ("9736\u2060 53.42", "97365342"),
+        ("０２６ １８０ ００１ ２３４", "026180001234"),
+        ("＋８４９１２３４５６７８", "+8491234567 8".replace(" ", "")),
+    ],
+)
+def test_compact_digits_folds_every_decimal_digit_to_ascii(typed, stored):
+    from dangbo.core.text import compact_digits, strip_control
+
+    assert compact_digits(typed) == stored
+    assert stored.isascii()
+    # Search input folds digits the same way, so a number typed full-width finds it.
+    if stored.isdigit():
+        assert strip_control(typed).replace(" ", "").replace(".", "") == stored
+
+
+def test_compact_digits_leaves_other_letters_for_the_validator():
+    from dangbo.core.text import compact_digits
+    from dangbo.members.models import CARD_NUMBER_DIGITS
+
+    assert compact_digits("1234567a") == "1234567a"
+    for bad in ("1234567a", "1234567\ufffe", "1234567-", "1234 567"):
+        with pytest.raises(ValidationError):
+            CARD_NUMBER_DIGITS(compact_digits(bad))
+
+
+@pytest.mark.parametrize("bad", [*REFUSED[:4], "\u2060", "\u00ad", "\u3164"])
+def test_model_validator_refuses_what_plain_refuses_or_removes(bad):
+    from dangbo.core.modelfields import validation_error
+    from dangbo.members.models import Member
+
+    assert validation_error(Member, "full_name", "Trần An") is None
+    message = validation_error(Member, "full_name", f"Trần{bad}An")
+    assert message is not None and "U+" in message
+    with pytest.raises(ValidationError):
+        Member(full_name=f"Trần{bad}An").clean_fields(
+            exclude=[f.name for f in Member._meta.fields if f.name != "full_name"]
+        )
+
+
+def test_writable_keeps_text_and_drops_only_what_xml_cannot_hold():
+    from dangbo.core.text import writable
+
+    assert writable("Nguyễn Thị Hương\tA\nB") == "Nguyễn Thị Hương\tA\nB"
+    assert writable("a\x00\x01\x0b\x1f\x7f\x9f\ud800\ufffe\uffff\ufdd0\U0010ffffb") == "ab"
+    assert writable("\u202e\u2060x") == "\u202e\u2060x"  # legal in XML: shown as stored
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=40))
+def test_plain_output_is_always_storable_and_stable(value):
+    from dangbo.core.text import UnsafeText, plain, unsafe_char, writable
+
+    for multiline in (False, True):
+        try:
+            out = plain(value, multiline=multiline)
+        except UnsafeText as exc:
+            assert exc.char in value
+            continue
+        assert unsafe_char(out) is None
+        assert writable(out) == out
+        assert out == nfc(out)
+        assert plain(out, multiline=multiline) == out

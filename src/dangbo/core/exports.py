@@ -2,7 +2,9 @@
 
 Spreadsheet programs run a cell that starts like a formula (``=``, ``+``, ``-``, ``@``):
 CSV cells get a leading quote, .xlsx cells are typed as text, so nothing a record holds can
-run on the reader's machine.
+run on the reader's machine. Every cell is also cut down to what the format can carry
+(``core.text.writable``): the database may hold rows written before input was normalised, or
+by raw SQL, and a download must open whatever it holds.
 """
 
 import csv
@@ -10,6 +12,8 @@ import tempfile
 from collections.abc import Callable, Iterable
 
 from django.http import FileResponse, StreamingHttpResponse
+
+from .text import writable
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -19,7 +23,7 @@ Column = tuple[object, Callable]  # (label, getter)
 
 def safe_cell(value) -> str:
     """Spreadsheet programs run cells that start like a formula; a leading quote disarms them."""
-    text = "" if value is None else str(value)
+    text = "" if value is None else writable(str(value))
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
@@ -53,7 +57,7 @@ def xlsx_response(
     sheet = book.create_sheet(sheet_title[:31])
 
     def text_cell(value) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
+        cell = WriteOnlyCell(sheet, value="" if value is None else writable(str(value)))
         cell.data_type = "s"
         return cell
 

@@ -10,7 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .modelfields import max_length_of, model_field
-from .text import clean_text, compact_digits
+from .text import clean_text, compact_digits, fold_digits, strip_invisible
 
 DATE_PLACEHOLDER = "dd/mm/yyyy"
 
@@ -28,7 +28,9 @@ class DateField(forms.DateField):
 
 
 class VNForm(forms.Form):
-    """Labels every message with the field's name; text is NFC, trimmed and control-free."""
+    """Labels every message with the field's name; every text goes through the one input
+    normaliser (``core.text.clean_text``: NFC, single spaces, invisible characters removed,
+    characters no file can hold refused by name)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,8 +99,16 @@ def model_label(model, name: str):
     return capfirst(model_field(model, name).verbose_name)
 
 
+class CodeField(forms.CharField):
+    """A code as typed on any keyboard: full-width letters, digits and hyphens are folded
+    (NFKC) and invisible characters dropped; the service decides whether it is a code."""
+
+    def to_python(self, value):
+        return fold_digits(strip_invisible(super().to_python(value)))
+
+
 def code_field(label):
-    return forms.CharField(
+    return CodeField(
         label=label,
         max_length=64,
         help_text=_("Mã tổ chức, ví dụ kl-thon-1."),

@@ -5,6 +5,7 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
 # The Vietnamese alphabet, with the Latin letters it lacks slotted where a reader expects them.
@@ -47,8 +48,117 @@ _LETTER_CODE = {letter: chr(0x41 + i) for i, letter in enumerate(_ALPHABET)}
 # Tone order of Vietnamese dictionaries: level, grave, hook, tilde, acute, dot below.
 _TONES = {"\u0300": "1", "\u0309": "2", "\u0303": "3", "\u0301": "4", "\u0323": "5"}
 _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of the letter
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 _SPACES = re.compile(r"\s+")
+
+# -- the one input normaliser ----------------------------------------------------------
+# Every path that takes text in (forms, API, import, services) goes through ``plain`` (via
+# ``clean_text``/``clean_paragraphs``, ``core.api.In``, ``imports.cells``), so text in is
+# text out: what XML cannot carry is refused (a .xlsx/.docx would not open), characters that
+# cannot be seen are dropped (look-alike names would defeat search and duplicate checks),
+# and numbers read the same whichever digits they were typed in.
+
+# Refused: C0 controls but tab/LF/CR, DEL and C1 (XML forbids most, none is ever text);
+# surrogates (unpaired in a str); Unicode non-characters (U+FDD0–FDEF, U+nFFFE/U+nFFFF);
+# bidirectional embeddings, overrides and isolates, which reorder what a reader sees.
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
+)
+_REFUSED = (
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
+    + _NONCHARACTERS
+    + "\u2028\u2029\u202a-\u202e\u2066-\u2069"
+)
+_CONTROL = re.compile(f"[{_REFUSED}]")
+# What a writer (XML in .xlsx/.docx, a UTF-8 CSV) cannot carry: removed at write time from
+# whatever the database holds (rows written before this check, or by raw SQL).
+_UNWRITABLE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
+# Dropped: format and filler characters with no glyph (soft hyphen, combining grapheme
+# joiner, Hangul fillers, zero-width spaces and joiners, LRM/RLM, word joiner and invisible
+# operators, variation selectors, the BOM, Mongolian vowel separator, tags, …).
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u2060-\u2064\u206a-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e007f"
+    "\U000e0100-\U000e01ef]"
+)
+
+
+class UnsafeText(ValueError):
+    """Text holds a character that may not be stored (``char`` is the first one)."""
+
+    def __init__(self, char: str):
+        super().__init__(f"U+{ord(char):04X}")
+        self.char = char
+
+
+def unsafe_char(value: str) -> str | None:
+    """The first character ``plain`` refuses, or None."""
+    found = _CONTROL.search(value)
+    return found.group() if found else None
+
+
+def strip_invisible(value: str) -> str:
+    return _INVISIBLE.sub("", value)
+
+
+def plain(value: str, *, multiline: bool = False) -> str:
+    """The one input normaliser: NFC, invisible characters removed, single spaces (each
+    line's, for ``multiline``); ``UnsafeText`` for a character that may not be stored."""
+    if multiline:
+        value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+        value = value.replace("\u2028", "\n").replace("\u2029", "\n\n")
+        lines = value.split("\n")
+    else:
+        lines = [value]
+    # Whitespace controls (VT, FF, the information separators, NEL) become spaces first,
+    # as a pasted name's tabs and line breaks do.
+    lines = [fold_spaces(line) for line in lines]
+    for line in lines:
+        if char := unsafe_char(line):
+            raise UnsafeText(char)
+    return "\n".join(nfc(fold_spaces(strip_invisible(line))) for line in lines)
+
+
+@deconstructible(path="dangbo.core.text.PlainText")
+class PlainText:
+    """A model field's validator (``full_clean``, ``modelfields.validation_error``): no
+    character ``plain`` refuses or removes may be stored, whoever writes the row."""
+
+    def __call__(self, value) -> None:
+        if not isinstance(value, str):
+            return
+        found = _CONTROL.search(value) or _INVISIBLE.search(value)
+        if found:
+            raise ValidationError(
+                _("có ký tự điều khiển hoặc ký tự ẩn không hợp lệ (U+%(code)04X)."),
+                code="unsafe_text",
+                params={"code": ord(found.group())},
+            )
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, PlainText)
+
+    def __hash__(self) -> int:
+        return hash(PlainText)
+
+
+def unsafe_message(label: str, char: str) -> str:
+    return _("%(field)s: có ký tự điều khiển không hợp lệ (U+%(code)04X).") % {
+        "field": label,
+        "code": ord(char),
+    }
+
+
+def writable(value: str) -> str:
+    """``value`` with what no file format can carry removed: for writers of .xlsx, .docx and
+    CSV, which must open whatever the database already holds."""
+    return _UNWRITABLE.sub("", value)
+
+
+def fold_digits(value: str) -> str:
+    """Full-width, Arabic-Indic and every other Unicode decimal digit as its ASCII digit
+    (NFKC first: "９７３６" and "٩٧٣٦" → "9736"), the same on every path."""
+    return fold_digits_only(unicodedata.normalize("NFKC", value))
 
 
 def nfc(value: str) -> str:
@@ -119,20 +229,44 @@ def name_sort_key(full_name: str) -> str:
 
 
 def strip_control(value: str) -> str:
-    """Remove control characters from free query input (PostgreSQL refuses NUL outright)."""
-    return _CONTROL.sub("", value)
+    """Free query input (a search box, a code in the URL) made harmless rather than refused:
+    refused and invisible characters removed (PostgreSQL refuses NUL outright), NFC, digits
+    folded to ASCII as stored numbers are."""
+    return fold_digits_only(nfc(strip_invisible(_CONTROL.sub("", value))))
 
 
 def fold_spaces(value: str) -> str:
     return _SPACES.sub(" ", value).strip()
 
 
+def fold_digits_only(value: str) -> str:
+    """Every Unicode decimal digit as its ASCII digit, the rest untouched (no NFKC)."""
+    if value.isascii():
+        return value
+    return "".join(
+        str(unicodedata.decimal(ch)) if not ch.isascii() and ch.isdecimal() else ch for ch in value
+    )
+
+
 _DIGIT_SEPARATORS = re.compile(r"[\s.]")
 
 
 def compact_digits(value: str | None) -> str:
-    """A number typed with spaces or dots between its digits: "0123 4567" -> "01234567"."""
-    return _DIGIT_SEPARATORS.sub("", value or "")
+    """A number typed with spaces or dots between its digits, in any digits: "0123 4567",
+    "０１２３ ４５６７" -> "01234567". What is left that is not an ASCII digit is for the
+    field's validator to refuse."""
+    return _DIGIT_SEPARATORS.sub("", fold_digits(strip_invisible(value or "")))
+
+
+def _field_error(message: str, field: str | None) -> ValidationError:
+    return ValidationError({field: [message]}) if field else ValidationError(message)
+
+
+def _plain_or_error(value: str, label: str, field: str | None, *, multiline: bool) -> str:
+    try:
+        return plain(value, multiline=multiline)
+    except UnsafeText as exc:
+        raise _field_error(unsafe_message(label, exc.char), field) from None
 
 
 def clean_text(
@@ -143,23 +277,18 @@ def clean_text(
     required: bool = True,
     field: str | None = None,
 ) -> str:
-    """NFC, trimmed, single-spaced text; a Vietnamese error naming the field otherwise
+    """``plain`` single-line text; a Vietnamese error naming the field otherwise
     (keyed by ``field`` when given, so that API and forms can attach it to the input)."""
-
-    def error(message: str) -> ValidationError:
-        return ValidationError({field: [message]}) if field else ValidationError(message)
-
-    value = nfc(fold_spaces(value or ""))
+    value = _plain_or_error(value or "", label, field, multiline=False)
     if not value:
         if required:
-            raise error(_("%(field)s: không được để trống.") % {"field": label})
+            raise _field_error(_("%(field)s: không được để trống.") % {"field": label}, field)
         return ""
-    if _CONTROL.search(value):
-        raise error(_("%(field)s: có ký tự điều khiển không hợp lệ.") % {"field": label})
     if len(value) > max_length:
-        raise error(
+        raise _field_error(
             _("%(field)s: dài quá %(max)s ký tự (hiện có %(n)s).")
-            % {"field": label, "max": max_length, "n": len(value)}
+            % {"field": label, "max": max_length, "n": len(value)},
+            field,
         )
     return value
 
@@ -177,14 +306,9 @@ def clean_paragraphs(
     value: str | None, label: str, *, max_length: int, required: bool = False, field: str
 ) -> str:
     """Like ``clean_text`` for minutes, answers and opinions: line breaks are kept (each
-    line single-spaced, at most one empty line in a row), other control characters refused."""
-    text = nfc((value or "").replace("\r\n", "\n").replace("\r", "\n"))
-    if _CONTROL.search(text.replace("\t", " ")):
-        raise ValidationError(
-            {field: [_("%(field)s: có ký tự điều khiển không hợp lệ.") % {"field": label}]}
-        )
-    lines = [fold_spaces(line) for line in text.split("\n")]
-    text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    line single-spaced, at most one empty line in a row), refused characters named."""
+    text = _plain_or_error(value or "", label, field, multiline=True)
+    text = _BLANK_LINES.sub("\n\n", text).strip()
     if not text:
         if required:
             raise ValidationError(

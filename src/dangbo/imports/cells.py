@@ -12,12 +12,18 @@ from datetime import date, datetime, timedelta
 
 from dangbo.core import legacy
 from dangbo.core.dates import fmt
-from dangbo.core.text import fold, fold_spaces
+from dangbo.core.text import (
+    UnsafeText,
+    compact_digits,
+    fold,
+    fold_spaces,
+    plain,
+    unsafe_message,
+)
 
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 01/01/1900, with Lotus's phantom 29/02/1900
 _DATE_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class CellError(ValueError):
@@ -43,12 +49,24 @@ def text(value, label: str, *, max_length: int, legacy_encoding: str | None = No
                     f"“{fold_spaces(raw)}” → “{fold_spaces(converted)}”"
                 )
                 result = converted
-    result = unicodedata.normalize("NFC", fold_spaces(result))
-    if _CONTROL.search(result):
-        raise CellError(f"{label}: có ký tự điều khiển không hợp lệ.")
+    result = normalised(result, label)
     if len(result) > max_length:
         raise CellError(f"{label}: dài quá {max_length} ký tự (hiện có {len(result)}).")
     return result, note
+
+
+def normalised(value: str, label: str) -> str:
+    """The one input normaliser (``core.text.plain``), as the form and the API apply it."""
+    try:
+        return plain(value)
+    except UnsafeText as exc:
+        raise CellError(unsafe_message(label, exc.char)) from None
+
+
+def number_text(value: str, separators: str) -> str:
+    """A number typed in a cell, in any digits ("９７３６ ５３４２"): folded to ASCII as the
+    form and the API fold it (``compact_digits``), then without ``separators``."""
+    return re.sub(f"[{re.escape(separators)}]", "", compact_digits(value))
 
 
 def digits(value, label: str, *, length: int) -> str:
@@ -62,7 +80,7 @@ def digits(value, label: str, *, length: int) -> str:
             raise CellError(f"{label}: phải gồm {length} chữ số.")
         text_value = str(int(value)).zfill(length)
     else:
-        text_value = re.sub(r"[\s.\-']", "", str(value))
+        text_value = number_text(str(value), "-'")
     if not (text_value.isascii() and text_value.isdigit() and len(text_value) == length):
         raise CellError(f"{label}: phải gồm {length} chữ số (đang là “{str(value)[:20]}”).")
     return text_value

@@ -8,7 +8,6 @@ fixed-size bitmaps for duplicate numbers within the file.
 """
 
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -220,7 +219,7 @@ class MemberImporter:
             text = str(int(value))
             text = "0" + text if len(text) == 9 else text  # Excel dropped the leading 0
         else:
-            text = re.sub(r"[\s.\-()]", "", str(value))
+            text = cells.number_text(str(value), "-()")
         try:
             PHONE_DIGITS(text)  # the model field's shape, also for an empty "..."
         except ValidationError as exc:

@@ -1,7 +1,10 @@
 """The minutes of a cell meeting as a Word document, in the customary layout of Party
 documents: the two-column heading (issuing organisation left, "ĐẢNG CỘNG SẢN VIỆT NAM" and
 place and date right), a centred title, numbered sections and the signatures of the
-secretary and the chair. Times New Roman, A4, margins 2/2/3/2 cm."""
+secretary and the chair. Times New Roman, A4, margins 2/2/3/2 cm.
+
+Every run's text goes through ``core.text.writable``: the minutes must open whatever the
+database holds (text stored before input was normalised, or by raw SQL)."""
 
 import io
 import re
@@ -13,6 +16,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from dangbo.core.text import writable
 from dangbo.orgs.queries import names_on, parent_on
 
 from .choices import AttendanceStatus, MeetingKind
@@ -110,7 +114,7 @@ def _line(
     paragraph = cell_or_doc.paragraphs[0] if first else cell_or_doc.add_paragraph()
     paragraph.alignment = align
     paragraph.paragraph_format.space_after = Pt(0)
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(writable(text))
     run.bold, run.italic, run.underline = bold, italic, underline
     if size is not None:
         run.font.size = size
@@ -120,7 +124,7 @@ def _line(
 def _heading(doc, number: int, title: str) -> None:
     paragraph = doc.add_paragraph()
     paragraph.paragraph_format.space_before = Pt(6)
-    paragraph.add_run(f"{number}. {title}").bold = True
+    paragraph.add_run(writable(f"{number}. {title}")).bold = True
 
 
 def _para(doc, text: str, *, label: str | None = None):
@@ -128,8 +132,8 @@ def _para(doc, text: str, *, label: str | None = None):
     paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     paragraph.paragraph_format.first_line_indent = Cm(1)
     if label:
-        paragraph.add_run(label).bold = True
-    paragraph.add_run(text)
+        paragraph.add_run(writable(label)).bold = True
+    paragraph.add_run(writable(text))
     return paragraph
 
 

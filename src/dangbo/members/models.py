@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.core.fields import BinaryCharField
+from dangbo.core.text import PlainText
 
 from .choices import (
     EventKind,
@@ -32,6 +33,10 @@ SENSITIVE_FIELDS = ("ethnicity", "religion", "id_number", "severe_illness")
 CARD_NUMBER_DIGITS = RegexValidator(r"\A[0-9]{8}\Z", _("phải gồm 8 chữ số."))
 ID_NUMBER_DIGITS = RegexValidator(r"\A[0-9]{12}\Z", _("phải gồm 12 chữ số."))
 PHONE_DIGITS = RegexValidator(r"\A\+?[0-9]{8,15}\Z", _("phải gồm 8–15 chữ số."))
+# ``[0-9]`` is ASCII only: digits typed full-width or in another script are folded to ASCII
+# by the input normaliser (``core.text.compact_digits``) before these run, never stored.
+# Text fields hold no control, non-character or invisible character (``core.text.plain``).
+PLAIN_TEXT = PlainText()
 
 
 class Member(models.Model):
@@ -39,37 +44,57 @@ class Member(models.Model):
     SCOPE_SELF = "user"  # a member grant reads its own record
 
     # Identity
-    full_name = models.CharField(_("họ và tên"), max_length=120)
-    birth_name = models.CharField(_("họ và tên khai sinh"), max_length=120, blank=True)
-    aliases = models.CharField(_("bí danh"), max_length=200, blank=True)
+    full_name = models.CharField(_("họ và tên"), max_length=120, validators=[PLAIN_TEXT])
+    birth_name = models.CharField(
+        _("họ và tên khai sinh"), max_length=120, blank=True, validators=[PLAIN_TEXT]
+    )
+    aliases = models.CharField(_("bí danh"), max_length=200, blank=True, validators=[PLAIN_TEXT])
     gender = models.CharField(_("giới tính"), max_length=1, choices=Gender.choices)
     date_of_birth = models.DateField(_("ngày sinh"))
-    birthplace = models.CharField(_("nơi sinh"), max_length=300, blank=True)
-    home_town = models.CharField(_("quê quán"), max_length=300, blank=True)
-    permanent_address = models.CharField(_("nơi thường trú"), max_length=300, blank=True)
-    temporary_address = models.CharField(_("nơi tạm trú"), max_length=300, blank=True)
+    birthplace = models.CharField(
+        _("nơi sinh"), max_length=300, blank=True, validators=[PLAIN_TEXT]
+    )
+    home_town = models.CharField(_("quê quán"), max_length=300, blank=True, validators=[PLAIN_TEXT])
+    permanent_address = models.CharField(
+        _("nơi thường trú"), max_length=300, blank=True, validators=[PLAIN_TEXT]
+    )
+    temporary_address = models.CharField(
+        _("nơi tạm trú"), max_length=300, blank=True, validators=[PLAIN_TEXT]
+    )
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True, validators=[PHONE_DIGITS])
     # Sensitive (brief §9.2): explicit grant to read, every read logged.
-    ethnicity = models.CharField(_("dân tộc"), max_length=50, blank=True)
-    religion = models.CharField(_("tôn giáo"), max_length=50, blank=True)
+    ethnicity = models.CharField(_("dân tộc"), max_length=50, blank=True, validators=[PLAIN_TEXT])
+    religion = models.CharField(_("tôn giáo"), max_length=50, blank=True, validators=[PLAIN_TEXT])
     id_number = models.CharField(
         _("số CCCD"), max_length=12, blank=True, validators=[ID_NUMBER_DIGITS]
     )
     severe_illness = models.BooleanField(_("bệnh hiểm nghèo"), default=False)
     # Education and work
-    education = models.CharField(_("giáo dục phổ thông"), max_length=20, blank=True)
-    qualification = models.CharField(_("chuyên môn, nghiệp vụ"), max_length=200, blank=True)
+    education = models.CharField(
+        _("giáo dục phổ thông"), max_length=20, blank=True, validators=[PLAIN_TEXT]
+    )
+    qualification = models.CharField(
+        _("chuyên môn, nghiệp vụ"), max_length=200, blank=True, validators=[PLAIN_TEXT]
+    )
     political_theory = models.CharField(
         _("lý luận chính trị"), max_length=16, choices=PoliticalTheory.choices, blank=True
     )
-    languages = models.CharField(_("ngoại ngữ"), max_length=200, blank=True)
-    occupation = models.CharField(_("nghề nghiệp"), max_length=200, blank=True)
-    workplace = models.CharField(_("nơi làm việc"), max_length=300, blank=True)
+    languages = models.CharField(
+        _("ngoại ngữ"), max_length=200, blank=True, validators=[PLAIN_TEXT]
+    )
+    occupation = models.CharField(
+        _("nghề nghiệp"), max_length=200, blank=True, validators=[PLAIN_TEXT]
+    )
+    workplace = models.CharField(
+        _("nơi làm việc"), max_length=300, blank=True, validators=[PLAIN_TEXT]
+    )
     # Party record
     card_number = models.CharField(
         _("số thẻ đảng viên"), max_length=8, blank=True, validators=[CARD_NUMBER_DIGITS]
     )
-    record_number = models.CharField(_("số lý lịch"), max_length=12, blank=True)
+    record_number = models.CharField(
+        _("số lý lịch"), max_length=12, blank=True, validators=[PLAIN_TEXT]
+    )
     admission_vote_date = models.DateField(_("ngày chi bộ xét kết nạp"), null=True, blank=True)
     admission_decision_date = models.DateField(_("ngày quyết định kết nạp"))
     admission_ceremony_date = models.DateField(_("ngày lễ kết nạp"))

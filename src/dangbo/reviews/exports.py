@@ -1,6 +1,8 @@
 """Honour lists ("n years running") as .xlsx and .docx: the same rows and title as the page.
 
-A list of people is a disclosure: the views write one audit entry before either file."""
+A list of people is a disclosure: the views write one audit entry before either file. Every
+text goes through ``core.text.writable`` (in cells via ``exports.safe_cell``): the files open
+whatever the database holds."""
 
 import io
 from dataclasses import dataclass
@@ -11,6 +13,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 from dangbo.core import exports
+from dangbo.core.text import writable
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -53,11 +56,11 @@ def docx(rows: list[HonourRow], *, title: str, body: str, members: bool, filenam
     style.font.size = Pt(13)
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = p.add_run(body.upper())
+    run = p.add_run(writable(body.upper()))
     run.bold = True
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = p.add_run(title)
+    run = p.add_run(writable(title))
     run.bold = True
     run.font.size = Pt(14)
     cols = columns(members)
@@ -66,7 +69,7 @@ def docx(rows: list[HonourRow], *, title: str, body: str, members: bool, filenam
     header = table.rows[0].cells
     header[0].text = "STT"
     for i, (label, _get) in enumerate(cols, start=1):
-        header[i].text = str(label)
+        header[i].text = exports.safe_cell(label)
     for n, row in enumerate(rows, start=1):
         cells = table.add_row().cells
         cells[0].text = str(n)
