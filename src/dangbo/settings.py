@@ -40,6 +40,13 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = _env_bool("DANGBO_DEBUG")
+# The audit log's chain key and its witness (docs/operations.md › Checking the audit log): the
+# key is never in the database (else DANGBO_DATA_DIR/audit_key, made 0600 on first use by
+# dangbo.core.audit); the witness file collects checkpoints of the log's head.
+AUDIT_KEY = os.environ.get("DANGBO_AUDIT_KEY", "")
+AUDIT_KEY_FILE = DATA_DIR / "audit_key"
+AUDIT_WITNESS_FILE = Path(os.environ.get("DANGBO_AUDIT_WITNESS") or DATA_DIR / "audit_witness")
+AUDIT_CHECKPOINT_EVERY = int(os.environ.get("DANGBO_AUDIT_CHECKPOINT_EVERY") or 100)
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("DANGBO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
