@@ -189,6 +189,15 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
+@pytest.fixture(autouse=True)
+def _own_audit_witness(settings, tmp_path_factory):
+    """Each test its own audit witness file: a checkpoint names entries of one test's
+    database, which the next test (rolled back, or flushed) no longer has."""
+    from uuid import uuid4
+
+    settings.AUDIT_WITNESS_FILE = tmp_path_factory.getbasetemp() / f"witness-{uuid4().hex}"
+
+
 # SQLite refuses DELETE on the audit log (a trigger), so the flush that ends a transactional
 # test would fail; PostgreSQL flushes with TRUNCATE, which row triggers do not see. Before the
 # flush, empty the audit table with the triggers lifted for a moment, then put them back.

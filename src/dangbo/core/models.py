@@ -114,6 +114,10 @@ class AuditEntry(models.Model):
     after = models.JSONField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # How ``hash`` was made: 1 = plain SHA-256 (entries written before the keyed chain; the
+    # migration gives them 1), 2 = HMAC-SHA256 with a key kept outside the database.
+    # ``audit.record`` always writes the current version; never lower than the entry before.
+    hash_version = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         verbose_name = _("nhật ký thay đổi")
