@@ -19,8 +19,6 @@ from .choices import (
     TargetPeriod,
 )
 
-_user = dict(null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-
 
 class OversightAssignment(models.Model):
     """A committee member made responsible (*phụ trách*) for an organisation over a period,
@@ -174,7 +172,13 @@ class Visit(models.Model):
     # Nobody who came had an assignment covering the cell, nor a group with it as target:
     # allowed (a superior may attend any meeting) but shown as such.
     without_mandate = models.BooleanField(_("ngoài phân công"), default=False)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, **_user)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -291,7 +295,13 @@ class Opinion(models.Model):
     answered_on = models.DateField(_("ngày trả lời"), null=True, blank=True)
     approved_by = models.CharField(_("người duyệt trả lời"), max_length=200, blank=True)
     closed_on = models.DateField(_("ngày kết thúc"), null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, **_user)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -329,7 +339,13 @@ class OpinionStep(models.Model):
     )
     deadline = models.DateField(null=True, blank=True)
     note = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, **_user)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     actor_name = models.CharField(max_length=150, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 

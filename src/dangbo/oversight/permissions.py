@@ -53,7 +53,14 @@ def may_see_submitter(user, opinion: Opinion) -> bool:
     )
 
 
-def submitter(user, opinion: Opinion, *, channel: str = "web") -> dict | None:
+def submitter_hidden(user, opinion: Opinion) -> bool:
+    """Whether a submitter was recorded that ``user`` may not see (``submitter`` is then
+    None); asking is not a read, and is not logged."""
+    recorded = bool(opinion.submitter_name or opinion.submitter_contact)
+    return recorded and not may_see_submitter(user, opinion)
+
+
+def submitter(user, opinion: Opinion, *, channel: str = "web") -> dict[str, str] | None:
     """The submitter's name and contact if the user may see them; every read is logged.
     None when hidden; an empty dict when nothing was recorded."""
     if not (opinion.submitter_name or opinion.submitter_contact):

@@ -3,10 +3,13 @@ visits, and the opinions heard with their lifecycle. One function per operation,
 transaction, keyword-only ``actor``, validation first, an audit entry (and, for opinions,
 a step in the opinion's history)."""
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, Q, When
@@ -14,6 +17,7 @@ from django.db.models import Case, Q, When
 from dangbo.core import audit, scope
 from dangbo.core.dates import fmt, not_in_future, today
 from dangbo.core.errors import collect, invalid, messages_of
+from dangbo.core.models import LegalDocument
 from dangbo.core.text import clean_paragraphs, clean_text
 from dangbo.core.types import Actor
 from dangbo.meetings import services as meeting_services
@@ -59,11 +63,12 @@ COMMITTEE_TITLES = (
 MAX_TEXT = 20_000
 
 
-def _actor(actor: Actor):
-    return actor if getattr(actor, "pk", None) else None
+def _actor(actor: Actor) -> User | None:
+    """The user to store on a row: None for the system and for an unsaved user."""
+    return actor if actor is not None and actor.pk else None
 
 
-def _date(value, field: str, label: str) -> date:
+def _date(value: date | None, field: str, label: str) -> date:
     if value is None:
         raise invalid(field, f"{label}: bắt buộc.")
     not_in_future(value, field, label)
@@ -94,7 +99,7 @@ def assign_oversight(
     role: str = AssignmentRole.OVERSEE,
     target_count: int = 1,
     target_period: str = TargetPeriod.QUARTER,
-    document=None,
+    document: LegalDocument | None = None,
     handed_over_from: OversightAssignment | None = None,
 ) -> OversightAssignment:
     """Make a committee member responsible for ``target``, an organisation below the
@@ -229,7 +234,7 @@ def create_working_group(
     period_start: date,
     period_end: date,
     leader: Member,
-    members: list[Member] = (),
+    members: Sequence[Member] = (),
     note: str = "",
 ) -> WorkingGroup:
     name = clean_text(name, "Tên tổ", max_length=200, field="name")
@@ -460,7 +465,12 @@ def generate_plan(
 # ------------------------------------------------------------------ visits
 
 
-def assignment_covering(member_id: int, cell: Organisation, on: date, assignments=None):
+def assignment_covering(
+    member_id: int,
+    cell: Organisation,
+    on: date,
+    assignments: Iterable[OversightAssignment] | None = None,
+) -> OversightAssignment | None:
     """The assignment (if any) under which ``member`` attending ``cell`` on ``on`` counts:
     one whose target is the cell or above it, the most specific first."""
     rows = assignments
@@ -468,7 +478,7 @@ def assignment_covering(member_id: int, cell: Organisation, on: date, assignment
         rows = OversightAssignment.objects.filter(active_q(on), member_id=member_id).select_related(
             "target"
         )
-    best = None
+    best: OversightAssignment | None = None
     for a in rows:
         if a.member_id != member_id or not a.target.path:
             continue
@@ -499,7 +509,7 @@ def follow_up_committee(
     cell: Organisation,
     group: WorkingGroup | None,
     assignments: Iterable[OversightAssignment | None],
-) -> Organisation:
+) -> Organisation | None:
     """The committee that receives what was heard at a visit to ``cell``, and so steers it
     (it then assigns each opinion to the organisation that must answer):
 
@@ -508,7 +518,8 @@ def follow_up_committee(
     3. else the highest committee above the cell for which the recorder attends meetings
        (a district's people heard it: the district steers, as the district's working
        groups attend village cells so that its standing committee can steer);
-    4. else the committee directly above the cell."""
+    4. else the committee directly above the cell (None only for a cell without one, which
+       ``record_opinion`` refuses by name)."""
     if group is not None:
         return group.committee
     links = sorted(
@@ -516,7 +527,8 @@ def follow_up_committee(
     )
     if links:
         return links[0].committee
-    above = [o for o in scope.roots(actor, scope.OVERSEE) or () if _under(cell, o)]
+    held = scope.roots(actor, scope.OVERSEE) if actor is not None else []
+    above = [o for o in held or () if _under(cell, o)]
     if above:
         return min(above, key=lambda o: len(o.path))
     return cell.parent
@@ -711,14 +723,15 @@ def grassroots_of(org: Organisation) -> Organisation | None:
     )
 
 
-def _step(opinion: Opinion, actor: Actor, on: date, from_state: str, **fields) -> OpinionStep:
+def _step(opinion: Opinion, actor: Actor, on: date, from_state: str, **fields: Any) -> OpinionStep:
+    user = _actor(actor)
     return OpinionStep.objects.create(
         opinion=opinion,
         on=on,
         from_state=from_state,
         to_state=opinion.state,
-        actor=_actor(actor),
-        actor_name=(actor.get_username() if _actor(actor) else "hệ thống")[:150],
+        actor=user,
+        actor_name=(user.get_username() if user is not None else "hệ thống")[:150],
         **fields,
     )
 
@@ -731,9 +744,9 @@ def record_opinion(
     source: str,
     channel: str,
     text: str,
-    topic: OpinionTopic,
-    org: Organisation,
-    received_by: Organisation,
+    topic: OpinionTopic | None,
+    org: Organisation | None,
+    received_by: Organisation | None,
     visit: Visit | None = None,
     meeting: Meeting | None = None,
     place: str = "",
@@ -753,7 +766,9 @@ def record_opinion(
         errors["org"] = "Tổ chức liên quan: bắt buộc."
     if received_by is None:
         errors["received_by"] = "Cấp ủy tiếp nhận: bắt buộc."
-    collect(errors)
+    if errors or topic is None or org is None or received_by is None:
+        # (what ``collect`` raises; written out so that the checker sees the three are set)
+        raise ValidationError({k: [v] for k, v in errors.items()})  # each None is named above
     text = clean_paragraphs(
         text, "Nội dung ý kiến", max_length=MAX_TEXT, required=True, field="text"
     )
@@ -827,7 +842,15 @@ def _transition(opinion: Opinion, op: str, on: date | None) -> tuple[Opinion, st
     return opinion, opinion.state, on
 
 
-def _after(opinion, actor: Actor, event: OpinionAudit, from_state, on, summary, **step):
+def _after(
+    opinion: Opinion,
+    actor: Actor,
+    event: OpinionAudit,
+    from_state: str,
+    on: date,
+    summary: str,
+    **step: Any,
+) -> Opinion:
     opinion.save()
     _step(opinion, actor, on, from_state, **step)
     audit.record(
@@ -924,7 +947,7 @@ def answer_opinion(
     )
 
 
-def _with_reason(op: str, event: OpinionAudit, to_state: str, verb: str):
+def _with_reason(op: str, event: OpinionAudit, to_state: str, verb: str) -> Callable[..., Opinion]:
     @transaction.atomic
     def run(*, actor: Actor, opinion: Opinion, reason: str, on: date | None = None) -> Opinion:
         opinion, from_state, on = _transition(opinion, op, on)
@@ -990,8 +1013,6 @@ def quarter_period(year: int, quarter: int) -> tuple[date, date]:
 @transaction.atomic
 def add_topic(*, actor: Actor, code: str, name: str) -> OpinionTopic:
     """A new topic at the end of the list (the list is data: offices adapt it)."""
-    import re
-
     code = (code or "").strip().lower()
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", code) or len(code) > 40:
         raise invalid("code", "Mã lĩnh vực: chữ thường không dấu, số và dấu gạch ngang (≤ 40).")
