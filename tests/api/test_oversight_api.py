@@ -368,7 +368,7 @@ def test_visit_bad_date_and_attendee(api, seats):
     w = seats
     before = totals()
     response = api.post("staff", "/oversight/visits", visit_body(w, date="2999-01-01"))
-    assert fields(response) == {"date": "Ngày: không được quá 2199-12-31."}
+    assert fields(response) == {"date": "Ngày dự sinh hoạt: không được quá 2199-12-31."}
     response = api.post("staff", "/oversight/visits", visit_body(w, date="1990-01-01"))
     assert list(fields(response)) == ["date"]
     assert "trước ngày thành lập" in fields(response)["date"]

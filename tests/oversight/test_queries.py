@@ -27,7 +27,7 @@ def visit(world, keys, cell, day, **kw):
 
 
 def codes(rows):
-    return {r["code"] for r in rows}
+    return {r.code for r in rows}
 
 
 # -- coverage -------------------------------------------------------------------------------
@@ -155,23 +155,26 @@ def test_my_organisations(attended):
     services.add_group_target(actor=None, group=g, org=w.org("hh-tdp-1"))
     visit(w, ["hoa"], "hh-tdp-1", date(2016, 8, 1), group=g)
     page = queries.my_organisations(w.members["an"], date(2016, 8, 15))
-    assert (page["quarter"], page["quarter_start"], page["quarter_end"]) == (
+    assert (page.quarter, page.quarter_start, page.quarter_end) == (
         3,
         date(2016, 7, 1),
         date(2016, 9, 30),
     )
-    (a,) = page["assignments"]
+    (a,) = page.assignments
     # As of 15/08 the 01/09 visit has not happened yet: Q3 is still due.
-    assert (a.pk, a.done, a.due) == (w.quarterly.pk, 0, 1)
-    (grp,) = page["groups"]
-    assert grp.pk == g.pk and grp.remaining == 1
-    assert {(t.org.code, t.visited) for t in grp.plan} == {("kl-thon-2", False), ("hh-tdp-1", True)}
-    assert [v.date for v in page["visits"]] == [date(2016, 5, 10), date(2016, 2, 10)]
+    assert (a.assignment.pk, a.done, a.due) == (w.quarterly.pk, 0, 1)
+    (grp,) = page.groups
+    assert grp.group.pk == g.pk and grp.remaining == 1
+    assert {(t.org.code, t.visited) for t in grp.cells} == {
+        ("kl-thon-2", False),
+        ("hh-tdp-1", True),
+    }
+    assert [v.date for v in page.visits] == [date(2016, 5, 10), date(2016, 2, 10)]
     later = queries.my_organisations(w.members["an"], date(2016, 9, 30))
-    assert [(a.done, a.due) for a in later["assignments"]] == [(1, 0)]
-    assert [v.date for v in later["visits"]][0] == date(2016, 9, 1)
+    assert [(a.done, a.due) for a in later.assignments] == [(1, 0)]
+    assert [v.date for v in later.visits][0] == date(2016, 9, 1)
     hoa = queries.my_organisations(w.members["hoa"], date(2016, 8, 15))
-    (y,) = hoa["assignments"]
+    (y,) = hoa.assignments
     assert (y.done, y.due) == (2, 0)  # a yearly target counts the whole year
 
 
@@ -190,9 +193,9 @@ def test_my_organisations_lists_opinions_brought_in(attended):
         received_by=w.org("tam-duong"),
     )
     assert [
-        o.pk for o in queries.my_organisations(w.members["an"], date(2016, 8, 15))["opinions"]
+        o.pk for o in queries.my_organisations(w.members["an"], date(2016, 8, 15)).opinions
     ] == [op.pk]
-    assert queries.my_organisations(w.members["hoa"], date(2016, 8, 15))["opinions"] == []
+    assert queries.my_organisations(w.members["hoa"], date(2016, 8, 15)).opinions == []
 
 
 # -- opinions ---------------------------------------------------------------------------------
@@ -266,36 +269,39 @@ def test_dashboard(heard):
     d = queries.dashboard(w.org("tam-duong"), date(2016, 6, 30))
     # received by 30/06 and open today: 1 (assigned), 3 (in progress), 4 (received);
     # 2 is closed, 5 was received later
-    assert d["open_total"] == 3
-    assert dict(d["by_topic"]) == {"Đất đai, tài nguyên": 2, "Hạ tầng, giao thông, xây dựng": 1}
-    assert {(code, name): n for code, name, n in d["by_commune"]} == {
+    assert d.open_total == 3
+    assert {r.name: r.count for r in d.by_topic} == {
+        "Đất đai, tài nguyên": 2,
+        "Hạ tầng, giao thông, xây dựng": 1,
+    }
+    assert {(r.code, r.name): r.count for r in d.by_commune} == {
         ("kim-long", "Đảng bộ xã Kim Long"): 1,
         ("hop-hoa", "Đảng bộ thị trấn Hợp Hòa"): 1,
         ("cb-toa-an", "Chi bộ Tòa án nhân dân huyện"): 1,
     }
-    ages = dict(d["by_age"])
+    ages = {r.name: r.count for r in d.by_age}
     # received 25/06 (5 days), 20/05 (41 days), 01/02 (150 days)
     assert ages == {"≤ 15 ngày": 1, "16–30 ngày": 0, "31–60 ngày": 1, "trên 60 ngày": 1}
-    assert [o.pk for o in d["overdue"]] == [w.op[1].pk] and d["overdue_total"] == 1
-    assert d["by_state"]["closed"] == 1
+    assert [o.pk for o in d.overdue] == [w.op[1].pk] and d.overdue_total == 1
+    assert d.by_state["closed"] == 1
     # the commune sees its own
     kim = queries.dashboard(w.org("kim-long"), date(2016, 6, 30))
-    assert kim["open_total"] == 1 and kim["overdue_total"] == 1
-    assert queries.dashboard(w.org("tam-duong"), date(2016, 7, 5))["open_total"] == 4
-    assert queries.dashboard(w.org("hop-hoa"), date(2016, 8, 2))["overdue_total"] == 1
+    assert kim.open_total == 1 and kim.overdue_total == 1
+    assert queries.dashboard(w.org("tam-duong"), date(2016, 7, 5)).open_total == 4
+    assert queries.dashboard(w.org("hop-hoa"), date(2016, 8, 2)).overdue_total == 1
 
 
 def test_heard_in_quarter(heard):
     w = heard
     q1 = queries.heard_in_quarter(w.org("tam-duong"), 2016, 1)
-    assert (q1["start"], q1["end"], q1["total"]) == (date(2016, 1, 1), date(2016, 3, 31), 2)
-    assert q1["topics"] == sorted(["Đất đai, tài nguyên", "Hạ tầng, giao thông, xây dựng"])
-    assert q1["communes"] == ["Đảng bộ xã Kim Long"]
-    assert q1["rows"] == [("Đảng bộ xã Kim Long", [1, 1], 2)]
-    assert q1["topic_totals"] == [1, 1]
+    assert (q1.start, q1.end, q1.total) == (date(2016, 1, 1), date(2016, 3, 31), 2)
+    assert q1.topics == sorted(["Đất đai, tài nguyên", "Hạ tầng, giao thông, xây dựng"])
+    assert q1.communes == ["Đảng bộ xã Kim Long"]
+    assert q1.rows == [("Đảng bộ xã Kim Long", [1, 1], 2)]
+    assert q1.topic_totals == [1, 1]
     q2 = queries.heard_in_quarter(w.org("tam-duong"), 2016, 2)
-    assert q2["total"] == 2 and q2["visits"] == 0
-    assert dict((c, t) for c, _r, t in q2["rows"]) == {
+    assert q2.total == 2 and q2.visits == 0
+    assert dict((c, t) for c, _r, t in q2.rows) == {
         "Đảng bộ thị trấn Hợp Hòa": 1,
         "Chi bộ Tòa án nhân dân huyện": 1,
     }
@@ -308,8 +314,8 @@ def test_heard_in_quarter_counts_visits(committee):
     visit(w, ["hoa"], "hh-tdp-1", date(2016, 3, 11))
     visit(w, ["hoa"], "hh-tdp-1", date(2016, 4, 11))
     q1 = queries.heard_in_quarter(w.org("tam-duong"), 2016, 1)
-    assert (q1["visits"], q1["cells_visited"], q1["total"]) == (3, 2, 0)
-    assert queries.heard_in_quarter(w.org("kim-long"), 2016, 1)["visits"] == 2
+    assert (q1.visits, q1.cells_visited, q1.total) == (3, 2, 0)
+    assert queries.heard_in_quarter(w.org("kim-long"), 2016, 1).visits == 2
 
 
 # -- statistics ---------------------------------------------------------------------------------
@@ -405,7 +411,7 @@ def test_overdue_count_follows_a_reopened_opinion(world):
     o = services.reopen_opinion(actor=None, opinion=o, reason="Chưa đạt", on=date(2016, 2, 25))
     # back in progress after its deadline: overdue in the dashboard and in the statistics alike
     assert o.overdue_on(date(2016, 3, 15))
-    assert queries.dashboard(world.org("tam-duong"), date(2016, 3, 15))["overdue_total"] == 1
+    assert queries.dashboard(world.org("tam-duong"), date(2016, 3, 15)).overdue_total == 1
     assert (
         queries.oversight_stats(world.org("tam-duong"), date(2016, 3, 15))["opinions_overdue"] == 1
     )

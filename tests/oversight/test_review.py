@@ -94,18 +94,18 @@ def khanh(world):
 
 def test_mine_as_of_counts_only_visits_made_by_then(khanh):
     before = queries.my_organisations(khanh, date(2016, 11, 10))
-    done = {a.target.code: (a.done, a.due) for a in before["assignments"]}
+    done = {a.assignment.target.code: (a.done, a.due) for a in before.assignments}
     assert done == {"kim-long": (0, 1), "hop-hoa": (0, 2)}
-    [group] = before["groups"]
-    assert [(t.org.code, t.visited) for t in group.plan] == [("kl-thon-2", False)]
+    [group] = before.groups
+    assert [(t.org.code, t.visited) for t in group.cells] == [("kl-thon-2", False)]
     assert group.remaining == 1
-    assert before["visits"] == []
+    assert before.visits == []
 
     after = queries.my_organisations(khanh, date(2016, 11, 30))
-    done = {a.target.code: (a.done, a.due) for a in after["assignments"]}
+    done = {a.assignment.target.code: (a.done, a.due) for a in after.assignments}
     assert done == {"kim-long": (2, 0), "hop-hoa": (1, 1)}  # both villages are Kim Long's
-    assert [t.visited for t in after["groups"][0].plan] == [True]
-    assert len(after["visits"]) == 3
+    assert [t.visited for t in after.groups[0].cells] == [True]
+    assert len(after.visits) == 3
 
 
 def test_mine_page_as_of_shows_what_was_still_due(client, khanh, world):

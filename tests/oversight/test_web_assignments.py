@@ -528,7 +528,7 @@ def test_targets_table_per_person_and_quarter(client, setup):
     client.force_login(setup.world.users["auditor"])
     page = client.get(url("targets", **{"to-chuc": "tam-duong", "nam": "2016"}))
     assert page.status_code == 200
-    rows = {r.assignment.pk: r.shown for r in page.context["rows"]}
+    rows = {r.assignment.pk: shown for r, shown in page.context["rows"]}
     assert [(c["done"], c["state"]) for c in rows[a.pk]] == [
         (0, ""),
         (1, "met"),
@@ -814,7 +814,7 @@ def test_mine_shows_what_is_due_and_counts_a_visit(client, setup, django_user_mo
     client.force_login(user)
     page = client.get(url("mine"))
     assert page.status_code == 200
-    due = {a.pk: (a.done, a.due) for a in page.context["assignments"]}
+    due = {a.assignment.pk: (a.done, a.due) for a in page.context["assignments"]}
     assert due == {setup.td_a.pk: (0, 1), mine.pk: (0, 2)}
     html = page.content.decode()
     assert "ít nhất 2 lần mỗi quý" in html
@@ -827,6 +827,6 @@ def test_mine_shows_what_is_due_and_counts_a_visit(client, setup, django_user_mo
         actor=None, cell=o["cb-toa-an"], day=today(), attendees=[m["dung"]]
     )
     page = client.get(url("mine"))
-    due = {a.pk: (a.done, a.due) for a in page.context["assignments"]}
+    due = {a.assignment.pk: (a.done, a.due) for a in page.context["assignments"]}
     assert due == {setup.td_a.pk: (0, 1), mine.pk: (1, 1)}
     assert url("visit", visit.pk) in page.content.decode()

@@ -247,14 +247,14 @@ def opinions(request):
                 (
                     s.value,
                     s.label,
-                    board["by_state"].get(s.value, 0),
+                    board.by_state.get(s.value, 0),
                     link(**{"trang-thai": s.value}),
                 )
                 for s in OpinionState
             ],
             "by_commune": [
-                (name or "—", link(**{"co-so": code}) if code else "", n)
-                for code, name, n in board["by_commune"]
+                (row.name or "—", link(**{"co-so": row.code}) if row.code else "", row.count)
+                for row in board.by_commune
             ],
             "overdue_link": link(**{"qua-han": "1"}),
             "communes": communes,

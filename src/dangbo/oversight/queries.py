@@ -1,18 +1,26 @@
 """Read side of oversight: coverage, targets met, "my organisations", opinion dashboards and
 the ``oversight`` statistics. Each view is a fixed number of grouped queries whatever the
-size of the subtree (a province of the national dataset included)."""
+size of the subtree (a province of the national dataset included).
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+What a page needs beyond the models comes back as frozen dataclasses (``Coverage``,
+``TargetRow``, ``AssignmentProgress``, ``PlannedCell``, ``GroupPlan``, ``MyOrganisations``),
+never as attributes pinned onto model instances."""
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any, NamedTuple
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractQuarter
 
 from dangbo.core import scope
 from dangbo.core.dates import today
+from dangbo.core.types import Actor
 from dangbo.meetings import queries as meeting_queries
 from dangbo.meetings.rules import quarter_bounds, quarter_of
+from dangbo.members.models import Member
 from dangbo.orgs.choices import CELL_KINDS, GRASSROOTS_KINDS, OrgKind
 from dangbo.orgs.models import Organisation, Position
 from dangbo.orgs.queries import active_q, subtree_filter
@@ -33,7 +41,7 @@ LISTED = 200
 AGE_BUCKETS = ((15, "≤ 15 ngày"), (30, "16–30 ngày"), (60, "31–60 ngày"), (None, "trên 60 ngày"))
 
 
-def assignments_in(org: Organisation, on: date):
+def assignments_in(org: Organisation, on: date) -> QuerySet[OversightAssignment]:
     """Assignments in force on ``on`` whose target is in ``org``'s subtree."""
     return OversightAssignment.objects.filter(
         active_q(on), target__in=Organisation.objects.filter(subtree_filter(org, on))
@@ -59,16 +67,35 @@ _LISTED_FIELDS = (
 )
 
 
-@dataclass
+@dataclass(frozen=True)
+class UncoveredOrg:
+    """An organisation of the subtree that nobody is responsible for."""
+
+    id: int
+    code: str
+    name: str
+    kind: str
+    sector: str
+
+    @property
+    def kind_label(self) -> str:
+        return str(OrgKind(self.kind).label)
+
+
+@dataclass(frozen=True)
 class Coverage:
+    """Who is responsible for what in ``org``'s subtree on ``as_of``; each list is capped
+    at ``LISTED`` rows, its ``_total`` counts them all."""
+
+    org: Organisation
     as_of: date
     level: str
-    total: int = 0
-    uncovered: list = field(default_factory=list)
-    uncovered_total: int = 0
-    assignments: list = field(default_factory=list)
-    assignments_total: int = 0
-    needs_handover: list = field(default_factory=list)
+    total: int
+    uncovered: list[UncoveredOrg]
+    uncovered_total: int
+    assignments: list[OversightAssignment]
+    assignments_total: int
+    needs_handover: list[OversightAssignment]  # holders who left the committee
 
 
 def coverage(org: Organisation, as_of: date | None = None, level: str = "grassroots") -> Coverage:
@@ -76,11 +103,11 @@ def coverage(org: Organisation, as_of: date | None = None, level: str = "grassro
     organisations (level "grassroots"), or cells (level "cells": a cell is covered by an
     assignment on itself or on the committee directly above it)."""
     as_of = as_of or today()
-    result = Coverage(as_of=as_of, level=level)
     orgs = Organisation.objects.filter(subtree_filter(org, as_of), active_q(as_of)).exclude(
         pk=org.pk
     )
     active = OversightAssignment.objects.filter(active_q(as_of))
+    covered: Q | Exists
     if level == "cells":
         orgs = orgs.filter(kind__in=CELL_KINDS)
         covered = Exists(active.filter(target=OuterRef("pk"))) | Exists(
@@ -89,18 +116,13 @@ def coverage(org: Organisation, as_of: date | None = None, level: str = "grassro
     else:
         orgs = orgs.filter(kind__in=GRASSROOTS_KINDS)
         covered = Exists(active.filter(target=OuterRef("pk")))
-    result.total = orgs.count()
     missing = orgs.filter(~covered).order_by("path")
-    result.uncovered_total = missing.count()
-    result.uncovered = list(missing.values("pk", "code", "name", "kind", "sector")[:LISTED])
     rows = (
         assignments_in(org, as_of)
         .select_related("member", "target", "committee")
         .only(*_LISTED_FIELDS)
         .order_by("target__path", "member__sort_key")
     )
-    result.assignments_total = rows.count()
-    result.assignments = list(rows[:LISTED])
     # Holders who left the committee (term or position ended) but still hold the assignment.
     seat = Position.objects.filter(
         active_q(as_of),
@@ -108,14 +130,26 @@ def coverage(org: Organisation, as_of: date | None = None, level: str = "grassro
         org=OuterRef("committee_id"),
         title__in=COMMITTEE_TITLES,
     )
-    result.needs_handover = list(
-        assignments_in(org, as_of)
-        .filter(~Exists(seat))
-        .select_related("member", "target", "committee")
-        .only(*_LISTED_FIELDS)
-        .order_by("target__path")[:LISTED]
+    return Coverage(
+        org=org,
+        as_of=as_of,
+        level=level,
+        total=orgs.count(),
+        uncovered=[
+            UncoveredOrg(*row)
+            for row in missing.values_list("pk", "code", "name", "kind", "sector")[:LISTED]
+        ],
+        uncovered_total=missing.count(),
+        assignments=list(rows[:LISTED]),
+        assignments_total=rows.count(),
+        needs_handover=list(
+            assignments_in(org, as_of)
+            .filter(~Exists(seat))
+            .select_related("member", "target", "committee")
+            .only(*_LISTED_FIELDS)
+            .order_by("target__path")[:LISTED]
+        ),
     )
-    return result
 
 
 def period_bounds(assignment_period: str, year: int, quarter: int | None) -> tuple[date, date]:
@@ -124,10 +158,39 @@ def period_bounds(assignment_period: str, year: int, quarter: int | None) -> tup
     return quarter_bounds(year, quarter)
 
 
-@dataclass
+class TargetCell(NamedTuple):
+    """One period of an assignment's target: attendances counted, the target, and the
+    state ("met", "missed", "open", "future"; "" when not assigned that period)."""
+
+    done: int
+    target: int
+    state: str
+
+
+@dataclass(frozen=True)
+class TargetPeriodResult:
+    """A ``TargetCell`` with its quarter (None for a yearly target), as the API lists it."""
+
+    quarter: int | None
+    done: int
+    target: int
+    state: str
+
+
+@dataclass(frozen=True)
 class TargetRow:
     assignment: OversightAssignment
-    cells: list  # per quarter (or one cell for yearly targets): (done, target, state)
+    cells: list[TargetCell]  # per quarter, or one cell for a yearly target
+
+    @property
+    def quarters(self) -> list[int | None]:
+        return [None] if self.assignment.target_period == TargetPeriod.YEAR else [1, 2, 3, 4]
+
+    @property
+    def periods(self) -> list[TargetPeriodResult]:
+        return [
+            TargetPeriodResult(q, *cell) for q, cell in zip(self.quarters, self.cells, strict=True)
+        ]
 
 
 def targets(org: Organisation, year: int, as_of: date | None = None) -> list[TargetRow]:
@@ -144,7 +207,7 @@ def targets(org: Organisation, year: int, as_of: date | None = None) -> list[Tar
         .select_related("member", "target")
         .order_by("member__sort_key", "target__path")
     )
-    done: dict[tuple[int, int], int] = Counter()
+    done: Counter[tuple[int, int]] = Counter()
     for assignment_id, quarter, n in (
         VisitAttendee.objects.filter(
             assignment__in=[a.pk for a in rows],
@@ -160,22 +223,117 @@ def targets(org: Organisation, year: int, as_of: date | None = None) -> list[Tar
     out = []
     for a in rows:
         cells = []
-        periods = [None] if a.target_period == TargetPeriod.YEAR else [1, 2, 3, 4]
+        periods: list[int | None] = [None] if a.target_period == TargetPeriod.YEAR else [1, 2, 3, 4]
         for q in periods:
             start, end = period_bounds(a.target_period, year, q)
             if a.valid_from > end or (a.valid_to is not None and a.valid_to < start):
-                cells.append((0, a.target_count, ""))
+                cells.append(TargetCell(0, a.target_count, ""))
                 continue
             n = sum(done[(a.pk, k)] for k in ([1, 2, 3, 4] if q is None else [q]))
             state = "met" if n >= a.target_count else ("missed" if end <= as_of else "open")
             if start > as_of:
                 state = "future"
-            cells.append((n, a.target_count, state))
+            cells.append(TargetCell(n, a.target_count, state))
         out.append(TargetRow(a, cells))
     return out
 
 
-def my_organisations(member, as_of: date | None = None) -> dict:
+@dataclass(frozen=True)
+class AssignmentProgress:
+    """An assignment in force and the attendances counted toward it in its current period
+    (the quarter, or the year for a yearly target)."""
+
+    assignment: OversightAssignment
+    done: int
+
+    @property
+    def due(self) -> int:
+        """Attendances still needed this period."""
+        return max(0, self.assignment.target_count - self.done)
+
+    @property
+    def is_cell(self) -> bool:
+        """A cell is attended directly (a visit can be recorded from the row)."""
+        return self.assignment.target.kind in CELL_KINDS
+
+
+@dataclass(frozen=True)
+class PlannedCell:
+    """A cell in a working group's plan, with the group's first visit to it (if any)."""
+
+    target: GroupTarget
+    visit_id: int | None
+
+    @property
+    def org(self) -> Organisation:
+        return self.target.org
+
+    @property
+    def planned_date(self) -> date | None:
+        return self.target.planned_date
+
+    @property
+    def visited(self) -> bool:
+        return self.visit_id is not None
+
+
+@dataclass(frozen=True)
+class GroupPlan:
+    """A working group and the cells of its plan."""
+
+    group: WorkingGroup
+    cells: list[PlannedCell]
+
+    @property
+    def remaining(self) -> int:
+        """Cells of the plan not yet attended."""
+        return sum(not c.visited for c in self.cells)
+
+
+def planned_cells(
+    groups: Iterable[WorkingGroup], as_of: date | None = None
+) -> dict[int, list[PlannedCell]]:
+    """Each group's plan (by the group's id), in planned-date then path order, with the
+    group's first visit to each cell made by ``as_of`` (any date when None). Two queries."""
+    ids = [g.pk for g in groups]
+    visits = Visit.objects.filter(group__in=ids)
+    if as_of is not None:
+        visits = visits.filter(date__lte=as_of)
+    first: dict[tuple[int, int], int] = {}
+    for group_id, org_id, visit_id in visits.order_by("date", "id").values_list(
+        "group_id", "org_id", "id"
+    ):
+        first.setdefault((group_id, org_id), visit_id)
+    out: dict[int, list[PlannedCell]] = {pk: [] for pk in ids}
+    for t in (
+        GroupTarget.objects.filter(group__in=ids)
+        .select_related("org")
+        .order_by("planned_date", "org__path")
+    ):
+        out[t.group_id].append(PlannedCell(t, first.get((t.group_id, t.org_id))))
+    return out
+
+
+def group_plan(group: WorkingGroup, as_of: date | None = None) -> list[PlannedCell]:
+    """One group's plan (see ``planned_cells``)."""
+    return planned_cells([group], as_of)[group.pk]
+
+
+@dataclass(frozen=True)
+class MyOrganisations:
+    """A committee member's own page on ``as_of``."""
+
+    as_of: date
+    quarter: int
+    quarter_start: date
+    quarter_end: date
+    assignments: list[AssignmentProgress]
+    groups: list[GroupPlan]  # active on as_of or starting within a quarter
+    visits: list[Visit]  # the latest 20 they attended
+    opinions: list[Opinion]  # the latest 50 heard at visits they attended
+
+
+def my_organisations(member: Member, as_of: date | None = None) -> MyOrganisations:
     """A committee member's page: what they oversee, what each needs this quarter, the
     cells their working groups must attend, and the opinions they brought in still open."""
     as_of = as_of or today()
@@ -206,13 +364,6 @@ def my_organisations(member, as_of: date | None = None) -> dict:
         .annotate(n=Count("id"))
         .order_by()
     )
-    for a in assignments:
-        a.done = (
-            counts.get(a.pk, 0)
-            if a.target_period == TargetPeriod.QUARTER
-            else (year_counts.get(a.pk, 0))
-        )
-        a.due = max(0, a.target_count - a.done)
     groups = list(
         WorkingGroup.objects.filter(
             Q(leader=member) | Q(members=member),
@@ -223,20 +374,7 @@ def my_organisations(member, as_of: date | None = None) -> dict:
         .select_related("committee", "leader")
         .order_by("period_start")
     )
-    visited = set(
-        Visit.objects.filter(group__in=groups, date__lte=as_of).values_list("group_id", "org_id")
-    )
-    targets_by_group = defaultdict(list)
-    for t in (
-        GroupTarget.objects.filter(group__in=groups)
-        .select_related("org")
-        .order_by("planned_date", "org__path")
-    ):
-        t.visited = (t.group_id, t.org_id) in visited
-        targets_by_group[t.group_id].append(t)
-    for g in groups:
-        g.plan = targets_by_group[g.pk]
-        g.remaining = sum(not t.visited for t in g.plan)
+    plans = planned_cells(groups, as_of)
     visits = list(
         Visit.objects.filter(attendees__member=member, date__lte=as_of)
         .select_related("org", "group")
@@ -248,19 +386,27 @@ def my_organisations(member, as_of: date | None = None) -> dict:
         .order_by("-received_on", "-id")
         .distinct()[:50]
     )
-    return {
-        "as_of": as_of,
-        "quarter": quarter,
-        "quarter_start": q_start,
-        "quarter_end": q_end,
-        "assignments": assignments,
-        "groups": groups,
-        "visits": visits,
-        "opinions": opinions,
-    }
+    return MyOrganisations(
+        as_of=as_of,
+        quarter=quarter,
+        quarter_start=q_start,
+        quarter_end=q_end,
+        assignments=[
+            AssignmentProgress(
+                a,
+                counts.get(a.pk, 0)
+                if a.target_period == TargetPeriod.QUARTER
+                else year_counts.get(a.pk, 0),
+            )
+            for a in assignments
+        ],
+        groups=[GroupPlan(g, plans[g.pk]) for g in groups],
+        visits=visits,
+        opinions=opinions,
+    )
 
 
-def visit_groups(user, cell: Organisation):
+def visit_groups(user: Actor, cell: Organisation) -> QuerySet[WorkingGroup]:
     """The working groups a visit to ``cell`` may be recorded under: those of the
     committees above the cell that ``user`` may see, or that ``user``'s own member record
     belongs to (the service then checks the visit's day against the group's period)."""
@@ -280,14 +426,14 @@ def visit_groups(user, cell: Organisation):
 # ------------------------------------------------------------------ opinions
 
 
-def opinions_in(org: Organisation, as_of: date | None = None):
+def opinions_in(org: Organisation, as_of: date | None = None) -> QuerySet[Opinion]:
     """Opinions about the subtree, or received or handled by it."""
     as_of = as_of or today()
     sub = Organisation.objects.filter(subtree_filter(org, as_of))
     return Opinion.objects.filter(Q(org__in=sub) | Q(received_by__in=sub) | Q(assigned_to__in=sub))
 
 
-def states_on(opinions, as_of: date) -> Counter:
+def states_on(opinions: QuerySet[Opinion], as_of: date) -> Counter[str]:
     """Each opinion's state on ``as_of``: the last step taken by then (history, not today's
     column), counted by state. One grouped query."""
     latest = (
@@ -307,23 +453,58 @@ def states_on(opinions, as_of: date) -> Counter:
     return Counter(dict(rows))
 
 
-def dashboard(org: Organisation, as_of: date | None = None) -> dict:
+@dataclass(frozen=True)
+class Counted:
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class CommuneCounted:
+    """Open opinions of one grassroots organisation (by its code: names repeat across
+    communes); code and name are None for opinions outside any."""
+
+    code: str | None
+    name: str | None
+    count: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """For the standing committee: opinions received by ``as_of`` in ``org``'s subtree."""
+
+    org: Organisation
+    as_of: date
+    by_state: Counter[str]  # today's state of each
+    open_total: int
+    by_topic: list[Counted]  # open ones, most first
+    by_commune: list[CommuneCounted]  # open ones, most first
+    by_age: list[Counted]  # open ones, by days since received (AGE_BUCKETS)
+    overdue: list[Opinion]  # being handled past the deadline, at most LISTED
+    overdue_total: int
+
+
+def dashboard(org: Organisation, as_of: date | None = None) -> Dashboard:
     """For the standing committee: open opinions by topic, commune and age; overdue ones."""
     as_of = as_of or today()
     base = opinions_in(org, as_of).filter(received_on__lte=as_of)  # none "received in the future"
     open_qs = base.filter(state__in=OPEN_STATES)
-    by_topic = list(
-        open_qs.values_list("topic__name").annotate(n=Count("id")).order_by("-n", "topic__name")
-    )
+    by_topic = [
+        Counted(name, n)
+        for name, n in open_qs.values_list("topic__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "topic__name")
+    ]
     # By the grassroots organisation's id, not its name: communes of one province share names.
     by_commune = [
-        (code, name, n)
+        CommuneCounted(code, name, n)
         for code, name, n in open_qs.values_list("grassroots__code", "grassroots__name")
         .annotate(n=Count("id"))
         .order_by("-n", "grassroots__name", "grassroots__code")
     ]
     # Age buckets counted in the database: one row whatever the number of open opinions.
-    buckets, lower = {}, None
+    buckets: dict[str, Count] = {}
+    lower: int | None = None
     for i, (limit, _label) in enumerate(AGE_BUCKETS):
         q = Q()
         if limit is not None:
@@ -338,51 +519,71 @@ def dashboard(org: Organisation, as_of: date | None = None) -> dict:
         .select_related("topic", "assigned_to", "grassroots")
         .order_by("deadline", "id")
     )
-    return {
-        "as_of": as_of,
-        "by_state": Counter(dict(base.values_list("state").annotate(n=Count("id")).order_by())),
-        "open_total": open_qs.count(),
-        "by_topic": by_topic,
-        "by_commune": by_commune,
-        "by_age": [(lbl, ages[f"b{i}"]) for i, (_limit, lbl) in enumerate(AGE_BUCKETS)],
-        "overdue": list(overdue[:LISTED]),
-        "overdue_total": overdue.count(),
-    }
+    return Dashboard(
+        org=org,
+        as_of=as_of,
+        by_state=Counter(dict(base.values_list("state").annotate(n=Count("id")).order_by())),
+        open_total=open_qs.count(),
+        by_topic=by_topic,
+        by_commune=by_commune,
+        by_age=[Counted(lbl, ages[f"b{i}"]) for i, (_limit, lbl) in enumerate(AGE_BUCKETS)],
+        overdue=list(overdue[:LISTED]),
+        overdue_total=overdue.count(),
+    )
 
 
-def heard_in_quarter(org: Organisation, year: int, quarter: int) -> dict:
+@dataclass(frozen=True)
+class QuarterHeard:
+    """What was heard in a quarter: opinions by commune (rows) and topic (columns)."""
+
+    year: int
+    quarter: int
+    start: date
+    end: date
+    total: int
+    topics: list[str]
+    communes: list[str]
+    rows: list[tuple[str, list[int], int]]  # commune, a count per topic, the commune's total
+    topic_totals: list[int]
+    visits: int
+    cells_visited: int
+
+
+def heard_in_quarter(org: Organisation, year: int, quarter: int) -> QuarterHeard:
     """What was heard in a quarter: counts by topic × commune, and the visits made."""
     start, end = quarter_bounds(year, quarter)
     qs = opinions_in(org, end).filter(received_on__gte=start, received_on__lte=end)
-    cells = qs.values_list("topic__name", "grassroots__name").annotate(n=Count("id")).order_by()
+    cells = list(
+        qs.values_list("topic__name", "grassroots__name").annotate(n=Count("id")).order_by()
+    )
     topics = sorted({t for t, _c, _n in cells})
     communes = sorted({c or "—" for _t, c, _n in cells})
     table = {(t, c or "—"): n for t, c, n in cells}
     visits = Visit.objects.filter(
         Q(path__gte=org.path, path__lt=org.subtree_upper), date__gte=start, date__lte=end
     )
-    return {
-        "year": year,
-        "quarter": quarter,
-        "start": start,
-        "end": end,
-        "total": sum(table.values()),
-        "topics": topics,
-        "communes": communes,
-        "rows": [
+    return QuarterHeard(
+        year=year,
+        quarter=quarter,
+        start=start,
+        end=end,
+        total=sum(table.values()),
+        topics=topics,
+        communes=communes,
+        rows=[
             (c, [table.get((t, c), 0) for t in topics], sum(table.get((t, c), 0) for t in topics))
             for c in communes
         ],
-        "topic_totals": [sum(table.get((t, c), 0) for c in communes) for t in topics],
-        "visits": visits.count(),
-        "cells_visited": visits.values("org_id").distinct().count(),
-    }
+        topic_totals=[sum(table.get((t, c), 0) for c in communes) for t in topics],
+        visits=visits.count(),
+        cells_visited=visits.values("org_id").distinct().count(),
+    )
 
 
 # ------------------------------------------------------------------ statistics
 
 
-def oversight_stats(org: Organisation, as_of: date | None = None) -> dict:
+def oversight_stats(org: Organisation, as_of: date | None = None) -> dict[str, Any]:
     """The ``oversight`` block of ``dangbo stats``: the calendar year of ``as_of`` up to it."""
     as_of = as_of or today()
     start = date(as_of.year, 1, 1)
@@ -429,7 +630,7 @@ def oversight_stats(org: Organisation, as_of: date | None = None) -> dict:
     }
 
 
-def _overdue_on(candidates, as_of: date) -> int:
+def _overdue_on(candidates: QuerySet[Opinion], as_of: date) -> int:
     """Opinions being handled on ``as_of`` past the deadline then in force."""
     n = 0
     rows = OpinionStep.objects.filter(opinion__in=candidates, on__lte=as_of).order_by(

@@ -33,7 +33,6 @@ from dangbo.core.views import (
 from dangbo.members import queries as member_queries
 from dangbo.members.lookups import member_in_scope
 from dangbo.orgs import queries as org_queries
-from dangbo.orgs.choices import CELL_KINDS, OrgKind
 from dangbo.orgs.lookups import scope_roots
 from dangbo.orgs.models import Organisation
 
@@ -108,13 +107,18 @@ def mine(request):
         return render_page(request, "oversight/mine.html", {"member": None})
     as_of = parse_as_of(request)
     data = queries.my_organisations(member, as_of.day)
-    for a in data["assignments"]:
-        a.is_cell = a.target.kind in CELL_KINDS
     return render_page(
         request,
         "oversight/mine.html",
         {
-            **data,  # its "as_of" is the day the page answers for
+            "as_of": data.as_of,  # the day the page answers for
+            "quarter": data.quarter,
+            "quarter_start": data.quarter_start,
+            "quarter_end": data.quarter_end,
+            "assignments": data.assignments,
+            "groups": data.groups,
+            "visits": data.visits,
+            "opinions": data.opinions,
             "member": member,
             "as_of_error": as_of.error,
             "ngay": "" if as_of.is_today else f"{as_of.day:%d/%m/%Y}",
@@ -133,12 +137,7 @@ def coverage(request):
     as_of = parse_as_of(request)
     level = "cells" if request.GET.get("cap") == "cells" else "grassroots"
     cov = queries.coverage(org, as_of.day, level)
-    for row in cov.uncovered:
-        row["kind_label"] = OrgKind(row["kind"]).label
-    for a in cov.assignments:
-        a.can_change = scope.covers(user, scope.CHANGE, a.committee)
-    for a in cov.needs_handover:
-        a.can_change = scope.covers(user, scope.CHANGE, a.committee)
+    committees = {a.committee_id: a.committee for a in [*cov.assignments, *cov.needs_handover]}
     return render_page(
         request,
         "oversight/coverage.html",
@@ -147,6 +146,10 @@ def coverage(request):
             "as_of": as_of,
             "level": level,
             "cov": cov,
+            # the committees whose assignments the user may hand over or end
+            "changeable": {
+                pk for pk, c in committees.items() if scope.covers(user, scope.CHANGE, c)
+            },
             "can_change": scope.covers(user, scope.CHANGE, org),
             "listed": queries.LISTED,
         },
@@ -285,11 +288,13 @@ def targets(request):
     rows = queries.targets(org, year, today())
     quarterly = {q: {"met": 0, "missed": 0} for q in range(1, 5)}
     yearly = {"met": 0, "missed": 0}
+    shown_rows = []
     for row in rows:
-        row.shown = []
+        shown: list[dict] = []
+        shown_rows.append((row, shown))
         span = 4 if row.assignment.target_period == TargetPeriod.YEAR else 1
         for q, (done, target, state) in enumerate(row.cells, start=1):
-            row.shown.append(
+            shown.append(
                 {
                     "done": done,
                     "target": target,
@@ -308,7 +313,7 @@ def targets(request):
             "org": org,
             "year": year,
             "error": error,
-            "rows": rows,
+            "rows": shown_rows,  # (queries.TargetRow, its cells as the table shows them)
             "quarters": [(q, quarterly[q]) for q in range(1, 5)],
             "yearly": yearly,
             "has_yearly": any(r.assignment.target_period == TargetPeriod.YEAR for r in rows),
@@ -480,22 +485,6 @@ def plan(request):
     return render_page(request, "oversight/plan.html", context, status=400)
 
 
-def _plan_rows(group: WorkingGroup) -> list[GroupTarget]:
-    visits = {}
-    for org_id, visit_id in (
-        Visit.objects.filter(group=group).order_by("date", "id").values_list("org_id", "id")
-    ):
-        visits.setdefault(org_id, visit_id)
-    rows = list(
-        GroupTarget.objects.filter(group=group)
-        .select_related("org")
-        .order_by("planned_date", "org__path")
-    )
-    for t in rows:
-        t.visit_id = visits.get(t.org_id)
-    return rows
-
-
 def _group_post(request, group, others):
     """One change of the plan, all or nothing: (success message, [], None), or (None, the
     error messages, the bound form to show again)."""
@@ -597,7 +586,7 @@ def group(request, pk):
             "group": group,
             "org": group.committee,
             "members": member_queries.ordered(group.members.all()),
-            "plan": _plan_rows(group),
+            "plan": queries.group_plan(group),
             "others": others,
             "can_change": can_change,
             "can_visit": scope.covers(user, scope.OVERSEE, group.committee),

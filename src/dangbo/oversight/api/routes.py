@@ -10,12 +10,12 @@ citizen's identity never appears in lists; on an opinion's page it needs a sensi
 and each such read is logged.
 """
 
-from datetime import date, datetime
+from collections.abc import Callable
 from typing import Annotated, Literal
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router
 from ninja.pagination import paginate
 
 from dangbo.core import scope
@@ -26,8 +26,6 @@ from dangbo.core.api import (
     Code,
     Day,
     Id,
-    In,
-    PathId,
     Year,
     fields_as,
     require,
@@ -35,22 +33,12 @@ from dangbo.core.api import (
 )
 from dangbo.core.dates import today
 from dangbo.core.errors import invalid
-from dangbo.meetings.choices import MeetingKind
-from dangbo.members.lookups import MemberRef, people, person
+from dangbo.members.lookups import people, person
 from dangbo.orgs.lookups import org_field, org_or_404
 
-from . import permissions, queries, services
-from .choices import (
-    HANDLING_STATES,
-    AssignmentRole,
-    OpinionChannel,
-    OpinionSource,
-    OpinionState,
-    PlanMode,
-    PlanSelection,
-    TargetPeriod,
-)
-from .models import (
+from .. import permissions, queries, services
+from ..choices import HANDLING_STATES, OpinionChannel, OpinionState
+from ..models import (
     GroupTarget,
     Opinion,
     OpinionTopic,
@@ -59,376 +47,43 @@ from .models import (
     VisitAttendee,
     WorkingGroup,
 )
+from .schemas import (
+    Answer,
+    Assign,
+    AssignmentCreate,
+    AssignmentEnd,
+    AssignmentId,
+    AssignmentOut,
+    CellCode,
+    CoverageOut,
+    DashboardOut,
+    GroupCreate,
+    GroupDetail,
+    GroupId,
+    GroupOut,
+    GroupTargetIn,
+    Handover,
+    Note,
+    OpinionCreate,
+    OpinionDetail,
+    OpinionFull,
+    OpinionId,
+    OpinionOut,
+    PlanIn,
+    PlanOut,
+    Reason,
+    TargetOut,
+    TopicOut,
+    VisitCreate,
+    VisitId,
+    VisitOut,
+)
 
 router = Router(tags=["oversight"])
 
-MAX_TEXT = services.MAX_TEXT * 2  # generous: the services give the exact limits
-AssignmentId = Annotated[int, PathId("Mã phân công")]
-GroupId = Annotated[int, PathId("Mã tổ công tác")]
-VisitId = Annotated[int, PathId("Mã lần dự sinh hoạt")]
-OpinionId = Annotated[int, PathId("Mã ý kiến")]
-
-# ---------------------------------------------------------------- schemas
-
-
-class AssignmentOut(Schema):
-    id: int
-    member_id: int
-    member_name: str = Field(..., alias="member.full_name")
-    committee: str = Field(..., alias="committee.code")
-    committee_name: str = Field(..., alias="committee.name")
-    target: str = Field(..., alias="target.code")
-    target_name: str = Field(..., alias="target.name")
-    role: str
-    role_label: str
-    valid_from: date
-    valid_to: date | None
-    target_count: int = Field(description="Số lần dự sinh hoạt tối thiểu")
-    target_period: str = Field(description="quarter: mỗi quý; year: mỗi năm")
-    handed_over_from_id: int | None
-    end_reason: str
-
-    @staticmethod
-    def resolve_role_label(obj) -> str:
-        return str(obj.get_role_display())
-
-
-class OrgRow(Schema):
-    id: int
-    code: str
-    name: str
-    kind: str
-    sector: str
-
-
-class CoverageOut(Schema):
-    org: str
-    as_of: date
-    level: str
-    total: int
-    uncovered: list[OrgRow] = Field(description="Chưa có ai phụ trách (tối đa 200)")
-    uncovered_total: int
-    assignments: list[AssignmentOut] = Field(description="Tối đa 200; xem assignments_total")
-    assignments_total: int
-    needs_handover: list[AssignmentOut] = Field(
-        description="Người phụ trách không còn là cấp ủy viên: cần bàn giao"
-    )
-
-
-class PeriodOut(Schema):
-    quarter: int | None = Field(description="Quý; null khi chỉ tiêu tính theo năm")
-    done: int
-    target: int
-    state: str = Field(description="met, missed, open, future; rỗng: không phân công kỳ này")
-
-
-class TargetOut(Schema):
-    assignment: AssignmentOut
-    periods: list[PeriodOut]
-
-
-class AssignmentCreate(In):
-    committee: Code = Field(description="Mã cấp ủy phân công")
-    member_id: Id
-    target: Code = Field(description="Mã tổ chức được phụ trách")
-    valid_from: Day
-    role: AssignmentRole = AssignmentRole.OVERSEE
-    target_count: int = Field(1, ge=1, le=50)
-    target_period: TargetPeriod = TargetPeriod.QUARTER
-
-
-class Handover(In):
-    to_member_id: Id
-    on: Day = Field(description="Ngày người mới bắt đầu phụ trách")
-    reason: str = Field(max_length=1200)
-
-
-class AssignmentEnd(In):
-    valid_to: Day
-    reason: str = Field(max_length=1200)
-
-
-class GroupOut(Schema):
-    id: int
-    committee: str = Field(..., alias="committee.code")
-    committee_name: str = Field(..., alias="committee.name")
-    name: str
-    period_start: date
-    period_end: date
-    leader_id: int
-    leader_name: str = Field(..., alias="leader.full_name")
-    note: str
-    target_count: int = Field(description="Số chi bộ trong kế hoạch")
-
-    @staticmethod
-    def resolve_target_count(obj) -> int:
-        return obj.n_targets if hasattr(obj, "n_targets") else len(obj.plan)
-
-
-class GroupTargetOut(Schema):
-    org: str
-    org_name: str
-    planned_date: date | None
-    visited: bool
-
-
-class GroupDetail(GroupOut):
-    members: list[MemberRef]
-    targets: list[GroupTargetOut]
-
-    @staticmethod
-    def resolve_members(obj) -> list:
-        return list(obj.members.all())
-
-    @staticmethod
-    def resolve_targets(obj) -> list:
-        return obj.plan
-
-
-class GroupCreate(In):
-    committee: Code = Field(description="Mã cấp ủy lập tổ")
-    name: str = Field(max_length=800)
-    period_start: Day
-    period_end: Day
-    leader_id: Id
-    member_ids: list[Id] = Field(default_factory=list, max_length=100)
-    note: str = Field("", max_length=2000)
-
-
-class GroupTargetIn(In):
-    org: Code = Field(description="Mã chi bộ cần dự")
-    planned_date: Day | None = None
-
-
-class PlanIn(In):
-    committee: Code
-    group_ids: list[Id] = Field(max_length=100)
-    selection: PlanSelection = PlanSelection.RESIDENTIAL
-    mode: PlanMode = PlanMode.EACH
-
-
-class PlanOut(Schema):
-    planned: int = Field(description="Số chi bộ được đưa vào kế hoạch")
-    groups: list[GroupOut]
-
-
-class OpinionOut(Schema):
-    """Never the submitter's identity: that is on the opinion's own page, by grant."""
-
-    id: int
-    received_on: date
-    source: str
-    source_label: str
-    channel: str
-    channel_label: str
-    text: str
-    topic: str = Field(..., alias="topic.code")
-    topic_name: str = Field(..., alias="topic.name")
-    org: str = Field(..., alias="org.code")
-    org_name: str = Field(..., alias="org.name")
-    grassroots: str | None = Field(description="Xã, thị trấn / cơ sở")
-    place: str
-    received_by: str = Field(..., alias="received_by.code")
-    received_by_name: str = Field(..., alias="received_by.name")
-    state: str
-    state_label: str
-    assigned_to: str | None
-    assigned_to_name: str | None
-    deadline: date | None
-    overdue: bool
-    answer: str
-    answered_on: date | None
-    approved_by: str
-    closed_on: date | None
-    visit_id: int | None
-    meeting_id: int | None
-
-    @staticmethod
-    def resolve_source_label(obj) -> str:
-        return str(obj.get_source_display())
-
-    @staticmethod
-    def resolve_channel_label(obj) -> str:
-        return str(obj.get_channel_display())
-
-    @staticmethod
-    def resolve_grassroots(obj) -> str | None:
-        return obj.grassroots.code if obj.grassroots_id else None
-
-    @staticmethod
-    def resolve_state_label(obj) -> str:
-        return str(obj.get_state_display())
-
-    @staticmethod
-    def resolve_assigned_to(obj) -> str | None:
-        return obj.assigned_to.code if obj.assigned_to_id else None
-
-    @staticmethod
-    def resolve_assigned_to_name(obj) -> str | None:
-        return obj.assigned_to.name if obj.assigned_to_id else None
-
-    @staticmethod
-    def resolve_overdue(obj) -> bool:
-        return obj.is_overdue
-
-
-class StepOut(Schema):
-    on: date
-    from_state: str
-    to_state: str
-    org: str | None
-    deadline: date | None
-    note: str
-    actor_name: str
-    at: datetime
-
-    @staticmethod
-    def resolve_org(obj) -> str | None:
-        return obj.org.code if obj.org_id else None
-
-
-class OpinionFull(OpinionOut):
-    steps: list[StepOut]
-    allowed_ops: list[str] = Field(description="Thao tác người gọi được thực hiện lúc này")
-
-    @staticmethod
-    def resolve_steps(obj) -> list:
-        return list(obj.steps.all())
-
-
-class SubmitterOut(Schema):
-    name: str
-    contact: str
-
-
-class OpinionDetail(OpinionFull):
-    submitter: SubmitterOut | None = Field(
-        None,
-        description="Chỉ có khi được cấp quyền xem thông tin nhạy cảm; mỗi lần đọc được ghi nhật ký",
-    )
-    submitter_hidden: bool = Field(
-        description="Có thông tin người nêu nhưng người gọi không được xem"
-    )
-
-
-class OpinionFields(In):
-    source: OpinionSource
-    topic: Code = Field(description="Mã lĩnh vực (GET /oversight/topics)")
-    text: str = Field(max_length=MAX_TEXT)
-    place: str = Field("", max_length=1200)
-    submitter_name: str = Field("", max_length=480, description="Không bắt buộc; nhạy cảm")
-    submitter_contact: str = Field(
-        "", max_length=800, description="Chỉ lưu khi người nêu đồng ý (consent)"
-    )
-    consent: bool = False
-
-
-class OpinionCreate(OpinionFields):
-    received_by: Code = Field(description="Mã cấp ủy tiếp nhận và theo dõi")
-    org: Code = Field(description="Mã tổ chức liên quan")
-    received_on: Day
-
-
-class VisitCreate(In):
-    cell: Code = Field(description="Mã chi bộ được dự sinh hoạt")
-    date: Day
-    kind: MeetingKind = MeetingKind.REGULAR
-    meeting_topic: str = Field(
-        "", max_length=1200, description="Chủ đề, khi mở sổ buổi sinh hoạt chuyên đề chưa ghi"
-    )
-    attendee_ids: list[Id] = Field(min_length=1, max_length=50)
-    group_id: Id | None = None
-    received_by: Code | None = Field(
-        None, description="Cấp ủy theo dõi các ý kiến; mặc định: cấp ủy của tổ hoặc phân công"
-    )
-    notes: str = Field("", max_length=MAX_TEXT)
-    opinions: list[OpinionFields] = Field(default_factory=list, max_length=50)
-
-
-class VisitOut(Schema):
-    id: int
-    cell: str = Field(..., alias="org.code")
-    cell_name: str = Field(..., alias="org.name")
-    date: date
-    meeting_id: int
-    meeting_kind: str = Field(..., alias="meeting.kind")
-    group_id: int | None
-    group_name: str | None
-    notes: str
-    without_mandate: bool = Field(description="Không ai dự có phân công hay kế hoạch của tổ")
-    attendees: list["AttendeeOut"]
-    opinions: list[OpinionOut]
-    created_at: datetime
-
-    @staticmethod
-    def resolve_group_name(obj) -> str | None:
-        return obj.group.name if obj.group_id else None
-
-    @staticmethod
-    def resolve_attendees(obj) -> list:
-        return list(obj.attendees.all())
-
-    @staticmethod
-    def resolve_opinions(obj) -> list:
-        return list(obj.opinions.all())
-
-
-class AttendeeOut(Schema):
-    member_id: int
-    full_name: str = Field(..., alias="member.full_name")
-    assignment_id: int | None = Field(description="Phân công mà lần dự này được tính")
-
-
-VisitOut.model_rebuild()
-
-
-class Note(In):
-    note: str = Field("", max_length=MAX_TEXT)
-    on: Day | None = Field(None, description="Ngày thực hiện; mặc định hôm nay")
-
-
-class Assign(Note):
-    to_org: Code = Field(description="Mã tổ chức được giao xử lý")
-    deadline: Day
-
-
-class Answer(In):
-    answer: str = Field(max_length=MAX_TEXT)
-    approved_by: str = Field(max_length=800)
-    on: Day | None = None
-
-
-class Reason(In):
-    reason: str = Field(max_length=MAX_TEXT)
-    on: Day | None = None
-
-
-class Counted(Schema):
-    name: str | None
-    count: int
-
-
-class CommuneCounted(Counted):
-    code: str | None  # the grassroots organisation: names repeat across communes
-
-
-class DashboardOut(Schema):
-    org: str
-    as_of: date
-    by_state: dict[str, int]
-    open_total: int
-    by_topic: list[Counted]
-    by_commune: list[CommuneCounted]
-    by_age: list[Counted] = Field(description="Ý kiến chưa xong, theo số ngày từ khi tiếp nhận")
-    overdue: list[OpinionOut] = Field(description="Quá hạn xử lý (tối đa 200)")
-    overdue_total: int
-
-
-class TopicOut(Schema):
-    code: str
-    name: str
-    active: bool
-
+# Query parameters, each with the label an error names it by.
+OrgParam = Annotated[Code, Query(title="Tổ chức")]
+AsOfParam = Annotated[Day | None, Query(title="Ngày tính")]
 
 # ---------------------------------------------------------------- lookups
 
@@ -446,30 +101,24 @@ def _assignment(user, pk: int) -> OversightAssignment:
     return assignment
 
 
-def _group_detail(group: WorkingGroup) -> WorkingGroup:
-    visited = set(Visit.objects.filter(group=group).values_list("org_id", flat=True))
-    group.plan = [
-        {
-            "org": t.org.code,
-            "org_name": t.org.name,
-            "planned_date": t.planned_date,
-            "visited": t.org_id in visited,
-        }
-        for t in GroupTarget.objects.filter(group=group)
-        .select_related("org")
-        .order_by("planned_date", "org__path")
-    ]
-    return group
-
-
-def _group(user, pk: int, action: str = scope.VIEW) -> WorkingGroup:
-    group = scoped(_GROUP.prefetch_related("members"), user, scope.VIEW, pk=pk)
+def _group(user, pk: int, action: scope.Permission = scope.VIEW) -> WorkingGroup:
+    group = scoped(_GROUP, user, scope.VIEW, pk=pk)
     if action != scope.VIEW:
         require(user, action, group.committee)
     return group
 
 
-def _topics(codes: list[str], field_of) -> dict[str, OpinionTopic]:
+def _counted(groups: QuerySet[WorkingGroup]) -> QuerySet[WorkingGroup]:
+    """Groups as ``GroupOut`` shows them: with the number of cells in their plan."""
+    return groups.annotate(n_targets=Count("targets"))
+
+
+def _group_detail(pk: int) -> WorkingGroup:
+    """The group as ``GroupDetail`` shows it, read after any change."""
+    return _counted(_GROUP.prefetch_related("members")).get(pk=pk)
+
+
+def _topics(codes: list[str], field_of: Callable[[int], str]) -> dict[str, OpinionTopic]:
     found = {t.code: t for t in OpinionTopic.objects.filter(code__in=set(codes), active=True)}
     for i, code in enumerate(codes):
         if code not in found:
@@ -479,10 +128,9 @@ def _topics(codes: list[str], field_of) -> dict[str, OpinionTopic]:
     return found
 
 
-def _full(opinion_pk: int, user) -> Opinion:
-    opinion = _OPINION.prefetch_related("steps__org").get(pk=opinion_pk)
-    opinion.allowed_ops = permissions.allowed_ops(user, opinion)
-    return opinion
+def _full(opinion_pk: int) -> Opinion:
+    """The opinion with its history, as ``OpinionFull`` shows it."""
+    return _OPINION.prefetch_related("steps__org").get(pk=opinion_pk)
 
 
 # ---------------------------------------------------------------- coverage and assignments
@@ -495,17 +143,13 @@ def _full(opinion_pk: int, user) -> Opinion:
 )
 def coverage(
     request,
-    org: Code,
-    as_of: Query[Day | None] = None,
-    level: Literal["grassroots", "cells"] = "grassroots",
+    org: OrgParam,
+    as_of: AsOfParam = None,
+    level: Annotated[Literal["grassroots", "cells"], Query(title="Mức")] = "grassroots",
 ):
     """``grassroots``: grassroots organisations with an assignment on them; ``cells``: cells
     covered by an assignment on themselves or on the committee directly above."""
-    found = org_or_404(request.auth, org)
-    result = queries.coverage(found, as_of or today(), level)
-    data = vars(result)
-    data["uncovered"] = [{**row, "id": row["pk"]} for row in result.uncovered]
-    return {"org": found.code, **data}
+    return queries.coverage(org_or_404(request.auth, org), as_of or today(), level)
 
 
 @router.get(
@@ -516,9 +160,9 @@ def coverage(
 @paginate(BoundedPagination)
 def list_assignments(
     request,
-    org: Code | None = None,
-    member_id: Id | None = None,
-    as_of: Query[Day | None] = None,
+    org: Annotated[Code | None, Query(title="Tổ chức")] = None,
+    member_id: Annotated[Id | None, Query(title="Mã đảng viên")] = None,
+    as_of: AsOfParam = None,
 ):
     """``org``: assignments whose target is in its subtree; ``as_of``: only those in force
     that day."""
@@ -606,22 +250,8 @@ def end_assignment(request, assignment_id: AssignmentId, payload: AssignmentEnd)
     response={200: list[TargetOut], **READ_ERRORS},
     summary="Chỉ tiêu dự sinh hoạt: đạt, chưa đạt theo người và quý",
 )
-def targets(request, org: Code, year: Year | None = None):
-    found = org_or_404(request.auth, org)
-    rows = queries.targets(found, year or today().year, today())
-    out = []
-    for row in rows:
-        quarters = [None] if row.assignment.target_period == TargetPeriod.YEAR else [1, 2, 3, 4]
-        out.append(
-            {
-                "assignment": row.assignment,
-                "periods": [
-                    {"quarter": q, "done": done, "target": target, "state": state}
-                    for q, (done, target, state) in zip(quarters, row.cells, strict=True)
-                ],
-            }
-        )
-    return out
+def targets(request, org: OrgParam, year: Annotated[Year | None, Query(title="Năm")] = None):
+    return queries.targets(org_or_404(request.auth, org), year or today().year, today())
 
 
 # ---------------------------------------------------------------- working groups
@@ -629,9 +259,13 @@ def targets(request, org: Code, year: Year | None = None):
 
 @router.get("/groups", response={200: list[GroupOut], **READ_ERRORS}, summary="Tổ công tác")
 @paginate(BoundedPagination)
-def list_groups(request, org: Code | None = None, on: Query[Day | None] = None):
+def list_groups(
+    request,
+    org: Annotated[Code | None, Query(title="Tổ chức")] = None,
+    on: Annotated[Day | None, Query(title="Ngày hoạt động")] = None,
+):
     """``org``: groups set up by committees in its subtree; ``on``: groups active that day."""
-    qs = scope.restrict(_GROUP, request.auth).annotate(n_targets=Count("targets"))
+    qs = _counted(scope.restrict(_GROUP, request.auth))
     if org:
         qs = qs.filter(org_or_404(request.auth, org).subtree_q("committee__"))
     if on:
@@ -655,7 +289,7 @@ def create_group(request, payload: GroupCreate):
             members=members,
             note=payload.note,
         )
-    return 201, _group_detail(_GROUP.prefetch_related("members").get(pk=group.pk))
+    return 201, _group_detail(group.pk)
 
 
 @router.get(
@@ -664,7 +298,7 @@ def create_group(request, payload: GroupCreate):
     summary="Tổ công tác và kế hoạch dự sinh hoạt",
 )
 def get_group(request, group_id: GroupId):
-    return _group_detail(_group(request.auth, group_id))
+    return _group_detail(_group(request.auth, group_id).pk)
 
 
 @router.post(
@@ -678,7 +312,7 @@ def add_target(request, group_id: GroupId, payload: GroupTargetIn):
     services.add_group_target(
         actor=request.auth, group=group, org=org, planned_date=payload.planned_date
     )
-    return 201, _group_detail(group)
+    return 201, _group_detail(group.pk)
 
 
 @router.delete(
@@ -686,14 +320,14 @@ def add_target(request, group_id: GroupId, payload: GroupTargetIn):
     response={200: GroupDetail, **WRITE_ERRORS},
     summary="Bỏ chi bộ khỏi kế hoạch của tổ",
 )
-def remove_target(request, group_id: GroupId, org: Code):
+def remove_target(request, group_id: GroupId, org: CellCode):
     group = _group(request.auth, group_id, scope.CHANGE)
     target = GroupTarget.objects.select_related("org", "group").filter(group=group, org__code=org)
     found = target.first()
     if found is None:
         raise Http404
     services.remove_group_target(actor=request.auth, target=found)
-    return _group_detail(group)
+    return _group_detail(group.pk)
 
 
 @router.post(
@@ -720,7 +354,7 @@ def generate_plan(request, payload: PlanIn):
             selection=payload.selection.value,
             mode=payload.mode.value,
         )
-    rows = _GROUP.filter(pk__in=wanted).annotate(n_targets=Count("targets")).order_by("name", "id")
+    rows = _counted(_GROUP.filter(pk__in=wanted)).order_by("name", "id")
     return 201, {"planned": planned, "groups": list(rows)}
 
 
@@ -805,10 +439,10 @@ def get_visit(request, visit_id: VisitId):
 @paginate(BoundedPagination)
 def list_opinions(
     request,
-    org: Code | None = None,
-    state: OpinionState | None = None,
-    topic: Code | None = None,
-    overdue: bool | None = None,
+    org: Annotated[Code | None, Query(title="Tổ chức")] = None,
+    state: Annotated[OpinionState | None, Query(title="Trạng thái")] = None,
+    topic: Annotated[Code | None, Query(title="Lĩnh vực")] = None,
+    overdue: Annotated[bool | None, Query(title="Quá hạn")] = None,
 ):
     """``org``: opinions about its subtree, or received or handled there; ``overdue``:
     being handled past the deadline. The submitter's identity is never listed."""
@@ -855,7 +489,7 @@ def create_opinion(request, payload: OpinionCreate):
         submitter_contact=payload.submitter_contact,
         consent=payload.consent,
     )
-    return 201, _full(opinion.pk, user)
+    return 201, _full(opinion.pk)
 
 
 @router.get(
@@ -863,19 +497,8 @@ def create_opinion(request, payload: OpinionCreate):
     response={200: DashboardOut, **READ_ERRORS},
     summary="Ý kiến chưa xong theo lĩnh vực, xã, thời gian; ý kiến quá hạn",
 )
-def dashboard(request, org: Code, as_of: Query[Day | None] = None):
-    found = org_or_404(request.auth, org)
-    data = queries.dashboard(found, as_of or today())
-    return {
-        **data,
-        "org": found.code,
-        "by_state": dict(data["by_state"]),
-        "by_topic": [{"name": n, "count": c} for n, c in data["by_topic"]],
-        "by_commune": [
-            {"code": code, "name": n or "—", "count": c} for code, n, c in data["by_commune"]
-        ],
-        "by_age": [{"name": n, "count": c} for n, c in data["by_age"]],
-    }
+def dashboard(request, org: OrgParam, as_of: AsOfParam = None):
+    return queries.dashboard(org_or_404(request.auth, org), as_of or today())
 
 
 @router.get("/opinions/{opinion_id}", response={200: OpinionDetail, **READ_ERRORS})
@@ -883,11 +506,7 @@ def get_opinion(request, opinion_id: OpinionId):
     """With its history. The submitter's name and contact only with a sensitive grant over
     where it was heard or the committee that received it; each such read is logged."""
     found = scoped(Opinion.objects.all(), request.auth, scope.VIEW, pk=opinion_id)
-    opinion = _full(found.pk, request.auth)
-    submitter = permissions.submitter(request.auth, opinion, channel="api")
-    opinion.submitter = submitter or None
-    opinion.submitter_hidden = submitter is None
-    return opinion
+    return _full(found.pk)  # OpinionDetail reads (and logs) the submitter
 
 
 def _authorised(user, opinion_id: int, op: str) -> Opinion:
@@ -899,10 +518,10 @@ def _authorised(user, opinion_id: int, op: str) -> Opinion:
     return opinion
 
 
-def _steer(request, opinion_id: int, op: str, call):
+def _steer(request, opinion_id: int, op: str, call: Callable[[Opinion], object]) -> Opinion:
     opinion = _authorised(request.auth, opinion_id, op)
     call(opinion)
-    return _full(opinion.pk, request.auth)
+    return _full(opinion.pk)
 
 
 @router.post(
@@ -921,7 +540,7 @@ def assign_opinion(request, opinion_id: OpinionId, payload: Assign):
         note=payload.note,
         on=payload.on,
     )
-    return _full(opinion.pk, request.auth)
+    return _full(opinion.pk)
 
 
 @router.post(
@@ -1003,6 +622,9 @@ def close_opinion(request, opinion_id: OpinionId, payload: Note):
 
 
 @router.get("/topics", response=list[TopicOut], summary="Danh mục lĩnh vực ý kiến")
-def topics(request, include_retired: bool = False):
+def topics(
+    request,
+    include_retired: Annotated[bool, Query(title="Gồm lĩnh vực thôi dùng")] = False,
+):
     qs = OpinionTopic.objects.all() if include_retired else OpinionTopic.objects.filter(active=True)
     return list(qs.order_by("position", "name"))
