@@ -9,6 +9,14 @@ class Subject(models.TextChoices):
     MEMBER = "member", _("Đảng viên")
 
 
+class SubjectKind(models.TextChoices):
+    """Whose evaluations a request or a page asks for (the ``subject`` of the API, the
+    "đối tượng" filter of the pages): a member's or an organisation's."""
+
+    MEMBER = "member", _("Đảng viên")
+    ORG = "org", _("Tổ chức đảng")
+
+
 class PeriodKind(models.TextChoices):
     YEAR = "year", _("Năm")
     TERM = "term", _("Nhiệm kỳ")
@@ -21,6 +29,40 @@ class EvaluationState(models.TextChoices):
     PROPOSED = "proposed", _("Đã đề xuất")
     RETURNED = "returned", _("Bị trả lại")
     DECIDED = "decided", _("Đã quyết định")
+
+
+class StepAction(models.TextChoices):
+    """A step of an evaluation's approval chain (``EvaluationStep.action``)."""
+
+    SELF_ASSESSED = "self_assessed", _("Tự đánh giá")
+    PROPOSED = "proposed", _("Đề xuất")
+    RETURNED = "returned", _("Trả lại")
+    DECIDED = "decided", _("Quyết định")
+    REOPENED = "reopened", _("Mở lại")
+
+
+class ReviewOp(models.TextChoices):
+    """What one does to an evaluation after its self-assessment (``permissions.OPS``)."""
+
+    PROPOSE = "propose", _("Đề xuất xếp loại")
+    RETURN = "return", _("Trả lại đề xuất")
+    DECIDE = "decide", _("Quyết định xếp loại")
+
+
+class DecidingBody(models.TextChoices):
+    """Who decides (rule 24): stored in ``Evaluation.decided_body``."""
+
+    GRASSROOTS_COMMITTEE = "grassroots_committee", _("Đảng ủy cơ sở")
+    STANDING_COMMITTEE = "standing_committee", _("Ban Thường vụ cấp ủy cấp trên trực tiếp")
+
+
+class CycleWindow(models.TextChoices):
+    """Where a review cycle stands on a day (``rules.window``)."""
+
+    BEFORE = "before", _("Chưa đến kỳ")
+    OPEN = "open", _("Đang kiểm điểm")
+    CLOSED = "closed", _("Hết hạn tự đánh giá, còn quyết định")
+    LOCKED = "locked", _("Đã khóa")
 
 
 class RemedyStatus(models.TextChoices):

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import EvaluationState, PeriodKind, RemedyStatus, Subject
+from .choices import EvaluationState, PeriodKind, RemedyStatus, Subject, SubjectKind
 
 _user = dict(null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -194,8 +194,15 @@ class Evaluation(models.Model):
         return f"{self.member or self.subject_org} — {self.cycle}"
 
     @property
+    def subject_kind(self) -> SubjectKind:
+        return SubjectKind.MEMBER if self.member_id else SubjectKind.ORG
+
+    @property
     def subject_name(self) -> str:
-        return self.member.full_name if self.member_id else self.subject_org.name
+        if self.member is not None:
+            return self.member.full_name
+        assert self.subject_org is not None  # evaluation_one_subject
+        return self.subject_org.name
 
 
 class EvaluationStep(models.Model):

@@ -12,15 +12,15 @@ from dangbo.members.choices import MembershipKind
 from dangbo.members.models import Membership
 
 from . import queries
-from .choices import EvaluationState
+from .choices import EvaluationState, ReviewOp
 from .models import Evaluation, ReviewCycle
 from .services import cell_of, competent_body
 
-OPS = ("propose", "return", "decide")
+OPS = tuple(ReviewOp)
 _FROM_STATES = {
-    "propose": (EvaluationState.SELF_ASSESSED, EvaluationState.RETURNED),
-    "return": (EvaluationState.PROPOSED,),
-    "decide": (EvaluationState.PROPOSED,),
+    ReviewOp.PROPOSE: (EvaluationState.SELF_ASSESSED, EvaluationState.RETURNED),
+    ReviewOp.RETURN: (EvaluationState.PROPOSED,),
+    ReviewOp.DECIDE: (EvaluationState.PROPOSED,),
 }
 
 
@@ -85,8 +85,8 @@ class CycleAccess(StrEnum):
 
 
 def cycle_access(user, cycle) -> CycleAccess | None:
-    """ "full" with VIEW on the cycle's organisation (its counts, remedies, management);
-    "partial" for those who take part in it otherwise (``cycles_q``); None: not visible."""
+    """FULL with VIEW on the cycle's organisation (its counts, remedies, management);
+    PARTIAL for those who take part in it otherwise (``cycles_q``); None: not visible."""
     if scope.covers(user, scope.VIEW, cycle.org):
         return CycleAccess.FULL
     if visible_cycles(user).filter(pk=cycle.pk).exists():
@@ -121,7 +121,7 @@ def acts_for(user, op: str, evaluation) -> bool:
     """Whether ``user`` acts for the side that performs ``op`` (the cell proposes for its
     members; the competent body proposes for an organisation, returns and decides),
     whatever the evaluation's state."""
-    if op == "propose" and evaluation.member_id:
+    if op == ReviewOp.PROPOSE and evaluation.member_id:
         return scope.covers(user, scope.MEETINGS, evaluation.org)
     return op in OPS and scope.covers(user, scope.CHANGE, competent_body(evaluation))
 

@@ -2,11 +2,12 @@
 of a cycle, and the ``reviews`` block of ``dangbo stats``."""
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from dangbo.core.dates import today
 from dangbo.members.models import Member
@@ -14,7 +15,7 @@ from dangbo.orgs.choices import CELL_KINDS, OrgEventKind, Sector
 from dangbo.orgs.models import Organisation, OrgEvent
 
 from . import rules
-from .choices import EvaluationState, PeriodKind
+from .choices import EvaluationState, PeriodKind, SubjectKind
 from .models import Evaluation, ReviewCycle, Scheme
 
 
@@ -45,7 +46,7 @@ def streak_of(years: dict[int, int], rank: int, until: int) -> Streak:
     return Streak(current, longest, end)
 
 
-def annual_ranks(pairs) -> dict[int, int]:
+def annual_ranks(pairs: Iterable[tuple[int, int | None]]) -> dict[int, int]:
     """{year: common rank} from (year, common rank) pairs; two cycles in one year: the better."""
     years: dict[int, int] = {}
     for year, rank in pairs:
@@ -54,7 +55,7 @@ def annual_ranks(pairs) -> dict[int, int]:
     return years
 
 
-def years_of(**subject) -> dict[int, int]:
+def years_of(**subject: object) -> dict[int, int]:
     """One member's or organisation's decided annual results, as ``annual_ranks``."""
     return annual_ranks(
         Evaluation.objects.filter(
@@ -63,7 +64,16 @@ def years_of(**subject) -> dict[int, int]:
     )
 
 
-def _annual(subjects_q: Q, until: int):
+def subject_q(subject: SubjectKind) -> Q:
+    """Evaluations of members, or of organisations."""
+    if subject == SubjectKind.MEMBER:
+        return Q(member__isnull=False)
+    return Q(subject_org__isnull=False)
+
+
+def _annual(
+    subjects_q: Q, until: int
+) -> QuerySet[Evaluation, tuple[int | None, int | None, int, int | None]]:
     """(subject id, year, common rank) of decided annual results, across schemes."""
     return Evaluation.objects.filter(
         subjects_q,
@@ -76,10 +86,12 @@ def _annual(subjects_q: Q, until: int):
 def streaks(org: Organisation, until: int, rank: int, *, members: bool) -> dict[int, Streak]:
     """Streaks of every member (or organisation) evaluated in ``org``'s subtree, by id."""
     inside = Q(org__path__gte=org.path, org__path__lt=org.subtree_upper)
-    inside &= Q(member__isnull=False) if members else Q(subject_org__isnull=False)
+    inside &= subject_q(SubjectKind.MEMBER if members else SubjectKind.ORG)
     years: dict[int, dict[int, int]] = defaultdict(dict)
     for member_id, org_id, year, common in _annual(inside, until):
         key = member_id if members else org_id
+        if key is None or common is None:  # a decided result has both
+            continue
         best = years[key].get(year, 99)
         years[key][year] = min(best, common)  # two cycles in one year: the better one
     if not members:
@@ -94,7 +106,9 @@ def _inherit(years: dict[int, dict[int, int]], until: int) -> None:
     are ignored: the receiving organisation keeps only its own history."""
     if settings.DANGBO.get("STREAK_SUCCESSION", "all") == "none":
         return
-    merges = defaultdict(list)  # target → [(source, year of the merger)]
+    merges: dict[Organisation, list[tuple[int, int]]] = defaultdict(
+        list
+    )  # target → [(source, year of the merger)]
     events = OrgEvent.objects.filter(kind=OrgEventKind.MERGE, effective_date__year__lte=until)
     for event in events.prefetch_related("inputs", "outputs"):
         for target in event.outputs.all():
@@ -128,18 +142,17 @@ def latest_year(org: Organisation) -> int | None:
     )
 
 
-def honours(org: Organisation, year: int, n: int, rank: int, *, members: bool) -> list:
-    """Those with ``n`` or more years running at ``rank`` or better, up to ``year``."""
+def honours(
+    org: Organisation, year: int, n: int, rank: int, *, members: bool
+) -> list[tuple[Member, Streak]] | list[tuple[Organisation, Streak]]:
+    """Those with ``n`` or more years running at ``rank`` or better, up to ``year``: people
+    in Vietnamese order (given name first), organisations by their place in the tree."""
     found = {k: s for k, s in streaks(org, year, rank, members=members).items() if s.current >= n}
     if members:
-        objs = Member.objects.in_bulk(list(found))
-    else:
-        objs = Organisation.objects.in_bulk(list(found))
-    # People in Vietnamese order (given name first), organisations by their place in the tree.
-    return sorted(
-        ((objs[k], s) for k, s in found.items()),
-        key=lambda r: r[0].sort_key if members else r[0].path,
-    )
+        people = Member.objects.select_related("org").in_bulk(list(found))
+        return sorted(((people[k], s) for k, s in found.items()), key=lambda r: r[0].sort_key)
+    orgs = Organisation.objects.in_bulk(list(found))
+    return sorted(((orgs[k], s) for k, s in found.items()), key=lambda r: r[0].path)
 
 
 def cycles_of(org: Organisation, *, below: bool = False) -> Q:
@@ -189,14 +202,15 @@ def quota_usage(
     schemes = [scheme] if scheme is not None else [cycle.member_scheme, cycle.org_scheme]
     out = []
     for one in dict.fromkeys(schemes):
-        if not rules.quota_applies(one):
+        rate = one.quota_rate if rules.quota_applies(one) else None
+        if rate is None:
             continue
         decided = Evaluation.objects.filter(cycle=cycle, scheme=one, state=EvaluationState.DECIDED)
         if peer_group is not None:
             decided = decided.filter(peer_group=peer_group)
         if exclude is not None:
             decided = decided.exclude(pk=exclude.pk)
-        counts: dict[str, Counter] = defaultdict(Counter)
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
         if peer_group is not None:
             counts[peer_group] = Counter()
         for group, code, n in (
@@ -219,22 +233,95 @@ def quota_usage(
                     label=peer_group_label(group, names),
                     base=base,
                     capped=counts[group][one.quota_level],
-                    allowed=rules.quota_allowed(one.quota_rate, base),
+                    allowed=rules.quota_allowed(rate, base),
                 )
             )
     return out
 
 
-def progress(cycle) -> dict:
-    """How far the chain is: counts by state, results by level, by subject kind."""
-    rows = cycle.evaluations.values_list("member_id", "state", "final_level__name").order_by()
-    out = {"members": Counter(), "organisations": Counter(), "levels": defaultdict(Counter)}
-    for member_id, state, level in rows:
-        kind = "members" if member_id else "organisations"
-        out[kind][state] += 1
-        if level:
-            out["levels"][kind][level] += 1
-    return out
+@dataclass(frozen=True)
+class StateCounts:
+    """How many evaluations are at each step of the chain."""
+
+    self_assessed: int = 0
+    proposed: int = 0
+    returned: int = 0
+    decided: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.self_assessed + self.proposed + self.returned + self.decided
+
+
+@dataclass(frozen=True)
+class LevelCount:
+    """Decided results at one level of a scheme."""
+
+    code: str
+    name: str
+    common_rank: int
+    count: int
+
+
+@dataclass(frozen=True)
+class CycleProgress:
+    """How far a cycle's chain is, for members and for organisations."""
+
+    members: StateCounts
+    organisations: StateCounts
+    member_levels: list[LevelCount]
+    org_levels: list[LevelCount]
+
+
+def state_counts(evaluations: QuerySet[Evaluation]) -> StateCounts:
+    rows = evaluations.values_list("state").annotate(n=Count("id")).order_by()
+    counts = {str(state): n for state, n in rows}
+    return StateCounts(**{state: counts.get(state, 0) for state in EvaluationState.values})
+
+
+def level_counts(evaluations: QuerySet[Evaluation]) -> list[LevelCount]:
+    """Decided results by final level, best level first."""
+    rows = (
+        evaluations.filter(state=EvaluationState.DECIDED)
+        .values_list(
+            "final_level__code",
+            "final_level__name",
+            "final_level__common_rank",
+            "final_level__rank",
+        )
+        .annotate(n=Count("id"))
+        .order_by("final_level__rank")
+    )
+    return [LevelCount(code, name, common, n) for code, name, common, _rank, n in rows]
+
+
+def progress(evaluations: QuerySet[Evaluation]) -> CycleProgress:
+    """``evaluations`` (a cycle's, or those of it a caller sees) by state and by level."""
+    members = evaluations.filter(subject_q(SubjectKind.MEMBER))
+    orgs = evaluations.filter(subject_q(SubjectKind.ORG))
+    return CycleProgress(
+        members=state_counts(members),
+        organisations=state_counts(orgs),
+        member_levels=level_counts(members),
+        org_levels=level_counts(orgs),
+    )
+
+
+@dataclass(frozen=True)
+class CycleRow:
+    """A cycle in a list, with how many of its evaluations are decided."""
+
+    cycle: ReviewCycle
+    total: int
+    decided: int
+
+
+def cycle_rows(cycles: QuerySet[ReviewCycle]) -> list[CycleRow]:
+    decided = Q(evaluations__state=EvaluationState.DECIDED)
+    counted = cycles.annotate(
+        n_total=Count("evaluations"), n_decided=Count("evaluations", filter=decided)
+    )
+    return [CycleRow(cycle, cycle.n_total, cycle.n_decided) for cycle in counted]
 
 
 def reviews_stats(org: Organisation, as_of: date | None = None) -> dict:

@@ -8,8 +8,11 @@ two levels are data of the scheme; the arithmetic is here, once, for the decisio
 checks it, the cycle page and the API that show it.
 """
 
+from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
+
+from .choices import CycleWindow
 
 
 class PeerGroup(NamedTuple):
@@ -33,6 +36,16 @@ class PeerGroup(NamedTuple):
             return cls(rest)
         code, _sep, sector = rest.partition(":")
         return cls(code, sector)
+
+
+def window(opens_on: date, closes_on: date, *, locked: bool, day: date) -> CycleWindow:
+    """Where a review cycle stands on ``day``: self-assessments and proposals from
+    ``opens_on`` to ``closes_on``; decisions from ``opens_on`` until the lock."""
+    if locked:
+        return CycleWindow.LOCKED
+    if day < opens_on:
+        return CycleWindow.BEFORE
+    return CycleWindow.OPEN if day <= closes_on else CycleWindow.CLOSED
 
 
 def quota_applies(scheme) -> bool:

@@ -2,6 +2,7 @@
 loads them; an office can add a later scheme the same way without code."""
 
 from datetime import date
+from typing import Any
 
 TSVM_ORG_LEVELS = [
     ("tsvm_tieu_bieu", "Trong sạch, vững mạnh tiêu biểu", 1),
@@ -65,7 +66,9 @@ DOCUMENTS = {
 }
 
 NO_DISCIPLINE = "no_disciplined_subordinate"
-SCHEMES = [
+Levels = list[tuple[str, str, int]]  # (code, name, common rank), best first
+# (code, name, subject, document, first year, last year, levels, extras)
+SCHEMES: list[tuple[str, str, str, str, int, int | None, Levels, dict[str, Any]]] = [
     # code, name, subject, document, first, last, periods, levels, extra
     (
         "tsvm-2008-org",

@@ -5,6 +5,7 @@ transaction, keyword-only ``actor``, validation first, an audit entry (and a ste
 import re
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -23,7 +24,16 @@ from dangbo.orgs.models import Organisation
 from dangbo.orgs.queries import parent_on
 
 from . import queries, rules
-from .choices import EvaluationState, PeriodKind, RemedyStatus, ReviewAudit, Subject
+from .choices import (
+    CycleWindow,
+    DecidingBody,
+    EvaluationState,
+    PeriodKind,
+    RemedyStatus,
+    ReviewAudit,
+    StepAction,
+    Subject,
+)
 from .models import (
     Discipline,
     Evaluation,
@@ -40,8 +50,9 @@ from .schemes import NO_DISCIPLINE
 MAX_TEXT = 20_000
 
 
-def _actor(actor: Actor):
-    return actor if getattr(actor, "pk", None) else None
+def _actor(actor: Actor) -> Actor:
+    """The user to store as the actor: None for the system or an unsaved user."""
+    return actor if actor is not None and actor.pk else None
 
 
 def scheme_for(subject: str, year: int, kind: str = PeriodKind.YEAR) -> Scheme:
@@ -64,12 +75,12 @@ def scheme_for(subject: str, year: int, kind: str = PeriodKind.YEAR) -> Scheme:
 
 def _check_window(cycle: ReviewCycle, *, deciding: bool = False) -> None:
     """Self-assessments and proposals inside the window; decisions from its start."""
-    day = today()
-    if day < cycle.opens_on:
+    window = rules.window(cycle.opens_on, cycle.closes_on, locked=False, day=today())
+    if window == CycleWindow.BEFORE:
         raise invalid(
             "cycle", f"Đợt kiểm điểm {cycle.year} bắt đầu ngày {fmt(cycle.opens_on)}: chưa đến kỳ."
         )
-    if not deciding and day > cycle.closes_on:
+    if not deciding and window == CycleWindow.CLOSED:
         raise invalid(
             "cycle",
             f"Đợt kiểm điểm {cycle.year}: hạn tự đánh giá và đề xuất là {fmt(cycle.closes_on)}, "
@@ -86,15 +97,24 @@ def _check_open(cycle: ReviewCycle) -> None:
         )
 
 
-def _step(evaluation, actor: Actor, action: str, *, level=None, org=None, note: str = ""):
+def _step(
+    evaluation: Evaluation,
+    actor: Actor,
+    action: StepAction,
+    *,
+    level: SchemeLevel | None = None,
+    org: Organisation | None = None,
+    note: str = "",
+) -> None:
+    user = _actor(actor)
     EvaluationStep.objects.create(
         evaluation=evaluation,
         action=action,
         level=level,
         org=org,
         note=note,
-        actor=_actor(actor),
-        actor_name=(actor.get_username() if _actor(actor) else "hệ thống")[:150],
+        actor=user,
+        actor_name=(user.get_username() if user is not None else "hệ thống")[:150],
     )
 
 
@@ -229,13 +249,24 @@ def competent_body(evaluation: Evaluation) -> Organisation:
             return cell
         ids = [int(p) for p in cell.path.split(".") if p]
         return Organisation.objects.filter(pk__in=ids, kind__in=GRASSROOTS_KINDS).get()
-    return (
-        parent_on(evaluation.subject_org, evaluation.cycle.period_end)
-        or evaluation.subject_org.parent
-    )
+    subject = _subject_org(evaluation)
+    superior = parent_on(subject, evaluation.cycle.period_end) or subject.parent
+    if superior is None:  # never for a subject inside a cycle's organisation
+        raise invalid("subject_org", f"Tổ chức: {subject.name} không có cấp trên trực tiếp.")
+    return superior
 
 
-def _scores(scheme: Scheme, general, tasks) -> tuple[Decimal | None, Decimal | None]:
+def _subject_org(evaluation: Evaluation) -> Organisation:
+    """The organisation an organisation's evaluation is about."""
+    subject = evaluation.subject_org
+    if subject is None:
+        raise invalid("subject_org", "Đối tượng: kết quả này là của một đảng viên.")
+    return subject
+
+
+def _scores(
+    scheme: Scheme, general: object, tasks: object
+) -> tuple[Decimal | None, Decimal | None]:
     if not scheme.scored:
         if general not in (None, "") or tasks not in (None, ""):
             raise invalid("score_general", f"Điểm: {scheme.name} không chấm điểm.")
@@ -261,9 +292,11 @@ def _num(value: Decimal) -> str:
     return text.replace(".", ",")
 
 
-def _check_band(level: SchemeLevel, general, tasks, field: str) -> None:
+def _check_band(
+    level: SchemeLevel, general: Decimal | None, tasks: Decimal | None, field: str
+) -> None:
     """Rule 22: the score sets the highest level possible (conditions may lower it)."""
-    if general is None or level.min_score is None:
+    if general is None or tasks is None or level.min_score is None:
         return
     total = general + tasks
     if total < level.min_score:
@@ -282,8 +315,8 @@ def self_assess(
     level: str,
     member: Member | None = None,
     subject_org: Organisation | None = None,
-    score_general=None,
-    score_tasks=None,
+    score_general: object = None,
+    score_tasks: object = None,
     comment: str = "",
     residence_comment: str = "",
 ) -> Evaluation:
@@ -291,9 +324,8 @@ def self_assess(
     cycle = ReviewCycle.objects.select_related("org").get(pk=cycle.pk)
     _check_open(cycle)
     _check_window(cycle)
-    if (member is None) == (subject_org is None):
-        raise invalid("member", "Đối tượng: một đảng viên hoặc một tổ chức đảng.")
-    if member is not None:
+    place: Organisation | None
+    if member is not None and subject_org is None:
         scheme = cycle.member_scheme
         place = cell_of(member, cycle)
         if place is None:
@@ -304,7 +336,7 @@ def self_assess(
             )
         if Evaluation.objects.filter(cycle=cycle, member=member).exists():
             raise invalid("member", f"Đảng viên: {member.full_name} đã có kết quả trong đợt này.")
-    else:
+    elif subject_org is not None and member is None:
         scheme = cycle.org_scheme
         place = subject_org
         inside = cycle.org.path <= subject_org.path < cycle.org.subtree_upper
@@ -324,6 +356,8 @@ def self_assess(
             raise invalid(
                 "subject_org", f"Tổ chức: {subject_org.name} đã có kết quả trong đợt này."
             )
+    else:
+        raise invalid("member", "Đối tượng: một đảng viên hoặc một tổ chức đảng.")
     chosen = _level(scheme, level, "level")
     general, tasks = _scores(scheme, score_general, score_tasks)
     _check_band(chosen, general, tasks, "level")
@@ -350,7 +384,7 @@ def self_assess(
     deciding = competent_body(evaluation)
     evaluation.peer_group = peer_group(evaluation, deciding)
     evaluation.save()
-    _step(evaluation, actor, "self_assessed", level=chosen)
+    _step(evaluation, actor, StepAction.SELF_ASSESSED, level=chosen)
     audit.record(
         actor=actor,
         action=ReviewAudit.SELF_ASSESSED,
@@ -362,7 +396,7 @@ def self_assess(
 
 def peer_group(evaluation: Evaluation, deciding: Organisation) -> str:
     """Peers share a deciding body (and, for organisations, a sector): the quota's group."""
-    sector = None if evaluation.member_id else evaluation.subject_org.sector
+    sector = evaluation.subject_org.sector if evaluation.subject_org is not None else None
     return rules.PeerGroup(deciding.code, sector).key()
 
 
@@ -394,7 +428,7 @@ def propose(*, actor: Actor, evaluation: Evaluation, level: str, note: str = "")
         proposer,
     )
     evaluation.save(update_fields=["state", "proposed_level", "proposed_by"])
-    _step(evaluation, actor, "proposed", level=chosen, org=proposer, note=note)
+    _step(evaluation, actor, StepAction.PROPOSED, level=chosen, org=proposer, note=note)
     audit.record(
         actor=actor,
         action=ReviewAudit.PROPOSED,
@@ -416,7 +450,7 @@ def return_evaluation(*, actor: Actor, evaluation: Evaluation, reason: str) -> E
     _check_not_own(actor, evaluation)
     evaluation.state = EvaluationState.RETURNED
     evaluation.save(update_fields=["state"])
-    _step(evaluation, actor, "returned", note=reason)
+    _step(evaluation, actor, StepAction.RETURNED, note=reason)
     audit.record(
         actor=actor,
         action=ReviewAudit.RETURNED,
@@ -434,7 +468,7 @@ def _check_quota(evaluation: Evaluation, level: SchemeLevel) -> None:
     usage = queries.quota_usage(
         evaluation.cycle, scheme=scheme, peer_group=evaluation.peer_group, exclude=evaluation
     )
-    if not usage:  # no quota under this scheme
+    if not usage or scheme.quota_rate is None:  # no quota under this scheme
         return
     use = usage[0]
     after = use.capped + 1
@@ -459,10 +493,11 @@ def _check_not_own(actor: Actor, evaluation: Evaluation) -> None:
 
 def _check_conditions(evaluation: Evaluation, level: SchemeLevel) -> None:
     """The scheme's extra conditions on its top level (e.g. no disciplined subordinate)."""
-    if level.rank != 1 or not evaluation.subject_org_id:
+    org = evaluation.subject_org
+    if level.rank != 1 or org is None:
         return
     if NO_DISCIPLINE in evaluation.scheme.conditions:
-        org, cycle = evaluation.subject_org, evaluation.cycle
+        cycle = evaluation.cycle
         inside = Q(subject_org__path__gte=org.path, subject_org__path__lt=org.subtree_upper) & ~Q(
             subject_org=org
         ) | Q(member__org__path__gte=org.path, member__org__path__lt=org.subtree_upper)
@@ -489,14 +524,22 @@ def decide(
 ) -> Evaluation:
     """The competent body's decision (rule 24); quota and conditions checked now."""
     evaluation = _load(evaluation)
+    # Rule 23 counts the peer group's decisions: two decisions at once would both pass the
+    # count, so decisions in one cycle take its row in turn (until this transaction ends).
+    evaluation.cycle = (
+        ReviewCycle.objects.select_for_update().select_related("org").get(pk=evaluation.cycle_id)
+    )
+    _check_open(evaluation.cycle)
     _check_window(evaluation.cycle, deciding=True)
     if evaluation.state != EvaluationState.PROPOSED:
         raise invalid("state", "Chỉ quyết định được trường hợp đã có đề xuất.")
     competent = competent_body(evaluation)
     if by_org is None or by_org.pk != competent.pk:
         body = (
-            "Đảng ủy cơ sở" if evaluation.member_id else "Ban Thường vụ cấp ủy cấp trên trực tiếp"
-        )
+            DecidingBody.GRASSROOTS_COMMITTEE
+            if evaluation.member_id
+            else DecidingBody.STANDING_COMMITTEE
+        ).label
         raise invalid(
             "by_org",
             f"Cơ quan quyết định: {by_org.name if by_org else '—'} không có thẩm quyền; thẩm "
@@ -524,10 +567,12 @@ def decide(
         decision_ref,
     )
     evaluation.decided_body = (
-        "grassroots_committee" if evaluation.member_id else "standing_committee"
+        DecidingBody.GRASSROOTS_COMMITTEE
+        if evaluation.member_id
+        else DecidingBody.STANDING_COMMITTEE
     )
     evaluation.save()
-    _step(evaluation, actor, "decided", level=chosen, org=competent, note=decision_ref)
+    _step(evaluation, actor, StepAction.DECIDED, level=chosen, org=competent, note=decision_ref)
     audit.record(
         actor=actor,
         action=ReviewAudit.DECIDED,
@@ -582,7 +627,7 @@ def add_remedy_group(
     org: Organisation,
     title: str,
     shortcomings: list[str],
-    remedies: list[dict],
+    remedies: list[dict[str, Any]],
 ) -> RemedyGroup:
     """A group of remedies with the shortcomings it answers; each remedy has an owner and a
     deadline (after the period reviewed)."""
@@ -601,21 +646,27 @@ def add_remedy_group(
     if not remedies:
         raise invalid("remedies", "Giải pháp: cần ít nhất một.")
     rows = []
-    for i, r in enumerate(remedies, start=1):
+    for i, given in enumerate(remedies, start=1):
         text = clean_paragraphs(
-            r.get("text"), f"Giải pháp {i}", max_length=MAX_TEXT, required=True, field="remedies"
+            given.get("text"),
+            f"Giải pháp {i}",
+            max_length=MAX_TEXT,
+            required=True,
+            field="remedies",
         )
         owner = clean_text(
-            r.get("owner"),
+            given.get("owner"),
             f"Giải pháp {i}: người chịu trách nhiệm",
             max_length=200,
             field="remedies",
         )
-        deadline = r.get("deadline")
+        deadline = given.get("deadline")
         if deadline is None or deadline <= cycle.period_end:
             raise invalid("remedies", f"Giải pháp {i}: thời hạn phải sau kỳ kiểm điểm.")
         rows.append(
-            Remedy(text=text, owner=owner, deadline=deadline, carried_from=r.get("carried_from"))
+            Remedy(
+                text=text, owner=owner, deadline=deadline, carried_from=given.get("carried_from")
+            )
         )
     position = RemedyGroup.objects.filter(cycle=cycle, org=org).count()
     group = RemedyGroup.objects.create(cycle=cycle, org=org, title=title, position=position)
@@ -716,11 +767,14 @@ def add_scheme(*, actor: Actor, data: dict, document: core_services.Document) ->
             "Tỷ lệ: cần mức bị giới hạn, mức làm căn cứ (có trong danh sách) "
             "và tỷ lệ trong (0, 1].",
         )
+    registered = core_services.resolve_document(actor=actor, document=document)
+    if registered is None:
+        raise invalid("document", "Văn bản quy định: bắt buộc.")
     scheme = Scheme.objects.create(
         code=code,
         name=name,
         subject=subject,
-        document=core_services.resolve_document(actor=actor, document=document),
+        document=registered,
         first_year=first,
         last_year=last,
         periods=periods,

@@ -9,13 +9,12 @@ from collections import Counter, defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from dangbo.core import audit, scope
 from dangbo.core.dates import today
@@ -28,21 +27,11 @@ from dangbo.orgs.choices import Sector
 from dangbo.orgs.lookups import scope_roots
 
 from . import exports, forms, permissions, queries, rules, services
-from .choices import EvaluationState, PeriodKind, ReviewAudit
-from .models import Evaluation, Remedy, RemedyGroup, ReviewCycle
+from .choices import EvaluationState, PeriodKind, ReviewAudit, ReviewOp, StepAction, SubjectKind
+from .models import Evaluation, Remedy, RemedyGroup, ReviewCycle, Scheme
+from .permissions import CycleAccess
 
-OP_TITLES = {
-    "propose": gettext_lazy("Đề xuất xếp loại"),
-    "return": gettext_lazy("Trả lại đề xuất"),
-    "decide": gettext_lazy("Quyết định xếp loại"),
-}
-STEP_LABELS = {
-    "self_assessed": "Tự đánh giá",
-    "proposed": "Đề xuất",
-    "returned": "Trả lại",
-    "decided": "Quyết định",
-    "reopened": "Mở lại",
-}
+STEP_LABELS = dict(StepAction.choices)
 
 
 def _param(request, name: str, size: int = 64) -> str:
@@ -55,7 +44,7 @@ def _cycles_qs():
     )
 
 
-def _cycle_or_404(user, pk: int) -> tuple[ReviewCycle, str]:
+def _cycle_or_404(user, pk: int) -> tuple[ReviewCycle, CycleAccess]:
     cycle = _cycles_qs().filter(pk=pk).first()
     access = permissions.cycle_access(user, cycle) if cycle is not None else None
     if access is None:
@@ -102,13 +91,11 @@ def cycles(request):
                 messages.success(request, _("Đã mở đợt kiểm điểm %(y)s.") % {"y": cycle.year})
                 return redirect(reverse("reviews:cycle", args=[cycle.pk]))
         status = 400
-    rows = []
+    rows: list[queries.CycleRow] = []
     if org is not None:
-        decided = Q(evaluations__state=EvaluationState.DECIDED)
-        rows = list(
+        rows = queries.cycle_rows(
             permissions.visible_cycles(user, _cycles_qs())
             .filter(queries.cycles_of(org))
-            .annotate(n_total=Count("evaluations"), n_decided=Count("evaluations", filter=decided))
             .order_by("-year", "-period_end", "-org__depth")
         )
     return render_page(
@@ -124,23 +111,19 @@ def cycles(request):
     )
 
 
-def _state_rows(progress: dict) -> list[tuple[str, int, int]]:
+def _state_rows(progress: queries.CycleProgress) -> list[tuple[str, int, int]]:
+    members, orgs = progress.members, progress.organisations
     rows = [
-        (label, progress["members"][value], progress["organisations"][value])
+        (str(label), getattr(members, value), getattr(orgs, value))
         for value, label in EvaluationState.choices
     ]
-    rows.append(
-        (
-            _("Tổng số"),
-            sum(progress["members"].values()),
-            sum(progress["organisations"].values()),
-        )
-    )
+    rows.append((_("Tổng số"), members.total, orgs.total))
     return rows
 
 
-def _level_rows(scheme, counter: Counter) -> list[tuple[str, int]]:
-    return [(lv.name, counter.get(lv.name, 0)) for lv in scheme.levels.all()]
+def _level_rows(scheme: Scheme, counts: list[queries.LevelCount]) -> list[tuple[str, int]]:
+    by_code = {c.code: c.count for c in counts}
+    return [(lv.name, by_code.get(lv.code, 0)) for lv in scheme.levels.all()]
 
 
 def _by_sector(cycle: ReviewCycle):
@@ -162,13 +145,13 @@ def _by_sector(cycle: ReviewCycle):
     return levels, rows
 
 
-def _cycle_context(request, cycle: ReviewCycle, access: permissions.CycleAccess) -> dict:
+def _cycle_context(request, cycle: ReviewCycle, access: CycleAccess) -> dict:
     user = request.user
     own = permissions.own_member(user)
     manage = permissions.may_manage_cycle(user, cycle)
     ctx = {
         "cycle": cycle,
-        "full": access == permissions.CycleAccess.FULL,
+        "full": access == CycleAccess.FULL,
         "manage": manage,
         "honours_url": reverse("reviews:honours")
         + "?"
@@ -181,9 +164,9 @@ def _cycle_context(request, cycle: ReviewCycle, access: permissions.CycleAccess)
         ctx["can_self_assess"] = (
             own_eval is None and not cycle.locked and services.cell_of(own, cycle) is not None
         )
-    if access != permissions.CycleAccess.FULL:
+    if access != CycleAccess.FULL:
         return ctx
-    progress = queries.progress(cycle)
+    progress = queries.progress(cycle.evaluations.all())
     levels, sector_rows = _by_sector(cycle)
     groups = list(
         RemedyGroup.objects.filter(cycle=cycle)
@@ -194,8 +177,8 @@ def _cycle_context(request, cycle: ReviewCycle, access: permissions.CycleAccess)
     ctx.update(
         {
             "states": _state_rows(progress),
-            "member_levels": _level_rows(cycle.member_scheme, progress["levels"]["members"]),
-            "org_levels": _level_rows(cycle.org_scheme, progress["levels"]["organisations"]),
+            "member_levels": _level_rows(cycle.member_scheme, progress.member_levels),
+            "org_levels": _level_rows(cycle.org_scheme, progress.org_levels),
             "sector_levels": levels,
             "sector_rows": sector_rows,
             "quotas": queries.quota_usage(cycle),
@@ -216,7 +199,7 @@ def cycle(request, pk):
 
 
 def _cycle_error(request, cycle, errors=(), status=400, **forms_):
-    ctx = _cycle_context(request, cycle, permissions.CycleAccess.FULL)
+    ctx = _cycle_context(request, cycle, CycleAccess.FULL)
     ctx["errors"] = list(errors)
     ctx.update({k: v for k, v in forms_.items() if v is not None})
     return render_page(request, "reviews/cycle.html", ctx, status=status)
@@ -337,10 +320,8 @@ def evaluations(request, pk):
         qs = qs.filter(state=state)
     else:
         state = ""
-    if subject == "member":
-        qs = qs.filter(member__isnull=False)
-    elif subject == "org":
-        qs = qs.filter(subject_org__isnull=False)
+    if subject in SubjectKind.values:
+        qs = qs.filter(queries.subject_q(SubjectKind(subject)))
     else:
         subject = ""
     if code:
@@ -363,6 +344,7 @@ def evaluations(request, pk):
             "page": page_of(request, qs),
             "filters": {"state": state, "subject": subject, "org": code},
             "state_choices": EvaluationState.choices,
+            "subject_choices": SubjectKind.choices,
             "error": error,
         },
         status=400 if error else 200,
@@ -480,14 +462,14 @@ def _streaks(years: dict[int, int], until: int | None) -> list[dict]:
     ]
 
 
-def _op_form(op, evaluation, data=None):
-    if op == "propose":
+def _op_form(op: ReviewOp, evaluation: Evaluation, data=None):
+    if op == ReviewOp.PROPOSE:
         return forms.ProposeForm(
             data,
             scheme=evaluation.scheme,
             initial={"level": evaluation.self_level.code if evaluation.self_level else ""},
         )
-    if op == "return":
+    if op == ReviewOp.RETURN:
         return forms.ReturnForm(data)
     return forms.DecideForm(
         data,
@@ -501,9 +483,9 @@ def _render_evaluation(request, evaluation, bound=None, status=200):
     op_forms = []
     for op in permissions.OPS:
         if bound and bound[0] == op:  # just refused: shown with its errors
-            op_forms.append({"op": op, "title": OP_TITLES[op], "form": bound[1]})
+            op_forms.append({"op": op.value, "title": op.label, "form": bound[1]})
         elif permissions.may(user, op, evaluation):
-            op_forms.append({"op": op, "title": OP_TITLES[op], "form": _op_form(op, evaluation)})
+            op_forms.append({"op": op.value, "title": op.label, "form": _op_form(op, evaluation)})
     subject = (
         {"member": evaluation.member}
         if evaluation.member_id
@@ -545,22 +527,23 @@ def evaluation_action(request, pk, op):
     evaluation = _evaluation_or_404(user, pk)
     # Not an operation, or not one this user acts for: as if absent. One the state, the
     # window, the lock or their own case refuses reaches the service, which says why.
-    if not permissions.may_attempt(user, op, evaluation):
+    if op not in ReviewOp.values or not permissions.may_attempt(user, op, evaluation):
         raise Http404
+    op = ReviewOp(op)
     if request.method != "POST":
         return redirect(reverse("reviews:evaluation", args=[evaluation.pk]))
     form = _op_form(op, evaluation, request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            if op == "propose":
+            if op == ReviewOp.PROPOSE:
                 services.propose(
                     actor=user,
                     evaluation=evaluation,
                     level=data["level"],
                     note=data.get("note") or "",
                 )
-            elif op == "return":
+            elif op == ReviewOp.RETURN:
                 services.return_evaluation(actor=user, evaluation=evaluation, reason=data["reason"])
             else:
                 services.decide(
@@ -574,7 +557,7 @@ def evaluation_action(request, pk, op):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("Đã ghi: %(op)s.") % {"op": OP_TITLES[op]})
+            messages.success(request, _("Đã ghi: %(op)s.") % {"op": op.label})
             return redirect(reverse("reviews:evaluation", args=[evaluation.pk]))
     evaluation = _evaluation_or_404(user, pk)  # as stored: nothing was written
     return _render_evaluation(request, evaluation, bound=(op, form), status=400)
@@ -657,7 +640,7 @@ def _honours(request, action: str = scope.VIEW) -> dict:
         org = roots[0] if roots else None
     if org is None:
         raise Http404
-    members = _param(request, "doi-tuong", 10) != "org"
+    members = _param(request, "doi-tuong", 10) != SubjectKind.ORG
     rank = _int(_param(request, "muc", 2), 1, 1, 2)
     n = _int(_param(request, "so-nam", 3), 5, 1, 50)
     year_raw = _param(request, "nam", 4)
@@ -695,7 +678,7 @@ def _honours(request, action: str = scope.VIEW) -> dict:
         "to-chuc": org.code,
         "nam": year,
         "so-nam": n,
-        "doi-tuong": "member" if members else "org",
+        "doi-tuong": (SubjectKind.MEMBER if members else SubjectKind.ORG).value,
         "muc": rank,
     }
     return {
@@ -709,6 +692,8 @@ def _honours(request, action: str = scope.VIEW) -> dict:
         "title": _honour_title(members, rank, n, year - n + 1, year),
         "body": _("Ban Thường vụ %(org)s") % {"org": org.name},
         "filters": filters,
+        "subject": filters["doi-tuong"],
+        "subject_choices": SubjectKind.choices,
         "query": urlencode(filters),
     }
 
