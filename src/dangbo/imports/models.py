@@ -21,6 +21,7 @@ class JobState(models.TextChoices):
     PREVIEWED = "previewed", _("Đã kiểm tra, chờ ghi")
     COMMITTED = "committed", _("Đã ghi vào cơ sở dữ liệu")
     FAILED = "failed", _("Không nhập được")
+    INTERRUPTED = "interrupted", _("Bị gián đoạn")
     CANCELLED = "cancelled", _("Đã hủy")
 
 
@@ -48,6 +49,10 @@ class ImportJob(models.Model):
     counts = models.JSONField(default=dict, blank=True)  # row state -> count
     rows_done = models.BigIntegerField(default=0)
     rows_total = models.BigIntegerField(null=True, blank=True)  # an estimate while running
+    # The process running the job ("host|boot id|pid|start ticks", services.process_identity):
+    # on its own host a dead runner is seen at once, elsewhere by its stale heartbeat.
+    owner = models.CharField(max_length=100, blank=True, editable=False)
+    task_id = models.CharField(max_length=64, blank=True, editable=False)  # the queued task
     created_by = models.ForeignKey(  # empty: the server's own `dangbo import`
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

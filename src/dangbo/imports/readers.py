@@ -3,7 +3,8 @@
 A file from an office PC can be anything: a renamed Word document, an empty sheet, a CSV in
 Windows-1258, an .xlsx whose zip inflates to gigabytes. Every such case becomes a
 ``FileProblem`` with a Vietnamese message before a single row is read, and rows are streamed
-so that memory does not grow with the file (CSV fully; calamine holds one sheet's cells).
+so that memory does not grow with the file (CSV and .xlsx fully; for the old .xls and .ods,
+calamine holds the first sheet's cells).
 """
 
 import codecs
@@ -70,16 +71,17 @@ def open_sheet(path: Path, original_name: str = "") -> Sheet:
         head = fh.read(8)
     name = (original_name or path.name).lower()
     if head.startswith(b"PK\x03\x04"):
-        _check_zip(path)
-        return _open_workbook(path)
+        if "xl/workbook.xml" in _check_zip(path):
+            return _open_xlsx(path)
+        return _open_calamine(path)  # .ods
     if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: .xls (or a .doc, which calamine refuses)
-        return _open_workbook(path)
+        return _open_calamine(path)
     if name.endswith((".xlsx", ".xlsm", ".ods", ".xls")):
         raise FileProblem("Tệp không phải là bảng tính Excel/ODS hợp lệ (nội dung bị hỏng).")
     return _open_csv(path)
 
 
-def _check_zip(path: Path) -> None:
+def _check_zip(path: Path) -> set[str]:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -99,9 +101,57 @@ def _check_zip(path: Path) -> None:
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names and "content.xml" not in names:
         raise FileProblem("Tệp nén này không phải là bảng tính Excel/ODS.")
+    return names
 
 
-def _open_workbook(path: Path) -> Sheet:
+def _open_xlsx(path: Path) -> Sheet:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        if not book.sheetnames:
+            raise FileProblem("Bảng tính không có trang nào.")
+        sheet = book.worksheets[0]
+        # The dimension the file declares: for the width check and the progress estimate
+        # only. Rows are then read as they are stored: a sheet "formatted" down to row
+        # 1,048,576 must not yield a million empty rows.
+        declared_rows, declared_width = sheet.max_row, sheet.max_column
+        sheet.reset_dimensions()
+    except FileProblem:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds (KeyError, XML errors, ValueError)
+        raise FileProblem("Tệp không phải là bảng tính đọc được (hỏng hoặc có mật khẩu).") from exc
+    if declared_width:
+        _check_width(declared_width)
+    rows = _xlsx_rows(book, sheet.iter_rows(values_only=True))
+    header, header_row = _first_nonempty(rows, 1)
+    _check_width(len(header))
+    height = max(0, declared_rows - header_row) if declared_rows else None
+    return Sheet(
+        header=[_header_text(c) for c in header],
+        rows=_numbered(rows, header_row + 1, width=len(header)),
+        height=height,
+    )
+
+
+def _xlsx_rows(book, rows: Iterator[tuple]) -> Iterator[list]:
+    """Rows as lists, checked for width; the workbook is closed when they run out."""
+    max_cols = _limit("IMPORT_MAX_COLUMNS")
+    number = 0
+    try:
+        for number, row in enumerate(rows, start=1):  # noqa: B007 - read after the loop
+            if len(row) > max_cols and any(c not in ("", None) for c in row[max_cols:]):
+                raise FileProblem(f"Dòng {number}: có {len(row)} cột, quá giới hạn {max_cols}.")
+            yield list(row[:max_cols])
+    except FileProblem:
+        raise
+    except Exception as exc:
+        raise FileProblem(f"Dòng {number + 1}: bảng tính bị hỏng, không đọc được.") from exc
+    finally:
+        book.close()
+
+
+def _open_calamine(path: Path) -> Sheet:
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
@@ -139,9 +189,13 @@ def _first_nonempty(rows: Iterator[list], first_row: int) -> tuple[list, int]:
     raise FileProblem("Tệp không có dữ liệu (không tìm thấy dòng tiêu đề).")
 
 
-def _numbered(rows: Iterator[list], first: int) -> Iterator[tuple[int, list]]:
+def _numbered(rows: Iterator[list], first: int, *, width: int = 0) -> Iterator[tuple[int, list]]:
+    """Non-empty rows with their number; short rows (a streamed sheet stores only the cells
+    that hold something) are padded to ``width``."""
     for number, row in enumerate(rows, start=first):
         if any(c not in ("", None) for c in row):
+            if len(row) < width:
+                row = [*row, *([None] * (width - len(row)))]
             yield number, row
 
 

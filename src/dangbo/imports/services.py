@@ -4,7 +4,13 @@ One streaming pass does both jobs. A preview writes nothing but the rows' outcom
 runs the same pass inside ONE transaction and writes each chunk through the bulk path as it
 goes — any error (a bad row, a duplicate found late, a killed process) rolls the whole
 import back, so the database is as it was. Progress goes to a small file beside the upload,
-because on SQLite the committing transaction holds the only write lock.
+because on SQLite the committing transaction holds the only write lock; the same file is the
+job's heartbeat (touched every few seconds while its process lives).
+
+A job records which process runs it (``owner``). When that process dies — killed, the
+server restarted — the job is marked "interrupted" (at the next start of ``dangbo serve`` or
+``dangbo worker``, and whenever someone acts on it): it wrote nothing, and can be cancelled
+or run again from the stored upload.
 """
 
 import contextlib
@@ -12,6 +18,8 @@ import hashlib
 import itertools
 import json
 import os
+import socket
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -19,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -40,8 +49,25 @@ from .readers import FileProblem
 from .schema import match_header
 
 CHUNK = 5000
-KEEP_PLAIN_ROWS = 5000  # rows without any message kept per state for the preview table
-KEEP_COMMIT_MESSAGES = 10_000  # rows with messages kept in memory during a commit
+# Rows kept per state for the preview table (the first ones of the file); the counts cover
+# every row. Bounded whatever the file: 50,000 wrong rows store 1,000 (about 1 MB), and
+# fixing those and uploading again shows the next ones.
+KEEP_ROWS_PER_STATE = 1000
+HEARTBEAT_EVERY = 5  # seconds between touches of a running job's progress file
+STALE_AFTER = 60  # seconds without a heartbeat before a job run elsewhere counts as dead
+
+# What the progress file says a run is doing ("phase"), and how the page names it.
+CHECKING, WRITING, COMMITTED, ROLLED_BACK = "checking", "writing", "committed", "rolled_back"
+PHASE_LABELS = {
+    CHECKING: "Đang kiểm tra",
+    WRITING: "Đang ghi (chưa xác nhận)",
+    COMMITTED: "Đã ghi xong",
+    ROLLED_BACK: "Không ghi gì (đã hoàn tác)",
+}
+INTERRUPTED_PROBLEM = (
+    "Quá trình nhập bị gián đoạn (tiến trình xử lý đã dừng); không có thay đổi nào được ghi. "
+    "Có thể chạy lại từ tệp đã tải lên, hoặc hủy."
+)
 
 
 class Rollback(Exception):
@@ -121,6 +147,95 @@ def read_progress(job: ImportJob) -> dict:
         return {}
 
 
+def write_progress(job: ImportJob, data: dict) -> None:
+    """Written outside any transaction (a file): what it says is true even if the commit is
+    later rolled back, so a commit's rows are "writing", never "done", until it commits."""
+    tmp = progress_path(job).with_suffix(".tmp")
+    tmp.write_text(json.dumps(data))
+    os.replace(tmp, progress_path(job))
+
+
+def progress_label(job: ImportJob, data: dict) -> str:
+    """The phase as the page shows it: only a committed job is ever "done"."""
+    if job.state in (JobState.QUEUED, JobState.RUNNING) and data.get("phase") in PHASE_LABELS:
+        if data["phase"] == COMMITTED and job.state != JobState.COMMITTED:
+            return PHASE_LABELS[WRITING]  # the file is ahead of the row for an instant
+        return PHASE_LABELS[data["phase"]]
+    return str(job.get_state_display())
+
+
+# -- who runs a job ----------------------------------------------------------------------
+
+
+def _boot_id() -> str:
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()[:8]
+    except OSError:
+        return ""
+
+
+def _start_ticks(pid: int) -> str:
+    """When the process started (clock ticks since boot): tells a reused pid from ours."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    return stat.rsplit(")", 1)[-1].split()[19]
+
+
+def process_identity(pid: int | None = None) -> str:
+    """ "host|boot id|pid|start ticks" of this process (64 characters at most: it is also
+    the task worker's id)."""
+    pid = os.getpid() if pid is None else pid
+    return f"{socket.gethostname()[:32]}|{_boot_id()}|{pid}|{_start_ticks(pid)}"
+
+
+def process_gone(identity: str) -> bool | None:
+    """True: that process is dead (this host, and another boot, or no such pid, or the pid
+    now belongs to a later process); False: alive; None: another host, or not an identity
+    (the heartbeat decides)."""
+    parts = identity.split("|")
+    if len(parts) != 4 or not parts[2].isdigit():
+        return None
+    host, boot, pid_text, ticks = parts
+    if host != socket.gethostname()[:32]:
+        return None
+    if boot and _boot_id() and boot != _boot_id():
+        return True
+    pid = int(pid_text)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        pass  # alive, another user's
+    return bool(ticks) and _start_ticks(pid) not in ("", ticks)
+
+
+class _Heartbeat:
+    """Touches the progress file every few seconds while the run's process lives, even
+    during a long statement: a file that stops moving means a dead process."""
+
+    def __init__(self, job: ImportJob):
+        self.path = progress_path(job)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"import-{job.pk}", daemon=True)
+
+    def _beat(self) -> None:
+        while not self.stop.wait(HEARTBEAT_EVERY):
+            with contextlib.suppress(OSError):
+                os.utime(self.path)
+
+    def __enter__(self) -> "_Heartbeat":
+        self.path.touch()
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+
+
 # -- the pass ----------------------------------------------------------------------------
 
 
@@ -133,9 +248,10 @@ class Progress:
 
 
 class _Reporter:
-    def __init__(self, job: ImportJob, callback: Callable[[Progress], None] | None):
+    def __init__(self, job: ImportJob, callback: Callable[[Progress], None] | None, *, phase: str):
         self.job = job
         self.callback = callback
+        self.phase = phase
         self.started = time.perf_counter()
         self.last = 0.0
 
@@ -148,9 +264,10 @@ class _Reporter:
         rate = done / elapsed
         eta = (total - done) / rate if total and rate and total > done else None
         progress = Progress(done, total, rate, eta)
-        tmp = progress_path(self.job).with_suffix(".tmp")
-        tmp.write_text(json.dumps({"done": done, "total": total, "rate": rate, "eta": eta}))
-        os.replace(tmp, progress_path(self.job))
+        write_progress(
+            self.job,
+            {"phase": self.phase, "done": done, "total": total, "rate": rate, "eta": eta},
+        )
         if self.callback:
             self.callback(progress)
 
@@ -158,67 +275,94 @@ class _Reporter:
 def run(job: ImportJob, *, commit: bool = False, actor: Actor = None, progress=None) -> ImportJob:
     """Preview (``commit=False``) or commit the job's file; returns the refreshed job."""
     actor = actor or job.created_by
-    queued_commit = job.state == JobState.QUEUED and job.mode == "commit"
-    if commit and not (job.can_commit or queued_commit or job.state == JobState.UPLOADED):
+    queued = job.state == JobState.QUEUED
+    if commit and not (
+        job.can_commit
+        or (queued and job.mode == "commit")
+        or _commit_interrupted(job)
+        or job.state == JobState.UPLOADED
+    ):
         raise invalid("job", "Chỉ ghi được khi lần kiểm tra gần nhất không có lỗi.")
-    ImportJob.objects.filter(pk=job.pk).update(
+    # From the state read above only: a job cancelled (or taken by another worker) since
+    # is left alone.
+    claimed = ImportJob.objects.filter(pk=job.pk, state=job.state).update(
         state=JobState.RUNNING,
         mode="commit" if commit else "preview",
+        owner=process_identity(),
         started_at=timezone.now(),
         finished_at=None,
         problem="",
         rows_done=0,
     )
     job.refresh_from_db()
+    if not claimed:
+        return job
     ImportRow.objects.filter(job=job).delete()
-    reporter = _Reporter(job, progress)
+    reporter = _Reporter(job, progress, phase=WRITING if commit else CHECKING)
     state = _State()
     try:
-        if commit:
-            try:
-                with transaction.atomic():
-                    _pass(job, actor, state, reporter, commit=True)
-                    if state.counts.get(RowState.ERROR) or state.problem:
-                        raise Rollback
-                    _save_rows(job, state.kept)
-                    _finish(job, state, JobState.COMMITTED)
-                    _audit_commit(job, actor, state)
-                # Written: the database holds the data now; the upload (which may carry
-                # sensitive columns) is not kept. The rows' outcomes stay for the record.
-                stored_path(job).unlink(missing_ok=True)
-                return job
-            except Rollback:
-                pass
-            state.problem = state.problem or (
-                "Không ghi gì vào cơ sở dữ liệu: tệp có "
-                f"{vn_number(state.counts.get(RowState.ERROR, 0))} dòng lỗi."
-            )
-            _save_rows(job, state.kept)
-            _finish(job, state, JobState.PREVIEWED)
-            return job
-        _pass(job, actor, state, reporter, commit=False)
-        _finish(job, state, JobState.FAILED if state.fatal else JobState.PREVIEWED)
-        return job
+        with _Heartbeat(job):
+            return _run(job, actor, state, reporter, commit=commit)
     except FileProblem as exc:
         state.problem = str(exc)
         state.fatal = True
         _finish(job, state, JobState.FAILED)
         return job
     except BaseException:
-        # Killed or crashed: the transaction (if any) is already rolled back.
-        ImportJob.objects.filter(pk=job.pk).update(
-            state=JobState.FAILED,
-            problem="Quá trình nhập bị gián đoạn; không có thay đổi nào được ghi.",
-            finished_at=timezone.now(),
-        )
+        # Stopped or crashed in this process: the transaction (if any) is already rolled
+        # back. (A killed process runs nothing: ``recover`` marks its job.)
+        if commit:
+            write_progress(job, {"phase": ROLLED_BACK})
+        _mark_interrupted(job.pk, job.owner)
         raise
+
+
+def _run(job: ImportJob, actor: Actor, state: "_State", reporter: _Reporter, *, commit: bool):
+    if not commit:
+        _pass(job, actor, state, reporter, commit=False)
+        _finish(job, state, JobState.FAILED if state.fatal else JobState.PREVIEWED)
+        return job
+    try:
+        with transaction.atomic():
+            _pass(job, actor, state, reporter, commit=True)
+            if state.counts.get(RowState.ERROR) or state.problem:
+                raise Rollback
+            _save_rows(job, state.kept)
+            _finish(job, state, JobState.COMMITTED)
+            _audit_commit(job, actor, state)
+    except Rollback:
+        write_progress(job, {"phase": ROLLED_BACK})
+        state.problem = state.problem or (
+            "Không ghi gì vào cơ sở dữ liệu: tệp có "
+            f"{vn_number(state.counts.get(RowState.ERROR, 0))} dòng lỗi."
+        )
+        _save_rows(job, state.kept)
+        _finish(job, state, JobState.PREVIEWED)
+        return job
+    # Only now, the transaction committed, may anything say "done".
+    done = sum(state.counts.values())
+    write_progress(job, {"phase": COMMITTED, "done": done, "total": done})
+    # Written: the database holds the data now; the upload (which may carry sensitive
+    # columns) is not kept. The rows' outcomes stay for the record.
+    stored_path(job).unlink(missing_ok=True)
+    return job
+
+
+def _commit_interrupted(job: ImportJob) -> bool:
+    """A commit cut off by a dead process, whose preview had no error: may run again."""
+    return (
+        job.state == JobState.INTERRUPTED
+        and job.mode == "commit"
+        and not job.errors
+        and bool(job.counts)
+    )
 
 
 class _State:
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
         self.kept: list[Outcome] = []
-        self.kept_plain: dict[str, int] = {}
+        self.kept_per_state: dict[str, int] = {}
         self.problem = ""
         self.fatal = False
         self.notes: list[str] = []
@@ -226,6 +370,14 @@ class _State:
         self.writing = True
         self.importer = None
         self.integrity = False  # a number taken twice: writing stopped, checking goes on
+
+    def room(self, row_state: str) -> bool:
+        """Whether one more row of that state is kept (and count it if so)."""
+        kept = self.kept_per_state.get(row_state, 0)
+        if kept >= KEEP_ROWS_PER_STATE:
+            return False
+        self.kept_per_state[row_state] = kept + 1
+        return True
 
 
 def _pass(
@@ -328,11 +480,7 @@ def _record(job: ImportJob, state: _State, outcomes: list[Outcome], *, commit: b
     keep = []
     for o in outcomes:
         state.counts[o.state] = state.counts.get(o.state, 0) + 1
-        if o.messages:
-            if not commit or len(state.kept) < KEEP_COMMIT_MESSAGES:
-                keep.append(o)
-        elif state.kept_plain.get(o.state, 0) < KEEP_PLAIN_ROWS:
-            state.kept_plain[o.state] = state.kept_plain.get(o.state, 0) + 1
+        if state.room(o.state):
             keep.append(o)
     if commit:
         state.kept.extend(keep)
@@ -382,22 +530,31 @@ def _duplicates(job: ImportJob, state: _State, importer, seen: Seen, *, commit: 
         kept = {o.row_no: o for o in state.kept}
     else:
         kept = {r.row_no: r for r in ImportRow.objects.filter(job=job, row_no__in=list(messages))}
+    dropped: set[int] = set()
     for row_no, extra in messages.items():
         row = kept.get(row_no)
         if row is not None:
             old_state = row.state
-            row.messages = extra + list(row.messages)
-            row.state = RowState.ERROR
-            row.action = ""
-            if not commit:
-                row.save(update_fields=["messages", "state", "action"])
+            if old_state != RowState.ERROR and not state.room(RowState.ERROR):
+                # Kept as another state, now an error beyond the bound: counted, not kept.
+                if commit:
+                    dropped.add(row_no)
+                else:
+                    row.delete()
+            else:
+                row.messages = extra + list(row.messages)
+                row.state = RowState.ERROR
+                row.action = ""
+                if not commit:
+                    row.save(update_fields=["messages", "state", "action"])
         else:
             old_state = None
-            outcome = Outcome(row_no, RowState.ERROR, "", f"Dòng {row_no}", extra)
-            if commit:
-                state.kept.append(outcome)
-            else:
-                _save_rows(job, [outcome])
+            if state.room(RowState.ERROR):  # beyond the bound: counted, not kept
+                outcome = Outcome(row_no, RowState.ERROR, "", f"Dòng {row_no}", extra)
+                if commit:
+                    state.kept.append(outcome)
+                else:
+                    _save_rows(job, [outcome])
         if old_state != RowState.ERROR:
             if old_state is not None:
                 state.counts[old_state] -= 1
@@ -420,7 +577,7 @@ def _duplicates(job: ImportJob, state: _State, importer, seen: Seen, *, commit: 
                 if plain:
                     state.counts[plain] -= 1
             state.counts[RowState.ERROR] = state.counts.get(RowState.ERROR, 0) + 1
-    state.kept.sort(key=lambda o: o.row_no)
+    state.kept = sorted((o for o in state.kept if o.row_no not in dropped), key=lambda o: o.row_no)
 
 
 def _finish(job: ImportJob, state: _State, final: str) -> None:
@@ -468,8 +625,11 @@ class _PathOnly:
 
 @task()
 def run_import(job_id: int, commit: bool = False) -> dict:
-    """The background form of ``run``: queued through django-tasks."""
+    """The background form of ``run``: queued through django-tasks. A job cancelled while
+    it waited is not run."""
     job = ImportJob.objects.get(pk=job_id)
+    if job.state != JobState.QUEUED:
+        return {"state": job.state, "skipped": True}
     job = run(job, commit=commit)
     return {"state": job.state, "counts": job.counts}
 
@@ -483,40 +643,144 @@ def start(job: ImportJob, *, commit: bool, actor: Actor) -> ImportJob:
 
 def enqueue(job: ImportJob, *, commit: bool) -> ImportJob:
     """Hand the job to the background worker (``dangbo worker``, or the one in ``serve``)."""
-    if commit and not job.can_commit:
+    if commit and not (job.can_commit or _commit_interrupted(job)):
         raise invalid("job", "Chỉ ghi được khi lần kiểm tra gần nhất không có lỗi.")
     ImportJob.objects.filter(pk=job.pk).update(
-        state=JobState.QUEUED, mode="commit" if commit else "preview", rows_done=0
+        state=JobState.QUEUED,
+        mode="commit" if commit else "preview",
+        rows_done=0,
+        owner="",
+        task_id="",
+        problem="",
     )
     progress_path(job).unlink(missing_ok=True)
-    transaction.on_commit(lambda: run_import.enqueue(job.pk, commit))
+
+    def queue() -> None:
+        result = run_import.enqueue(job.pk, commit)
+        ImportJob.objects.filter(pk=job.pk, state=JobState.QUEUED, task_id="").update(
+            task_id=str(result.id)[:64]
+        )
+
+    transaction.on_commit(queue)
     job.refresh_from_db()
     return job
 
 
-STALE_AFTER = 300  # seconds without progress before a running job counts as interrupted
-
-
 def is_stale(job: ImportJob) -> bool:
-    """A job whose process died (killed, server restarted) stays "running" in the table; its
-    progress file stops moving. Such a job wrote nothing (the commit is one transaction)."""
-    if job.state not in (JobState.RUNNING, JobState.QUEUED):
+    """Whether a "running" job's process is gone (killed, server restarted): on this host the
+    process table says so at once; for a job run elsewhere, its heartbeat (the progress file)
+    has stopped for ``STALE_AFTER`` seconds. Such a job wrote nothing (one transaction).
+    A queued job is not stale: it waits for a worker (and may be cancelled meanwhile)."""
+    if job.state != JobState.RUNNING:
         return False
+    gone = process_gone(job.owner)
+    if gone is not None:
+        return gone
     try:
         last = progress_path(job).stat().st_mtime
     except OSError:
-        started = job.started_at or job.created_at
-        last = started.timestamp()
+        last = (job.started_at or job.created_at).timestamp()
     return time.time() - last > STALE_AFTER
 
 
+def _mark_interrupted(pk: int, owner: str) -> bool:
+    """RUNNING → INTERRUPTED, only if the same run still holds the job."""
+    return bool(
+        ImportJob.objects.filter(pk=pk, state=JobState.RUNNING, owner=owner).update(
+            state=JobState.INTERRUPTED, problem=INTERRUPTED_PROBLEM, finished_at=timezone.now()
+        )
+    )
+
+
+def settle(job: ImportJob) -> ImportJob:
+    """Mark the job interrupted if its process is gone; the refreshed job."""
+    if is_stale(job) and _mark_interrupted(job.pk, job.owner):
+        _fail_tasks([job.task_id] if job.task_id else [], [])
+        progress_path(job).unlink(missing_ok=True)
+        job.refresh_from_db()
+    return job
+
+
+def recover() -> list[int]:
+    """At the start of ``dangbo serve`` and ``dangbo worker``: jobs whose process is gone
+    become "interrupted" (and so does a queued job whose task died before it began), and the
+    task rows those processes held stop saying RUNNING. Returns the jobs marked."""
+    marked = []
+    for job in ImportJob.objects.filter(state=JobState.RUNNING):
+        if is_stale(job) and _mark_interrupted(job.pk, job.owner):
+            marked.append(job)
+    task_ids = [job.task_id for job in marked if job.task_id]
+    _fail_tasks(task_ids, [process_identity()])
+    # A queued job whose task is no longer waiting or running will never start.
+    if apps.is_installed("django_tasks_db"):
+        from django_tasks_db.models import DBTaskResult
+
+        for job in ImportJob.objects.filter(state=JobState.QUEUED).exclude(task_id=""):
+            alive = DBTaskResult.objects.filter(
+                pk=job.task_id, status__in=("READY", "RUNNING")
+            ).exists()
+            if not alive and ImportJob.objects.filter(pk=job.pk, state=JobState.QUEUED).update(
+                state=JobState.INTERRUPTED,
+                problem=INTERRUPTED_PROBLEM,
+                finished_at=timezone.now(),
+            ):
+                marked.append(job)
+    for job in marked:
+        progress_path(job).unlink(missing_ok=True)
+    return [job.pk for job in marked]
+
+
+class Interrupted(Exception):
+    """Recorded on a task row whose worker process died while running it."""
+
+
+def _fail_tasks(task_ids: list[str], alive: list[str]) -> None:
+    """Task rows still RUNNING whose worker process is gone (or whose import job was found
+    interrupted) are marked FAILED: nothing else would ever finish them."""
+    if not apps.is_installed("django_tasks_db"):
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    for row in DBTaskResult.objects.filter(status="RUNNING"):
+        worker = row.worker_ids[-1] if row.worker_ids else ""
+        if str(row.pk) in task_ids or (worker not in alive and process_gone(worker)):
+            DBTaskResult.objects.filter(pk=row.pk, status="RUNNING").update(
+                status="FAILED",
+                finished_at=timezone.now(),
+                exception_class_path=f"{__name__}.Interrupted",
+                traceback=f"Interrupted: worker {worker or '?'} stopped while running this task",
+            )
+
+
 def cancel(job: ImportJob, *, actor: Actor) -> ImportJob:
-    busy = job.state in (JobState.RUNNING, JobState.QUEUED) and not is_stale(job)
-    if job.state == JobState.COMMITTED or busy:
-        raise invalid("job", "Không hủy được: lần nhập đang chạy hoặc đã ghi.")
-    ImportJob.objects.filter(pk=job.pk).update(state=JobState.CANCELLED, finished_at=timezone.now())
+    """Cancel a job not running (a queued one is not started): its stored rows, upload and
+    progress file are deleted; the job stays, cancelled, for the record."""
+    job = settle(job)
+    cancellable = (
+        JobState.UPLOADED,
+        JobState.QUEUED,
+        JobState.PREVIEWED,
+        JobState.FAILED,
+        JobState.INTERRUPTED,
+    )
+    done = ImportJob.objects.filter(pk=job.pk, state__in=cancellable).update(
+        state=JobState.CANCELLED, finished_at=timezone.now(), owner=""
+    )
+    if not done:
+        raise invalid("job", "Không hủy được: lần nhập đang chạy, đã ghi hoặc đã hủy.")
     ImportRow.objects.filter(job=job).delete()
     stored_path(job).unlink(missing_ok=True)
     progress_path(job).unlink(missing_ok=True)
     job.refresh_from_db()
     return job
+
+
+def retry(job: ImportJob, *, actor: Actor) -> ImportJob:
+    """Run an interrupted job again from its stored upload, in the mode it was cut off in
+    (a commit re-checks every row inside its transaction, as always)."""
+    job = settle(job)
+    if job.state != JobState.INTERRUPTED:
+        raise invalid("job", "Chỉ chạy lại được lần nhập bị gián đoạn.")
+    if not stored_path(job).exists():
+        raise invalid("job", "Không chạy lại được: tệp đã tải lên không còn. Hãy tải lên lại.")
+    return start(job, commit=_commit_interrupted(job), actor=actor)

@@ -5,7 +5,11 @@ import logging
 import threading
 import time
 
-from .services import run_import  # noqa: F401 - the path older queued tasks name
+from .services import (
+    process_identity,
+    recover,
+    run_import,  # noqa: F401 - the path older queued tasks name
+)
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +27,7 @@ def start_worker_thread() -> threading.Thread:
         backend_name="default",
         startup_delay=False,
         max_tasks=None,
-        worker_id="serve",
+        worker_id=process_identity(),  # so that a later start can tell it died
         excluded_queue_names=[],
     )
 
@@ -40,3 +44,12 @@ def start_worker_thread() -> threading.Thread:
     thread = threading.Thread(target=run_forever, name="dangbo-worker", daemon=True)
     thread.start()
     return thread
+
+
+def recover_interrupted() -> list[int]:
+    """Run at start-up (``dangbo serve``, ``dangbo worker``): jobs and task rows left
+    "running" by a process that is gone are marked interrupted / failed."""
+    marked = recover()
+    if marked:
+        logger.warning("Nhập dữ liệu: %d lần nhập bị gián đoạn đã được đánh dấu.", len(marked))
+    return marked

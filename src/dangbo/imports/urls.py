@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/tien-do/", views.progress, name="progress"),
     path("<int:pk>/ghi/", views.commit, name="commit"),
     path("<int:pk>/huy/", views.cancel, name="cancel"),
+    path("<int:pk>/chay-lai/", views.retry, name="retry"),
 ]

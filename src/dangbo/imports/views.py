@@ -87,13 +87,14 @@ def template(request, kind: str):
 
 @login_required
 def job(request, pk: int):
-    job = _job_or_404(request, pk)
+    # A job whose process died is marked interrupted as soon as someone looks at it.
+    job = services.settle(_job_or_404(request, pk))
     state = request.GET.get("loc")
     rows = job.rows.all()
     if state in RowState.values:
         rows = rows.filter(state=state)
     counts = [(value, label, job.counts.get(value, 0)) for value, label in RowState.choices]
-    stale = services.is_stale(job)
+    progress = services.read_progress(job)
     return render_page(
         request,
         "imports/job.html",
@@ -102,27 +103,30 @@ def job(request, pk: int):
             "page": page_of(request, rows, per_page=100),
             "counts": counts,
             "filter": state,
-            "progress": services.read_progress(job),
-            "busy": job.state in (JobState.QUEUED, JobState.RUNNING) and not stale,
-            "stale": stale,
+            "progress": progress,
+            "phase": services.progress_label(job, progress),
+            "busy": job.state in (JobState.QUEUED, JobState.RUNNING),
+            "kept": services.KEEP_ROWS_PER_STATE,
+            "truncated": any(n > services.KEEP_ROWS_PER_STATE for _v, _l, n in counts),
         },
     )
 
 
 @login_required
 def progress(request, pk: int):
-    job = _job_or_404(request, pk)
+    job = services.settle(_job_or_404(request, pk))
     data = services.read_progress(job)
     return JsonResponse(
         {
             "state": job.state,
-            "state_label": job.get_state_display(),
+            # During a commit: "Đang ghi (chưa xác nhận)" until the transaction has committed.
+            "state_label": services.progress_label(job, data),
+            "phase": data.get("phase", ""),
             "done": data.get("done", job.rows_done),
             "total": data.get("total") or job.rows_total,
             "rate": round(data.get("rate") or 0),
             "eta": round(data["eta"]) if data.get("eta") is not None else None,
-            "finished": job.state not in (JobState.QUEUED, JobState.RUNNING)
-            or services.is_stale(job),
+            "finished": job.state not in (JobState.QUEUED, JobState.RUNNING),
         }
     )
 
@@ -145,6 +149,18 @@ def cancel(request, pk: int):
     job = _job_or_404(request, pk)
     try:
         services.cancel(job, actor=request.user)
+    except ValidationError as exc:
+        for msgs in messages_of(exc).values():
+            messages.error(request, msgs[0])
+    return redirect("imports:job", pk=job.pk)
+
+
+@login_required
+@require_POST
+def retry(request, pk: int):
+    job = _job_or_404(request, pk)
+    try:
+        services.retry(job, actor=request.user)
     except ValidationError as exc:
         for msgs in messages_of(exc).values():
             messages.error(request, msgs[0])

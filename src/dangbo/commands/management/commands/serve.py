@@ -14,7 +14,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
-from dangbo.imports.tasks import start_worker_thread
+from dangbo.imports.tasks import recover_interrupted, start_worker_thread
 
 
 def pending_migrations(alias: str = DEFAULT_DB_ALIAS) -> list[str]:
@@ -76,6 +76,12 @@ class Command(BaseCommand):
                 f"Cơ sở dữ liệu chưa được cập nhật: còn {len(pending)} migration chưa chạy "
                 f"({shown}). Hãy chạy “dangbo migrate” trước rồi khởi động lại."
             )
+
+        # Imports left "running" by a process that is gone (a crash, a kill) are marked
+        # interrupted now, so that they can be cancelled or run again at once.
+        marked = recover_interrupted()
+        if marked:
+            self.stdout.write(f"Đã đánh dấu {len(marked)} lần nhập bị gián đoạn.")
 
         # WhiteNoise serves from the finders; an absent STATIC_ROOT only earns a warning.
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,9 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from dangbo.imports.services import process_identity
+from dangbo.imports.tasks import recover_interrupted
+
 
 class Command(BaseCommand):
     help = "Chạy các việc nền (nhập tệp lớn) đang chờ trong hàng đợi."
@@ -13,4 +16,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        call_command("db_worker", batch=options["batch"], reload=False, startup_delay=False)
+        marked = recover_interrupted()
+        if marked:
+            self.stdout.write(f"Đã đánh dấu {len(marked)} lần nhập bị gián đoạn.")
+        call_command(
+            "db_worker",
+            batch=options["batch"],
+            reload=False,
+            startup_delay=False,
+            # Who runs each task, so that a later start can tell this process died.
+            worker_id=process_identity(),
+        )
