@@ -60,3 +60,20 @@ def to_cp1258(text: str) -> bytes:
         base = unicodedata.normalize("NFC", "".join(m for m in parts if m not in _TONE_MARKS))
         out.append(base + tones)
     return "".join(out).encode("cp1258")
+
+
+def dead_process_identity() -> str:
+    """The identity a job records for its runner, of a process that has really ended: a
+    server killed mid-run leaves exactly this behind."""
+    import subprocess
+    import sys
+
+    from dangbo.imports.services import process_identity
+
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])  # noqa: S603
+    try:
+        identity = process_identity(proc.pid)
+    finally:
+        proc.kill()
+        proc.wait()
+    return identity

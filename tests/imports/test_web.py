@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from dangbo.imports.models import ImportJob, JobState
 from dangbo.members.models import Member
 
-from .files import MEMBER_HEADER, csv_bytes
+from .files import MEMBER_HEADER, csv_bytes, dead_process_identity
 
 pytestmark = pytest.mark.django_db
 
@@ -219,13 +219,16 @@ def test_an_interrupted_job_says_so_and_can_be_cancelled(client, world, monkeypa
     login(client, world, "staff")
     upload(client, [GOOD])
     job = ImportJob.objects.get()
-    # As a process killed mid-run leaves it: "running", progress file long still.
+    # As a process killed mid-run leaves it: "running", owned by a process that is gone.
     ImportJob.objects.filter(pk=job.pk).update(
-        state=JobState.RUNNING, started_at=timezone.now() - timedelta(hours=1)
+        state=JobState.RUNNING,
+        started_at=timezone.now() - timedelta(hours=1),
+        owner=dead_process_identity(),
     )
     services.progress_path(job).unlink(missing_ok=True)
     page = client.get(reverse("imports:job", args=[job.pk])).content.decode()
     assert "bị gián đoạn" in page and "<progress" not in page
+    assert "Bị gián đoạn" in page and "Kiểm tra lại từ tệp đã tải lên" in page
     assert client.get(reverse("imports:progress", args=[job.pk])).json()["finished"] is True
     client.post(reverse("imports:cancel", args=[job.pk]))
     job.refresh_from_db()
