@@ -10,8 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import EvaluationState, PeriodKind, RemedyStatus, Subject, SubjectKind
 
-_user = dict(null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-
 
 class Scheme(models.Model):
     """A classification scheme for organisations or for members, in force for a range of
@@ -93,7 +91,9 @@ class ReviewCycle(models.Model):
     org_scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+")
     member_scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+")
     locked_at = models.DateTimeField(_("khóa lúc"), null=True, blank=True)
-    locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, **_user)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("đợt kiểm điểm")
@@ -217,7 +217,9 @@ class EvaluationStep(models.Model):
         "orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     note = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, **_user)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_name = models.CharField(max_length=150, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
