@@ -20,6 +20,7 @@ from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 from pydantic import BaseModel
 
+from dangbo.accounts import throttle
 from dangbo.core.errors import messages_of
 from dangbo.core.modelfields import label_of
 from dangbo.core.models import ApiToken
@@ -41,10 +42,18 @@ LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <key>``; the key is looked up by its SHA-256."""
+    """``Authorization: Bearer <key>``; the key is looked up by its SHA-256. Wrong keys are
+    counted against the client's address by the login throttle (``accounts.throttle``): past
+    its limit every key from that address is refused with 429 until the lockout ends."""
 
     def authenticate(self, request, token):
-        if not token or len(token) > MAX_KEY_LENGTH:
+        if not token:
+            return None
+        refusal = throttle.api_refusal(request)
+        if refusal is not None:
+            raise HttpError(429, refusal)
+        if len(token) > MAX_KEY_LENGTH:
+            throttle.api_failed(request)
             return None
         row = (
             ApiToken.objects.select_related("user")
@@ -52,6 +61,7 @@ class TokenAuth(HttpBearer):
             .first()
         )
         if row is None or not row.user.is_active:
+            throttle.api_failed(request)
             return None
         now = timezone.now()
         # At most one write per token every few minutes: a read must not take SQLite's lock.

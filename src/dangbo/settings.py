@@ -6,6 +6,7 @@ The embedded default is a SQLite file in the data directory; production points
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "dangbo.commands",
     "django_tasks",
     "django_tasks_db",
+    "axes",
 ]
 
 # Background work (big imports): the django-tasks database backend, run by `dangbo worker`
@@ -89,6 +91,8 @@ TASKS = {
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "dangbo.core.middleware.PrivateCacheMiddleware",
+    "dangbo.core.middleware.AdminSwitchMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -98,6 +102,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dangbo.core.middleware.RequestContextMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dangbo.urls"
@@ -145,6 +151,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The throttle's backend comes first: a refused attempt stops there, before any password
+# hashing (docs/operations.md, "Logins").
+AUTHENTICATION_BACKENDS = [
+    "dangbo.accounts.throttle.ThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "orgs:tree"
 LOGOUT_REDIRECT_URL = "login"
@@ -183,6 +195,44 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = 8 * 3600
 
+# Django's admin (/quan-tri/, for staff users) answers only when turned on; otherwise 404.
+DANGBO_ADMIN = _env_bool("DANGBO_ADMIN")
+# The API's Swagger page and schema for everyone; otherwise for a logged-in session or a
+# valid API key only.
+DANGBO_API_DOCS_PUBLIC = _env_bool("DANGBO_API_DOCS_PUBLIC")
+# Reverse proxies in front of dangbo that append the client's address to X-Forwarded-For.
+# 0 (the default): the address is the connection's own (REMOTE_ADDR) and the header, which any
+# client can write, is ignored.
+DANGBO_PROXY_COUNT = int(os.environ.get("DANGBO_PROXY_COUNT", "0"))
+
+# ---- logins: django-axes with dangbo's throttle (docs/operations.md, "Logins") ----------------
+# Failures are counted per account AND per client address (either one reaching its limit
+# locks): per account against guessing one password from many addresses, per address against
+# one address trying many accounts. An office behind one address makes more honest mistakes
+# than one person, hence the higher address limit. Before the limit each failure after the
+# second of an account (after half the limit of an address) makes the next attempt wait
+# longer: 1, 2, 4 … s, at most LOGIN_MAX_DELAY.
+DANGBO_LOGIN_FAILURE_LIMIT = int(os.environ.get("DANGBO_LOGIN_FAILURE_LIMIT", "5"))
+DANGBO_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("DANGBO_LOGIN_IP_FAILURE_LIMIT", "20"))
+DANGBO_LOGIN_DELAY_AFTER = 2
+DANGBO_LOGIN_MAX_DELAY = 60  # seconds
+_lockout_minutes = int(os.environ.get("DANGBO_LOGIN_LOCKOUT_MINUTES", "30"))
+AXES_ENABLED = True
+AXES_HANDLER = "dangbo.accounts.throttle.ThrottleHandler"
+AXES_FAILURE_LIMIT = DANGBO_LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# 0 minutes: a lockout lasts until an administrator lifts it.
+AXES_COOLOFF_TIME = timedelta(minutes=_lockout_minutes) if _lockout_minutes > 0 else None
+# Attempts refused while locked are not counted: they neither extend the lockout nor write.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True  # the account's own failures (ThrottleHandler keeps the address's)
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ENABLE_ADMIN = False  # lockouts are lifted on the login log page, audited
+AXES_CLIENT_IP_CALLABLE = "dangbo.core.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "dangbo.accounts.throttle.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
+AXES_VERBOSE = False
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -203,6 +253,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DANGBO_LOG_LEVEL", "WARNING")},
+    # dangbo.accounts.throttle writes each login, failure and refusal here (never a password);
+    # axes' own lines repeat them less readably.
+    "loggers": {"axes": {"level": "ERROR"}, "dangbo.auth": {"level": "INFO"}},
 }
 
 # Domain settings (documented in README › Configuration).

@@ -1,9 +1,41 @@
+from functools import wraps
+
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import Http404, JsonResponse
 from django.urls import include, path
 from django.views.generic import RedirectView
+from ninja.errors import HttpError
 
-from dangbo.api import api
+from dangbo.api import TokenAuth, api
+
+
+def _api_docs_gate(view):
+    """The Swagger page and ``openapi.json`` for a logged-in session or a valid API key; for
+    everyone only when ``DANGBO_API_DOCS_PUBLIC`` says so. Anonymous visitors get a 404: the
+    list of every endpoint is a map for nobody but our clients."""
+
+    @wraps(view)
+    def gated(request, *args, **kwargs):
+        if not settings.DANGBO_API_DOCS_PUBLIC and not request.user.is_authenticated:
+            try:
+                allowed = TokenAuth()(request) is not None
+            except HttpError as exc:  # the key throttle refuses this address
+                return JsonResponse(
+                    {"detail": str(exc)},
+                    status=exc.status_code,
+                    json_dumps_params={"ensure_ascii": False},
+                )
+            if not allowed:
+                raise Http404
+        return view(request, *args, **kwargs)
+
+    return gated
+
+
+# Ninja wraps its docs and schema views with this when it builds its URLs (just below).
+api.docs_decorator = _api_docs_gate
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="orgs:tree", permanent=False)),
@@ -18,5 +50,6 @@ urlpatterns = [
     path("giam-sat/", include("dangbo.oversight.urls")),
     path("danh-gia/", include("dangbo.reviews.urls")),
     path("api/v1/", api.urls),
+    # 404 unless DANGBO_ADMIN is on (core.middleware.AdminSwitchMiddleware).
     path("quan-tri/", admin.site.urls),
 ]

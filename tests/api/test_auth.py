@@ -16,13 +16,20 @@ pytestmark = pytest.mark.django_db
 UNAUTH = "Cần đăng nhập (thiếu hoặc sai khóa API)."
 
 
+@pytest.fixture
+def public_docs(settings):
+    """The schema and the Swagger page for everyone (off by default: tests/core/
+    test_login_throttle.py checks who sees them then)."""
+    settings.DANGBO_API_DOCS_PUBLIC = True
+
+
 def test_health_needs_no_token(client):
     response = client.get(f"{API}/health")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
 
 
-def test_openapi_schema_is_public_and_lists_the_endpoints(client):
+def test_openapi_schema_is_public_and_lists_the_endpoints(client, public_docs):
     response = client.get(f"{API}/openapi.json")
     assert response.status_code == 200
     schema = response.json()
@@ -42,12 +49,12 @@ def test_openapi_schema_is_public_and_lists_the_endpoints(client):
     assert schema["components"]["securitySchemes"]["TokenAuth"]["scheme"] == "bearer"
 
 
-def test_openapi_schema_is_valid(client):
+def test_openapi_schema_is_valid(client, public_docs):
     validator = pytest.importorskip("openapi_spec_validator")
     validator.validate(client.get(f"{API}/openapi.json").json())
 
 
-def test_docs_page_works_under_csp_without_cdn(client):
+def test_docs_page_works_under_csp_without_cdn(client, public_docs):
     response = client.get(f"{API}/docs")
     assert response.status_code == 200
     html = response.content.decode()

@@ -4,15 +4,20 @@ The rules (four-eyes, grant only inside one's admin subtree, sensitive only wher
 it) are ``core.services``'; these views parse, look up, call one service and render.
 """
 
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from dangbo.core import scope, services
 from dangbo.core.choices import Role
@@ -23,6 +28,8 @@ from dangbo.core.text import nfc
 from dangbo.core.views import apply_service_errors, page_of, render_page
 from dangbo.orgs import queries
 
+from . import services as account_services
+from . import throttle
 from .forms import SEARCH_MAX_LENGTH, CreateUserForm, GrantRoleForm
 
 # ---- users and role grants ------------------------------------------------------------------
@@ -224,3 +231,137 @@ def grant_end(request, pk):
         % {"role": grant.get_role_display(), "org": grant.org or "—"},
     )
     return redirect(reverse("accounts:user_detail", args=[target.pk]))
+
+
+# ---- the login log: attempts, lockouts, and lifting them ---------------------------------------
+#
+# Managers see the attempts on the accounts they manage, on names that are nobody's account
+# (guesses) and on API keys; superusers see everything. Any manager may lift an address's
+# lockout (it holds back everyone behind that address); an account's only where they see it.
+
+LOG_ROWS = 100
+COUNTER_ROWS = 50
+
+
+def _visible(user, rows):
+    if user.is_superuser:
+        return rows
+    accounts = get_user_model().objects.values("username")
+    return rows.filter(
+        Q(username__isnull=True)
+        | Q(username__in=_managed_users(user).values("username"))
+        | ~Q(username__in=accounts)
+    )
+
+
+def _counters(user, field: str) -> list[dict]:
+    now = timezone.now()
+    cool_off = get_cool_off()
+    rows = _visible(user, AccessAttempt.objects.exclude(**{f"{field}__isnull": True}))
+    if cool_off is not None:
+        rows = rows.filter(attempt_time__gte=now - cool_off)
+    groups = (
+        rows.values(field)
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .order_by("-last")[:COUNTER_ROWS]
+    )
+    out = []
+    for g in groups:
+        state = throttle.count(field, g[field], now)
+        if state.locked:
+            label = (
+                _("Bị khóa đến %(t)s")
+                % {"t": timezone.localtime(state.until).strftime("%H:%M %d/%m/%Y")}
+                if state.until
+                else _("Bị khóa cho đến khi quản trị viên mở")
+            )
+        elif state.until and state.until > now:
+            label = _("Phải đợi đến %(t)s") % {
+                "t": timezone.localtime(state.until).strftime("%H:%M:%S")
+            }
+        else:
+            label = _("Đang đếm lần sai")
+        out.append(
+            {
+                "value": g[field],
+                "failures": g["failures"],
+                "last": g["last"],
+                "state": label,
+                "locked": state.locked,
+            }
+        )
+    return out
+
+
+def _recent(user) -> list[dict]:
+    failures = _visible(user, AccessFailureLog.objects.all()).order_by("-attempt_time")[:LOG_ROWS]
+    logins = _visible(user, AccessLog.objects.all()).order_by("-attempt_time")[:LOG_ROWS]
+    rows = [
+        {
+            "at": f.attempt_time,
+            "username": f.username,
+            "ip": f.ip_address,
+            "path": f.path_info,
+            "ok": False,
+            "locked": f.locked_out,
+        }
+        for f in failures
+    ] + [
+        {
+            "at": a.attempt_time,
+            "username": a.username,
+            "ip": a.ip_address,
+            "path": a.path_info,
+            "ok": True,
+            "locked": False,
+        }
+        for a in logins
+    ]
+    rows.sort(key=lambda r: r["at"], reverse=True)
+    return rows[:LOG_ROWS]
+
+
+@login_required
+def logins(request):
+    """Recent logins and failures, the counters in force, and a button to lift each lock."""
+    _require_manager(request)
+    return render_page(
+        request,
+        "accounts/logins.html",
+        {
+            "accounts": _counters(request.user, account_services.ACCOUNT),
+            "addresses": _counters(request.user, account_services.ADDRESS),
+            "recent": _recent(request.user),
+            "limits": {
+                "account": settings.DANGBO_LOGIN_FAILURE_LIMIT,
+                "address": settings.DANGBO_LOGIN_IP_FAILURE_LIMIT,
+                "cool_off": get_cool_off(),
+            },
+        },
+    )
+
+
+@login_required
+@require_POST
+def lift_lockout(request):
+    _require_manager(request)
+    kind = request.POST.get("kind", "")
+    value = (request.POST.get("value") or "")[:255]
+    if (
+        kind == account_services.ACCOUNT
+        and not _visible(request.user, AccessAttempt.objects.filter(username=value)).exists()
+    ):
+        raise Http404
+    try:
+        removed = account_services.lift_lockout(actor=request.user, kind=kind, value=value)
+    except ValidationError as exc:
+        for msgs in messages_of(exc).values():
+            for m in msgs:
+                messages.error(request, m)
+    else:
+        messages.success(
+            request,
+            _("Đã mở khóa đăng nhập cho %(v)s (%(n)s bộ đếm được xóa).")
+            % {"v": value, "n": removed},
+        )
+    return redirect(reverse("accounts:logins"))
