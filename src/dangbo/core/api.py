@@ -24,7 +24,7 @@ from pydantic_core import PydanticCustomError
 from . import scope
 from .errors import messages_of
 from .modelfields import label_of, max_length_of
-from .text import UnsafeText, compact_digits, fold_digits, fold_spaces, nfc, plain, strip_invisible
+from .text import UnsafeText, compact_digits, fold_digits, fold_spaces, nfc, plain
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CLOCK = re.compile(r"^\d{2}:\d{2}(:\d{2})?$")
@@ -72,7 +72,7 @@ def _no_control(value: str) -> str:
 
 
 def _code(value: str) -> str:
-    return fold_digits(strip_invisible(_no_control(value)))
+    return fold_digits(_no_control(value))
 
 
 def _in_range(value: date) -> date:

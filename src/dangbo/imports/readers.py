@@ -18,6 +18,7 @@ from pathlib import Path
 from django.conf import settings
 
 from dangbo.core import legacy
+from dangbo.core.text import strip_control
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")
 _SNIFF_BYTES = 64 * 1024
@@ -200,7 +201,9 @@ def _numbered(rows: Iterator[list], first: int, *, width: int = 0) -> Iterator[t
 
 
 def _header_text(value) -> str:
-    return "" if value is None else str(value).strip()
+    """A header as typed, without the invisible characters a pasted title may carry (a
+    zero-width space, a BOM): "Họ và tên\u200b" still finds its column."""
+    return "" if value is None else strip_control(str(value)).strip()
 
 
 def _check_width(width: int) -> None:
@@ -263,7 +266,7 @@ def _open_csv(path: Path) -> Sheet:
         notes.append("Tệp CSV 8-bit gõ bằng phông chữ cũ (TCVN3/VNI): đọc theo Windows-1252.")
     label = {"utf-8-sig": "utf-8", "utf-16": "utf-16"}.get(encoding, encoding)
     return Sheet(
-        header=[h.strip() for h in header],
+        header=[_header_text(h) for h in header],
         rows=_csv_rows(reader, encoding, consumed),
         encoding=label,
         notes=notes,
