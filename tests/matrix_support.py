@@ -1,0 +1,392 @@
+"""The permission matrices' shared half: who holds what where (written out here, not read
+from ``core.scope``, so that a widened role fails the matrices), and one world with an
+object of every kind on each side of the scope line, built once per module.
+
+In scope ("in"): Tam Dương (the cell kl-thon-1, the commune kim-long, the district).
+Out of scope ("out"): Vĩnh Tường (vt-thon, vt-xa, vinh-tuong), seen only by the outsider
+and root.
+"""
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import override_settings
+
+from dangbo.core.dates import today
+from dangbo.core.models import ApiToken, AuditEntry, RoleGrant
+from dangbo.imports.models import ImportJob
+from dangbo.meetings.models import Attendance, Meeting, Vote
+from dangbo.members.models import Member, MemberEvent, Membership
+from dangbo.orgs.models import CommitteeBody, Organisation, OrgEvent, Position
+from dangbo.oversight.models import Opinion as OpinionRow
+from dangbo.oversight.models import (
+    OpinionStep,
+    OversightAssignment,
+    Visit,
+    WorkingGroup,
+)
+from dangbo.reviews.models import Evaluation, EvaluationStep, Remedy, RemedyGroup, ReviewCycle
+from tests.conftest import ROLE_SCOPES, World, build_world
+from tests.support import FAST_HASHERS, counts, executive_committee, seat
+
+IN, OUT, ANYWHERE = "in", "out", "-"
+ANONYMOUS = "anonymous"
+ROLES = (
+    "root",
+    "admin",
+    "staff",
+    "committee",
+    "secretary",
+    "auditor",
+    "sensitive_staff",
+    "outsider",
+    "member",
+    "nobody",
+)
+
+VIEW, CHANGE, EXPORT, AUDIT = "view", "change", "export", "audit"
+MEETINGS, OVERSEE, MANAGE_USERS = "meetings", "oversee", "manage_users"
+ALL = frozenset({VIEW, CHANGE, EXPORT, AUDIT, MEETINGS, OVERSEE, MANAGE_USERS})
+STAFF = frozenset({VIEW, CHANGE, EXPORT, MEETINGS, OVERSEE})
+# What each role of ROLE_SCOPES may do on its organisation's subtree (ARCHITECTURE.md's
+# table); the member grant reads its own record only, ``nobody`` holds nothing.
+ROLE_PERMS = {
+    "admin": ALL,
+    "org_staff": STAFF,
+    "committee_member": frozenset({VIEW, EXPORT, OVERSEE}),
+    "cell_secretary": frozenset({VIEW, EXPORT, MEETINGS}),
+    "auditor": frozenset({VIEW, EXPORT, AUDIT}),
+}
+
+# Every table a refused request must leave as it was (with the audit log).
+WATCHED = (
+    AuditEntry,
+    RoleGrant,
+    ApiToken,
+    Organisation,
+    OrgEvent,
+    CommitteeBody,
+    Position,
+    Member,
+    MemberEvent,
+    Membership,
+    Meeting,
+    Attendance,
+    Vote,
+    OversightAssignment,
+    WorkingGroup,
+    Visit,
+    OpinionRow,
+    OpinionStep,
+    ReviewCycle,
+    Evaluation,
+    EvaluationStep,
+    RemedyGroup,
+    Remedy,
+    ImportJob,
+)
+
+
+def written() -> dict[str, int]:
+    """Row counts of every watched table, and the user table."""
+    return {**counts(*WATCHED), "User": get_user_model().objects.count()}
+
+
+# ---------------------------------------------------------------- who may what, where
+
+
+# The world's tree (tests/conftest.py), child -> parent: the expectations are computed at
+# collection time, before any database exists.
+PARENT = {
+    "vinh-phuc": "central",
+    "tam-duong": "vinh-phuc",
+    "kim-long": "tam-duong",
+    "kl-thon-1": "kim-long",
+    "kl-thon-2": "kim-long",
+    "hop-hoa": "tam-duong",
+    "hh-tdp-1": "hop-hoa",
+    "cb-toa-an": "tam-duong",
+    "vinh-tuong": "vinh-phuc",
+    "vt-xa": "vinh-tuong",
+    "vt-thon": "vt-xa",
+}
+
+
+def _within(code: str, top: str) -> bool:
+    while code is not None:
+        if code == top:
+            return True
+        code = PARENT.get(code)
+    return False
+
+
+def may(role: str, perm: str, *codes: str) -> bool:
+    """Whether ``role`` may ``perm`` on any of the organisations ``codes``."""
+    if role == "root":
+        return True
+    if role not in ROLE_SCOPES:
+        return False
+    kind, top, _sensitive = ROLE_SCOPES[role]
+    return perm in ROLE_PERMS[kind] and any(_within(code, top) for code in codes)
+
+
+def has_any(role: str, perm: str) -> bool:
+    if role == "root":
+        return True
+    return role in ROLE_SCOPES and perm in ROLE_PERMS[ROLE_SCOPES[role][0]]
+
+
+@dataclass
+class Matrix:
+    """The world, the objects on each side, and (for the API) a token per user."""
+
+    world: World
+    things: dict[str, dict[str, object]] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+    sessions: dict[str, str] = field(default_factory=dict)  # role -> session cookie
+
+    def login(self, client, role: str) -> None:
+        """Log ``client`` in as ``role`` with the session made once for the module."""
+        if role != ANONYMOUS:
+            client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[role]
+
+    def thing(self, kind: str, side: str):
+        return self.things[kind][side]
+
+
+# An expectation: (role, side) -> allowed?
+Rule = Callable[[str, str], bool]
+
+
+def on(perm: str, inside: tuple[str, ...] | str, outside: tuple[str, ...] | str) -> Rule:
+    """Allowed where ``perm`` covers the side's organisation (any of them)."""
+    codes = {
+        IN: (inside,) if isinstance(inside, str) else inside,
+        OUT: (outside,) if isinstance(outside, str) else outside,
+    }
+    return lambda role, side: may(role, perm, *codes[side])
+
+
+def anywhere(perm: str) -> Rule:
+    """A page without an object: allowed to whoever holds ``perm`` somewhere."""
+    return lambda role, side: has_any(role, perm)
+
+
+def anyone(role: str, side: str) -> bool:
+    return True
+
+
+def either(*rules: Rule) -> Rule:
+    return lambda role, side: any(rule(role, side) for rule in rules)
+
+
+def job_owner(role: str, side: str) -> bool:
+    """An import job is its creator's ("staff" in scope, "outsider" out of scope), and root's."""
+    return role == "root" or (role, side) in {("staff", IN), ("outsider", OUT)}
+
+
+def own_record(role: str, side: str) -> bool:
+    """The member grant reads huong's own record (the in-scope member)."""
+    return role == "member" and side == IN
+
+
+# ---------------------------------------------------------------- the objects
+
+DAY = date(2024, 5, 10)
+
+
+def upload() -> io.BytesIO:
+    """A one-row members file, as an upload."""
+    from tests.imports.files import MEMBER_HEADER, csv_bytes
+
+    data = io.BytesIO(
+        csv_bytes(
+            [
+                MEMBER_HEADER,
+                [
+                    "",
+                    "Ngô Văn Mới",
+                    "Nam",
+                    "01/01/1990",
+                    "kl-thon-2",
+                    "87654321",
+                    "01/02/2015",
+                    "01/02/2016",
+                    "",
+                ],
+            ]
+        )
+    )
+    data.name = "dv.csv"
+    return data
+
+
+def build_things(w: World) -> dict[str, dict[str, object]]:
+    """One object of each kind in Tam Dương (in) and in Vĩnh Tường (out), made by the
+    services as the suites of each app make them."""
+    from dangbo.imports import services as imports
+    from dangbo.meetings import services as meetings
+    from dangbo.oversight import services as oversight
+    from dangbo.oversight.models import OpinionTopic
+    from dangbo.reviews import services as reviews
+
+    things: dict[str, dict[str, object]] = {}
+    sides = {
+        IN: {
+            "cell": "kl-thon-1",
+            "commune": "kim-long",
+            "district": "tam-duong",
+            "member": "huong",
+            "overseer": "khanh",
+            "user": "staff",
+        },
+        OUT: {
+            "cell": "vt-thon",
+            "commune": "vt-xa",
+            "district": "vinh-tuong",
+            "member": "tien",
+            "overseer": "tien",
+            "user": "outsider",
+        },
+    }
+    topic = OpinionTopic.objects.order_by("pk").first()
+    start = today() - timedelta(days=30)
+    for side, s in sides.items():
+        cell, commune, district = (w.org(s[k]) for k in ("cell", "commune", "district"))
+        put = lambda kind, obj, side=side: things.setdefault(kind, {}).__setitem__(side, obj)  # noqa: E731
+        body = executive_committee(w, s["district"])
+        put("position", seat(w, s["overseer"], org=s["district"], body=body))
+        put("org", cell)
+        put("member", w.members[s["member"]])
+        put("user", w.users[s["user"]])
+        put("grant", RoleGrant.objects.get(user=w.users[s["user"]]))
+        meeting = meetings.record_meeting(
+            actor=None, org=cell, day=DAY, data={"kind": "regular"}, attendance={}
+        )
+        put("meeting", meeting)
+        put(
+            "assignment",
+            oversight.assign_oversight(
+                actor=None,
+                member=w.members[s["overseer"]],
+                committee=district,
+                target=cell,
+                valid_from=date(2016, 1, 1),
+            ),
+        )
+        put(
+            "group",
+            oversight.create_working_group(
+                actor=None,
+                committee=district,
+                name="Tổ công tác số 1",
+                period_start=start,
+                period_end=today() + timedelta(days=30),
+                leader=w.members[s["overseer"]],
+            ),
+        )
+        put(
+            "visit",
+            oversight.record_visit(
+                actor=None,
+                cell=cell,
+                day=today() - timedelta(days=3),
+                attendees=[w.members[s["overseer"]]],
+                received_by=district,
+            ),
+        )
+        opinion = oversight.record_opinion(
+            actor=None,
+            received_on=today() - timedelta(days=5),
+            source="citizen",
+            channel="staff",
+            text="Đường liên thôn xuống cấp.",
+            topic=topic,
+            org=cell,
+            received_by=district,
+        )
+        put(
+            "opinion",
+            oversight.assign_opinion(
+                actor=None, opinion=opinion, to_org=commune, deadline=today() + timedelta(days=20)
+            ),
+        )
+        cycle = reviews.open_cycle(
+            actor=None,
+            org=commune,
+            year=2016,
+            opens_on=today() - timedelta(days=10),
+            closes_on=today() + timedelta(days=20),
+        )
+        put("cycle", cycle)
+        put(
+            "evaluation",
+            reviews.self_assess(
+                actor=None, cycle=cycle, level="dtc_htt", member=w.members[s["member"]]
+            ),
+        )
+        group = reviews.add_remedy_group(
+            actor=None,
+            cycle=cycle,
+            org=commune,
+            title="Nâng cao chất lượng sinh hoạt",
+            shortcomings=["Sinh hoạt còn hình thức"],
+            remedies=[
+                {"text": "Đổi mới nội dung", "owner": "Bí thư", "deadline": date(2017, 6, 30)}
+            ],
+        )
+        put("remedy", group.remedies.get())
+        put(
+            "job",
+            imports.create_job(
+                actor=w.users[s["user"]], kind="members", source=upload(), original_name="dv.csv"
+            ),
+        )
+    return things
+
+
+def matrix_fixture(*, with_tokens: bool = False):
+    """A module fixture: the world and the objects, built ONCE in a transaction rolled back
+    after the module's last test (each test runs in a savepoint inside it, as the demo's
+    module does). The tests do not ask for ``world``: the shared world stays closed."""
+
+    @pytest.fixture(scope="module")
+    def matrix(django_db_setup, django_db_blocker) -> Matrix:
+        outer = transaction.atomic()
+        with django_db_blocker.unblock():
+            outer.__enter__()
+            try:
+                with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+                    m = Matrix(build_world())
+                    m.things = build_things(m.world)
+                    for name, user in m.world.users.items():
+                        client = Client()
+                        client.force_login(user)
+                        m.sessions[name] = client.cookies[settings.SESSION_COOKIE_NAME].value
+                    if with_tokens:
+                        from dangbo.core.services import issue_token
+
+                        m.tokens = {
+                            name: issue_token(actor=None, user=user, name=f"matrix {name}")
+                            for name, user in m.world.users.items()
+                        }
+                connection.check_constraints()
+            except BaseException:
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
+                raise
+        try:
+            yield m
+        finally:
+            with django_db_blocker.unblock():
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
+
+    return matrix

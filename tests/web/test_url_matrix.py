@@ -1,0 +1,366 @@
+"""Every page of the URL conf × every role × an object in scope (Tam Dương) and one out of
+scope (Vĩnh Tường): allowed → the page (200, or its documented redirect); not allowed → 404,
+as if the object did not exist (dangbo's web rule: out of scope is 404, never 403);
+anonymous → the login page. A POST by a role that may not act writes nothing.
+
+``PAGES`` is checked against the resolver (``test_every_page_is_in_the_matrix``): a new page
+without an entry fails until it is added here. Operation pages (``…:action`` and the like)
+have one entry per operation their app declares, checked the same way.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from dangbo.members.views import MEMBER_ACTIONS
+from dangbo.oversight.services import TRANSITIONS
+from dangbo.registry.views import ORG_ACTIONS
+from dangbo.reviews.permissions import OPS as EVALUATION_OPS
+from tests.matrix_support import (
+    ANONYMOUS,
+    ANYWHERE,
+    AUDIT,
+    CHANGE,
+    EXPORT,
+    IN,
+    MANAGE_USERS,
+    MEETINGS,
+    OUT,
+    OVERSEE,
+    ROLES,
+    VIEW,
+    Matrix,
+    Rule,
+    anyone,
+    anywhere,
+    either,
+    job_owner,
+    matrix_fixture,
+    on,
+    own_record,
+    written,
+)
+
+pytestmark = pytest.mark.django_db
+
+matrix = matrix_fixture()
+
+# Not pages of dangbo's own: Django's admin (switched off by a setting), the API (its own
+# matrix: tests/api/test_operation_matrix.py), the login and logout pages.
+SKIPPED_NAMESPACES = {"admin", "api"}
+SKIPPED_NAMES = {"login", "logout"}
+SKIPPED_PREFIXES = ("static/", "api/v1/", "quan-tri/")
+
+BOTH = (IN, OUT)
+
+
+@dataclass(frozen=True)
+class Page:
+    """How to reach one page for a side, who may GET it and who may POST to it."""
+
+    get: Rule | None  # None: the page answers POST only
+    args: Callable[[Matrix, str], list] = lambda m, side: []
+    query: Callable[[Matrix, str], dict] = lambda m, side: {}
+    post: Rule | None = None  # None: no POST form
+    sides: tuple[str, ...] = BOTH
+    ok: int = 200  # the allowed GET's answer (302: the page sends back to its object)
+
+
+def thing(kind: str, attr: str = "pk") -> Callable[[Matrix, str], list]:
+    return lambda m, side: [getattr(m.thing(kind, side), attr)]
+
+
+def query(name: str, inside: str, outside: str) -> Callable[[Matrix, str], dict]:
+    return lambda m, side: {name: {IN: inside, OUT: outside}[side]}
+
+
+def args_with(kind: str, op: str) -> Callable[[Matrix, str], list]:
+    return lambda m, side: [m.thing(kind, side).pk, op]
+
+
+ORG = thing("org", "code")
+CELL_VIEW = on(VIEW, "kl-thon-1", "vt-thon")
+CELL_CHANGE = on(CHANGE, "kl-thon-1", "vt-thon")
+CELL_MEETINGS = on(MEETINGS, "kl-thon-1", "vt-thon")
+DISTRICT_VIEW = on(VIEW, "tam-duong", "vinh-tuong")
+DISTRICT_CHANGE = on(CHANGE, "tam-duong", "vinh-tuong")
+COMMUNE_CHANGE = on(CHANGE, "kim-long", "vt-xa")
+# A review cycle of the commune: its subtree's viewers take part (the cell's secretary too),
+# and so does a member reviewed in it.
+CYCLE_VIEW = either(on(VIEW, ("kim-long", "kl-thon-1"), ("vt-xa", "vt-thon")), own_record)
+DISTRICT_QUERY = query("to-chuc", "tam-duong", "vinh-tuong")
+
+
+def _ops(registry, make: Callable[[str], Page], name: str) -> dict[str, Page]:
+    return {f"{name}[{op}]": make(op) for op in registry}
+
+
+# The opinion in scope is received by Tam Dương's committee and assigned to Kim Long (out of
+# scope: Vĩnh Tường's, assigned to vt-xa). The committee that received it steers (OVERSEE),
+# the organisation it was assigned to handles (CHANGE); an operation its state does not allow
+# is open to either side (the service then says why).
+OPINION_OWNER = on(OVERSEE, "tam-duong", "vinh-tuong")
+OPINION_HANDLER = on(CHANGE, "kim-long", "vt-xa")
+OPINION_SIDE = {
+    "assign": OPINION_OWNER,
+    "start": OPINION_HANDLER,
+    "answer": OPINION_HANDLER,
+    "return": OPINION_HANDLER,
+    "escalate": OPINION_HANDLER,
+    "reopen": either(OPINION_OWNER, OPINION_HANDLER),
+    "close": either(OPINION_OWNER, OPINION_HANDLER),
+}
+# The evaluation in scope is huong's (kl-thon-1) in Kim Long's cycle, self-assessed: her cell
+# proposes (MEETINGS on the cell), the competent body (the commune) returns and decides.
+EVALUATION_SIDE = {
+    "propose": CELL_MEETINGS,
+    "return": COMMUNE_CHANGE,
+    "decide": COMMUNE_CHANGE,
+}
+
+
+def _opinion_op(op: str) -> Page:
+    return Page(OPINION_SIDE[op], args_with("opinion", op), post=OPINION_SIDE[op], ok=302)
+
+
+def _evaluation_op(op: str) -> Page:
+    return Page(EVALUATION_SIDE[op], args_with("evaluation", op), post=EVALUATION_SIDE[op], ok=302)
+
+
+def _member_op(op: str) -> Page:
+    return Page(CELL_CHANGE, args_with("member", op), post=CELL_CHANGE)
+
+
+def _org_op(op: str) -> Page:
+    return Page(CELL_CHANGE, lambda m, side: [m.thing("org", side).code, op], post=CELL_CHANGE)
+
+
+PAGES: dict[str, Page] = {
+    "": Page(anyone, sides=(ANYWHERE,), ok=302),  # the home page sends to the tree
+    # -- organisations
+    "orgs:tree": Page(anyone, sides=(ANYWHERE,)),
+    "orgs:list": Page(anyone, sides=(ANYWHERE,)),
+    "orgs:export": Page(anywhere(EXPORT), sides=(ANYWHERE,)),
+    "orgs:export_xlsx": Page(anywhere(EXPORT), sides=(ANYWHERE,)),
+    "orgs:detail": Page(CELL_VIEW, ORG),
+    **_ops(ORG_ACTIONS, _org_op, "orgs:action"),
+    # -- members
+    "members:list": Page(anyone, sides=(ANYWHERE,)),
+    "members:export": Page(anywhere(EXPORT), sides=(ANYWHERE,)),
+    "members:export_xlsx": Page(anywhere(EXPORT), sides=(ANYWHERE,)),
+    "members:admit": Page(CELL_CHANGE, ORG, post=CELL_CHANGE),
+    "members:detail": Page(either(CELL_VIEW, own_record), thing("member")),
+    **_ops(MEMBER_ACTIONS, _member_op, "members:action"),
+    # -- audit log, users and roles (the in-scope user is "staff", granted on Tam Dương)
+    "core:audit": Page(anywhere(AUDIT), sides=(ANYWHERE,)),
+    "accounts:users": Page(anywhere(MANAGE_USERS), sides=(ANYWHERE,)),
+    "accounts:user_create": Page(
+        anywhere(MANAGE_USERS), sides=(ANYWHERE,), post=anywhere(MANAGE_USERS)
+    ),
+    "accounts:user_detail": Page(on(MANAGE_USERS, "tam-duong", "vinh-tuong"), thing("user")),
+    "accounts:user_grant": Page(
+        on(MANAGE_USERS, "tam-duong", "vinh-tuong"),
+        thing("user"),
+        post=on(MANAGE_USERS, "tam-duong", "vinh-tuong"),
+        ok=302,
+    ),
+    "accounts:grant_end": Page(
+        on(MANAGE_USERS, "tam-duong", "vinh-tuong"),
+        thing("grant"),
+        post=on(MANAGE_USERS, "tam-duong", "vinh-tuong"),
+        ok=302,
+    ),
+    # -- imports: a job is its creator's
+    "imports:index": Page(anywhere(CHANGE), sides=(ANYWHERE,), post=anywhere(CHANGE)),
+    "imports:template": Page(anywhere(CHANGE), lambda m, side: ["members"], sides=(ANYWHERE,)),
+    "imports:job": Page(job_owner, thing("job")),
+    "imports:progress": Page(job_owner, thing("job")),
+    "imports:commit": Page(None, thing("job"), post=job_owner),
+    "imports:cancel": Page(None, thing("job"), post=job_owner),
+    # -- meetings
+    "meetings:compliance": Page(
+        on(VIEW, "kim-long", "vt-xa"), query=query("to-chuc", "kim-long", "vt-xa")
+    ),
+    "meetings:cell": Page(CELL_VIEW, ORG),
+    "meetings:create": Page(CELL_MEETINGS, ORG, post=CELL_MEETINGS),
+    "meetings:detail": Page(CELL_VIEW, thing("meeting")),
+    "meetings:edit": Page(CELL_MEETINGS, thing("meeting"), post=CELL_MEETINGS),
+    "meetings:attendance": Page(CELL_MEETINGS, thing("meeting"), post=CELL_MEETINGS),
+    "meetings:vote": Page(CELL_MEETINGS, thing("meeting"), post=CELL_MEETINGS),
+    "meetings:minutes_docx": Page(CELL_VIEW, thing("meeting")),
+    # -- oversight (assignments and groups belong to the district's committee)
+    "oversight:mine": Page(anyone, sides=(ANYWHERE,)),
+    "oversight:coverage": Page(DISTRICT_VIEW, query=DISTRICT_QUERY),
+    "oversight:assign": Page(DISTRICT_CHANGE, query=DISTRICT_QUERY, post=DISTRICT_CHANGE),
+    "oversight:handover": Page(DISTRICT_CHANGE, thing("assignment"), post=DISTRICT_CHANGE),
+    "oversight:end_assignment": Page(DISTRICT_CHANGE, thing("assignment"), post=DISTRICT_CHANGE),
+    "oversight:targets": Page(DISTRICT_VIEW, query=DISTRICT_QUERY),
+    "oversight:groups": Page(DISTRICT_VIEW, query=DISTRICT_QUERY),
+    "oversight:group_create": Page(DISTRICT_CHANGE, query=DISTRICT_QUERY, post=DISTRICT_CHANGE),
+    "oversight:plan": Page(DISTRICT_CHANGE, query=DISTRICT_QUERY, post=DISTRICT_CHANGE),
+    "oversight:group": Page(DISTRICT_VIEW, thing("group"), post=DISTRICT_CHANGE),
+    "oversight:visit_create": Page(
+        on(OVERSEE, "kl-thon-1", "vt-thon"),
+        query=query("chi-bo", "kl-thon-1", "vt-thon"),
+        post=on(OVERSEE, "kl-thon-1", "vt-thon"),
+    ),
+    "oversight:visit": Page(CELL_VIEW, thing("visit")),
+    "oversight:opinions": Page(DISTRICT_VIEW, query=DISTRICT_QUERY),
+    "oversight:quarter": Page(DISTRICT_VIEW, query=DISTRICT_QUERY),
+    "oversight:opinion_create": Page(anywhere(OVERSEE), sides=(ANYWHERE,), post=anywhere(OVERSEE)),
+    "oversight:opinion": Page(
+        on(VIEW, ("kl-thon-1", "tam-duong", "kim-long"), ("vt-thon", "vinh-tuong", "vt-xa")),
+        thing("opinion"),
+    ),
+    **_ops(TRANSITIONS, _opinion_op, "oversight:opinion_action"),
+    # -- reviews (the cycle is Kim Long's; out of scope, vt-xa's)
+    "reviews:cycles": Page(
+        on(VIEW, "kim-long", "vt-xa"),
+        query=query("to-chuc", "kim-long", "vt-xa"),
+        post=COMMUNE_CHANGE,
+    ),
+    "reviews:cycle": Page(CYCLE_VIEW, thing("cycle")),
+    "reviews:evaluations": Page(CYCLE_VIEW, thing("cycle")),
+    "reviews:self_assess": Page(
+        either(CELL_CHANGE, own_record),
+        thing("cycle"),
+        query=lambda m, side: {"dang-vien": m.thing("member", side).pk},
+        post=either(CELL_CHANGE, own_record),
+    ),
+    "reviews:lock": Page(COMMUNE_CHANGE, thing("cycle"), post=COMMUNE_CHANGE, ok=302),
+    "reviews:reopen": Page(COMMUNE_CHANGE, thing("cycle"), post=COMMUNE_CHANGE, ok=302),
+    "reviews:remedy_group": Page(COMMUNE_CHANGE, thing("cycle"), post=COMMUNE_CHANGE, ok=302),
+    "reviews:remedy": Page(COMMUNE_CHANGE, thing("remedy"), post=COMMUNE_CHANGE, ok=302),
+    "reviews:evaluation": Page(either(CELL_VIEW, own_record), thing("evaluation")),
+    **_ops(EVALUATION_OPS, _evaluation_op, "reviews:evaluation_action"),
+    "reviews:honours": Page(
+        on(VIEW, "kim-long", "vt-xa"), query=query("to-chuc", "kim-long", "vt-xa")
+    ),
+    "reviews:honours_xlsx": Page(
+        on(EXPORT, "kim-long", "vt-xa"), query=query("to-chuc", "kim-long", "vt-xa")
+    ),
+    "reviews:honours_docx": Page(
+        on(EXPORT, "kim-long", "vt-xa"), query=query("to-chuc", "kim-long", "vt-xa")
+    ),
+    "reviews:member_history": Page(either(CELL_VIEW, own_record), thing("member")),
+    "reviews:org_history": Page(CELL_VIEW, ORG),
+}
+
+# Cases that show a leak: (page, side, role) -> what leaks. Each is a strict xfail.
+LEAKS: dict[tuple[str, str, str], str] = {}
+
+
+# ---------------------------------------------------------------- the URL conf
+
+
+def _patterns(resolver, prefix="", namespace=None):
+    """(route, name) of every pattern, namespaces joined as ``reverse`` spells them."""
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace
+            joined = f"{namespace}:{ns}" if namespace and ns else ns or namespace
+            yield from _patterns(p, prefix + str(p.pattern), joined)
+        elif isinstance(p, URLPattern):
+            name = f"{namespace}:{p.name}" if namespace and p.name else p.name
+            yield prefix + str(p.pattern), name
+
+
+def resolver_pages() -> set[str]:
+    """Every page's name (its route when it has none), minus what this matrix skips."""
+    found = set()
+    for route, name in _patterns(get_resolver()):
+        if route.startswith(SKIPPED_PREFIXES) or name in SKIPPED_NAMES:
+            continue
+        if name and name.split(":")[0] in SKIPPED_NAMESPACES:
+            continue
+        found.add(name if name is not None else route)
+    return found
+
+
+OP_REGISTRIES = {
+    "orgs:action": ORG_ACTIONS,
+    "members:action": MEMBER_ACTIONS,
+    "oversight:opinion_action": TRANSITIONS,
+    "reviews:evaluation_action": EVALUATION_OPS,
+}
+
+
+def test_every_page_is_in_the_matrix():
+    """The table covers exactly the resolver's pages, and every operation of an operation
+    page: a new page (or operation) without an entry fails here."""
+    in_table = {name.split("[")[0] for name in PAGES}
+    missing = sorted(resolver_pages() - in_table)
+    gone = sorted(in_table - resolver_pages())
+    assert not missing, "add " + ", ".join(missing) + " to the matrix (PAGES in this file)"
+    assert not gone, f"{gone} are in the matrix but no longer in the URL conf: remove them"
+    for name, registry in OP_REGISTRIES.items():
+        ops = {key[len(name) + 1 : -1] for key in PAGES if key.startswith(name + "[")}
+        assert ops == set(registry), f"add the operations {set(registry) - ops} of {name}"
+
+
+# ---------------------------------------------------------------- the cases
+
+
+def _cases(method: str):
+    for name, page in PAGES.items():
+        rule = page.get if method == "GET" else page.post
+        if rule is None:
+            continue
+        for side in page.sides:
+            for role in (*ROLES, ANONYMOUS):
+                if method == "POST" and role != ANONYMOUS and rule(role, side):
+                    continue  # allowed: the apps' own suites post the real forms
+                marks = ()
+                if (name, side, role) in LEAKS:
+                    reason = LEAKS[name, side, role]
+                    marks = (pytest.mark.xfail(strict=True, reason=f"LEAK: {reason}"),)
+                yield pytest.param(name, side, role, marks=marks, id=f"{name}-{side}-{role}")
+
+
+def _url(m: Matrix, name: str, side: str) -> tuple[str, dict]:
+    page = PAGES[name]
+    url_name = name.split("[")[0]
+    if url_name == "":
+        return "/", {}
+    return reverse(url_name, args=page.args(m, side)), page.query(m, side)
+
+
+def _is_login_redirect(response) -> bool:
+    return response.status_code == 302 and response["Location"].startswith(
+        reverse("login") + "?next="
+    )
+
+
+@pytest.mark.parametrize(("name", "side", "role"), list(_cases("GET")))
+def test_get(client, matrix, name, side, role):
+    page = PAGES[name]
+    url, params = _url(matrix, name, side)
+    matrix.login(client, role)
+    response = client.get(url, params)
+    if role == ANONYMOUS:
+        if name == "":
+            assert response.status_code == 302
+            return
+        assert _is_login_redirect(response), (response.status_code, response.get("Location"))
+        return
+    expected = page.ok if page.get(role, side) else 404
+    assert response.status_code == expected, f"{role} GET {url} {params}: {response.status_code}"
+    if expected == 302 and name != "":
+        assert not _is_login_redirect(response)
+
+
+@pytest.mark.parametrize(("name", "side", "role"), list(_cases("POST")))
+def test_refused_post_writes_nothing(client, matrix, name, side, role):
+    url, params = _url(matrix, name, side)
+    if params:
+        url += "?" + "&".join(f"{k}={v}" for k, v in params.items())
+    matrix.login(client, role)
+    before = written()
+    response = client.post(url, {})
+    if role == ANONYMOUS:
+        assert _is_login_redirect(response), response.status_code
+    else:
+        assert response.status_code in (403, 404), f"{role} POST {url}: {response.status_code}"
+    assert written() == before, f"{role} POST {url} wrote something"
