@@ -49,7 +49,4 @@ def start_worker_thread() -> threading.Thread:
 def recover_interrupted() -> list[int]:
     """Run at start-up (``dangbo serve``, ``dangbo worker``): jobs and task rows left
     "running" by a process that is gone are marked interrupted / failed."""
-    marked = recover()
-    if marked:
-        logger.warning("Nhập dữ liệu: %d lần nhập bị gián đoạn đã được đánh dấu.", len(marked))
-    return marked
+    return recover()  # the command says how many
