@@ -8,7 +8,8 @@ from pydantic import ValidationError as PydanticError
 
 from dangbo.core.modelfields import label_of, max_length_of, validation_error
 from dangbo.imports.members import MemberImporter
-from dangbo.members import api, forms, services
+from dangbo.members import forms, services
+from dangbo.members.api.schemas import Profile
 from dangbo.members.models import Member
 
 RECORD_TEXT = [
@@ -26,7 +27,7 @@ def test_form_field_is_the_model_field(name):
 
 @pytest.mark.parametrize("name", services.TEXT_FIELDS + services.DIGIT_FIELDS)
 def test_api_field_is_the_model_field(name):
-    schema = api.Profile.model_json_schema()["properties"][name]
+    schema = Profile.model_json_schema()["properties"][name]
     assert schema["maxLength"] == max_length_of(Member, name)
     assert schema["description"] == label_of(Member, name)
 
@@ -69,9 +70,9 @@ def test_api_counts_length_as_the_service_does():
     name = "Nguyễn Thị Hương " * 7  # 119 characters in NFC, more in NFD
     nfd = unicodedata.normalize("NFD", name.strip())
     assert len(nfd) > 120 >= len(name.strip())
-    assert api.Profile(full_name=nfd, card_number="0123 4567").card_number == "01234567"
+    assert Profile(full_name=nfd, card_number="0123 4567").card_number == "01234567"
     with pytest.raises(PydanticError):
-        api.Profile(full_name="N" * 121)
+        Profile(full_name="N" * 121)
 
 
 def test_import_takes_lengths_from_the_model():

@@ -522,7 +522,7 @@ def test_member_who_died_counts_only_before(world):
 def test_interruption_shifts_party_age_and_badge(world):
     an = world.members["an"]  # decision 1999-05-19: 30 years on 2029-05-19
     as_of = date(2024, 5, 19)
-    assert queries.summary(an, as_of)["party_age"] == 25
+    assert queries.summary(an, as_of).party_age == 25
     assert_refused(
         MODELS,
         "start",
@@ -556,8 +556,8 @@ def test_interruption_shifts_party_age_and_badge(world):
         end=date(2005, 2, 5),
         reason="x",
     )
-    assert queries.summary(an, as_of)["party_age"] == 24
-    assert queries.summary(an, as_of + timedelta(days=31))["party_age"] == 25
+    assert queries.summary(an, as_of).party_age == 24
+    assert queries.summary(an, as_of + timedelta(days=31)).party_age == 25
 
 
 def test_award_badge_due_and_too_early(world):
@@ -601,8 +601,8 @@ def test_award_badge_due_and_too_early(world):
         milestone=45,
         award_date=date(2020, 5, 19),
     )
-    assert queries.summary(older, date(2021, 1, 1))["badge_due"] is None
-    assert queries.summary(older, date(2025, 1, 1))["badge_due"].milestone == 55
+    assert queries.summary(older, date(2021, 1, 1)).badge_due is None
+    assert queries.summary(older, date(2025, 1, 1)).badge_due.milestone == 55
 
 
 def test_award_badge_early_with_severe_illness(world):
@@ -708,9 +708,9 @@ def test_interruption_delays_badge(world):
         milestone=30,
         award_date=date(2020, 2, 3),
     )
-    assert queries.summary(m, date(2020, 6, 1))["badge_due"] is None
-    assert queries.summary(m, date(2021, 1, 1))["badge_due"] is None
-    assert queries.summary(m, date(2021, 1, 2))["badge_due"].milestone == 30
+    assert queries.summary(m, date(2020, 6, 1)).badge_due is None
+    assert queries.summary(m, date(2021, 1, 1)).badge_due is None
+    assert queries.summary(m, date(2021, 1, 2)).badge_due.milestone == 30
     assert svc.award_badge(actor=None, member=m, milestone=30, award_date=date(2021, 2, 3))
 
 
@@ -812,15 +812,15 @@ def test_ordered_is_vietnamese_order(world):
 def test_summary_fields(world):
     binh = world.members["binh"]  # born 1990-02-01, ceremony 2016-06-01, probationary
     s = queries.summary(binh, date(2017, 9, 1))
-    assert s["probation_end"] == date(2017, 6, 1)
-    assert s["recognition_overdue"] is True  # 92 days > 90 days' grace
-    assert queries.summary(binh, date(2017, 8, 30))["recognition_overdue"] is False
-    assert s["party_age"] is None and s["badge_due"] is None and s["badges"] == []
-    assert s["age"] == 27
+    assert s.probation_end == date(2017, 6, 1)
+    assert s.recognition_overdue is True  # 92 days > 90 days' grace
+    assert queries.summary(binh, date(2017, 8, 30)).recognition_overdue is False
+    assert s.party_age is None and s.badge_due is None and s.badges == []
+    assert s.age == 27
     an = queries.summary(world.members["an"], date(2029, 5, 19))
-    assert an["party_age"] == 30 and an["recognition_overdue"] is False
-    assert an["badge_due"].milestone == 30 and an["badge_due"].award_round == date(2029, 5, 19)
-    assert an["age"] == 79
+    assert an.party_age == 30 and an.recognition_overdue is False
+    assert an.badge_due.milestone == 30 and an.badge_due.award_round == date(2029, 5, 19)
+    assert an.age == 79
 
 
 # -- closing loose ends ------------------------------------------------------------------
@@ -910,8 +910,8 @@ def test_ages_stop_at_death_and_the_next_round_is_not_in_the_past(world):
         actor=None, member=world.members["an"], kind="deceased", effective_date=date(2010, 1, 1)
     )  # admitted 19/05/1999
     facts = queries.summary(an, date(2026, 11, 28))
-    assert facts["party_age"] == 10 and facts["age"] == 59 and facts["badge_due"] is None
-    due = queries.summary(world.members["dung"], date(2031, 1, 1))["badge_due"]  # 30 y: 2030
+    assert facts.party_age == 10 and facts.age == 59 and facts.badge_due is None
+    due = queries.summary(world.members["dung"], date(2031, 1, 1)).badge_due  # 30 y: 2030
     assert due.milestone == 30 and due.milestone_date == date(2030, 3, 2)
     assert due.award_round == date(2031, 2, 3)  # 19/05/2030 was missed: the next round
 

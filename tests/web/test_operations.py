@@ -616,8 +616,8 @@ def test_record_interruption(staff, world):
     assert "đã truy nộp đảng phí" in page
     from dangbo.members import queries
 
-    age = queries.summary(Member.objects.get(pk=an.pk))["party_age"]
-    assert age == queries.summary(an, sensitive=False)["party_age"]
+    age = queries.summary(Member.objects.get(pk=an.pk)).party_age
+    assert age == queries.summary(an, sensitive=False).party_age
     assert f"{age} năm" in page
 
 
@@ -625,9 +625,9 @@ def test_interruption_shortens_party_age(staff, world):
     from dangbo.members import queries
 
     an = Member.objects.get(pk=world.members["an"].pk)
-    before = queries.summary(an)["party_age"]
+    before = queries.summary(an).party_age
     staff.post(_member_url(an), GAP)
-    assert queries.summary(an)["party_age"] == before - 3
+    assert queries.summary(an).party_age == before - 3
 
 
 def test_interruption_bad_input(staff, world):

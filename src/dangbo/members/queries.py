@@ -1,7 +1,10 @@
 """Read side for members: search, Vietnamese order, timeline, party age, sensitive reads."""
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
+from django.conf import settings
 from django.db import connection, connections, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Collate
@@ -9,10 +12,18 @@ from django.db.models.functions import Collate
 from dangbo.core import audit, scope
 from dangbo.core.dates import today
 from dangbo.core.text import fold, strip_control
+from dangbo.orgs.models import Organisation
 
 from . import rules
-from .choices import ACTIVE_STATUSES, NO_BADGE_STATUSES, ExemptionCategory, MemberAudit, Status
-from .models import SENSITIVE_FIELDS, Member, MemberEvent
+from .choices import (
+    ACTIVE_STATUSES,
+    NO_BADGE_STATUSES,
+    EventKind,
+    ExemptionCategory,
+    MemberAudit,
+    Status,
+)
+from .models import SENSITIVE_FIELDS, BadgeAward, Member, PartyAgeInterruption
 
 MAX_QUERY_LENGTH = 100
 RARE = 2000  # at most this many matches: fetched by id and sorted
@@ -109,18 +120,56 @@ def visible_members(user, action: scope.Permission = scope.VIEW) -> QuerySet:
 HIDDEN = "thông tin nhạy cảm"
 
 
-def timeline(member: Member, *, sensitive: bool = False) -> list[MemberEvent]:
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event of a member's timeline as its reader may see it (``data`` redacted for a
+    reader without the sensitive grant); the stored event is never altered."""
+
+    id: int
+    kind: str
+    kind_label: str
+    effective_date: date
+    from_org: Organisation | None
+    to_org: Organisation | None
+    status_after: str
+    decision_ref: str
+    note: str
+    data: dict[str, Any]
+    recorded_at: datetime
+
+    @property
+    def from_code(self) -> str | None:
+        return self.from_org.code if self.from_org is not None else None
+
+    @property
+    def to_code(self) -> str | None:
+        return self.to_org.code if self.to_org is not None else None
+
+    @property
+    def is_admission(self) -> bool:
+        return self.kind == EventKind.ADMITTED
+
+
+def timeline(member: Member, *, sensitive: bool = False) -> list[TimelineEntry]:
     """The member's events; without a sensitive grant, what would reveal health (an exemption
     for poor health, an early badge, which sensitive fields changed) is masked."""
-    events = list(
-        member.events.select_related("from_org", "to_org", "document").order_by(
-            "effective_date", "id"
+    events = member.events.select_related("from_org", "to_org").order_by("effective_date", "id")
+    return [
+        TimelineEntry(
+            id=event.pk,
+            kind=event.kind,
+            kind_label=str(event.get_kind_display()),
+            effective_date=event.effective_date,
+            from_org=event.from_org,
+            to_org=event.to_org,
+            status_after=event.status_after,
+            decision_ref=event.decision_ref,
+            note=event.note,
+            data=event.data if sensitive else redact(event.data),
+            recorded_at=event.recorded_at,
         )
-    )
-    if not sensitive:
-        for event in events:
-            event.data = redact(event.data)
-    return events
+        for event in events
+    ]
 
 
 def redact(data: dict) -> dict:
@@ -134,35 +183,106 @@ def redact(data: dict) -> dict:
     return data
 
 
-def exemptions(member: Member, *, sensitive: bool = False) -> list:
-    rows = list(member.exemptions.order_by("valid_from", "id"))
-    if not sensitive:
-        for row in rows:
-            if row.category == ExemptionCategory.HEALTH:
-                row.category = ExemptionCategory.OTHER
+@dataclass(frozen=True)
+class ExemptionRow:
+    """An exemption as its reader may see it: poor health reads "other" without the grant."""
+
+    category: str
+    category_label: str
+    valid_from: date
+    valid_to: date | None
+    resolution_ref: str
+
+
+def exemptions(member: Member, *, sensitive: bool = False) -> list[ExemptionRow]:
+    rows = []
+    for row in member.exemptions.order_by("valid_from", "id"):
+        category = ExemptionCategory(row.category)
+        if not sensitive and category == ExemptionCategory.HEALTH:
+            category = ExemptionCategory.OTHER
+        rows.append(
+            ExemptionRow(
+                category=category.value,
+                category_label=str(category.label),
+                valid_from=row.valid_from,
+                valid_to=row.valid_to,
+                resolution_ref=row.resolution_ref,
+            )
+        )
     return rows
 
 
-def badges(member: Member, *, sensitive: bool = False) -> list:
-    rows = list(member.badges.order_by("milestone"))
-    if not sensitive:
-        for row in rows:
-            row.early = False
-    return rows
+@dataclass(frozen=True)
+class BadgeRow:
+    """A badge award as its reader may see it: an early award (it means severe illness)
+    reads as on time without the sensitive grant."""
+
+    milestone: int
+    award_date: date
+    early: bool
+    posthumous: bool
+    badge_number: str
+
+
+def badge_row(badge: BadgeAward, *, sensitive: bool = False) -> BadgeRow:
+    return BadgeRow(
+        milestone=badge.milestone,
+        award_date=badge.award_date,
+        early=badge.early and sensitive,
+        posthumous=badge.posthumous,
+        badge_number=badge.badge_number,
+    )
+
+
+def badges(member: Member, *, sensitive: bool = False) -> list[BadgeRow]:
+    return [badge_row(b, sensitive=sensitive) for b in member.badges.order_by("milestone")]
 
 
 def interruptions(member: Member) -> list[tuple[date, date]]:
     return list(member.interruptions.values_list("interrupted_from", "interrupted_to"))
 
 
-def summary(member: Member, as_of: date | None = None, *, sensitive: bool = False) -> dict:
+@dataclass(frozen=True)
+class InterruptionRow:
+    """A recorded interruption with the party age it leaves the member today."""
+
+    id: int
+    start: date
+    end: date
+    reason: str
+    fee_backpaid: bool
+    party_age: int | None
+
+
+def interruption_row(row: PartyAgeInterruption) -> InterruptionRow:
+    return InterruptionRow(
+        id=row.pk,
+        start=row.interrupted_from,
+        end=row.interrupted_to,
+        reason=row.reason,
+        fee_backpaid=row.fee_backpaid,
+        party_age=summary(row.member).party_age,
+    )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Derived facts shown on the member page and in the API."""
+
+    probation_end: date
+    recognition_overdue: bool
+    party_age: int | None
+    badge_due: rules.BadgeDue | None
+    badges: list[int]
+    age: int
+
+
+def summary(member: Member, as_of: date | None = None, *, sensitive: bool = False) -> Summary:
     """Derived facts shown on the member page: probation end, party age, next badge, flags.
 
     Health (the early-badge window) counts only for a reader with a sensitive grant; for a
     member who has left, ages stop at the exit date.
     """
-    from django.conf import settings
-
     as_of = as_of or today()
     if member.exit_date is not None:
         as_of = min(as_of, member.exit_date)
@@ -170,16 +290,16 @@ def summary(member: Member, as_of: date | None = None, *, sensitive: bool = Fals
     recognised = member.official_recognition_date is not None
     awarded = list(member.badges.values_list("milestone", flat=True))
     probation_end = rules.probation_end(member.admission_ceremony_date)
-    return {
-        "probation_end": probation_end,
-        "recognition_overdue": member.status == Status.PROBATIONARY
+    return Summary(
+        probation_end=probation_end,
+        recognition_overdue=member.status == Status.PROBATIONARY
         and rules.recognition_overdue(
             member.admission_ceremony_date, as_of, settings.DANGBO["RECOGNITION_GRACE_DAYS"]
         ),
-        "party_age": rules.party_age_years(
+        party_age=rules.party_age_years(
             member.admission_decision_date, as_of, gaps, recognised=recognised
         ),
-        "badge_due": rules.badge_due(
+        badge_due=rules.badge_due(
             member.admission_decision_date,
             gaps,
             as_of=as_of,
@@ -189,9 +309,9 @@ def summary(member: Member, as_of: date | None = None, *, sensitive: bool = Fals
         )
         if recognised and member.status in ACTIVE_STATUSES
         else None,
-        "badges": sorted(awarded),
-        "age": rules.months_between(member.date_of_birth, as_of) // 12,
-    }
+        badges=sorted(awarded),
+        age=rules.months_between(member.date_of_birth, as_of) // 12,
+    )
 
 
 def sensitive_fields(user, member: Member, *, channel: str = "web") -> dict | None:
@@ -206,3 +326,22 @@ def sensitive_fields(user, member: Member, *, channel: str = "web") -> dict | No
         after={"fields": list(SENSITIVE_FIELDS)},
     )
     return {name: getattr(member, name) for name in SENSITIVE_FIELDS}
+
+
+@dataclass(frozen=True)
+class MemberFile:
+    """A member's record as one reader sees it: the member, the derived facts, and the
+    sensitive fields only for a reader holding the grant (that read logged)."""
+
+    member: Member
+    summary: Summary
+    sensitive: dict[str, Any] | None
+
+
+def member_file(user, member: Member, *, channel: str = "web") -> MemberFile:
+    sensitive = sensitive_fields(user, member, channel=channel)
+    return MemberFile(
+        member=member,
+        summary=summary(member, sensitive=sensitive is not None),
+        sensitive=sensitive,
+    )

@@ -9,13 +9,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .choices import TemporaryReason
+
 MIN_ADMISSION_MONTHS = 18 * 12
 MAX_ADMISSION_MONTHS = 60 * 12
 PROBATION_MONTHS = 12
 BADGE_MILESTONES = (30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90)
 AWARD_ROUNDS = ((2, 3), (5, 19), (9, 2), (11, 7))  # (month, day): 3/2, 19/5, 2/9, 7/11
 TEMPORARY_MIN_MONTHS = 3
-TEMPORARY_MAX_MONTHS = {"residence": 12, "work": 12, "study": 24}
+TEMPORARY_MAX_MONTHS: dict[str, int] = {
+    TemporaryReason.RESIDENCE: 12,
+    TemporaryReason.WORK: 12,
+    TemporaryReason.STUDY: 24,
+}
 
 
 def add_months(d: date, months: int) -> date:
@@ -210,9 +216,10 @@ def temporary_duration_error(reason: str, start: date, planned_end: date) -> str
         return "Sinh hoạt tạm thời phải từ 3 tháng trở lên."
     limit = TEMPORARY_MAX_MONTHS.get(reason, 12)
     end_limit = add_months(start, limit)
-    too_long = planned_end >= end_limit if reason != "study" else planned_end > end_limit
+    study = reason == TemporaryReason.STUDY
+    too_long = planned_end > end_limit if study else planned_end >= end_limit
     if too_long:
-        if reason == "study":
+        if study:
             return "Sinh hoạt tạm thời khi đi học không quá 2 năm (trừ khi được gia hạn)."
         return (
             "Sinh hoạt tạm thời vì nơi ở hoặc nơi làm việc phải dưới 1 năm (trừ khi được gia hạn)."

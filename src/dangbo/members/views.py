@@ -177,8 +177,9 @@ def detail(request, pk):
     )
     can_change = scope.can(user, scope.CHANGE, member)
     memberships = list(member.memberships.select_related("org").order_by("valid_from", "id"))
-    sensitive = queries.sensitive_fields(user, member)
-    exemptions = queries.exemptions(member, sensitive=sensitive is not None)
+    record = queries.member_file(user, member)
+    sensitive = record.sensitive is not None
+    exemptions = queries.exemptions(member, sensitive=sensitive)
     state = MemberState(
         status=member.status,
         temporary=any(
@@ -188,8 +189,8 @@ def detail(request, pk):
     )
     context = {
         "member": member,
-        "summary": queries.summary(member, sensitive=sensitive is not None),
-        "sensitive": sensitive,
+        "summary": record.summary,
+        "sensitive": record.sensitive,
         "sensitive_missing": SENSITIVE_MISSING,
         "memberships": memberships,
         "positions": list(
@@ -197,8 +198,8 @@ def detail(request, pk):
         ),
         "exemptions": exemptions,
         "interruptions": list(member.interruptions.order_by("interrupted_from", "id")),
-        "badges": queries.badges(member, sensitive=sensitive is not None),
-        "timeline": queries.timeline(member, sensitive=sensitive is not None),
+        "badges": queries.badges(member, sensitive=sensitive),
+        "timeline": queries.timeline(member, sensitive=sensitive),
         "can_change": can_change,
         "actions": [
             (op, a.title) for op, a in MEMBER_ACTIONS.items() if a.when is None or a.when(state)
