@@ -335,9 +335,9 @@ def test_officer_not_in_the_cell(api, world):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"kind": "monthly"}, "kind", "Loại: chỉ nhận một trong các giá trị"),
-        ({"date": "05/05/2020"}, "date", "Ngày: ngày không hợp lệ"),
-        ({"date": "0001-01-01"}, "date", "Ngày: phải từ 1900-01-01 trở lên."),
+        ({"kind": "monthly"}, "kind", "Loại sinh hoạt: chỉ nhận một trong các giá trị"),
+        ({"date": "05/05/2020"}, "date", "Ngày sinh hoạt: ngày không hợp lệ"),
+        ({"date": "0001-01-01"}, "date", "Ngày sinh hoạt: phải từ 1900-01-01 trở lên."),
         ({"start_time": "8h"}, "start_time", "Giờ bắt đầu: giá trị không hợp lệ."),
         ({"start_time": "08:00+07:00"}, "start_time", "Giờ bắt đầu: giá trị không hợp lệ."),
         ({"start_time": "09:00", "end_time": "08:00"}, "end_time", "Giờ kết thúc: phải sau"),

@@ -1,10 +1,10 @@
 """The import router: the same jobs, preview and all-or-nothing commit as the web pages."""
 
-from typing import Literal
+from typing import Annotated
 
 from django.conf import settings
 from django.http import Http404
-from ninja import File, Form, Query, Router
+from ninja import File, Form, Path, Query, Router
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -13,7 +13,7 @@ from dangbo.core.api import READ_ERRORS, WRITE_ERRORS, BoundedPagination
 from .. import services
 from ..models import ImportJob, ImportRow, RowState
 from ..queries import job_for, may_import, template_response
-from .schemas import JobId, JobOut, RowFilter, RowOut
+from .schemas import ImportKind, JobId, JobOut, RowFilter, RowOut
 
 router = Router(tags=["imports"])
 
@@ -23,7 +23,11 @@ def _job(request, job_id: int) -> ImportJob:
 
 
 @router.post("/", response={201: JobOut, **WRITE_ERRORS}, summary="Tải tệp lên và kiểm tra")
-def create(request, kind: Form[Literal["members", "orgs"]], file: File[UploadedFile]):
+def create(
+    request,
+    kind: Annotated[ImportKind, Form(title="Loại dữ liệu")],
+    file: Annotated[UploadedFile, File(title="Tệp")],
+):
     """Previews at once for small files; bigger ones are queued (poll ``GET /imports/{id}``)."""
     if not may_import(request.auth):
         raise Http404
@@ -38,7 +42,7 @@ def create(request, kind: Form[Literal["members", "orgs"]], file: File[UploadedF
 
 
 @router.get("/templates/{kind}", summary="Tệp mẫu .xlsx", response={200: None, **READ_ERRORS})
-def template(request, kind: Literal["members", "orgs"]):
+def template(request, kind: Annotated[ImportKind, Path(title="Loại dữ liệu")]):
     return template_response(request.auth, kind)
 
 

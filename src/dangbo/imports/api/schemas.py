@@ -3,11 +3,12 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from ninja import Path, Schema
+from ninja import Field, Path, Schema
 
 from dangbo.core.api import MAX_ID
 
-JobId = Annotated[int, Path(ge=1, le=MAX_ID)]
+JobId = Annotated[int, Path(ge=1, le=MAX_ID, title="Mã lần nhập")]
+ImportKind = Literal["members", "orgs"]
 
 
 class JobOut(Schema):
@@ -42,4 +43,6 @@ class RowOut(Schema):
 
 
 class RowFilter(Schema):
-    state: Literal["new", "update", "unchanged", "warning", "error"] | None = None
+    state: Literal["new", "update", "unchanged", "warning", "error"] | None = Field(
+        None, title="Kết quả dòng"
+    )

@@ -124,7 +124,11 @@ def _officer(org: Organisation, day: date, member_id: int | None, field: str, la
     response={200: ComplianceOut, **READ_ERRORS},
     summary="Việc sinh hoạt chi bộ theo quy định, tính đến ngày",
 )
-def compliance(request, org: Code, as_of: Query[Day | None] = None):
+def compliance(
+    request,
+    org: Annotated[Code, Query(title="Tổ chức")],
+    as_of: Annotated[Day | None, Query(title="Ngày tính")] = None,
+):
     """Rule 17 (a regular meeting each month, a thematic one each quarter) and rule 13
     (members absent without reason in three months of the year) over ``org``'s cells."""
     found = org_or_404(request.auth, org)
@@ -145,7 +149,11 @@ def compliance(request, org: Code, as_of: Query[Day | None] = None):
     "/", response={200: list[MeetingOut], **READ_ERRORS}, summary="Buổi sinh hoạt của chi bộ"
 )
 @paginate(BoundedPagination)
-def list_meetings(request, org: Code, year: Year | None = None):
+def list_meetings(
+    request,
+    org: Annotated[Code, Query(title="Chi bộ")],
+    year: Annotated[Year | None, Query(title="Năm")] = None,
+):
     cell = org_or_404(request.auth, org)
     return queries.meetings_of(cell, year).select_related("org")
 

@@ -12,10 +12,12 @@ from dangbo.core.api import (
     Id,
     In,
 )
+from dangbo.core.modelfields import label_of
 from dangbo.members.lookups import MemberRef
 
 from .. import rules, services
 from ..choices import AttendanceStatus, MeetingKind, MeetingMode, QualityRating
+from ..models import Attendance, Meeting, Vote
 
 
 class CellMissing(Schema):
@@ -182,40 +184,47 @@ class RosterOut(Schema):
 
 
 class AttendanceIn(In):
-    member_id: Id
-    status: AttendanceStatus
-    reason: str = Field("", max_length=1200)
+    member_id: Id = Field(title="Mã đảng viên")
+    status: AttendanceStatus = Field(title=label_of(Attendance, "status"))
+    reason: str = Field("", max_length=1200, title=label_of(Attendance, "reason"))
 
 
-Attendances = Annotated[list[AttendanceIn], Field(max_length=2000)]
+ATTENDANCE = label_of(Attendance, "status")  # "Điểm danh": the list, as each row's status
+Attendances = Annotated[list[AttendanceIn], Field(max_length=2000, title=ATTENDANCE)]
+
+
+def _label(name: str) -> str:
+    """A meeting field's label as the model writes it ("Ngày sinh hoạt")."""
+    return label_of(Meeting, name)
 
 
 class MeetingCreate(In):
-    org: Code = Field(description="Mã chi bộ")
-    kind: MeetingKind
-    date: Day
-    start_time: ClockTime | None = None
-    end_time: ClockTime | None = None
-    topic: str = Field("", max_length=1200)
-    chair_id: Id | None = None
-    secretary_id: Id | None = None
-    mode: MeetingMode | None = None
-    minutes: str = Field("", max_length=services.MAX_MINUTES * 2)
-    resolution: str = Field("", max_length=services.MAX_MINUTES * 2)
-    resolution_ref: str = Field("", max_length=400)
-    quality: QualityRating | None = None
+    org: Code = Field(title=_label("org"), description="Mã chi bộ")
+    kind: MeetingKind = Field(title=_label("kind"))
+    date: Day = Field(title=_label("date"))
+    start_time: ClockTime | None = Field(None, title="Giờ bắt đầu")
+    end_time: ClockTime | None = Field(None, title="Giờ kết thúc")
+    topic: str = Field("", max_length=1200, title=_label("topic"))
+    chair_id: Id | None = Field(None, title=_label("chair"))
+    secretary_id: Id | None = Field(None, title=_label("secretary"))
+    mode: MeetingMode | None = Field(None, title=_label("mode"))
+    minutes: str = Field("", max_length=services.MAX_MINUTES * 2, title=_label("minutes"))
+    resolution: str = Field("", max_length=services.MAX_MINUTES * 2, title=_label("resolution"))
+    resolution_ref: str = Field("", max_length=400, title=_label("resolution_ref"))
+    quality: QualityRating | None = Field(None, title=_label("quality"))
     attendance: Attendances | None = Field(
         None,
+        title=ATTENDANCE,
         description="Bỏ trống: chưa điểm danh; có danh sách: người không nêu lấy tình trạng mặc định",
     )
 
 
 class AttendanceSet(In):
-    attendance: Attendances
+    attendance: Attendances = Field(title=ATTENDANCE)
 
 
 class VoteIn(In):
-    motion: str = Field(max_length=2000)
-    yes: int = Field(ge=0, le=100_000)
-    no: int = Field(ge=0, le=100_000)
-    abstain: int = Field(0, ge=0, le=100_000)
+    motion: str = Field(max_length=2000, title=label_of(Vote, "motion"))
+    yes: int = Field(ge=0, le=100_000, title=label_of(Vote, "yes"))
+    no: int = Field(ge=0, le=100_000, title=label_of(Vote, "no"))
+    abstain: int = Field(0, ge=0, le=100_000, title=label_of(Vote, "abstain"))
