@@ -12,11 +12,13 @@ from django.db.models import Q
 
 from dangbo.core import legacy
 from dangbo.core.dates import fmt
+from dangbo.core.modelfields import max_length_of
+from dangbo.core.models import LegalDocument
 from dangbo.core.services import register_document
 from dangbo.core.text import fold
 from dangbo.orgs import services as org_services
 from dangbo.orgs.choices import ALLOWED_PARENTS, OrgKind, Sector
-from dangbo.orgs.models import CODE_RE, Organisation
+from dangbo.orgs.models import CODE_RULE, Organisation, valid_code
 
 from . import cells
 from .cells import CellError
@@ -24,6 +26,12 @@ from .common import Outcome, ScopeCheck, lowest_common_path
 from .schema import ORG_COLUMNS, by_key
 
 COLUMNS = by_key(ORG_COLUMNS)
+# Lengths of the text columns, as the models define them (the one definition).
+TEXT_LENGTHS = {
+    "name": max_length_of(Organisation, "name"),
+    "document_issuer": max_length_of(LegalDocument, "issuer"),
+    "document_number": max_length_of(LegalDocument, "number"),
+}
 KINDS = {fold(str(label)): value for value, label in OrgKind.choices} | {
     v: v for v in OrgKind.values
 }
@@ -103,7 +111,8 @@ class OrgImporter:
         return []
 
     def dup_message(self, kind: str, value: str, others: str) -> str:
-        return f"{self.labels['code']}: mã “{value[:64]}” trùng với dòng {others} trong tệp."
+        value = value[: max_length_of(Organisation, "code")]
+        return f"{self.labels['code']}: mã “{value}” trùng với dòng {others} trong tệp."
 
     def parse(self, row_no: int, cells_: list) -> Parsed:
         parsed = Parsed(row_no, {})
@@ -119,7 +128,7 @@ class OrgImporter:
                     parsed.data[key], note = cells.text(
                         value,
                         label,
-                        max_length=200,
+                        max_length=TEXT_LENGTHS[key],
                         legacy_encoding=self.legacy_columns.get(key),
                     )
                     if note:
@@ -133,14 +142,11 @@ class OrgImporter:
                 elif key == "sector":
                     parsed.data[key] = cells.choice(value, label, SECTORS)
                 elif key == "document_number":
-                    parsed.data[key], _ = cells.text(value, label, max_length=64)
+                    parsed.data[key], _ = cells.text(value, label, max_length=TEXT_LENGTHS[key])
                 else:  # code, parent
                     code = str(value).strip().lower()
-                    if not CODE_RE.fullmatch(code) or len(code) > 64:
-                        raise CellError(
-                            f"{label}: “{str(value)[:40]}” — mã chỉ gồm chữ thường không dấu, "
-                            "số và dấu gạch ngang."
-                        )
+                    if not valid_code(code):
+                        raise CellError(f"{label}: “{str(value)[:40]}” — mã {CODE_RULE}.")
                     parsed.data[key] = code
             except CellError as exc:
                 parsed.errors.append(str(exc))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from dangbo.core.modelfields import label_of, max_length_of
 from dangbo.core.text import fold
 from dangbo.members.models import Member
+from dangbo.orgs.models import CODE_RULE
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,7 @@ ORG_COLUMNS = (
         ("ma", "ma to chuc dang", "code", "org code"),
         True,
         example="kl-thon-9",
-        hint="chữ thường không dấu, nối bằng gạch ngang",
+        hint=CODE_RULE,  # the rule ``Organisation.code`` validates
     ),
     Column(
         "name", "Tên tổ chức", ("ten", "ten to chuc dang", "name"), True, example="Chi bộ thôn 9"

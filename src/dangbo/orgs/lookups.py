@@ -15,7 +15,7 @@ from dangbo.core.errors import invalid
 
 from . import queries
 from .choices import CELL_KINDS
-from .models import CODE_RE, Organisation
+from .models import Organisation, valid_code
 
 
 class OrgRef(Schema):
@@ -45,7 +45,7 @@ def find_org(user, code: str, field: str, label: str, *, cells_only: bool = Fals
 def org_or_404(user, code: str, action: str = scope.VIEW) -> Organisation:
     """An organisation named in a URL: 404 unless the caller may see it (403 for a change
     they may not make)."""
-    if not CODE_RE.fullmatch(code or "") or len(code) > 64:
+    if not valid_code(code):
         raise Http404
     qs = Organisation.objects.select_related("parent")
     if action == scope.CHANGE:

@@ -7,16 +7,22 @@ answered from the ``OrgLink`` intervals.
 
 import re
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.core.fields import BinaryCharField
+from dangbo.core.modelfields import max_length_of
 
 from .choices import AppointMethod, BodyType, FormedBy, OrgEventKind, OrgKind, Sector, Title
 
 # Organisation codes: lower-case ASCII words joined by hyphens ("tam-duong", "kl-thon-1").
+# ``Organisation.code`` (its label, length and this validator) is the one definition that
+# the services, forms, imports and API read (``valid_code``, ``code_problem``).
 CODE_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CODE_RULE = "chỉ gồm chữ thường không dấu, số và dấu gạch ngang"
+ORG_CODE = RegexValidator(CODE_RE, CODE_RULE)
 
 
 class AdminUnit(models.Model):
@@ -44,7 +50,7 @@ class AdminUnit(models.Model):
 class Organisation(models.Model):
     SCOPE_PREFIXES = ("",)  # in scope where its own place in the tree is
 
-    code = models.SlugField(_("mã"), max_length=64, unique=True)
+    code = models.SlugField(_("mã"), max_length=64, unique=True, validators=[ORG_CODE])
     name = models.CharField(_("tên"), max_length=200)
     kind = models.CharField(_("loại tổ chức"), max_length=32, choices=OrgKind.choices)
     sector = models.CharField(_("loại hình"), max_length=32, choices=Sector.choices)
@@ -87,6 +93,21 @@ class Organisation(models.Model):
 
     def is_active(self, on) -> bool:
         return self.valid_from <= on and (self.valid_to is None or self.valid_to >= on)
+
+
+def valid_code(code: str | None) -> bool:
+    """Whether ``code`` is an organisation code as ``Organisation.code`` defines it."""
+    return (
+        code is not None
+        and len(code) <= max_length_of(Organisation, "code")
+        and CODE_RE.fullmatch(code) is not None
+    )
+
+
+def code_problem() -> str:
+    """What a code must look like, for a message after the field's label: "chỉ gồm chữ
+    thường không dấu, số và dấu gạch ngang (tối đa 64 ký tự)"."""
+    return f"{CODE_RULE} (tối đa {max_length_of(Organisation, 'code')} ký tự)"
 
 
 class OrgLink(models.Model):

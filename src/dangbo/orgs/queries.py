@@ -13,7 +13,7 @@ from dangbo.core import scope
 from dangbo.core.dates import today
 
 from .choices import OrgEventKind, OrgKind
-from .models import CODE_RE, Organisation, OrgEvent, OrgLink
+from .models import Organisation, OrgEvent, OrgLink, valid_code
 from .rules import DISTRICT_LEVEL_END, DISTRICT_WITHOUT_SUCCESSOR
 
 KIND_RANK = {value: rank for rank, value in enumerate(OrgKind.values)}
@@ -102,7 +102,7 @@ def org_by_code(user, code: str | None, action: scope.Permission) -> Organisatio
     """An organisation named by its code, if ``user`` may ``action`` it; None otherwise (an
     unknown code and one out of scope look the same)."""
     code = (code or "").strip().lower()
-    if not CODE_RE.fullmatch(code) or len(code) > 64:
+    if not valid_code(code):
         return None
     return scope.restrict(Organisation.objects.filter(code=code), user, action).first()
 

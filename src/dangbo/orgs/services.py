@@ -13,6 +13,7 @@ from dangbo.core import audit
 from dangbo.core import services as core_services
 from dangbo.core.dates import fmt, not_in_future
 from dangbo.core.errors import collect, invalid
+from dangbo.core.modelfields import label_of, max_length_of
 from dangbo.core.text import clean_text
 from dangbo.core.types import Actor
 
@@ -26,7 +27,15 @@ from .choices import (
     Sector,
     Title,
 )
-from .models import CODE_RE, CommitteeBody, Organisation, OrgEvent, OrgLink, Position
+from .models import (
+    CommitteeBody,
+    Organisation,
+    OrgEvent,
+    OrgLink,
+    Position,
+    code_problem,
+    valid_code,
+)
 
 # One holder at a time: a second secretary is a mistake, a second committee member is not.
 SINGLE_HOLDER_TITLES = (
@@ -81,12 +90,15 @@ def create_org(
     document = core_services.resolve_document(actor=actor, document=document)
     errors = {}
     code = (code or "").strip().lower()
-    if not CODE_RE.fullmatch(code) or len(code) > 64:
-        errors["code"] = "Mã: chỉ gồm chữ thường không dấu, số và dấu gạch ngang (tối đa 64 ký tự)."
+    code_label = label_of(Organisation, "code")
+    if not valid_code(code):
+        errors["code"] = f"{code_label}: {code_problem()}."
     elif Organisation.objects.filter(code=code).exists():
-        errors["code"] = f"Mã: đã có tổ chức mang mã “{code}”."
+        errors["code"] = f"{code_label}: đã có tổ chức mang mã “{code}”."
     try:
-        name = clean_text(name, "Tên", max_length=200)
+        name = clean_text(
+            name, label_of(Organisation, "name"), max_length=max_length_of(Organisation, "name")
+        )
     except ValidationError as exc:  # re-raised below as a field error
         errors["name"] = exc.messages[0]
     if kind not in OrgKind.values:
@@ -137,7 +149,7 @@ def rename_org(
     document: core_services.Document = None,
 ) -> Organisation:
     document = core_services.resolve_document(actor=actor, document=document)
-    name = clean_text(name, "Tên mới", max_length=200, field="name")
+    name = clean_text(name, "Tên mới", max_length=max_length_of(Organisation, "name"), field="name")
     not_in_future(effective_date, "effective_date", "Ngày hiệu lực")
     if effective_date < org.valid_from:
         raise invalid("effective_date", "Ngày hiệu lực: trước ngày thành lập tổ chức.")

@@ -6,11 +6,13 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangbo.core.forms import DateField, VNForm, code_field
+from dangbo.core.forms import DateField, VNForm, code_field, model_char_field
+from dangbo.core.modelfields import max_length_of
+from dangbo.core.models import LegalDocument
 from dangbo.core.text import clean_text
 from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.orgs.choices import AppointMethod, BodyType, FormedBy, OrgKind, Sector, Title
-from dangbo.orgs.models import CODE_RE, CommitteeBody, Organisation, Position
+from dangbo.orgs.models import CommitteeBody, Organisation, Position, code_problem, valid_code
 
 
 class DocumentFields(VNForm):
@@ -18,11 +20,15 @@ class DocumentFields(VNForm):
 
     doc_number = forms.CharField(
         label=_("Số văn bản quyết định"),
-        max_length=64,
+        max_length=max_length_of(LegalDocument, "number"),
         required=False,
         help_text=_("Ví dụ 125-QĐ/HU; để trống nếu chưa có."),
     )
-    doc_issuer = forms.CharField(label=_("Cơ quan ban hành"), max_length=200, required=False)
+    doc_issuer = forms.CharField(
+        label=_("Cơ quan ban hành"),
+        max_length=max_length_of(LegalDocument, "issuer"),
+        required=False,
+    )
     doc_date = DateField(label=_("Ngày ban hành"), required=False)
 
     def clean(self):
@@ -39,19 +45,20 @@ class DocumentFields(VNForm):
 
 
 class CreateOrgForm(DocumentFields):
-    code = forms.CharField(
-        label=_("Mã"),
-        max_length=64,
+    # Label and length from ``Organisation``: the one definition of a code and a name.
+    code = model_char_field(
+        Organisation,
+        "code",
         help_text=_("Chữ thường không dấu, số và dấu gạch ngang, ví dụ kl-thon-3."),
     )
-    name = forms.CharField(label=_("Tên"), max_length=250)
+    name = model_char_field(Organisation, "name")
     kind = forms.ChoiceField(label=_("Loại tổ chức"), choices=OrgKind.choices)
     sector = forms.ChoiceField(label=_("Loại hình"), choices=Sector.choices)
     valid_from = DateField(label=_("Ngày thành lập"))
 
 
 class RenameOrgForm(DocumentFields):
-    name = forms.CharField(label=_("Tên mới"), max_length=250)
+    name = model_char_field(Organisation, "name", label=_("Tên mới"))
     effective_date = DateField(label=_("Ngày hiệu lực"))
 
 
@@ -116,7 +123,7 @@ class MergeOrgForm(DocumentFields):
                 _("%(f)s: tối đa %(n)s tổ chức một lần.") % {"f": label, "n": MAX_LIST_ITEMS}
             )
         for code in codes:
-            if not CODE_RE.fullmatch(code) or len(code) > 64:
+            if not valid_code(code):
                 raise forms.ValidationError(
                     _("%(f)s: “%(code)s” không phải là mã tổ chức.") % {"f": label, "code": code}
                 )
@@ -168,13 +175,10 @@ class SplitOrgForm(OrgForm, DocumentFields):
             if not sep or not code or not name:
                 errors.append(_("%(w)s: ghi theo dạng “mã | tên”.") % {"w": where})
                 continue
-            if not CODE_RE.fullmatch(code) or len(code) > 64:
+            if not valid_code(code):
                 errors.append(
-                    _(
-                        "%(w)s: mã “%(code)s” chỉ gồm chữ thường không dấu, số và dấu gạch ngang "
-                        "(tối đa 64 ký tự)."
-                    )
-                    % {"w": where, "code": code}
+                    _("%(w)s: mã “%(code)s” %(rule)s.")
+                    % {"w": where, "code": code, "rule": code_problem()}
                 )
                 continue
             if any(s["code"] == code for s in specs):
@@ -186,7 +190,7 @@ class SplitOrgForm(OrgForm, DocumentFields):
                 )
                 continue
             try:
-                name = clean_text(name, str(where), max_length=200)
+                name = clean_text(name, str(where), max_length=max_length_of(Organisation, "name"))
             except forms.ValidationError as exc:
                 errors.append(exc.messages[0])
                 continue
@@ -233,7 +237,7 @@ class SplitOrgForm(OrgForm, DocumentFields):
             if not code:
                 allocation[member_id] = None  # stays in the source
                 continue
-            if not CODE_RE.fullmatch(code) or len(code) > 64:
+            if not valid_code(code):
                 errors.append(
                     _("%(w)s: “%(code)s” không phải là mã tổ chức.") % {"w": where, "code": code}
                 )

@@ -4,6 +4,7 @@ Handlers stay thin: parse, authorise through ``core.scope``, call a service or q
 return a schema. The helpers every router shares live in ``core.api`` and ``orgs.lookups``."""
 
 from datetime import date
+from typing import Annotated
 
 from django.db.models import Prefetch
 from django.http import Http404
@@ -55,6 +56,8 @@ from .schemas import (
 
 router = Router(tags=["orgs"])
 
+AsOf = Annotated[IsoDate | None, Query(title="Ngày tính")]
+
 
 def _document(doc: "DocumentIn | None") -> core_services.DocumentRef | None:
     if doc is None:
@@ -68,9 +71,9 @@ def _document(doc: "DocumentIn | None") -> core_services.DocumentRef | None:
 @paginate(BoundedPagination)
 def list_orgs(
     request,
-    kind: OrgKind | None = None,
-    parent: Code | None = None,
-    q: SearchText | None = None,
+    kind: Annotated[OrgKind | None, Query(title="Loại tổ chức")] = None,
+    parent: Annotated[Code | None, Query(title="Tổ chức cấp trên")] = None,
+    q: Annotated[SearchText | None, Query(title="Từ khóa tìm kiếm")] = None,
 ):
     qs = scope.restrict(Organisation.objects.select_related("parent"), request.auth)
     if kind:
@@ -88,19 +91,19 @@ def get_org(request, code: CodePath):
 
 
 @router.get("/{code}/stats", response={200: OrgStats, **READ_ERRORS}, summary="Số liệu tại ngày")
-def org_stats(request, code: CodePath, as_of: Query[IsoDate | None] = None):
+def org_stats(request, code: CodePath, as_of: AsOf = None):
     org = org_or_404(request.auth, code)
     return queries.org_stats(org, as_of or today())
 
 
 @router.get("/{code}/children", response={200: list[ChildOut], **READ_ERRORS})
-def org_children(request, code: CodePath, as_of: Query[IsoDate | None] = None):
+def org_children(request, code: CodePath, as_of: AsOf = None):
     org = org_or_404(request.auth, code)
     return queries.children_as_of(org, as_of or today())
 
 
 @router.get("/{code}/warnings", response={200: list[WarningOut], **READ_ERRORS})
-def org_warnings(request, code: CodePath, as_of: Query[IsoDate | None] = None):
+def org_warnings(request, code: CodePath, as_of: AsOf = None):
     """Structural rules 1–5 over the subtree: warnings for people to judge, not errors."""
     org = org_or_404(request.auth, code)
     return [
@@ -236,7 +239,7 @@ def _bodies(org: Organisation, day: date) -> list[CommitteeBody]:
     response={200: list[BodyOut], **READ_ERRORS},
     summary="Cơ quan lãnh đạo và người giữ chức vụ tại ngày",
 )
-def list_bodies(request, code: CodePath, as_of: Query[IsoDate | None] = None):
+def list_bodies(request, code: CodePath, as_of: AsOf = None):
     org = org_or_404(request.auth, code)
     return _bodies(org, as_of or today())
 

@@ -10,10 +10,14 @@ from dangbo.core.api import (
     Code,
     In,
     IsoDate,
+    model_text,
 )
+from dangbo.core.modelfields import label_of, max_length_of
+from dangbo.core.models import LegalDocument
 from dangbo.orgs import queries as org_queries
 from dangbo.orgs.choices import AppointMethod, BodyType, FormedBy, OrgKind, Sector, Title
 from dangbo.orgs.lookups import OrgRef
+from dangbo.orgs.models import CommitteeBody, Organisation, Position
 
 
 class OrgOut(Schema):
@@ -102,62 +106,82 @@ class WarningOut(Schema):
 class DocumentIn(In):
     """The decision behind a reorganisation; identified by number + issuer + issue date."""
 
-    number: str = Field(max_length=64, description="Số văn bản, ví dụ 125-QĐ/HU")
-    issuer: str = Field(max_length=200, description="Cơ quan ban hành")
-    issue_date: IsoDate
+    number: str = Field(
+        max_length=max_length_of(LegalDocument, "number"),
+        title="Số văn bản",
+        description="Số văn bản, ví dụ 125-QĐ/HU",
+    )
+    issuer: str = Field(
+        max_length=max_length_of(LegalDocument, "issuer"),
+        title=label_of(LegalDocument, "issuer"),
+        description="Cơ quan ban hành",
+    )
+    issue_date: IsoDate = Field(title=label_of(LegalDocument, "issue_date"))
+
+
+# An organisation's code and name as ``Organisation`` defines them (label, length): the
+# one definition the forms, the imports and the services read too.
+OrgCode = model_text(Organisation, "code")
+OrgName = model_text(Organisation, "name")
+EffectiveDate = Annotated[IsoDate, Field(title="Ngày hiệu lực")]
 
 
 class OrgCreate(In):
-    code: str = Field(max_length=64)
-    name: str = Field(max_length=400)
-    kind: OrgKind
-    sector: Sector
-    parent: Code | None = Field(None, description="Mã tổ chức cấp trên")
-    valid_from: IsoDate
-    has_seal: bool | None = None
+    code: OrgCode
+    name: OrgName
+    kind: OrgKind = Field(title=label_of(Organisation, "kind"))
+    sector: Sector = Field(title=label_of(Organisation, "sector"))
+    parent: Code | None = Field(None, title="Tổ chức cấp trên", description="Mã tổ chức cấp trên")
+    valid_from: IsoDate = Field(title="Ngày thành lập")
+    has_seal: bool | None = Field(None, title=label_of(Organisation, "has_seal"))
     document: DocumentIn | None = None
 
 
 class OrgRename(In):
-    name: str = Field(max_length=400)
-    effective_date: IsoDate
+    name: Annotated[OrgName, Field(title="Tên mới")]
+    effective_date: EffectiveDate
     document: DocumentIn | None = None
 
 
 class OrgReparent(In):
-    new_parent: Code
-    effective_date: IsoDate
+    new_parent: Code = Field(title="Tổ chức cấp trên mới")
+    effective_date: EffectiveDate
     document: DocumentIn | None = None
 
 
 class OrgDissolve(In):
-    effective_date: IsoDate
+    effective_date: IsoDate = Field(title="Ngày kết thúc")
     document: DocumentIn | None = None
 
 
 class OrgMerge(In):
-    sources: list[Code] = Field(max_length=50, description="Mã các tổ chức được hợp nhất")
-    effective_date: IsoDate
+    sources: list[Code] = Field(
+        max_length=50, title="Tổ chức được hợp nhất", description="Mã các tổ chức được hợp nhất"
+    )
+    effective_date: EffectiveDate
     document: DocumentIn | None = None
 
 
 class NewOrg(In):
-    code: Code
-    name: str = Field(max_length=400)
+    code: OrgCode
+    name: OrgName
 
 
 AllocatedId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class OrgSplit(In):
-    new_orgs: list[NewOrg] = Field(max_length=50, description="Loại, loại hình như tổ chức cũ")
+    new_orgs: list[NewOrg] = Field(
+        max_length=50, title="Tổ chức mới", description="Loại, loại hình như tổ chức cũ"
+    )
     allocation: dict[AllocatedId, Code] = Field(
         default_factory=dict,
         max_length=10_000,
+        title="Phân bổ đảng viên",
         description="Mã đảng viên → mã tổ chức mới",
     )
-    effective_date: IsoDate
-    end_source: bool = True
+    effective_date: EffectiveDate
+    end_source: bool = Field(True, title="Kết thúc tổ chức cũ")
     document: DocumentIn | None = None
 
 
@@ -165,24 +189,26 @@ Year = Annotated[int, Field(ge=1900, le=2200)]
 
 
 class BodyCreate(In):
-    body_type: BodyType
-    term_start_year: Year
-    term_end_year: Year
-    formed_by: FormedBy = FormedBy.ELECTED
-    valid_from: IsoDate
+    body_type: BodyType = Field(title="Loại cơ quan")
+    term_start_year: Year = Field(title=label_of(CommitteeBody, "term_start_year"))
+    term_end_year: Year = Field(title=label_of(CommitteeBody, "term_end_year"))
+    formed_by: FormedBy = Field(FormedBy.ELECTED, title="Hình thức")
+    valid_from: IsoDate = Field(title="Ngày bắt đầu")
     document: DocumentIn | None = None
 
 
 class PositionCreate(In):
-    member_id: int = Field(ge=1, le=MAX_ID)
-    title: Title
-    body_id: int | None = Field(None, ge=1, le=MAX_ID, description="Cơ quan của tổ chức")
-    method: AppointMethod = AppointMethod.ELECTED
-    valid_from: IsoDate
+    member_id: int = Field(ge=1, le=MAX_ID, title="Đảng viên")
+    title: Title = Field(title=label_of(Position, "title"))
+    body_id: int | None = Field(
+        None, ge=1, le=MAX_ID, title="Cơ quan", description="Cơ quan của tổ chức"
+    )
+    method: AppointMethod = Field(AppointMethod.ELECTED, title="Hình thức")
+    valid_from: IsoDate = Field(title="Ngày nhận chức vụ")
 
 
 class PositionEnd(In):
-    valid_to: IsoDate
+    valid_to: IsoDate = Field(title="Ngày thôi giữ chức vụ")
 
 
 class PositionOut(Schema):
@@ -226,7 +252,7 @@ class BodyOut(Schema):
         return str(obj.get_body_type_display())
 
 
-CodePath = Annotated[str, Path(max_length=64)]
+CodePath = Annotated[str, Path(max_length=max_length_of(Organisation, "code"), title="Mã tổ chức")]
 
 
-PositionId = Annotated[int, Path(ge=1, le=MAX_ID)]
+PositionId = Annotated[int, Path(ge=1, le=MAX_ID, title="Mã chức vụ")]
