@@ -399,3 +399,16 @@ def test_the_import_matches_and_pairs_full_width_card_numbers(tmp_path, world):
     assert rows[2].state == "unchanged", rows[2].messages  # found by her card, nothing new
     assert "Số thẻ đảng viên: 55556666 trùng với dòng 4 trong tệp." in rows[3].messages
     assert "Số thẻ đảng viên: 55556666 trùng với dòng 3 trong tệp." in rows[4].messages
+
+
+def test_a_header_pasted_with_invisible_characters_finds_its_column(tmp_path, world):
+    header = [
+        f"{title}\u200b" if title == "Họ và tên" else f"\ufeff{title}" for title in IMPORT_HEADER
+    ]
+    path = write_csv(tmp_path / "dv.csv", [header, _import_row("Ngô Văn Mới", card="97365342")])
+    job = imports.create_job(
+        actor=world.users["admin"], kind="members", source=path, original_name="dv.csv"
+    )
+    job = imports.run(job, commit=False, actor=world.users["admin"])
+    (row,) = ImportRow.objects.filter(job=job)
+    assert row.action == "new" and row.state != "error", row.messages
