@@ -76,8 +76,9 @@ class VNForm(forms.Form):
 
 
 class DigitsField(forms.CharField):
-    """A number that may be typed with spaces or dots between its digits; its length is
-    that of the digits."""
+    """A number that may be typed with spaces or dots between its digits, and in any
+    script's digits (full-width, Arabic-Indic: folded to ASCII by ``compact_digits``, as the
+    API and the import fold them); its length is that of the digits."""
 
     def to_python(self, value):
         return compact_digits(super().to_python(value))
