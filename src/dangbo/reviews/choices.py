@@ -17,6 +17,14 @@ class SubjectKind(models.TextChoices):
     ORG = "org", _("Tổ chức đảng")
 
 
+class StreakSuccession(models.TextChoices):
+    """Whether a merged organisation's streak counts its predecessors' years (the setting
+    ``DANGBO_STREAK_SUCCESSION``)."""
+
+    ALL = "all", _("Khi mọi tổ chức được hợp nhất đều đạt mức")
+    NONE = "none", _("Không tính các tổ chức được hợp nhất")
+
+
 class PeriodKind(models.TextChoices):
     YEAR = "year", _("Năm")
     TERM = "term", _("Nhiệm kỳ")

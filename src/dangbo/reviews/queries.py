@@ -15,7 +15,7 @@ from dangbo.orgs.choices import CELL_KINDS, OrgEventKind, Sector
 from dangbo.orgs.models import Organisation, OrgEvent
 
 from . import rules
-from .choices import EvaluationState, PeriodKind, SubjectKind
+from .choices import EvaluationState, PeriodKind, StreakSuccession, SubjectKind
 from .models import Evaluation, ReviewCycle, Scheme
 
 
@@ -104,7 +104,7 @@ def _inherit(years: dict[int, dict[int, int]], until: int) -> None:
     "all" the merged organisation's earlier years count only if every predecessor (and the
     receiving organisation itself, if it existed) met the level; under "none" predecessors
     are ignored: the receiving organisation keeps only its own history."""
-    if settings.DANGBO.get("STREAK_SUCCESSION", "all") == "none":
+    if settings.DANGBO.get("STREAK_SUCCESSION", StreakSuccession.ALL) == StreakSuccession.NONE:
         return
     merges: dict[Organisation, list[tuple[int, int]]] = defaultdict(
         list

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from .choices import CycleWindow
+from .choices import CycleWindow, SubjectKind
 
 
 class PeerGroup(NamedTuple):
@@ -25,14 +25,14 @@ class PeerGroup(NamedTuple):
     def key(self) -> str:
         """What ``Evaluation.peer_group`` stores: "member:CODE" or "org:CODE:SECTOR"."""
         if self.sector is None:
-            return f"member:{self.deciding_code}"
-        return f"org:{self.deciding_code}:{self.sector}"
+            return f"{SubjectKind.MEMBER.value}:{self.deciding_code}"
+        return f"{SubjectKind.ORG.value}:{self.deciding_code}:{self.sector}"
 
     @classmethod
     def parse(cls, key: str) -> "PeerGroup":
         """The group a stored ``key()`` names."""
         kind, _sep, rest = key.partition(":")
-        if kind == "member":
+        if kind == SubjectKind.MEMBER:
             return cls(rest)
         code, _sep, sector = rest.partition(":")
         return cls(code, sector)

@@ -4,6 +4,8 @@ loads them; an office can add a later scheme the same way without code."""
 from datetime import date
 from typing import Any
 
+from .choices import Subject
+
 TSVM_ORG_LEVELS = [
     ("tsvm_tieu_bieu", "Trong sạch, vững mạnh tiêu biểu", 1),
     ("tsvm", "Trong sạch, vững mạnh", 2),
@@ -73,7 +75,7 @@ SCHEMES: list[tuple[str, str, str, str, int, int | None, Levels, dict[str, Any]]
     (
         "tsvm-2008-org",
         "TSVM (HD 20/2008) — tổ chức đảng",
-        "organisation",
+        Subject.ORGANISATION,
         "hd20",
         2008,
         2013,
@@ -83,7 +85,7 @@ SCHEMES: list[tuple[str, str, str, str, int, int | None, Levels, dict[str, Any]]
     (
         "tsvm-2008-member",
         "TSVM (HD 20/2008) — đảng viên",
-        "member",
+        Subject.MEMBER,
         "hd20",
         2008,
         2013,
@@ -93,7 +95,7 @@ SCHEMES: list[tuple[str, str, str, str, int, int | None, Levels, dict[str, Any]]
     (
         "tsvm-2014-org",
         "TSVM (HD 27/2014) — tổ chức đảng",
-        "organisation",
+        Subject.ORGANISATION,
         "hd27",
         2014,
         2017,
@@ -103,7 +105,7 @@ SCHEMES: list[tuple[str, str, str, str, int, int | None, Levels, dict[str, Any]]
     (
         "tsvm-2014-member",
         "TSVM (HD 27/2014) — đảng viên",
-        "member",
+        Subject.MEMBER,
         "hd27",
         2014,
         2017,
@@ -113,7 +115,7 @@ SCHEMES: list[tuple[str, str, str, str, int, int | None, Levels, dict[str, Any]]
     (
         "qd132-org",
         "4 mức (QĐ 132/2018) — tập thể",
-        "organisation",
+        Subject.ORGANISATION,
         "qd132",
         2018,
         2022,
@@ -123,7 +125,7 @@ SCHEMES: list[tuple[str, str, str, str, int, int | None, Levels, dict[str, Any]]
     (
         "qd132-member",
         "4 mức (QĐ 132/2018) — đảng viên",
-        "member",
+        Subject.MEMBER,
         "qd132",
         2018,
         2022,
@@ -133,7 +135,7 @@ SCHEMES: list[tuple[str, str, str, str, int, int | None, Levels, dict[str, Any]]
     (
         "qd124-org",
         "4 mức (QĐ 124/2023) — tập thể",
-        "organisation",
+        Subject.ORGANISATION,
         "qd124",
         2023,
         2024,
@@ -143,7 +145,7 @@ SCHEMES: list[tuple[str, str, str, str, int, int | None, Levels, dict[str, Any]]
     (
         "qd124-member",
         "4 mức (QĐ 124/2023) — đảng viên",
-        "member",
+        Subject.MEMBER,
         "qd124",
         2023,
         2024,
@@ -153,7 +155,7 @@ SCHEMES: list[tuple[str, str, str, str, int, int | None, Levels, dict[str, Any]]
     (
         "qd366-org",
         "Thang 100 điểm (QĐ 366/2025) — tập thể",
-        "organisation",
+        Subject.ORGANISATION,
         "qd366",
         2025,
         None,
@@ -167,7 +169,7 @@ SCHEMES: list[tuple[str, str, str, str, int, int | None, Levels, dict[str, Any]]
     (
         "qd366-member",
         "Thang 100 điểm (QĐ 366/2025) — đảng viên",
-        "member",
+        Subject.MEMBER,
         "qd366",
         2025,
         None,
