@@ -297,7 +297,8 @@ def run(job: ImportJob, *, commit: bool = False, actor: Actor = None, progress=N
     job.refresh_from_db()
     if not claimed:
         return job
-    ImportRow.objects.filter(job=job).delete()
+    if not commit:
+        ImportRow.objects.filter(job=job).delete()
     reporter = _Reporter(job, progress, phase=WRITING if commit else CHECKING)
     state = _State()
     try:
@@ -327,11 +328,15 @@ def _run(job: ImportJob, actor: Actor, state: "_State", reporter: _Reporter, *, 
             _pass(job, actor, state, reporter, commit=True)
             if state.counts.get(RowState.ERROR) or state.problem:
                 raise Rollback
+            # The preview's rows give way to the commit's in the same transaction: a commit
+            # killed or rolled back leaves the preview as it was.
+            ImportRow.objects.filter(job=job).delete()
             _save_rows(job, state.kept)
             _finish(job, state, JobState.COMMITTED)
             _audit_commit(job, actor, state)
     except Rollback:
         write_progress(job, {"phase": ROLLED_BACK})
+        ImportRow.objects.filter(job=job).delete()
         state.problem = state.problem or (
             "Không ghi gì vào cơ sở dữ liệu: tệp có "
             f"{vn_number(state.counts.get(RowState.ERROR, 0))} dòng lỗi."
