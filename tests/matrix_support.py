@@ -152,10 +152,17 @@ class Matrix:
     tokens: dict[str, str] = field(default_factory=dict)
     sessions: dict[str, str] = field(default_factory=dict)  # role -> session cookie
 
-    def login(self, client, role: str) -> None:
-        """Log ``client`` in as ``role`` with the session made once for the module."""
+    client: Client = field(default_factory=Client)
+
+    def client_as(self, role: str) -> Client:
+        """The module's one test client, logged in as ``role`` with the session made once for
+        the module (anonymous: no cookie). One client for all: each new one loads the
+        middleware again, and WhiteNoise's scan of the static files would cost more than
+        the request."""
+        self.client.cookies.clear()
         if role != ANONYMOUS:
-            client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[role]
+            self.client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[role]
+        return self.client
 
     def thing(self, kind: str, side: str):
         return self.things[kind][side]
@@ -367,9 +374,9 @@ def matrix_fixture(*, with_tokens: bool = False):
                     m = Matrix(build_world())
                     m.things = build_things(m.world)
                     for name, user in m.world.users.items():
-                        client = Client()
-                        client.force_login(user)
-                        m.sessions[name] = client.cookies[settings.SESSION_COOKIE_NAME].value
+                        m.client.force_login(user)
+                        m.sessions[name] = m.client.cookies[settings.SESSION_COOKIE_NAME].value
+                        m.client.cookies.clear()
                     if with_tokens:
                         from dangbo.core.services import issue_token
 

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
-from django.test import Client
 
 from dangbo.api import api as ninja_api
 from tests.matrix_support import (
@@ -414,7 +413,7 @@ def _request(m: Matrix, key: str, side: str, role: str):
     for name, value in operation.path.items():
         path = path.replace("{" + name + "}", str(value(m, side)))
     headers = {} if role == ANONYMOUS else {"HTTP_AUTHORIZATION": f"Bearer {m.tokens[role]}"}
-    client = Client()
+    client = m.client_as(ANONYMOUS)  # the key goes in the headers
     query = {name: value(m, side) for name, value in operation.query.items()}
     if method == "GET":
         return client.get(PREFIX + path, query, **headers)
