@@ -234,7 +234,7 @@ ADMISSION = {
     [
         ({"date_of_birth": "2016-02-31"}, "date_of_birth", "Ngày sinh: ngày không hợp lệ"),
         ({"date_of_birth": "2005-01-01"}, "date_of_birth", "chưa đủ 18 tuổi"),
-        ({"card_number": "12345678"}, "card_number", "đã được cấp cho đảng viên khác"),
+        ({"card_number": "12345678"}, "card_number", "Số thẻ đảng viên: đã được sử dụng."),
         ({"card_number": "1234"}, "card_number", "8 chữ số"),
         ({"org": "khong-co"}, "org", "không có tổ chức mã “khong-co”"),
         ({"org": "kim-long"}, "org", "không phải là chi bộ"),
@@ -341,7 +341,7 @@ def test_lifecycle_bad_input_for_binh(api, world, op, body, field, fragment):
 def test_patch_duplicate_card_number(api, world):
     an = world.members["an"]
     errors = fields(api.patch("staff", f"/members/{an.pk}", {"card_number": "12345678"}))
-    assert "đã được cấp" in errors["card_number"]
+    assert errors["card_number"] == "Số thẻ đảng viên: đã được sử dụng."
     errors = fields(api.patch("staff", f"/members/{an.pk}", {"full_name": None}))
     assert "full_name" in errors
     an.refresh_from_db()

@@ -72,7 +72,7 @@ def test_duplicate_card_number(staff, world):
         staff,
         reverse("members:admit", args=["kl-thon-1"]),
         {**ADMIT, "card_number": "12345678"},
-        "Số thẻ đảng viên: 12345678 đã được cấp",
+        "Số thẻ đảng viên: đã được sử dụng.",
     )
 
 

@@ -565,7 +565,7 @@ def test_transfer_in_bad_input(staff, world):
         staff,
         url,
         {**ARRIVAL, "card_number": "12345678"},
-        "Số thẻ đảng viên: 12345678 đã được cấp cho đảng viên khác.",
+        "Số thẻ đảng viên: đã được sử dụng.",
     )
     _post_bad(staff, url, {**ARRIVAL, "full_name": ""}, "Họ và tên: bắt buộc.")
 

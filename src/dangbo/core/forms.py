@@ -61,6 +61,10 @@ class VNForm(forms.Form):
                     "n": field.max_length,
                 }
 
+    # An edit form sets this: its cleaned_data then holds only the fields whose inputs were
+    # posted (``given``), so a post that leaves an input out never erases that field.
+    only_given = False
+
     def clean(self):
         data = super().clean()
         for name, field in self.fields.items():
@@ -72,7 +76,22 @@ class VNForm(forms.Form):
                     )
                 except forms.ValidationError as exc:
                     self.add_error(name, exc.messages[0])
-        return data
+        return self.given(data) if self.only_given else data
+
+    def given(self, data: dict | None = None) -> dict:
+        """The cleaned values of the fields whose inputs were in the post. An input left out
+        (a client that omits it, a page that did not show it) is not "set to empty": an edit
+        built from this changes only what it was given. A checkbox counts as given always
+        (an unticked box sends nothing) — the widget decides, as Django's model forms do."""
+        data = self.cleaned_data if data is None else data
+        return {
+            name: value
+            for name, value in data.items()
+            if name in self.fields
+            and not self.fields[name].widget.value_omitted_from_data(
+                self.data, self.files, self.add_prefix(name)
+            )
+        }
 
 
 class DigitsField(forms.CharField):

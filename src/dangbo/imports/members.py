@@ -23,7 +23,7 @@ from dangbo.core.text import fold, name_parts, name_sort_key
 from dangbo.members import rules
 from dangbo.members.choices import EventKind, Gender, MembershipKind, PoliticalTheory, Status
 from dangbo.members.models import PHONE_DIGITS, SENSITIVE_FIELDS, Member, MemberEvent, Membership
-from dangbo.members.services import TEXT_FIELDS
+from dangbo.members.services import TEXT_FIELDS, taken_message
 from dangbo.orgs.choices import CELL_KINDS
 from dangbo.orgs.models import Organisation
 
@@ -291,9 +291,6 @@ class MemberImporter:
             return self._new(parsed, org, errors, notes, label)
         return self._update(parsed, match, org, errors, notes, label)
 
-    def _show(self, key: str, value: str) -> str:
-        return "số này" if key == "id_number" else value
-
     def _label(self, data: dict, row_no: int) -> str:
         name = data.get("full_name") or ""
         card = data.get("card_number") or ""
@@ -302,22 +299,22 @@ class MemberImporter:
     def _match(self, data: dict, existing: dict, errors: list[str]):
         by_card = existing["card"].get(data.get("card_number") or "")
         by_id = existing["id"].get(data.get("id_number") or "")
+        # A number held outside the caller's scope is refused first, in the same words the
+        # form and the API use: nothing about the holder, nor that they are out of scope.
+        hidden = [
+            key
+            for key, row in (("card_number", by_card), ("id_number", by_id))
+            if row and not self.scope.may_change(row["org__path"])
+        ]
+        if hidden:
+            errors.extend(taken_message(self.labels[key]) for key in hidden)
+            return None
         if by_card and by_id and by_card["id"] != by_id["id"]:
             errors.append(
                 f"{self.labels['id_number']}: số thẻ và số CCCD thuộc hai đảng viên khác nhau."
             )
             return None
-        match = by_card or by_id
-        if match is None:
-            return None
-        if not self.scope.may_change(match["org__path"]):
-            key = "card_number" if by_card else "id_number"
-            errors.append(
-                f"{self.labels[key]}: {self._show(key, data[key])} đã được cấp cho đảng viên khác "
-                "(ngoài phạm vi quản lý của bạn)."
-            )
-            return None
-        return match
+        return by_card or by_id
 
     def _org(self, code: str, errors: list[str]) -> OrgInfo | None:
         label = self.labels["org"]

@@ -61,6 +61,9 @@ class RecordForm(VNForm):
     workplace = _member("workplace")
 
     SENSITIVE = ("ethnicity", "religion", "id_number")
+    # An edit changes only the inputs that were posted (issue 11.4): a client that leaves
+    # the sensitive inputs out, or a page without them, never erases them.
+    only_given = True
 
     def __init__(self, *args, sensitive: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,6 +73,8 @@ class RecordForm(VNForm):
 
 
 class AdmitForm(RecordForm):
+    only_given = False  # a new record: what is left out is empty anyway
+
     admission_vote_date = DateField(
         label=model_label(Member, "admission_vote_date"), required=False
     )

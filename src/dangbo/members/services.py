@@ -146,17 +146,20 @@ def _clean_profile(data: dict, *, exclude_pk: int | None = None) -> dict:
         if problem := validation_error(Member, name, value):
             errors[name] = f"{label_of(Member, name)}: {problem}"
         clean[name] = value
+    # A taken number reads the same whoever holds it, in scope or not: the message must not
+    # tell the caller anything about a member they may not see (issue 11.4).
     others = Member.objects.exclude(pk=exclude_pk) if exclude_pk else Member.objects.all()
-    if clean.get("card_number") and "card_number" not in errors:
-        if others.filter(card_number=clean["card_number"]).exists():
-            errors["card_number"] = (
-                f"Số thẻ đảng viên: {clean['card_number']} đã được cấp cho đảng viên khác."
-            )
-    if clean.get("id_number") and "id_number" not in errors:
-        if others.filter(id_number=clean["id_number"]).exists():
-            errors["id_number"] = "Số CCCD: đã có đảng viên khác mang số này."
+    for name in ("card_number", "id_number"):
+        if clean.get(name) and name not in errors:
+            if others.filter(**{name: clean[name]}).exists():
+                errors[name] = taken_message(label_of(Member, name))
     collect(errors)
     return clean
+
+
+def taken_message(label: str) -> str:
+    """The one refusal for a card or ID number another member holds: no number, no owner."""
+    return f"{label}: đã được sử dụng."
 
 
 def _derive_names(member: Member) -> None:
@@ -328,7 +331,7 @@ def register_member(
         with transaction.atomic():
             member.save()
     except IntegrityError as exc:  # a concurrent duplicate slipped past the check
-        raise invalid("card_number", "Số thẻ hoặc số CCCD đã được dùng.") from exc
+        raise invalid("card_number", taken_message("Số thẻ hoặc số CCCD")) from exc
     Membership.objects.create(
         member=member, org=org, kind=MembershipKind.OFFICIAL, valid_from=start
     )
