@@ -3,6 +3,7 @@ back for more work, close), the organisation it was assigned to handles it (take
 return, escalate). Shared by the web views and the API so both answer the same."""
 
 from dangbo.core import audit, scope
+from dangbo.core.types import Viewer
 
 from .choices import OpinionAudit, OpinionState
 from .models import Opinion
@@ -12,7 +13,7 @@ OWNER_ACTION = scope.OVERSEE
 HANDLER_ACTION = scope.CHANGE
 
 
-def may(user, op: str, opinion: Opinion) -> bool:
+def may(user: Viewer, op: str, opinion: Opinion) -> bool:
     """Whether ``user`` may perform ``op`` on ``opinion`` in its current state."""
     spec = TRANSITIONS.get(op)
     if spec is None or opinion.state not in spec[0]:
@@ -27,11 +28,11 @@ def may(user, op: str, opinion: Opinion) -> bool:
     )
 
 
-def allowed_ops(user, opinion: Opinion) -> list[str]:
+def allowed_ops(user: Viewer, opinion: Opinion) -> list[str]:
     return [op for op in TRANSITIONS if may(user, op, opinion)]
 
 
-def may_attempt(user, op: str, opinion: Opinion) -> bool:
+def may_attempt(user: Viewer, op: str, opinion: Opinion) -> bool:
     """Whether a request for ``op`` reaches the service: the user may do it now, or the
     opinion's state does not allow it (the service then says why, naming the state) and the
     user acts for either side of the opinion. Anything else is refused as absent (404)."""
@@ -45,7 +46,7 @@ def may_attempt(user, op: str, opinion: Opinion) -> bool:
     )
 
 
-def may_see_submitter(user, opinion: Opinion) -> bool:
+def may_see_submitter(user: Viewer, opinion: Opinion) -> bool:
     """The submitter's identity needs an explicit sensitive grant over where it was heard
     or over the committee that received it."""
     return any(
@@ -53,14 +54,14 @@ def may_see_submitter(user, opinion: Opinion) -> bool:
     )
 
 
-def submitter_hidden(user, opinion: Opinion) -> bool:
+def submitter_hidden(user: Viewer, opinion: Opinion) -> bool:
     """Whether a submitter was recorded that ``user`` may not see (``submitter`` is then
     None); asking is not a read, and is not logged."""
     recorded = bool(opinion.submitter_name or opinion.submitter_contact)
     return recorded and not may_see_submitter(user, opinion)
 
 
-def submitter(user, opinion: Opinion, *, channel: str = "web") -> dict[str, str] | None:
+def submitter(user: Viewer, opinion: Opinion, *, channel: str = "web") -> dict[str, str] | None:
     """The submitter's name and contact if the user may see them; every read is logged.
     None when hidden; an empty dict when nothing was recorded."""
     if not (opinion.submitter_name or opinion.submitter_contact):

@@ -4,10 +4,12 @@ nobody decides their own case)."""
 
 from enum import StrEnum
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 
 from dangbo.core import scope
+from dangbo.core.types import Viewer
 from dangbo.members.choices import MembershipKind
 from dangbo.members.models import Membership
 
@@ -24,9 +26,9 @@ _FROM_STATES = {
 }
 
 
-def own_member(user):
+def own_member(user: Viewer):
     """The member record linked to a login, if any (anonymous users have none)."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User) or not user.is_authenticated:
         return None
     try:
         return user.member
@@ -34,7 +36,7 @@ def own_member(user):
         return None
 
 
-def is_own(user, evaluation) -> bool:
+def is_own(user: Viewer, evaluation) -> bool:
     member = own_member(user)
     return member is not None and evaluation.member_id == member.pk
 
@@ -53,7 +55,7 @@ def _own_cycles_q(own) -> Q:
     return q
 
 
-def cycles_q(user) -> Q | None:
+def cycles_q(user: Viewer) -> Q | None:
     """The review cycles ``user`` takes part in, as a filter (None: all of them): those of
     the organisations they see and of the organisations above them (a cell's secretary
     takes part in the district's review), and those their own member record is reviewed in
@@ -70,7 +72,7 @@ def cycles_q(user) -> Q | None:
     return q
 
 
-def visible_cycles(user, base=None):
+def visible_cycles(user: Viewer, base=None):
     """``base`` (all cycles by default) narrowed to those ``user`` takes part in."""
     base = ReviewCycle.objects.all() if base is None else base
     q = cycles_q(user)
@@ -84,7 +86,7 @@ class CycleAccess(StrEnum):
     PARTIAL = "partial"  # takes part in it otherwise (``cycles_q``)
 
 
-def cycle_access(user, cycle) -> CycleAccess | None:
+def cycle_access(user: Viewer, cycle) -> CycleAccess | None:
     """FULL with VIEW on the cycle's organisation (its counts, remedies, management);
     PARTIAL for those who take part in it otherwise (``cycles_q``); None: not visible."""
     if scope.covers(user, scope.VIEW, cycle.org):
@@ -94,7 +96,7 @@ def cycle_access(user, cycle) -> CycleAccess | None:
     return None
 
 
-def visible_evaluations(user, base=None):
+def visible_evaluations(user: Viewer, base=None):
     """Evaluations in ``user``'s scope, and their own member record's."""
     base = Evaluation.objects.all() if base is None else base
     visible = scope.restrict(base, user)
@@ -102,11 +104,11 @@ def visible_evaluations(user, base=None):
     return visible | base.filter(member=own) if own is not None else visible
 
 
-def may_view(user, evaluation) -> bool:
+def may_view(user: Viewer, evaluation) -> bool:
     return is_own(user, evaluation) or scope.covers(user, scope.VIEW, evaluation.org)
 
 
-def may_self_assess(user, cycle, *, member=None, subject_org=None) -> bool:
+def may_self_assess(user: Viewer, cycle, *, member=None, subject_org=None) -> bool:
     """A member themself, or the staff of their cell in the cycle (else their current
     cell) entering it on their behalf; an organisation's own staff."""
     if subject_org is not None:
@@ -117,7 +119,7 @@ def may_self_assess(user, cycle, *, member=None, subject_org=None) -> bool:
     return scope.covers(user, scope.CHANGE, cell_of(member, cycle) or member.org)
 
 
-def acts_for(user, op: str, evaluation) -> bool:
+def acts_for(user: Viewer, op: str, evaluation) -> bool:
     """Whether ``user`` acts for the side that performs ``op`` (the cell proposes for its
     members; the competent body proposes for an organisation, returns and decides),
     whatever the evaluation's state."""
@@ -126,25 +128,25 @@ def acts_for(user, op: str, evaluation) -> bool:
     return op in OPS and scope.covers(user, scope.CHANGE, competent_body(evaluation))
 
 
-def may_attempt(user, op: str, evaluation) -> bool:
+def may_attempt(user: Viewer, op: str, evaluation) -> bool:
     """Whether a request for ``op`` reaches the service: the user may do it now, or acts
     for its side while the state, the window, the lock or their own case refuses it (the
     service then says why). Anything else is refused as absent (404)."""
     return may(user, op, evaluation) or acts_for(user, op, evaluation)
 
 
-def may(user, op: str, evaluation) -> bool:
+def may(user: Viewer, op: str, evaluation) -> bool:
     """Whether ``user`` may ``op`` (propose / return / decide) now: the evaluation's state
     allows it, the cycle is not locked, it is not their own case, and they act for its
     side."""
     return (
         op in OPS
         and not evaluation.cycle.locked
-        and evaluation.state in _FROM_STATES[op]
+        and evaluation.state in _FROM_STATES[ReviewOp(op)]
         and not is_own(user, evaluation)
         and acts_for(user, op, evaluation)
     )
 
 
-def may_manage_cycle(user, cycle) -> bool:
+def may_manage_cycle(user: Viewer, cycle) -> bool:
     return scope.covers(user, scope.CHANGE, cycle.org)
