@@ -101,7 +101,8 @@ def test_minutes_document(client, world):
         "Địa điểm: thôn Đồng Bông, xã Kim Long.",
         "Tổng số đảng viên được triệu tập: 3 đồng chí (chính thức: 2, dự bị: 1).",
         "Có mặt: 1 đồng chí.",
-        "Vắng có lý do: 1 đồng chí: đồng chí Trần Văn An (ốm).",
+        # The secretary holds no sensitive grant: the reason is not shown (issue 11.4).
+        "Vắng có lý do: 1 đồng chí: đồng chí Trần Văn An.",
         "Vắng không lý do: 1 đồng chí: đồng chí Lê Văn Bình.",
         "Miễn sinh hoạt: 0 đồng chí.",
         "Chuyển sinh hoạt tạm thời: 0 đồng chí.",

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from dangbo.core import audit
+from dangbo.core import audit, scope
 from dangbo.core.dates import fmt, not_in_future
 from dangbo.core.errors import collect, invalid
 from dangbo.core.text import clean_paragraphs, clean_text
@@ -161,9 +161,32 @@ def _check_officer(member, entries: dict[int, RosterEntry], field: str, label: s
     return member
 
 
-def _attendance_rows(meeting: Meeting, entries: dict[int, RosterEntry], attendance: dict):
+def may_read_reasons(user, org: Organisation) -> bool:
+    """Reasons for an absence ("ốm", an illness) are sensitive: read only with the SENSITIVE
+    grant over the cell. Anyone else sees the status ("Vắng có lý do") without the reason.
+    Writing one needs no grant, so a cell secretary without it can still record; re-saving
+    a hidden reason keeps it (``_attendance_rows``)."""
+    return scope.covers(user, scope.SENSITIVE, org)
+
+
+def hide_reasons(rows, user, org: Organisation):
+    """The attendance rows as ``user`` may read them: reasons blanked (in memory only)
+    unless ``may_read_reasons``. Returns whether they were hidden."""
+    if may_read_reasons(user, org):
+        return False
+    for row in rows:
+        row.reason = ""
+    return True
+
+
+def _attendance_rows(
+    meeting: Meeting, entries: dict[int, RosterEntry], attendance: dict, kept: dict | None = None
+):
     """``attendance`` maps member id → status or (status, reason); members not named take
-    their default status. Refuses anyone not summoned on that date, naming them."""
+    their default status. Refuses anyone not summoned on that date, naming them. ``kept``:
+    the stored {member id: (status, reason)} — an excused absence given again without a
+    reason keeps its stored one (one who may not read it was shown an empty box)."""
+    kept = kept or {}
     rows = []
     errors: dict[str, str] = {}
     unknown = [pk for pk in attendance if pk not in entries]
@@ -186,6 +209,10 @@ def _attendance_rows(meeting: Meeting, entries: dict[int, RosterEntry], attendan
         except ValidationError as exc:
             errors[f"attendance-{pk}"] = f"{entry.member.full_name}: {exc.messages[0]}"
             continue
+        if status == AttendanceStatus.EXCUSED and not reason:
+            stored_status, stored_reason = kept.get(pk, ("", ""))
+            if stored_status == AttendanceStatus.EXCUSED:
+                reason = stored_reason
         if status == AttendanceStatus.EXCUSED and not reason:
             errors[f"attendance-{pk}"] = (
                 f"Điểm danh {entry.member.full_name}: vắng có lý do cần ghi lý do."
@@ -286,8 +313,14 @@ def set_attendance(*, actor: Actor, meeting: Meeting, attendance: dict) -> list[
     """Replace the attendance of a meeting (all summoned members, defaults for the unnamed)."""
     meeting = Meeting.objects.select_for_update().select_related("org").get(pk=meeting.pk)
     entries = {e.member.pk: e for e in roster(meeting.org, meeting.date)}
-    rows = _attendance_rows(meeting, entries, attendance)
-    before = dict(meeting.attendance.values_list("member_id", "status"))
+    stored = {
+        member_id: (status, reason)
+        for member_id, status, reason in meeting.attendance.values_list(
+            "member_id", "status", "reason"
+        )
+    }
+    rows = _attendance_rows(meeting, entries, attendance, stored)
+    before = {member_id: status for member_id, (status, _reason) in stored.items()}
     meeting.attendance.all().delete()
     Attendance.objects.bulk_create(rows)
     meeting.set_counts(r.status for r in rows)

@@ -339,8 +339,11 @@ def attendance(request, pk):
                 return redirect(reverse("meetings:detail", args=[meeting.pk]))
         status = 400
     else:
+        # A reason is shown back only to one who may read it; others get an empty box, and
+        # leaving it empty keeps the stored reason (services._attendance_rows).
+        shown = services.may_read_reasons(request.user, meeting.org)
         given = {
-            member_id: (st, reason)
+            member_id: (st, reason if shown else "")
             for member_id, st, reason in meeting.attendance.values_list(
                 "member_id", "status", "reason"
             )
@@ -353,6 +356,7 @@ def attendance(request, pk):
             "errors": errors,
             "rows": forms.attendance_rows(entries, given, row_errors),
             "statuses": forms.STATUS_CHOICES,
+            "reasons_hidden": not services.may_read_reasons(request.user, meeting.org),
         },
         status=status,
     )
@@ -411,10 +415,12 @@ def vote(request, pk):
 # ---- reading -------------------------------------------------------------------------------
 
 
-def _attendance_groups(meeting: Meeting) -> list[dict]:
+def _attendance_groups(meeting: Meeting, user) -> list[dict]:
+    """The rows by status; reasons only for a viewer who may read them (sensitive)."""
     rows = list(
         meeting.attendance.select_related("member").order_by("member__sort_key", "member_id")
     )
+    services.hide_reasons(rows, user, meeting.org)
     groups = []
     for value, label in AttendanceStatus.choices:
         members = [r for r in rows if r.status == value]
@@ -435,7 +441,7 @@ def _visits(meeting: Meeting) -> list:
 def detail(request, pk):
     user = request.user
     meeting = _meeting_or_404(user, pk, scope.VIEW)
-    groups = _attendance_groups(meeting)
+    groups = _attendance_groups(meeting, user)
     can_record = scope.covers(user, scope.MEETINGS, meeting.org)
     opinions = (
         scope.restrict(meeting.opinions.all(), user)
@@ -466,7 +472,7 @@ def minutes_docx(request, pk):
     meeting = _meeting_or_404(request.user, pk, scope.VIEW)
     content = docx.minutes(
         meeting,
-        attendance=[r for g in _attendance_groups(meeting) for r in g["rows"]],
+        attendance=[r for g in _attendance_groups(meeting, request.user) for r in g["rows"]],
         votes=list(meeting.votes.all()),
         visits=_visits(meeting),
     )

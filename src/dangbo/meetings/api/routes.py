@@ -47,7 +47,9 @@ from .schemas import (
 router = Router(tags=["meetings"])
 
 
-def _detail(pk: int) -> Meeting:
+def _detail(pk: int, user) -> Meeting:
+    """The meeting with its rows; absence reasons only for a reader with the sensitive grant
+    over the cell (others get ``reason: null``, the status still says "Vắng có lý do")."""
     attendance = Attendance.objects.select_related("member").order_by("member__sort_key", "id")
     # The guests are oversight's visits, recorded against the meeting: reached through that
     # reverse relation (its model from the relation itself), so meetings never imports
@@ -69,6 +71,9 @@ def _detail(pk: int) -> Meeting:
         )
         .get(pk=pk)
     )
+    if services.hide_reasons(meeting.attendance_rows, user, meeting.org):
+        for row in meeting.attendance_rows:
+            row.reason = None
     return meeting
 
 
@@ -193,7 +198,7 @@ def create_meeting(request, payload: MeetingCreate):
             chair=chair,
             secretary=secretary,
         )
-    return 201, _detail(meeting.pk)
+    return 201, _detail(meeting.pk, request.auth)
 
 
 @router.get(
@@ -201,7 +206,7 @@ def create_meeting(request, payload: MeetingCreate):
 )
 def get_meeting(request, meeting_id: Annotated[int, PathId("Mã buổi sinh hoạt")]):
     """With attendance, votes, and the superiors who attended (visits)."""
-    return _detail(_meeting(request.auth, meeting_id).pk)
+    return _detail(_meeting(request.auth, meeting_id).pk, request.auth)
 
 
 @router.put(
@@ -217,7 +222,7 @@ def set_attendance(
     attendance = _attendance(request.auth, meeting.org, meeting.date, payload.attendance)
     with fields_as({}):
         services.set_attendance(actor=request.auth, meeting=meeting, attendance=attendance)
-    return _detail(meeting.pk)
+    return _detail(meeting.pk, request.auth)
 
 
 @router.post(

@@ -105,7 +105,9 @@ class AttendanceOut(Schema):
     full_name: str = Field(..., alias="member.full_name")
     status: str
     status_label: str
-    reason: str
+    reason: str | None = Field(
+        description="Lý do vắng — thông tin nhạy cảm: null khi người xem không có quyền xem"
+    )
     official: bool = Field(description="Đảng viên chính thức vào ngày họp (được biểu quyết)")
 
     @staticmethod
