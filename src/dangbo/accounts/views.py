@@ -335,7 +335,7 @@ def logins(request):
             "limits": {
                 "account": settings.DANGBO_LOGIN_FAILURE_LIMIT,
                 "address": settings.DANGBO_LOGIN_IP_FAILURE_LIMIT,
-                "cool_off": get_cool_off(),
+                "cool_off": _minutes(get_cool_off()),
             },
         },
     )
@@ -365,3 +365,8 @@ def lift_lockout(request):
             % {"v": value, "n": removed},
         )
     return redirect(reverse("accounts:logins"))
+
+
+def _minutes(delta) -> int | None:
+    """A cool-off as whole minutes (at least one), as the page says it."""
+    return None if delta is None else max(1, round(delta.total_seconds() / 60))
