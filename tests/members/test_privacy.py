@@ -1,9 +1,13 @@
 """Privacy details (issue 11, point 4): a taken number's refusal says nothing about its
 holder, and an edit never erases what it was not given."""
 
+import io
+
 import pytest
 from django.urls import reverse
 
+from dangbo.core import audit
+from dangbo.core.models import AuditEntry
 from dangbo.core.services import issue_token
 from dangbo.imports.models import ImportRow
 from dangbo.members.models import Member
@@ -181,3 +185,102 @@ def test_an_api_patch_without_the_sensitive_fields_keeps_them(world, who):
     assert response.status_code == 200, response.content
     assert _sensitive(huong) == {**SENSITIVE_BEFORE, "severe_illness": True}
     assert huong.occupation == "Kỹ sư"
+
+
+# ---------------------------------------------------------------- sealed audit values
+
+
+def _religion_change(world):
+    from dangbo.members import services
+
+    huong = world.members["huong"]
+    services.update_member(actor=world.users["admin"], member=huong, data={"religion": "Phật giáo"})
+    return AuditEntry.objects.filter(action="member.updated", object_id=str(huong.pk)).last()
+
+
+def test_a_sensitive_change_is_sealed_beside_the_stars(world):
+    entry = _religion_change(world)
+    assert entry.before == {"religion": "***"} and entry.after == {"religion": "***"}
+    assert "Không" not in entry.sealed and "Phật" not in entry.sealed
+    assert audit.unseal(entry) == {"religion": ["Không", "Phật giáo"]}
+    assert audit.verify().ok
+    # A plain change seals nothing.
+    from dangbo.members import services
+
+    services.update_member(
+        actor=world.users["staff"], member=world.members["an"], data={"occupation": "Nông dân"}
+    )
+    assert AuditEntry.objects.order_by("-id").first().sealed is None
+    assert audit.verify().ok
+
+
+def test_a_seal_opens_only_with_the_audit_key(world):
+    entry = _religion_change(world)
+    assert audit.open_seal(entry.sealed, key=b"another key") is None
+    assert audit.open_seal(entry.sealed[:-4] + "AAAA") is None
+
+
+@pytest.mark.parametrize("who", ["admin", "staff", "secretary"])
+def test_the_member_page_opens_the_sealed_values_only_with_the_grant(client, world, who):
+    huong = world.members["huong"]
+    _religion_change(world)
+    reads = AuditEntry.objects.filter(action="member.sensitive_read", object_id=str(huong.pk))
+    before = reads.count()
+    client.force_login(world.users[who])
+    page = client.get(reverse("members:detail", args=[huong.pk])).content.decode()
+    assert "Cập nhật hồ sơ" in page  # the history is shown to each of them
+    if who == "admin":
+        assert "Giá trị nhạy cảm trước và sau" in page
+        assert "Phật giáo" in page and "Không" in page
+        assert reads.count() == before + 2  # the record's fields, and the sealed values
+        assert any("giá trị nhạy cảm cũ" in e.summary for e in reads.order_by("-id")[:2])
+    else:
+        assert "Giá trị nhạy cảm trước và sau" not in page and "Phật giáo" not in page
+        assert reads.count() == before
+
+
+def test_tampering_with_sealed_is_detected(world, allow_audit_tampering):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from django.db import connection
+
+    entry = _religion_change(world)
+    other = audit.seal({"religion": ["Không", "Công giáo"]})
+    allow_audit_tampering()
+    with connection.cursor() as cur:
+        cur.execute("UPDATE core_auditentry SET sealed = %s WHERE id = %s", [other, entry.pk])
+    problems = audit.verify().problems
+    assert any(f"#{entry.pk}: nội dung không khớp" in p for p in problems), problems
+    with pytest.raises(CommandError):
+        call_command("audit", "verify", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_removing_sealed_is_detected(world, allow_audit_tampering):
+    from django.db import connection
+
+    entry = _religion_change(world)
+    allow_audit_tampering()
+    with connection.cursor() as cur:
+        cur.execute("UPDATE core_auditentry SET sealed = NULL WHERE id = %s", [entry.pk])
+    assert any(f"#{entry.pk}:" in p for p in audit.verify().problems)
+
+
+def test_the_import_seals_sensitive_values_in_its_event(tmp_path, world, client):
+    from dangbo.imports import services as imports
+    from dangbo.members.models import MemberEvent
+    from tests.imports.files import MEMBER_HEADER, write_csv
+
+    path = write_csv(tmp_path / "dv.csv", [[*MEMBER_HEADER, "Tôn giáo"],
+        ["1", "Nguyễn Thị Hương", "", "", "", "12345678", "", "", "", "Phật giáo"]])  # fmt: skip
+    actor = world.users["admin"]
+    job = imports.create_job(actor=actor, kind="members", source=path, original_name="dv.csv")
+    imports.run(job, commit=True, actor=actor)
+    huong = world.members["huong"]
+    huong.refresh_from_db()
+    assert huong.religion == "Phật giáo"
+    event = MemberEvent.objects.filter(member=huong, kind="updated").last()
+    assert event.data["changes"]["religion"] == ["***", "***"]
+    assert audit.open_seal(event.data["sealed"]) == {"religion": ["Không", "Phật giáo"]}
+    client.force_login(world.users["admin"])
+    page = client.get(reverse("members:detail", args=[huong.pk])).content.decode()
+    assert "Phật giáo" in page and f"nhập tệp #{job.pk}" in page

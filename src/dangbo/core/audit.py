@@ -1,5 +1,6 @@
 """The audit log: one call per change, inside the service's transaction."""
 
+import base64
 import functools
 import hashlib
 import hmac
@@ -15,6 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -57,6 +61,8 @@ def _payload(prev_hash: str, entry: AuditEntry) -> dict[str, Any]:
     }
     if entry.scope_path:  # absent from entries written before the field existed
         payload["scope"] = entry.scope_path
+    if entry.sealed is not None:  # likewise: older entries hash as they always did
+        payload["sealed"] = entry.sealed
     return payload
 
 
@@ -123,6 +129,46 @@ def key_id(key: bytes | None = None) -> str:
     can tell a wrong key from a rewritten log."""
     key = key if key is not None else audit_key()
     return hmac.new(key, b"dangbo audit key id", hashlib.sha256).hexdigest()[:16]
+
+
+# -- sealed values: sensitive before/after, readable only with the key ----------------------
+
+_SEAL_INFO = b"dangbo audit seal v1"
+
+
+@functools.lru_cache(maxsize=4)
+def _fernet(key: bytes) -> Fernet:
+    """The encryption key is derived from the audit key (HKDF-SHA256, its own ``info``), never
+    the HMAC key itself: one secret outside the database, two separate uses."""
+    derived = HKDF(algorithm=SHA256(), length=32, salt=None, info=_SEAL_INFO).derive(key)
+    return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def seal(values: dict[str, list] | None, key: bytes | None = None) -> str | None:
+    """``{"field": [before, after]}`` as an encrypted token (Fernet: AES-CBC + HMAC), or None
+    when there is nothing to seal."""
+    if not values:
+        return None
+    data = json.dumps(_jsonable(values), ensure_ascii=False, sort_keys=True).encode()
+    return _fernet(key if key is not None else audit_key()).encrypt(data).decode()
+
+
+def unseal(entry: AuditEntry, key: bytes | None = None) -> dict[str, list] | None:
+    """The sealed values of an entry, or None (nothing sealed, or a token that does not open
+    with this key: tampered, or sealed under another key). Callers check the reader's grant."""
+    return open_seal(entry.sealed, key)
+
+
+def open_seal(token: str | None, key: bytes | None = None) -> dict[str, list] | None:
+    """A token made by ``seal`` (in an audit entry, or in an import's timeline event)."""
+    if not token or not isinstance(token, str):
+        return None
+    try:
+        data = _fernet(key if key is not None else audit_key()).decrypt(token.encode())
+    except InvalidToken:
+        return None
+    values = json.loads(data)
+    return values if isinstance(values, dict) else None
 
 
 # -- checkpoints of the head, kept outside the database ---------------------------------------
@@ -242,10 +288,13 @@ def record(
     before: dict | None = None,
     after: dict | None = None,
     scope_org=None,
+    sealed: dict[str, list] | None = None,
 ) -> AuditEntry:
     """Append one entry; callers are services, inside their transaction. ``scope_org`` says
     whose auditors see it when that is not the object's own organisation. ``action`` is a
-    member of an app's ``AuditEvent`` enumeration; its value is what is stored."""
+    member of an app's ``AuditEvent`` enumeration; its value is what is stored. ``sealed``:
+    sensitive ``{"field": [before, after]}``, stored encrypted (``seal``) beside the "***"
+    of ``before``/``after``, so that a change can be undone by one allowed to see it."""
     ctx = context.current()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -273,6 +322,7 @@ def record(
             summary=summary[:500],
             before=_jsonable(before),
             after=_jsonable(after),
+            sealed=seal(sealed, key),
             prev_hash=prev_hash,
             hash_version=KEYED,
         )

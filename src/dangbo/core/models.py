@@ -118,6 +118,11 @@ class AuditEntry(models.Model):
     # migration gives them 1), 2 = HMAC-SHA256 with a key kept outside the database.
     # ``audit.record`` always writes the current version; never lower than the entry before.
     hash_version = models.PositiveSmallIntegerField(default=1)
+    # Sensitive before/after values, encrypted (``audit.seal``) with a key derived from the
+    # audit key, which is kept outside the database: ``before``/``after`` show "***", and
+    # only a reader with the sensitive grant gets them back (``audit.unseal``). Null when
+    # there is nothing sensitive; the hash covers it whenever it is set.
+    sealed = models.TextField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("nhật ký thay đổi")

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
 
-from dangbo.core import legacy
+from dangbo.core import audit, legacy
 from dangbo.core.dates import fmt
 from dangbo.core.modelfields import max_length_of
 from dangbo.core.text import fold, name_parts, name_sort_key
@@ -580,7 +580,13 @@ class MemberImporter:
             shown = {
                 k: ("***", "***") if k in SENSITIVE_FIELDS else _plain(o.changes[k]) for k in keys
             }
-            data = json.dumps({"changes": shown, "import_job": self.job_id}, ensure_ascii=False)
+            event = {"changes": shown, "import_job": self.job_id}
+            # The sensitive values themselves, encrypted as the audit log seals them: only a
+            # reader with the sensitive grant gets them back (issue 11.4).
+            sealed = audit.seal({k: _plain(o.changes[k]) for k in keys if k in SENSITIVE_FIELDS})
+            if sealed:
+                event["sealed"] = sealed
+            data = json.dumps(event, ensure_ascii=False)
             events.append(
                 _event_row(
                     o.member_id, EventKind.UPDATED, self.today, o.status, note, actor_id, now, data

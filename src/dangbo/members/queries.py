@@ -11,6 +11,8 @@ from django.db.models.functions import Collate
 
 from dangbo.core import audit, scope
 from dangbo.core.dates import today
+from dangbo.core.modelfields import label_of
+from dangbo.core.models import AuditEntry
 from dangbo.core.text import fold, strip_control
 from dangbo.orgs.models import Organisation
 
@@ -165,11 +167,73 @@ def timeline(member: Member, *, sensitive: bool = False) -> list[TimelineEntry]:
             status_after=event.status_after,
             decision_ref=event.decision_ref,
             note=event.note,
-            data=event.data if sensitive else redact(event.data),
+            data=_unsealed_data(event.data) if sensitive else redact(event.data),
             recorded_at=event.recorded_at,
         )
         for event in events
     ]
+
+
+def _unsealed_data(data: dict) -> dict:
+    """The token of sealed values is no use to a reader: ``sealed_history`` opens it."""
+    data = dict(data or {})
+    data.pop("sealed", None)
+    return data
+
+
+@dataclass(frozen=True)
+class SealedChange:
+    """One sensitive value's change as recorded (audit entry or import event), opened."""
+
+    at: Any
+    source: str  # "audit #12" or "nhập tệp #3"
+    field: str
+    label: str
+    before: Any
+    after: Any
+
+
+def sealed_history(user, member: Member, *, channel: str = "web") -> list[SealedChange] | None:
+    """The sensitive values a change replaced, from the audit log's sealed values and the
+    imports' sealed events: None unless the reader holds the sensitive grant over the
+    member's organisation; reading them (when there are any) is logged like other
+    sensitive reads."""
+    if not scope.can_view_sensitive(user, member):
+        return None
+    changes: list[SealedChange] = []
+    entries = AuditEntry.objects.filter(
+        object_type=member._meta.label_lower, object_id=str(member.pk), sealed__isnull=False
+    ).order_by("-id")[:50]
+    for entry in entries:
+        for name, pair in sorted((audit.unseal(entry) or {}).items()):
+            changes.append(_sealed_change(entry.at, f"nhật ký #{entry.pk}", name, pair))
+    for event in member.events.filter(kind=EventKind.UPDATED).order_by("-id")[:50]:
+        opened = audit.open_seal((event.data or {}).get("sealed"))
+        for name, pair in sorted((opened or {}).items()):
+            job = (event.data or {}).get("import_job")
+            changes.append(_sealed_change(event.recorded_at, f"nhập tệp #{job}", name, pair))
+    if changes:
+        audit.record(
+            actor=user,
+            action=MemberAudit.SENSITIVE_READ,
+            obj=member,
+            summary=f"Xem giá trị nhạy cảm cũ trong nhật ký của {member.full_name} ({channel})",
+            after={"sealed_values": len(changes)},
+        )
+    changes.sort(key=lambda c: c.at, reverse=True)
+    return changes
+
+
+def _sealed_change(at, source: str, name: str, pair) -> SealedChange:
+    before, after = (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, None)
+    label = label_of(Member, name) if name in SENSITIVE_FIELDS else name
+    return SealedChange(at, source, name, label, _shown(before), _shown(after))
+
+
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    return "(trống)" if value in (None, "") else str(value)
 
 
 def redact(data: dict) -> dict:

@@ -390,6 +390,9 @@ def update_member(*, actor: Actor, member: Member, data: dict) -> Member:
         if problem:
             raise invalid("date_of_birth", f"Ngày sinh: {problem}")
     before = _audit_view({k: getattr(member, k) for k in changed})
+    # The sensitive values themselves go into the entry encrypted, so a change can be undone
+    # by one allowed to see them (issue 11.4); the public before/after keep "***".
+    sealed = {k: [getattr(member, k), v] for k, v in changed.items() if k in SENSITIVE_FIELDS}
     for key, value in changed.items():
         setattr(member, key, value)
     _derive_names(member)
@@ -408,6 +411,7 @@ def update_member(*, actor: Actor, member: Member, data: dict) -> Member:
         summary=f"Cập nhật hồ sơ {member.full_name}: {', '.join(_loggable_fields(changed))}",
         before=before,
         after=_audit_view({k: getattr(member, k) for k in changed}),
+        sealed=sealed or None,
     )
     return member
 

@@ -208,6 +208,11 @@ def detail(request, pk):
         else [],
         "history": history_of(member, user, can_change=can_change),
     }
+    # Beside the history: the sensitive values changes replaced, opened only for a reader
+    # with the sensitive grant (that read logged); the history itself shows "***".
+    context["sealed"] = (
+        queries.sealed_history(user, member) if context["history"] is not None else None
+    )
     return render_page(request, "members/detail.html", context)
 
 
