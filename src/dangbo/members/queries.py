@@ -193,11 +193,13 @@ class SealedChange:
     after: Any
 
 
-def sealed_history(user, member: Member, *, channel: str = "web") -> list[SealedChange] | None:
+def sealed_history(
+    user, member: Member, *, channel: str = "web", log: bool = True
+) -> list[SealedChange] | None:
     """The sensitive values a change replaced, from the audit log's sealed values and the
     imports' sealed events: None unless the reader holds the sensitive grant over the
-    member's organisation; reading them (when there are any) is logged like other
-    sensitive reads."""
+    member's organisation. Reading them (when there are any) is logged like other sensitive
+    reads; ``log=False`` when the caller's own read entry names them (``member_file``)."""
     if not scope.can_view_sensitive(user, member):
         return None
     changes: list[SealedChange] = []
@@ -212,7 +214,7 @@ def sealed_history(user, member: Member, *, channel: str = "web") -> list[Sealed
         for name, pair in sorted((opened or {}).items()):
             job = (event.data or {}).get("import_job")
             changes.append(_sealed_change(event.recorded_at, f"nhập tệp #{job}", name, pair))
-    if changes:
+    if changes and log:
         audit.record(
             actor=user,
             action=MemberAudit.SENSITIVE_READ,
@@ -378,16 +380,24 @@ def summary(member: Member, as_of: date | None = None, *, sensitive: bool = Fals
     )
 
 
-def sensitive_fields(user, member: Member, *, channel: str = "web") -> dict | None:
-    """The sensitive fields if the user holds an explicit grant; each read is logged."""
+def sensitive_fields(
+    user, member: Member, *, channel: str = "web", sealed_values: int = 0
+) -> dict | None:
+    """The sensitive fields if the user holds an explicit grant; each read is logged (with
+    how many sealed past values the same page opened, ``sealed_history``)."""
     if not scope.can_view_sensitive(user, member):
         return None
+    read: dict[str, Any] = {"fields": list(SENSITIVE_FIELDS)}
+    summary = f"Xem thông tin nhạy cảm của {member.full_name} ({channel})"
+    if sealed_values:
+        read["sealed_values"] = sealed_values
+        summary += ", cả giá trị cũ trong nhật ký"
     audit.record(
         actor=user,
         action=MemberAudit.SENSITIVE_READ,
         obj=member,
-        summary=f"Xem thông tin nhạy cảm của {member.full_name} ({channel})",
-        after={"fields": list(SENSITIVE_FIELDS)},
+        summary=summary,
+        after=read,
     )
     return {name: getattr(member, name) for name in SENSITIVE_FIELDS}
 
@@ -402,8 +412,10 @@ class MemberFile:
     sensitive: dict[str, Any] | None
 
 
-def member_file(user, member: Member, *, channel: str = "web") -> MemberFile:
-    sensitive = sensitive_fields(user, member, channel=channel)
+def member_file(
+    user, member: Member, *, channel: str = "web", sealed_values: int = 0
+) -> MemberFile:
+    sensitive = sensitive_fields(user, member, channel=channel, sealed_values=sealed_values)
     return MemberFile(
         member=member,
         summary=summary(member, sensitive=sensitive is not None),

@@ -177,7 +177,11 @@ def detail(request, pk):
     )
     can_change = scope.can(user, scope.CHANGE, member)
     memberships = list(member.memberships.select_related("org").order_by("valid_from", "id"))
-    record = queries.member_file(user, member)
+    # Beside the history: the sensitive values changes replaced, opened only for a reader
+    # with the sensitive grant; the page's one sensitive-read entry names them too.
+    shows_history = can_change or scope.can(user, scope.AUDIT, member)
+    sealed = queries.sealed_history(user, member, log=False) if shows_history else None
+    record = queries.member_file(user, member, sealed_values=len(sealed or ()))
     sensitive = record.sensitive is not None
     exemptions = queries.exemptions(member, sensitive=sensitive)
     state = MemberState(
@@ -208,11 +212,7 @@ def detail(request, pk):
         else [],
         "history": history_of(member, user, can_change=can_change),
     }
-    # Beside the history: the sensitive values changes replaced, opened only for a reader
-    # with the sensitive grant (that read logged); the history itself shows "***".
-    context["sealed"] = (
-        queries.sealed_history(user, member) if context["history"] is not None else None
-    )
+    context["sealed"] = sealed if context["history"] is not None else None
     return render_page(request, "members/detail.html", context)
 
 
