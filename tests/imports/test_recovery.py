@@ -233,6 +233,16 @@ def _task_status(db: Database, task_id: str) -> str:
     )[0][0]
 
 
+def _task_settles(db: Database, task_id: str, limit: float = 60) -> str:
+    """The worker marks its task done just after the job's own commit: wait for that write."""
+    deadline = time.monotonic() + limit
+    status = _task_status(db, task_id)
+    while status == "RUNNING" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        status = _task_status(db, task_id)
+    return status
+
+
 def _never_done(seen: list[dict]) -> None:
     """While a commit runs, progress says "writing" (not confirmed), never done."""
     for data in seen:
@@ -315,7 +325,7 @@ def test_kill_during_commit_then_cancel_and_retry(tmp_path):
         assert final["state"] == "committed", final
         assert _members(db) == before + ROWS
         state, task_b, _stored = _job(db, job_b)
-        assert state == "committed" and _task_status(db, task_b) == "SUCCESSFUL"
+        assert state == "committed" and _task_settles(db, task_b) == "SUCCESSFUL"
         running = f"SELECT COUNT(*) FROM {TASKS} WHERE status = 'RUNNING'"  # noqa: S608
         assert not db.query(running)[0][0]
     finally:
