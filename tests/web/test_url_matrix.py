@@ -93,6 +93,12 @@ CYCLE_VIEW = either(on(VIEW, ("kim-long", "kl-thon-1"), ("vt-xa", "vt-thon")), o
 DISTRICT_QUERY = query("to-chuc", "tam-duong", "vinh-tuong")
 
 
+def linked_member(role: str, side: str) -> bool:
+    """Pages of one's own member record ("Trang của tôi", "Ý kiến của tôi"): the login
+    linked to a member (huong, the "member" role); no object, so no side."""
+    return role == "member"
+
+
 def _ops(registry, make: Callable[[str], Page], name: str) -> dict[str, Page]:
     """One entry per operation. Member and organisation operations share one gate (CHANGE
     on the object), so they come from the app's own table; opinion and evaluation operations
@@ -158,6 +164,8 @@ PAGES: dict[str, Page] = {
     **_ops(MEMBER_ACTIONS, _member_op, "members:action"),
     # -- audit log, users and roles (the in-scope user is "staff", granted on Tam Dương)
     "core:audit": Page(anywhere(AUDIT), sides=(ANYWHERE,)),
+    # The header's "kỳ số liệu" form: any login keeps its own period, then goes back (302).
+    "period": Page(anyone, sides=(ANYWHERE,), post=anyone, ok=302),
     "accounts:users": Page(anywhere(MANAGE_USERS), sides=(ANYWHERE,)),
     "accounts:user_create": Page(
         anywhere(MANAGE_USERS), sides=(ANYWHERE,), post=anywhere(MANAGE_USERS)
@@ -216,6 +224,8 @@ PAGES: dict[str, Page] = {
     "oversight:opinions": Page(DISTRICT_VIEW, query=DISTRICT_QUERY),
     "oversight:quarter": Page(DISTRICT_VIEW, query=DISTRICT_QUERY),
     "oversight:opinion_create": Page(anywhere(OVERSEE), sides=(ANYWHERE,), post=anywhere(OVERSEE)),
+    # A member's own opinions: any login linked to a member record (huong, "member").
+    "oversight:my_opinions": Page(linked_member, sides=(ANYWHERE,), post=linked_member),
     "oversight:opinion": Page(
         on(VIEW, ("kl-thon-1", "tam-duong", "kim-long"), ("vt-thon", "vinh-tuong", "vt-xa")),
         thing("opinion"),

@@ -433,6 +433,16 @@ def opinions_in(org: Organisation, as_of: date | None = None) -> QuerySet[Opinio
     return Opinion.objects.filter(Q(org__in=sub) | Q(received_by__in=sub) | Q(assigned_to__in=sub))
 
 
+def opinions_sent_by(member: Member) -> QuerySet[Opinion]:
+    """The opinions a member sent themself, newest first: what "Ý kiến của tôi" lists (a
+    member sees these and no others)."""
+    return (
+        Opinion.objects.filter(submitter_member=member)
+        .select_related("topic", "org", "received_by", "assigned_to")
+        .order_by("-received_on", "-id")
+    )
+
+
 def states_on(opinions: QuerySet[Opinion], as_of: date) -> Counter[str]:
     """Each opinion's state on ``as_of``: the last step taken by then (history, not today's
     column), counted by state. One grouped query."""

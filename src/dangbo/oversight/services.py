@@ -824,6 +824,45 @@ def record_opinion(
     return opinion
 
 
+def member_cell_committee(cell: Organisation) -> Organisation:
+    """Who receives and steers what a member sends from their own page: a grassroots cell
+    (chi bộ cơ sở) itself; a cell under a grassroots committee, that committee (the
+    committee directly above the cell)."""
+    if cell.kind == OrgKind.GRASSROOTS_CELL or cell.parent is None:
+        return cell
+    return cell.parent
+
+
+@transaction.atomic
+def send_member_opinion(*, actor: Actor, text: str, topic: OpinionTopic | None) -> Opinion:
+    """A member's own opinion, sent from "Trang của tôi": it enters the opinions pipeline
+    at their own cell (received today, source "member", the cell as the organisation it
+    concerns, received by the cell's committee), never anywhere else — the cell is the
+    member's, not a choice. Their name is kept as the submitter (sensitive: readable only
+    with the grant); they follow it on their own page."""
+    user = _actor(actor)
+    member = (
+        Member.objects.select_related("org__parent").filter(user=user).first()
+        if user is not None
+        else None
+    )
+    if member is None or member.status not in ACTIVE_STATUSES:
+        raise invalid("member", "Chỉ đảng viên đang sinh hoạt mới gửi được ý kiến tại chi bộ.")
+    cell = member.org
+    return record_opinion(
+        actor=actor,
+        received_on=today(),
+        source=OpinionSource.MEMBER,
+        channel=OpinionChannel.PORTAL,
+        text=text,
+        topic=topic,
+        org=cell,
+        received_by=member_cell_committee(cell),
+        submitter_member=member,
+        submitter_name=member.full_name,
+    )
+
+
 def _transition(opinion: Opinion, op: str, on: date | None) -> tuple[Opinion, str, date]:
     opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
     allowed, _to, _side = TRANSITIONS[op]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import opinion_views, views
+from . import member_views, opinion_views, views
 
 app_name = "oversight"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("y-kien/", opinion_views.opinions, name="opinions"),
     path("y-kien/quy/", opinion_views.quarter, name="quarter"),
     path("y-kien/moi/", opinion_views.opinion_create, name="opinion_create"),
+    path("y-kien/cua-toi/", member_views.my_opinions, name="my_opinions"),
     path("y-kien/<int:pk>/", opinion_views.opinion, name="opinion"),
     path("y-kien/<int:pk>/<slug:op>/", opinion_views.opinion_action, name="opinion_action"),
 ]
