@@ -93,6 +93,9 @@ class AuditEntry(models.Model):
     """
 
     SCOPE_PREFIXES = ("scope_",)  # scope_path: the organisation the entry concerns
+    # Entries about no organisation (the demo load, exports, API keys) have an empty path:
+    # the administrators of the top of the tree see them too (scope.sees_orgless).
+    SCOPE_ORGLESS = "scope_path"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     # PROTECT: the log is append-only, so a user who ever acted is deactivated, not deleted.
@@ -107,8 +110,9 @@ class AuditEntry(models.Model):
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=300, blank=True)
     summary = models.CharField(max_length=500, blank=True)
-    # Path of the organisation the entry concerns (empty: system-wide, superusers only), so
-    # that an auditor sees the entries of their own subtree and no other.
+    # Path of the organisation the entry concerns (empty: system-wide, for superusers and the
+    # administrators of the top of the tree), so that an auditor sees the entries of their own
+    # subtree and no other.
     scope_path = BinaryCharField(max_length=255, blank=True, default="", db_index=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)

@@ -202,7 +202,39 @@ def restrict(queryset: QuerySet, user, perm: Permission = VIEW) -> QuerySet:
     self_field = getattr(model, "SCOPE_SELF", None)
     if self_field and perm == VIEW and holds_role(user, Role.MEMBER):
         combined |= Q(**{self_field: user})
+    orgless = getattr(model, "SCOPE_ORGLESS", None)
+    if orgless and perm == AUDIT and sees_orgless(user):
+        combined |= Q(**{orgless: ""})
     return queryset.filter(combined)
+
+
+def _tops_the_tree(org: Scoped) -> bool:
+    """Whether nothing lies outside ``org``'s subtree but its own ancestors: a root, or the
+    one branch an install keeps under the roots the Charter requires ('Trung ương' above a
+    province). One query, cached on the organisation object for the request."""
+    cached = getattr(org, "_dangbo_tops", None)
+    if cached is None:
+        ancestors = [int(pk) for pk in org.path.split(".") if pk][:-1]
+        cached = not (
+            type(org)._default_manager.exclude(org.subtree_q("")).exclude(pk__in=ancestors).exists()
+        )
+        setattr(org, "_dangbo_tops", cached)  # noqa: B010 - a per-request cache, not a field
+    return bool(cached)
+
+
+def sees_orgless(user: Viewer) -> bool:
+    """Audit entries that concern no organisation (the demo load, exports, API keys) are for
+    the administrators of the top of the tree: a superuser, an admin grant not tied to a
+    subtree, or an admin grant whose subtree holds every organisation but its ancestors.
+    Nobody else (an auditor or an administrator lower down) sees them."""
+    if _is_superuser(user):
+        return True
+    for grant in active_grants(user):
+        if grant.role != Role.ADMIN:
+            continue
+        if grant.org is None or _tops_the_tree(grant.org):
+            return True
+    return False
 
 
 def get_or_404(queryset: QuerySet, user, perm: Permission = VIEW, **lookup) -> Model:
