@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "dangbo.oversight",
     "dangbo.reviews",
     "dangbo.commands",
+    "dangbo.home",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -120,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "dangbo.home.nav.menu",
             ],
         },
     }
@@ -158,11 +160,13 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "orgs:tree"
+LOGIN_REDIRECT_URL = "home:index"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+# Vietnamese only: with English listed, a browser asking for English got Django's own
+# messages ("This field is required.") in English beside dangbo's Vietnamese.
+LANGUAGES = [("vi", "Tiếng Việt")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
@@ -188,6 +192,8 @@ WHITENOISE_USE_FINDERS = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A refused form (expired page, cookies off) explains itself in Vietnamese, in the layout.
+CSRF_FAILURE_VIEW = "dangbo.home.errors.csrf_failure"
 SESSION_COOKIE_SECURE = _env_bool("DANGBO_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True

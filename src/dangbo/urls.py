@@ -5,7 +5,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import Http404, JsonResponse
 from django.urls import include, path
-from django.views.generic import RedirectView
 from ninja.errors import HttpError
 
 from dangbo.api import TokenAuth, api
@@ -38,7 +37,8 @@ def _api_docs_gate(view):
 api.docs_decorator = _api_docs_gate
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="orgs:tree", permanent=False)),
+    # The home page of each role (dangbo.home): what the user has to do.
+    path("", include("dangbo.home.urls")),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("to-chuc/", include("dangbo.registry.urls")),

@@ -96,16 +96,9 @@ def page_of(request, queryset, per_page: int = PAGE_SIZE, *, capped: bool = Fals
     return paginator.get_page(request.GET.get("trang"))
 
 
-def nav_context(user: Viewer) -> dict:
-    return {
-        "nav_audit": scope.has_any(user, scope.AUDIT),
-        "nav_users": scope.has_any(user, scope.MANAGE_USERS),
-        "nav_imports": scope.has_any(user, scope.CHANGE),
-    }
-
-
 def render_page(request, template: str, context: dict, status: int = 200):
-    return render(request, template, {**nav_context(request.user), **context}, status=status)
+    """The page; the menu comes from the context processor ``dangbo.home.nav.menu``."""
+    return render(request, template, context, status=status)
 
 
 def history_of(obj, user: Viewer, *, can_change: bool = False, limit: int = HISTORY_LIMIT):

@@ -12,6 +12,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractQuarter
 
 from dangbo.core.dates import today
+from dangbo.members.models import Membership
 from dangbo.orgs.choices import CELL_KINDS
 from dangbo.orgs.models import Organisation
 from dangbo.orgs.queries import active_q, subtree_filter
@@ -189,3 +190,16 @@ def meetings_of(org: Organisation, year: int | None = None):
     if year:
         qs = qs.filter(date__year=year)
     return qs.annotate(n_rows=F("summoned"), n_present=F("present")).order_by("-date", "-id")
+
+
+def members_to_mark(meeting: Meeting) -> int:
+    """Members summoned to ``meeting`` (its cell's members that day, as the roster lists
+    them) who have no attendance row yet: what is left for the secretary to mark."""
+    day = meeting.date
+    summoned = (
+        Membership.objects.filter(active_q(day), org=meeting.org)
+        .filter(Q(member__exit_date__isnull=True) | Q(member__exit_date__gt=day))
+        .filter(member__admission_ceremony_date__lte=day)
+        .exclude(member_id__in=Attendance.objects.filter(meeting=meeting).values("member_id"))
+    )
+    return summoned.values("member_id").distinct().count()

@@ -17,9 +17,14 @@ from django.db.models import Count, Q
 from dangbo.core.dates import today
 from dangbo.core.text import collation_key
 from dangbo.members import aggregates
-from dangbo.members.choices import MembershipKind, Status
+from dangbo.members.choices import ACTIVE_STATUSES, MembershipKind, Status
 from dangbo.members.models import Member, Membership
-from dangbo.members.rules import overdue_ceremony_cutoff
+from dangbo.members.rules import (
+    BADGE_MILESTONES,
+    BadgeDue,
+    badge_due,
+    overdue_ceremony_cutoff,
+)
 from dangbo.orgs.choices import CELL_KINDS, GRASSROOTS_KINDS, BodyType, OrgKind, Sector
 from dangbo.orgs.models import CommitteeBody, Organisation, OrgLink
 from dangbo.orgs.queries import (
@@ -394,3 +399,118 @@ def children_as_of(org: Organisation, as_of: date) -> list[ChildRow]:
     ]
     rows.sort(key=lambda r: (KIND_RANK[r.kind], collation_key(r.name)))
     return rows
+
+
+@dataclass(frozen=True)
+class BadgeDueRow:
+    member: Member
+    due: BadgeDue
+
+
+def badges_due(org: Organisation, as_of: date | None = None) -> list[BadgeDueRow]:
+    """Rule 10 over the subtree: active, recognised members whose next Party badge is due
+    (a milestone of party age reached by ``as_of``), by award round then name. Early awards
+    for severe illness are left out: they depend on a sensitive field. Three queries: the
+    candidates (party age can only be shorter than the years since admission), their
+    interruptions and their badges."""
+    as_of = as_of or today()
+    first = min(BADGE_MILESTONES)
+    candidates = list(
+        Member.objects.filter(
+            org.subtree_q("org__"),
+            status__in=ACTIVE_STATUSES,
+            official_recognition_date__isnull=False,
+            official_recognition_date__lte=as_of,
+            admission_decision_date__lte=date(as_of.year - first, 12, 31),
+        )
+        .select_related("org")
+        .prefetch_related("interruptions", "badges")
+        .order_by("sort_key", "id")
+    )
+    rows = []
+    for member in candidates:
+        due = badge_due(
+            member.admission_decision_date,
+            [(i.interrupted_from, i.interrupted_to) for i in member.interruptions.all()],
+            as_of=as_of,
+            awarded=[b.milestone for b in member.badges.all()],
+        )
+        if due is not None:
+            rows.append(BadgeDueRow(member, due))
+    rows.sort(key=lambda r: r.due.award_round)  # stable: the names' order within a round
+    return rows
+
+
+_UNDER_SQL = """
+WITH RECURSIVE sub(id, top) AS (
+    SELECT l.child_id, l.child_id FROM orgs_orglink l
+    WHERE l.parent_id IN ({parents}) AND l.valid_from <= %s
+      AND (l.valid_to IS NULL OR l.valid_to >= %s)
+    UNION
+    SELECT l.child_id, sub.top FROM orgs_orglink l JOIN sub ON l.parent_id = sub.id
+    WHERE l.valid_from <= %s AND (l.valid_to IS NULL OR l.valid_to >= %s)
+)
+SELECT id, top FROM sub
+"""
+
+
+def grandchildren_as_of(org: Organisation, children: list[ChildRow], as_of: date) -> dict:
+    """The second level of the tree under ``org``: each child's code → its own children
+    (``ChildRow``, same order as ``children_as_of``), in a fixed number of queries however
+    many children there are (the tree page shows two levels, then re-roots)."""
+    parents = {
+        o.pk: o.code
+        for o in Organisation.objects.filter(
+            code__in=[c.code for c in children if not c.is_leaf]
+        ).only("id", "code")
+    }
+    if not parents:
+        return {}
+    links = dict(
+        OrgLink.objects.filter(active_q(as_of), parent_id__in=parents).values_list(
+            "child_id", "parent_id"
+        )
+    )
+    kids = list(Organisation.objects.filter(active_q(as_of), pk__in=list(links)))
+    if not kids:
+        return {}
+    names = names_on(kids, as_of)
+    if as_of >= today():
+        counts = aggregates.active_by_range([(k.pk, k.path) for k in kids])
+    else:
+        counts = _counts_under(list(parents), as_of)
+    found: dict[str, list[ChildRow]] = {}
+    for kid in kids:
+        found.setdefault(parents[links[kid.pk]], []).append(
+            ChildRow(
+                code=kid.code,
+                name=names[kid.pk],
+                kind=kid.kind,
+                sector=kid.sector,
+                member_count=counts.get(kid.pk, 0),
+                is_leaf=kid.kind in CELL_KINDS or kid.kind == OrgKind.PARTY_GROUP,
+            )
+        )
+    for rows in found.values():
+        rows.sort(key=lambda r: (KIND_RANK[r.kind], collation_key(r.name)))
+    return found
+
+
+def _counts_under(parents: list[int], as_of: date) -> dict[int, int]:
+    """Active members under each grandchild on a past date: one recursive query maps every
+    descendant to its grandchild, one aggregate counts the memberships."""
+    sql = _UNDER_SQL.format(parents=", ".join(["%s"] * len(parents)))
+    with connection.cursor() as cur:
+        cur.execute(sql, [*parents, as_of, as_of, as_of, as_of])
+        top_of = dict(cur.fetchall())
+    rows = (
+        Membership.objects.filter(active_q(as_of), kind=MembershipKind.OFFICIAL)
+        .filter(Q(member__exit_date__isnull=True) | Q(member__exit_date__gt=as_of))
+        .filter(org_id__in=list(top_of))
+        .values_list("org_id")
+        .annotate(n=Count("member_id", distinct=True))
+    )
+    result: Counter = Counter()
+    for org_id, n in rows:
+        result[top_of[org_id]] += n
+    return dict(result)

@@ -1,0 +1,296 @@
+"""The home page: what the user has to do, by role. A user holding several roles sees the
+section of each; a member's own page is ``member.member_home``. Every count links to the list
+it counts, with the filter applied."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dangbo.core import scope
+from dangbo.core.choices import Role
+from dangbo.core.views import page_of, parse_as_of, render_page
+from dangbo.imports.models import JobState
+from dangbo.imports.queries import jobs_of
+from dangbo.meetings import queries as meeting_queries
+from dangbo.meetings.choices import MeetingKind
+from dangbo.orgs.choices import CELL_KINDS
+from dangbo.orgs.lookups import scope_roots
+from dangbo.orgs.models import Organisation
+from dangbo.orgs.queries import org_by_code
+from dangbo.oversight import queries as oversight_queries
+from dangbo.oversight.choices import TargetPeriod
+from dangbo.registry import queries as registry_queries
+
+from .member import member_home
+
+STAFF_ROLES = (Role.ADMIN, Role.ORG_STAFF)
+WAITING_JOBS = (JobState.QUEUED, JobState.RUNNING, JobState.PREVIEWED, JobState.INTERRUPTED)
+MAX_SECTIONS = 5  # organisations per role shown on the home page; the menu reaches the rest
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One count and the list it counts."""
+
+    label: str
+    count: int
+    url: str
+    alarm: bool = False  # something to act on (shown in the warning colour when > 0)
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass
+class Section:
+    role: str  # staff, committee, secretary, auditor
+    title: str
+    org: Organisation | None = None
+    figures: list[Figure] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    meeting: dict | None = None  # the secretary's cell: last meeting, this month's, record
+
+
+def _url(name: str, *args, **params) -> str:
+    url = reverse(name, args=args)
+    return url + "?" + urlencode(params) if params else url
+
+
+def _orgs_of(user, roles) -> list[Organisation]:
+    """The organisations of the user's grants of ``roles`` (top ones first, no repeats; a
+    superuser's: the top of the tree)."""
+    if getattr(user, "is_superuser", False) and Role.ADMIN in roles:
+        return scope_roots(user)[:MAX_SECTIONS]
+    seen: dict[int, Organisation] = {}
+    for grant in scope.active_grants(user):
+        if grant.role in roles:
+            if grant.org is None:
+                return scope_roots(user)[:MAX_SECTIONS]
+            seen.setdefault(grant.org.pk, grant.org)
+    orgs = sorted(seen.values(), key=lambda o: o.path)
+    tops = [
+        o for o in orgs if not any(p is not o and p.path <= o.path < p.subtree_upper for p in orgs)
+    ]
+    return tops[:MAX_SECTIONS]
+
+
+def _roles(user) -> set[str]:
+    roles = {g.role for g in scope.active_grants(user)}
+    if getattr(user, "is_superuser", False):
+        roles.add(Role.ADMIN)
+    return roles
+
+
+def _staff(org: Organisation, day: date) -> Section:
+    code = org.code
+    compliance = meeting_queries.compliance(org, day)
+    return Section(
+        "staff",
+        _("Công tác tổ chức"),
+        org,
+        [
+            Figure(
+                _("Đảng viên dự bị quá hạn xét công nhận chính thức"),
+                registry_queries.overdue_probationers(org, day).count(),
+                _url("home:due", "cong-nhan", **{"to-chuc": code}),
+                alarm=True,
+            ),
+            Figure(
+                _("Đảng viên đến hạn xét tặng Huy hiệu Đảng"),
+                len(registry_queries.badges_due(org, day)),
+                _url("home:due", "huy-hieu", **{"to-chuc": code}),
+            ),
+            Figure(
+                _("Chi bộ thiếu buổi sinh hoạt thường kỳ trong năm %(y)s") % {"y": day.year},
+                compliance.missing_regular_total,
+                _url("meetings:compliance", **{"to-chuc": code}),
+                alarm=True,
+            ),
+        ],
+    )
+
+
+def _committee(org: Organisation, day: date, member) -> Section:
+    code = org.code
+    figures = []
+    if member is not None:
+        mine = oversight_queries.my_organisations(member, day)
+        figures.append(
+            Figure(
+                _("Tổ chức tôi được phân công phụ trách"),
+                len(mine.assignments),
+                reverse("oversight:mine"),
+            )
+        )
+    rows = oversight_queries.targets(org, day.year, day)
+    quarter = (day.month - 1) // 3 + 1
+    now = []
+    for row in rows:
+        index = 0 if row.assignment.target_period == TargetPeriod.YEAR else quarter - 1
+        cell = row.cells[index]
+        if cell.state:
+            now.append(cell)
+    targets_url = _url("oversight:targets", **{"to-chuc": code, "nam": day.year})
+    figures += [
+        Figure(_("Chỉ tiêu dự sinh hoạt quý %(q)s") % {"q": quarter}, len(now), targets_url),
+        Figure(
+            _("Chỉ tiêu quý %(q)s chưa đạt") % {"q": quarter},
+            sum(1 for c in now if c.state in ("open", "missed")),
+            targets_url,
+            alarm=True,
+        ),
+    ]
+    board = oversight_queries.dashboard(org, day)
+    figures += [
+        Figure(
+            _("Ý kiến đang theo dõi"),
+            board.open_total,
+            _url("oversight:opinions", **{"to-chuc": code}),
+        ),
+        Figure(
+            _("Ý kiến quá hạn xử lý"),
+            board.overdue_total,
+            _url("oversight:opinions", **{"to-chuc": code, "qua-han": 1}),
+            alarm=True,
+        ),
+    ]
+    return Section("committee", _("Cấp ủy viên"), org, figures)
+
+
+def _secretary(cell: Organisation, day: date) -> Section:
+    meetings = meeting_queries.meetings_of(cell).filter(date__lte=day)
+    last = meetings.first()
+    this_month = meetings.filter(
+        kind=MeetingKind.REGULAR, date__year=day.year, date__month=day.month
+    ).first()
+    figures = []
+    if last is not None:
+        figures.append(
+            Figure(
+                _("Đảng viên chưa điểm danh trong buổi %(d)s") % {"d": f"{last.date:%d/%m/%Y}"},
+                meeting_queries.members_to_mark(last),
+                reverse("meetings:attendance", args=[last.pk]),
+                alarm=True,
+            )
+        )
+    board = oversight_queries.dashboard(cell, day)
+    figures.append(
+        Figure(
+            _("Ý kiến của chi bộ đang theo dõi"),
+            board.open_total,
+            _url("oversight:opinions", **{"to-chuc": cell.code}),
+        )
+    )
+    return Section(
+        "secretary",
+        _("Bí thư chi bộ"),
+        cell,
+        figures,
+        links=[Link(_("Các buổi sinh hoạt"), reverse("meetings:cell", args=[cell.code]))],
+        meeting={
+            "last": last,
+            "this_month": this_month,
+            "month": f"{day:%m/%Y}",
+            "record": reverse("meetings:create", args=[cell.code]),
+        },
+    )
+
+
+def _auditor(org: Organisation) -> Section:
+    code = org.code
+    return Section(
+        "auditor",
+        _("Kiểm tra"),
+        org,
+        links=[
+            Link(_("Nhật ký hoạt động"), reverse("core:audit")),
+            Link(_("Thông tin tổ chức"), reverse("orgs:detail", args=[code])),
+            Link(_("Danh sách đảng viên"), _url("members:list", **{"to-chuc": code})),
+            Link(_("Tình hình sinh hoạt chi bộ"), _url("meetings:compliance", **{"to-chuc": code})),
+            Link(_("Ý kiến"), _url("oversight:opinions", **{"to-chuc": code})),
+            Link(_("Đánh giá, xếp loại"), _url("reviews:cycles", **{"to-chuc": code})),
+        ],
+    )
+
+
+@login_required
+def index(request):
+    """'/': the page of what the user has to do; a member-only login gets their own page."""
+    user = request.user
+    roles = _roles(user)
+    if roles == {Role.MEMBER}:
+        return member_home(request)
+    day = parse_as_of(request).day
+    sections: list[Section] = []
+    for org in _orgs_of(user, STAFF_ROLES):
+        sections.append(_staff(org, day))
+    for org in _orgs_of(user, (Role.COMMITTEE_MEMBER,)):
+        sections.append(_committee(org, day, getattr(user, "member", None)))
+    for org in _orgs_of(user, (Role.CELL_SECRETARY,)):
+        if org.kind in CELL_KINDS:
+            sections.append(_secretary(org, day))
+    for org in _orgs_of(user, (Role.AUDITOR,)):
+        sections.append(_auditor(org))
+    waiting = (
+        jobs_of(user).filter(state__in=WAITING_JOBS).count()
+        if scope.has_any(user, scope.CHANGE)
+        else None
+    )
+    return render_page(
+        request,
+        "home/index.html",
+        {
+            "sections": sections,
+            "day": day,
+            "imports_waiting": waiting,
+            "can_manage_users": scope.has_any(user, scope.MANAGE_USERS),
+            "is_member": Role.MEMBER in roles,
+        },
+    )
+
+
+DUE_LISTS = {
+    "cong-nhan": _("Đảng viên dự bị quá hạn xét công nhận chính thức"),
+    "huy-hieu": _("Đảng viên đến hạn xét tặng Huy hiệu Đảng"),
+}
+
+
+@login_required
+def due(request, kind: str):
+    """A list the home page counts, for one organisation's subtree: probationers overdue for
+    recognition (rule 8) or members whose Party badge is due (rule 10)."""
+    if kind not in DUE_LISTS:
+        raise Http404
+    user = request.user
+    code = request.GET.get("to-chuc")
+    if code:
+        org = org_by_code(user, code, scope.VIEW)
+    else:
+        roots = scope_roots(user)
+        org = roots[0] if roots else None
+    if org is None:
+        raise Http404
+    day = parse_as_of(request).day
+    if kind == "cong-nhan":
+        rows = registry_queries.overdue_probationers(org, day)
+    else:
+        rows = registry_queries.badges_due(org, day)
+    return render_page(
+        request,
+        "home/due.html",
+        {
+            "org": org,
+            "kind": kind,
+            "title": DUE_LISTS[kind],
+            "page": page_of(request, rows),
+            "day": day,
+        },
+    )
