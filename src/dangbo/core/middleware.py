@@ -1,4 +1,5 @@
 import ipaddress
+import re
 import uuid
 
 from django.conf import settings
@@ -62,13 +63,32 @@ class PrivateCacheMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if getattr(user, "is_authenticated", False) or response.get(
-            "Content-Disposition", ""
-        ).startswith("attachment"):
+        download = response.get("Content-Disposition", "").startswith("attachment")
+        if getattr(user, "is_authenticated", False) or download:
             response["Cache-Control"] = PRIVATE
             if "Expires" in response:
                 del response["Expires"]
+        if download:
+            mark_download_done(request, response)
         return response
+
+
+DOWNLOAD_TOKEN = re.compile(r"[0-9]{6,32}")
+
+
+def mark_download_done(request, response) -> None:
+    """A download asked for with ``?tai=<token>`` (app.js, on a click of an export link) answers
+    with the cookie ``dangbo_tai=<token>``: the page that waits with "Đang chuẩn bị tệp…" sees
+    that the file has come. The token is digits only and says nothing; the cookie lives a minute."""
+    token = request.GET.get("tai", "")
+    if DOWNLOAD_TOKEN.fullmatch(token):
+        response.set_cookie(
+            "dangbo_tai",
+            token,
+            max_age=60,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
 
 
 class AdminSwitchMiddleware:
