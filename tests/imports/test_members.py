@@ -173,8 +173,10 @@ def test_org_that_is_not_a_cell(tmp_path, world):
 @pytest.mark.parametrize(
     ("cells", "message"),
     [
-        ({3: "31/02/1990"}, "Ngày sinh: ngày “31/02/1990” không tồn tại."),
-        ({3: "hôm qua"}, "Ngày sinh: “hôm qua” không phải là ngày (dạng dd/mm/yyyy)."),
+        ({3: "31/02/1990"}, "Ngày sinh: tháng 2/1990 không có ngày 31"),
+        ({3: "hôm qua"}, "Ngày sinh: “hôm qua” không phải là ngày; nhập theo dạng dd/mm/yyyy"),
+        ({3: "01/13/1980"}, "Ngày sinh: tháng 13 không có"),
+        ({3: "01/01/980"}, "Ngày sinh: năm phải có 4 chữ số"),
         ({6: "01/02/2099"}, "Ngày vào Đảng: 01/02/2099 là ngày trong tương lai."),
         (
             {7: "01/06/2015"},

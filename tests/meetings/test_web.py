@@ -321,7 +321,7 @@ def test_step_one_refuses_a_date_the_cell_could_not_meet(client, world):
     for value, message in (
         (f"{_future():%d/%m/%Y}", "Ngày sinh hoạt: không được sau ngày hôm nay"),
         ("01/01/1990", "trước ngày thành lập"),
-        ("31/02/2024", "Ngày sinh hoạt: ngày không hợp lệ"),
+        ("31/02/2024", "Ngày sinh hoạt: tháng 2/2024 không có ngày 31"),
     ):
         response = client.get(url, {"ngay": value})
         assert response.status_code == 400 and message in response.content.decode(), value

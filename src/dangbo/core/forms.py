@@ -4,27 +4,77 @@ Each field's messages name the field in Vietnamese, so that a bad value is never
 the rules themselves stay in the services.
 """
 
+import datetime
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from .dates import fmt, parse_clock, parse_day
 from .modelfields import max_length_of, model_field
 from .text import clean_text, compact_digits, fold_digits, strip_invisible
 
 DATE_PLACEHOLDER = "dd/mm/yyyy"
+TIME_PLACEHOLDER = "HH:MM"
+
+
+# A date or time is typed with "/" and ":": a text keyboard on phones (no inputmode="numeric",
+# whose keypad has neither), no browser autofill of old values.
+DATE_ATTRS = {"placeholder": DATE_PLACEHOLDER, "autocomplete": "off"}
+TIME_ATTRS = {"placeholder": TIME_PLACEHOLDER, "autocomplete": "off", "size": 6}
 
 
 class DateField(forms.DateField):
-    """A dd/mm/yyyy text input (settings DATE_INPUT_FORMATS); no browser date picker."""
+    """A date typed as people type it (31/12/2016, 31-12-2016, 31.12.2016, 31122016, 31/12/16,
+    2016-12-31), read by the one parser ``core.dates.parse_day`` that the importer shares, so
+    a wrong date says what is wrong ("tháng 2/2016 không có ngày 31"). ``birth`` completes a
+    two-digit year so that the person is an adult today. No browser date picker."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *args, birth: bool = False, **kwargs):
+        self.birth = birth
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update(DATE_ATTRS)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        return parse_day(str(value), str(self.label or _("Ngày")), birth=self.birth)
+
+    def prepare_value(self, value):
+        """A form sent back with errors shows each date it could read as it read it
+        ("01032016", "1/3/16" → 01/03/2016), so the person sees how it was understood; what
+        it could not read stays as typed."""
+        if isinstance(value, str) and value.strip():
+            try:
+                return fmt(parse_day(value, str(self.label or ""), birth=self.birth))
+            except ValidationError:
+                return value
+        return super().prepare_value(value)
+
+
+class TimeField(forms.TimeField):
+    """A time of day as typed: 7:30, 07:30, 7h30, 07h, 7.30, 0730 (``core.dates.parse_clock``)."""
 
     widget = forms.TextInput
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.widget.attrs.update(
-            {"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric", "autocomplete": "off"}
-        )
+        self.widget.attrs.update(TIME_ATTRS)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.time):
+            return value
+        return parse_clock(str(value), str(self.label or _("Giờ")))
 
 
 class VNForm(forms.Form):
@@ -65,6 +115,13 @@ class VNForm(forms.Form):
     # posted (``given``), so a post that leaves an input out never erases that field.
     only_given = False
 
+    def checks(self, data: dict) -> dict[str, str]:
+        """The service's own checks of ``data`` (the inputs that passed), without writing:
+        field → message. A form whose checks live in a service overrides this so that, when
+        some inputs are refused, the service's problems with the others show in the same
+        answer — every check in one pass, not in rounds (issue 12)."""
+        return {}
+
     def clean(self):
         data = super().clean()
         for name, field in self.fields.items():
@@ -76,6 +133,11 @@ class VNForm(forms.Form):
                     )
                 except forms.ValidationError as exc:
                     self.add_error(name, exc.messages[0])
+        if self.errors:
+            valid = {k: v for k, v in data.items() if k not in self.errors}
+            for name, message in self.checks(valid).items():
+                if name in self.fields and name not in self.errors:
+                    self.add_error(name, message)
         return self.given(data) if self.only_given else data
 
     def given(self, data: dict | None = None) -> dict:
@@ -92,6 +154,13 @@ class VNForm(forms.Form):
                 self.data, self.files, self.add_prefix(name)
             )
         }
+
+
+def fact_choices(choices) -> list[tuple[str, str]]:
+    """The choices of a fact about a person or an event (gender, how a membership ended…)
+    behind an empty first option: nothing is preselected, so a fact is never recorded
+    because it happened to be first in the list; leaving it is "bắt buộc"."""
+    return [("", _("— chọn —")), *[(str(v), label) for v, label in choices if v != ""]]
 
 
 class DigitsField(forms.CharField):
@@ -143,5 +212,5 @@ class AsOfForm(forms.Form):
         label=_("Số liệu tại ngày"),
         required=False,
         max_length=20,
-        widget=forms.TextInput(attrs={"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric"}),
+        widget=forms.TextInput(attrs=DATE_ATTRS),
     )

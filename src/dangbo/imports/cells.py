@@ -10,8 +10,10 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
+from django.core.exceptions import ValidationError
+
 from dangbo.core import legacy
-from dangbo.core.dates import fmt
+from dangbo.core.dates import read_day
 from dangbo.core.text import (
     UnsafeText,
     compact_digits,
@@ -22,8 +24,6 @@ from dangbo.core.text import (
 )
 
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 01/01/1900, with Lotus's phantom 29/02/1900
-_DATE_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 
 
 class CellError(ValueError):
@@ -104,35 +104,14 @@ def a_date(value, label: str, *, kind: str = "event", today: date):
 @functools.lru_cache(maxsize=1 << 15)
 def _date_text(value: str, label: str, kind: str, today: date):
     # A roll repeats the same few thousand dates: parse each once. Errors are not cached.
+    # The text itself is read by the one date parser the web forms use (core.dates).
     raw = unicodedata.normalize("NFKC", value).strip()
     if re.fullmatch(r"\d{5}(?:\.0+)?", raw):  # a serial that became text in a CSV
         return _serial(float(raw), label), None
-    match = _ISO.match(raw)
-    if match:
-        return _make(int(match[1]), int(match[2]), int(match[3]), label, raw), None
-    match = _DATE_TEXT.match(raw)
-    if not match:
-        raise CellError(f"{label}: “{raw[:30]}” không phải là ngày (dạng dd/mm/yyyy).")
-    day, month, year_text = int(match[1]), int(match[2]), match[3]
-    note = None
-    if len(year_text) == 2:
-        year = _century(int(year_text), kind, today)
-        note = f"{label}: năm viết 2 chữ số “{raw}”, hiểu là năm {year}."
-    else:
-        year = int(year_text)
-    result = _make(year, month, day, label, raw)
-    if note:
-        note = f"{label}: năm viết 2 chữ số “{raw}”, hiểu là {fmt(result)}."
-    return result, note
-
-
-def _century(yy: int, kind: str, today: date) -> int:
-    if kind == "birth":
-        # A member is at least 18: the latest century that makes that true.
-        year = 2000 + yy
-        return year if year <= today.year - 18 else 1900 + yy
-    year = 2000 + yy
-    return year if year <= today.year else 1900 + yy
+    try:
+        return read_day(raw, label, birth=kind == "birth", today=today)
+    except ValidationError as exc:
+        raise CellError(exc.messages[0]) from None
 
 
 def _serial(value: float, label: str) -> date:
@@ -142,13 +121,6 @@ def _serial(value: float, label: str) -> date:
     if serial < 61:  # Excel's fictitious 29/02/1900 shifts the first two months
         serial += 1
     return EXCEL_EPOCH + timedelta(days=serial)
-
-
-def _make(year: int, month: int, day: int, label: str, raw: str) -> date:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise CellError(f"{label}: ngày “{raw[:30]}” không tồn tại.") from None
 
 
 def choice(value, label: str, options: dict[str, str]) -> str:

@@ -10,27 +10,14 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangbo.core.forms import DATE_PLACEHOLDER, DateField, VNForm
+from dangbo.core.forms import DATE_PLACEHOLDER, DateField, TimeField, VNForm
 
 from .choices import AttendanceStatus, MeetingKind, MeetingMode, QualityRating
 from .services import MAX_MINUTES
 
-TIME_PLACEHOLDER = "HH:MM"
 MULTILINE = ("minutes", "resolution")
 _ROW = re.compile(r"^trang-thai-(.*)$")
 MAX_ROWS = 2000  # a cell never has that many members; bounds the work on a forged POST
-
-
-class TimeField(forms.TimeField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("input_formats", ["%H:%M", "%H.%M", "%Hh%M"])
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(
-                attrs={"placeholder": TIME_PLACEHOLDER, "inputmode": "numeric", "size": 6}
-            ),
-        )
-        super().__init__(*args, **kwargs)
 
 
 class DayForm(VNForm):

@@ -6,8 +6,16 @@ Field names match the service parameters, so a service error lands on the right 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangbo.core.forms import DateField, VNForm, code_field, model_char_field, model_label
+from dangbo.core.forms import (
+    DateField,
+    VNForm,
+    code_field,
+    fact_choices,
+    model_char_field,
+    model_label,
+)
 
+from . import services
 from .choices import EventKind, ExemptionCategory, Gender, PoliticalTheory, TemporaryReason
 from .models import BadgeAward, Exemption, Member, MemberEvent, PartyAgeInterruption
 from .rules import BADGE_MILESTONES
@@ -40,8 +48,10 @@ class RecordForm(VNForm):
     """The editable record (update_member); sensitive fields only for those who may see them."""
 
     full_name = _member("full_name")
-    gender = forms.ChoiceField(label=model_label(Member, "gender"), choices=Gender.choices)
-    date_of_birth = DateField(label=model_label(Member, "date_of_birth"))
+    gender = forms.ChoiceField(
+        label=model_label(Member, "gender"), choices=fact_choices(Gender.choices)
+    )
+    date_of_birth = DateField(label=model_label(Member, "date_of_birth"), birth=True)
     card_number = _member("card_number")
     id_number = _member("id_number")
     ethnicity = _member("ethnicity")
@@ -89,6 +99,33 @@ class AdmitForm(RecordForm):
         "decision_ref",
     )
 
+    def checks(self, data: dict) -> dict[str, str]:
+        """The admission service's checks (ages, dates in order, a taken card or ID number)
+        of the inputs that passed, shown with the form's own errors in one answer."""
+        dates = {
+            k: data.get(k)
+            for k in (
+                "admission_decision_date",
+                "admission_ceremony_date",
+                "admission_vote_date",
+                "official_recognition_date",
+            )
+        }
+        record = {k: v for k, v in data.items() if k in self.fields and k not in self.NOT_RECORD}
+        problems = services.check_admission(record, **dates)
+        # A field the form already refused is not "missing" for the service.
+        return {k: v for k, v in problems.items() if k not in self.errors}
+
+    NOT_RECORD = (
+        "admission_vote_date",
+        "admission_decision_date",
+        "admission_ceremony_date",
+        "decision_ref",
+        "effective_date",
+        "official_recognition_date",
+        "note",
+    )
+
 
 class TransferInForm(AdmitForm):
     """A member arriving from outside the registry: the admission facts as recorded
@@ -126,7 +163,7 @@ class TransferForm(VNForm):
 
 class TemporaryTransferForm(VNForm):
     to_org = code_field(_("Chi bộ sinh hoạt tạm thời (mã)"))
-    reason = forms.ChoiceField(label=_("Lý do"), choices=TemporaryReason.choices)
+    reason = forms.ChoiceField(label=_("Lý do"), choices=fact_choices(TemporaryReason.choices))
     start = DateField(label=_("Ngày bắt đầu"))
     planned_end = DateField(label=_("Ngày kết thúc dự kiến"))
 
@@ -136,13 +173,15 @@ class EndDateForm(VNForm):
 
 
 class ExemptForm(VNForm):
-    category = forms.ChoiceField(label=_("Lý do miễn"), choices=ExemptionCategory.choices)
+    category = forms.ChoiceField(
+        label=_("Lý do miễn"), choices=fact_choices(ExemptionCategory.choices)
+    )
     start = DateField(label=_("Ngày bắt đầu miễn"))
     resolution_ref = model_char_field(Exemption, "resolution_ref")
 
 
 class ExitForm(VNForm):
-    kind = forms.ChoiceField(label=_("Hình thức"), choices=EXIT_KINDS)
+    kind = forms.ChoiceField(label=_("Hình thức"), choices=fact_choices(EXIT_KINDS))
     effective_date = DateField(label=_("Ngày hiệu lực"))
     decision_ref = model_char_field(MemberEvent, "decision_ref", label=_("Số quyết định"))
     note = model_char_field(MemberEvent, "note")
@@ -151,7 +190,7 @@ class ExitForm(VNForm):
 class BadgeForm(VNForm):
     milestone = forms.TypedChoiceField(
         label=_("Mốc Huy hiệu (năm tuổi Đảng)"),
-        choices=[(m, m) for m in BADGE_MILESTONES],
+        choices=fact_choices((m, m) for m in BADGE_MILESTONES),
         coerce=int,
     )
     award_date = DateField(label=_("Đợt trao"))

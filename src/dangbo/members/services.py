@@ -227,24 +227,39 @@ def _close_official(member: Member, last_day: date) -> Membership | None:
     return ms
 
 
-@transaction.atomic
-def register_member(
-    *,
-    actor: Actor,
-    org: Organisation,
+def check_admission(
     data: dict,
-    admission_decision_date: date,
-    admission_ceremony_date: date,
-    admission_vote_date: date | None = None,
-    official_recognition_date: date | None = None,
-    membership_from: date | None = None,
-    provincial_approval_doc=None,
-    event_kind: str = EventKind.ADMITTED,
-    note: str = "",
-    decision_ref: str = "",
-) -> Member:
-    """Admit a new member, or enter one who arrives from outside the registry."""
-    _check_sensitive_write(actor, org, data, clearing_counts=False)
+    *,
+    admission_decision_date=None,
+    admission_ceremony_date=None,
+    admission_vote_date=None,
+    official_recognition_date=None,
+) -> dict[str, str]:
+    """Every problem an admission would be refused for, as field → message, without writing:
+    a form that already failed on some inputs shows these beside its own errors, so every
+    check comes in one pass instead of a second round after the first is fixed. Only the
+    fields given are judged (a field the form refused is left out)."""
+    _profile, errors = _admission_problems(
+        data,
+        admission_decision_date=admission_decision_date,
+        admission_ceremony_date=admission_ceremony_date,
+        admission_vote_date=admission_vote_date,
+        official_recognition_date=official_recognition_date,
+        provincial_approval=False,
+    )
+    return errors
+
+
+def _admission_problems(
+    data: dict,
+    *,
+    admission_decision_date,
+    admission_ceremony_date,
+    admission_vote_date,
+    official_recognition_date,
+    provincial_approval: bool,
+) -> tuple[dict, dict[str, str]]:
+    """(the cleaned record, every problem found) of an admission or an arrival."""
     errors: dict[str, str] = {}
     try:
         profile = _clean_profile({**data}, exclude_pk=None)
@@ -284,9 +299,7 @@ def register_member(
                 "Ngày chi bộ xét kết nạp: không được sau ngày quyết định kết nạp."
             )
     if dob and isinstance(vote, date) and "admission_decision_date" not in errors:
-        problem = rules.admission_age_error(
-            dob, vote, has_provincial_approval=provincial_approval_doc is not None
-        )
+        problem = rules.admission_age_error(dob, vote, has_provincial_approval=provincial_approval)
         if problem:
             errors["date_of_birth"] = f"Ngày sinh: {problem}"
     if official_recognition_date is not None and not isinstance(official_recognition_date, date):
@@ -300,6 +313,35 @@ def register_member(
             problem = rules.recognition_error(admission_ceremony_date, official_recognition_date)
             if problem:
                 errors["official_recognition_date"] = problem
+    return profile, errors
+
+
+@transaction.atomic
+def register_member(
+    *,
+    actor: Actor,
+    org: Organisation,
+    data: dict,
+    admission_decision_date: date,
+    admission_ceremony_date: date,
+    admission_vote_date: date | None = None,
+    official_recognition_date: date | None = None,
+    membership_from: date | None = None,
+    provincial_approval_doc=None,
+    event_kind: str = EventKind.ADMITTED,
+    note: str = "",
+    decision_ref: str = "",
+) -> Member:
+    """Admit a new member, or enter one who arrives from outside the registry."""
+    _check_sensitive_write(actor, org, data, clearing_counts=False)
+    profile, errors = _admission_problems(
+        data,
+        admission_decision_date=admission_decision_date,
+        admission_ceremony_date=admission_ceremony_date,
+        admission_vote_date=admission_vote_date,
+        official_recognition_date=official_recognition_date,
+        provincial_approval=provincial_approval_doc is not None,
+    )
     collect(errors)
     note = clean_text(
         note, "Ghi chú", max_length=max_length_of(MemberEvent, "note"), required=False, field="note"

@@ -1,13 +1,12 @@
 """Forms of the review pages. They parse and label; the rules (window, chain, bands, quota,
 conditions) stay in ``services`` and come back as field errors."""
 
-import re
-from datetime import datetime
-
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from dangbo.core.dates import parse_day
 from dangbo.core.forms import DateField, VNForm
 from dangbo.oversight.opinion_forms import ParagraphField
 
@@ -104,9 +103,6 @@ class ReportRemedyForm(VNForm):
     evidence = ParagraphField(label=_("Kết quả, minh chứng"), required=False, rows=2)
 
 
-_REMEDY_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
-
-
 def parse_remedies(text: str) -> tuple[list[dict], list[str]]:
     """One remedy a line, "text | owner | dd/mm/yyyy"; errors name the line."""
     rows, errors = [], []
@@ -123,16 +119,11 @@ def parse_remedies(text: str) -> tuple[list[dict], list[str]]:
             )
             continue
         text_, owner, raw = parts
-        deadline = None
-        if _REMEDY_DATE.match(raw):
-            try:
-                deadline = datetime.strptime(raw, "%d/%m/%Y").date()  # noqa: DTZ007 - a date
-            except ValueError:
-                deadline = None
-        if deadline is None:
+        try:
+            deadline = parse_day(raw[:30], _g("thời hạn"))
+        except ValidationError as exc:
             errors.append(
-                _g("Giải pháp, dòng %(n)s: thời hạn “%(v)s” không hợp lệ (dd/mm/yyyy).")
-                % {"n": number, "v": raw[:20]}
+                _g("Giải pháp, dòng %(n)s: %(problem)s") % {"n": number, "problem": exc.messages[0]}
             )
             continue
         rows.append({"text": text_, "owner": owner, "deadline": deadline})
