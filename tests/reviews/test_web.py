@@ -323,19 +323,20 @@ def test_cycles_page_lists_cycles_above_and_opens_one(client, world):
     assert page.status_code == 200
     assert reverse("reviews:cycle", args=[above.pk]) in text
     assert reverse("reviews:cycle", args=[own.pk]) in text
-    assert "Thị trấn Hợp Hòa" not in text and "Mở đợt kiểm điểm" in text
+    assert "Thị trấn Hợp Hòa" not in text and "Mở đợt đánh giá" in text  # its own page
     before = ReviewCycle.objects.count()
-    r = client.post(reverse("reviews:cycles"), {"year": "2014", "kind": "year"})
+    opening = reverse("reviews:cycle_open")  # the page the list links to
+    r = client.post(opening, {"org": "kim-long", "year": "2014", "kind": "year"})
     assert r.status_code == 302 and ReviewCycle.objects.count() == before + 1
-    r = client.post(reverse("reviews:cycles"), {"year": "2014", "kind": "year"})  # again
+    r = client.post(opening, {"org": "kim-long", "year": "2014", "kind": "year"})  # again
     assert r.status_code == 400 and "Đã có đợt kiểm điểm" in r.content.decode()
-    r = client.post(reverse("reviews:cycles"), {"year": "2005", "kind": "year"})
+    r = client.post(opening, {"org": "kim-long", "year": "2005", "kind": "year"})
     assert r.status_code == 400 and "chưa có cách xếp loại" in r.content.decode()
     assert ReviewCycle.objects.count() == before + 1
-    # Without CHANGE: no form, POST is 404; another district's code is 404.
+    # Without CHANGE: no link, the page is 404; another district's code is 404.
     as_user(client, world, "auditor")
-    assert "Mở đợt kiểm điểm" not in client.get(reverse("reviews:cycles")).content.decode()
-    assert client.post(reverse("reviews:cycles"), {"year": "2013"}).status_code == 404
+    assert "Mở đợt đánh giá" not in client.get(reverse("reviews:cycles")).content.decode()
+    assert client.post(opening, {"org": "kim-long", "year": "2013"}).status_code == 404
     assert client.get(reverse("reviews:cycles") + "?to-chuc=vinh-tuong").status_code == 404
 
 

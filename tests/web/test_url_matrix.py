@@ -15,8 +15,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from dangbo.members.views import MEMBER_ACTIONS
+from dangbo.orgs.rules import operation_allowed
 from dangbo.oversight.services import TRANSITIONS
-from dangbo.registry.views import ORG_ACTIONS
+from dangbo.registry.views import OP_RULES, ORG_ACTIONS
 from dangbo.reviews.permissions import OPS as EVALUATION_OPS
 from tests.matrix_support import (
     ANONYMOUS,
@@ -143,7 +144,12 @@ def _member_op(op: str) -> Page:
 
 
 def _org_op(op: str) -> Page:
-    return Page(CELL_CHANGE, lambda m, side: [m.thing("org", side).code, op], post=CELL_CHANGE)
+    """At the village cell, or at the commune for what a village cell does not offer
+    (founding subordinates, splitting: ``orgs.rules.operation_allowed``)."""
+    if operation_allowed(OP_RULES[op], "sub_cell", "village"):
+        return Page(CELL_CHANGE, lambda m, side: [m.thing("org", side).code, op], post=CELL_CHANGE)
+    commune = {IN: "kim-long", OUT: "vt-xa"}
+    return Page(COMMUNE_CHANGE, lambda m, side: [commune[side], op], post=COMMUNE_CHANGE)
 
 
 PAGES: dict[str, Page] = {
@@ -157,12 +163,15 @@ PAGES: dict[str, Page] = {
     # -- organisations
     "orgs:tree": Page(anyone, sides=(ANYWHERE,)),
     "orgs:list": Page(anyone, sides=(ANYWHERE,)),
+    # Type-ahead (JSON): every user, answers limited to their scope (tests/*/test_pickers.py).
+    "orgs:pick": Page(anyone, query=lambda m, side: {"q": "kim"}, sides=(ANYWHERE,)),
     "orgs:export": Page(anywhere(EXPORT), sides=(ANYWHERE,)),
     "orgs:export_xlsx": Page(anywhere(EXPORT), sides=(ANYWHERE,)),
     "orgs:detail": Page(CELL_VIEW, ORG),
     **_ops(ORG_ACTIONS, _org_op, "orgs:action"),
     # -- members
     "members:list": Page(anyone, sides=(ANYWHERE,)),
+    "members:pick": Page(anyone, query=lambda m, side: {"q": "huong"}, sides=(ANYWHERE,)),
     "members:export": Page(anywhere(EXPORT), sides=(ANYWHERE,)),
     "members:export_xlsx": Page(anywhere(EXPORT), sides=(ANYWHERE,)),
     "members:admit": Page(CELL_CHANGE, ORG, post=CELL_CHANGE),
@@ -243,6 +252,8 @@ PAGES: dict[str, Page] = {
         query=query("to-chuc", "kim-long", "vt-xa"),
         post=COMMUNE_CHANGE,
     ),
+    # Opening a cycle: for an organisation picked among those the user may change.
+    "reviews:cycle_open": Page(anywhere(CHANGE), sides=(ANYWHERE,), post=anywhere(CHANGE)),
     "reviews:cycle": Page(CYCLE_VIEW, thing("cycle")),
     "reviews:evaluations": Page(CYCLE_VIEW, thing("cycle")),
     "reviews:self_assess": Page(

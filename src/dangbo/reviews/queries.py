@@ -9,10 +9,13 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
+from dangbo.core import scope
 from dangbo.core.dates import today
+from dangbo.core.types import Actor
 from dangbo.members.models import Member
-from dangbo.orgs.choices import CELL_KINDS, OrgEventKind, Sector
+from dangbo.orgs.choices import CELL_KINDS, OrgEventKind, OrgKind, Sector
 from dangbo.orgs.models import Organisation, OrgEvent
+from dangbo.orgs.queries import active_q
 
 from . import rules
 from .choices import EvaluationState, PeriodKind, StreakSuccession, SubjectKind
@@ -153,6 +156,28 @@ def honours(
         return sorted(((people[k], s) for k, s in found.items()), key=lambda r: r[0].sort_key)
     orgs = Organisation.objects.in_bulk(list(found))
     return sorted(((orgs[k], s) for k, s in found.items()), key=lambda r: r[0].path)
+
+
+# Organisations that hold a review of their subtree: a sub-cell or a party group is reviewed
+# inside its grassroots organisation's cycle, never in a cycle of its own.
+REVIEWING_EXCLUDED_KINDS = (OrgKind.SUB_CELL, OrgKind.PARTY_GROUP)
+
+
+def cycle_organisations(user: Actor) -> QuerySet[Organisation]:
+    """The organisations ``user`` may open a review cycle for (CHANGE over them, the same
+    right the service's callers check), active today, in tree order."""
+    return (
+        scope.restrict(Organisation.objects.all(), user, scope.CHANGE)
+        .filter(active_q(today()))
+        .exclude(kind__in=REVIEWING_EXCLUDED_KINDS)
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+def schemes_in_force() -> QuerySet[Scheme]:
+    """Every scheme with its years (rule 21 picks by year): what the open page shows."""
+    return Scheme.objects.select_related("document").order_by("subject", "first_year", "code")
 
 
 def cycles_of(org: Organisation, *, below: bool = False) -> Q:

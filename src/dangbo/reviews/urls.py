@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import cycle_views, views
 
 app_name = "reviews"
 urlpatterns = [
     path("", views.cycles, name="cycles"),
+    path("mo-dot/", cycle_views.cycle_open, name="cycle_open"),
     path("dot/<int:pk>/", views.cycle, name="cycle"),
     path("dot/<int:pk>/danh-sach/", views.evaluations, name="evaluations"),
     path("dot/<int:pk>/tu-danh-gia/", views.self_assess, name="self_assess"),
