@@ -10,10 +10,11 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Collate
 
 from dangbo.core import audit, scope
+from dangbo.core import search as rule
 from dangbo.core.dates import today
 from dangbo.core.modelfields import label_of
 from dangbo.core.models import AuditEntry
-from dangbo.core.text import fold, strip_control
+from dangbo.core.text import strip_control
 from dangbo.orgs.models import Organisation
 
 from . import rules
@@ -31,9 +32,11 @@ MAX_QUERY_LENGTH = 100
 RARE = 2000  # at most this many matches: fetched by id and sorted
 
 
-def search(queryset: QuerySet, text: str | None, user=None) -> QuerySet:
-    """Accent-folding search on name (every word must appear), or an exact card number, or
-    an ID number — the last only where ``user`` may read sensitive data, and logged."""
+def search(queryset: QuerySet, text: str | None, user=None, *, prefix: bool = False) -> QuerySet:
+    """Search by name under ``core.search``'s rule (whole words, accents folded, a typed
+    accent and the exact full name ranked first: ``ordered`` puts them first), or an exact
+    card number, or an ID number — the last only where ``user`` may read sensitive data, and
+    logged."""
     text = strip_control(text or "").strip()[:MAX_QUERY_LENGTH]
     if not text:
         return queryset
@@ -53,21 +56,19 @@ def search(queryset: QuerySet, text: str | None, user=None) -> QuerySet:
                 summary="Tra cứu đảng viên theo số CCCD",
             )
         return queryset.filter(by_number)
-    words = fold(text).split(" ")
-    if connection.vendor != "postgresql":
-        for word in words:
-            queryset = queryset.filter(search_name__contains=word)
+    t = rule.terms(text, prefix=prefix)
+    if t is None:
         return queryset
+    matching = rule.name_q(t)
+    if connection.vendor != "postgresql":
+        return rule.ranked(queryset.filter(matching), t)
     # PostgreSQL: the trigram index finds a rare name's few rows at once, but for a common
     # one ("nguyen van": a million rows) it makes the planner sort them all. So probe first:
-    # few matches are fetched by id; many are read in name order, where the first page of
-    # matches comes early.
-    matching = Q()
-    for word in words:
-        matching &= Q(search_name__contains=word)
+    # few matches are fetched by id and ranked; many are read in name order, where the first
+    # page of matches comes early (a ranking would sort them all again).
     probe = list(queryset.filter(matching).order_by().values_list("pk", flat=True)[: RARE + 1])
     if len(probe) <= RARE:
-        return queryset.filter(pk__in=probe)
+        return rule.ranked(queryset.filter(pk__in=probe), t)
     queryset = queryset.filter(matching)
     queryset.__class__ = _WalkInOrder
     return queryset
@@ -104,19 +105,69 @@ ICU_VI = "vi-VN-x-icu"
 
 def ordered(queryset: QuerySet) -> QuerySet:
     """Vietnamese alphabetical order by given name, then family and middle names: PostgreSQL's
-    ICU collation on the name's parts (an index serves it), our equivalent key on SQLite."""
+    ICU collation on the name's parts (an index serves it), our equivalent key on SQLite;
+    after a name search, its best matches first (``core.search.RANK_ORDER``)."""
+    first = rule.RANK_ORDER if "rank_exact" in queryset.query.annotations else ()
     if connection.vendor == "postgresql":
         return queryset.order_by(
+            *first,
             Collate("given_name", ICU_VI),
             Collate("family_name", ICU_VI),
             Collate("middle_name", ICU_VI),
             "id",
         )
-    return queryset.order_by("sort_key", "id")
+    return queryset.order_by(*first, "sort_key", "id")
 
 
 def visible_members(user, action: scope.Permission = scope.VIEW) -> QuerySet:
     return scope.restrict(Member.objects.select_related("org"), user, action)
+
+
+PICK_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class Pick:
+    """One member offered by the type-ahead: ``label`` is what a person may type back to
+    name them again (name and cell), ``detail`` where they belong (cell, its superior)."""
+
+    value: str
+    name: str
+    label: str
+    detail: str
+
+
+def pick_label(member: Member) -> str:
+    return f"{member.full_name} ({member.org.name})"
+
+
+def picks(
+    user,
+    text: str | None,
+    *,
+    action: scope.Permission = scope.VIEW,
+    everyone: bool = False,
+    limit: int = PICK_LIMIT,
+) -> list[Pick]:
+    """At most ``limit`` members ``user`` may reach, best matches first (``core.search``),
+    active members only unless ``everyone``; one query for the page of answers."""
+    if rule.terms(text) is None:
+        return []
+    qs = scope.restrict(Member.objects.select_related("org__parent"), user, action)
+    if not everyone:
+        qs = qs.filter(status__in=ACTIVE_STATUSES)
+    found = ordered(search(qs, text, None, prefix=True))[:limit]
+    return [
+        Pick(
+            value=f"{pick_label(m)} #{m.pk}",
+            name=m.full_name,
+            label=pick_label(m),
+            detail=" — ".join(
+                n for n in (m.org.name, m.org.parent.name if m.org.parent else "") if n
+            ),
+        )
+        for m in found
+    ]
 
 
 HIDDEN = "thông tin nhạy cảm"
@@ -413,11 +464,17 @@ class MemberFile:
 
 
 def member_file(
-    user, member: Member, *, channel: str = "web", sealed_values: int = 0
+    user,
+    member: Member,
+    *,
+    channel: str = "web",
+    sealed_values: int = 0,
+    as_of: date | None = None,
 ) -> MemberFile:
+    """``as_of``: the day the derived facts answer for (the page's period; default today)."""
     sensitive = sensitive_fields(user, member, channel=channel, sealed_values=sealed_values)
     return MemberFile(
         member=member,
-        summary=summary(member, sensitive=sensitive is not None),
+        summary=summary(member, as_of, sensitive=sensitive is not None),
         sensitive=sensitive,
     )

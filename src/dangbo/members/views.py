@@ -23,6 +23,8 @@ from dangbo.core.views import (
     page_of,
     render_page,
 )
+from dangbo.orgs import fields as org_fields
+from dangbo.orgs import queries as org_queries
 from dangbo.orgs.choices import CELL_KINDS
 from dangbo.orgs.lookups import find_org
 from dangbo.orgs.models import Organisation
@@ -37,26 +39,36 @@ SENSITIVE_MISSING = gettext_lazy("— cần quyền xem thông tin nhạy cảm"
 # ---- search and export -------------------------------------------------------------------
 
 
+ALL_STATUSES = "tat-ca"
+
+
 def _filtered(request, qs):
-    """Apply the ``q``, ``to-chuc`` and ``tinh-trang`` filters; returns (qs, filters, error)."""
+    """Apply the ``q``, ``to-chuc`` (an organisation by name, or its code in old links) and
+    ``tinh-trang`` filters — active members unless another status or ``tat-ca`` is asked
+    for; returns (qs, filters, error, the organisation's name as shown)."""
     q = strip_control(request.GET.get("q") or "").strip()[: queries.MAX_QUERY_LENGTH]
-    code = strip_control(request.GET.get("to-chuc") or "").strip()[:64]
+    org_text = " ".join(strip_control(request.GET.get("to-chuc") or "").split())[:300]
     status = (request.GET.get("tinh-trang") or "").strip()
-    error = ""
-    if code:
-        org = scope.restrict(Organisation.objects.filter(code=code), request.user).first()
-        if org is None:
+    error = org_label = ""
+    if org_text:
+        try:
+            org = org_fields.resolve(request.user, org_text, _("Tổ chức"), scope.VIEW)
+        except ValidationError as exc:
             qs = qs.none()
-            error = _("Tổ chức: không tìm thấy tổ chức mã “%(code)s”.") % {"code": code}
+            error = exc.messages[0]
+            org_label = org_text
         else:
             qs = qs.filter(org.subtree_q("org__"))
-    if status:
-        if status in Status.values:
-            qs = qs.filter(status=status)
-        else:
-            status = ""
+            org_label = org_queries.pick_label(org)
+    if status == ALL_STATUSES:
+        pass
+    elif status in Status.values:
+        qs = qs.filter(status=status)
+    else:
+        status = ""
+        qs = qs.filter(status__in=ACTIVE_STATUSES)
     qs = queries.ordered(queries.search(qs, q, request.user))
-    return qs, {"q": q, "to-chuc": code, "tinh-trang": status}, error
+    return qs, {"q": q, "to-chuc": org_text, "tinh-trang": status}, error, org_label
 
 
 def _loggable(filters: dict) -> dict:
@@ -67,14 +79,15 @@ def _loggable(filters: dict) -> dict:
 
 @login_required
 def member_list(request):
-    qs, filters, error = _filtered(request, queries.visible_members(request.user))
+    qs, filters, error, org_label = _filtered(request, queries.visible_members(request.user))
     return render_page(
         request,
         "members/list.html",
         {
             "page": page_of(request, qs, capped=True),
             "filters": filters,
-            "to_chuc": filters["to-chuc"],
+            "to_chuc": org_label,
+            "all_statuses": ALL_STATUSES,
             "status": filters["tinh-trang"],
             "error": error,
             "statuses": Status.choices,
@@ -118,7 +131,7 @@ def _export(request, kind: str):
     user = request.user
     if not scope.has_any(user, scope.EXPORT):
         raise Http404
-    qs, filters, _error = _filtered(request, queries.visible_members(user, scope.EXPORT))
+    qs, filters, _error, _label = _filtered(request, queries.visible_members(user, scope.EXPORT))
     sensitive = export_sensitive(user)
     columns = BASE_COLUMNS + (SENSITIVE_COLUMNS if sensitive else [])
     rows = core_services.record_export(

@@ -4,15 +4,18 @@ Today's subtree is one range on the path index; an earlier date walks the effect
 links with a recursive CTE. Counting is always one aggregate query, never a Python loop.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import BooleanField, F, Func, Q, Value
+from django.db.models.functions import Length
 
-from dangbo.core import scope
+from dangbo.core import scope, search
 from dangbo.core.dates import today
+from dangbo.core.text import name_sort_key
 
-from .choices import OrgEventKind, OrgKind
+from .choices import CELL_KINDS, OrgEventKind, OrgKind
 from .models import Organisation, OrgEvent, OrgLink, valid_code
 from .rules import DISTRICT_LEVEL_END, DISTRICT_WITHOUT_SUCCESSOR
 
@@ -156,3 +159,93 @@ __all__ = [
     "parent_on",
     "subtree_filter",
 ]
+
+
+# ---- picking an organisation by name ------------------------------------------------------
+
+PICK_LIMIT = 10
+PICK_CANDIDATES = 400  # rows read for the Python ranking; the shortest names come first
+
+
+class _Like(Func):
+    """``name LIKE pattern`` (ILIKE on PostgreSQL): the accent-blind prefilter of ``picks``."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra):
+        lhs, lhs_params = compiler.compile(self.source_expressions[0])
+        rhs, rhs_params = compiler.compile(self.source_expressions[1])
+        op = "ILIKE" if connection.vendor == "postgresql" else "LIKE"
+        return f"({lhs} {op} {rhs})", [*lhs_params, *rhs_params]
+
+
+def _blind(word: str) -> str:
+    """A folded word as a LIKE pattern that any accented spelling matches: stored names are
+    NFC, so each Vietnamese vowel (and đ) is one character, matched by ``_``."""
+    return "%" + "".join("_" if ch in "aeiouyd" else ch for ch in word) + "%"
+
+
+@dataclass(frozen=True)
+class Pick:
+    """One organisation offered by the type-ahead: ``label`` is what a person may type back
+    to name it again (name and superior), ``detail`` its superior."""
+
+    value: str
+    name: str
+    label: str
+    detail: str
+
+
+def pick_label(org: Organisation) -> str:
+    return f"{org.name} ({org.parent.name})" if org.parent is not None else org.name
+
+
+def candidates(
+    user,
+    text: str | None,
+    action: scope.Permission = scope.VIEW,
+    *,
+    prefix: bool = True,
+    cells_only: bool = False,
+) -> list[Organisation]:
+    """Organisations ``user`` may reach whose name matches ``text`` under ``core.search``'s
+    rule, best first (then the shortest: the one the words say most of): one query (an
+    accent-blind LIKE per word, then the exact rule in Python over the shortest names)."""
+    t = search.terms(text, prefix=prefix)
+    if t is None:
+        return []
+    qs = scope.restrict(Organisation.objects.select_related("parent"), user, action).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today())
+    )
+    if cells_only:
+        qs = qs.filter(kind__in=CELL_KINDS)
+    for word in t.words:
+        qs = qs.filter(_Like(F("name"), Value(_blind(word))))
+    rows = [
+        o
+        for o in qs.order_by(Length("name"), "name", "id")[:PICK_CANDIDATES]
+        if search.matches(t, o.name)
+    ]
+    # Within a rank, the shorter name matched more of itself: "kim lo" → the commune first.
+    return sorted(
+        rows, key=lambda o: (*search.rank(t, o.name), len(o.name), name_sort_key(o.name), o.pk)
+    )
+
+
+def picks(
+    user,
+    text: str | None,
+    action: scope.Permission = scope.VIEW,
+    *,
+    cells_only: bool = False,
+    limit: int = PICK_LIMIT,
+) -> list[Pick]:
+    return [
+        Pick(
+            value=o.code,
+            name=o.name,
+            label=pick_label(o),
+            detail=o.parent.name if o.parent is not None else "",
+        )
+        for o in candidates(user, text, action, cells_only=cells_only)[:limit]
+    ]
