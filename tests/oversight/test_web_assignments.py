@@ -389,7 +389,7 @@ ASSIGN_OK = {
         ({"target": "tam-duong"}, "phải là tổ chức trực thuộc Đảng bộ huyện Tam Dương"),
         ({"target": "vt-xa"}, "không tìm thấy tổ chức mã “vt-xa”"),  # outside the scope
         ({"valid_from": "future"}, "không được sau ngày hôm nay"),
-        ({"valid_from": "31/02/2016"}, "Từ ngày: ngày không hợp lệ"),
+        ({"valid_from": "31/02/2016"}, "Từ ngày: tháng 2/2016 không có ngày 31"),
         ({"target_count": "0"}, "từ 1 đến 50"),
         ({"target_period": "week"}, "Trong: lựa chọn không hợp lệ"),
         ({"member": "99999999"}, "không tìm thấy đảng viên “99999999”"),

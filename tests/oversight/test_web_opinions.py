@@ -554,7 +554,7 @@ def test_thematic_visit_needs_topic(client, world):
             {"date": _d(today() + timedelta(days=1))},
             "Ngày dự sinh hoạt: không được sau ngày hôm nay",
         ),
-        ({"date": "31/02/2020"}, "Ngày dự sinh hoạt: ngày không hợp lệ"),
+        ({"date": "31/02/2020"}, "Ngày dự sinh hoạt: tháng 2/2020 không có ngày 31"),
         (
             {"attendees": "12345678\n99999999"},
             "Người dự khác, dòng 2: không tìm thấy đảng viên “99999999”.",

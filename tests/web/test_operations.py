@@ -126,7 +126,7 @@ def test_merge_bad_input(staff, world):
         staff,
         url,
         {**MERGE, "effective_date": "31/02/2024"},
-        "Ngày hiệu lực: ngày không hợp lệ",
+        "Ngày hiệu lực: tháng 2/2024 không có ngày 31",
     )
     _post_bad(
         staff,
@@ -636,7 +636,7 @@ def test_interruption_bad_input(staff, world):
     _post_bad(staff, url, {**GAP, "end": "01/01/2004"}, "Đến ngày: phải từ ngày bắt đầu trở đi.")
     _post_bad(staff, url, {**GAP, "start": "01/01/1990"}, "Từ ngày: trước ngày kết nạp.")
     _post_bad(staff, url, {**GAP, "reason": ""}, "Lý do: bắt buộc.")
-    _post_bad(staff, url, {**GAP, "start": "32/01/2005"}, "Từ ngày: ngày không hợp lệ")
+    _post_bad(staff, url, {**GAP, "start": "32/01/2005"}, "Từ ngày: tháng 1/2005 không có ngày 32")
     assert staff.post(url, GAP).status_code == 302
     _post_bad(
         staff,

@@ -340,7 +340,7 @@ def test_nobody_grants_themselves(client, world):
         ({"org": ""}, "org", "Tổ chức (mã): bắt buộc."),
         ({"org": "KHÔNG CÓ"}, "org", "Tổ chức: không tìm thấy"),
         ({"org": "x" * 65}, "org", "Tổ chức (mã): dài quá"),
-        ({"valid_from": "31/02/2024"}, "valid_from", "Từ ngày: ngày không hợp lệ"),
+        ({"valid_from": "31/02/2024"}, "valid_from", "Từ ngày: tháng 2/2024 không có ngày 31"),
         ({"role": "member", "can_view_sensitive": "on"}, "can_view_sensitive", "Vai trò đảng"),
     ],
 )
