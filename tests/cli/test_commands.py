@@ -254,8 +254,8 @@ def test_entry_point_lists_our_commands(tmp_path):
     result = dangbo("help", env=_fresh_env(tmp_path))
     assert result.returncode == 0, result.stderr
     for name in ("serve", "stats", "audit", "migrate"):
-        assert re.search(rf"^\s+{name}$", result.stdout, re.M), name
-    assert "dangbo help <subcommand>" in result.stdout
+        assert re.search(rf"^\s+{name}\s+\S", result.stdout, re.M), name
+    assert "dangbo help <lệnh>" in result.stdout
 
 
 def test_console_script_is_installed(tmp_path):
@@ -272,7 +272,7 @@ def test_console_script_is_installed(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("usage: dangbo stats")
+    assert result.stdout.startswith("cách dùng: dangbo stats")
     assert "--as-of" in result.stdout
 
 
