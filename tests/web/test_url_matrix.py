@@ -160,6 +160,8 @@ PAGES: dict[str, Page] = {
         lambda m, side: ["cong-nhan"],
         query=query("to-chuc", "kim-long", "vt-xa"),
     ),
+    # "Trang của tôi": the login's own member record (huong's); others have none: 404.
+    "home:mine": Page(linked_member, sides=(ANYWHERE,)),
     # -- organisations
     "orgs:tree": Page(anyone, sides=(ANYWHERE,)),
     "orgs:list": Page(anyone, sides=(ANYWHERE,)),

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import member, views
 
 app_name = "home"
 urlpatterns = [
     path("", views.index, name="index"),
     path("viec-can-lam/<slug:kind>/", views.due, name="due"),
+    path("cua-toi/", member.mine, name="mine"),
 ]
