@@ -18,7 +18,7 @@ from dangbo.core.dates import today
 from dangbo.core.text import collation_key
 from dangbo.members import aggregates
 from dangbo.members.choices import ACTIVE_STATUSES, MembershipKind, Status
-from dangbo.members.models import Member, Membership
+from dangbo.members.models import BadgeAward, Member, Membership, PartyAgeInterruption
 from dangbo.members.rules import (
     BADGE_MILESTONES,
     BadgeDue,
@@ -403,40 +403,50 @@ def children_as_of(org: Organisation, as_of: date) -> list[ChildRow]:
 
 @dataclass(frozen=True)
 class BadgeDueRow:
-    member: Member
+    member_id: int
+    full_name: str
+    org_name: str
     due: BadgeDue
 
 
 def badges_due(org: Organisation, as_of: date | None = None) -> list[BadgeDueRow]:
     """Rule 10 over the subtree: active, recognised members whose next Party badge is due
     (a milestone of party age reached by ``as_of``), by award round then name. Early awards
-    for severe illness are left out: they depend on a sensitive field. Three queries: the
-    candidates (party age can only be shorter than the years since admission), their
-    interruptions and their badges."""
+    for severe illness are left out: they depend on a sensitive field. Three queries of plain
+    values (a district has thousands of candidates): the candidates (party age can only be
+    shorter than the years since admission), their interruptions and their badges."""
     as_of = as_of or today()
     first = min(BADGE_MILESTONES)
-    candidates = list(
-        Member.objects.filter(
-            org.subtree_q("org__"),
-            status__in=ACTIVE_STATUSES,
-            official_recognition_date__isnull=False,
-            official_recognition_date__lte=as_of,
-            admission_decision_date__lte=date(as_of.year - first, 12, 31),
-        )
-        .select_related("org")
-        .prefetch_related("interruptions", "badges")
-        .order_by("sort_key", "id")
+    chosen = Member.objects.filter(
+        org.subtree_q("org__"),
+        status__in=ACTIVE_STATUSES,
+        official_recognition_date__isnull=False,
+        official_recognition_date__lte=as_of,
+        admission_decision_date__lte=date(as_of.year - first, 12, 31),
     )
+    candidates = list(
+        chosen.order_by("sort_key", "id").values_list(
+            "id", "full_name", "org__name", "admission_decision_date"
+        )
+    )
+    ids = chosen.values("id")  # a subquery, not thousands of parameters
+    gaps: dict[int, list[tuple[date, date]]] = {}
+    awarded: dict[int, list[int]] = {}
+    for start, end, member_id in PartyAgeInterruption.objects.filter(member_id__in=ids).values_list(
+        "interrupted_from", "interrupted_to", "member_id"
+    ):
+        gaps.setdefault(member_id, []).append((start, end))
+    for milestone, member_id in BadgeAward.objects.filter(member_id__in=ids).values_list(
+        "milestone", "member_id"
+    ):
+        awarded.setdefault(member_id, []).append(milestone)
     rows = []
-    for member in candidates:
+    for member_id, full_name, org_name, decided in candidates:
         due = badge_due(
-            member.admission_decision_date,
-            [(i.interrupted_from, i.interrupted_to) for i in member.interruptions.all()],
-            as_of=as_of,
-            awarded=[b.milestone for b in member.badges.all()],
+            decided, gaps.get(member_id, ()), as_of=as_of, awarded=awarded.get(member_id, ())
         )
         if due is not None:
-            rows.append(BadgeDueRow(member, due))
+            rows.append(BadgeDueRow(member_id, full_name, org_name, due))
     rows.sort(key=lambda r: r.due.award_round)  # stable: the names' order within a round
     return rows
 
