@@ -387,7 +387,7 @@ ASSIGN_OK = {
     [
         ({"member": "an"}, "không phải ủy viên Ban Chấp hành"),  # no committee seat
         ({"target": "tam-duong"}, "phải là tổ chức trực thuộc Đảng bộ huyện Tam Dương"),
-        ({"target": "vt-xa"}, "không tìm thấy tổ chức mã “vt-xa”"),  # outside the scope
+        ({"target": "vt-xa"}, "không tìm thấy tổ chức “vt-xa”"),  # outside the scope
         ({"valid_from": "future"}, "không được sau ngày hôm nay"),
         ({"valid_from": "31/02/2016"}, "Từ ngày: tháng 2/2016 không có ngày 31"),
         ({"target_count": "0"}, "từ 1 đến 50"),
@@ -416,7 +416,8 @@ def test_assign_creates_and_shows_on_coverage(client, setup):
     m = setup.world.members
     client.force_login(setup.world.users["staff"])
     form = client.get(url("assign", **{"to-chuc": "tam-duong", "muc-tieu": "cb-toa-an"}))
-    assert form.context["form"].initial["target"] == "cb-toa-an"
+    assert form.context["form"].initial["target"] == setup.world.org("cb-toa-an")
+    assert 'value="Chi bộ Tòa án nhân dân huyện (Đảng bộ huyện Tam Dương)"' in form.content.decode()
     response = client.post(
         url("assign", **{"to-chuc": "tam-duong"}),
         {
@@ -749,7 +750,7 @@ def test_group_page_bad_input(client, setup):
         # a cell already planned for another group of the same period
         ({"op": "add", "add-org": "kl-thon-2"}, "đã có trong kế hoạch của Tổ 2 cùng kỳ"),
         ({"op": "add", "add-org": "kim-long"}, "không phải chi bộ thuộc"),
-        ({"op": "add", "add-org": "vt-thon"}, "không tìm thấy tổ chức mã “vt-thon”"),
+        ({"op": "add", "add-org": "vt-thon"}, "không tìm thấy tổ chức “vt-thon”"),
         (
             {"op": "add", "add-org": "hh-tdp-1", "add-planned_date": "01/01/2001"},
             "phải nằm trong thời gian hoạt động của tổ",

@@ -557,7 +557,7 @@ def test_thematic_visit_needs_topic(client, world):
         ({"date": "31/02/2020"}, "Ngày dự sinh hoạt: tháng 2/2020 không có ngày 31"),
         (
             {"attendees": "12345678\n99999999"},
-            "Người dự khác, dòng 2: không tìm thấy đảng viên “99999999”.",
+            "Người dự khác, dòng 2: không tìm thấy đảng viên “99999999”",
         ),
         (
             {"y1-text": "Ý kiến đúng.", "y1-topic": "ha-tang", "y2-topic": "dat-dai"},
@@ -672,7 +672,7 @@ def test_deadline_before_received(client, world):
         )
     )
     assert response.status_code == 400
-    assert "Giao cho: không tìm thấy tổ chức mã “vt-xa”" in _page(response)
+    assert "Giao cho: không tìm thấy tổ chức “vt-xa”" in _page(response)
 
 
 def test_reason_required_and_close_unanswered_needs_note(client, world):
@@ -724,8 +724,8 @@ def test_staff_entry(client, world):
     assert op.received_by == world.org("tam-duong") and op.grassroots == world.org("kim-long")
 
     for change, message in (
-        ({"received_by": "vinh-tuong"}, "Cấp ủy tiếp nhận: không tìm thấy tổ chức mã “vinh-tuong”"),
-        ({"org": "vt-thon"}, "Tổ chức liên quan: không tìm thấy tổ chức mã “vt-thon”"),
+        ({"received_by": "vinh-tuong"}, "Cấp ủy tiếp nhận: không tìm thấy tổ chức “vinh-tuong”"),
+        ({"org": "vt-thon"}, "Tổ chức liên quan: không tìm thấy tổ chức “vt-thon”"),
         (
             {"received_by": "kim-long", "org": "hh-tdp-1"},
             "Cấp ủy tiếp nhận: Chi bộ tổ dân phố Đông Hòa không thuộc Đảng bộ xã Kim Long.",

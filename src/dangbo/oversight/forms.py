@@ -1,44 +1,25 @@
 """Forms of the oversight pages (assignments, working groups and their plans).
 
-People are named by card number or member id and organisations by code, as on the
-organisation pages; the views resolve them within the user's scope and the services keep
-the rules.
+People and organisations are named by name (type-ahead pickers; a card number or a code
+still works), resolved within the user's scope by the fields; the services keep the rules.
 """
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangbo.core import scope
 from dangbo.core.dates import today
-from dangbo.core.forms import DateField, VNForm, code_field
+from dangbo.core.forms import DateField, VNForm
 from dangbo.meetings.rules import quarter_bounds
+from dangbo.members.fields import PERSON_HELP, MemberChoiceField, MemberListField
+from dangbo.orgs.fields import NAME_HELP, OrgChoiceField
 
 from .choices import AssignmentRole, PlanMode, PlanSelection, TargetPeriod
 
-MAX_GROUP_MEMBERS = 100
-
-
-def member_field(label):
-    return forms.CharField(
-        label=label,
-        max_length=30,
-        help_text=_("Số thẻ 8 chữ số, hoặc mã đảng viên (số ở cuối địa chỉ trang đảng viên)."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
-    )
-
-
-def member_lines(text: str) -> list[tuple[int, str]]:
-    """Non-empty lines of a textarea with their numbers; ``# …`` starts a comment."""
-    rows = []
-    for number, line in enumerate((text or "").splitlines(), start=1):
-        line = line.split("#", 1)[0].strip()
-        if line:
-            rows.append((number, line))
-    return rows
-
 
 class AssignForm(VNForm):
-    member = member_field(_("Cấp ủy viên (số thẻ hoặc mã đảng viên)"))
-    target = code_field(_("Tổ chức được phụ trách (mã)"))
+    member = MemberChoiceField(_("Cấp ủy viên"), help_text=PERSON_HELP)
+    target = OrgChoiceField(_("Tổ chức được phụ trách"), help_text=NAME_HELP)
     valid_from = DateField(label=_("Từ ngày"))
     role = forms.ChoiceField(
         label=_("Nhiệm vụ"), choices=AssignmentRole.choices, initial=AssignmentRole.OVERSEE
@@ -59,7 +40,7 @@ class AssignForm(VNForm):
 
 
 class HandoverForm(VNForm):
-    to_member = member_field(_("Người nhận bàn giao (số thẻ hoặc mã đảng viên)"))
+    to_member = MemberChoiceField(_("Người nhận bàn giao"), help_text=PERSON_HELP)
     on = DateField(label=_("Ngày bàn giao"), help_text=_("Người nhận phụ trách từ ngày này."))
     reason = forms.CharField(label=_("Lý do"), max_length=300)
 
@@ -86,15 +67,13 @@ class GroupForm(VNForm):
     period_end = DateField(
         label=_("Đến ngày"), required=False, help_text=_("Để trống nếu chọn quý.")
     )
-    leader = member_field(_("Tổ trưởng (số thẻ hoặc mã đảng viên)"))
-    members = forms.CharField(
-        label=_("Thành viên"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
+    leader = MemberChoiceField(_("Tổ trưởng"), help_text=PERSON_HELP)
+    members = MemberListField(
+        _("Thành viên"),
+        action=scope.CHANGE,
         help_text=_(
-            "Mỗi dòng một số thẻ hoặc mã đảng viên; sau dấu # ghi chú tùy ý, ví dụ: "
-            "12345678 # Nguyễn Thị Hương. Tổ trưởng là thành viên sẵn."
+            "Gõ tên để chọn từng người; không có JavaScript thì mỗi dòng một họ tên. "
+            "Tổ trưởng là thành viên sẵn."
         ),
     )
     note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
@@ -102,14 +81,6 @@ class GroupForm(VNForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"year": today().year})
         super().__init__(*args, **kwargs)
-
-    def clean_members(self):
-        lines = member_lines(self.cleaned_data.get("members") or "")
-        if len(lines) > MAX_GROUP_MEMBERS:
-            raise forms.ValidationError(
-                _("Thành viên: tối đa %(n)s người một tổ.") % {"n": MAX_GROUP_MEMBERS}
-            )
-        return lines
 
     def clean(self):
         data = super().clean()
@@ -159,7 +130,7 @@ class PlanForm(VNForm):
 
 
 class AddTargetForm(VNForm):
-    org = code_field(_("Chi bộ (mã)"))
+    org = OrgChoiceField(_("Chi bộ"), help_text=NAME_HELP)
     planned_date = DateField(label=_("Ngày dự kiến"), required=False)
 
 

@@ -4,9 +4,12 @@ states, deadlines) stay in ``services`` and come back as field errors."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangbo.core import scope
 from dangbo.core.dates import fmt, today
-from dangbo.core.forms import DateField, VNForm, code_field
+from dangbo.core.forms import DateField, VNForm
 from dangbo.meetings.choices import MeetingKind
+from dangbo.members.fields import MemberListField
+from dangbo.orgs.fields import NAME_HELP, OrgChoiceField, PickerForm
 
 from .choices import OpinionSource
 from .models import OpinionTopic, WorkingGroup
@@ -118,11 +121,13 @@ class VisitForm(VNForm):
         help_text=_("Cần khi ghi buổi sinh hoạt chuyên đề chưa có trong sổ của chi bộ."),
     )
     include_me = forms.BooleanField(required=False)
-    attendees = ParagraphField(
-        label=_("Người dự khác"),
-        required=False,
-        rows=3,
-        help_text=_("Số thẻ đảng viên (8 chữ số) hoặc mã đảng viên, mỗi dòng một người."),
+    attendees = MemberListField(
+        _("Người dự khác"),
+        action=scope.VIEW,
+        help_text=_(
+            "Gõ tên để chọn từng người (không cần dấu); không có JavaScript thì mỗi dòng một "
+            "họ tên."
+        ),
     )
     group = forms.ModelChoiceField(
         label=_("Tổ công tác"),
@@ -155,11 +160,11 @@ class VisitForm(VNForm):
             self.fields["include_me"].initial = True
 
 
-class OpinionForm(SubmitterFields):
+class OpinionForm(PickerForm, SubmitterFields):
     """An opinion entered by staff (heard by phone, in a letter, at a reception)."""
 
-    received_by = code_field(_("Cấp ủy tiếp nhận"))
-    org = code_field(_("Tổ chức liên quan"))
+    received_by = OrgChoiceField(_("Cấp ủy tiếp nhận"), action=scope.OVERSEE, help_text=NAME_HELP)
+    org = OrgChoiceField(_("Tổ chức liên quan"), action=scope.VIEW, help_text=NAME_HELP)
     received_on = DateField(label=_("Ngày tiếp nhận"), initial=lambda: fmt(today()))
     source = forms.ChoiceField(label=_("Người nêu"), choices=SOURCE_CHOICES)
     topic = TopicField()
@@ -184,7 +189,7 @@ class OpinionForm(SubmitterFields):
 
 
 class AssignForm(VNForm):
-    to_org = code_field(_("Giao cho (mã tổ chức)"))
+    to_org = OrgChoiceField(_("Giao cho"), action=scope.VIEW, help_text=NAME_HELP)
     deadline = DateField(label=_("Hạn xử lý"))
     note = ParagraphField(label=_("Chỉ đạo"), required=False, rows=2)
 

@@ -2,7 +2,6 @@
 through their lifecycle. Thin: parse, authorise through ``scope`` / ``permissions``, call
 one service (it holds the transaction), render. Out of scope is 404."""
 
-import re
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -21,9 +20,9 @@ from dangbo.core.errors import invalid, messages_of
 from dangbo.core.text import strip_control
 from dangbo.core.views import apply_service_errors, history_of, page_of, render_page
 from dangbo.meetings.rules import quarter_of
-from dangbo.members.models import Member
 from dangbo.orgs import queries as org_queries
 from dangbo.orgs.choices import CELL_KINDS
+from dangbo.orgs.fields import bind
 from dangbo.orgs.lookups import scope_roots
 
 from . import opinion_forms as forms
@@ -47,32 +46,6 @@ def _code(request, name: str) -> str:
 
 
 # ---- visits -------------------------------------------------------------------------------
-
-
-def _resolve_attendees(user, text: str) -> list[Member]:
-    """Card numbers (8 digits) or member ids, one a line, among the members the user may
-    see; an unknown line is an error naming it."""
-    visible = scope.restrict(Member.objects.all(), user)
-    found, errors = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
-        value = re.sub(r"[\s.]", "", line)
-        if not value:
-            continue
-        member = None
-        if re.fullmatch(r"\d{8}", value):
-            member = visible.filter(card_number=value).first()
-        if member is None and value.isascii() and value.isdigit() and len(value) <= 18:
-            member = visible.filter(pk=int(value)).first()
-        if member is None:
-            errors.append(
-                _("Người dự khác, dòng %(n)s: không tìm thấy đảng viên “%(v)s”.")
-                % {"n": number, "v": line.strip()[:40]}
-            )
-        else:
-            found.append(member)
-    if errors:
-        raise ValidationError({"attendees": errors})
-    return found
 
 
 def _heard(block) -> services.Heard:
@@ -118,7 +91,10 @@ def visit_create(request):
     wanted = request.GET.get("to") or ""
     if wanted.isascii() and wanted.isdigit() and len(wanted) <= 18:
         initial["group"] = offered.filter(pk=int(wanted)).first()
-    form = forms.VisitForm(post, me=me, groups=groups, offered=offered, initial=initial)
+    form = bind(
+        forms.VisitForm(post, me=me, groups=groups, offered=offered, initial=initial),
+        request.user,
+    )
     blocks = [
         forms.VisitOpinionForm(post, prefix=f"y{n}", number=n, initial={"source": "member"})
         for n in range(1, OPINION_BLOCKS + 1)
@@ -131,7 +107,7 @@ def visit_create(request):
             data = form.cleaned_data
             heard_blocks = [b for b in blocks if not b.is_blank]
             try:
-                attendees = _resolve_attendees(request.user, data["attendees"])
+                attendees = list(data["attendees"])  # named within sight (the form's picker)
                 if me is not None and data.get("include_me"):
                     attendees.insert(0, me)
                 visit = services.record_visit(
@@ -320,18 +296,12 @@ def opinion_create(request):
     user = request.user
     if not scope.has_any(user, scope.OVERSEE):
         raise Http404
-    form = forms.OpinionForm(request.POST if request.method == "POST" else None)
+    form = forms.OpinionForm(request.POST if request.method == "POST" else None, user=user)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
             try:
-                received_by = org_queries.org_by_code(user, data["received_by"], scope.OVERSEE)
-                if received_by is None:
-                    raise _not_found("received_by", _("Cấp ủy tiếp nhận"), data["received_by"])
-                org = org_queries.org_by_code(user, data["org"], scope.VIEW)
-                if org is None:
-                    raise _not_found("org", _("Tổ chức liên quan"), data["org"])
                 opinion_obj = services.record_opinion(
                     actor=user,
                     received_on=data["received_on"],
@@ -339,8 +309,8 @@ def opinion_create(request):
                     channel=OpinionChannel.STAFF,
                     text=data["text"],
                     topic=data["topic"],
-                    org=org,
-                    received_by=received_by,
+                    org=data["org"],
+                    received_by=data["received_by"],
                     place=data.get("place") or "",
                     submitter_name=data.get("submitter_name") or "",
                     submitter_contact=data.get("submitter_contact") or "",
@@ -361,11 +331,12 @@ def opinion_create(request):
 
 
 def _assign(user, opinion, data):
-    to_org = org_queries.org_by_code(user, data["to_org"], scope.VIEW)
-    if to_org is None:
-        raise _not_found("to_org", _("Giao cho"), data["to_org"])
     services.assign_opinion(
-        actor=user, opinion=opinion, to_org=to_org, deadline=data["deadline"], note=data["note"]
+        actor=user,
+        opinion=opinion,
+        to_org=data["to_org"],  # named within the user's sight (orgs.fields.OrgChoiceField)
+        deadline=data["deadline"],
+        note=data["note"],
     )
 
 
@@ -466,7 +437,7 @@ def _render_opinion(request, opinion, bound=None, status=200):
         ops.append(bound[0])
     for op in ops:
         title, form_class, _run, _done = OPS[op]
-        form = bound[1] if bound and bound[0] == op else form_class(prefix=op)
+        form = bound[1] if bound and bound[0] == op else bind(form_class(prefix=op), user)
         actions.append({"op": op, "title": title, "form": form})
     who = permissions.submitter(user, opinion)
     return render_page(
@@ -501,7 +472,7 @@ def opinion_action(request, pk, op):
     if request.method != "POST":
         return redirect(reverse("oversight:opinion", args=[obj.pk]))
     _title, form_class, run, done = spec
-    form = form_class(request.POST, prefix=op)
+    form = bind(form_class(request.POST, prefix=op), request.user)
     if form.is_valid():
         try:
             run(request.user, obj, form.cleaned_data)

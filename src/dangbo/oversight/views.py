@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from dangbo.core import scope
 from dangbo.core.dates import today
 from dangbo.core.errors import invalid, messages_of
+from dangbo.core.text import strip_control
 from dangbo.core.views import (
     Action,
     apply_service_errors,
@@ -31,10 +32,11 @@ from dangbo.core.views import (
     render_page,
 )
 from dangbo.members import queries as member_queries
-from dangbo.members.lookups import member_in_scope
+from dangbo.orgs import fields as org_fields
 from dangbo.orgs import queries as org_queries
+from dangbo.orgs.fields import bind
 from dangbo.orgs.lookups import scope_roots
-from dangbo.orgs.models import Organisation
+from dangbo.orgs.models import Organisation, valid_code
 
 from . import forms, queries, services
 from .choices import PlanMode, PlanSelection, TargetPeriod
@@ -53,12 +55,20 @@ STATE_LABELS = {
 
 
 def _org_or_404(request, action: str, *, default: bool = True) -> Organisation:
-    """The organisation of ``?to-chuc=CODE`` if the user may ``action`` it; without the
-    parameter (where allowed), the user's first scope root."""
-    code = (request.GET.get("to-chuc") or "").strip()
-    if code:
-        org = org_queries.org_by_code(request.user, code, action)
-    else:
+    """The organisation of ``?to-chuc=`` (its name as typed, or its code in a link) if the
+    user may ``action`` it; without the parameter (where allowed), the user's first scope
+    root. A name that names nobody or several: the first root, and the message
+    (``request.org_error``) listing the candidates."""
+    text = " ".join(strip_control(request.GET.get("to-chuc") or "").split())[:300]
+    org = None
+    if text:
+        try:
+            org = org_fields.resolve(request.user, text, _("Tổ chức"), action)
+        except ValidationError as exc:
+            if valid_code(text) and not text.isalpha():
+                raise Http404 from None  # a link's code ("vt-xa"): as if absent
+            request.org_error, request.org_typed = exc.messages[0], text
+    if org is None and (not text or hasattr(request, "org_error")):
         roots = scope_roots(request.user) if default else []
         org = next((o for o in roots if scope.covers(request.user, action, o)), None)
     if org is None:
@@ -157,22 +167,11 @@ def coverage(request):
 
 
 def _assign(user, committee, data):
-    member = member_in_scope(user, data["member"])
-    target = org_queries.org_by_code(user, data["target"], scope.CHANGE)
-    if target is None:
-        raise invalid(
-            "target",
-            _(
-                "Tổ chức được phụ trách: không tìm thấy tổ chức mã “%(code)s” trong phạm vi "
-                "được giao."
-            )
-            % {"code": data["target"]},
-        )
     services.assign_oversight(
         actor=user,
-        member=member,
+        member=data["member"],  # both named within the user's scope (the forms' pickers)
         committee=committee,
-        target=target,
+        target=data["target"],
         valid_from=data["valid_from"],
         role=data["role"],
         target_count=data["target_count"],
@@ -191,8 +190,13 @@ ASSIGN = Action(
 @login_required
 def assign(request):
     committee = _org_or_404(request, scope.CHANGE, default=False)
-    initial = {"target": request.GET.get("muc-tieu", "")[:64]}
-    form = forms.AssignForm(request.POST if request.method == "POST" else None, initial=initial)
+    wanted = org_queries.org_by_code(request.user, request.GET.get("muc-tieu"), scope.CHANGE)
+    form = bind(
+        forms.AssignForm(
+            request.POST if request.method == "POST" else None, initial={"target": wanted}
+        ),
+        request.user,
+    )
     back = _url("coverage", **{"to-chuc": committee.code})
     return operation_page(
         request,
@@ -222,11 +226,10 @@ def _assignment_or_404(request, pk: int) -> OversightAssignment:
 
 
 def _handover(user, assignment, data):
-    successor = member_in_scope(user, data["to_member"], "to_member")
     services.hand_over(
         actor=user,
         assignment=assignment,
-        to_member=successor,
+        to_member=data["to_member"],
         on=data["on"],
         reason=data["reason"],
     )
@@ -255,7 +258,7 @@ END = Action(
 
 def _assignment_page(request, pk: int, spec: Action, template: str):
     assignment = _assignment_or_404(request, pk)
-    form = spec.form(request.POST if request.method == "POST" else None)
+    form = bind(spec.form(request.POST if request.method == "POST" else None), request.user)
     back = _url("coverage", **{"to-chuc": assignment.committee.code})
     return operation_page(
         request,
@@ -356,21 +359,8 @@ def groups(request):
 
 
 def _resolve_people(user, data):
-    leader = member_in_scope(user, data["leader"], "leader")
-    people = []
-    for number, text in data["members"]:
-        try:
-            people.append(member_in_scope(user, text, "members"))
-        except ValidationError as exc:
-            raise invalid(
-                "members",
-                _(
-                    "Thành viên, dòng %(n)s: không tìm thấy đảng viên “%(v)s” trong phạm vi "
-                    "được giao."
-                )
-                % {"n": number, "v": text},
-            ) from exc
-    return leader, people
+    """The leader and the members, named by the form's pickers within the user's scope."""
+    return data["leader"], data["members"]
 
 
 def _create_group(user, committee, data):
@@ -399,7 +389,7 @@ CREATE_GROUP = Action(
 @login_required
 def group_create(request):
     committee = _org_or_404(request, scope.CHANGE, default=False)
-    form = forms.GroupForm(request.POST if request.method == "POST" else None)
+    form = bind(forms.GroupForm(request.POST if request.method == "POST" else None), request.user)
     back = _url("groups", **{"to-chuc": committee.code})
     return operation_page(
         request,
@@ -491,7 +481,7 @@ def _group_post(request, group, others):
     user = request.user
     op = request.POST.get("op")
     if op == "add":
-        form = forms.AddTargetForm(request.POST, prefix="add")
+        form = bind(forms.AddTargetForm(request.POST, prefix="add"), user)
     elif op == "move":
         form = forms.MoveTargetForm(request.POST, groups=others)
     elif op == "remove":
@@ -503,13 +493,7 @@ def _group_post(request, group, others):
     data = form.cleaned_data
     try:
         if op == "add":
-            org = org_queries.org_by_code(user, data["org"], scope.CHANGE)
-            if org is None:
-                raise invalid(
-                    "org",
-                    _("Chi bộ: không tìm thấy tổ chức mã “%(code)s” trong phạm vi được giao.")
-                    % {"code": data["org"]},
-                )
+            org = data["org"]  # named within the user's change scope (the form's picker)
             services.add_group_target(
                 actor=user, group=group, org=org, planned_date=data.get("planned_date")
             )
