@@ -229,11 +229,13 @@ def index(request):
     if roles == {Role.MEMBER}:
         return member_home(request)
     day = parse_as_of(request).day
+    # A login linked to a member record (a secretary is a member too) also has "Trang của tôi".
+    own = getattr(user, "member", None)
     sections: list[Section] = []
     for org in _orgs_of(user, STAFF_ROLES):
         sections.append(_staff(org, day))
     for org in _orgs_of(user, (Role.COMMITTEE_MEMBER,)):
-        sections.append(_committee(org, day, getattr(user, "member", None)))
+        sections.append(_committee(org, day, own))
     for org in _orgs_of(user, (Role.CELL_SECRETARY,)):
         if org.kind in CELL_KINDS:
             sections.append(_secretary(org, day))
@@ -252,7 +254,7 @@ def index(request):
             "day": day,
             "imports_waiting": waiting,
             "can_manage_users": scope.has_any(user, scope.MANAGE_USERS),
-            "is_member": Role.MEMBER in roles,
+            "is_member": own is not None,
         },
     )
 
