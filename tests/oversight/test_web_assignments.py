@@ -302,7 +302,9 @@ def test_coverage_as_of_a_past_date(client, setup):
     page = client.get(url("coverage", **{"to-chuc": "tam-duong", "ngay": "31/12/2015"}))
     assert page.context["cov"].assignments_total == 0  # assignments start in 2016
     bad = client.get(url("coverage", **{"to-chuc": "tam-duong", "ngay": "99/99/2016"}))
-    assert bad.status_code == 200 and "không hợp lệ" in bad.content.decode()
+    error = bad.context["as_of"].error  # the period stays the one just chosen
+    assert bad.status_code == 200 and error.startswith("Kỳ số liệu:") and "31/12/2015" in error
+    assert error in bad.content.decode() and bad.context["as_of"].day == date(2015, 12, 31)
 
 
 def _more_orgs_and_assignments(setup, n=12):
@@ -546,7 +548,9 @@ def test_targets_table_per_person_and_quarter(client, setup):
     assert summary[1] == {"met": 1, "missed": 1}  # dung met; khanh (hop-hoa) missed
     assert summary[2] == {"met": 1, "missed": 2}
     html = page.content.decode()
-    assert '1/1 <span class="badge">đạt</span>' in html and "chưa đạt" in html
+    # "đạt" and "chưa đạt" in words and in two colours (classes), numbers aligned
+    assert '<span class="num">1/1</span> <span class="badge state-met">đạt</span>' in html
+    assert '<span class="badge state-missed">chưa đạt</span>' in html
     bad = client.get(url("targets", **{"to-chuc": "tam-duong", "nam": "abc"}))
     assert bad.status_code == 200 and "Năm: “abc” không hợp lệ" in bad.content.decode()
 

@@ -765,7 +765,10 @@ def test_dashboard_and_filters(client, world):
     html = _page(client.get(url))
     assert "Đảng bộ huyện Tam Dương" in html
     assert ">3</span> ý kiến chưa giải quyết xong" in html
-    assert ">1</span> ý kiến quá hạn xử lý" in html
+    # the overdue summary is a count linking to the filtered list, which comes first
+    assert ">1</span> <a href=" in html and "ý kiến quá hạn xử lý — xem danh sách" in html
+    assert "qua-han=1" in html
+    assert html.index("Danh sách ý kiến") < html.index("Tổng hợp theo trạng thái")
     assert "Đảng bộ thị trấn Hợp Hòa" in html and "quá hạn" in html
     assert reverse("oversight:quarter") in html and reverse("oversight:opinion_create") in html
     _no_inline_code(html)

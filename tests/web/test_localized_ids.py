@@ -21,7 +21,10 @@ def test_end_position_form_carries_the_raw_id(client, world):
     )
     client.force_login(world.users["staff"])
     page = client.get(reverse("orgs:detail", args=["kl-thon-1"])).content.decode()
-    assert 'name="position" value="12345"' in page
+    url = reverse("orgs:action", args=["kl-thon-1", "thoi-chuc-vu"])
+    assert f"{url}?chuc-vu=12345" in page
+    form = client.get(url, {"chuc-vu": "12345"}).content.decode()
+    assert '<option value="12345" selected>' in form
     response = client.post(
         reverse("orgs:action", args=["kl-thon-1", "thoi-chuc-vu"]),
         {"position": "12345", "valid_to": "01/01/2017"},

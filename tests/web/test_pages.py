@@ -43,11 +43,13 @@ def test_tree_shows_scope_roots_and_children(client, world):
     assert "Chi bộ thôn Đồng Bông" in page and "Kim Long" not in page
 
 
-def test_tree_bad_date_falls_back_to_today(client, world):
+def test_tree_bad_date_keeps_the_period(client, world):
     client.force_login(world.users["staff"])
     response = client.get(reverse("orgs:tree"), {"ngay": "31/02/2016"})
     assert response.status_code == 200
-    assert "không hợp lệ" in response.content.decode()
+    as_of = response.context["as_of"]
+    assert as_of.error.startswith("Kỳ số liệu:") and as_of.error in response.content.decode()
+    assert as_of.is_today
 
 
 def test_tree_as_of_before_founding_hides_children(client, world):
@@ -62,7 +64,8 @@ def test_org_page(client, world):
     assert "Đảng bộ huyện Tam Dương" in page  # breadcrumb
     assert "Chi bộ thôn Đồng Bông" in page and "Chi bộ thôn Gia Du" in page
     assert "Thống kê" in page and "Thôn" in page  # sub-cells by parent sector label "Xã"
-    assert "Quy tắc 1" in page  # Gia Du has fewer than 3 official members
+    # Gia Du has fewer than 3 official members: the rule in words, with its documents
+    assert "cần ít nhất 3" in page and "theo Điều lệ Đảng, Điều 21" in page
     assert "Thành lập tổ chức trực thuộc" in page
     assert "Kết nạp đảng viên" not in page
     cell = client.get(reverse("orgs:detail", args=["kl-thon-1"])).content.decode()

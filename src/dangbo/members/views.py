@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangbo.core import exports, scope
+from dangbo.core import exports, period, scope
 from dangbo.core import services as core_services
 from dangbo.core.dates import fmt, today
 from dangbo.core.text import strip_control
@@ -194,7 +194,9 @@ def detail(request, pk):
     # with the sensitive grant; the page's one sensitive-read entry names them too.
     shows_history = can_change or scope.can(user, scope.AUDIT, member)
     sealed = queries.sealed_history(user, member, log=False) if shows_history else None
-    record = queries.member_file(user, member, sealed_values=len(sealed or ()))
+    record = queries.member_file(
+        user, member, sealed_values=len(sealed or ()), as_of=period.current(request).day
+    )
     sensitive = record.sensitive is not None
     exemptions = queries.exemptions(member, sensitive=sensitive)
     state = MemberState(
@@ -218,11 +220,7 @@ def detail(request, pk):
         "badges": queries.badges(member, sensitive=sensitive),
         "timeline": queries.timeline(member, sensitive=sensitive),
         "can_change": can_change,
-        "actions": [
-            (op, a.title) for op, a in MEMBER_ACTIONS.items() if a.when is None or a.when(state)
-        ]
-        if can_change
-        else [],
+        "menu": _menu(member, state) if can_change else [],
         "history": history_of(member, user, can_change=can_change),
     }
     context["sealed"] = sealed if context["history"] is not None else None
@@ -323,6 +321,43 @@ def _record_initial(user, member):
     fields = [n for n in forms.RecordForm.base_fields if n not in forms.RecordForm.SENSITIVE]
     initial = {n: getattr(member, n) for n in fields}
     return initial
+
+
+# The member page's "Thao tác" menu: everyday changes in groups, leaving the list apart.
+MENU_GROUPS = (
+    (gettext_lazy("Hồ sơ"), ("sua-ho-so", "huy-hieu", "gian-doan")),
+    (
+        gettext_lazy("Đảng tịch và sinh hoạt"),
+        (
+            "cong-nhan-chinh-thuc",
+            "chuyen-sinh-hoat",
+            "sinh-hoat-tam-thoi",
+            "ket-thuc-tam-thoi",
+            "mien-sinh-hoat",
+            "het-mien",
+        ),
+    ),
+    (gettext_lazy("Ra khỏi danh sách"), ("ra-khoi-danh-sach",)),
+)
+DESTRUCTIVE = ("ra-khoi-danh-sach",)
+
+
+def _menu(member, state) -> list[dict]:
+    """The operations offered in the member's state, grouped (includes/ops_menu.html); an
+    operation not placed in a group is listed under the first one."""
+    offered = {op: a.title for op, a in MEMBER_ACTIONS.items() if a.when is None or a.when(state)}
+    placed = {op for _title, ops in MENU_GROUPS for op in ops}
+    groups = []
+    for n, (title, ops) in enumerate(MENU_GROUPS):
+        names = [op for op in ops if op in offered]
+        if n == 0:
+            names += [op for op in offered if op not in placed]
+        entries = [(offered[op], reverse("members:action", args=[member.pk, op])) for op in names]
+        if entries:
+            groups.append(
+                {"title": title, "entries": entries, "destructive": ops[0] in DESTRUCTIVE}
+            )
+    return groups
 
 
 MEMBER_ACTIONS: dict[str, Action] = {

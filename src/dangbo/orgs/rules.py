@@ -9,6 +9,9 @@ Charter; the end of the district level by Nghị quyết 203/2025/QH15.
 """
 
 from datetime import date
+from enum import StrEnum
+
+from .choices import ALLOWED_PARENTS, CELL_KINDS, RESIDENTIAL_SECTORS, OrgKind
 
 # Rule 1 — a cell (chi bộ) needs at least three official members; with fewer, the superior
 # committee attaches them to a suitable TCCSĐ (Điều lệ Art. 21; QĐ 24-QĐ/TW → 232-QĐ/TW).
@@ -81,3 +84,102 @@ DISTRICT_STILL_ACTIVE = (
 DISTRICT_WITHOUT_SUCCESSOR = (
     f"Đảng bộ huyện kết thúc ngày {_day(DISTRICT_LEVEL_END)} nhưng chưa ghi tổ chức kế thừa."
 )
+
+
+# ---- Where each structural warning comes from, in words (issue 12: no "Quy tắc 5") -------
+# The implementing regulation of the Charter in force on a date (brief §2.2): QĐ 29-QĐ/TW
+# (2016), replaced by QĐ 24-QĐ/TW of 30/07/2021, replaced by QĐ 232-QĐ/TW of 20/01/2025.
+CHARTER_REGULATIONS: tuple[tuple[date, str], ...] = (
+    (date(2025, 1, 20), "Quy định 232-QĐ/TW ngày 20/01/2025"),
+    (date(2021, 7, 30), "Quy định 24-QĐ/TW ngày 30/07/2021"),
+    (date.min, "Quy định 29-QĐ/TW năm 2016"),
+)
+
+# Rule number (brief §11.3) → the documents the rule comes from; ``{reg}`` is the
+# implementing regulation in force on the date being looked at.
+RULE_SOURCES: dict[int, str] = {
+    1: "Điều lệ Đảng, Điều 21; {reg}",
+    2: "Điều lệ Đảng, Điều 21; {reg}",
+    3: "Điều lệ Đảng, Điều 24; {reg}",
+    4: "Điều lệ Đảng, Điều 24; {reg}, về tổ đảng",
+    5: "Nghị quyết 203/2025/QH15; Kết luận 127-KL/TW; Hướng dẫn 31-HD/BTCTW ngày 23/4/2025",
+}
+
+
+def charter_regulation(on: date) -> str:
+    """The regulation implementing the Charter in force on ``on``."""
+    return next(text for since, text in CHARTER_REGULATIONS if on >= since)
+
+
+def rule_source(rule: int, on: date) -> str:
+    """The documents behind structural rule ``rule``, as a person reads them on ``on``."""
+    return RULE_SOURCES[rule].format(reg=charter_regulation(on))
+
+
+# ---- Which operations an organisation's page offers, by its kind (issue 12) ---------------
+# One home for the decision: the organisation page shows only these, and the operation page
+# refuses the others (a hidden operation posted by hand writes nothing).
+
+
+class OrgOperation(StrEnum):
+    FOUND_SUBORDINATE = "found_subordinate"  # thành lập tổ chức trực thuộc
+    RENAME = "rename"
+    REPARENT = "reparent"
+    DISSOLVE = "dissolve"
+    MERGE_INTO = "merge_into"  # other organisations merged into this one
+    SPLIT = "split"
+    CREATE_BODY = "create_body"  # cấp ủy, ban thường vụ…
+    ASSIGN_POSITION = "assign_position"
+    END_POSITION = "end_position"
+    ADMIT = "admit"  # kết nạp đảng viên: members live in cells
+    TRANSFER_IN = "transfer_in"
+
+
+def _founds_subordinates(kind: str) -> bool:
+    """Whether any organisation other than a tổ đảng may sit directly under ``kind``
+    (``ALLOWED_PARENTS``): a cell has tổ đảng, never subordinate organisations."""
+    return any(
+        kind in parents
+        for child, parents in ALLOWED_PARENTS.items()
+        if child != OrgKind.PARTY_GROUP
+    )
+
+
+_CHANGES_OF_PLACE = (
+    OrgOperation.RENAME,
+    OrgOperation.REPARENT,
+    OrgOperation.DISSOLVE,
+    OrgOperation.MERGE_INTO,
+    OrgOperation.SPLIT,
+)
+
+
+def operation_allowed(op: OrgOperation, kind: str, sector: str) -> bool:
+    """Whether operation ``op`` makes sense for an organisation of ``kind`` and ``sector``.
+
+    - Subordinate organisations are founded only under levels that may have them.
+    - A residential cell (thôn, tổ dân phố) is not split: one cell per village or group
+      (brief §2.2 and rule 6); a tổ đảng is neither split nor given a committee body.
+    - Members are admitted and received in cells (Điều lệ Art. 24): only cells take them.
+    - The top of the tree (Trung ương) is not renamed, moved, merged into or ended here.
+    """
+    if kind == OrgKind.CENTRAL and op in _CHANGES_OF_PLACE:
+        return False
+    if op == OrgOperation.FOUND_SUBORDINATE:
+        return _founds_subordinates(kind)
+    if op == OrgOperation.SPLIT:
+        if kind == OrgKind.PARTY_GROUP:
+            return False
+        return not (kind in CELL_KINDS and sector in RESIDENTIAL_SECTORS)
+    if op == OrgOperation.CREATE_BODY:
+        return kind != OrgKind.PARTY_GROUP
+    if op in (OrgOperation.ADMIT, OrgOperation.TRANSFER_IN):
+        return kind in CELL_KINDS
+    if op == OrgOperation.MERGE_INTO:
+        return kind != OrgKind.PARTY_GROUP
+    return True
+
+
+def operations_for(kind: str, sector: str) -> frozenset[OrgOperation]:
+    """Every operation that makes sense for an organisation of ``kind`` and ``sector``."""
+    return frozenset(op for op in OrgOperation if operation_allowed(op, kind, sector))

@@ -5,7 +5,7 @@ Thin as everywhere: parse, authorise through ``scope`` (out of scope is 404), ca
 service (it holds the transaction), render. Visits and opinions live in ``opinion_views``.
 """
 
-from datetime import date, datetime
+from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangbo.core import scope
-from dangbo.core.dates import today
+from dangbo.core import period, scope
+from dangbo.core.dates import parse_day, today
 from dangbo.core.errors import invalid, messages_of
 from dangbo.core.text import strip_control
 from dangbo.core.views import (
@@ -77,16 +77,16 @@ def _org_or_404(request, action: str, *, default: bool = True) -> Organisation:
 
 
 def _year(request) -> tuple[int, str]:
-    """``?nam=YYYY`` (default: this year) and an error message when it was bad."""
+    """``?nam=YYYY`` (default: the period's year) and an error message when it was bad."""
     raw = (request.GET.get("nam") or "").strip()[:10]
-    current = today().year
+    shown = period.current(request).year
     if not raw:
-        return current, ""
-    if raw.isascii() and raw.isdigit() and 1930 <= int(raw) <= current + 1:
+        return shown, ""
+    if raw.isascii() and raw.isdigit() and 1930 <= int(raw) <= today().year + 1:
         return int(raw), ""
-    return current, _("Năm: “%(raw)s” không hợp lệ; đang hiển thị năm %(y)s.") % {
+    return shown, _("Năm: “%(raw)s” không hợp lệ; đang hiển thị năm %(y)s.") % {
         "raw": raw,
-        "y": current,
+        "y": shown,
     }
 
 
@@ -288,7 +288,9 @@ def end_assignment(request, pk):
 def targets(request):
     org = _org_or_404(request, scope.VIEW)
     year, error = _year(request)
-    rows = queries.targets(org, year, today())
+    shown = period.current(request)
+    # Counted to the period's day in its year (the quarters after it are still open).
+    rows = queries.targets(org, year, shown.day if year == shown.year else today())
     quarterly = {q: {"met": 0, "missed": 0} for q in range(1, 5)}
     yearly = {"met": 0, "missed": 0}
     shown_rows = []
@@ -316,7 +318,10 @@ def targets(request):
             "org": org,
             "year": year,
             "error": error,
-            "rows": shown_rows,  # (queries.TargetRow, its cells as the table shows them)
+            # (queries.TargetRow, its cells as the table shows them), one page of them; the
+            # tallies below count every row
+            "page": (page := page_of(request, shown_rows)),
+            "rows": page.object_list,
             "quarters": [(q, quarterly[q]) for q in range(1, 5)],
             "yearly": yearly,
             "has_yearly": any(r.assignment.target_period == TargetPeriod.YEAR for r in rows),
@@ -403,12 +408,10 @@ def group_create(request):
 
 
 def _parse_day(raw: str) -> date | None:
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(raw, fmt).date()  # noqa: DTZ007 - a calendar date
-        except ValueError:
-            continue
-    return None
+    try:
+        return parse_day(raw[:30], _("Ngày"))
+    except ValidationError:
+        return None
 
 
 @login_required

@@ -1,5 +1,7 @@
 """Organisation pages: the tree, one organisation as of a date, and its change forms."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404
@@ -7,9 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangbo.core import cache, exports, scope
+from dangbo.core import cache, exports, period, scope
 from dangbo.core import services as core_services
-from dangbo.core.dates import today
 from dangbo.core.errors import invalid
 from dangbo.core.forms import AsOfForm
 from dangbo.core.views import (
@@ -31,6 +32,7 @@ from dangbo.orgs import services as org_services
 from dangbo.orgs.choices import CELL_KINDS, OrgKind, Sector, Title
 from dangbo.orgs.lookups import find_org, scope_roots
 from dangbo.orgs.models import CommitteeBody, Organisation, Position
+from dangbo.orgs.rules import OrgOperation, operation_allowed, rule_source
 
 from . import forms, listing, queries, services
 from .choices import RegistryAudit
@@ -38,23 +40,38 @@ from .choices import RegistryAudit
 
 @login_required
 def tree(request):
+    """The tree two levels deep under each of the user's roots (or under ``?goc=<code>``,
+    to open a deeper branch): nested <details>, so it expands and collapses without JS."""
     as_of = parse_as_of(request)
+    code = request.GET.get("goc") or ""
+    if code:
+        top = [scope.get_or_404(Organisation.objects.all(), request.user, scope.VIEW, code=code)]
+    else:
+        top = list(scope_roots(request.user))
     roots = []
-    for org in scope_roots(request.user):
+    for org in top:
         if not org.is_active(as_of.day):
             continue
+        children = queries.children_as_of(org, as_of.day)
+        below = queries.grandchildren_as_of(org, children, as_of.day)
         roots.append(
             {
                 "org": org,
                 "counts": queries.member_counts(org, as_of.day),
-                "children": queries.children_as_of(org, as_of.day),
+                "children": [(c, below.get(c.code, [])) for c in children],
             }
         )
     own = getattr(request.user, "member", None) if not roots else None
     return render_page(
         request,
         "orgs/tree.html",
-        {"roots": roots, "as_of": as_of, "own_member": own, "form": _as_of_form(as_of)},
+        {
+            "roots": roots,
+            "rerooted": bool(code),
+            "as_of": as_of,
+            "own_member": own,
+            "form": _as_of_form(as_of),
+        },
     )
 
 
@@ -96,14 +113,16 @@ def _export(request, kind: str):
 @login_required
 def export(request):
     rows = _export(request, "CSV")
-    return exports.csv_response(rows, listing.COLUMNS, f"to-chuc-dang-{today():%Y%m%d}.csv")
+    day = period.current(request).day
+    return exports.csv_response(rows, listing.COLUMNS, f"to-chuc-dang-{day:%Y%m%d}.csv")
 
 
 @login_required
 def export_xlsx(request):
     rows = _export(request, "XLSX")
+    day = period.current(request).day
     return exports.xlsx_response(
-        rows, listing.COLUMNS, f"to-chuc-dang-{today():%Y%m%d}.xlsx", str(_("Tổ chức đảng"))
+        rows, listing.COLUMNS, f"to-chuc-dang-{day:%Y%m%d}.xlsx", str(_("Tổ chức đảng"))
     )
 
 
@@ -196,16 +215,18 @@ def detail(request, code):
             ("children", *key), lambda: queries.children_as_of(org, as_of.day), version=version
         ),
         "members_page": members_page,
-        "warnings": warnings[:WARNINGS_SHOWN],
+        "warnings": [
+            {**w, "source": rule_source(w["rule"], as_of.day)} for w in warnings[:WARNINGS_SHOWN]
+        ],
         "warnings_total": len(warnings),
         "overdue": overdue[:WARNINGS_SHOWN],
         "overdue_total": overdue_total,
         "can_change": can_change,
         "is_cell": org.kind in CELL_KINDS,
-        "actions": {op: a for op, a in ORG_ACTIONS.items() if _offered(a, org)}
-        if can_change
-        else {},
+        "menu": _menu(org) if can_change else [],
         "end_position_op": END_POSITION,
+        "may_end_position": can_change and _allowed(END_POSITION, org),
+        "may_assign_position": can_change and _allowed("phan-cong-chuc-vu", org),
         "events": org_queries.history(org),
         "history": history_of(org, user),
     }
@@ -432,10 +453,84 @@ ORG_ACTIONS: dict[str, Action] = {
 }
 
 
-def _offered(spec: Action, org) -> bool:
-    """Whether the page offers the operation; as on member pages, the form itself stays
-    reachable and the service refuses what does not apply."""
-    return spec.when is None or spec.when(org)
+# The rule (``orgs.rules.operation_allowed``) behind each operation of the page.
+OP_RULES: dict[str, OrgOperation] = {
+    "tao-truc-thuoc": OrgOperation.FOUND_SUBORDINATE,
+    "doi-ten": OrgOperation.RENAME,
+    "chuyen-truc-thuoc": OrgOperation.REPARENT,
+    "giai-the": OrgOperation.DISSOLVE,
+    "hop-nhat": OrgOperation.MERGE_INTO,
+    "chia-tach": OrgOperation.SPLIT,
+    "lap-co-quan": OrgOperation.CREATE_BODY,
+    "phan-cong-chuc-vu": OrgOperation.ASSIGN_POSITION,
+    END_POSITION: OrgOperation.END_POSITION,
+    "tiep-nhan": OrgOperation.TRANSFER_IN,
+}
+
+# The page's "Thao tác" menu: everyday changes in groups; the ones that end or reshape an
+# organisation apart, each stating its consequence on its own page before it is confirmed.
+MENU_GROUPS: tuple[tuple[Any, tuple[str, ...]], ...] = (
+    (gettext_lazy("Cấp ủy và chức vụ"), ("phan-cong-chuc-vu", END_POSITION, "lap-co-quan")),
+    (gettext_lazy("Đảng viên"), ("tiep-nhan",)),
+    (gettext_lazy("Tổ chức"), ("doi-ten", "chuyen-truc-thuoc", "tao-truc-thuoc")),
+)
+DESTRUCTIVE: dict[str, Any] = {
+    "giai-the": gettext_lazy(
+        "Tổ chức kết thúc hoạt động từ ngày hiệu lực: không còn trong cây tổ chức, số liệu và "
+        "danh sách từ ngày đó. Đảng viên còn sinh hoạt tại đây phải được chuyển đi trước."
+    ),
+    "hop-nhat": gettext_lazy(
+        "Các tổ chức được hợp nhất kết thúc hoạt động từ ngày hiệu lực; đảng viên, chức vụ và "
+        "tổ chức trực thuộc của chúng chuyển về tổ chức này."
+    ),
+    "chia-tach": gettext_lazy(
+        "Lập các tổ chức mới và chuyển đảng viên theo bảng phân bổ; nếu chọn kết thúc tổ chức "
+        "gốc, tổ chức này không còn hoạt động từ ngày hiệu lực."
+    ),
+}
+CONFIRM_FIELD = "xac-nhan"
+CONFIRM_MISSING = gettext_lazy(
+    "Xác nhận: đánh dấu ô “Tôi đã hiểu hậu quả” trước khi ghi thao tác này."
+)
+
+
+def _allowed(op: str, org) -> bool:
+    """Whether the operation makes sense for this organisation's kind (one rule, in
+    ``orgs.rules``): the page hides the others and their pages refuse them."""
+    rule = OP_RULES.get(op)
+    return rule is None or operation_allowed(rule, org.kind, org.sector)
+
+
+def _offered(op: str, spec: Action, org) -> bool:
+    """Whether the page offers the operation: allowed for the kind, and (where the
+    operation says so) for the organisation's state. As on member pages, a state-dependent
+    form stays reachable and the service refuses what does not apply."""
+    return _allowed(op, org) and (spec.when is None or spec.when(org))
+
+
+def _menu(org) -> list[dict]:
+    """The menu's groups with their entries (title, URL); empty groups left out."""
+    groups = []
+    for title, ops in MENU_GROUPS:
+        entries = [
+            (ORG_ACTIONS[op].title, reverse("orgs:action", args=[org.code, op]))
+            for op in ops
+            if _offered(op, ORG_ACTIONS[op], org)
+        ]
+        if title == MENU_GROUPS[1][0] and operation_allowed(
+            OrgOperation.ADMIT, org.kind, org.sector
+        ):
+            entries.insert(0, (_("Kết nạp đảng viên"), reverse("members:admit", args=[org.code])))
+        if entries:
+            groups.append({"title": title, "entries": entries, "destructive": False})
+    danger = [
+        (ORG_ACTIONS[op].title, reverse("orgs:action", args=[org.code, op]))
+        for op in DESTRUCTIVE
+        if _offered(op, ORG_ACTIONS[op], org)
+    ]
+    if danger:
+        groups.append({"title": _("Kết thúc, sắp xếp lại"), "entries": danger, "destructive": True})
+    return groups
 
 
 def _org_form(spec: Action, request, org):
@@ -446,6 +541,11 @@ def _org_form(spec: Action, request, org):
         return spec.form(request.POST, **kwargs)
     if spec.initial is not None:
         kwargs["initial"] = spec.initial(request.user, org)
+    # A link from a committee row names the position to end or the body to add to.
+    for param, field in (("chuc-vu", "position"), ("co-quan", "body")):
+        value = request.GET.get(param) or ""
+        if value.isascii() and value.isdigit() and len(value) <= 18:
+            kwargs.setdefault("initial", {})[field] = value
     return spec.form(**kwargs)
 
 
@@ -457,12 +557,24 @@ def action(request, code, op):
     org = scope.get_or_404(
         Organisation.objects.select_related("parent"), request.user, scope.CHANGE, code=code
     )
+    if not _allowed(op, org):  # not an operation of this kind: refused, nothing written
+        raise Http404
+    form = _org_form(spec, request, org)
+    consequence = DESTRUCTIVE.get(op)
+    if consequence and request.method == "POST" and request.POST.get(CONFIRM_FIELD) != "1":
+        form.is_valid()  # every other check in the same pass
+        form.add_error(None, str(CONFIRM_MISSING))
     return operation_page(
         request,
         spec,
         org,
-        _org_form(spec, request, org),
+        form,
         success_url=reverse("orgs:detail", args=[org.code]),
         template="orgs/action.html",
-        context={"org": org, "spec": spec},
+        context={
+            "org": org,
+            "spec": spec,
+            "consequence": consequence,
+            "confirm_field": CONFIRM_FIELD,
+        },
     )
