@@ -8,11 +8,12 @@ from dangbo.registry import services as registry_services
 pytestmark = pytest.mark.django_db
 
 
-def test_root_redirects_to_tree(client, world):
+def test_root_is_the_home(client, world):
+    """'/' is the page of what the user has to do (tests/home), no longer a redirect."""
     client.force_login(world.users["staff"])
     response = client.get("/")
-    assert response.status_code == 302
-    assert response["Location"] == reverse("orgs:tree")
+    assert response.status_code == 200
+    assert "Việc cần làm" in response.content.decode()
 
 
 def test_anonymous_goes_to_login(client, world):
