@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from dangbo.core import audit, scope
 from dangbo.core.dates import fmt, not_in_future
-from dangbo.core.errors import collect, invalid
+from dangbo.core.errors import Problems, collect, invalid
 from dangbo.core.text import clean_paragraphs, clean_text
 from dangbo.core.types import Actor
 from dangbo.members.choices import MembershipKind
@@ -248,12 +248,20 @@ def record_meeting(
     if org is None:
         raise invalid("org", "Chi bộ: bắt buộc.")
     org = Organisation.objects.select_for_update().get(pk=org.pk)
-    not_in_future(day, "date", "Ngày sinh hoạt")
-    _check_cell_on(org, day)
-    fields = _clean_fields(data)
+    # Every check in one pass: the date, the fields, the officers and the attendance rows
+    # are all judged before anything is refused.
+    problems = Problems()
+    with problems.check():
+        not_in_future(day, "date", "Ngày sinh hoạt")
+        _check_cell_on(org, day)
+    fields: dict = {}
+    with problems.check():
+        fields = _clean_fields(data)
     entries = {e.member.pk: e for e in roster(org, day)}
-    chair = _check_officer(chair, entries, "chair", "Chủ trì", day)
-    secretary = _check_officer(secretary, entries, "secretary", "Thư ký", day)
+    with problems.check():
+        chair = _check_officer(chair, entries, "chair", "Chủ trì", day)
+    with problems.check():
+        secretary = _check_officer(secretary, entries, "secretary", "Thư ký", day)
     meeting = Meeting(
         org=org,
         date=day,
@@ -262,7 +270,11 @@ def record_meeting(
         recorded_by=actor if getattr(actor, "pk", None) else None,
         **fields,
     )
-    rows = _attendance_rows(meeting, entries, attendance) if attendance is not None else []
+    rows: list[Attendance] = []
+    if attendance is not None:
+        with problems.check():
+            rows = _attendance_rows(meeting, entries, attendance)
+    problems.raise_all()
     meeting.set_counts(r.status for r in rows)
     meeting.save()
     Attendance.objects.bulk_create(rows)
@@ -288,10 +300,16 @@ def update_meeting(
 ) -> Meeting:
     """Minutes, resolution, times, officers; the date and cell are fixed once recorded."""
     meeting = Meeting.objects.select_for_update().select_related("org").get(pk=meeting.pk)
-    fields = _clean_fields({"kind": meeting.kind, **data})
+    problems = Problems()
+    fields: dict = {}
+    with problems.check():
+        fields = _clean_fields({"kind": meeting.kind, **data})
     entries = {e.member.pk: e for e in roster(meeting.org, meeting.date)}
-    chair = _check_officer(chair, entries, "chair", "Chủ trì", meeting.date)
-    secretary = _check_officer(secretary, entries, "secretary", "Thư ký", meeting.date)
+    with problems.check():
+        chair = _check_officer(chair, entries, "chair", "Chủ trì", meeting.date)
+    with problems.check():
+        secretary = _check_officer(secretary, entries, "secretary", "Thư ký", meeting.date)
+    problems.raise_all()
     before = audit.snapshot(meeting, _SNAPSHOT)
     for name, value in fields.items():
         setattr(meeting, name, value)

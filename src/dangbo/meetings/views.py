@@ -4,9 +4,6 @@ its attendance and votes, and the minutes as a Word document.
 Reading needs VIEW on the cell; recording needs MEETINGS (admin, staff, the cell's
 secretary). Out of scope is 404. Every change goes through ``meetings.services``."""
 
-from datetime import datetime
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangbo.core import scope
-from dangbo.core.dates import fmt, today
+from dangbo.core.dates import fmt, parse_day, today
 from dangbo.core.errors import messages_of
 from dangbo.core.views import (
     apply_service_errors,
@@ -143,12 +140,10 @@ def cell(request, code):
 def _post_day(raw: str | None):
     """The date posted by step two, only to know whose rows to expect; the form and the
     service validate it for real."""
-    for pattern in settings.DATE_INPUT_FORMATS:
-        try:
-            return datetime.strptime((raw or "").strip()[:20], pattern).date()  # noqa: DTZ007
-        except ValueError:
-            continue
-    return None
+    try:
+        return parse_day((raw or "")[:30], _("Ngày sinh hoạt"))
+    except ValidationError:
+        return None
 
 
 def _service_errors(form, exc: ValidationError) -> dict[int, str]:

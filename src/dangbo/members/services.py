@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from dangbo.core import audit, scope
 from dangbo.core.dates import fmt, not_in_future, today
-from dangbo.core.errors import collect, forbidden, invalid
+from dangbo.core.errors import Problems, collect, forbidden, invalid
 from dangbo.core.modelfields import label_of, max_length_of, validation_error
 from dangbo.core.text import clean_text, compact_digits, fold, name_parts, name_sort_key
 from dangbo.core.types import Actor
@@ -239,15 +239,15 @@ def check_admission(
     a form that already failed on some inputs shows these beside its own errors, so every
     check comes in one pass instead of a second round after the first is fixed. Only the
     fields given are judged (a field the form refused is left out)."""
-    _profile, errors = _admission_problems(
-        data,
-        admission_decision_date=admission_decision_date,
-        admission_ceremony_date=admission_ceremony_date,
-        admission_vote_date=admission_vote_date,
-        official_recognition_date=official_recognition_date,
-        provincial_approval=False,
-    )
-    return errors
+    dates = {
+        "admission_decision_date": admission_decision_date,
+        "admission_ceremony_date": admission_ceremony_date,
+        "admission_vote_date": admission_vote_date,
+        "official_recognition_date": official_recognition_date,
+    }
+    _profile, errors = _admission_problems(data, **dates, provincial_approval=False)
+    given = set(data) | {name for name, value in dates.items() if value is not None}
+    return {name: message for name, message in errors.items() if name in given}
 
 
 def _admission_problems(
@@ -419,18 +419,24 @@ def update_member(*, actor: Actor, member: Member, data: dict) -> Member:
     if unknown:
         raise invalid(sorted(unknown)[0], "Trường này không sửa được ở đây.")
     _check_sensitive_write(actor, member.org, data, clearing_counts=True)
-    clean = _clean_profile(data, exclude_pk=member.pk)
-    changed = {k: v for k, v in clean.items() if getattr(member, k) != v}
-    if not changed:
-        return member
-    if "date_of_birth" in changed:
+    # Every problem in one answer: the age at admission is judged with the other fields.
+    problems = Problems()
+    clean: dict = {}
+    with problems.check():
+        clean = _clean_profile(data, exclude_pk=member.pk)
+    dob = data.get("date_of_birth")
+    if "date_of_birth" not in problems and isinstance(dob, date) and dob != member.date_of_birth:
         problem = rules.admission_age_error(
-            changed["date_of_birth"],
+            dob,
             member.admission_vote_date or member.admission_decision_date,
             has_provincial_approval=member.provincial_approval_doc_id is not None,
         )
         if problem:
-            raise invalid("date_of_birth", f"Ngày sinh: {problem}")
+            problems.errors["date_of_birth"] = f"Ngày sinh: {problem}"
+    problems.raise_all()
+    changed = {k: v for k, v in clean.items() if getattr(member, k) != v}
+    if not changed:
+        return member
     before = _audit_view({k: getattr(member, k) for k in changed})
     # The sensitive values themselves go into the entry encrypted, so a change can be undone
     # by one allowed to see them (issue 11.4); the public before/after keep "***".

@@ -16,7 +16,7 @@ from django.db.models import Case, Q, When
 
 from dangbo.core import audit, scope
 from dangbo.core.dates import fmt, not_in_future, today
-from dangbo.core.errors import collect, invalid, messages_of
+from dangbo.core.errors import Problems, collect, invalid, messages_of
 from dangbo.core.models import LegalDocument
 from dangbo.core.text import clean_paragraphs, clean_text
 from dangbo.core.types import Actor
@@ -103,8 +103,10 @@ def assign_oversight(
     handed_over_from: OversightAssignment | None = None,
 ) -> OversightAssignment:
     """Make a committee member responsible for ``target``, an organisation below the
-    committee; the same person cannot hold two overlapping assignments for one target."""
-    errors = {}
+    committee; the same person cannot hold two overlapping assignments for one target.
+    Every check is made before refusing (one pass): the answer names all the problems."""
+    problems = Problems()
+    errors = problems.errors
     if role not in AssignmentRole.values:
         errors["role"] = "Nhiệm vụ: không hợp lệ."
     if target_period not in TargetPeriod.values:
@@ -115,37 +117,34 @@ def assign_oversight(
         or not (1 <= target_count <= 50)
     ):
         errors["target_count"] = "Số lần dự sinh hoạt tối thiểu: từ 1 đến 50."
-    collect(errors)
-    valid_from = _date(valid_from, "valid_from", "Từ ngày")
+    with problems.check():
+        valid_from = _date(valid_from, "valid_from", "Từ ngày")
+    dated = "valid_from" not in problems
     if committee.kind in (OrgKind.SUB_CELL, OrgKind.PARTY_GROUP):
-        raise invalid("committee", f"Cấp ủy phân công: {committee.name} không có cấp ủy cấp dưới.")
+        errors["committee"] = f"Cấp ủy phân công: {committee.name} không có cấp ủy cấp dưới."
     if target is None or not _under(target, committee):
-        raise invalid(
-            "target",
-            f"Tổ chức được phụ trách: phải là tổ chức trực thuộc {committee.name}.",
-        )
-    if not target.is_active(valid_from):
-        raise invalid(
-            "target",
-            f"Tổ chức được phụ trách: {target.name} không hoạt động ngày {fmt(valid_from)}.",
+        errors["target"] = f"Tổ chức được phụ trách: phải là tổ chức trực thuộc {committee.name}."
+    elif dated and not target.is_active(valid_from):
+        errors["target"] = (
+            f"Tổ chức được phụ trách: {target.name} không hoạt động ngày {fmt(valid_from)}."
         )
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.status not in ACTIVE_STATUSES:
-        raise invalid("member", f"Cấp ủy viên: {member.full_name} không còn trong danh sách.")
-    if not holds_committee_seat(member, committee, valid_from):
-        raise invalid(
-            "member",
+        errors["member"] = f"Cấp ủy viên: {member.full_name} không còn trong danh sách."
+    elif dated and not holds_committee_seat(member, committee, valid_from):
+        errors["member"] = (
             f"Cấp ủy viên: {member.full_name} không phải ủy viên Ban Chấp hành {committee.name} "
-            f"vào ngày {fmt(valid_from)}.",
+            f"vào ngày {fmt(valid_from)}."
         )
-    overlapping = OversightAssignment.objects.filter(member=member, target=target).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from)
-    )
-    if overlapping.exists():
-        raise invalid(
-            "target",
-            f"{member.full_name} đã được phân công phụ trách {target.name} trong thời gian này.",
+    if dated and "target" not in problems:
+        overlapping = OversightAssignment.objects.filter(member=member, target=target).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from)
         )
+        if overlapping.exists():
+            errors["target"] = (
+                f"{member.full_name} đã được phân công phụ trách {target.name} trong thời gian này."
+            )
+    problems.raise_all()
     assignment = OversightAssignment.objects.create(
         member=member,
         committee=committee,
@@ -914,20 +913,24 @@ def assign_opinion(
     on: date | None = None,
 ) -> Opinion:
     opinion, from_state, on = _transition(opinion, "assign", on)
-    note = clean_paragraphs(note, "Chỉ đạo", max_length=MAX_TEXT, field="note")
+    problems = Problems()  # every problem of the form in one answer
+    with problems.check():
+        note = clean_paragraphs(note, "Chỉ đạo", max_length=MAX_TEXT, field="note")
+    errors = problems.errors
     if to_org is None:
-        raise invalid("to_org", "Giao cho: bắt buộc.")
+        errors["to_org"] = "Giao cho: bắt buộc."
+    elif to_org.valid_to is not None and to_org.valid_to < on:
+        errors["to_org"] = f"Giao cho: {to_org.name} đã kết thúc hoạt động."
     if deadline is None:
-        raise invalid("deadline", "Hạn xử lý: bắt buộc.")
-    if deadline < opinion.received_on:
-        raise invalid(
-            "deadline",
-            f"Hạn xử lý: {fmt(deadline)} trước ngày tiếp nhận ý kiến ({fmt(opinion.received_on)}).",
+        errors["deadline"] = "Hạn xử lý: bắt buộc."
+    elif deadline < opinion.received_on:
+        errors["deadline"] = (
+            f"Hạn xử lý: {fmt(deadline)} trước ngày tiếp nhận ý kiến ({fmt(opinion.received_on)})."
         )
-    if deadline < on:
-        raise invalid("deadline", f"Hạn xử lý: {fmt(deadline)} trước ngày giao ({fmt(on)}).")
-    if to_org.valid_to is not None and to_org.valid_to < on:
-        raise invalid("to_org", f"Giao cho: {to_org.name} đã kết thúc hoạt động.")
+    elif deadline < on:
+        errors["deadline"] = f"Hạn xử lý: {fmt(deadline)} trước ngày giao ({fmt(on)})."
+    problems.raise_all()
+    assert to_org is not None and deadline is not None  # refused above otherwise
     opinion.state, opinion.assigned_to, opinion.deadline = OpinionState.ASSIGNED, to_org, deadline
     return _after(
         opinion,
