@@ -21,10 +21,13 @@ from dangbo.core.dates import today
 from dangbo.core.errors import messages_of
 from dangbo.core.text import strip_control
 from dangbo.core.views import apply_service_errors, page_of, render_page
+from dangbo.members import fields as member_fields
 from dangbo.members.queries import visible_members
+from dangbo.orgs import fields as org_fields
 from dangbo.orgs import queries as org_queries
 from dangbo.orgs.choices import Sector
 from dangbo.orgs.lookups import scope_roots
+from dangbo.orgs.models import valid_code
 
 from . import exports, forms, permissions, queries, rules, services
 from .choices import EvaluationState, PeriodKind, ReviewAudit, ReviewOp, StepAction, SubjectKind
@@ -314,7 +317,7 @@ def evaluations(request, pk):
     qs = permissions.visible_evaluations(user, Evaluation.objects.filter(cycle=cycle))
     state = _param(request, "trang-thai", 20)
     subject = _param(request, "doi-tuong", 10)
-    code = _param(request, "to-chuc")
+    code = _param(request, "to-chuc", 300)
     error = ""
     if state in EvaluationState.values:
         qs = qs.filter(state=state)
@@ -325,11 +328,10 @@ def evaluations(request, pk):
     else:
         subject = ""
     if code:
-        within = org_queries.org_by_code(user, code, scope.VIEW)
-        if within is None:
-            error = _("Tổ chức: không tìm thấy tổ chức mã “%(c)s” trong phạm vi được giao.") % {
-                "c": code
-            }
+        try:  # a name as typed, or a code in a link
+            within = org_fields.resolve(user, code, _("Tổ chức"), scope.VIEW)
+        except ValidationError as exc:
+            error = exc.messages[0]
             qs = qs.none()
         else:
             qs = qs.filter(within.subtree_q("org__"))
@@ -358,18 +360,21 @@ def self_assess(request, pk):
     if cycle is None:
         raise Http404
     member = subject_org = None
-    member_id = _param(request, "dang-vien", 20)
-    code = _param(request, "to-chuc")
-    if member_id:
-        if not (member_id.isascii() and member_id.isdigit()):
-            raise Http404
-        member = visible_members(user).filter(pk=int(member_id)).first()
-        if member is None:
-            raise Http404
-    elif code:
-        subject_org = org_queries.org_by_code(user, code, scope.VIEW)
-        if subject_org is None:
-            raise Http404
+    member_text = _param(request, "dang-vien", 300)
+    code = _param(request, "to-chuc", 300)
+    if member_text or code:
+        # A name as typed (the type-ahead sends "Họ tên (Chi bộ) #id"), or an id or code in
+        # an old link; several or none: back to the cycle with the candidates named.
+        try:
+            if member_text:
+                member = member_fields.resolve(user, member_text, _("Đảng viên"), scope.VIEW)
+            else:
+                subject_org = org_fields.resolve(user, code, _("Tổ chức"), scope.VIEW)
+        except ValidationError as exc:
+            if member_text.isdigit() if member_text else valid_code(code) and "-" in code:
+                raise Http404 from None  # an old link's id or code: as if absent
+            messages.error(request, exc.messages[0])
+            return redirect(reverse("reviews:cycle", args=[cycle.pk]))
     else:
         member = permissions.own_member(user)
         if member is None:
