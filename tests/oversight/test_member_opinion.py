@@ -110,13 +110,14 @@ def test_bad_input_names_the_field_in_vietnamese_and_writes_nothing(client, worl
     response = _send(client, text="   ", topic="")
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Lĩnh vực" in page and "Nội dung ý kiến" in page
-    assert "Chưa gửi được ý kiến" in page
+    assert "Lĩnh vực: bắt buộc." in page and "Nội dung ý kiến: bắt buộc." in page
+    assert "Có 2 lỗi cần sửa" in page  # both, in one pass, at the top
     response = _send(client, text="Nội dung\u202e lật ngược")
     assert response.status_code == 400
-    assert "Nội dung ý kiến" in response.content.decode()
+    assert "Nội dung ý kiến:" in response.content.decode()  # the service names the field
     response = _send(client, topic="khong-co")
     assert response.status_code == 400
+    assert "Lĩnh vực: lựa chọn không hợp lệ." in response.content.decode()
     assert counts(Opinion, OpinionStep, AuditEntry) == before
 
 

@@ -33,6 +33,14 @@ class MemberOpinionForm(VNForm):
     )
     text = ParagraphField(label=gettext_lazy("Nội dung ý kiến"), rows=5)
 
+    def clean_text(self):
+        """Blank (spaces only) is missing, said with the topic's error in the same answer;
+        the rest of the text's rules are the service's."""
+        text = self.cleaned_data.get("text") or ""
+        if not text.strip():
+            raise forms.ValidationError(_("Nội dung ý kiến: bắt buộc."))
+        return text
+
 
 @login_required
 def my_opinions(request):
@@ -71,7 +79,6 @@ def my_opinions(request):
             "form": form if active else None,
             "committee": services.member_cell_committee(me.org),
             "page": page_of(request, queries.opinions_sent_by(me)),
-            "failed": status == 400,
         },
         status=status,
     )

@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangbo.core import scope
-from dangbo.core.dates import today
+from dangbo.core import period, scope
 from dangbo.core.forms import DateField
 from dangbo.core.text import strip_control
 from dangbo.core.views import apply_service_errors, render_page
@@ -66,7 +65,7 @@ def cycle_open(request):
         raise Http404
     organisations = queries.cycle_organisations(user)
     code = strip_control(request.GET.get("to-chuc") or "").strip()[:64]
-    initial = {"year": today().year, "kind": PeriodKind.YEAR}
+    initial = {"year": period.current(request).year, "kind": PeriodKind.YEAR}  # the period's
     if code:
         initial["org"] = organisations.filter(code=code).first()
     post = request.POST if request.method == "POST" else None
@@ -99,6 +98,6 @@ def cycle_open(request):
     return render_page(
         request,
         "reviews/cycle_open.html",
-        {"form": form, "schemes": queries.schemes_in_force(), "failed": status == 400},
+        {"form": form, "schemes": queries.schemes_in_force()},
         status=status,
     )
