@@ -6,23 +6,53 @@ The embedded default is a SQLite file in the data directory; production points
 
 import os
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import dj_database_url
+from django.core.exceptions import ValidationError
+
+from dangbo import config
+from dangbo.core.dates import parse_day
 
 BASE_DIR = Path(__file__).resolve().parent
 
 
+# Every variable is read through ENV (dangbo/config.py): a wrong value is collected and, at the
+# end of this module, all of them are reported at once in Vietnamese (``dangbo`` exits 2).
+ENV = config.Env()
+
+
 def _env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    return ENV.boolean(name, default)
 
 
-DATA_DIR = Path(os.environ.get("DANGBO_DATA_DIR") or (Path.cwd() / "var")).resolve()
+# Never the current folder (README › Configuration): DANGBO_DATA_DIR, else var/ of the source
+# tree, else ~/.local/share/dangbo.
+DATA_DIR, DATA_DIR_SOURCE = config.data_dir(ENV)
+DEFAULT_DATE_FILE = "default_date"  # written by `dangbo demo`: the date of its data
+
+
+def default_date(env: config.Env, data_dir: Path) -> date | None:
+    """The period pages show while the user has chosen none: ``DANGBO_DEFAULT_DATE``
+    (dd/mm/yyyy or yyyy-mm-dd), else the date the demo kept in the data directory, else
+    None (today). A bad value is reported with the others, naming where it came from."""
+    raw, source = env.raw("DANGBO_DEFAULT_DATE"), "DANGBO_DEFAULT_DATE"
+    if raw is None:
+        path = data_dir / DEFAULT_DATE_FILE
+        if not path.is_file():
+            return None
+        raw, source = path.read_text(encoding="utf-8").strip(), str(path)
+    try:  # read as every typed date is (31/12/2016, 2016-12-31, 31.12.2016…)
+        day = parse_day(raw, source, today=date.today())  # noqa: DTZ011 - no time zone yet
+    except ValidationError as exc:
+        problem = exc.messages[0].removeprefix(f"{source}: ")
+    else:
+        if day.year >= 1930:
+            return day
+        problem = f"năm {day.year} trước năm 1930."
+    env.problem(source, raw[:40], f"không dùng được làm kỳ số liệu mặc định: {problem}")
+    return None
 
 
 def _secret_key() -> str:
@@ -47,7 +77,7 @@ DEBUG = _env_bool("DANGBO_DEBUG")
 AUDIT_KEY = os.environ.get("DANGBO_AUDIT_KEY", "")
 AUDIT_KEY_FILE = DATA_DIR / "audit_key"
 AUDIT_WITNESS_FILE = Path(os.environ.get("DANGBO_AUDIT_WITNESS") or DATA_DIR / "audit_witness")
-AUDIT_CHECKPOINT_EVERY = int(os.environ.get("DANGBO_AUDIT_CHECKPOINT_EVERY") or 100)
+AUDIT_CHECKPOINT_EVERY = ENV.integer("DANGBO_AUDIT_CHECKPOINT_EVERY", 100, minimum=1)
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("DANGBO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
@@ -85,7 +115,15 @@ INSTALLED_APPS = [
 # (and by a thread inside `dangbo serve`); tests run tasks immediately.
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("DANGBO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+        "BACKEND": ENV.choice(
+            "DANGBO_TASKS_BACKEND",
+            "django_tasks_db.DatabaseBackend",
+            (
+                "django_tasks_db.DatabaseBackend",
+                "django_tasks.backends.immediate.ImmediateBackend",
+                "django_tasks.backends.dummy.DummyBackend",
+            ),
+        )
     }
 }
 
@@ -121,18 +159,18 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "dangbo.core.period.context",
                 "dangbo.home.nav.menu",
             ],
         },
     }
 ]
 
-DATABASE_URL = os.environ.get("DANGBO_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'dangbo.sqlite3'}"
-DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL, conn_max_age=int(os.environ.get("DANGBO_CONN_MAX_AGE", "60"))
-    )
-}
+DATABASE_URL = config.database_url(ENV, DATA_DIR)
+DATABASES = {"default": config.database(ENV, DATA_DIR, ENV.integer("DANGBO_CONN_MAX_AGE", 60))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A server that does not answer is reported (cli.py) after 10 s instead of hanging.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 10)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -209,7 +247,7 @@ DANGBO_API_DOCS_PUBLIC = _env_bool("DANGBO_API_DOCS_PUBLIC")
 # Reverse proxies in front of dangbo that append the client's address to X-Forwarded-For.
 # 0 (the default): the address is the connection's own (REMOTE_ADDR) and the header, which any
 # client can write, is ignored.
-DANGBO_PROXY_COUNT = int(os.environ.get("DANGBO_PROXY_COUNT", "0"))
+DANGBO_PROXY_COUNT = ENV.integer("DANGBO_PROXY_COUNT", 0)
 
 # ---- logins: django-axes with dangbo's throttle (docs/operations.md, "Logins") ----------------
 # Failures are counted per account AND per client address (either one reaching its limit
@@ -218,11 +256,11 @@ DANGBO_PROXY_COUNT = int(os.environ.get("DANGBO_PROXY_COUNT", "0"))
 # than one person, hence the higher address limit. Before the limit each failure after the
 # second of an account (after half the limit of an address) makes the next attempt wait
 # longer: 1, 2, 4 … s, at most LOGIN_MAX_DELAY.
-DANGBO_LOGIN_FAILURE_LIMIT = int(os.environ.get("DANGBO_LOGIN_FAILURE_LIMIT", "5"))
-DANGBO_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("DANGBO_LOGIN_IP_FAILURE_LIMIT", "20"))
+DANGBO_LOGIN_FAILURE_LIMIT = ENV.integer("DANGBO_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+DANGBO_LOGIN_IP_FAILURE_LIMIT = ENV.integer("DANGBO_LOGIN_IP_FAILURE_LIMIT", 20, minimum=1)
 DANGBO_LOGIN_DELAY_AFTER = 2
 DANGBO_LOGIN_MAX_DELAY = 60  # seconds
-_lockout_minutes = int(os.environ.get("DANGBO_LOGIN_LOCKOUT_MINUTES", "30"))
+_lockout_minutes = ENV.integer("DANGBO_LOGIN_LOCKOUT_MINUTES", 30)
 AXES_ENABLED = True
 AXES_HANDLER = "dangbo.accounts.throttle.ThrottleHandler"
 AXES_FAILURE_LIMIT = DANGBO_LOGIN_FAILURE_LIMIT
@@ -258,7 +296,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DANGBO_LOG_LEVEL", "WARNING")},
+    "root": {
+        "handlers": ["console"],
+        "level": ENV.choice(
+            "DANGBO_LOG_LEVEL",
+            "WARNING",
+            ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
+            upper=True,
+        ),
+    },
     # dangbo.accounts.throttle writes each login, failure and refusal here (never a password);
     # axes' own lines repeat them less readably.
     "loggers": {"axes": {"level": "ERROR"}, "dangbo.auth": {"level": "INFO"}},
@@ -269,16 +315,21 @@ DANGBO: dict[str, Any] = {
     # "n years running" across a merger (brief rule 25, a policy to confirm): "all" — the
     # merged organisation's earlier years count if every predecessor met the level; "none" —
     # predecessors are ignored (the receiving organisation keeps only its own history).
-    "STREAK_SUCCESSION": os.environ.get("DANGBO_STREAK_SUCCESSION", "all"),
+    "STREAK_SUCCESSION": ENV.choice("DANGBO_STREAK_SUCCESSION", "all", ("all", "none")),
     # Days after the end of probation before a missing recognition decision is flagged.
-    "RECOGNITION_GRACE_DAYS": int(os.environ.get("DANGBO_RECOGNITION_GRACE_DAYS", "90")),
-    "SERVE_HOST": os.environ.get("DANGBO_HOST", "127.0.0.1"),
-    "SERVE_PORT": int(os.environ.get("DANGBO_PORT", "8000")),
-    "SERVE_THREADS": int(os.environ.get("DANGBO_THREADS", "8")),
+    "RECOGNITION_GRACE_DAYS": ENV.integer("DANGBO_RECOGNITION_GRACE_DAYS", 90),
+    "SERVE_HOST": ENV.text("DANGBO_HOST", "127.0.0.1"),
+    "SERVE_PORT": ENV.integer("DANGBO_PORT", 8000),
+    "SERVE_THREADS": ENV.integer("DANGBO_THREADS", 8, minimum=1),
     # Imports: uploads through the web/API are capped; `dangbo import` on the server is not.
-    "IMPORT_MAX_BYTES": int(os.environ.get("DANGBO_IMPORT_MAX_MB", "50")) * 1_000_000,
+    "IMPORT_MAX_BYTES": ENV.integer("DANGBO_IMPORT_MAX_MB", 50, minimum=1) * 1_000_000,
     "IMPORT_MAX_UNZIPPED_BYTES": 2_000_000_000,
     "IMPORT_MAX_COLUMNS": 200,
     # Files above this size are imported by the background worker, smaller ones at once.
-    "IMPORT_INLINE_BYTES": int(os.environ.get("DANGBO_IMPORT_INLINE_KB", "512")) * 1000,
+    "IMPORT_INLINE_BYTES": ENV.integer("DANGBO_IMPORT_INLINE_KB", 512) * 1000,
+    # The period ("kỳ số liệu") pages show until the user picks one; None: today.
+    "DEFAULT_DATE": default_date(ENV, DATA_DIR),
 }
+
+# Every wrong variable at once, named, in Vietnamese (``dangbo`` prints them and exits 2).
+ENV.check()

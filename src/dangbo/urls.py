@@ -8,6 +8,7 @@ from django.urls import include, path
 from ninja.errors import HttpError
 
 from dangbo.api import TokenAuth, api
+from dangbo.core.views import choose_period
 
 
 def _api_docs_gate(view):
@@ -41,6 +42,7 @@ urlpatterns = [
     path("", include("dangbo.home.urls")),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("ky-so-lieu/", choose_period, name="period"),
     path("to-chuc/", include("dangbo.registry.urls")),
     path("dang-vien/", include("dangbo.members.urls")),
     path("nhat-ky/", include("dangbo.core.urls")),

@@ -5,8 +5,9 @@ Views stay thin: they parse, authorise through ``scope``, call a service and ren
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,10 +17,11 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
-from . import audit, scope
-from .dates import today
+from . import audit, period, scope
 from .errors import messages_of
 from .models import AuditEntry
 from .types import Viewer
@@ -30,7 +32,9 @@ HISTORY_LIMIT = 100
 
 @dataclass
 class AsOf:
-    """The ``?ngay=dd/mm/yyyy`` parameter: a date, the raw text and an error if it was bad."""
+    """The day a page answers for: the period (``core.period``), or the page's
+    ``?ngay=dd/mm/yyyy`` (which then becomes the period), the raw text and an error if the
+    text was bad (the period then stays as it was)."""
 
     day: date
     raw: str
@@ -45,27 +49,59 @@ class AsOf:
 
 def parse_as_of(request) -> AsOf:
     raw = (request.GET.get("ngay") or "").strip()[:20]
-    current = today()
-    if not raw:
-        return AsOf(current, "", "", True)
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+    if raw:
         try:
-            day = datetime.strptime(raw, fmt).date()  # noqa: DTZ007 - a calendar date
-        except ValueError:
-            continue
-        if day.year < 1930 or day > current:
-            break
-        return AsOf(day, raw, "", day == current)
-    return AsOf(
-        current,
-        raw,
-        _(
-            "Ngày xem số liệu: “%(raw)s” không hợp lệ (dd/mm/yyyy, không sau hôm nay); "
-            "đang hiển thị số liệu hôm nay."
+            day = period.parse(raw)
+        except ValidationError as exc:
+            kept = period.current(request)
+            return AsOf(
+                kept.day,
+                raw,
+                _("%(problem)s Đang hiển thị số liệu ngày %(d)s.")
+                % {"problem": " ".join(exc.messages), "d": f"{kept.day:%d/%m/%Y}"},
+                kept.is_today,
+            )
+        chosen = period.choose(request, day)
+        return AsOf(chosen.day, raw, "", chosen.is_today)
+    kept = period.current(request)
+    return AsOf(kept.day, "", "", kept.is_today)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def choose_period(request):
+    """The header's form: keep the period typed (or today) for the session and go back to
+    the page it came from (without that page's own ``?ngay=``, which would override it)."""
+    data = request.POST if request.method == "POST" else request.GET
+    back = _back(request, data.get("next") or "")
+    if "ngay" not in data and "hom-nay" not in data:
+        return redirect(back)  # nothing asked
+    if data.get("hom-nay"):
+        period.choose(request, None)
+        return redirect(back)
+    try:
+        day = period.parse(data.get("ngay") or "")
+    except ValidationError as exc:
+        kept = period.current(request)
+        messages.error(
+            request,
+            _("%(problem)s Kỳ số liệu vẫn là %(d)s.")
+            % {"problem": " ".join(exc.messages), "d": f"{kept.day:%d/%m/%Y}"},
         )
-        % {"raw": raw},
-        True,
-    )
+        return redirect(back)
+    period.choose(request, day)
+    return redirect(back)
+
+
+def _back(request, target: str) -> str:
+    """A local URL to return to, minus its ``ngay`` parameter; the home page otherwise."""
+    if not target or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return "/"
+    parts = urlsplit(target)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "ngay"]
+    return urlunsplit(("", "", parts.path or "/", urlencode(query), ""))
 
 
 def apply_service_errors(form, exc: ValidationError) -> None:
@@ -157,7 +193,7 @@ class Action:
 def operation_page(request, spec: Action, obj, form, *, success_url: str, template: str, context):
     """The page of one operation: on POST validate, call the service in one transaction and
     redirect (to the URL the operation returns, if any); otherwise, or on bad input (400),
-    render the form."""
+    render the form (its effective date proposed from a past period)."""
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -171,6 +207,7 @@ def operation_page(request, spec: Action, obj, form, *, success_url: str, templa
         status = 400
     else:
         status = 200
+        period.propose(request, form)
     return render_page(
         request, template, {**context, "form": form, "title": spec.title}, status=status
     )

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangbo.core import scope
+from dangbo.core import period, scope
 from dangbo.core.dates import fmt, parse_day, today
 from dangbo.core.errors import messages_of
 from dangbo.core.views import (
@@ -110,7 +110,7 @@ def compliance(request):
 def cell(request, code):
     org = _cell_or_404(request.user, code, scope.VIEW)
     raw = (request.GET.get("nam") or "").strip()[:10]
-    year, error = today().year, ""
+    year, error = period.current(request).year, ""
     if raw:
         if raw.isascii() and raw.isdigit() and 1930 <= int(raw) <= today().year:
             year = int(raw)
@@ -225,9 +225,11 @@ def create(request, code):
         day_form = forms.DayForm(request.GET if "ngay" in request.GET else None)
         form = None
         entries = []
-        day = today()
+        day = period.current(request).day  # the period's day while looking at the past
+        if _day_error(day, org):  # the cell did not exist then
+            day = today()
         if day_form.is_bound and day_form.is_valid():
-            day = day_form.cleaned_data.get("ngay") or today()
+            day = day_form.cleaned_data.get("ngay") or day
             error = _day_error(day, org)
             if error:
                 day_form.add_error("ngay", error)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangbo.core import scope
+from dangbo.core import period, scope
 from dangbo.core.dates import fmt, today
 from dangbo.core.errors import invalid, messages_of
 from dangbo.core.text import strip_control
@@ -31,6 +31,8 @@ from .choices import HANDLING_STATES, OpinionChannel, OpinionState
 from .models import Opinion, OpinionTopic, Visit
 
 OPINION_BLOCKS = 3
+# Each opinion is a block of seven lines on a phone: twenty keep a page scannable.
+OPINIONS_PER_PAGE = 20
 # A visit may be recorded some time after the meeting: groups of the last year are offered.
 GROUP_LOOKBACK = timedelta(days=366)
 WITHOUT_MANDATE = gettext_lazy(
@@ -85,9 +87,10 @@ def visit_create(request):
         raise Http404
     me = getattr(request.user, "member", None)
     groups = queries.visit_groups(request.user, cell)
-    offered = groups.filter(period_start__lte=today(), period_end__gte=today() - GROUP_LOOKBACK)
+    day = period.current(request).day  # the period's day while looking at the past
+    offered = groups.filter(period_start__lte=day, period_end__gte=day - GROUP_LOOKBACK)
     post = request.POST if request.method == "POST" else None
-    initial = {"date": fmt(today())}  # a text input: shown as typed, dd/mm/yyyy
+    initial = {"date": fmt(day)}  # a text input: shown as typed, dd/mm/yyyy
     wanted = request.GET.get("to") or ""
     if wanted.isascii() and wanted.isdigit() and len(wanted) <= 18:
         initial["group"] = offered.filter(pk=int(wanted)).first()
@@ -181,7 +184,8 @@ def opinions(request):
     can_create = scope.has_any(request.user, scope.OVERSEE)
     if org is None:
         return render_page(request, "oversight/opinions.html", {"org": None})
-    board = queries.dashboard(org)
+    day = period.current(request).day  # ages and lateness counted to the period's day
+    board = queries.dashboard(org, day)
     base = queries.opinions_in(org)
     communes = list(
         base.exclude(grassroots=None)
@@ -205,7 +209,7 @@ def opinions(request):
     if filters["commune"]:
         qs = qs.filter(grassroots__code=filters["commune"])
     if filters["overdue"]:
-        qs = qs.filter(state__in=HANDLING_STATES, deadline__lt=today())
+        qs = qs.filter(state__in=HANDLING_STATES, deadline__lt=day)
     qs = qs.select_related("topic", "org", "grassroots", "assigned_to").order_by(
         "-received_on", "-id"
     )
@@ -237,16 +241,18 @@ def opinions(request):
             "topics": topics,
             "state_choices": OpinionState.choices,
             "filters": filters,
-            "page": page_of(request, qs),
+            "page": page_of(request, qs, per_page=OPINIONS_PER_PAGE),
             "can_create": can_create,
-            "quarter": (today().year, quarter_of(today())),
+            "quarter": (day.year, quarter_of(day)),
         },
     )
 
 
 def _year_quarter(request) -> tuple[int, int, str]:
+    """``?nam=&quy=``; by default the quarter of the period."""
     current = today()
-    year, quarter, error = current.year, quarter_of(current), ""
+    shown = period.current(request).day
+    year, quarter, error = shown.year, quarter_of(shown), ""
     raw_y, raw_q = (request.GET.get("nam") or "").strip(), (request.GET.get("quy") or "").strip()
     if raw_y or raw_q:
         y = int(raw_y) if raw_y.isascii() and raw_y.isdigit() and len(raw_y) == 4 else None
@@ -254,7 +260,7 @@ def _year_quarter(request) -> tuple[int, int, str]:
         if y is None or not (1930 <= y <= current.year) or q is None:
             error = _(
                 "Năm “%(y)s”, quý “%(q)s”: không hợp lệ (năm từ 1930 đến nay, quý 1–4); "
-                "đang hiển thị quý hiện tại."
+                "đang hiển thị quý của kỳ số liệu."
             ) % {"y": raw_y[:8], "q": raw_q[:8]}
         else:
             year, quarter = y, q
@@ -297,6 +303,7 @@ def opinion_create(request):
     if not scope.has_any(user, scope.OVERSEE):
         raise Http404
     form = forms.OpinionForm(request.POST if request.method == "POST" else None, user=user)
+    period.propose(request, form, {"received_on"})  # received on the period's day, if past
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -4,11 +4,12 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangbo.core import scope
+from dangbo.core import period, scope
 from dangbo.core.dates import fmt
 from dangbo.core.text import fold, strip_control
 from dangbo.orgs.choices import OrgKind, Sector
 from dangbo.orgs.models import Organisation
+from dangbo.orgs.queries import active_q
 
 COLUMNS = [
     (gettext_lazy("Mã tổ chức"), lambda o: o.code),
@@ -47,8 +48,9 @@ def filtered(request, action: str = scope.VIEW):
         sector = ""
     if sector:
         qs = qs.filter(sector=sector)
-    if not ended:
-        qs = qs.filter(valid_to__isnull=True)
+    if not ended:  # those in activity on the period's day
+        kept = period.current(request)
+        qs = qs.filter(valid_to__isnull=True) if kept.is_today else qs.filter(active_q(kept.day))
     if q:
         # Codes are the folded names joined by hyphens: "kim long" finds kim-long.
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=fold(q).replace(" ", "-")))

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from dangbo.core import audit, scope
+from dangbo.core import audit, period, scope
 from dangbo.core.dates import today
 from dangbo.core.errors import messages_of
 from dangbo.core.text import strip_control
@@ -71,7 +71,8 @@ def cycles(request):
         roots = scope_roots(user)
         org = roots[0] if roots else (own.org if own is not None else None)
     can_open = org is not None and scope.covers(user, scope.CHANGE, org)
-    form = forms.OpenCycleForm(initial={"year": today().year, "kind": PeriodKind.YEAR})
+    shown = period.current(request)  # a cycle of the period's year is proposed
+    form = forms.OpenCycleForm(initial={"year": shown.year, "kind": PeriodKind.YEAR})
     status = 200
     if request.method == "POST":
         if not can_open:
@@ -649,7 +650,9 @@ def _honours(request, action: str = scope.VIEW) -> dict:
     rank = _int(_param(request, "muc", 2), 1, 1, 2)
     n = _int(_param(request, "so-nam", 3), 5, 1, 50)
     year_raw = _param(request, "nam", 4)
-    year = _int(year_raw, queries.latest_year(org) or today().year, 1990, today().year)
+    shown = period.current(request)  # a chosen period's year, else the latest evaluated
+    default_year = (queries.latest_year(org) or today().year) if shown.is_today else shown.year
+    year = _int(year_raw, default_year, 1990, today().year)
     found = queries.honours(org, year, n, rank, members=members)
     ids = [obj.pk for obj, _s in found]
     key = "member_id" if members else "subject_org_id"

@@ -5,13 +5,15 @@ With ``--national``: the whole Party on 30/06/2026 (``--scale 1`` ≈ 5.6 millio
 to see the system at full size.
 """
 
+import os
 import time
+from datetime import date
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from dangbo.demo import loader, national
+from dangbo.demo import loader, national, tamduong
 from dangbo.orgs.choices import OrgKind
 
 
@@ -49,9 +51,11 @@ class Command(BaseCommand):
                 raise CommandError("--scale phải lớn hơn 0.")
             call_command("migrate", interactive=False, verbosity=0)
             self._national(options)
+            keep_default_date(national.AS_OF)
         else:
             call_command("migrate", interactive=False, verbosity=0)
             self._tam_duong(options)
+            keep_default_date(tamduong.AS_OF)
         if options["no_serve"]:
             return
         host = options["host"] or settings.DANGBO["SERVE_HOST"]
@@ -121,3 +125,16 @@ class Command(BaseCommand):
 
 
 _STATUS = {"official": "Chính thức", "probationary": "Dự bị"}
+
+
+def keep_default_date(day: date) -> None:
+    """The demo's pages open on the date of its data (Tam Dương: 31/12/2016), not on a today
+    full of false alarms: the date is kept in the data directory, where settings read it at
+    every start (``DANGBO_DEFAULT_DATE`` still wins), and applies to this process at once."""
+    if os.environ.get("DANGBO_DEFAULT_DATE"):
+        return
+    path = settings.DATA_DIR / settings.DEFAULT_DATE_FILE
+    if not path.exists():  # an existing one was read when this process started
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"{day:%d/%m/%Y}\n", encoding="utf-8")
+        settings.DANGBO["DEFAULT_DATE"] = day
