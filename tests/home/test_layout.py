@@ -212,3 +212,43 @@ def test_every_breadcrumb_link_opens(world, role):
         queue.extend(link for link in page_links(html) if link not in seen)
     assert not dead, dead
     assert len(seen) > 5
+
+
+# ---------------------------------------------------------------- Django's own messages
+
+
+def _form_messages() -> list[str]:
+    """Every default error message of Django's form fields, model fields and validators."""
+    import inspect
+
+    from django import forms
+    from django.core import validators
+    from django.db import models
+
+    found = []
+    for module, base in ((forms, forms.Field), (models, models.Field)):
+        for _name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, base):
+                for klass in cls.__mro__:
+                    found += [
+                        str(m) for m in vars(klass).get("default_error_messages", {}).values()
+                    ]
+    for _name, cls in inspect.getmembers(validators, inspect.isclass):
+        message = vars(cls).get("message")
+        if message is not None:
+            found.append(str(message))
+    return sorted(set(found))
+
+
+def test_django_never_answers_a_form_in_english():
+    """Django's Vietnamese catalogue leaves some messages empty; dangbo's own catalogue
+    (src/dangbo/locale) fills those a form can show."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        english = _form_messages()
+    with translation.override("vi"):
+        vietnamese = _form_messages()
+    assert len(english) > 40
+    left = sorted((set(english) & set(vietnamese)) - {""})
+    assert not left, left
