@@ -172,3 +172,27 @@ def test_staff_entering_for_a_member_see_the_lock_too(client, world):
     assert "Đợt đánh giá đã khóa ngày" in text and 'name="level"' not in text
     text = client.get(url, {"to-chuc": "kl-thon-1"}).content.decode()
     assert "Đợt đánh giá đã khóa ngày" in text and 'name="level"' not in text
+
+
+def test_an_evaluation_in_a_locked_cycle_says_so_and_offers_no_operation(client, world):
+    cycle = _cycle(world)
+    huong = world.members["huong"]
+    ev = services.self_assess(
+        actor=world.users["admin"], cycle=cycle, level="dtc_htt", member=huong
+    )
+    client.force_login(world.users["sensitive_staff"])
+    url = reverse("reviews:evaluation", args=[ev.pk])
+    text = client.get(url).content.decode()
+    assert "đã khóa ngày" not in text
+    ev = services.propose(actor=world.users["admin"], evaluation=ev, level="dtc_htt")
+    services.decide(
+        actor=world.users["admin"],
+        evaluation=ev,
+        level="dtc_htt",
+        by_org=services.competent_body(ev),
+    )
+    services.lock_cycle(actor=world.users["admin"], cycle=cycle)
+    cycle.refresh_from_db()
+    text = client.get(url).content.decode()
+    assert f"Đợt đánh giá đã khóa ngày {localdate(cycle.locked_at):%d/%m/%Y}." in text
+    assert '<form method="post"' not in text.split("</h1>", 1)[1]  # no operation offered
