@@ -2,6 +2,8 @@
 pipeline at their own cell (received, source "member", the cell as the organisation), is
 audited, is listed for them (theirs only) and among the cell's opinions for its secretary."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -176,3 +178,11 @@ def test_the_page_query_count_is_bounded(client, world, django_assert_max_num_qu
     with django_assert_max_num_queries(14):
         response = client.get(URL)
     assert response.content.decode().count("Mới tiếp nhận") == 3
+
+
+def test_the_menu_marks_the_members_home(client, world):
+    """ "Ý kiến của tôi" is part of the member's own page: "Trang chủ" is the current item."""
+    client.force_login(world.users["member"])
+    page = client.get(URL).content.decode()
+    current = re.findall(r'<a [^>]*aria-current="page"[^>]*>([^<]+)</a>', page)
+    assert current == ["Trang chủ"], current

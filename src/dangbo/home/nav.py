@@ -64,6 +64,8 @@ def section_of(request) -> str:
     if match is None:
         return ""
     if match.namespace == "oversight":
+        if match.url_name == "my_opinions":
+            return "home"  # a member's own opinions: part of "Trang của tôi"
         return "opinions" if match.url_name in OPINION_PAGES else "oversight"
     return SECTION_OF_NAMESPACE.get(match.namespace, "")
 
