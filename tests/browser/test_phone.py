@@ -107,7 +107,7 @@ ROLES = ["admin", "staff", "committee", "secretary", "auditor", "huong"]  # huon
 # What a thumb presses: the menu, buttons and the links dressed as buttons.
 TARGETS = (
     "nav.main a, main button, main .button, main input[type=submit], main label.choice, "
-    "header.site button"
+    "header.site button, details.site-menu > summary"
 )
 
 
@@ -202,3 +202,25 @@ def test_a_download_says_it_is_working(flushable_audit, live_server, world, brow
     assert download.value.suggested_filename.endswith(".csv")
     expect(status).to_have_text("Đã tải xong tệp.")
     assert link.get_attribute("aria-disabled") is None
+
+
+def test_the_menu_folds_on_a_phone(flushable_audit, live_server, world, browser_page):
+    """One tap on "Chức năng" opens the menu on a phone (a <details>, no script); a desk
+    screen shows it always."""
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    base = live_server.url
+    _login(page, base, "staff")
+    page.goto(base + reverse("members:list"))
+    summary = page.locator("details.site-menu > summary")
+    assert "Đảng viên" in summary.inner_text()  # the section one is in
+    link = page.locator("nav.main a", has_text="Sinh hoạt chi bộ")
+    assert link.is_hidden()
+    summary.click()
+    assert link.is_visible() and _box(link)["h"] >= THUMB
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    link.click()
+    page.wait_for_url(f"**{reverse('meetings:compliance')}")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    assert page.locator("nav.main a", has_text="Đảng viên").is_visible()
+    assert summary.is_hidden()
