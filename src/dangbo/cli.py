@@ -11,6 +11,7 @@ message naming the variable (exit 2), never a traceback.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from importlib import metadata
@@ -243,7 +244,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         from django.core.exceptions import ImproperlyConfigured
 
-        from dangbo import settings  # noqa: F401 - read (and checked) before Django starts
+        # Read (and checked) before Django starts, so that a wrong variable is a message.
+        importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"])
     except SettingsError as exc:
         _fail("Cấu hình sai (biến môi trường):\n" + "\n".join(f"- {p}" for p in exc.problems))
     except ImproperlyConfigured as exc:
