@@ -121,3 +121,25 @@ def test_date_fields_take_a_text_keyboard(staff, world):
 def test_no_summary_before_a_submit(staff, world):
     page = staff.get(reverse("members:admit", args=["kl-thon-1"])).content.decode()
     assert "error-summary" not in page and "aria-invalid" not in page
+
+
+def test_the_edit_form_shows_the_service_problems_with_its_own(staff, world):
+    """A wrong date (the form) and a card another member holds (the service): one answer."""
+    binh = world.members["binh"]
+    url = reverse("members:action", args=[binh.pk, "sua-ho-so"])
+    before = counts(Member, MemberEvent, AuditEntry)
+    response = staff.post(
+        url,
+        {
+            "full_name": binh.full_name,
+            "gender": binh.gender,
+            "date_of_birth": "30/02/1990",
+            "card_number": "12345678",
+        },
+    )
+    summary = _summary(response.content.decode())
+    assert response.status_code == 400
+    assert "Có 2 lỗi cần sửa" in summary
+    assert '<a href="#id_date_of_birth">Ngày sinh: tháng 2/1990 không có ngày 30' in summary
+    assert '<a href="#id_card_number">Số thẻ đảng viên: đã được sử dụng.</a>' in summary
+    assert counts(Member, MemberEvent, AuditEntry) == before

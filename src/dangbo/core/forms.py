@@ -135,6 +135,7 @@ class VNForm(forms.Form):
                     self.add_error(name, exc.messages[0])
         if self.errors:
             valid = {k: v for k, v in data.items() if k not in self.errors}
+            valid = self.given(valid) if self.only_given else valid
             for name, message in self.checks(valid).items():
                 if name in self.fields and name not in self.errors:
                     self.add_error(name, message)

@@ -412,14 +412,16 @@ def admit_member(
     )
 
 
-@transaction.atomic
-def update_member(*, actor: Actor, member: Member, data: dict) -> Member:
-    member = _lock(member)
-    unknown = set(data) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise invalid(sorted(unknown)[0], "Trường này không sửa được ở đây.")
-    _check_sensitive_write(actor, member.org, data, clearing_counts=True)
-    # Every problem in one answer: the age at admission is judged with the other fields.
+def check_record(member: Member, data: dict) -> dict[str, str]:
+    """Every problem an edit of ``member``'s record with ``data`` would be refused for, as
+    field → message, without writing (the edit form's second opinion when some of its
+    inputs already failed: every check in one pass)."""
+    _clean, problems = _record_problems(member, data)
+    return {name: message for name, message in problems.errors.items() if name in data}
+
+
+def _record_problems(member: Member, data: dict) -> tuple[dict, Problems]:
+    """(the cleaned fields, every problem): the age at admission is judged with the rest."""
     problems = Problems()
     clean: dict = {}
     with problems.check():
@@ -433,6 +435,17 @@ def update_member(*, actor: Actor, member: Member, data: dict) -> Member:
         )
         if problem:
             problems.errors["date_of_birth"] = f"Ngày sinh: {problem}"
+    return clean, problems
+
+
+@transaction.atomic
+def update_member(*, actor: Actor, member: Member, data: dict) -> Member:
+    member = _lock(member)
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise invalid(sorted(unknown)[0], "Trường này không sửa được ở đây.")
+    _check_sensitive_write(actor, member.org, data, clearing_counts=True)
+    clean, problems = _record_problems(member, data)
     problems.raise_all()
     changed = {k: v for k, v in clean.items() if getattr(member, k) != v}
     if not changed:
