@@ -76,7 +76,8 @@ MERGE = {"sources": "kl-thon-2", "effective_date": "01/07/2024", "xac-nhan": "1"
 def test_merge_moves_members_and_ends_the_source(staff, world):
     assert "Hợp nhất tổ chức khác vào đây" in _page(staff, "kl-thon-1")
     form = staff.get(_url("kl-thon-1", "hop-nhat"))
-    assert form.status_code == 200 and "Tổ chức được hợp nhất (mã)" in form.content.decode()
+    assert form.status_code == 200 and "Tổ chức được hợp nhất" in form.content.decode()
+    assert f'data-picker="{reverse("orgs:pick")}"' in form.content.decode()
     response = staff.post(_url("kl-thon-1", "hop-nhat"), MERGE)
     assert response.status_code == 302
     assert response["Location"] == reverse("orgs:detail", args=["kl-thon-1"])
@@ -123,10 +124,10 @@ def test_merge_bad_input(staff, world):
         staff,
         url,
         {**MERGE, "sources": "vt-thon"},
-        "Tổ chức được hợp nhất: không tìm thấy tổ chức mã “vt-thon”.",
+        "Tổ chức được hợp nhất: không tìm thấy tổ chức “vt-thon” trong phạm vi của bạn.",
     )
-    _post_bad(staff, url, {**MERGE, "sources": " , "}, "Tổ chức được hợp nhất (mã): bắt buộc.")
-    _post_bad(staff, url, {**MERGE, "sources": "Kim Long!"}, "không phải là mã tổ chức")
+    _post_bad(staff, url, {**MERGE, "sources": " , "}, "Tổ chức được hợp nhất: bắt buộc.")
+    _post_bad(staff, url, {**MERGE, "sources": "Kim Long!"}, "không tìm thấy tổ chức “Kim Long!”")
     _post_bad(
         staff,
         url,

@@ -337,9 +337,9 @@ def test_nobody_grants_themselves(client, world):
     [
         ({"role": ""}, "role", "Vai trò: bắt buộc."),
         ({"role": "superuser"}, "role", "Vai trò: lựa chọn không hợp lệ."),
-        ({"org": ""}, "org", "Tổ chức (mã): bắt buộc."),
+        ({"org": ""}, "org", "Tổ chức: bắt buộc."),
         ({"org": "KHÔNG CÓ"}, "org", "Tổ chức: không tìm thấy"),
-        ({"org": "x" * 65}, "org", "Tổ chức (mã): dài quá"),
+        ({"org": "x" * 301}, "org", "Tổ chức: dài quá"),
         ({"valid_from": "31/02/2024"}, "valid_from", "Từ ngày: tháng 2/2024 không có ngày 31"),
         ({"role": "member", "can_view_sensitive": "on"}, "can_view_sensitive", "Vai trò đảng"),
     ],

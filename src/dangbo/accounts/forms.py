@@ -5,7 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.core.choices import Role
-from dangbo.core.forms import DateField, VNForm, code_field
+from dangbo.core.forms import DateField, VNForm
+from dangbo.orgs.fields import NAME_HELP, OrgChoiceField
 
 SEARCH_MAX_LENGTH = 100
 
@@ -52,7 +53,7 @@ class GrantRoleForm(_Form):
     role = forms.ChoiceField(
         label=_("Vai trò"), choices=[("", _("— chọn vai trò —")), *Role.choices]
     )
-    org = code_field(_("Tổ chức (mã)"))
+    org = OrgChoiceField(_("Tổ chức"), help_text=NAME_HELP)
     can_view_sensitive = forms.BooleanField(
         label=_("Được xem thông tin nhạy cảm"),
         required=False,

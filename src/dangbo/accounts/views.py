@@ -26,7 +26,7 @@ from dangbo.core.errors import messages_of
 from dangbo.core.models import RoleGrant
 from dangbo.core.text import nfc
 from dangbo.core.views import apply_service_errors, page_of, render_page
-from dangbo.orgs import queries
+from dangbo.orgs.fields import bind
 
 from . import services as account_services
 from . import throttle
@@ -170,39 +170,30 @@ def user_grant(request, pk):
     target = _managed_user_or_404(request, pk)
     if request.method != "POST":
         return redirect(reverse("accounts:user_detail", args=[target.pk]))
-    form = GrantRoleForm(request.POST)
+    form = bind(GrantRoleForm(request.POST), request.user)
     if form.is_valid():
         data = form.cleaned_data
-        org = queries.org_by_code(request.user, data["org"], scope.CHANGE)
-        if org is None:
-            form.add_error(
-                "org",
-                _("Tổ chức: không tìm thấy tổ chức mã “%(code)s” trong phạm vi quản trị của bạn.")
-                % {"code": data["org"]},
+        org = data["org"]  # named within the change scope (the form's picker)
+        try:
+            services.grant_role(
+                actor=request.user,
+                user=target,
+                role=data["role"],
+                org=org,
+                can_view_sensitive=data["can_view_sensitive"],
+                valid_from=data.get("valid_from"),
             )
+        except ValidationError as exc:
+            if "user" in exc.message_dict:
+                return _render_user(request, target, errors=exc.message_dict["user"], status=400)
+            apply_service_errors(form, exc)
         else:
-            try:
-                services.grant_role(
-                    actor=request.user,
-                    user=target,
-                    role=data["role"],
-                    org=org,
-                    can_view_sensitive=data["can_view_sensitive"],
-                    valid_from=data.get("valid_from"),
-                )
-            except ValidationError as exc:
-                if "user" in exc.message_dict:
-                    return _render_user(
-                        request, target, errors=exc.message_dict["user"], status=400
-                    )
-                apply_service_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("Đã cấp vai trò %(role)s tại %(org)s.")
-                    % {"role": Role(data["role"]).label, "org": org.name},
-                )
-                return redirect(reverse("accounts:user_detail", args=[target.pk]))
+            messages.success(
+                request,
+                _("Đã cấp vai trò %(role)s tại %(org)s.")
+                % {"role": Role(data["role"]).label, "org": org.name},
+            )
+            return redirect(reverse("accounts:user_detail", args=[target.pk]))
     return _render_user(request, target, form=form, status=400)
 
 

@@ -9,11 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from dangbo.core.forms import (
     DateField,
     VNForm,
-    code_field,
     fact_choices,
     model_char_field,
     model_label,
 )
+from dangbo.orgs.fields import NAME_HELP, OrgChoiceField
 
 from . import services
 from .choices import EventKind, ExemptionCategory, Gender, PoliticalTheory, TemporaryReason
@@ -75,20 +75,11 @@ class RecordForm(VNForm):
     # the sensitive inputs out, or a page without them, never erases them.
     only_given = True
 
-    def __init__(self, *args, sensitive: bool = True, member: Member | None = None, **kwargs):
-        self.member = member  # the record being edited: its checks need it
+    def __init__(self, *args, sensitive: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if not sensitive:
             for name in self.SENSITIVE:
                 del self.fields[name]
-
-    def checks(self, data: dict) -> dict[str, str]:
-        """The edit's service checks (a taken card or ID number, the age at admission) of
-        the inputs that passed, shown with the form's own errors in one answer."""
-        if self.member is None:
-            return {}
-        record = {k: v for k, v in data.items() if k in services.EDITABLE_FIELDS}
-        return services.check_record(self.member, record)
 
 
 class AdmitForm(RecordForm):
@@ -164,14 +155,14 @@ class RecogniseForm(VNForm):
 
 
 class TransferForm(VNForm):
-    to_org = code_field(_("Chi bộ chuyển đến (mã)"))
+    to_org = OrgChoiceField(_("Chi bộ chuyển đến"), cells_only=True, help_text=NAME_HELP)
     effective_date = DateField(label=_("Ngày chuyển"))
     letter_no = _text(_("Số giấy giới thiệu"), 100)
     note = model_char_field(MemberEvent, "note")
 
 
 class TemporaryTransferForm(VNForm):
-    to_org = code_field(_("Chi bộ sinh hoạt tạm thời (mã)"))
+    to_org = OrgChoiceField(_("Chi bộ sinh hoạt tạm thời"), cells_only=True, help_text=NAME_HELP)
     reason = forms.ChoiceField(label=_("Lý do"), choices=fact_choices(TemporaryReason.choices))
     start = DateField(label=_("Ngày bắt đầu"))
     planned_end = DateField(label=_("Ngày kết thúc dự kiến"))

@@ -26,7 +26,6 @@ from dangbo.core.views import (
 from dangbo.orgs import fields as org_fields
 from dangbo.orgs import queries as org_queries
 from dangbo.orgs.choices import CELL_KINDS
-from dangbo.orgs.lookups import find_org
 from dangbo.orgs.models import Organisation
 
 from . import forms, queries, services
@@ -243,7 +242,7 @@ def _transfer(user, m, d):
     services.transfer_member(
         actor=user,
         member=m,
-        to_org=find_org(user, d["to_org"], "to_org", _("Chi bộ chuyển đến"), cells_only=True),
+        to_org=d["to_org"],  # a cell named within the change scope (the form's picker)
         effective_date=d["effective_date"],
         letter_no=d["letter_no"],
         note=d["note"],
@@ -254,9 +253,7 @@ def _temporary(user, m, d):
     services.temporary_transfer(
         actor=user,
         member=m,
-        to_org=find_org(
-            user, d["to_org"], "to_org", _("Chi bộ sinh hoạt tạm thời"), cells_only=True
-        ),
+        to_org=d["to_org"],  # a cell named within the change scope (the form's picker)
         start=d["start"],
         planned_end=d["planned_end"],
         reason=d["reason"],
@@ -438,13 +435,14 @@ def _form_for(spec: Action, request, member):
     if spec.form is forms.RecordForm:
         sensitive = scope.can_view_sensitive(request.user, member)
         kwargs["sensitive"] = sensitive
-        kwargs["member"] = member
         if request.method != "POST":
             initial = spec.initial(request.user, member)
             if sensitive:
                 initial.update(queries.sensitive_fields(request.user, member) or {})
             kwargs["initial"] = initial
-    return spec.form(request.POST if request.method == "POST" else None, **kwargs)
+    return org_fields.bind(
+        spec.form(request.POST if request.method == "POST" else None, **kwargs), request.user
+    )
 
 
 @login_required

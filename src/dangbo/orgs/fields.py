@@ -9,6 +9,8 @@ without JavaScript the field works as typed. A form using these fields binds the
 (``PickerForm``), since what may be named depends on who names it.
 """
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -156,3 +158,75 @@ def bind(form, user):
         if hasattr(field, "user"):
             field.user = user
     return form
+
+
+class PickerListInput(forms.Textarea):
+    """One choice a line; ``picker.js`` shows the lines as chosen items with a type-ahead
+    that adds one."""
+
+    def __init__(self, url_name: str, params: dict | None = None):
+        super().__init__(attrs={"rows": 3, "spellcheck": "false", "autocomplete": "off"})
+        self.picker = PickerInput(url_name, params)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        url = self.picker.get_context(name, "", {})["widget"]["attrs"]["data-picker"]
+        context["widget"]["attrs"]["data-picker"] = url
+        context["widget"]["attrs"]["data-picker-multiple"] = "1"
+        return context
+
+
+MAX_LIST = 50
+
+
+def _items(text: str) -> list[str]:
+    """Lines (or comma-separated parts); a part made only of codes ("kl-thon-1 kl-thon-2",
+    an old habit) is split on its spaces."""
+    items = []
+    for part in re.split(r"[,;\n]", text or ""):
+        part = " ".join(part.split())
+        if not part:
+            continue
+        words = part.split(" ")
+        if len(words) > 1 and all(valid_code(w) and "-" in w for w in words):
+            items.extend(words)
+        else:
+            items.append(part)
+    return items
+
+
+class OrgListField(forms.CharField):
+    """Several organisations, one a line (a name as typed, "Tên (Cấp trên)", or a code)
+    → the list of ``Organisation`` without repeats; every line naming none or several is
+    reported."""
+
+    def __init__(self, label, *, action: scope.Permission = scope.CHANGE, **kwargs):
+        kwargs.setdefault("widget", PickerListInput("orgs:pick"))
+        kwargs.setdefault("max_length", 8000)
+        super().__init__(label=label, **kwargs)
+        self.action = action
+        self.user = None
+
+    def clean(self, value):
+        items = _items(super().clean(value) or "")
+        if not items:
+            if self.required:
+                raise ValidationError(_("%(f)s: bắt buộc.") % {"f": self.label})
+            return []
+        if len(items) > MAX_LIST:
+            raise ValidationError(
+                _("%(f)s: tối đa %(n)s tổ chức một lần.") % {"f": self.label, "n": MAX_LIST}
+            )
+        found: list[Organisation] = []
+        errors = []
+        for item in items:
+            try:
+                org = resolve(self.user, item, str(self.label), self.action)
+            except ValidationError as exc:
+                errors.append(exc)
+                continue
+            if org not in found:
+                found.append(org)
+        if errors:
+            raise ValidationError(errors)
+        return found

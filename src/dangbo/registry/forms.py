@@ -6,12 +6,14 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangbo.core.forms import DateField, VNForm, code_field, model_char_field
+from dangbo.core.forms import DateField, VNForm, fact_choices, model_char_field
 from dangbo.core.modelfields import max_length_of
 from dangbo.core.models import LegalDocument
 from dangbo.core.text import clean_text
 from dangbo.members.choices import ACTIVE_STATUSES
+from dangbo.members.fields import PERSON_HELP, MemberChoiceField
 from dangbo.orgs.choices import AppointMethod, BodyType, FormedBy, OrgKind, Sector, Title
+from dangbo.orgs.fields import NAME_HELP, OrgChoiceField, OrgListField
 from dangbo.orgs.models import CommitteeBody, Organisation, Position, code_problem, valid_code
 
 
@@ -52,8 +54,8 @@ class CreateOrgForm(DocumentFields):
         help_text=_("Chữ thường không dấu, số và dấu gạch ngang, ví dụ kl-thon-3."),
     )
     name = model_char_field(Organisation, "name")
-    kind = forms.ChoiceField(label=_("Loại tổ chức"), choices=OrgKind.choices)
-    sector = forms.ChoiceField(label=_("Loại hình"), choices=Sector.choices)
+    kind = forms.ChoiceField(label=_("Loại tổ chức"), choices=fact_choices(OrgKind.choices))
+    sector = forms.ChoiceField(label=_("Loại hình"), choices=fact_choices(Sector.choices))
     valid_from = DateField(label=_("Ngày thành lập"))
 
 
@@ -63,7 +65,7 @@ class RenameOrgForm(DocumentFields):
 
 
 class ReparentOrgForm(DocumentFields):
-    new_parent = code_field(_("Tổ chức cấp trên mới (mã)"))
+    new_parent = OrgChoiceField(_("Tổ chức cấp trên mới"), help_text=NAME_HELP)
     effective_date = DateField(label=_("Ngày hiệu lực"))
 
 
@@ -101,33 +103,15 @@ class OrgForm(VNForm):
 
 
 class MergeOrgForm(DocumentFields):
-    sources = forms.CharField(
-        label=_("Tổ chức được hợp nhất (mã)"),
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
+    sources = OrgListField(
+        _("Tổ chức được hợp nhất"),
         help_text=_(
-            "Mã các tổ chức hợp nhất vào tổ chức này, cách nhau bởi dấu phẩy hoặc khoảng trắng, "
-            "ví dụ: kl-thon-1, kl-thon-2. Đảng viên và tổ chức trực thuộc của chúng chuyển về "
-            "đây; chúng kết thúc hoạt động vào ngày trước ngày hiệu lực."
+            "Gõ tên từng tổ chức hợp nhất vào tổ chức này rồi chọn (không có JavaScript: mỗi "
+            "dòng một tên). Đảng viên và tổ chức trực thuộc của chúng chuyển về đây; chúng kết "
+            "thúc hoạt động vào ngày trước ngày hiệu lực."
         ),
     )
     effective_date = DateField(label=_("Ngày hiệu lực"))
-
-    def clean_sources(self):
-        label = self.fields["sources"].label
-        codes = _codes(self.cleaned_data["sources"])
-        if not codes:
-            raise forms.ValidationError(_("%(f)s: bắt buộc.") % {"f": label})
-        if len(codes) > MAX_LIST_ITEMS:
-            raise forms.ValidationError(
-                _("%(f)s: tối đa %(n)s tổ chức một lần.") % {"f": label, "n": MAX_LIST_ITEMS}
-            )
-        for code in codes:
-            if not valid_code(code):
-                raise forms.ValidationError(
-                    _("%(f)s: “%(code)s” không phải là mã tổ chức.") % {"f": label, "code": code}
-                )
-        return codes
 
 
 class SplitOrgForm(OrgForm, DocumentFields):
@@ -288,12 +272,7 @@ def _body_choices(org: Organisation) -> list[tuple[str, str]]:
 
 
 class AssignPositionForm(OrgForm):
-    member = forms.CharField(
-        label=_("Đảng viên (số thẻ hoặc mã đảng viên)"),
-        max_length=30,
-        help_text=_("Số thẻ 8 chữ số, hoặc mã đảng viên (số ở cuối địa chỉ trang đảng viên)."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
-    )
+    member = MemberChoiceField(_("Đảng viên"), help_text=PERSON_HELP)
     title = forms.ChoiceField(label=_("Chức vụ"), choices=Title.choices)
     body = forms.ChoiceField(label=_("Cơ quan"), required=False, choices=())
     method = forms.ChoiceField(

@@ -25,12 +25,12 @@ from dangbo.members import forms as member_forms
 from dangbo.members import queries as member_queries
 from dangbo.members import services as member_services
 from dangbo.members.choices import ACTIVE_STATUSES, MembershipKind
-from dangbo.members.lookups import member_in_scope
 from dangbo.members.models import Member, Membership
 from dangbo.orgs import queries as org_queries
 from dangbo.orgs import services as org_services
 from dangbo.orgs.choices import CELL_KINDS, OrgKind, Sector, Title
-from dangbo.orgs.lookups import find_org, scope_roots
+from dangbo.orgs.fields import bind
+from dangbo.orgs.lookups import scope_roots
 from dangbo.orgs.models import CommitteeBody, Organisation, Position
 from dangbo.orgs.rules import OrgOperation, operation_allowed, rule_source
 
@@ -272,11 +272,10 @@ def _rename(user, org, data):
 
 
 def _reparent(user, org, data):
-    parent = find_org(user, data["new_parent"], "new_parent", _("Tổ chức cấp trên mới"))
     org_services.reparent_org(
         actor=user,
         org=org,
-        new_parent=parent,
+        new_parent=data["new_parent"],  # named within the change scope (the form's picker)
         effective_date=data["effective_date"],
         document=_document(data),
     )
@@ -289,11 +288,9 @@ def _dissolve(user, org, data):
 
 
 def _merge(user, org, data):
-    label = _("Tổ chức được hợp nhất")
-    sources = [find_org(user, code, "sources", label) for code in data["sources"]]
     services.merge_orgs(
         actor=user,
-        sources=sources,
+        sources=data["sources"],  # named within the change scope (the form's picker)
         target=org,
         effective_date=data["effective_date"],
         document=_document(data),
@@ -335,7 +332,7 @@ def _create_body(user, org, data):
 def _assign_position(user, org, data):
     services.assign_position(
         actor=user,
-        member=member_in_scope(user, data["member"]),
+        member=data["member"],  # named within the change scope (the form's picker)
         org=org,
         title=data["title"],
         body=data["body"],
@@ -538,7 +535,7 @@ def _org_form(spec: Action, request, org):
     if issubclass(spec.form, member_forms.RecordForm):  # a new member's record
         kwargs["sensitive"] = scope.can_view_sensitive(request.user, Member(org=org))
     if request.method == "POST":
-        return spec.form(request.POST, **kwargs)
+        return bind(spec.form(request.POST, **kwargs), request.user)
     if spec.initial is not None:
         kwargs["initial"] = spec.initial(request.user, org)
     # A link from a committee row names the position to end or the body to add to.
@@ -546,7 +543,7 @@ def _org_form(spec: Action, request, org):
         value = request.GET.get(param) or ""
         if value.isascii() and value.isdigit() and len(value) <= 18:
             kwargs.setdefault("initial", {})[field] = value
-    return spec.form(**kwargs)
+    return bind(spec.form(**kwargs), request.user)
 
 
 @login_required
