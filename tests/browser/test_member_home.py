@@ -60,5 +60,7 @@ def test_member_sends_an_opinion_and_the_secretary_sees_it(
     page.wait_for_url(base + reverse("oversight:opinion", args=[opinion.pk]))
     main = page.locator("main").inner_text()
     assert "Mới tiếp nhận" in main and "Đảng viên" in main
-    assert "Nguyễn Thị Hương" not in main  # who sent it is sensitive: not without the grant
+    # who sent it is sensitive: not without the grant, nor as the history's first actor
+    assert "Nguyễn Thị Hương" not in main and "huong" not in main
+    assert "Đảng viên gửi qua Trang của tôi" in main
     assert not errors, errors

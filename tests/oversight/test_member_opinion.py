@@ -158,7 +158,10 @@ def test_the_cell_secretary_and_the_commune_see_it_at_the_cell(client, world):
     detail = client.get(reverse("oversight:opinion", args=[opinion.pk]))
     assert detail.status_code == 200
     text = detail.content.decode()
-    assert "Nguyễn Thị Hương" not in text  # the submitter is sensitive: no grant, not shown
+    # the sender is sensitive: not shown without the grant, neither as the submitter nor as
+    # the one who recorded the first step of the history
+    assert "Nguyễn Thị Hương" not in text and "huong" not in text
+    assert "Đảng viên gửi qua Trang của tôi" in text
     assert "Thông tin người nêu được bảo vệ" in text
     # the commune's staff with the sensitive grant steer it and may see who sent it
     client.force_login(world.users["sensitive_staff"])

@@ -722,15 +722,20 @@ def grassroots_of(org: Organisation) -> Organisation | None:
     )
 
 
-def _step(opinion: Opinion, actor: Actor, on: date, from_state: str, **fields: Any) -> OpinionStep:
+def _step(
+    opinion: Opinion, actor: Actor, on: date, from_state: str, shown_as: str = "", **fields: Any
+) -> OpinionStep:
+    """One step; ``shown_as`` replaces the actor's name in the history everyone in scope
+    reads (a member's own opinion: its sender is sensitive, like any submitter)."""
     user = _actor(actor)
+    name = shown_as or (user.get_username() if user is not None else "hệ thống")
     return OpinionStep.objects.create(
         opinion=opinion,
         on=on,
         from_state=from_state,
         to_state=opinion.state,
         actor=user,
-        actor_name=(user.get_username() if user is not None else "hệ thống")[:150],
+        actor_name=name[:150],
         **fields,
     )
 
@@ -753,6 +758,7 @@ def record_opinion(
     submitter_name: str = "",
     submitter_contact: str = "",
     consent: bool = False,
+    recorder_shown_as: str = "",
 ) -> Opinion:
     errors = {}
     if source not in OpinionSource.values:
@@ -812,7 +818,7 @@ def record_opinion(
         consent=consent,
         recorded_by=_actor(actor),
     )
-    _step(opinion, actor, received_on, "", org=received_by)
+    _step(opinion, actor, received_on, "", shown_as=recorder_shown_as, org=received_by)
     audit.record(
         actor=actor,
         action=OpinionAudit.RECEIVED,
@@ -821,6 +827,11 @@ def record_opinion(
         f"{topic.name}) tại {org.name}",
     )
     return opinion
+
+
+# How the history of a member's own opinion names who recorded it: the member themself, whose
+# identity is the submitter's (sensitive), so not by name.
+MEMBER_SENDER = "Đảng viên gửi qua Trang của tôi"
 
 
 def member_cell_committee(cell: Organisation) -> Organisation:
@@ -859,6 +870,7 @@ def send_member_opinion(*, actor: Actor, text: str, topic: OpinionTopic | None) 
         received_by=member_cell_committee(cell),
         submitter_member=member,
         submitter_name=member.full_name,
+        recorder_shown_as=MEMBER_SENDER,
     )
 
 
