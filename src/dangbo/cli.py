@@ -11,6 +11,7 @@ message naming the variable (exit 2), never a traceback.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -111,6 +112,16 @@ DJANGO_OPTION_HELP = {
     "Don't colorize": "Không tô màu kết quả.",
     "Force colorization": "Luôn tô màu kết quả.",
     "Skip system checks": "Bỏ qua bước kiểm tra hệ thống.",
+}
+
+
+OS_ERRORS = {
+    errno.EEXIST: "là một tệp, không phải thư mục",
+    errno.ENOTDIR: "có một phần là tệp, không phải thư mục",
+    errno.EACCES: "không có quyền ghi",
+    errno.EPERM: "không có quyền ghi",
+    errno.EROFS: "nằm trên ổ chỉ đọc",
+    errno.ENOSPC: "ổ đĩa đã đầy",
 }
 
 
@@ -250,6 +261,9 @@ def main(argv: list[str] | None = None) -> None:
         _fail("Cấu hình sai (biến môi trường):\n" + "\n".join(f"- {p}" for p in exc.problems))
     except ImproperlyConfigured as exc:
         _fail(f"Cấu hình sai: {exc}")
+    except OSError as exc:  # the data directory is a file, unwritable, on a full disk…
+        why = OS_ERRORS.get(exc.errno or 0, exc.strerror or str(exc))
+        _fail(f"Không dùng được thư mục dữ liệu (DANGBO_DATA_DIR): {exc.filename or ''} {why}.")
 
     _vietnamese_argparse()
     from .commands.utility import DangboUtility

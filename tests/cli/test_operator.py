@@ -95,6 +95,14 @@ def test_no_database_says_where_it_looked_and_creates_nothing(outside):
     assert not (outside / "var").exists()
 
 
+def test_a_data_dir_that_is_a_file_is_named(outside):
+    afile = outside / "khong-phai-thu-muc"
+    afile.write_text("x")
+    result = dangbo("help", cwd=outside, env=_env(DANGBO_DATA_DIR=str(afile)))
+    assert result.returncode == 2
+    assert f"(DANGBO_DATA_DIR): {afile} là một tệp, không phải thư mục." in _clean(result)
+
+
 def test_with_its_data_dir_it_works_from_anywhere(installed, outside):
     result = dangbo("stats", "dang-bo-huyen-tam-duong", "--json", cwd=outside, env=installed["env"])
     assert result.returncode == 0, result.stderr
