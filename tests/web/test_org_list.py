@@ -67,8 +67,17 @@ def test_out_of_scope_parent_filter_is_an_empty_list_with_a_message(client, worl
     client.force_login(world.users["staff"])
     response = client.get(reverse("orgs:list"), {"thuoc": "vt-xa"})
     assert codes_on_page(response) == set()
-    assert "không tìm thấy tổ chức mã “vt-xa”" in response.content.decode()
+    assert "không tìm thấy tổ chức “vt-xa”" in response.content.decode()
     assert csv_codes(client.get(reverse("orgs:export"), {"thuoc": "vt-xa"})) == []
+    outside = client.get(reverse("orgs:list"), {"thuoc": "tan tien"})  # by name: the same
+    assert "không tìm thấy tổ chức “tan tien”" in outside.content.decode()
+
+
+def test_parent_filter_by_name(client, world):
+    client.force_login(world.users["staff"])
+    response = client.get(reverse("orgs:list"), {"thuoc": "kim long"})
+    assert codes_on_page(response) == {"kim-long", "kl-thon-1", "kl-thon-2"}
+    assert f'data-picker="{reverse("orgs:pick")}"' in response.content.decode()
 
 
 def test_ended_organisations_only_on_request(client, world):

@@ -1,5 +1,6 @@
 """The organisation list: filters shared by the page and its CSV/.xlsx exports."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from dangbo.core import period, scope
 from dangbo.core.dates import fmt
 from dangbo.core.text import fold, strip_control
+from dangbo.orgs import fields as org_fields
 from dangbo.orgs.choices import OrgKind, Sector
 from dangbo.orgs.models import Organisation
 from dangbo.orgs.queries import active_q
@@ -30,14 +32,15 @@ def filtered(request, action: str = scope.VIEW):
     q = strip_control(request.GET.get("q") or "").strip()[:100]
     kind = (request.GET.get("loai") or "").strip()
     sector = (request.GET.get("loai-hinh") or "").strip()
-    under = strip_control(request.GET.get("thuoc") or "").strip()[:64]
+    under = " ".join(strip_control(request.GET.get("thuoc") or "").split())[:300]
     ended = request.GET.get("ca-da-ket-thuc") == "1"
     error = ""
-    if under:
-        root = scope.restrict(Organisation.objects.filter(code=under), request.user, action).first()
-        if root is None:
+    if under:  # a name as typed (the type-ahead), or a code in a link
+        try:
+            root = org_fields.resolve(request.user, under, _("Thuộc"), action)
+        except ValidationError as exc:
             qs = qs.none()
-            error = _("Thuộc: không tìm thấy tổ chức mã “%(code)s”.") % {"code": under}
+            error = exc.messages[0]
         else:
             qs = qs.filter(root.subtree_q())
     if kind not in OrgKind.values:
