@@ -111,6 +111,13 @@ def test_other_facts_are_not_preselected(staff, world):
         assert re.findall(r"<option[^>]*>", select[1])[0] == '<option value="" selected>', op
 
 
+def test_a_new_organisation_has_no_preselected_kind_or_sector(staff, world):
+    page = staff.get(reverse("orgs:action", args=["kim-long", "tao-truc-thuoc"])).content.decode()
+    for name in ("kind", "sector"):
+        select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page, re.S)
+        assert re.findall(r"<option[^>]*>", select[1])[0] == '<option value="" selected>', name
+
+
 def test_date_fields_take_a_text_keyboard(staff, world):
     page = staff.get(reverse("members:admit", args=["kl-thon-1"])).content.decode()
     tag = re.search(r'<input[^>]*id="id_date_of_birth"[^>]*>', page)[0]
