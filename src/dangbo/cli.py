@@ -229,7 +229,7 @@ def _database_problem(exc: BaseException) -> str | None:
     return (
         f"Không kết nối được cơ sở dữ liệu PostgreSQL: {why}.\n"
         f"DANGBO_DATABASE_URL = {config.redact(settings.DATABASE_URL)}\n"
-        f"(máy chủ báo: {lines[-1] if lines else '—'})"
+        f"(máy chủ báo: {next((x for x in lines if 'failed' in x), lines[-1] if lines else '—')})"
     )
 
 
