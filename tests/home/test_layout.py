@@ -252,3 +252,8 @@ def test_django_never_answers_a_form_in_english():
     assert len(english) > 40
     left = sorted((set(english) & set(vietnamese)) - {""})
     assert not left, left
+
+
+def test_a_foreign_host_is_a_vietnamese_400(world):
+    response = Client().get("/", HTTP_HOST="evil.example")
+    assert_vietnamese_in_layout(response, 400, "Yêu cầu không hợp lệ")
