@@ -269,8 +269,8 @@ def test_year_pages_open_on_the_period_year(staff, world):
     assert staff.get(reverse("meetings:cell", args=["kl-thon-1"])).context["year"] == 2016
     targets = staff.get(reverse("oversight:targets") + "?to-chuc=tam-duong")
     assert "2016" in targets.content.decode()
-    cycles = staff.get(reverse("reviews:cycles") + "?to-chuc=kim-long")
-    assert cycles.context["form"].initial["year"] == 2016
+    opening = staff.get(reverse("reviews:cycle_open") + "?to-chuc=kim-long")
+    assert opening.context["form"].initial["year"] == 2016
 
 
 def test_the_org_list_shows_organisations_in_activity_in_the_period(staff, world):
@@ -307,6 +307,22 @@ def test_forms_take_the_period_day_when_it_is_past(staff, world):
     assert staff.get(recognise).context["form"].initial["recognition_date"] == "31/12/2016"
     form = staff.get(rename).context["form"]
     assert form.initial["effective_date"] == "31/12/2016" and not form.initial.get("doc_date")
+
+
+def test_a_review_decision_proposes_the_period_day(client, world):
+    from tests.reviews.test_web import open_cycle, proposed
+
+    evaluation = proposed(world, open_cycle(world), "dtc_htxs", member=world.members["huong"])
+    client.force_login(world.users["sensitive_staff"])  # decides for Kim Long
+    url = reverse("reviews:evaluation", args=[evaluation.pk])
+
+    def decision_date():
+        forms = {f["op"]: f["form"] for f in client.get(url).context["op_forms"]}
+        return forms["decide"].initial.get("on")
+
+    assert not decision_date()  # today: left empty ("Để trống: hôm nay")
+    choose(client, "31/12/2016")
+    assert decision_date() == "31/12/2016"
 
 
 def test_recording_still_refuses_a_day_after_the_real_today(staff, world):

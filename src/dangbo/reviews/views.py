@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from dangbo.core import audit, period, scope
 from dangbo.core.dates import today
@@ -58,6 +59,7 @@ def _cycle_or_404(user, pk: int) -> tuple[ReviewCycle, CycleAccess]:
 # ---- cycles -------------------------------------------------------------------------------
 
 
+@require_GET
 @login_required
 def cycles(request):
     user = request.user
@@ -70,31 +72,8 @@ def cycles(request):
     else:
         roots = scope_roots(user)
         org = roots[0] if roots else (own.org if own is not None else None)
+    # Opening a cycle has its own page (``cycle_views.cycle_open``), linked from this list.
     can_open = org is not None and scope.covers(user, scope.CHANGE, org)
-    shown = period.current(request)  # a cycle of the period's year is proposed
-    form = forms.OpenCycleForm(initial={"year": shown.year, "kind": PeriodKind.YEAR})
-    status = 200
-    if request.method == "POST":
-        if not can_open:
-            raise Http404
-        form = forms.OpenCycleForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                cycle = services.open_cycle(
-                    actor=user,
-                    org=org,
-                    year=data["year"],
-                    kind=data["kind"],
-                    opens_on=data.get("opens_on"),
-                    closes_on=data.get("closes_on"),
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("Đã mở đợt kiểm điểm %(y)s.") % {"y": cycle.year})
-                return redirect(reverse("reviews:cycle", args=[cycle.pk]))
-        status = 400
     rows: list[queries.CycleRow] = []
     if org is not None:
         rows = queries.cycle_rows(
@@ -108,10 +87,9 @@ def cycles(request):
         {
             "org": org,
             "cycles": rows,
-            "form": form if can_open else None,
+            "can_open": can_open,
             "roots": scope_roots(user) if not code else [],
         },
-        status=status,
     )
 
 
@@ -491,7 +469,8 @@ def _render_evaluation(request, evaluation, bound=None, status=200):
         if bound and bound[0] == op:  # just refused: shown with its errors
             op_forms.append({"op": op.value, "title": op.label, "form": bound[1]})
         elif permissions.may(user, op, evaluation):
-            op_forms.append({"op": op.value, "title": op.label, "form": _op_form(op, evaluation)})
+            form = period.propose(request, _op_form(op, evaluation), {"on"})  # decision date
+            op_forms.append({"op": op.value, "title": op.label, "form": form})
     subject = (
         {"member": evaluation.member}
         if evaluation.member_id
