@@ -250,9 +250,7 @@ PAGES: dict[str, Page] = {
     **_ops(OPINION_SIDE, _opinion_op, "oversight:opinion_action"),
     # -- reviews (the cycle is Kim Long's; out of scope, vt-xa's)
     "reviews:cycles": Page(
-        on(VIEW, "kim-long", "vt-xa"),
-        query=query("to-chuc", "kim-long", "vt-xa"),
-        post=COMMUNE_CHANGE,
+        on(VIEW, "kim-long", "vt-xa"), query=query("to-chuc", "kim-long", "vt-xa")
     ),
     # Opening a cycle: for an organisation picked among those the user may change.
     "reviews:cycle_open": Page(anywhere(CHANGE), sides=(ANYWHERE,), post=anywhere(CHANGE)),
