@@ -93,3 +93,12 @@ def test_the_secretary_sees_the_commune_as_text(matrix):
     trail = re.search(r'<nav class="breadcrumb"[^>]*>(.*?)</nav>', html, re.S).group(1)
     assert "<li>Đảng bộ xã Kim Long</li>" in trail
     assert "Kim Long</a>" not in trail
+
+
+def test_a_member_s_own_record_has_no_link_to_the_member_list(matrix):
+    """The list is not in a member's menu: the crumb is text (staff keep the link)."""
+    url = reverse("members:detail", args=[matrix.thing("member", IN).pk])
+    for role, linked in (("member", False), ("staff", True)):
+        html = matrix.client_as(role).get(url).content.decode()
+        trail = re.search(r'<nav class="breadcrumb"[^>]*>(.*?)</nav>', html, re.S).group(1)
+        assert (f'href="{reverse("members:list")}"' in trail) is linked, role
