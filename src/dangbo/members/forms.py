@@ -75,11 +75,20 @@ class RecordForm(VNForm):
     # the sensitive inputs out, or a page without them, never erases them.
     only_given = True
 
-    def __init__(self, *args, sensitive: bool = True, **kwargs):
+    def __init__(self, *args, sensitive: bool = True, member: Member | None = None, **kwargs):
+        self.member = member  # the record being edited: its checks need it
         super().__init__(*args, **kwargs)
         if not sensitive:
             for name in self.SENSITIVE:
                 del self.fields[name]
+
+    def checks(self, data: dict) -> dict[str, str]:
+        """The edit's service checks (a taken card or ID number, the age at admission) of
+        the inputs that passed, shown with the form's own errors in one answer."""
+        if self.member is None:
+            return {}
+        record = {k: v for k, v in data.items() if k in services.EDITABLE_FIELDS}
+        return services.check_record(self.member, record)
 
 
 class AdmitForm(RecordForm):

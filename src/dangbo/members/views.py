@@ -435,6 +435,7 @@ def _form_for(spec: Action, request, member):
     if spec.form is forms.RecordForm:
         sensitive = scope.can_view_sensitive(request.user, member)
         kwargs["sensitive"] = sensitive
+        kwargs["member"] = member
         if request.method != "POST":
             initial = spec.initial(request.user, member)
             if sensitive:
