@@ -162,7 +162,11 @@ def _committee(org: Organisation, day: date, member) -> Section:
             alarm=True,
         ),
     ]
-    return Section("committee", _("Cấp ủy viên"), org, figures)
+    links = [
+        Link(_("Phân công phụ trách của cấp ủy"), _url("oversight:coverage", **{"to-chuc": code})),
+        Link(_("Tổ công tác"), _url("oversight:groups", **{"to-chuc": code})),
+    ]
+    return Section("committee", _("Cấp ủy viên"), org, figures, links)
 
 
 def _secretary(cell: Organisation, day: date) -> Section:
