@@ -125,8 +125,8 @@ def test_a_get_without_a_date_changes_nothing(staff):
 
 
 def test_the_period_parser():
-    assert period.parse(" 31/12/2016 ") == END_2016
-    assert period.parse("2016-12-31") == END_2016
+    for typed in (" 31/12/2016 ", "2016-12-31", "31-12-2016", "31.12.2016", "31122016", "31/12/16"):
+        assert period.parse(typed) == END_2016, typed  # as every typed date is read
     with pytest.raises(Exception, match="Kỳ số liệu"):
         period.parse("32/12/2016")
 
