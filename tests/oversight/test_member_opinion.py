@@ -189,3 +189,12 @@ def test_the_menu_marks_the_members_home(client, world):
     page = client.get(URL).content.decode()
     current = re.findall(r'<a [^>]*aria-current="page"[^>]*>([^<]+)</a>', page)
     assert current == ["Trang chủ"], current
+
+
+def test_the_opinions_menu_sends_a_member_to_their_own_opinions(client, world):
+    """Before, "Ý kiến" told a member they had no scope: a dead end."""
+    client.force_login(world.users["member"])
+    response = client.get(reverse("oversight:opinions"))
+    assert response.status_code == 302 and response["Location"] == URL
+    client.force_login(world.users["nobody"])  # no member record: the page says so
+    assert client.get(reverse("oversight:opinions")).status_code == 200

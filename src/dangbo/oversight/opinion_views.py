@@ -20,6 +20,7 @@ from dangbo.core.errors import invalid, messages_of
 from dangbo.core.text import strip_control
 from dangbo.core.views import apply_service_errors, history_of, page_of, render_page
 from dangbo.meetings.rules import quarter_of
+from dangbo.members.own import own_member
 from dangbo.orgs import queries as org_queries
 from dangbo.orgs.choices import CELL_KINDS
 from dangbo.orgs.fields import bind
@@ -182,6 +183,8 @@ def _org_of_page(request):
 def opinions(request):
     org = _org_of_page(request)
     can_create = scope.has_any(request.user, scope.OVERSEE)
+    if org is None and own_member(request.user) is not None:
+        return redirect(reverse("oversight:my_opinions"))  # a member: their own opinions
     if org is None:
         return render_page(request, "oversight/opinions.html", {"org": None})
     day = period.current(request).day  # ages and lateness counted to the period's day
