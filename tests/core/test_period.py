@@ -202,12 +202,22 @@ def test_the_demo_keeps_the_date_of_its_data(settings, tmp_path, monkeypatch):
     monkeypatch.delenv("DANGBO_DEFAULT_DATE", raising=False)
     settings.DATA_DIR = tmp_path
     settings.DANGBO = {**settings.DANGBO, "DEFAULT_DATE": None}
-    keep_default_date(END_2016)
+    keep_default_date(END_2016, serving=False)  # `dangbo demo --no-serve`
     assert (tmp_path / "default_date").read_text(encoding="utf-8").strip() == "31/12/2016"
-    assert settings.DANGBO["DEFAULT_DATE"] == END_2016
+    assert settings.DANGBO["DEFAULT_DATE"] is None  # this process (a test run) keeps its own
     assert read_default({}, tmp_path) == (END_2016, [])  # what the next `dangbo serve` reads
-    keep_default_date(date(2026, 6, 30))  # a date already kept is not replaced
+    keep_default_date(date(2026, 6, 30), serving=True)  # a date already kept is not replaced
     assert read_default({}, tmp_path) == (END_2016, [])
+
+
+def test_the_demo_serves_its_date_at_once(settings, tmp_path, monkeypatch):
+    from dangbo.commands.management.commands.demo import keep_default_date
+
+    monkeypatch.delenv("DANGBO_DEFAULT_DATE", raising=False)
+    settings.DATA_DIR = tmp_path
+    settings.DANGBO = {**settings.DANGBO, "DEFAULT_DATE": None}
+    keep_default_date(END_2016, serving=True)  # `dangbo demo`, then its server in-process
+    assert settings.DANGBO["DEFAULT_DATE"] == END_2016
 
 
 def test_the_demo_leaves_an_explicit_setting_alone(settings, tmp_path, monkeypatch):
@@ -215,7 +225,7 @@ def test_the_demo_leaves_an_explicit_setting_alone(settings, tmp_path, monkeypat
 
     monkeypatch.setenv("DANGBO_DEFAULT_DATE", "01/01/2020")
     settings.DATA_DIR = tmp_path
-    keep_default_date(END_2016)
+    keep_default_date(END_2016, serving=True)
     assert not (tmp_path / "default_date").exists()
 
 

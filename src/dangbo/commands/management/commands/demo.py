@@ -51,11 +51,11 @@ class Command(BaseCommand):
                 raise CommandError("--scale phải lớn hơn 0.")
             call_command("migrate", interactive=False, verbosity=0)
             self._national(options)
-            keep_default_date(national.AS_OF)
+            keep_default_date(national.AS_OF, serving=not options["no_serve"])
         else:
             call_command("migrate", interactive=False, verbosity=0)
             self._tam_duong(options)
-            keep_default_date(tamduong.AS_OF)
+            keep_default_date(tamduong.AS_OF, serving=not options["no_serve"])
         if options["no_serve"]:
             return
         host = options["host"] or settings.DANGBO["SERVE_HOST"]
@@ -127,14 +127,16 @@ class Command(BaseCommand):
 _STATUS = {"official": "Chính thức", "probationary": "Dự bị"}
 
 
-def keep_default_date(day: date) -> None:
+def keep_default_date(day: date, *, serving: bool) -> None:
     """The demo's pages open on the date of its data (Tam Dương: 31/12/2016), not on a today
     full of false alarms: the date is kept in the data directory, where settings read it at
-    every start (``DANGBO_DEFAULT_DATE`` still wins), and applies to this process at once."""
+    every start (``DANGBO_DEFAULT_DATE`` still wins), and the server this command starts next
+    uses it at once (``serving``; without it this process's settings stay as they were)."""
     if os.environ.get("DANGBO_DEFAULT_DATE"):
         return
     path = settings.DATA_DIR / settings.DEFAULT_DATE_FILE
     if not path.exists():  # an existing one was read when this process started
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         path.write_text(f"{day:%d/%m/%Y}\n", encoding="utf-8")
-        settings.DANGBO["DEFAULT_DATE"] = day
+        if serving:
+            settings.DANGBO["DEFAULT_DATE"] = day
