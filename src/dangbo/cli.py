@@ -158,6 +158,22 @@ def _vietnamese_argparse() -> None:
         return parser
 
     BaseCommand.create_parser = vietnamese_parser  # type: ignore[method-assign]
+
+    # Django prints a refusal as "<class name>: <message>": ours reads "Lỗi: <message>".
+    from django.core.management.base import CommandError
+
+    refusal = type("Lỗi", (CommandError,), {"__doc__": "A command's refusal, as printed."})
+    execute = BaseCommand.execute
+
+    def vietnamese_execute(self, *args, **options):
+        try:
+            return execute(self, *args, **options)
+        except CommandError as exc:
+            if type(exc) is not CommandError or not self._called_from_command_line:
+                raise
+            raise refusal(*exc.args, returncode=exc.returncode) from exc
+
+    BaseCommand.execute = vietnamese_execute  # type: ignore[method-assign]
     BaseCommand.get_version = lambda self: dangbo_version()  # type: ignore[method-assign]
     BaseCommand._dangbo_vietnamese = True  # type: ignore[attr-defined]
 

@@ -238,6 +238,12 @@ def test_help_lists_dangbos_commands_first(installed, outside, args):
     assert not set(rows) & set(django_names)
 
 
+def test_a_refusal_reads_loi_not_the_exception_class(installed, outside):
+    result = dangbo("stats", "khong-co", cwd=outside, env=installed["env"])
+    assert result.returncode == 1
+    assert result.stderr == "Lỗi: Không có tổ chức mã “khong-co”.\n"
+
+
 def test_unknown_command_is_vietnamese(installed, outside):
     result = dangbo("stat", cwd=outside, env=installed["env"])
     assert result.returncode == 1
