@@ -68,7 +68,7 @@ def test_detail_has_summary(api, world):
         ("root", True),
         ("staff", False),
         ("committee", False),
-        ("member", False),
+        ("member", True),  # huong reading her own record: one's own data, no grant needed
     ],
 )
 def test_sensitive_fields_only_with_grant_and_logged(api, world, who, granted):

@@ -188,3 +188,18 @@ def test_query_count_is_pinned(world, django_assert_max_num_queries):
     client.get(MINE)
     with django_assert_max_num_queries(24):
         assert client.get(MINE).status_code == 200
+
+
+def test_the_member_page_of_ones_own_record_shows_the_sensitive_fields_too(world):
+    """The full record behind "Trang của tôi" (members:detail) no longer says "cần quyền"
+    to its own member; another record still needs the grant."""
+    client = client_for(world, "member")
+    huong = world.members["huong"]
+    before = AuditEntry.objects.count()
+    html = client.get(reverse("members:detail", args=[huong.pk])).content.decode()
+    assert "026180001234" in html and "cần quyền xem thông tin nhạy cảm" not in html
+    entry = AuditEntry.objects.order_by("id")[before:].get()
+    assert entry.action == MemberAudit.SENSITIVE_READ and "chính mình" in entry.summary
+    client = client_for(world, "secretary")  # no sensitive grant, not her record
+    html = client.get(reverse("members:detail", args=[huong.pk])).content.decode()
+    assert "026180001234" not in html and "cần quyền xem thông tin nhạy cảm" in html

@@ -59,7 +59,8 @@ def test_member_role_sees_own_record(client, world):
     assert response.status_code == 200
     page = response.content.decode()
     assert "cong-nhan-chinh-thuc" not in page  # no action links
-    assert "cần quyền xem thông tin nhạy cảm" in page
+    # her own ethnicity, religion and ID number: one's own data needs no grant (issue 12)
+    assert "cần quyền xem thông tin nhạy cảm" not in page and "026180001234" in page
 
 
 @pytest.mark.parametrize("role", ROLES)

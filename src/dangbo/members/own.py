@@ -1,15 +1,13 @@
 """A person's own record, as they read it themself ("Trang của tôi"): the link from a login
-to its member (``Member.user``) and the one read that needs no grant — one's own data,
-sensitive fields included — logged like every other sensitive read."""
+to its member (``Member.user``) and their record with its sensitive fields — one's own data
+needs no grant (``queries.sensitive_fields``), and the read is logged like every other."""
 
 from django.contrib.auth.models import User
 
-from dangbo.core import audit
 from dangbo.core.types import Viewer
 
-from .choices import MemberAudit
-from .models import SENSITIVE_FIELDS, Member
-from .queries import MemberFile, summary
+from .models import Member
+from .queries import MemberFile, member_file
 
 
 def own_member(user: Viewer) -> Member | None:
@@ -20,21 +18,7 @@ def own_member(user: Viewer) -> Member | None:
 
 
 def own_file(user: Viewer, *, channel: str = "web") -> MemberFile | None:
-    """The login's own record with its sensitive fields (a person may see their own data
-    without a grant); the read is an audit entry like any sensitive read. None for a login
-    without a member record."""
+    """The login's own record, sensitive fields included (the read audited); None for a
+    login without a member record."""
     member = own_member(user)
-    if member is None:
-        return None
-    audit.record(
-        actor=user,
-        action=MemberAudit.SENSITIVE_READ,
-        obj=member,
-        summary=f"Xem thông tin nhạy cảm của chính mình ({channel})",
-        after={"fields": list(SENSITIVE_FIELDS), "own": True},
-    )
-    return MemberFile(
-        member=member,
-        summary=summary(member, sensitive=True),
-        sensitive={name: getattr(member, name) for name in SENSITIVE_FIELDS},
-    )
+    return None if member is None else member_file(user, member, channel=channel)

@@ -431,15 +431,23 @@ def summary(member: Member, as_of: date | None = None, *, sensitive: bool = Fals
     )
 
 
+def is_own(user, member: Member) -> bool:
+    """Whether ``member`` is the record linked to the login ``user``."""
+    return member.user_id is not None and member.user_id == getattr(user, "pk", None)
+
+
 def sensitive_fields(
     user, member: Member, *, channel: str = "web", sealed_values: int = 0
 ) -> dict | None:
-    """The sensitive fields if the user holds an explicit grant; each read is logged (with
-    how many sealed past values the same page opened, ``sealed_history``)."""
-    if not scope.can_view_sensitive(user, member):
+    """The sensitive fields if the user holds an explicit grant, or if the record is their
+    own (a person may see their own data); each read is logged (with how many sealed past
+    values the same page opened, ``sealed_history``)."""
+    own = is_own(user, member)
+    if not (own or scope.can_view_sensitive(user, member)):
         return None
     read: dict[str, Any] = {"fields": list(SENSITIVE_FIELDS)}
-    summary = f"Xem thông tin nhạy cảm của {member.full_name} ({channel})"
+    whose = "chính mình" if own else member.full_name
+    summary = f"Xem thông tin nhạy cảm của {whose} ({channel})"
     if sealed_values:
         read["sealed_values"] = sealed_values
         summary += ", cả giá trị cũ trong nhật ký"
