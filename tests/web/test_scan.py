@@ -291,3 +291,11 @@ def test_org_page_query_count_is_pinned(staff, world, django_assert_max_num_quer
             _page(staff, code)
         with django_assert_max_num_queries(17):  # the heavy blocks cached
             _page(staff, code)
+
+
+def test_tree_on_a_past_date_counts_from_the_intervals(staff, world, django_assert_max_num_queries):
+    with django_assert_max_num_queries(18):  # the intervals cost a few more than today
+        page = staff.get(reverse("orgs:tree"), {"ngay": "01/01/2020"}).content.decode()
+    cell = page.index("Chi bộ thôn Đồng Bông")
+    assert "(3 đảng viên)" in page[cell : cell + 200]  # Hương, An and Bình (probationary)
+    assert "Chi bộ thôn Gia Du" in page
