@@ -76,9 +76,17 @@ def test_main_pages_have_no_serious_violations(
     base = live_server.url
     _login(page, base, role)
     problems = {}
-    for path in MAIN_PAGES:
-        page.goto(base + path)
+    # and the pages of one organisation and one member, where the operations menu lives
+    pages = [
+        *MAIN_PAGES,
+        reverse("orgs:detail", args=["kim-long"]),
+        reverse("members:detail", args=[world.members["huong"].pk]),
+    ]
+    for path in pages:
+        response = page.goto(base + path)
         found = blocking(axe_violations(page))
+        if response.status == 200 and not page.locator("nav.main a").count():
+            found.append("the site menu is empty")
         if found:
             problems[path] = found
     assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)

@@ -219,7 +219,7 @@ def detail(request, pk):
         "badges": queries.badges(member, sensitive=sensitive),
         "timeline": queries.timeline(member, sensitive=sensitive),
         "can_change": can_change,
-        "menu": _menu(member, state) if can_change else [],
+        "ops_menu": _menu(member, state) if can_change else [],
         "history": history_of(member, user, can_change=can_change),
     }
     context["sealed"] = sealed if context["history"] is not None else None

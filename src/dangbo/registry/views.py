@@ -1,5 +1,6 @@
 """Organisation pages: the tree, one organisation as of a date, and its change forms."""
 
+from collections import Counter
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -223,7 +224,7 @@ def detail(request, code):
         "overdue_total": overdue_total,
         "can_change": can_change,
         "is_cell": org.kind in CELL_KINDS,
-        "menu": _menu(org) if can_change else [],
+        "ops_menu": _menu(org) if can_change else [],
         "end_position_op": END_POSITION,
         "may_end_position": can_change and _allowed(END_POSITION, org),
         "may_assign_position": can_change and _allowed("phan-cong-chuc-vu", org),
@@ -313,6 +314,21 @@ def _split(user, org, data):
         effective_date=data["effective_date"],
         end_source=data["end_source"],
         document=_document(data),
+    )
+
+
+def _allocation_lines(org) -> str:
+    """A split's allocation to complete: one line per active member, "Họ tên → " (the birth
+    year added where two share a name), the new organisation to be written after the arrow."""
+    members = list(
+        member_queries.ordered(Member.objects.filter(org=org, status__in=ACTIVE_STATUSES))
+    )
+    names = Counter(m.full_name for m in members)
+    return "\n".join(
+        f"{m.full_name} ({m.date_of_birth.year}) → "
+        if names[m.full_name] > 1 and m.date_of_birth
+        else f"{m.full_name} → "
+        for m in members
     )
 
 
@@ -411,14 +427,7 @@ ORG_ACTIONS: dict[str, Action] = {
         forms.SplitOrgForm,
         _split,
         gettext_lazy("Đã ghi việc chia tách tổ chức."),
-        initial=lambda user, org: {
-            "allocation": "\n".join(
-                f"{m.pk}   # {m.full_name}"
-                for m in member_queries.ordered(
-                    Member.objects.filter(org=org, status__in=ACTIVE_STATUSES)
-                )
-            )
-        },
+        initial=lambda user, org: {"allocation": _allocation_lines(org)},
         confirm=True,
     ),
     "lap-co-quan": Action(
