@@ -193,7 +193,8 @@ def test_split_creates_orgs_moves_members_and_ends_source(staff, world):
     data = _split_data(world, **DOC)
     assert "Chia tách" in _page(staff, "kl-thon-1")
     form = staff.get(_url("kl-thon-1", "chia-tach")).content.decode()
-    assert f"{world.members['huong'].pk}   # Nguyễn Thị Hương" in form  # prefilled allocation
+    assert "\nNguyễn Thị Hương → " in form  # prefilled allocation: names, never ids
+    assert f"{world.members['huong'].pk} " not in form
     response = staff.post(_url("kl-thon-1", "chia-tach"), data)
     assert response.status_code == 302, response.content.decode()[:800]
     a, b = (Organisation.objects.get(code=c) for c in ("kl-thon-1a", "kl-thon-1b"))
@@ -214,6 +215,47 @@ def test_split_creates_orgs_moves_members_and_ends_source(staff, world):
     page = _page(staff, "kim-long")
     assert "Chi bộ thôn Đồng Bông 1" in page and "Chi bộ thôn Đồng Bông 2" in page
     assert "Trần Văn An" in _page(staff, "kl-thon-1b")
+
+
+def test_split_allocation_by_names(staff, world):
+    """Members and new organisations named as people name them; accents optional."""
+    data = _split_data(
+        world,
+        **DOC,
+        allocation=(
+            "Nguyễn Thị Hương → Chi bộ thôn Đồng Bông 1\n"
+            "tran van an -> kl-thon-1b\n"
+            "Lê Văn Bình | chi bo thon dong bong 2  # the older form's separator"
+        ),
+    )
+    response = staff.post(_url("kl-thon-1", "chia-tach"), data)
+    assert response.status_code == 302, response.content.decode()[:800]
+    moved = dict(
+        Member.objects.filter(org__code__in=["kl-thon-1a", "kl-thon-1b"]).values_list(
+            "full_name", "org__code"
+        )
+    )
+    assert moved == {
+        "Nguyễn Thị Hương": "kl-thon-1a",
+        "Trần Văn An": "kl-thon-1b",
+        "Lê Văn Bình": "kl-thon-1b",
+    }
+
+
+def test_split_allocation_twins_need_the_birth_year(staff, world):
+    from tests.conftest import _member
+
+    _member(world, "an_twin", "kl-thon-1", "Trần Văn An", born=date(1980, 3, 3))
+    data = _split_data(world, allocation="Trần Văn An → kl-thon-1a")
+    url = _url("kl-thon-1", "chia-tach")
+    form = staff.get(url).content.decode()
+    assert "Trần Văn An (1950) → " in form and "Trần Văn An (1980) → " in form
+    _post_bad(
+        staff,
+        url,
+        data,
+        "có 2 đảng viên tên “Trần Văn An”: ghi thêm năm sinh",
+    )
 
 
 def test_split_keeping_the_source(staff, world):
@@ -260,7 +302,7 @@ def test_split_bad_input_names_the_line(staff, world):
         staff,
         url,
         _split_data(world, allocation=f"{m['huong'].pk} kl-thon-1a\nHương kl-thon-1b"),
-        "Phân bổ đảng viên, dòng 2: “Hương” không phải là mã đảng viên",
+        "Phân bổ đảng viên, dòng 2: không có đảng viên “Hương kl-thon-1b” đang sinh hoạt",
     )
     _post_bad(
         staff,

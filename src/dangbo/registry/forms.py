@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from dangbo.core.forms import DateField, VNForm, fact_choices, model_char_field
 from dangbo.core.modelfields import max_length_of
 from dangbo.core.models import LegalDocument
-from dangbo.core.text import clean_text
+from dangbo.core.text import clean_text, fold
 from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.fields import PERSON_HELP, MemberChoiceField
 from dangbo.orgs.choices import AppointMethod, BodyType, FormedBy, OrgKind, Sector, Title
@@ -132,9 +132,10 @@ class SplitOrgForm(OrgForm, DocumentFields):
         required=False,
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
         help_text=_(
-            "Mỗi dòng: mã đảng viên rồi mã tổ chức mới, ví dụ: 125 kl-thon-3. Phần sau dấu # là "
-            "ghi chú. Dòng chỉ có mã đảng viên: đảng viên ở lại tổ chức cũ (chỉ khi tổ chức cũ "
-            "không kết thúc hoạt động)."
+            "Mỗi dòng một đảng viên: họ tên → tên (hoặc mã) tổ chức mới, ví dụ: Nguyễn Văn An → "
+            "Chi bộ thôn Gia Du 2. Dòng chỉ có họ tên: đảng viên ở lại tổ chức cũ (chỉ khi tổ "
+            "chức cũ không kết thúc hoạt động); hai người trùng tên: thêm năm sinh trong ngoặc. "
+            "Phần sau dấu # là ghi chú."
         ),
     )
     effective_date = DateField(label=_("Ngày hiệu lực"))
@@ -184,49 +185,49 @@ class SplitOrgForm(OrgForm, DocumentFields):
         return specs
 
     def clean_allocation(self):
+        """Lines "Họ tên → tổ chức mới" (the member by name among the organisation's active
+        members, "(năm sinh)" after it when two share a name; the new organisation by its
+        name or code; nothing after the name: stays), or the older "id code" lines."""
         label = self.fields["allocation"].label
         rows = _lines(self.cleaned_data.get("allocation") or "")
         if len(rows) > MAX_ALLOCATION_LINES:
             raise forms.ValidationError(
                 _("%(f)s: tối đa %(n)s dòng.") % {"f": label, "n": MAX_ALLOCATION_LINES}
             )
-        present = dict(
-            self.org.members.filter(status__in=ACTIVE_STATUSES).values_list("pk", "full_name")
-        )
+        present = {
+            pk: (name, born)
+            for pk, name, born in self.org.members.filter(status__in=ACTIVE_STATUSES).values_list(
+                "pk", "full_name", "date_of_birth"
+            )
+        }
         allocation, errors = {}, []
         for number, line in rows:
             where = _("%(f)s, dòng %(n)s") % {"f": label, "n": number}
-            parts = re.split(r"\s*(?:->|→|\||:|,|\s)\s*", line, maxsplit=1)
-            raw_id = parts[0]
-            code = parts[1].strip().lower() if len(parts) > 1 else ""
-            if not (raw_id.isascii() and raw_id.isdigit()) or len(raw_id) > 18:
-                errors.append(
-                    _("%(w)s: “%(v)s” không phải là mã đảng viên (một số).")
-                    % {"w": where, "v": raw_id}
-                )
-                continue
-            member_id = int(raw_id)
-            if member_id not in present:
-                errors.append(
-                    _("%(w)s: đảng viên mã %(id)s không sinh hoạt tại %(org)s.")
-                    % {"w": where, "id": member_id, "org": self.org.name}
-                )
-                continue
+            first = line.split(None, 1)[0]
+            if first.isascii() and first.isdigit():  # "125 kl-thon-3", as before
+                parts = re.split(r"\s*(?:->|→|\||:|,|\s)\s*", line, maxsplit=1)
+                raw_id, target = parts[0], parts[1].strip() if len(parts) > 1 else ""
+                member_id: int | None = int(raw_id) if len(raw_id) <= 18 else None
+                if member_id not in present:
+                    errors.append(
+                        _("%(w)s: đảng viên mã %(id)s không sinh hoạt tại %(org)s.")
+                        % {"w": where, "id": raw_id, "org": self.org.name}
+                    )
+                    continue
+            else:
+                pieces = re.split(r"\s*(?:->|→|\|)\s*", line, maxsplit=1)
+                who, target = pieces[0].strip(), pieces[1].strip() if len(pieces) > 1 else ""
+                member_id, problem = _member_named(present, who)
+                if problem:
+                    errors.append(f"{where}: {problem}")
+                    continue
             if member_id in allocation:
                 errors.append(
-                    _("%(w)s: đảng viên mã %(id)s đã được phân bổ ở dòng trước.")
-                    % {"w": where, "id": member_id}
+                    _("%(w)s: %(name)s đã được phân bổ ở dòng trước.")
+                    % {"w": where, "name": present[member_id][0]}
                 )
                 continue
-            if not code:
-                allocation[member_id] = None  # stays in the source
-                continue
-            if not valid_code(code):
-                errors.append(
-                    _("%(w)s: “%(code)s” không phải là mã tổ chức.") % {"w": where, "code": code}
-                )
-                continue
-            allocation[member_id] = (number, code)
+            allocation[member_id] = (number, target) if target else None
         if errors:
             raise forms.ValidationError(errors)
         return allocation
@@ -236,22 +237,50 @@ class SplitOrgForm(OrgForm, DocumentFields):
         specs, allocation = data.get("new_orgs"), data.get("allocation")
         if specs is None or allocation is None:
             return data
-        codes = {s["code"] for s in specs}
+        by_key = {s["code"]: s["code"] for s in specs} | {fold(s["name"]): s["code"] for s in specs}
         label = self.fields["allocation"].label
         clean = {}
         for member_id, target in allocation.items():
             if target is None:
                 continue
-            number, code = target
-            if code not in codes:
+            number, text = target
+            code = by_key.get(text.lower()) or by_key.get(fold(text))
+            if code is None:
                 self.add_error(
                     "allocation",
                     _("%(f)s, dòng %(n)s: “%(code)s” không có trong danh sách tổ chức mới.")
-                    % {"f": label, "n": number, "code": code},
+                    % {"f": label, "n": number, "code": text},
                 )
+                continue
             clean[member_id] = code
         data["allocation"] = clean
         return data
+
+
+def _member_named(present: dict, text: str) -> tuple[int | None, str]:
+    """The member of ``present`` (id → (name, birth date)) that ``text`` names: "Họ tên" or
+    "Họ tên (năm sinh)"; else (None, what is wrong)."""
+    name, year = text, None
+    found = re.fullmatch(r"(.*?)\s*\((\d{4})\)", text)
+    if found:
+        name, year = found.group(1), int(found.group(2))
+    matches = [
+        pk
+        for pk, (full_name, born) in present.items()
+        if fold(full_name) == fold(name) and (year is None or (born and born.year == year))
+    ]
+    if len(matches) == 1:
+        return matches[0], ""
+    if not matches:
+        return None, _("không có đảng viên “%(v)s” đang sinh hoạt tại tổ chức này.") % {"v": text}
+    years = ", ".join(
+        f"{present[pk][0]} ({present[pk][1].year})" for pk in matches if present[pk][1]
+    )
+    return None, _("có %(n)s đảng viên tên “%(v)s”: ghi thêm năm sinh, ví dụ %(e)s.") % {
+        "n": len(matches),
+        "v": text,
+        "e": years,
+    }
 
 
 class CreateBodyForm(OrgForm, DocumentFields):
