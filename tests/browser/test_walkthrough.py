@@ -23,9 +23,9 @@ def test_walkthrough(flushable_audit, live_server, world, browser_page):
 
     page.click("text=Đảng bộ huyện Tam Dương")
     page.wait_for_url("**/to-chuc/tam-duong/")
-    page.click("table.grid >> text=Đảng bộ xã Kim Long")
+    page.click("table.grid a >> text=Đảng bộ xã Kim Long")
     page.wait_for_url("**/to-chuc/kim-long/")
-    page.click("table.grid >> text=Chi bộ thôn Đồng Bông")
+    page.click("table.grid a >> text=Chi bộ thôn Đồng Bông")
     page.wait_for_url("**/to-chuc/kl-thon-1/")
     assert page.locator("h1").inner_text() == "Chi bộ thôn Đồng Bông"
     assert page.locator("text=Lê Văn Bình").count() >= 1
@@ -35,6 +35,7 @@ def test_walkthrough(flushable_audit, live_server, world, browser_page):
     page.click("form.search button[type=submit]")
     page.click("table.grid >> text=Lê Văn Bình")
     page.wait_for_url("**/dang-vien/*/")
+    page.click("details.menu > summary")  # the grouped "Thao tác" menu
     page.click("text=Công nhận đảng viên chính thức")
     page.fill("#id_recognition_date", "05/06/2017")
     page.click("button[type=submit].primary")
