@@ -243,6 +243,14 @@ def test_overdue_probationers_as_of_the_period(client, world, default_2016):
     assert by_query.context["overdue_total"] == by_period.context["overdue_total"]
 
 
+def test_a_member_page_answers_for_the_period(staff, world):
+    url = reverse("members:detail", args=[world.members["binh"].pk])
+    assert staff.get(url).context["summary"].recognition_overdue  # today
+    choose(staff, "31/12/2016")
+    summary = staff.get(url).context["summary"]
+    assert not summary.recognition_overdue and summary.age == 26  # born 01/02/1990
+
+
 def test_missed_meetings_as_of_the_period(client, world, default_2016):
     client.force_login(world.users["staff"])
     by_period = client.get(compliance()).context["result"]
