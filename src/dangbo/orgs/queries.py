@@ -107,7 +107,9 @@ def org_by_code(user, code: str | None, action: scope.Permission) -> Organisatio
     code = (code or "").strip().lower()
     if not valid_code(code):
         return None
-    return scope.restrict(Organisation.objects.filter(code=code), user, action).first()
+    # With its superior: pages and pickers show it beside the name (names repeat).
+    qs = Organisation.objects.select_related("parent").filter(code=code)
+    return scope.restrict(qs, user, action).first()
 
 
 def history(org: Organisation) -> list[OrgEvent]:
