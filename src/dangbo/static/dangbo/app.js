@@ -61,7 +61,7 @@ document.addEventListener("submit", function (event) {
   });
 })();
 
-// Long work says it is working. A download (.xlsx, .csv, .docx or any a[data-busy]) shows
+// Long work says it is working. A download (.xlsx, .csv, .docx, a[download], a[data-busy]) shows
 // "Đang chuẩn bị tệp…" in a live region and ignores further clicks until the answer sets the
 // cookie dangbo_tai=<token> (core.middleware) or two minutes pass. A page that takes more than
 // a second to come shows "Đang tải…".
@@ -79,7 +79,7 @@ document.addEventListener("submit", function (event) {
   function hasCookie(token) {
     return document.cookie.split(/;\s*/).indexOf("dangbo_tai=" + token) !== -1;
   }
-  var DOWNLOAD = "a[data-busy], a[href*='.xlsx'], a[href*='.csv'], a[href*='.docx']";
+  var DOWNLOAD = "a[data-busy], a[download], a[href*='.xlsx'], a[href*='.csv'], a[href*='.docx']";
   document.addEventListener("click", function (event) {
     var target = event.target;
     var link = target && target.closest ? target.closest("a[href]") : null;
