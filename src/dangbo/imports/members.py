@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
 
-from dangbo.core import audit, legacy
+from dangbo.core import audit, legacy, search
 from dangbo.core.dates import fmt
 from dangbo.core.modelfields import max_length_of
 from dangbo.core.text import fold, name_parts, name_sort_key
@@ -24,8 +24,9 @@ from dangbo.members import rules
 from dangbo.members.choices import EventKind, Gender, MembershipKind, PoliticalTheory, Status
 from dangbo.members.models import PHONE_DIGITS, SENSITIVE_FIELDS, Member, MemberEvent, Membership
 from dangbo.members.services import TEXT_FIELDS, taken_message
+from dangbo.orgs import queries as org_queries
 from dangbo.orgs.choices import CELL_KINDS
-from dangbo.orgs.models import Organisation
+from dangbo.orgs.models import Organisation, valid_code
 
 from . import bulk, cells
 from .cells import CellError
@@ -88,6 +89,9 @@ class Parsed:
     errors: list[str] = field(default_factory=list)
 
 
+ORG_FIELDS = ("id", "code", "name", "kind", "path", "valid_from", "valid_to")
+
+
 class MemberImporter:
     kind = "members"
     columns = MEMBER_COLUMNS
@@ -113,6 +117,7 @@ class MemberImporter:
         self.legacy_columns = legacy_columns or {}
         self.scope = ScopeCheck(actor)
         self.orgs: dict[str, OrgInfo | None] = {}
+        self.named: dict[str, list[OrgInfo]] = {}  # a cell named by its name: the matches
         self.touched_paths: str | None = None
         self.grace = settings.DANGBO["RECOGNITION_GRACE_DAYS"]
 
@@ -201,8 +206,9 @@ class MemberImporter:
         if key in DATE_KINDS:
             data[key], note = cells.a_date(value, label, kind=DATE_KINDS[key], today=self.today)
             return note
-        if key == "org":
-            data[key] = str(value).strip().lower()
+        if key == "org":  # a code ("kl-thon-1"), or a cell's name as written
+            text = " ".join(str(value).split())
+            data[key] = text.lower() if valid_code(text.lower()) else text
         elif key == "gender":
             data[key] = cells.choice(value, label, GENDERS)
         elif key == "political_theory":
@@ -241,12 +247,28 @@ class MemberImporter:
             return
         for code in missing:
             self.orgs[code] = None
-        fields = ("id", "code", "name", "kind", "path", "valid_from", "valid_to")
         for start in range(0, len(missing), 500):
             for row in Organisation.objects.filter(
                 code__in=missing[start : start + 500]
-            ).values_list(*fields):
+            ).values_list(*ORG_FIELDS):
                 self.orgs[row[1]] = OrgInfo(*row)
+        for text in missing:  # not a code: a cell's name, as people write it (one query each)
+            if self.orgs[text] is None and not valid_code(text):
+                self.named[text] = self._cells_named(text)
+                if len(self.named[text]) == 1:
+                    self.orgs[text] = self.named[text][0]
+
+    def _cells_named(self, text: str) -> list[OrgInfo]:
+        """The cells the importer may change whose name is ``text`` (accents optional)."""
+        t = search.terms(text)
+        if t is None:
+            return []
+        qs = org_queries.named_like(Organisation.objects.filter(kind__in=CELL_KINDS), t)
+        return [
+            OrgInfo(*row)
+            for row in qs.filter(valid_to__isnull=True).values_list(*ORG_FIELDS)[:200]
+            if fold(row[2]) == t.folded and self.scope.may_change(row[4])
+        ]
 
     def _existing(self, chunk: list[Parsed]) -> dict:
         cards = {p.data["card_number"] for p in chunk if p.data.get("card_number")}
@@ -319,6 +341,14 @@ class MemberImporter:
     def _org(self, code: str, errors: list[str]) -> OrgInfo | None:
         label = self.labels["org"]
         org = self.orgs.get(code)
+        several = self.named.get(code) or []
+        if org is None and len(several) > 1:
+            listed = "; ".join(f"{o.name} (mã {o.code})" for o in several[:5])
+            errors.append(f"{label}: có {len(several)} chi bộ tên “{code[:64]}”: {listed}.")
+            return None
+        if org is None and not valid_code(code):
+            errors.append(f"{label}: không có chi bộ “{code[:64]}” trong phạm vi của bạn.")
+            return None
         if org is None or not self.scope.may_change(org.path):
             errors.append(f"{label}: không có tổ chức mã “{code[:64]}” trong phạm vi của bạn.")
             return None

@@ -60,7 +60,7 @@ MEMBER_COLUMNS = (
         ("ma to chuc", "chi bo", "ma chi bo sinh hoat", "cell code", "org code", "cell", "org"),
         True,
         example="kl-thon-1",
-        hint="Mã của chi bộ nơi đảng viên sinh hoạt",
+        hint="Chi bộ nơi đảng viên sinh hoạt: tên (ví dụ Chi bộ thôn Đồng Bông) hoặc mã",
     ),
     Column(
         "card_number",

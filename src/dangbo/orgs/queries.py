@@ -187,6 +187,14 @@ def _blind(word: str) -> str:
     return "%" + "".join("_" if ch in "aeiouyd" else ch for ch in word) + "%"
 
 
+def named_like(qs, t: search.Terms):
+    """``qs`` narrowed to names holding every typed word in some accented spelling: the
+    database's share of ``core.search``'s rule (the exact rule follows in Python)."""
+    for word in t.words:
+        qs = qs.filter(_Like(F("name"), Value(_blind(word))))
+    return qs
+
+
 @dataclass(frozen=True)
 class Pick:
     """One organisation offered by the type-ahead: ``label`` is what a person may type back
@@ -221,8 +229,7 @@ def candidates(
     )
     if cells_only:
         qs = qs.filter(kind__in=CELL_KINDS)
-    for word in t.words:
-        qs = qs.filter(_Like(F("name"), Value(_blind(word))))
+    qs = named_like(qs, t)
     rows = [
         o
         for o in qs.order_by(Length("name"), "name", "id")[:PICK_CANDIDATES]
