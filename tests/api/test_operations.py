@@ -93,6 +93,9 @@ def test_merge_scope(api, world):
 
 
 def _split(world, **extra):
+    """A split of kl-thon-1, made an agency cell first: a village cell is not split (one cell
+    per village, ``orgs.rules.operation_allowed``) — on the API as on the page."""
+    Organisation.objects.filter(code="kl-thon-1").update(sector="agency")
     m = world.members
     return {
         "new_orgs": [
@@ -154,6 +157,17 @@ def test_split_422(api, world):
     for key in ("abc", "0"):
         errors = fields(post(_split(world, allocation={key: "kl-thon-1a"})))
         assert [f.split(".")[0] for f in errors] == ["allocation"]
+
+
+def test_a_village_cell_is_not_split_through_the_api(api, world):
+    body = _split(world, document=DOC)
+    Organisation.objects.filter(code="kl-thon-1").update(sector="village")
+    response = _unchanged(lambda: api.post("staff", "/orgs/kl-thon-1/split", body))
+    assert fields(response) == {
+        "source": "Chia tách: Chi bộ thôn Đồng Bông — mỗi thôn, tổ dân phố có một chi bộ "
+        "(một chi bộ thôn không chia tách)."
+    }
+    assert Organisation.objects.get(code="kl-thon-1").valid_to is None
 
 
 def test_split_scope(api, world):

@@ -398,8 +398,27 @@ def test_merge_cells_moves_members(world):
     )
 
 
+def _agency_cell(world, code: str = "kl-thon-1"):
+    """The cell as an agency cell: a village cell is not split (one cell per village)."""
+    Organisation.objects.filter(code=code).update(sector="agency")
+    return Organisation.objects.get(code=code)
+
+
+def test_a_village_cell_is_not_split(world):
+    assert_refused(
+        MODELS,
+        "source",
+        registry_services.split_org,
+        actor=None,
+        source=world.org("kl-thon-1"),
+        new_orgs=[{"code": "x", "name": "X", "kind": "sub_cell", "sector": "village"}],
+        allocation={},
+        effective_date=date(2021, 1, 1),
+    )
+
+
 def test_split_allocates_members(world):
-    src = world.org("kl-thon-1")
+    src = _agency_cell(world)
     day = date(2021, 1, 1)
     specs = [
         {
@@ -741,7 +760,7 @@ def test_split_refuses_allocating_someone_from_elsewhere(world):
         "allocation",
         registry_services.split_org,
         actor=None,
-        source=world.org("kl-thon-2"),
+        source=_agency_cell(world, "kl-thon-2"),
         new_orgs=[{"code": "gd-a", "name": "Chi bộ A", "kind": "sub_cell", "sector": "village"}],
         allocation={world.members["dung"].pk: "gd-a", world.members["hoa"].pk: "gd-a"},
         effective_date=date(2020, 1, 1),

@@ -11,6 +11,8 @@ Charter; the end of the district level by Nghị quyết 203/2025/QH15.
 from datetime import date
 from enum import StrEnum
 
+from dangbo.core.errors import invalid
+
 from .choices import ALLOWED_PARENTS, CELL_KINDS, RESIDENTIAL_SECTORS, OrgKind
 
 # Rule 1 — a cell (chi bộ) needs at least three official members; with fewer, the superior
@@ -178,6 +180,32 @@ def operation_allowed(op: OrgOperation, kind: str, sector: str) -> bool:
     if op == OrgOperation.MERGE_INTO:
         return kind != OrgKind.PARTY_GROUP
     return True
+
+
+# Why an operation does not apply, as the refusal says it (the page hides it; the services
+# refuse it, so the web, the API and the command line answer alike).
+_WHY_NOT: dict[OrgOperation, str] = {
+    OrgOperation.RENAME: "Đổi tên",
+    OrgOperation.REPARENT: "Chuyển trực thuộc",
+    OrgOperation.DISSOLVE: "Giải thể",
+    OrgOperation.MERGE_INTO: "Hợp nhất",
+    OrgOperation.SPLIT: "Chia tách",
+    OrgOperation.CREATE_BODY: "Lập cơ quan lãnh đạo",
+}
+
+
+def refuse_unless_allowed(op: OrgOperation, org, field: str = "org") -> None:
+    """Raise a field error naming the organisation when ``op`` does not make sense for it."""
+    if operation_allowed(op, org.kind, org.sector):
+        return
+    label = _WHY_NOT.get(op, str(op))
+    if org.kind == OrgKind.CENTRAL:
+        why = "cấp Trung ương không thay đổi tại đây"
+    elif op == OrgOperation.SPLIT and org.kind != OrgKind.PARTY_GROUP:
+        why = "mỗi thôn, tổ dân phố có một chi bộ (một chi bộ thôn không chia tách)"
+    else:
+        why = "không áp dụng cho loại tổ chức này"
+    raise invalid(field, f"{label}: {org.name} — {why}.")
 
 
 def operations_for(kind: str, sector: str) -> frozenset[OrgOperation]:

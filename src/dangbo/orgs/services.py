@@ -36,6 +36,7 @@ from .models import (
     code_problem,
     valid_code,
 )
+from .rules import OrgOperation, refuse_unless_allowed
 
 # One holder at a time: a second secretary is a mistake, a second committee member is not.
 SINGLE_HOLDER_TITLES = (
@@ -149,6 +150,7 @@ def rename_org(
     document: core_services.Document = None,
 ) -> Organisation:
     document = core_services.resolve_document(actor=actor, document=document)
+    refuse_unless_allowed(OrgOperation.RENAME, org)
     name = clean_text(name, "Tên mới", max_length=max_length_of(Organisation, "name"), field="name")
     not_in_future(effective_date, "effective_date", "Ngày hiệu lực")
     if effective_date < org.valid_from:
@@ -225,6 +227,7 @@ def reparent_org(
 ) -> Organisation:
     document = core_services.resolve_document(actor=actor, document=document)
     org = Organisation.objects.select_for_update().get(pk=org.pk)
+    refuse_unless_allowed(OrgOperation.REPARENT, org)
     if new_parent is None:
         raise invalid("new_parent", "Tổ chức cấp trên mới: bắt buộc.")
     new_parent.refresh_from_db()
@@ -288,6 +291,7 @@ def create_body(
     document: core_services.Document = None,
 ) -> CommitteeBody:
     document = core_services.resolve_document(actor=actor, document=document)
+    refuse_unless_allowed(OrgOperation.CREATE_BODY, org)
     if body_type not in BodyType.values:
         raise invalid("body_type", "Loại cơ quan: không hợp lệ.")
     if body_type == BodyType.CELL and org.kind not in (OrgKind.GRASSROOTS_CELL, OrgKind.SUB_CELL):

@@ -21,6 +21,7 @@ from dangbo.members.choices import ACTIVE_STATUSES, MembershipKind
 from dangbo.members.models import Member, Membership
 from dangbo.orgs.choices import OrgEventKind, Title
 from dangbo.orgs.models import CommitteeBody, Organisation, OrgEvent, OrgLink, Position
+from dangbo.orgs.rules import OrgOperation, refuse_unless_allowed
 from dangbo.orgs.services import (
     _SNAPSHOT,
     SINGLE_HOLDER_TITLES,
@@ -49,6 +50,7 @@ def dissolve_org(
     """End an organisation on ``effective_date`` (its last day). It must be empty by then."""
     document = core_services.resolve_document(actor=actor, document=document)
     org = Organisation.objects.select_for_update().get(pk=org.pk)
+    refuse_unless_allowed(OrgOperation.DISSOLVE, org)
     if org.valid_to is not None:
         raise invalid("org", f"{org.name} đã kết thúc hoạt động ngày {fmt(org.valid_to)}.")
     not_in_future(effective_date, "effective_date", "Ngày kết thúc")
@@ -158,6 +160,7 @@ def merge_orgs(
     """Merge ``sources`` into ``target`` from ``effective_date``: their members and subordinate
     organisations move to the target, then the sources end the day before."""
     document = core_services.resolve_document(actor=actor, document=document)
+    refuse_unless_allowed(OrgOperation.MERGE_INTO, target, "target")
     if not sources:
         raise invalid("sources", "Tổ chức được hợp nhất: chọn ít nhất một tổ chức.")
     if any(s.pk == target.pk for s in sources):
@@ -198,6 +201,7 @@ def split_org(
     member ids to the code of the new organisation they move to."""
 
     document = core_services.resolve_document(actor=actor, document=document)
+    refuse_unless_allowed(OrgOperation.SPLIT, source, "source")
     if not new_orgs:
         raise invalid("new_orgs", "Tổ chức mới: cần ít nhất một tổ chức.")
     source_ids = set(_active_members(source).values_list("pk", flat=True))
