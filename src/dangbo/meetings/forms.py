@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangbo.core.forms import DATE_PLACEHOLDER, DateField, TimeField, VNForm
 
+from . import services
 from .choices import AttendanceStatus, MeetingKind, MeetingMode, QualityRating
 from .services import MAX_MINUTES
 
@@ -67,9 +68,38 @@ class MeetingForm(VNForm):
         label=_("Tự đánh giá chất lượng"), choices=QualityRating.choices, required=False
     )
 
-    def __init__(self, *args, entries=(), with_date=True, **kwargs):
+    SERVICE_FIELDS = (
+        "kind",
+        "start_time",
+        "end_time",
+        "topic",
+        "mode",
+        "minutes",
+        "resolution",
+        "resolution_ref",
+        "quality",
+    )
+
+    def __init__(
+        self,
+        *args,
+        entries=(),
+        with_date=True,
+        org=None,
+        meeting=None,
+        attendance=None,
+        bad_rows=(),
+        **kwargs,
+    ):
+        """``org`` (a new record) or ``meeting`` (an edit), and the ``attendance`` rows and
+        ``bad_rows`` messages of ``attendance_from_post``: when some inputs fail, the service
+        judges the rest (``checks``) and everything is shown in one answer."""
         super().__init__(*args, **kwargs)
         self.entries = {e.member.pk: e for e in entries}
+        self.org, self.meeting = org, meeting
+        self.attendance, self.bad_rows = attendance, list(bad_rows)
+        self.row_errors: dict[int, str] = {}  # member id → message, shown on the row
+        self.error_links: dict[str, str] = {}  # whole-form message → "#id" in the summary
         choices = _member_choices(entries)
         self.fields["chair"].choices = choices
         self.fields["secretary"].choices = choices
@@ -79,39 +109,71 @@ class MeetingForm(VNForm):
             del self.fields["date"]
 
     def clean(self):
+        for message in self.bad_rows:  # a row that is not even a member id
+            self.add_error(None, message)
         data = super().clean()
         # VNForm folds every text onto one line; the minutes keep their paragraphs and are
         # cleaned by the service (clean_paragraphs).
         for name in MULTILINE:
-            if name not in self.errors:
+            if name not in self.errors and (name in data or not self.only_given):
                 data[name] = self.data.get(self.add_prefix(name), "") or ""
         return data
+
+    def checks(self, data: dict) -> dict[str, str]:
+        """The service's checks (the date for this cell, a thematic meeting's topic, the
+        officers, each attendance row) of the inputs that passed, without writing."""
+        if self.org is None and self.meeting is None:
+            return {}
+        officers = {
+            name: self.entries[int(data[name])].member if data[name] else None
+            for name in ("chair", "secretary")
+            if name in data
+        }
+        found = services.check_meeting(
+            org=self.org,
+            day=data.get("date"),
+            data={k: v for k, v in data.items() if k in self.SERVICE_FIELDS},
+            attendance=self.attendance,
+            meeting=self.meeting,
+            **officers,
+        )
+        return self.take_problems(found)
+
+    def take_problems(self, found: dict[str, str]) -> dict[str, str]:
+        """The service's field → message map: the form's fields are returned; an attendance
+        row's message goes onto its row and into the summary, linked to that row's input."""
+        fields = {}
+        for key, message in found.items():
+            if key in self.fields:
+                fields[key] = message
+                continue
+            self.add_error(None, message)
+            if key.startswith("attendance-") and key[11:].isdigit():
+                pk = int(key[11:])
+                self.row_errors[pk] = message
+                status = (self.attendance or {}).get(pk, ("", ""))[0]
+                target = "ly_do" if status == AttendanceStatus.EXCUSED else "trang_thai"
+                self.error_links[message] = f"#id_{target}_{pk}"
+        return fields
 
     def member(self, name: str):
         value = self.cleaned_data.get(name)
         return self.entries[int(value)].member if value else None
 
+    def officers(self) -> dict:
+        """Chair and secretary as the service takes them: only those that were posted."""
+        return {n: self.member(n) for n in ("chair", "secretary") if n in self.cleaned_data}
+
     def service_data(self) -> dict:
         data = self.cleaned_data
-        return {
-            name: data.get(name)
-            for name in (
-                "kind",
-                "start_time",
-                "end_time",
-                "topic",
-                "mode",
-                "minutes",
-                "resolution",
-                "resolution_ref",
-                "quality",
-            )
-            if name in self.fields
-        }
+        return {name: data.get(name) for name in self.SERVICE_FIELDS if name in data}
 
 
 class EditMeetingForm(MeetingForm):
-    """Date and cell are fixed once recorded (the roster depends on them)."""
+    """Date and cell are fixed once recorded (the roster depends on them). Changes only
+    what was posted: an input left out keeps the recorded value."""
+
+    only_given = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, with_date=False, **kwargs)

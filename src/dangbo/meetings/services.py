@@ -230,6 +230,84 @@ def _attendance_rows(
     return rows
 
 
+@dataclass
+class _Judged:
+    """What ``_judge`` found: the cleaned fields, the officers, the attendance rows (unsaved)
+    and every problem. Nothing of it is written."""
+
+    meeting: Meeting
+    fields: dict
+    rows: list[Attendance]
+    problems: Problems
+
+
+def _judge(
+    *,
+    org: Organisation,
+    day: date | None,
+    data: dict,
+    attendance: dict | None,
+    chair: Member | None,
+    secretary: Member | None,
+    meeting: Meeting | None = None,
+) -> _Judged:
+    """Every check of a meeting in one pass, in one place — the date, the fields, the
+    officers and the attendance rows — for ``record_meeting``, ``update_meeting`` (``meeting``
+    given: its date and cell are fixed) and ``check_meeting`` (a form that already failed on
+    some inputs). Without a date the roster is unknown: officers and rows are not judged."""
+    problems = Problems()
+    if meeting is None:
+        with problems.check():
+            if day is None:
+                raise invalid("date", "Ngày sinh hoạt: bắt buộc.")
+            not_in_future(day, "date", "Ngày sinh hoạt")
+            _check_cell_on(org, day)
+    fields: dict = {}
+    with problems.check():
+        fields = _clean_fields({"kind": meeting.kind, **data} if meeting else data)
+    entries = {e.member.pk: e for e in roster(org, day)} if day is not None else {}
+    if day is not None:
+        with problems.check():
+            chair = _check_officer(chair, entries, "chair", "Chủ trì", day)
+        with problems.check():
+            secretary = _check_officer(secretary, entries, "secretary", "Thư ký", day)
+    target = meeting if meeting is not None else Meeting(org=org)
+    if meeting is None and day is not None:
+        target.date = day
+    target.chair, target.secretary = chair, secretary
+    rows: list[Attendance] = []
+    if attendance is not None and day is not None:
+        with problems.check():
+            rows = _attendance_rows(target, entries, attendance)
+    return _Judged(target, fields, rows, problems)
+
+
+def check_meeting(
+    *,
+    org: Organisation,
+    day: date | None,
+    data: dict,
+    attendance: dict | None = None,
+    chair: Member | None = None,
+    secretary: Member | None = None,
+    meeting: Meeting | None = None,
+) -> dict[str, str]:
+    """Every problem a record (or, with ``meeting``, an edit) would be refused for, as
+    field → message, without writing: a form that already refused some inputs shows these
+    beside its own errors, so every check comes in one pass, not in rounds (issue 12).
+    Only what was given is judged: ``data`` holds the inputs that passed."""
+    judged = _judge(
+        org=meeting.org if meeting else org,
+        day=meeting.date if meeting else day,
+        data=data,
+        attendance=attendance,
+        chair=chair,
+        secretary=secretary,
+        meeting=meeting,
+    )
+    return dict(judged.problems.errors)
+
+
 @transaction.atomic
 def record_meeting(
     *,
@@ -248,33 +326,14 @@ def record_meeting(
     if org is None:
         raise invalid("org", "Chi bộ: bắt buộc.")
     org = Organisation.objects.select_for_update().get(pk=org.pk)
-    # Every check in one pass: the date, the fields, the officers and the attendance rows
-    # are all judged before anything is refused.
-    problems = Problems()
-    with problems.check():
-        not_in_future(day, "date", "Ngày sinh hoạt")
-        _check_cell_on(org, day)
-    fields: dict = {}
-    with problems.check():
-        fields = _clean_fields(data)
-    entries = {e.member.pk: e for e in roster(org, day)}
-    with problems.check():
-        chair = _check_officer(chair, entries, "chair", "Chủ trì", day)
-    with problems.check():
-        secretary = _check_officer(secretary, entries, "secretary", "Thư ký", day)
-    meeting = Meeting(
-        org=org,
-        date=day,
-        chair=chair,
-        secretary=secretary,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
-        **fields,
+    judged = _judge(
+        org=org, day=day, data=data, attendance=attendance, chair=chair, secretary=secretary
     )
-    rows: list[Attendance] = []
-    if attendance is not None:
-        with problems.check():
-            rows = _attendance_rows(meeting, entries, attendance)
-    problems.raise_all()
+    judged.problems.raise_all()
+    meeting, rows = judged.meeting, judged.rows
+    for name, value in judged.fields.items():
+        setattr(meeting, name, value)
+    meeting.recorded_by = actor if getattr(actor, "pk", None) else None
     meeting.set_counts(r.status for r in rows)
     meeting.save()
     Attendance.objects.bulk_create(rows)
@@ -289,31 +348,36 @@ def record_meeting(
     return meeting
 
 
+KEEP = object()  # update_meeting: an officer not given keeps the recorded one
+
+
 @transaction.atomic
 def update_meeting(
     *,
     actor: Actor,
     meeting: Meeting,
     data: dict,
-    chair: Member | None = None,
-    secretary: Member | None = None,
+    chair: Member | None | object = KEEP,
+    secretary: Member | None | object = KEEP,
 ) -> Meeting:
-    """Minutes, resolution, times, officers; the date and cell are fixed once recorded."""
+    """Minutes, resolution, times, officers; the date and cell are fixed once recorded.
+    Changes only what it is given: a field left out of ``data``, an officer not passed,
+    keeps its recorded value (an edit form posts only what it showed)."""
     meeting = Meeting.objects.select_for_update().select_related("org").get(pk=meeting.pk)
-    problems = Problems()
-    fields: dict = {}
-    with problems.check():
-        fields = _clean_fields({"kind": meeting.kind, **data})
-    entries = {e.member.pk: e for e in roster(meeting.org, meeting.date)}
-    with problems.check():
-        chair = _check_officer(chair, entries, "chair", "Chủ trì", meeting.date)
-    with problems.check():
-        secretary = _check_officer(secretary, entries, "secretary", "Thư ký", meeting.date)
-    problems.raise_all()
     before = audit.snapshot(meeting, _SNAPSHOT)
-    for name, value in fields.items():
+    kept = {f: getattr(meeting, f) for f in _EDITABLE if f not in data}
+    judged = _judge(
+        org=meeting.org,
+        day=meeting.date,
+        data={**kept, **data},
+        attendance=None,
+        chair=meeting.chair if chair is KEEP else chair,  # type: ignore[arg-type]  # KEEP resolved
+        secretary=meeting.secretary if secretary is KEEP else secretary,  # type: ignore[arg-type]
+        meeting=meeting,
+    )
+    judged.problems.raise_all()
+    for name, value in judged.fields.items():
         setattr(meeting, name, value)
-    meeting.chair, meeting.secretary = chair, secretary
     meeting.save()
     audit.record(
         actor=actor,
@@ -324,6 +388,19 @@ def update_meeting(
         after=audit.snapshot(meeting, _SNAPSHOT),
     )
     return meeting
+
+
+_EDITABLE = (
+    "kind",
+    "start_time",
+    "end_time",
+    "topic",
+    "mode",
+    "minutes",
+    "resolution",
+    "resolution_ref",
+    "quality",
+)
 
 
 @transaction.atomic

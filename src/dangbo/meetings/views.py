@@ -146,14 +146,11 @@ def _post_day(raw: str | None):
         return None
 
 
-def _service_errors(form, exc: ValidationError) -> dict[int, str]:
-    """Errors onto the form; a row's message also onto its row of the attendance table."""
-    apply_service_errors(form, exc)
-    rows = {}
-    for key, msgs in messages_of(exc).items():
-        if key.startswith("attendance-") and key[11:].isdigit():
-            rows[int(key[11:])] = " ".join(msgs)
-    return rows
+def _service_errors(form, exc: ValidationError) -> None:
+    """The service's refusal onto the form; a row's message also onto its row."""
+    found = {key: " ".join(msgs) for key, msgs in messages_of(exc).items()}
+    for key, message in form.take_problems(found).items():
+        form.add_error(key, message)
 
 
 def _warn_duration(request, meeting) -> None:
@@ -191,19 +188,16 @@ def create(request, code):
     if request.method == "POST":
         day = _post_day(request.POST.get("date"))
         entries = services.roster(org, day) if day else []
-        form = forms.MeetingForm(request.POST, entries=entries)
         given, bad_rows = forms.attendance_from_post(request.POST)
+        # The form checks the shapes and, when some fail, asks the service about the rest:
+        # every problem (the date, the officers, each attendance row) in one answer.
+        form = forms.MeetingForm(
+            request.POST, entries=entries, org=org, attendance=given, bad_rows=bad_rows
+        )
         day_form = forms.DayForm(
             initial={"ngay": fmt(day) if day else "", "loai": request.POST.get("kind")}
         )
-        valid = form.is_valid()
-        if not valid and day is not None and "date" not in form.errors:
-            error = _day_error(day, org)
-            if error:
-                form.add_error("date", error)
-        for msg in bad_rows:
-            form.add_error(None, msg)
-        if valid and not bad_rows:
+        if form.is_valid():
             try:
                 meeting = services.record_meeting(
                     actor=request.user,
@@ -211,15 +205,15 @@ def create(request, code):
                     day=form.cleaned_data["date"],
                     data=form.service_data(),
                     attendance=given,
-                    chair=form.member("chair"),
-                    secretary=form.member("secretary"),
+                    **form.officers(),
                 )
             except ValidationError as exc:
-                row_errors = _service_errors(form, exc)
+                _service_errors(form, exc)
             else:
                 messages.success(request, _("Đã ghi buổi sinh hoạt."))
                 _warn_duration(request, meeting)
                 return redirect(reverse("meetings:detail", args=[meeting.pk]))
+        row_errors = form.row_errors
         status = 400
     else:
         day_form = forms.DayForm(request.GET if "ngay" in request.GET else None)
@@ -289,18 +283,17 @@ def edit(request, pk):
     entries = services.roster(meeting.org, meeting.date)
     status = 200
     if request.method == "POST":
-        form = forms.EditMeetingForm(request.POST, entries=entries)
+        form = forms.EditMeetingForm(request.POST, entries=entries, meeting=meeting)
         if form.is_valid():
             try:
                 meeting = services.update_meeting(
                     actor=request.user,
                     meeting=meeting,
                     data=form.service_data(),
-                    chair=form.member("chair"),
-                    secretary=form.member("secretary"),
+                    **form.officers(),
                 )
             except ValidationError as exc:
-                apply_service_errors(form, exc)
+                _service_errors(form, exc)
             else:
                 messages.success(request, _("Đã cập nhật buổi sinh hoạt."))
                 _warn_duration(request, meeting)

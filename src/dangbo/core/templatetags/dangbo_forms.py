@@ -19,7 +19,10 @@ def error_summary(form) -> list[Problem]:
     """The form's messages in the order of its fields, the whole-form ones first."""
     if form is None or not getattr(form, "errors", None):
         return []
-    problems = [Problem(str(m), "") for m in form.non_field_errors()]
+    # A whole-form message may still name an input outside the form's fields (a row of a
+    # meeting's attendance table): ``form.error_links`` maps it to that input's "#id".
+    links = getattr(form, "error_links", {})
+    problems = [Problem(str(m), links.get(str(m), "")) for m in form.non_field_errors()]
     for field in form:
         target = field.id_for_label if not field.is_hidden else ""
         problems.extend(Problem(str(m), f"#{target}" if target else "") for m in field.errors)
