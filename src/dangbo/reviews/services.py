@@ -73,9 +73,17 @@ def scheme_for(subject: str, year: int, kind: str = PeriodKind.YEAR) -> Scheme:
     return scheme
 
 
+def self_assessment_window(cycle: ReviewCycle) -> CycleWindow:
+    """Where ``cycle``'s window for self-assessments and proposals stands today, the lock
+    aside (``_check_open`` judges it): the rule ``self_assess`` applies, also read by the
+    self-assessment page so that a closed or not yet open window is said instead of a form
+    that would be refused."""
+    return rules.window(cycle.opens_on, cycle.closes_on, locked=False, day=today())
+
+
 def _check_window(cycle: ReviewCycle, *, deciding: bool = False) -> None:
     """Self-assessments and proposals inside the window; decisions from its start."""
-    window = rules.window(cycle.opens_on, cycle.closes_on, locked=False, day=today())
+    window = self_assessment_window(cycle)
     if window == CycleWindow.BEFORE:
         raise invalid(
             "cycle", f"Đợt kiểm điểm {cycle.year} bắt đầu ngày {fmt(cycle.opens_on)}: chưa đến kỳ."

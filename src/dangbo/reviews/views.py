@@ -366,6 +366,9 @@ def self_assess(request, pk):
     ).first()
     kwargs = {"scheme": scheme, "for_member": member is not None}
     form = forms.SelfAssessForm(request.POST or None, **kwargs)
+    # The service's own window rule: outside it the page says so instead of offering a form
+    # (a post anyway still reaches the service, which refuses it).
+    window = services.self_assessment_window(cycle)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -405,6 +408,7 @@ def self_assess(request, pk):
             "subject_org": subject_org,
             "existing": existing if existing and permissions.may_view(user, existing) else None,
             "form": form,
+            "window": window,
             "total": total,
             "band": rules.band_of(scheme.levels.all(), total) if total is not None else None,
         },
