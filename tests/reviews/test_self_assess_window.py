@@ -106,3 +106,20 @@ def test_a_locked_cycle_says_locked_not_the_deadline(client, world, cycle, clock
     text = client.get(reverse("reviews:self_assess", args=[cycle.pk])).content.decode()
     assert "Đợt đánh giá đã khóa ngày" in text
     assert "hết hạn tự đánh giá" not in text and not _form_shown(text)
+
+
+def test_the_cycle_page_names_the_window_and_offers_self_assessment_only_inside_it(
+    client, world, cycle, clock
+):
+    client.force_login(world.users["member"])
+    url = reverse("reviews:cycle", args=[cycle.pk])
+    link = f'href="{reverse("reviews:self_assess", args=[cycle.pk])}"'
+    for day, label, offered in (
+        (OPENS - timedelta(days=1), "Chưa đến kỳ", False),
+        (OPENS, "Đang kiểm điểm", True),
+        (CLOSES + timedelta(days=1), "Hết hạn tự đánh giá, còn quyết định", False),
+    ):
+        clock(day)
+        text = client.get(url).content.decode()
+        assert label in text, day
+        assert (link in text) is offered, day

@@ -31,7 +31,15 @@ from dangbo.orgs.lookups import scope_roots
 from dangbo.orgs.models import valid_code
 
 from . import exports, forms, permissions, queries, rules, services
-from .choices import EvaluationState, PeriodKind, ReviewAudit, ReviewOp, StepAction, SubjectKind
+from .choices import (
+    CycleWindow,
+    EvaluationState,
+    PeriodKind,
+    ReviewAudit,
+    ReviewOp,
+    StepAction,
+    SubjectKind,
+)
 from .models import Evaluation, Remedy, RemedyGroup, ReviewCycle, Scheme
 from .permissions import CycleAccess
 
@@ -139,12 +147,17 @@ def _cycle_context(request, cycle: ReviewCycle, access: CycleAccess) -> dict:
         + "?"
         + urlencode({"to-chuc": cycle.org.code, "nam": cycle.year}),
     }
+    # The service's window: the page names it, and offers "Tự đánh giá" only inside it.
+    ctx["window"] = window = services.self_assessment_window(cycle)
     own_eval = None
     if own is not None:
         own_eval = Evaluation.objects.filter(cycle=cycle, member=own).first()
         ctx["own_evaluation"] = own_eval
         ctx["can_self_assess"] = (
-            own_eval is None and not cycle.locked and services.cell_of(own, cycle) is not None
+            own_eval is None
+            and not cycle.locked
+            and window == CycleWindow.OPEN
+            and services.cell_of(own, cycle) is not None
         )
     if access != CycleAccess.FULL:
         return ctx
