@@ -16,7 +16,7 @@ def _login(page, base, username):
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit].primary")
-    page.wait_for_selector("header.site .who")
+    page.wait_for_selector("header.site .who", state="attached")  # folded in a phone's menu
 
 
 @pytest.mark.parametrize(("width", "height"), [(1366, 768), (390, 844)])

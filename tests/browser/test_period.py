@@ -11,6 +11,14 @@ pytestmark = pytest.mark.browser
 PASSWORD = "pw-test-123"
 
 
+def _open_period(page):
+    """On a phone the period is one folded line ("Kỳ số liệu: 31/12/2016 ▾"); a tap opens the
+    form. A desk shows the form itself."""
+    summary = page.locator("details.period-box > summary")
+    if summary.is_visible() and page.locator("details.period-box[open]").count() == 0:
+        summary.click()
+
+
 def _login(page, base, username):
     page.goto(base + reverse("login"))
     page.fill("#id_username", username)
@@ -29,9 +37,11 @@ def test_the_period_is_chosen_once_and_kept(
     _login(page, base, "staff")
     page.goto(base + reverse("orgs:detail", args=["tam-duong"]))
     field = page.locator("#ky-so-lieu")
+    _open_period(page)
     assert field.input_value() == f"{today():%d/%m/%Y}"
     assert "quá hạn xét công nhận" in page.content()  # today Bình is overdue
     assert field.get_attribute("inputmode") in (None, "text")  # a phone keyboard with "/"
+    assert field.is_visible()
     field.fill("31.12.2016")  # read as every typed date is
     page.click("form.period button[type=submit]:not([name])")
     page.wait_for_load_state()
@@ -40,9 +50,12 @@ def test_the_period_is_chosen_once_and_kept(
     assert "quá hạn xét công nhận" not in page.content()
     page.goto(base + reverse("meetings:compliance") + "?to-chuc=kim-long")
     assert "tính đến 31/12/2016" in page.content()
+    # The day is in view on every page, folded or not.
+    assert "31/12/2016" in page.locator("details.period-box > summary").text_content()
     assert page.locator("#ky-so-lieu").input_value() == "31/12/2016"
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= size[0], f"the header overflows: {width} px"
+    _open_period(page)
     page.click("form.period button[name=hom-nay]")
     page.wait_for_load_state()
     assert page.locator("#ky-so-lieu").input_value() == f"{today():%d/%m/%Y}"
@@ -56,6 +69,7 @@ def test_a_wrong_date_is_named_and_changes_nothing(
     base = live_server.url
     _login(page, base, "staff")
     page.goto(base + reverse("members:list"))
+    _open_period(page)
     page.fill("#ky-so-lieu", "31/02/2016")
     page.click("form.period button[type=submit]:not([name])")
     page.wait_for_load_state()

@@ -107,7 +107,7 @@ ROLES = ["admin", "staff", "committee", "secretary", "auditor", "huong"]  # huon
 # What a thumb presses: the menu, buttons and the links dressed as buttons.
 TARGETS = (
     "nav.main a, main button, main .button, main input[type=submit], main label.choice, "
-    "header.site button, details.site-menu > summary"
+    "header.site button, details.site-menu > summary, details.period-box > summary"
 )
 
 
@@ -224,3 +224,58 @@ def test_the_menu_folds_on_a_phone(flushable_audit, live_server, world, browser_
     page.set_viewport_size({"width": 1366, "height": 768})
     assert page.locator("nav.main a", has_text="Đảng viên").is_visible()
     assert summary.is_hidden()
+
+
+@pytest.mark.parametrize("role", ["staff", "secretary", "huong"])
+def test_the_header_is_compact_on_a_phone(flushable_audit, live_server, world, browser_page, role):
+    """Folded, the header is two lines (brand and menu; the period's day) and the day stays in
+    view; a tap opens the period's date box; the user's name and "Đăng xuất" are in the menu."""
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    base = live_server.url
+    _login(page, base, role)
+    page.goto(base + reverse("orgs:tree"))
+    header = page.locator("header.site")
+    assert _box(header)["h"] <= 130, _box(header)
+    period = page.locator("details.period-box > summary")
+    expect(period).to_contain_text("Kỳ số liệu")
+    day = page.locator("#ky-so-lieu")
+    assert day.input_value() in period.inner_text()  # the day shown while folded
+    assert day.is_hidden() and page.locator("header.site .username").is_hidden()
+    assert _box(period)["h"] >= THUMB
+    period.focus()
+    page.keyboard.press("Enter")  # a keyboard opens it as a finger does
+    assert day.is_visible() and _box(day)["h"] >= THUMB and _box(day)["font"] >= 16
+    page.locator("details.period-box > summary").click()  # folds again
+    assert day.is_hidden()
+    page.click("details.site-menu > summary")
+    assert page.locator("header.site .username").is_visible()
+    logout = page.locator("header.site form.logout button")
+    assert logout.is_visible() and _box(logout)["h"] >= THUMB
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # At a desk the form and the user are in view without a tap.
+    page.set_viewport_size({"width": 1366, "height": 768})
+    assert day.is_visible() and logout.is_visible() and period.is_hidden()
+
+
+def test_without_javascript_the_folded_period_still_changes(
+    flushable_audit, live_server, world, browser_page
+):
+    """The folded period is a <details>, not a script: without JavaScript a phone opens it,
+    types a day and sees it on the folded line of the next page."""
+    page = browser_page
+    context = page.context.browser.new_context(java_script_enabled=False, viewport=PHONE)
+    try:
+        nojs = context.new_page()
+        base = live_server.url
+        _login(nojs, base, "staff")
+        nojs.goto(base + reverse("members:list"))
+        assert _box(nojs.locator("header.site"))["h"] <= 130
+        nojs.click("details.period-box > summary")
+        nojs.fill("#ky-so-lieu", "31/12/2016")
+        nojs.press("#ky-so-lieu", "Enter")
+        nojs.wait_for_load_state()
+        assert "31/12/2016" in nojs.locator("details.period-box > summary").inner_text()
+        assert nojs.locator("#ky-so-lieu").is_hidden()  # folded again on the next page
+    finally:
+        context.close()
