@@ -162,3 +162,17 @@ def test_the_edit_changes_only_what_was_posted(client, world):
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert (meeting.chair, meeting.secretary) == (huong, None)
+
+
+def test_the_second_opinion_costs_a_bounded_number_of_queries(
+    client, world, django_assert_max_num_queries
+):
+    """The service's checks of a failed post read the cell and its roster once more: 10
+    queries (7 before, when only the form's own error was shown), whatever the roll's size."""
+    client.force_login(world.users["secretary"])
+    client.get("/")  # the session and the user are loaded
+    data = post_data(world, start_time="25:99", rows={"an": (S.EXCUSED, "")})
+    with django_assert_max_num_queries(10):
+        response = client.post(reverse("meetings:create", args=["kl-thon-1"]), data)
+    page = response.content.decode()
+    assert response.status_code == 400 and "Có 2 lỗi cần sửa" in page
