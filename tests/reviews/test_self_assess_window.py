@@ -123,3 +123,26 @@ def test_the_cycle_page_names_the_window_and_offers_self_assessment_only_inside_
         text = client.get(url).content.decode()
         assert label in text, day
         assert (link in text) is offered, day
+
+
+def test_the_evaluation_page_says_when_the_window_refuses_a_proposal(client, world, cycle, clock):
+    """After the deadline the cell may no longer propose (the service refuses): the page
+    says so where the form was; the competent body still decides."""
+    clock(date(2016, 12, 1))
+    ev = services.self_assess(
+        actor=None, cycle=cycle, member=world.members["huong"], level="dtc_htt"
+    )
+    client.force_login(world.users["secretary"])
+    url = reverse("reviews:evaluation", args=[ev.pk])
+    propose = reverse("reviews:evaluation_action", args=[ev.pk, "propose"])
+    assert f'action="{propose}"' in client.get(url).content.decode()
+    clock(CLOSES + timedelta(days=1))
+    text = client.get(url).content.decode()
+    assert f'action="{propose}"' not in text
+    assert "hạn tự đánh giá và đề xuất là 31/01/2017, đã qua" in text
+    before = counts(*MODELS)
+    response = client.post(propose, {"level": "dtc_htt"})  # posted anyway
+    assert response.status_code == 400
+    assert counts(*MODELS) == before
+    ev.refresh_from_db()
+    assert ev.state == "self_assessed"

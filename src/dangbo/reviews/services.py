@@ -31,6 +31,7 @@ from .choices import (
     PeriodKind,
     RemedyStatus,
     ReviewAudit,
+    ReviewOp,
     StepAction,
     Subject,
 )
@@ -81,19 +82,33 @@ def self_assessment_window(cycle: ReviewCycle) -> CycleWindow:
     return rules.window(cycle.opens_on, cycle.closes_on, locked=False, day=today())
 
 
-def _check_window(cycle: ReviewCycle, *, deciding: bool = False) -> None:
-    """Self-assessments and proposals inside the window; decisions from its start."""
+# The operations on an evaluation that the window binds: a proposal inside it (as a
+# self-assessment), a decision from its start until the lock; a return is not bound.
+_WINDOW_DECIDING = {ReviewOp.PROPOSE: False, ReviewOp.DECIDE: True}
+
+
+def window_refusal(cycle: ReviewCycle, op: str | None = None) -> str:
+    """Why the window refuses ``op`` on ``cycle`` today (``op`` None: a self-assessment), or
+    "" — the message the service raises, also shown by a page instead of its form."""
+    if op is not None and op not in _WINDOW_DECIDING:
+        return ""
+    deciding = _WINDOW_DECIDING.get(ReviewOp(op), False) if op is not None else False
     window = self_assessment_window(cycle)
     if window == CycleWindow.BEFORE:
-        raise invalid(
-            "cycle", f"Đợt kiểm điểm {cycle.year} bắt đầu ngày {fmt(cycle.opens_on)}: chưa đến kỳ."
-        )
+        return f"Đợt kiểm điểm {cycle.year} bắt đầu ngày {fmt(cycle.opens_on)}: chưa đến kỳ."
     if not deciding and window == CycleWindow.CLOSED:
-        raise invalid(
-            "cycle",
+        return (
             f"Đợt kiểm điểm {cycle.year}: hạn tự đánh giá và đề xuất là {fmt(cycle.closes_on)}, "
-            "đã qua; cấp có thẩm quyền vẫn quyết định được cho đến khi khóa.",
+            "đã qua; cấp có thẩm quyền vẫn quyết định được cho đến khi khóa."
         )
+    return ""
+
+
+def _check_window(cycle: ReviewCycle, op: str | None = None) -> None:
+    """Self-assessments and proposals inside the window; decisions from its start."""
+    message = window_refusal(cycle, op)
+    if message:
+        raise invalid("cycle", message)
 
 
 def _check_open(cycle: ReviewCycle) -> None:
@@ -422,7 +437,7 @@ def _load(evaluation: Evaluation) -> Evaluation:
 def propose(*, actor: Actor, evaluation: Evaluation, level: str, note: str = "") -> Evaluation:
     """The cell's proposal for a member (the superior's appraisal for an organisation)."""
     evaluation = _load(evaluation)
-    _check_window(evaluation.cycle)
+    _check_window(evaluation.cycle, ReviewOp.PROPOSE)
     if evaluation.state not in (EvaluationState.SELF_ASSESSED, EvaluationState.RETURNED):
         raise invalid("state", f"Đánh giá đang ở trạng thái “{evaluation.get_state_display()}”.")
     _check_not_own(actor, evaluation)
@@ -538,7 +553,7 @@ def decide(
         ReviewCycle.objects.select_for_update().select_related("org").get(pk=evaluation.cycle_id)
     )
     _check_open(evaluation.cycle)
-    _check_window(evaluation.cycle, deciding=True)
+    _check_window(evaluation.cycle, ReviewOp.DECIDE)
     if evaluation.state != EvaluationState.PROPOSED:
         raise invalid("state", "Chỉ quyết định được trường hợp đã có đề xuất.")
     competent = competent_body(evaluation)

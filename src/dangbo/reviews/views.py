@@ -486,6 +486,11 @@ def _render_evaluation(request, evaluation, bound=None, status=200):
         if bound and bound[0] == op:  # just refused: shown with its errors
             op_forms.append({"op": op.value, "title": op.label, "form": bound[1]})
         elif permissions.may(user, op, evaluation):
+            # Outside the window the service would refuse it: say so instead of a form.
+            refusal = services.window_refusal(evaluation.cycle, op)
+            if refusal:
+                op_forms.append({"op": op.value, "title": op.label, "refusal": refusal})
+                continue
             form = period.propose(request, _op_form(op, evaluation), {"on"})  # decision date
             op_forms.append({"op": op.value, "title": op.label, "form": form})
     subject = (
