@@ -24,6 +24,8 @@ from dangbo.oversight.member_views import MemberOpinionForm
 from dangbo.oversight.models import Opinion
 from dangbo.reviews import permissions as review_permissions
 from dangbo.reviews import queries as review_queries
+from dangbo.reviews import services as review_services
+from dangbo.reviews.choices import CycleWindow
 from dangbo.reviews.models import Evaluation, ReviewCycle
 
 RECENT_MEETINGS = 5
@@ -83,14 +85,16 @@ def _meetings(member, cell: Organisation, day: date) -> tuple[list[MeetingRow], 
 
 
 def _open_cycles(user, member) -> list[OpenCycle]:
-    """Cycles the member takes part in whose self-assessment window is open today (the
-    service's own rule: not locked, ``opens_on`` ≤ today ≤ ``closes_on``)."""
-    now = today()
-    cycles = list(
-        review_permissions.visible_cycles(user, ReviewCycle.objects.select_related("org"))
-        .filter(locked_at__isnull=True, opens_on__lte=now, closes_on__gte=now)
+    """Cycles the member takes part in whose self-assessment window is open today. The
+    database narrows to unlocked cycles that have begun; the window itself is the service's
+    rule (``reviews.services.self_assessment_window``), not a second copy here."""
+    cycles = [
+        c
+        for c in review_permissions.visible_cycles(user, ReviewCycle.objects.select_related("org"))
+        .filter(locked_at__isnull=True, opens_on__lte=today())
         .order_by("-period_end", "-org__depth")
-    )
+        if review_services.self_assessment_window(c) == CycleWindow.OPEN
+    ]
     mine = {
         e.cycle_id: e
         for e in Evaluation.objects.filter(member=member, cycle__in=[c.pk for c in cycles])
