@@ -206,7 +206,8 @@ def _alternatives(words: str) -> str:
 
 
 _SYLLABLE = re.compile(
-    "(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|kr|dr|bl|pl|br|[bcdđghklmnprstvx])?"
+    # "q(?=u)": in "quỳnh", "quýt", "quyên" the u of qu also opens the rhyme (uy, uyê).
+    "(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|q(?=u)|kr|dr|bl|pl|br|[bcdđghklmnprstvx])?"
     f"(?:(?:{_alternatives(_OPEN_NUCLEI)})"
     f"|(?:{_alternatives(_CLOSED_NUCLEI)})(?P<closed>ng|nh|ch|[cmnptk])"
     f"|(?:{_alternatives(_EITHER_NUCLEI)})(?P<final>ng|nh|ch|[cmnptk])?)"

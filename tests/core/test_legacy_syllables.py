@@ -1,0 +1,157 @@
+"""Every Vietnamese syllable through TCVN3 and VNI, checked against independent references.
+
+The generator (:func:`all_syllables`) spells every syllable the language allows: each onset
+(b c ch d đ g gh gi h k kh l m n ng ngh nh p ph qu r s t th tr v x, or none) with each rhyme
+of the standard list (``OPEN_RHYMES`` / ``CHECKED_RHYMES``, the capital marking the vowel that
+carries the tone) and each of the six tones (a checked rhyme, ending in -c -ch -p -t, takes
+only the acute and the dot below), under the spelling rules: k, gh, ngh before i e ê y and
+c, g, ng elsewhere; qu never before u/o; gi never before i. TCVN3 is checked against glibc's
+``iconv`` (TCVN5712-1, whose 0xA1-0xFE letters are TCVN3), VNI against a table of the VNI
+specification written here independently of ``core.legacy``.
+"""
+
+import shutil
+import subprocess
+import unicodedata
+
+import pytest
+
+from dangbo.core import legacy
+from dangbo.core.legacy import from_unicode, to_unicode
+
+from .test_legacy import CHECKED_RHYMES, INITIALS, OPEN_RHYMES, TONES
+
+FRONT = "ieêy"  # vowels that take k, gh, ngh (and refuse c, g, ng)
+# After qu the u is the onset's: "quỳnh", "quýt", "quyên" spell rhymes -ynh -yt -yên.
+QU_OPEN = ["Y"]
+QU_CHECKED = ["Yt", "Ych", "yÊt"]
+QU_CLOSED = ["Ynh", "yÊn"]
+
+
+def _spellable(onset: str, rhyme: str) -> bool:
+    first = rhyme[0].lower()
+    if onset in ("k", "gh", "ngh"):
+        return first in FRONT
+    if onset == "g":  # "gì", "gìn": g + i is written gi
+        return first not in "eêy"
+    if onset in ("c", "ng"):
+        return first not in FRONT
+    if onset == "qu":
+        return first not in "uưoôơ"
+    if onset == "gi":
+        return first not in "iy"
+    return True
+
+
+def all_syllables() -> list[str]:
+    """Every syllable, lower case, NFC (a few thousand)."""
+    out = set()
+    groups = [(False, [*OPEN_RHYMES, "uYu"]), (True, CHECKED_RHYMES)]
+    groups += [
+        (False, [r + "q" for r in QU_OPEN + QU_CLOSED]),
+        (True, [r + "q" for r in QU_CHECKED]),
+    ]
+    for checked, rhymes in groups:
+        for rhyme in rhymes:
+            only_qu = rhyme.endswith("q")
+            rhyme = rhyme.removesuffix("q")
+            at = next(i for i, c in enumerate(rhyme) if c.isupper())
+            for tone in TONES[4:] if checked else TONES:
+                vowel = unicodedata.normalize("NFC", rhyme[at].lower() + tone)
+                spelled = rhyme[:at] + vowel + rhyme[at + 1 :].lower()
+                for onset in ["qu"] if only_qu else ["", *INITIALS]:
+                    if _spellable(onset, rhyme):
+                        out.add(onset + spelled)
+    return sorted(out)
+
+
+SYLLABLES = all_syllables()
+
+
+def test_the_generator_covers_the_language():
+    assert len(SYLLABLES) > 3000
+    for word in ("quỳnh", "quýt", "giữ", "gìn", "khuỷu", "nghiêng", "người", "ỵ", "kỷ"):
+        assert word in SYLLABLES
+
+
+ICONV = shutil.which("iconv") or "iconv"
+
+
+@pytest.mark.skipif(shutil.which("iconv") is None, reason="glibc iconv not installed")
+def test_every_syllable_in_tcvn3_against_glibc_iconv():
+    """Bytes from glibc, decoded by us; and our encoding decoded by glibc (NFC compared)."""
+    batch = "\n".join(SYLLABLES)
+    glibc_bytes = subprocess.run(  # noqa: S603 - fixed arguments, our own data
+        [ICONV, "-f", "UTF-8", "-t", "TCVN5712-1"],
+        input=batch.encode(),
+        capture_output=True,
+        check=True,
+    ).stdout
+    ours = from_unicode(batch, "tcvn3").encode("latin-1")
+    back = subprocess.run(  # noqa: S603
+        [ICONV, "-f", "TCVN5712-1", "-t", "UTF-8"], input=ours, capture_output=True, check=True
+    ).stdout.decode()
+    assert unicodedata.normalize("NFC", back).split("\n") == SYLLABLES
+    decoded = to_unicode(glibc_bytes.decode("latin-1"), "tcvn3").split("\n")
+    wrong = [(s, d) for s, d in zip(SYLLABLES, decoded, strict=True) if s != d]
+    assert wrong == []
+    print(f"TCVN3: {len(SYLLABLES)} syllables checked against iconv")
+
+
+# VNI-Windows, from the specification: a base letter then one mark character.
+VNI_BASE = {"ă": "a", "â": "a", "ê": "e", "ô": "o", "ơ": "ô", "ư": "ö", "đ": "ñ"}
+VNI_VOWEL_MARK = {"ă": "ê", "â": "â", "ê": "â", "ô": "â"}  # breve ê, circumflex â
+VNI_TONE = {"\u0300": "ø", "\u0309": "û", "\u0303": "õ", "\u0301": "ù", "\u0323": "ï"}
+VNI_BREVE_TONE = {"\u0300": "è", "\u0309": "ú", "\u0303": "ü", "\u0301": "é", "\u0323": "ë"}
+VNI_HAT_TONE = {"\u0300": "à", "\u0309": "å", "\u0303": "ã", "\u0301": "á", "\u0323": "ä"}
+VNI_I = {"\u0300": "ì", "\u0309": "æ", "\u0303": "ó", "\u0301": "í", "\u0323": "ò"}
+
+
+def vni_letter(letter: str) -> str:
+    """One Unicode letter written in VNI, from the specification's rules."""
+    parts = unicodedata.normalize("NFD", letter.lower())
+    tone = next((c for c in parts if c in VNI_TONE), "")
+    bare = unicodedata.normalize("NFC", parts.replace(tone, "") if tone else parts)
+    if bare == "i" and tone:
+        out = VNI_I[tone]
+    elif bare == "y" and tone == "\u0323":
+        out = "î"
+    elif bare == "ă":
+        out = "a" + (VNI_BREVE_TONE[tone] if tone else "ê")
+    elif bare in ("â", "ê", "ô"):
+        out = {"â": "a", "ê": "e", "ô": "o"}[bare]
+        out += VNI_HAT_TONE[tone] if tone else "â"
+    else:
+        out = VNI_BASE.get(bare, bare) + (VNI_TONE[tone] if tone else "")
+    return out.upper() if letter.isupper() else out
+
+
+def vni_text(text: str) -> str:
+    return "".join(vni_letter(c) if not c.isascii() else c for c in text)
+
+
+@pytest.mark.parametrize("style", ["lower", "title", "upper"])
+def test_every_syllable_in_vni_against_the_specification(style):
+    words = [getattr(s, style)() for s in SYLLABLES]
+    wrong = [(w, to_unicode(vni_text(w), "vni")) for w in words]
+    wrong = [(w, d) for w, d in wrong if w != d]
+    assert wrong == []
+    assert [from_unicode(w, "vni") for w in words] == [vni_text(w) for w in words]
+
+
+def test_every_syllable_is_recognised_as_vietnamese():
+    """What the detector accepts as a converted word: all of them (once "Quỳnh" was not)."""
+    refused = [s for s in SYLLABLES if not legacy._is_syllable(s)]
+    assert refused == []
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni"])
+@pytest.mark.parametrize("template", ["Nguyễn Văn {}", "NGUYỄN VĂN {}"])
+def test_every_syllable_in_a_name_converts_exactly(encoding, template):
+    """Title case and capitals (TCVN3 restores toned capitals from the name around them)."""
+    style = str.title if template[1] == "g" else str.upper
+    names = [template.format(style(s)) for s in SYLLABLES]
+    wrong = [n for n in names if to_unicode(from_unicode(n, encoding), encoding) != n]
+    assert wrong == []
+    undetected = [n for n in names if legacy.detect(from_unicode(n, encoding)) not in (encoding,)]
+    assert undetected == []
