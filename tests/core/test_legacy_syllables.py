@@ -155,3 +155,50 @@ def test_every_syllable_in_a_name_converts_exactly(encoding, template):
     assert wrong == []
     undetected = [n for n in names if legacy.detect(from_unicode(n, encoding)) not in (encoding,)]
     assert undetected == []
+
+
+# --- The faults of issue 13 --------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("typed", "encoding", "expected"),
+    [
+        ("Hoµng ThÞ Qu\xfanh", "tcvn3", "Hoàng Thị Quỳnh"),
+        ("Hoaøng Thò Quyønh", "vni", "Hoàng Thị Quỳnh"),
+        ("§H", "tcvn3", "ĐH"),
+        ("L§PT", "tcvn3", "LĐPT"),
+        ("§¹i häc §HSP", "tcvn3", "Đại học ĐHSP"),
+        ("ÑH", "vni", "ĐH"),
+        ("LÑPT", "vni", "LĐPT"),
+    ],
+)
+def test_cells_that_convert_alone(typed, encoding, expected):
+    assert legacy.fix(typed) == (expected, encoding)
+
+
+@pytest.mark.parametrize(
+    ("typed", "encoding", "expected"),
+    [
+        ("NghÖ An", "tcvn3", "Nghệ An"),
+        ("Thanh Hãa", "tcvn3", "Thanh Hóa"),
+        ("Qu\xfanh", "tcvn3", "Quỳnh"),
+        ("C§", "tcvn3", "CĐ"),
+        ("CÑ", "vni", "CĐ"),
+        ("NghÖ An", "vni", "NghƯ An"),
+    ],
+)
+def test_the_column_decides_unclear_cells(typed, encoding, expected):
+    """Alone these are unclear; the importer converts them in the column's encoding."""
+    from dangbo.imports.cells import text
+
+    assert legacy.detect(typed) in (None, encoding)
+    value, note = text(typed, "Quê quán", max_length=200, legacy_encoding=encoding)
+    assert value == expected
+    assert note is not None and "chuyển từ mã" in note
+
+
+def test_a_unicode_cell_in_a_legacy_column_stays():
+    from dangbo.imports.cells import text
+
+    assert text("Nguyễn Ư", "Họ tên", max_length=200, legacy_encoding="tcvn3") == (
+        "Nguyễn Ư",
+        None,
+    )

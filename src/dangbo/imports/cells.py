@@ -41,9 +41,10 @@ def text(value, label: str, *, max_length: int, legacy_encoding: str | None = No
     result = raw
     if not raw.isascii():
         encoding = legacy_encoding or legacy.detect(raw)
-        if encoding and legacy.detect(raw) == encoding:
-            converted = legacy.to_unicode(raw, encoding)
-            if converted != raw:
+        if encoding:
+            # The column's encoding decides cells that alone are unclear ("NghÖ An").
+            converted = legacy.convert_in_column(raw, encoding)
+            if converted is not None:
                 note = (
                     f"{label}: chuyển từ mã {legacy.LEGACY_LABELS[encoding]} sang Unicode: "
                     f"“{fold_spaces(raw)}” → “{fold_spaces(converted)}”"
