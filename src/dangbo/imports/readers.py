@@ -20,6 +20,8 @@ from django.conf import settings
 from dangbo.core import legacy
 from dangbo.core.text import strip_control
 
+from .table import Table
+
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")
 _SNIFF_BYTES = 64 * 1024
 # An .xlsx compresses 5–15×; a zip bomb 1,000× and more.
@@ -125,13 +127,14 @@ def _open_xlsx(path: Path) -> Sheet:
     if declared_width:
         _check_width(declared_width)
     rows = _xlsx_rows(book, sheet.iter_rows(values_only=True))
-    header, header_row = _first_nonempty(rows, 1)
-    _check_width(len(header))
-    height = max(0, declared_rows - header_row) if declared_rows else None
+    found = Table(rows, 1)
+    _check_width(len(found.header))
+    height = max(0, declared_rows - found.header_row) if declared_rows else None
     return Sheet(
-        header=[_header_text(c) for c in header],
-        rows=_numbered(rows, header_row + 1, width=len(header)),
+        header=found.header,
+        rows=found.rows(width=len(found.header)),
         height=height,
+        notes=found.notes,
     )
 
 
@@ -169,35 +172,14 @@ def _open_calamine(path: Path) -> Sheet:
     start = sheet.start or (0, 0)
     rows = iter(sheet.iter_rows())
     first_row = start[0] + 1
-    header, header_row = _first_nonempty(rows, first_row)
-    height = max(0, (sheet.height or 0) - (header_row - first_row + 1))
+    found = Table(rows, first_row)
+    height = max(0, (sheet.height or 0) - (found.header_row - first_row + 1))
     return Sheet(
-        header=[_header_text(c) for c in header],
-        rows=_numbered(rows, header_row + 1),
+        header=found.header,
+        rows=found.rows(),
         height=height,
+        notes=found.notes,
     )
-
-
-def _first_nonempty(rows: Iterator[list], first_row: int) -> tuple[list, int]:
-    """Skip leading blank lines (and title lines above the header are the caller's concern)."""
-    number = first_row
-    for row in rows:
-        if any(_header_text(c) for c in row):
-            return row, number
-        number += 1
-        if number - first_row > 50:
-            break
-    raise FileProblem("Tệp không có dữ liệu (không tìm thấy dòng tiêu đề).")
-
-
-def _numbered(rows: Iterator[list], first: int, *, width: int = 0) -> Iterator[tuple[int, list]]:
-    """Non-empty rows with their number; short rows (a streamed sheet stores only the cells
-    that hold something) are padded to ``width``."""
-    for number, row in enumerate(rows, start=first):
-        if any(c not in ("", None) for c in row):
-            if len(row) < width:
-                row = [*row, *([None] * (width - len(row)))]
-            yield number, row
 
 
 def _header_text(value) -> str:

@@ -1,0 +1,68 @@
+"""Rolls as offices keep them: a title block, a two-row merged header, the column-number
+row and a footer — each member recognised, each skipped row said in the notes."""
+
+from datetime import date
+
+import pytest
+
+from dangbo.imports import services
+from dangbo.imports.models import ImportRow
+from dangbo.imports.table import is_footer
+from dangbo.members.models import Member
+
+from .files import OFFICE_TITLE, write_office_xlsx
+
+pytestmark = pytest.mark.django_db
+
+MEMBERS = [
+    ["Lê Văn Hùng", "Nam", "12/05/1960", "kl-thon-1", "01234001", "19/05/1989", "19/05/1990"],
+    ["Đỗ Thị Quỳnh", "Nữ", "03/08/1975", "kl-thon-2", "01234002", "02/09/2001", "02/09/2002"],
+    ["Hà Minh Công", "Nam", "21/01/1982", "kl-thon-1", "01234003", "03/02/2010", "03/02/2011"],
+]
+
+
+def _preview(path, actor):
+    job = services.create_job(actor=actor, kind="members", source=path, original_name=path.name)
+    return services.run(job, actor=actor)
+
+
+def test_office_roll_previews_every_member_and_says_what_it_skipped(tmp_path, world):
+    path = write_office_xlsx(tmp_path / "danh-sach.xlsx", MEMBERS)
+    actor = world.users["admin"]
+    job = _preview(path, actor)
+    rows = list(ImportRow.objects.filter(job=job).order_by("row_no"))
+    assert [r.state for r in rows] == ["new"] * 3, [r.messages for r in rows]
+    header = len(OFFICE_TITLE) + 1
+    assert [r.row_no for r in rows] == [header + 3, header + 4, header + 5]
+    notes = " ; ".join(job.notes)
+    assert f"dòng 1–{header - 1}: tiêu đề, bỏ qua" in notes
+    assert f"dòng {header}–{header + 1}: tiêu đề cột" in notes
+    assert f"dòng {header + 2}: số thứ tự cột, bỏ qua" in notes
+    assert f"dòng {header + 6}–{header + 9}: chân trang, bỏ qua" in notes
+    assert "Ghi chú" not in notes  # a known column, ignored without a word
+
+    job = services.run(job, commit=True, actor=actor)
+    hung = Member.objects.get(full_name="Lê Văn Hùng")
+    quynh = Member.objects.get(full_name="Đỗ Thị Quỳnh")
+    assert hung.gender == "M" and hung.date_of_birth == date(1960, 5, 12)
+    assert quynh.gender == "F" and quynh.date_of_birth == date(1975, 8, 3)
+    assert quynh.card_number == "01234002" and quynh.org.code == "kl-thon-2"
+    assert hung.admission_decision_date == date(1989, 5, 19)
+    assert Member.objects.filter(full_name="Hà Minh Công").exists()
+
+
+@pytest.mark.parametrize(
+    ("cells", "footer"),
+    [
+        ([None, "Tổng cộng: 30 đảng viên"], True),
+        (["Cộng", 30], True),
+        ([None, "Người lập biểu"], True),
+        ([None, "(Ký, ghi rõ họ tên)"], True),
+        (["Ghi chú: danh sách gồm 30 người"], True),
+        ([None, "Kim Long, ngày 15 tháng 3 năm 2026"], True),
+        ([1, "Công Văn Nam", "Nam"], False),
+        ([2, "Nguyễn Thị Ngày", "Nữ"], False),
+    ],
+)
+def test_footer_rows(cells, footer):
+    assert is_footer(cells) is footer
