@@ -20,7 +20,7 @@ from django.conf import settings
 from dangbo.core import legacy
 from dangbo.core.text import strip_control
 
-from .table import Table
+from .table import NoHeader, Table
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")
 _SNIFF_BYTES = 64 * 1024
@@ -127,7 +127,7 @@ def _open_xlsx(path: Path) -> Sheet:
     if declared_width:
         _check_width(declared_width)
     rows = _xlsx_rows(book, sheet.iter_rows(values_only=True))
-    found = Table(rows, 1)
+    found = _table(rows, 1)
     _check_width(len(found.header))
     height = max(0, declared_rows - found.header_row) if declared_rows else None
     return Sheet(
@@ -172,7 +172,7 @@ def _open_calamine(path: Path) -> Sheet:
     start = sheet.start or (0, 0)
     rows = iter(sheet.iter_rows())
     first_row = start[0] + 1
-    found = Table(rows, first_row)
+    found = _table(rows, first_row)
     height = max(0, (sheet.height or 0) - (found.header_row - first_row + 1))
     return Sheet(
         header=found.header,
@@ -180,6 +180,13 @@ def _open_calamine(path: Path) -> Sheet:
         height=height,
         notes=found.notes,
     )
+
+
+def _table(rows: Iterator[list], first_row: int) -> Table:
+    try:
+        return Table(rows, first_row)
+    except NoHeader:
+        raise FileProblem("Tệp không có dữ liệu (không tìm thấy dòng tiêu đề).") from None
 
 
 def _header_text(value) -> str:

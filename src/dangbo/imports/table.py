@@ -125,7 +125,7 @@ class Table:
             if len(head) >= HEAD_ROWS:
                 break
         if not any(any(text_of(c) for c in r) for r in head):
-            raise _no_header()
+            raise NoHeader
         known = _known()
         texts = [[text_of(c) for c in r] for r in head]
         scores = [_score(t, known) for t in texts]
@@ -224,10 +224,8 @@ def _chain(first: list, rest: Iterator) -> Iterator:
     yield from rest
 
 
-def _no_header():
-    from .readers import FileProblem
-
-    return FileProblem("Tệp không có dữ liệu (không tìm thấy dòng tiêu đề).")
+class NoHeader(Exception):
+    """No row of the sheet's first rows holds anything: the reader says so to the user."""
 
 
 def _last_filled(rows: Iterator) -> int:
