@@ -66,3 +66,25 @@ def test_office_roll_previews_every_member_and_says_what_it_skipped(tmp_path, wo
 )
 def test_footer_rows(cells, footer):
     assert is_footer(cells) is footer
+
+
+def test_every_sheet_is_listed_with_its_row_count(tmp_path, world):
+    from openpyxl import load_workbook
+
+    path = write_office_xlsx(tmp_path / "nhieu-trang.xlsx", MEMBERS)
+    book = load_workbook(path)
+    book.active.title = "Thôn 1"
+    roll = book.create_sheet("Thôn 2")
+    roll.append(["STT", "Họ và tên", "Giới tính", "Ngày sinh", "Mã chi bộ"])
+    roll.append([1, "Vũ Văn Tư", "Nam", "01/01/1970", "kl-thon-2"])
+    guide = book.create_sheet("Hướng dẫn")
+    guide.append(["Điền mỗi đảng viên một dòng."])
+    book.create_sheet("Trống")
+    book.save(path)
+    job = _preview(path, world.users["admin"])
+    notes = job.notes
+    assert notes[0].startswith("Trang “Thôn 1” (") and notes[0].endswith("dòng): đã đọc.")
+    assert "Trang “Thôn 2” (2 dòng): cũng là danh sách" in notes[1]
+    assert notes[2] == "Trang “Hướng dẫn” (1 dòng): không phải danh sách, bỏ qua."
+    assert notes[3] == "Trang “Trống”: trống, bỏ qua."
+    assert ImportRow.objects.filter(job=job, state="new").count() == 3

@@ -10,6 +10,7 @@ calamine holds the first sheet's cells).
 import codecs
 import csv
 import io
+import itertools
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from django.conf import settings
 from dangbo.core import legacy
 from dangbo.core.text import strip_control
 
-from .table import NoHeader, Table
+from .table import HEAD_ROWS, NoHeader, Table, sheet_notes
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")
 _SNIFF_BYTES = 64 * 1024
@@ -119,6 +120,10 @@ def _open_xlsx(path: Path) -> Sheet:
         # only. Rows are then read as they are stored: a sheet "formatted" down to row
         # 1,048,576 must not yield a million empty rows.
         declared_rows, declared_width = sheet.max_row, sheet.max_column
+        others = [
+            (other.title, other.max_row or 0, _head(other.iter_rows(values_only=True)))
+            for other in book.worksheets[1:]
+        ]
         sheet.reset_dimensions()
     except FileProblem:
         raise
@@ -128,6 +133,7 @@ def _open_xlsx(path: Path) -> Sheet:
         _check_width(declared_width)
     rows = _xlsx_rows(book, sheet.iter_rows(values_only=True))
     found = _table(rows, 1)
+    found.notes[:0] = sheet_notes((sheet.title, declared_rows or 0), others)
     _check_width(len(found.header))
     height = max(0, declared_rows - found.header_row) if declared_rows else None
     return Sheet(
@@ -164,6 +170,10 @@ def _open_calamine(path: Path) -> Sheet:
             raise FileProblem("Bảng tính không có trang nào.")
         sheet = workbook.get_sheet_by_index(0)
         width = sheet.total_width
+        others = []
+        for index, name in enumerate(workbook.sheet_names[1:], start=1):
+            other = workbook.get_sheet_by_index(index)
+            others.append((name, other.height or 0, _head(iter(other.iter_rows()))))
     except CalamineError as exc:
         raise FileProblem("Tệp không phải là bảng tính đọc được (hỏng hoặc có mật khẩu).") from exc
     except (OSError, ValueError) as exc:
@@ -173,6 +183,7 @@ def _open_calamine(path: Path) -> Sheet:
     rows = iter(sheet.iter_rows())
     first_row = start[0] + 1
     found = _table(rows, first_row)
+    found.notes[:0] = sheet_notes((workbook.sheet_names[0], sheet.height or 0), others)
     height = max(0, (sheet.height or 0) - (found.header_row - first_row + 1))
     return Sheet(
         header=found.header,
@@ -180,6 +191,10 @@ def _open_calamine(path: Path) -> Sheet:
         height=height,
         notes=found.notes,
     )
+
+
+def _head(rows) -> list[list]:
+    return [list(r) for r in itertools.islice(rows, HEAD_ROWS)]
 
 
 def _table(rows: Iterator[list], first_row: int) -> Table:

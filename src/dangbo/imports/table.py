@@ -235,3 +235,24 @@ def _last_filled(rows: Iterator) -> int:
         if any(c not in ("", None) for c in row):
             last_filled = count
     return last_filled
+
+
+def sheet_notes(first: tuple[str, int], others: list[tuple[str, int, list[list]]]) -> list[str]:
+    """Every sheet of a workbook, said: the one read, the other rolls (not read: one roll per
+    import), and the sheets that are not rolls."""
+    if not others:
+        return []
+    name, count = first
+    notes = [f"Trang “{name}” ({count} dòng): đã đọc."]
+    known = _known()
+    for name, count, head in others:
+        if not any(any(text_of(c) for c in r) for r in head):
+            notes.append(f"Trang “{name}”: trống, bỏ qua.")
+        elif max(_score([text_of(c) for c in r], known) for r in head) >= 3:
+            notes.append(
+                f"Trang “{name}” ({count} dòng): cũng là danh sách nhưng chưa được nhập — "
+                "hãy nhập trang này trong một tệp riêng."
+            )
+        else:
+            notes.append(f"Trang “{name}” ({count} dòng): không phải danh sách, bỏ qua.")
+    return notes
