@@ -326,8 +326,11 @@ def _tcvn3_case(text: str, decoded: str) -> str:
     if not any(w[4] for w in words):
         return decoded
     chars = list(decoded)
-    capitals = [w for w in words if w[2] >= 2 and w[3] == 0 and w[4]]
-    if capitals:
+    # A word of capitals need not hold the toned letter itself when it has a Vietnamese
+    # capital ("L£ DÕ" is "LÊ DẾ"); an ASCII one may be an abbreviation ("UBND Hµ").
+    capitals = [w for w in words if w[2] >= 2 and w[3] == 0]
+    vietnamese_capitals = any(_TCVN3_UPPER_CODES.intersection(text[w[0] : w[1]]) for w in capitals)
+    if any(w[4] for w in capitals) or (vietnamese_capitals and not any(w[3] for w in words)):
         if not any(w[3] for w in words):
             capitals = words
         for start, end, *_ in capitals:
