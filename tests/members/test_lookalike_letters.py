@@ -13,6 +13,8 @@ from dangbo.members.models import Member
 def test_vietnamese_maps_the_eth_to_d_with_stroke():
     assert vietnamese("Nguyễn Ðình Nhuận, ðường") == "Nguyễn Đình Nhuận, đường"
     assert fold("Nguyễn Ðình Nhuận") == "nguyen dinh nhuan" == fold("Nguyễn Đình Nhuận")
+    assert vietnamese("\u0189ỗ") == "Đỗ" and fold("\u0189ỗ") == "do"
+    assert vietnamese("Þórr Ödd") == "Þórr Ödd"  # nothing else changes
 
 
 def test_an_imported_cell_is_stored_with_d_with_stroke():

@@ -165,8 +165,9 @@ def nfc(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
-# Look-alikes of Đ/đ that old fonts and keyboards typed: the Icelandic eth (U+00D0, U+00F0).
-_D_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
+# Look-alikes of Đ/đ that old fonts and keyboards typed: the Icelandic eth (U+00D0, U+00F0)
+# and the African D (U+0189), drawn the same as Đ.
+_D_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111", "\u0189": "\u0110"})
 
 
 def vietnamese(value: str) -> str:
