@@ -88,3 +88,38 @@ def test_every_sheet_is_listed_with_its_row_count(tmp_path, world):
     assert notes[2] == "Trang “Hướng dẫn” (1 dòng): không phải danh sách, bỏ qua."
     assert notes[3] == "Trang “Trống”: trống, bỏ qua."
     assert ImportRow.objects.filter(job=job, state="new").count() == 3
+
+
+def test_three_row_header_ticks_and_a_plain_number_row(tmp_path, world):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    rows = [
+        ["CHI BỘ THÔN ĐỒNG BÔNG"],
+        ["DANH SÁCH ĐẢNG VIÊN NĂM 2026"],
+        ["TT", "Họ và tên khai sinh", "Giới tính", None, "Năm sinh", "Mã chi bộ", "Trình độ"],
+        [None, None, "Nam", "Nữ", None, None, "Trình độ LLCT", None, "Chuyên môn"],
+        [None, None, None, None, None, None, "Sơ cấp", "Trung cấp", None],
+        [1, 2, 3, 4, 5, 6, 7, 8, 9],
+        [1, "Vũ Thị Lan", None, "x", "07/07/1977", "kl-thon-1", None, "x", "Cử nhân"],
+        [2, "Lò Văn Páo", "x", None, "08/08/1988", "kl-thon-1", "x", None, None],
+        [None, "Cộng: 2"],
+    ]
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / "ba-dong.xlsx"
+    book.save(path)
+    from dangbo.imports.readers import open_sheet
+
+    found = open_sheet(path)
+    assert found.header[:3] == ["TT", "Họ và tên khai sinh", "Giới tính"]
+    assert found.header[6] == "Trình độ LLCT"
+    assert found.header[8] == "Trình độ / Chuyên môn"
+    data = list(found.rows)
+    assert [n for n, _ in data] == [7, 8]
+    assert data[0][1][2] == "Nữ" and data[1][1][2] == "Nam"
+    assert data[0][1][6] == "Trung cấp" and data[1][1][6] == "Sơ cấp"
+    assert "dòng 3–5: tiêu đề cột" in found.notes
+    assert "dòng 6: số thứ tự cột, bỏ qua" in found.notes
+    assert "dòng 9: chân trang, bỏ qua" in found.notes

@@ -330,6 +330,8 @@ def match_header(header: list[str], columns: tuple[Column, ...]) -> HeaderMatch:
         if not key or key in IGNORED:
             continue
         column = index.get(key)
+        if column is None and " / " in title:  # a merged header: "Trình độ / Chuyên môn"
+            column = index.get(header_key(title.rsplit(" / ", 1)[1]))
         if column is None:
             unknown.append(title)
         elif column.key in positions:

@@ -156,6 +156,7 @@ class Table:
         self.header_row = last_header
         self.data_first = first_row + index
         self._head = head[index:]
+        self._tick_groups: list[tuple[list[int], list[str]]] = []  # "x" under a level
         self._transform = self._ticks()
         self._footer_at: int | None = None
 
@@ -182,9 +183,33 @@ class Table:
                 self.header[female] = "" if has_gender else "Giới tính"
                 has_gender = True
                 pairs.append((male, female, False))
+        known = _known()
+        ticks: dict[str, list[int]] = {}
+        for position, name in enumerate(self.header):
+            if " / " in name and key(name) not in known:
+                parent = name.rsplit(" / ", 1)[0]
+                if key(parent) not in known:  # a third level: "Trình độ / Trình độ LLCT"
+                    parent = parent.rsplit(" / ", 1)[-1]
+                if key(parent) in known and key(parent) not in _GENDER_KEYS:
+                    ticks.setdefault(parent, []).append(position)
+        for parent, positions in ticks.items():
+            if len(positions) < 2 or any(key(self.header[p]) in known for p in positions):
+                continue
+            children = [self.header[p].rsplit(" / ", 1)[1] for p in positions]
+            self._tick_groups.append((positions, children))
+            self.header[positions[0]] = parent
+            for p in positions[1:]:
+                self.header[p] = ""
         return pairs
 
     def _apply(self, row: list) -> list:
+        for positions, children in self._tick_groups:
+            if len(row) <= positions[-1]:
+                row = [*row, *([None] * (positions[-1] + 1 - len(row)))]
+            ticked = [c for p, c in zip(positions, children, strict=True) if text_of(row[p])]
+            for p in positions:
+                row[p] = None
+            row[positions[0]] = ", ".join(ticked) or None
         for male, female, is_gender in self._transform:
             a = row[male] if male < len(row) else None
             b = row[female] if female < len(row) else None
