@@ -123,3 +123,44 @@ def test_three_row_header_ticks_and_a_plain_number_row(tmp_path, world):
     assert "dòng 3–5: tiêu đề cột" in found.notes
     assert "dòng 6: số thứ tự cột, bỏ qua" in found.notes
     assert "dòng 9: chân trang, bỏ qua" in found.notes
+
+
+@pytest.mark.parametrize(
+    ("typed", "column"),
+    [
+        ("Họ tên đang dùng", "full_name"),
+        ("HỌ VÀ TÊN KHAI SINH", "birth_name"),
+        ("Số CMND/CCCD", "id_number"),
+        ("CMND", "id_number"),
+        ("SĐT", "phone"),
+        ("Số ĐT", "phone"),
+        ("Nam/Nữ", "gender"),
+        ("Tên chi bộ", "org"),
+        ("Chi bộ sinh hoạt", "org"),
+        ("Ngày kết nạp Đảng", "admission_decision_date"),
+        ("Số thẻ đảng viên/Số lý lịch", "card_number"),
+        ("Trình độ LLCT", "political_theory"),
+        ("Lý luận chính trị (CC, TC, SC)", "political_theory"),
+        ("Trình độ văn hóa", "education"),
+        ("Địa chỉ", "permanent_address"),
+        ("Nơi ở hiện nay", "temporary_address"),
+        ("Hộ khẩu  thường trú", "permanent_address"),
+        ("Trình độ / Chuyên môn", "qualification"),
+    ],
+)
+def test_official_vocabulary(typed, column):
+    from dangbo.imports.schema import MEMBER_COLUMNS, match_header
+
+    assert match_header(["STT", typed], MEMBER_COLUMNS).positions == {column: 1}
+
+
+def test_unrecognised_columns_are_listed_in_full(tmp_path, world):
+    from .files import write_xlsx
+
+    long = "Chức vụ trong Đảng, chính quyền, đoàn thể hiện nay (ghi đầy đủ)"
+    header = ["Họ và tên", "Giới tính", "Ngày sinh", "Mã chi bộ", long, "Khen thưởng"]
+    path = write_xlsx(
+        tmp_path / "k.xlsx", [header, ["Vũ Văn Tư", "Nam", "01/01/1970", "kl-thon-2"]]
+    )
+    job = _preview(path, world.users["admin"])
+    assert f"Các cột không dùng, bỏ qua: “{long}”, “Khen thưởng”" in job.notes
