@@ -249,3 +249,21 @@ def test_names_and_places_round_trip_in_their_column(text, encoding):
     if typed != text:
         assert legacy.convert_in_column(typed, encoding) == text
         assert legacy.detect(typed) in (encoding, None)
+
+
+def test_a_column_of_unclear_cells_takes_the_sheets_encoding():
+    """Home towns "NghÖ An", "Thanh Hãa" decide nothing alone; the names beside them do."""
+    from dangbo.imports.services import _legacy_columns
+
+    class Rows:
+        text_keys = ("full_name", "home_town")
+
+    head = [
+        (1, ["NguyÔn §×nh NhuËn", "NghÖ An"]),
+        (2, ["TrÇn ThÞ Qu\xfanh", "Thanh Hãa"]),
+        (3, ["Lª V¨n Hïng", "NghÖ An"]),
+    ]
+    positions = {"full_name": 0, "home_town": 1}
+    assert _legacy_columns(head, positions, Rows) == {"full_name": "tcvn3", "home_town": "tcvn3"}
+    unicode_towns = [(1, ["NguyÔn §×nh NhuËn", "Nghệ An"]), (2, ["TrÇn ThÞ Qu\xfanh", "Hà"])]
+    assert _legacy_columns(unicode_towns, positions, Rows) == {"full_name": "tcvn3"}

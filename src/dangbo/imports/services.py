@@ -472,6 +472,20 @@ def _legacy_columns(head: list, positions: dict[str, int], cls) -> dict[str, str
         encoding = legacy.detect_column(values) if values else None
         if encoding:
             found[key] = encoding
+    # A column whose cells are each unclear ("NghÖ An", "Thanh Hãa") takes the encoding the
+    # sheet's other columns showed, when every one of its non-ASCII cells converts in it.
+    if len(set(found.values())) == 1:
+        sheet_encoding = next(iter(found.values()))
+        for key, pos in positions.items():
+            if key in found or not hasattr(cls, "text_keys") or key not in cls.text_keys:
+                continue
+            values = [
+                r[1][pos]
+                for r in head
+                if pos < len(r[1]) and isinstance(r[1][pos], str) and not r[1][pos].isascii()
+            ]
+            if values and all(legacy.convert_in_column(v, sheet_encoding) for v in values):
+                found[key] = sheet_encoding
     return found
 
 
