@@ -164,3 +164,19 @@ def test_unrecognised_columns_are_listed_in_full(tmp_path, world):
     )
     job = _preview(path, world.users["admin"])
     assert f"Các cột không dùng, bỏ qua: “{long}”, “Khen thưởng”" in job.notes
+
+
+def test_a_female_column_ticked_x_gives_the_gender(tmp_path, world):
+    from .files import write_xlsx
+
+    header = ["Họ và tên", "Nữ", "Ngày sinh", "Mã chi bộ", "Ngày vào Đảng", "Ngày chính thức"]
+    rows = [
+        header,
+        ["Vũ Thị Tư", "x", "01/01/1970", "kl-thon-2", "01/02/2000", "01/02/2001"],
+        ["Vũ Văn Năm", None, "01/01/1971", "kl-thon-2", "01/02/2000", "01/02/2001"],
+    ]
+    actor = world.users["admin"]
+    job = _preview(write_xlsx(tmp_path / "nu.xlsx", rows), actor)
+    services.run(job, commit=True, actor=actor)
+    assert Member.objects.get(full_name="Vũ Thị Tư").gender == "F"
+    assert Member.objects.get(full_name="Vũ Văn Năm").gender == "M"

@@ -157,6 +157,7 @@ class Table:
         self.data_first = first_row + index
         self._head = head[index:]
         self._tick_groups: list[tuple[list[int], list[str]]] = []  # "x" under a level
+        self._female_column: int | None = None
         self._transform = self._ticks()
         self._footer_at: int | None = None
 
@@ -183,6 +184,10 @@ class Table:
                 self.header[female] = "" if has_gender else "Giới tính"
                 has_gender = True
                 pairs.append((male, female, False))
+        female_only = [p for p, n in enumerate(self.header) if key(n) == "nu"]
+        if not has_gender and len(female_only) == 1:  # a "Nữ" column ticked "x"
+            self._female_column = female_only[0]
+            self.header[female_only[0]] = "Giới tính"
         known = _known()
         ticks: dict[str, list[int]] = {}
         for position, name in enumerate(self.header):
@@ -203,6 +208,9 @@ class Table:
         return pairs
 
     def _apply(self, row: list) -> list:
+        if self._female_column is not None and self._female_column < len(row):
+            ticked = text_of(row[self._female_column])
+            row[self._female_column] = "Nữ" if ticked and key(ticked) != "0" else "Nam"
         for positions, children in self._tick_groups:
             if len(row) <= positions[-1]:
                 row = [*row, *([None] * (positions[-1] + 1 - len(row)))]
