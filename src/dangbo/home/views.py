@@ -19,9 +19,8 @@ from dangbo.imports.queries import jobs_of
 from dangbo.meetings import queries as meeting_queries
 from dangbo.meetings.choices import MeetingKind
 from dangbo.orgs.choices import CELL_KINDS
-from dangbo.orgs.lookups import scope_roots
+from dangbo.orgs.lookups import page_org, scope_roots
 from dangbo.orgs.models import Organisation
-from dangbo.orgs.queries import org_by_code
 from dangbo.oversight import queries as oversight_queries
 from dangbo.oversight.choices import TargetPeriod
 from dangbo.registry import queries as registry_queries
@@ -276,14 +275,7 @@ def due(request, kind: str):
     if kind not in DUE_LISTS:
         raise Http404
     user = request.user
-    code = request.GET.get("to-chuc")
-    if code:
-        org = org_by_code(user, code, scope.VIEW)
-    else:
-        roots = scope_roots(user)
-        org = roots[0] if roots else None
-    if org is None:
-        raise Http404
+    org = page_org(user, request.GET.get("to-chuc"))
     day = parse_as_of(request).day
     if kind == "cong-nhan":
         rows = registry_queries.overdue_probationers(org, day)

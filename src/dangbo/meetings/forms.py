@@ -68,17 +68,7 @@ class MeetingForm(VNForm):
         label=_("Tự đánh giá chất lượng"), choices=QualityRating.choices, required=False
     )
 
-    SERVICE_FIELDS = (
-        "kind",
-        "start_time",
-        "end_time",
-        "topic",
-        "mode",
-        "minutes",
-        "resolution",
-        "resolution_ref",
-        "quality",
-    )
+    SERVICE_FIELDS = services.MEETING_FIELDS
 
     def __init__(
         self,

@@ -365,7 +365,7 @@ def update_meeting(
     keeps its recorded value (an edit form posts only what it showed)."""
     meeting = Meeting.objects.select_for_update().select_related("org").get(pk=meeting.pk)
     before = audit.snapshot(meeting, _SNAPSHOT)
-    kept = {f: getattr(meeting, f) for f in _EDITABLE if f not in data}
+    kept = {f: getattr(meeting, f) for f in MEETING_FIELDS if f not in data}
     judged = _judge(
         org=meeting.org,
         day=meeting.date,
@@ -390,7 +390,9 @@ def update_meeting(
     return meeting
 
 
-_EDITABLE = (
+# The meeting's own facts that the record and the edit take as given (the web form and the
+# API pass these through; chair, secretary and attendance are resolved apart).
+MEETING_FIELDS = (
     "kind",
     "start_time",
     "end_time",

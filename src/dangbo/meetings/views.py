@@ -25,9 +25,8 @@ from dangbo.core.views import (
 )
 from dangbo.members.models import Member
 from dangbo.orgs.choices import CELL_KINDS
-from dangbo.orgs.lookups import scope_roots
+from dangbo.orgs.lookups import page_org
 from dangbo.orgs.models import Organisation
-from dangbo.orgs.queries import org_by_code
 
 from . import docx, forms, queries, rules, services
 from .choices import AttendanceStatus, MeetingKind, MeetingMode
@@ -63,14 +62,7 @@ def _meeting_or_404(user, pk: int, action: str) -> Meeting:
 def compliance(request):
     """Rules 17 and 13 over an organisation's cells for the year of the chosen date."""
     user = request.user
-    code = request.GET.get("to-chuc")
-    if code:
-        org = org_by_code(user, code, scope.VIEW)
-    else:
-        roots = scope_roots(user)
-        org = roots[0] if roots else None
-    if org is None:
-        raise Http404
+    org = page_org(user, request.GET.get("to-chuc"))
     as_of = parse_as_of(request)
     result = queries.compliance(org, as_of.day)
     flagged_ids = [f["member_id"] for f in result.flagged_members]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from dangbo.core import scope
 from dangbo.core.text import fold
-from dangbo.orgs.fields import PickerForm, PickerInput, split_label
+from dangbo.orgs.fields import PickerForm, PickerInput, PickerListInput, split_label
 
 from . import queries
 from .choices import ACTIVE_STATUSES
@@ -123,22 +123,6 @@ class MemberChoiceField(forms.CharField):
         return resolve(self.user, text, str(self.label), self.action, everyone=self.everyone)
 
 
-class MemberListInput(forms.Textarea):
-    """One member a line; ``picker.js`` shows the lines as chosen people with a type-ahead
-    that adds a line ("Họ tên (Chi bộ) #id")."""
-
-    def __init__(self, url_name: str = "members:pick", params: dict | None = None):
-        super().__init__(attrs={"rows": 3, "spellcheck": "false", "autocomplete": "off"})
-        self.picker = PickerInput(url_name, params)
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        url = self.picker.get_context(name, "", {})["widget"]["attrs"]["data-picker"]
-        context["widget"]["attrs"]["data-picker"] = url
-        context["widget"]["attrs"]["data-picker-multiple"] = "1"
-        return context
-
-
 class MemberListField(forms.CharField):
     """Several members, one a line (a name, "Họ tên (Chi bộ)", a card number, or "… #id";
     ``# …`` after a card number is a note) → the list of ``Member``, without repeats; every
@@ -152,7 +136,7 @@ class MemberListField(forms.CharField):
         everyone: bool = False,
         **kwargs,
     ):
-        kwargs.setdefault("widget", MemberListInput(params=_params(everyone)))
+        kwargs.setdefault("widget", PickerListInput("members:pick", _params(everyone)))
         kwargs.setdefault("max_length", 20_000)
         kwargs.setdefault("required", False)
         super().__init__(label=label, **kwargs)

@@ -31,6 +31,21 @@ def scope_roots(user) -> list[Organisation]:
     return roots
 
 
+def page_org(user, code: str | None, action: scope.Permission = scope.VIEW) -> Organisation:
+    """The organisation a list page is about: ``?to-chuc=CODE`` within the action's scope,
+    else the user's first scope root the action covers; 404 when neither."""
+    if code:
+        org = queries.org_by_code(user, code, action)
+    else:
+        org = next(
+            (o for o in scope_roots(user) if action == scope.VIEW or scope.covers(user, action, o)),
+            None,
+        )
+    if org is None:
+        raise Http404
+    return org
+
+
 def find_org(user, code: str, field: str, label: str, *, cells_only: bool = False):
     """An organisation by code within the user's change scope, else a field error naming it."""
     org = queries.org_by_code(user, code, scope.CHANGE)

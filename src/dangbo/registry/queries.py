@@ -377,6 +377,17 @@ class ChildRow:
         return str(Sector(self.sector).label)
 
 
+def _child_row(org, name: str, member_count: int) -> "ChildRow":
+    return ChildRow(
+        code=org.code,
+        name=name,
+        kind=org.kind,
+        sector=org.sector,
+        member_count=member_count,
+        is_leaf=org.kind in CELL_KINDS or org.kind == OrgKind.PARTY_GROUP,
+    )
+
+
 def children_as_of(org: Organisation, as_of: date) -> list[ChildRow]:
     """Direct children on a date with their active-member counts: committees first, then
     Vietnamese alphabetical order."""
@@ -386,17 +397,7 @@ def children_as_of(org: Organisation, as_of: date) -> list[ChildRow]:
         return []
     names = names_on(children, as_of)
     counts = _member_counts_by_top(org, children, as_of)
-    rows = [
-        ChildRow(
-            code=child.code,
-            name=names[child.pk],
-            kind=child.kind,
-            sector=child.sector,
-            member_count=counts.get(child.pk, 0),
-            is_leaf=child.kind in CELL_KINDS or child.kind == OrgKind.PARTY_GROUP,
-        )
-        for child in children
-    ]
+    rows = [_child_row(child, names[child.pk], counts.get(child.pk, 0)) for child in children]
     rows.sort(key=lambda r: (KIND_RANK[r.kind], collation_key(r.name)))
     return rows
 
@@ -492,14 +493,7 @@ def grandchildren_as_of(org: Organisation, children: list[ChildRow], as_of: date
     found: dict[str, list[ChildRow]] = {}
     for kid in kids:
         found.setdefault(parents[links[kid.pk]], []).append(
-            ChildRow(
-                code=kid.code,
-                name=names[kid.pk],
-                kind=kid.kind,
-                sector=kid.sector,
-                member_count=counts.get(kid.pk, 0),
-                is_leaf=kid.kind in CELL_KINDS or kid.kind == OrgKind.PARTY_GROUP,
-            )
+            _child_row(kid, names[kid.pk], counts.get(kid.pk, 0))
         )
     for rows in found.values():
         rows.sort(key=lambda r: (KIND_RANK[r.kind], collation_key(r.name)))

@@ -27,7 +27,7 @@ from dangbo.members.queries import visible_members
 from dangbo.orgs import fields as org_fields
 from dangbo.orgs import queries as org_queries
 from dangbo.orgs.choices import Sector
-from dangbo.orgs.lookups import scope_roots
+from dangbo.orgs.lookups import page_org, scope_roots
 from dangbo.orgs.models import valid_code
 
 from . import exports, forms, permissions, queries, rules, services
@@ -639,14 +639,7 @@ def _honour_title(members: bool, rank: int, n: int, first: int, last: int) -> st
 
 def _honours(request, action: str = scope.VIEW) -> dict:
     user = request.user
-    code = _param(request, "to-chuc")
-    if code:
-        org = org_queries.org_by_code(user, code, action)
-    else:
-        roots = [o for o in scope_roots(user) if scope.covers(user, action, o)]
-        org = roots[0] if roots else None
-    if org is None:
-        raise Http404
+    org = page_org(user, _param(request, "to-chuc"), action)
     members = _param(request, "doi-tuong", 10) != SubjectKind.ORG
     rank = _int(_param(request, "muc", 2), 1, 1, 2)
     n = _int(_param(request, "so-nam", 3), 5, 1, 50)

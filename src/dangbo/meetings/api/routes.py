@@ -174,19 +174,7 @@ def create_meeting(request, payload: MeetingCreate):
         chair = _officer(cell, payload.date, payload.chair_id, "chair_id", "Chủ trì")
         secretary = _officer(cell, payload.date, payload.secretary_id, "secretary_id", "Thư ký")
     attendance = _attendance(request.auth, cell, payload.date, payload.attendance)
-    data = payload.model_dump(
-        include={
-            "kind",
-            "start_time",
-            "end_time",
-            "topic",
-            "mode",
-            "minutes",
-            "resolution",
-            "resolution_ref",
-            "quality",
-        }
-    )
+    data = payload.model_dump(include=set(services.MEETING_FIELDS))
     data = {k: (v.value if hasattr(v, "value") else v) for k, v in data.items()}
     with fields_as({"chair": "chair_id", "secretary": "secretary_id"}):
         meeting = services.record_meeting(
