@@ -77,3 +77,49 @@ def dead_process_identity() -> str:
         proc.kill()
         proc.wait()
     return identity
+
+
+OFFICE_TITLE = [
+    ["ĐẢNG BỘ HUYỆN TAM DƯƠNG", None, None, None, "ĐẢNG CỘNG SẢN VIỆT NAM"],
+    ["ĐẢNG ỦY XÃ KIM LONG", None, None, None, "Kim Long, ngày 15 tháng 3 năm 2026"],
+    [],
+    [None, None, "DANH SÁCH ĐẢNG VIÊN"],
+    [None, None, "(Kèm theo báo cáo số 12-BC/ĐU)"],
+    [],
+]
+
+
+def write_office_xlsx(path: Path, members: list[list], *, ticked_gender: bool = True) -> Path:
+    """A roll as an office keeps it: a title block, a two-row header (a merged "Ngày sinh"
+    over "Nam" / "Nữ" holding the date under the member's gender), the column-number row
+    "(1) (2) …", then the members, a totals row and signatures.
+
+    ``members``: [name, gender, birth date, cell, card, admission date, recognition date]."""
+    book = Workbook()
+    sheet = book.active
+    rows: list[list] = [list(r) for r in OFFICE_TITLE]
+    top = ["STT", "Họ tên đang dùng", "Ngày sinh", None, "Tên chi bộ"]
+    top += ["Số thẻ đảng viên/Số lý lịch", "Ngày kết nạp Đảng", "Ngày chính thức", "Ghi chú"]
+    sub = [None, None, "Nam", "Nữ", None, None, None, None, None]
+    rows += [top, sub, [f"({i})" for i in range(1, len(top) + 1)]]
+    for number, (name, gender, born, cell, card, admitted, official) in enumerate(members, start=1):
+        male, female = (born, None) if gender == "Nam" else (None, born)
+        rows.append([number, name, male, female, cell, card, admitted, official, None])
+    rows += [
+        [None, "Tổng cộng: " + str(len(members)) + " đảng viên"],
+        [],
+        [None, "Người lập biểu", None, None, None, "T/M ĐẢNG ỦY"],
+        [None, "(Ký, ghi rõ họ tên)", None, None, None, "BÍ THƯ"],
+    ]
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is not None:
+                sheet.cell(row=r, column=c, value=value)
+    header_row = len(OFFICE_TITLE) + 1
+    for column in (1, 2, 5, 6, 7, 8, 9):
+        sheet.merge_cells(
+            start_row=header_row, start_column=column, end_row=header_row + 1, end_column=column
+        )
+    sheet.merge_cells(start_row=header_row, start_column=3, end_row=header_row, end_column=4)
+    book.save(path)
+    return path

@@ -206,7 +206,8 @@ def _alternatives(words: str) -> str:
 
 
 _SYLLABLE = re.compile(
-    "(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|kr|dr|bl|pl|br|[bcdđghklmnprstvx])?"
+    # "q(?=u)": in "quỳnh", "quýt", "quyên" the u of qu also opens the rhyme (uy, uyê).
+    "(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|q(?=u)|kr|dr|bl|pl|br|[bcdđghklmnprstvx])?"
     f"(?:(?:{_alternatives(_OPEN_NUCLEI)})"
     f"|(?:{_alternatives(_CLOSED_NUCLEI)})(?P<closed>ng|nh|ch|[cmnptk])"
     f"|(?:{_alternatives(_EITHER_NUCLEI)})(?P<final>ng|nh|ch|[cmnptk])?)"
@@ -240,11 +241,19 @@ def _is_syllable(word: str) -> bool:
     return final not in _CHECKED_FINALS or tones[-1] in (4, 5)
 
 
+# Abbreviations with Đ, as offices write them: "ĐH" (đại học), "CĐ", "LĐPT", "ĐHSP".
+_ABBREVIATION = re.compile("[A-ZĐ]{0,7}Đ[A-ZĐ]{0,7}")
+
+
 def _looks_vietnamese(text: str) -> bool:
-    """Converted text is plausible: no stray legacy sign, every non-ASCII word a syllable."""
+    """Converted text is plausible: no stray legacy sign, every non-ASCII word a syllable
+    or an abbreviation with Đ."""
     if _STRAY.search(text):
         return False
-    return all(w.isascii() or _is_syllable(w.lower()) for w in _WORD.findall(text))
+    return all(
+        w.isascii() or _is_syllable(w.lower()) or _ABBREVIATION.fullmatch(w)
+        for w in _WORD.findall(text)
+    )
 
 
 def detect(text: str) -> str | None:
@@ -317,8 +326,11 @@ def _tcvn3_case(text: str, decoded: str) -> str:
     if not any(w[4] for w in words):
         return decoded
     chars = list(decoded)
-    capitals = [w for w in words if w[2] >= 2 and w[3] == 0 and w[4]]
-    if capitals:
+    # A word of capitals need not hold the toned letter itself when it has a Vietnamese
+    # capital ("L£ DÕ" is "LÊ DẾ"); an ASCII one may be an abbreviation ("UBND Hµ").
+    capitals = [w for w in words if w[2] >= 2 and w[3] == 0]
+    vietnamese_capitals = any(_TCVN3_UPPER_CODES.intersection(text[w[0] : w[1]]) for w in capitals)
+    if any(w[4] for w in capitals) or (vietnamese_capitals and not any(w[3] for w in words)):
         if not any(w[3] for w in words):
             capitals = words
         for start, end, *_ in capitals:
@@ -330,6 +342,21 @@ def _tcvn3_case(text: str, decoded: str) -> str:
             if initial in _TCVN3_TONED_CODES:
                 chars[start] = _upper(decoded[start])
     return "".join(chars)
+
+
+def convert_in_column(text: str, encoding: str) -> str | None:
+    """A cell of a column whose encoding is known: its conversion, or None to leave it.
+
+    The column decides what one cell cannot ("NghÖ An" is TCVN3 "Nghệ An" or VNI "NghƯ An";
+    "Thanh Hãa" is TCVN3 "Thanh Hóa" or Unicode): the cell is converted unless it holds
+    characters no legacy file has, or its conversion is not Vietnamese.
+    """
+    if text.isascii() or _UNICODE_ONLY.search(text):
+        return None
+    converted = to_unicode(text, encoding)
+    if converted == text or not _looks_vietnamese(converted):
+        return None
+    return converted
 
 
 def from_unicode(text: str, encoding: str) -> str:

@@ -165,6 +165,17 @@ def nfc(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
+# Look-alikes of Đ/đ that old fonts and keyboards typed: the Icelandic eth (U+00D0, U+00F0)
+# and the African D (U+0189), drawn the same as Đ.
+_D_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111", "\u0189": "\u0110"})
+
+
+def vietnamese(value: str) -> str:
+    """A Vietnamese text field (names, places) with look-alike letters as the Vietnamese
+    ones: "Nguyễn Ðình Nhuận" (Icelandic Ð) → "Nguyễn Đình Nhuận"."""
+    return value.translate(_D_LOOKALIKES)
+
+
 def fold(value: str) -> str:
     """Lower-case, accent-free form: 'Nguyễn Thị Hương' -> 'nguyen thi huong'."""
     return " ".join(f for w in value.split() if (f := _fold_word(w)))
@@ -173,7 +184,8 @@ def fold(value: str) -> str:
 @functools.lru_cache(maxsize=1 << 16)
 def _fold_word(word: str) -> str:
     # Names reuse a small vocabulary: caching per word makes bulk imports several times faster.
-    decomposed = unicodedata.normalize("NFD", word.replace("đ", "d").replace("Đ", "D"))
+    word = vietnamese(word).replace("đ", "d").replace("Đ", "D")  # "Ðình" finds "dinh" too
+    decomposed = unicodedata.normalize("NFD", word)
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return _SPACES.sub(" ", stripped).strip().lower()
 

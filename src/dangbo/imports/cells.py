@@ -21,6 +21,7 @@ from dangbo.core.text import (
     fold_spaces,
     plain,
     unsafe_message,
+    vietnamese,
 )
 
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 01/01/1900, with Lotus's phantom 29/02/1900
@@ -41,9 +42,10 @@ def text(value, label: str, *, max_length: int, legacy_encoding: str | None = No
     result = raw
     if not raw.isascii():
         encoding = legacy_encoding or legacy.detect(raw)
-        if encoding and legacy.detect(raw) == encoding:
-            converted = legacy.to_unicode(raw, encoding)
-            if converted != raw:
+        if encoding:
+            # The column's encoding decides cells that alone are unclear ("NghÖ An").
+            converted = legacy.convert_in_column(raw, encoding)
+            if converted is not None:
                 note = (
                     f"{label}: chuyển từ mã {legacy.LEGACY_LABELS[encoding]} sang Unicode: "
                     f"“{fold_spaces(raw)}” → “{fold_spaces(converted)}”"
@@ -58,7 +60,7 @@ def text(value, label: str, *, max_length: int, legacy_encoding: str | None = No
 def normalised(value: str, label: str) -> str:
     """The one input normaliser (``core.text.plain``), as the form and the API apply it."""
     try:
-        return plain(value)
+        return vietnamese(plain(value))  # imported text cells are Vietnamese names, places
     except UnsafeText as exc:
         raise CellError(unsafe_message(label, exc.char)) from None
 

@@ -10,6 +10,7 @@ calamine holds the first sheet's cells).
 import codecs
 import csv
 import io
+import itertools
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from django.conf import settings
 
 from dangbo.core import legacy
 from dangbo.core.text import strip_control
+
+from .table import HEAD_ROWS, NoHeader, Table, sheet_notes
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")
 _SNIFF_BYTES = 64 * 1024
@@ -117,6 +120,10 @@ def _open_xlsx(path: Path) -> Sheet:
         # only. Rows are then read as they are stored: a sheet "formatted" down to row
         # 1,048,576 must not yield a million empty rows.
         declared_rows, declared_width = sheet.max_row, sheet.max_column
+        others = [
+            (other.title, other.max_row or 0, _head(other.iter_rows(values_only=True)))
+            for other in book.worksheets[1:]
+        ]
         sheet.reset_dimensions()
     except FileProblem:
         raise
@@ -125,13 +132,15 @@ def _open_xlsx(path: Path) -> Sheet:
     if declared_width:
         _check_width(declared_width)
     rows = _xlsx_rows(book, sheet.iter_rows(values_only=True))
-    header, header_row = _first_nonempty(rows, 1)
-    _check_width(len(header))
-    height = max(0, declared_rows - header_row) if declared_rows else None
+    found = _table(rows, 1)
+    found.notes[:0] = sheet_notes((sheet.title, declared_rows or 0), others)
+    _check_width(len(found.header))
+    height = max(0, declared_rows - found.header_row) if declared_rows else None
     return Sheet(
-        header=[_header_text(c) for c in header],
-        rows=_numbered(rows, header_row + 1, width=len(header)),
+        header=found.header,
+        rows=found.rows(width=len(found.header)),
         height=height,
+        notes=found.notes,
     )
 
 
@@ -161,6 +170,10 @@ def _open_calamine(path: Path) -> Sheet:
             raise FileProblem("Bảng tính không có trang nào.")
         sheet = workbook.get_sheet_by_index(0)
         width = sheet.total_width
+        others = []
+        for index, name in enumerate(workbook.sheet_names[1:], start=1):
+            other = workbook.get_sheet_by_index(index)
+            others.append((name, other.height or 0, _head(iter(other.iter_rows()))))
     except CalamineError as exc:
         raise FileProblem("Tệp không phải là bảng tính đọc được (hỏng hoặc có mật khẩu).") from exc
     except (OSError, ValueError) as exc:
@@ -169,35 +182,26 @@ def _open_calamine(path: Path) -> Sheet:
     start = sheet.start or (0, 0)
     rows = iter(sheet.iter_rows())
     first_row = start[0] + 1
-    header, header_row = _first_nonempty(rows, first_row)
-    height = max(0, (sheet.height or 0) - (header_row - first_row + 1))
+    found = _table(rows, first_row)
+    found.notes[:0] = sheet_notes((workbook.sheet_names[0], sheet.height or 0), others)
+    height = max(0, (sheet.height or 0) - (found.header_row - first_row + 1))
     return Sheet(
-        header=[_header_text(c) for c in header],
-        rows=_numbered(rows, header_row + 1),
+        header=found.header,
+        rows=found.rows(),
         height=height,
+        notes=found.notes,
     )
 
 
-def _first_nonempty(rows: Iterator[list], first_row: int) -> tuple[list, int]:
-    """Skip leading blank lines (and title lines above the header are the caller's concern)."""
-    number = first_row
-    for row in rows:
-        if any(_header_text(c) for c in row):
-            return row, number
-        number += 1
-        if number - first_row > 50:
-            break
-    raise FileProblem("Tệp không có dữ liệu (không tìm thấy dòng tiêu đề).")
+def _head(rows) -> list[list]:
+    return [list(r) for r in itertools.islice(rows, HEAD_ROWS)]
 
 
-def _numbered(rows: Iterator[list], first: int, *, width: int = 0) -> Iterator[tuple[int, list]]:
-    """Non-empty rows with their number; short rows (a streamed sheet stores only the cells
-    that hold something) are padded to ``width``."""
-    for number, row in enumerate(rows, start=first):
-        if any(c not in ("", None) for c in row):
-            if len(row) < width:
-                row = [*row, *([None] * (width - len(row)))]
-            yield number, row
+def _table(rows: Iterator[list], first_row: int) -> Table:
+    try:
+        return Table(rows, first_row)
+    except NoHeader:
+        raise FileProblem("Tệp không có dữ liệu (không tìm thấy dòng tiêu đề).") from None
 
 
 def _header_text(value) -> str:

@@ -38,13 +38,18 @@ MEMBER_COLUMNS = (
     Column(
         "full_name",
         _field("full_name"),
-        ("ho ten", "ten dang vien", "full name", "name"),
+        ("ho ten", "ho ten dang dung", "ho va ten dang dung", "ten dang vien", "full name", "name"),
         True,
         example="Nguyễn Thị Hương",
         hint="Họ, tên đệm và tên",
     ),
     Column(
-        "gender", _field("gender"), ("gioi", "gender", "sex"), True, example="Nữ", hint="Nam / Nữ"
+        "gender",
+        _field("gender"),
+        ("gioi", "gioi tinh", "nam nu", "gender", "sex"),
+        True,
+        example="Nữ",
+        hint="Nam / Nữ",
     ),
     Column(
         "date_of_birth",
@@ -57,7 +62,19 @@ MEMBER_COLUMNS = (
     Column(
         "org",
         "Mã chi bộ",
-        ("ma to chuc", "chi bo", "ma chi bo sinh hoat", "cell code", "org code", "cell", "org"),
+        (
+            "ma to chuc",
+            "chi bo",
+            "ten chi bo",
+            "chi bo sinh hoat",
+            "ten chi bo sinh hoat",
+            "noi sinh hoat",
+            "ma chi bo sinh hoat",
+            "cell code",
+            "org code",
+            "cell",
+            "org",
+        ),
         True,
         example="kl-thon-1",
         hint="Chi bộ nơi đảng viên sinh hoạt: tên (ví dụ Chi bộ thôn Đồng Bông) hoặc mã",
@@ -65,7 +82,15 @@ MEMBER_COLUMNS = (
     Column(
         "card_number",
         _field("card_number"),
-        ("so the", "so the dang", "the dang vien", "card number", "card no", "card"),
+        (
+            "so the",
+            "so the dang",
+            "the dang vien",
+            "so the dang vien so ly lich",
+            "card number",
+            "card no",
+            "card",
+        ),
         example="01234567",
         hint=_digits_hint("card_number"),
     ),
@@ -74,6 +99,10 @@ MEMBER_COLUMNS = (
         _field("id_number"),
         (
             "cccd",
+            "cmnd",
+            "so cccd",
+            "cmnd cccd",
+            "so cmnd cccd",
             "so cmnd",
             "so can cuoc",
             "so dinh danh",
@@ -94,7 +123,13 @@ MEMBER_COLUMNS = (
     Column(
         "admission_decision_date",
         "Ngày vào Đảng",
-        ("ngay ket nap", "ngay quyet dinh ket nap", "admission date", "admission decision date"),
+        (
+            "ngay ket nap",
+            "ngay ket nap dang",
+            "ngay quyet dinh ket nap",
+            "admission date",
+            "admission decision date",
+        ),
         True,
         example="03/02/2015",
         hint="Ngày quyết định kết nạp",
@@ -125,7 +160,11 @@ MEMBER_COLUMNS = (
         ("sinh hoat tu ngay", "membership from"),
         hint="Để trống: ngày vào Đảng (hoặc ngày lập chi bộ)",
     ),
-    Column("birth_name", _field("birth_name"), ("ten khai sinh", "birth name")),
+    Column(
+        "birth_name",
+        _field("birth_name"),
+        ("ten khai sinh", "ho va ten khai sinh", "ho ten khai sinh", "birth name"),
+    ),
     Column("aliases", _field("aliases"), ("aliases", "alias")),
     Column(
         "birthplace",
@@ -137,13 +176,33 @@ MEMBER_COLUMNS = (
     Column(
         "permanent_address",
         _field("permanent_address"),
-        ("thuong tru", "dia chi thuong tru", "permanent address", "address"),
+        (
+            "thuong tru",
+            "dia chi thuong tru",
+            "ho khau thuong tru",
+            "dia chi",
+            "permanent address",
+            "address",
+        ),
     ),
-    Column("temporary_address", _field("temporary_address"), ("tam tru", "temporary address")),
+    Column(
+        "temporary_address",
+        _field("temporary_address"),
+        ("tam tru", "noi o hien nay", "cho o hien nay", "temporary address"),
+    ),
     Column(
         "phone",
         _field("phone"),
-        ("so dien thoai", "dien thoai di dong", "phone", "phone number", "mobile"),
+        (
+            "so dien thoai",
+            "dien thoai di dong",
+            "sdt",
+            "so dt",
+            "dt",
+            "phone",
+            "phone number",
+            "mobile",
+        ),
         example="0912345678",
     ),
     Column(
@@ -160,7 +219,7 @@ MEMBER_COLUMNS = (
     Column(
         "education",
         _field("education"),
-        ("trinh do giao duc pho thong", "hoc van", "van hoa", "education"),
+        ("trinh do giao duc pho thong", "trinh do van hoa", "hoc van", "van hoa", "education"),
         example="12/12",
     ),
     Column(
@@ -172,7 +231,16 @@ MEMBER_COLUMNS = (
     Column(
         "political_theory",
         _field("political_theory"),
-        ("ly luan", "trinh do ly luan chinh tri", "political theory"),
+        (
+            "ly luan",
+            "ly luan chinh tri",
+            "ly luan chinh tri cc tc sc",
+            "trinh do ly luan chinh tri",
+            "trinh do ly luan",
+            "trinh do llct",
+            "llct",
+            "political theory",
+        ),
         example="Trung cấp",
         hint="Sơ cấp / Trung cấp / Cao cấp / Cử nhân",
     ),
@@ -262,6 +330,8 @@ def match_header(header: list[str], columns: tuple[Column, ...]) -> HeaderMatch:
         if not key or key in IGNORED:
             continue
         column = index.get(key)
+        if column is None and " / " in title:  # a merged header: "Trình độ / Chuyên môn"
+            column = index.get(header_key(title.rsplit(" / ", 1)[1]))
         if column is None:
             unknown.append(title)
         elif column.key in positions:

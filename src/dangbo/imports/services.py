@@ -392,6 +392,7 @@ def _pass(
     sheet = readers.open_sheet(path, job.original_name)
     state.encoding = sheet.encoding
     state.notes.extend(sheet.notes)
+    early_notes = len(sheet.notes)
     cls = importer_class(job.kind)
     # Headers typed in TCVN3/VNI too ("Hä vµ tªn"): read them as Unicode before matching.
     sheet.header = [legacy.fix(h)[0] if not h.isascii() else h for h in sheet.header]
@@ -405,7 +406,7 @@ def _pass(
         )
     if matched.unknown:
         state.notes.append(
-            "Các cột không dùng, bỏ qua: " + ", ".join(f"“{u[:40]}”" for u in matched.unknown[:20])
+            "Các cột không dùng, bỏ qua: " + ", ".join(f"“{u}”" for u in matched.unknown)
         )
     rows = iter(sheet.rows)
     head = list(itertools.islice(rows, 200))
@@ -450,6 +451,7 @@ def _pass(
         _record(job, state, outcomes, commit=commit)
         done += len(chunk)
         reporter(done, sheet.estimate_total(done))
+    state.notes.extend(sheet.notes[early_notes:])  # the footer, known once it is reached
     if done == 0:
         raise FileProblem("Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào.")
     _duplicates(job, state, importer, seen, commit=commit)
@@ -470,6 +472,20 @@ def _legacy_columns(head: list, positions: dict[str, int], cls) -> dict[str, str
         encoding = legacy.detect_column(values) if values else None
         if encoding:
             found[key] = encoding
+    # A column whose cells are each unclear ("NghÖ An", "Thanh Hãa") takes the encoding the
+    # sheet's other columns showed, when every one of its non-ASCII cells converts in it.
+    if len(set(found.values())) == 1:
+        sheet_encoding = next(iter(found.values()))
+        for key, pos in positions.items():
+            if key in found or not hasattr(cls, "text_keys") or key not in cls.text_keys:
+                continue
+            values = [
+                r[1][pos]
+                for r in head
+                if pos < len(r[1]) and isinstance(r[1][pos], str) and not r[1][pos].isascii()
+            ]
+            if values and all(legacy.convert_in_column(v, sheet_encoding) for v in values):
+                found[key] = sheet_encoding
     return found
 
 

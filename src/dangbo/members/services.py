@@ -12,7 +12,14 @@ from dangbo.core import audit, scope
 from dangbo.core.dates import fmt, not_in_future, today
 from dangbo.core.errors import Problems, collect, forbidden, invalid
 from dangbo.core.modelfields import label_of, max_length_of, validation_error
-from dangbo.core.text import clean_text, compact_digits, fold, name_parts, name_sort_key
+from dangbo.core.text import (
+    clean_text,
+    compact_digits,
+    fold,
+    name_parts,
+    name_sort_key,
+    vietnamese,
+)
 from dangbo.core.types import Actor
 from dangbo.orgs.choices import CELL_KINDS
 from dangbo.orgs.models import Organisation
@@ -114,7 +121,7 @@ def _clean_profile(data: dict, *, exclude_pk: int | None = None) -> dict:
         if name in data:
             try:
                 clean[name] = clean_text(
-                    data[name],
+                    vietnamese(data[name] or ""),
                     label_of(Member, name),
                     max_length=max_length_of(Member, name),
                     required=name == "full_name",
