@@ -18,6 +18,7 @@ class Outcome:
     changes: dict = field(default_factory=dict)
     path: str = ""
     status: str = ""
+    sheet: str = ""  # the workbook sheet the row is on ("" for CSV and one-sheet files)
 
 
 class ScopeCheck:

@@ -107,8 +107,10 @@ class MemberImporter:
         file_name: str,
         today: date,
         legacy_columns: dict[str, str] | None = None,
+        options: dict | None = None,
     ):
         self.actor = actor
+        self.options = options or {}  # the job's answers and overrides (ImportJob.options)
         self.positions = positions
         self.labels = labels  # column key -> header as written in the file
         self.job_id = job_id
@@ -532,6 +534,7 @@ class MemberImporter:
                 "admission_org_id": None,
                 "provincial_approval_doc_id": None,
                 "official_recognition_date": d.get("official_recognition_date"),
+                "recognition_unknown": False,
                 "status": status,
                 "exit_date": None,
                 "org_id": o.org.id,

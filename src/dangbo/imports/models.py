@@ -45,6 +45,11 @@ class ImportJob(models.Model):
     sha256 = models.CharField(max_length=64)
     encoding = models.CharField(_("bảng mã"), max_length=16, blank=True)
     notes = models.JSONField(default=list, blank=True)  # file-level notes (conversions…)
+    # The user's answers and overrides, kept for every later run of the job (see
+    # docs/imports.md): "sheets" [names], "header_row" {sheet: n}, "last_row" {sheet: n},
+    # "unknown_recognition" "official"|"probationary", "parent" (org code), "orgs"
+    # {row key: {"kind", "sector", "code"}}.
+    options = models.JSONField(default=dict, blank=True)
     problem = models.TextField(_("lỗi của tệp"), blank=True)
     counts = models.JSONField(default=dict, blank=True)  # row state -> count
     rows_done = models.BigIntegerField(default=0)
@@ -88,6 +93,7 @@ class ImportJob(models.Model):
 
 class ImportRow(models.Model):
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows")
+    sheet = models.CharField(_("trang"), max_length=100, blank=True)  # workbooks' sheet name
     row_no = models.PositiveIntegerField(_("dòng"))
     state = models.CharField(_("kết quả"), max_length=10, choices=RowState.choices)
     action = models.CharField(max_length=10, blank=True)  # new / update / unchanged

@@ -83,8 +83,20 @@ class OrgImporter:
     columns = ORG_COLUMNS
     text_keys = frozenset({"name", "document_issuer"})
 
-    def __init__(self, *, actor, positions, labels, job_id, file_name, today, legacy_columns=None):
+    def __init__(
+        self,
+        *,
+        actor,
+        positions,
+        labels,
+        job_id,
+        file_name,
+        today,
+        legacy_columns=None,
+        options=None,
+    ):
         self.actor = actor
+        self.options = options or {}  # the job's answers and overrides (ImportJob.options)
         self.positions = positions
         self.labels = labels
         self.job_id = job_id

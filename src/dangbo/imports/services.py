@@ -424,6 +424,7 @@ def _pass(
         file_name=job.original_name,
         today=today(),
         legacy_columns=legacy_columns,
+        options=job.options,
     )
     state.importer = importer
     state.notes.extend(getattr(importer, "header_notes", list)())
@@ -519,6 +520,7 @@ def _save_rows(job: ImportJob, outcomes: list[Outcome]) -> None:
                 action=o.action,
                 label=o.label[:200],
                 messages=o.messages,
+                sheet=o.sheet[:100],
             )
             for o in outcomes
         ],

@@ -116,6 +116,12 @@ class Member(models.Model):
     official_recognition_date = models.DateField(
         _("ngày công nhận chính thức"), null=True, blank=True
     )
+    # An official member whose recognition date is not known (a roll imported without that
+    # column, read as official by the office's answer): listed for completion, never counted
+    # as probationary.
+    recognition_unknown = models.BooleanField(
+        _("chưa rõ ngày công nhận chính thức"), default=False
+    )
     # Current state, kept by the services; history is in MemberEvent / Membership.
     status = models.CharField(_("tình trạng"), max_length=16, choices=Status.choices)
     exit_date = models.DateField(_("ngày ra khỏi danh sách"), null=True, blank=True)
