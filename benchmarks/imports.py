@@ -139,6 +139,7 @@ class FinalRows:
         self.columns = table_columns(Member, with_id=False)
         empty = {
             "severe_illness": False,
+            "recognition_unknown": False,
             "created_at": now,
             "updated_at": now,
         }
