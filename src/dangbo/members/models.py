@@ -120,7 +120,7 @@ class Member(models.Model):
     # column, read as official by the office's answer): listed for completion, never counted
     # as probationary.
     recognition_unknown = models.BooleanField(
-        _("chưa rõ ngày công nhận chính thức"), default=False
+        _("chưa rõ ngày công nhận chính thức"), default=False, db_default=False
     )
     # Current state, kept by the services; history is in MemberEvent / Membership.
     status = models.CharField(_("tình trạng"), max_length=16, choices=Status.choices)
