@@ -19,6 +19,18 @@ class Outcome:
     path: str = ""
     status: str = ""
     sheet: str = ""  # the workbook sheet the row is on ("" for CSV and one-sheet files)
+    error_count: int = 0  # the first messages that are errors (the rest are warnings)
+    inferred: dict = field(default_factory=dict)  # see ImportRow.inferred
+
+
+@dataclass(frozen=True)
+class SheetInfo:
+    """The sheet an importer reads: its name and the text of its title block (the lines
+    above the header: the committee, the list's title), where a cell or commune may be
+    named when the rows do not say it."""
+
+    name: str = ""
+    title: tuple[str, ...] = ()
 
 
 class ScopeCheck:

@@ -30,7 +30,7 @@ from dangbo.orgs.models import Organisation, valid_code
 
 from . import bulk, cells
 from .cells import CellError
-from .common import Outcome, ScopeCheck, lowest_common_path
+from .common import Outcome, ScopeCheck, SheetInfo, lowest_common_path
 from .schema import MEMBER_COLUMNS, by_key
 
 COLUMNS = by_key(MEMBER_COLUMNS)
@@ -108,9 +108,11 @@ class MemberImporter:
         today: date,
         legacy_columns: dict[str, str] | None = None,
         options: dict | None = None,
+        sheet: SheetInfo | None = None,
     ):
         self.actor = actor
         self.options = options or {}  # the job's answers and overrides (ImportJob.options)
+        self.sheet = sheet or SheetInfo()  # the sheet read: its name and title block
         self.positions = positions
         self.labels = labels  # column key -> header as written in the file
         self.job_id = job_id

@@ -50,6 +50,13 @@ class ImportJob(models.Model):
     # "unknown_recognition" "official"|"probationary", "parent" (org code), "orgs"
     # {row key: {"kind", "sector", "code"}}.
     options = models.JSONField(default=dict, blank=True)
+    # What the last run found in each sheet of the file (common.SheetResult as dicts): the
+    # preview shows it and the user corrects it through ``options``.
+    sheets = models.JSONField(default=list, blank=True)
+    # Questions the file raises that only the user can answer (e.g. "unknown_recognition"):
+    # [{"key", "text", "choices": [[value, label]...], "count"}]; a commit waits for the
+    # answer, which is stored under the same key in ``options``.
+    questions = models.JSONField(default=list, blank=True)
     problem = models.TextField(_("lỗi của tệp"), blank=True)
     counts = models.JSONField(default=dict, blank=True)  # row state -> count
     rows_done = models.BigIntegerField(default=0)
@@ -79,8 +86,17 @@ class ImportJob(models.Model):
         return int(self.counts.get(RowState.ERROR, 0))
 
     @property
+    def unanswered(self) -> list[dict]:
+        return [q for q in self.questions if not self.options.get(q["key"])]
+
+    @property
     def can_commit(self) -> bool:
-        return self.state == JobState.PREVIEWED and not self.errors and not self.problem
+        return (
+            self.state == JobState.PREVIEWED
+            and not self.errors
+            and not self.problem
+            and not self.unanswered
+        )
 
     @property
     def percent(self) -> int:
@@ -98,7 +114,11 @@ class ImportRow(models.Model):
     state = models.CharField(_("kết quả"), max_length=10, choices=RowState.choices)
     action = models.CharField(max_length=10, blank=True)  # new / update / unchanged
     label = models.CharField(max_length=200, blank=True)
-    messages = models.JSONField(default=list, blank=True)
+    messages = models.JSONField(default=list, blank=True)  # the errors first, then warnings
+    error_count = models.PositiveSmallIntegerField(default=0)  # how many messages are errors
+    # What the importer inferred for the row and the user may change (an organisation's kind,
+    # sector and code read from its name): {"kind", "sector", "code", "key"}.
+    inferred = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["row_no"]

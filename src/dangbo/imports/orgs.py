@@ -22,7 +22,7 @@ from dangbo.orgs.models import CODE_RULE, Organisation, valid_code
 
 from . import cells
 from .cells import CellError
-from .common import Outcome, ScopeCheck, lowest_common_path
+from .common import Outcome, ScopeCheck, SheetInfo, lowest_common_path
 from .schema import ORG_COLUMNS, by_key
 
 COLUMNS = by_key(ORG_COLUMNS)
@@ -94,9 +94,11 @@ class OrgImporter:
         today,
         legacy_columns=None,
         options=None,
+        sheet: SheetInfo | None = None,
     ):
         self.actor = actor
         self.options = options or {}  # the job's answers and overrides (ImportJob.options)
+        self.sheet = sheet or SheetInfo()  # the sheet read: its name and title block
         self.positions = positions
         self.labels = labels
         self.job_id = job_id

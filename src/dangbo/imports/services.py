@@ -375,6 +375,8 @@ class _State:
         self.writing = True
         self.importer = None
         self.integrity = False  # a number taken twice: writing stopped, checking goes on
+        self.sheets: list[dict] = []  # ImportJob.sheets
+        self.questions: list[dict] = []  # ImportJob.questions
 
     def room(self, row_state: str) -> bool:
         """Whether one more row of that state is kept (and count it if so)."""
@@ -521,6 +523,8 @@ def _save_rows(job: ImportJob, outcomes: list[Outcome]) -> None:
                 label=o.label[:200],
                 messages=o.messages,
                 sheet=o.sheet[:100],
+                error_count=o.error_count or (len(o.messages) if o.state == RowState.ERROR else 0),
+                inferred=o.inferred,
             )
             for o in outcomes
         ],
@@ -610,6 +614,8 @@ def _finish(job: ImportJob, state: _State, final: str) -> None:
         counts=counts,
         problem=state.problem,
         notes=state.notes,
+        sheets=state.sheets,
+        questions=state.questions,
         encoding=state.encoding,
         rows_done=sum(counts.values()),
         rows_total=sum(counts.values()),
