@@ -61,8 +61,9 @@ MEMBER_COLUMNS = (
     ),
     Column(
         "org",
-        "Mã chi bộ",
+        "Chi bộ",
         (
+            "ma chi bo",
             "ma to chuc",
             "chi bo",
             "ten chi bo",
@@ -78,6 +79,20 @@ MEMBER_COLUMNS = (
         True,
         example="kl-thon-1",
         hint="Chi bộ nơi đảng viên sinh hoạt: tên (ví dụ Chi bộ thôn Đồng Bông) hoặc mã",
+    ),
+    Column(
+        "commune",
+        "Đảng bộ xã",
+        (
+            "dang bo",
+            "dang bo co so",
+            "xa",
+            "xa thi tran",
+            "xa phuong",
+            "xa phuong thi tran",
+            "don vi",
+        ),
+        hint="Đảng bộ cơ sở (xã, thị trấn) trên chi bộ, khi tên chi bộ trùng ở nhiều nơi",
     ),
     Column(
         "card_number",
