@@ -813,3 +813,118 @@ def retry(job: ImportJob, *, actor: Actor) -> ImportJob:
     if not stored_path(job).exists():
         raise invalid("job", "Không chạy lại được: tệp đã tải lên không còn. Hãy tải lên lại.")
     return start(job, commit=_commit_interrupted(job), actor=actor)
+
+
+# -- the user's corrections (issue 13: sheets, header row, last row, answers) --------------
+
+HEAD_CELL_CHARS = 40
+HEAD_COLUMNS = 15
+
+
+def reconfigure(job: ImportJob, *, actor: Actor, changes: dict) -> ImportJob:
+    """Apply the user's corrections (``options.clean_options``: sheets, header/last row,
+    answers, organisation overrides) to the job's options and preview the file again. A
+    preview writes nothing; the options are kept on the job for every later run."""
+    from .options import clean_options, merge
+
+    job = settle(job)
+    if job.state in (JobState.RUNNING, JobState.QUEUED):
+        raise invalid("job", "Lần nhập đang chạy: chờ chạy xong rồi hãy sửa tùy chọn.")
+    if job.state in (JobState.COMMITTED, JobState.CANCELLED):
+        raise invalid("job", "Lần nhập đã ghi hoặc đã hủy: không sửa tùy chọn được nữa.")
+    if not stored_path(job).exists():
+        raise invalid("job", "Tệp đã tải lên không còn. Hãy tải lên lại.")
+    cleaned = clean_options(job, changes, actor=actor)
+    options = merge(job.options or {}, cleaned)
+    ImportJob.objects.filter(pk=job.pk).update(options=options)
+    job.options = options
+    return start(job, commit=False, actor=actor)
+
+
+def sheet_head(job: ImportJob, sheet_name: str, rows: int = 20) -> list[list[str]]:
+    """The first ``rows`` rows of one sheet of the stored upload as the user sees them (text,
+    at most 40 characters a cell, 15 columns), for choosing the header row: item i is row
+    i + 1 of the sheet."""
+    path = stored_path(job)
+    if not path.exists():
+        raise invalid("job", "Tệp đã tải lên không còn. Hãy tải lên lại.")
+    try:
+        raw = _head_rows(path, job.original_name, sheet_name, rows)
+    except FileProblem as exc:
+        raise invalid("sheet", str(exc)) from None
+    except (KeyError, IndexError):
+        raise invalid("sheet", f"Trang: không có trang “{sheet_name}” trong tệp.") from None
+    except Exception as exc:  # a damaged file: the preview has said so already
+        raise invalid("sheet", "Không đọc được trang này của tệp.") from exc
+    head = [[_shown(c) for c in list(r)[:HEAD_COLUMNS]] for r in raw[:rows]]
+    width = max((len(r) for r in head), default=0)
+    while width and not any(r[width - 1] for r in head if len(r) >= width):
+        width -= 1
+    return [(r + [""] * width)[:width] for r in head]
+
+
+def _head_rows(path: Path, original_name: str, sheet_name: str, rows: int) -> list[list]:
+    import csv
+
+    with path.open("rb") as fh:
+        magic = fh.read(8)
+    if magic.startswith(b"PK\x03\x04") and "xl/workbook.xml" in readers._check_zip(path):
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        try:
+            ws = book[sheet_name] if sheet_name else book.worksheets[0]
+            out = [
+                list(r)
+                for r in ws.iter_rows(
+                    min_row=1, max_row=rows, max_col=HEAD_COLUMNS, values_only=True
+                )
+            ]
+        finally:
+            book.close()
+        return out
+    if magic.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        from python_calamine import CalamineWorkbook
+
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheet = (
+            workbook.get_sheet_by_name(sheet_name) if sheet_name else workbook.get_sheet_by_index(0)
+        )
+        top, left = sheet.start or (0, 0)
+        out: list[list] = [[] for _ in range(min(top, rows))]
+        for r in itertools.islice(sheet.iter_rows(), max(0, rows - len(out))):
+            out.append([""] * left + list(r))
+        return out
+    # CSV: decoded as the reader does (UTF-8/16, else 8-bit legacy), one row per line.
+    with path.open("rb") as fh:
+        sample = fh.read(64 * 1024)
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = sample.decode("utf-16", errors="ignore")
+    else:
+        try:
+            text = sample.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(sample) - 4:  # a character cut at the sample's end
+                text = sample[: exc.start].decode("utf-8-sig")
+            else:
+                _encoding, table = legacy.eight_bit_reading(sample)
+                text = sample.decode("latin-1").translate(table)
+    lines = text.splitlines()[:rows]
+    first = next((line for line in lines if line.strip()), "")
+    counts = {d: first.count(d) for d in (",", ";", "\t", "|")}
+    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    return [next(csv.reader([line], delimiter=delimiter), []) for line in lines]
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if hasattr(value, "strftime"):
+        text = value.strftime("%d/%m/%Y")
+    else:
+        text = " ".join(str(value).split())
+    if text and not text.isascii():
+        text = legacy.fix(text)[0]
+    return text if len(text) <= HEAD_CELL_CHARS else text[: HEAD_CELL_CHARS - 1] + "…"
