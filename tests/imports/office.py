@@ -1,0 +1,623 @@
+"""Party rolls as offices keep them, written by code: the test files of issue 13.
+
+What real rolls look like (from the Party's own forms and the lists offices publish; header
+names only, nothing copied beyond them):
+
+* Mẫu 7-HSĐV "Sổ danh sách đảng viên": a numbered row under the header, 14 columns — "Số
+  TT", "Họ và tên / Họ và tên khai sinh", "Nam, nữ, dân tộc, tôn giáo", "Quê quán", "Văn
+  hóa, lý luận, CMNV, ngoại ngữ", "Nghề nghiệp trước khi vào Đảng, nghề nghiệp hiện nay",
+  "Ngày vào Đảng, ngày chính thức", "Số thẻ đảng viên, số lý lịch đảng viên, số Huy hiệu
+  Đảng", "Ngày chuyển đi", "Ngày chuyển đến", "Ngày từ trần", "Ghi chú".
+* Mẫu 2-HSĐV "Phiếu đảng viên" (one person a form): "Họ và tên đang dùng", "Họ và tên khai
+  sinh", "Số thẻ đảng viên", "Số lý lịch", "Ngày vào Đảng", "Ngày chính thức", "Trình độ:
+  giáo dục phổ thông, chuyên môn nghiệp vụ, lý luận chính trị", "Nơi ở hiện nay". The lists
+  a commune keeps borrow these names.
+* Every official paper starts with the same title block: the committee above on the left
+  ("ĐẢNG BỘ HUYỆN …" / "ĐẢNG ỦY XÃ …" / "*"), "ĐẢNG CỘNG SẢN VIỆT NAM" on the right over the
+  place and date ("Kim Long, ngày … tháng … năm …"), then the title ("DANH SÁCH ĐẢNG VIÊN",
+  often the cell's name under it) merged across the table; it ends with the totals
+  ("Tổng cộng"), "Người lập biểu", "T/M CHI ỦY" or "T/M ĐẢNG ỦY" over "BÍ THƯ", "(Ký, ghi
+  rõ họ tên)", the signers' names and a "Ghi chú:" line.
+* Lists for statistics (Hướng dẫn 11-HD/BTCTW "biểu thống kê") tick columns with "x" under
+  merged parents: "Giới tính" over "Nam"/"Nữ", "Trình độ" over "Văn hóa"/"Chuyên môn"/"Lý
+  luận chính trị" (itself over "Sơ cấp"/"Trung cấp"/"Cao cấp"); a "Ngày sinh" over
+  "Nam"/"Nữ" holds the date under the member's gender.
+* Workbooks hold one sheet per cell plus a summary sheet ("Tổng hợp") that is not a roll;
+  others list everyone with a heading row per cell ("I. Chi bộ thôn …").
+* Files typed before Unicode use the .VnTime / .VnTimeH fonts (TCVN3, "ABC") or VNI-Times
+  (VNI): the cells hold the legacy bytes as Latin-1 look-alikes; CSV saved from them are
+  8-bit (the same bytes), or Windows-1258.
+
+This module writes such rolls from a list of member dicts (see ``MEMBERS``) in a ``Layout``,
+to .xlsx (openpyxl), .xls (xlwt), .ods (odfpy) or an 8-bit/UTF-8 CSV: ``write(path, layout,
+members, encoding=…)``; the format follows the path's suffix.
+"""
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from dangbo.core import legacy
+
+from .files import to_cp1258
+
+TODAY = date.today()
+EXCEL_EPOCH = date(1899, 12, 30)
+
+# -- the members -------------------------------------------------------------------------
+# name: what must be stored; typed: how the file spells it (a look-alike "Ð"), when not name.
+# cell: the cell's name as the office writes it; code: the cell it must resolve to.
+MEMBERS: list[dict] = [
+    {
+        "name": "Lê Văn Hùng",
+        "gender": "Nam",
+        "born": date(1960, 5, 12),
+        "cell": "Chi bộ thôn Đồng Bông",
+        "code": "kl-thon-1",
+        "card": "83.016532 044798",  # card 83016532, record (số lý lịch) 044798
+        "admitted": date(1989, 5, 19),
+        "official": date(1990, 5, 19),
+        "education": "10/10",
+        "theory": "Trung cấp",
+        "qualification": "Trung cấp nông nghiệp",
+        "home_town": "Kim Long, Tam Dương",
+        "phone": "0912 345 678",
+    },
+    {
+        "name": "Đỗ Thị Quỳnh",
+        "gender": "Nữ",
+        "born": date(1975, 8, 3),
+        "cell": "Chi bộ thôn Gia Du",
+        "code": "kl-thon-2",
+        "admitted": date(2001, 9, 2),
+        "official": date(2002, 9, 2),
+        "education": "12/12",
+        "theory": "Sơ cấp",
+        "home_town": "Nghệ An",
+    },
+    {
+        "name": "Khuất Quang Giảng",
+        "gender": "Nam",
+        "born": date(1968, 11, 30),
+        "cell": "Chi bộ thôn Quỳnh Lâm",
+        "code": "kl-thon-3",
+        "card": "01234003",
+        "admitted": date(1995, 2, 3),
+        "official": date(1996, 2, 3),
+        "education": "12/12",
+        "theory": "Cao cấp",
+        "qualification": "Kỹ sư thủy lợi",
+        "home_town": "Thanh Hóa",
+    },
+    {
+        "name": "Nguyễn Thị Ánh Tuyết",
+        "gender": "Nữ",
+        "born": date(1984, 1, 21),
+        "cell": "Chi bộ thôn Đồng Bông",
+        "code": "kl-thon-1",
+        "admitted": date(2010, 3, 26),
+        "official": date(2011, 3, 26),
+        "education": "12/12",
+        "qualification": "Cử nhân kế toán",
+    },
+    {
+        "name": "Lưu Văn Kỳ",
+        "gender": "Nam",
+        "born": date(1952, 12, 19),
+        "cell": "Chi bộ thôn Gia Du",
+        "code": "kl-thon-2",
+        "admitted": date(1976, 7, 27),
+        "official": date(1977, 7, 27),
+        "education": "7/10",
+        "theory": "Sơ cấp",
+        "home_town": "Hưng Yên",
+    },
+    {
+        "name": "Vũ Thị Mỹ Hạnh",
+        "gender": "Nữ",
+        "born": date(1990, 6, 15),
+        "cell": "Chi bộ thôn Quỳnh Lâm",
+        "code": "kl-thon-3",
+        "id_number": "026190001122",
+        "admitted": date(2016, 5, 21),
+        "official": date(2017, 5, 21),
+        "education": "12/12",
+        "theory": "Sơ cấp",
+        "qualification": "Cao đẳng sư phạm",
+    },
+    {
+        "name": "Nguyễn Đình Nhuận",
+        "typed": "Nguyễn \u00d0ình Nhuận",  # Icelandic Ð, as old keyboards put it in
+        "gender": "Nam",
+        "born": date(1971, 4, 9),
+        "cell": "Chi bộ thôn Đồng Bông",
+        "code": "kl-thon-1",
+        "admitted": date(1998, 12, 22),
+        "official": date(1999, 12, 22),
+        "education": "12/12",
+    },
+    {
+        "name": "Hà Thị Ngọc Diệp",
+        "gender": "Nữ",
+        "born": date(1999, 10, 24),
+        "cell": "Chi bộ thôn Gia Du",
+        "code": "kl-thon-2",
+        "admitted": TODAY - timedelta(days=120),  # still probationary: no recognition yet
+        "official": None,
+        "education": "12/12",
+        "qualification": "Đại học",
+    },
+]
+
+# The cells of the members above (the tests create "Chi bộ thôn Quỳnh Lâm").
+CELLS = {"kl-thon-1": "Chi bộ thôn Đồng Bông", "kl-thon-2": "Chi bộ thôn Gia Du"}
+CELLS["kl-thon-3"] = "Chi bộ thôn Quỳnh Lâm"
+
+
+# -- how offices type dates ----------------------------------------------------------------
+def _typed_date(day: date | None, style: int, *, text_only: bool):
+    """One of the ways a date reaches a cell; ``style`` picks it (cycled by member)."""
+    if day is None:
+        return None
+    styles = [
+        lambda d: d.strftime("%d/%m/%Y"),  # 03/08/1975
+        lambda d: f"{d.day}.{d.month}.{d.year}",  # 21.5.2016
+        lambda d: d,  # a date cell
+        lambda d: d.isoformat(),  # 2023-10-24
+        lambda d: (d - EXCEL_EPOCH).days,  # a serial: the cell lost its date format
+        lambda d: d.strftime("%d.%m.%y") if d.year < 2000 else d.strftime("%d-%m-%Y"),
+    ]
+    value = styles[style % len(styles)](day)
+    if text_only and not isinstance(value, str):  # CSV: what the sheet showed
+        value = day.strftime("%d/%m/%Y")
+    return value
+
+
+# -- layouts -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Col:
+    """A column: its header cells from the top header row down (a shorter path spans the
+    rows below it), and the member's value (``m["_no"]`` is the row's number)."""
+
+    path: tuple[str, ...]
+    value: Callable[[dict], object]
+    date: bool = False
+
+
+def _text(key: str) -> Callable[[dict], object]:
+    return lambda m: m.get(key) or None
+
+
+def _tick(key: str, wanted: str) -> Callable[[dict], object]:
+    return lambda m: "x" if m.get(key) == wanted else None
+
+
+def _date_under_gender(wanted: str) -> Callable[[dict], object]:
+    return lambda m: m["born"] if m["gender"] == wanted else None
+
+
+NO = Col(("STT",), lambda m: m["_no"])
+NAME = Col(("Họ và tên",), lambda m: m.get("typed", m["name"]))
+GENDER = Col(("Giới tính",), _text("gender"))
+BORN = Col(("Ngày sinh",), lambda m: m["born"], date=True)
+CELL = Col(("Chi bộ",), _text("cell"))
+ADMITTED = Col(("Ngày vào Đảng",), lambda m: m["admitted"], date=True)
+OFFICIAL = Col(("Ngày chính thức",), lambda m: m["official"], date=True)
+NOTE = Col(("Ghi chú",), lambda m: None)
+
+
+def _card_only(m: dict) -> object:
+    return (m.get("card") or "").split(" ")[0] or None
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    columns: tuple[Col, ...]
+    numbers: str = "paren"  # the column-number row: "(1) (2) …", "plain" 1 2 3, "" none
+    title: bool = True
+    footer: bool = True
+    groups: bool = False  # a heading row per cell ("I. Chi bộ thôn …") before its members
+    per_cell: bool = False  # one sheet per cell (its name in the sheet name and title)
+    summary: bool = False  # a "Tổng hợp" sheet (counts per cell): not a roll
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def header_rows(self) -> int:
+        return max(len(c.path) for c in self.columns)
+
+    @property
+    def has_recognition(self) -> bool:
+        return any(c.value is OFFICIAL.value for c in self.columns)
+
+    @property
+    def has_cell(self) -> bool:
+        return not (self.groups or self.per_cell)
+
+
+LAYOUTS = {
+    # One header row, the plain numbers 1 2 3 under it.
+    "mot-dong": Layout(
+        "mot-dong",
+        (
+            NO,
+            NAME,
+            GENDER,
+            BORN,
+            CELL,
+            Col(("Số thẻ đảng viên",), _card_only),
+            ADMITTED,
+            OFFICIAL,
+            Col(("Trình độ văn hóa",), _text("education")),
+            Col(("Trình độ LLCT",), _text("theory")),
+            Col(("Điện thoại",), _text("phone")),
+            NOTE,
+        ),
+        numbers="plain",
+    ),
+    # The "trích ngang" list: a merged "Ngày sinh" over "Nam" / "Nữ" holding the date under
+    # the member's gender, "Trình độ" over three text columns, the form's header names.
+    "trich-ngang": Layout(
+        "trich-ngang",
+        (
+            Col(("TT",), lambda m: m["_no"]),
+            Col(("Họ tên đang dùng",), NAME.value),
+            Col(("Ngày sinh", "Nam"), _date_under_gender("Nam"), date=True),
+            Col(("Ngày sinh", "Nữ"), _date_under_gender("Nữ"), date=True),
+            Col(("Quê quán",), _text("home_town")),
+            Col(("Tên chi bộ",), _text("cell")),
+            Col(("Ngày kết nạp Đảng",), ADMITTED.value, date=True),
+            OFFICIAL,
+            Col(("Số thẻ đảng viên/Số lý lịch",), _text("card")),
+            Col(("Trình độ", "Văn hóa"), _text("education")),
+            Col(("Trình độ", "Chuyên môn"), _text("qualification")),
+            Col(("Trình độ", "LLCT"), _text("theory")),
+            Col(("SĐT",), _text("phone")),
+            NOTE,
+        ),
+    ),
+    # Three header rows of tick columns ("x"), as in the statistics forms.
+    "ba-dong-danh-dau": Layout(
+        "ba-dong-danh-dau",
+        (
+            NO,
+            Col(("Họ và tên",), NAME.value),
+            Col(("Giới tính", "Nam"), _tick("gender", "Nam")),
+            Col(("Giới tính", "Nữ"), _tick("gender", "Nữ")),
+            Col(("Ngày tháng năm sinh",), BORN.value, date=True),
+            Col(("Chi bộ sinh hoạt",), _text("cell")),
+            ADMITTED,
+            OFFICIAL,
+            Col(("Trình độ", "Văn hóa"), _text("education")),
+            Col(("Trình độ", "Lý luận chính trị", "Sơ cấp"), _tick("theory", "Sơ cấp")),
+            Col(("Trình độ", "Lý luận chính trị", "Trung cấp"), _tick("theory", "Trung cấp")),
+            Col(("Trình độ", "Lý luận chính trị", "Cao cấp"), _tick("theory", "Cao cấp")),
+            Col(("Trình độ", "Chuyên môn"), _text("qualification")),
+            Col(("Số CMND/CCCD",), _text("id_number")),
+            NOTE,
+        ),
+        numbers="plain",
+    ),
+    # Everyone in one list under a heading row per cell; no cell column and no "Ngày chính
+    # thức" column (the import asks how to read members admitted long ago).
+    "theo-chi-bo": Layout(
+        "theo-chi-bo",
+        (
+            NO,
+            NAME,
+            Col(("Nam/Nữ",), _text("gender")),
+            BORN,
+            Col(("Ngày vào Đảng",), ADMITTED.value, date=True),
+            Col(("Số thẻ đảng viên",), _card_only),
+            Col(("Số CCCD",), _text("id_number")),
+            Col(("Quê quán",), _text("home_town")),
+            NOTE,
+        ),
+        groups=True,
+    ),
+    # One sheet per cell, named in the sheet's name and title; a summary sheet first.
+    "moi-chi-bo-mot-trang": Layout(
+        "moi-chi-bo-mot-trang",
+        (
+            NO,
+            NAME,
+            GENDER,
+            BORN,
+            ADMITTED,
+            OFFICIAL,
+            Col(("Trình độ", "Văn hóa"), _text("education")),
+            Col(("Trình độ", "LLCT"), _text("theory")),
+            NOTE,
+        ),
+        per_cell=True,
+        summary=True,
+    ),
+}
+
+
+# -- the grid: what a sheet shows, format-free ---------------------------------------------
+@dataclass
+class Grid:
+    """A sheet: its cells row by row (0-based), merged ranges (r1, c1, r2, c2 inclusive)
+    and, for the tests, the 1-based row numbers of each part."""
+
+    name: str
+    rows: list[list] = field(default_factory=list)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    header_row: int = 0  # first header row (1-based)
+    data_rows: list[int] = field(default_factory=list)  # the members' rows
+    members: list[dict] = field(default_factory=list)
+
+    def add(self, cells: list, width: int, *, merge: bool = False) -> int:
+        self.rows.append(list(cells) + [None] * (width - len(cells)))
+        if merge:
+            self.merges.append((len(self.rows) - 1, 0, len(self.rows) - 1, width - 1))
+        return len(self.rows)
+
+
+def _title(grid: Grid, width: int, subtitle: str) -> None:
+    half = width // 2
+    top = [
+        ("ĐẢNG BỘ HUYỆN TAM DƯƠNG", "ĐẢNG CỘNG SẢN VIỆT NAM"),
+        ("ĐẢNG ỦY XÃ KIM LONG", ""),
+        ("*", f"Kim Long, ngày 15 tháng {TODAY.month} năm {TODAY.year}"),
+    ]
+    for left, right in top:
+        cells = [left] + [None] * (half - 1) + [right or None]
+        row = grid.add(cells, width) - 1
+        grid.merges.append((row, 0, row, half - 1))
+        grid.merges.append((row, half, row, width - 1))
+    grid.add([], width)
+    grid.add(["DANH SÁCH ĐẢNG VIÊN"], width, merge=True)
+    grid.add([subtitle], width, merge=True)
+    grid.add([], width)
+
+
+def _header(grid: Grid, columns: tuple[Col, ...], depth: int) -> None:
+    width = len(columns)
+    first = len(grid.rows)
+    grid.header_row = first + 1
+    for level in range(depth):
+        cells = []
+        for i, col in enumerate(columns):
+            same_parent = i and columns[i - 1].path[: level + 1] == col.path[: level + 1]
+            shown = level < len(col.path) and not (same_parent and level < len(col.path) - 1)
+            cells.append(col.path[level] if shown else None)
+        grid.add(cells, width)
+    for i, col in enumerate(columns):
+        if len(col.path) < depth:  # spans the header rows below it
+            top = first + len(col.path) - 1
+            grid.merges.append((top, i, first + depth - 1, i))
+        for level in range(len(col.path) - 1):  # a parent over several children
+            if i and columns[i - 1].path[: level + 1] == col.path[: level + 1]:
+                continue
+            last = i
+            while last + 1 < width and columns[last + 1].path[: level + 1] == col.path[: level + 1]:
+                last += 1
+            if last > i:
+                grid.merges.append((first + level, i, first + level, last))
+
+
+def _footer(grid: Grid, width: int, count: int, signer: str) -> None:
+    half = width // 2
+    grid.add([], width)
+    grid.add([None, f"Tổng cộng: {count} đảng viên"], width)
+    grid.add([], width)
+    grid.add([None, "Người lập biểu"] + [None] * (half - 2) + [signer], width)
+    grid.add([None, "(Ký, ghi rõ họ tên)"] + [None] * (half - 2) + ["BÍ THƯ"], width)
+    grid.add([], width)
+    grid.add([None, "Phan Văn Lập"] + [None] * (half - 2) + ["Trần Quốc Bình"], width)
+    grid.add(["Ghi chú: danh sách xếp theo chi bộ; ngày tháng ghi theo hồ sơ."], width)
+
+
+def _roll(name: str, layout: Layout, members: list[dict], subtitle: str, text_only: bool):
+    columns, width = layout.columns, len(layout.columns)
+    grid = Grid(name, members=members)
+    if layout.title:
+        _title(grid, width, subtitle)
+    _header(grid, columns, layout.header_rows)
+    if layout.numbers:
+        numbers = [f"({i})" if layout.numbers == "paren" else i for i in range(1, width + 1)]
+        grid.add(numbers, width)
+    group = None
+    for number, member in enumerate(members, start=1):
+        if layout.groups and member["cell"] != group:
+            group = member["cell"]
+            roman = ["I", "II", "III", "IV", "V"][len({m["cell"] for m in members[:number]}) - 1]
+            grid.add([f"{roman}. {group}"], width, merge=True)
+        m = {**member, "_no": number}
+        cells = []
+        for col in columns:
+            value = col.value(m)
+            if col.date and isinstance(value, date):
+                value = _typed_date(value, number + columns.index(col), text_only=text_only)
+            cells.append(value)
+        grid.data_rows.append(grid.add(cells, width))
+    if layout.footer:
+        _footer(grid, width, len(members), "T/M CHI ỦY" if layout.per_cell else "T/M ĐẢNG ỦY")
+    return grid
+
+
+def _summary(members: list[dict]) -> Grid:
+    grid = Grid("Tổng hợp")
+    grid.add(["BIỂU TỔNG HỢP SỐ LƯỢNG ĐẢNG VIÊN"], 5, merge=True)
+    grid.add([], 5)
+    grid.add(["STT", "Chi bộ", "Số đảng viên", "Nam", "Nữ"], 5)
+    cells = list(dict.fromkeys(m["cell"] for m in members))
+    for number, cell in enumerate(cells, start=1):
+        mine = [m for m in members if m["cell"] == cell]
+        women = sum(m["gender"] == "Nữ" for m in mine)
+        grid.add([number, cell, len(mine), len(mine) - women, women], 5)
+    grid.add([None, "Cộng", len(members)], 5)
+    return grid
+
+
+def sheets(layout: Layout, members: list[dict], *, text_only: bool = False) -> list[Grid]:
+    """The workbook's sheets for ``layout`` (a CSV takes the first)."""
+    members = sorted(members, key=lambda m: m["code"]) if layout.groups else members
+    if not layout.per_cell:
+        return [_roll("Danh sách", layout, members, "(Có đến ngày 30/11)", text_only)]
+    grids = [_summary(members)] if layout.summary else []
+    for cell in dict.fromkeys(m["cell"] for m in members):
+        mine = [m for m in members if m["cell"] == cell]
+        short = cell.removeprefix("Chi bộ ").removeprefix("thôn ").strip()
+        grids.append(_roll(f"Thôn {short}", layout, mine, cell.upper(), text_only))
+    return grids
+
+
+# -- legacy text ---------------------------------------------------------------------------
+FONTS = {"unicode": "Times New Roman", "tcvn3": ".VnTime", "vni": "VNI-Times"}
+
+
+def encode_text(text: str, encoding: str) -> str:
+    """``text`` as a legacy font's cell holds it (Latin-1 look-alikes), or as is."""
+    if encoding in ("unicode", "cp1258"):
+        return text
+    return legacy.from_unicode(text, encoding)
+
+
+def _legacy(grids: list[Grid], encoding: str) -> list[Grid]:
+    if encoding == "unicode":
+        return grids
+    for grid in grids:
+        grid.rows = [
+            [encode_text(v, encoding) if isinstance(v, str) else v for v in row]
+            for row in grid.rows
+        ]
+    return grids
+
+
+# -- writers -------------------------------------------------------------------------------
+def write(path, layout: Layout, members: list[dict] | None = None, *, encoding="unicode"):
+    """Write the roll to ``path`` (.xlsx, .xls, .ods or .csv); returns the sheets written.
+
+    ``encoding``: "unicode", "tcvn3" (.VnTime), "vni" (VNI-Times); a CSV also "cp1258"
+    (Windows-1258) or "utf-8" — a legacy CSV holds the font's bytes (cp1252)."""
+    members = MEMBERS if members is None else members
+    if encoding != "unicode":  # a legacy keyboard typed the real Đ
+        members = [{k: v for k, v in m.items() if k != "typed"} for m in members]
+    suffix = str(path).rsplit(".", 1)[-1].lower()
+    grids = sheets(layout, members, text_only=suffix == "csv")
+    if suffix == "csv":
+        write_csv(path, grids[0], encoding)
+        return grids[:1]
+    grids = _legacy(grids, encoding)
+    font = FONTS[encoding]
+    {"xlsx": write_xlsx, "xls": write_xls, "ods": write_ods}[suffix](path, grids, font)
+    return grids
+
+
+def write_xlsx(path, grids: list[Grid], font: str) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for grid in grids:
+        sheet = book.create_sheet(grid.name)
+        for r, row in enumerate(grid.rows, start=1):
+            for c, value in enumerate(row, start=1):
+                cell = sheet.cell(row=r, column=c, value=value)
+                cell.font = Font(name=font, size=13)
+                if isinstance(value, date):
+                    cell.number_format = "dd/mm/yyyy"
+        for r1, c1, r2, c2 in grid.merges:
+            sheet.merge_cells(
+                start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1
+            )
+    book.save(path)
+
+
+def write_xls(path, grids: list[Grid], font: str) -> None:
+    """The old binary workbook (BIFF8) as Excel 2003 and many office programs still save it;
+    a legacy font's text is written as its Latin-1 look-alikes."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    plain = xlwt.easyxf(f"font: name {font}")
+    dated = xlwt.easyxf(f"font: name {font}", num_format_str="dd/mm/yyyy")
+    for grid in grids:
+        sheet = book.add_sheet(grid.name)
+        covered = set()
+        for r1, c1, r2, c2 in grid.merges:
+            sheet.write_merge(r1, r2, c1, c2, grid.rows[r1][c1], plain)
+            covered |= {(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+        for r, row in enumerate(grid.rows):
+            for c, value in enumerate(row):
+                if value is None or (r, c) in covered:
+                    continue
+                if isinstance(value, date):
+                    sheet.write(r, c, datetime(value.year, value.month, value.day), dated)
+                else:
+                    sheet.write(r, c, value, plain)
+    book.save(str(path))
+
+
+def write_ods(path, grids: list[Grid], font: str) -> None:
+    """OpenDocument (LibreOffice Calc): merged cells span and cover their neighbours."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.style import FontFace, Style, TextProperties
+    from odf.table import CoveredTableCell, Table, TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    doc.fontfacedecls.addElement(FontFace(name=font, fontfamily=font))
+    style = Style(name="roll", family="table-cell")
+    style.addElement(TextProperties(fontname=font))
+    doc.automaticstyles.addElement(style)
+    for grid in grids:
+        table = Table(name=grid.name)
+        spans = {(r1, c1): (r2 - r1 + 1, c2 - c1 + 1) for r1, c1, r2, c2 in grid.merges}
+        covered = {
+            (r, c)
+            for r1, c1, r2, c2 in grid.merges
+            for r in range(r1, r2 + 1)
+            for c in range(c1, c2 + 1)
+        } - set(spans)
+        for r, row in enumerate(grid.rows):
+            tr = TableRow()
+            for c, value in enumerate(row):
+                if (r, c) in covered:
+                    tr.addElement(CoveredTableCell())
+                    continue
+                kw = {"stylename": style}
+                if (r, c) in spans:
+                    kw["numberrowsspanned"], kw["numbercolumnsspanned"] = spans[(r, c)]
+                if isinstance(value, date):
+                    cell = TableCell(valuetype="date", datevalue=value.isoformat(), **kw)
+                    shown = value.strftime("%d/%m/%Y")
+                elif isinstance(value, int | float):
+                    cell = TableCell(valuetype="float", value=value, **kw)
+                    shown = str(value)
+                elif value is None:
+                    cell, shown = TableCell(**kw), None
+                else:
+                    cell, shown = TableCell(valuetype="string", **kw), value
+                if shown is not None:
+                    cell.addElement(P(text=shown))
+                tr.addElement(cell)
+            table.addElement(tr)
+        doc.spreadsheet.addElement(table)
+    doc.save(str(path))
+
+
+def csv_bytes(grid: Grid, encoding: str) -> bytes:
+    """The sheet saved as CSV: merged cells keep their text in the first cell only; legacy
+    fonts' text as the 8-bit bytes the font drew (cp1252), or Windows-1258, or UTF-8."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in grid.rows:
+        writer.writerow(["" if v is None else v for v in row])
+    text = buffer.getvalue()
+    if encoding in ("tcvn3", "vni"):
+        return legacy.from_unicode(text, encoding).encode("cp1252")
+    if encoding == "cp1258":
+        return to_cp1258(text)
+    return text.encode("utf-8-sig" if encoding == "unicode" else encoding)
+
+
+def write_csv(path, grid: Grid, encoding: str) -> None:
+    with open(path, "wb") as fh:
+        fh.write(csv_bytes(grid, encoding))

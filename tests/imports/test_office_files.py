@@ -1,0 +1,227 @@
+"""Acceptance of issue 13: rolls as offices keep them, imported as a new user would.
+
+Each file is written by ``office.py`` in one of its layouts (title block, one to three header
+rows with merged parents and tick columns, the column-number row, footer, a heading row per
+cell, one sheet per cell with a summary sheet) and formats (.xlsx, .xls, .ods, CSV; Unicode,
+TCVN3 and VNI fonts, Windows-1258). For every file: the preview recognises every member
+and nothing else, says what it skipped, asks only what it cannot know; the commit writes the
+right data and status; a second import of the same file changes nothing."""
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from dangbo.imports import services
+from dangbo.imports.models import ImportRow, JobState
+from dangbo.members.models import Member
+
+from . import office
+
+pytestmark = pytest.mark.django_db
+
+FORMATS = ("xlsx", "xls", "ods", "csv")
+CASES = [
+    pytest.param(name, fmt, id=f"{name}.{fmt}")
+    for name, layout in office.LAYOUTS.items()
+    for fmt in FORMATS
+    if not (layout.per_cell and fmt == "csv")  # a CSV holds one sheet
+]
+LEGACY_CASES = [
+    pytest.param(name, fmt, encoding, id=f"{name}.{encoding}.{fmt}")
+    for name in ("trich-ngang", "ba-dong-danh-dau", "moi-chi-bo-mot-trang")
+    for fmt in ("xlsx", "xls", "ods")
+    for encoding in ("tcvn3", "vni")
+] + [
+    pytest.param("trich-ngang", "csv", encoding, id=f"trich-ngang.{encoding}.csv")
+    for encoding in ("tcvn3", "vni", "cp1258")
+]
+
+
+@pytest.fixture
+def actor(world):
+    """The district's administrator, with a third cell under Kim Long whose name has the
+    "Quỳnh" syllable legacy converters miss."""
+    from dangbo.orgs import services as orgs
+
+    orgs.create_org(
+        actor=None,
+        code="kl-thon-3",
+        name="Chi bộ thôn Quỳnh Lâm",
+        kind="sub_cell",
+        sector="village",
+        parent=world.org("kim-long"),
+        valid_from=date(1997, 1, 1),
+    )
+    return world.users["admin"]
+
+
+def _preview(path, actor, options=None):
+    job = services.create_job(actor=actor, kind="members", source=path, original_name=path.name)
+    if options:
+        job.options = options
+        job.save(update_fields=["options"])
+    return services.run(job, actor=actor)
+
+
+def _rows(job) -> list[ImportRow]:
+    return list(ImportRow.objects.filter(job=job).order_by("sheet", "row_no"))
+
+
+def _problems(job) -> str:
+    """What the preview said, for an assertion's message."""
+    lines = [f"state={job.state} problem={job.problem!r} counts={job.counts}"]
+    lines += [f"note: {n}" for n in job.notes]
+    lines += [f"question: {q}" for q in job.questions]
+    for row in _rows(job):
+        if row.state in ("error", "warning") or row.action != "new":
+            lines.append(f"{row.sheet}:{row.row_no} {row.state}/{row.action}: {row.messages}")
+    return "\n".join(lines[:60])
+
+
+def _check_preview(job, layout, grids):
+    """Every member's row and nothing else, no error, each skipped part said."""
+    assert job.state == JobState.PREVIEWED, _problems(job)
+    rows = _rows(job)
+    assert not [r for r in rows if r.state == "error"], _problems(job)
+    several = len([g for g in grids if g.data_rows]) > 1
+    expected = {(g.name if several else "", n) for g in grids for n in g.data_rows}
+    found = {(r.sheet, r.row_no) for r in rows if r.action == "new"}
+    assert found == expected, _problems(job)
+    assert len(rows) == len(expected), _problems(job)  # no title, number or footer row
+    notes = " ; ".join(job.notes)
+    if layout.title:
+        assert "tiêu đề, bỏ qua" in notes, notes
+    if layout.numbers:
+        assert "số thứ tự cột, bỏ qua" in notes, notes
+    if layout.footer:
+        assert "chân trang, bỏ qua" in notes, notes
+    if layout.summary:
+        assert "Tổng hợp" in notes and "không phải danh sách" in notes, notes
+
+
+def _answer(job, layout):
+    """The one question a file without "Ngày chính thức" raises, answered "official"."""
+    keys = [q["key"] for q in job.unanswered]
+    if layout.has_recognition:
+        assert keys == [], _problems(job)
+        return job
+    assert keys == ["unknown_recognition"], _problems(job)
+    question = job.questions[0]
+    old = [m for m in office.MEMBERS if m["official"]]
+    assert question["count"] == len(old), question
+    job.options = {**job.options, "unknown_recognition": "official"}
+    job.save(update_fields=["options"])
+    return job
+
+
+def _check_members(layout, members):
+    for m in members:
+        found = Member.objects.filter(full_name=m["name"], date_of_birth=m["born"])
+        assert found.count() == 1, (m["name"], list(Member.objects.values_list("full_name")))
+        member = found.get()
+        assert member.org.code == m["code"], m["name"]
+        assert member.gender == ("F" if m["gender"] == "Nữ" else "M"), m["name"]
+        assert member.admission_decision_date == m["admitted"], m["name"]
+        if m["official"] is None:
+            assert member.status == "probationary", m["name"]
+        elif layout.has_recognition:
+            assert member.status == "official", m["name"]
+            assert member.official_recognition_date == m["official"], m["name"]
+        else:
+            assert member.status == "official", m["name"]
+            assert member.official_recognition_date is None and member.recognition_unknown
+        if m.get("id_number") and any("CCCD" in c.path[0] for c in layout.columns):
+            assert member.id_number == m["id_number"], m["name"]
+        card_columns = [c.path[0] for c in layout.columns if "thẻ" in c.path[0]]
+        if m.get("card") and card_columns:
+            card, _, record = m["card"].partition(" ")
+            assert member.card_number == card.replace(".", ""), m["name"]
+            if record and "lý lịch" in card_columns[0]:
+                assert member.record_number == record, m["name"]
+        if m.get("home_town") and any(c.path[0] == "Quê quán" for c in layout.columns):
+            assert member.home_town == m["home_town"], m["name"]
+
+
+def _import_twice(path, layout, grids, actor):
+    job = _preview(path, actor)
+    _check_preview(job, layout, grids)
+    job = _answer(job, layout)
+    job = services.run(job, commit=True, actor=actor)
+    assert job.state == JobState.COMMITTED, _problems(job)
+    _check_members(layout, office.MEMBERS)
+
+    again = _preview(path, actor)
+    assert again.state == JobState.PREVIEWED, _problems(again)
+    rows = _rows(again)
+    assert len(rows) == len(office.MEMBERS), _problems(again)
+    assert {r.action for r in rows} == {"unchanged"}, _problems(again)
+    assert not again.counts.get("new") and not again.errors, _problems(again)
+    assert again.unanswered == [], _problems(again)  # nothing new: nothing to ask
+    return job
+
+
+@pytest.mark.parametrize(("name", "fmt"), CASES)
+def test_office_roll_imports_once_and_again_unchanged(tmp_path, actor, name, fmt):
+    layout = office.LAYOUTS[name]
+    path = tmp_path / f"danh-sach-dang-vien.{fmt}"
+    grids = office.write(path, layout)
+    _import_twice(path, layout, grids, actor)
+
+
+@pytest.mark.parametrize(("name", "fmt", "encoding"), LEGACY_CASES)
+def test_legacy_font_roll_gives_every_name_exactly(tmp_path, actor, name, fmt, encoding):
+    layout = office.LAYOUTS[name]
+    path = tmp_path / f"ds-{encoding}.{fmt}"
+    grids = office.write(path, layout, encoding=encoding)
+    _import_twice(path, layout, grids, actor)
+    names = set(Member.objects.values_list("full_name", flat=True))
+    assert {m["name"] for m in office.MEMBERS} <= names
+
+
+def test_one_sheet_per_cell_brings_every_member_and_names_the_summary(tmp_path, actor):
+    layout = office.LAYOUTS["moi-chi-bo-mot-trang"]
+    path = tmp_path / "theo-chi-bo.xlsx"
+    grids = office.write(path, layout)
+    job = _preview(path, actor)
+    _check_preview(job, layout, grids)
+    by_name = {s["name"]: s for s in job.sheets}
+    assert by_name["Tổng hợp"]["status"] == "not_roll", job.sheets
+    for grid in grids[1:]:
+        assert by_name[grid.name]["status"] == "read", job.sheets
+        assert by_name[grid.name]["count"] == len(grid.members), job.sheets
+    assert {r.sheet for r in _rows(job)} == {g.name for g in grids[1:]}
+
+
+def test_look_alike_d_is_stored_as_the_vietnamese_letter(tmp_path, actor):
+    path = tmp_path / "mot-dong.xlsx"
+    office.write(path, office.LAYOUTS["mot-dong"])
+    job = _preview(path, actor)
+    job = services.run(job, commit=True, actor=actor)
+    assert job.state == JobState.COMMITTED, _problems(job)
+    member = Member.objects.get(date_of_birth=date(1971, 4, 9))
+    assert member.full_name == "Nguyễn Đình Nhuận"
+    assert "nguyen dinh nhuan" in member.search_name
+
+
+def test_command_line_asks_then_commits_with_the_answer(tmp_path, actor, capsys):
+    layout = office.LAYOUTS["theo-chi-bo"]
+    path = tmp_path / "theo-chi-bo.xls"
+    office.write(path, layout)
+    with pytest.raises(SystemExit):  # a commit that needs the answer stops and says so
+        call_command("import", "members", str(path), "--commit", "--user", "admin", "--no-progress")
+    said = capsys.readouterr()
+    assert "Ngày chính thức" in said.out + said.err
+    assert not Member.objects.filter(full_name="Lê Văn Hùng").exists()
+    call_command(
+        "import",
+        "members",
+        str(path),
+        "--commit",
+        "--user",
+        "admin",
+        "--unknown-recognition",
+        "official",
+        "--no-progress",
+    )
+    _check_members(layout, office.MEMBERS)
