@@ -72,7 +72,10 @@ def number_text(value: str, separators: str) -> str:
 
 
 def digits(value, label: str, *, length: int) -> str:
-    """A number-like code (card, ID): Excel may have stored it as a number, dropping zeros."""
+    """A number-like code (card, ID) as offices type it: spaces, dots, dashes, no-break
+    spaces between its digits ("83.016532", "0261 8000 1234"), or stored by Excel as a
+    number that dropped its leading zeros (2618000123 → "002618000123"). Returned as the
+    bare digits, which is how it is stored and searched."""
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
@@ -82,10 +85,32 @@ def digits(value, label: str, *, length: int) -> str:
             raise CellError(f"{label}: phải gồm {length} chữ số.")
         text_value = str(int(value)).zfill(length)
     else:
-        text_value = number_text(str(value), "-'")
+        raw = str(value).strip()
+        if re.fullmatch(r"\d+\.0+", raw):  # "83016532.0": a number written out by an export
+            raw = raw.split(".")[0]
+        text_value = number_text(raw, "-'‘’_")
+        if text_value.isascii() and text_value.isdigit() and len(text_value) == length - 1:
+            text_value = text_value.zfill(length)  # a number whose leading zero Excel lost
     if not (text_value.isascii() and text_value.isdigit() and len(text_value) == length):
         raise CellError(f"{label}: phải gồm {length} chữ số (đang là “{str(value)[:20]}”).")
     return text_value
+
+
+_GROUPS = re.compile(r"\s*[/;,|]\s*|\s+")
+
+
+def number_groups(value) -> list[str]:
+    """The groups of a cell that may hold two numbers ("83.016532 044798": a card and a
+    record number under "Số thẻ đảng viên/Số lý lịch"); one group for anything else."""
+    if not isinstance(value, str):
+        return [value]
+    text_value = unicodedata.normalize("NFKC", value).strip()
+    # Spaces inside one number ("8301 6532") are not two groups: only split when the
+    # first group alone is long enough to be a number of its own.
+    groups = [g for g in _GROUPS.split(text_value) if g]
+    if len(groups) == 2 and len(re.sub(r"\D", "", groups[0])) >= 6:
+        return groups
+    return [value]
 
 
 def a_date(value, label: str, *, kind: str = "event", today: date):
@@ -103,11 +128,15 @@ def a_date(value, label: str, *, kind: str = "event", today: date):
     return _date_text(str(value), label, kind, today)
 
 
+_MIDNIGHT = re.compile(r"(?<=\d)[ T]0{1,2}:00(?::00(?:\.0+)?)?$")
+
+
 @functools.lru_cache(maxsize=1 << 15)
 def _date_text(value: str, label: str, kind: str, today: date):
     # A roll repeats the same few thousand dates: parse each once. Errors are not cached.
     # The text itself is read by the one date parser the web forms use (core.dates).
     raw = unicodedata.normalize("NFKC", value).strip()
+    raw = _MIDNIGHT.sub("", raw)  # "15/05/1976 00:00:00" written by an export
     if re.fullmatch(r"\d{5}(?:\.0+)?", raw):  # a serial that became text in a CSV
         return _serial(float(raw), label), None
     try:
@@ -116,8 +145,14 @@ def _date_text(value: str, label: str, kind: str, today: date):
         raise CellError(exc.messages[0]) from None
 
 
+# No date a roll records is before 1910 (the Party was founded in 1930; a member born
+# before 1890 is refused anyway): a smaller serial is a number typed in a date column (a
+# column number, a count), not a date of 1900.
+FIRST_SERIAL = 3654  # 01/01/1910
+
+
 def _serial(value: float, label: str) -> date:
-    if not 1 <= value < 2_958_466:  # 31/12/9999
+    if not FIRST_SERIAL <= value < 2_958_466:  # 31/12/9999
         raise CellError(f"{label}: số {value:g} không phải là ngày.")
     serial = int(value)
     if serial < 61:  # Excel's fictitious 29/02/1900 shifts the first two months
@@ -125,14 +160,16 @@ def _serial(value: float, label: str) -> date:
     return EXCEL_EPOCH + timedelta(days=serial)
 
 
-def choice(value, label: str, options: dict[str, str]) -> str:
-    """Map a typed label ("Nữ", "nu", "F", "female") onto a stored value via folded keys."""
+def choice(value, label: str, options: dict[str, str], shown: str | None = None) -> str:
+    """Map a typed label ("Nữ", "nu", "F", "female") onto a stored value via folded keys.
+    ``shown``: the choices as the form words them ("Nam, Nữ"), for the message."""
     if value is None or value == "":
         return ""
     key = fold(str(value)).strip(". ")
     if key in options:
         return options[key]
-    shown = ", ".join(sorted({k for k in options if not k.isascii() or len(k) > 1})[:6])
+    if shown is None:
+        shown = ", ".join(sorted({k for k in options if not k.isascii() or len(k) > 1})[:6])
     raise CellError(f"{label}: “{str(value)[:30]}” không hợp lệ (chọn: {shown}).")
 
 

@@ -19,7 +19,7 @@ from django.db.models import Q
 from dangbo.core import audit, legacy, search
 from dangbo.core.dates import fmt
 from dangbo.core.modelfields import max_length_of
-from dangbo.core.text import fold, name_parts, name_sort_key
+from dangbo.core.text import fold, fold_spaces, name_parts, name_sort_key, vn_number
 from dangbo.members import rules
 from dangbo.members.choices import EventKind, Gender, MembershipKind, PoliticalTheory, Status
 from dangbo.members.models import PHONE_DIGITS, SENSITIVE_FIELDS, Member, MemberEvent, Membership
@@ -44,8 +44,19 @@ GENDERS = {
     "female": Gender.FEMALE,
     "gai": Gender.FEMALE,
 }
+GENDER_WORDS = ", ".join(str(label) for label in Gender.labels)  # "Nam, Nữ", as the form
 THEORY = {fold(str(label)): value for value, label in PoliticalTheory.choices}
 THEORY.update({v: v for v in PoliticalTheory.values if v} | {"khong": "", "chua": ""})
+# The abbreviations the forms' column "Lý luận chính trị (CC, TC, SC)" asks for.
+THEORY.update(
+    {
+        "sc": PoliticalTheory.ELEMENTARY,
+        "tc": PoliticalTheory.INTERMEDIATE,
+        "cc": PoliticalTheory.ADVANCED,
+        "cn": PoliticalTheory.BACHELOR,
+    }
+)
+THEORY_WORDS = ", ".join(str(label) for value, label in PoliticalTheory.choices if value)
 DATE_KINDS = {
     "date_of_birth": "birth",
     "admission_decision_date": "event",
@@ -90,6 +101,14 @@ class Parsed:
 
 
 ORG_FIELDS = ("id", "code", "name", "kind", "path", "valid_from", "valid_to")
+# The people met in the file are remembered exactly (to tell a row repeated as is from one
+# that disagrees) up to this many; beyond, repeats fall back to the fixed-memory ``Seen``.
+IN_FILE_LIMIT = 300_000
+RECOGNITION_QUESTION = "unknown_recognition"
+RECOGNITION_CHOICES = [
+    ["official", "Đảng viên chính thức (chưa rõ ngày công nhận)"],
+    ["probationary", "Đảng viên dự bị"],
+]
 
 
 class MemberImporter:
@@ -124,6 +143,38 @@ class MemberImporter:
         self.named: dict[str, list[OrgInfo]] = {}  # a cell named by its name: the matches
         self.touched_paths: str | None = None
         self.grace = settings.DANGBO["RECOGNITION_GRACE_DAYS"]
+        self.recognition_column = "official_recognition_date" in positions
+        # New members admitted over 12 months ago in a file without a recognition date
+        # column: how to read them is the user's answer (``questions``), counted here.
+        self.unknown_recognition = 0
+        # The people met so far in the file (card, ID, or name + birth date + cell) → where
+        # and what their row said: a row repeated as is is a "duplicate", not written.
+        self.in_file: dict[tuple[str, str], tuple[str, int, int]] = {}
+        self.people_repeated = False  # a name+birth+cell repeat that disagrees (Seen "person")
+
+    def follow(self, previous: "MemberImporter") -> None:
+        """Read the next sheet of the same file: carry what spans the whole file."""
+        self.unknown_recognition = previous.unknown_recognition
+        self.in_file = previous.in_file
+        self.people_repeated = previous.people_repeated
+
+    def questions(self) -> list[dict]:
+        """What only the user can answer, once the file has been read (ImportJob.questions)."""
+        count = self.unknown_recognition
+        if not count:
+            return []
+        return [
+            {
+                "key": RECOGNITION_QUESTION,
+                "text": (
+                    f"Tệp không có cột “Ngày chính thức”: {vn_number(count)} đảng viên vào Đảng "
+                    "đã hơn 12 tháng. Đọc họ là đảng viên chính thức (chưa rõ ngày công nhận) "
+                    "hay đảng viên dự bị?"
+                ),
+                "choices": [list(c) for c in RECOGNITION_CHOICES],
+                "count": count,
+            }
+        ]
 
     # -- header-level checks -------------------------------------------------------------
     def header_problems(self) -> list[str]:
@@ -165,15 +216,29 @@ class MemberImporter:
             position = self.positions.get(key)
             if position is None or position >= len(cells_):
                 continue
+            raw = cells_[position]
+            if kind == "card":  # "83.016532 044798": the card, then the record number
+                groups = cells.number_groups(raw)
+                raw = groups[0] if len(groups) == 2 else raw
             try:
-                value = cells.digits(cells_[position], key, length=length)
+                value = cells.digits(raw, key, length=length)
             except CellError:
                 continue
             if value:
                 keys.append((kind, value))
+        if not keys and self.people_repeated:  # no number: the person is name+birth+cell
+            person = self._person_key(self.parse(0, cells_).data)
+            if person:
+                keys.append(("person", person))
         return keys
 
     def dup_message(self, kind: str, value: str, others: str) -> str:
+        if kind == "person":
+            return (
+                f"{self._header('full_name')}, {self._header('date_of_birth')}, "
+                f"{self._header('org')}: trùng với dòng {others} trong tệp nhưng các cột khác "
+                "không giống nhau — sửa cho khớp, hoặc bỏ bớt một dòng."
+            )
         if kind == "card":
             return f"{self.labels['card_number']}: {value} trùng với dòng {others} trong tệp."
         return f"{self.labels['id_number']}: trùng với dòng {others} trong tệp."
@@ -214,13 +279,43 @@ class MemberImporter:
             text = " ".join(str(value).split())
             data[key] = text.lower() if valid_code(text.lower()) else text
         elif key == "gender":
-            data[key] = cells.choice(value, label, GENDERS)
+            data[key] = cells.choice(value, label, GENDERS, GENDER_WORDS)
         elif key == "political_theory":
-            data[key] = cells.choice(value, label, THEORY)
-        elif key in ("card_number", "id_number"):  # exactly as many digits as the field holds
+            data[key] = cells.choice(value, label, THEORY, THEORY_WORDS)
+        elif key == "card_number":
+            return self._card(value, label, data)
+        elif key == "id_number":  # exactly as many digits as the field holds
             data[key] = cells.digits(value, label, length=max_length_of(Member, key))
         elif key == "phone":
             data[key] = self._phone(value, label)
+        return None
+
+    def _card(self, value, label: str, data: dict) -> str | None:
+        """The card number; a cell holding two numbers ("83.016532 044798" under “Số thẻ
+        đảng viên/Số lý lịch”) gives the card and the record number (số lý lịch)."""
+        length = max_length_of(Member, "card_number")
+        groups = cells.number_groups(value)
+        if len(groups) == 2:
+            try:
+                card = cells.digits(groups[0], label, length=length)
+            except CellError:
+                card = ""
+            if card:
+                data["card_number"] = card
+                record = " ".join(str(groups[1]).split())
+                if "record_number" in self.positions:
+                    return (
+                        f"{label}: “{fold_spaces(str(value))}”: số thẻ {card}; phần sau "
+                        f"“{record}” bỏ qua (tệp đã có cột “{self.labels['record_number']}”)."
+                    )
+                data["record_number"], _ = cells.text(
+                    record, label, max_length=max_length_of(Member, "record_number")
+                )
+                return (
+                    f"{label}: “{fold_spaces(str(value))}” đọc là số thẻ {card} và số lý lịch "
+                    f"{data['record_number']}."
+                )
+        data["card_number"] = cells.digits(value, label, length=length)
         return None
 
     @staticmethod
@@ -235,6 +330,18 @@ class MemberImporter:
         except ValidationError as exc:
             raise CellError(f"{label}: {exc.messages[0]}") from None
         return text
+
+    def _header(self, key: str) -> str:
+        return self.labels.get(key) or COLUMNS[key].header
+
+    def _person_key(self, data: dict) -> str:
+        """Name (folded: NFC/NFD and legacy spellings alike), birth date and cell."""
+        org = self.orgs.get(data.get("org") or "")
+        name = fold(data.get("full_name") or "")
+        dob = data.get("date_of_birth")
+        if org is None or not name or dob is None:
+            return ""
+        return f"{name}|{dob.isoformat()}|{org.id}"
 
     # -- a chunk against the database ----------------------------------------------------
     def resolve(self, chunk: list[Parsed], seen) -> list[Outcome]:
@@ -277,13 +384,6 @@ class MemberImporter:
     def _existing(self, chunk: list[Parsed]) -> dict:
         cards = {p.data["card_number"] for p in chunk if p.data.get("card_number")}
         ids = {p.data["id_number"] for p in chunk if p.data.get("id_number")}
-        if not cards and not ids:
-            return {"card": {}, "id": {}}
-        # "<> ''" lets PostgreSQL use the partial unique indexes: it proves their condition
-        # for IN lists of at most 100 values only, and a chunk has thousands.
-        q = (Q(card_number__in=cards) & ~Q(card_number="")) if cards else Q(pk__in=[])
-        if ids:
-            q |= Q(id_number__in=ids) & ~Q(id_number="")
         fields = (
             "id",
             "org_id",
@@ -291,31 +391,137 @@ class MemberImporter:
             "org__code",
             "org__name",
             "status",
+            "search_name",
             "admission_decision_date",
             "official_recognition_date",
             *UPDATABLE,
         )
-        by_card, by_id = {}, {}
-        for row in Member.objects.filter(q).values(*fields):
-            if row["card_number"]:
-                by_card[row["card_number"]] = row
-            if row["id_number"]:
-                by_id[row["id_number"]] = row
-        return {"card": by_card, "id": by_id}
+        by_card: dict[str, dict] = {}
+        by_id: dict[str, dict] = {}
+        if cards or ids:
+            # "<> ''" lets PostgreSQL use the partial unique indexes: it proves their
+            # condition for IN lists of at most 100 values only, and a chunk has thousands.
+            q = (Q(card_number__in=cards) & ~Q(card_number="")) if cards else Q(pk__in=[])
+            if ids:
+                q |= Q(id_number__in=ids) & ~Q(id_number="")
+            for row in Member.objects.filter(q).values(*fields):
+                if row["card_number"]:
+                    by_card[row["card_number"]] = row
+                if row["id_number"]:
+                    by_id[row["id_number"]] = row
+        return {"card": by_card, "id": by_id, "name": self._by_names(chunk, fields)}
+
+    def _by_names(self, chunk: list[Parsed], fields: tuple) -> dict[str, list[dict]]:
+        """The members named like the chunk's rows (folded name), born on one of its dates
+        or in one of its cells: the same person again, or a near match to show. One query."""
+        names, dobs, org_ids = set(), set(), set()
+        for p in chunk:
+            name, dob = p.data.get("full_name"), p.data.get("date_of_birth")
+            if not name or dob is None:
+                continue
+            names.add(fold(name))
+            dobs.add(dob)
+            org = self.orgs.get(p.data.get("org") or "")
+            if org is not None:
+                org_ids.add(org.id)
+        if not names:
+            return {}
+        found: dict[str, list[dict]] = {}
+        q = (
+            Q(date_of_birth__in=dobs) | Q(org_id__in=org_ids)
+            if org_ids
+            else Q(date_of_birth__in=dobs)
+        )
+        for row in Member.objects.filter(Q(search_name__in=names) & q).values(*fields):
+            found.setdefault(row["search_name"], []).append(row)
+        for rows in found.values():
+            rows.sort(key=lambda r: r["id"])
+        return found
 
     def _classify(self, parsed: Parsed, existing: dict, seen) -> Outcome:
         data = parsed.data
         errors = list(parsed.errors)
         notes = list(parsed.notes)
         label = self._label(data, parsed.row_no)
-        for key, kind in (("card_number", "card"), ("id_number", "id")):
-            if data.get(key):
-                seen.add(kind, data[key])
+        said = hash(tuple(sorted((k, str(v)) for k, v in data.items())))  # what the row says
+        before = len(errors)
         match = self._match(data, existing, errors)
+        refused = len(errors) > before  # a number held elsewhere: no other matching
         org = self._org(data.get("org"), errors) if data.get("org") else None
+        repeat = self._repeat(parsed, org, said, seen, label)
+        if repeat is not None:
+            return repeat
+        if match is None and not refused and org is not None:
+            match = self._by_name(data, org, existing["name"], notes)
         if match is None:
             return self._new(parsed, org, errors, notes, label)
         return self._update(parsed, match, org, errors, notes, label)
+
+    def _repeat(self, parsed: Parsed, org, said: int, seen, label: str) -> Outcome | None:
+        """The same person met earlier in the file: a row repeated as is is a "duplicate"
+        (not written); one that disagrees is left to the file's second pass (``Seen``),
+        which puts an error on every row of the group."""
+        data = parsed.data
+        keys = [
+            (k, data[f]) for k, f in (("card", "card_number"), ("id", "id_number")) if data.get(f)
+        ]
+        if not keys and org is not None:
+            person = self._person_key(data)
+            keys = [("person", person)] if person else []
+        here = (self.sheet.name, parsed.row_no)
+        for key in keys:
+            first = self.in_file.get(key)
+            if first is not None and first[2] == said:
+                sheet, row_no, _ = first
+                where = f"dòng {row_no}" + (f" (trang “{sheet}”)" if sheet != here[0] else "")
+                return Outcome(
+                    parsed.row_no,
+                    "warning",
+                    "duplicate",
+                    label,
+                    [f"Trùng với {where} (đã có ở trên): bỏ qua."],
+                )
+        for key in keys:
+            first = self.in_file.get(key)
+            if first is None and len(self.in_file) < IN_FILE_LIMIT:
+                self.in_file[key] = (*here, said)
+            if key[0] == "person":
+                if first is not None:  # the first one was not added: only repeats are
+                    self.people_repeated = True
+                    seen.add("person", key[1])
+                    seen.add("person", key[1])
+            else:
+                seen.add(*key)
+        return None
+
+    def _by_name(self, data: dict, org: OrgInfo, by_name: dict, notes: list[str]):
+        """An existing member of the row's cell with the same (folded) name and birth date,
+        whose numbers do not contradict the row's: the same person. Near matches (the same
+        name and birth date in another cell the user may change, or in the same cell with a
+        birth date one typo away) are shown as warnings; the row stays new."""
+        name, dob = data.get("full_name"), data.get("date_of_birth")
+        if not name or dob is None:
+            return None
+        rows = by_name.get(fold(name), [])
+        same = [r for r in rows if r["date_of_birth"] == dob and r["org_id"] == org.id]
+        agreeing = [r for r in same if _numbers_agree(data, r)]
+        if agreeing:
+            return agreeing[0]
+        near = [
+            r
+            for r in rows
+            if r in same
+            or (r["date_of_birth"] == dob and self.scope.may_change(r["org__path"]))
+            or (r["org_id"] == org.id and _typo(r["date_of_birth"], dob))
+        ]
+        for r in near[:3]:
+            card = f", số thẻ {r['card_number']}" if r["card_number"] else ""
+            notes.append(
+                f"Có thể trùng với {r['full_name']}, sinh {fmt(r['date_of_birth'])}, "
+                f"{r['org__name']} (mã {r['org__code']}{card}): nếu là một người, sửa dòng này "
+                "cho khớp hồ sơ; nếu không, cứ ghi."
+            )
+        return None
 
     def _label(self, data: dict, row_no: int) -> str:
         name = data.get("full_name") or ""
@@ -414,6 +620,7 @@ class MemberImporter:
             errors + notes,
             data if not errors else None,
             org,
+            error_count=len(errors),
         )
 
     def _check_dates(self, data, decision, ceremony, errors, notes) -> None:
@@ -447,10 +654,30 @@ class MemberImporter:
             problem = rules.recognition_error(ceremony, official)
             if problem:
                 errors.append(f"{self.labels['official_recognition_date']}: {problem}")
-        elif ceremony and not official and rules.recognition_overdue(ceremony, today, self.grace):
+        elif ceremony and not official:
+            self._probation(data, ceremony, notes)
+
+    def _probation(self, data: dict, ceremony: date, notes: list[str]) -> None:
+        """A new member without a recognition date. When the file has no such column and
+        the probation (12 months) is over, the status is the user's answer, never a guess."""
+        end = rules.probation_end(ceremony)
+        if not self.recognition_column and end < self.today:
+            answer = self.options.get(RECOGNITION_QUESTION)
+            if answer == "official":
+                data["recognition_unknown"] = True
+                notes.append("Chính thức, chưa rõ ngày công nhận (theo lựa chọn khi nhập).")
+                return
+            if answer != "probationary":
+                self.unknown_recognition += 1
+                notes.append(
+                    f"Tệp không có cột “Ngày chính thức” và đảng viên đã hết 12 tháng dự bị "
+                    f"(ngày {fmt(end)}): tạm đọc là dự bị — hãy chọn ở câu hỏi đầu trang "
+                    "(chính thức hay dự bị) trước khi ghi."
+                )
+                return
+        if rules.recognition_overdue(ceremony, self.today, self.grace):
             notes.append(
-                f"Đảng viên dự bị đã quá hạn xét công nhận chính thức (hết dự bị ngày "
-                f"{fmt(rules.probation_end(ceremony))})."
+                f"Đảng viên dự bị đã quá hạn xét công nhận chính thức (hết dự bị ngày {fmt(end)})."
             )
 
     # -- existing members ----------------------------------------------------------------
@@ -476,7 +703,16 @@ class MemberImporter:
             if key in data and data[key] != (match[key] or ""):
                 changes[key] = (match[key], data[key])
         if errors:
-            return Outcome(parsed.row_no, "error", "", label, errors + notes, None, None)
+            return Outcome(
+                parsed.row_no,
+                "error",
+                "",
+                label,
+                errors + notes,
+                None,
+                None,
+                error_count=len(errors),
+            )
         if changes:
             shown = ", ".join(self.labels.get(k, k) for k in changes)
             notes.insert(0, f"Cập nhật: {shown}.")
@@ -519,7 +755,9 @@ class MemberImporter:
         job_json = f'{{"import_job": {self.job_id}}}'
         for member_id, o in zip(ids, new, strict=True):
             d = o.data
-            status = Status.OFFICIAL if d.get("official_recognition_date") else Status.PROBATIONARY
+            unknown = bool(d.get("recognition_unknown"))  # official, date not known
+            official = d.get("official_recognition_date")
+            status = Status.OFFICIAL if official or unknown else Status.PROBATIONARY
             values = {
                 "id": member_id,
                 **{k: d.get(k, "") for k in TEXT_FIELDS},
@@ -536,7 +774,7 @@ class MemberImporter:
                 "admission_org_id": None,
                 "provincial_approval_doc_id": None,
                 "official_recognition_date": d.get("official_recognition_date"),
-                "recognition_unknown": False,
+                "recognition_unknown": unknown,
                 "status": status,
                 "exit_date": None,
                 "org_id": o.org.id,
@@ -564,7 +802,8 @@ class MemberImporter:
             # JSON written by hand: json.dumps per row cost a tenth of the whole import.
             admitted = (
                 f'{{"ceremony_date": "{d["admission_ceremony_date"].isoformat()}", '
-                f'"import_job": {self.job_id}}}'
+                + ('"recognition_unknown": true, ' if unknown else "")
+                + f'"import_job": {self.job_id}}}'
             )
             events.append(
                 _event_row(
@@ -578,7 +817,7 @@ class MemberImporter:
                     admitted,
                 )
             )
-            if status == Status.OFFICIAL:
+            if official:
                 events.append(
                     _event_row(
                         member_id,
@@ -631,6 +870,25 @@ class MemberImporter:
         for columns, rows in groups.items():
             bulk.update(table, columns, rows)
         bulk.insert(MemberEvent._meta.db_table, _EVENT_COLUMNS, events)
+
+
+def _numbers_agree(data: dict, row: dict) -> bool:
+    """No card or ID number of the row contradicts the member's."""
+    return all(
+        not data.get(key) or not row[key] or data[key] == row[key]
+        for key in ("card_number", "id_number")
+    )
+
+
+def _typo(a: date | None, b: date) -> bool:
+    """Two birth dates one slip apart: day and month swapped in the same year, or one digit
+    typed wrong."""
+    if a is None or a == b:
+        return False
+    if a.year == b.year and (a.day, a.month) == (b.month, b.day):
+        return True
+    x, y = a.strftime("%d%m%Y"), b.strftime("%d%m%Y")
+    return sum(c != d for c, d in zip(x, y, strict=True)) == 1
 
 
 def _plain(pair: tuple) -> list:
