@@ -210,6 +210,7 @@ PAGES: dict[str, Page] = {
     "imports:commit": Page(None, thing("job"), post=job_owner),
     "imports:cancel": Page(None, thing("job"), post=job_owner),
     "imports:retry": Page(None, thing("job"), post=job_owner),
+    "imports:options": Page(None, thing("job"), post=job_owner),
     # -- meetings
     "meetings:compliance": Page(
         on(VIEW, "kim-long", "vt-xa"), query=query("to-chuc", "kim-long", "vt-xa")

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/ghi/", views.commit, name="commit"),
     path("<int:pk>/huy/", views.cancel, name="cancel"),
     path("<int:pk>/chay-lai/", views.retry, name="retry"),
+    path("<int:pk>/tuy-chon/", views.options, name="options"),
 ]
