@@ -349,6 +349,7 @@ class Grid:
     header_row: int = 0  # first header row (1-based)
     data_rows: list[int] = field(default_factory=list)  # the members' rows
     members: list[dict] = field(default_factory=list)
+    fonts: dict[tuple[int, int], str] = field(default_factory=dict)  # a cell's own font
 
     def add(self, cells: list, width: int, *, merge: bool = False) -> int:
         self.rows.append(list(cells) + [None] * (width - len(cells)))
@@ -469,6 +470,7 @@ def sheets(layout: Layout, members: list[dict], *, text_only: bool = False) -> l
 
 # -- legacy text ---------------------------------------------------------------------------
 FONTS = {"unicode": "Times New Roman", "tcvn3": ".VnTime", "vni": "VNI-Times"}
+CAPS_FONT = ".VnTimeH"  # TCVN3 capitals: draws the lower-case codes as capitals
 
 
 def encode_text(text: str, encoding: str) -> str:
@@ -479,13 +481,20 @@ def encode_text(text: str, encoding: str) -> str:
 
 
 def _legacy(grids: list[Grid], encoding: str) -> list[Grid]:
+    """Each text cell as the legacy font holds it. TCVN3 has no codes for capitals with a
+    tone, so text in capitals (titles, headings) is typed in lower case in the .VnTimeH
+    font, which draws it in capitals — as typists did."""
     if encoding == "unicode":
         return grids
     for grid in grids:
-        grid.rows = [
-            [encode_text(v, encoding) if isinstance(v, str) else v for v in row]
-            for row in grid.rows
-        ]
+        for r, row in enumerate(grid.rows):
+            for c, value in enumerate(row):
+                if not isinstance(value, str):
+                    continue
+                if encoding == "tcvn3" and value.isupper() and not value.isascii():
+                    grid.fonts[(r, c)] = CAPS_FONT
+                    value = value.lower()
+                row[c] = encode_text(value, encoding)
     return grids
 
 
@@ -520,7 +529,7 @@ def write_xlsx(path, grids: list[Grid], font: str) -> None:
         for r, row in enumerate(grid.rows, start=1):
             for c, value in enumerate(row, start=1):
                 cell = sheet.cell(row=r, column=c, value=value)
-                cell.font = Font(name=font, size=13)
+                cell.font = Font(name=grid.fonts.get((r - 1, c - 1), font), size=13)
                 if isinstance(value, date):
                     cell.number_format = "dd/mm/yyyy"
         for r1, c1, r2, c2 in grid.merges:
@@ -536,22 +545,28 @@ def write_xls(path, grids: list[Grid], font: str) -> None:
     import xlwt
 
     book = xlwt.Workbook(encoding="utf-8")
-    plain = xlwt.easyxf(f"font: name {font}")
-    dated = xlwt.easyxf(f"font: name {font}", num_format_str="dd/mm/yyyy")
+    styles = {
+        (name, dated): xlwt.easyxf(
+            f"font: name {name}", num_format_str="dd/mm/yyyy" if dated else "General"
+        )
+        for name in (font, CAPS_FONT)
+        for dated in (False, True)
+    }
     for grid in grids:
         sheet = book.add_sheet(grid.name)
         covered = set()
         for r1, c1, r2, c2 in grid.merges:
-            sheet.write_merge(r1, r2, c1, c2, grid.rows[r1][c1], plain)
+            style = styles[(grid.fonts.get((r1, c1), font), False)]
+            sheet.write_merge(r1, r2, c1, c2, grid.rows[r1][c1], style)
             covered |= {(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
         for r, row in enumerate(grid.rows):
             for c, value in enumerate(row):
                 if value is None or (r, c) in covered:
                     continue
+                style = styles[(grid.fonts.get((r, c), font), isinstance(value, date))]
                 if isinstance(value, date):
-                    sheet.write(r, c, datetime(value.year, value.month, value.day), dated)
-                else:
-                    sheet.write(r, c, value, plain)
+                    value = datetime(value.year, value.month, value.day)
+                sheet.write(r, c, value, style)
     book.save(str(path))
 
 
@@ -563,10 +578,12 @@ def write_ods(path, grids: list[Grid], font: str) -> None:
     from odf.text import P
 
     doc = OpenDocumentSpreadsheet()
-    doc.fontfacedecls.addElement(FontFace(name=font, fontfamily=font))
-    style = Style(name="roll", family="table-cell")
-    style.addElement(TextProperties(fontname=font))
-    doc.automaticstyles.addElement(style)
+    styles = {}
+    for number, name in enumerate((font, CAPS_FONT)):
+        doc.fontfacedecls.addElement(FontFace(name=name, fontfamily=name))
+        styles[name] = Style(name=f"roll{number}", family="table-cell")
+        styles[name].addElement(TextProperties(fontname=name))
+        doc.automaticstyles.addElement(styles[name])
     for grid in grids:
         table = Table(name=grid.name)
         spans = {(r1, c1): (r2 - r1 + 1, c2 - c1 + 1) for r1, c1, r2, c2 in grid.merges}
@@ -582,7 +599,7 @@ def write_ods(path, grids: list[Grid], font: str) -> None:
                 if (r, c) in covered:
                     tr.addElement(CoveredTableCell())
                     continue
-                kw = {"stylename": style}
+                kw = {"stylename": styles[grid.fonts.get((r, c), font)]}
                 if (r, c) in spans:
                     kw["numberrowsspanned"], kw["numbercolumnsspanned"] = spans[(r, c)]
                 if isinstance(value, date):
