@@ -317,6 +317,28 @@ LAYOUTS = {
         ),
         groups=True,
     ),
+    # What a members database program exports: no title, no footer, one header row of the
+    # program's names; the cell by its short name with the commune in its own column.
+    "phan-mem-xuat": Layout(
+        "phan-mem-xuat",
+        (
+            Col(("Số thẻ",), _card_only),
+            Col(("Họ và tên",), NAME.value),
+            Col(("Ngày sinh",), BORN.value, date=True),
+            Col(("Giới tính",), _text("gender")),
+            Col(("Dân tộc",), lambda m: m.get("ethnicity", "Kinh")),
+            Col(("Tôn giáo",), lambda m: m.get("religion", "Không")),
+            Col(("Chi bộ",), lambda m: m["cell"].removeprefix("Chi bộ thôn ")),
+            Col(("Đảng bộ",), lambda m: "Xã Kim Long"),
+            Col(("Ngày vào Đảng",), ADMITTED.value, date=True),
+            Col(("Ngày chính thức",), OFFICIAL.value, date=True),
+            Col(("Số CCCD",), _text("id_number")),
+            Col(("Trình độ chuyên môn",), _text("qualification")),
+        ),
+        numbers="",
+        title=False,
+        footer=False,
+    ),
     # One sheet per cell, named in the sheet's name and title; a summary sheet first.
     "moi-chi-bo-mot-trang": Layout(
         "moi-chi-bo-mot-trang",
@@ -425,6 +447,8 @@ def _roll(name: str, layout: Layout, members: list[dict], subtitle: str, text_on
     group = None
     for number, member in enumerate(members, start=1):
         if layout.groups and member["cell"] != group:
+            if group is not None:
+                grid.add([], width)  # a blank row between groups: not the end of the list
             group = member["cell"]
             roman = ["I", "II", "III", "IV", "V"][len({m["cell"] for m in members[:number]}) - 1]
             grid.add([f"{roman}. {group}"], width, merge=True)

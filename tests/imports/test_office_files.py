@@ -139,6 +139,8 @@ def _check_members(layout, members):
             assert member.card_number == card.replace(".", ""), m["name"]
             if record and "lý lịch" in card_columns[0]:
                 assert member.record_number == record, m["name"]
+        if any(c.path[0] == "Dân tộc" for c in layout.columns):
+            assert member.ethnicity == m.get("ethnicity", "Kinh"), m["name"]
         if m.get("home_town") and any(c.path[0] == "Quê quán" for c in layout.columns):
             assert member.home_town == m["home_town"], m["name"]
 
