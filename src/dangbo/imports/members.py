@@ -662,13 +662,13 @@ class MemberImporter:
         the probation (12 months) is over, the status is the user's answer, never a guess."""
         end = rules.probation_end(ceremony)
         if not self.recognition_column and end < self.today:
+            self.unknown_recognition += 1  # the question stays listed, with its answer
             answer = self.options.get(RECOGNITION_QUESTION)
             if answer == "official":
                 data["recognition_unknown"] = True
                 notes.append("Chính thức, chưa rõ ngày công nhận (theo lựa chọn khi nhập).")
                 return
             if answer != "probationary":
-                self.unknown_recognition += 1
                 notes.append(
                     f"Tệp không có cột “Ngày chính thức” và đảng viên đã hết 12 tháng dự bị "
                     f"(ngày {fmt(end)}): tạm đọc là dự bị — hãy chọn ở câu hỏi đầu trang "

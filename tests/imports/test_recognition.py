@@ -1,0 +1,118 @@
+"""A roll without a "Ngày chính thức" column: members admitted over a year ago are not
+guessed probationary; the preview asks, and the answer decides their status (issue 13.5)."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from dangbo.core.dates import fmt, today
+from dangbo.imports import services
+from dangbo.imports.models import ImportRow, JobState
+from dangbo.members.models import Member
+
+from .files import write_csv
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["STT", "Họ và tên", "Giới tính", "Ngày sinh", "Mã chi bộ", "Ngày kết nạp Đảng"]
+
+
+def _rows():
+    recent = fmt(today() - timedelta(days=100))
+    return [
+        ["1", "Nông Văn Cũ", "Nam", "02/03/1960", "kl-thon-1", "03/02/1989"],
+        ["2", "Đinh Thị Xưa", "Nữ", "04/05/1970", "kl-thon-2", "19/05/2001"],
+        ["3", "Lò Văn Mới", "Nam", "06/07/1995", "kl-thon-1", recent],
+    ]
+
+
+def _job(tmp_path, actor, rows=None, header=HEADER, options=None):
+    path = write_csv(tmp_path / "so-dang-vien.csv", [header, *(rows or _rows())])
+    job = services.create_job(
+        actor=actor, kind="members", source=path, original_name="so-dang-vien.csv"
+    )
+    if options:
+        job.options = options
+        job.save(update_fields=["options"])
+    return services.run(job, actor=actor)
+
+
+def _rows_of(job) -> dict[int, ImportRow]:
+    return {r.row_no: r for r in ImportRow.objects.filter(job=job)}
+
+
+def test_no_recognition_column_asks_and_a_commit_waits(tmp_path, world):
+    actor = world.users["admin"]
+    job = _job(tmp_path, actor)
+    assert job.state == JobState.PREVIEWED
+    [question] = job.questions
+    assert question["key"] == "unknown_recognition"
+    assert question["count"] == 2
+    assert question["text"].startswith("Tệp không có cột “Ngày chính thức”: 2 đảng viên")
+    assert [c[0] for c in question["choices"]] == ["official", "probationary"]
+    rows = _rows_of(job)
+    for row_no in (2, 3):  # admitted long ago: read as now, with a warning that says why
+        assert rows[row_no].state == "warning" and rows[row_no].action == "new"
+        assert rows[row_no].error_count == 0
+        assert any("câu hỏi" in m for m in rows[row_no].messages), rows[row_no].messages
+    assert rows[4].state == "new"  # within its 12 months: probationary, nothing to ask
+    assert job.unanswered and not job.can_commit
+    with pytest.raises(ValidationError):
+        services.run(job, commit=True, actor=actor)
+    assert not Member.objects.filter(full_name="Nông Văn Cũ").exists()
+
+
+def test_answer_official_marks_the_date_unknown(tmp_path, world):
+    actor = world.users["admin"]
+    job = _job(tmp_path, actor, options={"unknown_recognition": "official"})
+    assert job.questions and not job.unanswered and job.can_commit
+    note = "Chính thức, chưa rõ ngày công nhận (theo lựa chọn khi nhập)."
+    assert note in _rows_of(job)[2].messages
+    assert not any("quá hạn" in m for m in _rows_of(job)[2].messages)
+    job = services.run(job, commit=True, actor=actor)
+    assert job.state == JobState.COMMITTED, (job.problem, job.counts)
+    old = Member.objects.get(full_name="Nông Văn Cũ")
+    assert (old.status, old.official_recognition_date, old.recognition_unknown) == (
+        "official",
+        None,
+        True,
+    )
+    assert list(old.events.values_list("kind", flat=True)) == ["admitted"]  # no dated event
+    assert old.events.get().data["recognition_unknown"] is True
+    recent = Member.objects.get(full_name="Lò Văn Mới")
+    assert (recent.status, recent.recognition_unknown) == ("probationary", False)
+    assert "recognition_unknown" not in recent.events.get().data
+
+
+def test_answer_probationary_keeps_them_probationary(tmp_path, world):
+    actor = world.users["admin"]
+    job = _job(tmp_path, actor, options={"unknown_recognition": "probationary"})
+    assert job.can_commit
+    assert any("quá hạn xét công nhận" in m for m in _rows_of(job)[2].messages)
+    job = services.run(job, commit=True, actor=actor)
+    assert job.state == JobState.COMMITTED
+    old = Member.objects.get(full_name="Nông Văn Cũ")
+    assert (old.status, old.recognition_unknown) == ("probationary", False)
+
+
+def test_members_within_twelve_months_raise_no_question(tmp_path, world):
+    actor = world.users["admin"]
+    job = _job(tmp_path, actor, rows=_rows()[2:])
+    assert job.questions == [] and job.can_commit
+    assert _rows_of(job)[2].state == "new"
+
+
+def test_an_empty_recognition_cell_is_the_office_saying_probationary(tmp_path, world):
+    actor = world.users["admin"]
+    header = [*HEADER, "Ngày chính thức"]
+    rows = [
+        [*_rows()[0], ""],
+        ["2", "Hà Thị Đủ", "Nữ", "01/01/1970", "kl-thon-1", "03/02/1990", "03/02/1991"],
+    ]
+    job = _job(tmp_path, actor, rows=rows, header=header)
+    assert job.questions == [] and job.can_commit
+    assert any("quá hạn xét công nhận" in m for m in _rows_of(job)[2].messages)
+    job = services.run(job, commit=True, actor=actor)
+    assert Member.objects.get(full_name="Nông Văn Cũ").status == "probationary"
+    assert Member.objects.get(full_name="Hà Thị Đủ").status == "official"
