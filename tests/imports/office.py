@@ -506,8 +506,9 @@ def encode_text(text: str, encoding: str) -> str:
 
 def _legacy(grids: list[Grid], encoding: str) -> list[Grid]:
     """Each text cell as the legacy font holds it. TCVN3 has no codes for capitals with a
-    tone, so text in capitals (titles, headings) is typed in lower case in the .VnTimeH
-    font, which draws it in capitals — as typists did."""
+    tone, so words in capitals (titles, headings) are typed in lower case in the .VnTimeH
+    font, which draws them in capitals — as typists did; an abbreviation ("SĐT") keeps the
+    capital codes of .VnTime."""
     if encoding == "unicode":
         return grids
     for grid in grids:
@@ -515,7 +516,7 @@ def _legacy(grids: list[Grid], encoding: str) -> list[Grid]:
             for c, value in enumerate(row):
                 if not isinstance(value, str):
                     continue
-                if encoding == "tcvn3" and value.isupper() and not value.isascii():
+                if encoding == "tcvn3" and value.isupper() and " " in value and not value.isascii():
                     grid.fonts[(r, c)] = CAPS_FONT
                     value = value.lower()
                 row[c] = encode_text(value, encoding)
