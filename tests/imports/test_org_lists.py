@@ -1,0 +1,594 @@
+"""Organisation lists as offices keep them (issue 13, item 9): a list of names under a
+parent, kind, sector and code inferred from each name, shown in the preview and editable."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from openpyxl import Workbook
+
+from dangbo.imports import orglists, services
+from dangbo.imports.common import SheetInfo
+from dangbo.imports.models import ImportRow, JobState
+from dangbo.imports.orgs import OrgImporter
+from dangbo.imports.schema import ORG_COLUMNS, match_header
+from dangbo.orgs.models import Organisation, valid_code
+
+TITLE = [
+    ["ĐẢNG BỘ HUYỆN TAM DƯƠNG", None, "ĐẢNG CỘNG SẢN VIỆT NAM"],
+    ["ĐẢNG ỦY XÃ KIM LONG", None, "Kim Long, ngày 10 tháng 01 năm 2017"],
+    [None],
+    ["DANH SÁCH CÁC CHI BỘ TRỰC THUỘC ĐẢNG BỘ XÃ KIM LONG"],
+]
+HEADER = ["STT", "Tên chi bộ", "Số đảng viên", "Ghi chú"]
+VILLAGES = [
+    [1, "Chi bộ thôn Đồng Bông", 31, None],
+    [2, "Chi bộ thôn Gia Du", 28, None],
+    [3, "Chi bộ thôn Xuân Đán", 25, None],
+    [4, "Chi bộ Trường Mầm non Kim Long", 7, None],
+    [5, "Chi bộ Quân sự xã Kim Long", 6, None],
+]
+
+
+def write_book(path, rows, *, title: str = "Danh sách"):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def run_list(tmp_path, rows, actor, *, options=None, commit=False, name="chi-bo.xlsx"):
+    path = write_book(tmp_path / name, rows)
+    job = services.create_job(actor=actor, kind="orgs", source=path, original_name=path.name)
+    if options:
+        job.options = options
+        job.save(update_fields=["options"])
+    job = services.run(job, actor=actor)
+    if commit:
+        job = services.run(job, commit=True, actor=actor)
+    return job
+
+
+def rows_of(job) -> dict[int, ImportRow]:
+    return {r.row_no: r for r in ImportRow.objects.filter(job=job)}
+
+
+@pytest.mark.django_db
+def test_a_list_of_names_under_the_chosen_parent(tmp_path, world):
+    actor = world.users["admin"]
+    job = run_list(tmp_path, [HEADER, *VILLAGES], actor, options={"parent": "kim-long"})
+    rows = rows_of(job)
+    assert [rows[n].action for n in range(2, 7)] == ["unchanged", "unchanged", "new", "new", "new"]
+    assert rows[2].label.startswith("Chi bộ thôn Đồng Bông (kl-thon-1)")
+    new = rows[4]
+    assert new.inferred == {
+        "key": "Danh sách:4" if new.sheet else "4",
+        "kind": "sub_cell",
+        "sector": "village",
+        "code": "kl-thon-xuan-dan",
+    }
+    assert new.messages[0] == (
+        "Loại: Chi bộ trực thuộc, lĩnh vực: Thôn, mã: kl-thon-xuan-dan (suy từ tên; sửa được)"
+    )
+    assert any(
+        "Chưa rõ ngày thành lập: lấy ngày của cấp trên (01/01/1997" in m for m in new.messages
+    )
+    assert new.error_count == 0
+    assert rows[5].inferred["sector"] == "school"
+    assert rows[6].inferred["sector"] == "armed_forces"
+    job = services.run(job, commit=True, actor=actor)
+    assert job.state == JobState.COMMITTED
+    org = Organisation.objects.get(code="kl-thon-xuan-dan")
+    assert (org.name, org.kind, org.sector, org.parent.code) == (
+        "Chi bộ thôn Xuân Đán",
+        "sub_cell",
+        "village",
+        "kim-long",
+    )
+    assert org.valid_from == date(1997, 1, 1)
+    assert Organisation.objects.get(code="kl-truong-mam-non-kim-long").sector == "school"
+
+
+@pytest.mark.django_db
+def test_importing_the_same_list_again_changes_nothing(tmp_path, world):
+    actor = world.users["admin"]
+    options = {"parent": "kim-long"}
+    run_list(tmp_path, [HEADER, *VILLAGES], actor, options=options, commit=True)
+    count = Organisation.objects.count()
+    job = run_list(tmp_path, [HEADER, *VILLAGES], actor, options=options, name="lan-2.xlsx")
+    rows = rows_of(job)
+    assert {r.action for r in rows.values()} == {"unchanged"}
+    assert {r.state for r in rows.values()} == {"unchanged"}
+    assert all(r.error_count == 0 for r in rows.values())
+    job = services.run(job, commit=True, actor=actor)
+    assert job.state == JobState.COMMITTED
+    assert Organisation.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_the_parent_from_the_sheet_title(tmp_path, world):
+    """Read directly with the sheet's title block, as the reader hands it to the importer."""
+    path = write_book(tmp_path / "x.xlsx", [HEADER])
+    importer = _importer(world.users["admin"], HEADER, title=[r[0] or "" for r in TITLE])
+    assert importer.header_problems() == []
+    assert any(
+        "Đảng bộ xã Kim Long (kim-long), lấy từ tiêu đề" in n for n in importer.header_notes()
+    )
+    outcomes = importer.resolve([importer.parse(7, VILLAGES[2])], _Seen())
+    assert outcomes[0].action == "new" and outcomes[0].data["parent"] == "kim-long"
+    assert outcomes[0].inferred["code"] == "kl-thon-xuan-dan"
+    assert path.exists()
+
+
+@pytest.mark.django_db
+def test_a_title_naming_the_district_puts_the_list_under_it(world):
+    title = ["DANH SÁCH CÁC CHI BỘ, ĐẢNG BỘ TRỰC THUỘC ĐẢNG BỘ HUYỆN TAM DƯƠNG"]
+    header = ["STT", "Tên tổ chức cơ sở đảng", "Số đảng viên", "Ghi chú"]
+    importer = _importer(world.users["admin"], header, title=title)
+    assert importer.header_problems() == []
+    rows = [
+        [1, "Đảng bộ xã Kim Long", 300, None],
+        [2, "Đảng bộ xã Hoàng Đan", 250, None],
+        [3, "Chi bộ Chi cục Thuế huyện", 15, None],
+        [4, "Đảng bộ Công an huyện", 60, None],
+    ]
+    outcomes = importer.resolve([importer.parse(n, r) for n, r in enumerate(rows, 2)], _Seen())
+    assert [o.action for o in outcomes] == ["unchanged", "new", "new", "new"]
+    assert [(o.inferred["kind"], o.inferred["sector"]) for o in outcomes[1:]] == [
+        ("grassroots_committee", "commune"),
+        ("grassroots_cell", "agency"),
+        ("grassroots_committee", "armed_forces"),
+    ]
+    assert outcomes[1].inferred["code"] == "td-xa-hoang-dan"
+
+
+@pytest.mark.django_db
+def test_a_title_that_names_nothing_asks_for_the_parent(world):
+    importer = _importer(world.users["admin"], HEADER, title=["DANH SÁCH CHI BỘ NĂM 2017"])
+    (problem,) = importer.header_problems()
+    assert "không nêu tổ chức nào trong phạm vi của bạn" in problem
+    assert "--parent" in problem and "Tổ chức cấp trên" in problem
+
+
+@pytest.mark.django_db
+def test_no_parent_anywhere_is_a_question_in_vietnamese(tmp_path, world):
+    job = run_list(tmp_path, [HEADER, *VILLAGES], world.users["admin"])
+    assert job.state == JobState.FAILED or "--parent" in (job.problem or "")
+    assert "--parent" in job.problem and "trực thuộc tổ chức nào" in job.problem
+
+
+@pytest.mark.django_db
+def test_a_chosen_parent_out_of_scope_is_refused(tmp_path, world):
+    job = run_list(tmp_path, [HEADER, *VILLAGES], world.users["staff"], options={"parent": "vt-xa"})
+    assert "không có tổ chức mã “vt-xa” trong phạm vi của bạn" in job.problem
+
+
+@pytest.mark.django_db
+def test_a_parent_column_by_name(tmp_path, world):
+    header = ["STT", "Tên chi bộ", "Trực thuộc Đảng bộ"]
+    rows = [
+        [1, "Chi bộ thôn Xuân Đán", "Đảng bộ xã Kim Long"],
+        [2, "Chi bộ tổ dân phố Đông Thịnh", "Đảng ủy thị trấn Hợp Hòa"],
+        [3, "Chi bộ thôn Bảo Sơn", "xã Tân Tiến"],  # out of the staff's scope
+        [4, "Chi bộ thôn Mới", "hop-hoa"],
+        [5, "Chi bộ thôn Lạ", "Đảng bộ xã Không Có"],
+    ]
+    job = run_list(tmp_path, [header, *rows], world.users["staff"])
+    result = rows_of(job)
+    assert result[2].inferred["code"] == "kl-thon-xuan-dan"
+    assert result[3].inferred == {
+        "key": result[3].inferred["key"],
+        "kind": "sub_cell",
+        "sector": "residential_group",
+        "code": "hh-to-dan-pho-dong-thinh",
+    }
+    assert result[4].state == "error"
+    assert (
+        "Trực thuộc Đảng bộ: không có tổ chức “xã Tân Tiến” trong phạm vi" in result[4].messages[0]
+    )
+    assert result[5].action == "new" and result[5].inferred["code"] == "hh-thon-moi"
+    assert "không có tổ chức “Đảng bộ xã Không Có”" in result[6].messages[0]
+    assert result[6].error_count == 1
+
+
+@pytest.mark.django_db
+def test_an_ambiguous_parent_name_lists_the_candidates(tmp_path, world):
+    from dangbo.orgs import services as org_services
+
+    org_services.create_org(
+        actor=None,
+        code="kim-long-2",
+        name="Đảng bộ xã Kim Long",
+        kind="grassroots_committee",
+        sector="commune",
+        parent=world.orgs["tam-duong"],
+        valid_from=date(2000, 1, 1),
+    )
+    header = ["Tên chi bộ", "Tổ chức cấp trên"]
+    job = run_list(
+        tmp_path, [header, ["Chi bộ thôn Mới", "Đảng bộ xã Kim Long"]], world.users["admin"]
+    )
+    (row,) = ImportRow.objects.filter(job=job)
+    assert row.state == "error"
+    assert "khớp với nhiều tổ chức" in row.messages[0]
+    assert "(kim-long)" in row.messages[0] and "(kim-long-2)" in row.messages[0]
+
+
+@pytest.mark.django_db
+def test_generated_codes_are_unique(tmp_path, world):
+    rows = [
+        HEADER,
+        [1, "Chi bộ thôn 1", None, None],  # "kl-thon-1" is taken (Chi bộ thôn Đồng Bông)
+        [2, "Chi bộ Thôn 1 ", None, None],  # the same name again: refused, not a second org
+        [3, "Chi bộ thôn Một", None, None],
+        [4, "Chi bộ thôn  Một (mới)", None, None],
+    ]
+    job = run_list(tmp_path, rows, world.users["admin"], options={"parent": "kim-long"})
+    result = rows_of(job)
+    assert result[2].inferred["code"] == "kl-thon-1-2"
+    assert result[3].state == "error" and "đã có ở dòng 2 trong tệp" in result[3].messages[0]
+    assert result[4].inferred["code"] == "kl-thon-mot"
+    assert result[5].inferred["code"] == "kl-thon-mot-moi"
+    codes = [r.inferred["code"] for r in result.values() if r.action == "new"]
+    assert len(set(codes)) == len(codes) and all(valid_code(c) for c in codes)
+    with pytest.raises(ValidationError):  # an error row: nothing is written
+        services.run(job, commit=True, actor=world.users["admin"])
+    assert not Organisation.objects.filter(code="kl-thon-mot").exists()
+
+
+@pytest.mark.django_db
+def test_overrides_from_the_preview_are_applied(tmp_path, world):
+    actor = world.users["admin"]
+    key = "Danh sách:{}"
+    options = {"parent": "kim-long", "orgs": {}}
+    job = run_list(tmp_path, [HEADER, *VILLAGES], actor, options=options)
+    sheet = ImportRow.objects.filter(job=job).first().sheet
+    key = (sheet + ":{}") if sheet else "{}"
+    job.options = {
+        "parent": "kim-long",
+        "orgs": {
+            key.format(4): {"code": "kl-xuan-dan", "sector": "Tổ dân phố"},
+            key.format(5): {"kind": "sub_cell", "sector": "public_unit", "code": ""},
+        },
+    }
+    job.save(update_fields=["options"])
+    job = services.run(job, actor=actor)
+    result = rows_of(job)
+    assert result[4].inferred == {
+        "key": key.format(4),
+        "kind": "sub_cell",
+        "sector": "residential_group",
+        "code": "kl-xuan-dan",
+    }
+    assert result[4].messages[0].endswith("mã: kl-xuan-dan (suy từ tên; sửa được)")
+    assert result[5].inferred["sector"] == "public_unit"
+    job = services.run(job, commit=True, actor=actor)
+    assert job.state == JobState.COMMITTED
+    assert Organisation.objects.get(code="kl-xuan-dan").sector == "residential_group"
+    assert Organisation.objects.get(code="kl-truong-mam-non-kim-long").sector == "public_unit"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"kind": "Loại lạ"}, "Loại tổ chức (sửa ở trang xem trước): “Loại lạ” không hợp lệ"),
+        ({"sector": "zzz"}, "Loại hình (sửa ở trang xem trước): “zzz” không hợp lệ"),
+        ({"code": "Mã Sai"}, "Mã tổ chức (sửa ở trang xem trước): “Mã Sai” — mã chỉ gồm"),
+        ({"kind": "Đảng bộ huyện"}, "Đảng bộ huyện không thể trực thuộc Đảng bộ cơ sở"),
+    ],
+)
+def test_a_bad_override_is_a_row_error_naming_the_field(tmp_path, world, override, message):
+    actor = world.users["admin"]
+    path = write_book(tmp_path / "a.xlsx", [HEADER, VILLAGES[2]], title="Sheet")
+    job = services.create_job(actor=actor, kind="orgs", source=path, original_name=path.name)
+    job.options = {"parent": "kim-long", "orgs": {"Sheet:2": override, "2": override}}
+    job.save(update_fields=["options"])
+    job = services.run(job, actor=actor)
+    (row,) = ImportRow.objects.filter(job=job)
+    assert row.state == "error"
+    assert any(message in m for m in row.messages[: row.error_count]), row.messages
+
+
+# ----------------------------------------------------------------------------- inference
+@pytest.mark.parametrize(
+    ("name", "parent_kind", "parent_sector", "kind", "sector", "sure"),
+    [
+        ("Chi bộ thôn Đồng Bông", "grassroots_committee", "commune", "sub_cell", "village", True),
+        ("Chi bộ Thôn 3", "grassroots_committee", "commune", "sub_cell", "village", True),
+        ("Chi bộ xóm Chùa", "grassroots_committee", "commune", "sub_cell", "village", True),
+        (
+            "Chi bộ khu Đồng Tâm",
+            "grassroots_committee",
+            "town",
+            "sub_cell",
+            "residential_group",
+            True,
+        ),
+        ("Chi bộ khu Đồng Tâm", "grassroots_committee", "commune", "sub_cell", "village", True),
+        (
+            "Chi bộ tổ dân phố Đông Hòa",
+            "grassroots_committee",
+            "town",
+            "sub_cell",
+            "residential_group",
+            True,
+        ),
+        ("Chi bộ TDP số 4", "grassroots_committee", "ward", "sub_cell", "residential_group", True),
+        (
+            "Chi bộ Cơ quan xã Kim Long",
+            "grassroots_committee",
+            "commune",
+            "sub_cell",
+            "agency",
+            True,
+        ),
+        (
+            "Chi bộ Quân sự xã Kim Long",
+            "grassroots_committee",
+            "commune",
+            "sub_cell",
+            "armed_forces",
+            True,
+        ),
+        ("Chi bộ Công an xã", "grassroots_committee", "commune", "sub_cell", "armed_forces", True),
+        (
+            "Chi bộ Trường Mầm non Kim Long",
+            "grassroots_committee",
+            "commune",
+            "sub_cell",
+            "school",
+            True,
+        ),
+        ("Chi bộ Trường THCS Hợp Hòa", "grassroots_committee", "town", "sub_cell", "school", True),
+        ("Chi bộ Trạm Y tế xã", "grassroots_committee", "commune", "sub_cell", "public_unit", True),
+        (
+            "Chi bộ HTX Nông nghiệp",
+            "grassroots_committee",
+            "commune",
+            "sub_cell",
+            "enterprise",
+            True,
+        ),
+        (
+            "Đảng bộ xã Kim Long",
+            "district_committee",
+            "territorial",
+            "grassroots_committee",
+            "commune",
+            True,
+        ),
+        (
+            "Đảng bộ thị trấn Hợp Hòa",
+            "district_committee",
+            "territorial",
+            "grassroots_committee",
+            "town",
+            True,
+        ),
+        (
+            "Đảng bộ phường Liên Bảo",
+            "district_committee",
+            "territorial",
+            "grassroots_committee",
+            "ward",
+            True,
+        ),
+        (
+            "Đảng bộ Cơ quan Chính quyền huyện",
+            "district_committee",
+            "territorial",
+            "grassroots_committee",
+            "agency",
+            True,
+        ),
+        (
+            "Đảng bộ Công an huyện",
+            "district_committee",
+            "territorial",
+            "grassroots_committee",
+            "armed_forces",
+            True,
+        ),
+        (
+            "Đảng bộ Quân sự huyện",
+            "district_committee",
+            "territorial",
+            "grassroots_committee",
+            "armed_forces",
+            True,
+        ),
+        (
+            "Chi bộ Tòa án nhân dân huyện",
+            "district_committee",
+            "territorial",
+            "grassroots_cell",
+            "agency",
+            True,
+        ),
+        (
+            "Chi bộ Chi cục Thuế huyện",
+            "district_committee",
+            "territorial",
+            "grassroots_cell",
+            "agency",
+            True,
+        ),
+        (
+            "Chi bộ Trường THPT Tam Dương",
+            "district_committee",
+            "territorial",
+            "grassroots_cell",
+            "school",
+            True,
+        ),
+        (
+            "Chi bộ Bệnh viện Đa khoa huyện",
+            "district_committee",
+            "territorial",
+            "grassroots_cell",
+            "public_unit",
+            True,
+        ),
+        (
+            "Chi bộ Công ty TNHH Minh Phát",
+            "district_committee",
+            "territorial",
+            "grassroots_cell",
+            "enterprise",
+            True,
+        ),
+        (
+            "Chi bộ Doanh nghiệp Hoàng Long",
+            "district_committee",
+            "territorial",
+            "grassroots_cell",
+            "enterprise",
+            True,
+        ),
+        (
+            "Chi bộ cơ sở Điện lực Tam Dương",
+            "district_committee",
+            "territorial",
+            "grassroots_cell",
+            "enterprise",
+            True,
+        ),
+        (
+            "Chi bộ Tham mưu",
+            "grassroots_committee",
+            "armed_forces",
+            "sub_cell",
+            "armed_forces",
+            True,
+        ),
+        ("Chi bộ Văn phòng Huyện ủy", "grassroots_committee", "agency", "sub_cell", "agency", True),
+        (
+            "Chi bộ Khối Đoàn thể huyện",
+            "grassroots_committee",
+            "agency",
+            "sub_cell",
+            "agency",
+            True,
+        ),
+        (
+            "Đảng bộ bộ phận thôn Đông",
+            "grassroots_committee",
+            "commune",
+            "branch_committee",
+            "village",
+            True,
+        ),
+        (
+            "Đảng bộ Trường Đại học Sư phạm",
+            "grassroots_committee",
+            "school",
+            "branch_committee",
+            "school",
+            True,
+        ),
+        ("Tổ đảng thôn Đông", "sub_cell", "village", "party_group", "village", True),
+        (
+            "Đảng bộ huyện Tam Đảo",
+            "province_committee",
+            "territorial",
+            "district_committee",
+            "territorial",
+            True,
+        ),
+        # unsure: said as a warning, never an error
+        ("Chi bộ 02", "grassroots_committee", "commune", "sub_cell", "village", False),
+        ("Chi bộ số 5", "grassroots_committee", "town", "sub_cell", "residential_group", False),
+        ("Thôn Đồng Bông", "grassroots_committee", "commune", "sub_cell", "village", False),
+        (
+            "Hội Người cao tuổi",
+            "district_committee",
+            "territorial",
+            "grassroots_cell",
+            "other",
+            False,
+        ),
+    ],
+)
+def test_kind_and_sector_from_the_name(name, parent_kind, parent_sector, kind, sector, sure):
+    guess = orglists.infer(name, parent_kind, parent_sector)
+    assert (guess.kind, guess.sector) == (kind, sector)
+    assert (guess.kind_sure and guess.sector_sure) == sure
+
+
+@pytest.mark.django_db
+def test_an_unsure_guess_is_a_warning_asking_to_check(tmp_path, world):
+    rows = [HEADER, [1, "Chi bộ 02", None, None], [2, "Thôn Gốc Gạo", None, None]]
+    job = run_list(tmp_path, rows, world.users["admin"], options={"parent": "kim-long"})
+    result = rows_of(job)
+    assert {r.state for r in result.values()} == {"warning"}
+    assert {r.error_count for r in result.values()} == {0}
+    assert any(
+        "Chưa chắc loại hình của “Chi bộ 02”" in m and "hãy kiểm tra" in m
+        for m in result[2].messages
+    )
+    assert any("Chưa chắc loại tổ chức của “Thôn Gốc Gạo”" in m for m in result[3].messages)
+
+
+@pytest.mark.django_db
+def test_kind_and_sector_columns_win_over_the_name(tmp_path, world):
+    header = ["Tên tổ chức", "Loại tổ chức", "Loại hình", "Ngày thành lập"]
+    rows = [
+        header,
+        ["Chi bộ Trường Mầm non Xuân", "Chi bộ trực thuộc", "Đơn vị sự nghiệp", "02/09/2005"],
+    ]
+    job = run_list(tmp_path, rows, world.users["admin"], options={"parent": "kim-long"})
+    (row,) = ImportRow.objects.filter(job=job)
+    assert row.action == "new" and row.state == "new", row.messages
+    assert (
+        row.inferred["sector"] == "public_unit" and row.inferred["code"] == "kl-truong-mam-non-xuan"
+    )
+    assert not any("Chưa rõ ngày thành lập" in m for m in row.messages)
+
+
+@pytest.mark.django_db
+def test_a_founding_date_chosen_for_the_whole_list(tmp_path, world):
+    options = {"parent": "kim-long", "valid_from": "2016-07-01"}
+    job = run_list(
+        tmp_path, [HEADER, VILLAGES[2]], world.users["admin"], options=options, commit=True
+    )
+    assert job.state == JobState.COMMITTED
+    assert Organisation.objects.get(code="kl-thon-xuan-dan").valid_from == date(2016, 7, 1)
+
+
+def test_codes_from_names():
+    assert orglists.base_code("kim-long", "Chi bộ thôn Đồng Bông", 64) == "kl-thon-dong-bong"
+    assert orglists.base_code("tam-duong", "Đảng bộ xã Kim Long", 64) == "td-xa-kim-long"
+    assert orglists.base_code("central", "Đảng bộ tỉnh Vĩnh Phúc", 64) == "central-tinh-vinh-phuc"
+    long = orglists.base_code("kim-long", "Chi bộ " + "Trung tâm Giáo dục " * 8, 64)
+    assert valid_code(long) and len(long) <= 60
+    assert orglists.unique_code("kl-a", {"kl-a", "kl-a-2"}) == "kl-a-3"
+
+
+def test_the_header_of_an_office_list_is_recognised():
+    for name in ("Tên tổ chức cơ sở đảng", "Tên TCCS đảng", "Tên chi bộ", "Tên đảng bộ", "Đơn vị"):
+        matched = match_header(["STT", name, "Số đảng viên", "Ghi chú"], ORG_COLUMNS)
+        assert matched.positions == {"name": 1}, name
+
+
+# ----------------------------------------------------------------------------- helpers
+class _Seen:
+    def add(self, kind, value):
+        pass
+
+
+def _importer(actor, header, *, title=(), options=None, sheet="Danh sách"):
+    matched = match_header(header, ORG_COLUMNS)
+    return OrgImporter(
+        actor=actor,
+        positions=matched.positions,
+        labels={k: header[p] for k, p in matched.positions.items()},
+        job_id=None,
+        file_name="x.xlsx",
+        today=date(2026, 1, 1),
+        options=options or {},
+        sheet=SheetInfo(sheet, tuple(title)),
+    )
