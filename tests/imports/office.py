@@ -35,6 +35,7 @@ members, encoding=…)``; the format follows the path's suffix.
 
 import csv
 import io
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -79,6 +80,7 @@ MEMBERS: list[dict] = [
     },
     {
         "name": "Khuất Quang Giảng",
+        "typed": unicodedata.normalize("NFD", "Khuất Quang Giảng"),  # pasted from the web
         "gender": "Nam",
         "born": date(1968, 11, 30),
         "cell": "Chi bộ thôn Quỳnh Lâm",
@@ -104,6 +106,7 @@ MEMBERS: list[dict] = [
     },
     {
         "name": "Lưu Văn Kỳ",
+        "typed": " Lưu Văn  Kỳ ",  # spaces as typed
         "gender": "Nam",
         "born": date(1952, 12, 19),
         "cell": "Chi bộ thôn Gia Du",
@@ -212,6 +215,14 @@ def _card_only(m: dict) -> object:
     return (m.get("card") or "").split(" ")[0] or None
 
 
+def _as_number(value: object) -> object:
+    """Digits typed into a General cell: Excel keeps a number, without leading zeros."""
+    return int(value) if isinstance(value, str) and value.isdigit() else value
+
+
+THEORY_ABBREVIATIONS = {"Sơ cấp": "SC", "Trung cấp": "TC", "Cao cấp": "CC"}
+
+
 @dataclass(frozen=True)
 class Layout:
     name: str
@@ -247,7 +258,7 @@ LAYOUTS = {
             GENDER,
             BORN,
             CELL,
-            Col(("Số thẻ đảng viên",), _card_only),
+            Col(("Số thẻ đảng viên",), lambda m: _as_number(_card_only(m))),
             ADMITTED,
             OFFICIAL,
             Col(("Trình độ văn hóa",), _text("education")),
@@ -273,7 +284,7 @@ LAYOUTS = {
             Col(("Số thẻ đảng viên/Số lý lịch",), _text("card")),
             Col(("Trình độ", "Văn hóa"), _text("education")),
             Col(("Trình độ", "Chuyên môn"), _text("qualification")),
-            Col(("Trình độ", "LLCT"), _text("theory")),
+            Col(("Trình độ", "LLCT"), lambda m: THEORY_ABBREVIATIONS.get(m.get("theory"))),
             Col(("SĐT",), _text("phone")),
             NOTE,
         ),
@@ -295,7 +306,7 @@ LAYOUTS = {
             Col(("Trình độ", "Lý luận chính trị", "Trung cấp"), _tick("theory", "Trung cấp")),
             Col(("Trình độ", "Lý luận chính trị", "Cao cấp"), _tick("theory", "Cao cấp")),
             Col(("Trình độ", "Chuyên môn"), _text("qualification")),
-            Col(("Số CMND/CCCD",), _text("id_number")),
+            Col(("Số CMND/CCCD",), lambda m: _as_number(m.get("id_number"))),
             NOTE,
         ),
         numbers="plain",

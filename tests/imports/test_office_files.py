@@ -21,6 +21,7 @@ from . import office
 pytestmark = pytest.mark.django_db
 
 FORMATS = ("xlsx", "xls", "ods", "csv")
+THEORY = {None: "", "Sơ cấp": "elementary", "Trung cấp": "intermediate", "Cao cấp": "advanced"}
 CASES = [
     pytest.param(name, fmt, id=f"{name}.{fmt}")
     for name, layout in office.LAYOUTS.items()
@@ -139,6 +140,11 @@ def _check_members(layout, members):
             assert member.card_number == card.replace(".", ""), m["name"]
             if record and "lý lịch" in card_columns[0]:
                 assert member.record_number == record, m["name"]
+        headers = [" / ".join(c.path) for c in layout.columns]
+        if any("Văn hóa" in h or "văn hóa" in h for h in headers):
+            assert member.education == m.get("education", ""), m["name"]
+        if any("LLCT" in h or "Lý luận" in h for h in headers):
+            assert member.political_theory == THEORY[m.get("theory")], m["name"]
         if any(c.path[0] == "Dân tộc" for c in layout.columns):
             assert member.ethnicity == m.get("ethnicity", "Kinh"), m["name"]
         if m.get("home_town") and any(c.path[0] == "Quê quán" for c in layout.columns):
