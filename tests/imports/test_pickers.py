@@ -12,21 +12,26 @@ from .test_members import rows_of, run
 pytestmark = pytest.mark.django_db
 
 
-def _row(cell):
-    return ["", "Người Mới", "Nam", "01/01/1980", cell, "", "01/02/2015", "", ""]
+def _row(cell, name="Người Mới"):
+    return ["", name, "Nam", "01/01/1980", cell, "", "01/02/2015", "", ""]
 
 
 def test_cell_by_name(tmp_path, world):
     job = run(
         tmp_path,
-        [_row("Chi bộ thôn Gia Du"), _row("chi bo thon dong bong"), _row("kl-thon-1")],
+        [
+            _row("Chi bộ thôn Gia Du"),
+            _row("chi bo thon dong bong"),
+            _row("kl-thon-1", "Người Khác"),  # the same cell by its code: another person
+        ],
         actor=world.users["staff"],
         commit=True,
     )
     rows = rows_of(job)
     # written (a probationer past due gets a warning, not an error)
     assert {rows[n].state for n in (2, 3, 4)} <= {"new", "warning"}
-    cells = sorted(Member.objects.filter(full_name="Người Mới").values_list("org__code", flat=True))
+    new = Member.objects.filter(full_name__in=["Người Mới", "Người Khác"])
+    cells = sorted(new.values_list("org__code", flat=True))
     assert cells == ["kl-thon-1", "kl-thon-1", "kl-thon-2"]
 
 

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
 
-from dangbo.core import audit, legacy, search
+from dangbo.core import audit, legacy
 from dangbo.core.dates import fmt
 from dangbo.core.modelfields import max_length_of
 from dangbo.core.text import fold, fold_spaces, name_parts, name_sort_key, vn_number
@@ -24,11 +24,18 @@ from dangbo.members import rules
 from dangbo.members.choices import EventKind, Gender, MembershipKind, PoliticalTheory, Status
 from dangbo.members.models import PHONE_DIGITS, SENSITIVE_FIELDS, Member, MemberEvent, Membership
 from dangbo.members.services import TEXT_FIELDS, taken_message
-from dangbo.orgs import queries as org_queries
 from dangbo.orgs.choices import CELL_KINDS
 from dangbo.orgs.models import Organisation, valid_code
 
 from . import bulk, cells
+from .cellnames import (
+    ORG_FIELDS,
+    CellResolver,
+    OrgInfo,
+    heading_text,
+    looks_like_cell,
+    names_a_cell,
+)
 from .cells import CellError
 from .common import Outcome, ScopeCheck, SheetInfo, lowest_common_path
 from .schema import MEMBER_COLUMNS, by_key
@@ -81,17 +88,6 @@ _MEMBERSHIP_COLUMNS = bulk.table_columns(Membership, with_id=False)
 _EVENT_COLUMNS = bulk.table_columns(MemberEvent, with_id=False)
 
 
-@dataclass(frozen=True)
-class OrgInfo:
-    id: int
-    code: str
-    name: str
-    kind: str
-    path: str
-    valid_from: date
-    valid_to: date | None
-
-
 @dataclass
 class Parsed:
     row_no: int
@@ -100,7 +96,6 @@ class Parsed:
     errors: list[str] = field(default_factory=list)
 
 
-ORG_FIELDS = ("id", "code", "name", "kind", "path", "valid_from", "valid_to")
 # The people met in the file are remembered exactly (to tell a row repeated as is from one
 # that disagrees) up to this many; beyond, repeats fall back to the fixed-memory ``Seen``.
 IN_FILE_LIMIT = 300_000
@@ -140,7 +135,7 @@ class MemberImporter:
         self.legacy_columns = legacy_columns or {}
         self.scope = ScopeCheck(actor)
         self.orgs: dict[str, OrgInfo | None] = {}
-        self.named: dict[str, list[OrgInfo]] = {}  # a cell named by its name: the matches
+        self.cell_problems: dict[str, str] = {}  # a cell given by name: why it is not found
         self.touched_paths: str | None = None
         self.grace = settings.DANGBO["RECOGNITION_GRACE_DAYS"]
         self.recognition_column = "official_recognition_date" in positions
@@ -187,7 +182,8 @@ class MemberImporter:
             and not {
                 "full_name",
                 "date_of_birth",
-                "org",
+                # a sheet of one cell, or cells given by group headings (N)
+                *(() if self.sheet_cell() or getattr(self, "group", "") else ("org",)),
             }
             <= keys
         ):
@@ -205,9 +201,10 @@ class MemberImporter:
         return problems
 
     def header_notes(self) -> list[str]:
+        notes = self.cell_notes()  # where the cell comes from when no column gives it (N)
         if "admission_ceremony_date" not in self.positions and "full_name" in self.positions:
-            return ["Không có cột “Ngày lễ kết nạp”: lấy bằng ngày vào Đảng."]
-        return []
+            notes.append("Không có cột “Ngày lễ kết nạp”: lấy bằng ngày vào Đảng.")
+        return notes
 
     def dup_keys(self, cells_: list) -> list[tuple[str, str]]:
         keys = []
@@ -261,6 +258,7 @@ class MemberImporter:
                 continue
             if note:
                 parsed.notes.append(note)
+        self._cell_of_row(parsed)  # the cell by the commune, the group heading or the sheet
         return parsed
 
     def _parse_cell(self, key: str, value, label: str, data: dict) -> str | None:
@@ -275,7 +273,9 @@ class MemberImporter:
         if key in DATE_KINDS:
             data[key], note = cells.a_date(value, label, kind=DATE_KINDS[key], today=self.today)
             return note
-        if key == "org":  # a code ("kl-thon-1"), or a cell's name as written
+        if key == "commune":  # the commune's committee above a named cell ("Kim Long")
+            data[key] = " ".join(str(value).split())
+        elif key == "org":  # a code ("kl-thon-1"), or a cell's name as written
             text = " ".join(str(value).split())
             data[key] = text.lower() if valid_code(text.lower()) else text
         elif key == "gender":
@@ -353,33 +353,87 @@ class MemberImporter:
         return outcomes
 
     def _load_orgs(self, codes: set[str]) -> None:
+        """Fill ``self.orgs`` for the chunk's cells: codes in one query, then the rest (names
+        as people write them, with the commune when the row gives one) by ``cellnames``."""
         missing = [c for c in codes if c not in self.orgs]
         if not missing:
             return
         for code in missing:
             self.orgs[code] = None
-        for start in range(0, len(missing), 500):
-            for row in Organisation.objects.filter(
-                code__in=missing[start : start + 500]
-            ).values_list(*ORG_FIELDS):
+        coded = [c for c in missing if valid_code(c)]
+        for start in range(0, len(coded), 500):
+            for row in Organisation.objects.filter(code__in=coded[start : start + 500]).values_list(
+                *ORG_FIELDS
+            ):
                 self.orgs[row[1]] = OrgInfo(*row)
-        for text in missing:  # not a code: a cell's name, as people write it (one query each)
-            if self.orgs[text] is None and not valid_code(text):
-                self.named[text] = self._cells_named(text)
-                if len(self.named[text]) == 1:
-                    self.orgs[text] = self.named[text][0]
+        for text in missing:  # not a code: a cell's name ("Chi bộ 02", "Thôn Đồng Bông")
+            if self.orgs[text] is None:
+                org, problem = self._cells_named().resolve(text)
+                self.orgs[text] = org
+                if problem:
+                    self.cell_problems[text] = problem
 
-    def _cells_named(self, text: str) -> list[OrgInfo]:
-        """The cells the importer may change whose name is ``text`` (accents optional)."""
-        t = search.terms(text)
-        if t is None:
+    def _cells_named(self) -> CellResolver:
+        """The resolver of cells given by name, within the importer's change scope; the
+        sheet's title lines and name may name the commune when rows do not."""
+        resolver = getattr(self, "_resolver", None)
+        if resolver is None:
+            context = (*self.sheet.title, self.sheet.name)
+            resolver = self._resolver = CellResolver(self.actor, context=context)
+        return resolver
+
+    def sheet_cell(self) -> tuple[OrgInfo, str] | None:
+        """The one cell a sheet is about, when its title ("DANH SÁCH ĐẢNG VIÊN CHI BỘ THÔN
+        ĐỒNG BÔNG") or its name ("Thôn Đồng Bông") names it: (cell, where it was read)."""
+        if not hasattr(self, "_sheet_cell"):
+            found = None
+            named = self._cells_named().named_in(self.sheet.title)
+            if named is not None:
+                found = (named[0], f"tiêu đề “{named[1][:120]}”")
+            elif self.sheet.name and names_a_cell(self.sheet.name):
+                org, _ = self._cells_named().resolve(self.sheet.name)
+                if org is not None:
+                    found = (org, f"tên trang “{self.sheet.name[:64]}”")
+            self._sheet_cell = found
+        return self._sheet_cell
+
+    def cell_notes(self) -> list[str]:
+        found = self.sheet_cell() if "org" not in self.positions else None
+        if found is None:
             return []
-        qs = org_queries.named_like(Organisation.objects.filter(kind__in=CELL_KINDS), t)
-        return [
-            OrgInfo(*row)
-            for row in qs.filter(valid_to__isnull=True).values_list(*ORG_FIELDS)[:200]
-            if fold(row[2]) == t.folded and self.scope.may_change(row[4])
-        ]
+        org, where = found
+        return [f"Không có cột “Chi bộ”: mọi dòng thuộc {org.name} (mã {org.code}), theo {where}."]
+
+    def _cell_of_row(self, parsed: Parsed) -> None:
+        """The row's cell as a name the resolver understands: the cell column with the
+        row's commune ("Chi bộ thôn 1 (Kim Long)"); without a cell value, the group heading
+        the row is under (``self.group``, set by the reader), else the sheet's cell."""
+        data = parsed.data
+        commune = data.pop("commune", "")
+        text = data.get("org")
+        if text:
+            if commune and not (valid_code(text) and "-" in text):  # "02" may be a name
+                data["org"] = f"{text} ({commune})"
+            return
+        if any(e.startswith(self.labels.get("org", "\0")) for e in parsed.errors):
+            return
+        group = heading_text(getattr(self, "group", ""))
+        if group:
+            text = f"{group} ({commune})" if commune else group
+            org, _ = self._cells_named().resolve(text)
+            if org is not None or looks_like_cell(group):  # not "ĐẢNG VIÊN CHÍNH THỨC"
+                data["org"] = text
+                noted = self.__dict__.setdefault("_groups_noted", set())
+                if org is not None and group not in noted and parsed.row_no:
+                    noted.add(group)
+                    self.__dict__.setdefault("late_notes", []).append(
+                        f"Dòng {parsed.row_no} trở đi: chi bộ theo tiêu đề nhóm “{group[:120]}” "
+                        f"({org.name}, mã {org.code})."
+                    )
+                return
+        found = self.sheet_cell()
+        if found is not None:
+            data["org"] = found[0].code
 
     def _existing(self, chunk: list[Parsed]) -> dict:
         cards = {p.data["card_number"] for p in chunk if p.data.get("card_number")}
@@ -549,17 +603,19 @@ class MemberImporter:
         return by_card or by_id
 
     def _org(self, code: str, errors: list[str]) -> OrgInfo | None:
-        label = self.labels["org"]
+        label = self.labels.get("org") or COLUMNS["org"].header
         org = self.orgs.get(code)
-        several = self.named.get(code) or []
-        if org is None and len(several) > 1:
-            listed = "; ".join(f"{o.name} (mã {o.code})" for o in several[:5])
-            errors.append(f"{label}: có {len(several)} chi bộ tên “{code[:64]}”: {listed}.")
+        if org is None and code not in self.orgs:  # not met by ``_load_orgs``
+            self._load_orgs({code})
+            org = self.orgs.get(code)
+        if org is None:
+            problem = self.cell_problems.get(code)
+            if problem and ("-" not in code or not valid_code(code)):
+                errors.append(f"{label}: {problem}")
+            else:
+                errors.append(f"{label}: không có tổ chức mã “{code[:64]}” trong phạm vi của bạn.")
             return None
-        if org is None and not valid_code(code):
-            errors.append(f"{label}: không có chi bộ “{code[:64]}” trong phạm vi của bạn.")
-            return None
-        if org is None or not self.scope.may_change(org.path):
+        if not self.scope.may_change(org.path):
             errors.append(f"{label}: không có tổ chức mã “{code[:64]}” trong phạm vi của bạn.")
             return None
         if org.kind not in CELL_KINDS:

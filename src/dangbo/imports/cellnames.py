@@ -1,0 +1,440 @@
+"""Cells given by name, as offices write them, resolved within the importer's scope.
+
+A roll names its cell "Chi bộ thôn Đồng Bông", "Thôn Đồng Bông", "Đồng Bông", "CB thôn Đồng
+Bông", "Chi bộ 02" (stored "Chi bộ số 2"), often the same name in several communes. Names are
+compared on keys (folded words, punctuation dropped, numbers without leading zeros and "số",
+abbreviations written out) at three levels, strictest first:
+
+- the whole name ("chi bo thon dong bong"),
+- without the kind ("Chi bộ", "Chi bộ cơ sở", "CB"): "thon dong bong",
+- without a leading place word too ("thôn", "xóm", "tổ dân phố", "trường"…): "dong bong".
+
+Every cell matching at the loosest level is a candidate; a commune (the row's "Đảng bộ xã"
+column, else the sheet's title lines or name) keeps those below it; the strictest level that
+still matches decides; several left are reported with their communes and codes, in words
+that can be typed back ("Chi bộ thôn 1 (Đảng bộ xã Kim Long, mã kl-thon-1)" is understood).
+"""
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from dangbo.core import scope, search
+from dangbo.core.dates import fmt
+from dangbo.core.text import fold
+from dangbo.orgs import queries as org_queries
+from dangbo.orgs.choices import CELL_KINDS, OrgKind
+from dangbo.orgs.models import Organisation, valid_code
+
+LOAD_LIMIT = 5000  # a scope with fewer cells is loaded once; a bigger one is queried per name
+QUERY_LIMIT = 500
+ORG_FIELDS = ("id", "code", "name", "kind", "path", "valid_from", "valid_to")
+
+
+@dataclass(frozen=True)
+class OrgInfo:
+    id: int
+    code: str
+    name: str
+    kind: str
+    path: str
+    valid_from: date
+    valid_to: date | None
+
+
+@dataclass(frozen=True)
+class Cell:
+    org: OrgInfo
+    keys: tuple[str, str, str]  # whole name, without the kind, without the place word
+    above: str  # the organisation above that people name it by (the commune's committee)
+    chain: tuple[str, ...]  # names of the organisations above, nearest first
+
+    @property
+    def label(self) -> str:
+        """The cell as a person may type it back: "Chi bộ thôn 1 (Đảng bộ xã Kim Long, mã …)"."""
+        where = f"{self.above}, " if self.above else ""
+        return f"{self.org.name} ({where}mã {self.org.code})"
+
+
+# -- keys ------------------------------------------------------------------------------------
+_PUNCT = re.compile(r"[^\w\s]+|_")
+_ABBREVIATIONS = {
+    "cb": ("chi", "bo"),
+    "cbcs": ("chi", "bo", "co", "so"),
+    "tdp": ("to", "dan", "pho"),
+    "kp": ("khu", "pho"),
+    "kdc": ("khu", "dan", "cu"),
+    "db": ("dang", "bo"),
+    "dbcs": ("dang", "bo", "co", "so"),
+}
+_SPELLED = {("trung", "hoc", "co", "so"): "thcs", ("trung", "hoc", "pho", "thong"): "thpt"}
+_KINDS = (("chi", "bo", "co", "so"), ("chi", "bo", "truc", "thuoc"), ("chi", "bo"))
+_PLACES = (
+    ("to", "dan", "pho"),
+    ("khu", "dan", "cu"),
+    ("khu", "pho"),
+    ("khoi", "pho"),
+    ("thon",),
+    ("xom",),
+    ("ban",),
+    ("ap",),
+    ("lang",),
+    ("buon",),
+    ("phum",),
+    ("soc",),
+    ("khu",),
+    ("khoi",),
+    ("to",),
+    ("doi",),
+    ("truong",),
+)
+# Words before the name of the organisation above a cell: "Đảng bộ xã Kim Long" -> "kim long".
+_ABOVE = (
+    ("dang", "bo", "co", "so"),
+    ("dang", "bo"),
+    ("dang", "uy"),
+    ("chi", "bo", "co", "so"),
+    ("co", "so"),
+    ("thi", "tran"),
+    ("thi", "xa"),
+    ("thanh", "pho"),
+    ("xa",),
+    ("phuong",),
+    ("huyen",),
+    ("quan",),
+    ("tinh",),
+    ("db",),
+    ("dbcs",),
+)
+_ABOVE_KINDS = frozenset(
+    {
+        OrgKind.GRASSROOTS_COMMITTEE,
+        OrgKind.COMMUNE_COMMITTEE,
+        OrgKind.DISTRICT_COMMITTEE,
+        OrgKind.BLOC_COMMITTEE,
+        OrgKind.PROVINCE_COMMITTEE,
+        OrgKind.CENTRAL,
+    }
+)
+
+
+def words_of(text: str) -> list[str]:
+    """Folded words, punctuation gone, numbers without leading zeros, "số"/"no" before a
+    number dropped, abbreviations written out at the start."""
+    raw = _PUNCT.sub(" ", fold(text or "")).split()
+    out: list[str] = []
+    for i, word in enumerate(raw):
+        if word.isdigit():
+            out.append(str(int(word)))
+        elif word in ("so", "no") and i + 1 < len(raw) and raw[i + 1].isdigit():
+            continue
+        elif not out and word in _ABBREVIATIONS:
+            out.extend(_ABBREVIATIONS[word])
+        else:
+            out.append(word)
+    joined = " ".join(out)
+    for spelled, short in _SPELLED.items():
+        joined = re.sub(rf"\b{' '.join(spelled)}\b", short, joined)
+    return joined.split()
+
+
+def _drop(words: list[str], prefixes: Iterable[tuple[str, ...]], *, repeat: bool) -> list[str]:
+    changed = True
+    while changed:
+        changed = False
+        for prefix in prefixes:
+            n = len(prefix)
+            if len(words) > n and tuple(words[:n]) == prefix:
+                words = words[n:]
+                changed = repeat
+                break
+    return words
+
+
+def cell_keys(text: str) -> tuple[str, str, str]:
+    whole = words_of(text)
+    core = _drop(whole, _KINDS, repeat=False)
+    bare = _drop(core, _PLACES, repeat=False)
+    return " ".join(whole), " ".join(core), " ".join(bare)
+
+
+def above_key(text: str) -> str:
+    """The organisation above as its distinctive words: "Đảng bộ xã Kim Long" -> "kim long"."""
+    return " ".join(_drop(words_of(text), _ABOVE, repeat=True))
+
+
+def _contains(haystack: Sequence[str], needle: Sequence[str]) -> bool:
+    n = len(needle)
+    return n > 0 and any(
+        tuple(haystack[i : i + n]) == tuple(needle) for i in range(len(haystack) - n + 1)
+    )
+
+
+_NUMBER = re.compile(r"(\d+)")
+
+
+def tree_sort_key(cell: Cell) -> tuple:
+    """Tree order by names (the organisations above first), "Chi bộ 2" before "Chi bộ 10"."""
+
+    def natural(name: str) -> tuple:
+        return tuple(int(p) if p.isdigit() else p for p in _NUMBER.split(fold(name)))
+
+    return (
+        *(natural(n) for n in reversed(cell.chain)),
+        natural(cell.org.name),
+        natural(cell.org.code),
+    )
+
+
+_TYPED_BACK = re.compile(r"^(?P<name>.*?)\s*\((?P<inside>[^()]*)\)\s*$")
+_CODE_INSIDE = re.compile(r"(?:^|[,;]\s*)m[aã]\s*:?\s*(?P<code>[a-z0-9]+(?:-[a-z0-9]+)*)\s*$", re.I)
+
+
+class CellResolver:
+    """Cells of the actor's change scope by name; one lookup per distinct name and commune.
+
+    ``context``: text lines that may name the commune when a row does not (the sheet's title
+    block and its name)."""
+
+    def __init__(self, actor, *, context: Iterable[str] = (), load_limit: int = LOAD_LIMIT):
+        self.actor = actor
+        self.context = [words_of(line) for line in context if line and line.strip()]
+        self.load_limit = load_limit
+        self.cache: dict[tuple[str, str], tuple[OrgInfo | None, str | None]] = {}
+        self._loaded: list[Cell] | None = None
+        self._ended: list[Cell] = []
+        self._big: bool | None = None
+        self._names: dict[int, tuple[str, str]] = {}  # id -> (name, kind) of those above
+
+    # -- the scope -----------------------------------------------------------------------
+    def _scoped(self):
+        qs = Organisation.objects.filter(kind__in=CELL_KINDS)
+        return qs if self.actor is None else scope.restrict(qs, self.actor, scope.CHANGE)
+
+    def _ensure_loaded(self) -> None:
+        if self._big is not None:
+            return
+        qs = self._scoped()
+        self._big = qs.filter(valid_to__isnull=True).count() >= self.load_limit
+        if self._big:
+            return
+        rows = [OrgInfo(*row) for row in qs.values_list(*ORG_FIELDS)]
+        cells = self._cells(rows)
+        self._loaded = [c for c in cells if c.org.valid_to is None]
+        self._ended = [c for c in cells if c.org.valid_to is not None]
+
+    def _cells(self, rows: list[OrgInfo]) -> list[Cell]:
+        above_ids = {int(i) for o in rows for i in o.path.split(".")[:-2] if i}
+        missing = sorted(above_ids - set(self._names))
+        for start in range(0, len(missing), 500):
+            for pk, name, kind in Organisation.objects.filter(
+                pk__in=missing[start : start + 500]
+            ).values_list("id", "name", "kind"):
+                self._names[pk] = (name, kind)
+        cells = []
+        for o in rows:
+            ids = [int(i) for i in o.path.split(".")[:-2] if i]
+            chain = tuple(self._names[i] for i in reversed(ids) if i in self._names)
+            above = next((name for name, kind in chain if kind in _ABOVE_KINDS), "")
+            if not above and chain:
+                above = chain[0][0]
+            cells.append(Cell(o, cell_keys(o.name), above, tuple(name for name, _ in chain)))
+        return cells
+
+    def cells(self, limit: int | None = None) -> list[Cell]:
+        """The current cells of the scope in tree order (for the template), at most ``limit``."""
+        qs = self._scoped().filter(valid_to__isnull=True)
+        rows = [OrgInfo(*row) for row in qs.values_list(*ORG_FIELDS)[: limit or None]]
+        return sorted(self._cells(rows), key=tree_sort_key)
+
+    def _named(self, bare: str) -> tuple[list[Cell], list[Cell]]:
+        """(current, ended) cells whose loosest key is ``bare``."""
+        self._ensure_loaded()
+        if self._loaded is not None:
+            return (
+                [c for c in self._loaded if c.keys[2] == bare],
+                [c for c in self._ended if c.keys[2] == bare],
+            )
+        t = search.terms(bare)
+        if t is None:
+            return [], []
+        qs = org_queries.named_like(self._scoped(), t)
+        rows = [OrgInfo(*row) for row in qs.values_list(*ORG_FIELDS)[:QUERY_LIMIT]]
+        found = [c for c in self._cells([r for r in rows]) if c.keys[2] == bare]
+        return (
+            [c for c in found if c.org.valid_to is None],
+            [c for c in found if c.org.valid_to is not None],
+        )
+
+    def _by_code(self, code: str) -> Cell | None:
+        self._ensure_loaded()
+        if self._loaded is not None:
+            return next((c for c in self._loaded if c.org.code == code), None)
+        rows = [
+            OrgInfo(*row)
+            for row in self._scoped()
+            .filter(code=code, valid_to__isnull=True)
+            .values_list(*ORG_FIELDS)
+        ]
+        return self._cells(rows)[0] if rows else None
+
+    def _close(self, bare: str) -> list[Cell]:
+        words = {w for w in bare.split() if len(w) > 1 and not w.isdigit()}
+        if not words:
+            return []
+        if self._loaded is not None:
+            pool = self._loaded
+        else:
+            longest = max(words, key=len)
+            t = search.terms(longest)
+            if t is None:
+                return []
+            qs = org_queries.named_like(self._scoped().filter(valid_to__isnull=True), t)
+            pool = self._cells([OrgInfo(*row) for row in qs.values_list(*ORG_FIELDS)[:50]])
+        scored = [(len(words & set(c.keys[2].split())), c) for c in pool]
+        scored = [(s, c) for s, c in scored if 2 * s > len(words)]  # most of the words
+        scored.sort(key=lambda sc: (-sc[0], tree_sort_key(sc[1])))
+        return [c for _, c in scored[:3]]
+
+    # -- communes ------------------------------------------------------------------------
+    @staticmethod
+    def _under(cell: Cell, lines: list[list[str]]) -> int:
+        """How well ``lines`` name an organisation above ``cell``: the length of the longest
+        distinctive name found in them (0: none)."""
+        best = 0
+        for name in cell.chain:
+            key = above_key(name).split()
+            if len(key) > best and any(_contains(line, key) for line in lines):
+                best = len(key)
+        return best
+
+    @classmethod
+    def _narrow(cls, found: list[Cell], lines: list[list[str]]) -> list[Cell]:
+        scores = [(cls._under(c, lines), c) for c in found]
+        top = max((s for s, _ in scores), default=0)
+        return [c for s, c in scores if s == top] if top else []
+
+    # -- the question --------------------------------------------------------------------
+    def resolve(self, text: str, commune: str | None = None) -> tuple[OrgInfo | None, str | None]:
+        """The current cell of the scope that ``text`` names (the commune, when given, as the
+        row's "Đảng bộ xã" column says it), or None and the reason in Vietnamese."""
+        text = " ".join(str(text or "").split())
+        commune = " ".join(str(commune or "").split())
+        key = (text, commune)
+        if key not in self.cache:
+            self.cache[key] = self._resolve(text, commune)
+        return self.cache[key]
+
+    def _resolve(self, text: str, commune: str) -> tuple[OrgInfo | None, str | None]:
+        shown = text[:64]
+        if valid_code(text.lower()):
+            cell = self._by_code(text.lower())
+            if cell is not None:
+                return cell.org, None
+        typed = _TYPED_BACK.match(text)
+        if typed and not commune:  # "Chi bộ thôn 1 (Đảng bộ xã Kim Long, mã kl-thon-1)"
+            code = _CODE_INSIDE.search(typed["inside"])
+            if code:
+                cell = self._by_code(code["code"].lower())
+                if cell is not None:
+                    return cell.org, None
+            inside = _CODE_INSIDE.sub("", typed["inside"]).strip(" ,;")
+            org, problem = self.resolve(typed["name"], inside)
+            if org is not None:
+                return org, None
+        keys = cell_keys(text)
+        if not keys[2]:
+            return None, f"không có chi bộ “{shown}” trong phạm vi của bạn."
+        found, ended = self._named(keys[2])
+        if commune and len(found) > 1:
+            under = self._narrow(found, [words_of(commune)])
+            if not under:
+                listed = "; ".join(c.label for c in sorted(found, key=tree_sort_key)[:5])
+                return None, (
+                    f"không có chi bộ “{shown}” thuộc “{commune[:64]}” trong phạm vi của bạn; "
+                    f"có: {listed}."
+                )
+            found = under
+        elif len(found) > 1 and self.context:
+            found = self._narrow(found, self.context) or found
+        if len(found) > 1:
+            for level in (0, 1):
+                exact = [c for c in found if c.keys[level] == keys[level]]
+                if exact:
+                    found = exact
+                    break
+        if len(found) == 1:
+            return found[0].org, None
+        if found:
+            found.sort(key=tree_sort_key)
+            listed = "; ".join(c.label for c in found[:5])
+            more = f" và {len(found) - 5} chi bộ khác" if len(found) > 5 else ""
+            return None, (
+                f"có {len(found)} chi bộ tên “{shown}”: {listed}{more}. Hãy ghi tên kèm đảng bộ "
+                "cấp trên như trên (hoặc cột “Đảng bộ xã”), hoặc mã chi bộ."
+            )
+        if ended:
+            last = max(ended, key=lambda c: c.org.valid_to or date.min)
+            return None, (
+                f"{last.org.name} (mã {last.org.code}) đã kết thúc hoạt động ngày "
+                f"{fmt(last.org.valid_to)}."
+            )
+        message = f"không có chi bộ “{shown}” trong phạm vi của bạn."
+        close = self._close(keys[2])
+        if close:
+            message += " Tên gần giống: " + "; ".join(c.label for c in close) + "."
+        return None, message
+
+    # -- a cell named by the sheet -------------------------------------------------------
+    def named_in(self, lines: Iterable[str]) -> tuple[OrgInfo, str] | None:
+        """The one cell that a title line names after "Chi bộ" ("DANH SÁCH ĐẢNG VIÊN CHI BỘ
+        THÔN ĐỒNG BÔNG, ĐẢNG BỘ XÃ KIM LONG"), with the line; None when none or several."""
+        for line in lines:
+            for part in re.split(r"[,;:()\-–—|/]", line or ""):
+                words = words_of(part)
+                starts = [i for i in range(len(words) - 2) if words[i : i + 2] == ["chi", "bo"]]
+                for start in starts:
+                    tail = words[start:]
+                    for i in range(2, len(tail)):
+                        after = tail[i + 1] if i + 1 < len(tail) else ""
+                        if tail[i] in ("dang", "danh") or (
+                            tail[i] in ("nam", "ngay", "thang", "tinh", "den")
+                            and (after.isdigit() or after == "den")
+                        ):
+                            tail = tail[:i]
+                            break
+                    for end in range(len(tail), 2, -1):
+                        org, _ = self.resolve(" ".join(tail[:end]))
+                        if org is not None:
+                            return org, line.strip()
+        return None
+
+
+_GENERIC_SHEET = re.compile(r"^(sheet|trang tinh|bang tinh|data|du lieu|danh sach)( \d+)?$")
+
+
+def names_a_cell(text: str) -> bool:
+    """Whether a sheet's name may be a cell's ("Thôn Đồng Bông", "Chi bộ 2"), not "Sheet1",
+    "2" or "Dữ liệu"."""
+    whole, _, bare = cell_keys(text)
+    if not whole or _GENERIC_SHEET.match(whole):
+        return False
+    return whole.startswith("chi bo ") or any(len(w) > 1 and w.isalpha() for w in bare.split())
+
+
+_ENUMERATOR = re.compile(r"^\s*(?:[IVXLC]+|[A-Za-z]|\d+)\s*[.)\-–:/]\s+")
+
+
+def heading_text(text: str | None) -> str:
+    """A group heading without its enumerator: "I. Chi bộ thôn Đồng Bông" -> "Chi bộ…"."""
+    return _ENUMERATOR.sub("", " ".join(str(text or "").split()), count=1)
+
+
+def looks_like_cell(text: str) -> bool:
+    """Whether a heading names a cell ("Chi bộ …", "Thôn …", "Tổ dân phố …"), not a status
+    or other grouping ("ĐẢNG VIÊN CHÍNH THỨC")."""
+    whole = words_of(text)
+    return tuple(whole[:2]) == ("chi", "bo") or any(
+        tuple(whole[: len(p)]) == p and len(whole) > len(p) for p in _PLACES
+    )
