@@ -592,3 +592,40 @@ def _importer(actor, header, *, title=(), options=None, sheet="Danh sách"):
         options=options or {},
         sheet=SheetInfo(sheet, tuple(title)),
     )
+
+
+@pytest.mark.django_db
+def test_rows_under_a_group_heading_go_under_the_org_it_names(world):
+    title = ["DANH SÁCH CÁC CHI BỘ TRỰC THUỘC ĐẢNG BỘ HUYỆN TAM DƯƠNG"]
+    importer = _importer(world.users["admin"], HEADER, title=title)
+    assert importer.header_problems() == []
+
+    def row(row_no, name, heading):
+        importer.group = heading  # as the reader sets it before each row
+        return importer.parse(row_no, [row_no, name, None, None])
+
+    outcomes = importer.resolve(
+        [
+            row(6, "Chi bộ thôn Xuân Đán", "Đảng bộ xã Kim Long"),
+            row(8, "Chi bộ tổ dân phố Đông Thịnh", "ĐẢNG BỘ THỊ TRẤN HỢP HÒA"),
+            row(10, "Chi bộ Kho bạc Nhà nước huyện", "CHI BỘ CƠ SỞ"),
+            row(12, "Chi bộ thôn Gốc Gạo", "Đảng bộ xã Hoàng Đan"),
+        ],
+        _Seen(),
+    )
+    assert [o.inferred.get("code") for o in outcomes[:3]] == [
+        "kl-thon-xuan-dan",
+        "hh-to-dan-pho-dong-thinh",
+        "td-kho-bac-nha-nuoc-huyen",
+    ]
+    assert outcomes[2].inferred["kind"] == "grassroots_cell"
+    assert outcomes[3].state == "error"
+    assert "Tiêu đề nhóm “Đảng bộ xã Hoàng Đan”: chưa có tổ chức này" in outcomes[3].messages[0]
+
+
+@pytest.mark.django_db
+def test_headings_without_a_title_parent_are_enough(world):
+    importer = _importer(world.users["admin"], HEADER)
+    assert "--parent" in importer.header_problems()[0]
+    importer.group = "Đảng bộ xã Kim Long"
+    assert importer.header_problems() == []

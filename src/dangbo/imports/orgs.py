@@ -64,6 +64,7 @@ class Parsed:
     data: dict
     notes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    group: str = ""  # the group heading the row is listed under ("I. Đảng bộ xã Kim Long")
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,8 @@ class Known:
 _FIELDS = ("code", "name", "kind", "sector", "parent__code", "path", "valid_from", "valid_to")
 # Organisations a list may sit under (a party group's cell is named by code, not looked up).
 _PARENT_KINDS = tuple(k for k in OrgKind.values if k not in CELL_KINDS + (OrgKind.PARTY_GROUP,))
+# Headings that group organisations by category, not under one of them.
+_CATEGORY_WORDS = ("co so", "truc thuoc", "dang bo", "chi bo", "khoi", "cac", "nong thon", "thuoc")
 KIND_CHOICES = ", ".join(str(label) for _, label in OrgKind.choices)
 SECTOR_CHOICES = ", ".join(str(label) for _, label in Sector.choices)
 NO_PARENT = (
@@ -130,6 +133,8 @@ class OrgImporter:
         self._children: dict[str, dict[str, tuple[Known, int | None]]] = {}
         self._generated: set[str] = set()
         self._sheet_parents: dict[tuple, tuple[str | None, list[str], str]] = {}
+        self._groups: dict[str, tuple[str | None, str]] = {}  # heading -> (code, error)
+        self.group = ""  # set by the reader before each row: the heading it is listed under
 
     # ------------------------------------------------------------------ the header
     def header_problems(self) -> list[str]:
@@ -142,6 +147,8 @@ class OrgImporter:
         if not self.scope.any_change:
             return ["Bạn không có quyền thêm tổ chức."]
         problems = list(self._sheet_parent()[1])
+        if problems and getattr(self, "group", ""):
+            problems = []  # rows listed under headings: each heading may name the parent
         if self.options.get("valid_from") not in (None, ""):
             try:
                 self._option_valid_from()
@@ -259,7 +266,7 @@ class OrgImporter:
         return f"{label}: mã “{value}” trùng với dòng {others} trong tệp."
 
     def parse(self, row_no: int, cells_: list) -> Parsed:
-        parsed = Parsed(row_no, {})
+        parsed = Parsed(row_no, {}, group=getattr(self, "group", "") or "")
         for key, position in self.positions.items():
             value = cells_[position] if position < len(cells_) else None
             if value is None or (isinstance(value, str) and not value.strip()):
@@ -328,8 +335,14 @@ class OrgImporter:
 
     def _override(self, row_no: int) -> dict:
         overrides = self.options.get("orgs") or {}
-        found = overrides.get(self._row_key(row_no)) if isinstance(overrides, dict) else None
-        return found if isinstance(found, dict) else {}
+        if not isinstance(overrides, dict):
+            return {}
+        # A one-sheet file's rows may be keyed by row number alone (the row's sheet is "").
+        for key in dict.fromkeys((self._row_key(row_no), str(row_no))):
+            found = overrides.get(key)
+            if isinstance(found, dict):
+                return found
+        return {}
 
     def _apply_override(self, parsed: Parsed, errors: list[str]) -> set[str]:
         """The kind, sector and code the user set in the preview, checked again."""
@@ -355,6 +368,12 @@ class OrgImporter:
 
     def _parent_code(self, parsed: Parsed, errors: list[str]) -> str | None:
         text = parsed.data.pop("parent_text", None)
+        if text is None and parsed.group:
+            code, error = self._group_parent(parsed.group)
+            if error:
+                errors.append(error)
+            if code or error:
+                return code
         if text is None:
             code, problems, _ = self._sheet_parent()
             return code if not problems else None
@@ -374,6 +393,37 @@ class OrgImporter:
         else:
             errors.append(f"{label}: không có tổ chức “{text[:80]}” trong phạm vi của bạn.")
         return None
+
+    def _group_parent(self, heading: str) -> tuple[str | None, str]:
+        """The parent a group heading names ("II. Đảng bộ xã Kim Long"): (code, "") when it
+        names one organisation, (None, error) when it reads as an organisation's name that is
+        not there, (None, "") for a heading that names none ("Các chi bộ nông thôn")."""
+        if heading not in self._groups:
+            matches = [m for m in self._named(heading) if m.kind not in CELL_KINDS]
+            word, rest = orglists.split_name(heading)
+            # "I. ĐẢNG BỘ CƠ SỞ", "Chi bộ trực thuộc", "Các chi bộ thôn": a category
+            category = (
+                word == "?"
+                or not rest
+                or any(rest == w or rest.startswith(w + " ") for w in _CATEGORY_WORDS)
+            )
+            where = f"Tiêu đề nhóm “{heading[:80]}”"
+            if len(matches) == 1:
+                self.known.setdefault(matches[0].code, matches[0])
+                found: tuple[str | None, str] = (matches[0].code, "")
+            elif matches:
+                names = "; ".join(f"{m.name} ({m.code})" for m in matches[:6])
+                found = (None, f"{where}: khớp với nhiều tổ chức: {names}. {NO_PARENT}")
+            elif not category:
+                found = (
+                    None,
+                    f"{where}: chưa có tổ chức này trong phạm vi của bạn — hãy nhập nó trước "
+                    "(hoặc ghi cột “Mã tổ chức cấp trên”).",
+                )
+            else:
+                found = (None, "")
+            self._groups[heading] = found
+        return self._groups[heading]
 
     def _named(self, text: str) -> list[Known]:
         """Organisations called ``text`` (folded): exactly, else by their distinctive part
