@@ -227,13 +227,15 @@ THEORY_ABBREVIATIONS = {"Sơ cấp": "SC", "Trung cấp": "TC", "Cao cấp": "CC
 class Layout:
     name: str
     columns: tuple[Col, ...]
-    numbers: str = "paren"  # the column-number row: "(1) (2) …", "plain" 1 2 3, "" none
+    # The column-number row: "paren" (1) (2) …, "plain" 1 2 3, "letters" A B 1 2 …, "" none.
+    numbers: str = "paren"
     title: bool = True
     footer: bool = True
-    groups: bool = False  # a heading row per cell ("I. Chi bộ thôn …") before its members
+    closing: str = ""  # the footer's first line instead of "Tổng cộng: N đảng viên"
+    groups: str = ""  # a heading row before each group: "cell" ("I. Chi bộ thôn …"), "status"
     per_cell: bool = False  # one sheet per cell (its name in the sheet name and title)
     summary: bool = False  # a "Tổng hợp" sheet (counts per cell): not a roll
-    notes: tuple[str, ...] = field(default=())
+    offset: bool = False  # the table starts in column B (column A left narrow and empty)
 
     @property
     def header_rows(self) -> int:
@@ -243,9 +245,10 @@ class Layout:
     def has_recognition(self) -> bool:
         return any(c.value is OFFICIAL.value for c in self.columns)
 
-    @property
-    def has_cell(self) -> bool:
-        return not (self.groups or self.per_cell)
+    def group(self, member: dict) -> str:
+        if self.groups == "status":
+            return "ĐẢNG VIÊN CHÍNH THỨC" if member["official"] else "ĐẢNG VIÊN DỰ BỊ"
+        return member["cell"] if self.groups else ""
 
 
 LAYOUTS = {
@@ -326,7 +329,7 @@ LAYOUTS = {
             Col(("Quê quán",), _text("home_town")),
             NOTE,
         ),
-        groups=True,
+        groups="cell",
     ),
     # What a members database program exports: no title, no footer, one header row of the
     # program's names; the cell by its short name with the commune in its own column.
@@ -349,6 +352,27 @@ LAYOUTS = {
         numbers="",
         title=False,
         footer=False,
+    ),
+    # Official members, then probationary ones, each under a heading row; the table starts
+    # in column B; header text wrapped inside its cells; a statistics form's "A B 1 2 3 …".
+    "chinh-thuc-du-bi": Layout(
+        "chinh-thuc-du-bi",
+        (
+            NO,
+            NAME,
+            Col(("Giới\ntính",), _text("gender")),
+            Col(("Ngày, tháng,\nnăm sinh",), BORN.value, date=True),
+            Col(("Quê quán",), _text("home_town")),
+            Col(("Chi bộ\nsinh hoạt",), _text("cell")),
+            Col(("Ngày\nvào Đảng",), ADMITTED.value, date=True),
+            Col(("Ngày\nchính thức",), OFFICIAL.value, date=True),
+            Col(("Số thẻ\nđảng viên",), _card_only),
+            NOTE,
+        ),
+        numbers="letters",
+        groups="status",
+        offset=True,
+        closing="Danh sách này có {count} đồng chí./.",
     ),
     # One sheet per cell, named in the sheet's name and title; a summary sheet first.
     "moi-chi-bo-mot-trang": Layout(
@@ -434,10 +458,10 @@ def _header(grid: Grid, columns: tuple[Col, ...], depth: int) -> None:
                 grid.merges.append((first + level, i, first + level, last))
 
 
-def _footer(grid: Grid, width: int, count: int, signer: str) -> None:
+def _footer(grid: Grid, width: int, count: int, signer: str, closing: str = "") -> None:
     half = width // 2
     grid.add([], width)
-    grid.add([None, f"Tổng cộng: {count} đảng viên"], width)
+    grid.add([None, closing.format(count=count) or f"Tổng cộng: {count} đảng viên"], width)
     grid.add([], width)
     grid.add([None, "Người lập biểu"] + [None] * (half - 2) + [signer], width)
     grid.add([None, "(Ký, ghi rõ họ tên)"] + [None] * (half - 2) + ["BÍ THƯ"], width)
@@ -452,16 +476,20 @@ def _roll(name: str, layout: Layout, members: list[dict], subtitle: str, text_on
     if layout.title:
         _title(grid, width, subtitle)
     _header(grid, columns, layout.header_rows)
-    if layout.numbers:
+    if layout.numbers == "letters":
+        grid.add(["A", "B"] + list(range(1, width - 1)), width)
+    elif layout.numbers:
         numbers = [f"({i})" if layout.numbers == "paren" else i for i in range(1, width + 1)]
         grid.add(numbers, width)
     group = None
     for number, member in enumerate(members, start=1):
-        if layout.groups and member["cell"] != group:
+        if layout.groups and layout.group(member) != group:
             if group is not None:
                 grid.add([], width)  # a blank row between groups: not the end of the list
-            group = member["cell"]
-            roman = ["I", "II", "III", "IV", "V"][len({m["cell"] for m in members[:number]}) - 1]
+            group = layout.group(member)
+            roman = ["I", "II", "III", "IV", "V"][
+                len({layout.group(m) for m in members[:number]}) - 1
+            ]
             grid.add([f"{roman}. {group}"], width, merge=True)
         m = {**member, "_no": number}
         cells = []
@@ -472,7 +500,11 @@ def _roll(name: str, layout: Layout, members: list[dict], subtitle: str, text_on
             cells.append(value)
         grid.data_rows.append(grid.add(cells, width))
     if layout.footer:
-        _footer(grid, width, len(members), "T/M CHI ỦY" if layout.per_cell else "T/M ĐẢNG ỦY")
+        signer = "T/M CHI ỦY" if layout.per_cell else "T/M ĐẢNG ỦY"
+        _footer(grid, width, len(members), signer, layout.closing)
+    if layout.offset:
+        grid.rows = [[None, *row] for row in grid.rows]
+        grid.merges = [(r1, c1 + 1, r2, c2 + 1) for r1, c1, r2, c2 in grid.merges]
     return grid
 
 
@@ -492,7 +524,10 @@ def _summary(members: list[dict]) -> Grid:
 
 def sheets(layout: Layout, members: list[dict], *, text_only: bool = False) -> list[Grid]:
     """The workbook's sheets for ``layout`` (a CSV takes the first)."""
-    members = sorted(members, key=lambda m: m["code"]) if layout.groups else members
+    if layout.groups == "cell":
+        members = sorted(members, key=lambda m: m["code"])
+    elif layout.groups == "status":
+        members = sorted(members, key=lambda m: m["official"] is None)
     if not layout.per_cell:
         return [_roll("Danh sách", layout, members, "(Có đến ngày 30/11)", text_only)]
     grids = [_summary(members)] if layout.summary else []
