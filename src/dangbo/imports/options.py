@@ -38,14 +38,55 @@ _SYSTEM = SimpleNamespace(is_superuser=True, is_authenticated=True, pk=None)
 _ROW_KEY = re.compile(r"^(?:(?P<sheet>.*):)?(?P<row>\d{1,9})$")
 
 
+def _sheets_of(job: ImportJob) -> list[dict]:
+    """What the last run found in each sheet; before any run (the command line sets its
+    options first), the workbook's sheet names and declared heights, read cheaply."""
+    if job.sheets:
+        return job.sheets
+    cached = getattr(job, "_file_sheets", None)
+    if cached is None:
+        cached = job._file_sheets = _file_sheets(job)  # type: ignore[attr-defined]
+    return cached
+
+
+def _file_sheets(job: ImportJob) -> list[dict]:
+    from .services import stored_path
+
+    path = stored_path(job)
+    try:
+        with path.open("rb") as fh:
+            magic = fh.read(8)
+        if magic.startswith(b"PK\x03\x04") and job.original_name.lower().endswith(
+            (".xlsx", ".xlsm")
+        ):
+            from openpyxl import load_workbook
+
+            book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+            try:
+                return [{"name": ws.title, "rows": ws.max_row} for ws in book.worksheets]
+            finally:
+                book.close()
+        if magic.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+            from python_calamine import CalamineWorkbook
+
+            book = CalamineWorkbook.from_path(str(path))
+            return [
+                {"name": name, "rows": book.get_sheet_by_index(i).height or None}
+                for i, name in enumerate(book.sheet_names)
+            ]
+    except Exception:  # a damaged file: the run will say so
+        return []
+    return []
+
+
 def sheet_names(job: ImportJob) -> list[str]:
     """The sheets the last run found ("" for a CSV file, which has one unnamed sheet)."""
-    names = [str(s.get("name", "")) for s in job.sheets or []]
+    names = [str(s.get("name", "")) for s in _sheets_of(job)]
     return names or [""]
 
 
 def _sheet_info(job: ImportJob, name: str) -> dict:
-    return next((s for s in job.sheets or [] if s.get("name", "") == name), {})
+    return next((s for s in _sheets_of(job) if s.get("name", "") == name), {})
 
 
 def _find_sheet(job: ImportJob, text: str, field: str) -> str:
@@ -110,7 +151,7 @@ def _default_sheet(job: ImportJob) -> str:
     chosen = (job.options or {}).get("sheets")
     if chosen:
         return chosen[0]
-    read = [s.get("name", "") for s in job.sheets or [] if s.get("status") == "read"]
+    read = [s.get("name", "") for s in _sheets_of(job) if s.get("status") == "read"]
     return (read or sheet_names(job))[0]
 
 

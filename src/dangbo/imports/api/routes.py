@@ -1,6 +1,6 @@
 """The import router: the same jobs, preview and all-or-nothing commit as the web pages."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.conf import settings
 from django.http import Http404
@@ -11,9 +11,10 @@ from ninja.pagination import paginate
 from dangbo.core.api import READ_ERRORS, WRITE_ERRORS, BoundedPagination
 
 from .. import services
-from ..models import ImportJob, ImportRow, RowState
+from ..models import ImportJob, ImportRow, JobState, RowState
+from ..options import clean_options
 from ..queries import job_for, may_import, template_response
-from .schemas import ImportKind, JobId, JobOut, RowFilter, RowOut
+from .schemas import ImportKind, JobId, JobOut, OptionsIn, RowFilter, RowOut
 
 router = Router(tags=["imports"])
 
@@ -27,8 +28,25 @@ def create(
     request,
     kind: Annotated[ImportKind, Form(title="Loại dữ liệu")],
     file: Annotated[UploadedFile, File(title="Tệp")],
+    unknown_recognition: Annotated[
+        Literal["official", "probationary"] | None,
+        Form(title="Cách đọc đảng viên không có ngày chính thức (official hoặc probationary)"),
+    ] = None,
+    sheets: Annotated[
+        list[str] | None, Form(title="Các trang cần đọc (lặp lại, hoặc tên cách nhau bởi dấu phẩy)")
+    ] = None,
+    header_row: Annotated[
+        str | None, Form(title="Dòng tiêu đề: số dòng hoặc “Trang:số dòng”", max_length=200)
+    ] = None,
+    last_row: Annotated[
+        str | None, Form(title="Dòng cuối: số dòng hoặc “Trang:số dòng”", max_length=200)
+    ] = None,
+    parent: Annotated[
+        str | None, Form(title="Tổ chức cấp trên của danh sách (tên hoặc mã)", max_length=300)
+    ] = None,
 ):
-    """Previews at once for small files; bigger ones are queued (poll ``GET /imports/{id}``)."""
+    """Previews at once for small files; bigger ones are queued (poll ``GET /imports/{id}``).
+    The optional fields are the corrections ``POST /{id}/options`` takes, given up front."""
     if not may_import(request.auth):
         raise Http404
     job = services.create_job(
@@ -38,6 +56,22 @@ def create(
         original_name=file.name or "tep",
         max_bytes=settings.DANGBO["IMPORT_MAX_BYTES"],
     )
+    given = {
+        "unknown_recognition": unknown_recognition,
+        "sheets": ",".join(sheets) if sheets else None,
+        "header_row": header_row,
+        "last_row": last_row,
+        "parent": parent,
+    }
+    changes = {k: v for k, v in given.items() if v not in (None, "")}
+    if changes:
+        # Sheet names are checked against the file: read it once to know them.
+        job = services.start(job, commit=False, actor=request.auth)
+        if job.state in (JobState.QUEUED, JobState.RUNNING):
+            job.options = clean_options(job, changes, actor=request.auth)
+            ImportJob.objects.filter(pk=job.pk).update(options=job.options)
+            return 201, job
+        return 201, services.reconfigure(job, actor=request.auth, changes=changes)
     return 201, services.start(job, commit=False, actor=request.auth)
 
 
@@ -58,6 +92,8 @@ def rows(request, job_id: JobId, filters: Query[RowFilter]):
     rows = ImportRow.objects.filter(job=job)
     if filters.state in RowState.values:
         rows = rows.filter(state=filters.state)
+    if filters.action:
+        rows = rows.filter(action="" if filters.action == "error" else filters.action)
     return rows.order_by("row_no")
 
 
@@ -67,6 +103,20 @@ def rows(request, job_id: JobId, filters: Query[RowFilter]):
 def commit(request, job_id: JobId):
     job = _job(request, job_id)
     return services.start(job, commit=True, actor=request.auth)
+
+
+@router.post(
+    "/{job_id}/options",
+    response={200: JobOut, **WRITE_ERRORS},
+    summary="Sửa tùy chọn và kiểm tra lại",
+)
+def options(request, job_id: JobId, payload: OptionsIn):
+    """The sheets to read, the header row and last row of a sheet, the answers to the
+    preview's questions, the parent of a list of organisations, an organisation's kind,
+    sector or code: stored on the job, and the file previewed again (nothing written)."""
+    job = _job(request, job_id)
+    changes = payload.dict(exclude_unset=True)
+    return services.reconfigure(job, actor=request.auth, changes=changes)
 
 
 @router.post("/{job_id}/cancel", response={200: JobOut, **WRITE_ERRORS}, summary="Hủy")

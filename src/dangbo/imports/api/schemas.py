@@ -1,7 +1,7 @@
 """The imports router's request and response schemas."""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Path, Schema
 
@@ -28,21 +28,84 @@ class JobOut(Schema):
     can_commit: bool
     created_at: datetime
     finished_at: datetime | None
+    # The user's answers and overrides (the same keys as ``options``' request), what the
+    # last run found in each sheet, and the questions a commit waits for.
+    options: dict[str, Any]
+    sheets: list[dict[str, Any]]
+    questions: list[dict[str, Any]]
+    unanswered: list[str]
 
     @staticmethod
     def resolve_state_label(obj) -> str:
         return obj.get_state_display()
 
+    @staticmethod
+    def resolve_unanswered(obj) -> list[str]:
+        return [q["key"] for q in obj.unanswered]
+
 
 class RowOut(Schema):
     row_no: int
+    sheet: str
     state: str
     action: str
     label: str
     messages: list[str]
+    errors: list[str]
+    warnings: list[str]
+    inferred: dict[str, Any]
+
+    @staticmethod
+    def _errors(obj) -> int:
+        if obj.state == "error" and not obj.error_count:
+            return len(obj.messages)
+        return obj.error_count
+
+    @staticmethod
+    def resolve_errors(obj) -> list[str]:
+        return list(obj.messages[: RowOut._errors(obj)])
+
+    @staticmethod
+    def resolve_warnings(obj) -> list[str]:
+        return list(obj.messages[RowOut._errors(obj) :])
+
+
+RowNumbers = int | str | dict[str, int | str | None] | None
+
+
+class OrgOverride(Schema):
+    kind: str | None = Field(None, title="Loại tổ chức", max_length=40)
+    sector: str | None = Field(None, title="Lĩnh vực", max_length=40)
+    code: str | None = Field(None, title="Mã tổ chức", max_length=64)
+
+
+class OptionsIn(Schema):
+    """The corrections of a preview; a field left out is unchanged, null removes it."""
+
+    sheets: list[str] | str | None = Field(
+        None, title="Các trang cần đọc (danh sách, hoặc tên cách nhau bởi dấu phẩy)"
+    )
+    header_row: RowNumbers = Field(
+        None, title="Dòng tiêu đề: số dòng, “Trang:số dòng” hoặc {trang: số dòng}"
+    )
+    last_row: RowNumbers = Field(
+        None, title="Dòng cuối: số dòng, “Trang:số dòng” hoặc {trang: số dòng}"
+    )
+    unknown_recognition: Literal["official", "probationary"] | None = Field(
+        None, title="Cách đọc đảng viên không có ngày chính thức (official hoặc probationary)"
+    )
+    parent: str | None = Field(
+        None, title="Tổ chức cấp trên của danh sách (tên hoặc mã)", max_length=300
+    )
+    orgs: dict[str, OrgOverride | None] | None = Field(
+        None, title="Sửa loại, lĩnh vực, mã của tổ chức theo dòng (“12” hoặc “Trang:12”)"
+    )
 
 
 class RowFilter(Schema):
     state: Literal["new", "update", "unchanged", "warning", "error"] | None = Field(
         None, title="Kết quả dòng"
+    )
+    action: Literal["new", "update", "unchanged", "duplicate", "error"] | None = Field(
+        None, title="Xử lý (error: các dòng lỗi)"
     )

@@ -3,13 +3,33 @@
 import sys
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count
 
+from dangbo.core.errors import messages_of
 from dangbo.core.text import vn_number
 from dangbo.imports import services
 from dangbo.imports.models import ImportRow, JobState, RowState
+from dangbo.imports.options import clean_options, merge
 
 STATE_LABELS = dict(RowState.choices)
+# Each row's action, as the web preview names it ("" is a row with errors).
+ACTION_LABELS = {
+    "new": "Thêm mới",
+    "update": "Cập nhật",
+    "unchanged": "Không đổi",
+    "duplicate": "Trùng",
+    "": "Lỗi",
+}
+SHEET_STATUS = {
+    "read": "đã đọc",
+    "not_roll": "không phải danh sách",
+    "empty": "trang trống",
+    "unselected": "không chọn",
+}
+# The flag that answers each question a preview may ask.
+QUESTION_FLAGS = {"unknown_recognition": "--unknown-recognition"}
 
 
 class Command(BaseCommand):
@@ -28,6 +48,36 @@ class Command(BaseCommand):
             "--show", type=int, default=50, help="Số dòng lỗi/cảnh báo in ra (mặc định 50)."
         )
         parser.add_argument("--no-progress", action="store_true", help="Không vẽ thanh tiến độ.")
+        parser.add_argument(
+            "--sheet",
+            action="append",
+            metavar="TÊN",
+            help="Chỉ đọc trang này của tệp (lặp lại cho nhiều trang); mặc định: mọi trang "
+            "là danh sách.",
+        )
+        parser.add_argument(
+            "--header-row",
+            metavar="N|TRANG:N",
+            action="append",
+            help="Dòng tiêu đề cột (số dòng như Excel hiện), của trang đầu hoặc “Trang:N”.",
+        )
+        parser.add_argument(
+            "--last-row",
+            metavar="N|TRANG:N",
+            action="append",
+            help="Dòng cuối của danh sách; các dòng sau (tổng cộng, chữ ký) bị bỏ qua.",
+        )
+        parser.add_argument(
+            "--unknown-recognition",
+            metavar="official|probationary",
+            help="Tệp không có cột Ngày chính thức: đảng viên vào Đảng hơn một năm là "
+            "chính thức chưa rõ ngày (official) hay dự bị (probationary).",
+        )
+        parser.add_argument(
+            "--parent",
+            metavar="TÊN_HOẶC_MÃ",
+            help="Danh sách tổ chức: tổ chức cấp trên của các tổ chức trong tệp.",
+        )
 
     def handle(self, *args, **options):
         actor = None
@@ -48,6 +98,7 @@ class Command(BaseCommand):
             raise CommandError(f"Không tìm thấy tệp {options['file']}.") from None
         except IsADirectoryError:
             raise CommandError(f"{options['file']} là một thư mục, không phải tệp.") from None
+        self._set_options(job, options, actor)
         bar = None if options["no_progress"] else ProgressBar(self.stderr)
         job = services.run(job, commit=options["commit"], actor=actor, progress=bar)
         if bar:
@@ -60,6 +111,43 @@ class Command(BaseCommand):
         ):
             sys.exit(1)
 
+    def _set_options(self, job, options, actor) -> None:
+        """The flags, checked like the web's choices and kept on the job before it runs; a
+        bad value stops here (exit 2) with the upload removed."""
+        changes: dict = {}
+        if options["sheet"]:
+            changes["sheets"] = options["sheet"]
+        for flag in ("header_row", "last_row"):
+            if options[flag]:
+                changes[flag] = options[flag]
+        if options["unknown_recognition"] is not None:
+            changes["unknown_recognition"] = options["unknown_recognition"]
+        if options["parent"] is not None:
+            changes["parent"] = options["parent"]
+        if not changes:
+            return
+        cleaned: dict = {}
+        try:
+            for key, value in changes.items():
+                if key in ("header_row", "last_row"):
+                    for one in value:  # each sheet's own "--header-row Trang:N"
+                        part = clean_options(job, {key: one}, actor=actor)
+                        cleaned.setdefault(key, {}).update(part[key])
+                else:
+                    cleaned.update(clean_options(job, {key: value}, actor=actor))
+        except ValidationError as exc:
+            services.cancel(job, actor=actor)
+            flags = {k: "--" + k.replace("_", "-") for k in changes}
+            flags["sheets"] = "--sheet"
+            lines = [
+                f"{flags.get(field, '')}: {message}".lstrip(": ")
+                for field, msgs in messages_of(exc).items()
+                for message in msgs
+            ]
+            raise CommandError("\n".join(lines), returncode=2) from None
+        job.options = merge(job.options or {}, cleaned)
+        job.save(update_fields=["options"])
+
     def _report(self, job, options) -> None:
         out = self.stdout
         out.write(f"Tệp: {job.original_name} ({vn_number(job.size)} byte)")
@@ -69,18 +157,55 @@ class Command(BaseCommand):
             out.write(f"  • {note}")
         if job.problem:
             out.write(self.style.ERROR(job.problem))
+        if len(job.sheets or []) > 1:
+            out.write("Các trang trong tệp:")
+            for sheet in job.sheets:
+                status = SHEET_STATUS.get(sheet.get("status", ""), sheet.get("status", ""))
+                rows = sheet.get("count") if sheet.get("count") is not None else sheet.get("rows")
+                extra = f" — {sheet['reason']}" if sheet.get("reason") else ""
+                shown = f", {vn_number(rows)} dòng" if rows is not None else ""
+                out.write(f"  • {sheet.get('name', '')}: {status}{shown}{extra}")
         if job.counts:
             parts = [
                 f"{STATE_LABELS[s]}: {vn_number(job.counts.get(s, 0))}" for s in RowState.values
             ]
             out.write("Kết quả: " + " · ".join(parts))
-        rows = ImportRow.objects.filter(job=job).exclude(messages=[]).order_by("row_no")
+            by_action = dict(
+                ImportRow.objects.filter(job=job)
+                .values_list("action")
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+            out.write(
+                "Xử lý: "
+                + " · ".join(
+                    f"{label}: {vn_number(by_action.get(value, 0))}"
+                    for value, label in ACTION_LABELS.items()
+                )
+            )
+        rows = ImportRow.objects.filter(job=job).exclude(messages=[]).order_by("sheet", "row_no")
         for shown, row in enumerate(rows.iterator()):
             if shown >= options["show"]:
                 out.write("… (còn nữa; dùng --show N để xem thêm)")
                 break
-            for message in row.messages:
-                out.write(f"Dòng {row.row_no} [{STATE_LABELS[row.state]}]: {message}")
+            where = f" (trang {row.sheet})" if row.sheet else ""
+            action = ACTION_LABELS[""] if row.state == RowState.ERROR else row.action
+            action = ACTION_LABELS.get(action, action)
+            out.write(f"Dòng {row.row_no}{where} [{action}] {row.label}".rstrip())
+            errors = row.error_count or (len(row.messages) if row.state == RowState.ERROR else 0)
+            for i, message in enumerate(row.messages):
+                tag = "Lỗi" if i < errors else "Cảnh báo"
+                out.write(f"    [{tag}] {message}")
+        if options["commit"] and job.unanswered:
+            out.write(self.style.ERROR("Chưa ghi gì: tệp cần câu trả lời trước khi ghi."))
+            for question in job.unanswered:
+                count = question.get("count")
+                counted = f" ({vn_number(count)} dòng)" if count else ""
+                out.write(f"  • {question.get('text', '')}{counted}")
+                flag = QUESTION_FLAGS.get(question["key"], "--" + question["key"].replace("_", "-"))
+                for value, label in question.get("choices", []):
+                    out.write(f"      {flag} {value}   ({label})")
+            out.write("Chạy lại lệnh với một trong các tùy chọn trên.")
         if job.state == JobState.COMMITTED:
             out.write(self.style.SUCCESS(f"Đã ghi vào cơ sở dữ liệu (lần nhập #{job.pk})."))
         elif not options["commit"] and not job.problem:
