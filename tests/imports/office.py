@@ -236,6 +236,13 @@ class Layout:
     per_cell: bool = False  # one sheet per cell (its name in the sheet name and title)
     summary: bool = False  # a "Tổng hợp" sheet (counts per cell): not a roll
     offset: bool = False  # the table starts in column B (column A left narrow and empty)
+    merge_down: str = ""  # the column (by header) whose cell is merged over a group's rows
+    padding: int = 0  # empty rows with borders under the footer, as templates leave them
+
+    @property
+    def only_workbooks(self) -> bool:
+        """A CSV cannot hold this layout (several sheets, merged data cells)."""
+        return self.per_cell or bool(self.merge_down)
 
     @property
     def header_rows(self) -> int:
@@ -374,6 +381,25 @@ LAYOUTS = {
         offset=True,
         closing="Danh sách này có {count} đồng chí./.",
     ),
+    # The cell's name in one cell merged down over its members' rows; an age column (not
+    # imported); cells with borders left empty far below the footer.
+    "o-chi-bo-gop": Layout(
+        "o-chi-bo-gop",
+        (
+            NO,
+            NAME,
+            Col(("Chi bộ",), _text("cell")),
+            GENDER,
+            BORN,
+            Col(("Tuổi đời",), lambda m: TODAY.year - m["born"].year),
+            ADMITTED,
+            OFFICIAL,
+            Col(("Tuổi Đảng",), lambda m: TODAY.year - m["admitted"].year),
+            NOTE,
+        ),
+        merge_down="Chi bộ",
+        padding=120,
+    ),
     # One sheet per cell, named in the sheet's name and title; a summary sheet first.
     "moi-chi-bo-mot-trang": Layout(
         "moi-chi-bo-mot-trang",
@@ -502,10 +528,29 @@ def _roll(name: str, layout: Layout, members: list[dict], subtitle: str, text_on
     if layout.footer:
         signer = "T/M CHI ỦY" if layout.per_cell else "T/M ĐẢNG ỦY"
         _footer(grid, width, len(members), signer, layout.closing)
+    if layout.merge_down:
+        _merge_down(grid, [c.path[0] for c in columns].index(layout.merge_down))
+    grid.rows += [[None] * width for _ in range(layout.padding)]
     if layout.offset:
         grid.rows = [[None, *row] for row in grid.rows]
         grid.merges = [(r1, c1 + 1, r2, c2 + 1) for r1, c1, r2, c2 in grid.merges]
     return grid
+
+
+def _merge_down(grid: Grid, column: int) -> None:
+    """Runs of the same value in ``column`` of the data rows become one merged cell."""
+    runs: list[list[int]] = []
+    for row in grid.data_rows:
+        value = grid.rows[row - 1][column]
+        if runs and grid.rows[runs[-1][0] - 1][column] == value and runs[-1][-1] == row - 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    for run in runs:
+        for row in run[1:]:
+            grid.rows[row - 1][column] = None
+        if len(run) > 1:
+            grid.merges.append((run[0] - 1, column, run[-1] - 1, column))
 
 
 def _summary(members: list[dict]) -> Grid:
@@ -524,7 +569,7 @@ def _summary(members: list[dict]) -> Grid:
 
 def sheets(layout: Layout, members: list[dict], *, text_only: bool = False) -> list[Grid]:
     """The workbook's sheets for ``layout`` (a CSV takes the first)."""
-    if layout.groups == "cell":
+    if layout.groups == "cell" or layout.merge_down:
         members = sorted(members, key=lambda m: m["code"])
     elif layout.groups == "status":
         members = sorted(members, key=lambda m: m["official"] is None)
