@@ -266,7 +266,12 @@ def test_unknown_encoding_is_an_error():
 
 
 def test_labels():
-    assert LEGACY_LABELS == {"tcvn3": "TCVN3 (ABC)", "vni": "VNI", "cp1258": "Windows-1258"}
+    assert LEGACY_LABELS == {
+        "tcvn3": "TCVN3 (ABC)",
+        "tcvn3_caps": "TCVN3 (ABC, phông chữ hoa)",
+        "vni": "VNI",
+        "cp1258": "Windows-1258",
+    }
 
 
 # --- Names and places ------------------------------------------------------------------

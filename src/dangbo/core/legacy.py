@@ -26,7 +26,21 @@ import re
 import unicodedata
 from collections import Counter
 
-LEGACY_LABELS = {"tcvn3": "TCVN3 (ABC)", "vni": "VNI", "cp1258": "Windows-1258"}
+LEGACY_LABELS = {
+    "tcvn3": "TCVN3 (ABC)",
+    # A column in a TCVN3 capitals font (".VnTimeH"): lower-case codes drawn as capitals.
+    "tcvn3_caps": "TCVN3 (ABC, phông chữ hoa)",
+    "vni": "VNI",
+    "cp1258": "Windows-1258",
+}
+# The encodings text can be typed in, and the table each one reads with.
+CAPS = "_caps"
+
+
+def base_encoding(encoding: str) -> str:
+    """'tcvn3_caps' -> 'tcvn3': the code table of an encoding key."""
+    return encoding.removesuffix(CAPS)
+
 
 # ---------------------------------------------------------------------------------------
 # The Vietnamese letters
@@ -143,6 +157,20 @@ _UNICODE_ONLY = re.compile(f"[^\\x00-\\xff{re.escape(_CP1252_EXTRAS)}]")
 # Latin-1 characters that real Vietnamese text contains (à á â ã è é ê ì í ò ó ô õ ù ú ý and
 # capitals): seeing them proves nothing.
 _VIET_LATIN1 = frozenset(ch for ch in VIETNAMESE_LETTERS if ord(ch) <= 0xFF)
+# Vietnamese letters of Latin-1 that typing in the encoding never leaves as they are: TCVN3
+# has no code "à", "Á", "Ù" (it writes them µ, ¸, ï), and in VNI "ê", "à", "ô" are marks that
+# only follow a vowel ("Lê" in VNI is "L" and a stray breve). A cell holding one is not
+# typed in that encoding (see :func:`convert_in_column`).
+_TCVN3_UNFIT = frozenset(c for c in _VIET_LATIN1 if c in _TCVN3_ENCODE and c not in _TCVN3_DECODE)
+_VNI_KEPT = frozenset(c for c in VIETNAMESE_LETTERS if c not in _VNI_ENCODE)  # ì í Ì Í
+
+
+def _unfit(text: str, encoding: str) -> bool:
+    """Does ``text`` hold a letter that typing in ``encoding`` cannot have produced?"""
+    if encoding == "tcvn3":
+        return not _TCVN3_UNFIT.isdisjoint(text)
+    left = _VNI_SEQUENCE.sub("", text)
+    return any(c in _VIET_LATIN1 and c not in _VNI_KEPT for c in left)
 
 
 def _cls(chars) -> str:
@@ -280,8 +308,11 @@ def detect(text: str) -> str | None:
 
 
 def to_unicode(text: str, encoding: str) -> str:
-    """Convert text typed in 'tcvn3' or 'vni' to Unicode NFC."""
-    if encoding == "tcvn3":
+    """Convert text typed in 'tcvn3', 'tcvn3_caps' (a capitals font such as ".VnTimeH": the
+    result is in capitals) or 'vni' to Unicode NFC."""
+    if encoding == "tcvn3_caps":
+        decoded = "".join(map(_upper, text.translate(_TCVN3_DECODE_TABLE)))
+    elif encoding == "tcvn3":
         decoded = _tcvn3_case(text, text.translate(_TCVN3_DECODE_TABLE))
     elif encoding == "vni":
         decoded = _VNI_SEQUENCE.sub(lambda m: _VNI_DECODE[m.group()], text)
@@ -349,14 +380,37 @@ def convert_in_column(text: str, encoding: str) -> str | None:
 
     The column decides what one cell cannot ("NghÖ An" is TCVN3 "Nghệ An" or VNI "NghƯ An";
     "Thanh Hãa" is TCVN3 "Thanh Hóa" or Unicode): the cell is converted unless it holds
-    characters no legacy file has, or its conversion is not Vietnamese.
+    characters no legacy file has, or its conversion is not Vietnamese (nor at least rid of
+    the legacy signs the cell showed: "Kd¨m" is "Kdăm"), or it already is
+    Vietnamese and holds a letter that the encoding cannot have produced (Unicode "Lê Hoàng"
+    among VNI cells, "Hà" among TCVN3 ones). In a capitals-font column ('tcvn3_caps') an
+    ASCII cell comes back in capitals ("sung a pao" is drawn "SUNG A PAO").
     """
+    if encoding == "tcvn3_caps" and text.isascii():
+        upper = text.upper()
+        return upper if upper != text else None
     if text.isascii() or _UNICODE_ONLY.search(text):
         return None
     converted = to_unicode(text, encoding)
-    if converted == text or not _looks_vietnamese(converted):
+    if converted == text:
+        return None
+    # Vietnamese syllables, or (a name of the highlands, "Kd¨m" -> "Kdăm") every legacy sign
+    # that stood in the text gone.
+    if not _looks_vietnamese(converted) and (_STRAY.search(converted) or not _STRAY.search(text)):
+        return None
+    if _unfit(text, base_encoding(encoding)) and _looks_vietnamese(text):
         return None
     return converted
+
+
+def fix_as(text: str, encoding: str | None) -> tuple[str, str | None]:
+    """Like :func:`fix` for text whose encoding is known (from its cell's font, see
+    ``imports.fonts``): (converted text, encoding) or (text, None) if left as is. With no
+    encoding known, :func:`fix` guesses."""
+    if encoding is None:
+        return fix(text)
+    converted = convert_in_column(text, encoding)
+    return (text, None) if converted is None else (converted, encoding)
 
 
 def from_unicode(text: str, encoding: str) -> str:
@@ -365,6 +419,8 @@ def from_unicode(text: str, encoding: str) -> str:
     TCVN3 writes a toned capital with its lower-case code, as a .VnTimeH typist did.
     """
     text = unicodedata.normalize("NFC", text)
+    if encoding == "tcvn3_caps":  # typed in lower case, drawn in capitals by the font
+        return text.lower().translate(_TCVN3_ENCODE_TABLE)
     if encoding == "tcvn3":
         return text.translate(_TCVN3_ENCODE_TABLE)
     if encoding == "vni":
