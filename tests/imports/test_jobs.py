@@ -31,9 +31,10 @@ def create(tmp_path, rows, name="dv.csv", actor=None):
 def test_stored_rows_are_bounded_whatever_the_file(tmp_path, world):
     keep = services.KEEP_ROWS_PER_STATE
     wrong = keep + 700  # too young: an error each
-    repeated = 300  # the same card twice: errors found by the second pass
+    repeated = 300  # the same card twice, rows disagreeing: errors found by the second pass
     rows = [member_row(n, born="01/01/2015") for n in range(wrong)]
-    rows += [member_row(90_000 + n % 150) for n in range(repeated)]
+    # (a row repeated as is would be a "duplicate", not an error: each phone differs)
+    rows += [[*member_row(90_000 + n % 150)[:8], f"09{n:08d}"] for n in range(repeated)]
     rows += [member_row(50_000 + n) for n in range(keep + 10)]  # good rows
     job = services.run(create(tmp_path, rows))
     assert job.counts[RowState.ERROR] == wrong + repeated
