@@ -18,6 +18,7 @@ from dangbo.imports.models import JobState
 from dangbo.imports.queries import jobs_of
 from dangbo.meetings import queries as meeting_queries
 from dangbo.meetings.choices import MeetingKind
+from dangbo.members import queries as member_queries
 from dangbo.orgs.choices import CELL_KINDS
 from dangbo.orgs.lookups import page_org, scope_roots
 from dangbo.orgs.models import Organisation
@@ -100,6 +101,14 @@ def _staff(org: Organisation, day: date) -> Section:
                 _("Đảng viên dự bị quá hạn xét công nhận chính thức"),
                 registry_queries.overdue_probationers(org, day).count(),
                 _url("home:due", "cong-nhan", **{"to-chuc": code}),
+                alarm=True,
+            ),
+            # Official members whose recognition date is not known (an imported roll):
+            # completed on their page, never counted as probationary.
+            Figure(
+                _("Đảng viên chính thức thiếu ngày công nhận chính thức"),
+                member_queries.recognition_missing(org).count(),
+                _url("members:list", **{"to-chuc": code, "thieu": "chinh-thuc"}),
                 alarm=True,
             ),
             Figure(

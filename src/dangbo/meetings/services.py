@@ -13,6 +13,7 @@ from dangbo.core.dates import fmt, not_in_future
 from dangbo.core.errors import Problems, collect, invalid
 from dangbo.core.text import clean_paragraphs, clean_text
 from dangbo.core.types import Actor
+from dangbo.members import rules as member_rules
 from dangbo.members.choices import MembershipKind
 from dangbo.members.models import Exemption, Member, Membership
 from dangbo.orgs.choices import CELL_KINDS
@@ -79,10 +80,8 @@ def roster(org: Organisation, day: date) -> list[RosterEntry]:
         elif m.pk in exempted:
             status = AttendanceStatus.EXEMPTED
         # A member attached here temporarily takes part but votes where they belong.
-        official = (
-            not guest
-            and m.official_recognition_date is not None
-            and m.official_recognition_date <= day
+        official = not guest and member_rules.official_on(
+            m.official_recognition_date, m.recognition_unknown, m.admission_ceremony_date, day
         )
         if m.pk not in entries or not guest:
             entries[m.pk] = RosterEntry(m, official, status, guest)

@@ -14,7 +14,7 @@ from dangbo.core import search as rule
 from dangbo.core.dates import today
 from dangbo.core.modelfields import label_of
 from dangbo.core.models import AuditEntry
-from dangbo.core.text import strip_control
+from dangbo.core.text import compact_digits, strip_control
 from dangbo.orgs.models import Organisation
 
 from . import rules
@@ -40,8 +40,8 @@ def search(queryset: QuerySet, text: str | None, user=None, *, prefix: bool = Fa
     text = strip_control(text or "").strip()[:MAX_QUERY_LENGTH]
     if not text:
         return queryset
-    digits = text.replace(" ", "")
-    if digits.isdigit() and len(digits) in (8, 12):
+    digits = search_digits(text)
+    if digits:
         by_number = Q(card_number=digits)
         allowed = scope.sensitive_q(user, "org__") if user is not None else Q(pk__in=[])
         if len(digits) == 12 and allowed != Q(pk__in=[]):
@@ -72,6 +72,52 @@ def search(queryset: QuerySet, text: str | None, user=None, *, prefix: bool = Fa
     queryset = queryset.filter(matching)
     queryset.__class__ = _WalkInOrder
     return queryset
+
+
+_NUMBER_SEPARATORS = str.maketrans("", "", "-/_,")
+
+
+def search_digits(text: str | None) -> str:
+    """A card (8 digits) or ID (12 digits) number as people type or copy it — "83.016532",
+    "83 016532", "8301 6532", "83-016532", digits of any script — compacted to its digits, as
+    the record stores it (``core.text.compact_digits``, the service's own normaliser); a
+    leading zero a spreadsheet dropped (7 or 11 digits) is put back. "" for anything else."""
+    digits = compact_digits(strip_control(text or "")).translate(_NUMBER_SEPARATORS)
+    if not (digits.isascii() and digits.isdigit()):
+        return ""
+    if len(digits) in (7, 11):
+        digits = "0" + digits
+    return digits if len(digits) in (8, 12) else ""
+
+
+def official_on_q(as_of: date, prefix: str = "") -> Q:
+    """Members official on ``as_of`` (``rules.official_on`` in SQL; ``prefix`` reaches the
+    member from another model, "member__"): recognised by then, or official with the
+    recognition date unknown once their probation was over — never probationary then."""
+    return Q(**{f"{prefix}official_recognition_date__lte": as_of}) | Q(
+        **{
+            f"{prefix}official_recognition_date__isnull": True,
+            f"{prefix}recognition_unknown": True,
+            f"{prefix}admission_ceremony_date__lte": rules.probation_over_cutoff(as_of),
+        }
+    )
+
+
+def recognition_missing_q(prefix: str = "") -> Q:
+    """Official members whose recognition date is not known: listed for completion."""
+    return Q(
+        **{
+            f"{prefix}status": Status.OFFICIAL,
+            f"{prefix}recognition_unknown": True,
+            f"{prefix}official_recognition_date__isnull": True,
+        }
+    )
+
+
+def recognition_missing(org: Organisation) -> QuerySet:
+    """The official members of ``org``'s subtree whose recognition date is to be completed
+    (the home page's count, the list's "thiếu" filter)."""
+    return Member.objects.filter(org.subtree_q("org__"), recognition_missing_q())
 
 
 class _WalkInOrder(QuerySet):
@@ -404,7 +450,9 @@ def summary(member: Member, as_of: date | None = None, *, sensitive: bool = Fals
     if member.exit_date is not None:
         as_of = min(as_of, member.exit_date)
     gaps = interruptions(member)
-    recognised = member.official_recognition_date is not None
+    # Party age counts from the admission decision for every official member, the one whose
+    # recognition date is not known (an imported roll) included.
+    recognised = member.official_recognition_date is not None or member.recognition_unknown
     awarded = list(member.badges.values_list("milestone", flat=True))
     probation_end = rules.probation_end(member.admission_ceremony_date)
     return Summary(

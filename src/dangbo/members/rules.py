@@ -72,6 +72,32 @@ def recognition_error(ceremony_date: date, recognition_date: date) -> str | None
     return None
 
 
+def probation_over_cutoff(as_of: date) -> date:
+    """The last ceremony date whose twelve months of probation have ended by ``as_of``
+    (``probation_end(ceremony) <= as_of`` exactly when ``ceremony <= this``), leap days
+    included, so that a filter in SQL agrees with ``official_on``."""
+    cutoff = add_months(as_of, -PROBATION_MONTHS)
+    following = cutoff + timedelta(days=1)
+    if following.month == cutoff.month == 2 and probation_end(following) <= as_of:
+        return following  # 29/02 ends its probation on 28/02 of a common year
+    return cutoff
+
+
+def official_on(
+    recognition_date: date | None,
+    recognition_unknown: bool,
+    ceremony_date: date,
+    as_of: date,
+) -> bool:
+    """Whether a member was official on ``as_of``: recognised by then, or official with the
+    recognition date unknown (an imported roll without that column, read as official by the
+    office) once the twelve months of probation were over — never counted as probationary
+    after that."""
+    if recognition_date is not None:
+        return recognition_date <= as_of
+    return recognition_unknown and probation_end(ceremony_date) <= as_of
+
+
 def recognition_overdue(ceremony_date: date, today: date, grace_days: int) -> bool:
     """Rule 8: flagged when no recognition (nor strike-off) has followed probation."""
     return today > probation_end(ceremony_date) + timedelta(days=grace_days)

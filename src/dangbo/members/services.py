@@ -88,6 +88,7 @@ _SNAPSHOT = [
     "admission_decision_date",
     "admission_ceremony_date",
     "official_recognition_date",
+    "recognition_unknown",
     "exit_date",
 ]
 
@@ -488,8 +489,18 @@ def update_member(*, actor: Actor, member: Member, data: dict) -> Member:
 def recognise_official(
     *, actor: Actor, member: Member, recognition_date: date, decision_ref: str = ""
 ) -> Member:
+    """Recognise a probationary member as official; for an official member whose recognition
+    date is not known (``recognition_unknown``, an imported roll), record the date: the
+    same checks (not in the future, twelve months after the ceremony), the flag cleared."""
     member = _lock(member)
-    if member.status != Status.PROBATIONARY:
+    completing = member.status == Status.OFFICIAL and member.recognition_unknown
+    if member.status != Status.PROBATIONARY and not completing:
+        if member.status == Status.OFFICIAL:
+            raise invalid(
+                "member",
+                f"{member.full_name} đã là đảng viên chính thức "
+                f"(công nhận ngày {fmt(member.official_recognition_date)}).",
+            )
         raise invalid("member", f"{member.full_name} không phải đảng viên dự bị.")
     not_in_future(recognition_date, "recognition_date", "Ngày công nhận chính thức")
     decision_ref = clean_text(
@@ -505,17 +516,55 @@ def recognise_official(
     before = audit.snapshot(member, _SNAPSHOT)
     member.official_recognition_date = recognition_date
     member.status = Status.OFFICIAL
-    member.save(update_fields=["official_recognition_date", "status", "updated_at"])
-    _event(member, actor, EventKind.RECOGNISED, recognition_date, decision_ref=decision_ref)
+    member.recognition_unknown = False
+    member.save(
+        update_fields=["official_recognition_date", "status", "recognition_unknown", "updated_at"]
+    )
+    _event(
+        member,
+        actor,
+        EventKind.RECOGNISED,
+        recognition_date,
+        decision_ref=decision_ref,
+        note=COMPLETED_NOTE if completing else "",
+        data={"completed": True} if completing else {},
+    )
+    if completing:
+        summary = (
+            f"Bổ sung ngày công nhận chính thức của {member.full_name}: {fmt(recognition_date)}"
+        )
+    else:
+        summary = f"Công nhận {member.full_name} là đảng viên chính thức từ {fmt(recognition_date)}"
     audit.record(
         actor=actor,
         action=MemberAudit.RECOGNISED,
         obj=member,
-        summary=f"Công nhận {member.full_name} là đảng viên chính thức từ {fmt(recognition_date)}",
+        summary=summary,
         before=before,
         after=audit.snapshot(member, _SNAPSHOT),
     )
     return member
+
+
+COMPLETED_NOTE = "Bổ sung ngày công nhận chính thức (trước đây chưa rõ)"
+
+
+@transaction.atomic
+def complete_recognition(
+    *, actor: Actor, member: Member, recognition_date: date, decision_ref: str = ""
+) -> Member:
+    """Record the recognition date of an official member for whom it was not known (an
+    imported roll): ``recognise_official``'s checks, refused for any other member."""
+    locked = _lock(member)
+    if not (locked.status == Status.OFFICIAL and locked.recognition_unknown):
+        raise invalid(
+            "recognition_date",
+            f"Ngày công nhận chính thức: {locked.full_name} không thiếu ngày công nhận "
+            "chính thức để bổ sung.",
+        )
+    return recognise_official(
+        actor=actor, member=locked, recognition_date=recognition_date, decision_ref=decision_ref
+    )
 
 
 @transaction.atomic
@@ -891,7 +940,7 @@ def award_badge(
     # are for the milestone the member had reached (or could receive early) in life.
     excluded = member.status in (*NO_BADGE_STATUSES, Status.LEFT)
     deceased = member.status == Status.DECEASED
-    if member.official_recognition_date is None:
+    if member.official_recognition_date is None and not member.recognition_unknown:
         raise invalid("milestone", "Chỉ đảng viên đã được công nhận chính thức mới có tuổi Đảng.")
     if award_date is None:
         raise invalid("award_date", "Đợt trao: bắt buộc.")

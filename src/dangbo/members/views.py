@@ -39,15 +39,24 @@ SENSITIVE_MISSING = gettext_lazy("— cần quyền xem thông tin nhạy cảm"
 
 
 ALL_STATUSES = "tat-ca"
+# ``thieu``: members whose record misses a fact to be completed (the home page links here).
+MISSING = {
+    "chinh-thuc": (gettext_lazy("Thiếu ngày công nhận chính thức"), queries.recognition_missing_q),
+}
 
 
 def _filtered(request, qs):
-    """Apply the ``q``, ``to-chuc`` (an organisation by name, or its code in old links) and
-    ``tinh-trang`` filters — active members unless another status or ``tat-ca`` is asked
-    for; returns (qs, filters, error, the organisation's name as shown)."""
+    """Apply the ``q``, ``to-chuc`` (an organisation by name, or its code in old links),
+    ``tinh-trang`` and ``thieu`` filters — active members unless another status or ``tat-ca``
+    is asked for; returns (qs, filters, error, the organisation's name as shown)."""
     q = strip_control(request.GET.get("q") or "").strip()[: queries.MAX_QUERY_LENGTH]
     org_text = " ".join(strip_control(request.GET.get("to-chuc") or "").split())[:300]
     status = (request.GET.get("tinh-trang") or "").strip()
+    missing = (request.GET.get("thieu") or "").strip()
+    if missing in MISSING:
+        qs = qs.filter(MISSING[missing][1]())
+    else:
+        missing = ""
     error = org_label = ""
     if org_text:
         try:
@@ -67,13 +76,16 @@ def _filtered(request, qs):
         status = ""
         qs = qs.filter(status__in=ACTIVE_STATUSES)
     qs = queries.ordered(queries.search(qs, q, request.user))
-    return qs, {"q": q, "to-chuc": org_text, "tinh-trang": status}, error, org_label
+    filters = {"q": q, "to-chuc": org_text, "tinh-trang": status, "thieu": missing}
+    return qs, filters, error, org_label
 
 
 def _loggable(filters: dict) -> dict:
-    """Filters as the audit log keeps them: a searched number (card or ID) is not copied."""
+    """Filters as the audit log keeps them: a searched number (card or ID, however typed:
+    "83.016532") is not copied."""
     q = filters.get("q", "")
-    return {**filters, "q": "***" if q.replace(" ", "").isdigit() else q}
+    number = queries.search_digits(q) or q.replace(" ", "").isdigit()
+    return {**filters, "q": "***" if number else q}
 
 
 @login_required
@@ -90,6 +102,8 @@ def member_list(request):
             "status": filters["tinh-trang"],
             "error": error,
             "statuses": Status.choices,
+            "missing": filters["thieu"],
+            "missing_choices": [(value, label) for value, (label, _q) in MISSING.items()],
             "can_export": scope.has_any(request.user, scope.EXPORT),
         },
     )
@@ -172,6 +186,7 @@ class MemberState:
     status: str
     temporary: bool
     exempted: bool
+    recognition_unknown: bool = False  # official, recognition date to be completed
 
     @property
     def active(self) -> bool:
@@ -204,6 +219,9 @@ def detail(request, pk):
             m.kind == MembershipKind.TEMPORARY and m.valid_to is None for m in memberships
         ),
         exempted=any(e.valid_to is None for e in exemptions),
+        recognition_unknown=member.status == Status.OFFICIAL
+        and member.recognition_unknown
+        and member.official_recognition_date is None,
     )
     context = {
         "member": member,
@@ -231,6 +249,15 @@ def detail(request, pk):
 
 def _recognise(user, m, d):
     services.recognise_official(
+        actor=user,
+        member=m,
+        recognition_date=d["recognition_date"],
+        decision_ref=d["decision_ref"],
+    )
+
+
+def _complete_recognition(user, m, d):
+    services.complete_recognition(
         actor=user,
         member=m,
         recognition_date=d["recognition_date"],
@@ -327,6 +354,7 @@ MENU_GROUPS = (
         gettext_lazy("Đảng tịch và sinh hoạt"),
         (
             "cong-nhan-chinh-thuc",
+            "bo-sung-ngay-cong-nhan",
             "chuyen-sinh-hoat",
             "sinh-hoat-tam-thoi",
             "ket-thuc-tam-thoi",
@@ -364,6 +392,15 @@ MEMBER_ACTIONS: dict[str, Action] = {
         _recognise,
         gettext_lazy("Đã ghi việc công nhận đảng viên chính thức."),
         when=lambda s: s.status == Status.PROBATIONARY,
+    ),
+    # An official member whose recognition date is not known (an imported roll): the same
+    # service records the date and clears the flag.
+    "bo-sung-ngay-cong-nhan": Action(
+        gettext_lazy("Bổ sung ngày công nhận chính thức"),
+        forms.RecogniseForm,
+        _complete_recognition,
+        gettext_lazy("Đã bổ sung ngày công nhận chính thức."),
+        when=lambda s: s.recognition_unknown,
     ),
     "chuyen-sinh-hoat": Action(
         gettext_lazy("Chuyển sinh hoạt chính thức"),

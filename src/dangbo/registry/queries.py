@@ -19,6 +19,7 @@ from dangbo.core.text import collation_key
 from dangbo.members import aggregates
 from dangbo.members.choices import ACTIVE_STATUSES, MembershipKind, Status
 from dangbo.members.models import BadgeAward, Member, Membership, PartyAgeInterruption
+from dangbo.members.queries import official_on_q
 from dangbo.members.rules import (
     BADGE_MILESTONES,
     BadgeDue,
@@ -65,7 +66,7 @@ def membership_counts(org: Organisation, as_of: date) -> dict:
     qs = Membership.objects.filter(scope, active_q(as_of), kind=MembershipKind.OFFICIAL).filter(
         Q(member__exit_date__isnull=True) | Q(member__exit_date__gt=as_of)
     )
-    official = Q(member__official_recognition_date__lte=as_of)
+    official = official_on_q(as_of, "member__")  # a recognition date not known: official
     row = qs.aggregate(
         total=Count("member_id", distinct=True),
         official=Count("member_id", filter=official, distinct=True),
@@ -147,7 +148,7 @@ def overdue_probationers(org: Organisation, as_of: date | None = None):
     ).values("member_id")
     return (
         Member.objects.filter(pk__in=in_subtree, admission_ceremony_date__lt=ceremony_before)
-        .filter(Q(official_recognition_date__isnull=True) | Q(official_recognition_date__gt=as_of))
+        .exclude(official_on_q(as_of))
         .filter(Q(exit_date__isnull=True) | Q(exit_date__gt=as_of))
         .select_related("org")
         .order_by("admission_ceremony_date", "id")
@@ -301,7 +302,7 @@ def warnings_from_intervals(org: Organisation, as_of: date) -> list[dict]:
             total=Count("member_id", distinct=True),
             official=Count(
                 "member_id",
-                filter=Q(member__official_recognition_date__lte=as_of),
+                filter=official_on_q(as_of, "member__"),
                 distinct=True,
             ),
         )
@@ -420,9 +421,8 @@ def badges_due(org: Organisation, as_of: date | None = None) -> list[BadgeDueRow
     first = min(BADGE_MILESTONES)
     chosen = Member.objects.filter(
         org.subtree_q("org__"),
+        official_on_q(as_of),
         status__in=ACTIVE_STATUSES,
-        official_recognition_date__isnull=False,
-        official_recognition_date__lte=as_of,
         admission_decision_date__lte=date(as_of.year - first, 12, 31),
     )
     candidates = list(

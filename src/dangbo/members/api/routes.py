@@ -83,14 +83,22 @@ def list_members(
     q: Annotated[SearchText | None, Query(title="Từ khóa tìm kiếm")] = None,
     org: Annotated[Code | None, Query(title="Tổ chức")] = None,
     status: Annotated[Status | None, Query(title="Tình trạng")] = None,
+    recognition_unknown: Annotated[
+        bool | None, Query(title="Thiếu ngày công nhận chính thức")
+    ] = None,
 ):
     """``q`` folds accents ("nguyen thi huong" finds "Nguyễn Thị Hương") or matches an exact
-    card (8 digits) or ID (12 digits) number; ``org`` takes the whole subtree."""
+    card (8 digits) or ID (12 digits) number, typed with spaces or dots ("83.016532");
+    ``org`` takes the whole subtree; ``recognition_unknown=true``: the official members
+    whose recognition date is to be completed (``false``: every other one)."""
     qs = queries.visible_members(request.auth)
     if org:
         qs = qs.filter(org_or_404(request.auth, org).subtree_q("org__"))
     if status:
         qs = qs.filter(status=status.value)
+    if recognition_unknown is not None:
+        missing = queries.recognition_missing_q()
+        qs = qs.filter(missing) if recognition_unknown else qs.exclude(missing)
     return queries.ordered(queries.search(qs, q, request.auth))
 
 
@@ -189,7 +197,9 @@ def update(request, id: MemberId, payload: Profile):
 
 @router.post("/{id}/recognise", response={200: MemberOut, **WRITE_ERRORS})
 def recognise(request, id: MemberId, payload: Recognition):
-    """Recognise a probationary member as official (12 months after the ceremony)."""
+    """Recognise a probationary member as official (12 months after the ceremony); for an
+    official member whose recognition date is not known (``recognition_unknown``), record
+    that date (the same checks) and clear the flag."""
     member = _member(request.auth, id, scope.CHANGE)
     return _fresh(
         services.recognise_official(

@@ -38,6 +38,9 @@ class MemberOut(Schema):
     admission_decision_date: date
     admission_ceremony_date: date
     official_recognition_date: date | None
+    recognition_unknown: bool = Field(
+        description="Đảng viên chính thức chưa rõ ngày công nhận chính thức (cần bổ sung)"
+    )
     exit_date: date | None
 
 
