@@ -147,7 +147,7 @@ def test_templates_have_vietnamese_headers_an_example_and_respect_the_grant(clie
     book = load_workbook(io.BytesIO(response.content))
     header = [c.value for c in book.active[1]]
     example = [c.value for c in book.active[2]]
-    assert header[:4] == ["Họ và tên (*)", "Giới tính (*)", "Ngày sinh (*)", "Mã chi bộ (*)"]
+    assert header[:4] == ["Họ và tên (*)", "Giới tính (*)", "Ngày sinh (*)", "Chi bộ (*)"]
     assert "Số CCCD" in header and example[0] == "Nguyễn Thị Hương"
     assert example[header.index("Số thẻ đảng viên")] == "01234567"
     login(client, world, "staff")

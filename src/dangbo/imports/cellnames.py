@@ -242,9 +242,14 @@ class CellResolver:
             cells.append(Cell(o, cell_keys(o.name), above, tuple(name for name, _ in chain)))
         return cells
 
+    def count(self) -> int:
+        """How many current cells the scope holds."""
+        return self._scoped().filter(valid_to__isnull=True).count()
+
     def cells(self, limit: int | None = None) -> list[Cell]:
-        """The current cells of the scope in tree order (for the template), at most ``limit``."""
-        qs = self._scoped().filter(valid_to__isnull=True)
+        """The current cells of the scope in tree order (for the template), at most ``limit``
+        (whole subtrees first: the database's path order decides which are cut)."""
+        qs = self._scoped().filter(valid_to__isnull=True).order_by("path")
         rows = [OrgInfo(*row) for row in qs.values_list(*ORG_FIELDS)[: limit or None]]
         return sorted(self._cells(rows), key=tree_sort_key)
 

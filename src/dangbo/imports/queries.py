@@ -6,9 +6,10 @@ from django.http import Http404, HttpResponse
 
 from dangbo.core import scope
 
+from .cellnames import CellResolver
 from .common import ScopeCheck
 from .models import ImportJob
-from .template import FILE_NAMES, XLSX, template_xlsx
+from .template import CELLS_LIMIT, FILE_NAMES, XLSX, template_xlsx
 
 
 def may_import(user) -> bool:
@@ -34,7 +35,18 @@ def template_response(user, kind: str) -> HttpResponse:
     """The .xlsx template; sensitive columns only for those who may write them."""
     if kind not in FILE_NAMES or not may_import(user):
         raise Http404
-    data = template_xlsx(kind, include_sensitive=ScopeCheck(user).any_sensitive)
+    cells, total = own_cells(user) if kind == "members" else (None, None)
+    data = template_xlsx(
+        kind, include_sensitive=ScopeCheck(user).any_sensitive, cells=cells, cells_total=total
+    )
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{FILE_NAMES[kind]}"'
     return response
+
+
+def own_cells(user) -> tuple[list[tuple[str, str, str]], int]:
+    """The current cells the user may import into, as (name, organisation above, code) in
+    tree order, at most ``CELLS_LIMIT`` of them; and how many there are in all."""
+    resolver = CellResolver(user)
+    total = resolver.count()
+    return [(c.org.name, c.above, c.org.code) for c in resolver.cells(CELLS_LIMIT)], total
