@@ -466,10 +466,27 @@ def _pass(
     reporter(done, done, final=True)
 
 
-def _legacy_columns(head: list, positions: dict[str, int], cls) -> dict[str, str]:
+def _legacy_columns(
+    head: list, positions: dict[str, int], cls, *, path=None, sheet: str = ""
+) -> dict[str, str]:
+    """{column key: legacy encoding key} for the text columns typed in TCVN3 or VNI.
+
+    In an .xlsx (``path``, ``sheet``) the font of a column's cells decides: ".VnTime" is
+    TCVN3, ".VnTimeH" TCVN3 drawn in capitals ('tcvn3_caps'), "VNI-Times" VNI. Columns in a
+    Unicode font, and every column of a file without fonts, are guessed from their text."""
+    from .fonts import column_fonts, encoding_key
+
+    text_keys = getattr(cls, "text_keys", ())
+    fonts: dict[int, str] = {}
+    if path is not None and head:
+        fonts = column_fonts(path, sheet, head[0][0], head[-1][0])
     found = {}
     for key, pos in positions.items():
-        if not hasattr(cls, "text_keys") or key not in cls.text_keys:
+        if key not in text_keys:
+            continue
+        by_font = encoding_key(fonts.get(pos))
+        if by_font:
+            found[key] = by_font
             continue
         values = [str(r[1][pos]) for r in head if pos < len(r[1]) and isinstance(r[1][pos], str)]
         encoding = legacy.detect_column(values) if values else None
@@ -477,10 +494,10 @@ def _legacy_columns(head: list, positions: dict[str, int], cls) -> dict[str, str
             found[key] = encoding
     # A column whose cells are each unclear ("NghÖ An", "Thanh Hãa") takes the encoding the
     # sheet's other columns showed, when every one of its non-ASCII cells converts in it.
-    if len(set(found.values())) == 1:
-        sheet_encoding = next(iter(found.values()))
+    if len({legacy.base_encoding(e) for e in found.values()}) == 1:
+        sheet_encoding = legacy.base_encoding(next(iter(found.values())))
         for key, pos in positions.items():
-            if key in found or not hasattr(cls, "text_keys") or key not in cls.text_keys:
+            if key in found or key not in text_keys:
                 continue
             values = [
                 r[1][pos]
