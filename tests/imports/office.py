@@ -567,6 +567,34 @@ def _summary(members: list[dict]) -> Grid:
     return grid
 
 
+def member_form(member: dict) -> Grid:
+    """A "Phiếu đảng viên" (form 2-HSĐV) kept as a sheet: one person, a label and its value
+    on each line — a form, not a roll."""
+    grid = Grid("Phiếu đảng viên")
+    day = "%d/%m/%Y"
+    lines = [
+        ["ĐẢNG BỘ XÃ KIM LONG", None, None, "ĐẢNG CỘNG SẢN VIỆT NAM"],
+        [member["cell"].upper()],
+        [],
+        ["PHIẾU ĐẢNG VIÊN"],
+        ["1) Họ và tên đang dùng:", member["name"], "Nam, nữ:", member["gender"]],
+        ["2) Họ và tên khai sinh:", member["name"]],
+        ["3) Sinh ngày:", member["born"].strftime(day)],
+        ["4) Quê quán:", member.get("home_town", "")],
+        ["5) Ngày vào Đảng:", member["admitted"].strftime(day), "Tại chi bộ:", member["cell"]],
+        ["6) Ngày chính thức:", member["official"].strftime(day) if member["official"] else ""],
+        ["7) Số thẻ đảng viên:", member.get("card", "")],
+        ["8) Trình độ văn hóa:", member.get("education", "")],
+        [],
+        [None, None, "Ngày 15 tháng 3 năm 2024"],
+        [None, None, "NGƯỜI KHAI"],
+        [None, None, "(Ký, ghi rõ họ tên)"],
+    ]
+    for line in lines:
+        grid.add(line, 4)
+    return grid
+
+
 def sheets(layout: Layout, members: list[dict], *, text_only: bool = False) -> list[Grid]:
     """The workbook's sheets for ``layout`` (a CSV takes the first)."""
     if layout.groups == "cell" or layout.merge_down:
@@ -624,7 +652,12 @@ def write(path, layout: Layout, members: list[dict] | None = None, *, encoding="
     if encoding != "unicode":  # a legacy keyboard typed the real Đ
         members = [{k: v for k, v in m.items() if k != "typed"} for m in members]
     suffix = str(path).rsplit(".", 1)[-1].lower()
-    grids = sheets(layout, members, text_only=suffix == "csv")
+    return write_grids(path, sheets(layout, members, text_only=suffix == "csv"), encoding)
+
+
+def write_grids(path, grids: list[Grid], encoding: str = "unicode") -> list[Grid]:
+    """Write the sheets ``grids`` in the format of ``path``'s suffix (a CSV: the first)."""
+    suffix = str(path).rsplit(".", 1)[-1].lower()
     if suffix == "csv":
         write_csv(path, grids[0], encoding)
         return grids[:1]

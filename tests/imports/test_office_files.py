@@ -233,3 +233,28 @@ def test_command_line_asks_then_commits_with_the_answer(tmp_path, actor, capsys)
         "--no-progress",
     )
     _check_members(layout, office.MEMBERS)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "xls", "ods"])
+def test_a_members_form_beside_the_roll_is_said_not_a_roll(tmp_path, actor, fmt):
+    """A "Phiếu đảng viên" (one person, label and value per line) is a form: its sheet is
+    named as not a roll, the roll beside it goes in."""
+    layout = office.LAYOUTS["mot-dong"]
+    path = tmp_path / f"phieu-va-danh-sach.{fmt}"
+    roll = office.sheets(layout, office.MEMBERS)
+    grids = office.write_grids(path, [office.member_form(office.MEMBERS[0]), *roll])
+    job = _preview(path, actor)
+    _check_preview(job, layout, grids)
+    by_name = {s["name"]: s for s in job.sheets}
+    assert by_name["Phiếu đảng viên"]["status"] == "not_roll", job.sheets
+    assert "không phải danh sách" in " ; ".join(job.notes)
+
+
+def test_a_file_holding_only_a_form_says_so_in_vietnamese(tmp_path, actor):
+    path = tmp_path / "phieu.xlsx"
+    office.write_grids(path, [office.member_form(office.MEMBERS[1])])
+    job = _preview(path, actor)
+    assert job.state == JobState.FAILED, _problems(job)
+    assert "Họ và tên" in job.problem, job.problem  # says which columns a roll needs
+    assert not ImportRow.objects.filter(job=job).exists()
+    assert not Member.objects.filter(full_name=office.MEMBERS[1]["name"]).exists()
