@@ -1,0 +1,181 @@
+"""An .xlsx typed in legacy fonts: the font of each column decides how its text is read.
+
+".VnTime" cells hold TCVN3, ".VnTimeH" cells TCVN3 drawn in capitals (the bytes are lower-case
+codes: the name is stored in capitals, as the office saw and printed it), "VNI-Times" cells
+VNI. A cell typed in Unicode among them stays as it is.
+"""
+
+import pytest
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from dangbo.core import legacy
+from dangbo.imports import fonts, services
+from dangbo.imports.models import ImportRow
+from dangbo.members.models import Member
+
+from .files import MEMBER_HEADER
+
+pytestmark = pytest.mark.django_db
+
+HEADER = [*MEMBER_HEADER, "Quê quán"]
+NAMES = ["Hoàng Thị Quỳnh", "Nguyễn Đình Nhuận", "Lưu Thị Ngọc Ánh", "Vũ Văn Kỳ"]
+TOWNS = ["Nghệ An", "Thanh Hóa", "Xã Nghĩa Giang", "Hà Tĩnh"]
+UNICODE_NAME, UNICODE_TOWN = "Trần Văn Ưng", "Hà Nội"
+
+
+def _row(name: str, town: str) -> list:
+    return ["", name, "Nữ", "01/01/1990", "kl-thon-2", "", "01/02/2015", "01/02/2016", "", town]
+
+
+def write_roll(path, font: str, typed: list[tuple[str, str]], *, unicode_row=True):
+    """The header in Times New Roman, each data cell in ``font``; a last row typed in
+    Unicode (in Times New Roman, as a later clerk added it)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Danh sách"
+    sheet.append(HEADER)
+    for cell in sheet[1]:
+        cell.font = Font(name="Times New Roman")
+    rows = [_row(n, t) for n, t in typed]
+    if unicode_row:
+        rows.append(_row(UNICODE_NAME, UNICODE_TOWN))
+    for r, row in enumerate(rows, start=2):
+        sheet.append(row)
+        unicode = unicode_row and r == len(rows) + 1
+        for cell in sheet[r]:
+            cell.font = Font(name="Times New Roman" if unicode else font)
+    book.save(path)
+    return path
+
+
+def _import(path, world):
+    actor = world.users["admin"]
+    job = services.create_job(actor=actor, kind="members", source=path, original_name=path.name)
+    job = services.run(job, actor=actor)
+    return job, actor
+
+
+CASES = [
+    # (font, encoding the cells are typed in, what is stored)
+    (".VnTime", "tcvn3", lambda s: s),
+    (".VnArial", "tcvn3", lambda s: s),
+    (".VnTimeH", "tcvn3_caps", str.upper),
+    (".VnArialH", "tcvn3_caps", str.upper),
+    ("VNI-Times", "vni", lambda s: s),
+    ("VNI-Helve", "vni", lambda s: s),
+]
+
+
+@pytest.mark.parametrize(("font", "encoding", "stored"), CASES)
+def test_names_in_a_legacy_font_are_imported_exactly(tmp_path, world, font, encoding, stored):
+    typed = [
+        (legacy.from_unicode(n, encoding), legacy.from_unicode(t, encoding))
+        for n, t in zip(NAMES, TOWNS, strict=True)
+    ]
+    path = write_roll(tmp_path / "roll.xlsx", font, typed)
+    job, actor = _import(path, world)
+    label = legacy.LEGACY_LABELS[encoding]
+    assert any("Họ và tên" in n and label in n for n in job.notes), job.notes
+    assert any("Quê quán" in n and label in n for n in job.notes), job.notes
+    rows = list(ImportRow.objects.filter(job=job).order_by("row_no"))
+    assert len(rows) == len(NAMES) + 1
+    assert all(r.state != "error" for r in rows), [r.messages for r in rows]
+    assert not any("chuyển từ mã" in m for m in rows[-1].messages)  # the Unicode row
+    services.run(job, commit=True, actor=actor)
+    members = dict(
+        Member.objects.filter(org__code="kl-thon-2").values_list("full_name", "home_town")
+    )
+    for name, town in zip(NAMES, TOWNS, strict=True):
+        assert members.get(stored(name)) == stored(town), members
+    assert members[UNICODE_NAME] == UNICODE_TOWN
+
+
+def test_the_font_decides_cells_that_alone_are_unclear(tmp_path, world):
+    """ "Vò" alone is Unicode "vò" or TCVN3 "Vũ", "Thanh Hãa" Unicode or TCVN3; in a column of
+    one or two such cells no guess is possible, the font says TCVN3."""
+    typed = [("Vò V\xa8n Kú", "Thanh Hãa")]
+    path = write_roll(tmp_path / "one.xlsx", ".VnTime", typed, unicode_row=False)
+    assert legacy.detect_column(["Thanh Hãa"]) is None
+    job, actor = _import(path, world)
+    services.run(job, commit=True, actor=actor)
+    member = Member.objects.get(full_name="Vũ Văn Kỳ")
+    assert member.home_town == "Thanh Hóa"
+
+
+def test_capitals_font_in_a_title_case_column(tmp_path, world):
+    """.VnTimeH typists type lower-case codes; what prints is capitals: stored in capitals."""
+    typed = [("nguyÔn ®×nh nhuËn", "nghÖ an"), ("hoµng thÞ qu\xfanh", "thanh hãa")]
+    path = write_roll(tmp_path / "caps.xlsx", ".VnTimeH", typed, unicode_row=False)
+    job, actor = _import(path, world)
+    services.run(job, commit=True, actor=actor)
+    names = set(Member.objects.values_list("full_name", flat=True))
+    assert {"NGUYỄN ĐÌNH NHUẬN", "HOÀNG THỊ QUỲNH"} <= names
+
+
+def test_a_unicode_font_leaves_the_guess(tmp_path, world):
+    """Legacy text in a Unicode font (a copy that lost its font) is still recognised."""
+    typed = [
+        (legacy.from_unicode(n, "tcvn3"), legacy.from_unicode(t, "tcvn3"))
+        for n, t in zip(NAMES, TOWNS, strict=True)
+    ]
+    path = write_roll(tmp_path / "lost.xlsx", "Times New Roman", typed)
+    job, actor = _import(path, world)
+    services.run(job, commit=True, actor=actor)
+    stored = set(Member.objects.values_list("full_name", flat=True))
+    assert set(NAMES) | {UNICODE_NAME} <= stored
+
+
+# --- fonts.py ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (".VnTime", ("tcvn3", False)),
+        (".VnTimeH", ("tcvn3", True)),
+        (".VnArial", ("tcvn3", False)),
+        (".VnArialH", ("tcvn3", True)),
+        (".VnArial NarrowH", ("tcvn3", True)),
+        (".VnCentury Schoolbook", ("tcvn3", False)),
+        ("VnTime", ("tcvn3", False)),
+        ("VnTimeH", ("tcvn3", True)),
+        ("VNI-Times", ("vni", False)),
+        ("VNI-Helve", ("vni", False)),
+        ("VNI-Top", ("vni", False)),
+        ("Times New Roman", (None, False)),
+        ("Arial", (None, False)),
+        ("Calibri", (None, False)),
+        ("", (None, False)),
+        (None, (None, False)),
+    ],
+)
+def test_font_encoding(name, expected):
+    assert fonts.font_encoding(name) == expected
+
+
+def test_column_fonts_and_headers_in_a_capitals_font(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "DS"
+    sheet.append(["STT", "hä vµ tªn", "quª qu¸n"])
+    sheet.append([1, "NguyÔn V¨n An", "NghÖ An"])
+    for cell in sheet[1][1:]:
+        cell.font = Font(name=".VnTimeH")
+    sheet["B2"].font = Font(name=".VnTime")
+    sheet["C2"].font = Font(name="VNI-Times")
+    path = tmp_path / "h.xlsx"
+    book.save(path)
+    header_fonts = fonts.column_fonts(path, "DS", 1, 1)
+    assert header_fonts == {0: "Calibri", 1: ".VnTimeH", 2: ".VnTimeH"}
+    assert fonts.column_fonts(path, "", 2, 2) == {1: ".VnTime", 2: "VNI-Times"}
+    assert [
+        fonts.fix_in_font(h, header_fonts.get(i))[0]
+        for i, h in enumerate(["STT", "hä vµ tªn", "quª qu¸n"])
+    ] == ["STT", "HỌ VÀ TÊN", "QUÊ QUÁN"]
+    assert fonts.fix_in_font("Hä vµ tªn", None) == ("Họ và tên", "tcvn3")  # guessed
+    # Never raises: another sheet, another format, a missing file.
+    assert fonts.column_fonts(path, "Khác", 1, 5) == {}
+    csv = tmp_path / "a.csv"
+    csv.write_text("a,b\n")
+    assert fonts.column_fonts(csv, "", 1, 5) == {}
+    assert fonts.column_fonts(tmp_path / "missing.xlsx", "", 1, 5) == {}
+    assert fonts.column_fonts(path, "", 5, 1) == {}
