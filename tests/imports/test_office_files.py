@@ -258,3 +258,26 @@ def test_a_file_holding_only_a_form_says_so_in_vietnamese(tmp_path, actor):
     assert "Họ và tên" in job.problem, job.problem  # says which columns a roll needs
     assert not ImportRow.objects.filter(job=job).exists()
     assert not Member.objects.filter(full_name=office.MEMBERS[1]["name"]).exists()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "encoding"), [("xls", "tcvn3"), ("ods", "vni"), ("csv", "tcvn3"), ("csv", "cp1258")]
+)
+def test_the_same_roll_again_in_another_font_changes_nothing(tmp_path, actor, fmt, encoding):
+    """Imported from the Unicode .xlsx, then the copy another office kept in an old font:
+    every member is found again (names matched across encodings), nothing new."""
+    layout = office.LAYOUTS["mot-dong"]
+    first = tmp_path / "danh-sach.xlsx"
+    grids = office.write(first, layout)
+    job = _preview(first, actor)
+    _check_preview(job, layout, grids)
+    job = services.run(job, commit=True, actor=actor)
+    assert job.state == JobState.COMMITTED, _problems(job)
+
+    copy = tmp_path / f"ban-cu.{fmt}"
+    office.write(copy, layout, encoding=encoding)
+    again = _preview(copy, actor)
+    assert again.state == JobState.PREVIEWED, _problems(again)
+    rows = _rows(again)
+    assert len(rows) == len(office.MEMBERS), _problems(again)
+    assert {r.action for r in rows} == {"unchanged"}, _problems(again)
