@@ -646,3 +646,37 @@ def test_an_office_list_with_its_title_block_goes_in_as_is(tmp_path, world):
     assert Organisation.objects.get(code="kl-thon-xuan-dan").parent.code == "kim-long"
     again = run_list(tmp_path, rows, actor, name="lan-2.xlsx")
     assert {r.action for r in rows_of(again).values()} == {"unchanged"}
+
+
+@pytest.mark.django_db
+def test_one_sheet_per_commune(tmp_path, world):
+    """A workbook with a sheet per commune: each sheet's title names its parent; a code made
+    on one sheet is not made again on the next."""
+    book = Workbook()
+    first = book.active
+    first.title = "Kim Long"
+    for row in (["DANH SÁCH CHI BỘ TRỰC THUỘC ĐẢNG BỘ XÃ KIM LONG"], HEADER, [1, "Chi bộ Khu Mới"]):
+        first.append(row)
+    second = book.create_sheet("Hợp Hòa")
+    for row in (
+        ["DANH SÁCH CHI BỘ TRỰC THUỘC ĐẢNG BỘ THỊ TRẤN HỢP HÒA"],
+        HEADER,
+        [1, "Chi bộ Khu Mới"],
+        [2, "Chi bộ tổ dân phố Đông Hòa"],
+    ):
+        second.append(row)
+    path = tmp_path / "to-chuc.xlsx"
+    book.save(path)
+    actor = world.users["admin"]
+    job = services.create_job(actor=actor, kind="orgs", source=path, original_name=path.name)
+    job = services.run(job, actor=actor)
+    assert not job.problem, job.problem
+    result = {(r.sheet, r.row_no): r for r in ImportRow.objects.filter(job=job)}
+    assert result[("Kim Long", 3)].inferred["code"] == "kl-khu-moi"
+    assert result[("Kim Long", 3)].inferred["sector"] == "village"
+    assert result[("Hợp Hòa", 3)].inferred["code"] == "hh-khu-moi"
+    assert result[("Hợp Hòa", 3)].inferred["sector"] == "residential_group"
+    assert result[("Hợp Hòa", 4)].action == "unchanged"
+    job = services.run(job, commit=True, actor=actor)
+    assert job.state == JobState.COMMITTED
+    assert Organisation.objects.get(code="hh-khu-moi").parent.code == "hop-hoa"

@@ -136,6 +136,15 @@ class OrgImporter:
         self._groups: dict[str, tuple[str | None, str]] = {}  # heading -> (code, error)
         self.group = ""  # set by the reader before each row: the heading it is listed under
 
+    def follow(self, previous: "OrgImporter") -> None:
+        """Read the next sheet of the same file: the organisations of the sheets before are
+        known (a parent may be on an earlier sheet), codes stay unique across the file."""
+        self.known = previous.known
+        self._children = previous._children
+        self._generated = previous._generated
+        self._parents = previous._parents
+        self.touched_paths = previous.touched_paths
+
     # ------------------------------------------------------------------ the header
     def header_problems(self) -> list[str]:
         if "name" not in self.positions:
@@ -532,7 +541,7 @@ class OrgImporter:
                 e.startswith(self.labels.get(key, "\0")) for e in errors
             ):
                 if key == "parent" and "parent" not in self.positions:
-                    if not any(NO_PARENT in e for e in errors):
+                    if not errors:  # else the heading's or the override's error says it
                         errors.append(NO_PARENT)
                     continue
                 if key not in self.positions and parent is None and errors:
