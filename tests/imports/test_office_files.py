@@ -30,11 +30,11 @@ CASES = [
 ]
 LEGACY_CASES = [
     pytest.param(name, fmt, encoding, id=f"{name}.{encoding}.{fmt}")
-    for name in ("trich-ngang", "ba-dong-danh-dau", "moi-chi-bo-mot-trang")
-    for fmt in ("xlsx", "xls", "ods")
-    for encoding in ("tcvn3", "vni")
+    for name in office.LAYOUTS
+    for fmt, encoding in (("xlsx", "tcvn3"), ("xls", "tcvn3"), ("xlsx", "vni"), ("ods", "vni"))
 ] + [
-    pytest.param("trich-ngang", "csv", encoding, id=f"trich-ngang.{encoding}.csv")
+    pytest.param(name, "csv", encoding, id=f"{name}.{encoding}.csv")
+    for name in ("mot-dong", "trich-ngang")
     for encoding in ("tcvn3", "vni", "cp1258")
 ]
 
