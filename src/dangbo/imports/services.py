@@ -484,11 +484,14 @@ def _legacy_columns(
     for key, pos in positions.items():
         if key not in text_keys:
             continue
+        values = [str(r[1][pos]) for r in head if pos < len(r[1]) and isinstance(r[1][pos], str)]
         by_font = encoding_key(fonts.get(pos))
         if by_font:
-            found[key] = by_font
+            # Said only of a column with text to convert: a whole sheet is often typed in
+            # ".VnTime", its ASCII-only columns too.
+            if any(not v.isascii() for v in values):
+                found[key] = by_font
             continue
-        values = [str(r[1][pos]) for r in head if pos < len(r[1]) and isinstance(r[1][pos], str)]
         encoding = legacy.detect_column(values) if values else None
         if encoding:
             found[key] = encoding
