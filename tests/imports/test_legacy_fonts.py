@@ -179,3 +179,13 @@ def test_column_fonts_and_headers_in_a_capitals_font(tmp_path):
     assert fonts.column_fonts(csv, "", 1, 5) == {}
     assert fonts.column_fonts(tmp_path / "missing.xlsx", "", 1, 5) == {}
     assert fonts.column_fonts(path, "", 5, 1) == {}
+
+
+def test_an_ascii_column_in_a_legacy_font_is_not_said_converted(tmp_path, world):
+    """A whole sheet is often typed in .VnTime: a column with nothing but ASCII ("Kon Tum")
+    gets no "converted" note."""
+    typed = [(legacy.from_unicode(n, "tcvn3"), "Kon Tum") for n in NAMES]
+    path = write_roll(tmp_path / "ascii.xlsx", ".VnTime", typed, unicode_row=False)
+    job, _actor = _import(path, world)
+    assert any("Họ và tên" in n and "TCVN3" in n for n in job.notes), job.notes
+    assert not any("Quê quán" in n and "TCVN3" in n for n in job.notes), job.notes
