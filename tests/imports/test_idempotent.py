@@ -135,3 +135,12 @@ def test_the_same_person_twice_with_different_details_is_an_error_on_both(tmp_pa
     assert any("trùng với dòng 2" in m for m in got[4].messages), got[4].messages
     assert got[3].state != "error"
     assert not job.can_commit
+
+
+def test_the_cell_by_name_or_by_code_is_the_same_cell(tmp_path, world):
+    actor = world.users["admin"]
+    by_name = [*ROWS[0][:4], "Chi bộ thôn Đồng Bông", *ROWS[0][5:]]
+    job = _run(tmp_path, [ROWS[0], by_name], actor=actor)
+    got = _rows_of(job)
+    assert got[3].action == "duplicate", got[3].messages
+    assert got[3].messages == ["Trùng với dòng 2 (đã có ở trên): bỏ qua."]

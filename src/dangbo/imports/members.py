@@ -497,11 +497,15 @@ class MemberImporter:
         errors = list(parsed.errors)
         notes = list(parsed.notes)
         label = self._label(data, parsed.row_no)
-        said = hash(tuple(sorted((k, str(v)) for k, v in data.items())))  # what the row says
         before = len(errors)
         match = self._match(data, existing, errors)
         refused = len(errors) > before  # a number held elsewhere: no other matching
         org = self._org(data.get("org"), errors) if data.get("org") else None
+        # What the row says; its cell by identity ("Chi bộ thôn Đồng Bông" is "kl-thon-1").
+        said = hash(
+            tuple(sorted((k, str(v)) for k, v in data.items() if k != "org"))
+            + (org.id if org is not None else data.get("org"),)
+        )
         repeat = self._repeat(parsed, org, said, seen, label)
         if repeat is not None:
             return repeat
