@@ -281,3 +281,30 @@ def test_the_same_roll_again_in_another_font_changes_nothing(tmp_path, actor, fm
     rows = _rows(again)
     assert len(rows) == len(office.MEMBERS), _problems(again)
     assert {r.action for r in rows} == {"unchanged"}, _problems(again)
+
+
+def test_cells_named_alike_in_two_communes_are_told_apart_by_the_title(tmp_path, actor, world):
+    """Every commune has its "Chi bộ số 1": the roll says "Chi bộ 01", its title names the
+    commune ("ĐẢNG ỦY XÃ KIM LONG"), so the district's user gets Kim Long's cell."""
+    from dangbo.orgs import services as orgs
+
+    for code, parent in (("kl-so-1", "kim-long"), ("hh-so-1", "hop-hoa")):
+        orgs.create_org(
+            actor=None,
+            code=code,
+            name="Chi bộ số 1",
+            kind="sub_cell",
+            sector="residential_group",
+            parent=world.org(parent),
+            valid_from=date(1997, 1, 1),
+        )
+    members = [{**m, "cell": "Chi bộ 01", "code": "kl-so-1"} for m in office.MEMBERS[:3]]
+    layout = office.LAYOUTS["mot-dong"]
+    path = tmp_path / "chi-bo-01.xlsx"
+    grids = office.write(path, layout, members)
+    job = _preview(path, actor)
+    _check_preview(job, layout, grids)
+    job = services.run(job, commit=True, actor=actor)
+    assert job.state == JobState.COMMITTED, _problems(job)
+    for m in members:
+        assert Member.objects.get(full_name=m["name"]).org.code == "kl-so-1"
