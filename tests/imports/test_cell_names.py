@@ -110,6 +110,11 @@ def test_a_name_in_two_communes_lists_both_in_words_that_can_be_typed_back(cells
         assert _code(resolver.resolve("Đồng Bông", commune)) == "kl-thon-1", commune
     assert _code(resolver.resolve("Đồng Bông", "Thị trấn Hợp Hòa")) == "hh-dong-bong"
     assert _code(resolver.resolve("Chi bộ thôn Đồng Bông (Hợp Hòa)")) == "hh-dong-bong"
+    assert _code(resolver.resolve("Thôn Đồng Bông - TT Hợp Hòa")) == "hh-dong-bong"
+    assert _code(resolver.resolve("Thôn Đồng Bông, xã Kim Long")) == "kl-thon-1"
+    assert resolver.resolve("Thôn Đồng Bông (Hướng Đạo)")[1].startswith(
+        "không có chi bộ “Thôn Đồng Bông” thuộc “Hướng Đạo”"
+    )
     org, problem = resolver.resolve("Đồng Bông", "Hướng Đạo")
     assert org is None and problem.startswith("không có chi bộ “Đồng Bông” thuộc “Hướng Đạo”")
     assert "mã kl-thon-1" in problem and "mã hh-dong-bong" in problem
@@ -192,6 +197,7 @@ def test_a_roll_with_a_commune_column(tmp_path, cells):
             _person("Người Hai", "Thôn Đồng Bông", "Thị trấn Hợp Hòa"),
             _person("Người Ba", "Chi bộ 02", "Xã Kim Long"),
             _person("Người Bốn", "Thôn Đồng Bông", ""),
+            _person("Người Năm", "Thôn Đồng Bông", "Hướng Đạo"),
         ],
         header=header,
         commit=False,
@@ -201,6 +207,13 @@ def test_a_roll_with_a_commune_column(tmp_path, cells):
     assert [rows[n].state for n in (2, 3, 4)] == ["new", "new", "new"]
     assert rows[5].state == "error"
     assert rows[5].messages[0].startswith("Chi bộ: có 2 chi bộ tên “Thôn Đồng Bông”")
+    assert (
+        rows[6]
+        .messages[0]
+        .startswith(
+            "Chi bộ: không có chi bộ “Thôn Đồng Bông” thuộc “Hướng Đạo” trong phạm vi của bạn; có: "
+        )
+    )
     one = [_person("Người Một", "Thôn Đồng Bông", "Kim Long")]
     _run(tmp_path, one, header=header, commit=True, world=cells)
     assert Member.objects.get(full_name="Người Một").org.code == "kl-thon-1"

@@ -203,6 +203,7 @@ class CellResolver:
         self.load_limit = load_limit
         self.cache: dict[tuple[str, str], tuple[OrgInfo | None, str | None]] = {}
         self._loaded: list[Cell] | None = None
+        self._by_bare: dict[str, list[Cell]] = {}
         self._ended: list[Cell] = []
         self._big: bool | None = None
         self._names: dict[int, tuple[str, str]] = {}  # id -> (name, kind) of those above
@@ -223,6 +224,8 @@ class CellResolver:
         cells = self._cells(rows)
         self._loaded = [c for c in cells if c.org.valid_to is None]
         self._ended = [c for c in cells if c.org.valid_to is not None]
+        for cell in self._loaded:
+            self._by_bare.setdefault(cell.keys[2], []).append(cell)
 
     def _cells(self, rows: list[OrgInfo]) -> list[Cell]:
         above_ids = {int(i) for o in rows for i in o.path.split(".")[:-2] if i}
@@ -258,7 +261,7 @@ class CellResolver:
         self._ensure_loaded()
         if self._loaded is not None:
             return (
-                [c for c in self._loaded if c.keys[2] == bare],
+                list(self._by_bare.get(bare, ())),
                 [c for c in self._ended if c.keys[2] == bare],
             )
         t = search.terms(bare)
@@ -337,6 +340,7 @@ class CellResolver:
             cell = self._by_code(text.lower())
             if cell is not None:
                 return cell.org, None
+        inner = None  # why "Name (Commune)" was not found, said if the whole text is not either
         typed = _TYPED_BACK.match(text)
         if typed and not commune:  # "Chi bộ thôn 1 (Đảng bộ xã Kim Long, mã kl-thon-1)"
             code = _CODE_INSIDE.search(typed["inside"])
@@ -345,7 +349,7 @@ class CellResolver:
                 if cell is not None:
                     return cell.org, None
             inside = _CODE_INSIDE.sub("", typed["inside"]).strip(" ,;")
-            org, problem = self.resolve(typed["name"], inside)
+            org, inner = self.resolve(typed["name"], inside)
             if org is not None:
                 return org, None
         keys = cell_keys(text)
@@ -379,6 +383,13 @@ class CellResolver:
                 f"có {len(found)} chi bộ tên “{shown}”: {listed}{more}. Hãy ghi tên kèm đảng bộ "
                 "cấp trên như trên (hoặc cột “Đảng bộ xã”), hoặc mã chi bộ."
             )
+        parts = re.split(r"\s+[-–—]\s+|\s*,\s*", text, maxsplit=1)
+        if len(parts) == 2 and not commune and all(parts):  # "Thôn Đồng Bông - Kim Long"
+            org, _ = self.resolve(parts[0], parts[1])
+            if org is not None:
+                return org, None
+        if inner and not ended:
+            return None, inner
         if ended:
             last = max(ended, key=lambda c: c.org.valid_to or date.min)
             return None, (
