@@ -188,7 +188,9 @@ def test_command_exits_1_and_names_rows_on_errors(tmp_path, world):
     with pytest.raises(SystemExit) as exc:
         call_command("import", "members", str(path), "--commit", "--no-progress", stdout=out)
     assert exc.value.code == 1
-    assert "Dòng 2 [Lỗi]: Ngày sinh: Người được kết nạp chưa đủ 18 tuổi" in out.getvalue()
+    text = out.getvalue()
+    assert "Dòng 2 [Lỗi] Bùi Văn Nhỏ" in text
+    assert "    [Lỗi] Ngày sinh: Người được kết nạp chưa đủ 18 tuổi" in text
 
 
 # ----------------------------------------------------------------- a commit killed half-way
