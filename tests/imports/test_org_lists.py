@@ -530,6 +530,28 @@ def test_an_unsure_guess_is_a_warning_asking_to_check(tmp_path, world):
         for m in result[2].messages
     )
     assert any("Chưa chắc loại tổ chức của “Thôn Gốc Gạo”" in m for m in result[3].messages)
+    assert result[3].label == "Chi bộ thôn Gốc Gạo (kl-thon-goc-gao)"
+    assert any("ghi là “Chi bộ thôn Gốc Gạo”" in m for m in result[3].messages)
+
+
+@pytest.mark.django_db
+def test_a_name_without_its_kind_word_finds_the_org_already_there(tmp_path, world):
+    rows = [HEADER, [1, "Thôn Đồng Bông", None, None], [2, "Tổ dân phố Đông Hòa", None, None]]
+    options = {"parent": "kim-long"}
+    job = run_list(tmp_path, rows, world.users["admin"], options=options)
+    result = rows_of(job)
+    assert result[2].action == "unchanged" and result[2].label.endswith("(kl-thon-1)")
+    assert result[3].action == "new"  # Đông Hòa is under Hợp Hòa, not Kim Long
+
+
+def test_full_names():
+    assert orglists.full_name("Thôn Gốc Gạo", "sub_cell") == "Chi bộ thôn Gốc Gạo"
+    assert orglists.full_name("THÔN GỐC GẠO", "sub_cell") == "CHI BỘ THÔN GỐC GẠO"
+    assert orglists.full_name("Trường Tiểu học Kim Long", "sub_cell") == (
+        "Chi bộ Trường Tiểu học Kim Long"
+    )
+    assert orglists.full_name("Xã Hoàng Đan", "grassroots_committee") == "Đảng bộ xã Hoàng Đan"
+    assert orglists.full_name("Chi bộ thôn 1", "sub_cell") == "Chi bộ thôn 1"
 
 
 @pytest.mark.django_db

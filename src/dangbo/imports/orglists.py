@@ -197,6 +197,28 @@ def distinctive(name: str) -> str:
     return split_name(name)[1]
 
 
+_KIND_WORDS = {
+    OrgKind.GRASSROOTS_CELL: "Chi bộ",
+    OrgKind.SUB_CELL: "Chi bộ",
+    OrgKind.GRASSROOTS_COMMITTEE: "Đảng bộ",
+    OrgKind.BRANCH_COMMITTEE: "Đảng bộ bộ phận",
+    OrgKind.PARTY_GROUP: "Tổ đảng",
+}
+
+
+def full_name(name: str, kind: str) -> str:
+    """A name as the registry writes it: "Thôn Gốc Gạo" of a cell is "Chi bộ thôn Gốc Gạo"
+    (a place word in lower case after the kind word, an institution as typed)."""
+    word = _KIND_WORDS.get(kind)
+    if word is None or split_name(name)[0] != "?":
+        return name
+    if name.isupper():
+        return f"{word.upper()} {name}"
+    if any(_starts(folded(name), place) for place, _ in _PLACES):
+        name = name[:1].lower() + name[1:]
+    return f"{word} {name}"
+
+
 @dataclass(frozen=True)
 class Guess:
     kind: str

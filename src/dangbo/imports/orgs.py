@@ -457,6 +457,21 @@ class OrgImporter:
             }
         return self._children[parent_code]
 
+    def _same_child(self, parent_code: str, name: str) -> tuple[Known | None, int | None]:
+        """The organisation under the parent that ``name`` names: the same folded name, or
+        for a name without its kind word ("Thôn Đồng Bông") the one child whose name says the
+        same after it ("Chi bộ thôn Đồng Bông")."""
+        children = self._children_of(parent_code)
+        found = children.get(orglists.folded(name))
+        if found is not None:
+            return found
+        if orglists.split_name(name)[0] == "?":
+            rest = orglists.distinctive(name)
+            matches = [v for v in children.values() if orglists.distinctive(v[0].name) == rest]
+            if len(matches) == 1:
+                return matches[0]
+        return None, None
+
     def _new_code(self, parent_code: str, name: str) -> str:
         length = max_length_of(Organisation, "code")
         base = orglists.base_code(parent_code, name, length)
@@ -482,9 +497,7 @@ class OrgImporter:
         if existing is not None and not existing.pending:
             return self._existing(parsed, existing, errors, notes, label)
         if parent is not None and data.get("name"):
-            same, row = self._children_of(parent.code).get(
-                orglists.folded(data["name"]), (None, None)
-            )
+            same, row = self._same_child(parent.code, data["name"])
             if same is not None and row is not None:
                 errors.append(
                     f"{self.labels['name']}: “{data['name']}” đã có ở dòng {row} trong tệp "
@@ -525,6 +538,13 @@ class OrgImporter:
             if "code" not in data:
                 data["code"] = self._new_code(parent.code, data["name"])
                 guessed.append("code")
+            full = orglists.full_name(data["name"], data["kind"])
+            if full != data["name"] and len(full) <= TEXT_LENGTHS["name"]:
+                notes.append(
+                    f"{self.labels['name']}: ghi là “{full}” (tên trong tệp không có chữ "
+                    f"“{full[: len(full) - len(data['name']) - 1]}”)."
+                )
+                data["name"] = full
             label = f"{data['name']} ({data['code']})"
         if "valid_from" not in data and parent is not None and not errors:
             chosen = self._option_valid_from()
