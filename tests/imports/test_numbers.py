@@ -206,3 +206,20 @@ def test_a_new_member_keeps_today_as_the_date_reader_sees_it():
     # The two-digit year of a birth date leaves the member at least 18 today.
     value, note = cells.a_date("01/01/10", "Ngày sinh", kind="birth", today=today())
     assert value.year <= today().year - 18 and note
+
+
+def test_an_old_nine_digit_identity_card_is_left_out_with_a_note(tmp_path, world):
+    actor = world.users["admin"]
+    header = [*HEADER, "Số CMND/CCCD"]
+    base = ["Nam", "01/01/1970", "kl-thon-1", "01/02/2000", "01/02/2001"]
+    rows = [["1", "Kha Văn Cũ", *base, "135 678 901"], ["2", "Kha Văn Số", *base, 135678902]]
+    job = _run(tmp_path, rows, header=header, actor=actor)
+    got = _rows_of(job)
+    for row_no, number in ((2, "135678901"), (3, "135678902")):
+        assert got[row_no].action == "new", got[row_no].messages
+        assert (
+            f"Số CMND/CCCD: “{number}” là số CMND cũ (9 chữ số), không phải số CCCD 12 chữ số: "
+            "không ghi." in got[row_no].messages
+        )
+    services.run(job, commit=True, actor=actor)
+    assert Member.objects.get(full_name="Kha Văn Số").id_number == ""

@@ -83,7 +83,11 @@ def digits(value, label: str, *, length: int) -> str:
     if isinstance(value, int | float):
         if isinstance(value, float) and not value.is_integer():
             raise CellError(f"{label}: phải gồm {length} chữ số.")
-        text_value = str(int(value)).zfill(length)
+        text_value = str(int(value))
+        # Excel drops leading zeros: a CCCD (province code 001–096) loses one or two, a
+        # card a few; a 9-digit number under a 12-digit field is an old CMND, not padded.
+        if length < 12 or len(text_value) >= length - 2:
+            text_value = text_value.zfill(length)
     else:
         raw = str(value).strip()
         if re.fullmatch(r"\d+\.0+", raw):  # "83016532.0": a number written out by an export

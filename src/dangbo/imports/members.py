@@ -285,7 +285,20 @@ class MemberImporter:
         elif key == "card_number":
             return self._card(value, label, data)
         elif key == "id_number":  # exactly as many digits as the field holds
-            data[key] = cells.digits(value, label, length=max_length_of(Member, key))
+            try:
+                data[key] = cells.digits(value, label, length=max_length_of(Member, key))
+            except CellError:
+                if isinstance(value, float) and value.is_integer():
+                    value = int(value)
+                old = cells.number_text(str(value).strip(), "-'")
+                if not (old.isascii() and old.isdigit() and len(old) == 9):
+                    raise
+                # An old 9-digit identity card (CMND) is no longer an ID number the record
+                # holds (12-digit CCCD): the row goes in without it, and says so.
+                return (
+                    f"{label}: “{old}” là số CMND cũ (9 chữ số), không phải số CCCD 12 chữ "
+                    "số: không ghi."
+                )
         elif key == "phone":
             data[key] = self._phone(value, label)
         return None
