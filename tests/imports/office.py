@@ -647,18 +647,20 @@ def write(path, layout: Layout, members: list[dict] | None = None, *, encoding="
     """Write the roll to ``path`` (.xlsx, .xls, .ods or .csv); returns the sheets written.
 
     ``encoding``: "unicode", "tcvn3" (.VnTime), "vni" (VNI-Times); a CSV also "cp1258"
-    (Windows-1258) or "utf-8" — a legacy CSV holds the font's bytes (cp1252)."""
+    (Windows-1258), "utf-8" (no BOM), "semicolon" or "utf-16" (a .txt) — a legacy CSV holds
+    the font's bytes (cp1252)."""
     members = MEMBERS if members is None else members
     if encoding != "unicode":  # a legacy keyboard typed the real Đ
         members = [{k: v for k, v in m.items() if k != "typed"} for m in members]
     suffix = str(path).rsplit(".", 1)[-1].lower()
-    return write_grids(path, sheets(layout, members, text_only=suffix == "csv"), encoding)
+    text_only = suffix in ("csv", "txt")
+    return write_grids(path, sheets(layout, members, text_only=text_only), encoding)
 
 
 def write_grids(path, grids: list[Grid], encoding: str = "unicode") -> list[Grid]:
     """Write the sheets ``grids`` in the format of ``path``'s suffix (a CSV: the first)."""
     suffix = str(path).rsplit(".", 1)[-1].lower()
-    if suffix == "csv":
+    if suffix in ("csv", "txt"):
         write_csv(path, grids[0], encoding)
         return grids[:1]
     grids = _legacy(grids, encoding)
@@ -771,9 +773,12 @@ def write_ods(path, grids: list[Grid], font: str) -> None:
 
 def csv_bytes(grid: Grid, encoding: str) -> bytes:
     """The sheet saved as CSV: merged cells keep their text in the first cell only; legacy
-    fonts' text as the 8-bit bytes the font drew (cp1252), or Windows-1258, or UTF-8."""
+    fonts' text as the 8-bit bytes the font drew (cp1252), or Windows-1258, or UTF-8.
+    "utf-16" is Excel's "Unicode Text" (.txt: UTF-16 with its BOM, tab-separated);
+    "semicolon" a UTF-8 CSV from a computer whose list separator is ";"."""
+    delimiter = {"utf-16": "\t", "semicolon": ";"}.get(encoding, ",")
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     for row in grid.rows:
         writer.writerow(["" if v is None else v for v in row])
     text = buffer.getvalue()
@@ -781,7 +786,9 @@ def csv_bytes(grid: Grid, encoding: str) -> bytes:
         return legacy.from_unicode(text, encoding).encode("cp1252")
     if encoding == "cp1258":
         return to_cp1258(text)
-    return text.encode("utf-8-sig" if encoding == "unicode" else encoding)
+    if encoding == "utf-16":
+        return text.encode("utf-16")  # with the BOM, little-endian here
+    return text.encode("utf-8-sig" if encoding == "unicode" else "utf-8")
 
 
 def write_csv(path, grid: Grid, encoding: str) -> None:

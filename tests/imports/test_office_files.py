@@ -308,3 +308,17 @@ def test_cells_named_alike_in_two_communes_are_told_apart_by_the_title(tmp_path,
     assert job.state == JobState.COMMITTED, _problems(job)
     for m in members:
         assert Member.objects.get(full_name=m["name"]).org.code == "kl-so-1"
+
+
+@pytest.mark.parametrize(
+    ("suffix", "encoding"),
+    [("csv", "utf-8"), ("csv", "semicolon"), ("txt", "utf-16")],
+    ids=["utf8-no-bom", "semicolons", "excel-unicode-text"],
+)
+def test_text_exports_of_the_roll(tmp_path, actor, suffix, encoding):
+    """What "Save as" gives on office computers: UTF-8 without a BOM, ";" as the list
+    separator, Excel's "Unicode Text" (UTF-16, tabs)."""
+    layout = office.LAYOUTS["trich-ngang"]
+    path = tmp_path / f"danh-sach.{suffix}"
+    grids = office.write(path, layout, encoding=encoding)
+    _import_twice(path, layout, grids, actor)
