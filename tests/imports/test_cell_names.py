@@ -316,3 +316,16 @@ def test_a_sheet_that_names_no_cell_still_needs_the_column(cells):
     importer = _importer(cells, header=NO_CELL, sheet=SheetInfo("Sheet1", ("DANH SÁCH ĐẢNG VIÊN",)))
     assert importer.header_problems()[0].startswith("Không nhận ra dòng tiêu đề")
     assert not any("Chi bộ" in note for note in importer.header_notes())
+
+
+def test_a_unit_column_holding_the_cell_when_there_is_no_cell_column(cells):
+    importer = _importer(cells, header=[*NO_CELL, "Đơn vị"])
+    assert importer.header_problems() == []
+    outcomes = _resolve(
+        importer,
+        [("", [*_someone("Một"), "Thôn Gia Du"]), ("", [*_someone("Hai"), "Chi bộ 02"])],
+    )
+    assert [o.org.code for o in outcomes] == ["kl-thon-2", "kl-so-2"]
+    assert importer.late_notes == [
+        "Cột “Đơn vị” ghi tên chi bộ (như “Thôn Gia Du”): đọc là chi bộ của mỗi dòng."
+    ]

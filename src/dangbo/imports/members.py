@@ -96,9 +96,10 @@ class Parsed:
     errors: list[str] = field(default_factory=list)
 
 
-# The people met in the file are remembered exactly (to tell a row repeated as is from one
-# that disagrees) up to this many; beyond, repeats fall back to the fixed-memory ``Seen``.
-IN_FILE_LIMIT = 300_000
+# The people met in the file are remembered (to tell a row repeated as is from one that
+# disagrees) up to this many, a few MB; beyond, repeats fall back to the fixed-memory
+# ``Seen`` (an error on every row of the group), so memory stays flat whatever the file.
+IN_FILE_LIMIT = 50_000
 RECOGNITION_QUESTION = "unknown_recognition"
 RECOGNITION_CHOICES = [
     ["official", "Đảng viên chính thức (chưa rõ ngày công nhận)"],
@@ -144,7 +145,7 @@ class MemberImporter:
         self.unknown_recognition = 0
         # The people met so far in the file (card, ID, or name + birth date + cell) → where
         # and what their row said: a row repeated as is is a "duplicate", not written.
-        self.in_file: dict[tuple[str, str], tuple[str, int, int]] = {}
+        self.in_file: dict[int, tuple[str, int, int]] = {}  # hash of (kind, value) → ...
         self.people_repeated = False  # a name+birth+cell repeat that disagrees (Seen "person")
 
     def follow(self, previous: "MemberImporter") -> None:
@@ -183,7 +184,11 @@ class MemberImporter:
                 "full_name",
                 "date_of_birth",
                 # a sheet of one cell, or cells given by group headings (N)
-                *(() if self.sheet_cell() or getattr(self, "group", "") else ("org",)),
+                *(
+                    ()
+                    if "commune" in keys or getattr(self, "group", "") or self.sheet_cell()
+                    else ("org",)
+                ),
             }
             <= keys
         ):
@@ -447,6 +452,17 @@ class MemberImporter:
         found = self.sheet_cell()
         if found is not None:
             data["org"] = found[0].code
+        elif commune and "org" not in self.positions:  # "Đơn vị" holding the cell's name
+            org, _ = self._cells_named().resolve(commune)
+            if org is not None:
+                data["org"] = org.code
+                noted = self.__dict__.setdefault("_groups_noted", set())
+                if "commune" not in noted and parsed.row_no:
+                    noted.add("commune")
+                    self.__dict__.setdefault("late_notes", []).append(
+                        f"Cột “{self.labels.get('commune', '')}” ghi tên chi bộ (như "
+                        f"“{commune[:64]}”): đọc là chi bộ của mỗi dòng."
+                    )
 
     def _existing(self, chunk: list[Parsed]) -> dict:
         cards = {p.data["card_number"] for p in chunk if p.data.get("card_number")}
@@ -541,7 +557,7 @@ class MemberImporter:
             keys = [("person", person)] if person else []
         here = (self.sheet.name, parsed.row_no)
         for key in keys:
-            first = self.in_file.get(key)
+            first = self.in_file.get(hash(key))
             if first is not None and first[2] == said:
                 sheet, row_no, _ = first
                 where = f"dòng {row_no}" + (f" (trang “{sheet}”)" if sheet != here[0] else "")
@@ -553,9 +569,9 @@ class MemberImporter:
                     [f"Trùng với {where} (đã có ở trên): bỏ qua."],
                 )
         for key in keys:
-            first = self.in_file.get(key)
+            first = self.in_file.get(hash(key))
             if first is None and len(self.in_file) < IN_FILE_LIMIT:
-                self.in_file[key] = (*here, said)
+                self.in_file[hash(key)] = (*here, said)
             if key[0] == "person":
                 if first is not None:  # the first one was not added: only repeats are
                     self.people_repeated = True
