@@ -130,6 +130,7 @@ class OrgImporter:
         # folded name (an organisation already there is "unchanged", never a duplicate),
         # the codes this file has generated, and the parent the sheet's title names.
         self._parents: list[Known] | None = None
+        self._index: tuple[dict[str, list[Known]], dict[str, list[Known]]] | None = None
         self._children: dict[str, dict[str, tuple[Known, int | None]]] = {}
         self._generated: set[str] = set()
         self._sheet_parents: dict[tuple, tuple[str | None, list[str], str]] = {}
@@ -143,6 +144,7 @@ class OrgImporter:
         self._children = previous._children
         self._generated = previous._generated
         self._parents = previous._parents
+        self._index = previous._index
         self.touched_paths = previous.touched_paths
 
     # ------------------------------------------------------------------ the header
@@ -224,8 +226,12 @@ class OrgImporter:
                     "",
                 )
             return code, [], "theo lựa chọn"
-        if "parent" in self.positions:
-            return None, [], ""  # each row names its parent
+        code, problems, how = self._title_parent()
+        if "parent" in self.positions:  # each row names its parent; the title, when empty
+            return (code, [], how) if not problems else (None, [], "")
+        return code, problems, how
+
+    def _title_parent(self) -> tuple[str | None, list[str], str]:
         phrases = orglists.title_phrases(self.sheet.title)
         if not phrases:
             return None, [NO_PARENT], ""
@@ -437,13 +443,24 @@ class OrgImporter:
     def _named(self, text: str) -> list[Known]:
         """Organisations called ``text`` (folded): exactly, else by their distinctive part
         ("xã Kim Long", "Đảng ủy xã Kim Long" for "Đảng bộ xã Kim Long")."""
+        if self._index is None:
+            self._index = ({}, {})
+            for k in self._parent_orgs():
+                self._index[0].setdefault(orglists.folded(k.name), []).append(k)
+                rest = orglists.distinctive(k.name)
+                if len(rest.split()) >= 2:
+                    self._index[1].setdefault(rest, []).append(k)
+        by_name, by_rest = self._index
         wanted = orglists.folded(text)
+        rest = orglists.distinctive(text)
         pending = [k for k in self.known.values() if k is not None and k.pending]
-        candidates = {k.code: k for k in [*self._parent_orgs(), *pending]}
-        exact = [k for k in candidates.values() if orglists.folded(k.name) == wanted]
+        exact = {k.code: k for k in by_name.get(wanted, ())}
+        exact.update({k.code: k for k in pending if orglists.folded(k.name) == wanted})
         if exact:
-            return exact
-        return [k for k in candidates.values() if orglists.names_in(wanted, k.name)]
+            return list(exact.values())
+        near = {k.code: k for k in by_rest.get(rest, ())}
+        near.update({k.code: k for k in pending if orglists.distinctive(k.name) == rest})
+        return list(near.values()) if len(rest.split()) >= 2 else []
 
     def _children_of(self, parent_code: str) -> dict[str, tuple[Known, int | None]]:
         """The active organisations under a parent by folded name: (known, row of this file
