@@ -400,6 +400,39 @@ LAYOUTS = {
         merge_down="Chi bộ",
         padding=120,
     ),
+    # The name in two columns (family and middle names, then the given name: lists are
+    # sorted by it) under "Họ và tên"; "Ngày vào Đảng" over "Dự bị" / "Chính thức".
+    "ho-ten-hai-cot": Layout(
+        "ho-ten-hai-cot",
+        (
+            NO,
+            Col(("Họ và tên", "Họ và đệm"), lambda m: m["name"].rsplit(" ", 1)[0]),
+            Col(("Họ và tên", "Tên"), lambda m: m["name"].rsplit(" ", 1)[1]),
+            Col(("Ngày sinh", "Nam"), _date_under_gender("Nam"), date=True),
+            Col(("Ngày sinh", "Nữ"), _date_under_gender("Nữ"), date=True),
+            Col(("Chi bộ",), _text("cell")),
+            Col(("Ngày vào Đảng", "Dự bị"), ADMITTED.value, date=True),
+            Col(("Ngày vào Đảng", "Chính thức"), OFFICIAL.value, date=True),
+            Col(("Số thẻ đảng viên",), _card_only),
+            NOTE,
+        ),
+    ),
+    # The same with "Họ và tên" one header cell merged over both name columns.
+    "ho-ten-o-gop": Layout(
+        "ho-ten-o-gop",
+        (
+            NO,
+            Col(("Họ và tên",), lambda m: m["name"].rsplit(" ", 1)[0]),
+            Col(("Họ và tên",), lambda m: m["name"].rsplit(" ", 1)[1]),
+            GENDER,
+            BORN,
+            CELL,
+            ADMITTED,
+            OFFICIAL,
+            NOTE,
+        ),
+        numbers="plain",
+    ),
     # One sheet per cell, named in the sheet's name and title; a summary sheet first.
     "moi-chi-bo-mot-trang": Layout(
         "moi-chi-bo-mot-trang",
@@ -460,28 +493,35 @@ def _title(grid: Grid, width: int, subtitle: str) -> None:
 
 
 def _header(grid: Grid, columns: tuple[Col, ...], depth: int) -> None:
+    """The header rows: a shorter path spans the rows below it, a parent spans its
+    children, and neighbours with the same whole path share one merged cell (a name
+    written over two columns)."""
     width = len(columns)
     first = len(grid.rows)
     grid.header_row = first + 1
+
+    def same(i: int, j: int, level: int) -> bool:
+        return 0 <= j < width and columns[i].path[: level + 1] == columns[j].path[: level + 1]
+
     for level in range(depth):
         cells = []
         for i, col in enumerate(columns):
-            same_parent = i and columns[i - 1].path[: level + 1] == col.path[: level + 1]
-            shown = level < len(col.path) and not (same_parent and level < len(col.path) - 1)
+            shown = level < len(col.path) and not (
+                same(i, i - 1, level)
+                and (level < len(col.path) - 1 or col.path == columns[i - 1].path)
+            )
             cells.append(col.path[level] if shown else None)
         grid.add(cells, width)
     for i, col in enumerate(columns):
-        if len(col.path) < depth:  # spans the header rows below it
-            top = first + len(col.path) - 1
-            grid.merges.append((top, i, first + depth - 1, i))
-        for level in range(len(col.path) - 1):  # a parent over several children
-            if i and columns[i - 1].path[: level + 1] == col.path[: level + 1]:
+        for level in range(len(col.path)):
+            if same(i, i - 1, level):
                 continue
             last = i
-            while last + 1 < width and columns[last + 1].path[: level + 1] == col.path[: level + 1]:
+            while same(i, last + 1, level):
                 last += 1
-            if last > i:
-                grid.merges.append((first + level, i, first + level, last))
+            bottom = level if level < len(col.path) - 1 else depth - 1
+            if last > i or bottom > level:
+                grid.merges.append((first + level, i, first + bottom, last))
 
 
 def _footer(grid: Grid, width: int, count: int, signer: str, closing: str = "") -> None:
