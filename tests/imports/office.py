@@ -235,6 +235,7 @@ class Layout:
     groups: str = ""  # a heading row before each group: "cell" ("I. Chi bộ thôn …"), "status"
     per_cell: bool = False  # one sheet per cell (its name in the sheet name and title)
     summary: bool = False  # a "Tổng hợp" sheet (counts per cell): not a roll
+    catalog: bool = False  # a hidden "Danh mục" sheet of lookup lists (templates have one)
     offset: bool = False  # the table starts in column B (column A left narrow and empty)
     merge_down: str = ""  # the column (by header) whose cell is merged over a group's rows
     padding: int = 0  # empty rows with borders under the footer, as templates leave them
@@ -449,6 +450,7 @@ LAYOUTS = {
         ),
         per_cell=True,
         summary=True,
+        catalog=True,
     ),
 }
 
@@ -466,6 +468,7 @@ class Grid:
     data_rows: list[int] = field(default_factory=list)  # the members' rows
     members: list[dict] = field(default_factory=list)
     fonts: dict[tuple[int, int], str] = field(default_factory=dict)  # a cell's own font
+    hidden: bool = False
 
     def add(self, cells: list, width: int, *, merge: bool = False) -> int:
         self.rows.append(list(cells) + [None] * (width - len(cells)))
@@ -635,6 +638,16 @@ def member_form(member: dict) -> Grid:
     return grid
 
 
+def _catalog() -> Grid:
+    """The lookup lists a template keeps on a hidden sheet (for drop-downs)."""
+    grid = Grid("Danh mục", hidden=True)
+    grid.add(["Mã", "Tên chi bộ", "Dân tộc", "Tôn giáo", "Lý luận chính trị"], 5)
+    theory = ["Sơ cấp", "Trung cấp", "Cao cấp", "Cử nhân"]
+    for number, code in enumerate(CELLS):
+        grid.add([code, CELLS[code], ["Kinh", "Tày", "Nùng"][number], "Không", theory[number]], 5)
+    return grid
+
+
 def sheets(layout: Layout, members: list[dict], *, text_only: bool = False) -> list[Grid]:
     """The workbook's sheets for ``layout`` (a CSV takes the first)."""
     if layout.groups == "cell" or layout.merge_down:
@@ -648,7 +661,7 @@ def sheets(layout: Layout, members: list[dict], *, text_only: bool = False) -> l
         mine = [m for m in members if m["cell"] == cell]
         short = cell.removeprefix("Chi bộ ").removeprefix("thôn ").strip()
         grids.append(_roll(f"Thôn {short}", layout, mine, cell.upper(), text_only))
-    return grids
+    return grids + ([_catalog()] if layout.catalog else [])
 
 
 # -- legacy text ---------------------------------------------------------------------------
@@ -717,6 +730,7 @@ def write_xlsx(path, grids: list[Grid], font: str) -> None:
     book.remove(book.active)
     for grid in grids:
         sheet = book.create_sheet(grid.name)
+        sheet.sheet_state = "hidden" if grid.hidden else "visible"
         for r, row in enumerate(grid.rows, start=1):
             for c, value in enumerate(row, start=1):
                 cell = sheet.cell(row=r, column=c, value=value)
@@ -745,6 +759,7 @@ def write_xls(path, grids: list[Grid], font: str) -> None:
     }
     for grid in grids:
         sheet = book.add_sheet(grid.name)
+        sheet.visibility = int(grid.hidden)
         covered = set()
         for r1, c1, r2, c2 in grid.merges:
             style = styles[(grid.fonts.get((r1, c1), font), False)]
