@@ -590,7 +590,15 @@ def test_codes_from_names():
 
 
 def test_the_header_of_an_office_list_is_recognised():
-    for name in ("Tên tổ chức cơ sở đảng", "Tên TCCS đảng", "Tên chi bộ", "Tên đảng bộ", "Đơn vị"):
+    for name in (
+        "Tên tổ chức cơ sở đảng",
+        "Tên TCCS đảng",
+        "Tên chi bộ",
+        "Tên đảng bộ",
+        "Đơn vị",
+        "Chi bộ, đảng bộ",
+        "Tên chi bộ trực thuộc",
+    ):
         matched = match_header(["STT", name, "Số đảng viên", "Ghi chú"], ORG_COLUMNS)
         assert matched.positions == {"name": 1}, name
 

@@ -263,7 +263,7 @@ class OrgImporter:
             if not self.scope.change_all:
                 within = Q(pk__in=[])
                 for path in self.scope.change_paths:
-                    within |= Q(path__startswith=path)
+                    within |= Q(path__gte=path, path__lt=path[:-1] + "/")  # its subtree
                 query = query.filter(within)
             self._parents = [_known(row) for row in query.values_list(*_FIELDS)]
         return self._parents
