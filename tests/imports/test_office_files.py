@@ -145,6 +145,9 @@ def _check_members(layout, members):
             assert member.education == m.get("education", ""), m["name"]
         if any("LLCT" in h or "Lý luận" in h for h in headers):
             assert member.political_theory == THEORY[m.get("theory")], m["name"]
+        if "Nghề nghiệp" in headers:
+            want = "Hưu trí" if m["born"].year < 1965 else "Nông dân"
+            assert member.occupation == want, m["name"]
         if any(c.path[0] == "Dân tộc" for c in layout.columns):
             assert member.ethnicity == m.get("ethnicity", "Kinh"), m["name"]
         if m.get("home_town") and any(c.path[0] == "Quê quán" for c in layout.columns):
