@@ -76,6 +76,28 @@ def test_the_generator_covers_the_language():
         assert word in SYLLABLES
 
 
+def test_the_generator_has_the_qu_gi_and_y_families():
+    """qu- and gi- syllables (296 and 596) and every syllable with ỳ ỷ ỹ ỵ (534)."""
+    assert sum(s.startswith("qu") for s in SYLLABLES) >= 290
+    assert sum(s.startswith("gi") for s in SYLLABLES) >= 590
+    for letter in "ỳỷỹỵý":
+        assert sum(letter in s for s in SYLLABLES) >= 80, letter
+    for word in (
+        "quỳnh",
+        "quỷ",
+        "quỹ",
+        "quỵ",
+        "quyết",
+        "quyển",
+        "giữa",
+        "giếng",
+        "giặt",
+        "kỹ",
+        "mỵ",
+    ):
+        assert word in SYLLABLES
+
+
 ICONV = shutil.which("iconv") or "iconv"
 
 
@@ -98,6 +120,9 @@ def test_every_syllable_in_tcvn3_against_glibc_iconv():
     wrong = [(s, d) for s, d in zip(SYLLABLES, decoded, strict=True) if s != d]
     assert wrong == []
     print(f"TCVN3: {len(SYLLABLES)} syllables checked against iconv")
+    # The same bytes in a capitals font (".VnTimeH") are the syllables in capitals.
+    capitals = to_unicode(glibc_bytes.decode("latin-1"), "tcvn3_caps").split("\n")
+    assert capitals == [s.upper() for s in SYLLABLES]
 
 
 # VNI-Windows, from the specification: a base letter then one mark character.
