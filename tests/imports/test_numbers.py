@@ -223,3 +223,21 @@ def test_an_old_nine_digit_identity_card_is_left_out_with_a_note(tmp_path, world
         )
     services.run(job, commit=True, actor=actor)
     assert Member.objects.get(full_name="Kha Văn Số").id_number == ""
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("TC", "intermediate"),
+        ("TC LLCT", "intermediate"),
+        ("Cao cấp lý luận chính trị", "advanced"),
+        ("Sơ cấp", "elementary"),
+        ("CN", "bachelor"),
+        ("-", ""),
+        ("Chưa qua đào tạo", ""),
+    ],
+)
+def test_political_theory_as_rolls_write_it(typed, expected):
+    from dangbo.imports.members import THEORY, THEORY_WORDS
+
+    assert cells.choice(typed, "Trình độ LLCT", THEORY, THEORY_WORDS) == expected

@@ -57,11 +57,21 @@ THEORY.update({v: v for v in PoliticalTheory.values if v} | {"khong": "", "chua"
 # The abbreviations the forms' column "Lý luận chính trị (CC, TC, SC)" asks for.
 THEORY.update(
     {
-        "sc": PoliticalTheory.ELEMENTARY,
-        "tc": PoliticalTheory.INTERMEDIATE,
-        "cc": PoliticalTheory.ADVANCED,
-        "cn": PoliticalTheory.BACHELOR,
+        "sc": PoliticalTheory.ELEMENTARY.value,
+        "tc": PoliticalTheory.INTERMEDIATE.value,
+        "cc": PoliticalTheory.ADVANCED.value,
+        "cn": PoliticalTheory.BACHELOR.value,
     }
+)
+# ... and as rolls write them: "TC LLCT", "Cao cấp lý luận chính trị", "-" for none.
+THEORY.update(
+    {
+        f"{level} {suffix}": value
+        for level, value in list(THEORY.items())
+        if value
+        for suffix in ("llct", "ly luan chinh tri", "ly luan", "chinh tri")
+    }
+    | {"-": "", "chua qua dao tao": "", "khong co": ""}
 )
 THEORY_WORDS = ", ".join(str(label) for value, label in PoliticalTheory.choices if value)
 DATE_KINDS = {
