@@ -123,6 +123,8 @@ def test_a_name_in_two_communes_lists_both_in_words_that_can_be_typed_back(cells
 def test_the_sheet_title_or_name_tells_the_commune(cells):
     by_title = _resolver(cells, context=("ĐẢNG BỘ THỊ TRẤN HỢP HÒA", "DANH SÁCH ĐẢNG VIÊN"))
     assert _code(by_title.resolve("Thôn Đồng Bông")) == "hh-dong-bong"
+    both = _resolver(cells, context=("ĐẢNG BỘ HUYỆN TAM DƯƠNG", "ĐẢNG ỦY XÃ KIM LONG"))
+    assert _code(both.resolve("Thôn Đồng Bông")) == "kl-thon-1"  # the commune decides
     by_name = _resolver(cells, context=("Kim Long",))
     assert _code(by_name.resolve("Thôn Đồng Bông")) == "kl-thon-1"
     # a title that names neither leaves the question open

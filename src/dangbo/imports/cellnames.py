@@ -307,21 +307,22 @@ class CellResolver:
 
     # -- communes ------------------------------------------------------------------------
     @staticmethod
-    def _under(cell: Cell, lines: list[list[str]]) -> int:
-        """How well ``lines`` name an organisation above ``cell``: the length of the longest
-        distinctive name found in them (0: none)."""
-        best = 0
-        for name in cell.chain:
+    def _under(cell: Cell, lines: list[list[str]]) -> tuple[int, int]:
+        """How closely ``lines`` name an organisation above ``cell``: (the depth of the
+        deepest one named, the length of its distinctive name); (0, 0) when none is. A title
+        naming the district and the commune ("ĐẢNG BỘ HUYỆN TAM DƯƠNG", "ĐẢNG ỦY XÃ KIM
+        LONG") picks the cells of that commune, not every cell of the district."""
+        for index, name in enumerate(cell.chain):  # nearest first
             key = above_key(name).split()
-            if len(key) > best and any(_contains(line, key) for line in lines):
-                best = len(key)
-        return best
+            if any(_contains(line, key) for line in lines):
+                return len(cell.chain) - index, len(key)
+        return 0, 0
 
     @classmethod
     def _narrow(cls, found: list[Cell], lines: list[list[str]]) -> list[Cell]:
         scores = [(cls._under(c, lines), c) for c in found]
-        top = max((s for s, _ in scores), default=0)
-        return [c for s, c in scores if s == top] if top else []
+        top = max((s for s, _ in scores), default=(0, 0))
+        return [c for s, c in scores if s == top] if top[0] else []
 
     # -- the question --------------------------------------------------------------------
     def resolve(self, text: str, commune: str | None = None) -> tuple[OrgInfo | None, str | None]:

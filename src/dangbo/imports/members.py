@@ -196,7 +196,7 @@ class MemberImporter:
                 # a sheet of one cell, or cells given by group headings (N)
                 *(
                     ()
-                    if "commune" in keys or getattr(self, "group", "") or self.sheet_cell()
+                    if keys & {"org", "commune"} or getattr(self, "group", "") or self.sheet_cell()
                     else ("org",)
                 ),
             }
@@ -204,7 +204,7 @@ class MemberImporter:
         ):
             problems.append(
                 "Không nhận ra dòng tiêu đề: cần ít nhất các cột “Họ và tên”, “Ngày sinh”, "
-                "“Mã chi bộ” (đảng viên mới) hoặc “Số thẻ đảng viên” / “Số CCCD” (cập nhật). "
+                "“Chi bộ” (tên hoặc mã; đảng viên mới) hoặc “Số thẻ đảng viên” / “Số CCCD” (cập nhật). "
                 "Tải mẫu tệp để xem tên các cột."
             )
         sensitive = [self.labels[k] for k in keys if COLUMNS[k].sensitive]
