@@ -710,3 +710,26 @@ def test_one_sheet_per_commune(tmp_path, world):
     job = services.run(job, commit=True, actor=actor)
     assert job.state == JobState.COMMITTED
     assert Organisation.objects.get(code="hh-khu-moi").parent.code == "hop-hoa"
+
+
+def test_the_demo_districts_names_give_its_kinds_and_sectors():
+    """Every organisation of the demo district (299 names as offices write them) inferred
+    from its name and its parent: the demo's kind and sector, except that police and military
+    committees are armed forces here (the demo files them as agencies)."""
+    from dangbo.demo import tamduong
+
+    builder = tamduong._Builder(tamduong.SEED)
+    builder.build_orgs()
+    orgs = builder.orgs
+    armed = {"cong-an-huyen", "quan-su-huyen"}
+    wrong = []
+    for org in orgs.values():
+        if org.parent is None:
+            continue
+        parent = orgs[org.parent]
+        parent_sector = "armed_forces" if parent.code in armed else parent.sector
+        guess = orglists.infer(org.name, parent.kind, parent_sector)
+        sector = "armed_forces" if org.code in armed or org.parent in armed else org.sector
+        if (guess.kind, guess.sector) != (org.kind, sector) or not guess.kind_sure:
+            wrong.append((org.name, guess))
+    assert len(orgs) > 250 and not wrong

@@ -47,6 +47,8 @@ _PLACES: tuple[tuple[str, str], ...] = (
 )
 # Words anywhere in the distinctive part, in this order (the first found decides).
 _WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (Sector.AGENCY, ("ngan hang chinh sach",)),  # a state bank, not a business
+    (Sector.PUBLIC_UNIT, ("dang ky dat dai",)),  # "Chi nhánh Văn phòng Đăng ký đất đai"
     (
         Sector.ARMED_FORCES,
         (
@@ -67,7 +69,6 @@ _WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         Sector.SCHOOL,
         (
-            "truong",
             "mam non",
             "tieu hoc",
             "thcs",
@@ -98,6 +99,10 @@ _WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "buu dien",
             "vien thong",
             "quy tin dung",
+            "ngan hang",
+            "viettel",
+            "vnpt",
+            "chi nhanh",
         ),
     ),
     (
@@ -239,7 +244,11 @@ def infer(name: str, parent_kind: str, parent_sector: str) -> Guess:
         else:
             kind, kind_sure = OrgKind.PARTY_GROUP, False
     elif word == "dang bo":
-        if parent_kind == OrgKind.PROVINCE_COMMITTEE and any(
+        if parent_kind == OrgKind.CENTRAL and any(
+            _starts(rest, u) for u in ("tinh", "thanh pho", "tp")
+        ):
+            kind = OrgKind.PROVINCE_COMMITTEE
+        elif parent_kind == OrgKind.PROVINCE_COMMITTEE and any(
             _starts(rest, u) for u in _UPPER_UNITS
         ):
             kind = OrgKind.DISTRICT_COMMITTEE
@@ -280,6 +289,8 @@ def _sector(rest: str, kind: str, parent_sector: str) -> tuple[str, bool]:
             return sector, True
     if kind in (OrgKind.DISTRICT_COMMITTEE, OrgKind.PROVINCE_COMMITTEE):
         return Sector.TERRITORIAL, True
+    if _starts(rest, "truong"):  # "Trường Tiểu học …", not "thị trường", "Môi trường"
+        return Sector.SCHOOL, True
     for sector, phrases in _WORDS:
         if any(_has(rest, p) for p in phrases):
             return sector, True
