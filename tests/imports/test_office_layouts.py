@@ -83,11 +83,18 @@ def test_every_sheet_is_listed_with_its_row_count(tmp_path, world):
     book.save(path)
     job = _preview(path, world.users["admin"])
     notes = job.notes
-    assert notes[0].startswith("Trang “Thôn 1” (") and notes[0].endswith("dòng): đã đọc.")
-    assert "Trang “Thôn 2” (2 dòng): cũng là danh sách" in notes[1]
-    assert notes[2] == "Trang “Hướng dẫn” (1 dòng): không phải danh sách, bỏ qua."
-    assert notes[3] == "Trang “Trống”: trống, bỏ qua."
-    assert ImportRow.objects.filter(job=job, state="new").count() == 3
+    assert notes[0].startswith("Trang “Thôn 1” (") and notes[0].endswith(
+        "dòng): đã đọc, 3 dòng dữ liệu."
+    )
+    assert "Trang “Thôn 2” (2 dòng): đã đọc, 1 dòng dữ liệu." in notes
+    assert (
+        "Trang “Hướng dẫn” (1 dòng): không phải danh sách, bỏ qua — không có cột họ tên, "
+        "số thẻ hay số CCCD (dòng 1: “Điền mỗi đảng viên một dòng.”)."
+    ) in notes
+    assert "Trang “Trống”: trống, bỏ qua." in notes
+    assert ImportRow.objects.filter(job=job, state="new", sheet="Thôn 1").count() == 3
+    assert ImportRow.objects.filter(job=job, sheet="Thôn 2").count() == 1
+    assert [s["status"] for s in job.sheets] == ["read", "read", "not_roll", "empty"]
 
 
 def test_three_row_header_ticks_and_a_plain_number_row(tmp_path, world):

@@ -41,7 +41,7 @@ from dangbo.core.types import Actor
 
 from . import readers
 from .choices import ImportAudit
-from .common import Outcome, Seen
+from .common import Outcome, Seen, SheetInfo
 from .members import MemberImporter
 from .models import ImportJob, ImportKind, ImportRow, JobState, RowState
 from .orgs import OrgImporter
@@ -387,34 +387,228 @@ class _State:
         return True
 
 
+# Columns that make a sheet a roll of that kind: without one of them it is something else (a
+# summary, a guide, the list of cells) and is said so.
+ROLL_KEYS = {
+    ImportKind.MEMBERS: (
+        {"full_name", "birth_name", "card_number", "id_number"},
+        "họ tên, số thẻ hay số CCCD",
+    ),
+    ImportKind.ORGS: ({"name", "code"}, "tên hay mã tổ chức"),
+}
+
+
+@dataclass
+class _Plan:
+    """One sheet of the file, as the first look found it."""
+
+    name: str
+    status: str  # read / not_roll / empty / unselected
+    height: int | None
+    reason: str = ""
+    layout: dict | None = None  # Table.summary() once looked at
+
+
+def _overrides(job: ImportJob, name: str) -> dict:
+    options = job.options or {}
+    found = {}
+    for option in ("header_row", "last_row"):
+        value = (
+            (options.get(option) or {}).get(name) if isinstance(options.get(option), dict) else None
+        )
+        if value not in (None, ""):
+            found[option] = int(value)
+    return found
+
+
+def _where(name: str, several: bool) -> str:
+    return f"Trang “{name}”: " if several and name else ""
+
+
+def _plan(job: ImportJob, book: "readers.Book", cls) -> list[_Plan]:
+    """Every sheet looked at once (its first rows): empty, not chosen, not a roll, or read."""
+    chosen = (job.options or {}).get("sheets") or None
+    if chosen is not None and book.names != [""]:
+        missing = [n for n in chosen if n not in book.names]
+        if missing:
+            raise FileProblem(
+                "Không có trang " + ", ".join(f"“{n}”" for n in missing) + " trong tệp."
+            )
+    roll_keys, roll_words = ROLL_KEYS[job.kind]
+    plans = []
+    for name in book.names:
+        height = book.heights.get(name)
+        overrides = _overrides(job, name)
+        last = overrides.get("last_row")
+        if last is not None and height and last > height:
+            raise FileProblem(
+                f"{_where(name, True)}Dòng cuối bạn chọn (dòng {last}) nằm ngoài trang "
+                f"(trang có {height} dòng)."
+            )
+        if chosen is not None and book.names != [""] and name not in chosen:
+            plans.append(_Plan(name, "unselected", height, "không chọn"))
+            continue
+        try:
+            sheet = book.open(name, **overrides)
+        except readers.NoHeader:
+            plans.append(_Plan(name, "empty", height, "trống"))
+            continue
+        header = [legacy.fix(h)[0] if not h.isascii() else h for h in sheet.header]
+        matched = match_header(header, cls.columns)
+        layout = sheet.table.summary() if sheet.table else None
+        if not set(matched.positions) & roll_keys:
+            shown = ", ".join(f"“{h}”" for h in [h for h in header if h][:6])
+            where = f"dòng {layout['header_row']}: {shown}" if layout and shown else ""
+            reason = f"không có cột {roll_words}" + (f" ({where})" if where else "")
+            plans.append(_Plan(name, "not_roll", height, reason, layout))
+        else:
+            plans.append(_Plan(name, "read", height, "", layout))
+    if not any(p.status == "read" for p in plans):
+        filled = [p for p in plans if p.status == "not_roll"]
+        if len(filled) == 1:
+            filled[0].status = "read"  # the only sheet: its header is checked as a roll's
+        elif filled:
+            raise FileProblem(
+                "Không trang nào của tệp là danh sách: "
+                + "; ".join(f"trang “{p.name}” {p.reason}" for p in filled)
+                + "."
+            )
+        else:
+            raise FileProblem("Tệp không có dữ liệu (không tìm thấy dòng tiêu đề).")
+    return plans
+
+
+def _sheet_line(plan: _Plan, count: int) -> str:
+    rows = f" ({plan.height} dòng)" if plan.height else ""
+    if plan.status == "read":
+        return f"Trang “{plan.name}”{rows}: đã đọc, {vn_number(count)} dòng dữ liệu."
+    if plan.status == "empty":
+        return f"Trang “{plan.name}”: trống, bỏ qua."
+    if plan.status == "unselected":
+        return f"Trang “{plan.name}”{rows}: không chọn, bỏ qua."
+    return f"Trang “{plan.name}”{rows}: không phải danh sách, bỏ qua — {plan.reason}."
+
+
 def _pass(
     job: ImportJob, actor: Actor, state: _State, reporter: _Reporter, *, commit: bool
 ) -> None:
     path = stored_path(job)
-    sheet = readers.open_sheet(path, job.original_name)
-    state.encoding = sheet.encoding
-    state.notes.extend(sheet.notes)
-    early_notes = len(sheet.notes)
     cls = importer_class(job.kind)
+    with readers.open_book(path, job.original_name) as book:
+        state.encoding = book.encoding
+        plans = _plan(job, book, cls)
+        read = [p for p in plans if p.status == "read"]
+        several = len(read) > 1  # rows carry their sheet's name
+        named = len(book.names) > 1  # notes carry it
+        heights = [p.height for p in read]
+        total = sum(h for h in heights if h) if all(heights) else None
+        seen = Seen()
+        done = 0
+        importers: list[tuple[str, Any]] = []
+        per_sheet: dict[str, list[str]] = {}
+        counts: dict[str, int] = {}
+        try:
+            for plan in read:
+                notes = per_sheet.setdefault(plan.name, [])
+                before = done
+                importer, done = _read_sheet(
+                    job,
+                    actor,
+                    state,
+                    reporter,
+                    book,
+                    plan,
+                    seen,
+                    notes,
+                    done,
+                    total,
+                    previous=importers[-1][1] if importers else None,
+                    several=several,
+                    commit=commit,
+                )
+                importers.append((plan.name, importer))
+                counts[plan.name] = done - before
+        finally:
+            for plan in plans:
+                if named:
+                    state.notes.append(_sheet_line(plan, counts.get(plan.name, 0)))
+                    prefix = f"Trang “{plan.name}”: "
+                else:
+                    prefix = ""
+                state.notes.extend(prefix + n for n in per_sheet.get(plan.name, []))
+            state.sheets = [
+                {
+                    "name": p.name,
+                    "rows": p.height,
+                    "status": p.status,
+                    "header_row": (p.layout or {}).get("header_row"),
+                    "header_rows": (p.layout or {}).get("header_rows"),
+                    "data_first": (p.layout or {}).get("data_first"),
+                    "data_last": (p.layout or {}).get("data_last"),
+                    "footer": (p.layout or {}).get("footer"),
+                    "columns": (p.layout or {}).get("columns", []),
+                    "count": counts.get(p.name, 0),
+                    "reason": p.reason,
+                }
+                for p in plans
+            ]
+    if done == 0:
+        raise FileProblem("Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào.")
+    _duplicates(job, state, importers, seen, several=several, commit=commit)
+    if getattr(state, "integrity", False) and not state.counts.get(RowState.ERROR):
+        state.problem = (
+            "Số thẻ hoặc số CCCD vừa được dùng cho đảng viên khác trong lúc nhập; "
+            "không có gì được ghi. Hãy kiểm tra lại tệp."
+        )
+    state.questions = _questions([imp for _, imp in importers], chained=hasattr(cls, "follow"))
+    unanswered = [q for q in state.questions if not (job.options or {}).get(q["key"])]
+    if commit and unanswered and not state.problem:
+        state.problem = "Cần trả lời trước khi ghi: " + " ".join(q["text"] for q in unanswered)
+    reporter(done, done, final=True)
+
+
+def _read_sheet(
+    job,
+    actor,
+    state,
+    reporter,
+    book,
+    plan: _Plan,
+    seen: Seen,
+    notes: list[str],
+    done: int,
+    total: int | None,
+    *,
+    previous,
+    several: bool,
+    commit: bool,
+):
+    """One sheet's rows through its own importer (headers may differ between sheets)."""
+    cls = importer_class(job.kind)
+    where = _where(plan.name, several)
+    sheet = book.open(plan.name, **_overrides(job, plan.name))
+    early = len(sheet.notes)
+    notes.extend(sheet.notes)
     # Headers typed in TCVN3/VNI too ("Hä vµ tªn"): read them as Unicode before matching.
     sheet.header = [legacy.fix(h)[0] if not h.isascii() else h for h in sheet.header]
     matched = match_header(sheet.header, cls.columns)
     labels = {key: sheet.header[pos] or key for key, pos in matched.positions.items()}
     if matched.duplicates:
         raise FileProblem(
-            "Dòng tiêu đề: cột "
+            where
+            + "Dòng tiêu đề: cột "
             + ", ".join(f"“{d}”" for d in matched.duplicates)
             + " bị lặp (hai cột cùng nghĩa)."
         )
     if matched.unknown:
-        state.notes.append(
-            "Các cột không dùng, bỏ qua: " + ", ".join(f"“{u}”" for u in matched.unknown)
-        )
+        notes.append("Các cột không dùng, bỏ qua: " + ", ".join(f"“{u}”" for u in matched.unknown))
     rows = iter(sheet.rows)
     head = list(itertools.islice(rows, 200))
-    legacy_columns = _legacy_columns(head, matched.positions, cls)
+    legacy_columns = _legacy_columns(
+        head, matched.positions, cls, path=stored_path(job), sheet=plan.name
+    )
     for key, encoding in legacy_columns.items():
-        state.notes.append(
+        notes.append(
             f"Cột “{labels[key]}”: chữ gõ bằng bảng mã {legacy.LEGACY_LABELS[encoding]}, "
             "đã chuyển sang Unicode (xem từng dòng bên dưới)."
         )
@@ -427,18 +621,26 @@ def _pass(
         today=today(),
         legacy_columns=legacy_columns,
         options=job.options,
+        sheet=SheetInfo(plan.name, sheet.title),
     )
+    if previous is not None and hasattr(importer, "follow"):
+        importer.follow(previous)  # the file's duplicates and counts across sheets
     state.importer = importer
-    state.notes.extend(getattr(importer, "header_notes", list)())
+    notes.extend(getattr(importer, "header_notes", list)())
     problems = importer.header_problems()
     if problems:
         state.fatal = True
-        raise FileProblem(" ".join(problems))
-    seen = Seen()
-    done = 0
+        raise FileProblem(where + " ".join(problems))
+    sheet_key = plan.name if several else ""
+    first = done
     for chunk in _chunks(itertools.chain(head, rows), CHUNK):
-        parsed = [importer.parse(row_no, cells_) for row_no, cells_ in chunk]
+        parsed = []
+        for row_no, cells_ in chunk:
+            importer.group = sheet.group_for(row_no)  # the heading the row is listed under
+            parsed.append(importer.parse(row_no, cells_))
         outcomes = importer.resolve(parsed, seen)
+        for outcome in outcomes:
+            outcome.sheet = sheet_key
         if commit and state.writing:
             if any(o.state == RowState.ERROR for o in outcomes):
                 state.writing = False
@@ -453,17 +655,30 @@ def _pass(
                     state.integrity = True
         _record(job, state, outcomes, commit=commit)
         done += len(chunk)
-        reporter(done, sheet.estimate_total(done))
-    state.notes.extend(sheet.notes[early_notes:])  # the footer, known once it is reached
-    if done == 0:
-        raise FileProblem("Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào.")
-    _duplicates(job, state, importer, seen, commit=commit)
-    if getattr(state, "integrity", False) and not state.counts.get(RowState.ERROR):
-        state.problem = (
-            "Số thẻ hoặc số CCCD vừa được dùng cho đảng viên khác trong lúc nhập; "
-            "không có gì được ghi. Hãy kiểm tra lại tệp."
-        )
-    reporter(done, done, final=True)
+        reporter(done, total if total is not None else sheet.estimate_total(done - first))
+    notes.extend(sheet.notes[early:])  # the footer, group headings: known once read
+    if sheet.table is not None:
+        plan.layout = sheet.table.summary()
+        if plan.height is None:
+            plan.height = sheet.table.seen_last or None
+    return importer, done
+
+
+def _questions(importers: list, *, chained: bool) -> list[dict]:
+    """The questions the rows raised: the last importer's when each carries the ones before
+    (``follow``), else merged by key with their counts summed."""
+    if not importers:
+        return []
+    if chained:
+        return list(getattr(importers[-1], "questions", list)())
+    merged: dict[str, dict] = {}
+    for importer in importers:
+        for question in getattr(importer, "questions", list)():
+            if question["key"] in merged:
+                merged[question["key"]]["count"] += question.get("count", 0)
+            else:
+                merged[question["key"]] = dict(question)
+    return list(merged.values())
 
 
 def _legacy_columns(
@@ -552,52 +767,79 @@ def _save_rows(job: ImportJob, outcomes: list[Outcome]) -> None:
     )
 
 
-def _duplicates(job: ImportJob, state: _State, importer, seen: Seen, *, commit: bool) -> None:
-    """Second, cheap pass for numbers met twice: name every row of each group."""
+Where = tuple[str, int]  # a row of the file: (its sheet as stored on the row, row number)
+
+
+def _duplicates(
+    job: ImportJob, state: _State, importers: list, seen: Seen, *, several: bool, commit: bool
+) -> None:
+    """Second, cheap pass over every sheet read for numbers met twice: name every row of
+    each group (and its sheet, when the rows are on other sheets)."""
     candidates = seen.candidates
     if not any(candidates.values()):
         return
-    sheet = readers.open_sheet(stored_path(job), job.original_name)
-    groups: dict[tuple[str, str], list[int]] = {}
-    for row_no, cells_ in sheet.rows:
-        for kind, value in importer.dup_keys(cells_):
-            if value in candidates.get(kind, ()):
-                groups.setdefault((kind, value), []).append(row_no)
-    messages: dict[int, list[str]] = {}
-    for (kind, value), row_nos in groups.items():
-        if len(row_nos) < 2:
+    groups: dict[tuple[str, str], list[Where]] = {}
+    with readers.open_book(stored_path(job), job.original_name) as book:
+        for name, importer in importers:
+            sheet = book.open(name, **_overrides(job, name))
+            for row_no, cells_ in sheet.rows:
+                for kind, value in importer.dup_keys(cells_):
+                    if value in candidates.get(kind, ()):
+                        groups.setdefault((kind, value), []).append((name, row_no))
+    by_sheet = dict(importers)
+    messages: dict[Where, list[str]] = {}
+    for (kind, value), places in groups.items():
+        if len(places) < 2:
             continue  # a hash collision, not a duplicate
-        for row_no in row_nos:
-            others = ", ".join(str(r) for r in row_nos if r != row_no)
-            messages.setdefault(row_no, []).append(importer.dup_message(kind, value, others))
+        for place in places:
+            others = ", ".join(
+                str(r) if s == place[0] else f"{r} (trang “{s}”)"
+                for s, r in places
+                if (s, r) != place
+            )
+            key = (place[0] if several else "", place[1])
+            messages.setdefault(key, []).append(by_sheet[place[0]].dup_message(kind, value, others))
     if not messages:
         return
-    kept: dict[int, Any]  # the outcomes kept in memory (commit) or the stored rows (preview)
+    kept: dict[Where, Any]  # the outcomes kept in memory (commit) or the stored rows (preview)
     if commit:
-        kept = {o.row_no: o for o in state.kept}
+        kept = {(o.sheet, o.row_no): o for o in state.kept}
     else:
-        kept = {r.row_no: r for r in ImportRow.objects.filter(job=job, row_no__in=list(messages))}
-    dropped: set[int] = set()
-    for row_no, extra in messages.items():
-        row = kept.get(row_no)
+        stored = ImportRow.objects.filter(job=job, row_no__in=[r for _, r in messages])
+        kept = {(r.sheet, r.row_no): r for r in stored}
+    dropped: set[Where] = set()
+    for (sheet_key, row_no), extra in messages.items():
+        row = kept.get((sheet_key, row_no))
         if row is not None:
             old_state = row.state
             if old_state != RowState.ERROR and not state.room(RowState.ERROR):
                 # Kept as another state, now an error beyond the bound: counted, not kept.
                 if commit:
-                    dropped.add(row_no)
+                    dropped.add((sheet_key, row_no))
                 else:
                     row.delete()
             else:
+                errors = row.error_count if old_state == RowState.ERROR else 0
+                if old_state == RowState.ERROR and not errors:
+                    errors = len(row.messages)
                 row.messages = extra + list(row.messages)
+                row.error_count = errors + len(extra)
                 row.state = RowState.ERROR
                 row.action = ""
                 if not commit:
-                    row.save(update_fields=["messages", "state", "action"])
+                    row.save(update_fields=["messages", "state", "action", "error_count"])
         else:
             old_state = None
             if state.room(RowState.ERROR):  # beyond the bound: counted, not kept
-                outcome = Outcome(row_no, RowState.ERROR, "", f"Dòng {row_no}", extra)
+                outcome = Outcome(
+                    row_no,
+                    RowState.ERROR,
+                    "",
+                    f"Dòng {row_no}",
+                    extra,
+                    sheet=sheet_key,
+                    error_count=len(extra),
+                )
                 if commit:
                     state.kept.append(outcome)
                 else:
@@ -624,7 +866,10 @@ def _duplicates(job: ImportJob, state: _State, importer, seen: Seen, *, commit: 
                 if plain:
                     state.counts[plain] -= 1
             state.counts[RowState.ERROR] = state.counts.get(RowState.ERROR, 0) + 1
-    state.kept = sorted((o for o in state.kept if o.row_no not in dropped), key=lambda o: o.row_no)
+    state.kept = sorted(
+        (o for o in state.kept if (o.sheet, o.row_no) not in dropped),
+        key=lambda o: (o.sheet, o.row_no),
+    )
 
 
 def _finish(job: ImportJob, state: _State, final: str) -> None:
@@ -911,10 +1156,10 @@ def _head_rows(path: Path, original_name: str, sheet_name: str, rows: int) -> li
             workbook.get_sheet_by_name(sheet_name) if sheet_name else workbook.get_sheet_by_index(0)
         )
         top, left = sheet.start or (0, 0)
-        out: list[list] = [[] for _ in range(min(top, rows))]
-        for r in itertools.islice(sheet.iter_rows(), max(0, rows - len(out))):
-            out.append([""] * left + list(r))
-        return out
+        found: list[list] = [[] for _ in range(min(top, rows))]
+        for r in itertools.islice(sheet.iter_rows(), max(0, rows - len(found))):
+            found.append([""] * left + list(r))
+        return found
     # CSV: decoded as the reader does (UTF-8/16, else 8-bit legacy), one row per line.
     with path.open("rb") as fh:
         sample = fh.read(64 * 1024)

@@ -2,23 +2,47 @@
 
 An office roll has a title block (the committee, "ĐẢNG CỘNG SẢN VIỆT NAM", the list's title, a
 date line) above a header of one to three rows (a merged "Ngày sinh" over "Nam" / "Nữ"), a
-row of column numbers ("(1) (2) …") under it, and a footer (totals, "Người lập biểu",
-signatures, notes) after the members. Each decision becomes a note the preview shows.
+row of column numbers ("(1) (2) …") under it, members listed under group headings ("I. Chi bộ
+thôn Đồng Bông"), sometimes with a subtotal per group, and a footer (totals, "Người lập
+biểu", signatures, notes) after the members. Each decision becomes a note the preview shows.
+
+The rows come in as (row number as the user sees it, cells); they are streamed: only the
+first rows (for the header) and the rows between a subtotal and the next member are held.
 """
 
+import bisect
 import re
+import unicodedata
 from collections.abc import Iterator
 
+from dangbo.core import legacy
 from dangbo.core.text import fold, strip_control
 
 HEAD_ROWS = 20  # the header is looked for within the sheet's first rows
+TITLE_LINES = 30  # title lines kept for the importer (a title block is a few rows)
 _SPLIT = re.compile(r"[()\[\]*:.,;!?\"'“”/\\_\-–]+")
 _FOOTER = re.compile(
-    r"^(tong cong|tong so|nguoi lap|ghi chu|xac nhan|ky ghi ro|ky va ghi|ky ten|t m\b)"
-    r"|^cong( \d.*)?$"  # "Cộng: 30", not the surname "Công"
-    r"|\bky ghi ro ho ten\b|\bngay\b.{0,12}\bthang\b.{0,12}\bnam\b"
+    r"^(nguoi lap|ghi chu|xac nhan|ky ghi ro|ky va ghi|ky ten|t m\b|tm\b|k t\b|kt\b|noi nhan"
+    r"|thu truong|bi thu$|pho bi thu$|chu tich$|danh sach (nay )?(co|gom)\b)"
+    r"|\bky ghi ro ho ten\b|\bky ten\b.{0,10}\bdong dau\b"
+    r"|\bngay\b.{0,12}\bthang\b.{0,12}\bnam\b"
 )
+# Totals, read with their accents: "Cộng" is a total, "Công Văn Bình" a member, "Tống Công
+# Minh" too.
+_TOTAL = re.compile(r"^(tổng cộng|tổng số|tổng|cộng)(\s|:|$|\d)")
 _NUMBER = re.compile(r"^\(?\s*(\d{1,3})\s*\)?$")
+_LETTER = re.compile(r"^\(?[A-Z]\)?$")
+# A group heading: "I. Chi bộ thôn Đồng Bông", "A - ĐẢNG VIÊN CHÍNH THỨC", "2) Chi bộ số 2".
+_ENUMERATOR = re.compile(
+    r"^\s*(?:([IVXLC]{1,6}|[ivxlc]{1,6}|[A-Za-z])|\d{1,2})\s*[.):\-–]\s*(?=\S)"
+)
+_ROMAN = re.compile(r"^(?:[IVXLC]{1,6}|[ivxlc]{1,6}|[A-Z])\.?$")
+# Words a group's name starts with (never a surname: not "Tô", "Bàn", "Trương", "Lăng").
+_GROUP_WORDS = re.compile(
+    r"^(chi bo|dang bo|to dang|thon|xom|ap|khu pho|khu dan cu|khu|to dan pho|bo phan|co quan"
+    r"|truong (thpt|thcs|tieu hoc|mam non|trung hoc|dai hoc|cao dang)|dang vien|nhom"
+    r"|cong ty|ban chi huy)\b"
+)
 _TICK_GENDER = {"nam", "nu"}
 _GENDER_KEYS = {"gioi tinh", "gioi", "nam nu", "gender", "sex"}
 
@@ -29,6 +53,24 @@ def key(text: str) -> str:
 
 def text_of(value) -> str:
     return "" if value is None else strip_control(str(value)).strip()
+
+
+def readable(text: str, encoding: str | None = None) -> str:
+    """Text typed in a legacy font (TCVN3, VNI) read as Unicode; other text as is.
+    ``encoding``: the one its neighbours showed (decides a cell like "Chi bé")."""
+    if not text or text.isascii():
+        return text
+    if encoding:
+        converted = legacy.convert_in_column(text, encoding)
+        if converted is not None:
+            return converted
+    return legacy.fix(text)[0]
+
+
+def rows_encoding(rows: list[list]) -> str | None:
+    """The legacy encoding the text cells of these rows show together, or None."""
+    values = [text_of(c) for r in rows for c in r if isinstance(c, str)]
+    return legacy.detect_column([v for v in values if v and not v.isascii()]) or None
 
 
 def _known() -> set[str]:
@@ -42,31 +84,47 @@ def _known() -> set[str]:
 
 
 def _score(texts: list[str], known: set[str]) -> int:
-    return sum(1 for t in texts if t and key(t) in known)
+    return sum(1 for t in texts if t and (key(t) in known or key(readable(t)) in known))
+
+
+def _filled(value) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
 
 
 def _is_number_row(row: list) -> bool:
-    """ "(1) (2) (3) …" or 1 2 3 …: increasing small integers, at least three."""
-    numbers = []
+    """ "(1) (2) (3) …", 1 2 3 …, or a statistics form's "A B 1 2 3 …": increasing small
+    integers (after letters in order), at least three cells."""
+    numbers: list[int] = []
+    letters: list[str] = []
     for cell in row:
-        if cell is None or cell == "":
+        if not _filled(cell):
             continue
         if isinstance(cell, bool):
             return False
         if isinstance(cell, int | float) and float(cell).is_integer():
             numbers.append(int(cell))
             continue
-        match = _NUMBER.match(text_of(cell))
-        if not match:
+        text = text_of(cell)
+        match = _NUMBER.match(text)
+        if match:
+            numbers.append(int(match.group(1)))
+        elif _LETTER.match(text) and not numbers:
+            letters.append(text.strip("()"))
+        else:
             return False
-        numbers.append(int(match.group(1)))
-    return len(numbers) >= 3 and all(b > a for a, b in zip(numbers, numbers[1:], strict=False))
+    if letters and [ord(x) for x in letters] != list(
+        range(ord(letters[0]), ord(letters[0]) + len(letters))
+    ):
+        return False
+    return len(numbers) + len(letters) >= 3 and all(
+        b > a for a, b in zip(numbers, numbers[1:], strict=False)
+    )
 
 
 def _is_subheader(rows: list[list], candidate: list, width: int) -> bool:
     """Text cells only under the spans of merged parents (a cell left empty by its merge),
     never under a header that stands alone: a data row fills the columns of those."""
-    if any(c not in (None, "") and not isinstance(c, str) for c in candidate):
+    if any(_filled(c) and not isinstance(c, str) for c in candidate):
         return False
     if _is_number_row(candidate):
         return False
@@ -82,17 +140,65 @@ def _is_subheader(rows: list[list], candidate: list, width: int) -> bool:
     return True
 
 
-def is_footer(row: list) -> bool:
+def _first_text(row: list) -> str:
     for cell in row[:6]:
         if isinstance(cell, str) and cell.strip():
-            return bool(_FOOTER.search(key(cell)))
-    return False
+            return cell
+    return ""
+
+
+def is_total(row: list) -> bool:
+    """ "Cộng", "Tổng cộng: 45 đảng viên", "Tổng số" (not the surname "Công", nor "Tống")."""
+    text = _first_text(row)
+    if not text:
+        return False
+    lower = unicodedata.normalize("NFC", readable(text.strip())).lower()
+    return bool(_TOTAL.match(lower))
+
+
+def is_footer(row: list) -> bool:
+    text = _first_text(row)
+    if not text:
+        return False
+    return is_total(row) or bool(_FOOTER.search(key(readable(text))))
+
+
+def group_heading(row: list) -> str | None:
+    """The heading of a group of members ("I. Chi bộ thôn Đồng Bông", "Chi bộ thôn 2"): one
+    text cell alone in its row (a merged cell spanning the width), or a roman numeral / letter
+    in the first column and one text; without the enumerator."""
+    filled = [c for c in row if _filled(c)]
+    if not filled or len(filled) > 2 or not all(isinstance(c, str) for c in filled):
+        return None
+    if len(filled) == 2:
+        mark = text_of(filled[0])
+        if not _ROMAN.match(mark):
+            return None
+        text = text_of(filled[1])
+    else:
+        text = text_of(filled[0])
+    text = readable(text)
+    enumerated = _ENUMERATOR.match(text)
+    plain = _ENUMERATOR.sub("", text).strip()
+    if not plain or _NUMBER.match(plain) or not any(ch.isalpha() for ch in plain):
+        return None
+    if (
+        len(filled) == 2
+        or (enumerated and enumerated.group(1))  # "I.", "A -": a heading's enumerator
+        or _GROUP_WORDS.match(key(plain))
+    ):
+        return plain
+    return None
 
 
 def combine(rows: list[list], width: int) -> list[str]:
     """One name per column: a parent carried right over the empty cells of its merge (only
     where a lower header row has a child), then " / " and the child."""
-    grid = [[text_of(r[c]) if c < len(r) else "" for c in range(width)] for r in rows]
+    encoding = rows_encoding(rows)
+    grid = [
+        [readable(text_of(r[c]), encoding) if c < len(r) else "" for c in range(width)]
+        for r in rows
+    ]
     for level, line in enumerate(grid[:-1]):
         below = grid[level + 1 :]
         for column in range(1, width):
@@ -109,57 +215,146 @@ def combine(rows: list[list], width: int) -> list[str]:
     return names
 
 
-def _span(first: int, last: int) -> str:
+def span(first: int, last: int) -> str:
     return f"dòng {first}" if first == last else f"dòng {first}–{last}"
 
 
-class Table:
-    """The header found in a sheet's first rows and its data rows, with the notes."""
+def _spans(numbers: list[int]) -> str:
+    """12, 30, 41–43: row numbers as the notes say them."""
+    parts: list[str] = []
+    start = prev = None
+    for n in [*numbers, None]:
+        if start is not None and (n is None or n != prev + 1):
+            parts.append(str(start) if start == prev else f"{start}–{prev}")
+            start = None
+        if n is not None and start is None:
+            start = n
+        prev = n
+    return ", ".join(parts)
 
-    def __init__(self, rows: Iterator[list], first_row: int):
+
+class NoHeader(Exception):
+    """No row of the sheet's first rows holds anything: the reader says so to the user."""
+
+
+class OutsideSheet(Exception):
+    """An override names a row the sheet does not have; the message is for the user."""
+
+
+class Table:
+    """The header found in a sheet's first rows and its data rows, with the notes.
+
+    ``header_row``: the user's choice of the first header row (the rows above are the title
+    block); ``last_row``: rows after it are not read (no footer detection before it)."""
+
+    def __init__(
+        self,
+        rows: Iterator[tuple[int, list]],
+        *,
+        header_row: int | None = None,
+        last_row: int | None = None,
+        merges: list[tuple[int, int, int, int]] | None = None,
+    ):
         self.notes: list[str] = []
+        # Cells merged down over several rows (a cell's name beside its members): the value
+        # of the first row is each row's. (first row, first column, last row, last column).
+        self._down: dict[int, list[tuple[int, int]]] = {}
+        for r1, c1, r2, _c2 in merges or ():
+            if r2 > r1:
+                self._down.setdefault(r1, []).append((c1, r2))
         self._rows = rows
-        head: list[list] = []
-        for row in rows:
-            head.append(list(row))
-            if len(head) >= HEAD_ROWS:
-                break
-        if not any(any(text_of(c) for c in r) for r in head):
+        self.last_row = last_row
+        self.title: tuple[str, ...] = ()
+        self.footer: list[int] | None = None
+        self.data_last: int | None = None
+        self.count = 0  # data rows yielded
+        self.seen_last = 0  # the last row number met
+        self.groups: list[tuple[int, str]] = []  # (row, heading) in order
+        self.subtotals: list[int] = []
+        self.repeats: list[int] = []  # number rows repeated inside the data
+        title_rows: list[tuple[int, list]] = []
+        head: list[tuple[int, list]] = []
+        if header_row is None:
+            for number, row in rows:
+                self.seen_last = number
+                head.append((number, list(row)))
+                if len(head) >= HEAD_ROWS:
+                    break
+        else:
+            for number, row in rows:
+                self.seen_last = number
+                if number < header_row:
+                    if any(_filled(c) for c in row) and len(title_rows) < TITLE_LINES:
+                        title_rows.append((number, list(row)))
+                    continue
+                head.append((number, list(row)))
+                if len(head) >= 5:
+                    break
+            if not head or head[0][0] != header_row or not any(_filled(c) for c in head[0][1]):
+                last = self.seen_last
+                raise OutsideSheet(
+                    f"dòng tiêu đề bạn chọn (dòng {header_row}) "
+                    + (
+                        f"nằm ngoài trang (trang có {last} dòng)."
+                        if not head or head[0][0] != header_row
+                        else "để trống."
+                    )
+                )
+        if not any(any(text_of(c) for c in r) for _, r in head):
             raise NoHeader
-        known = _known()
-        texts = [[text_of(c) for c in r] for r in head]
-        scores = [_score(t, known) for t in texts]
-        best = max(range(len(head)), key=lambda i: (scores[i], -i))
-        if scores[best] == 0:
-            best = next(i for i, t in enumerate(texts) if any(t))
-        width = max(len(r) for r in head)
-        header_rows = [head[best]]
+        if last_row is not None and last_row < head[0][0] and header_row is not None:
+            raise OutsideSheet(f"dòng cuối bạn chọn (dòng {last_row}) ở trên dòng tiêu đề.")
+        texts = [[text_of(c) for c in r] for _, r in head]
+        if header_row is None:
+            known = _known()
+            scores = [_score(t, known) for t in texts]
+            best = max(range(len(head)), key=lambda i: (scores[i], -i))
+            if scores[best] == 0:
+                best = next(i for i, t in enumerate(texts) if any(t))
+            title_rows = [(n, r) for n, r in head[:best] if any(_filled(c) for c in r)]
+        else:
+            best = 0
+        width = max(len(r) for _, r in head)
+        header_rows = [head[best][1]]
         index = best + 1
         while index < len(head) and len(header_rows) < 3:
-            if not _is_subheader(header_rows, head[index], width):
+            if not _is_subheader(header_rows, head[index][1], width):
                 break
-            header_rows.append(head[index])
+            header_rows.append(head[index][1])
             index += 1
         names = combine(header_rows, width)
         while names and not names[-1]:
             names.pop()
         self.header = names
-        number = first_row + best
-        if best > 0 and any(any(t) for t in texts[:best]):
-            self.notes.append(f"{_span(first_row, number - 1)}: tiêu đề, bỏ qua")
-        last_header = number + len(header_rows) - 1
-        if last_header > first_row:  # a plain header on the first row needs no word
-            self.notes.append(f"{_span(number, last_header)}: tiêu đề cột")
-        if index < len(head) and _is_number_row(head[index]):
-            self.notes.append(f"dòng {first_row + index}: số thứ tự cột, bỏ qua")
+        self.header_first = head[best][0]
+        self.header_count = len(header_rows)
+        self.header_last = head[index - 1][0]
+        first_row = head[0][0] if header_row is None else 1
+        if title_rows:
+            self.notes.append(f"{span(first_row, self.header_first - 1)}: tiêu đề, bỏ qua")
+        elif header_row is not None and header_row > 1:
+            self.notes.append(f"{span(1, header_row - 1)}: trống, bỏ qua")
+        encoding = rows_encoding([r for _, r in title_rows])
+        self.title = tuple(
+            "; ".join(readable(t, encoding) for t in (text_of(c) for c in r) if t)
+            for _, r in title_rows
+        )
+        if self.header_last > self.header_first or self.header_first > 1:
+            self.notes.append(f"{span(self.header_first, self.header_last)}: tiêu đề cột")
+        self.number_row: int | None = None
+        if index < len(head) and _is_number_row(head[index][1]):
+            self.number_row = head[index][0]
+            self.notes.append(f"dòng {self.number_row}: số thứ tự cột, bỏ qua")
             index += 1
-        self.header_row = last_header
-        self.data_first = first_row + index
+        self.data_first = head[index][0] if index < len(head) else self.header_last + 1
+        if last_row is not None and last_row < self.data_first - 1:
+            raise OutsideSheet(f"dòng cuối bạn chọn (dòng {last_row}) ở trên dòng tiêu đề.")
         self._head = head[index:]
         self._tick_groups: list[tuple[list[int], list[str]]] = []  # "x" under a level
         self._female_column: int | None = None
         self._transform = self._ticks()
-        self._footer_at: int | None = None
+        self._group_rows: list[int] = []  # rows at which a group starts (for group_for)
+        self._group_names: list[str] = []
 
     def _ticks(self):
         """A "Nam" / "Nữ" pair under one parent: the ticked (or filled) child is the gender;
@@ -221,8 +416,8 @@ class Table:
         for male, female, is_gender in self._transform:
             a = row[male] if male < len(row) else None
             b = row[female] if female < len(row) else None
-            a = None if a in ("", None) or (isinstance(a, str) and not a.strip()) else a
-            b = None if b in ("", None) or (isinstance(b, str) and not b.strip()) else b
+            a = a if _filled(a) else None
+            b = b if _filled(b) else None
             gender = "Nam" if a is not None else "Nữ" if b is not None else None
             if len(row) <= max(male, female):
                 row = [*row, *([None] * (max(male, female) + 1 - len(row)))]
@@ -233,23 +428,136 @@ class Table:
                 row[female] = gender if self.header[female] else None
         return row
 
+    def group_for(self, row_no: int) -> str:
+        """The heading of the group the row is in ("" before any heading)."""
+        at = bisect.bisect_right(self._group_rows, row_no) - 1
+        return self._group_names[at] if at >= 0 else ""
+
     def rows(self, *, width: int = 0) -> Iterator[tuple[int, list]]:
-        """Non-empty data rows with their number, up to the first footer row."""
-        number = self.data_first - 1
-        source = _chain(self._head, self._rows)
-        for row in source:
-            number += 1
+        """Non-empty data rows with their number, up to the first footer row (or the last
+        row the user chose)."""
+        source = _Pushback(_chain(self._head, self._rows))
+        down: dict[int, tuple[object, int]] = {}  # column -> (value, last row of its merge)
+        for number, row in source:
+            self.seen_last = max(self.seen_last, number)
+            if self._down and number >= self.data_first:
+                row = self._fill_down(number, list(row), down)
+            if self.last_row is not None and number > self.last_row:
+                last = number if any(_filled(c) for c in row) else 0
+                last = max(last, _last_filled(source))
+                if last:
+                    self.notes.append(
+                        f"{span(self.last_row + 1, last)}: sau dòng cuối bạn chọn, bỏ qua"
+                    )
+                break
             row = list(row)
-            if not any(c not in ("", None) for c in row):
+            if not any(_filled(c) for c in row):
                 continue
-            if is_footer(row):
-                last = number
-                last += _last_filled(source)
-                self.notes.append(f"{_span(number, last)}: chân trang, bỏ qua")
-                return
+            if _is_number_row(row):
+                self.repeats.append(number)
+                continue
+            if self.last_row is None and is_footer(row):
+                if is_total(row) and _more_data(source):
+                    self.subtotals.append(number)
+                    continue
+                last = max(number, _last_filled(source))
+                self.footer = [number, last]
+                break
+            heading = group_heading(row)
+            if heading is not None:
+                self.groups.append((number, heading))
+                self._group_rows.append(number)
+                self._group_names.append(heading)
+                continue
             if len(row) < width:
                 row = [*row, *([None] * (width - len(row)))]
+            self.count += 1
+            self.data_last = number
             yield number, self._apply(row)
+        self.notes.extend(self.closing_notes())
+
+    def _fill_down(self, number: int, row: list, down: dict) -> list:
+        for column, last in self._down.get(number, ()):
+            if column < len(row) and _filled(row[column]):
+                down[column] = (row[column], last)
+        for column, (value, last) in list(down.items()):
+            if number > last:
+                del down[column]
+            elif number > 0:
+                if column >= len(row):
+                    row = [*row, *([None] * (column + 1 - len(row)))]
+                if not _filled(row[column]):
+                    row[column] = value
+        return row
+
+    def closing_notes(self) -> list[str]:
+        """What was skipped among and after the members: said once the rows are read."""
+        notes = []
+        if self.groups:
+            notes.append(
+                "dòng "
+                + _spans([n for n, _ in self.groups])
+                + ": tên nhóm (chi bộ), không phải đảng viên"
+            )
+        if self.subtotals:
+            notes.append("dòng " + _spans(self.subtotals) + ": dòng cộng, bỏ qua")
+        if self.repeats:
+            notes.append("dòng " + _spans(self.repeats) + ": số thứ tự cột, bỏ qua")
+        if self.footer:
+            notes.append(f"{span(*self.footer)}: chân trang, bỏ qua")
+        return notes
+
+    def summary(self) -> dict:
+        """What ImportJob.sheets says of a sheet read (the rows counted once read)."""
+        return {
+            "header_row": self.header_first,
+            "header_rows": self.header_count,
+            "data_first": self.data_first,
+            "data_last": self.data_last,
+            "footer": self.footer,
+            "columns": [n for n in self.header if n],
+            "count": self.count,
+        }
+
+
+class _Pushback:
+    """An iterator that can take back the rows it looked ahead at."""
+
+    def __init__(self, rows: Iterator):
+        self.rows = rows
+        self.back: list = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self.back:
+            return self.back.pop()
+        return next(self.rows)
+
+
+def _more_data(source: _Pushback) -> bool:
+    """After a total: whether members follow (a subtotal of a group) — the next row holding
+    something is a group heading or a numbered row. The rows looked at are put back."""
+    taken = []
+    found = False
+    for item in source:
+        taken.append(item)
+        row = list(item[1])
+        if not any(_filled(c) for c in row):
+            if len(taken) > 50:
+                break
+            continue
+        first = next(c for c in row if _filled(c))
+        numbered = (isinstance(first, int | float) and not isinstance(first, bool)) or bool(
+            isinstance(first, str) and first.strip().isdigit()
+        )
+        found = not is_footer(row) and (
+            group_heading(row) is not None or (numbered and sum(1 for c in row if _filled(c)) >= 3)
+        )
+        break
+    source.back.extend(reversed(taken))
+    return found
 
 
 def _chain(first: list, rest: Iterator) -> Iterator:
@@ -257,35 +565,10 @@ def _chain(first: list, rest: Iterator) -> Iterator:
     yield from rest
 
 
-class NoHeader(Exception):
-    """No row of the sheet's first rows holds anything: the reader says so to the user."""
-
-
 def _last_filled(rows: Iterator) -> int:
-    """How far past the current row the last row holding something is."""
-    last_filled = 0
-    for count, row in enumerate(rows, start=1):
-        if any(c not in ("", None) for c in row):
-            last_filled = count
-    return last_filled
-
-
-def sheet_notes(first: tuple[str, int], others: list[tuple[str, int, list[list]]]) -> list[str]:
-    """Every sheet of a workbook, said: the one read, the other rolls (not read: one roll per
-    import), and the sheets that are not rolls."""
-    if not others:
-        return []
-    name, count = first
-    notes = [f"Trang “{name}” ({count} dòng): đã đọc."]
-    known = _known()
-    for name, count, head in others:
-        if not any(any(text_of(c) for c in r) for r in head):
-            notes.append(f"Trang “{name}”: trống, bỏ qua.")
-        elif max(_score([text_of(c) for c in r], known) for r in head) >= 3:
-            notes.append(
-                f"Trang “{name}” ({count} dòng): cũng là danh sách nhưng chưa được nhập — "
-                "hãy nhập trang này trong một tệp riêng."
-            )
-        else:
-            notes.append(f"Trang “{name}” ({count} dòng): không phải danh sách, bỏ qua.")
-    return notes
+    """The number of the last row holding something (0 if none)."""
+    last = 0
+    for number, row in rows:
+        if any(_filled(c) for c in row):
+            last = number
+    return last
