@@ -535,6 +535,15 @@ def test_an_unsure_guess_is_a_warning_asking_to_check(tmp_path, world):
 
 
 @pytest.mark.django_db
+def test_a_list_that_starts_with_its_own_committee(tmp_path, world):
+    rows = [*TITLE, HEADER, [None, "ĐẢNG BỘ XÃ KIM LONG", 350, None], *VILLAGES[:3]]
+    job = run_list(tmp_path, rows, world.users["admin"], options={"parent": "kim-long"})
+    result = rows_of(job)
+    assert result[6].action == "unchanged" and result[6].label.endswith("(kim-long)")
+    assert [result[n].action for n in (7, 8, 9)] == ["unchanged", "unchanged", "new"]
+
+
+@pytest.mark.django_db
 def test_a_name_without_its_kind_word_finds_the_org_already_there(tmp_path, world):
     rows = [HEADER, [1, "Thôn Đồng Bông", None, None], [2, "Tổ dân phố Đông Hòa", None, None]]
     options = {"parent": "kim-long"}

@@ -505,6 +505,7 @@ class OrgImporter:
         explicit = set(data)  # what the file's columns gave
         overridden = self._apply_override(parsed, errors)
         explicit |= overridden
+        parent_from_row = "parent_text" in data
         parent_code = self._parent_code(parsed, errors)
         parent = self.known.get(parent_code) if parent_code else None
         if parent_code:
@@ -513,6 +514,22 @@ class OrgImporter:
         existing = self.known.get(data.get("code", ""))
         if existing is not None and not existing.pending:
             return self._existing(parsed, existing, errors, notes, label)
+        if (
+            parent is not None
+            and data.get("name")
+            and "code" not in data
+            and not parent_from_row
+            and orglists.folded(data["name"]) == orglists.folded(parent.name)
+            and not parent.pending
+        ):  # the list starts with its own committee ("Đảng bộ xã Kim Long", then its cells)
+            return Outcome(
+                parsed.row_no,
+                "unchanged",
+                "unchanged",
+                f"{parent.name} ({parent.code})",
+                [f"{self.labels['name']}: tổ chức cấp trên của danh sách, đã có."],
+                sheet=self.sheet.name,
+            )
         if parent is not None and data.get("name"):
             same, row = self._same_child(parent.code, data["name"])
             if same is not None and row is not None:
