@@ -37,7 +37,7 @@ import csv
 import io
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from dangbo.core import legacy
@@ -236,6 +236,7 @@ class Layout:
     per_cell: bool = False  # one sheet per cell (its name in the sheet name and title)
     summary: bool = False  # a "Tổng hợp" sheet (counts per cell): not a roll
     catalog: bool = False  # a hidden "Danh mục" sheet of lookup lists (templates have one)
+    stacked: bool = False  # one sheet, one block per cell under the other (title, header…)
     offset: bool = False  # the table starts in column B (column A left narrow and empty)
     merge_down: str = ""  # the column (by header) whose cell is merged over a group's rows
     padding: int = 0  # empty rows with borders under the footer, as templates leave them
@@ -478,6 +479,12 @@ LAYOUTS = {
             NOTE,
         ),
     ),
+    # Each cell's list pasted under the previous one on a single sheet.
+    "khoi-noi-tiep": Layout(
+        "khoi-noi-tiep",
+        (NO, NAME, GENDER, BORN, CELL, ADMITTED, OFFICIAL, Col(("Quê quán",), _text("home_town"))),
+        stacked=True,
+    ),
     # One sheet per cell, named in the sheet's name and title; a summary sheet first.
     "moi-chi-bo-mot-trang": Layout(
         "moi-chi-bo-mot-trang",
@@ -692,12 +699,37 @@ def _catalog() -> Grid:
     return grid
 
 
+def _stacked(layout: Layout, members: list[dict], text_only: bool) -> Grid:
+    """The cells' lists pasted one under the other on one sheet: the title block once, then
+    per cell its heading line, header, number row, members and "Cộng" line."""
+    width = len(layout.columns)
+    grid = Grid("Danh sách", members=members)
+    _title(grid, width, "TOÀN ĐẢNG BỘ")
+    block_layout = replace(layout, title=False, footer=False, stacked=False)
+    for cell in dict.fromkeys(m["cell"] for m in members):
+        mine = [m for m in members if m["cell"] == cell]
+        grid.add([f"DANH SÁCH ĐẢNG VIÊN {cell.upper()}"], width, merge=True)
+        block = _roll(grid.name, block_layout, mine, "", text_only)
+        block.add([None, f"Cộng: {len(mine)} đảng viên"], width)
+        block.add([], width)
+        block.add([], width)
+        shift = len(grid.rows)
+        grid.rows += block.rows
+        grid.merges += [(r1 + shift, c1, r2 + shift, c2) for r1, c1, r2, c2 in block.merges]
+        grid.data_rows += [row + shift for row in block.data_rows]
+        grid.header_row = grid.header_row or block.header_row + shift
+    _footer(grid, width, len(members), "T/M ĐẢNG ỦY")
+    return grid
+
+
 def sheets(layout: Layout, members: list[dict], *, text_only: bool = False) -> list[Grid]:
     """The workbook's sheets for ``layout`` (a CSV takes the first)."""
     if layout.groups == "cell" or layout.merge_down:
         members = sorted(members, key=lambda m: m["code"])
     elif layout.groups == "status":
         members = sorted(members, key=lambda m: m["official"] is None)
+    if layout.stacked:
+        return [_stacked(layout, members, text_only)]
     if not layout.per_cell:
         return [_roll("Danh sách", layout, members, "(Có đến ngày 30/11)", text_only)]
     grids = [_summary(members)] if layout.summary else []
