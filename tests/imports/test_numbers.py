@@ -241,3 +241,17 @@ def test_political_theory_as_rolls_write_it(typed, expected):
     from dangbo.imports.members import THEORY, THEORY_WORDS
 
     assert cells.choice(typed, "Trình độ LLCT", THEORY, THEORY_WORDS) == expected
+
+
+def test_the_forms_date_and_number_headers_find_their_columns():
+    from dangbo.imports.schema import MEMBER_COLUMNS, match_header
+
+    header = ["Ngày vào Đảng / Dự bị", "Ngày vào Đảng / Chính thức", "Số thẻ ĐV", "Số LL"]
+    found = match_header(header, MEMBER_COLUMNS)
+    assert found.positions == {
+        "admission_decision_date": 0,
+        "official_recognition_date": 1,
+        "card_number": 2,
+        "record_number": 3,
+    }
+    assert not found.unknown

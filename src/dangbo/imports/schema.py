@@ -102,6 +102,9 @@ MEMBER_COLUMNS = (
             "so the dang",
             "the dang vien",
             "so the dang vien so ly lich",
+            "so the dang vien so ll",
+            "so the so ly lich",
+            "so the dv",
             "card number",
             "card no",
             "card",
@@ -132,7 +135,7 @@ MEMBER_COLUMNS = (
     Column(
         "record_number",
         _field("record_number"),
-        ("so ly lich dang vien", "record number"),
+        ("so ly lich dang vien", "so ly lich dv", "so ll", "record number"),
         example="012345VP",
     ),
     Column(
@@ -141,7 +144,10 @@ MEMBER_COLUMNS = (
         (
             "ngay ket nap",
             "ngay ket nap dang",
+            "ngay ket nap vao dang",
             "ngay quyet dinh ket nap",
+            "ngay vao dang du bi",  # "Ngày vào Đảng" over "Dự bị" | "Chính thức"
+            "du bi",
             "admission date",
             "admission decision date",
         ),
@@ -163,6 +169,9 @@ MEMBER_COLUMNS = (
         (
             "ngay cong nhan chinh thuc",
             "ngay chuyen chinh thuc",
+            "ngay vao dang chinh thuc",
+            "ngay dang vien chinh thuc",
+            "chinh thuc",
             "official date",
             "official recognition date",
         ),
