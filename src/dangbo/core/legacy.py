@@ -462,6 +462,19 @@ def detect_column(values: list[str]) -> str | None:
     return winner
 
 
+def typed_in_capitals_font(values: list) -> bool:
+    """Do these TCVN3 cells of a name column look typed in a capitals font (".VnTimeH")?
+
+    Nobody types people's names in lower case; in ".VnTimeH" everyone types lower-case
+    codes, which the font draws as capitals ("nguyÔn v¨n an" prints "NGUYỄN VĂN AN"). So a
+    column of names (two cells at least) without one letter of known upper case is read in
+    capitals when no font tells (an .xls, a CSV)."""
+    cells = [v for v in values if isinstance(v, str) and not v.isascii()]
+    if len(cells) < 2:
+        return False
+    return not any(_known_upper(c) for v in cells for c in v)
+
+
 # ---------------------------------------------------------------------------------------
 # Bytes of a text file
 # ---------------------------------------------------------------------------------------
