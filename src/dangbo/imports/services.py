@@ -692,6 +692,7 @@ def _legacy_columns(
     from .fonts import column_fonts, encoding_key
 
     text_keys = getattr(cls, "text_keys", ())
+    names = ("full_name", "birth_name", "aliases")  # never typed in lower case
     fonts: dict[int, str] = {}
     if path is not None and head:
         fonts = column_fonts(path, sheet, head[0][0], head[-1][0])
@@ -708,6 +709,8 @@ def _legacy_columns(
                 found[key] = by_font
             continue
         encoding = legacy.detect_column(values) if values else None
+        if encoding == "tcvn3" and key in names and legacy.typed_in_capitals_font(values):
+            encoding = "tcvn3_caps"  # names all in lower-case codes: a ".VnTimeH" font
         if encoding:
             found[key] = encoding
     # A column whose cells are each unclear ("NghÖ An", "Thanh Hãa") takes the encoding the
