@@ -189,3 +189,36 @@ def test_an_ascii_column_in_a_legacy_font_is_not_said_converted(tmp_path, world)
     job, _actor = _import(path, world)
     assert any("Họ và tên" in n and "TCVN3" in n for n in job.notes), job.notes
     assert not any("Quê quán" in n and "TCVN3" in n for n in job.notes), job.notes
+
+
+def test_names_in_a_capitals_font_without_fonts_in_the_file(tmp_path, world):
+    """An .xls or a CSV keeps no font here: a column of names typed in lower-case TCVN3
+    codes can only be a ".VnTimeH" column (nobody types names in lower case)."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("DS")
+    rows = [HEADER] + [
+        _row(legacy.from_unicode(n, "tcvn3_caps"), legacy.from_unicode(t, "tcvn3"))
+        for n, t in zip(NAMES, TOWNS, strict=True)
+    ]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    path = tmp_path / "caps.xls"
+    book.save(str(path))
+    job, actor = _import(path, world)
+    assert any("Họ và tên" in n and "phông chữ hoa" in n for n in job.notes), job.notes
+    services.run(job, commit=True, actor=actor)
+    members = dict(
+        Member.objects.filter(org__code="kl-thon-2").values_list("full_name", "home_town")
+    )
+    for name, town in zip(NAMES, TOWNS, strict=True):
+        assert members.get(name.upper()) == town, members
+
+
+def test_lower_case_names_only_when_every_cell_is():
+    assert legacy.typed_in_capitals_font(["nguyÔn v¨n an", "hoµng thÞ qu\xfanh"])
+    assert not legacy.typed_in_capitals_font(["NguyÔn V¨n An", "hoµng thÞ qu\xfanh"])
+    assert not legacy.typed_in_capitals_font(["nguyÔn v¨n an"])  # one cell says little
+    assert not legacy.typed_in_capitals_font(["§Æng v¨n an", "hoµng thÞ"])  # § is "Đ"
