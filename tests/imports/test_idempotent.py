@@ -144,3 +144,15 @@ def test_the_cell_by_name_or_by_code_is_the_same_cell(tmp_path, world):
     got = _rows_of(job)
     assert got[3].action == "duplicate", got[3].messages
     assert got[3].messages == ["Trùng với dòng 2 (đã có ở trên): bỏ qua."]
+
+
+def test_a_card_given_later_completes_the_member_found_by_name(tmp_path, world):
+    actor = world.users["admin"]
+    header = [*HEADER, "Số thẻ đảng viên"]
+    an = ["1", "Trần Văn An", "Nam", "10/01/1950", "kl-thon-1", "19/05/1999", "19/05/2000", ""]
+    job = _run(tmp_path, [[*an, "33334444"]], actor=actor, header=header)
+    [got] = _rows_of(job).values()
+    assert got.action == "update", got.messages
+    assert got.messages == ["Cập nhật: Số thẻ đảng viên."]
+    services.run(job, commit=True, actor=actor)
+    assert Member.objects.get(pk=world.members["an"].pk).card_number == "33334444"
