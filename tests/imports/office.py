@@ -479,6 +479,21 @@ LAYOUTS = {
             NOTE,
         ),
     ),
+    # A template made by the office: a row of hints under the header row.
+    "mau-co-huong-dan": Layout(
+        "mau-co-huong-dan",
+        (
+            NO,
+            Col(("Họ và tên", "(ghi đầy đủ, có dấu)"), NAME.value),
+            Col(("Giới tính", "(Nam/Nữ)"), _text("gender")),
+            Col(("Ngày sinh", "(ngày/tháng/năm)"), BORN.value, date=True),
+            Col(("Chi bộ", "(tên chi bộ)"), _text("cell")),
+            Col(("Ngày vào Đảng", "(ngày/tháng/năm)"), ADMITTED.value, date=True),
+            Col(("Ngày chính thức", "(ngày/tháng/năm)"), OFFICIAL.value, date=True),
+            Col(("Số CCCD", "(12 chữ số)"), _text("id_number")),
+        ),
+        numbers="",
+    ),
     # Each cell's list pasted under the previous one on a single sheet.
     "khoi-noi-tiep": Layout(
         "khoi-noi-tiep",
