@@ -596,6 +596,29 @@ def test_codes_from_names():
     long = orglists.base_code("kim-long", "Chi bộ " + "Trung tâm Giáo dục " * 8, 64)
     assert valid_code(long) and len(long) <= 60
     assert orglists.unique_code("kl-a", {"kl-a", "kl-a-2"}) == "kl-a-3"
+    # under a committee whose code was made in the same file: the initials of its place
+    made = orglists.base_code("td-xa-hoang-dan", "Chi bộ thôn Một", 64, "tam-duong")
+    assert made == "hd-thon-mot"
+    assert orglists.base_code("td-chi-cuc-thue", "Tổ đảng 1", 64, "tam-duong") == "cct-1"
+
+
+@pytest.mark.django_db
+def test_a_new_committee_and_its_cells_in_one_file(tmp_path, world):
+    header = ["Tên tổ chức", "Trực thuộc"]
+    rows = [
+        header,
+        ["Đảng bộ xã Hoàng Đan", "Đảng bộ huyện Tam Dương"],
+        ["Chi bộ thôn Một", "Đảng bộ xã Hoàng Đan"],
+        ["Chi bộ Trường Tiểu học Hoàng Đan", "xã Hoàng Đan"],
+    ]
+    actor = world.users["admin"]
+    job = run_list(tmp_path, rows, actor, commit=True)
+    assert job.state == JobState.COMMITTED, job.problem
+    commune = Organisation.objects.get(code="td-xa-hoang-dan")
+    assert (commune.kind, commune.sector) == ("grassroots_committee", "commune")
+    school = Organisation.objects.get(code="hd-truong-tieu-hoc-hoang-dan")
+    assert (school.kind, school.sector, school.parent) == ("sub_cell", "school", commune)
+    assert Organisation.objects.get(code="hd-thon-mot").parent == commune
 
 
 def test_the_header_of_an_office_list_is_recognised():

@@ -306,17 +306,31 @@ def _sector(rest: str, kind: str, parent_sector: str) -> tuple[str, bool]:
 
 
 # ----------------------------------------------------------------------------- codes
-def code_prefix(parent_code: str) -> str:
-    """ "kim-long" -> "kl": the initials of a parent's code (a one-word code as it is)."""
-    parts = [p for p in parent_code.split("-") if p]
+_PLACE_CODES = ("xa", "phuong", "thi-tran", "thon", "xom", "khu", "to-dan-pho")
+
+
+def code_prefix(parent_code: str, grandparent_code: str = "") -> str:
+    """The initials of a parent's code: "kim-long" -> "kl" (a one-word code as it is). A
+    code made in the same file for the parent ("td-xa-hoang-dan" under "tam-duong") gives
+    the initials of its place: "hd"."""
+    code = parent_code
+    if grandparent_code and code.startswith(code_prefix(grandparent_code) + "-"):
+        rest = code[len(code_prefix(grandparent_code)) + 1 :]
+        for place in _PLACE_CODES:
+            if rest.startswith(place + "-") and rest.count("-") > place.count("-") + 1:
+                rest = rest[len(place) + 1 :]
+                break
+        code = rest
+    parts = [p for p in code.split("-") if p]
     if len(parts) < 2:
-        return parent_code
+        return code
     return "".join(p[0] for p in parts)
 
 
-def base_code(parent_code: str, name: str, max_length: int) -> str:
-    """ "kl-thon-dong-bong": the parent's initials and a slug of the distinctive part."""
-    prefix = code_prefix(parent_code)
+def base_code(parent_code: str, name: str, max_length: int, grandparent_code: str = "") -> str:
+    """The code of a new organisation: the parent's initials and a slug of the distinctive
+    part of its name ("kl-thon-dong-bong")."""
+    prefix = code_prefix(parent_code, grandparent_code)
     slug = "-".join(distinctive(name).split()) or "-".join(folded(name).split()) or "to-chuc"
     room = max_length - len(prefix) - 1 - 4  # room for "-99"
     if len(slug) > room:

@@ -491,7 +491,9 @@ class OrgImporter:
 
     def _new_code(self, parent_code: str, name: str) -> str:
         length = max_length_of(Organisation, "code")
-        base = orglists.base_code(parent_code, name, length)
+        parent = self.known.get(parent_code)
+        grandparent = parent.parent_code if parent is not None and parent.pending else ""
+        base = orglists.base_code(parent_code, name, length, grandparent)
         taken = set(
             Organisation.objects.filter(code__startswith=base).values_list("code", flat=True)
         )
