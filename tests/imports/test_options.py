@@ -322,7 +322,10 @@ def test_rows_show_action_sheet_errors_then_warnings(client, world, tmp_path):
     assert '<li class="error">Ngày sinh: sai</li>' in html
     assert '<li class="warning">Cảnh báo: Điện thoại: thiếu số</li>' in html
     assert "<td>Ghi chú</td>" in html  # the sheet column: several sheets
-    assert "Loại/Lĩnh vực/Mã (suy từ tên)" in html and 'value="Thôn 2:8"' in html
+    assert (
+        "Loại/Lĩnh vực/Mã (suy từ tên): Chi bộ trực thuộc / Thôn / kl-a" in html
+        and 'value="Thôn 2:8"' in html
+    )
     assert "?tac=duplicate" in html
     filtered = page_of(client, job, "?tac=duplicate")
     assert "<td>Trùng</td>" in filtered and "<td>Thêm mới</td>" not in filtered

@@ -112,6 +112,8 @@ SHEET_STATUS = {
     "unselected": gettext_lazy("Không chọn"),
 }
 HEAD_ROWS_SHOWN = 20
+KIND_LABELS = dict(OrgKind.choices)
+SECTOR_LABELS = dict(Sector.choices)
 
 
 def _picker_sheet(request, job: ImportJob) -> str | None:
@@ -206,6 +208,8 @@ def job(request, pk: int):
             else ACTION_LABELS[""],
             "errors": _split(r)[0],
             "warnings": _split(r)[1],
+            "kind": KIND_LABELS.get(r.inferred.get("kind", ""), r.inferred.get("kind", "")),
+            "sector": SECTOR_LABELS.get(r.inferred.get("sector", ""), r.inferred.get("sector", "")),
         }
         for r in page
     ]
