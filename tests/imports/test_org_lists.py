@@ -765,3 +765,28 @@ def test_the_demo_districts_names_give_its_kinds_and_sectors():
         if (guess.kind, guess.sector) != (org.kind, sector) or not guess.kind_sure:
             wrong.append((org.name, guess))
     assert len(orgs) > 250 and not wrong
+
+
+@pytest.mark.django_db
+def test_the_command_takes_the_parent_by_name(tmp_path, world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = write_book(tmp_path / "chi-bo.xlsx", [HEADER, *VILLAGES])
+    out = StringIO()
+    call_command(
+        "import",
+        "orgs",
+        str(path),
+        "--commit",
+        "--user",
+        "admin",
+        "--parent",
+        "Đảng bộ xã Kim Long",
+        "--no-progress",
+        stdout=out,
+        stderr=StringIO(),
+    )
+    assert Organisation.objects.get(code="kl-thon-xuan-dan").parent.code == "kim-long"
+    assert "kl-thon-xuan-dan" in out.getvalue()
