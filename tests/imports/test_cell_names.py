@@ -331,3 +331,18 @@ def test_a_unit_column_holding_the_cell_when_there_is_no_cell_column(cells):
     assert importer.late_notes == [
         "Cột “Đơn vị” ghi tên chi bộ (như “Thôn Gia Du”): đọc là chi bộ của mỗi dòng."
     ]
+
+
+def test_an_empty_cell_in_a_cell_column_takes_the_sheets_cell_and_says_so(cells):
+    header = ["Họ và tên", "Giới tính", "Ngày sinh", "Chi bộ", "Ngày vào Đảng", "Ngày chính thức"]
+    importer = _importer(cells, header=header, sheet=SheetInfo("Thôn Gia Du"))
+    assert importer.header_notes() == ["Không có cột “Ngày lễ kết nạp”: lấy bằng ngày vào Đảng."]
+    one, two = _someone("Một"), _someone("Hai")
+    outcomes = _resolve(
+        importer, [("", [*one[:3], "Chi bộ 02", *one[3:]]), ("", [*two[:3], None, *two[3:]])]
+    )
+    assert [o.org.code for o in outcomes] == ["kl-so-2", "kl-thon-2"]
+    assert outcomes[0].messages == []
+    assert outcomes[1].messages == [
+        "Chi bộ: để trống, lấy theo tên trang “Thôn Gia Du” (Chi bộ thôn Gia Du)."
+    ]

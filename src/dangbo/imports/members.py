@@ -451,6 +451,10 @@ class MemberImporter:
             org, _ = self._cells_named().resolve(text)
             if org is not None or looks_like_cell(group):  # not "ĐẢNG VIÊN CHÍNH THỨC"
                 data["org"] = text
+                if "org" in self.positions:  # the column is there, this row left it empty
+                    parsed.notes.append(
+                        f"{self.labels['org']}: để trống, lấy theo tiêu đề nhóm “{group[:120]}”."
+                    )
                 noted = self.__dict__.setdefault("_groups_noted", set())
                 if org is not None and group not in noted and parsed.row_no:
                     noted.add(group)
@@ -462,6 +466,10 @@ class MemberImporter:
         found = self.sheet_cell()
         if found is not None:
             data["org"] = found[0].code
+            if "org" in self.positions:
+                parsed.notes.append(
+                    f"{self.labels['org']}: để trống, lấy theo {found[1]} ({found[0].name})."
+                )
         elif commune and "org" not in self.positions:  # "Đơn vị" holding the cell's name
             org, _ = self._cells_named().resolve(commune)
             if org is not None:
