@@ -353,6 +353,12 @@ def test_api_options_and_job_fields(client, world, tmp_path):
     assert job["options"]["unknown_recognition"] == "official"
     assert list(job["options"]["header_row"].values()) == [5]
     assert {"sheets", "questions", "unanswered"} <= set(job)
+    assert job["sheets"][0]["header_row"] == 5  # read with the override
+    with path.open("rb") as fh:
+        response = client.post(
+            "/api/v1/imports/", {"kind": "members", "file": fh, "header_row": "Thôn 9:5"}, **headers
+        )
+    assert response.status_code == 422 and "không có trang “Thôn 9”" in response.content.decode()
     url = f"/api/v1/imports/{job['id']}/options"
     ImportJob.objects.filter(pk=job["id"]).update(state=JobState.PREVIEWED)
     with_sheets(ImportJob.objects.get(pk=job["id"]))

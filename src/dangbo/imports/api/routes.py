@@ -3,6 +3,7 @@
 from typing import Annotated, Literal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import File, Form, Path, Query, Router
 from ninja.files import UploadedFile
@@ -11,7 +12,7 @@ from ninja.pagination import paginate
 from dangbo.core.api import READ_ERRORS, WRITE_ERRORS, BoundedPagination
 
 from .. import services
-from ..models import ImportJob, ImportRow, JobState, RowState
+from ..models import ImportJob, ImportRow, RowState
 from ..options import clean_options
 from ..queries import job_for, may_import, template_response
 from .schemas import ImportKind, JobId, JobOut, OptionsIn, RowFilter, RowOut
@@ -65,13 +66,14 @@ def create(
     }
     changes = {k: v for k, v in given.items() if v not in (None, "")}
     if changes:
-        # Sheet names are checked against the file: read it once to know them.
-        job = services.start(job, commit=False, actor=request.auth)
-        if job.state in (JobState.QUEUED, JobState.RUNNING):
+        # Checked against the file's own sheets before the first run; a bad value leaves
+        # no upload behind.
+        try:
             job.options = clean_options(job, changes, actor=request.auth)
-            ImportJob.objects.filter(pk=job.pk).update(options=job.options)
-            return 201, job
-        return 201, services.reconfigure(job, actor=request.auth, changes=changes)
+        except ValidationError:
+            services.cancel(job, actor=request.auth)
+            raise
+        ImportJob.objects.filter(pk=job.pk).update(options=job.options)
     return 201, services.start(job, commit=False, actor=request.auth)
 
 
