@@ -222,3 +222,25 @@ def test_lower_case_names_only_when_every_cell_is():
     assert not legacy.typed_in_capitals_font(["NguyÔn V¨n An", "hoµng thÞ qu\xfanh"])
     assert not legacy.typed_in_capitals_font(["nguyÔn v¨n an"])  # one cell says little
     assert not legacy.typed_in_capitals_font(["§Æng v¨n an", "hoµng thÞ"])  # § is "Đ"
+
+
+def test_the_encoding_of_title_rows_from_their_fonts(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["®¶ng bé x· kim long"])
+    sheet.append(["danh s¸ch ®¶ng viªn"])
+    sheet.append(["STT", "Hä vµ tªn"])
+    for row in (1, 2):
+        sheet.cell(row=row, column=1).font = Font(name=".VnTimeH")
+    sheet.cell(row=3, column=2).font = Font(name=".VnTime")
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    assert fonts.rows_encoding(path, "", 1, 2) == "tcvn3_caps"
+    assert legacy.fix_as("danh s¸ch ®¶ng viªn", "tcvn3_caps")[0] == "DANH SÁCH ĐẢNG VIÊN"
+    assert fonts.rows_encoding(path, "", 3, 3) == "tcvn3"  # "STT" (Calibri) tells nothing
+    assert fonts.rows_encoding(path, "", 1, 3) == "tcvn3_caps"  # 2 of 3
+    sheet["B3"].font = Font(name="Times New Roman")
+    book.save(path)
+    assert fonts.rows_encoding(path, "", 3, 3) is None
+    assert fonts.rows_encoding(path, "Khác", 1, 2) is None
+    assert fonts.rows_encoding(tmp_path / "none.xlsx", "", 1, 2) is None

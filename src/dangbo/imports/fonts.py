@@ -109,3 +109,41 @@ def _column_fonts(path: Path, sheet_name: str, first_row: int, last_row: int) ->
     finally:
         book.close()
     return {index: c.most_common(1)[0][0] for index, c in counts.items()}
+
+
+def rows_encoding(path, sheet_name: str, first_row: int, last_row: int) -> str | None:
+    """The legacy encoding key the fonts of rows ``first_row``..``last_row`` give together
+    (a header, a title block): the key of the font of more than half of their non-ASCII
+    text cells when that is a legacy font, else None. ".VnTimeH" titles give 'tcvn3_caps' ("danh s¸ch ®¶ng viªn" is
+    "DANH SÁCH ĐẢNG VIÊN"). Never raises; {} fonts (not an .xlsx) give None."""
+    try:
+        return _rows_encoding(Path(path), sheet_name, first_row, last_row)
+    except Exception:  # noqa: BLE001 - fonts are a hint
+        return None
+
+
+def _rows_encoding(path: Path, sheet_name: str, first_row: int, last_row: int) -> str | None:
+    with path.open("rb") as fh:
+        if fh.read(4) != b"PK\x03\x04":
+            return None
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    counts: Counter[str | None] = Counter()
+    try:
+        if sheet_name and sheet_name not in book.sheetnames:
+            return None
+        sheet = book[sheet_name] if sheet_name else book.worksheets[0]
+        last_row = min(int(last_row), int(first_row) + FONT_ROWS - 1)
+        for row in sheet.iter_rows(min_row=max(1, int(first_row)), max_row=last_row):
+            for cell in row:
+                value = getattr(cell, "value", None)
+                if isinstance(value, str) and not value.isascii():  # "STT" tells nothing
+                    font = getattr(cell, "font", None)
+                    counts[encoding_key(getattr(font, "name", None) if font else None)] += 1
+    finally:
+        book.close()
+    if not counts:
+        return None
+    key, count = counts.most_common(1)[0]
+    return key if count * 2 > sum(counts.values()) else None
