@@ -790,3 +790,23 @@ def test_the_command_takes_the_parent_by_name(tmp_path, world):
     )
     assert Organisation.objects.get(code="kl-thon-xuan-dan").parent.code == "kim-long"
     assert "kl-thon-xuan-dan" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_code_typed_in_the_preview_is_kept_for_its_row(tmp_path, world):
+    actor = world.users["admin"]
+    rows = [HEADER, VILLAGES[2], VILLAGES[3], [9, "Chi bộ thôn Gò", None, None]]
+    path = write_book(tmp_path / "a.xlsx", rows, title="Sheet")
+    job = services.create_job(actor=actor, kind="orgs", source=path, original_name=path.name)
+    job.options = {
+        "parent": "kim-long",
+        # row 2 takes the code row 4 would have been given; row 3 repeats row 2's
+        "orgs": {"2": {"code": "kl-thon-go"}, "3": {"code": "kl-thon-go"}},
+    }
+    job.save(update_fields=["options"])
+    job = services.run(job, actor=actor)
+    result = rows_of(job)
+    assert result[2].inferred["code"] == "kl-thon-go" and result[2].action == "new"
+    assert result[3].state == "error"
+    assert "mã “kl-thon-go” đã dùng cho “Chi bộ thôn Xuân Đán” trong tệp" in result[3].messages[0]
+    assert result[4].inferred["code"] == "kl-thon-go-2"

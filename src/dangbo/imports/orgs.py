@@ -133,6 +133,14 @@ class OrgImporter:
         self._index: tuple[dict[str, list[Known]], dict[str, list[Known]]] | None = None
         self._children: dict[str, dict[str, tuple[Known, int | None]]] = {}
         self._generated: set[str] = set()
+        # The codes the user typed in the preview are never made for another row.
+        overrides = self.options.get("orgs")
+        if isinstance(overrides, dict):
+            self._generated |= {
+                str(v.get("code")).strip().lower()
+                for v in overrides.values()
+                if isinstance(v, dict) and v.get("code")
+            }
         self._sheet_parents: dict[tuple, tuple[str | None, list[str], str]] = {}
         self._groups: dict[str, tuple[str | None, str]] = {}  # heading -> (code, error)
         self.group = ""  # set by the reader before each row: the heading it is listed under
@@ -507,6 +515,12 @@ class OrgImporter:
         explicit = set(data)  # what the file's columns gave
         overridden = self._apply_override(parsed, errors)
         explicit |= overridden
+        taken = self.known.get(data.get("code", "")) if "code" in overridden else None
+        if taken is not None and taken.pending:
+            errors.append(
+                f"{COLUMNS['code'].header} (sửa ở trang xem trước): mã “{data['code']}” đã "
+                f"dùng cho “{taken.name}” trong tệp."
+            )
         parent_from_row = "parent_text" in data
         parent_code = self._parent_code(parsed, errors)
         parent = self.known.get(parent_code) if parent_code else None
