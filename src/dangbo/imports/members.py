@@ -513,26 +513,25 @@ class MemberImporter:
         return {"card": by_card, "id": by_id, "name": self._by_names(chunk, fields)}
 
     def _by_names(self, chunk: list[Parsed], fields: tuple) -> dict[str, list[dict]]:
-        """The members named like the chunk's rows (folded name), born on one of its dates
-        or in one of its cells: the same person again, or a near match to show. One query."""
+        """The members named like the chunk's rows (folded name), in one of its cells or —
+        for rows without card and ID number — born on one of its dates anywhere: the same
+        person again, or a near match to show. One query; rows with numbers look in their
+        own cells only, so that a roll of numbered members costs little."""
         names, dobs, org_ids = set(), set(), set()
         for p in chunk:
             name, dob = p.data.get("full_name"), p.data.get("date_of_birth")
             if not name or dob is None:
                 continue
             names.add(fold(name))
-            dobs.add(dob)
+            if not _numbered(p.data):
+                dobs.add(dob)
             org = self.orgs.get(p.data.get("org") or "")
             if org is not None:
                 org_ids.add(org.id)
         if not names:
             return {}
         found: dict[str, list[dict]] = {}
-        q = (
-            Q(date_of_birth__in=dobs) | Q(org_id__in=org_ids)
-            if org_ids
-            else Q(date_of_birth__in=dobs)
-        )
+        q = Q(date_of_birth__in=dobs) | Q(org_id__in=org_ids)
         for row in Member.objects.filter(Q(search_name__in=names) & q).values(*fields):
             found.setdefault(row["search_name"], []).append(row)
         for rows in found.values():
@@ -612,11 +611,12 @@ class MemberImporter:
         agreeing = [r for r in same if _numbers_agree(data, r)]
         if agreeing:
             return agreeing[0]
+        anywhere = not _numbered(data)  # other cells are looked at for rows without numbers
         near = [
             r
             for r in rows
             if r in same
-            or (r["date_of_birth"] == dob and self.scope.may_change(r["org__path"]))
+            or (anywhere and r["date_of_birth"] == dob and self.scope.may_change(r["org__path"]))
             or (r["org_id"] == org.id and _typo(r["date_of_birth"], dob))
         ]
         for r in near[:3]:
@@ -977,6 +977,10 @@ class MemberImporter:
         for columns, rows in groups.items():
             bulk.update(table, columns, rows)
         bulk.insert(MemberEvent._meta.db_table, _EVENT_COLUMNS, events)
+
+
+def _numbered(data: dict) -> bool:
+    return bool(data.get("card_number") or data.get("id_number"))
 
 
 def _numbers_agree(data: dict, row: dict) -> bool:
