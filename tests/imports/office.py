@@ -28,9 +28,22 @@ names only, nothing copied beyond them):
   (VNI): the cells hold the legacy bytes as Latin-1 look-alikes; CSV saved from them are
   8-bit (the same bytes), or Windows-1258.
 
-This module writes such rolls from a list of member dicts (see ``MEMBERS``) in a ``Layout``,
-to .xlsx (openpyxl), .xls (xlwt), .ods (odfpy) or an 8-bit/UTF-8 CSV: ``write(path, layout,
-members, encoding=…)``; the format follows the path's suffix.
+* What else offices do to a roll: the name over two columns (family and middle names, then
+  the given name), "Ngày vào Đảng" over "Dự bị" / "Chính thức", header text wrapped inside
+  its cells, a cell's name merged down over its members, each cell's list pasted under the
+  previous one, a row of hints ("(ngày/tháng/năm)") under the header, age columns, empty
+  bordered rows far below the footer, a hidden sheet of lookup lists; dates typed as
+  "15.05.76", "21.5.2016", "2023-10-24", date cells or bare serials in one column; card
+  and ID numbers typed into General cells (leading zeros lost) or as "83.016532 044798"
+  (card and record number in one cell); names pasted in NFD, with stray spaces, or with
+  the look-alike "Ð" (U+00D0).
+
+This module writes such rolls from a list of member dicts (see ``MEMBERS``) in a ``Layout``
+(see ``LAYOUTS``, one per shape above), to .xlsx (openpyxl), .xls (xlwt), .ods (odfpy) or a
+CSV/text export: ``write(path, layout, members, encoding=…)``; the format follows the path's
+suffix, the encoding is "unicode", "tcvn3" (.VnTime, .VnTimeH for words in capitals) or
+"vni" (VNI-Times), for a CSV also "cp1258", "utf-8", "semicolon" or "utf-16" (.txt).
+``write_grids`` writes any sheets (``Grid``), e.g. ``member_form`` (a Phiếu đảng viên).
 """
 
 import csv
