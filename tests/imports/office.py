@@ -507,6 +507,22 @@ LAYOUTS = {
         ),
         numbers="",
     ),
+    # The birth date in three columns under "Ngày, tháng, năm sinh", as the paper forms.
+    "ngay-sinh-ba-cot": Layout(
+        "ngay-sinh-ba-cot",
+        (
+            NO,
+            NAME,
+            GENDER,
+            Col(("Ngày, tháng, năm sinh", "Ngày"), lambda m: m["born"].day),
+            Col(("Ngày, tháng, năm sinh", "Tháng"), lambda m: m["born"].month),
+            Col(("Ngày, tháng, năm sinh", "Năm"), lambda m: m["born"].year),
+            CELL,
+            ADMITTED,
+            OFFICIAL,
+        ),
+        numbers="plain",
+    ),
     # Each cell's list pasted under the previous one on a single sheet.
     "khoi-noi-tiep": Layout(
         "khoi-noi-tiep",
