@@ -113,3 +113,16 @@ def test_no_cells_no_drop_down_and_the_organisations_template_is_unchanged(clien
     assert book["Dữ liệu"]["D2"].value is None  # no made-up code in the example
     orgs = _template(client, world, "staff", kind="orgs")
     assert orgs.sheetnames == ["Dữ liệu", "Hướng dẫn"]
+
+
+def test_the_api_gives_the_same_template(client, world):
+    from .test_api import auth
+
+    response = client.get("/api/v1/imports/templates/members", **auth(world, "sensitive_staff"))
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    assert _listed(book) == [
+        ["Chi bộ thôn Đồng Bông", "Đảng bộ xã Kim Long", "kl-thon-1"],
+        ["Chi bộ thôn Gia Du", "Đảng bộ xã Kim Long", "kl-thon-2"],
+    ]
+    assert book["Dữ liệu"]["D2"].value == "Chi bộ thôn Đồng Bông"
