@@ -19,6 +19,9 @@ TCVN3 has no code for an upper-case vowel with a tone (À Ả Ã Á Ạ, Ằ…,
 Ờ…, Ù…, Ừ…, Ỳ…: 60 letters). Typists used a capitals font (``.VnTimeH``) that draws the
 lower-case codes as capitals, so ``to_unicode`` restores capitals from the context
 (see :func:`_tcvn3_case`) and ``from_unicode`` writes such capitals with lower-case codes.
+Where the font is known to be such a capitals font (``imports.fonts``: ".VnTimeH"), or a
+column of names holds no capital at all (:func:`typed_in_capitals_font`), the encoding key
+'tcvn3_caps' reads the text in capitals.
 """
 
 import codecs
