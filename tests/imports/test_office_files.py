@@ -1,11 +1,13 @@
 """Acceptance of issue 13: rolls as offices keep them, imported as a new user would.
 
-Each file is written by ``office.py`` in one of its layouts (title block, one to three header
-rows with merged parents and tick columns, the column-number row, footer, a heading row per
-cell, one sheet per cell with a summary sheet) and formats (.xlsx, .xls, .ods, CSV; Unicode,
-TCVN3 and VNI fonts, Windows-1258). For every file: the preview recognises every member
-and nothing else, says what it skipped, asks only what it cannot know; the commit writes the
-right data and status; a second import of the same file changes nothing."""
+Each file is written by ``office.py`` in one of its ``LAYOUTS`` (title block, one to three
+header rows with merged parents and tick columns, the column-number row, footer, heading
+rows per cell or per status, one sheet per cell with a summary and a hidden lookup sheet,
+the name over two columns, lists pasted one under another…) and formats (.xlsx, .xls,
+.ods, CSV and text exports; Unicode, TCVN3 and VNI fonts, Windows-1258). For every file:
+the preview recognises every member and nothing else, says what it skipped, asks only what
+it cannot know; the commit writes the right data and status; a second import of the same
+file (or of another office's copy in an old font) changes nothing."""
 
 from datetime import date
 
@@ -57,11 +59,8 @@ def actor(world):
     return world.users["admin"]
 
 
-def _preview(path, actor, options=None):
+def _preview(path, actor):
     job = services.create_job(actor=actor, kind="members", source=path, original_name=path.name)
-    if options:
-        job.options = options
-        job.save(update_fields=["options"])
     return services.run(job, actor=actor)
 
 
