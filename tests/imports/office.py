@@ -969,3 +969,18 @@ def csv_bytes(grid: Grid, encoding: str) -> bytes:
 def write_csv(path, grid: Grid, encoding: str) -> None:
     with open(path, "wb") as fh:
         fh.write(csv_bytes(grid, encoding))
+
+
+def declare_one_cell(path) -> None:
+    """Rewrite an .xlsx as some export programs write it: every sheet declares its size as
+    the single cell A1 (``<dimension ref="A1"/>``) whatever it holds."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, data in parts.items():
+            if name.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1"/>', data)
+            book.writestr(name, data)

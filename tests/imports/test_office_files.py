@@ -325,3 +325,13 @@ def test_text_exports_of_the_roll(tmp_path, actor, suffix, encoding):
     path = tmp_path / f"danh-sach.{suffix}"
     grids = office.write(path, layout, encoding=encoding)
     _import_twice(path, layout, grids, actor)
+
+
+def test_an_export_that_declares_its_sheet_a_single_cell(tmp_path, actor):
+    """Export programs often write <dimension ref="A1"/> for the whole sheet: every row is
+    read all the same."""
+    layout = office.LAYOUTS["trich-ngang"]
+    path = tmp_path / "xuat.xlsx"
+    grids = office.write(path, layout)
+    office.declare_one_cell(path)
+    _import_twice(path, layout, grids, actor)
