@@ -4,7 +4,8 @@ A file from an office PC can be anything: a renamed Word document, an empty shee
 Windows-1258, an .xlsx whose zip inflates to gigabytes. Every such case becomes a
 ``FileProblem`` with a Vietnamese message before a single row is read, and rows are streamed
 so that memory does not grow with the file (CSV and .xlsx fully; for the old .xls and .ods,
-calamine holds the first sheet's cells).
+calamine holds the cells of the sheet being read). ``open_book`` lists a file's sheets (a CSV
+is one sheet named ""); ``Book.open`` finds the table in one of them (``table.Table``).
 """
 
 import codecs
@@ -199,9 +200,12 @@ def _xlsx_book(path: Path) -> Book:
             raw = sheet.iter_rows(values_only=True)
         except Exception as exc:
             raise FileProblem(f"Trang “{name}”: bảng tính bị hỏng, không đọc được.") from exc
-        merges = _xlsx_merges(book, sheet)
         found = _table(
-            enumerate(_xlsx_rows(raw), start=1), name, header_row, last_row, merges=merges
+            enumerate(_xlsx_rows(raw), start=1),
+            name,
+            header_row,
+            last_row,
+            merges=lambda: _xlsx_merges(book, sheet),
         )
         _check_width(len(found.header))
         return Sheet(

@@ -43,6 +43,10 @@ _GROUP_WORDS = re.compile(
     r"|truong (thpt|thcs|tieu hoc|mam non|trung hoc|dai hoc|cao dang)|dang vien|nhom"
     r"|cong ty|ban chi huy)\b"
 )
+_NAME_KEYS = {"ho va ten", "ho ten", "ho ten dang dung", "ho va ten dang dung", "ten dang vien"}
+_FAMILY_KEYS = {"ho", "ho dem", "ho va dem", "ho va ten dem", "ho va chu dem", "ho ten dem"}
+_GIVEN_KEYS = {"ten", "ten goi"}
+_ADMISSION_KEYS = {"ngay vao dang", "ngay ket nap", "ngay ket nap dang", "ngay ket nap vao dang"}
 _TICK_GENDER = {"nam", "nu"}
 _GENDER_KEYS = {"gioi tinh", "gioi", "nam nu", "gender", "sex"}
 
@@ -253,15 +257,14 @@ class Table:
         *,
         header_row: int | None = None,
         last_row: int | None = None,
-        merges: list[tuple[int, int, int, int]] | None = None,
+        merges=None,
     ):
         self.notes: list[str] = []
         # Cells merged down over several rows (a cell's name beside its members): the value
-        # of the first row is each row's. (first row, first column, last row, last column).
+        # of the first row is each row's. A list of (first row, first column, last row, last
+        # column), or a function giving it (called only when the rows are read).
+        self._merges = merges
         self._down: dict[int, list[tuple[int, int]]] = {}
-        for r1, c1, r2, _c2 in merges or ():
-            if r2 > r1:
-                self._down.setdefault(r1, []).append((c1, r2))
         self._rows = rows
         self.last_row = last_row
         self.title: tuple[str, ...] = ()
@@ -349,6 +352,23 @@ class Table:
         self.data_first = head[index][0] if index < len(head) else self.header_last + 1
         if last_row is not None and last_row < self.data_first - 1:
             raise OutsideSheet(f"dòng cuối bạn chọn (dòng {last_row}) ở trên dòng tiêu đề.")
+        # The header again further down (each cell's list pasted under the previous one,
+        # or a printed page's header): {column: folded text} of the first header row, and
+        # the texts of the rows under it.
+        self._header_keys = {c: key(t) for c, t in enumerate(texts[best]) if t}
+        self._sub_keys = {key(t) for r in texts[best + 1 : best + len(header_rows)] for t in r if t}
+        self.hints: list[int] = []
+        self.header_repeats: list[int] = []
+        self.footers: list[list[int]] = []
+        if index < len(head) and _is_hint_row(head[index][1]):
+            self.hints.append(head[index][0])
+            self.notes.append(f"dòng {head[index][0]}: hướng dẫn cách ghi, bỏ qua")
+            index += 1
+            if index < len(head) and _is_number_row(head[index][1]) and self.number_row is None:
+                self.number_row = head[index][0]
+                self.notes.append(f"dòng {self.number_row}: số thứ tự cột, bỏ qua")
+                index += 1
+            self.data_first = head[index][0] if index < len(head) else self.data_first
         self._head = head[index:]
         self._tick_groups: list[tuple[list[int], list[str]]] = []  # "x" under a level
         self._female_column: int | None = None
@@ -356,9 +376,43 @@ class Table:
         self._group_rows: list[int] = []  # rows at which a group starts (for group_for)
         self._group_names: list[str] = []
 
+    def _names(self) -> None:
+        """The name in two columns (family and middle names, then the given name): under one
+        "Họ và tên" (two children, or one header cell merged over both, the second header
+        left empty) or side by side ("Họ đệm" | "Tên"): read as one. And "Ngày vào Đảng"
+        over "Dự bị" / "Chính thức": the admission and the recognition dates."""
+        header = self.header
+        for position, name in enumerate(header):
+            if " / " not in name:
+                continue
+            parent, child = name.rsplit(" / ", 1)
+            if key(parent) in _ADMISSION_KEYS:
+                if key(child) == "du bi":
+                    header[position] = parent
+                elif key(child) == "chinh thuc":
+                    header[position] = "Ngày chính thức"
+        for position in range(len(header) - 1):
+            this, nxt = key(header[position]), key(header[position + 1])
+            parent = header[position].rsplit(" / ", 1)[0] if " / " in header[position] else ""
+            pair = (
+                parent
+                and key(parent) in _NAME_KEYS
+                and header[position + 1].startswith(parent + " / ")
+                and key(header[position + 1].rsplit(" / ", 1)[1]) in _GIVEN_KEYS
+            )
+            alone = this in _NAME_KEYS and not nxt and position + 1 < len(header)
+            side = this in _FAMILY_KEYS and nxt in _GIVEN_KEYS
+            if pair or alone or side:
+                header[position] = parent if pair else "Họ và tên" if side else header[position]
+                header[position + 1] = ""
+                self._name_join = position
+                return
+
     def _ticks(self):
         """A "Nam" / "Nữ" pair under one parent: the ticked (or filled) child is the gender;
         under "Ngày sinh" the filled one holds the date."""
+        self._name_join: int | None = None
+        self._names()
         groups: dict[str, list[int]] = {}
         for position, name in enumerate(self.header):
             if " / " in name:
@@ -403,6 +457,12 @@ class Table:
         return pairs
 
     def _apply(self, row: list) -> list:
+        join = self._name_join
+        if join is not None and join + 1 < len(row):
+            first, second = row[join], row[join + 1]
+            if isinstance(second, str) and second.strip():
+                row[join] = f"{text_of(first)} {second.strip()}".strip()
+                row[join + 1] = None
         if self._female_column is not None and self._female_column < len(row):
             ticked = text_of(row[self._female_column])
             row[self._female_column] = "Nữ" if ticked and key(ticked) != "0" else "Nam"
@@ -433,15 +493,38 @@ class Table:
         at = bisect.bisect_right(self._group_rows, row_no) - 1
         return self._group_names[at] if at >= 0 else ""
 
+    def _is_header_again(self, row: list) -> bool:
+        keys = self._header_keys
+        if len(keys) < 2:
+            return False
+        first = next(iter(keys))
+        cell = row[first] if first < len(row) else None
+        if not isinstance(cell, str) or key(cell) != keys[first]:
+            return False
+        same = sum(
+            1
+            for c, k in keys.items()
+            if c < len(row) and isinstance(row[c], str) and key(row[c]) == k
+        )
+        return same >= max(2, (len(keys) * 3 + 4) // 5)
+
+    def _is_sub_again(self, row: list) -> bool:
+        texts = [c for c in row if _filled(c)]
+        return bool(texts) and all(isinstance(c, str) and key(c) in self._sub_keys for c in texts)
+
     def rows(self, *, width: int = 0) -> Iterator[tuple[int, list]]:
         """Non-empty data rows with their number, up to the first footer row (or the last
-        row the user chose)."""
+        row the user chose); after a footer, the same header again starts another block."""
         source = _Pushback(_chain(self._head, self._rows))
+        merges = self._merges() if callable(self._merges) else self._merges
+        for r1, c1, r2, _c2 in merges or ():
+            if r2 > r1:
+                self._down.setdefault(r1, []).append((c1, r2))
         down: dict[int, tuple[object, int]] = {}  # column -> (value, last row of its merge)
+        footer: list[int] | None = None  # the footer being read: [first, last filled]
+        after_header = False
         for number, row in source:
             self.seen_last = max(self.seen_last, number)
-            if self._down and number >= self.data_first:
-                row = self._fill_down(number, list(row), down)
             if self.last_row is not None and number > self.last_row:
                 last = number if any(_filled(c) for c in row) else 0
                 last = max(last, _last_filled(source))
@@ -450,19 +533,40 @@ class Table:
                         f"{span(self.last_row + 1, last)}: sau dòng cuối bạn chọn, bỏ qua"
                     )
                 break
+            if self._down and number >= self.data_first:
+                row = self._fill_down(number, list(row), down)
             row = list(row)
             if not any(_filled(c) for c in row):
                 continue
+            if footer is not None:
+                if self._is_header_again(row):
+                    self.footers.append(footer)
+                    footer = None
+                    self.header_repeats.append(number)
+                    after_header = True
+                else:
+                    footer[1] = number
+                continue
+            if after_header and self._is_sub_again(row):
+                self.header_repeats.append(number)
+                continue
+            after_header = False
             if _is_number_row(row):
                 self.repeats.append(number)
+                continue
+            if self.count == 0 and _is_hint_row(row):
+                self.hints.append(number)
+                continue
+            if self._is_header_again(row):
+                self.header_repeats.append(number)
+                after_header = True
                 continue
             if self.last_row is None and is_footer(row):
                 if is_total(row) and _more_data(source):
                     self.subtotals.append(number)
                     continue
-                last = max(number, _last_filled(source))
-                self.footer = [number, last]
-                break
+                footer = [number, number]
+                continue
             heading = group_heading(row)
             if heading is not None:
                 self.groups.append((number, heading))
@@ -474,6 +578,9 @@ class Table:
             self.count += 1
             self.data_last = number
             yield number, self._apply(row)
+        if footer is not None:
+            self.footers.append(footer)
+        self.footer = self.footers[-1] if self.footers else None
         self.notes.extend(self.closing_notes())
 
     def _fill_down(self, number: int, row: list, down: dict) -> list:
@@ -503,8 +610,13 @@ class Table:
             notes.append("dòng " + _spans(self.subtotals) + ": dòng cộng, bỏ qua")
         if self.repeats:
             notes.append("dòng " + _spans(self.repeats) + ": số thứ tự cột, bỏ qua")
-        if self.footer:
-            notes.append(f"{span(*self.footer)}: chân trang, bỏ qua")
+        if self.hints[1:] or (self.hints and self.hints[0] >= self.data_first):
+            notes.append("dòng " + _spans(self.hints) + ": hướng dẫn cách ghi, bỏ qua")
+        if self.header_repeats:
+            notes.append("dòng " + _spans(self.header_repeats) + ": tiêu đề cột lặp lại, bỏ qua")
+        if self.footers:
+            spans = ", ".join(span(a, b).removeprefix("dòng ") for a, b in self.footers)
+            notes.append(f"dòng {spans}: chân trang, bỏ qua")
         return notes
 
     def summary(self) -> dict:
@@ -558,6 +670,14 @@ def _more_data(source: _Pushback) -> bool:
         break
     source.back.extend(reversed(taken))
     return found
+
+
+def _is_hint_row(row: list) -> bool:
+    """A row of hints under the header: "(ghi đầy đủ, có dấu)", "(ngày/tháng/năm)"."""
+    texts = [c for c in row if _filled(c)]
+    return len(texts) >= 2 and all(
+        isinstance(c, str) and c.strip().startswith("(") and c.strip().endswith(")") for c in texts
+    )
 
 
 def _chain(first: list, rest: Iterator) -> Iterator:
