@@ -171,7 +171,7 @@ def test_big_scopes_are_queried_name_by_name(cells):
     assert _code(resolver.resolve("Chi bộ 02")) == "kl-so-2"
     assert _code(resolver.resolve("Đồng Bông", "Kim Long")) == "kl-thon-1"
     assert resolver.resolve("Chi bộ thôn Bảo Sơn")[0] is None
-    assert resolver._loaded is None
+    assert resolver.s.loaded is None
 
 
 # -- through the importer --------------------------------------------------------------------
@@ -346,3 +346,12 @@ def test_an_empty_cell_in_a_cell_column_takes_the_sheets_cell_and_says_so(cells)
     assert outcomes[1].messages == [
         "Chi bộ: để trống, lấy theo tên trang “Thôn Gia Du” (Chi bộ thôn Gia Du)."
     ]
+
+
+def test_the_sheets_of_one_file_read_the_cells_once(cells, django_assert_num_queries):
+    first = CellResolver(cells.users["staff"], context=("ĐẢNG BỘ XÃ KIM LONG",))
+    assert _code(first.resolve("Thôn Đồng Bông")) == "kl-thon-1"
+    second = CellResolver(cells.users["staff"], context=("Hợp Hòa",), share=first)
+    with django_assert_num_queries(0):  # the scope's cells are the file's: loaded once
+        assert _code(second.resolve("Thôn Đồng Bông")) == "hh-dong-bong"  # its own title
+        assert _code(second.resolve("Chi bộ 02")) == "kl-so-2"

@@ -191,22 +191,39 @@ _TYPED_BACK = re.compile(r"^(?P<name>.*?)\s*\((?P<inside>[^()]*)\)\s*$")
 _CODE_INSIDE = re.compile(r"(?:^|[,;]\s*)m[aã]\s*:?\s*(?P<code>[a-z0-9]+(?:-[a-z0-9]+)*)\s*$", re.I)
 
 
+class _Shared:
+    """What the resolvers of one import share: the scope's cells, names above, answers."""
+
+    def __init__(self):
+        self.cache: dict[tuple, tuple[OrgInfo | None, str | None]] = {}
+        self.loaded: list[Cell] | None = None
+        self.by_bare: dict[str, list[Cell]] = {}
+        self.ended: list[Cell] = []
+        self.big: bool | None = None
+        self.names: dict[int, tuple[str, str]] = {}  # id -> (name, kind) of those above
+
+
 class CellResolver:
     """Cells of the actor's change scope by name; one lookup per distinct name and commune.
 
     ``context``: text lines that may name the commune when a row does not (the sheet's title
-    block and its name)."""
+    block and its name). ``share``: the resolver of the file's previous sheet — the cells
+    loaded and the answers found are the file's, read once per import."""
 
-    def __init__(self, actor, *, context: Iterable[str] = (), load_limit: int = LOAD_LIMIT):
+    def __init__(
+        self,
+        actor,
+        *,
+        context: Iterable[str] = (),
+        load_limit: int = LOAD_LIMIT,
+        share: "CellResolver | None" = None,
+    ):
         self.actor = actor
         self.context = [words_of(line) for line in context if line and line.strip()]
         self.load_limit = load_limit
-        self.cache: dict[tuple[str, str], tuple[OrgInfo | None, str | None]] = {}
-        self._loaded: list[Cell] | None = None
-        self._by_bare: dict[str, list[Cell]] = {}
-        self._ended: list[Cell] = []
-        self._big: bool | None = None
-        self._names: dict[int, tuple[str, str]] = {}  # id -> (name, kind) of those above
+        self.context_key = tuple(" ".join(line) for line in self.context)
+        same = share is not None and share.actor == actor and share.load_limit == load_limit
+        self.s = share.s if share is not None and same else _Shared()
 
     # -- the scope -----------------------------------------------------------------------
     def _scoped(self):
@@ -214,31 +231,31 @@ class CellResolver:
         return qs if self.actor is None else scope.restrict(qs, self.actor, scope.CHANGE)
 
     def _ensure_loaded(self) -> None:
-        if self._big is not None:
+        if self.s.big is not None:
             return
         qs = self._scoped()
-        self._big = qs.filter(valid_to__isnull=True).count() >= self.load_limit
-        if self._big:
+        self.s.big = qs.filter(valid_to__isnull=True).count() >= self.load_limit
+        if self.s.big:
             return
         rows = [OrgInfo(*row) for row in qs.values_list(*ORG_FIELDS)]
         cells = self._cells(rows)
-        self._loaded = [c for c in cells if c.org.valid_to is None]
-        self._ended = [c for c in cells if c.org.valid_to is not None]
-        for cell in self._loaded:
-            self._by_bare.setdefault(cell.keys[2], []).append(cell)
+        self.s.loaded = [c for c in cells if c.org.valid_to is None]
+        self.s.ended = [c for c in cells if c.org.valid_to is not None]
+        for cell in self.s.loaded:
+            self.s.by_bare.setdefault(cell.keys[2], []).append(cell)
 
     def _cells(self, rows: list[OrgInfo]) -> list[Cell]:
         above_ids = {int(i) for o in rows for i in o.path.split(".")[:-2] if i}
-        missing = sorted(above_ids - set(self._names))
+        missing = sorted(above_ids - set(self.s.names))
         for start in range(0, len(missing), 500):
             for pk, name, kind in Organisation.objects.filter(
                 pk__in=missing[start : start + 500]
             ).values_list("id", "name", "kind"):
-                self._names[pk] = (name, kind)
+                self.s.names[pk] = (name, kind)
         cells = []
         for o in rows:
             ids = [int(i) for i in o.path.split(".")[:-2] if i]
-            chain = tuple(self._names[i] for i in reversed(ids) if i in self._names)
+            chain = tuple(self.s.names[i] for i in reversed(ids) if i in self.s.names)
             above = next((name for name, kind in chain if kind in _ABOVE_KINDS), "")
             if not above and chain:
                 above = chain[0][0]
@@ -259,10 +276,10 @@ class CellResolver:
     def _named(self, bare: str) -> tuple[list[Cell], list[Cell]]:
         """(current, ended) cells whose loosest key is ``bare``."""
         self._ensure_loaded()
-        if self._loaded is not None:
+        if self.s.loaded is not None:
             return (
-                list(self._by_bare.get(bare, ())),
-                [c for c in self._ended if c.keys[2] == bare],
+                list(self.s.by_bare.get(bare, ())),
+                [c for c in self.s.ended if c.keys[2] == bare],
             )
         t = search.terms(bare)
         if t is None:
@@ -277,8 +294,8 @@ class CellResolver:
 
     def _by_code(self, code: str) -> Cell | None:
         self._ensure_loaded()
-        if self._loaded is not None:
-            return next((c for c in self._loaded if c.org.code == code), None)
+        if self.s.loaded is not None:
+            return next((c for c in self.s.loaded if c.org.code == code), None)
         rows = [
             OrgInfo(*row)
             for row in self._scoped()
@@ -291,8 +308,8 @@ class CellResolver:
         words = {w for w in bare.split() if len(w) > 1 and not w.isdigit()}
         if not words:
             return []
-        if self._loaded is not None:
-            pool = self._loaded
+        if self.s.loaded is not None:
+            pool = self.s.loaded
         else:
             longest = max(words, key=len)
             t = search.terms(longest)
@@ -330,10 +347,11 @@ class CellResolver:
         row's "Đảng bộ xã" column says it), or None and the reason in Vietnamese."""
         text = " ".join(str(text or "").split())
         commune = " ".join(str(commune or "").split())
-        key = (text, commune)
-        if key not in self.cache:
-            self.cache[key] = self._resolve(text, commune)
-        return self.cache[key]
+        key = (self.context_key, text, commune)
+        cache = self.s.cache
+        if key not in cache:
+            cache[key] = self._resolve(text, commune)
+        return cache[key]
 
     def _resolve(self, text: str, commune: str) -> tuple[OrgInfo | None, str | None]:
         shown = text[:64]

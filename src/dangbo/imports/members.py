@@ -163,6 +163,7 @@ class MemberImporter:
         self.unknown_recognition = previous.unknown_recognition
         self.in_file = previous.in_file
         self.people_repeated = previous.people_repeated
+        self._resolver_share = getattr(previous, "_resolver", None)  # cells read once (N)
 
     def questions(self) -> list[dict]:
         """What only the user can answer, once the file has been read (ImportJob.questions)."""
@@ -407,7 +408,8 @@ class MemberImporter:
         resolver = getattr(self, "_resolver", None)
         if resolver is None:
             context = (*self.sheet.title, self.sheet.name)
-            resolver = self._resolver = CellResolver(self.actor, context=context)
+            share = getattr(self, "_resolver_share", None)
+            resolver = self._resolver = CellResolver(self.actor, context=context, share=share)
         return resolver
 
     def sheet_cell(self) -> tuple[OrgInfo, str] | None:
