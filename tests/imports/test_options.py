@@ -119,6 +119,8 @@ def errors_of(job, data, actor=None):
         ({"orgs": {"abc": {"code": "x"}}}, "orgs", ["“abc”"]),
         ({"orgs": {"12": {"name": "x"}}}, "orgs", ["chỉ sửa được"]),
         ({"colour": "red"}, "__all__", ["“colour”"]),
+        ({"valid_from": "31/02/2016"}, "valid_from", ["Ngày thành lập"]),
+        ({"valid_from": "01/01/2999"}, "valid_from", ["Ngày thành lập", "tương lai"]),
     ],
 )
 def test_bad_values_name_their_field(tmp_path, world, data, field, words):
@@ -142,6 +144,7 @@ def test_good_values_are_cleaned(tmp_path, world):
             "last_row": "thôn 2:7",
             "unknown_recognition": "official",
             "parent": "Đảng bộ xã Kim Long",
+            "valid_from": "1.7.2016",
             "orgs": {"Thôn 2:6": {"kind": "grassroots_cell", "sector": "village", "code": "kl-x"}},
         },
         actor=world.users["staff"],
@@ -151,6 +154,7 @@ def test_good_values_are_cleaned(tmp_path, world):
     assert cleaned["unknown_recognition"] == "official"
     assert cleaned["parent"] == world.orgs["kim-long"].code
     assert cleaned["orgs"]["Thôn 2:6"]["code"] == "kl-x"
+    assert cleaned["valid_from"] == "2016-07-01"
 
 
 def test_parent_must_be_changeable_by_the_actor(tmp_path, world):
@@ -449,6 +453,7 @@ def run_command(*args):
         (["--last-row", "0"], "--last-row: Dòng cuối"),
         (["--sheet", "Thôn 9"], "--sheet: Trang: không có trang “Thôn 9”"),
         (["--parent", "Không có tổ chức này"], "--parent: Tổ chức cấp trên: không tìm thấy"),
+        (["--valid-from", "hôm qua"], "--valid-from: Ngày thành lập"),
     ],
 )
 def test_cli_bad_flag_values_exit_2(tmp_path, world, flags, words):
@@ -560,3 +565,35 @@ def test_cli_commit_waits_for_the_answer(tmp_path, world):
     assert "--unknown-recognition official" in out
     code, out = run_command("members", str(path), "--commit", "--unknown-recognition", "official")
     assert code == 0, out
+
+
+def test_org_list_parent_and_inferred_values_corrected_on_the_page(client, world, tmp_path):
+    client.force_login(world.users["staff"])
+    data = io.BytesIO("STT,Tên tổ chức\n1,Chi bộ thôn Mới\n".encode())
+    data.name = "to-chuc.csv"
+    client.post(reverse("imports:index"), {"kind": "orgs", "file": data})
+    job = ImportJob.objects.get()
+    url = reverse("imports:options", args=[job.pk])
+    client.post(url, {"what": "parent", "parent": "Đảng bộ xã Kim Long", "valid_from": "1/7/2016"})
+    job.refresh_from_db()
+    assert job.options == {"parent": "kim-long", "valid_from": "2016-07-01"}
+    assert job.rows.count() == 1, (job.state, job.problem, job.notes, job.sheets)
+    row = job.rows.get()
+    assert row.inferred.get("key"), (job.problem, row.messages)
+    html = page_of(client, job)
+    assert "Loại/Lĩnh vực/Mã (suy từ tên)" in html and 'value="01/07/2016"' in html
+    client.post(
+        url,
+        {
+            "what": "org",
+            "key": row.inferred["key"],
+            "kind": "sub_cell",
+            "sector": "village",
+            "code": "kl-thon-moi",
+        },
+    )
+    job.refresh_from_db()
+    assert job.options["orgs"] == {
+        row.inferred["key"]: {"kind": "sub_cell", "sector": "village", "code": "kl-thon-moi"}
+    }
+    assert job.rows.get().inferred["code"] == "kl-thon-moi"

@@ -8,11 +8,13 @@ and what comes back is ready to merge into ``job.options`` (``merge``).
 """
 
 import re
+from datetime import date
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 
 from dangbo.core import scope
+from dangbo.core.dates import read_day, today
 from dangbo.core.text import fold
 from dangbo.orgs.choices import OrgKind, Sector
 from dangbo.orgs.fields import resolve
@@ -30,6 +32,7 @@ FIELD_LABELS = {
     "last_row": "Dòng cuối",
     "unknown_recognition": "Cách đọc đảng viên không có ngày chính thức",
     "parent": "Tổ chức cấp trên",
+    "valid_from": "Ngày thành lập (của các tổ chức trong danh sách)",
     "orgs": "Tổ chức",
 }
 KNOWN = tuple(FIELD_LABELS)
@@ -182,6 +185,21 @@ def _parent(value, actor) -> str | None:
     return org.code
 
 
+def _day(value) -> str | None:
+    """A date as people type it ("01/07/2016", "1.7.2016", ISO), kept as ISO text."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        day, _note = read_day(str(value).strip(), FIELD_LABELS["valid_from"], today=today())
+    except ValidationError as exc:
+        raise ValidationError({"valid_from": exc.messages}) from None
+    if day > today():
+        raise _error("valid_from", f"{day:%d/%m/%Y} là ngày trong tương lai.")
+    return day.isoformat()
+
+
 def _orgs(job: ImportJob, value) -> dict[str, dict | None]:
     if not isinstance(value, dict):
         raise _error("orgs", "ghi theo từng dòng: {dòng: {kind, sector, code}}.")
@@ -252,6 +270,8 @@ def clean_options(job: ImportJob, data: dict, *, actor=None) -> dict:
                 cleaned[key] = text or None
             elif key == "parent":
                 cleaned[key] = _parent(value, actor)
+            elif key == "valid_from":
+                cleaned[key] = _day(value)
             elif key == "orgs":
                 cleaned[key] = _orgs(job, value)
         except ValidationError as exc:

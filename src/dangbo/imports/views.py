@@ -248,10 +248,18 @@ def job(request, pk: int):
             "missing": _missing(job),
             "editable": job.state
             in (JobState.PREVIEWED, JobState.FAILED, JobState.INTERRUPTED, JobState.UPLOADED),
+            "valid_from": _shown_day(job.options.get("valid_from")),
             "org_kinds": OrgKind.choices,
             "sectors": Sector.choices,
         },
     )
+
+
+def _shown_day(value) -> str:
+    """An ISO date option as people write it (dd/mm/yyyy)."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-":
+        return f"{value[8:]}/{value[5:7]}/{value[:4]}"
+    return str(value or "")
 
 
 def _changes(post) -> dict:
@@ -276,7 +284,10 @@ def _changes(post) -> dict:
             }
         }
     if what == "parent":
-        return {"parent": post.get("parent") or None}
+        return {
+            "parent": post.get("parent") or None,
+            "valid_from": post.get("valid_from") or None,
+        }
     return {}
 
 

@@ -45,6 +45,12 @@ def create(
     parent: Annotated[
         str | None, Form(title="Tổ chức cấp trên của danh sách (tên hoặc mã)", max_length=300)
     ] = None,
+    valid_from: Annotated[
+        str | None,
+        Form(
+            title="Ngày thành lập của các tổ chức trong danh sách (ngày/tháng/năm)", max_length=30
+        ),
+    ] = None,
 ):
     """Previews at once for small files; bigger ones are queued (poll ``GET /imports/{id}``).
     The optional fields are the corrections ``POST /{id}/options`` takes, given up front."""
@@ -63,6 +69,7 @@ def create(
         "header_row": header_row,
         "last_row": last_row,
         "parent": parent,
+        "valid_from": valid_from,
     }
     changes = {k: v for k, v in given.items() if v not in (None, "")}
     if changes:

@@ -97,6 +97,9 @@ class OptionsIn(Schema):
     parent: str | None = Field(
         None, title="Tổ chức cấp trên của danh sách (tên hoặc mã)", max_length=300
     )
+    valid_from: str | None = Field(
+        None, title="Ngày thành lập của các tổ chức trong danh sách (ngày/tháng/năm)", max_length=30
+    )
     orgs: dict[str, OrgOverride | None] | None = Field(
         None, title="Sửa loại, lĩnh vực, mã của tổ chức theo dòng (“12” hoặc “Trang:12”)"
     )

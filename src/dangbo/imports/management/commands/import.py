@@ -78,6 +78,12 @@ class Command(BaseCommand):
             metavar="TÊN_HOẶC_MÃ",
             help="Danh sách tổ chức: tổ chức cấp trên của các tổ chức trong tệp.",
         )
+        parser.add_argument(
+            "--valid-from",
+            metavar="NGÀY",
+            help="Danh sách tổ chức không có cột Ngày thành lập: ngày thành lập chung "
+            "(ngày/tháng/năm).",
+        )
 
     def handle(self, *args, **options):
         actor = None
@@ -122,8 +128,9 @@ class Command(BaseCommand):
                 changes[flag] = options[flag]
         if options["unknown_recognition"] is not None:
             changes["unknown_recognition"] = options["unknown_recognition"]
-        if options["parent"] is not None:
-            changes["parent"] = options["parent"]
+        for flag in ("parent", "valid_from"):
+            if options[flag] is not None:
+                changes[flag] = options[flag]
         if not changes:
             return
         cleaned: dict = {}
