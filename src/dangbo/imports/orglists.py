@@ -274,6 +274,11 @@ def infer(name: str, parent_kind: str, parent_sector: str) -> Guess:
             kind = OrgKind.GRASSROOTS_CELL
     else:
         kind = word
+    if parent_kind == OrgKind.COMMUNE_COMMITTEE and parent_sector not in (
+        Sector.WARD,
+        Sector.TOWN,
+    ):
+        parent_sector = Sector.COMMUNE  # a commune under the province since 2025: its villages
     sector, sector_sure = _sector(rest, kind, parent_sector)
     return Guess(kind, sector, kind_sure, sector_sure)
 
@@ -284,8 +289,6 @@ def _sector(rest: str, kind: str, parent_sector: str) -> tuple[str, bool]:
         if _starts(rest, place):
             if place == "khu" and residential_parent:
                 return Sector.RESIDENTIAL_GROUP, True
-            if kind in UPPER_KINDS and sector in (Sector.COMMUNE, Sector.WARD, Sector.TOWN):
-                return Sector.TERRITORIAL, True  # a commune committee under the province
             return sector, True
     if kind in (OrgKind.DISTRICT_COMMITTEE, OrgKind.PROVINCE_COMMITTEE):
         return Sector.TERRITORIAL, True
