@@ -343,6 +343,8 @@ def test_an_empty_cell_in_a_cell_column_takes_the_sheets_cell_and_says_so(cells)
     )
     assert [o.org.code for o in outcomes] == ["kl-so-2", "kl-thon-2"]
     assert outcomes[0].messages == []
+    numbered = _resolve(importer, [("", [*_someone("Ba")[:3], 2.0, *_someone()[3:]])])
+    assert numbered[0].org.code == "kl-so-2"  # the number 2 in an Excel cell
     assert outcomes[1].messages == [
         "Chi bộ: để trống, lấy theo tên trang “Thôn Gia Du” (Chi bộ thôn Gia Du)."
     ]

@@ -442,6 +442,8 @@ class MemberImporter:
         commune = data.pop("commune", "")
         text = data.get("org")
         if text:
+            if text.endswith(".0") and text[:-2].isdigit():  # "Chi bộ" typed 2, read 2.0
+                text = data["org"] = text[:-2]
             if commune and not (valid_code(text) and "-" in text):  # "02" may be a name
                 data["org"] = f"{text} ({commune})"
             return
