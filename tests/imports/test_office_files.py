@@ -100,7 +100,7 @@ def _check_preview(job, layout, grids):
         assert "Tổng hợp" in notes and "không phải danh sách" in notes, notes
 
 
-def _answer(job, layout):
+def _answer(job, layout, members):
     """The one question a file without "Ngày chính thức" raises, answered "official"."""
     keys = [q["key"] for q in job.unanswered]
     if layout.has_recognition:
@@ -108,7 +108,7 @@ def _answer(job, layout):
         return job
     assert keys == ["unknown_recognition"], _problems(job)
     question = job.questions[0]
-    old = [m for m in office.MEMBERS if m["official"]]
+    old = [m for m in members if m["official"]]
     assert question["count"] == len(old), question
     job.options = {**job.options, "unknown_recognition": "official"}
     job.save(update_fields=["options"])
@@ -153,18 +153,18 @@ def _check_members(layout, members):
             assert member.home_town == m["home_town"], m["name"]
 
 
-def _import_twice(path, layout, grids, actor):
+def _import_twice(path, layout, grids, actor, members=office.MEMBERS):
     job = _preview(path, actor)
     _check_preview(job, layout, grids)
-    job = _answer(job, layout)
+    job = _answer(job, layout, members)
     job = services.run(job, commit=True, actor=actor)
     assert job.state == JobState.COMMITTED, _problems(job)
-    _check_members(layout, office.MEMBERS)
+    _check_members(layout, members)
 
     again = _preview(path, actor)
     assert again.state == JobState.PREVIEWED, _problems(again)
     rows = _rows(again)
-    assert len(rows) == len(office.MEMBERS), _problems(again)
+    assert len(rows) == len(members), _problems(again)
     assert {r.action for r in rows} == {"unchanged"}, _problems(again)
     assert not again.counts.get("new") and not again.errors, _problems(again)
     assert again.unanswered == [], _problems(again)  # nothing new: nothing to ask
@@ -335,3 +335,14 @@ def test_an_export_that_declares_its_sheet_a_single_cell(tmp_path, actor):
     grids = office.write(path, layout)
     office.declare_one_cell(path)
     _import_twice(path, layout, grids, actor)
+
+
+@pytest.mark.parametrize("name", ["trich-ngang", "ba-dong-danh-dau", "theo-chi-bo"])
+def test_a_roll_of_one_member(tmp_path, actor, name):
+    """A new cell's roll holds a single member: the one data row is not taken for a
+    number row, a sub-header or a footer."""
+    layout = office.LAYOUTS[name]
+    path = tmp_path / "mot-nguoi.xlsx"
+    members = office.MEMBERS[1:2]
+    grids = office.write(path, layout, members)
+    _import_twice(path, layout, grids, actor, members)
