@@ -252,7 +252,7 @@ def test_page_shows_sheets_header_picker_and_questions(client, world, tmp_path):
     assert 'value="5" id="hr-5" aria-label="Dòng 5 là dòng tiêu đề" checked' in html
     assert "ĐẢNG BỘ XÃ KIM LONG" in html  # the title block, shown in the grid
     assert "tệp không có cột Ngày chính thức" in html and 'value="probationary"' in html
-    assert "chưa trả lời câu hỏi" in html  # why the commit button is not there
+    assert "chưa trả lời 1 câu hỏi" in html  # why the commit button is not there
     assert "Ghi vào cơ sở dữ liệu" not in html
 
 
@@ -537,7 +537,7 @@ def test_cli_names_the_flag_an_unanswered_question_needs(tmp_path, world):
     job.questions = [
         {
             "key": "unknown_recognition",
-            "text": "2 đảng viên vào Đảng hơn một năm, tệp không có cột Ngày chính thức",
+            "text": "Đảng viên vào Đảng hơn một năm, tệp không có cột Ngày chính thức",
             "choices": [["official", "Chính thức, chưa rõ ngày"], ["probationary", "Dự bị"]],
             "count": 2,
         }

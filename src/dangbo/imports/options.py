@@ -12,6 +12,7 @@ from datetime import date
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
+from django.db.models import Case, IntegerField, Value, When
 
 from dangbo.core import scope
 from dangbo.core.dates import read_day, today
@@ -316,3 +317,16 @@ def merge(options: dict, cleaned: dict) -> dict:
         else:
             result[key] = value
     return result
+
+
+def in_file_order(job: ImportJob, rows):
+    """A job's rows (a queryset) in the order of the file: sheet by sheet, then by row."""
+    names = [s.get("name", "") for s in job.sheets or []]
+    if len(names) < 2:
+        return rows.order_by("row_no", "id")
+    position = Case(
+        *[When(sheet=name, then=Value(i)) for i, name in enumerate(names)],
+        default=Value(len(names)),
+        output_field=IntegerField(),
+    )
+    return rows.order_by(position, "row_no", "id")

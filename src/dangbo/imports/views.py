@@ -20,12 +20,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dangbo.core.errors import messages_of
+from dangbo.core.text import vn_number
 from dangbo.core.views import page_of, render_page
 from dangbo.orgs.choices import OrgKind, Sector
 
 from . import services
 from .models import ImportJob, ImportKind, ImportRow, JobState, RowState
-from .options import FIELD_LABELS, sheet_names
+from .options import FIELD_LABELS, in_file_order, sheet_names
 from .queries import job_for, jobs_of, may_import, template_response
 from .readers import FileProblem
 
@@ -169,8 +170,10 @@ def _missing(job: ImportJob) -> list[str]:
         )
     if job.problem:
         missing.append(_("tệp có lỗi chung ở trên"))
-    for question in job.unanswered:
-        missing.append(_("chưa trả lời câu hỏi “%(q)s”") % {"q": question.get("text", "")})
+    if job.unanswered:
+        missing.append(
+            _("chưa trả lời %(n)s câu hỏi ở mục “Câu hỏi về tệp”") % {"n": len(job.unanswered)}
+        )
     return missing
 
 
@@ -185,6 +188,7 @@ def job(request, pk: int):
         rows = rows.filter(state=state)
     else:
         state = None
+    rows = in_file_order(job, rows)
     if action in ACTION_FILTERS:
         rows = rows.filter(action=ACTION_FILTERS[action])
     else:
@@ -221,7 +225,12 @@ def job(request, pk: int):
         s["name"] for s in sheets if s.get("status") == "read"
     ]
     questions = [
-        {**q, "answer": job.options.get(q["key"], ""), "field": f"q-{q['key']}"}
+        {
+            **q,
+            "answer": job.options.get(q["key"], ""),
+            # The count, unless the question already says it.
+            "count": q.get("count") if vn_number(q.get("count") or 0) not in q["text"] else None,
+        }
         for q in job.questions or []
     ]
     return render_page(

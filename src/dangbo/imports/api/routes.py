@@ -13,7 +13,7 @@ from dangbo.core.api import READ_ERRORS, WRITE_ERRORS, BoundedPagination
 
 from .. import services
 from ..models import ImportJob, ImportRow, RowState
-from ..options import clean_options
+from ..options import clean_options, in_file_order
 from ..queries import job_for, may_import, template_response
 from .schemas import ImportKind, JobId, JobOut, OptionsIn, RowFilter, RowOut
 
@@ -103,7 +103,7 @@ def rows(request, job_id: JobId, filters: Query[RowFilter]):
         rows = rows.filter(state=filters.state)
     if filters.action:
         rows = rows.filter(action="" if filters.action == "error" else filters.action)
-    return rows.order_by("row_no")
+    return in_file_order(job, rows)
 
 
 @router.post(

@@ -11,7 +11,7 @@ from dangbo.core.errors import messages_of
 from dangbo.core.text import vn_number
 from dangbo.imports import services
 from dangbo.imports.models import ImportRow, JobState, RowState
-from dangbo.imports.options import clean_options, merge
+from dangbo.imports.options import clean_options, in_file_order, merge
 
 STATE_LABELS = dict(RowState.choices)
 # Each row's action, as the web preview names it ("" is a row with errors).
@@ -190,7 +190,7 @@ class Command(BaseCommand):
                     for value, label in ACTION_LABELS.items()
                 )
             )
-        rows = ImportRow.objects.filter(job=job).exclude(messages=[]).order_by("sheet", "row_no")
+        rows = in_file_order(job, ImportRow.objects.filter(job=job).exclude(messages=[]))
         for shown, row in enumerate(rows.iterator()):
             if shown >= options["show"]:
                 out.write("… (còn nữa; dùng --show N để xem thêm)")
@@ -207,7 +207,8 @@ class Command(BaseCommand):
             out.write(self.style.ERROR("Chưa ghi gì: tệp cần câu trả lời trước khi ghi."))
             for question in job.unanswered:
                 count = question.get("count")
-                counted = f" ({vn_number(count)} dòng)" if count else ""
+                said = count and vn_number(count) in question.get("text", "")
+                counted = f" ({vn_number(count)} dòng)" if count and not said else ""
                 out.write(f"  • {question.get('text', '')}{counted}")
                 flag = QUESTION_FLAGS.get(question["key"], "--" + question["key"].replace("_", "-"))
                 for value, label in question.get("choices", []):
