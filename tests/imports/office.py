@@ -167,6 +167,34 @@ MEMBERS: list[dict] = [
     },
 ]
 
+
+def many_members(count: int) -> list[dict]:
+    """``count`` members over the three cells, deterministic, with namesakes (the same name
+    in the same cell, born in another year) as every large commune has."""
+    families = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
+    middles = ["Văn", "Thị", "Quang", "Đức", "Thị Thu", "Minh"]
+    givens = ["An", "Bình", "Quỳnh", "Giang", "Hùng", "Thủy", "Kỳ", "Yến", "Nguyệt", "Dũng"]
+    codes = list(CELLS)
+    members = []
+    for i in range(count):
+        name = f"{families[i % 10]} {middles[i % 6]} {givens[(i // 3) % 10]}"
+        born = date(1950 + (i * 7) % 50, 1 + i % 12, 1 + (i * 5) % 28)
+        admitted = date(born.year + 22, 1 + (i * 3) % 12, 1 + i % 28)
+        members.append(
+            {
+                "name": name,
+                "gender": "Nữ" if "Thị" in name else "Nam",
+                "born": born,
+                "cell": CELLS[codes[i % 3]],
+                "code": codes[i % 3],
+                "admitted": admitted,
+                "official": date(admitted.year + 1, admitted.month, admitted.day),
+                "education": "12/12",
+            }
+        )
+    return members
+
+
 # The cells of the members above (the tests create "Chi bộ thôn Quỳnh Lâm").
 CELLS = {"kl-thon-1": "Chi bộ thôn Đồng Bông", "kl-thon-2": "Chi bộ thôn Gia Du"}
 CELLS["kl-thon-3"] = "Chi bộ thôn Quỳnh Lâm"

@@ -346,3 +346,16 @@ def test_a_roll_of_one_member(tmp_path, actor, name):
     members = office.MEMBERS[1:2]
     grids = office.write(path, layout, members)
     _import_twice(path, layout, grids, actor, members)
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("mot-dong", "xlsx"), ("theo-chi-bo", "csv")])
+def test_a_large_roll_with_namesakes(tmp_path, actor, name, fmt):
+    """240 members, no card or ID number, namesakes in the same cell: each its own member,
+    and the second import finds every one again by name, birth date and cell."""
+    members = office.many_members(240)
+    names = [(m["name"], m["code"]) for m in members]
+    assert len(set(names)) < len(names)  # namesakes in one cell
+    layout = office.LAYOUTS[name]
+    path = tmp_path / f"lon.{fmt}"
+    grids = office.write(path, layout, members)
+    _import_twice(path, layout, grids, actor, members)
