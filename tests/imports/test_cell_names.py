@@ -68,6 +68,10 @@ def test_keys_fold_prefixes_numbers_and_places():
     assert cell_keys("Chi bộ 02")[2] == cell_keys("Chi bộ số 2")[2] == "2"
     assert cell_keys("Chi bộ thôn Đồng Bông")[1:] == ("thon dong bong", "dong bong")
     assert cell_keys("Trường Trung học cơ sở Kim Long")[2] == "thcs kim long"
+    assert cell_keys("Chi bộ TDP số 05")[2] == cell_keys("Chi bộ Tổ dân phố 5")[2] == "5"
+    assert cell_keys("CB Trường TH Kim Long") == cell_keys("Chi bộ Trường Tiểu học Kim Long")
+    assert cell_keys("Chi bộ Cơ quan UBND xã")[2] == cell_keys("Cơ quan Ủy ban nhân dân xã")[2]
+    assert cell_keys("Chi bộ thôn Gia Du")[2] == "gia du"  # "du" is not an abbreviation here
     assert heading_text("I. Chi bộ thôn Đồng Bông") == "Chi bộ thôn Đồng Bông"
     assert names_a_cell("Thôn Đồng Bông") and names_a_cell("Chi bộ 2")
     assert not names_a_cell("Sheet1") and not names_a_cell("2") and not names_a_cell("Dữ liệu")

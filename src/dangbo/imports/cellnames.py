@@ -59,16 +59,25 @@ class Cell:
 
 # -- keys ------------------------------------------------------------------------------------
 _PUNCT = re.compile(r"[^\w\s]+|_")
-_ABBREVIATIONS = {
+_ABBREVIATIONS = {  # written out at the start of a name only ("Gia Du" keeps its "du")
     "cb": ("chi", "bo"),
     "cbcs": ("chi", "bo", "co", "so"),
-    "tdp": ("to", "dan", "pho"),
-    "kp": ("khu", "pho"),
-    "kdc": ("khu", "dan", "cu"),
     "db": ("dang", "bo"),
     "dbcs": ("dang", "bo", "co", "so"),
 }
-_SPELLED = {("trung", "hoc", "co", "so"): "thcs", ("trung", "hoc", "pho", "thong"): "thpt"}
+_PLACE_ABBREVIATIONS = {  # anywhere: "Chi bộ TDP số 5" is "Chi bộ Tổ dân phố 5"
+    "tdp": ("to", "dan", "pho"),
+    "kp": ("khu", "pho"),
+    "kdc": ("khu", "dan", "cu"),
+}
+_SPELLED = {  # the other way: the abbreviation is the key ("Trường Tiểu học" = "Trường TH")
+    ("trung", "hoc", "co", "so"): "thcs",
+    ("trung", "hoc", "pho", "thong"): "thpt",
+    ("tieu", "hoc"): "th",
+    ("mam", "non"): "mn",
+    ("uy", "ban", "nhan", "dan"): "ubnd",
+    ("hoi", "dong", "nhan", "dan"): "hdnd",
+}
 _KINDS = (("chi", "bo", "co", "so"), ("chi", "bo", "truc", "thuoc"), ("chi", "bo"))
 _PLACES = (
     ("to", "dan", "pho"),
@@ -131,6 +140,8 @@ def words_of(text: str) -> list[str]:
             continue
         elif not out and word in _ABBREVIATIONS:
             out.extend(_ABBREVIATIONS[word])
+        elif word in _PLACE_ABBREVIATIONS:
+            out.extend(_PLACE_ABBREVIATIONS[word])
         else:
             out.append(word)
     joined = " ".join(out)
