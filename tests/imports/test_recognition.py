@@ -116,3 +116,35 @@ def test_an_empty_recognition_cell_is_the_office_saying_probationary(tmp_path, w
     job = services.run(job, commit=True, actor=actor)
     assert Member.objects.get(full_name="Nông Văn Cũ").status == "probationary"
     assert Member.objects.get(full_name="Hà Thị Đủ").status == "official"
+
+
+def test_a_later_roll_with_the_date_completes_the_recognition(tmp_path, world):
+    actor = world.users["admin"]
+    job = _job(tmp_path, actor, rows=_rows()[:1], options={"unknown_recognition": "official"})
+    services.run(job, commit=True, actor=actor)
+    header = [*HEADER, "Ngày chính thức"]
+    rows = [[*_rows()[0], "03/02/1990"]]
+    job = _job(tmp_path, actor, rows=rows, header=header)
+    [row] = _rows_of(job).values()
+    assert (row.action, row.state) == ("update", "update"), row.messages
+    assert row.messages == ["Bổ sung ngày công nhận chính thức (trước đây chưa rõ): 03/02/1990."]
+    job = services.run(job, commit=True, actor=actor)
+    assert job.state == JobState.COMMITTED, job.problem
+    member = Member.objects.get(full_name="Nông Văn Cũ")
+    assert (member.status, member.recognition_unknown) == ("official", False)
+    assert member.official_recognition_date.isoformat() == "1990-02-03"
+    assert member.events.filter(kind="recognised").count() == 1
+    again = _job(tmp_path, actor, rows=rows, header=header)
+    assert [r.action for r in _rows_of(again).values()] == ["unchanged"]
+
+
+def test_a_wrong_date_does_not_complete_it(tmp_path, world):
+    actor = world.users["admin"]
+    job = _job(tmp_path, actor, rows=_rows()[:1], options={"unknown_recognition": "official"})
+    services.run(job, commit=True, actor=actor)
+    rows = [[*_rows()[0], "03/02/1989"]]  # the ceremony's day: not 12 months later
+    job = _job(tmp_path, actor, rows=rows, header=[*HEADER, "Ngày chính thức"])
+    [row] = _rows_of(job).values()
+    assert (row.action, row.state) == ("unchanged", "warning"), row.messages
+    assert row.messages[0].startswith("Ngày chính thức: Ngày công nhận chính thức phải từ")
+    assert Member.objects.get(full_name="Nông Văn Cũ").recognition_unknown

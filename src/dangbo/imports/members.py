@@ -21,6 +21,7 @@ from dangbo.core.dates import fmt
 from dangbo.core.modelfields import max_length_of
 from dangbo.core.text import fold, fold_spaces, name_parts, name_sort_key, vn_number
 from dangbo.members import rules
+from dangbo.members import services as member_services
 from dangbo.members.choices import EventKind, Gender, MembershipKind, PoliticalTheory, Status
 from dangbo.members.models import PHONE_DIGITS, SENSITIVE_FIELDS, Member, MemberEvent, Membership
 from dangbo.members.services import TEXT_FIELDS, taken_message
@@ -498,7 +499,9 @@ class MemberImporter:
             "status",
             "search_name",
             "admission_decision_date",
+            "admission_ceremony_date",
             "official_recognition_date",
+            "recognition_unknown",
             *UPDATABLE,
         )
         by_card: dict[str, dict] = {}
@@ -801,7 +804,10 @@ class MemberImporter:
                 "hoạt, dùng thao tác “Chuyển sinh hoạt” trên trang đảng viên."
             )
         self._check_sensitive(data, match["org__path"], errors)
+        completes = self._completes(data, match, notes)
         for key in ("admission_decision_date", "official_recognition_date"):
+            if key == "official_recognition_date" and match["recognition_unknown"]:
+                continue  # said by ``_completes``
             if data.get(key) and data[key] != match[key]:
                 notes.append(
                     f"{self.labels[key]}: khác hồ sơ ({fmt(match[key])}); nhập tệp không sửa "
@@ -827,8 +833,10 @@ class MemberImporter:
         if changes:
             shown = ", ".join(self.labels.get(k, k) for k in changes)
             notes.insert(0, f"Cập nhật: {shown}.")
-        action = "update" if changes else "unchanged"
-        state = "warning" if [n for n in notes if not n.startswith("Cập nhật")] else action
+        action = "update" if changes or completes else "unchanged"
+        state = (
+            "warning" if [n for n in notes if not n.startswith(("Cập nhật", "Bổ sung"))] else action
+        )
         return Outcome(
             parsed.row_no,
             state,
@@ -843,6 +851,25 @@ class MemberImporter:
             status=match["status"],
         )
 
+    def _completes(self, data: dict, match: dict, notes: list[str]) -> bool:
+        """An official member whose recognition date was not known (an earlier roll without
+        it) gets the date this file gives, with the checks of the member's page."""
+        given = data.get("official_recognition_date")
+        if not (given and match["recognition_unknown"] and match["status"] == Status.OFFICIAL):
+            return False
+        label = self.labels["official_recognition_date"]
+        problem = (
+            "là ngày trong tương lai."
+            if given > self.today
+            else rules.recognition_error(match["admission_ceremony_date"], given)
+        )
+        if problem:
+            notes.append(f"{label}: {problem} Không bổ sung ngày này.")
+            return False
+        data["complete_recognition"] = given
+        notes.append(f"Bổ sung ngày công nhận chính thức (trước đây chưa rõ): {fmt(given)}.")
+        return True
+
     # -- writing -------------------------------------------------------------------------
     def write(self, outcomes: list[Outcome]) -> None:
         new = [o for o in outcomes if o.action == "new"]
@@ -850,7 +877,14 @@ class MemberImporter:
         # As the ORM would store it (naive UTC text on SQLite, timestamptz on PostgreSQL).
         now = connection.ops.adapt_datetimefield_value(datetime.now(UTC))
         self._write_new(new, now)
-        self._write_updates(updates, now)
+        self._write_updates([o for o in updates if o.changes], now)
+        for o in updates:  # few: an official member's recognition date, now known
+            if o.data and o.data.get("complete_recognition"):
+                member_services.complete_recognition(
+                    actor=self.actor,
+                    member=Member.objects.get(pk=o.member_id),
+                    recognition_date=o.data["complete_recognition"],
+                )
         for o in new:
             self.touched_paths = lowest_common_path(self.touched_paths, o.org.path)
         for o in updates:
