@@ -93,6 +93,13 @@ def _case_readable(column: list[str], encoding: str) -> bool:
     return encoding != "tcvn3" or all(any(not _toned(w[0]) for w in c.split()) for c in column)
 
 
+def _names_readable(typed: list[str], expected: list[str]) -> bool:
+    """A name whose legacy spelling reads as commoner names as it stands ("Lý Bộ" is typed
+    "Lý Bé") is taken for a Unicode cell (``legacy._names_kept``): left out here, as no
+    real roll has such names often (none of 35,000 common full names is)."""
+    return not any(legacy._names_kept(t, e) for t, e in zip(typed, expected, strict=True))
+
+
 def _iconv_caps(lines: list[str]) -> list[str]:
     """As typed in ".VnTimeH": everything in lower-case codes, drawn as capitals."""
     return _iconv([line.lower() for line in lines])
@@ -131,6 +138,7 @@ def test_a_column_round_trips(column, encoding):
     exactly, each cell in the column's encoding."""
     typed = _typed(column, encoding)
     expected = _expected(column, encoding)
+    assume(_names_readable(typed, expected))
     if encoding == "tcvn3" and column[0].isupper():
         assume(all(_capitals_readable(t) for t in typed))
     assume(_case_readable(column, encoding))
@@ -173,6 +181,8 @@ def test_a_unicode_cell_in_a_legacy_column_is_left_alone_when_it_cannot_be_legac
         ("Lê Vân Hà", "tcvn3"),  # TCVN3 has no "à"
         ("Hà Thu Trà", "tcvn3"),
         ("Võ Hà", "vni"),
+        ("Bùi Anh", "tcvn3"),  # reads "Bựi Anh" in TCVN3: "Bùi" is the common name
+        ("Lý Bá Hòa", "tcvn3"),
     ],
 )
 def test_unicode_cells_among_legacy_ones_stay(cell, encoding):
@@ -225,6 +235,7 @@ def test_an_8bit_csv_round_trips(tmp_path_factory, people, towns, encoding):
     assume(_case_readable(people + towns, encoding))
     typed_people = _typed(people, encoding)
     typed_towns = _typed(towns, encoding)
+    assume(_names_readable(typed_people + typed_towns, people + towns))
     lines = ["STT,Họ và tên,Quê quán"]
     lines += [
         f"{i},{p},{t}" for i, (p, t) in enumerate(zip(typed_people, typed_towns, strict=True), 1)
@@ -290,6 +301,8 @@ def test_an_xlsx_in_legacy_fonts_round_trips(tmp_path_factory, people, towns, en
     people = [p for p, _ in rows]
     towns = [t for _, t in rows]
     assume(_case_readable(people, enc1) and _case_readable(towns, enc2))
+    assume(_names_readable(_typed(people, enc1), _expected(people, enc1)))
+    assume(_names_readable(_typed(towns, enc2), _expected(towns, enc2)))
     book = Workbook()
     sheet = book.active
     sheet.append(["STT", "Họ và tên", "Quê quán"])

@@ -386,7 +386,8 @@ def convert_in_column(text: str, encoding: str) -> str | None:
     characters no legacy file has, or its conversion is not Vietnamese (nor at least rid of
     the legacy signs the cell showed: "Kd¨m" is "Kdăm"), or it already is
     Vietnamese and holds a letter that the encoding cannot have produced (Unicode "Lê Hoàng"
-    among VNI cells, "Hà" among TCVN3 ones). In a capitals-font column ('tcvn3_caps') an
+    among VNI cells, "Hà" among TCVN3 ones) or reads as more common names than its
+    conversion ("Bùi Anh" is not TCVN3 "Bựi Anh"). In a capitals-font column ('tcvn3_caps') an
     ASCII cell comes back in capitals ("sung a pao" is drawn "SUNG A PAO").
     """
     if encoding == "tcvn3_caps" and text.isascii():
@@ -401,9 +402,41 @@ def convert_in_column(text: str, encoding: str) -> str | None:
     # that stood in the text gone.
     if not _looks_vietnamese(converted) and (_STRAY.search(converted) or not _STRAY.search(text)):
         return None
-    if _unfit(text, base_encoding(encoding)) and _looks_vietnamese(text):
+    if (_unfit(text, base_encoding(encoding)) or _names_kept(text, converted)) and (
+        _looks_vietnamese(text)
+    ):
         return None
     return converted
+
+
+# Common family, middle and given names: a cell whose words are more often such names as
+# they stand ("Bùi Anh", "Hoàng Anh", "Lý Bá Hòa") than once converted ("Bựi Anh" in TCVN3,
+# "Hồng Anh" in VNI, "Lý Bỏ Hòa") is a Unicode name among legacy ones. The list holds no
+# name that reads as another of its names in TCVN3 or VNI (but "Hồng", typed "Hoàng" in
+# VNI: a tie, so converted), so a name typed in either is never kept for it.
+_COMMON_NAMES = frozenset(
+    (  # noqa: SIM905 - a list of words reads better as text
+        "nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đào đoàn "
+        "vương trịnh trương lâm mai tô hà lưu cao đinh tạ lương châu quách quan khổng "
+        "kiều chu la lại lò mạc nghiêm tăng thái triệu từ văn vi âu ông ứng giáp khuất "
+        "kim lục mẫn nông hứa diệp doãn đàm đồng đậu khúc lã lữ mã phùng tống thân thạch "
+        "tiêu trà trình viên yên cù chung bế cấn cầm hầu thị hữu đức công bá đình quang "
+        "xuân thu minh ngọc thanh duy anh gia huy an bình chi cúc dũng giang hải hòa "
+        "hùng hương khánh lan linh loan nam nga phương quỳnh sơn tâm thảo thủy trang tú "
+        "tuấn vân yến tùng bé hiền thơ tín nhân hạnh hiếu hoa huệ hưng khoa long lộc "
+        "nhung oanh phúc quý quyên tài thắng thành thúy tiến toàn trung tuyết uyên việt "
+        "vinh xuyến hằng hậu hoan hồng"
+    ).split()
+)
+
+
+def _name_words(text: str) -> int:
+    return sum(w.lower() in _COMMON_NAMES for w in _WORD.findall(text))
+
+
+def _names_kept(text: str, converted: str) -> bool:
+    """Does ``text`` read as more common names as it stands than converted?"""
+    return _name_words(text) > _name_words(converted)
 
 
 def fix_as(text: str, encoding: str | None) -> tuple[str, str | None]:
