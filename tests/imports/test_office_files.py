@@ -359,3 +359,12 @@ def test_a_large_roll_with_namesakes(tmp_path, actor, name, fmt):
     path = tmp_path / f"lon.{fmt}"
     grids = office.write(path, layout, members)
     _import_twice(path, layout, grids, actor, members)
+
+
+def test_the_communes_own_staff_imports_its_roll(tmp_path, actor, world):
+    """The commune's organisation officer (scope: Kim Long only) imports the commune's
+    workbook: the cells are found within that scope."""
+    layout = office.LAYOUTS["moi-chi-bo-mot-trang"]
+    path = tmp_path / "kim-long.xlsx"
+    grids = office.write(path, layout)
+    _import_twice(path, layout, grids, world.users["sensitive_staff"])
