@@ -142,6 +142,7 @@ def test_a_unicode_font_leaves_the_guess(tmp_path, world):
         ("VNI-Helve", ("vni", False)),
         ("VNI-Top", ("vni", False)),
         ("Times New Roman", (None, False)),
+        ("VNtimes new roman", (None, False)),
         ("Arial", (None, False)),
         ("Calibri", (None, False)),
         ("", (None, False)),

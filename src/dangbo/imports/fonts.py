@@ -23,11 +23,8 @@ from dangbo.core import legacy
 FONT_ROWS = 200
 
 # ".VnTime", ".VnArial Narrow", ".VnTimeH", ".Vn3DH", and "VnTime", "VnArialH" (the dot lost
-# on some copies; without it only the common families, not any name starting "Vn").
-_TCVN3_FONT = re.compile(
-    r"^(?:\.vn(?!i)|vn(?:time|arial|avant|book|centur|courier|helvet|univers|black|cooper))",
-    re.IGNORECASE,
-)
+# on some copies; without it only these two families: "VNtimes new roman" is Unicode).
+_TCVN3_FONT = re.compile(r"^(?:\.vn(?!i)|vn(?:time|arial)(?: narrow)?h?$)", re.IGNORECASE)
 # "VNI-Times", "VNI-Helve", "VNI-Top", "VNI Times", "VNI-Helve-Condense".
 _VNI_FONT = re.compile(r"^vni[-_ ]", re.IGNORECASE)
 
