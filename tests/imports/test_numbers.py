@@ -255,3 +255,11 @@ def test_the_forms_date_and_number_headers_find_their_columns():
         "record_number": 3,
     }
     assert not found.unknown
+
+
+def test_an_ascii_cell_of_a_capitals_font_column_is_drawn_in_capitals():
+    value, note = cells.text(
+        "sung a pao", "Họ và tên", max_length=100, legacy_encoding="tcvn3_caps"
+    )
+    assert value == "SUNG A PAO" and note
+    assert cells.text("sung a pao", "Họ và tên", max_length=100) == ("sung a pao", None)

@@ -40,7 +40,8 @@ def text(value, label: str, *, max_length: int, legacy_encoding: str | None = No
     raw = value if isinstance(value, str) else str(value)
     note = None
     result = raw
-    if not raw.isascii():
+    # A capitals-font column (".VnTimeH") draws even its ASCII cells in capitals.
+    if not raw.isascii() or legacy_encoding == "tcvn3_caps":
         encoding = legacy_encoding or legacy.detect(raw)
         if encoding:
             # The column's encoding decides cells that alone are unclear ("NghÖ An").
