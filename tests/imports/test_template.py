@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dangbo.imports import services
+from dangbo.imports.cellnames import CellResolver
 from dangbo.imports.template import CELLS_SHEET, template_xlsx
 from dangbo.orgs import services as org_services
 from dangbo.orgs.models import Organisation
@@ -89,9 +90,17 @@ def test_a_name_shared_by_two_cells_is_listed_with_its_commune(client, world):
         parent=world.org("hop-hoa"),
         valid_from=date(2000, 1, 1),
     )
-    listed = _listed(_template(client, world, "staff"))
-    assert ["Chi bộ thôn Đồng Bông", "Đảng bộ thị trấn Hợp Hòa", "hh-dong-bong"] in listed
-    assert ["Chi bộ thôn Đồng Bông", "Đảng bộ xã Kim Long", "kl-thon-1"] in listed
+    book = _template(client, world, "staff")
+    listed = _listed(book)
+    # picked from the drop-down, each reads back as its own cell
+    hop_hoa = "Chi bộ thôn Đồng Bông (Đảng bộ thị trấn Hợp Hòa)"
+    kim_long = "Chi bộ thôn Đồng Bông (Đảng bộ xã Kim Long)"
+    assert [hop_hoa, "Đảng bộ thị trấn Hợp Hòa", "hh-dong-bong"] in listed
+    assert [kim_long, "Đảng bộ xã Kim Long", "kl-thon-1"] in listed
+    assert ["Chi bộ thôn Gia Du", "Đảng bộ xã Kim Long", "kl-thon-2"] in listed
+    resolver = CellResolver(world.users["staff"])
+    assert resolver.resolve(hop_hoa)[0].code == "hh-dong-bong"
+    assert resolver.resolve(kim_long)[0].code == "kl-thon-1"
 
 
 def test_many_cells_are_cut_with_a_note():

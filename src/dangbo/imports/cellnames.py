@@ -57,6 +57,34 @@ class Cell:
         return f"{self.org.name} ({where}mã {self.org.code})"
 
 
+@dataclass(frozen=True)
+class Pick:
+    """A cell as the template's drop-down offers it: ``pick`` is what the importer reads
+    back as this cell alone."""
+
+    org: OrgInfo
+    above: str
+    pick: str
+
+
+def picks(cells: Sequence[Cell]) -> list[Pick]:
+    """The cells with the text to pick each: its name, or, for a name shared with another
+    listed cell, the name with the organisation above ("Chi bộ thôn 1 (Đảng bộ xã Kim Long)")."""
+    counts: dict[str, int] = {}
+    for cell in cells:
+        counts[cell.keys[0]] = counts.get(cell.keys[0], 0) + 1
+    return [
+        Pick(
+            cell.org,
+            cell.above,
+            f"{cell.org.name} ({cell.above})"
+            if counts[cell.keys[0]] > 1 and cell.above
+            else cell.org.name,
+        )
+        for cell in cells
+    ]
+
+
 # -- keys ------------------------------------------------------------------------------------
 _PUNCT = re.compile(r"[^\w\s]+|_")
 _ABBREVIATIONS = {  # written out at the start of a name only ("Gia Du" keeps its "du")

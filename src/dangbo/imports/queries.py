@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 
 from dangbo.core import scope
 
-from .cellnames import CellResolver
+from .cellnames import CellResolver, picks
 from .common import ScopeCheck
 from .models import ImportJob
 from .template import CELLS_LIMIT, FILE_NAMES, XLSX, template_xlsx
@@ -46,7 +46,9 @@ def template_response(user, kind: str) -> HttpResponse:
 
 def own_cells(user) -> tuple[list[tuple[str, str, str]], int]:
     """The current cells the user may import into, as (name, organisation above, code) in
-    tree order, at most ``CELLS_LIMIT`` of them; and how many there are in all."""
+    tree order, at most ``CELLS_LIMIT`` of them; and how many there are in all. A name that
+    two of them share is given with the organisation above ("Chi bộ thôn 1 (Đảng bộ xã Kim
+    Long)"), as the importer reads it back."""
     resolver = CellResolver(user)
     total = resolver.count()
-    return [(c.org.name, c.above, c.org.code) for c in resolver.cells(CELLS_LIMIT)], total
+    return [(c.pick, c.above, c.org.code) for c in picks(resolver.cells(CELLS_LIMIT))], total
