@@ -187,3 +187,74 @@ def test_a_female_column_ticked_x_gives_the_gender(tmp_path, world):
     services.run(job, commit=True, actor=actor)
     assert Member.objects.get(full_name="Vũ Thị Tư").gender == "F"
     assert Member.objects.get(full_name="Vũ Văn Năm").gender == "M"
+
+
+def _sheet(tmp_path, rows, merges=()):
+    from openpyxl import Workbook
+
+    from dangbo.imports.readers import open_sheet
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    for merge in merges:
+        book.active.merge_cells(merge)
+    path = tmp_path / "l.xlsx"
+    book.save(path)
+    return open_sheet(path)
+
+
+def test_a_name_in_two_columns_and_a_birth_date_in_three(tmp_path):
+    rows = [
+        ["TT", "Họ và tên", None, "Ngày, tháng, năm sinh", None, None, "Chi bộ"],
+        [None, "Họ và đệm", "Tên", "Ngày", "Tháng", "Năm", None],
+        [1, "Lê Văn", "Hùng", 12, 5, 1960, "kl-thon-1"],
+    ]
+    found = _sheet(tmp_path, rows, ["B1:C1", "D1:F1", "A1:A2", "G1:G2"])
+    assert found.header == ["TT", "Họ và tên", "", "Ngày, tháng, năm sinh", "", "", "Chi bộ"]
+    assert list(found.rows) == [(3, [1, "Lê Văn Hùng", None, "12/5/1960", None, None, "kl-thon-1"])]
+
+
+def test_a_name_under_one_merged_header_cell_and_a_row_of_hints(tmp_path):
+    rows = [
+        ["TT", "Họ và tên", None, "Ngày sinh", "Ngày vào Đảng", None],
+        [None, None, None, None, "Dự bị", "Chính thức"],
+        [None, "(ghi đầy đủ, có dấu)", None, "(ngày/tháng/năm)", "(ngày/tháng/năm)"],
+        [1, "Đỗ Thị", "Quỳnh", "03/08/1975", "02/09/2001", "02/09/2002"],
+    ]
+    found = _sheet(tmp_path, rows, ["B1:C2", "E1:F1"])
+    assert found.header == ["TT", "Họ và tên", "", "Ngày sinh", "Ngày vào Đảng", "Ngày chính thức"]
+    assert [(n, r[1]) for n, r in found.rows] == [(4, "Đỗ Thị Quỳnh")]
+    assert "dòng 3: hướng dẫn cách ghi, bỏ qua" in found.notes
+
+
+def test_lists_pasted_one_under_the_other(tmp_path):
+    header = ["STT", "Họ và tên", "Giới tính", "Ngày sinh"]
+    rows = [
+        ["DANH SÁCH ĐẢNG VIÊN CHI BỘ THÔN ĐỒNG BÔNG"],
+        header,
+        [1, "Lê Văn Hùng", "Nam", "12/05/1960"],
+        [None, "Cộng: 1 đảng viên"],
+        [],
+        ["DANH SÁCH ĐẢNG VIÊN CHI BỘ THÔN GIA DU"],
+        header,
+        [1, "Đỗ Thị Quỳnh", "Nữ", "03/08/1975"],
+        [None, "Cộng: 1 đảng viên"],
+        [None, "Người lập biểu"],
+    ]
+    found = _sheet(tmp_path, rows)
+    assert [n for n, _ in found.rows] == [3, 8]
+    assert "dòng 7: tiêu đề cột lặp lại, bỏ qua" in found.notes
+    assert "dòng 4–6, 9–10: chân trang, bỏ qua" in found.notes
+
+
+def test_legacy_headers_and_title_keep_every_letter(tmp_path):
+    # TCVN3: "Chi bé" is "Chi bộ" (and a Unicode word too); the soft hyphen is "ư".
+    rows = [
+        ["§¶NG Bé HUYÖN TAM D\xad¥NG"],
+        ["Hä vµ tªn", "Chi bé", "Ngµy sinh"],
+        ["Lª V¨n Hïng", "kl-thon-1", "12/05/1960"],
+    ]
+    found = _sheet(tmp_path, rows)
+    assert found.header == ["Họ và tên", "Chi bộ", "Ngày sinh"]
+    assert "ư" in found.title[0].lower()

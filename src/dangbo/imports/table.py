@@ -56,7 +56,14 @@ def key(text: str) -> str:
 
 
 def text_of(value) -> str:
-    return "" if value is None else strip_control(str(value)).strip()
+    """A cell as text, without invisible characters — but the soft hyphen stays: it is
+    TCVN3's "ư" ("D\xad¬ng" is "Dương")."""
+    if value is None:
+        return ""
+    text = str(value)
+    if "\xad" in text:
+        return strip_control(text.replace("\xad", "\ue000")).replace("\ue000", "\xad").strip()
+    return strip_control(text).strip()
 
 
 def readable(text: str, encoding: str | None = None) -> str:
@@ -85,6 +92,20 @@ def _known() -> set[str]:
         for name in (column.header, column.key.replace("_", " "), *column.aliases):
             names.add(header_key(name))
     return names
+
+
+def _known_reading(name: str, known: set[str]) -> str:
+    """A header the legacy fonts left unclear ("Chi bé": a Unicode word, or TCVN3 "Chi bộ")
+    read in the encoding that makes it a known column name."""
+    if not name or name.isascii() or key(name) in known:
+        return name
+    parts = name.split(" / ")
+    last = parts[-1]
+    for encoding in ("tcvn3", "vni"):
+        converted = legacy.to_unicode(last, encoding)
+        if converted != last and key(converted) in known:
+            return " / ".join([*parts[:-1], converted])
+    return name
 
 
 def _score(texts: list[str], known: set[str]) -> int:
@@ -308,8 +329,8 @@ class Table:
         if last_row is not None and last_row < head[0][0] and header_row is not None:
             raise OutsideSheet(f"dòng cuối bạn chọn (dòng {last_row}) ở trên dòng tiêu đề.")
         texts = [[text_of(c) for c in r] for _, r in head]
+        known = _known()
         if header_row is None:
-            known = _known()
             scores = [_score(t, known) for t in texts]
             best = max(range(len(head)), key=lambda i: (scores[i], -i))
             if scores[best] == 0:
@@ -325,7 +346,7 @@ class Table:
                 break
             header_rows.append(head[index][1])
             index += 1
-        names = combine(header_rows, width)
+        names = [_known_reading(n, known) for n in combine(header_rows, width)]
         while names and not names[-1]:
             names.pop()
         self.header = names
@@ -413,6 +434,17 @@ class Table:
         under "Ngày sinh" the filled one holds the date."""
         self._name_join: int | None = None
         self._names()
+        self._dates: list[tuple[int, int, int]] = []  # a date in three columns
+        for position in range(len(self.header) - 2):
+            names = self.header[position : position + 3]
+            if not all(" / " in n for n in names):
+                continue
+            parents = {n.rsplit(" / ", 1)[0] for n in names}
+            children = [key(n.rsplit(" / ", 1)[1]) for n in names]
+            if len(parents) == 1 and children == ["ngay", "thang", "nam"]:
+                self._dates.append((position, position + 1, position + 2))
+                self.header[position] = parents.pop()
+                self.header[position + 1] = self.header[position + 2] = ""
         groups: dict[str, list[int]] = {}
         for position, name in enumerate(self.header):
             if " / " in name:
@@ -457,11 +489,22 @@ class Table:
         return pairs
 
     def _apply(self, row: list) -> list:
+        for day, month, year in self._dates:
+            if len(row) <= year:
+                row = [*row, *([None] * (year + 1 - len(row)))]
+            parts = [_whole(row[p]) for p in (day, month, year)]
+            row[month] = row[year] = None
+            filled = [p for p in parts if p]
+            if len(filled) == 3:
+                row[day] = "/".join(parts)
+            else:  # a year alone ("1960") or an odd cell: as typed, the importer says
+                row[day] = " ".join(filled) or None
         join = self._name_join
         if join is not None and join + 1 < len(row):
             first, second = row[join], row[join + 1]
             if isinstance(second, str) and second.strip():
-                row[join] = f"{text_of(first)} {second.strip()}".strip()
+                row[join] = f"{'' if first is None else str(first).strip()} {second.strip()}"
+                row[join] = row[join].strip()
                 row[join + 1] = None
         if self._female_column is not None and self._female_column < len(row):
             ticked = text_of(row[self._female_column])
@@ -670,6 +713,13 @@ def _more_data(source: _Pushback) -> bool:
         break
     source.back.extend(reversed(taken))
     return found
+
+
+def _whole(value) -> str:
+    """A day, month or year cell as text: 5.0 is "5"."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return text_of(value)
 
 
 def _is_hint_row(row: list) -> bool:
