@@ -439,6 +439,7 @@ def _csv_book(path: Path) -> Book:
     def opener(name: str, header_row, last_row) -> Sheet:
         raw = path.open("rb")
         files.append(raw)
+        stream: Iterator[str]
         if table is not None:
             lines = io.TextIOWrapper(raw, encoding="latin-1", newline="")
             stream = (line.translate(table) for line in lines)

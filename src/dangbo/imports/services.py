@@ -389,7 +389,7 @@ class _State:
 
 # Columns that make a sheet a roll of that kind: without one of them it is something else (a
 # summary, a guide, the list of cells) and is said so.
-ROLL_KEYS = {
+ROLL_KEYS: dict[str, tuple[set[str], str]] = {
     ImportKind.MEMBERS: (
         {"full_name", "birth_name", "card_number", "id_number"},
         "họ tên, số thẻ hay số CCCD",

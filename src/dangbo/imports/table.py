@@ -246,16 +246,13 @@ def span(first: int, last: int) -> str:
 
 def _spans(numbers: list[int]) -> str:
     """12, 30, 41–43: row numbers as the notes say them."""
-    parts: list[str] = []
-    start = prev = None
-    for n in [*numbers, None]:
-        if start is not None and (n is None or n != prev + 1):
-            parts.append(str(start) if start == prev else f"{start}–{prev}")
-            start = None
-        if n is not None and start is None:
-            start = n
-        prev = n
-    return ", ".join(parts)
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
 
 
 class NoHeader(Exception):
@@ -512,10 +509,10 @@ class Table:
         for positions, children in self._tick_groups:
             if len(row) <= positions[-1]:
                 row = [*row, *([None] * (positions[-1] + 1 - len(row)))]
-            ticked = [c for p, c in zip(positions, children, strict=True) if text_of(row[p])]
+            chosen = [c for p, c in zip(positions, children, strict=True) if text_of(row[p])]
             for p in positions:
                 row[p] = None
-            row[positions[0]] = ", ".join(ticked) or None
+            row[positions[0]] = ", ".join(chosen) or None
         for male, female, is_gender in self._transform:
             a = row[male] if male < len(row) else None
             b = row[female] if female < len(row) else None
