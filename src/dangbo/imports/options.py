@@ -11,6 +11,7 @@ import re
 from datetime import date
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
 
@@ -54,9 +55,8 @@ def _sheets_of(job: ImportJob) -> list[dict]:
 
 
 def _file_sheets(job: ImportJob) -> list[dict]:
-    from .services import stored_path
-
-    path = stored_path(job)
+    # services.stored_path (not imported: services uses this module)
+    path = settings.DATA_DIR / "imports" / job.stored_name
     try:
         with path.open("rb") as fh:
             magic = fh.read(8)
