@@ -157,13 +157,11 @@ class MemberImporter:
         # The people met so far in the file (card, ID, or name + birth date + cell) → where
         # and what their row said: a row repeated as is is a "duplicate", not written.
         self.in_file: dict[int, tuple[str, int, int]] = {}  # hash of (kind, value) → ...
-        self.people_repeated = False  # a name+birth+cell repeat that disagrees (Seen "person")
 
     def follow(self, previous: "MemberImporter") -> None:
         """Read the next sheet of the same file: carry what spans the whole file."""
         self.unknown_recognition = previous.unknown_recognition
         self.in_file = previous.in_file
-        self.people_repeated = previous.people_repeated
         self._resolver_share = getattr(previous, "_resolver", None)  # cells read once (N)
 
     def questions(self) -> list[dict]:
@@ -240,19 +238,9 @@ class MemberImporter:
                 continue
             if value:
                 keys.append((kind, value))
-        if not keys and self.people_repeated:  # no number: the person is name+birth+cell
-            person = self._person_key(self.parse(0, cells_).data)
-            if person:
-                keys.append(("person", person))
         return keys
 
     def dup_message(self, kind: str, value: str, others: str) -> str:
-        if kind == "person":
-            return (
-                f"{self._header('full_name')}, {self._header('date_of_birth')}, "
-                f"{self._header('org')}: trùng với dòng {others} trong tệp nhưng các cột khác "
-                "không giống nhau — sửa cho khớp, hoặc bỏ bớt một dòng."
-            )
         if kind == "card":
             return f"{self.labels['card_number']}: {value} trùng với dòng {others} trong tệp."
         return f"{self.labels['id_number']}: trùng với dòng {others} trong tệp."
@@ -570,8 +558,9 @@ class MemberImporter:
 
     def _repeat(self, parsed: Parsed, org, said: int, seen, label: str) -> Outcome | None:
         """The same person met earlier in the file: a row repeated as is is a "duplicate"
-        (not written); one that disagrees is left to the file's second pass (``Seen``),
-        which puts an error on every row of the group."""
+        (not written). One that disagrees: by card or ID number, left to the file's second
+        pass (``Seen``: an error on every row of the group); by name, birth date and cell
+        (no number), an error here on the repeat, naming the row above."""
         data = parsed.data
         keys = [
             (k, data[f]) for k, f in (("card", "card_number"), ("id", "id_number")) if data.get(f)
@@ -596,13 +585,23 @@ class MemberImporter:
             first = self.in_file.get(hash(key))
             if first is None and len(self.in_file) < IN_FILE_LIMIT:
                 self.in_file[hash(key)] = (*here, said)
-            if key[0] == "person":
-                if first is not None:  # the first one was not added: only repeats are
-                    self.people_repeated = True
-                    seen.add("person", key[1])
-                    seen.add("person", key[1])
-            else:
+            if key[0] != "person":
                 seen.add(*key)
+            elif first is not None:
+                sheet, row_no, _ = first
+                where = f"dòng {row_no}" + (f" (trang “{sheet}”)" if sheet != here[0] else "")
+                return Outcome(
+                    parsed.row_no,
+                    "error",
+                    "",
+                    label,
+                    [
+                        f"{self._header('full_name')}, {self._header('date_of_birth')}, "
+                        f"{self._header('org')}: trùng với {where} (đã có ở trên) nhưng các cột "
+                        "khác không giống nhau — sửa cho khớp, hoặc bỏ bớt một dòng."
+                    ],
+                    error_count=1,
+                )
         return None
 
     def _by_name(self, data: dict, org: OrgInfo, by_name: dict, notes: list[str]):
