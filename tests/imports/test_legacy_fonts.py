@@ -245,3 +245,15 @@ def test_the_encoding_of_title_rows_from_their_fonts(tmp_path):
     assert fonts.rows_encoding(path, "", 3, 3) is None
     assert fonts.rows_encoding(path, "Khác", 1, 2) is None
     assert fonts.rows_encoding(tmp_path / "none.xlsx", "", 1, 2) is None
+
+
+def test_ascii_names_in_a_capitals_font(tmp_path, world):
+    """Names of the highlands are often ASCII: in ".VnTimeH" they print in capitals too."""
+    typed = [("sung a pao", "ha giang"), ("giang a sinh", "lao cai")]
+    path = write_roll(tmp_path / "ascii-caps.xlsx", ".VnTimeH", typed, unicode_row=False)
+    job, actor = _import(path, world)
+    services.run(job, commit=True, actor=actor)
+    members = dict(
+        Member.objects.filter(org__code="kl-thon-2").values_list("full_name", "home_town")
+    )
+    assert members["SUNG A PAO"] == "HA GIANG" and members["GIANG A SINH"] == "LAO CAI"
