@@ -72,6 +72,7 @@ def test_keys_fold_prefixes_numbers_and_places():
     assert cell_keys("CB Trường TH Kim Long") == cell_keys("Chi bộ Trường Tiểu học Kim Long")
     assert cell_keys("Chi bộ Cơ quan UBND xã")[2] == cell_keys("Cơ quan Ủy ban nhân dân xã")[2]
     assert cell_keys("Chi bộ thôn Gia Du")[2] == "gia du"  # "du" is not an abbreviation here
+    assert cell_keys("Chi bộ khu phố số 01A")[2] == cell_keys("CB KP 1a")[2] == "1a"
     assert heading_text("I. Chi bộ thôn Đồng Bông") == "Chi bộ thôn Đồng Bông"
     assert names_a_cell("Thôn Đồng Bông") and names_a_cell("Chi bộ 2")
     assert not names_a_cell("Sheet1") and not names_a_cell("2") and not names_a_cell("Dữ liệu")
@@ -310,7 +311,7 @@ def test_a_sheet_named_after_its_cell(cells):
 
 
 def test_a_sheet_whose_title_names_its_cell(cells):
-    title = ("ĐẢNG BỘ THỊ TRẤN HỢP HÒA", "DANH SÁCH ĐẢNG VIÊN CHI BỘ THÔN ĐỒNG BÔNG NĂM 2024")
+    title = ("ĐẢNG BỘ THỊ TRẤN HỢP HÒA", "DANH SÁCH ĐẢNG VIÊN", "Chi bộ: Thôn Đồng Bông")
     importer = _importer(cells, header=NO_CELL, sheet=SheetInfo("Sheet1", title))
     assert importer.header_problems() == []
     assert "Chi bộ thôn Đồng Bông (mã hh-dong-bong)" in importer.header_notes()[0]
@@ -361,3 +362,12 @@ def test_the_sheets_of_one_file_read_the_cells_once(cells, django_assert_num_que
     with django_assert_num_queries(0):  # the scope's cells are the file's: loaded once
         assert _code(second.resolve("Thôn Đồng Bông")) == "hh-dong-bong"  # its own title
         assert _code(second.resolve("Chi bộ 02")) == "kl-so-2"
+
+
+def test_the_cell_named_in_a_title_line(cells):
+    resolver = _resolver(cells, context=("ĐẢNG BỘ XÃ KIM LONG",))
+    line = "DANH SÁCH ĐẢNG VIÊN CHI BỘ THÔN ĐỒNG BÔNG NĂM 2024"
+    org, where = resolver.named_in(["ĐẢNG BỘ XÃ KIM LONG", line])
+    assert org.code == "kl-thon-1" and where == line
+    assert resolver.named_in(["DANH SÁCH ĐẢNG VIÊN CÁC CHI BỘ", "Kim Long, ngày 5 tháng 1"]) is None
+    assert resolver.named_in(["CHI BỘ TRỰC THUỘC ĐẢNG BỘ XÃ KIM LONG"]) is None

@@ -164,7 +164,11 @@ def words_of(text: str) -> list[str]:
     for i, word in enumerate(raw):
         if word.isdigit():
             out.append(str(int(word)))
-        elif word in ("so", "no") and i + 1 < len(raw) and raw[i + 1].isdigit():
+        elif word[0].isdigit():  # "01a" -> "1a"
+            digits = re.match(r"\d+", word)
+            assert digits is not None
+            out.append(str(int(digits[0])) + word[digits.end() :])
+        elif word in ("so", "no") and i + 1 < len(raw) and raw[i + 1][0].isdigit():
             continue
         elif not out and word in _ABBREVIATIONS:
             out.extend(_ABBREVIATIONS[word])
@@ -465,7 +469,7 @@ class CellResolver:
         """The one cell that a title line names after "Chi bộ" ("DANH SÁCH ĐẢNG VIÊN CHI BỘ
         THÔN ĐỒNG BÔNG, ĐẢNG BỘ XÃ KIM LONG"), with the line; None when none or several."""
         for line in lines:
-            for part in re.split(r"[,;:()\-–—|/]", line or ""):
+            for part in re.split(r"[,;()\-–—|/]", line or ""):  # "Chi bộ: Thôn …" is one
                 words = words_of(part)
                 starts = [i for i in range(len(words) - 2) if words[i : i + 2] == ["chi", "bo"]]
                 for start in starts:
