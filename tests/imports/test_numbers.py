@@ -55,6 +55,9 @@ def _rows_of(job) -> dict[int, ImportRow]:
         ("05-06-1985", "birth", date(1985, 6, 5)),
         ("15/05/1976 00:00:00", "birth", date(1976, 5, 15)),
         ("2016-12-31 00:00:00", "event", date(2016, 12, 31)),
+        ("ngày 15 tháng 5 năm 1976", "birth", date(1976, 5, 15)),
+        ("Ngày 03 tháng 02 năm 2015", "event", date(2015, 2, 3)),
+        ("15/05/1976.", "birth", date(1976, 5, 15)),
         ("27000", "birth", date(1973, 12, 2)),  # an Excel serial that became text
         (27000, "birth", date(1973, 12, 2)),
         (27000.0, "birth", date(1973, 12, 2)),

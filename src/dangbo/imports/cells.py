@@ -136,12 +136,21 @@ def a_date(value, label: str, *, kind: str = "event", today: date):
 _MIDNIGHT = re.compile(r"(?<=\d)[ T]0{1,2}:00(?::00(?:\.0+)?)?$")
 
 
+_WORDS = re.compile(
+    r"(?:ngày|ngay)\s*(\d{1,2})\s*(?:tháng|thang)\s*(\d{1,2})\s*(?:năm|nam)\s*(\d{2,4})",
+    re.IGNORECASE,
+)
+
+
 @functools.lru_cache(maxsize=1 << 15)
 def _date_text(value: str, label: str, kind: str, today: date):
     # A roll repeats the same few thousand dates: parse each once. Errors are not cached.
     # The text itself is read by the one date parser the web forms use (core.dates).
     raw = unicodedata.normalize("NFKC", value).strip()
-    raw = _MIDNIGHT.sub("", raw)  # "15/05/1976 00:00:00" written by an export
+    raw = _MIDNIGHT.sub("", raw).rstrip(".,;")  # "15/05/1976 00:00:00" from an export
+    words = _WORDS.fullmatch(raw)  # "ngày 15 tháng 5 năm 1976", as a form writes it
+    if words:
+        raw = "/".join(words.groups())
     if re.fullmatch(r"\d{5}(?:\.0+)?", raw):  # a serial that became text in a CSV
         return _serial(float(raw), label), None
     try:
