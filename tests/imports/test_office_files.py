@@ -368,3 +368,17 @@ def test_the_communes_own_staff_imports_its_roll(tmp_path, actor, world):
     path = tmp_path / "kim-long.xlsx"
     grids = office.write(path, layout)
     _import_twice(path, layout, grids, world.users["sensitive_staff"])
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "unicode"])
+def test_names_written_in_capitals(tmp_path, actor, encoding):
+    """Some offices write every name in capitals; in TCVN3 that is the .VnTimeH font over
+    lower-case codes ("lª v¨n hïng" drawn as LÊ VĂN HÙNG): stored as the office sees it."""
+    members = [
+        {**{k: v for k, v in m.items() if k != "typed"}, "name": m["name"].upper()}
+        for m in office.MEMBERS
+    ]
+    layout = office.LAYOUTS["mot-dong"]
+    path = tmp_path / "chu-in-hoa.xlsx"
+    grids = office.write(path, layout, members, encoding=encoding)
+    _import_twice(path, layout, grids, actor, members)
