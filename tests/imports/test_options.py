@@ -492,6 +492,21 @@ def test_cli_flags_are_stored_on_the_job(tmp_path, world):
     assert "Xử lý: Thêm mới:" in out and "Trùng:" in out
 
 
+def test_cli_bare_row_number_is_about_the_chosen_sheet(tmp_path, world):
+    book = Workbook()
+    book.active.title = "Bìa"
+    book.active.append(["DANH SÁCH ĐẢNG VIÊN"])
+    sheet = book.create_sheet("Thôn 2")
+    for row in [*TITLE, MEMBER_HEADER, MEMBER, SECOND]:
+        sheet.append(row)
+    path = tmp_path / "dv.xlsx"
+    book.save(path)
+    code, out = run_command("members", str(path), "--sheet", "Thôn 2", "--header-row", "5")
+    job = ImportJob.objects.get()
+    assert job.options["sheets"] == ["Thôn 2"] and job.options["header_row"] == {"Thôn 2": 5}
+    assert "Ngô Văn Mới" in out or job.counts.get("new") == 2, out
+
+
 def report(job, *, commit=False):
     """The command's report of a job, as printed after a run."""
     command = importlib.import_module("dangbo.imports.management.commands.import").Command()

@@ -142,6 +142,8 @@ class Command(BaseCommand):
                         cleaned.setdefault(key, {}).update(part[key])
                 else:
                     cleaned.update(clean_options(job, {key: value}, actor=actor))
+                # A bare row number is about the first sheet chosen with --sheet.
+                job.options = merge(job.options or {}, cleaned)
         except ValidationError as exc:
             services.cancel(job, actor=actor)
             flags = {k: "--" + k.replace("_", "-") for k in changes}
