@@ -824,48 +824,65 @@ def encode_text(text: str, encoding: str) -> str:
     return legacy.from_unicode(text, encoding)
 
 
-def _legacy(grids: list[Grid], encoding: str) -> list[Grid]:
+def _legacy(grids: list[Grid], encoding: str, *, only_data: bool = False) -> list[Grid]:
     """Each text cell as the legacy font holds it. TCVN3 has no codes for capitals with a
     tone, so words in capitals (titles, headings) are typed in lower case in the .VnTimeH
     font, which draws them in capitals — as typists did; an abbreviation ("SĐT") keeps the
-    capital codes of .VnTime."""
+    capital codes of .VnTime. ``only_data``: the members' rows only (old data pasted into a
+    new Unicode template), each such cell in the legacy font."""
     if encoding == "unicode":
         return grids
     for grid in grids:
+        data = {n - 1 for n in grid.data_rows}
         for r, row in enumerate(grid.rows):
+            if only_data and r not in data:
+                continue
             for c, value in enumerate(row):
                 if not isinstance(value, str):
                     continue
                 if encoding == "tcvn3" and value.isupper() and " " in value and not value.isascii():
                     grid.fonts[(r, c)] = CAPS_FONT
                     value = value.lower()
+                elif only_data:
+                    grid.fonts[(r, c)] = FONTS[encoding]
                 row[c] = encode_text(value, encoding)
     return grids
 
 
 # -- writers -------------------------------------------------------------------------------
-def write(path, layout: Layout, members: list[dict] | None = None, *, encoding="unicode"):
+def write(
+    path,
+    layout: Layout,
+    members: list[dict] | None = None,
+    *,
+    encoding: str = "unicode",
+    only_data: bool = False,
+):
     """Write the roll to ``path`` (.xlsx, .xls, .ods or .csv); returns the sheets written.
 
     ``encoding``: "unicode", "tcvn3" (.VnTime), "vni" (VNI-Times); a CSV also "cp1258"
     (Windows-1258), "utf-8" (no BOM), "semicolon" or "utf-16" (a .txt) — a legacy CSV holds
-    the font's bytes (cp1252)."""
+    the font's bytes (cp1252). ``only_data``: a workbook's members' rows alone in the legacy
+    font, under a Unicode title and header."""
     members = MEMBERS if members is None else members
     if encoding != "unicode":  # a legacy keyboard typed the real Đ
         members = [{k: v for k, v in m.items() if k != "typed"} for m in members]
     suffix = str(path).rsplit(".", 1)[-1].lower()
     text_only = suffix in ("csv", "txt")
-    return write_grids(path, sheets(layout, members, text_only=text_only), encoding)
+    grids = sheets(layout, members, text_only=text_only)
+    return write_grids(path, grids, encoding, only_data=only_data)
 
 
-def write_grids(path, grids: list[Grid], encoding: str = "unicode") -> list[Grid]:
+def write_grids(
+    path, grids: list[Grid], encoding: str = "unicode", *, only_data: bool = False
+) -> list[Grid]:
     """Write the sheets ``grids`` in the format of ``path``'s suffix (a CSV: the first)."""
     suffix = str(path).rsplit(".", 1)[-1].lower()
     if suffix in ("csv", "txt"):
         write_csv(path, grids[0], encoding)
         return grids[:1]
-    grids = _legacy(grids, encoding)
-    font = FONTS[encoding]
+    grids = _legacy(grids, encoding, only_data=only_data)
+    font = FONTS["unicode" if only_data else encoding]
     {"xlsx": write_xlsx, "xls": write_xls, "ods": write_ods}[suffix](path, grids, font)
     return grids
 
@@ -902,7 +919,7 @@ def write_xls(path, grids: list[Grid], font: str) -> None:
         (name, dated): xlwt.easyxf(
             f"font: name {name}", num_format_str="dd/mm/yyyy" if dated else "General"
         )
-        for name in (font, CAPS_FONT)
+        for name in {font, CAPS_FONT, *FONTS.values()}
         for dated in (False, True)
     }
     for grid in grids:
@@ -933,7 +950,7 @@ def write_ods(path, grids: list[Grid], font: str) -> None:
 
     doc = OpenDocumentSpreadsheet()
     styles = {}
-    for number, name in enumerate((font, CAPS_FONT)):
+    for number, name in enumerate(dict.fromkeys((font, CAPS_FONT, *FONTS.values()))):
         doc.fontfacedecls.addElement(FontFace(name=name, fontfamily=name))
         styles[name] = Style(name=f"roll{number}", family="table-cell")
         styles[name].addElement(TextProperties(fontname=name))

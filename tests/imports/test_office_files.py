@@ -382,3 +382,15 @@ def test_names_written_in_capitals(tmp_path, actor, encoding):
     path = tmp_path / "chu-in-hoa.xlsx"
     grids = office.write(path, layout, members, encoding=encoding)
     _import_twice(path, layout, grids, actor, members)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "encoding"), [("xlsx", "vni"), ("xlsx", "tcvn3"), ("xls", "vni"), ("ods", "tcvn3")]
+)
+def test_old_rows_pasted_into_a_unicode_template(tmp_path, actor, fmt, encoding):
+    """A new template (Unicode title and header) filled by pasting the members' rows from an
+    old file: only the data is in the legacy font."""
+    layout = office.LAYOUTS["trich-ngang"]
+    path = tmp_path / f"mau-moi.{fmt}"
+    grids = office.write(path, layout, encoding=encoding, only_data=True)
+    _import_twice(path, layout, grids, actor)
