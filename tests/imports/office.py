@@ -824,18 +824,21 @@ def encode_text(text: str, encoding: str) -> str:
     return legacy.from_unicode(text, encoding)
 
 
-def _legacy(grids: list[Grid], encoding: str, *, only_data: bool = False) -> list[Grid]:
+def _legacy(grids: list[Grid], encoding: str, *, rows: str = "all") -> list[Grid]:
     """Each text cell as the legacy font holds it. TCVN3 has no codes for capitals with a
     tone, so words in capitals (titles, headings) are typed in lower case in the .VnTimeH
     font, which draws them in capitals — as typists did; an abbreviation ("SĐT") keeps the
-    capital codes of .VnTime. ``only_data``: the members' rows only (old data pasted into a
-    new Unicode template), each such cell in the legacy font."""
+    capital codes of .VnTime. ``rows``: "all"; "data", the members' rows only (old data
+    pasted into a new Unicode template); "alternate", every other member's row (a roll kept
+    for years: old rows in the legacy font, new ones typed in Unicode) — each such cell then
+    in the legacy font."""
     if encoding == "unicode":
         return grids
     for grid in grids:
-        data = {n - 1 for n in grid.data_rows}
+        data = [n - 1 for n in grid.data_rows]
+        chosen = set(data if rows == "data" else data[::2])
         for r, row in enumerate(grid.rows):
-            if only_data and r not in data:
+            if rows != "all" and r not in chosen:
                 continue
             for c, value in enumerate(row):
                 if not isinstance(value, str):
@@ -843,7 +846,7 @@ def _legacy(grids: list[Grid], encoding: str, *, only_data: bool = False) -> lis
                 if encoding == "tcvn3" and value.isupper() and " " in value and not value.isascii():
                     grid.fonts[(r, c)] = CAPS_FONT
                     value = value.lower()
-                elif only_data:
+                elif rows != "all":
                     grid.fonts[(r, c)] = FONTS[encoding]
                 row[c] = encode_text(value, encoding)
     return grids
@@ -856,33 +859,33 @@ def write(
     members: list[dict] | None = None,
     *,
     encoding: str = "unicode",
-    only_data: bool = False,
+    rows: str = "all",
 ):
     """Write the roll to ``path`` (.xlsx, .xls, .ods or .csv); returns the sheets written.
 
     ``encoding``: "unicode", "tcvn3" (.VnTime), "vni" (VNI-Times); a CSV also "cp1258"
     (Windows-1258), "utf-8" (no BOM), "semicolon" or "utf-16" (a .txt) — a legacy CSV holds
-    the font's bytes (cp1252). ``only_data``: a workbook's members' rows alone in the legacy
-    font, under a Unicode title and header."""
+    the font's bytes (cp1252). ``rows``: which rows of a workbook are in the legacy font
+    ("all", "data", "alternate": see ``_legacy``)."""
     members = MEMBERS if members is None else members
     if encoding != "unicode":  # a legacy keyboard typed the real Đ
         members = [{k: v for k, v in m.items() if k != "typed"} for m in members]
     suffix = str(path).rsplit(".", 1)[-1].lower()
     text_only = suffix in ("csv", "txt")
     grids = sheets(layout, members, text_only=text_only)
-    return write_grids(path, grids, encoding, only_data=only_data)
+    return write_grids(path, grids, encoding, rows=rows)
 
 
 def write_grids(
-    path, grids: list[Grid], encoding: str = "unicode", *, only_data: bool = False
+    path, grids: list[Grid], encoding: str = "unicode", *, rows: str = "all"
 ) -> list[Grid]:
     """Write the sheets ``grids`` in the format of ``path``'s suffix (a CSV: the first)."""
     suffix = str(path).rsplit(".", 1)[-1].lower()
     if suffix in ("csv", "txt"):
         write_csv(path, grids[0], encoding)
         return grids[:1]
-    grids = _legacy(grids, encoding, only_data=only_data)
-    font = FONTS["unicode" if only_data else encoding]
+    grids = _legacy(grids, encoding, rows=rows)
+    font = FONTS["unicode" if rows != "all" else encoding]
     {"xlsx": write_xlsx, "xls": write_xls, "ods": write_ods}[suffix](path, grids, font)
     return grids
 

@@ -392,5 +392,15 @@ def test_old_rows_pasted_into_a_unicode_template(tmp_path, actor, fmt, encoding)
     old file: only the data is in the legacy font."""
     layout = office.LAYOUTS["trich-ngang"]
     path = tmp_path / f"mau-moi.{fmt}"
-    grids = office.write(path, layout, encoding=encoding, only_data=True)
+    grids = office.write(path, layout, encoding=encoding, rows="data")
+    _import_twice(path, layout, grids, actor)
+
+
+@pytest.mark.parametrize(("fmt", "encoding"), [("xlsx", "tcvn3"), ("xls", "vni"), ("ods", "tcvn3")])
+def test_a_roll_kept_for_years_old_rows_legacy_new_rows_unicode(tmp_path, actor, fmt, encoding):
+    """Every other member typed before Unicode, the others since: each name exact, the
+    column's detected encoding never applied to a Unicode cell."""
+    layout = office.LAYOUTS["mot-dong"]
+    path = tmp_path / f"nhieu-nam.{fmt}"
+    grids = office.write(path, layout, encoding=encoding, rows="alternate")
     _import_twice(path, layout, grids, actor)
