@@ -628,6 +628,7 @@ def test_a_founding_date_chosen_for_the_whole_list(tmp_path, world):
         tmp_path, [HEADER, VILLAGES[2]], world.users["admin"], options=options, commit=True
     )
     assert job.state == JobState.COMMITTED
+    assert any("không ghi ngày: 01/07/2016 (theo lựa chọn)" in n for n in job.notes)
     assert Organisation.objects.get(code="kl-thon-xuan-dan").valid_from == date(2016, 7, 1)
 
 

@@ -190,6 +190,14 @@ class OrgImporter:
                 f"Không có cột {', '.join(f'“{m}”' for m in missing)}: suy từ tên tổ chức "
                 "(xem từng dòng; sửa được ở trang xem trước)."
             )
+        try:
+            chosen = self._option_valid_from()
+        except CellError:
+            chosen = None  # said by header_problems
+        if chosen is not None:
+            notes.append(
+                f"Ngày thành lập của các tổ chức không ghi ngày: {fmt(chosen)} (theo lựa chọn)."
+            )
         if not any(k in self.positions for k in DOCUMENT_KEYS):
             notes.append(
                 "Tệp không ghi quyết định thành lập (số, cơ quan, ngày): các tổ chức được "
