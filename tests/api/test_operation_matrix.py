@@ -168,6 +168,7 @@ OPERATIONS: dict[str, Operation] = {
     "POST /imports/{job_id}/commit": Operation(job_owner, {"job_id": pk("job")}),
     "POST /imports/{job_id}/cancel": Operation(job_owner, {"job_id": pk("job")}),
     "POST /imports/{job_id}/options": Operation(job_owner, {"job_id": pk("job")}),
+    "GET /imports/{job_id}/head": Operation(job_owner, {"job_id": pk("job")}),
     # -- meetings
     "GET /meetings/compliance": Operation(COMMUNE_VIEW, query={"org": COMMUNE}),
     "GET /meetings/": Operation(CELL_VIEW, query={"org": CELL}),

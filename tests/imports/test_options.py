@@ -398,6 +398,18 @@ def test_api_options_and_job_fields(client, world, tmp_path):
     assert client.post(url, "{}", content_type="application/json", **other).status_code == 404
 
 
+def test_api_head_of_a_sheet(client, world, tmp_path):
+    job = with_sheets(make_job(tmp_path, world))
+    url = f"/api/v1/imports/{job.pk}/head"
+    response = client.get(url, {"sheet": "Thôn 2", "rows": 6}, **auth(world))
+    assert response.status_code == 200, response.content
+    head = response.json()
+    assert len(head) == 6 and head[0][0] == "ĐẢNG BỘ XÃ KIM LONG" and head[4][1] == "Họ và tên"
+    response = client.get(url, {"sheet": "Thôn 9"}, **auth(world))
+    assert response.status_code == 422 and "Thôn 9" in response.content.decode()
+    assert client.get(url, **auth(world, "sensitive_staff")).status_code == 404
+
+
 def test_api_rows_split_errors_and_warnings(client, world, tmp_path):
     headers = auth(world)
     job = with_sheets(make_job(tmp_path, world))

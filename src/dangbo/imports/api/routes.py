@@ -15,7 +15,7 @@ from .. import services
 from ..models import ImportJob, ImportRow, RowState
 from ..options import clean_options, in_file_order
 from ..queries import job_for, may_import, template_response
-from .schemas import ImportKind, JobId, JobOut, OptionsIn, RowFilter, RowOut
+from .schemas import HeadQuery, ImportKind, JobId, JobOut, OptionsIn, RowFilter, RowOut
 
 router = Router(tags=["imports"])
 
@@ -112,6 +112,18 @@ def rows(request, job_id: JobId, filters: Query[RowFilter]):
 def commit(request, job_id: JobId):
     job = _job(request, job_id)
     return services.start(job, commit=True, actor=request.auth)
+
+
+@router.get(
+    "/{job_id}/head",
+    response={200: list[list[str]], **READ_ERRORS},
+    summary="Các dòng đầu của một trang (để chọn dòng tiêu đề)",
+)
+def head(request, job_id: JobId, query: Query[HeadQuery]):
+    """The sheet's first rows as shown (text, 40 characters a cell, 15 columns): item i is
+    row i + 1, the number to send as ``header_row``."""
+    job = _job(request, job_id)
+    return services.sheet_head(job, query.sheet or "", rows=query.rows)
 
 
 @router.post(

@@ -112,3 +112,10 @@ class RowFilter(Schema):
     action: Literal["new", "update", "unchanged", "duplicate", "error"] | None = Field(
         None, title="Xử lý (error: các dòng lỗi)"
     )
+
+
+class HeadQuery(Schema):
+    sheet: str | None = Field(
+        None, title="Tên trang (bỏ trống: trang đầu; tệp CSV: bỏ trống)", max_length=100
+    )
+    rows: int = Field(20, ge=1, le=50, title="Số dòng đầu cần xem")
