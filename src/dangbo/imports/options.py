@@ -117,7 +117,7 @@ def _positive(value, field: str) -> int:
         number = value
     else:
         text = str(value).strip()
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):
             raise _error(field, f"“{text}” không phải là số dòng (ghi số nguyên dương, ví dụ 7).")
         number = int(text)
     if number < 1:
