@@ -183,6 +183,8 @@ def test_a_unicode_cell_in_a_legacy_column_is_left_alone_when_it_cannot_be_legac
         ("Võ Hà", "vni"),
         ("Bùi Anh", "tcvn3"),  # reads "Bựi Anh" in TCVN3: "Bùi" is the common name
         ("Lý Bá Hòa", "tcvn3"),
+        ("Thanh Hóa", "tcvn3"),  # not "Thanh Húa"
+        ("Thanh Hóa", "vni"),  # not "Thanh Hĩa"
     ],
 )
 def test_unicode_cells_among_legacy_ones_stay(cell, encoding):

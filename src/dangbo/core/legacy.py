@@ -425,7 +425,9 @@ _COMMON_NAMES = frozenset(
         "hùng hương khánh lan linh loan nam nga phương quỳnh sơn tâm thảo thủy trang tú "
         "tuấn vân yến tùng bé hiền thơ tín nhân hạnh hiếu hoa huệ hưng khoa long lộc "
         "nhung oanh phúc quý quyên tài thắng thành thúy tiến toàn trung tuyết uyên việt "
-        "vinh xuyến hằng hậu hoan hồng"
+        "vinh xuyến hằng hậu hoan hồng "
+        # and words of place names: "Thanh Hóa" is not TCVN3 "Thanh Húa"
+        "hóa xóm thôn xã bình giang an long yên"
     ).split()
 )
 
