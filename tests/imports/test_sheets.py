@@ -230,6 +230,7 @@ def test_a_header_row_chosen_by_the_user_beats_detection(tmp_path, world):
         ({"header_row": {"A": 40}}, "Trang “A”: Dòng tiêu đề bạn chọn (dòng 40) nằm ngoài trang"),
         ({"last_row": {"A": 40}}, "Trang “A”: Dòng cuối bạn chọn (dòng 40) nằm ngoài trang"),
         ({"sheets": ["Không có"]}, "Không có trang “Không có” trong tệp."),
+        ({"header_row": {"A": "x"}}, "Trang “A”: Dòng tiêu đề: “x” không phải là số dòng"),
     ],
 )
 def test_an_override_outside_the_file_is_a_file_problem(tmp_path, world, options, fragment):

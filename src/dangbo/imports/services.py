@@ -416,8 +416,17 @@ def _overrides(job: ImportJob, name: str) -> dict:
         value = (
             (options.get(option) or {}).get(name) if isinstance(options.get(option), dict) else None
         )
-        if value not in (None, ""):
-            found[option] = int(value)
+        if value in (None, ""):
+            continue
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = 0
+        if number < 1:
+            where = f"Trang “{name}”: " if name else ""
+            what = "Dòng tiêu đề" if option == "header_row" else "Dòng cuối"
+            raise FileProblem(f"{where}{what}: “{value}” không phải là số dòng (1, 2, 3…).")
+        found[option] = number
     return found
 
 
@@ -704,10 +713,8 @@ def _legacy_columns(
         by_font = encoding_key(fonts.get(pos))
         if by_font:
             # Said only of a column with text to convert: a whole sheet is often typed in
-            # ".VnTime", its ASCII-only columns too (in a capitals font lower-case ASCII
-            # is drawn in capitals: "sung a pao" is "SUNG A PAO").
-            caps = by_font.endswith(legacy.CAPS)
-            if any(not v.isascii() or (caps and v != v.upper()) for v in values):
+            # ".VnTime", its ASCII-only columns too.
+            if any(not v.isascii() for v in values):
                 found[key] = by_font
             continue
         encoding = legacy.detect_column(values) if values else None
