@@ -551,6 +551,22 @@ LAYOUTS = {
         ),
         numbers="plain",
     ),
+    # No recognition date, but each member ticked under "Đảng viên" as "Chính thức" or
+    # "Dự bị".
+    "tick-chinh-thuc": Layout(
+        "tick-chinh-thuc",
+        (
+            NO,
+            NAME,
+            GENDER,
+            BORN,
+            CELL,
+            ADMITTED,
+            Col(("Đảng viên", "Chính thức"), lambda m: "x" if m["official"] else None),
+            Col(("Đảng viên", "Dự bị"), lambda m: None if m["official"] else "x"),
+            NOTE,
+        ),
+    ),
     # Each cell's list pasted under the previous one on a single sheet.
     "khoi-noi-tiep": Layout(
         "khoi-noi-tiep",

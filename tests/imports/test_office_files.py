@@ -9,7 +9,7 @@ the preview recognises every member and nothing else, says what it skipped, asks
 it cannot know; the commit writes the right data and status; a second import of the same
 file (or of another office's copy in an old font) changes nothing."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -404,3 +404,33 @@ def test_a_roll_kept_for_years_old_rows_legacy_new_rows_unicode(tmp_path, actor,
     path = tmp_path / f"nhieu-nam.{fmt}"
     grids = office.write(path, layout, encoding=encoding, rows="alternate")
     _import_twice(path, layout, grids, actor)
+
+
+def test_status_ticked_official_or_probationary_is_the_status_written(tmp_path, actor):
+    """A roll without recognition dates that ticks each member "Chính thức" or "Dự bị":
+    a member admitted 14 months ago and still ticked "Dự bị" (recognition overdue) stays
+    probationary whatever the answer about unknown recognition dates."""
+    late = {
+        "name": "Trịnh Văn Tú",
+        "gender": "Nam",
+        "born": date(1994, 3, 8),
+        "cell": "Chi bộ thôn Gia Du",
+        "code": "kl-thon-2",
+        "admitted": office.TODAY - timedelta(days=425),
+        "official": None,
+    }
+    members = [*office.MEMBERS, late]
+    layout = office.LAYOUTS["tick-chinh-thuc"]
+    path = tmp_path / "danh-dau-chinh-thuc.xlsx"
+    grids = office.write(path, layout, members)
+    job = _preview(path, actor)
+    _check_preview(job, layout, grids)
+    if job.unanswered:
+        job.options = {**job.options, "unknown_recognition": "official"}
+        job.save(update_fields=["options"])
+    job = services.run(job, commit=True, actor=actor)
+    assert job.state == JobState.COMMITTED, _problems(job)
+    for m in members:
+        member = Member.objects.get(full_name=m["name"], date_of_birth=m["born"])
+        want = "official" if m["official"] else "probationary"
+        assert member.status == want, m["name"]
