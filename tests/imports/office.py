@@ -283,6 +283,11 @@ class Layout:
     padding: int = 0  # empty rows with borders under the footer, as templates leave them
 
     @property
+    def has_status(self) -> bool:
+        """Each member ticked "Chính thức" or "Dự bị": the file says the status."""
+        return any(c.path[0] == "Đảng viên" for c in self.columns)
+
+    @property
     def only_workbooks(self) -> bool:
         """A CSV cannot hold this layout (several sheets, merged data cells)."""
         return self.per_cell or bool(self.merge_down)
