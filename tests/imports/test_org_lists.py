@@ -714,6 +714,7 @@ def test_rows_under_a_group_heading_go_under_the_org_it_names(world):
             row(8, "Chi bộ tổ dân phố Đông Thịnh", "ĐẢNG BỘ THỊ TRẤN HỢP HÒA"),
             row(10, "Chi bộ Kho bạc Nhà nước huyện", "CHI BỘ CƠ SỞ"),
             row(12, "Chi bộ thôn Gốc Gạo", "Đảng bộ xã Hoàng Đan"),
+            row(14, "Chi bộ thôn Gốc Gạo", "Chi bộ thôn Đồng Bông"),
         ],
         _Seen(),
     )
@@ -725,6 +726,8 @@ def test_rows_under_a_group_heading_go_under_the_org_it_names(world):
     assert outcomes[2].inferred["kind"] == "grassroots_cell"
     assert outcomes[3].state == "error"
     assert "Tiêu đề nhóm “Đảng bộ xã Hoàng Đan”: chưa có tổ chức này" in outcomes[3].messages[0]
+    assert "hãy ghi số thứ tự (STT) cho dòng ấy" in outcomes[4].messages[0]
+    assert [o.error_count for o in outcomes[3:]] == [1, 1]
 
 
 @pytest.mark.django_db

@@ -445,6 +445,12 @@ class OrgImporter:
             elif matches:
                 names = "; ".join(f"{m.name} ({m.code})" for m in matches[:6])
                 found = (None, f"{where}: khớp với nhiều tổ chức: {names}. {NO_PARENT}")
+            elif not category and word in ("chi bo", *CELL_KINDS):
+                found = (
+                    None,
+                    f"{where}: một chi bộ không là cấp trên của các dòng dưới nó — nếu đó là "
+                    "một dòng của danh sách, hãy ghi số thứ tự (STT) cho dòng ấy.",
+                )
             elif not category:
                 found = (
                     None,
