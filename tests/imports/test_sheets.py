@@ -448,3 +448,25 @@ def test_a_commit_waits_for_the_answers(tmp_path, world):
     job = services.run(job, commit=True, actor=actor)
     assert job.state == JobState.COMMITTED, job.problem
     assert Member.objects.get(full_name="Hà Văn Cũ B").admission_decision_date == date(1990, 2, 1)
+
+
+def test_in_a_list_of_organisations_a_lone_name_is_a_row(tmp_path, world):
+    book = Workbook()
+    for row in (
+        ["DANH SÁCH CHI BỘ TRỰC THUỘC ĐẢNG BỘ XÃ KIM LONG"],
+        [],
+        ["STT", "Tên chi bộ", "Ghi chú"],
+        [None, "Chi bộ thôn Xuân Đán", None],
+        ["2", "Chi bộ thôn Hạ"],
+        ["II. Đảng bộ xã Kim Long"],
+        [3, "Chi bộ Trường Tiểu học Kim Long"],
+    ):
+        book.active.append(row)
+    path = tmp_path / "to-chuc.xlsx"
+    book.save(path)
+    job = services.create_job(
+        actor=world.users["admin"], kind="orgs", source=path, original_name=path.name
+    )
+    job = services.run(job, actor=world.users["admin"])
+    assert list(ImportRow.objects.filter(job=job).values_list("row_no", flat=True)) == [4, 5, 7]
+    assert "dòng 6: tên nhóm, không phải một dòng của danh sách" in job.notes

@@ -596,6 +596,8 @@ def _read_sheet(
     cls = importer_class(job.kind)
     where = _where(plan.name, several)
     sheet = book.open(plan.name, **_overrides(job, plan.name))
+    if sheet.table is not None:  # in a list of organisations "Chi bộ thôn 2" is a row
+        sheet.table.group_words = job.kind == ImportKind.MEMBERS
     early = len(sheet.notes)
     notes.extend(sheet.notes)
     # Headers typed in TCVN3/VNI too ("Hä vµ tªn"): read them as Unicode before matching.
@@ -635,6 +637,8 @@ def _read_sheet(
     if previous is not None and hasattr(importer, "follow"):
         importer.follow(previous)  # the file's duplicates and counts across sheets
     state.importer = importer
+    if head:  # the group the first rows are under: a cell for a roll without a cell column
+        importer.group = sheet.group_for(head[0][0])
     notes.extend(getattr(importer, "header_notes", list)())
     problems = importer.header_problems()
     if problems:
@@ -650,6 +654,9 @@ def _read_sheet(
         outcomes = importer.resolve(parsed, seen)
         for outcome in outcomes:
             outcome.sheet = sheet_key
+            if outcome.inferred:  # the key an override of this row is stored under
+                row_key = f"{sheet_key}:{outcome.row_no}" if sheet_key else str(outcome.row_no)
+                outcome.inferred["key"] = row_key
         if commit and state.writing:
             if any(o.state == RowState.ERROR for o in outcomes):
                 state.writing = False
@@ -666,6 +673,7 @@ def _read_sheet(
         done += len(chunk)
         reporter(done, total if total is not None else sheet.estimate_total(done - first))
     notes.extend(sheet.notes[early:])  # the footer, group headings: known once read
+    notes.extend(getattr(importer, "late_notes", []))  # what the importer learnt reading
     if sheet.table is not None:
         plan.layout = sheet.table.summary()
         if plan.height is None:
@@ -794,6 +802,8 @@ def _duplicates(
     with readers.open_book(stored_path(job), job.original_name) as book:
         for name, importer in importers:
             sheet = book.open(name, **_overrides(job, name))
+            if sheet.table is not None:
+                sheet.table.group_words = job.kind == ImportKind.MEMBERS
             for row_no, cells_ in sheet.rows:
                 for kind, value in importer.dup_keys(cells_):
                     if value in candidates.get(kind, ()):

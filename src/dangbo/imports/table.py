@@ -188,7 +188,7 @@ def is_footer(row: list) -> bool:
     return is_total(row) or bool(_FOOTER.search(key(readable(text))))
 
 
-def group_heading(row: list) -> str | None:
+def group_heading(row: list, *, words: bool = True) -> str | None:
     """The heading of a group of members ("I. Chi bộ thôn Đồng Bông", "Chi bộ thôn 2"): one
     text cell alone in its row (a merged cell spanning the width), or a roman numeral / letter
     in the first column and one text; without the enumerator."""
@@ -210,7 +210,7 @@ def group_heading(row: list) -> str | None:
     if (
         len(filled) == 2
         or (enumerated and enumerated.group(1))  # "I.", "A -": a heading's enumerator
-        or _GROUP_WORDS.match(key(plain))
+        or (words and _GROUP_WORDS.match(key(plain)))
     ):
         return plain
     return None
@@ -278,6 +278,9 @@ class Table:
         merges=None,
     ):
         self.notes: list[str] = []
+        # Whether a lone "Chi bộ thôn 2" is a group heading (a roll of members) or a row (a
+        # list of organisations, where such names are the data): set before reading rows.
+        self.group_words = True
         # Cells merged down over several rows (a cell's name beside its members): the value
         # of the first row is each row's. A list of (first row, first column, last row, last
         # column), or a function giving it (called only when the rows are read).
@@ -607,7 +610,7 @@ class Table:
                     continue
                 footer = [number, number]
                 continue
-            heading = group_heading(row)
+            heading = group_heading(row, words=self.group_words)
             if heading is not None:
                 self.groups.append((number, heading))
                 self._group_rows.append(number)
@@ -644,7 +647,11 @@ class Table:
             notes.append(
                 "dòng "
                 + _spans([n for n, _ in self.groups])
-                + ": tên nhóm (chi bộ), không phải đảng viên"
+                + (
+                    ": tên nhóm (chi bộ), không phải đảng viên"
+                    if self.group_words
+                    else ": tên nhóm, không phải một dòng của danh sách"
+                )
             )
         if self.subtotals:
             notes.append("dòng " + _spans(self.subtotals) + ": dòng cộng, bỏ qua")
