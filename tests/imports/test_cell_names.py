@@ -371,3 +371,27 @@ def test_the_cell_named_in_a_title_line(cells):
     assert org.code == "kl-thon-1" and where == line
     assert resolver.named_in(["DANH SÁCH ĐẢNG VIÊN CÁC CHI BỘ", "Kim Long, ngày 5 tháng 1"]) is None
     assert resolver.named_in(["CHI BỘ TRỰC THUỘC ĐẢNG BỘ XÃ KIM LONG"]) is None
+
+
+def test_a_roll_grouped_by_cell_headings_end_to_end(tmp_path, cells):
+    header = ["STT", "Họ và tên", "Giới tính", "Ngày sinh", "Ngày vào Đảng", "Ngày chính thức"]
+    born = ["Nam", "01/01/1980", "01/02/2015", "01/02/2016"]
+    rows = [
+        header,
+        ["I. Chi bộ thôn Gia Du"],
+        ["1", "Người Một", *born],
+        ["2", "Người Hai", *born],
+        ["II. Chi bộ 02"],
+        ["1", "Người Ba", *born],
+    ]
+    path = tmp_path / "theo-chi-bo.xlsx"
+    write_xlsx(path, rows)
+    staff = cells.users["staff"]
+    job = services.create_job(actor=staff, kind="members", source=path, original_name=path.name)
+    job = services.run(job, commit=True, actor=staff)
+    assert job.state == "committed", (job.problem, job.notes)
+    cell_of = dict(
+        Member.objects.filter(full_name__startswith="Người ").values_list("full_name", "org__code")
+    )
+    assert cell_of == {"Người Một": "kl-thon-2", "Người Hai": "kl-thon-2", "Người Ba": "kl-so-2"}
+    assert any("chi bộ theo tiêu đề nhóm “Chi bộ thôn Gia Du”" in n for n in job.notes), job.notes
