@@ -58,3 +58,8 @@ def test_a_tone_on_the_wrong_base_or_in_nfd_folds_alike():
 def test_legacy_spellings_convert_to_the_same_name(typed, encoding):
     assert legacy.to_unicode(typed, encoding) == NAME
     assert fold(legacy.fix(typed)[0]) == fold(NAME)
+
+
+def test_small_african_d_is_d():
+    assert vietnamese("Nguyễn \u0256ình") == "Nguyễn đình"
+    assert fold("\u0256ỗ Văn Hùng") == "do van hung"

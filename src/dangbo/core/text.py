@@ -166,8 +166,10 @@ def nfc(value: str) -> str:
 
 
 # Look-alikes of Đ/đ that old fonts and keyboards typed: the Icelandic eth (U+00D0, U+00F0)
-# and the African D (U+0189), drawn the same as Đ.
-_D_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111", "\u0189": "\u0110"})
+# and the African D (U+0189, small U+0256), drawn the same as Đ/đ.
+_D_LOOKALIKES = str.maketrans(
+    {"\u00d0": "\u0110", "\u00f0": "\u0111", "\u0189": "\u0110", "\u0256": "\u0111"}
+)
 
 
 def vietnamese(value: str) -> str:
