@@ -236,6 +236,11 @@ def test_command_line_asks_then_commits_with_the_answer(tmp_path, actor, capsys)
         "--no-progress",
     )
     _check_members(layout, office.MEMBERS)
+    capsys.readouterr()
+    call_command("import", "members", str(path), "--user", "admin", "--no-progress")
+    said = capsys.readouterr().out
+    assert f"Không đổi: {len(office.MEMBERS)}" in said, said  # each row's action
+    assert "Thêm mới: 0" in said and "Lỗi: 0" in said, said
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "xls", "ods"])
