@@ -258,3 +258,15 @@ def test_legacy_headers_and_title_keep_every_letter(tmp_path):
     found = _sheet(tmp_path, rows)
     assert found.header == ["Họ và tên", "Chi bộ", "Ngày sinh"]
     assert "ư" in found.title[0].lower()
+
+
+def test_status_ticked_under_dang_vien_is_one_column(tmp_path):
+    rows = [
+        ["TT", "Họ và tên", "Ngày vào Đảng", "Đảng viên", None],
+        [None, None, None, "Chính thức", "Dự bị"],
+        [1, "Lê Văn Hùng", "19/05/1989", "x", None],
+        [2, "Vũ Thị Lan", "02/09/2025", None, "x"],
+    ]
+    found = _sheet(tmp_path, rows, ["D1:E1", "A1:A2", "B1:B2", "C1:C2"])
+    assert found.header == ["TT", "Họ và tên", "Ngày vào Đảng", "Loại đảng viên", ""]
+    assert [r[3] for _, r in found.rows] == ["Chính thức", "Dự bị"]

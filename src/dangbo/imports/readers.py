@@ -137,12 +137,24 @@ def open_sheet(path: Path, original_name: str = "") -> Sheet:
     raise FileProblem("Tệp không có dữ liệu (không tìm thấy dòng tiêu đề).")
 
 
-def _table(rows, name: str, header_row: int | None, last_row: int | None, merges=None) -> Table:
+def _table(
+    rows, name: str, header_row: int | None, last_row: int | None, merges=None, fonts=None
+) -> Table:
     try:
-        return Table(rows, header_row=header_row, last_row=last_row, merges=merges)
+        return Table(rows, header_row=header_row, last_row=last_row, merges=merges, fonts=fonts)
     except OutsideSheet as exc:
         where = f"Trang “{name}”: " if name else ""
         raise FileProblem(where + _capital(str(exc))) from None
+
+
+def _fonts_encoding(path: Path, sheet: str, first: int, last: int) -> str | None:
+    """The legacy encoding the fonts of those rows give (an .xlsx keeps them), or None."""
+    try:
+        from .fonts import rows_encoding
+
+        return rows_encoding(path, sheet, first, last)
+    except Exception:  # noqa: BLE001 - fonts only help; the text still decides
+        return None
 
 
 def _capital(text: str) -> str:
@@ -206,6 +218,7 @@ def _xlsx_book(path: Path) -> Book:
             header_row,
             last_row,
             merges=lambda: _xlsx_merges(book, sheet),
+            fonts=lambda first, last: _fonts_encoding(path, name, first, last),
         )
         _check_width(len(found.header))
         return Sheet(

@@ -216,10 +216,10 @@ def group_heading(row: list, *, words: bool = True) -> str | None:
     return None
 
 
-def combine(rows: list[list], width: int) -> list[str]:
+def combine(rows: list[list], width: int, *, encoding: str | None = None) -> list[str]:
     """One name per column: a parent carried right over the empty cells of its merge (only
     where a lower header row has a child), then " / " and the child."""
-    encoding = rows_encoding(rows)
+    encoding = encoding or rows_encoding(rows)
     grid = [
         [readable(text_of(r[c]), encoding) if c < len(r) else "" for c in range(width)]
         for r in rows
@@ -276,6 +276,7 @@ class Table:
         header_row: int | None = None,
         last_row: int | None = None,
         merges=None,
+        fonts=None,
     ):
         self.notes: list[str] = []
         # Whether a lone "Chi bộ thôn 2" is a group heading (a roll of members) or a row (a
@@ -346,7 +347,12 @@ class Table:
                 break
             header_rows.append(head[index][1])
             index += 1
-        names = [_known_reading(n, known) for n in combine(header_rows, width)]
+        # The font of the header rows decides their encoding (".VnTimeH": capitals), when
+        # the format keeps fonts (``fonts(first row, last row)``); else their text does.
+        header_font = fonts(head[best][0], head[index - 1][0]) if fonts else None
+        names = [
+            _known_reading(n, known) for n in combine(header_rows, width, encoding=header_font)
+        ]
         while names and not names[-1]:
             names.pop()
         self.header = names
@@ -358,7 +364,10 @@ class Table:
             self.notes.append(f"{span(first_row, self.header_first - 1)}: tiêu đề, bỏ qua")
         elif header_row is not None and header_row > 1:
             self.notes.append(f"{span(1, header_row - 1)}: trống, bỏ qua")
-        encoding = rows_encoding([r for _, r in title_rows])
+        encoding = None
+        if fonts and title_rows:
+            encoding = fonts(title_rows[0][0], title_rows[-1][0])
+        encoding = encoding or rows_encoding([r for _, r in title_rows])
         self.title = tuple(
             "; ".join(readable(t, encoding) for t in (text_of(c) for c in r) if t)
             for _, r in title_rows
@@ -445,6 +454,17 @@ class Table:
                 self._dates.append((position, position + 1, position + 2))
                 self.header[position] = parents.pop()
                 self.header[position + 1] = self.header[position + 2] = ""
+        # "Đảng viên" over "Chính thức" / "Dự bị" ticked: the member's status, one column
+        # "Loại đảng viên" holding the ticked word (no date: not the recognition date).
+        status: dict[str, list[int]] = {}
+        for position, name in enumerate(self.header):
+            if " / " in name and key(name.rsplit(" / ", 1)[1]) in ("chinh thuc", "du bi"):
+                status.setdefault(name.rsplit(" / ", 1)[0], []).append(position)
+        for parent, positions in status.items():
+            if len(positions) == 2 and key(parent) not in _ADMISSION_KEYS:
+                children = [self.header[p].rsplit(" / ", 1)[1] for p in positions]
+                self._tick_groups.append((positions, children))
+                self.header[positions[0]], self.header[positions[1]] = "Loại đảng viên", ""
         groups: dict[str, list[int]] = {}
         for position, name in enumerate(self.header):
             if " / " in name:
