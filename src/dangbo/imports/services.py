@@ -721,8 +721,10 @@ def _legacy_columns(
         by_font = encoding_key(fonts.get(pos))
         if by_font:
             # Said only of a column with text to convert: a whole sheet is often typed in
-            # ".VnTime", its ASCII-only columns too.
-            if any(not v.isascii() for v in values):
+            # ".VnTime", its ASCII-only columns too (in a capitals font lower-case ASCII
+            # is drawn in capitals: "sung a pao" is "SUNG A PAO").
+            caps = by_font.endswith(legacy.CAPS)
+            if any(not v.isascii() or (caps and v != v.upper()) for v in values):
                 found[key] = by_font
             continue
         encoding = legacy.detect_column(values) if values else None
