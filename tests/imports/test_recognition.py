@@ -148,3 +148,46 @@ def test_a_wrong_date_does_not_complete_it(tmp_path, world):
     assert (row.action, row.state) == ("unchanged", "warning"), row.messages
     assert row.messages[0].startswith("Ngày chính thức: Ngày công nhận chính thức phải từ")
     assert Member.objects.get(full_name="Nông Văn Cũ").recognition_unknown
+
+
+def test_the_rolls_own_word_for_the_status_decides_without_a_question(tmp_path, world):
+    """A "Loại đảng viên" column (or "Chính thức" / "Dự bị" ticked) says the status the roll
+    has no date for: nothing to ask; words that contradict the dates are errors."""
+    actor = world.users["admin"]
+    recent = fmt(today() - timedelta(days=100))
+    header = [*HEADER, "Loại đảng viên"]
+    rows = [
+        ["1", "Nông Văn Cũ", "Nam", "02/03/1960", "kl-thon-1", "03/02/1989", "Chính thức"],
+        ["2", "Đinh Thị Xưa", "Nữ", "04/05/1970", "kl-thon-2", "19/05/2001", "dự bị"],
+        ["3", "Lò Văn Mới", "Nam", "06/07/1995", "kl-thon-1", recent, "Dự bị"],
+    ]
+    job = _job(tmp_path, actor, rows=rows, header=header)
+    assert job.questions == [] and job.can_commit, (job.questions, job.counts)
+    job = services.run(job, commit=True, actor=actor)
+    assert job.state == JobState.COMMITTED, (job.problem, job.counts)
+    old = Member.objects.get(full_name="Nông Văn Cũ")
+    assert (old.status, old.recognition_unknown) == ("official", True)
+    assert Member.objects.get(full_name="Đinh Thị Xưa").status == "probationary"
+    assert Member.objects.get(full_name="Lò Văn Mới").status == "probationary"
+
+
+@pytest.mark.parametrize(
+    ("admitted", "word", "recognised", "message"),
+    [
+        ("recent", "Chính thức", "", "Loại đảng viên: ghi “Chính thức” nhưng đảng viên chưa hết"),
+        ("old", "Dự bị", "10/02/1990", "Loại đảng viên: ghi “Dự bị” nhưng có ngày chính thức"),
+        ("old", "Có", "", "Loại đảng viên: “Có” không hợp lệ (chọn: Chính thức, Dự bị)"),
+    ],
+)
+def test_a_status_word_against_the_dates_is_an_error(
+    tmp_path, world, admitted, word, recognised, message
+):
+    actor = world.users["admin"]
+    date_admitted = fmt(today() - timedelta(days=100)) if admitted == "recent" else "03/02/1989"
+    header = [*HEADER, "Ngày chính thức", "Loại đảng viên"]
+    row = ["1", "Nông Văn Cũ", "Nam", "02/03/1960", "kl-thon-1", date_admitted, recognised, word]
+    job = _job(tmp_path, actor, rows=[row], header=header)
+    [stored] = ImportRow.objects.filter(job=job)
+    assert stored.state == "error" and stored.error_count >= 1, stored.messages
+    assert any(m.startswith(message) for m in stored.messages), stored.messages
+    assert not Member.objects.filter(full_name="Nông Văn Cũ").exists()

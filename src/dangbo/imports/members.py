@@ -75,6 +75,16 @@ THEORY.update(
     | {"-": "", "chua qua dao tao": "", "khong co": ""}
 )
 THEORY_WORDS = ", ".join(str(label) for value, label in PoliticalTheory.choices if value)
+# The roll's own word for the status, where it has no recognition date to show it.
+MEMBER_KINDS = {
+    "chinh thuc": Status.OFFICIAL,
+    "ct": Status.OFFICIAL,
+    "dang vien chinh thuc": Status.OFFICIAL,
+    "du bi": Status.PROBATIONARY,
+    "db": Status.PROBATIONARY,
+    "dang vien du bi": Status.PROBATIONARY,
+}
+MEMBER_KIND_WORDS = "Chính thức, Dự bị"
 DATE_KINDS = {
     "date_of_birth": "birth",
     "admission_decision_date": "event",
@@ -287,6 +297,8 @@ class MemberImporter:
             data[key] = cells.choice(value, label, GENDERS, GENDER_WORDS)
         elif key == "political_theory":
             data[key] = cells.choice(value, label, THEORY, THEORY_WORDS)
+        elif key == "member_kind":  # "Chính thức" / "Dự bị" ticked or written
+            data[key] = cells.choice(value, label, MEMBER_KINDS, MEMBER_KIND_WORDS)
         elif key == "card_number":
             return self._card(value, label, data)
         elif key == "id_number":  # exactly as many digits as the field holds
@@ -763,12 +775,43 @@ class MemberImporter:
             if problem:
                 errors.append(f"{self.labels['date_of_birth']}: {problem}")
         official = data.get("official_recognition_date")
+        kind = data.get("member_kind")
+        if official and kind == Status.PROBATIONARY:
+            errors.append(
+                f"{self.labels['member_kind']}: ghi “Dự bị” nhưng có ngày chính thức "
+                f"{fmt(official)}."
+            )
+            return
         if official and ceremony:
             problem = rules.recognition_error(ceremony, official)
             if problem:
                 errors.append(f"{self.labels['official_recognition_date']}: {problem}")
+        elif ceremony and not official and kind:
+            self._stated_kind(data, kind, ceremony, errors, notes)
         elif ceremony and not official:
             self._probation(data, ceremony, notes)
+
+    def _stated_kind(self, data: dict, kind: str, ceremony: date, errors, notes) -> None:
+        """The roll says the status in words ("Chính thức" / "Dự bị", often ticked) and has no
+        recognition date: its word decides, no question is asked of the user."""
+        end = rules.probation_end(ceremony)
+        if kind == Status.PROBATIONARY:
+            if rules.recognition_overdue(ceremony, self.today, self.grace):
+                notes.append(
+                    f"Đảng viên dự bị đã quá hạn xét công nhận chính thức (hết dự bị ngày "
+                    f"{fmt(end)})."
+                )
+            return
+        if end >= self.today:
+            errors.append(
+                f"{self.labels['member_kind']}: ghi “Chính thức” nhưng đảng viên chưa hết 12 "
+                f"tháng dự bị (đến ngày {fmt(end)})."
+            )
+            return
+        data["recognition_unknown"] = True
+        notes.append(
+            f"Chính thức (theo cột “{self.labels['member_kind']}”), chưa rõ ngày công nhận."
+        )
 
     def _probation(self, data: dict, ceremony: date, notes: list[str]) -> None:
         """A new member without a recognition date. When the file has no such column and

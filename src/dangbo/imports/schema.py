@@ -179,6 +179,21 @@ MEMBER_COLUMNS = (
         hint="Để trống nếu còn dự bị",
     ),
     Column(
+        "member_kind",
+        "Loại đảng viên",
+        (
+            "chinh thuc du bi",
+            "chinh thuc hay du bi",
+            "dang vien chinh thuc du bi",
+            "dang vien chinh thuc hay du bi",
+            "ct db",
+            "loai dv",
+            "member kind",
+        ),
+        example="Chính thức",
+        hint="Chính thức / Dự bị — khi tệp không có ngày chính thức",
+    ),
+    Column(
         "membership_from",
         "Ngày bắt đầu sinh hoạt",
         ("sinh hoat tu ngay", "membership from"),
