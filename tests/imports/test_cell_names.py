@@ -321,8 +321,16 @@ def test_a_sheet_whose_title_names_its_cell(cells):
 
 def test_a_sheet_that_names_no_cell_still_needs_the_column(cells):
     importer = _importer(cells, header=NO_CELL, sheet=SheetInfo("Sheet1", ("DANH SÁCH ĐẢNG VIÊN",)))
-    assert importer.header_problems()[0].startswith("Không nhận ra dòng tiêu đề")
+    assert importer.header_problems() == [
+        "Không biết đảng viên sinh hoạt ở chi bộ nào: không có cột “Chi bộ”, và tên trang "
+        "“Sheet1” lẫn tiêu đề trang đều không phải tên một chi bộ trong phạm vi của bạn. Hãy "
+        "thêm cột “Chi bộ” (tên hoặc mã chi bộ), hoặc đặt tên trang bằng tên chi bộ."
+    ]
     assert not any("Chi bộ" in note for note in importer.header_notes())
+    csv = _importer(cells, header=NO_CELL, sheet=SheetInfo("", ()))
+    assert csv.header_problems()[0].startswith(
+        "Không biết đảng viên sinh hoạt ở chi bộ nào: không có cột “Chi bộ”. Hãy thêm cột"
+    )
 
 
 def test_a_unit_column_holding_the_cell_when_there_is_no_cell_column(cells):

@@ -198,6 +198,14 @@ class MemberImporter:
         if not self.scope.any_change:
             return ["Bạn không có quyền thêm hay sửa hồ sơ đảng viên."]
         keys = set(self.positions)
+        cell_unknown = (
+            {"full_name", "date_of_birth"} <= keys
+            and not keys & {"card_number", "id_number", "org", "commune"}
+            and not getattr(self, "group", "")
+            and not self.sheet_cell()
+        )
+        if cell_unknown:
+            return [self._no_cell_problem()]
         if (
             not keys & {"card_number", "id_number"}
             and not {
@@ -224,6 +232,20 @@ class MemberImporter:
                 "có quyền ghi. Hãy bỏ các cột này khỏi tệp."
             )
         return problems
+
+    def _no_cell_problem(self) -> str:
+        """Names and birth dates but nowhere a cell: say what was tried, and the fixes."""
+        tried = [f"tên trang “{self.sheet.name[:64]}”"] if self.sheet.name else []
+        if self.sheet.title:
+            tried.append("tiêu đề trang")
+        where = (
+            (" lẫn ".join(tried) + " đều không") if len(tried) > 1 else f"{''.join(tried)} không"
+        )
+        return (
+            "Không biết đảng viên sinh hoạt ở chi bộ nào: không có cột “Chi bộ”"
+            + (f", và {where} phải tên một chi bộ trong phạm vi của bạn" if tried else "")
+            + ". Hãy thêm cột “Chi bộ” (tên hoặc mã chi bộ), hoặc đặt tên trang bằng tên chi bộ."
+        )
 
     def header_notes(self) -> list[str]:
         notes = self.cell_notes()  # where the cell comes from when no column gives it (N)
