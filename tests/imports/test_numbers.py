@@ -70,7 +70,7 @@ def test_a_date_cell_as_typed(typed, kind, expected):
     assert value == expected
 
 
-@pytest.mark.parametrize("typed", [4, 37, "1976", 1976])
+@pytest.mark.parametrize("typed", [4, 37, 1500])
 def test_a_small_number_in_a_date_column_is_not_a_1900_date(typed):
     with pytest.raises(CellError) as caught:
         cells.a_date(typed, "Ngày sinh", kind="birth", today=date(2026, 12, 3))
@@ -111,6 +111,29 @@ def test_a_number_in_a_date_column_is_refused_on_its_row(tmp_path, world):
     job = _run(tmp_path, [row], name="roll.csv", actor=world.users["admin"])
     assert _rows_of(job)[2].state == "error"
     assert _rows_of(job)[2].messages[0].startswith("Ngày sinh: “4” không phải là ngày")
+
+
+@pytest.mark.parametrize("typed", [1960, 1960.0, "1960", " 1960 "])
+def test_a_birth_year_alone_is_never_made_into_a_date(typed):
+    with pytest.raises(CellError) as caught:
+        cells.a_date(typed, "Năm sinh", kind="birth", today=date(2026, 1, 1))
+    assert str(caught.value) == (
+        "Năm sinh: chỉ có năm sinh (1960); cần đủ ngày, tháng, năm sinh (dd/mm/yyyy) như "
+        "trong lý lịch đảng viên."
+    )
+
+
+def test_a_roll_with_birth_years_only_names_its_rows(tmp_path, world):
+    """ "Năm sinh" is the birth date's column: its rows are recognised, each refused."""
+    header = ["STT", "Họ và tên", "Giới tính", "Năm sinh", "Mã chi bộ", "Ngày vào Đảng"]
+    rows = [header, ["1", "Hà Văn Bảy", "Nam", "1960", "kl-thon-1", "01/02/2015"]]
+    path = write_csv(tmp_path / "nam-sinh.csv", rows)
+    actor = world.users["admin"]
+    job = services.create_job(actor=actor, kind="members", source=path, original_name="n.csv")
+    job = services.run(job, actor=actor)
+    assert job.state == JobState.PREVIEWED and not job.problem
+    assert _rows_of(job)[2].messages[0].startswith("Năm sinh: chỉ có năm sinh (1960)")
+    assert not Member.objects.filter(full_name="Hà Văn Bảy").exists()
 
 
 @pytest.mark.parametrize(

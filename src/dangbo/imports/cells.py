@@ -128,9 +128,25 @@ def a_date(value, label: str, *, kind: str = "event", today: date):
         return value, None
     if isinstance(value, bool):
         raise CellError(f"{label}: không phải là ngày.")
+    year = _year_only(value)
+    if year and kind == "birth":
+        # A list that keeps only the year ("Năm sinh"): a day is never made up.
+        raise CellError(
+            f"{label}: chỉ có năm sinh ({year}); cần đủ ngày, tháng, năm sinh (dd/mm/yyyy) "
+            "như trong lý lịch đảng viên."
+        )
     if isinstance(value, int | float):
         return _serial(value, label), None
     return _date_text(str(value), label, kind, today)
+
+
+def _year_only(value) -> int | None:
+    """1960, 1960.0 or "1960": a year standing for a whole date."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{4}\s*", value):
+        value = int(value)
+    return value if isinstance(value, int) and 1890 <= value <= 2100 else None
 
 
 _MIDNIGHT = re.compile(r"(?<=\d)[ T]0{1,2}:00(?::00(?:\.0+)?)?$")

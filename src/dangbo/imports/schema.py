@@ -54,7 +54,14 @@ MEMBER_COLUMNS = (
     Column(
         "date_of_birth",
         _field("date_of_birth"),
-        ("sinh ngay", "ngay thang nam sinh", "date of birth", "dob", "birth date"),
+        (
+            "sinh ngay",
+            "ngay thang nam sinh",
+            "nam sinh",
+            "date of birth",
+            "dob",
+            "birth date",
+        ),
         True,
         example="15/03/1985",
         hint="dd/mm/yyyy",
