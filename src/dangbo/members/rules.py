@@ -76,6 +76,8 @@ def probation_over_cutoff(as_of: date) -> date:
     """The last ceremony date whose twelve months of probation have ended by ``as_of``
     (``probation_end(ceremony) <= as_of`` exactly when ``ceremony <= this``), leap days
     included, so that a filter in SQL agrees with ``official_on``."""
+    if as_of.year <= 1:  # no probation can have ended by then (and year 0 does not exist)
+        return date.min
     cutoff = add_months(as_of, -PROBATION_MONTHS)
     following = cutoff + timedelta(days=1)
     if following.month == cutoff.month == 2 and probation_end(following) <= as_of:
