@@ -546,21 +546,33 @@ class MemberImporter:
         for rows without card and ID number — born on one of its dates anywhere: the same
         person again, or a near match to show. One query; rows with numbers look in their
         own cells only, so that a roll of numbered members costs little."""
-        names, dobs, org_ids = set(), set(), set()
+        names: set[str] = set()
+        dobs, orgs = set(), set()  # rows without numbers: any cell by date, any date in a cell
+        numbered_dobs, numbered_orgs = set(), set()  # rows with numbers: their cell and date
         for p in chunk:
             name, dob = p.data.get("full_name"), p.data.get("date_of_birth")
             if not name or dob is None:
                 continue
             names.add(fold(name))
+            org = self.orgs.get(p.data.get("org") or "")
             if not _numbered(p.data):
                 dobs.add(dob)
-            org = self.orgs.get(p.data.get("org") or "")
-            if org is not None:
-                org_ids.add(org.id)
+                if org is not None:
+                    orgs.add(org.id)
+            elif org is not None:
+                numbered_dobs.add(dob)
+                numbered_orgs.add(org.id)
         if not names:
             return {}
         found: dict[str, list[dict]] = {}
-        q = Q(date_of_birth__in=dobs) | Q(org_id__in=org_ids)
+        # A common name has thousands of holders in a province: rows with numbers look only
+        # at their own cells on their own birth dates (the near match one typo away is for
+        # rows without numbers), so a numbered roll fetches next to nothing.
+        q = (
+            Q(date_of_birth__in=dobs)
+            | Q(org_id__in=orgs)
+            | Q(org_id__in=numbered_orgs, date_of_birth__in=numbered_dobs)
+        )
         for row in Member.objects.filter(Q(search_name__in=names) & q).values(*fields):
             found.setdefault(row["search_name"], []).append(row)
         for rows in found.values():
@@ -657,7 +669,7 @@ class MemberImporter:
             for r in rows
             if r in same
             or (anywhere and r["date_of_birth"] == dob and self.scope.may_change(r["org__path"]))
-            or (r["org_id"] == org.id and _typo(r["date_of_birth"], dob))
+            or (anywhere and r["org_id"] == org.id and _typo(r["date_of_birth"], dob))
         ]
         for r in near[:3]:
             card = f", số thẻ {r['card_number']}" if r["card_number"] else ""
