@@ -26,9 +26,11 @@ from dangbo.core.errors import messages_of
 from dangbo.core.models import ApiToken
 from dangbo.imports.api import router as imports_router
 from dangbo.imports.readers import FileProblem
+from dangbo.indicators.api import indicators_router, ntm_router
 from dangbo.meetings.api import router as meetings_router
 from dangbo.members.api import router as members_router
 from dangbo.oversight.api import router as oversight_router
+from dangbo.programs.api import documents_router, partners_router, programs_router
 from dangbo.registry.api import router as orgs_router
 from dangbo.reviews.api import router as reviews_router
 
@@ -311,6 +313,11 @@ def _register_routers() -> None:
     api.add_router("/meetings", meetings_router)
     api.add_router("/oversight", oversight_router)
     api.add_router("/reviews", reviews_router)
+    api.add_router("/documents", documents_router)
+    api.add_router("/programs", programs_router)
+    api.add_router("/partners", partners_router)
+    api.add_router("/indicators", indicators_router)
+    api.add_router("/ntm", ntm_router)
     api.add_router("", _fallback)
 
 

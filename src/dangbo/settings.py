@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "dangbo.meetings",
     "dangbo.oversight",
     "dangbo.reviews",
+    "dangbo.indicators",
+    "dangbo.programs",
     "dangbo.commands",
     "dangbo.home",
     "django_tasks",

@@ -51,6 +51,9 @@ urlpatterns = [
     path("sinh-hoat/", include("dangbo.meetings.urls")),
     path("giam-sat/", include("dangbo.oversight.urls")),
     path("danh-gia/", include("dangbo.reviews.urls")),
+    path("van-ban/", include("dangbo.programs.documents_urls")),
+    path("chuong-trinh/", include("dangbo.programs.urls")),
+    path("chi-tieu/", include("dangbo.indicators.urls")),
     path("api/v1/", api.urls),
     # 404 unless DANGBO_ADMIN is on (core.middleware.AdminSwitchMiddleware).
     path("quan-tri/", admin.site.urls),

@@ -28,6 +28,36 @@ class LegalDocument(models.Model):
     replaced_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
     )
+    # The register (issue 14): the Party body that issued it when it is one of ours, the
+    # higher document it carries out ("thực hiện Kết luận số 64-KL/TW"), the organisations it
+    # applies to, its files, and a folded key of number + title for accent-blind search.
+    body = models.ForeignKey(
+        "orgs.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents_issued",
+        verbose_name=_("cấp ủy ban hành"),
+    )
+    implements = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="implemented_by",
+        verbose_name=_("thực hiện văn bản"),
+    )
+    applies_to = models.ManyToManyField(
+        "orgs.Organisation",
+        blank=True,
+        related_name="documents_applying",
+        verbose_name=_("áp dụng cho"),
+    )
+    files = models.ManyToManyField(
+        "core.StoredFile", blank=True, related_name="+", verbose_name=_("tệp đính kèm")
+    )
+    search_key = models.CharField(max_length=700, blank=True, editable=False)
+    recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("văn bản")
@@ -40,6 +70,29 @@ class LegalDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} ({self.issue_date:%d/%m/%Y})"
+
+
+class StoredFile(models.Model):
+    """An uploaded file kept under the data directory by a random name (``core.files``):
+    attachments of documents, evidence of progress reports. Served only as a download
+    (``Content-Disposition: attachment``, ``nosniff``), never from its own name."""
+
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    stored_name = models.CharField(max_length=80, unique=True, editable=False)
+    content_type = models.CharField(max_length=100)
+    size = models.BigIntegerField(_("dung lượng"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class RoleGrant(models.Model):

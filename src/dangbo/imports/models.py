@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 class ImportKind(models.TextChoices):
     MEMBERS = "members", _("Đảng viên")
     ORGS = "orgs", _("Tổ chức đảng")
+    INDICATORS = "indicators", _("Số liệu chỉ tiêu")
 
 
 class JobState(models.TextChoices):
@@ -34,7 +35,7 @@ class RowState(models.TextChoices):
 
 
 class ImportJob(models.Model):
-    kind = models.CharField(_("loại dữ liệu"), max_length=8, choices=ImportKind.choices)
+    kind = models.CharField(_("loại dữ liệu"), max_length=16, choices=ImportKind.choices)
     state = models.CharField(
         _("trạng thái"), max_length=12, choices=JobState.choices, default=JobState.UPLOADED
     )

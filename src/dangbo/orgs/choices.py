@@ -108,3 +108,18 @@ class OrgAudit(AuditEvent):
     REPARENTED = "org.reparented", _("Chuyển tổ chức đảng sang cấp trên khác")
     BODY_CREATED = "org.body_created", _("Lập cấp ủy, ban thường vụ")
     POSITION_ENDED = "org.position_ended", _("Thôi giữ chức vụ")
+
+
+class PartnerKind(models.TextChoices):
+    """Bodies outside the Party tree that programs name as leads or partners (issue 14)."""
+
+    GOVERNMENT = "chinh_quyen", _("Ủy ban nhân dân")
+    GOVERNMENT_OFFICE = "co_quan_cq", _("Cơ quan chuyên môn của chính quyền")
+    COUNCIL = "hdnd", _("Hội đồng nhân dân")
+    FRONT = "mttq", _("Mặt trận Tổ quốc")
+    FARMERS = "hoi_nong_dan", _("Hội Nông dân")
+    WOMEN = "hoi_phu_nu", _("Hội Liên hiệp Phụ nữ")
+    YOUTH = "doan_thanh_nien", _("Đoàn Thanh niên")
+    VETERANS = "hoi_ccb", _("Hội Cựu chiến binh")
+    TRADE_UNION = "cong_doan", _("Công đoàn")
+    OTHER = "khac", _("Cơ quan, đơn vị khác")

@@ -15,7 +15,16 @@ from django.utils.translation import gettext_lazy as _
 from dangbo.core.fields import BinaryCharField
 from dangbo.core.modelfields import max_length_of
 
-from .choices import AppointMethod, BodyType, FormedBy, OrgEventKind, OrgKind, Sector, Title
+from .choices import (
+    AppointMethod,
+    BodyType,
+    FormedBy,
+    OrgEventKind,
+    OrgKind,
+    PartnerKind,
+    Sector,
+    Title,
+)
 
 # Organisation codes: lower-case ASCII words joined by hyphens ("tam-duong", "kl-thon-1").
 # ``Organisation.code`` (its label, length and this validator) is the one definition that
@@ -210,3 +219,76 @@ class Position(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["org", "valid_from"])]
+
+
+class PartnerBody(models.Model):
+    """A body outside the Party tree (People's Committee and its offices, the Fatherland
+    Front, the mass organisations) that leads or coordinates tasks. It belongs to no subtree
+    of its own: it is reached through the Party organisations that lead it (``PartnerLead``).
+    """
+
+    SCOPE_PREFIXES = ("leads__org__",)  # through the Party organisations that lead it
+
+    code = models.SlugField(_("mã"), max_length=64, unique=True, validators=[ORG_CODE])
+    name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(_("loại cơ quan"), max_length=32, choices=PartnerKind.choices)
+    admin_unit = models.ForeignKey(
+        AdminUnit, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("địa bàn")
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("trực thuộc"),
+    )
+    valid_from = models.DateField(_("thành lập ngày"))
+    valid_to = models.DateField(_("kết thúc ngày"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cơ quan phối hợp")
+        verbose_name_plural = _("cơ quan phối hợp")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="partner_interval",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_active(self, on) -> bool:
+        return self.valid_from <= on and (self.valid_to is None or self.valid_to >= on)
+
+
+class PartnerLead(models.Model):
+    """Which Party organisation leads a partner body over an interval (inclusive dates): the
+    đảng đoàn, ban cán sự đảng or party cell inside it, or the committee above it."""
+
+    partner = models.ForeignKey(PartnerBody, on_delete=models.CASCADE, related_name="leads")
+    org = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="led_partners",
+        verbose_name=_("tổ chức đảng lãnh đạo"),
+    )
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
+    document = models.ForeignKey(
+        "core.LegalDocument", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["org", "valid_from"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="partnerlead_interval",
+            ),
+            models.UniqueConstraint(
+                fields=["partner"], condition=Q(valid_to__isnull=True), name="partnerlead_one_open"
+            ),
+        ]

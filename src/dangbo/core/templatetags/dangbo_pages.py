@@ -17,3 +17,11 @@ def page_numbers(page, on_each_side: int = 2, on_ends: int = 1) -> list:
             page.number, on_each_side=on_each_side, on_ends=on_ends
         )
     ]
+
+
+@register.simple_tag(takes_context=True)
+def panels(context, page: str, obj):
+    """The blocks higher apps add to this page (``core.panels``): ``{% panels "org" org %}``."""
+    from dangbo.core import panels as registry
+
+    return registry.render(page, context.get("request"), obj)

@@ -1,0 +1,5 @@
+"""The tasks API of the programs app (issue 14)."""
+
+from ninja import Router
+
+router = Router(tags=["tasks"])
