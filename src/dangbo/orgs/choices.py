@@ -113,6 +113,7 @@ class OrgAudit(AuditEvent):
 class PartnerKind(models.TextChoices):
     """Bodies outside the Party tree that programs name as leads or partners (issue 14)."""
 
+    PARTY_DEPARTMENT = "ban_dang", _("Ban, cơ quan tham mưu của cấp ủy")
     GOVERNMENT = "chinh_quyen", _("Ủy ban nhân dân")
     GOVERNMENT_OFFICE = "co_quan_cq", _("Cơ quan chuyên môn của chính quyền")
     COUNCIL = "hdnd", _("Hội đồng nhân dân")
