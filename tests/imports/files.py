@@ -18,6 +18,16 @@ MEMBER_HEADER = [
     "Ngày chính thức",
     "Điện thoại",
 ]
+# A roll naming each member's cell by name (no codes, no numbers).
+CELL_HEADER = [
+    "STT",
+    "Họ và tên",
+    "Giới tính",
+    "Ngày sinh",
+    "Chi bộ",
+    "Ngày vào Đảng",
+    "Ngày chính thức",
+]
 
 
 def csv_bytes(rows: list[list], *, encoding: str = "utf-8", delimiter: str = ",") -> bytes:

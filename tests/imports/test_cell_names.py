@@ -16,20 +16,12 @@ from dangbo.members.models import Member
 from dangbo.orgs import services as org_services
 from dangbo.orgs.models import Organisation
 
-from .files import write_csv, write_xlsx
+from .files import CELL_HEADER, write_csv, write_xlsx
 from .test_members import rows_of
 
 pytestmark = pytest.mark.django_db
 
-HEADER = [
-    "STT",
-    "Họ và tên",
-    "Giới tính",
-    "Ngày sinh",
-    "Chi bộ",
-    "Ngày vào Đảng",
-    "Ngày chính thức",
-]
+HEADER = CELL_HEADER
 
 
 def _cell(world, code, name, parent, kind="sub_cell", sector="village"):

@@ -11,19 +11,11 @@ from dangbo.imports.cells import CellError
 from dangbo.imports.models import ImportRow, JobState
 from dangbo.members.models import Member
 
-from .files import write_csv, write_xlsx
+from .files import CELL_HEADER, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
-HEADER = [
-    "STT",
-    "Họ và tên",
-    "Giới tính",
-    "Ngày sinh",
-    "Chi bộ",
-    "Ngày vào Đảng",
-    "Ngày chính thức",
-]
+HEADER = CELL_HEADER
 
 
 def _run(tmp_path, rows, *, header=HEADER, name="roll.xlsx", commit=False, actor=None, **kw):

@@ -321,6 +321,8 @@ def test_rows_show_action_sheet_errors_then_warnings(client, world, tmp_path):
             ),
         ]
     )
+    job.actions = {"new": 1, "": 1, "duplicate": 1}  # counted by the pass over the file
+    job.save(update_fields=["actions"])
     html = page_of(client, job)
     assert "<th>Xử lý</th>" in html and "<td>Thêm mới</td>" in html and "<td>Trùng</td>" in html
     assert '<li class="error">Ngày sinh: sai</li>' in html
@@ -550,6 +552,8 @@ def test_cli_rows_tagged_errors_then_warnings(tmp_path, world):
         label="Trần B",
         messages=["Ngày vào Đảng: hiểu là 01/02/2015"],
     )
+    job.actions = {"": 1, "update": 1}  # counted by the pass over the file
+    job.save(update_fields=["actions"])
     out = report(job)
     assert "Dòng 12 (trang Thôn 2) [Lỗi] Nguyễn Văn A" in out
     assert "    [Lỗi] Ngày sinh: sai" in out and "    [Cảnh báo] Điện thoại: thiếu số" in out

@@ -12,17 +12,11 @@ from dangbo.imports.models import ImportJob, ImportRow, JobState
 from dangbo.imports.table import group_heading, is_footer
 from dangbo.members.models import Member
 
+from .files import CELL_HEADER
+
 pytestmark = pytest.mark.django_db
 
-HEADER = [
-    "STT",
-    "Họ và tên",
-    "Giới tính",
-    "Ngày sinh",
-    "Chi bộ",
-    "Ngày vào Đảng",
-    "Ngày chính thức",
-]
+HEADER = CELL_HEADER
 TITLE = [
     ["ĐẢNG BỘ XÃ KIM LONG", None, None, None, "ĐẢNG CỘNG SẢN VIỆT NAM"],
     ["CHI ỦY THÔN", None, None, None, "Kim Long, ngày 15 tháng 12 năm 2016"],

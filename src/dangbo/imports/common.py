@@ -22,6 +22,10 @@ class Outcome:
     error_count: int = 0  # the first messages that are errors (the rest are warnings)
     inferred: dict = field(default_factory=dict)  # see ImportRow.inferred
 
+    def __post_init__(self) -> None:
+        if self.state == "error" and not self.error_count:
+            self.error_count = len(self.messages)  # an error row's messages are all errors
+
 
 @dataclass(frozen=True)
 class SheetInfo:

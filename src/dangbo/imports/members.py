@@ -618,8 +618,7 @@ class MemberImporter:
         for key in keys:
             first = self.in_file.get(hash(key))
             if first is not None and first[2] == said:
-                sheet, row_no, _ = first
-                where = f"dòng {row_no}" + (f" (trang “{sheet}”)" if sheet != here[0] else "")
+                where = _earlier_row(first, here)
                 return Outcome(
                     parsed.row_no,
                     "warning",
@@ -634,8 +633,7 @@ class MemberImporter:
             if key[0] != "person":
                 seen.add(*key)
             elif first is not None:
-                sheet, row_no, _ = first
-                where = f"dòng {row_no}" + (f" (trang “{sheet}”)" if sheet != here[0] else "")
+                where = _earlier_row(first, here)
                 return Outcome(
                     parsed.row_no,
                     "error",
@@ -1140,3 +1138,9 @@ def _event_row(member_id, kind, effective, status_after, note, actor_id, now, da
         recorded_by_id=actor_id,
         recorded_at=now,
     )
+
+
+def _earlier_row(first: tuple, here: tuple) -> str:
+    """ "dòng N", with "(trang “X”)" when the earlier row is on another sheet."""
+    sheet, row_no = first[0], first[1]
+    return f"dòng {row_no}" + (f" (trang “{sheet}”)" if sheet != here[0] else "")

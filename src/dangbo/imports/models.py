@@ -60,6 +60,9 @@ class ImportJob(models.Model):
     questions = models.JSONField(default=list, blank=True)
     problem = models.TextField(_("lỗi của tệp"), blank=True)
     counts = models.JSONField(default=dict, blank=True)  # row state -> count
+    # Row action (new / update / unchanged / duplicate / "" for an error) -> count, counted
+    # during the pass beside ``counts``: every row, not only the rows kept for the preview.
+    actions = models.JSONField(default=dict, blank=True)
     rows_done = models.BigIntegerField(default=0)
     rows_total = models.BigIntegerField(null=True, blank=True)  # an estimate while running
     # The process running the job ("host|boot id|pid|start ticks", services.process_identity):
@@ -127,3 +130,12 @@ class ImportRow(models.Model):
             models.Index(fields=["job", "row_no"]),
             models.Index(fields=["job", "state", "row_no"]),
         ]
+
+    @property
+    def errors(self) -> list[str]:
+        """The row's error messages (they come first; ``error_count`` says how many)."""
+        return list(self.messages[: self.error_count])
+
+    @property
+    def warnings(self) -> list[str]:
+        return list(self.messages[self.error_count :])

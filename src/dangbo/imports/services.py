@@ -29,6 +29,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
@@ -366,6 +367,7 @@ def _commit_interrupted(job: ImportJob) -> bool:
 class _State:
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
+        self.actions: dict[str, int] = {}  # ImportJob.actions
         self.kept: list[Outcome] = []
         self.kept_per_state: dict[str, int] = {}
         self.problem = ""
@@ -761,6 +763,8 @@ def _record(job: ImportJob, state: _State, outcomes: list[Outcome], *, commit: b
     keep = []
     for o in outcomes:
         state.counts[o.state] = state.counts.get(o.state, 0) + 1
+        action = "" if o.state == RowState.ERROR else o.action
+        state.actions[action] = state.actions.get(action, 0) + 1
         if state.room(o.state):
             keep.append(o)
     if commit:
@@ -780,7 +784,7 @@ def _save_rows(job: ImportJob, outcomes: list[Outcome]) -> None:
                 label=o.label[:200],
                 messages=o.messages,
                 sheet=o.sheet[:100],
-                error_count=o.error_count or (len(o.messages) if o.state == RowState.ERROR else 0),
+                error_count=o.error_count,
                 inferred=o.inferred,
             )
             for o in outcomes
@@ -836,6 +840,7 @@ def _duplicates(
         row = kept.get((sheet_key, row_no))
         if row is not None:
             old_state = row.state
+            old_action = row.action
             if old_state != RowState.ERROR and not state.room(RowState.ERROR):
                 # Kept as another state, now an error beyond the bound: counted, not kept.
                 if commit:
@@ -844,8 +849,6 @@ def _duplicates(
                     row.delete()
             else:
                 errors = row.error_count if old_state == RowState.ERROR else 0
-                if old_state == RowState.ERROR and not errors:
-                    errors = len(row.messages)
                 row.messages = extra + list(row.messages)
                 row.error_count = errors + len(extra)
                 row.state = RowState.ERROR
@@ -853,7 +856,7 @@ def _duplicates(
                 if not commit:
                     row.save(update_fields=["messages", "state", "action", "error_count"])
         else:
-            old_state = None
+            old_state = old_action = None
             if state.room(RowState.ERROR):  # beyond the bound: counted, not kept
                 outcome = Outcome(
                     row_no,
@@ -869,6 +872,7 @@ def _duplicates(
                 else:
                     _save_rows(job, [outcome])
         if old_state != RowState.ERROR:
+            _move_action(state, old_action)
             if old_state is not None:
                 state.counts[old_state] -= 1
             else:
@@ -896,11 +900,24 @@ def _duplicates(
     )
 
 
+def _move_action(state: _State, action: str | None) -> None:
+    """A row found a duplicate late now counts as an error. ``None``: a row not kept, whose
+    action is unknown — one is taken from the fullest action (as for the state counts)."""
+    if action is None:
+        action = max(
+            (a for a, n in state.actions.items() if a and n), key=state.actions.get, default=None
+        )
+    if action is not None and state.actions.get(action):
+        state.actions[action] -= 1
+    state.actions[""] = state.actions.get("", 0) + 1
+
+
 def _finish(job: ImportJob, state: _State, final: str) -> None:
     counts = {s: state.counts.get(s, 0) for s in RowState.values}
     ImportJob.objects.filter(pk=job.pk).update(
         state=final,
         counts=counts,
+        actions={a: n for a, n in state.actions.items() if n},
         problem=state.problem,
         notes=state.notes,
         sheets=state.sheets,
@@ -1110,10 +1127,15 @@ HEAD_CELL_CHARS = 40
 HEAD_COLUMNS = 15
 
 
-def reconfigure(job: ImportJob, *, actor: Actor, changes: dict) -> ImportJob:
-    """Apply the user's corrections (``options.clean_options``: sheets, header/last row,
-    answers, organisation overrides) to the job's options and preview the file again. A
-    preview writes nothing; the options are kept on the job for every later run."""
+def configure(job: ImportJob, *, actor: Actor, changes: dict) -> ImportJob:
+    """Check the user's choices (``options.clean_options``: sheets, header/last row, answers,
+    organisation overrides…) against the job's file, merge them into its options and save
+    them; nothing runs. The web page, the API and the command line all come here.
+
+    ``sheets`` is applied first, so a bare row number is about the first sheet chosen;
+    ``header_row``/``last_row`` may be a list (the command line's repeated "Trang:N"). Every
+    bad field is reported at once; a job never run (just uploaded) is then cancelled, so a
+    bad value leaves no upload behind."""
     from .options import clean_options, merge
 
     job = settle(job)
@@ -1123,10 +1145,42 @@ def reconfigure(job: ImportJob, *, actor: Actor, changes: dict) -> ImportJob:
         raise invalid("job", "Lần nhập đã ghi hoặc đã hủy: không sửa tùy chọn được nữa.")
     if not stored_path(job).exists():
         raise invalid("job", "Tệp đã tải lên không còn. Hãy tải lên lại.")
-    cleaned = clean_options(job, changes, actor=actor)
-    options = merge(job.options or {}, cleaned)
-    ImportJob.objects.filter(pk=job.pk).update(options=options)
-    job.options = options
+    steps: list[dict] = []
+    if "sheets" in changes:
+        steps.append({"sheets": changes["sheets"]})
+    rest = {}
+    for key, value in changes.items():
+        if key == "sheets":
+            continue
+        if key in ("header_row", "last_row") and isinstance(value, list | tuple):
+            steps.extend({key: one} for one in value)  # each sheet's own "Trang:N"
+        else:
+            rest[key] = value
+    if rest:
+        steps.append(rest)
+    saved = job.options or {}
+    errors: dict[str, list[str]] = {}
+    for step in steps:
+        try:
+            cleaned = clean_options(job, step, actor=actor)
+        except ValidationError as exc:
+            for field, msgs in exc.message_dict.items():
+                errors.setdefault(field, msgs)
+            continue
+        job.options = merge(job.options or {}, cleaned)
+    if errors:
+        job.options = saved
+        if job.state == JobState.UPLOADED:
+            cancel(job, actor=actor)
+        raise ValidationError(errors)
+    ImportJob.objects.filter(pk=job.pk).update(options=job.options)
+    return job
+
+
+def reconfigure(job: ImportJob, *, actor: Actor, changes: dict) -> ImportJob:
+    """Apply the user's corrections (``configure``) and preview the file again. A preview
+    writes nothing; the options are kept on the job for every later run."""
+    job = configure(job, actor=actor, changes=changes)
     return start(job, commit=False, actor=actor)
 
 

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -25,7 +24,7 @@ from dangbo.core.views import page_of, render_page
 from dangbo.orgs.choices import OrgKind, Sector
 
 from . import services
-from .models import ImportJob, ImportKind, ImportRow, JobState, RowState
+from .models import ImportJob, ImportKind, JobState, RowState
 from .options import FIELD_LABELS, in_file_order, sheet_names
 from .queries import job_for, jobs_of, may_import, template_response
 from .readers import FileProblem
@@ -151,13 +150,6 @@ def _header_picker(request, job: ImportJob) -> dict | None:
     }
 
 
-def _split(row: ImportRow) -> tuple[list[str], list[str]]:
-    n = row.error_count
-    if row.state == RowState.ERROR and not n:
-        n = len(row.messages)
-    return list(row.messages[:n]), list(row.messages[n:])
-
-
 def _missing(job: ImportJob) -> list[str]:
     """What stands between a preview and its commit, in words."""
     if job.state != JobState.PREVIEWED:
@@ -194,13 +186,11 @@ def job(request, pk: int):
     else:
         action = None
     counts = [(value, label, job.counts.get(value, 0)) for value, label in RowState.choices]
-    by_action = dict(
-        ImportRow.objects.filter(job=job).values_list("action").annotate(n=Count("id")).order_by()
-    )
+    # Counted during the pass over every row (not only the rows kept for the preview).
     action_counts = [
-        (key, ACTION_LABELS[value], by_action.get(value, 0))
+        (key, ACTION_LABELS[value], job.actions.get(value, 0))
         for key, value in ACTION_FILTERS.items()
-        if by_action.get(value)
+        if job.actions.get(value)
     ]
     progress = services.read_progress(job)
     page = page_of(request, rows, per_page=100)
@@ -210,8 +200,8 @@ def job(request, pk: int):
             "action": ACTION_LABELS.get(r.action, r.action)
             if r.state != RowState.ERROR
             else ACTION_LABELS[""],
-            "errors": _split(r)[0],
-            "warnings": _split(r)[1],
+            "errors": r.errors,
+            "warnings": r.warnings,
             "kind": KIND_LABELS.get(r.inferred.get("kind", ""), r.inferred.get("kind", "")),
             "sector": SECTOR_LABELS.get(r.inferred.get("sector", ""), r.inferred.get("sector", "")),
         }

@@ -3,7 +3,6 @@
 from typing import Annotated, Literal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import File, Form, Path, Query, Router
 from ninja.files import UploadedFile
@@ -13,7 +12,7 @@ from dangbo.core.api import READ_ERRORS, WRITE_ERRORS, BoundedPagination
 
 from .. import services
 from ..models import ImportJob, ImportRow, RowState
-from ..options import clean_options, in_file_order
+from ..options import in_file_order
 from ..queries import job_for, may_import, template_response
 from .schemas import HeadQuery, ImportKind, JobId, JobOut, OptionsIn, RowFilter, RowOut
 
@@ -75,12 +74,7 @@ def create(
     if changes:
         # Checked against the file's own sheets before the first run; a bad value leaves
         # no upload behind.
-        try:
-            job.options = clean_options(job, changes, actor=request.auth)
-        except ValidationError:
-            services.cancel(job, actor=request.auth)
-            raise
-        ImportJob.objects.filter(pk=job.pk).update(options=job.options)
+        job = services.configure(job, actor=request.auth, changes=changes)
     return 201, services.start(job, commit=False, actor=request.auth)
 
 

@@ -53,21 +53,7 @@ class RowOut(Schema):
     messages: list[str]
     errors: list[str]
     warnings: list[str]
-    inferred: dict[str, Any]
-
-    @staticmethod
-    def _errors(obj) -> int:
-        if obj.state == "error" and not obj.error_count:
-            return len(obj.messages)
-        return obj.error_count
-
-    @staticmethod
-    def resolve_errors(obj) -> list[str]:
-        return list(obj.messages[: RowOut._errors(obj)])
-
-    @staticmethod
-    def resolve_warnings(obj) -> list[str]:
-        return list(obj.messages[RowOut._errors(obj) :])
+    inferred: dict[str, Any]  # errors, warnings: ImportRow's properties
 
 
 RowNumbers = int | str | dict[str, int | str | None] | None

@@ -5,13 +5,12 @@ import sys
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Count
 
 from dangbo.core.errors import messages_of
 from dangbo.core.text import vn_number
 from dangbo.imports import services
 from dangbo.imports.models import ImportRow, JobState, RowState
-from dangbo.imports.options import clean_options, in_file_order, merge
+from dangbo.imports.options import in_file_order
 
 STATE_LABELS = dict(RowState.choices)
 # Each row's action, as the web preview names it ("" is a row with errors).
@@ -133,19 +132,11 @@ class Command(BaseCommand):
                 changes[flag] = options[flag]
         if not changes:
             return
-        cleaned: dict = {}
         try:
-            for key, value in changes.items():
-                if key in ("header_row", "last_row"):
-                    for one in value:  # each sheet's own "--header-row Trang:N"
-                        part = clean_options(job, {key: one}, actor=actor)
-                        cleaned.setdefault(key, {}).update(part[key])
-                else:
-                    cleaned.update(clean_options(job, {key: value}, actor=actor))
-                # A bare row number is about the first sheet chosen with --sheet.
-                job.options = merge(job.options or {}, cleaned)
+            # A bare row number is about the first sheet chosen with --sheet; a bad value
+            # cancels the job (no upload left behind).
+            services.configure(job, actor=actor, changes=changes)
         except ValidationError as exc:
-            services.cancel(job, actor=actor)
             flags = {k: "--" + k.replace("_", "-") for k in changes}
             flags["sheets"] = "--sheet"
             lines = [
@@ -154,8 +145,6 @@ class Command(BaseCommand):
                 for message in msgs
             ]
             raise CommandError("\n".join(lines), returncode=2) from None
-        job.options = merge(job.options or {}, cleaned)
-        job.save(update_fields=["options"])
 
     def _report(self, job, options) -> None:
         out = self.stdout
@@ -179,16 +168,10 @@ class Command(BaseCommand):
                 f"{STATE_LABELS[s]}: {vn_number(job.counts.get(s, 0))}" for s in RowState.values
             ]
             out.write("Kết quả: " + " · ".join(parts))
-            by_action = dict(
-                ImportRow.objects.filter(job=job)
-                .values_list("action")
-                .annotate(n=Count("id"))
-                .order_by()
-            )
             out.write(
                 "Xử lý: "
                 + " · ".join(
-                    f"{label}: {vn_number(by_action.get(value, 0))}"
+                    f"{label}: {vn_number(job.actions.get(value, 0))}"
                     for value, label in ACTION_LABELS.items()
                 )
             )
@@ -201,10 +184,10 @@ class Command(BaseCommand):
             action = ACTION_LABELS[""] if row.state == RowState.ERROR else row.action
             action = ACTION_LABELS.get(action, action)
             out.write(f"Dòng {row.row_no}{where} [{action}] {row.label}".rstrip())
-            errors = row.error_count or (len(row.messages) if row.state == RowState.ERROR else 0)
-            for i, message in enumerate(row.messages):
-                tag = "Lỗi" if i < errors else "Cảnh báo"
-                out.write(f"    [{tag}] {message}")
+            for message in row.errors:
+                out.write(f"    [Lỗi] {message}")
+            for message in row.warnings:
+                out.write(f"    [Cảnh báo] {message}")
         if options["commit"] and job.unanswered:
             out.write(self.style.ERROR("Chưa ghi gì: tệp cần câu trả lời trước khi ghi."))
             for question in job.unanswered:
