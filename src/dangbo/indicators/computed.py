@@ -14,7 +14,7 @@ whole subtree. A key missing from the answer means "no value" (nothing to count 
   administrative-reform indicators entered for it that year (one-stop shop, procedures
   published, on-line services) are all 1, 0 when one of them is 0 or missing while another
   is entered; above the units the indicator rolls up (share of units meeting).
-- ``ntm_recognised``: communes of the subtree recognised at the new-rural standard by 31/12
+- ``ntm_recognised``: communes (not towns or wards) of the subtree recognised at the new-rural standard by 31/12
   of the year and not revoked by then.
 """
 
@@ -37,7 +37,7 @@ Source = Callable[[list[Organisation], list[int]], dict[Key, Decimal]]
 
 # Commune-level units: the committees of communes, towns and wards (grassroots committees
 # under a district before 2025, commune committees under the province after).
-UNIT_KINDS = (OrgKind.GRASSROOTS_COMMITTEE, OrgKind.COMMUNE_COMMITTEE)
+UNIT_KINDS = (OrgKind.GRASSROOTS_COMMITTEE, OrgKind.GRASSROOTS_CELL, OrgKind.COMMUNE_COMMITTEE)
 UNIT_SECTORS = (Sector.COMMUNE, Sector.TOWN, Sector.WARD)
 ADMIN_REFORM_PARTS = ("cchc_mot_cua", "cchc_cong_khai", "cchc_truc_tuyen")
 
@@ -161,9 +161,9 @@ def ntm_recognised(orgs: list[Organisation], years: list[int]) -> dict[Key, Deci
         return {}
     last = date(max(years), 12, 31)
     rows = list(
-        NtmRecognition.objects.filter(_union(orgs, "org__"), recognised_on__lte=last).values_list(
-            "org_id", "org__path", "recognised_on", "revoked_on"
-        )
+        NtmRecognition.objects.filter(_union(orgs, "org__"), recognised_on__lte=last)
+        .filter(org__sector=Sector.COMMUNE, org__kind__in=UNIT_KINDS)
+        .values_list("org_id", "org__path", "recognised_on", "revoked_on")
     )
     out: dict[Key, Decimal] = {}
     for year in years:
