@@ -102,6 +102,41 @@ def test_communes_are_xa_not_towns(sets, world):
     ]
 
 
+def test_after_the_2025_reform_the_commune_committee_is_the_commune(sets, world):
+    from dangbo.orgs import services as orgs
+
+    def org(code, name, kind, sector, parent):
+        return orgs.create_org(
+            actor=None,
+            code=code,
+            name=name,
+            kind=kind,
+            sector=sector,
+            parent=parent,
+            valid_from=date(2025, 7, 1),
+        )
+
+    new = org(
+        "xa-moi", "Đảng bộ xã Hội Thịnh", "commune_committee", "commune", world.org("vinh-phuc")
+    )
+    residential = org("kdc-1", "Đảng bộ khu dân cư số 1", "grassroots_committee", "commune", new)
+    day = date(2026, 1, 1)
+    assert [o.code for o in ntm.communes(world.org("vinh-phuc"), day)] == [
+        "xa-moi",
+        "kim-long",
+        "vt-xa",
+    ]
+    assert_refused(
+        [NtmAssessment],
+        "org",
+        ntm.assess,
+        actor=None,
+        org=residential,
+        year=2026,
+        results={1: (True, "")},
+    )
+
+
 def test_recognised_as_of_a_day_counts_neither_later_nor_revoked(sets, world):
     rec = _recognise(world, "kim-long", date(2018, 12, 20))
     _recognise(world, "vt-xa", date(2019, 6, 1), number="88/QĐ-UBND")

@@ -61,8 +61,13 @@ def recognised_on_day(recognised_on: date, revoked_on: date | None, day: date) -
     return recognised_on <= day and (revoked_on is None or revoked_on > day)
 
 
-def is_commune(kind: str, sector: str) -> bool:
-    return sector == Sector.COMMUNE and kind in COMMUNE_KINDS
+def is_commune(kind: str, sector: str, parent_kind: str | None = None) -> bool:
+    """A commune's Party organisation: before the 2025 reform a grassroots committee (or
+    cell) of a commune; since, the commune committee itself — a grassroots committee of a
+    residential area under a commune committee is not a commune."""
+    if sector != Sector.COMMUNE or kind not in COMMUNE_KINDS:
+        return False
+    return kind == OrgKind.COMMUNE_COMMITTEE or parent_kind != OrgKind.COMMUNE_COMMITTEE
 
 
 def totals_label(met: int, communes: int) -> str:
@@ -126,6 +131,7 @@ def communes(org: Organisation, day: date) -> QuerySet[Organisation]:
     return (
         Organisation.objects.filter(org.subtree_q(""))
         .filter(sector=Sector.COMMUNE, kind__in=COMMUNE_KINDS)
+        .filter(Q(kind=OrgKind.COMMUNE_COMMITTEE) | ~Q(parent__kind=OrgKind.COMMUNE_COMMITTEE))
         .filter(_covering(day))
         .order_by("name", "pk")
     )
@@ -257,7 +263,8 @@ def _check_commune(actor: Actor, org: Organisation, day: date, field_name: str =
     system, ``actor=None``, may change any)."""
     if actor is not None and not scope.covers(actor, scope.CHANGE, org):
         raise invalid(field_name, f"Xã: {org.name} ngoài phạm vi được giao cập nhật.")
-    if not is_commune(org.kind, org.sector):
+    parent_kind = org.parent.kind if org.parent_id and org.parent else None
+    if not is_commune(org.kind, org.sector, parent_kind):
         raise invalid(
             field_name,
             f"Xã: {org.name} không phải đảng bộ xã; chỉ xã được đánh giá nông thôn mới "
