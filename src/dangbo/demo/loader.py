@@ -35,7 +35,7 @@ from dangbo.members.models import BadgeAward, Exemption, Member, MemberEvent, Me
 from dangbo.orgs.choices import OrgEventKind
 from dangbo.orgs.models import CommitteeBody, Organisation, OrgEvent, OrgLink, Position
 
-from . import oversight, reviews
+from . import indicators, oversight, programs, reviews
 from .choices import DemoAudit
 from .tamduong import AS_OF, World, build, first_village_code
 
@@ -104,6 +104,9 @@ def _write(world: World) -> None:
     year = oversight.write(world.seed)
     year["reviews"] = reviews.write(world.seed)
     _write_users(world, org_ids, member_ids)
+    # Programs and indicators after the users: their reports name who entered them.
+    year["programs"] = programs.write(world.seed)
+    year["indicators"] = indicators.write(world.seed)
     active = sum(1 for m in world.members if m.active)
     audit.record(
         actor=None,

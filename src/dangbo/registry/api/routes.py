@@ -31,7 +31,7 @@ from dangbo.orgs.choices import OrgKind
 from dangbo.orgs.lookups import org_field, org_or_404
 from dangbo.orgs.models import CommitteeBody, Organisation, Position
 
-from .. import queries, services
+from .. import queries, services, stats_blocks
 from .schemas import (
     BodyCreate,
     BodyOut,
@@ -46,13 +46,13 @@ from .schemas import (
     OrgRename,
     OrgReparent,
     OrgSplit,
-    OrgStats,
     PositionCreate,
     PositionEnd,
     PositionId,
     PositionOut,
     WarningOut,
 )
+from .stats_schemas import OrgStatsWithBlocks
 
 router = Router(tags=["orgs"])
 
@@ -90,10 +90,15 @@ def get_org(request, code: CodePath):
     return org_or_404(request.auth, code)
 
 
-@router.get("/{code}/stats", response={200: OrgStats, **READ_ERRORS}, summary="Số liệu tại ngày")
+@router.get(
+    "/{code}/stats", response={200: OrgStatsWithBlocks, **READ_ERRORS}, summary="Số liệu tại ngày"
+)
 def org_stats(request, code: CodePath, as_of: AsOf = None):
+    """The organisation's figures with the blocks higher apps add (programs, indicators), as
+    ``dangbo stats`` prints them."""
     org = org_or_404(request.auth, code)
-    return queries.org_stats(org, as_of or today())
+    day = as_of or today()
+    return {**queries.org_stats(org, day), **stats_blocks.collect(org, day)}
 
 
 @router.get("/{code}/children", response={200: list[ChildOut], **READ_ERRORS})

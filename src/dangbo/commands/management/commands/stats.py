@@ -9,10 +9,12 @@ from datetime import date, datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
+from dangbo.indicators.stats import indicators_stats
 from dangbo.orgs.choices import OrgKind, Sector
 from dangbo.orgs.models import Organisation
 from dangbo.oversight.choices import OpinionState
 from dangbo.oversight.queries import oversight_stats
+from dangbo.programs.stats import programs_stats
 from dangbo.registry.queries import org_stats
 from dangbo.reviews.queries import reviews_stats
 
@@ -61,6 +63,20 @@ KEY_LABELS = {
     "exemplary_5_years_running_cells": "Chi bộ tiêu biểu 5 năm liền",
     "excellent_5_years_running_members": "Đảng viên hoàn thành xuất sắc nhiệm vụ 5 năm liền",
     "members_decided": "Đảng viên được xếp loại",
+    "programs": "Chương trình, kế hoạch công tác",
+    "tasks": "Nhiệm vụ",
+    "tasks_done": "Nhiệm vụ hoàn thành",
+    "tasks_overdue": "Nhiệm vụ quá hạn",
+    "progress_pct": "Tiến độ chung (%)",
+    "indicators": "Chỉ tiêu",
+    "production_value_growth_pct": "Tăng trưởng giá trị sản xuất so với năm trước (%)",
+    "admin_reform": "Cải cách thủ tục hành chính",
+    "units": "Số xã, thị trấn",
+    "met": "Số đạt",
+    "pct": "Tỷ lệ đạt (%)",
+    "ntm": "Nông thôn mới",
+    "communes": "Số xã",
+    "set": "Bộ tiêu chí",
 }
 VALUE_LABELS = {**dict(OrgKind.choices), **dict(Sector.choices), **dict(OpinionState.choices)}
 
@@ -111,7 +127,12 @@ def _value(key, value) -> str:
 
 def _sections():
     """Blocks other apps add to an organisation's statistics (name, function(org, as_of))."""
-    return [("oversight", oversight_stats), ("reviews", reviews_stats)]
+    return [
+        ("oversight", oversight_stats),
+        ("reviews", reviews_stats),
+        ("programs", programs_stats),
+        ("indicators", indicators_stats),
+    ]
 
 
 def render_text(data, indent: int = 0) -> list[str]:
