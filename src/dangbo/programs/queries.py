@@ -14,6 +14,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from dangbo.core import scope
 from dangbo.core.dates import today
+from dangbo.orgs.models import PartnerLead
 
 from . import rules
 from .choices import TaskStatus
@@ -377,3 +378,51 @@ def visible_task_ids(user: Any, program: Program) -> set[int] | None:
     return set(
         scope.restrict(Task.objects.filter(program=program), user).values_list("pk", flat=True)
     )
+
+
+# ---------------------------------------------------------------- who may change what
+
+
+def may_edit(user: Any, program: Program) -> bool:
+    """The program's committee (CHANGE on its organisation) edits the program and its tasks."""
+    return scope.covers(user, scope.CHANGE, program.org)
+
+
+def may_report(user: Any, task: Task, on: date | None = None) -> bool:
+    """Progress on a task is reported by the program's committee, by the staff of the lead
+    organisation, or for a partner lead by the staff of the Party organisation leading that
+    partner (a lead open today)."""
+    if may_edit(user, task.program):
+        return True
+    if task.lead_org is not None:
+        return scope.covers(user, scope.CHANGE, task.lead_org)
+    if task.lead_partner_id is None:
+        return False
+    on = on or today()
+    leads = PartnerLead.objects.filter(partner_id=task.lead_partner_id, valid_from__lte=on).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+    )
+    return any(scope.covers(user, scope.CHANGE, lead.org) for lead in leads.select_related("org"))
+
+
+def task_or_404(user: Any, pk: int) -> Task:
+    """A task the user may see (its program's viewers, the lead organisation's), else 404."""
+    task = scope.get_or_404(
+        Task.objects.select_related(
+            "program", "program__org", "lead_org", "lead_partner", "lead_person", "parent"
+        ),
+        user,
+        pk=pk,
+    )
+    assert isinstance(task, Task)
+    return task
+
+
+def program_or_404(user: Any, pk: int) -> Program:
+    """A program the user may see (whole, or through a task they may see), else 404."""
+    from django.http import Http404
+
+    program = visible_programs(user).select_related("org", "document").filter(pk=pk).first()
+    if program is None:
+        raise Http404
+    return program
