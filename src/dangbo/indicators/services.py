@@ -378,3 +378,44 @@ def record_values(*, actor: Actor, rows: Iterable[Row], source: str = "") -> dic
             after={"value": _s(obs.value), "source": obs.source},
         )
     return counts
+
+
+@transaction.atomic
+def set_targets(
+    *,
+    actor: Actor,
+    org: Organisation,
+    year: int,
+    values: Iterable[tuple[Indicator, Any]],
+    document: core_services.Document = None,
+) -> int:
+    """Several targets of one organisation and year (the targets form, the API): every
+    problem reported at once keyed by the indicator's code, nothing written if any. Returns
+    how many were set or changed."""
+    problems = Problems()
+    with problems.check():
+        _check_scope(actor, org)
+    with problems.check():
+        _check_year(year, ahead=TARGET_YEARS_AHEAD)
+    rows = list(values)
+    for indicator, raw in rows:
+        with problems.check():
+            try:
+                _read(indicator, raw)
+            except ValueError as exc:
+                raise invalid(indicator.code, f"Chỉ tiêu giao ({indicator.name}): {exc}.") from None
+    problems.raise_all()
+    before = {
+        t.indicator_id: (t.value, t.document_id)
+        for t in Target.objects.filter(org=org, year=year, indicator__in=[i for i, _r in rows])
+    }
+    registered = core_services.resolve_document(actor=actor, document=document)
+    changed = 0
+    for indicator, raw in rows:
+        old = before.get(indicator.pk)
+        if old != (_read(indicator, raw), registered.pk if registered else None):
+            set_target(
+                actor=actor, indicator=indicator, org=org, year=year, value=raw, document=registered
+            )
+            changed += 1
+    return changed
