@@ -325,6 +325,7 @@ DANGBO: dict[str, Any] = {
     "SERVE_THREADS": ENV.integer("DANGBO_THREADS", 8, minimum=1),
     # Imports: uploads through the web/API are capped; `dangbo import` on the server is not.
     "IMPORT_MAX_BYTES": ENV.integer("DANGBO_IMPORT_MAX_MB", 50, minimum=1) * 1_000_000,
+    "FILE_MAX_BYTES": ENV.integer("DANGBO_FILE_MAX_MB", 20, minimum=1) * 1_000_000,
     "IMPORT_MAX_UNZIPPED_BYTES": 2_000_000_000,
     "IMPORT_MAX_COLUMNS": 200,
     # Files above this size are imported by the background worker, smaller ones at once.

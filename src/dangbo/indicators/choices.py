@@ -33,4 +33,5 @@ class IndicatorAudit(AuditEvent):
     VALUE_RECORDED = "indicator.value_recorded", _("Nhập số liệu chỉ tiêu")
     NTM_ASSESSED = "ntm.assessed", _("Đánh giá tiêu chí nông thôn mới")
     NTM_RECOGNISED = "ntm.recognised", _("Công nhận đạt chuẩn nông thôn mới")
+    NTM_REVOKED = "ntm.revoked", _("Thu hồi công nhận đạt chuẩn nông thôn mới")
     NTM_SET_ADDED = "ntm.set_added", _("Thêm bộ tiêu chí nông thôn mới")
