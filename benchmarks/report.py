@@ -10,6 +10,7 @@ ROOT_SECONDS_TARGET = 0.5  # national root, PostgreSQL
 P95_TARGET_MS = 150
 PAGE_RATIO_TARGET = 0.5
 OVERSIGHT_RATIO_TARGET = 3.0  # compliance / coverage views vs one hand-written statement
+PROGRAMS_RATIO_TARGET = 3.0  # program tree, indicator and NTM boards vs one statement
 
 
 def mb(kib) -> str:
@@ -375,6 +376,68 @@ def header(engine: dict) -> str:
     )
 
 
+def programs_rows(engine: dict, prep: dict) -> tuple[list, list]:
+    pr = engine["programs"]
+    data = pr["data"]
+    z = data["sizes"]
+    t = prep["targets"]
+    labels = {
+        t["median_province"]["code"]: "median province",
+        t["largest_province"]["code"]: "largest province",
+        t["root"]["code"]: "root",
+    }
+    out, notes = [], []
+    for view in pr["views"]:
+        counts = [o["dangbo"]["queries"] for o in view["orgs"]]
+        constant = len(set(counts)) == 1
+        for i, o in enumerate(view["orgs"]):
+            d, b = o["dangbo"], o["sql"]
+            ratio = d["median_s"] / b["median_s"] if b["median_s"] else float("inf")
+            what = (
+                f"{z['tasks']:,} tasks as of {data['as_of']}"
+                if view["view"] == "tree"
+                else f"{labels.get(o['code'], '')} {o['code']}"
+            )
+            why = []
+            if ratio > PROGRAMS_RATIO_TARGET:
+                why.append("ratio")
+            if not constant:
+                why.append("queries " + " ≠ ".join(str(c) for c in counts))
+            if o["differs"]:
+                why.append("answers differ")
+            out.append(
+                _row(
+                    (f"{view['label']}: " if i == 0 else "  ") + what,
+                    f"{ms(d['median_s'])} (best {ms(d['best_s'])}) · {d['queries']} q",
+                    f"SQL {ms(b['median_s'])} (best {ms(b['best_s'])}) · 1 q",
+                    ratio_of(ratio),
+                    f"{mb(d['peak_rss_kb'])} / {mb(b['peak_rss_kb'])}",
+                    f"≤ {PROGRAMS_RATIO_TARGET:g}×, same q",
+                    verdict(not why, ", ".join(why)),
+                )
+            )
+            if o["differs"]:
+                notes.append(
+                    f"ANSWERS DIFFER for {view['label']} on {o['code']} (dangbo, SQL): "
+                    + ", ".join(f"{k} {v[0]} vs {v[1]}" for k, v in o["differs"].items())
+                )
+    made = "reused from an earlier run" if data.get("reused") else "written in this run"
+    notes[:0] = [
+        f"Programs and indicators (benchmarks/programs.py, {made}): a program of the root "
+        f"with {z['tasks']:,} tasks in 4 levels and {z['reports']:,} progress reports (tree "
+        f"asked as of {data['as_of']}, later reports left out); {z['units']:,} communes; "
+        f"{z['observations']:,} indicator values, {z['assessments']:,} NTM assessments, "
+        f"{z['recognitions']:,} recognitions; boards for the world's year {data['year']}. "
+        "Baselines: one statement each — the roll-up level by level (latest report with a "
+        "percent per task by a window, then weighted means by GROUP BY), the values × "
+        "years with targets by GROUP BY, communes × criteria by GROUP BY, the units whose "
+        "three administrative-reform parts are 1. dangbo also builds the rows it shows "
+        "(names, leads, flags, per-cell targets), which the statements do not. SQL of "
+        "each read: programs-queries-<engine>.txt."
+    ]
+    return out, notes
+
+
 def engine_table(engine: dict, settings: dict) -> tuple[str, list, list]:
     rows: list = []
     notes: list = []
@@ -384,6 +447,7 @@ def engine_table(engine: dict, settings: dict) -> tuple[str, list, list]:
         ("import", lambda: import_rows(engine, settings)),
         ("subtree", lambda: subtree_rows(engine, engine["prepare"])),
         ("oversight", lambda: oversight_rows(engine, engine["prepare"])),
+        ("programs", lambda: programs_rows(engine, engine["prepare"])),
         ("pages", lambda: page_rows(engine, settings)),
     ):
         if key in engine:

@@ -34,7 +34,7 @@ BENCH_DIR = ROOT / "var" / "bench"
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/dangbo_bench"
 NATIONAL_MEMBERS = 5_600_000  # the whole Party, for the extrapolated import time
 SERVER_THREADS = 8
-PHASES = ("subtree", "oversight", "pages", "import")
+PHASES = ("subtree", "oversight", "programs", "pages", "import")
 
 DEFAULTS = {
     # engine: (scale, import rows)
@@ -329,6 +329,43 @@ def phase_oversight(engine: Engine, prep: dict, args, work: Path) -> dict:
     return {"data": data, "codes": codes, "views": views}
 
 
+def phase_programs(engine: Engine, prep: dict, args, work: Path) -> dict:
+    from benchmarks import programs
+
+    t = prep["targets"]
+    provinces = [t["median_province"]["code"], t["largest_province"]["code"]]
+    root = t["root"]["code"]
+    indicators = 10 if args.quick else 50
+    log(
+        f"programs: a program of {args.tasks:,} tasks, {indicators} indicators × 5 years per "
+        "commune, NTM assessments (kept, reused)"
+    )
+    data = run_child(
+        engine, "programs", "prepare", "--tasks", str(args.tasks), "--indicators", str(indicators)
+    )
+    views, reports = [], []
+    for view in programs.VIEWS:
+        codes = provinces if view in ("value_table", "ntm_board") else [root]
+        rows = []
+        for code in codes:
+            common = [view, code, "--runs", str(args.runs)]
+            report_file = work / f"programs-{engine.name}-{view}-{code}.txt"
+            dangbo = run_child(engine, "programs", "dangbo", *common, "--report", str(report_file))
+            sql = run_child(engine, "programs", "sql", *common)
+            reports.append(report_file)
+            differs = {
+                k: [dangbo["answer"].get(k), v]
+                for k, v in sql["answer"].items()
+                if dangbo["answer"].get(k) != v
+            }
+            rows.append({"code": code, "dangbo": dangbo, "sql": sql, "differs": differs})
+        views.append({"view": view, "label": programs.LABELS[view], "orgs": rows})
+    with open(RESULTS / f"programs-queries-{engine.tag}.txt", "w") as out:
+        for path in reports:
+            out.write(path.read_text())
+    return {"data": data, "views": views}
+
+
 def _cleanup(engine: Engine) -> dict:
     return run_child(engine, "imports", "cleanup")
 
@@ -373,6 +410,7 @@ def run_engine(engine: Engine, args, work: Path, password: str) -> dict:
     phases = [
         ("subtree", lambda: phase_subtree(engine, prep, args)),
         ("oversight", lambda: phase_oversight(engine, prep, args, work)),
+        ("programs", lambda: phase_programs(engine, prep, args, work)),
         ("pages", lambda: phase_pages(engine, prep, args, work, password)),
         ("import", lambda: phase_import(engine, args, work)),
     ]
@@ -415,6 +453,9 @@ def parse_args(argv=None):
     parser.add_argument("--duration", type=float, help="seconds per page (20; quick 5)")
     parser.add_argument("--warmup", type=float, help="warm-up seconds per page (3; quick 1)")
     parser.add_argument("--runs", type=int, help="timed runs per statistic (7; quick 3)")
+    parser.add_argument(
+        "--tasks", type=int, default=10_000, help="tasks of the programs phase's program (10,000)"
+    )
     parser.add_argument(
         "--only",
         default=",".join(PHASES),
