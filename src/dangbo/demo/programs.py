@@ -11,7 +11,6 @@ tasks, whose ``path`` needs their parents' ids), no per-row services, no audit e
 loader writes one for the whole load).
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -463,12 +462,12 @@ PROGRAMS = (
                 T(
                     "Chuẩn bị sơ kết 5 năm xây dựng nông thôn mới",
                     "p:phong-nong-nghiep",
-                    date(2017, 1, 20),
+                    date(2016, 12, 31),
                     date(2016, 10, 1),
                     1,
                     55,
                     ("p:mttq-tam-duong",),
-                    note="Chậm: số liệu của một số xã chưa đủ (dự kiến có nguy cơ chậm hạn).",
+                    note="Chậm: số liệu của một số xã chưa đủ, có nguy cơ không kịp hạn.",
                 ),
                 weight=2,
             ),
@@ -777,7 +776,3 @@ def write(seed: int) -> dict[str, int]:  # noqa: ARG001 - the plan is fixed, not
 # Who reported for a lead in the demo (the commune's office for Kim Long, else the district's
 # organisation office); a lead without a login of its own reports through the district.
 _REPORTERS = {"org:kim-long": "xakimlong", "district": "tochuc"}
-
-
-def document_keys() -> Iterable[str]:
-    return (row[0] for row in DOCUMENTS)
