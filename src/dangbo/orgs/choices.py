@@ -108,6 +108,10 @@ class OrgAudit(AuditEvent):
     REPARENTED = "org.reparented", _("Chuyển tổ chức đảng sang cấp trên khác")
     BODY_CREATED = "org.body_created", _("Lập cấp ủy, ban thường vụ")
     POSITION_ENDED = "org.position_ended", _("Thôi giữ chức vụ")
+    PARTNER_CREATED = "org.partner_created", _("Thêm cơ quan phối hợp")
+    PARTNER_CHANGED = "org.partner_changed", _("Sửa cơ quan phối hợp")
+    PARTNER_LEAD = "org.partner_lead", _("Đổi tổ chức đảng lãnh đạo cơ quan phối hợp")
+    PARTNER_ENDED = "org.partner_ended", _("Kết thúc cơ quan phối hợp")
 
 
 class PartnerKind(models.TextChoices):

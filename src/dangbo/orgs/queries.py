@@ -16,7 +16,7 @@ from dangbo.core.dates import today
 from dangbo.core.text import name_sort_key
 
 from .choices import CELL_KINDS, OrgEventKind, OrgKind
-from .models import Organisation, OrgEvent, OrgLink, valid_code
+from .models import Organisation, OrgEvent, OrgLink, PartnerBody, PartnerLead, valid_code
 from .rules import DISTRICT_LEVEL_END, DISTRICT_WITHOUT_SUCCESSOR
 
 KIND_RANK = {value: rank for rank, value in enumerate(OrgKind.values)}
@@ -258,3 +258,28 @@ def picks(
         )
         for o in candidates(user, text, action, cells_only=cells_only)[:limit]
     ]
+
+
+# ---- partner bodies (issue 14) ----------------------------------------------------------
+
+
+def partners_led_by(org: Organisation, on: date, *, subtree: bool = True):
+    """Partner bodies led on ``on`` by ``org`` (or, with ``subtree``, by any organisation in
+    its subtree as it stood that day): one query."""
+    where = subtree_filter(org, on, "org__") if subtree else Q(org=org)
+    leads = PartnerLead.objects.filter(active_q(on)).filter(where).values("partner_id")
+    return PartnerBody.objects.filter(pk__in=leads).filter(active_q(on)).order_by("name", "pk")
+
+
+def partner_lead_on(partner, on: date):
+    """The ``PartnerLead`` in force on ``on`` (with its organisation), or None."""
+    return PartnerLead.objects.filter(active_q(on), partner=partner).select_related("org").first()
+
+
+def partner_leads(partner) -> list:
+    """The partner's leading organisations through time, earliest first."""
+    return list(
+        PartnerLead.objects.filter(partner=partner)
+        .select_related("org", "document")
+        .order_by("valid_from", "pk")
+    )

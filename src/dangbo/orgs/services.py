@@ -12,7 +12,7 @@ from django.db.models.functions import Concat, Substr
 from dangbo.core import audit
 from dangbo.core import services as core_services
 from dangbo.core.dates import fmt, not_in_future
-from dangbo.core.errors import collect, invalid
+from dangbo.core.errors import collect, invalid, messages_of
 from dangbo.core.modelfields import label_of, max_length_of
 from dangbo.core.text import clean_text
 from dangbo.core.types import Actor
@@ -24,6 +24,7 @@ from .choices import (
     OrgAudit,
     OrgEventKind,
     OrgKind,
+    PartnerKind,
     Sector,
     Title,
 )
@@ -32,6 +33,8 @@ from .models import (
     Organisation,
     OrgEvent,
     OrgLink,
+    PartnerBody,
+    PartnerLead,
     Position,
     code_problem,
     valid_code,
@@ -342,3 +345,276 @@ def end_position(*, actor: Actor, position: Position, valid_to: date) -> Positio
         summary=f"{position.member} thôi {position.get_title_display()} ngày {fmt(valid_to)}",
     )
     return position
+
+
+# ---- partner bodies (issue 14) ----------------------------------------------------------
+# A partner (People's Committee, Front, mass organisation…) is reached through the Party
+# organisation that leads it; the lead is effective-dated like ``OrgLink``: changing it
+# closes the open ``PartnerLead`` the day before and opens the next one.
+
+_PARTNER_SNAPSHOT = ["code", "name", "kind", "parent", "valid_from", "valid_to"]
+
+
+def _partner_lead_org(org: Organisation | None, on: date, field: str = "lead_org") -> Organisation:
+    """The leading Party organisation must exist and be active on ``on``."""
+    if org is None:
+        raise invalid(field, "Tổ chức đảng lãnh đạo: bắt buộc.")
+    org.refresh_from_db(fields=["valid_from", "valid_to", "name"])
+    if not org.is_active(on):
+        raise invalid(
+            field, f"Tổ chức đảng lãnh đạo: {org.name} không hoạt động vào ngày {fmt(on)}."
+        )
+    return org
+
+
+def _partner_parent(partner: PartnerBody | None, parent: PartnerBody | None) -> None:
+    """A partner cannot sit under itself, directly or through its own subordinates."""
+    if parent is None:
+        return
+    seen: set[int] = set()
+    node: PartnerBody | None = parent
+    while node is not None and node.pk not in seen:
+        if partner is not None and node.pk == partner.pk:
+            raise invalid(
+                "parent",
+                "Trực thuộc: một cơ quan không thể trực thuộc chính nó hoặc cơ quan cấp dưới "
+                "của nó.",
+            )
+        seen.add(node.pk)
+        node = node.parent
+
+
+def _partner_text(name: str, errors: dict) -> str:
+    try:
+        return clean_text(
+            name, label_of(PartnerBody, "name"), max_length=max_length_of(PartnerBody, "name")
+        )
+    except ValidationError as exc:
+        errors["name"] = exc.messages[0]
+        return ""
+
+
+def _open_lead(partner: PartnerBody) -> PartnerLead | None:
+    return (
+        PartnerLead.objects.select_for_update()
+        .select_related("org")
+        .filter(partner=partner, valid_to__isnull=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def create_partner(
+    *,
+    actor: Actor,
+    code: str,
+    name: str,
+    kind: str,
+    lead_org: Organisation | None,
+    valid_from: date | None,
+    parent: PartnerBody | None = None,
+    admin_unit=None,
+    document: core_services.Document = None,
+) -> PartnerBody:
+    """A new partner body and the Party organisation leading it from ``valid_from``."""
+    document = core_services.resolve_document(actor=actor, document=document)
+    errors: dict[str, str] = {}
+    code = (code or "").strip().lower()
+    code_label = label_of(PartnerBody, "code")
+    if not valid_code(code):
+        errors["code"] = f"{code_label}: {code_problem()}."
+    elif PartnerBody.objects.filter(code=code).exists():
+        errors["code"] = f"{code_label}: đã có cơ quan mang mã “{code}”."
+    name = _partner_text(name, errors)
+    if kind not in PartnerKind.values:
+        errors["kind"] = "Loại cơ quan: không hợp lệ."
+    if valid_from is None:
+        errors["valid_from"] = "Ngày thành lập: bắt buộc."
+    collect(errors)
+    assert valid_from is not None
+    not_in_future(valid_from, "valid_from", "Ngày thành lập")
+    lead_org = _partner_lead_org(lead_org, valid_from)
+    if parent is not None and not parent.is_active(valid_from):
+        raise invalid(
+            "parent", f"Trực thuộc: {parent.name} không hoạt động vào ngày {fmt(valid_from)}."
+        )
+    partner = PartnerBody.objects.create(
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        admin_unit=admin_unit,
+        valid_from=valid_from,
+    )
+    PartnerLead.objects.create(
+        partner=partner, org=lead_org, valid_from=valid_from, document=document
+    )
+    audit.record(
+        actor=actor,
+        action=OrgAudit.PARTNER_CREATED,
+        obj=partner,
+        summary=f"Thêm {partner.name}, do {lead_org.name} lãnh đạo từ {fmt(valid_from)}",
+        after=audit.snapshot(partner, _PARTNER_SNAPSHOT),
+        scope_org=lead_org,
+    )
+    return partner
+
+
+_KEEP = object()  # "leave as it is" for the optional arguments of edit_partner
+
+
+@transaction.atomic
+def edit_partner(
+    *,
+    actor: Actor,
+    partner: PartnerBody,
+    name: str | None = None,
+    kind: str | None = None,
+    parent=_KEEP,
+) -> PartnerBody:
+    """Correct a partner's name, kind or superior body (not effective-dated: a record fix)."""
+    partner = PartnerBody.objects.select_for_update().get(pk=partner.pk)
+    before = audit.snapshot(partner, _PARTNER_SNAPSHOT)
+    errors: dict[str, str] = {}
+    if name is not None:
+        partner.name = _partner_text(name, errors)
+    if kind is not None and kind not in PartnerKind.values:
+        errors["kind"] = "Loại cơ quan: không hợp lệ."
+    collect(errors)
+    if kind is not None:
+        partner.kind = kind
+    if parent is not _KEEP:
+        _partner_parent(partner, parent)  # type: ignore[arg-type]
+        partner.parent = parent  # type: ignore[assignment]
+    after = audit.snapshot(partner, _PARTNER_SNAPSHOT)
+    if after == before:
+        return partner
+    partner.save(update_fields=["name", "kind", "parent"])
+    lead = PartnerLead.objects.filter(partner=partner).order_by("-valid_from").first()
+    audit.record(
+        actor=actor,
+        action=OrgAudit.PARTNER_CHANGED,
+        obj=partner,
+        summary=f"Sửa {partner.name}",
+        before=before,
+        after=after,
+        scope_org=lead.org if lead else None,
+    )
+    return partner
+
+
+@transaction.atomic
+def set_partner_lead(
+    *,
+    actor: Actor,
+    partner: PartnerBody,
+    org: Organisation | None,
+    valid_from: date | None,
+    document: core_services.Document = None,
+) -> PartnerLead:
+    """From ``valid_from`` the partner is led by ``org``: the open lead ends the day before."""
+    document = core_services.resolve_document(actor=actor, document=document)
+    partner = PartnerBody.objects.select_for_update().get(pk=partner.pk)
+    if valid_from is None:
+        raise invalid("valid_from", "Từ ngày: bắt buộc.")
+    not_in_future(valid_from, "valid_from", "Từ ngày")
+    if partner.valid_to is not None:
+        raise invalid("valid_from", f"{partner.name} đã kết thúc ngày {fmt(partner.valid_to)}.")
+    if valid_from < partner.valid_from:
+        raise invalid(
+            "valid_from", f"Từ ngày: trước ngày thành lập cơ quan ({fmt(partner.valid_from)})."
+        )
+    org = _partner_lead_org(org, valid_from, "org")
+    current = _open_lead(partner)
+    if current is not None:
+        if current.org_id == org.pk:
+            raise invalid("org", f"Tổ chức đảng lãnh đạo: {org.name} đang lãnh đạo cơ quan này.")
+        if valid_from <= current.valid_from:
+            raise invalid(
+                "valid_from",
+                f"Từ ngày: phải sau ngày bắt đầu lãnh đạo hiện tại ({fmt(current.valid_from)}).",
+            )
+        current.valid_to = valid_from - timedelta(days=1)
+        current.save(update_fields=["valid_to"])
+    lead = PartnerLead.objects.create(
+        partner=partner, org=org, valid_from=valid_from, document=document
+    )
+    audit.record(
+        actor=actor,
+        action=OrgAudit.PARTNER_LEAD,
+        obj=partner,
+        summary=(
+            f"{partner.name}: do {org.name} lãnh đạo từ {fmt(valid_from)}"
+            + (f" (trước đó: {current.org.name})" if current is not None else "")
+        ),
+        before={"lead": current.org.code if current is not None else None},
+        after={"lead": org.code, "valid_from": valid_from.isoformat()},
+        scope_org=org,
+    )
+    return lead
+
+
+@transaction.atomic
+def end_partner(*, actor: Actor, partner: PartnerBody, valid_to: date | None) -> PartnerBody:
+    """The partner ends on ``valid_to`` (inclusive); so does the lead over it."""
+    partner = PartnerBody.objects.select_for_update().get(pk=partner.pk)
+    if valid_to is None:
+        raise invalid("valid_to", "Ngày kết thúc: bắt buộc.")
+    if partner.valid_to is not None:
+        raise invalid("valid_to", f"{partner.name} đã kết thúc ngày {fmt(partner.valid_to)}.")
+    not_in_future(valid_to, "valid_to", "Ngày kết thúc")
+    if valid_to < partner.valid_from:
+        raise invalid(
+            "valid_to", f"Ngày kết thúc: trước ngày thành lập ({fmt(partner.valid_from)})."
+        )
+    current = _open_lead(partner)
+    if current is not None:
+        if valid_to < current.valid_from:
+            raise invalid(
+                "valid_to",
+                f"Ngày kết thúc: trước ngày bắt đầu lãnh đạo hiện tại ({fmt(current.valid_from)}).",
+            )
+        current.valid_to = valid_to
+        current.save(update_fields=["valid_to"])
+    before = audit.snapshot(partner, _PARTNER_SNAPSHOT)
+    partner.valid_to = valid_to
+    partner.save(update_fields=["valid_to"])
+    audit.record(
+        actor=actor,
+        action=OrgAudit.PARTNER_ENDED,
+        obj=partner,
+        summary=f"{partner.name} kết thúc ngày {fmt(valid_to)}",
+        before=before,
+        after=audit.snapshot(partner, _PARTNER_SNAPSHOT),
+        scope_org=current.org if current is not None else None,
+    )
+    return partner
+
+
+@transaction.atomic
+def update_partner(
+    *,
+    actor: Actor,
+    partner: PartnerBody,
+    name: str,
+    kind: str,
+    parent: PartnerBody | None,
+    lead_org: Organisation | None = None,
+    lead_from: date | None = None,
+    valid_to: date | None = None,
+) -> PartnerBody:
+    """The edit page's one operation: correct the record, then (when given) change the lead
+    from a date and end the partner; all of it or nothing."""
+    partner = edit_partner(actor=actor, partner=partner, name=name, kind=kind, parent=parent)
+    if lead_org is not None or lead_from is not None:
+        try:
+            set_partner_lead(actor=actor, partner=partner, org=lead_org, valid_from=lead_from)
+        except ValidationError as exc:  # named as the edit page names its fields
+            names = {"org": "lead_org", "valid_from": "lead_from"}
+            raise ValidationError(
+                {names.get(k, k): v for k, v in messages_of(exc).items()}
+            ) from exc
+    if valid_to is not None:
+        end_partner(actor=actor, partner=partner, valid_to=valid_to)
+    partner.refresh_from_db()
+    return partner
