@@ -426,3 +426,26 @@ def program_or_404(user: Any, pk: int) -> Program:
     if program is None:
         raise Http404
     return program
+
+
+def coordinator_names(task: Task) -> list[str]:
+    """The names of the bodies coordinating on ``task``, in the order they were added."""
+    names = []
+    for c in (
+        TaskCoordinator.objects.filter(task=task).select_related("org", "partner").order_by("id")
+    ):
+        body = c.org if c.org is not None else c.partner
+        names.append(body.name if body is not None else "")
+    return names
+
+
+def evidence_of(task: Task, file_id: int) -> Any:
+    """The stored file ``file_id`` if it is evidence of one of ``task``'s reports."""
+    from dangbo.core.models import StoredFile
+
+    return StoredFile.objects.filter(
+        pk=file_id,
+        pk__in=ProgressReport.evidence.through.objects.filter(progressreport__task=task).values(
+            "storedfile_id"
+        ),
+    ).first()
