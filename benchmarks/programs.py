@@ -55,7 +55,6 @@ NTM_SET = "bench-ntm"
 # The communes of the national world (3,321 at scale 1): its commune/ward committees.
 UNIT_KIND = "commune_committee"
 AGGREGATIONS = ("sum", "mean", "share", "count")
-FAN = 10  # children per task on the upper levels
 
 
 # -- helpers -----------------------------------------------------------------------------
@@ -103,16 +102,30 @@ def commune_level_sql(sectors: str = "('commune', 'town', 'ward')") -> str:
     )
 
 
-def program():
+_PROGRAM: list = []
+
+
+def program(cached: bool = False):
+    """The marked program (``cached``: looked up once per process, so that the timed reads
+    do not count the look-up)."""
     from dangbo.programs.models import Program
 
-    return Program.objects.filter(title__endswith=f"({MARK})").order_by("-id").first()
+    if cached and _PROGRAM:
+        return _PROGRAM[0]
+    found = Program.objects.filter(title__endswith=f"({MARK})").order_by("-id").first()
+    if cached and found is not None:
+        _PROGRAM.append(found)
+    return found
 
 
-def level_sizes(total: int, fan: int = FAN, levels: int = 4) -> list[int]:
-    """How many tasks on each level: ``fan``, ``fan²``… and the rest on the last level."""
+def level_sizes(total: int, levels: int = 4) -> list[int]:
+    """How many tasks on each level: ``fan``, ``fan²``… and the rest on the last level, with
+    the smallest fan-out whose last level can hold them (10 for 10,000 tasks)."""
     if total <= 0:
         return []
+    fan = 1
+    while fan**levels < total:
+        fan += 1
     sizes: list[int] = []
     left = total
     for level in range(levels):
@@ -539,7 +552,7 @@ def dangbo_call(view: str, org, year: int) -> dict:
     if view == "tree":
         from dangbo.programs import queries as pq
 
-        tree = pq.program_tree(program(), as_of_tree(year))
+        tree = pq.program_tree(program(cached=True), as_of_tree(year))
         return {
             "tasks": tree.counts["total"],
             "percent": _round(tree.percent),
