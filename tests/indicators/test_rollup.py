@@ -169,3 +169,27 @@ def test_table_query_count_does_not_grow_with_communes(world):
         assert len(ctx) <= 4, ind.code
         assert len(table.rows) == 15
     assert queries.value_of(gtsx, td, 2016)[1] == sum(range(1, 13))
+
+
+def test_after_2025_a_commune_committee_is_the_unit_not_its_residential_committees(world):
+    vp = world.org("vinh-phuc")
+    commune = org_services.create_org(
+        actor=None,
+        code="xa-moi",
+        name="Đảng bộ xã Tam Dương",
+        kind="commune_committee",
+        sector="commune",
+        parent=vp,
+        valid_from=date(2025, 7, 1),
+    )
+    org_services.create_org(
+        actor=None,
+        code="xa-moi-kdc",
+        name="Đảng bộ khu dân cư số 1",
+        kind="grassroots_committee",
+        sector="commune",
+        parent=commune,
+        valid_from=date(2025, 7, 1),
+    )
+    assert queries.admin_reform(commune, 2025)["units"] == 1
+    assert queries.admin_reform(vp, 2025)["units"] == 4  # kim-long, hop-hoa, vt-xa, xa-moi

@@ -43,12 +43,27 @@ ADMIN_REFORM_PARTS = ("cchc_mot_cua", "cchc_cong_khai", "cchc_truc_tuyen")
 
 
 def is_unit(org: Organisation) -> bool:
-    """Whether ``org`` is a commune-level unit (the level the values are entered at)."""
-    return org.kind in UNIT_KINDS and org.sector in UNIT_SECTORS
+    """Whether ``org`` is a commune-level unit (the level the values are entered at): a
+    commune committee (after 2025), or a grassroots committee or cell of a commune, town or
+    ward that is not itself under a commune committee (a residential party committee inside
+    a post-2025 commune is not a commune). Reads ``org.parent``."""
+    if org.sector not in UNIT_SECTORS or org.kind not in UNIT_KINDS:
+        return False
+    if org.kind == OrgKind.COMMUNE_COMMITTEE:
+        return True
+    return org.parent is None or org.parent.kind != OrgKind.COMMUNE_COMMITTEE
 
 
 def units_q(prefix: str = "") -> Q:
-    return Q(**{f"{prefix}kind__in": UNIT_KINDS, f"{prefix}sector__in": UNIT_SECTORS})
+    """``is_unit`` as a filter (on ``prefix`` + the organisation's fields)."""
+    commune_level = Q(**{f"{prefix}sector__in": UNIT_SECTORS})
+    return commune_level & (
+        Q(**{f"{prefix}kind": OrgKind.COMMUNE_COMMITTEE})
+        | (
+            Q(**{f"{prefix}kind__in": UNIT_KINDS})
+            & ~Q(**{f"{prefix}parent__kind": OrgKind.COMMUNE_COMMITTEE})
+        )
+    )
 
 
 def _union(orgs: Iterable[Organisation], prefix: str) -> Q:
@@ -136,9 +151,10 @@ def tsvm_share(orgs: list[Organisation], years: list[int]) -> dict[Key, Decimal]
 
 
 def admin_reform(orgs: list[Organisation], years: list[int]) -> dict[Key, Decimal]:
+    """Per unit: all three conditions met (1) or not (0); ``orgs`` are units."""
     from .models import Observation
 
-    units = [o for o in orgs if is_unit(o)]
+    units = orgs  # the callers pass units (``units_q``)
     if not units or not years:
         return {}
     parts: dict[Key, dict[str, Decimal]] = {}
