@@ -40,7 +40,7 @@ def _year(request) -> int:
 
 
 def _board_url(org: Organisation, year: int) -> str:
-    return reverse("indicators:ntm_board") + "?" + urlencode({"to-chuc": org.code, "nam": year})
+    return reverse("indicators:ntm_board") + "?" + urlencode({"to-chuc": org.code, "nam": str(year)})
 
 
 def _board_org(user, commune: Organisation) -> Organisation:
@@ -52,7 +52,7 @@ def _board_org(user, commune: Organisation) -> Organisation:
 def _commune_for_change(user, code: str) -> Organisation:
     """A commune named in the URL: 404 unless seen and a commune, 403 unless changeable."""
     org = org_or_404(user, code)
-    parent_kind = org.parent.kind if org.parent_id else None
+    parent_kind = org.parent.kind if org.parent is not None else None
     if not ntm.is_commune(org.kind, org.sector, parent_kind):
         raise Http404
     if not scope.covers(user, scope.CHANGE, org):
