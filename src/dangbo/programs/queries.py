@@ -329,12 +329,19 @@ def programs_for(
 ) -> list[ProgramRow]:
     """Programs the user may see, issued by ``org`` or an organisation below it, running
     during ``year``, with their progress as of ``as_of``: three queries in all."""
-    as_of = as_of or today()
-    programs = visible_programs(user).select_related("org")
+    programs = visible_programs(user)
     if org is not None:
         programs = programs.filter(org.subtree_q("org__"))
     if year is not None:
         programs = programs.filter(start__year__lte=year, end__year__gte=year)
+    return program_rows(programs, as_of)
+
+
+def program_rows(programs: QuerySet, as_of: date | None = None) -> list[ProgramRow]:
+    """``programs`` (already scoped by the caller) with their progress as of ``as_of``,
+    newest first: three queries."""
+    as_of = as_of or today()
+    programs = programs.select_related("org")
     programs_list = list(programs.order_by("-start", "title"))
     if not programs_list:
         return []
