@@ -342,6 +342,14 @@ def test_recognise_bad_input(sets, world, field, document, extra):
     assert_refused([NtmRecognition], field, ntm.recognise, **kwargs)
 
 
+def test_revocation_is_audited(sets, world):
+    rec = _recognise(world, "kim-long", date(2018, 12, 20))
+    ntm.revoke(actor=world.users["staff"], recognition=rec, revoked_on=date(2020, 5, 1))
+    entry = AuditEntry.objects.order_by("-id").first()
+    assert entry.action == IndicatorAudit.NTM_REVOKED
+    assert "01/05/2020" in entry.summary
+
+
 def test_a_commune_is_not_recognised_twice_and_revocation_checks_dates(sets, world):
     rec = _recognise(world, "kim-long", date(2018, 12, 20))
     assert_refused(

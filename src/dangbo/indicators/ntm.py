@@ -530,7 +530,7 @@ def revoke(
     rec.save(update_fields=["revoked_on"])
     audit.record(
         actor=actor,
-        action=IndicatorAudit.NTM_RECOGNISED,
+        action=IndicatorAudit.NTM_REVOKED,
         obj=rec,
         scope_org=rec.org,
         summary=f"Thu hồi công nhận đạt chuẩn nông thôn mới của {rec.org.name} từ {fmt(day)}"
