@@ -22,6 +22,7 @@ from dangbo.oversight import queries as oversight_queries
 from dangbo.oversight import services as oversight_services
 from dangbo.oversight.member_views import MemberOpinionForm
 from dangbo.oversight.models import Opinion
+from dangbo.programs import responsibility
 from dangbo.reviews import permissions as review_permissions
 from dangbo.reviews import queries as review_queries
 from dangbo.reviews import services as review_services
@@ -149,6 +150,8 @@ def _render(request, page: MemberPage | None):
             "page": page,
             "member": page.record.member if page else None,
             "opinion_form": MemberOpinionForm() if page and page.can_send else None,
+            # the tasks naming the member (programs.responsibility): overdue first
+            "my_tasks": responsibility.my_tasks(request.user, page.day) if page else None,
         },
     )
 

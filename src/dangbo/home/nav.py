@@ -5,7 +5,7 @@ current one marked."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.core import scope
@@ -39,6 +39,8 @@ ITEMS: tuple[tuple[str, object, str, Callable[[Viewer], bool]], ...] = (
     ("oversight", _("Phụ trách"), "oversight:mine", lambda u: scope.has_any(u, scope.OVERSEE)),
     ("opinions", _("Ý kiến"), "oversight:opinions", _view),
     ("reviews", _("Đánh giá"), "reviews:cycles", _reviews),
+    # one item for issue 14's areas (documents, programs, indicators…): see DIRECTION
+    ("direction", _("Lãnh đạo, chỉ đạo"), "home:direction", _view),
     ("imports", _("Nhập dữ liệu"), "imports:index", lambda u: scope.has_any(u, scope.CHANGE)),
     ("audit", _("Nhật ký"), "core:audit", lambda u: scope.has_any(u, scope.AUDIT)),
     ("users", _("Người dùng"), "accounts:users", lambda u: scope.has_any(u, scope.MANAGE_USERS)),
@@ -55,6 +57,9 @@ SECTION_OF_NAMESPACE = {
     "imports": "imports",
     "core": "audit",
     "accounts": "users",
+    "documents": "direction",
+    "programs": "direction",
+    "indicators": "direction",
 }
 
 
@@ -63,6 +68,8 @@ def section_of(request) -> str:
     match = getattr(request, "resolver_match", None)
     if match is None:
         return ""
+    if match.namespace == "home" and match.url_name == "direction":
+        return "direction"
     if match.namespace == "oversight":
         if match.url_name == "my_opinions":
             return "home"  # a member's own opinions: part of "Trang của tôi"
@@ -85,3 +92,39 @@ def menu_items(request) -> list[MenuItem]:
 def menu(request) -> dict:
     """Context processor: ``menu`` (the items the user may open)."""
     return {"menu": menu_items(request)}
+
+
+# The areas under "Lãnh đạo, chỉ đạo" (label, URL name, description), shown to a VIEW grant;
+# an area whose pages are not there yet is left out (its URL does not reverse).
+DIRECTION: tuple[tuple[object, str, object], ...] = (
+    (_("Văn bản"), "documents:list", _("Sổ văn bản: nghị quyết, chương trình, kế hoạch…")),
+    (_("Chương trình"), "programs:list", _("Chương trình, kế hoạch và tiến độ nhiệm vụ")),
+    (_("Chỉ tiêu"), "indicators:list", _("Chỉ tiêu, kết quả thực hiện theo năm")),
+    (_("Nông thôn mới"), "indicators:ntm_board", _("Tiêu chí nông thôn mới của các xã")),
+    (
+        _("Nhiệm vụ chủ trì, phối hợp"),
+        "programs:responsibility",
+        _("Việc từng tổ chức chịu trách nhiệm"),
+    ),
+    (_("Cơ quan phối hợp"), "programs:partners", _("Chính quyền, Mặt trận, đoàn thể")),
+)
+
+
+@dataclass(frozen=True)
+class AreaLink:
+    label: str
+    url: str
+    description: str
+
+
+def direction_links(user: Viewer) -> list[AreaLink]:
+    if not _view(user):
+        return []
+    links = []
+    for label, name, description in DIRECTION:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        links.append(AreaLink(str(label), url, str(description)))
+    return links

@@ -24,9 +24,11 @@ from dangbo.orgs.lookups import page_org, scope_roots
 from dangbo.orgs.models import Organisation
 from dangbo.oversight import queries as oversight_queries
 from dangbo.oversight.choices import TargetPeriod
+from dangbo.programs import responsibility
 from dangbo.registry import queries as registry_queries
 
 from .member import member_home
+from .nav import direction_links
 
 STAFF_ROLES = (Role.ADMIN, Role.ORG_STAFF)
 WAITING_JOBS = (JobState.QUEUED, JobState.RUNNING, JobState.PREVIEWED, JobState.INTERRUPTED)
@@ -267,6 +269,9 @@ def index(request):
             "imports_waiting": waiting,
             "can_manage_users": scope.has_any(user, scope.MANAGE_USERS),
             "is_member": own is not None,
+            # tasks the user's member record or their staff organisations lead
+            "my_tasks": responsibility.my_tasks(user, day),
+            "direction": direction_links(user),
         },
     )
 
@@ -275,6 +280,17 @@ DUE_LISTS = {
     "cong-nhan": _("Đảng viên dự bị quá hạn xét công nhận chính thức"),
     "huy-hieu": _("Đảng viên đến hạn xét tặng Huy hiệu Đảng"),
 }
+
+
+@login_required
+def direction(request):
+    """'Lãnh đạo, chỉ đạo': the areas of issue 14 (documents, programs, indicators, new-rural
+    criteria, partner bodies, who answers for what) in one place, so the menu bar keeps one
+    item for them."""
+    links = direction_links(request.user)
+    if not links:
+        raise Http404
+    return render_page(request, "home/direction.html", {"links": links})
 
 
 @login_required

@@ -172,8 +172,10 @@ def for_person(
 
 
 def my_tasks(user: Any, day: date | None = None, limit: int = MY_TASKS) -> Responsibility:
-    """The home page's block: open tasks the user's member record leads, and those the
-    organisations of their staff grants lead (directly or through a partner body)."""
+    """The home page's block: open tasks naming the user's member record, and those the
+    organisations of their staff grants lead (directly or through a partner body). Their
+    own tasks need no further scope (a member-only login sees the ones naming them). One
+    query when there are none."""
     day = day or today()
     member = getattr(user, "member", None)
     lead_q = Q(pk__in=[])
@@ -192,8 +194,18 @@ def my_tasks(user: Any, day: date | None = None, limit: int = MY_TASKS) -> Respo
     result = Responsibility(day)
     if member is None and not staff_orgs:
         return result
-    led = _tasks(user).filter(lead_q).exclude(status__in=CLOSED).distinct()
-    result.leads, result.leads_total = task_lines(led, LEAD, day, limit)
+    led = (
+        Task.objects.select_related("program", "lead_org", "lead_partner", "lead_person")
+        .filter(lead_q, program__start__lte=day)
+        .exclude(status__in=CLOSED)
+    )
+    order = (F("deadline").asc(nulls_last=True), "program_id", "path")
+    rows = list(led.order_by(*order)[:limit])
+    if not rows:
+        return result
+    progress = queries.progress_as_of([t.pk for t in rows], day)
+    result.leads = sorted((Line(t, LEAD, progress.get(t.pk)) for t in rows), key=_sort_key)
+    result.leads_total = len(rows) if len(rows) < limit else led.count()
     return result
 
 
