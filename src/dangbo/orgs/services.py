@@ -484,8 +484,8 @@ def edit_partner(
     if kind is not None:
         partner.kind = kind
     if parent is not _KEEP:
-        _partner_parent(partner, parent)  # type: ignore[arg-type]
-        partner.parent = parent  # type: ignore[assignment]
+        _partner_parent(partner, parent)
+        partner.parent = parent
     after = audit.snapshot(partner, _PARTNER_SNAPSHOT)
     if after == before:
         return partner
