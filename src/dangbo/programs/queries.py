@@ -24,7 +24,8 @@ from .models import Program, ProgressReport, Task, TaskCoordinator
 @dataclass(frozen=True)
 class Progress:
     """A task's standing as of a date. ``own``: the percent is its own report's (not rolled
-    up from its sub-tasks). ``report``: its latest report up to the date (None: none)."""
+    up from its sub-tasks). ``report_id``/``report_end``: its latest report up to the date
+    (None: none); ``report`` reads that report."""
 
     task_id: int
     percent: Decimal
@@ -34,7 +35,15 @@ class Progress:
     at_risk: bool = False
     reasons: tuple[str, ...] = ()
     expected: Decimal | None = None
-    report: ProgressReport | None = None
+    report_id: int | None = None
+    report_end: date | None = None  # the period end of the latest report
+
+    @property
+    def report(self) -> ProgressReport | None:
+        """The latest report up to the date: one query each time (a single task's page)."""
+        if self.report_id is None:
+            return None
+        return ProgressReport.objects.filter(pk=self.report_id).first()
 
     @property
     def percent_text(self) -> str:
@@ -51,14 +60,20 @@ class Progress:
 
 
 def _annotated(tasks: QuerySet, as_of: date) -> QuerySet:
-    """Tasks with the ids of their latest report and latest report with a percent, both up
-    to ``as_of`` (reports with a later ``period_end`` are ignored)."""
+    """Tasks with their latest report (id, state, period end) and the percent of their
+    latest report with one, both up to ``as_of`` (reports with a later ``period_end`` are
+    ignored): correlated subqueries on the (task, period_end, id) index, so that no report
+    row is turned into an object."""
     upto = ProgressReport.objects.filter(task=OuterRef("pk"), period_end__lte=as_of).order_by(
         "-period_end", "-id"
     )
+    with_percent = upto.filter(percent__isnull=False)
     return tasks.annotate(
         _last_id=Subquery(upto.values("id")[:1]),
-        _pct_id=Subquery(upto.filter(percent__isnull=False).values("id")[:1]),
+        _last_status=Subquery(upto.values("status")[:1]),
+        _last_end=Subquery(upto.values("period_end")[:1]),
+        _pct_id=Subquery(with_percent.values("id")[:1]),
+        _pct=Subquery(with_percent.values("percent")[:1]),
     )
 
 
@@ -89,29 +104,22 @@ def _tree_order(tasks: Iterable[Task]) -> list[Task]:
 
 
 def _compute(tasks: list[Task], as_of: date) -> dict[int, Progress]:
-    """Progress of ``tasks`` (whole programs, annotated by ``_annotated``): one query for
-    the reports they point at."""
-    wanted: set[int] = set()
-    for t in tasks:
-        wanted.update(i for i in (_last(t), _pct(t)) if i is not None)
-    reports: dict[int | None, ProgressReport] = (
-        {r.pk: r for r in ProgressReport.objects.filter(pk__in=wanted)} if wanted else {}
-    )
+    """Progress of ``tasks`` (whole programs, annotated by ``_annotated``): no query."""
     now = today()
     status_now: dict[int, str | None] = {}
     nodes = []
     for task in tasks:
-        last = reports.get(_last(task))
-        pct = reports.get(_pct(task))
-        own_status = last.status if last else (task.status if as_of >= now else None)
-        # A leaf without reports whose state was never reported is simply not started.
+        last_status = getattr(task, "_last_status", None)
+        own_status = last_status or (task.status if as_of >= now else None)
         status_now[task.pk] = own_status
+        pct = getattr(task, "_pct", None)
         nodes.append(
             rules.Node(
                 id=task.pk,
                 parent_id=task.parent_id,
                 weight=task.weight,
-                own=pct.percent if pct is not None else None,
+                own=Decimal(pct) if pct is not None else None,
+                # A leaf without reports whose state was never reported is not started.
                 status=own_status or TaskStatus.NOT_STARTED.value,
             )
         )
@@ -124,8 +132,7 @@ def _compute(tasks: list[Task], as_of: date) -> dict[int, Progress]:
     states: dict[int, str] = {}
     for task in reversed(ordered):
         child_states = [states[k] for k in kids.get(task.pk, ()) if k in states]
-        last = reports.get(_last(task))
-        own = last.status if last else None
+        own = getattr(task, "_last_status", None)
         if own is None and not child_states:
             own = status_now[task.pk] or TaskStatus.NOT_STARTED.value
         states[task.pk] = rules.rolled_status(own, child_states, rolled[task.pk])
@@ -149,7 +156,8 @@ def _compute(tasks: list[Task], as_of: date) -> dict[int, Progress]:
             at_risk=flag.at_risk,
             reasons=flag.reasons,
             expected=flag.expected,
-            report=reports.get(_last(task)),
+            report_id=_last(task),
+            report_end=getattr(task, "_last_end", None),
         )
     return out
 
@@ -158,7 +166,7 @@ def progress_as_of(
     tasks: QuerySet | Iterable[int], as_of: date | None = None
 ) -> dict[int, Progress]:
     """{task id: Progress} for the given tasks as of ``as_of`` (default today). Rolled-up
-    progress needs the sub-tasks, so whole programs are read: three queries in all."""
+    progress needs the sub-tasks, so whole programs are read: two queries in all."""
     as_of = as_of or today()
     wanted = set(tasks.values_list("pk", flat=True)) if isinstance(tasks, QuerySet) else set(tasks)
     if not wanted:
@@ -228,18 +236,43 @@ def program_percent(tasks: Iterable[Task], progress: dict[int, Progress]) -> Dec
     return sum((t.weight * progress[t.pk].percent for t in top), rules.ZERO) / total
 
 
+# What a tree row shows: not the related rows' other columns (10,000 tasks build 30,000
+# objects).
+TREE_FIELDS = (
+    "id",
+    "program_id",
+    "parent_id",
+    "path",
+    "depth",
+    "position",
+    "number",
+    "kind",
+    "title",
+    "start",
+    "deadline",
+    "weight",
+    "status",
+    "note",
+    "lead_org__code",
+    "lead_org__name",
+    "lead_partner__code",
+    "lead_partner__name",
+    "lead_person__full_name",
+)
+
+
 def program_tree(
     program: Program, as_of: date | None = None, *, visible: set[int] | None = None
 ) -> ProgramTree:
     """The program's tasks in tree order with number, depth, lead, coordinators, dates,
-    weight, progress and flags as of ``as_of``: three queries for any size. ``visible``
+    weight, progress and flags as of ``as_of``: two queries for any size. ``visible``
     (task ids): keep only those and the tasks above them (a commune's own tasks)."""
     as_of = as_of or today()
     tasks = list(
         _annotated(
-            Task.objects.filter(program=program).select_related(
-                "lead_org", "lead_partner", "lead_person"
-            ),
+            Task.objects.filter(program=program)
+            .select_related("lead_org", "lead_partner", "lead_person")
+            .only(*TREE_FIELDS),
             as_of,
         )
     )
@@ -328,7 +361,7 @@ def programs_for(
     user: Any, org: Any = None, year: int | None = None, as_of: date | None = None
 ) -> list[ProgramRow]:
     """Programs the user may see, issued by ``org`` or an organisation below it, running
-    during ``year``, with their progress as of ``as_of``: three queries in all."""
+    during ``year``, with their progress as of ``as_of``: two queries in all."""
     programs = visible_programs(user)
     if org is not None:
         programs = programs.filter(org.subtree_q("org__"))
@@ -339,7 +372,7 @@ def programs_for(
 
 def program_rows(programs: QuerySet, as_of: date | None = None) -> list[ProgramRow]:
     """``programs`` (already scoped by the caller) with their progress as of ``as_of``,
-    newest first: three queries."""
+    newest first: two queries."""
     as_of = as_of or today()
     programs = programs.select_related("org")
     programs_list = list(programs.order_by("-start", "title"))

@@ -59,7 +59,7 @@ def _progress(p: queries.Progress) -> dict[str, Any]:
         "at_risk": p.at_risk,
         "reasons": list(p.reasons),
         "expected": _f(p.expected),
-        "last_report_id": p.report.pk if p.report is not None else None,
+        "last_report_id": p.report_id,
     }
 
 
