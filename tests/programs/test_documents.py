@@ -260,3 +260,29 @@ def test_resolve_by_number_and_date(world):
     with pytest.raises(Exception) as exc:
         documents.resolve(None, "64-KL/TW", "implements")
     assert "Thực hiện văn bản" in str(exc.value) and "2 văn bản" in str(exc.value)
+
+
+def test_a_bad_file_among_good_ones_leaves_no_copy(world, tmp_path):
+    doc = _district(world)
+    assert_refused(
+        [LegalDocument, StoredFile],
+        "files",
+        documents.attach,
+        actor=world.users["staff"],
+        doc=doc,
+        uploads=[(io.BytesIO(PDF), "a.pdf"), (io.BytesIO(EXE), "b.pdf")],
+    )
+    assert list((tmp_path / "files").iterdir()) == []
+
+
+def test_list_queries_are_bounded(world, client, django_assert_max_num_queries):
+    from django.urls import reverse
+
+    top = _tw64()
+    for i in range(30):
+        _district(world, number=f"{i}-KH/HU", implements=top)
+    client.force_login(world.users["staff"])
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("documents:list"), {"q": "kh"}).status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("documents:detail", args=[top.pk])).status_code == 200

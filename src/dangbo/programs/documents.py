@@ -436,9 +436,15 @@ def _attach(actor: Actor, doc: LegalDocument, uploads: Iterable[Any]) -> list[St
     items = list(uploads)
     if len(items) > MAX_FILES:
         raise invalid("files", f"{LABELS['files']}: tối đa {MAX_FILES} tệp một lần.")
-    for item in items:
-        source, name = item if isinstance(item, tuple) else (item, getattr(item, "name", ""))
-        stored.append(files.store(source, name, actor=actor, field="files"))
+    try:
+        for item in items:
+            source, name = item if isinstance(item, tuple) else (item, getattr(item, "name", ""))
+            stored.append(files.store(source, name, actor=actor, field="files"))
+    except BaseException:
+        # The rows roll back with the caller's transaction; the copies already made must go too.
+        for done in stored:
+            files.path_of(done).unlink(missing_ok=True)
+        raise
     if stored:
         doc.files.add(*stored)
     return stored
