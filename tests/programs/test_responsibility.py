@@ -195,3 +195,22 @@ def test_queries_are_bounded(world, plan, django_assert_max_num_queries):
     user._dangbo_grants = None
     with django_assert_max_num_queries(12):
         responsibility.for_org(user, world.org("tam-duong"), subtree=True)
+
+
+def test_the_api_gives_the_same_answers(world, plan):
+    from tests.programs.test_partners_api import Caller
+
+    program, _t, _partner = plan
+    staff = Caller(world.users["staff"])
+    answer = staff.get("/responsibility/org", org="kim-long").json()
+    assert answer["leads_total"] == 4 and answer["coordinates_total"] == 1
+    assert [x["title"] for x in answer["overdue"]] == ["Làm đường thôn"]
+    m = staff.get(f"/matrix/{program.pk}")
+    assert m.status_code == 200
+    body = m.json()
+    school = next(r for r in body["rows"] if r["title"] == "Trường học")
+    assert school["cells"][body["bodies"].index("Đảng bộ thị trấn Hợp Hòa")] == "Chủ trì"
+    assert Caller(world.users["outsider"]).get(f"/matrix/{program.pk}").status_code == 404
+    huong = world.members["huong"]
+    person = staff.get(f"/responsibility/member/{huong.pk}").json()
+    assert [x["title"] for x in person["leads"]] == ["Điện"]
