@@ -19,8 +19,8 @@ from django.contrib.auth import get_user_model
 
 from dangbo.core.choices import DocumentKind
 from dangbo.core.models import LegalDocument
-from dangbo.orgs.choices import PartnerKind
-from dangbo.orgs.models import Organisation, PartnerBody, PartnerLead
+from dangbo.orgs.choices import PartnerKind, Title
+from dangbo.orgs.models import Organisation, PartnerBody, PartnerLead, Position
 from dangbo.programs.choices import ProgramKind, TaskKind, TaskStatus
 from dangbo.programs.documents import key_of
 from dangbo.programs.models import Program, ProgressReport, Task, TaskCoordinator
@@ -652,6 +652,12 @@ def write_programs(
 
     district = orgs[DISTRICT]
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=INDICATOR_CODES)}
+    # The person answering for a committee's task: its secretary (the head), one query.
+    heads = dict(
+        Position.objects.filter(
+            org__in=orgs.values(), title=Title.SECRETARY, valid_to__isnull=True
+        ).values_list("org_id", "member_id")
+    )
     programs = Program.objects.bulk_create(
         [
             Program(
@@ -688,6 +694,7 @@ def write_programs(
                     title=plan.title,
                     lead_org=orgs[code] if kind == "org" else None,
                     lead_partner=partners[code] if kind == "p" else None,
+                    lead_person_id=heads.get(orgs[code].pk) if kind == "org" else None,
                     start=plan.start or (program.start if plan.objective else None),
                     deadline=plan.deadline or (program.end if plan.objective else None),
                     weight=Decimal(plan.weight),

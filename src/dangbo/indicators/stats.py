@@ -17,7 +17,7 @@ from typing import Any
 from dangbo.core.dates import today
 from dangbo.orgs.models import Organisation
 
-from . import queries, rules
+from . import queries
 from .models import Indicator
 from .ntm import ntm_summary
 
@@ -29,20 +29,13 @@ def _one_decimal(value: Decimal | None) -> float | None:
     return float(value.quantize(TENTH, rounding=ROUND_HALF_UP)) if value is not None else None
 
 
-def production_value(org: Organisation, year: int) -> Decimal | None:
-    """The production value of ``org`` in ``year``: the value entered for it, else the roll-up
-    of the units below it."""
+def production_value_growth(org: Organisation, year: int) -> float | None:
+    """Growth in percent of ``year`` over ``year - 1`` (one decimal), each year's value the
+    one entered for ``org``, else the roll-up of the units below it; None without both."""
     indicator = Indicator.objects.filter(code=PRODUCTION_VALUE).first()
     if indicator is None:
         return None
-    return queries.best_value(indicator, org, year)
-
-
-def production_value_growth(org: Organisation, year: int) -> float | None:
-    """Growth in percent of ``year`` over ``year - 1`` (one decimal), None without both."""
-    return _one_decimal(
-        rules.growth_pct(production_value(org, year), production_value(org, year - 1))
-    )
+    return _one_decimal(queries.growth_of(indicator, org, year))
 
 
 def indicators_stats(org: Organisation, as_of: date | None = None) -> dict[str, Any]:
