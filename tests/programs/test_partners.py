@@ -180,3 +180,15 @@ def test_create_and_edit_through_the_pages(world):
     )
     assert response.status_code == 302
     assert queries.partner_lead_on(partner, date(2023, 3, 1)).org.code == "tam-duong"
+
+
+def test_a_former_lead_reads_but_no_longer_changes(world):
+    partner = make(world)
+    services.set_partner_lead(
+        actor=None, partner=partner, org=world.org("hop-hoa"), valid_from=date(2022, 7, 1)
+    )
+    kim_long_staff = client_for(world, "sensitive_staff")  # org staff of kim-long
+    assert kim_long_staff.get(reverse("programs:partner", args=[partner.code])).status_code == 200
+    url = reverse("programs:partner_edit", args=[partner.code])
+    assert kim_long_staff.get(url).status_code == 404
+    assert client_for(world, "staff").get(url).status_code == 200

@@ -59,9 +59,7 @@ def partner_detail(request, code):
             "partner": partner,
             "data": data,
             "as_of": as_of,
-            "can_change": partners.visible(request.user, scope.CHANGE)
-            .filter(pk=partner.pk)
-            .exists(),
+            "can_change": partners.may_change(request.user, partner),
         },
     )
 

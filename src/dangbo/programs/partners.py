@@ -44,9 +44,21 @@ def partner_or_404(user: Any, code: str, perm: scope.Permission = scope.VIEW) ->
     if not valid_code(code or ""):
         raise Http404
     found = visible(user, perm).select_related("parent", "admin_unit").filter(code=code).first()
-    if found is None:
+    if found is None or (perm != scope.VIEW and not may_change(user, found)):
         raise Http404
     return found
+
+
+def may_change(user: Any, partner: PartnerBody) -> bool:
+    """Changed only from the side of the organisation leading it last (a former lead keeps
+    reading its history, not writing it)."""
+    last = (
+        PartnerLead.objects.filter(partner=partner)
+        .select_related("org")
+        .order_by("-valid_from", "-pk")
+        .first()
+    )
+    return last is not None and scope.covers(user, scope.CHANGE, last.org)
 
 
 @dataclass
