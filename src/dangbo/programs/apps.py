@@ -14,3 +14,12 @@ class ProgramsConfig(AppConfig):
 
         panels.register("org", org_panel)
         panels.register("member", member_panel)
+
+        # The stats API (registry, below) reads the blocks of programs and indicators.
+        from dangbo.indicators.stats import indicators_stats
+        from dangbo.registry import stats_blocks
+
+        from .stats import programs_stats
+
+        stats_blocks.register("programs", programs_stats)
+        stats_blocks.register("indicators", indicators_stats)
