@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.test.utils import override_settings
 
-from dangbo.core.models import LegalDocument
+from dangbo.core.models import AuditEntry, LegalDocument
 from dangbo.demo import indicators as demo_indicators
 from dangbo.indicators.models import NtmAssessment, NtmRecognition, Observation, Target
 from dangbo.orgs.models import Organisation, PartnerBody, PartnerLead
@@ -69,6 +69,11 @@ def test_the_article_figures_through_dangbo_stats(demo):
     assert march_2017["indicators"]["ntm"]["met"] == 9
     # The 2016 work plan is over: three programs run in 2017.
     assert march_2017["programs"]["programs"] == 3
+    # Still one audit entry for the whole load, which says what it wrote.
+    (entry,) = AuditEntry.objects.filter(action="demo.loaded")
+    assert "4 chương trình, kế hoạch" in entry.summary
+    assert entry.after["year_2016"]["indicators"]["ntm_recognitions"] == 11
+    assert not AuditEntry.objects.filter(action__startswith="task.").exists()
 
 
 @pytest.mark.django_db

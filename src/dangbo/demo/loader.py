@@ -13,7 +13,9 @@ log would drown in demo noise. So the loader:
    ``search_name``/``sort_key`` derived as the services do), ``Membership``,
    ``MemberEvent`` (``status_after`` as the services would have set it), ``Exemption``,
    ``BadgeAward``, ``CommitteeBody`` and ``Position``;
-3. creates the demo users and their role grants;
+3. creates the demo users and their role grants, then the documents, partner bodies,
+   programs with their progress reports, indicator values 2015–2016 and the new-rural
+   assessments and recognitions (``demo.programs``, ``demo.indicators``: bulk too);
 4. writes ONE audit entry, ``demo.loaded``, for the whole load.
 
 Idempotent: if the organisation ``tam-duong`` exists, nothing is changed.
@@ -118,7 +120,10 @@ def _write(world: World) -> None:
             f"{len(world.members)} hồ sơ đảng viên ({active} đang sinh hoạt), "
             f"{counts['bodies']} cơ quan lãnh đạo, {counts['positions']} chức vụ; năm 2016: "
             f"{year['meetings']} buổi sinh hoạt chi bộ, {year['visits']} lượt dự sinh hoạt, "
-            f"{year['opinions']} ý kiến"
+            f"{year['opinions']} ý kiến; {year['programs']['programs']} chương trình, kế hoạch "
+            f"({year['programs']['tasks']} nhiệm vụ), {year['indicators']['observations']} số "
+            f"liệu chỉ tiêu 2015–2016, {year['indicators']['ntm_recognitions']} lượt công nhận "
+            "xã đạt chuẩn nông thôn mới"
         ),
         after={
             "organisations": len(org_ids),
