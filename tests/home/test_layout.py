@@ -16,12 +16,19 @@ pytestmark = pytest.mark.django_db
 MENU = {
     "member": {"home", "reviews"},
     "nobody": {"home"},
-    "secretary": {"home", "orgs", "members", "meetings", "opinions", "reviews"},
-    "auditor": {"home", "orgs", "members", "meetings", "opinions", "reviews", "audit"},
-    "committee": {"home", "orgs", "members", "meetings", "oversight", "opinions", "reviews"},
-    "staff": {"home", "orgs", "members", "meetings", "oversight", "opinions", "reviews", "imports"},
+    "secretary": {"home", "orgs", "members", "meetings", "opinions", "reviews", "direction"},
+    "auditor": {
+        *("home", "orgs", "members", "meetings", "opinions", "reviews", "direction", "audit"),
+    },
+    "committee": {
+        *("home", "orgs", "members", "meetings", "oversight", "opinions", "reviews", "direction"),
+    },
+    "staff": {
+        *("home", "orgs", "members", "meetings", "oversight", "opinions", "reviews", "direction"),
+        "imports",
+    },
     "admin": {
-        *("home", "orgs", "members", "meetings", "oversight", "opinions", "reviews"),
+        *("home", "orgs", "members", "meetings", "oversight", "opinions", "reviews", "direction"),
         *("imports", "audit", "users"),
     },
 }
@@ -33,6 +40,7 @@ KEYS = {
     "Phụ trách": "oversight",
     "Ý kiến": "opinions",
     "Đánh giá": "reviews",
+    "Lãnh đạo, chỉ đạo": "direction",
     "Nhập dữ liệu": "imports",
     "Nhật ký": "audit",
     "Người dùng": "users",
