@@ -163,3 +163,24 @@ def test_pick(client, world, docs):
     _login(client, world, "staff")
     data = client.get(reverse("documents:pick"), {"q": "kl 64"}).json()
     assert data["count"] == 1 and data["results"][0]["value"] == "64-KL/TW (28/02/2023)"
+
+
+def test_detail_lists_programs_both_ways(client, world, docs):
+    from dangbo.programs.choices import ProgramKind
+    from dangbo.programs.models import Program
+
+    top, district = docs
+    prog = Program.objects.create(
+        kind=ProgramKind.ACTION,
+        title="Chương trình hành động số 12",
+        org=world.org("tam-duong"),
+        document=district,
+        start=date(2023, 5, 10),
+        end=date(2025, 12, 31),
+    )
+    _login(client, world, "committee")
+    link = reverse("programs:detail", args=[prog.pk])
+    assert link in client.get(reverse("documents:detail", args=[top.pk])).content.decode()
+    assert link in client.get(reverse("documents:detail", args=[district.pk])).content.decode()
+    _login(client, world, "outsider")  # the program is out of their scope
+    assert link not in client.get(reverse("documents:detail", args=[top.pk])).content.decode()
