@@ -53,6 +53,8 @@ def test_list_and_tree_show_progress(client, world, tree):
     # before the report
     early = client.get(reverse("programs:detail", args=[program.pk]) + "?ngay=15/02/2026")
     assert "50%" not in early.content.decode()
+    task_page = client.get(reverse("programs:task", args=[town.pk]))
+    assert task_page.status_code == 200 and "50%" in task_page.content.decode()
 
 
 def test_commune_sees_and_reports_its_own_task_only(client, world, tree):
