@@ -62,6 +62,9 @@ class Table:
     years: list[int]
     own: Row
     rows: list[Row]
+    # Organisations directly under ``org`` with neither a value nor a target in these years
+    # (an agency's cell for a commune-level indicator): counted, not listed.
+    hidden: int = 0
 
 
 # ------------------------------------------------------------------ helpers
@@ -207,7 +210,19 @@ def value_table(indicator: Indicator, org: Organisation, years: Iterable[int]) -
                 own.cells[year].value, own.cells[year - 1].value
             )
     rows = [Row(c, {y: cell(c, y) for y in years}) for c in children]
-    return Table(indicator=indicator, org=org, years=years, own=own, rows=rows)
+    shown = [
+        r
+        for r in rows
+        if any(c.value is not None or c.target is not None for c in r.cells.values())
+    ]
+    return Table(
+        indicator=indicator,
+        org=org,
+        years=years,
+        own=own,
+        rows=shown,
+        hidden=len(rows) - len(shown),
+    )
 
 
 def admin_reform(org: Organisation, year: int) -> dict[str, object]:

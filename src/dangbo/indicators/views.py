@@ -171,6 +171,7 @@ def detail(request, code: str):
             "error": error,
             "own_years": [(y, shown(table.own.cells[y])) for y in years],
             "rows": [(r.org, [shown(r.cells[y]) for y in years]) for r in table.rows],
+            "hidden": table.hidden,
             "can_enter": not indicator.computed and scope.covers(request.user, scope.CHANGE, org),
             "can_target": scope.covers(request.user, scope.CHANGE, org),
         },

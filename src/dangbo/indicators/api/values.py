@@ -114,6 +114,7 @@ def table(
         "years": years,
         "own": row(data.own),
         "rows": [row(r) for r in data.rows],
+        "hidden": data.hidden,
     }
 
 

@@ -57,6 +57,7 @@ class TableOut(Schema):
     years: list[int]
     own: RowOut
     rows: list[RowOut]
+    hidden: int = Field(description="đơn vị trực thuộc không có số liệu, không liệt kê")
 
 
 class ValueIn(In):

@@ -142,6 +142,7 @@ class Command(BaseCommand):
                 "years": years,
                 "org": row(table.own),
                 "rows": [row(r) for r in table.rows],
+                "hidden": table.hidden,
             }
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
@@ -154,6 +155,8 @@ class Command(BaseCommand):
                 for c in r.cells.values()
             )
             self.stdout.write(f"{r.org.name[:39]:40}{cells}")
+        if table.hidden:
+            self.stdout.write(f"({table.hidden} đơn vị trực thuộc khác chưa có số liệu)")
         own = table.own.cells
         self.stdout.write(f"{'Cộng dồn':40}" + "".join(f"{fmt(own[y].rolled):>16}" for y in years))
         self.stdout.write(
