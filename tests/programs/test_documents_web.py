@@ -184,3 +184,19 @@ def test_detail_lists_programs_both_ways(client, world, docs):
     assert link in client.get(reverse("documents:detail", args=[district.pk])).content.decode()
     _login(client, world, "outsider")  # the program is out of their scope
     assert link not in client.get(reverse("documents:detail", args=[top.pk])).content.decode()
+
+
+def test_history_for_those_who_change_or_audit(client, world, docs):
+    _, district = docs
+    url = reverse("documents:detail", args=[district.pk])
+    for name, shown in (("staff", True), ("auditor", True), ("committee", False)):
+        _login(client, world, name)
+        assert ("Nhật ký thay đổi" in client.get(url).content.decode()) is shown, name
+
+
+def test_list_filter_by_body_name(client, world, docs):
+    top, district = docs
+    _login(client, world, "committee")
+    page = client.get(reverse("documents:list"), {"cap-uy": "tam duong"}).content.decode()
+    assert reverse("documents:detail", args=[district.pk]) in page
+    assert reverse("documents:detail", args=[top.pk]) not in page

@@ -105,6 +105,16 @@ def may_change(user: Viewer | None, doc: LegalDocument) -> bool:
     return scope.covers(user, scope.CHANGE, doc.body)
 
 
+def may_audit(user: Viewer, doc: LegalDocument) -> bool:
+    """Who reads a document's history: those who may change it, and auditors of its body
+    (of any organisation, for an outside issuer's document)."""
+    if may_change(user, doc):
+        return True
+    if doc.body_id is None:
+        return scope.has_any(user, scope.AUDIT)
+    return scope.covers(user, scope.AUDIT, doc.body)
+
+
 # ------------------------------------------------------------------ reads
 
 

@@ -95,7 +95,9 @@ def detail(request, pk):
             "doc": doc,
             "links": documents.links(request.user, doc),
             "can_change": can_change,
-            "history": history_of(doc, request.user, can_change=True) if can_change else None,
+            "history": history_of(doc, request.user, can_change=True)
+            if documents.may_audit(request.user, doc)
+            else None,
         },
     )
 
