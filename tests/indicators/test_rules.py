@@ -4,6 +4,8 @@ from decimal import Decimal as D
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dangbo.indicators import rules
 
@@ -120,3 +122,30 @@ def test_display_format():
     assert rules.fmt_value(D("1234.56"), 1) == "1.234,6"
     assert rules.fmt_value(D(100), 1) == "100,0"
     assert rules.fmt_value(None) == ""
+
+
+# -- properties ------------------------------------------------------------------------------
+
+values = st.lists(
+    st.decimals(min_value=-(10**6), max_value=10**6, places=2, allow_nan=False), min_size=1
+)
+
+
+@given(values)
+def test_mean_lies_within_the_units_range(vals):
+    mean = rules.aggregate(ind(aggregation="mean"), vals)
+    assert min(vals) <= mean <= max(vals)
+
+
+@given(values, st.decimals(min_value=-(10**6), max_value=10**6, places=2, allow_nan=False))
+def test_share_and_count_agree(vals, threshold):
+    count = rules.aggregate(ind(aggregation="count", threshold=threshold), vals)
+    share = rules.aggregate(ind(aggregation="share", threshold=threshold), vals)
+    assert 0 <= count <= len(vals)
+    assert share == count * 100 / len(vals)
+
+
+@given(st.decimals(min_value=-(10**9), max_value=10**9, places=4, allow_nan=False))
+def test_what_is_displayed_reads_back(value):
+    shown = rules.fmt_value(value, 4)
+    assert rules.parse_number(shown) == value
