@@ -8,12 +8,15 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Count, Q
+from django.test import Client
 from django.test.utils import override_settings
 
 from dangbo.core.models import AuditEntry, LegalDocument
+from dangbo.core.services import issue_token
 from dangbo.demo import indicators as demo_indicators
 from dangbo.indicators.models import NtmAssessment, NtmRecognition, Observation, Target
 from dangbo.orgs.models import Organisation, PartnerBody, PartnerLead
@@ -69,6 +72,18 @@ def test_the_article_figures_through_dangbo_stats(demo):
     assert march_2017["indicators"]["ntm"]["met"] == 9
     # The 2016 work plan is over: three programs run in 2017.
     assert march_2017["programs"]["programs"] == 3
+    # The stats API gives the same blocks (the district's office).
+    key = issue_token(
+        actor=None, user=get_user_model().objects.get(username="tochuc"), name="stats"
+    )
+    response = Client().get(
+        "/api/v1/orgs/tam-duong/stats",
+        {"as_of": "2017-03-20"},
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["indicators"] == march_2017["indicators"]
+    assert response.json()["programs"] == march_2017["programs"]
     # Still one audit entry for the whole load, which says what it wrote.
     (entry,) = AuditEntry.objects.filter(action="demo.loaded")
     assert "4 chương trình, kế hoạch" in entry.summary
