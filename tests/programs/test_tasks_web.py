@@ -96,6 +96,13 @@ def test_outsider_gets_404(client, world, tree):
     assert client.get(reverse("programs:edit", args=[program.pk])).status_code == 404
     page = client.get(reverse("programs:list"))
     assert "Chương trình chuyển đổi số" not in page.content.decode()
+    for who in ("member", "nobody"):
+        client.force_login(world.users[who])
+        assert client.get(reverse("programs:list")).status_code == 404
+        assert client.get(reverse("programs:create")).status_code == 404
+        assert client.get(reverse("programs:detail", args=[program.pk])).status_code == 404
+    client.logout()
+    assert client.get(reverse("programs:list")).status_code == 302
 
 
 def test_staff_creates_program_and_tasks_by_name(client, world):

@@ -48,7 +48,10 @@ def _org(request) -> Organisation | None:
 @login_required
 def program_list(request):
     """Programs the user sees (of a committee, or through tasks their organisation leads),
-    with their progress as of the period's day."""
+    with their progress as of the period's day. No VIEW grant anywhere: 404, like the
+    other registers."""
+    if not scope.has_any(request.user, scope.VIEW):
+        raise Http404
     as_of = parse_as_of(request)
     org, year = _org(request), _year(request)
     rows = queries.programs_for(request.user, org, year, as_of.day)
