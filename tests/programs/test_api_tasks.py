@@ -166,3 +166,21 @@ def test_patch_moves_and_edits(api, world, program):
     back = api.patch("staff", f"/programs/tasks/{town.pk}", {"top_level": True, "position": 1})
     assert back.json()["number"] == "1"
     assert Task.objects.get(pk=commune.pk).number == "2"
+
+
+def test_task_indicators_by_code(api, world, program):
+    from dangbo.indicators.models import Indicator
+
+    program, commune, town = program
+    Indicator.objects.create(code="duong-be-tong", name="Đường bê tông hóa", unit="km")
+    added = api.post(
+        "staff",
+        f"/programs/{program.pk}/tasks",
+        {"title": "Bê tông hóa", "lead_org": "kim-long", "indicators": ["duong-be-tong"]},
+    )
+    assert added.status_code == 201 and added.json()["indicators"] == ["duong-be-tong"]
+    assert "indicators" in fields(
+        api.patch("staff", f"/programs/tasks/{commune.pk}", {"indicators": ["khong-co"]})
+    )
+    cleared = api.patch("staff", f"/programs/tasks/{added.json()['id']}", {"indicators": []})
+    assert cleared.json()["indicators"] == []

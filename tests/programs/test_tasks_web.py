@@ -162,3 +162,57 @@ def test_staff_creates_program_and_tasks_by_name(client, world):
     assert client.get(reverse("programs:task_edit", args=[task.pk])).status_code == 200
     assert client.post(reverse("programs:task_remove", args=[task.pk])).status_code == 302
     assert not Task.objects.filter(pk=task.pk).exists()
+
+
+def test_program_names_its_document_and_tasks_their_indicators(client, world):
+    from dangbo.core.models import LegalDocument
+    from dangbo.indicators.models import Indicator
+
+    doc = LegalDocument.objects.create(
+        number="05-CTr/HU",
+        kind="CTR",
+        issuer="Huyện ủy Tam Dương",
+        issue_date=date(2026, 1, 10),
+        title="Chương trình hành động chuyển đổi số",
+    )
+    indicator = Indicator.objects.create(code="so-hoa-ho-so", name="Tỷ lệ hồ sơ số hóa", unit="%")
+    client.force_login(world.users["staff"])
+    created = client.post(
+        reverse("programs:create"),
+        {
+            "org": "Đảng bộ huyện Tam Dương",
+            "title": "Chương trình chuyển đổi số",
+            "kind": "action",
+            "start": "01/01/2026",
+            "end": "31/12/2026",
+            "document": "05-CTr/HU (10/01/2026)",
+        },
+    )
+    assert created.status_code == 302, created.content.decode()[:2000]
+    program = Program.objects.get(title="Chương trình chuyển đổi số")
+    assert program.document == doc
+    bad = client.post(
+        reverse("programs:edit", args=[program.pk]),
+        {
+            "title": "X",
+            "kind": "action",
+            "start": "01/01/2026",
+            "end": "31/12/2026",
+            "document": "99-XYZ",
+        },
+    )
+    assert bad.status_code == 400 and "Văn bản ban hành" in bad.content.decode()
+    added = client.post(
+        reverse("programs:task_add", args=[program.pk]),
+        {
+            "title": "Số hóa",
+            "kind": "task",
+            "lead_org": "Đảng bộ xã Kim Long",
+            "indicators": [indicator.pk],
+        },
+    )
+    assert added.status_code == 302
+    task = Task.objects.get(program=program)
+    assert list(task.indicators.all()) == [indicator]
+    page = client.get(reverse("programs:task", args=[task.pk]))
+    assert "Tỷ lệ hồ sơ số hóa" in page.content.decode()

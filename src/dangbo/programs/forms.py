@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dangbo.core import scope
 from dangbo.core.forms import DateField, VNForm
-from dangbo.orgs.fields import NAME_HELP, OrgChoiceField, OrgListField
+from dangbo.indicators.models import Indicator
+from dangbo.orgs.fields import NAME_HELP, OrgChoiceField, OrgListField, PickerInput
 from dangbo.orgs.models import PartnerBody
 
 from .choices import ProgramKind, TaskKind, TaskStatus
@@ -20,12 +21,38 @@ class ProgramForm(VNForm):
     kind = forms.ChoiceField(label=_("Loại chương trình"), choices=ProgramKind.choices)
     start = DateField(label=_("Từ ngày"))
     end = DateField(label=_("Đến ngày"))
+    document = forms.CharField(
+        label=_("Văn bản ban hành"),
+        required=False,
+        max_length=300,
+        widget=PickerInput("documents:pick"),
+        help_text=_("Gõ số hiệu hoặc vài chữ của trích yếu rồi chọn (để trống nếu chưa có)."),
+    )
+
+    def clean_document(self):
+        """The register's document the text names (one), else a message naming the field."""
+        from . import documents
+
+        text = self.cleaned_data.get("document") or ""
+        if not text.strip():
+            return None
+        found = documents.find(None, text)
+        if len(found) != 1:
+            if not found:
+                raise forms.ValidationError(
+                    _("Văn bản ban hành: không tìm thấy văn bản “%(t)s”.") % {"t": text}
+                )
+            raise forms.ValidationError(
+                _("Văn bản ban hành: có nhiều văn bản khớp: %(l)s. Hãy chọn một.")
+                % {"l": "; ".join(documents.label(d) for d in found[:5])}
+            )
+        return found[0]
 
 
 class ProgramCreateForm(ProgramForm):
     org = OrgChoiceField(_("Cấp ủy ban hành"), help_text=NAME_HELP)
 
-    field_order = ["org", "title", "kind", "start", "end"]
+    field_order = ["org", "title", "kind", "start", "end", "document"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,6 +98,12 @@ class TaskForm(VNForm):
     )
     note = forms.CharField(
         label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    indicators = forms.ModelMultipleChoiceField(
+        label=_("Chỉ tiêu liên quan"),
+        queryset=Indicator.objects.order_by("position", "code"),
+        required=False,
+        help_text=_("Các chỉ tiêu đo kết quả của nhiệm vụ (nếu có)."),
     )
 
     def __init__(self, *args, user=None, program=None, exclude_subtree_of=None, **kwargs):

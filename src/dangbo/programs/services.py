@@ -299,6 +299,7 @@ def add_task(
     weight: Any = 1,
     note: str = "",
     coordinators: Sequence[Organisation | PartnerBody] = (),
+    indicators: Sequence[Any] = (),
 ) -> Task:
     """A task (or objective) under ``parent`` (top level: None), last among its siblings.
     The person answering defaults to the secretary of the lead organisation."""
@@ -339,6 +340,8 @@ def add_task(
     task.path = (parent.path if parent else "") + f"{task.pk}."
     task.save(update_fields=["path"])
     _replace_coordinators(task, coordinators)
+    if indicators:
+        task.indicators.set(indicators)
     renumber(program)
     task.refresh_from_db(fields=["number"])
     audit.record(
@@ -367,9 +370,10 @@ def edit_task(
     weight: Any = 1,
     note: str = "",
     coordinators: Sequence[Organisation | PartnerBody] | None = None,
+    indicators: Sequence[Any] | None = None,
 ) -> Task:
     """Change a task's content, lead, dates, weight (not its place: ``move_task``).
-    ``coordinators`` None keeps them."""
+    ``coordinators`` and ``indicators`` None keep them."""
     program = task.program
     problems = Problems()
     clean_title, number, clean_note = _task_fields(
@@ -396,6 +400,8 @@ def edit_task(
     task.save()
     if coordinators is not None:
         _replace_coordinators(task, coordinators)
+    if indicators is not None:
+        task.indicators.set(indicators)
     audit.record(
         actor=actor,
         action=ProgramAudit.TASK_CHANGED,

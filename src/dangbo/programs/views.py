@@ -25,7 +25,7 @@ from dangbo.orgs import fields as org_fields
 from dangbo.orgs.models import Organisation
 from dangbo.orgs.queries import pick_label
 
-from . import forms, queries, services
+from . import documents, forms, queries, services
 from .models import Program, Task
 
 
@@ -85,6 +85,7 @@ def program_create(request):
                 title=data["title"],
                 start=data["start"],
                 end=data["end"],
+                document=data.get("document"),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -135,6 +136,7 @@ def program_edit(request, pk: int):
         "kind": program.kind,
         "start": program.start,
         "end": program.end,
+        "document": documents.label(program.document) if program.document else "",
     }
     form = forms.ProgramForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -147,7 +149,7 @@ def program_edit(request, pk: int):
                 title=data["title"],
                 start=data["start"],
                 end=data["end"],
-                document=program.document,
+                document=data.get("document"),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -180,6 +182,7 @@ def _task_kwargs(data: dict) -> dict:
         "note": data.get("note") or "",
         "coordinators": list(data.get("coordinators") or [])
         + list(data.get("partner_coordinators") or []),
+        "indicators": list(data.get("indicators") or []),
     }
 
 
@@ -239,6 +242,7 @@ def _task_context(request, task: Task, progress, as_of, form) -> dict:
         "reports": queries.reports_of(task),
         "children": list(task.children.order_by("position", "id")),
         "coordinators": queries.coordinator_names(task),
+        "indicators": list(task.indicators.order_by("position", "code")),
         "form": form,
         "can_report": form is not None,
         "can_edit": queries.may_edit(request.user, task.program),
@@ -307,6 +311,7 @@ def task_edit(request, pk: int):
         "note": task.note,
         "coordinators": "\n".join(pick_label(c.org) for c in coordinators if c.org is not None),
         "partner_coordinators": [c.partner_id for c in coordinators if c.partner_id],
+        "indicators": list(task.indicators.values_list("pk", flat=True)),
     }
     form = forms.TaskForm(
         request.POST or None,

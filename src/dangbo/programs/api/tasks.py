@@ -20,6 +20,7 @@ from dangbo.core.api import FORBIDDEN, READ_ERRORS, WRITE_ERRORS, Code, Day, Yea
 from dangbo.core.dates import today
 from dangbo.core.errors import invalid
 from dangbo.core.models import LegalDocument
+from dangbo.indicators.models import Indicator
 from dangbo.members.lookups import person
 from dangbo.orgs.lookups import org_field, org_or_404
 from dangbo.orgs.models import PartnerBody
@@ -105,6 +106,7 @@ def _task_out(user, task: Task, as_of: date) -> dict[str, Any]:
     progress = queries.progress_as_of([task.pk], as_of)[task.pk]
     return {
         **_row(task, progress, queries.coordinator_names(task)),
+        "indicators": list(task.indicators.order_by("code").values_list("code", flat=True)),
         "program_id": task.program_id,
         "program": task.program.title,
         "note": task.note,
@@ -154,6 +156,14 @@ def _bodies(user, orgs: list[str], partners: list[str]) -> list:
     ]
     found += [_partner(user, code, "partner_coordinators", "Cơ quan phối hợp") for code in partners]
     return found
+
+
+def _indicators(codes: list[str]) -> list[Indicator]:
+    found = {i.code: i for i in Indicator.objects.filter(code__in=set(codes))}
+    for code in codes:
+        if code not in found:
+            raise invalid("indicators", f"Chỉ tiêu liên quan: không có chỉ tiêu mã “{code}”.")
+    return list(found.values())
 
 
 def _parent(program: Program, parent_id: int | None) -> Task | None:
@@ -250,6 +260,7 @@ def add_task(request, pk: ProgramId, payload: TaskCreate):
         weight=payload.weight,
         note=payload.note,
         coordinators=_bodies(user, payload.coordinators, payload.partner_coordinators),
+        indicators=_indicators(payload.indicators),
     )
     return 201, _task_out(user, queries.task_or_404(user, task.pk), today())
 
@@ -301,6 +312,7 @@ def patch_task(request, pk: TaskId, payload: TaskPatch):
             weight=payload.weight if payload.weight is not None else task.weight,
             note=payload.note if payload.note is not None else task.note,
             coordinators=coordinators,
+            indicators=None if payload.indicators is None else _indicators(payload.indicators),
         )
         if payload.top_level or payload.parent_id is not None or payload.position is not None:
             parent = None if payload.top_level else _parent(task.program, payload.parent_id)

@@ -69,6 +69,7 @@ class ProgramTreeOut(ProgramOut):
 
 
 class TaskOut(TaskRowOut):
+    indicators: list[str] = Field(description="Mã các chỉ tiêu liên quan")
     program_id: int
     program: str
     note: str
@@ -124,6 +125,9 @@ class TaskCreate(In):
     deadline: Day | None = Field(None, title="Thời hạn")
     weight: float = Field(1, gt=0, le=99999, title="Trọng số")
     note: str = Field("", max_length=5000, title="Ghi chú")
+    indicators: list[Code] = Field(
+        default_factory=list, max_length=50, title="Chỉ tiêu liên quan", description="Mã chỉ tiêu"
+    )
 
 
 class TaskPatch(In):
@@ -141,6 +145,7 @@ class TaskPatch(In):
     deadline: Day | None = Field(None, title="Thời hạn")
     weight: float | None = Field(None, gt=0, le=99999, title="Trọng số")
     note: str | None = Field(None, max_length=5000, title="Ghi chú")
+    indicators: list[Code] | None = Field(None, max_length=50, title="Chỉ tiêu liên quan")
 
 
 class ReportCreate(In):
