@@ -105,3 +105,35 @@ def test_define_indicator(client, world):
     assert Indicator.objects.filter(code="ty_le_bhyt").exists()
     page = client.post(url, data | {"code": "ty_le_bhyt2", "max_value": "150"})
     assert page.status_code == 400 and "không quá 100" in page.text
+
+
+def test_catalogue_page_shows_the_year_with_bounded_queries(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangbo.indicators import queries
+
+    gtsx, one_stop = code("gia_tri_san_xuat"), code("cchc_mot_cua")
+    kl, hh, td = world.org("kim-long"), world.org("hop-hoa"), world.org("tam-duong")
+    services.record_values(
+        actor=None,
+        rows=[
+            (gtsx, kl, 2016, "100"),
+            (gtsx, hh, 2016, "50"),
+            (one_stop, kl, 2016, "x"),
+            (one_stop, hh, 2016, "không"),
+        ],
+    )
+    services.set_target(actor=None, indicator=gtsx, org=td, year=2016, value="140")
+    with CaptureQueriesContext(connection) as ctx:
+        found = {o.indicator.code: o for o in queries.overview(td, 2016)}
+    assert len(ctx) <= 12
+    assert (found["gia_tri_san_xuat"].value, found["gia_tri_san_xuat"].met) == (150, True)
+    assert found["cchc_mot_cua"].value == 50  # 1 of the 2 units that answered
+    assert found["ket_nap_dang_vien"].value == 1
+    client.force_login(world.users["staff"])
+    page = client.get(reverse("indicators:list"), {"to-chuc": "tam-duong", "nam": "2016"})
+    assert "150 tỷ đồng" in page.text or "150,0 tỷ đồng" in page.text
+    assert "50,0% đơn vị đạt" in page.text
+    page = client.get(reverse("indicators:list"), {"to-chuc": "kim-long", "nam": "2016"})
+    assert ">đạt <" in page.text or "đạt <span" in page.text

@@ -259,3 +259,73 @@ def target_values(org: Organisation, year: int) -> list[tuple[Indicator, Target 
     every = list(indicators())
     found = {t.indicator_id: t for t in Target.objects.filter(org=org, year=year)}
     return [(i, found.get(i.pk)) for i in every]
+
+
+@dataclass
+class Overview:
+    """One indicator's value for an organisation and year on the catalogue page."""
+
+    indicator: Indicator
+    value: Decimal | None
+    kind: str
+    target: Decimal | None
+    met: bool | None
+    differs: bool
+
+
+def overview(org: Organisation, year: int) -> list[Overview]:
+    """Every indicator's value for ``org`` in ``year`` (entered, else rolled up, else
+    computed), with its target: the catalogue page. Bounded: the catalogue, the values of
+    the subtree for the year, the targets, the units (once), and one or two per computed
+    source — never per indicator or per unit."""
+    catalogue = list(indicators())
+    held: dict[int, list[Holding]] = {i.pk: [] for i in catalogue}
+    for ind_id, path, amount in (
+        Observation.objects.filter(
+            year=year, indicator__in=[i for i in catalogue if not i.computed]
+        )
+        .filter(org.subtree_q("org__"))
+        .values_list("indicator_id", "org__path", "value")
+    ):
+        held[ind_id].append((path, amount))
+    targets = dict(Target.objects.filter(org=org, year=year).values_list("indicator_id", "value"))
+    units: list[Organisation] | None = None
+    out = []
+    for ind in catalogue:
+        direct: Decimal | None = None
+        rolled: Decimal | None = None
+        if _subtree_source(ind):
+            direct = computed.compute(ind.computed, [org], [year]).get((org.pk, year))
+        else:
+            if ind.computed:  # per unit: computed for the units, then rolled up
+                if units is None:
+                    units = list(
+                        Organisation.objects.filter(org.subtree_q(""))
+                        .filter(computed.units_q())
+                        .filter(_active_q([year]))
+                    )
+                paths = {u.pk: u.path for u in units}
+                held[ind.pk] = [
+                    (paths[k[0]], v)
+                    for k, v in computed.compute(ind.computed, units, [year]).items()
+                ]
+            direct = next((v for p, v in held[ind.pk] if p == org.path), None)
+            rolled = rules.aggregate(ind, _below(org, held[ind.pk]))
+        value = direct if direct is not None else rolled
+        kind = (
+            ""
+            if value is None
+            else ((COMPUTED if ind.computed else ENTERED) if direct is not None else ROLLED)
+        )
+        target = targets.get(ind.pk)
+        out.append(
+            Overview(
+                indicator=ind,
+                value=value,
+                kind=kind,
+                target=target,
+                met=rules.target_met(ind.direction, value, target),
+                differs=rules.differs(direct, rolled, ind.decimals),
+            )
+        )
+    return out

@@ -25,6 +25,7 @@ from dangbo.orgs.lookups import scope_roots
 from dangbo.orgs.models import Organisation, valid_code
 
 from . import forms, queries, rules, services
+from .choices import Aggregation, ValueType
 from .models import Indicator
 
 MAX_SPAN = 10  # years on one table
@@ -96,6 +97,21 @@ def _url(name: str, *args, **params) -> str:
     return reverse(f"indicators:{name}", args=args) + (f"?{query}" if query else "")
 
 
+def shown_value(indicator: Indicator, value, kind: str, *, unit: bool = False) -> str:
+    """A value as people read it: "đạt" / "không đạt" for a unit's yes-or-no value, the share
+    or count of units meeting it for a roll-up, the number in Vietnamese format otherwise."""
+    if value is None:
+        return ""
+    if indicator.value_type == ValueType.BOOLEAN:
+        if kind == queries.ROLLED and indicator.aggregation == Aggregation.SHARE:
+            return _("%(v)s%% đơn vị đạt") % {"v": rules.fmt_value(value, 1)}
+        if kind == queries.ROLLED and indicator.aggregation == Aggregation.COUNT:
+            return _("%(v)s đơn vị đạt") % {"v": rules.fmt_value(value, 0)}
+        return _("đạt") if value >= 1 else _("không đạt")
+    text = rules.fmt_value(value, indicator.decimals)
+    return f"{text} {indicator.unit}" if unit else text
+
+
 def can_define(user) -> bool:
     """Staff of a committee above the grassroots (or of everything) define indicators."""
     roots = scope.roots(user, scope.CHANGE)
@@ -129,7 +145,17 @@ def indicator_list(request):
             "org": org,
             "year": year,
             "error": error,
-            "indicators": list(queries.indicators()),
+            "items": [
+                {
+                    "indicator": o.indicator,
+                    "value": shown_value(o.indicator, o.value, o.kind, unit=True),
+                    "kind": queries.SOURCE_LABELS.get(o.kind, ""),
+                    "target": rules.fmt_value(o.target, o.indicator.decimals),
+                    "met": o.met,
+                    "differs": o.differs,
+                }
+                for o in queries.overview(org, year)
+            ],
             "can_enter": scope.covers(request.user, scope.CHANGE, org),
             "can_define": can_define(request.user),
         },
@@ -147,7 +173,7 @@ def detail(request, code: str):
 
     def shown(cell):
         return {
-            "value": fmt(cell.value),
+            "value": shown_value(indicator, cell.value, cell.kind),
             "kind": cell.kind,
             "kind_label": queries.SOURCE_LABELS.get(cell.kind, ""),
             "source": cell.source,
