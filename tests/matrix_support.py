@@ -20,11 +20,25 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from dangbo.core.dates import today
-from dangbo.core.models import ApiToken, AuditEntry, RoleGrant
+from dangbo.core.models import ApiToken, AuditEntry, LegalDocument, RoleGrant, StoredFile
 from dangbo.imports.models import ImportJob
+from dangbo.indicators.models import (
+    Indicator,
+    NtmAssessment,
+    NtmRecognition,
+    Observation,
+    Target,
+)
 from dangbo.meetings.models import Attendance, Meeting, Vote
 from dangbo.members.models import Member, MemberEvent, Membership
-from dangbo.orgs.models import CommitteeBody, Organisation, OrgEvent, Position
+from dangbo.orgs.models import (
+    CommitteeBody,
+    Organisation,
+    OrgEvent,
+    PartnerBody,
+    PartnerLead,
+    Position,
+)
 from dangbo.oversight.models import Opinion as OpinionRow
 from dangbo.oversight.models import (
     OpinionStep,
@@ -32,6 +46,7 @@ from dangbo.oversight.models import (
     Visit,
     WorkingGroup,
 )
+from dangbo.programs.models import Program, ProgressReport, Task, TaskCoordinator
 from dangbo.reviews.models import Evaluation, EvaluationStep, Remedy, RemedyGroup, ReviewCycle
 from tests.conftest import ROLE_SCOPES, World, build_world
 from tests.support import FAST_HASHERS, counts, executive_committee, seat
@@ -91,6 +106,19 @@ WATCHED = (
     RemedyGroup,
     Remedy,
     ImportJob,
+    LegalDocument,
+    StoredFile,
+    PartnerBody,
+    PartnerLead,
+    Program,
+    Task,
+    TaskCoordinator,
+    ProgressReport,
+    Indicator,
+    Target,
+    Observation,
+    NtmAssessment,
+    NtmRecognition,
 )
 
 
@@ -359,6 +387,103 @@ def build_things(w: World) -> dict[str, dict[str, object]]:
     return things
 
 
+PDF_BYTES = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+INDICATOR_CODE = "matrix-gia-tri-san-xuat"
+NTM_YEAR = 2024  # a year with a criteria set in force (QĐ 318/QĐ-TTg)
+
+
+def _pdf(name: str) -> tuple[io.BytesIO, str]:
+    return io.BytesIO(PDF_BYTES), name
+
+
+def build_direction_things(w: World, things: dict[str, dict[str, object]]) -> None:
+    """Issue 14's objects on each side: a document issued by the district (with a file), a
+    partner body it leads, its program with a task led by the commune (a report with
+    evidence), the commune's NTM recognition; one indicator (not scoped: the same on both
+    sides, read for the side's organisation)."""
+    from dangbo.indicators import ntm
+    from dangbo.indicators import services as indicators
+    from dangbo.orgs import services as orgs
+    from dangbo.programs import documents
+    from dangbo.programs import services as programs
+
+    indicator = indicators.define_indicator(
+        actor=None, code=INDICATOR_CODE, name="Giá trị sản xuất (ma trận)", unit="tỷ đồng"
+    )
+    sides = {
+        IN: ("tam-duong", "kim-long", "Huyện ủy Tam Dương", "td", 101),
+        OUT: ("vinh-tuong", "vt-xa", "Huyện ủy Vĩnh Tường", "vt", 102),
+    }
+    for side, (district_code, commune_code, issuer, short, decision) in sides.items():
+        district, commune = w.org(district_code), w.org(commune_code)
+        put = lambda kind, obj, side=side: things.setdefault(kind, {}).__setitem__(side, obj)  # noqa: E731
+        put("indicator", indicator)
+        doc = documents.register(
+            actor=None,
+            number=f"12-CTr/HU-{short}",
+            kind="CTR",
+            issue_date=date(2016, 3, 1),
+            issuer=issuer,
+            title="Chương trình hành động thực hiện Kết luận 64",
+            body=district,
+            uploads=[_pdf("ctr.pdf")],
+        )
+        put("document", doc)
+        put("document_file", doc.files.get())
+        partner = orgs.create_partner(
+            actor=None,
+            code=f"matrix-hnd-{short}",
+            name=f"Hội Nông dân huyện ({short})",
+            kind="hoi_nong_dan",
+            lead_org=district,
+            valid_from=date(2016, 1, 1),
+        )
+        put("partner", partner)
+        program = programs.create_program(
+            actor=None,
+            org=district,
+            kind="action",
+            title="Chương trình hành động (ma trận)",
+            start=date(2016, 1, 1),
+            end=date(2030, 12, 31),
+            document=doc,
+        )
+        put("program", program)
+        task = programs.add_task(
+            actor=None,
+            program=program,
+            title="Cải cách thủ tục hành chính ở xã",
+            lead_org=commune,
+            start=date(2016, 1, 1),
+            deadline=date(2030, 6, 30),
+            coordinators=[partner],
+        )
+        put("task", task)
+        report = programs.report_progress(
+            actor=w.users[{IN: "staff", OUT: "outsider"}[side]],
+            task=task,
+            period_end=date(2016, 6, 30),
+            status="in_progress",
+            percent=40,
+            text="Đã triển khai một cửa.",
+            files=[_pdf("bien-ban.pdf")],
+        )
+        put("report", report)
+        put("evidence", report.evidence.get())
+        put(
+            "recognition",
+            ntm.recognise(
+                actor=None,
+                org=commune,
+                document={
+                    "number": f"{decision}/QĐ-UBND",
+                    "issuer": "UBND tỉnh Vĩnh Phúc",
+                    "date": date(NTM_YEAR, 3, 20),
+                },
+            ),
+        )
+
+
 def matrix_fixture(*, with_tokens: bool = False):
     """A module fixture: the world and the objects, built ONCE in a transaction rolled back
     after the module's last test (each test runs in a savepoint inside it, as the demo's
@@ -373,6 +498,7 @@ def matrix_fixture(*, with_tokens: bool = False):
                 with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
                     m = Matrix(build_world())
                     m.things = build_things(m.world)
+                    build_direction_things(m.world, m.things)
                     for name, user in m.world.users.items():
                         m.client.force_login(user)
                         m.sessions[name] = m.client.cookies[settings.SESSION_COOKIE_NAME].value

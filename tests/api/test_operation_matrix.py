@@ -11,6 +11,7 @@ from the OpenAPI schema (valid, so that the request reaches the permission check
 what names an object set per side.
 """
 
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,9 +24,12 @@ from tests.matrix_support import (
     ANYWHERE,
     CHANGE,
     IN,
+    INDICATOR_CODE,
     MEETINGS,
+    NTM_YEAR,
     OUT,
     OVERSEE,
+    PDF_BYTES,
     ROLES,
     VIEW,
     Matrix,
@@ -63,6 +67,9 @@ class Operation:
     # it, it is an unknown code (422 naming the field), not a 404.
     named_in: str | None = None
     sides: tuple[str, ...] = BOTH
+    # Writes: who gets past the operation's first gate; the others get 404 whatever the
+    # body names (the document register answers 404 to whoever may not read it).
+    gate: Rule | None = None
 
 
 def pk(kind: str) -> Value:
@@ -108,6 +115,105 @@ def _opinion_op(rule: Rule, **body) -> Operation:
 def _org_write(**body) -> Operation:
     return Operation(CELL_CHANGE, {"code": CELL}, body=body, sees=CELL_VIEW)
 
+
+# Issue 14 (see tests/web/test_url_matrix.py): the district's program, its task led by the
+# commune; documents read by any viewer, changed by the issuing body (the district).
+READER = anywhere(VIEW)
+PROGRAM_VIEW = on(VIEW, ("tam-duong", "kim-long"), ("vinh-tuong", "vt-xa"))
+TASK_REPORT = on(CHANGE, ("tam-duong", "kim-long"), ("vinh-tuong", "vt-xa"))
+
+
+def defines_indicators(role: str, side: str) -> bool:
+    """Staff of a committee above the grassroots (the district's, the outsider's)."""
+    return role in ("root", "admin", "staff", "outsider")
+
+
+DIRECTION_OPERATIONS: dict[str, Operation] = {
+    # -- the document register
+    "GET /documents/": Operation(READER, sides=(ANYWHERE,)),
+    "POST /documents/": Operation(
+        DISTRICT_CHANGE,
+        body={"body": DISTRICT},
+        sees=DISTRICT_VIEW,
+        named_in="body",
+        gate=READER,
+    ),
+    "GET /documents/{doc_id}": Operation(READER, {"doc_id": pk("document")}),
+    "PATCH /documents/{doc_id}": Operation(
+        DISTRICT_CHANGE, {"doc_id": pk("document")}, sees=READER
+    ),
+    "POST /documents/{doc_id}/files": Operation(
+        DISTRICT_CHANGE, {"doc_id": pk("document")}, sees=READER
+    ),
+    "GET /documents/{doc_id}/files/{file_id}": Operation(
+        READER, {"doc_id": pk("document"), "file_id": pk("document_file")}
+    ),
+    # -- programs and tasks
+    "GET /programs": Operation(anyone, sides=(ANYWHERE,)),
+    "POST /programs": Operation(
+        DISTRICT_CHANGE, body={"org": DISTRICT}, sees=DISTRICT_VIEW, named_in="org"
+    ),
+    "GET /programs/{pk}": Operation(PROGRAM_VIEW, {"pk": pk("program")}),
+    "PATCH /programs/{pk}": Operation(DISTRICT_CHANGE, {"pk": pk("program")}, sees=PROGRAM_VIEW),
+    "POST /programs/{pk}/tasks": Operation(
+        DISTRICT_CHANGE, {"pk": pk("program")}, body={"lead_org": COMMUNE}, sees=PROGRAM_VIEW
+    ),
+    "GET /programs/tasks/{pk}": Operation(PROGRAM_VIEW, {"pk": pk("task")}),
+    "PATCH /programs/tasks/{pk}": Operation(DISTRICT_CHANGE, {"pk": pk("task")}, sees=PROGRAM_VIEW),
+    "GET /programs/tasks/{pk}/reports": Operation(PROGRAM_VIEW, {"pk": pk("task")}),
+    "POST /programs/tasks/{pk}/reports": Operation(
+        TASK_REPORT, {"pk": pk("task")}, sees=PROGRAM_VIEW
+    ),
+    # -- partner bodies (led by the district) and who answers for what
+    "GET /partners": Operation(anyone, sides=(ANYWHERE,)),
+    "POST /partners": Operation(
+        DISTRICT_CHANGE, body={"lead_org": DISTRICT}, sees=DISTRICT_VIEW, named_in="lead_org"
+    ),
+    "GET /partners/{code}": Operation(
+        DISTRICT_VIEW, {"code": lambda m, side: m.thing("partner", side).code}
+    ),
+    "PATCH /partners/{code}": Operation(
+        DISTRICT_CHANGE,
+        {"code": lambda m, side: m.thing("partner", side).code},
+        sees=DISTRICT_VIEW,
+    ),
+    "GET /partners/responsibility/org": Operation(COMMUNE_VIEW, query={"org": COMMUNE}),
+    "GET /partners/responsibility/member/{member_id}": Operation(
+        MEMBER_VIEW, {"member_id": pk("member")}
+    ),
+    "GET /partners/matrix/{program_id}": Operation(PROGRAM_VIEW, {"program_id": pk("program")}),
+    # -- indicators (one definition; values per unit)
+    "GET /indicators": Operation(READER, sides=(ANYWHERE,)),
+    "POST /indicators": Operation(defines_indicators, sides=(ANYWHERE,), sees=READER),
+    "GET /indicators/{code}/table": Operation(
+        COMMUNE_VIEW,
+        {"code": lambda m, side: INDICATOR_CODE},
+        query={"org": COMMUNE, "from_year": lambda m, side: 2016},
+    ),
+    "PUT /indicators/values": Operation(
+        COMMUNE_CHANGE, body={"org": COMMUNE}, sees=COMMUNE_VIEW, named_in="org"
+    ),
+    "PUT /indicators/targets": Operation(
+        DISTRICT_CHANGE, body={"org": DISTRICT}, sees=DISTRICT_VIEW, named_in="org"
+    ),
+    # -- the new-rural standard
+    "GET /ntm/sets": Operation(READER, sides=(ANYWHERE,)),
+    "GET /ntm/board": Operation(DISTRICT_VIEW, query={"org": DISTRICT}),
+    "GET /ntm/summary": Operation(DISTRICT_VIEW, query={"org": DISTRICT}),
+    "POST /ntm/assess": Operation(
+        COMMUNE_CHANGE,
+        body={"org": COMMUNE, "year": lambda m, side: NTM_YEAR},
+        sees=COMMUNE_VIEW,
+        named_in="org",
+    ),
+    "POST /ntm/recognitions": Operation(
+        COMMUNE_CHANGE, body={"org": COMMUNE}, sees=COMMUNE_VIEW, named_in="org"
+    ),
+    "GET /ntm/recognitions": Operation(COMMUNE_VIEW, query={"org": COMMUNE}),
+    "POST /ntm/recognitions/{recognition_id}/revoke": Operation(
+        COMMUNE_CHANGE, {"recognition_id": pk("recognition")}, sees=COMMUNE_VIEW
+    ),
+}
 
 OPERATIONS: dict[str, Operation] = {
     "GET /health": Operation(anyone, sides=(ANYWHERE,)),
@@ -291,6 +397,7 @@ OPERATIONS: dict[str, Operation] = {
         COMMUNE_CHANGE,
         {"remedy_id": pk("remedy")},
     ),
+    **DIRECTION_OPERATIONS,
 }
 
 # Cases that show a leak: (operation, side, role) -> what leaks. Each is a strict xfail.
@@ -421,6 +528,10 @@ def _request(m: Matrix, key: str, side: str, role: str):
         return client.get(PREFIX + path, query, **headers)
     if key == "POST /imports/":
         return client.post(PREFIX + path, {"kind": "members", "file": upload()}, **headers)
+    if key == "POST /documents/{doc_id}/files":
+        pdf = io.BytesIO(PDF_BYTES)
+        pdf.name = "them.pdf"
+        return client.post(PREFIX + path, {"files": pdf}, **headers)
     body = body_for(key, operation, m, side)
     data = json.dumps(body) if body is not None else None
     kwargs = {"content_type": "application/json", "data": data} if data is not None else {}
@@ -436,7 +547,8 @@ def test_operation(matrix, key, side, role):
     before = written() if _writes(key) else None
     response = _request(matrix, key, side, role)
     status = response.status_code
-    detail = f"{role} {key} ({side}): {status} {response.content[:200]!r}"
+    body = b"(a download)" if response.streaming else response.content[:200]
+    detail = f"{role} {key} ({side}): {status} {body!r}"
     if key == "GET /health":
         assert status == 200, detail
     elif key.endswith("/{path:rest}"):
@@ -445,6 +557,8 @@ def test_operation(matrix, key, side, role):
         assert status == 401, detail
     elif not _writes(key):
         assert status == (200 if operation.allowed(role, side) else 404), detail
+    elif operation.gate is not None and not operation.gate(role, side):
+        assert status == 404, detail
     else:
         sees = operation.sees is not None and operation.sees(role, side)
         if sees:

@@ -26,6 +26,14 @@ MAIN_PAGES = [
     reverse("oversight:opinions"),
     reverse("oversight:targets"),
     reverse("reviews:cycles"),
+    # issue 14: the register, programs, partners, indicators, the new-rural board
+    reverse("home:direction"),
+    reverse("documents:list"),
+    reverse("programs:list"),
+    reverse("programs:partners"),
+    reverse("indicators:list"),
+    reverse("indicators:ntm_board"),
+    reverse("indicators:ntm_sets"),
 ]
 ROLES = ["admin", "staff", "committee", "secretary", "auditor", "huong"]  # huong: a member
 
