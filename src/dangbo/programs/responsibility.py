@@ -200,12 +200,18 @@ def my_tasks(user: Any, day: date | None = None, limit: int = MY_TASKS) -> Respo
         .exclude(status__in=CLOSED)
     )
     order = (F("deadline").asc(nulls_last=True), "program_id", "path")
-    rows = list(led.order_by(*order)[:limit])
+    window = limit * 3  # a state rolled up from the sub-tasks may close some of them
+    rows = list(led.order_by(*order)[:window])
     if not rows:
         return result
     progress = queries.progress_as_of([t.pk for t in rows], day)
-    result.leads = sorted((Line(t, LEAD, progress.get(t.pk)) for t in rows), key=_sort_key)
-    result.leads_total = len(rows) if len(rows) < limit else led.count()
+    open_lines = [
+        Line(t, LEAD, progress.get(t.pk))
+        for t in rows
+        if t.pk not in progress or progress[t.pk].status not in CLOSED
+    ]
+    result.leads = sorted(open_lines[:limit], key=_sort_key)
+    result.leads_total = len(open_lines) if len(rows) < window else led.count()
     return result
 
 
