@@ -8,3 +8,4 @@ from dangbo.core.choices import AuditEvent
 class ImportAudit(AuditEvent):
     MEMBERS = "import.members", _("Nhập tệp đảng viên")
     ORGS = "import.orgs", _("Nhập tệp tổ chức đảng")
+    INDICATORS = "import.indicators", _("Nhập tệp số liệu chỉ tiêu")

@@ -36,6 +36,7 @@ FIELD_LABELS = {
     "parent": "Tổ chức cấp trên",
     "valid_from": "Ngày thành lập (của các tổ chức trong danh sách)",
     "orgs": "Tổ chức",
+    "year": "Năm của số liệu",
 }
 KNOWN = tuple(FIELD_LABELS)
 # The server's own `dangbo import` (no user): every organisation may be named.
@@ -201,6 +202,18 @@ def _day(value) -> str | None:
     return day.isoformat()
 
 
+def _year(value) -> str | None:
+    """The year of an indicator file's values (when the file does not say it), as text."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip()
+    if isinstance(value, bool) or not (text.isascii() and text.isdigit() and len(text) == 4):
+        raise _error("year", f"“{text}” không phải là một năm (ghi 4 chữ số, ví dụ 2016).")
+    if not 1945 <= int(text) <= 2100:
+        raise _error("year", f"năm {text} nằm ngoài khoảng 1945–2100.")
+    return text
+
+
 def _orgs(job: ImportJob, value) -> dict[str, dict | None]:
     if not isinstance(value, dict):
         raise _error("orgs", "ghi theo từng dòng: {dòng: {kind, sector, code}}.")
@@ -275,6 +288,8 @@ def clean_options(job: ImportJob, data: dict, *, actor=None) -> dict:
                 cleaned[key] = _day(value)
             elif key == "orgs":
                 cleaned[key] = _orgs(job, value)
+            elif key == "year":
+                cleaned[key] = _year(value)
         except ValidationError as exc:
             for field, msgs in exc.message_dict.items():
                 errors.setdefault(field, msgs)

@@ -9,7 +9,10 @@ from dangbo.core import scope
 from .cellnames import CellResolver, picks
 from .common import ScopeCheck
 from .models import ImportJob
-from .template import CELLS_LIMIT, FILE_NAMES, XLSX, template_xlsx
+from .template import CELLS_LIMIT, FILE_NAMES, XLSX, indicators_xlsx, template_xlsx
+
+# The units the indicators' template lists: communes, wards and towns' committees.
+UNIT_KINDS = ("grassroots_committee",)
 
 
 def may_import(user) -> bool:
@@ -35,13 +38,31 @@ def template_response(user, kind: str) -> HttpResponse:
     """The .xlsx template; sensitive columns only for those who may write them."""
     if kind not in FILE_NAMES or not may_import(user):
         raise Http404
+    if kind == "indicators":
+        return _xlsx(indicators_template(user), FILE_NAMES[kind])
     cells, total = own_cells(user) if kind == "members" else (None, None)
     data = template_xlsx(
         kind, include_sensitive=ScopeCheck(user).any_sensitive, cells=cells, cells_total=total
     )
+    return _xlsx(data, FILE_NAMES[kind])
+
+
+def _xlsx(data: bytes, name: str) -> HttpResponse:
     response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{FILE_NAMES[kind]}"'
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def indicators_template(user) -> bytes:
+    """The indicator values' template: the indicators people enter (not the computed ones)
+    and the units the user may import for, one row each."""
+    from dangbo.indicators.models import Indicator
+
+    from .indicators import UnitResolver
+
+    indicators = list(Indicator.objects.filter(computed="").order_by("position", "code"))
+    units = [u.org.name for u in UnitResolver(user).units if u.org.kind in UNIT_KINDS]
+    return indicators_xlsx(indicators, units)
 
 
 def own_cells(user) -> tuple[list[tuple[str, str, str]], int]:

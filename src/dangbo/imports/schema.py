@@ -381,6 +381,52 @@ ORG_COLUMNS = (
     ),
 )
 
+# The indicator values' file (imports/indicators.py): the unit column, and for the long
+# layout (one value a row) the indicator, year and value columns. In the wide layout every
+# other column is an indicator, named as offices write it (matched to the catalogue).
+INDICATOR_COLUMNS = (
+    Column(
+        "org",
+        "Đơn vị",
+        (
+            "xa thi tran",
+            "ten xa thi tran",
+            "ten don vi",
+            "ten xa",
+            "xa",
+            "don vi hanh chinh",
+            "dang bo",
+            "to chuc dang",
+            "unit",
+        ),
+        True,
+        example="Đảng bộ xã Kim Long",
+        hint="Tên đơn vị như văn phòng vẫn ghi: “xã Kim Long”, “Kim Long”, “Đảng bộ xã Kim Long”",
+    ),
+    Column(
+        "indicator",
+        "Chỉ tiêu",
+        ("ten chi tieu", "ma chi tieu", "indicator"),
+        example="Số hộ dân",
+        hint="Tên hoặc mã chỉ tiêu (chỉ ở dạng bảng dọc: mỗi dòng một giá trị)",
+    ),
+    Column(
+        "year",
+        "Năm",
+        ("nam bao cao", "nam so lieu", "year"),
+        example="2016",
+        hint="Năm của số liệu; không có cột này: lấy từ tiêu đề (“… năm 2016”) hoặc hỏi",
+    ),
+    Column(
+        "value",
+        "Giá trị",
+        ("so lieu", "ket qua", "thuc hien", "value"),
+        example="1.234",
+        hint="Số viết kiểu Việt Nam (1.234,5); chỉ tiêu đạt/không: x, có, đạt, 1 / để trống, "
+        "không, 0, chưa đạt",
+    ),
+)
+
 IGNORED = {"stt", "tt", "so tt", "so thu tu", "no", "ghi chu", "note", "notes", "#"}
 _PUNCT = re.compile(r"[()\[\]*:.,;!?\"'“”/\\_\-–]+")
 

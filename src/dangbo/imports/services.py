@@ -43,6 +43,7 @@ from dangbo.core.types import Actor
 from . import readers
 from .choices import ImportAudit
 from .common import Outcome, Seen, SheetInfo
+from .indicators import IndicatorImporter
 from .members import MemberImporter
 from .models import ImportJob, ImportKind, ImportRow, JobState, RowState
 from .orgs import OrgImporter
@@ -81,8 +82,17 @@ def upload_dir() -> Path:
     return path
 
 
-def importer_class(kind: str) -> Any:  # MemberImporter or OrgImporter: the same protocol
+def importer_class(kind: str) -> Any:  # Member/Org/IndicatorImporter: the same protocol
+    if kind == ImportKind.INDICATORS:
+        return IndicatorImporter
     return MemberImporter if kind == ImportKind.MEMBERS else OrgImporter
+
+
+def _match(cls, header: list[str]):
+    """The header's columns as the importer knows them (the indicators' importer matches
+    its columns against the catalogue of indicators)."""
+    matcher = getattr(cls, "match", None)
+    return matcher(header) if matcher is not None else match_header(header, cls.columns)
 
 
 # -- upload ------------------------------------------------------------------------------
@@ -96,7 +106,11 @@ def create_job(
     ``max_bytes`` is the web/API limit (the CLI passes 0: a server operator may import the
     whole Party in one file)."""
     if kind not in ImportKind.values:
-        raise invalid("kind", "Loại dữ liệu: chọn “members” (đảng viên) hoặc “orgs” (tổ chức).")
+        raise invalid(
+            "kind",
+            "Loại dữ liệu: chọn “members” (đảng viên), “orgs” (tổ chức) hoặc “indicators” "
+            "(số liệu chỉ tiêu).",
+        )
     limit = settings.DANGBO["IMPORT_MAX_BYTES"] if max_bytes is None else max_bytes
     name = Path(original_name or "tep").name[:200]
     suffix = (
@@ -397,6 +411,7 @@ ROLL_KEYS: dict[str, tuple[set[str], str]] = {
         "họ tên, số thẻ hay số CCCD",
     ),
     ImportKind.ORGS: ({"name", "code"}, "tên hay mã tổ chức"),
+    ImportKind.INDICATORS: ({"org"}, "đơn vị (Đơn vị, Xã, thị trấn)"),
 }
 
 
@@ -465,7 +480,7 @@ def _plan(job: ImportJob, book: "readers.Book", cls) -> list[_Plan]:
             plans.append(_Plan(name, "empty", height, "trống"))
             continue
         header = [legacy.fix(h)[0] if not h.isascii() else h for h in sheet.header]
-        matched = match_header(header, cls.columns)
+        matched = _match(cls, header)
         layout = sheet.table.summary() if sheet.table else None
         if not set(matched.positions) & roll_keys:
             shown = ", ".join(f"“{h}”" for h in [h for h in header if h][:6])
@@ -604,7 +619,7 @@ def _read_sheet(
     notes.extend(sheet.notes)
     # Headers typed in TCVN3/VNI too ("Hä vµ tªn"): read them as Unicode before matching.
     sheet.header = [legacy.fix(h)[0] if not h.isascii() else h for h in sheet.header]
-    matched = match_header(sheet.header, cls.columns)
+    matched = _match(cls, sheet.header)
     labels = {key: sheet.header[pos] or key for key, pos in matched.positions.items()}
     if matched.duplicates:
         raise FileProblem(
@@ -934,6 +949,7 @@ def _finish(job: ImportJob, state: _State, final: str) -> None:
 _AUDIT: dict[str, ImportAudit] = {
     ImportKind.MEMBERS: ImportAudit.MEMBERS,
     ImportKind.ORGS: ImportAudit.ORGS,
+    ImportKind.INDICATORS: ImportAudit.INDICATORS,
 }
 
 

@@ -85,10 +85,10 @@ def rows_encoding(rows: list[list]) -> str | None:
 
 
 def _known() -> set[str]:
-    from .schema import IGNORED, MEMBER_COLUMNS, ORG_COLUMNS, header_key
+    from .schema import IGNORED, INDICATOR_COLUMNS, MEMBER_COLUMNS, ORG_COLUMNS, header_key
 
     names = set(IGNORED)
-    for column in (*MEMBER_COLUMNS, *ORG_COLUMNS):
+    for column in (*MEMBER_COLUMNS, *ORG_COLUMNS, *INDICATOR_COLUMNS):
         for name in (column.header, column.key.replace("_", " "), *column.aliases):
             names.add(header_key(name))
     return names

@@ -15,12 +15,16 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from dangbo.core.text import vn_number, writable
 
-from .schema import MEMBER_COLUMNS, ORG_COLUMNS
+from .schema import INDICATOR_COLUMNS, MEMBER_COLUMNS, ORG_COLUMNS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 TEMPLATES = {"members": MEMBER_COLUMNS, "orgs": ORG_COLUMNS}
-FILE_NAMES = {"members": "mau-nhap-dang-vien.xlsx", "orgs": "mau-nhap-to-chuc-dang.xlsx"}
+FILE_NAMES = {
+    "members": "mau-nhap-dang-vien.xlsx",
+    "orgs": "mau-nhap-to-chuc-dang.xlsx",
+    "indicators": "mau-nhap-so-lieu-chi-tieu.xlsx",
+}
 CELLS_SHEET = "Chi bộ của bạn"
 CELLS_LIMIT = 5000  # rows of the cells sheet; a bigger scope is cut, with a note
 VALIDATED_ROWS = 5000  # rows of the data sheet that get the drop-down
@@ -145,3 +149,60 @@ def _cells_guide(cells, total) -> list[str]:
             f"{vn_number(total)}."
         )
     return lines
+
+
+VALUE_HINTS = {
+    "number": "Số, viết kiểu Việt Nam: 1.234,5",
+    "percent": "Tỷ lệ %, từ 0 đến 100: 12,5",
+    "boolean": "Đạt: x, có, đạt, 1 — không đạt: để trống, không, 0, chưa đạt",
+}
+
+
+def indicators_xlsx(indicators: Sequence, units: Sequence[str] = ()) -> bytes:
+    """The wide layout offices keep: a unit column, a year column, then one column per
+    indicator entered by people ("Name (unit)"); no example row (an example value would be
+    imported as a figure). The guide lists the indicators, the long layout and the units."""
+    columns = {c.key: c for c in INDICATOR_COLUMNS}
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Số liệu"
+    bold = Font(bold=True)
+    headers = [
+        (columns["org"].header + " (*)", columns["org"].hint),
+        (columns["year"].header, columns["year"].hint),
+    ] + [(f"{i.name} ({i.unit})", VALUE_HINTS.get(i.value_type, "")) for i in indicators]
+    for index, (header, hint) in enumerate(headers, start=1):
+        cell = sheet.cell(row=1, column=index, value=writable(header))
+        cell.font = bold
+        if hint:
+            cell.comment = Comment(writable(hint), "dangbo")
+        sheet.column_dimensions[cell.column_letter].width = max(14, min(40, len(header) + 4))
+    for row, unit in enumerate(units[:CELLS_LIMIT], start=2):
+        sheet.cell(row=row, column=1, value=writable(unit))
+    sheet.freeze_panes = "B2"
+    guide = book.create_sheet("Hướng dẫn")
+    guide.append(["Chỉ tiêu", "Mã", "Đơn vị tính", "Cách ghi"])
+    for cell in guide[1]:
+        cell.font = bold
+    for i in indicators:
+        guide.append(
+            [writable(i.name), i.code, writable(i.unit), VALUE_HINTS.get(i.value_type, "")]
+        )
+    guide.append([])
+    for line in (
+        "Mỗi dòng là một đơn vị (xã, thị trấn…), ghi tên như văn phòng vẫn ghi: "
+        "“xã Kim Long”, “Kim Long” hay “Đảng bộ xã Kim Long”.",
+        "Không có cột “Năm”: năm lấy từ tiêu đề của trang (“… năm 2016”), nếu không có thì "
+        "chương trình hỏi khi xem trước.",
+        "Tên cột chỉ tiêu có thể ghi như biểu của văn phòng (“Một cửa” dưới “Cải cách hành "
+        "chính”); cột không phải chỉ tiêu được bỏ qua.",
+        "Dạng dọc cũng được: các cột Đơn vị | Chỉ tiêu | Năm | Giá trị, mỗi dòng một giá trị.",
+        "Ô để trống: không có số liệu (riêng chỉ tiêu đạt/không: để trống là chưa đạt).",
+    ):
+        guide.append(["", "", "", writable(line)])
+    guide.column_dimensions["A"].width = 45
+    guide.column_dimensions["B"].width = 22
+    guide.column_dimensions["D"].width = 70
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

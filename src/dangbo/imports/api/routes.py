@@ -50,6 +50,9 @@ def create(
             title="Ngày thành lập của các tổ chức trong danh sách (ngày/tháng/năm)", max_length=30
         ),
     ] = None,
+    year: Annotated[
+        str | None, Form(title="Năm của số liệu chỉ tiêu (khi tệp không ghi năm)", max_length=4)
+    ] = None,
 ):
     """Previews at once for small files; bigger ones are queued (poll ``GET /imports/{id}``).
     The optional fields are the corrections ``POST /{id}/options`` takes, given up front."""
@@ -69,6 +72,7 @@ def create(
         "last_row": last_row,
         "parent": parent,
         "valid_from": valid_from,
+        "year": year,
     }
     changes = {k: v for k, v in given.items() if v not in (None, "")}
     if changes:

@@ -8,7 +8,7 @@ from ninja import Field, Path, Schema
 from dangbo.core.api import MAX_ID
 
 JobId = Annotated[int, Path(ge=1, le=MAX_ID, title="Mã lần nhập")]
-ImportKind = Literal["members", "orgs"]
+ImportKind = Literal["members", "orgs", "indicators"]
 
 
 class JobOut(Schema):
@@ -85,6 +85,9 @@ class OptionsIn(Schema):
     )
     valid_from: str | None = Field(
         None, title="Ngày thành lập của các tổ chức trong danh sách (ngày/tháng/năm)", max_length=30
+    )
+    year: str | None = Field(
+        None, title="Năm của số liệu chỉ tiêu (khi tệp không ghi năm)", max_length=4
     )
     orgs: dict[str, OrgOverride | None] | None = Field(
         None, title="Sửa loại, lĩnh vực, mã của tổ chức theo dòng (“12” hoặc “Trang:12”)"

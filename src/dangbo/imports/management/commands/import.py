@@ -1,4 +1,4 @@
-"""``dangbo import {orgs,members} FILE [--commit]``: preview (default) or commit a file."""
+"""``dangbo import {orgs,members,indicators} FILE [--commit]``: preview (default) or commit."""
 
 import sys
 
@@ -32,10 +32,13 @@ QUESTION_FLAGS = {"unknown_recognition": "--unknown-recognition"}
 
 
 class Command(BaseCommand):
-    help = "Nhập tổ chức đảng hoặc đảng viên từ tệp .xlsx/.csv: xem trước, --commit để ghi."
+    help = (
+        "Nhập tổ chức đảng, đảng viên hoặc số liệu chỉ tiêu từ tệp .xlsx/.csv: xem trước, "
+        "--commit để ghi."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=["orgs", "members"])
+        parser.add_argument("kind", choices=["orgs", "members", "indicators"])
         parser.add_argument("file")
         parser.add_argument(
             "--commit", action="store_true", help="Ghi vào cơ sở dữ liệu (tất cả hoặc không)."
@@ -84,6 +87,13 @@ class Command(BaseCommand):
             "(ngày/tháng/năm).",
         )
 
+        parser.add_argument(
+            "--year",
+            metavar="NĂM",
+            help="Số liệu chỉ tiêu: năm của số liệu khi tệp không có cột Năm và tiêu đề không "
+            "ghi năm.",
+        )
+
     def handle(self, *args, **options):
         actor = None
         if options["user"]:
@@ -127,7 +137,7 @@ class Command(BaseCommand):
                 changes[flag] = options[flag]
         if options["unknown_recognition"] is not None:
             changes["unknown_recognition"] = options["unknown_recognition"]
-        for flag in ("parent", "valid_from"):
+        for flag in ("parent", "valid_from", "year"):
             if options[flag] is not None:
                 changes[flag] = options[flag]
         if not changes:
