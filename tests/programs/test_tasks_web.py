@@ -83,9 +83,19 @@ def test_commune_sees_and_reports_its_own_task_only(client, world, tree):
     )
     assert bad.status_code == 400 and "lý do" in bad.content.decode()
     assert ProgressReport.objects.filter(task=commune).count() == 1
-    # may not edit the district's program
-    assert client.get(reverse("programs:edit", args=[program.pk])).status_code == 403
-    assert client.get(reverse("programs:task_add", args=[program.pk])).status_code == 403
+    # may not edit the district's program: as if absent
+    assert client.get(reverse("programs:edit", args=[program.pk])).status_code == 404
+    assert client.get(reverse("programs:task_add", args=[program.pk])).status_code == 404
+    assert client.get(reverse("programs:task_edit", args=[commune.pk])).status_code == 404
+    client.force_login(world.users["committee"])  # sees everything, changes nothing
+    assert client.get(reverse("programs:task", args=[commune.pk])).status_code == 200
+    assert client.get(reverse("programs:task_edit", args=[commune.pk])).status_code == 404
+    assert client.post(reverse("programs:task_remove", args=[town.pk])).status_code == 404
+    refused_report = client.post(
+        reverse("programs:report", args=[commune.pk]),
+        {"period_end": "03/02/2026", "percent": "90", "status": "in_progress"},
+    )
+    assert refused_report.status_code == 404
 
 
 def test_outsider_gets_404(client, world, tree):

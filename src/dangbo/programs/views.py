@@ -1,8 +1,9 @@
 """Program pages: the list with overall progress, a program's tree as of a date, the task
 page with its reports and the report form, and the forms that create and edit.
 
-Thin as everywhere: parse, authorise (a program or task out of scope is 404; one the user
-sees but may not change is 403), call one service or query, render. The API answers from
+Thin as everywhere: parse, authorise (a program or task out of scope is 404, and so is a
+change the user may not make on one they see: "as if absent", like the other apps' forms;
+the API answers 403 there), call one service or query, render. The API answers from
 the same queries."""
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangbo.core import scope
-from dangbo.core.errors import forbidden, messages_of
+from dangbo.core.errors import messages_of
 from dangbo.core.text import strip_control
 from dangbo.core.views import apply_service_errors, parse_as_of, render_page
 from dangbo.orgs import fields as org_fields
@@ -104,7 +105,7 @@ def program_create(request):
 def _editable_program(request, pk: int) -> Program:
     program = queries.program_or_404(request.user, pk)
     if not queries.may_edit(request.user, program):
-        raise forbidden(_("Chỉ cấp ủy ban hành chương trình mới được sửa."))
+        raise Http404
     return program
 
 
@@ -256,7 +257,7 @@ def task_report(request, pk: int):
     """Append a progress report (with one evidence file) to a task the user may report on."""
     task = queries.task_or_404(request.user, pk)
     if not queries.may_report(request.user, task):
-        raise forbidden(_("Chỉ cơ quan chủ trì hoặc cấp ủy ban hành mới được báo cáo tiến độ."))
+        raise Http404
     form = forms.ReportForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
@@ -297,7 +298,7 @@ def task_edit(request, pk: int):
     task = queries.task_or_404(request.user, pk)
     program = task.program
     if not queries.may_edit(request.user, program):
-        raise forbidden(_("Chỉ cấp ủy ban hành chương trình mới được sửa."))
+        raise Http404
     coordinators = list(task.coordinators.select_related("org", "partner"))
     initial = {
         "title": task.title,
@@ -353,7 +354,7 @@ def task_edit(request, pk: int):
 def task_remove(request, pk: int):
     task = queries.task_or_404(request.user, pk)
     if not queries.may_edit(request.user, task.program):
-        raise forbidden(_("Chỉ cấp ủy ban hành chương trình mới được xóa nhiệm vụ."))
+        raise Http404
     try:
         services.remove_task(actor=request.user, task=task)
     except ValidationError as exc:
