@@ -10,9 +10,7 @@ commune is the third, the recognition dates and the decision numbers are illustr
 every commune's figures: only the district's totals follow the article.
 
 Indicator and criteria definitions come from the migrations (the indicator catalogue and the
-NTM sets); they are looked up by code and by date, never created here, except that a missing
-entered indicator of the catalogue is defined with the catalogue's own definition so that the
-demo loads on a database whose catalogue is older than this module.
+NTM sets); they are looked up by code and by date, never created here.
 """
 
 import random
@@ -20,17 +18,15 @@ from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 
 from dangbo.core.choices import DocumentKind
 from dangbo.core.models import LegalDocument
-from dangbo.indicators.choices import Aggregation, Direction, ValueType
+from dangbo.indicators import ntm
 from dangbo.indicators.models import (
     Indicator,
     NtmAssessment,
     NtmCriterion,
     NtmRecognition,
-    NtmSet,
     Observation,
     Target,
 )
@@ -49,77 +45,8 @@ ONE = Decimal(1)
 TENTH = Decimal("0.1")
 ADMIN_REFORM = ("cchc_mot_cua", "cchc_cong_khai", "cchc_truc_tuyen")
 
-# The catalogue's entered indicators this module writes (E's migration defines them; these
-# are used only where a row is missing): code -> (name, unit, type, direction, aggregation,
-# threshold, min, max, decimals).
-FALLBACK = {
-    "gia_tri_san_xuat": (
-        "Giá trị sản xuất",
-        "tỷ đồng",
-        ValueType.NUMBER,
-        Direction.UP,
-        Aggregation.SUM,
-        None,
-        Decimal(0),
-        None,
-        1,
-    ),
-    "cchc_mot_cua": (
-        "Bộ phận một cửa hoạt động",
-        "đạt/không",
-        ValueType.BOOLEAN,
-        Direction.UP,
-        Aggregation.SHARE,
-        ONE,
-        Decimal(0),
-        ONE,
-        0,
-    ),
-    "cchc_cong_khai": (
-        "Công khai thủ tục hành chính",
-        "đạt/không",
-        ValueType.BOOLEAN,
-        Direction.UP,
-        Aggregation.SHARE,
-        ONE,
-        Decimal(0),
-        ONE,
-        0,
-    ),
-    "cchc_truc_tuyen": (
-        "Có dịch vụ công trực tuyến",
-        "đạt/không",
-        ValueType.BOOLEAN,
-        Direction.UP,
-        Aggregation.SHARE,
-        ONE,
-        Decimal(0),
-        ONE,
-        0,
-    ),
-    "ty_le_ho_ngheo": (
-        "Tỷ lệ hộ nghèo",
-        "%",
-        ValueType.PERCENT,
-        Direction.DOWN,
-        Aggregation.MEAN,
-        None,
-        Decimal(0),
-        Decimal(100),
-        2,
-    ),
-    "so_ho_dan": (
-        "Số hộ dân",
-        "hộ",
-        ValueType.NUMBER,
-        Direction.UP,
-        Aggregation.SUM,
-        None,
-        Decimal(0),
-        None,
-        0,
-    ),
-}
+# The catalogue's entered indicators this module writes (defined by the migration).
+CODES = (*ADMIN_REFORM, "gia_tri_san_xuat", "ty_le_ho_ngheo", "so_ho_dan")
 
 # Recognitions (commune code, date, decision number): 9 xã by 20/03/2017, then An Hòa and
 # Hướng Đạo in 2018. Hoàng Lâu as the third not recognised by 2017 is illustrative.
@@ -149,21 +76,10 @@ def _noon(day: date) -> datetime:
 
 
 def _indicators() -> dict[str, Indicator]:
-    found = {i.code: i for i in Indicator.objects.filter(code__in=list(FALLBACK))}
-    for code, (name, unit, vtype, direction, agg, thr, lo, hi, dec) in FALLBACK.items():
-        if code not in found:
-            found[code] = Indicator.objects.create(
-                code=code,
-                name=name,
-                unit=unit,
-                value_type=vtype,
-                direction=direction,
-                aggregation=agg,
-                threshold=thr,
-                min_value=lo,
-                max_value=hi,
-                decimals=dec,
-            )
+    found = {i.code: i for i in Indicator.objects.filter(code__in=CODES)}
+    missing = sorted(set(CODES) - set(found))
+    if missing:
+        raise RuntimeError(f"indicator catalogue lacks {missing}: run the migrations first")
     return found
 
 
@@ -249,20 +165,11 @@ def write_values(orgs: dict[str, Organisation], seed: int) -> dict[str, int]:
     return {"observations": len(obs), "targets": len(targets)}
 
 
-def set_on(day: date) -> NtmSet | None:
-    """The criteria set in force on a day (read from the sets the migration loaded)."""
-    return (
-        NtmSet.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day)
-        .order_by("-valid_from")
-        .first()
-    )
-
-
 def write_ntm(orgs: dict[str, Organisation]) -> dict[str, int]:
     """2016's assessments under the set in force at the year's end, and the recognitions."""
     communes = [code for code, unit, *_ in COMMUNES if unit == "xã"]
     assessed_by = get_user_model().objects.filter(username="tochuc").first()
-    current = set_on(date(2016, 12, 31))
+    current = ntm.set_for_year(2016)  # the set 2016 is assessed under (QĐ 1980)
     rows: list[NtmAssessment] = []
     if current is not None:
         criteria = list(NtmCriterion.objects.filter(set=current).order_by("number"))
@@ -291,7 +198,7 @@ def write_ntm(orgs: dict[str, Organisation]) -> dict[str, int]:
     decisions = _decisions(orgs)
     recognitions = []
     for code, day, number in RECOGNITIONS:
-        ntm_set = set_on(day)
+        ntm_set = ntm.set_on(day)
         if ntm_set is None:
             continue
         recognitions.append(
