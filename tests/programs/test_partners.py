@@ -192,3 +192,13 @@ def test_a_former_lead_reads_but_no_longer_changes(world):
     url = reverse("programs:partner_edit", args=[partner.code])
     assert kim_long_staff.get(url).status_code == 404
     assert client_for(world, "staff").get(url).status_code == 200
+
+
+def test_the_list_costs_the_same_whatever_the_number(world, django_assert_max_num_queries):
+    for i in range(6):
+        make(world, code=f"doan-the-{i}", name=f"Đoàn thể {i}", kind="hoi_phu_nu")
+    staff = client_for(world, "staff")
+    staff.get(reverse("programs:partners"))
+    with django_assert_max_num_queries(12):
+        page = staff.get(reverse("programs:partners"), {"loai": "hoi_phu_nu"})
+    assert page.status_code == 200 and page.text.count("Đoàn thể ") == 6

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangbo.core import exports, scope
-from dangbo.core.views import apply_service_errors, parse_as_of, render_page
+from dangbo.core.views import apply_service_errors, page_of, parse_as_of, render_page
 from dangbo.members.models import Member
 from dangbo.orgs import services as org_services
 from dangbo.orgs.choices import PartnerKind
@@ -24,15 +24,17 @@ from .partner_forms import PartnerCreateForm, PartnerEditForm
 
 # ------------------------------------------------------------------ partners
 
+PARTNERS_PER_PAGE = 200
+
 
 @login_required
 def partner_list(request):
     if not scope.has_any(request.user, scope.VIEW):
         raise Http404
     kind = request.GET.get("loai") or ""
-    rows = list(partners.listing(request.user, kind))
+    page = page_of(request, partners.listing(request.user, kind), PARTNERS_PER_PAGE)
     groups: dict[str, list] = {}
-    for p in rows:
+    for p in page.object_list:
         groups.setdefault(p.get_kind_display(), []).append(p)
     return render_page(
         request,
@@ -41,7 +43,7 @@ def partner_list(request):
             "groups": list(groups.items()),
             "kinds": PartnerKind.choices,
             "kind": kind if kind in PartnerKind.values else "",
-            "total": len(rows),
+            "page": page,
             "can_create": scope.has_any(request.user, scope.CHANGE),
         },
     )
