@@ -122,3 +122,19 @@ def test_targets_and_define(api, world):
     assert r.json()["code"] == "ty_le_bhyt"
     assert "code" in fields(api.post("staff", "/indicators", new))
     assert Indicator.objects.filter(code="ty_le_bhyt").count() == 1
+
+
+def test_overview_answers_as_the_page(api, world):
+    put(
+        api,
+        "staff",
+        "/indicators/values",
+        {"org": "kim-long", "year": 2016, "values": [{"indicator": "so_ho_dan", "value": 2100}]},
+    )
+    r = api.get("committee", "/indicators/overview", org="tam-duong", year=2016)
+    assert r.status_code == 200, r.content
+    rows = {x["indicator"]: x for x in r.json()}
+    assert D(rows["so_ho_dan"]["value"]) == 2100 and rows["so_ho_dan"]["kind"] == "rolled"
+    assert (
+        api.get("outsider", "/indicators/overview", org="tam-duong", year=2016).status_code == 404
+    )

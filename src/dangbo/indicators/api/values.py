@@ -24,6 +24,7 @@ from .values_schemas import (
     CountsOut,
     IndicatorIn,
     IndicatorOut,
+    OverviewOut,
     TableOut,
     TargetsIn,
     TargetsOut,
@@ -75,6 +76,22 @@ def _cell(year, cell) -> dict:
 def list_indicators(request):
     _viewer(request.auth)
     return list(queries.indicators())
+
+
+@router.get(
+    "/overview",
+    response={200: list[OverviewOut], **READ_ERRORS},
+    summary="Giá trị mọi chỉ tiêu của một đơn vị trong một năm",
+)
+def overview(
+    request,
+    org: Annotated[Code, Query(title="Tổ chức")],
+    year: Annotated[Year, Query(title="Năm")],
+):
+    """Entered, else rolled up from the units below, else computed; with the target (the
+    indicators page)."""
+    _viewer(request.auth)
+    return queries.overview(org_or_404(request.auth, org), year)
 
 
 @router.get(

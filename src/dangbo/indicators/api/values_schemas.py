@@ -100,3 +100,14 @@ class IndicatorIn(In):
     max_value: RawValue | None = Field(None, title="Giá trị lớn nhất")
     decimals: int = Field(0, ge=0, le=4, title="Số chữ số thập phân")
     description: str = Field("", max_length=5000, title="Mô tả")
+
+
+class OverviewOut(Schema):
+    indicator: str = Field(..., alias="indicator.code")
+    name: str = Field(..., alias="indicator.name")
+    unit: str = Field(..., alias="indicator.unit")
+    value: Decimal | None
+    kind: str = Field(description="entered: nhập; rolled: cộng dồn; computed: tự động; rỗng")
+    target: Decimal | None
+    met: bool | None
+    differs: bool = Field(description="số nhập trực tiếp khác số cộng dồn")
