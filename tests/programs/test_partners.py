@@ -202,3 +202,13 @@ def test_the_list_costs_the_same_whatever_the_number(world, django_assert_max_nu
     with django_assert_max_num_queries(12):
         page = staff.get(reverse("programs:partners"), {"loai": "hoi_phu_nu"})
     assert page.status_code == 200 and page.text.count("Đoàn thể ") == 6
+
+
+def test_the_list_of_one_organisations_partners(world):
+    make(world)
+    make(world, code="ubnd-hop-hoa", lead="hop-hoa", name="UBND thị trấn Hợp Hòa")
+    staff = client_for(world, "staff")
+    page = staff.get(reverse("programs:partners"), {"to-chuc": "hop-hoa"})
+    assert "UBND thị trấn Hợp Hòa" in page.text and "Kim Long" not in page.text.split("<main")[1]
+    outsider = client_for(world, "outsider")
+    assert outsider.get(reverse("programs:partners"), {"to-chuc": "hop-hoa"}).status_code == 404

@@ -32,7 +32,10 @@ def partner_list(request):
     if not scope.has_any(request.user, scope.VIEW):
         raise Http404
     kind = request.GET.get("loai") or ""
-    page = page_of(request, partners.listing(request.user, kind), PARTNERS_PER_PAGE)
+    code = request.GET.get("to-chuc")
+    org = page_org(request.user, code) if code else None
+    day = parse_as_of(request).day
+    page = page_of(request, partners.listing(request.user, kind, org, day), PARTNERS_PER_PAGE)
     groups: dict[str, list] = {}
     for p in page.object_list:
         groups.setdefault(p.get_kind_display(), []).append(p)
@@ -44,6 +47,7 @@ def partner_list(request):
             "kinds": PartnerKind.choices,
             "kind": kind if kind in PartnerKind.values else "",
             "page": page,
+            "org": org,
             "can_create": scope.has_any(request.user, scope.CHANGE),
         },
     )

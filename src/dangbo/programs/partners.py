@@ -11,6 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from dangbo.core import scope
+from dangbo.core.dates import today
 from dangbo.orgs import queries as org_queries
 from dangbo.orgs.choices import PartnerKind
 from dangbo.orgs.models import PartnerBody, PartnerLead, valid_code
@@ -31,11 +32,17 @@ def visible(user: Any, perm: scope.Permission = scope.VIEW) -> QuerySet:
     return PartnerBody.objects.filter(pk__in=ids)
 
 
-def listing(user: Any, kind: str | None = None) -> QuerySet:
-    """The list page: by kind then name, with the current lead (two queries per page)."""
+def listing(
+    user: Any, kind: str | None = None, org: Any = None, day: date | None = None
+) -> QuerySet:
+    """The list (page and API): by kind then name, with the current lead (two queries per
+    page); ``org``: only the partners led on ``day`` by an organisation of its subtree."""
     qs = visible(user).select_related("parent").prefetch_related(OPEN_LEADS)
     if kind in PartnerKind.values:
         qs = qs.filter(kind=kind)
+    if org is not None:
+        led = org_queries.partners_led_by(org, day or today())
+        qs = qs.filter(pk__in=led.values("pk"))
     return qs.order_by("kind", "name", "pk")
 
 

@@ -14,10 +14,8 @@ from ninja.pagination import paginate
 
 from dangbo.core import scope
 from dangbo.core.api import READ_ERRORS, WRITE_ERRORS, BoundedPagination, Code, Day, fields_as
-from dangbo.core.dates import today
 from dangbo.core.errors import invalid
 from dangbo.members.models import Member
-from dangbo.orgs import queries as org_queries
 from dangbo.orgs import services as org_services
 from dangbo.orgs.choices import PartnerKind
 from dangbo.orgs.lookups import org_field, org_or_404
@@ -78,11 +76,8 @@ def list_partners(
 ):
     """Partners led (now or once) by an organisation the caller sees; ``org``: those led on
     ``as_of`` (default today) by an organisation of its subtree."""
-    qs = partners.listing(request.auth, kind.value if kind else None)
-    if org:
-        led = org_queries.partners_led_by(org_or_404(request.auth, org), as_of or today())
-        qs = qs.filter(pk__in=led.values("pk"))
-    return qs
+    target = org_or_404(request.auth, org) if org else None
+    return partners.listing(request.auth, kind.value if kind else None, target, as_of)
 
 
 @router.get("/{code}", response={200: PartnerDetail, **READ_ERRORS}, summary="Một cơ quan")
