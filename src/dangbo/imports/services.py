@@ -920,7 +920,9 @@ def _move_action(state: _State, action: str | None) -> None:
     action is unknown — one is taken from the fullest action (as for the state counts)."""
     if action is None:
         action = max(
-            (a for a, n in state.actions.items() if a and n), key=state.actions.get, default=None
+            (a for a, n in state.actions.items() if a and n),
+            key=lambda a: state.actions[a],
+            default=None,
         )
     if action is not None and state.actions.get(action):
         state.actions[action] -= 1
