@@ -1,5 +1,5 @@
 """The new-rural pages: the board, a commune's assessment, recognition and revocation, the
-sets — who may open them (out of scope 404, seen but not changeable 403), bad input 400."""
+sets — who may open them (out of scope 404, seen but not changeable 404 too), bad input 400."""
 
 from datetime import date
 
@@ -76,7 +76,7 @@ def test_assess_page_scope(client, world, sets):
     url = reverse("indicators:ntm_assess", args=["vt-xa", 2019])
     assert _as(client, world, "sensitive_staff").get(url).status_code == 404
     url = reverse("indicators:ntm_assess", args=["kim-long", 2019])
-    assert _as(client, world, "committee").get(url).status_code == 403
+    assert _as(client, world, "committee").get(url).status_code == 404
     assert _as(client, world, "staff").get(url).status_code == 200
     town = reverse("indicators:ntm_assess", args=["hop-hoa", 2019])
     assert _as(client, world, "staff").get(town).status_code == 404
@@ -121,7 +121,7 @@ def test_recognise_and_revoke_pages(client, world, sets):
     rec.refresh_from_db()
     assert rec.revoked_on == date(2021, 6, 1)
     assert _as(client, world, "outsider").get(revoke).status_code == 404
-    assert _as(client, world, "committee").get(revoke).status_code == 403
+    assert _as(client, world, "committee").get(revoke).status_code == 404
     assert _as(client, world, "outsider").get(url).status_code == 404
 
 

@@ -2,11 +2,11 @@
 for a year, the province's recognition (and its revocation), the criteria sets.
 
 Thin: parse, authorise through ``scope`` (out of scope is 404, seen but not changeable is
-403), call one ``ntm`` service or read, render. Bad input is a 400 page naming the field."""
+404 too), call one ``ntm`` service or read, render. Bad input is a 400 page naming the field."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -40,7 +40,9 @@ def _year(request) -> int:
 
 
 def _board_url(org: Organisation, year: int) -> str:
-    return reverse("indicators:ntm_board") + "?" + urlencode({"to-chuc": org.code, "nam": str(year)})
+    return (
+        reverse("indicators:ntm_board") + "?" + urlencode({"to-chuc": org.code, "nam": str(year)})
+    )
 
 
 def _board_org(user, commune: Organisation) -> Organisation:
@@ -50,13 +52,14 @@ def _board_org(user, commune: Organisation) -> Organisation:
 
 
 def _commune_for_change(user, code: str) -> Organisation:
-    """A commune named in the URL: 404 unless seen and a commune, 403 unless changeable."""
+    """A commune named in the URL: 404 unless the user may change it and it is a commune
+    (the web's rule: a page one may not use is not there, even for a viewer)."""
     org = org_or_404(user, code)
     parent_kind = org.parent.kind if org.parent is not None else None
     if not ntm.is_commune(org.kind, org.sector, parent_kind):
         raise Http404
     if not scope.covers(user, scope.CHANGE, org):
-        raise PermissionDenied(_("Bạn không có quyền cập nhật nông thôn mới của xã này."))
+        raise Http404
     return org
 
 
