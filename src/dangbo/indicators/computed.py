@@ -20,7 +20,7 @@ whole subtree. A key missing from the answer means "no value" (nothing to count 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 
@@ -83,18 +83,25 @@ def _tops(orgs: Iterable[Organisation]) -> list[Organisation]:
     return tops
 
 
-def _inside(path: str, org: Organisation) -> bool:
-    return org.path <= path < org.subtree_upper
+def _containers(by_path: dict[str, Organisation], path: str) -> Iterator[Organisation]:
+    """The organisations of ``by_path`` whose subtree holds ``path`` ("1.2.3." lies in
+    "1.", "1.2." and "1.2.3."): a lookup per level instead of a scan of every organisation."""
+    end = path.find(".")
+    while end != -1:
+        org = by_path.get(path[: end + 1])
+        if org is not None:
+            yield org
+        end = path.find(".", end + 1)
 
 
 def _spread(orgs: list[Organisation], counts: Iterable[tuple[str, int, int]]) -> dict[Key, Decimal]:
     """Counts per (path, year) summed into every organisation whose subtree holds the path."""
+    by_path = {o.path: o for o in orgs}
     out: dict[Key, Decimal] = {}
     for path, year, n in counts:
-        for org in orgs:
-            if _inside(path, org):
-                key = (org.pk, year)
-                out[key] = out.get(key, Decimal(0)) + Decimal(n)
+        for org in _containers(by_path, path):
+            key = (org.pk, year)
+            out[key] = out.get(key, Decimal(0)) + Decimal(n)
     return out
 
 
@@ -105,6 +112,10 @@ def members_admitted(orgs: list[Organisation], years: list[int]) -> dict[Key, De
         return {}
     rows = (
         Member.objects.filter(_union(orgs, "admission_org__"))
+        .filter(
+            admission_decision_date__gte=date(min(years), 1, 1),
+            admission_decision_date__lte=date(max(years), 12, 31),
+        )
         .annotate(y=ExtractYear("admission_decision_date"))
         .filter(y__in=years)
         .values_list("admission_org__path", "y")
@@ -136,12 +147,12 @@ def tsvm_share(orgs: list[Organisation], years: list[int]) -> dict[Key, Decimal]
     )
     totals: dict[Key, int] = {}
     good: dict[Key, int] = {}
+    by_path = {o.path: o for o in orgs}
     for path, year, total, n_good in rows:
-        for org in orgs:
-            if _inside(path, org):
-                key = (org.pk, year)
-                totals[key] = totals.get(key, 0) + total
-                good[key] = good.get(key, 0) + n_good
+        for org in _containers(by_path, path):
+            key = (org.pk, year)
+            totals[key] = totals.get(key, 0) + total
+            good[key] = good.get(key, 0) + n_good
     out: dict[Key, Decimal] = {}
     for key, total in totals.items():
         pct = rules.share_pct(good.get(key, 0), total)
@@ -190,7 +201,11 @@ def ntm_recognised(orgs: list[Organisation], years: list[int]) -> dict[Key, Deci
             if on <= day and (off is None or off > day)
         }
         for org in orgs:
-            out[(org.pk, year)] = Decimal(sum(1 for _id, path in held if _inside(path, org)))
+            out[(org.pk, year)] = Decimal(0)
+        by_path = {o.path: o for o in orgs}
+        for _id, path in held:
+            for org in _containers(by_path, path):
+                out[(org.pk, year)] += 1
     return out
 
 
