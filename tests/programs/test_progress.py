@@ -97,6 +97,10 @@ def test_bad_reports_name_the_field(world, tree):
     assert_refused(
         models, "period_end", report, task=commune, percent="10", period_end=date(2025, 1, 1)
     )
+    assert_refused(models, "percent", report, task=commune, percent="NaN")
+    assert_refused(models, "percent", report, task=commune, percent="1e30")
+    tiny = report(commune, percent="0.001")
+    assert tiny.percent == 0
     report(commune, milestone="Đã ban hành kế hoạch")
 
 

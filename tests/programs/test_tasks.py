@@ -109,6 +109,9 @@ def test_task_bad_input_names_the_field(world, program):
     assert_refused([Task], "title", services.add_task, **{**kw, "title": ""})
     assert_refused([Task], "weight", services.add_task, **{**kw, "weight": "0"})
     assert_refused([Task], "weight", services.add_task, **{**kw, "weight": "abc"})
+    assert_refused([Task], "weight", services.add_task, **{**kw, "weight": "0.001"})
+    assert_refused([Task], "weight", services.add_task, **{**kw, "weight": "1e30"})
+    assert_refused([Task], "weight", services.add_task, **{**kw, "weight": "Infinity"})
     assert_refused(
         [Task],
         "deadline",

@@ -251,9 +251,11 @@ def _task_fields(
     with problems.check():
         parsed = _decimal(weight, "weight", "Trọng số")
         number = parsed if parsed is not None else Decimal(1)
-        rules.check_weight(number)
         if number >= Decimal("100000"):
-            raise invalid("weight", "Trọng số: quá lớn.")
+            raise invalid("weight", "Trọng số: quá lớn (tối đa 99.999,99).")
+        # Stored with two decimals: 0.001 would become 0, which the database refuses.
+        number = number.quantize(Decimal("0.01"))
+        rules.check_weight(number)
     with problems.check():
         rules.check_interval(start, deadline, "deadline")
     with problems.check():
@@ -563,6 +565,8 @@ def report_progress(
     with problems.check():
         number = _decimal(percent, "percent", "Tiến độ (%)")
         rules.check_percent(number)
+        if number is not None:
+            number = number.quantize(Decimal("0.01"))
     with problems.check():
         if status not in TaskStatus.values:
             raise invalid("status", "Trạng thái: không hợp lệ.")
