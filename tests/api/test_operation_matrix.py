@@ -185,6 +185,9 @@ DIRECTION_OPERATIONS: dict[str, Operation] = {
     # -- indicators (one definition; values per unit)
     "GET /indicators": Operation(READER, sides=(ANYWHERE,)),
     "POST /indicators": Operation(defines_indicators, sides=(ANYWHERE,), sees=READER),
+    "GET /indicators/overview": Operation(
+        COMMUNE_VIEW, query={"org": COMMUNE, "year": lambda m, side: 2016}
+    ),
     "GET /indicators/{code}/table": Operation(
         COMMUNE_VIEW,
         {"code": lambda m, side: INDICATOR_CODE},

@@ -366,23 +366,6 @@ PAGES: dict[str, Page] = {
 # Cases that show a leak: (page, side, role) -> what leaks. Each is a strict xfail.
 LEAKS: dict[tuple[str, str, str], str] = {}
 
-# Pages answering 403 (not 404) to a role that sees the object but may not change it,
-# against the web rule above; reported to their owners (findings.md). Strict xfails: remove
-# an entry once its page answers 404.
-_SEES_NOT_CHANGE = {
-    "programs:edit": ("committee", "auditor", "sensitive_staff"),
-    "programs:task_add": ("committee", "auditor", "sensitive_staff"),
-    "programs:task_edit": ("committee", "auditor", "sensitive_staff"),
-    "indicators:ntm_assess": ("committee", "auditor"),
-    "indicators:ntm_recognise": ("committee", "auditor"),
-    "indicators:ntm_revoke": ("committee", "auditor"),
-}
-FORBIDDEN_NOT_404: dict[tuple[str, str, str], str] = {
-    (name, IN, role): "403 instead of 404 to a viewer who may not change"
-    for name, roles in _SEES_NOT_CHANGE.items()
-    for role in roles
-}
-
 
 # ---------------------------------------------------------------- the URL conf
 
@@ -448,9 +431,6 @@ def _cases(method: str):
                 if (name, side, role) in LEAKS:
                     reason = LEAKS[name, side, role]
                     marks = (pytest.mark.xfail(strict=True, reason=f"LEAK: {reason}"),)
-                elif method == "GET" and (name, side, role) in FORBIDDEN_NOT_404:
-                    reason = FORBIDDEN_NOT_404[name, side, role]
-                    marks = (pytest.mark.xfail(strict=True, reason=reason),)
                 yield pytest.param(name, side, role, marks=marks, id=f"{name}-{side}-{role}")
 
 
