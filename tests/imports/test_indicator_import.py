@@ -302,3 +302,23 @@ def test_cli_preview_asks_the_year_then_commits_with_it(district, tmp_path):
     )
     assert "Đã ghi vào cơ sở dữ liệu" in out.getvalue()
     assert Observation.objects.filter(year=2016).count() == 65
+
+
+def test_job_page_asks_the_year_and_takes_the_answer(client, district, tmp_path):
+    actor = district.users["staff"]
+    client.force_login(actor)
+    job = run(office_xlsx(tmp_path / "web.xlsx", title="BIỂU TỔNG HỢP CHỈ TIÊU"), actor)
+    url = reverse("imports:job", args=[job.pk])
+    page = client.get(url).content.decode()
+    assert "Số liệu này của năm nào?" in page and 'value="2016"' in page
+    assert "Ghi vào cơ sở dữ liệu" not in page  # the commit waits for the answer
+    response = client.post(
+        reverse("imports:options", args=[job.pk]),
+        {"what": "question", "key": "year", "answer": "2016"},
+    )
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert "Năm của số liệu: 2016 (theo lựa chọn)" in page
+    assert "Ghi vào cơ sở dữ liệu" in page
+    client.post(reverse("imports:commit", args=[job.pk]))
+    assert Observation.objects.filter(year=2016).count() == 65

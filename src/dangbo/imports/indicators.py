@@ -517,7 +517,11 @@ class IndicatorImporter:
                     f"Tệp không ghi năm của số liệu (không có cột “Năm”, tiêu đề không ghi "
                     f"“năm …”): {vn_number(self.no_year_rows)} dòng. Số liệu này của năm nào?"
                 ),
-                "choices": [[str(y), str(y)] for y in range(year, year - 10, -1)],
+                # Any year may be typed on the command line and in the API; the page offers
+                # the last fifteen (offices import the years they report on).
+                "choices": [
+                    [str(y), str(y)] for y in range(year, max(FIRST_YEAR, year - 15) - 1, -1)
+                ],
                 "count": self.no_year_rows,
             }
         ]
