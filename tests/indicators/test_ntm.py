@@ -421,3 +421,28 @@ def test_add_set_closes_the_open_one_and_audits(sets, world):
     assert_refused([NtmSet], "code", ntm.add_set, actor=None, data=data)
     bad = {**data, "code": "x-1", "valid_from": "2030-06-01", "criteria": []}
     assert_refused([NtmSet, NtmCriterion], "criteria", ntm.add_set, actor=None, data=bad)
+
+
+def test_a_commune_is_assessed_only_for_years_it_existed(sets, world):
+    from dangbo.orgs import services as orgs
+
+    young = orgs.create_org(
+        actor=None,
+        code="xa-tre",
+        name="Đảng bộ xã Tân Lập",
+        kind="grassroots_committee",
+        sector="commune",
+        parent=world.org("tam-duong"),
+        valid_from=date(2020, 7, 1),
+    )
+    message = assert_refused(
+        [NtmAssessment],
+        "org",
+        ntm.assess,
+        actor=None,
+        org=young,
+        year=2019,
+        results={1: (True, "")},
+    )
+    assert "2019" in message
+    ntm.assess(actor=None, org=young, year=2020, results={1: (True, "")})  # existed mid-year

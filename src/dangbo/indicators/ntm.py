@@ -258,9 +258,11 @@ def _actor(actor: Actor) -> Actor:
     return actor if actor is not None and actor.pk else None
 
 
-def _check_commune(actor: Actor, org: Organisation, day: date, field_name: str = "org") -> None:
-    """``org`` must be a commune, active on ``day``, in the actor's CHANGE scope (the
-    system, ``actor=None``, may change any)."""
+def _check_commune(
+    actor: Actor, org: Organisation, day: date | None, field_name: str = "org", year: int = 0
+) -> None:
+    """``org`` must be a commune, active on ``day`` (or on some day of ``year``), in the
+    actor's CHANGE scope (the system, ``actor=None``, may change any)."""
     if actor is not None and not scope.covers(actor, scope.CHANGE, org):
         raise invalid(field_name, f"Xã: {org.name} ngoài phạm vi được giao cập nhật.")
     parent_kind = org.parent.kind if org.parent_id and org.parent else None
@@ -270,8 +272,10 @@ def _check_commune(actor: Actor, org: Organisation, day: date, field_name: str =
             f"Xã: {org.name} không phải đảng bộ xã; chỉ xã được đánh giá nông thôn mới "
             "(không áp dụng cho thị trấn, phường).",
         )
-    if not in_force(org.valid_from, org.valid_to, day):
-        raise invalid(field_name, f"Xã: {org.name} không còn hoạt động ngày {fmt(day)}.")
+    if year and not overlaps_year(org.valid_from, org.valid_to, year):
+        raise invalid(field_name, f"Xã: {org.name} không hoạt động trong năm {year}.")
+    if day is not None and not in_force(org.valid_from, org.valid_to, day):
+        raise invalid(field_name, f"Xã: {org.name} không hoạt động ngày {fmt(day)}.")
 
 
 def _check_year(year: Any) -> int:
@@ -301,7 +305,7 @@ def assess(
     ``None`` met clears an earlier answer) under the set in force that year (``set_code``
     chooses the other one in a year of change). One audit entry for what changed."""
     year = _check_year(year)
-    _check_commune(actor, org, year_day(year, today()))
+    _check_commune(actor, org, None, year=year)
     sets = sets_in_year(year)
     if set_code:
         ntm_set = next((s for s in sets if s.code == set_code), None)
