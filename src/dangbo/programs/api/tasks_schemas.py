@@ -15,7 +15,7 @@ ProgramId = Annotated[int, PathId("Mã chương trình")]
 TaskId = Annotated[int, PathId("Mã nhiệm vụ")]
 
 
-class ProgressOut(Schema):
+class TaskProgressOut(Schema):
     percent: float = Field(description="Tiến độ 0–100 tại ngày tính (làm tròn 2 chữ số)")
     status: str
     status_label: str
@@ -58,7 +58,7 @@ class TaskRowOut(Schema):
     start: date | None
     deadline: date | None
     weight: float
-    progress: ProgressOut
+    progress: TaskProgressOut
 
 
 class ProgramTreeOut(ProgramOut):
