@@ -37,7 +37,7 @@ def test_the_board_shows_communes_criteria_and_totals(client, world, sets):
     assert page.status_code == 200
     html = page.content.decode()
     assert "1/1 xã đạt chuẩn" in html
-    assert "Đảng bộ xã Kim Long" in html
+    assert "Đảng bộ xã </span>Kim Long" in html
     assert "Hợp Hòa" not in html  # a town
     assert "20/12/2019" in html
     assert "indicators/ntm.css" in html

@@ -172,6 +172,16 @@ class BoardRow:
     recognised_on: date | None
     recognition: NtmRecognition | None = None
 
+    @property
+    def short_name(self) -> str:
+        """The name without "Đảng bộ xã " (the board's column already says "Xã")."""
+        return self.commune.name.removeprefix(self.name_prefix)
+
+    @property
+    def name_prefix(self) -> str:
+        name = self.commune.name
+        return next((p for p in ("Đảng bộ xã ", "Chi bộ xã ") if name.startswith(p)), "")
+
 
 @dataclass
 class Board:
