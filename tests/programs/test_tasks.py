@@ -196,3 +196,15 @@ def test_edit_and_remove(world, program):
     assert_refused([Task], "task", services.remove_task, actor=None, task=task)
     services.remove_task(actor=None, task=child)
     assert not Task.objects.filter(pk=child.pk).exists()
+
+
+def test_the_person_defaults_to_the_lead_orgs_secretary(world, program):
+    from tests.support import seat
+
+    seat(world, "huong", title="secretary", org="kim-long")
+    task = add(world, program, "Xã làm", lead="kim-long")
+    assert task.lead_person == world.members["huong"]
+    chosen = add(world, program, "Người khác", lead="kim-long", lead_person=world.members["an"])
+    assert chosen.lead_person == world.members["an"]
+    nobody = add(world, program, "Thị trấn", lead="hop-hoa")
+    assert nobody.lead_person is None

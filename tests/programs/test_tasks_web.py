@@ -226,3 +226,23 @@ def test_program_names_its_document_and_tasks_their_indicators(client, world):
     assert list(task.indicators.all()) == [indicator]
     page = client.get(reverse("programs:task", args=[task.pk]))
     assert "Tỷ lệ hồ sơ số hóa" in page.content.decode()
+
+
+def test_the_person_answering_is_picked_by_name(client, world, tree):
+    program, top, commune, town = tree
+    client.force_login(world.users["staff"])
+    edited = client.post(
+        reverse("programs:task_edit", args=[town.pk]),
+        {
+            "title": "Thị trấn số",
+            "kind": "task",
+            "parent": top.pk,
+            "lead_org": "Đảng bộ thị trấn Hợp Hòa",
+            "lead_person": "Đỗ Thị Hoa",
+            "weight": "1",
+        },
+    )
+    assert edited.status_code == 302, edited.content.decode()[:2000]
+    town.refresh_from_db()
+    assert town.lead_person == world.members["hoa"] and town.parent == top
+    assert "Đỗ Thị Hoa" in client.get(reverse("programs:task", args=[town.pk])).content.decode()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from dangbo.core import scope
 from dangbo.core.forms import DateField, VNForm
 from dangbo.indicators.models import Indicator
+from dangbo.members.fields import MemberChoiceField
 from dangbo.orgs.fields import NAME_HELP, OrgChoiceField, OrgListField, PickerInput
 from dangbo.orgs.models import PartnerBody
 
@@ -83,6 +84,12 @@ class TaskForm(VNForm):
         required=False,
         empty_label="—",
     )
+    lead_person = MemberChoiceField(
+        _("Người chịu trách nhiệm"),
+        action=scope.VIEW,
+        required=False,
+        help_text=_("Để trống: Bí thư của tổ chức chủ trì."),
+    )
     coordinators = OrgListField(_("Tổ chức đảng phối hợp"), required=False, help_text=NAME_HELP)
     partner_coordinators = forms.ModelMultipleChoiceField(
         label=_("Cơ quan phối hợp"), queryset=None, required=False
@@ -120,6 +127,7 @@ class TaskForm(VNForm):
         self.fields["partner_coordinators"].queryset = partners
         self.fields["lead_org"].user = user
         self.fields["coordinators"].user = user
+        self.fields["lead_person"].user = user
         # Any organisation of the committee's subtree may lead, not only those the editor
         # may change: the service checks the subtree.
         self.fields["lead_org"].action = scope.VIEW
