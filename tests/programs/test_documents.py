@@ -286,3 +286,18 @@ def test_list_queries_are_bounded(world, client, django_assert_max_num_queries):
         assert client.get(reverse("documents:list"), {"q": "kh"}).status_code == 200
     with django_assert_max_num_queries(25):
         assert client.get(reverse("documents:detail", args=[top.pk])).status_code == 200
+
+
+def test_size_limit_of_attachments(world, settings, tmp_path):
+    settings.DANGBO = {**settings.DANGBO, "FILE_MAX_BYTES": 1000}
+    doc = _district(world)
+    message = assert_refused(
+        [LegalDocument, StoredFile],
+        "files",
+        documents.attach,
+        actor=world.users["staff"],
+        doc=doc,
+        uploads=[(io.BytesIO(PDF + b"0" * 2000), "lon.pdf")],
+    )
+    assert "quá lớn" in message and "Tệp đính kèm" in message
+    assert list((tmp_path / "files").iterdir()) == []
