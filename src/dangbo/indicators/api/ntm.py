@@ -21,14 +21,14 @@ from dangbo.orgs.models import Organisation
 from .. import ntm
 from ..models import NtmRecognition, NtmSet
 from .ntm_schemas import (
-    AssessIn,
-    AssessOut,
-    BoardOut,
-    RecogniseIn,
-    RecognitionOut,
-    RevokeIn,
-    SetOut,
-    SummaryOut,
+    NtmAssessIn,
+    NtmAssessOut,
+    NtmBoardOut,
+    NtmRecogniseIn,
+    NtmRecognitionOut,
+    NtmRevokeIn,
+    NtmSetOut,
+    NtmSummaryOut,
 )
 
 router = Router(tags=["ntm"])
@@ -57,7 +57,7 @@ def _recognition(rec: NtmRecognition) -> dict:
     }
 
 
-@router.get("/sets", response={200: list[SetOut], **READ_ERRORS}, summary="Các bộ tiêu chí")
+@router.get("/sets", response={200: list[NtmSetOut], **READ_ERRORS}, summary="Các bộ tiêu chí")
 def list_sets(request):
     """Every national set with its decision, interval and criteria, oldest first."""
     if not scope.has_any(request.auth, scope.VIEW):
@@ -80,7 +80,7 @@ def list_sets(request):
 
 @router.get(
     "/board",
-    response={200: BoardOut, **READ_ERRORS},
+    response={200: NtmBoardOut, **READ_ERRORS},
     summary="Bảng nông thôn mới: các xã × tiêu chí trong một năm",
 )
 def board(
@@ -119,7 +119,7 @@ def board(
 
 @router.get(
     "/summary",
-    response={200: SummaryOut, **READ_ERRORS},
+    response={200: NtmSummaryOut, **READ_ERRORS},
     summary="Số xã đạt chuẩn nông thôn mới tính đến một ngày",
 )
 def summary(
@@ -134,10 +134,10 @@ def summary(
 
 @router.post(
     "/assess",
-    response={200: AssessOut, **WRITE_ERRORS},
+    response={200: NtmAssessOut, **WRITE_ERRORS},
     summary="Đánh giá các tiêu chí nông thôn mới của một xã trong một năm",
 )
-def assess(request, payload: AssessIn):
+def assess(request, payload: NtmAssessIn):
     org = org_field(request.auth, payload.org, "org", "Xã")
     results: dict[int, tuple[bool | None, str]] = {}
     for item in payload.results:
@@ -166,10 +166,10 @@ def assess(request, payload: AssessIn):
 
 @router.post(
     "/recognitions",
-    response={201: RecognitionOut, **WRITE_ERRORS},
+    response={201: NtmRecognitionOut, **WRITE_ERRORS},
     summary="Ghi quyết định công nhận xã đạt chuẩn nông thôn mới",
 )
-def recognise(request, payload: RecogniseIn):
+def recognise(request, payload: NtmRecogniseIn):
     org = org_field(request.auth, payload.org, "org", "Xã")
     chosen = None
     if payload.set:
@@ -192,7 +192,7 @@ def recognise(request, payload: RecogniseIn):
 
 @router.get(
     "/recognitions",
-    response={200: list[RecognitionOut], **READ_ERRORS},
+    response={200: list[NtmRecognitionOut], **READ_ERRORS},
     summary="Các quyết định công nhận của một xã",
 )
 def recognitions(request, org: Annotated[Code, Query(title="Xã")]):
@@ -202,13 +202,13 @@ def recognitions(request, org: Annotated[Code, Query(title="Xã")]):
 
 @router.post(
     "/recognitions/{recognition_id}/revoke",
-    response={200: RecognitionOut, **WRITE_ERRORS},
+    response={200: NtmRecognitionOut, **WRITE_ERRORS},
     summary="Thu hồi công nhận đạt chuẩn nông thôn mới",
 )
 def revoke(
     request,
     recognition_id: Annotated[int, Path(title="Mã quyết định công nhận", ge=1, le=2**63 - 1)],
-    payload: RevokeIn,
+    payload: NtmRevokeIn,
 ):
     rec = scope.get_or_404(
         NtmRecognition.objects.select_related("org", "set", "document"),

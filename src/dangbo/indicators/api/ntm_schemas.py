@@ -12,66 +12,66 @@ from ..ntm import MAX_EVIDENCE
 SetCode = str
 
 
-class OrgRef(Schema):
+class NtmOrgRef(Schema):
     code: str
     name: str
 
 
-class DocumentOut(Schema):
+class NtmDocumentOut(Schema):
     number: str
     issuer: str
     issue_date: date
 
 
-class CriterionOut(Schema):
+class NtmCriterionOut(Schema):
     number: int
     name: str
     group_name: str
     verified: bool
 
 
-class SetOut(Schema):
+class NtmSetOut(Schema):
     code: str
     name: str
-    document: DocumentOut
+    document: NtmDocumentOut
     valid_from: date
     valid_to: date | None
     commune_groups: int
     verified: bool
     note: str
-    criteria: list[CriterionOut]
+    criteria: list[NtmCriterionOut]
 
 
-class BoardRowOut(Schema):
-    commune: OrgRef
+class NtmBoardRowOut(Schema):
+    commune: NtmOrgRef
     results: list[bool | None]  # per criterion, in the board's order: met, not, unknown
     met: int
     recognised_on: date | None
 
 
-class BoardOut(Schema):
-    org: OrgRef
+class NtmBoardOut(Schema):
+    org: NtmOrgRef
     year: int
     as_of: date
     set: str | None
     sets: list[str]
-    criteria: list[CriterionOut]
-    rows: list[BoardRowOut]
+    criteria: list[NtmCriterionOut]
+    rows: list[NtmBoardRowOut]
     criterion_met: list[int]
     communes: int
     recognised: int
     totals: str
 
 
-class SummaryOut(Schema):
-    org: OrgRef
+class NtmSummaryOut(Schema):
+    org: NtmOrgRef
     day: date
     communes: int
     met: int
     set: str | None
 
 
-class ResultIn(In):
+class NtmResultIn(In):
     number: int = Field(ge=1, le=999, title="Số thứ tự tiêu chí")
     met: bool | None = Field(
         title="Đạt", description="true: đạt; false: chưa đạt; null: xóa kết quả đã ghi"
@@ -79,7 +79,7 @@ class ResultIn(In):
     evidence: str = Field("", max_length=MAX_EVIDENCE, title="Minh chứng")
 
 
-class AssessIn(In):
+class NtmAssessIn(In):
     org: Code = Field(title="Xã", description="Mã tổ chức đảng của xã")
     year: Year = Field(title="Năm")
     set: str | None = Field(
@@ -88,11 +88,11 @@ class AssessIn(In):
         title="Bộ tiêu chí",
         description="Mã bộ tiêu chí; mặc định: bộ áp dụng cuối năm (năm có hai bộ mới cần)",
     )
-    results: list[ResultIn] = Field(max_length=200, title="Kết quả từng tiêu chí")
+    results: list[NtmResultIn] = Field(max_length=200, title="Kết quả từng tiêu chí")
 
 
-class AssessOut(Schema):
-    org: OrgRef
+class NtmAssessOut(Schema):
+    org: NtmOrgRef
     year: int
     set: str
     criteria: int
@@ -100,7 +100,7 @@ class AssessOut(Schema):
     changed: int
 
 
-class RecogniseIn(In):
+class NtmRecogniseIn(In):
     org: Code = Field(title="Xã", description="Mã tổ chức đảng của xã")
     document_number: str = Field(max_length=64, title="Số quyết định công nhận")
     document_issuer: str | None = Field(
@@ -118,15 +118,15 @@ class RecogniseIn(In):
     )
 
 
-class RevokeIn(In):
+class NtmRevokeIn(In):
     revoked_on: Day = Field(title="Ngày thu hồi")
     reason: str = Field("", max_length=MAX_EVIDENCE, title="Lý do thu hồi")
 
 
-class RecognitionOut(Schema):
+class NtmRecognitionOut(Schema):
     id: int
-    org: OrgRef
+    org: NtmOrgRef
     set: str
     recognised_on: date
     revoked_on: date | None
-    document: DocumentOut
+    document: NtmDocumentOut
