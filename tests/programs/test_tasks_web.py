@@ -55,6 +55,11 @@ def test_list_and_tree_show_progress(client, world, tree):
     assert "50%" not in early.content.decode()
     task_page = client.get(reverse("programs:task", args=[town.pk]))
     assert task_page.status_code == 200 and "50%" in task_page.content.decode()
+    client.force_login(world.users["staff"])
+    form_page = client.get(reverse("programs:task", args=[town.pk]) + "?ngay=01/04/2026")
+    assert 'value="01/04/2026"' in form_page.content.decode()  # dd/mm/yyyy, not ISO
+    edit_page = client.get(reverse("programs:edit", args=[program.pk])).content.decode()
+    assert 'value="01/01/2026"' in edit_page and 'value="31/12/2026"' in edit_page
 
 
 def test_commune_sees_and_reports_its_own_task_only(client, world, tree):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangbo.core import scope
+from dangbo.core.dates import fmt
 from dangbo.core.errors import messages_of
 from dangbo.core.text import strip_control
 from dangbo.core.views import apply_service_errors, parse_as_of, render_page
@@ -135,8 +136,8 @@ def program_edit(request, pk: int):
     initial = {
         "title": program.title,
         "kind": program.kind,
-        "start": program.start,
-        "end": program.end,
+        "start": fmt(program.start),
+        "end": fmt(program.end),
         "document": documents.label(program.document) if program.document else "",
     }
     form = forms.ProgramForm(request.POST or None, initial=initial)
@@ -229,7 +230,7 @@ def task_detail(request, pk: int):
     as_of = parse_as_of(request)
     progress = queries.progress_as_of([task.pk], as_of.day)[task.pk]
     can_report = queries.may_report(request.user, task)
-    form = forms.ReportForm(initial={"period_end": as_of.day}) if can_report else None
+    form = forms.ReportForm(initial={"period_end": f"{as_of.day:%d/%m/%Y}"}) if can_report else None
     return render_page(
         request, "programs/tasks/detail.html", _task_context(request, task, progress, as_of, form)
     )
@@ -308,8 +309,8 @@ def task_edit(request, pk: int):
         "lead_org": task.lead_org,
         "lead_partner": task.lead_partner_id,
         "lead_person": task.lead_person,
-        "start": task.start,
-        "deadline": task.deadline,
+        "start": fmt(task.start),
+        "deadline": fmt(task.deadline),
         "weight": f"{task.weight.normalize():f}",
         "note": task.note,
         "coordinators": "\n".join(pick_label(c.org) for c in coordinators if c.org is not None),
