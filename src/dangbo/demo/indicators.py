@@ -10,7 +10,9 @@ commune is the third, the recognition dates and the decision numbers are illustr
 every commune's figures: only the district's totals follow the article.
 
 Indicator and criteria definitions come from the migrations (the indicator catalogue and the
-NTM sets); they are looked up by code and by date, never created here.
+NTM sets); they are looked up by code and by date. Their loaders run first (idempotent, as
+the reviews' demo loads its schemes): a flushed database (a transactional test) has lost
+the migrations' rows.
 """
 
 import random
@@ -21,7 +23,7 @@ from django.contrib.auth import get_user_model
 
 from dangbo.core.choices import DocumentKind
 from dangbo.core.models import LegalDocument
-from dangbo.indicators import ntm
+from dangbo.indicators import catalogue, ntm, ntm_sets
 from dangbo.indicators.models import (
     Indicator,
     NtmAssessment,
@@ -76,6 +78,7 @@ def _noon(day: date) -> datetime:
 
 
 def _indicators() -> dict[str, Indicator]:
+    catalogue.load()  # a fresh install's catalogue, whatever was done to the tables
     found = {i.code: i for i in Indicator.objects.filter(code__in=CODES)}
     missing = sorted(set(CODES) - set(found))
     if missing:
@@ -167,6 +170,7 @@ def write_values(orgs: dict[str, Organisation], seed: int) -> dict[str, int]:
 
 def write_ntm(orgs: dict[str, Organisation]) -> dict[str, int]:
     """2016's assessments under the set in force at the year's end, and the recognitions."""
+    ntm_sets.load()  # the national sets as the migration loads them (idempotent)
     communes = [code for code, unit, *_ in COMMUNES if unit == "xã"]
     assessed_by = get_user_model().objects.filter(username="tochuc").first()
     current = ntm.set_for_year(2016)  # the set 2016 is assessed under (QĐ 1980)

@@ -648,8 +648,10 @@ def write_programs(
     reporters: dict[str, object],
 ) -> dict[str, int]:
     """The four programs with their task trees, coordinators and reports."""
+    from dangbo.indicators import catalogue
     from dangbo.indicators.models import Indicator
 
+    catalogue.load()  # idempotent: a flushed database has lost the migration's rows
     district = orgs[DISTRICT]
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=INDICATOR_CODES)}
     # The person answering for a committee's task: its secretary (the head), one query.
