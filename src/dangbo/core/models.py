@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import DocumentKind, Role
 from .fields import BinaryCharField
+from .text import document_key
 
 
 class LegalDocument(models.Model):
@@ -70,6 +71,22 @@ class LegalDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} ({self.issue_date:%d/%m/%Y})"
+
+    def save(self, *args, **kwargs):
+        """Every way a document is written (the register, a decision named by a form, the
+        demo) keeps its search key; rows written by migrations get theirs after migrating
+        (``core.apps``)."""
+        self.search_key = key_for(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_key" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_key"]
+        super().save(*args, **kwargs)
+
+
+def key_for(doc) -> str:
+    """``core.text.document_key`` of a document (a model or a historical model's row)."""
+    label = str(DocumentKind(doc.kind).label) if doc.kind in DocumentKind.values else ""
+    return document_key(doc.number, doc.title, label)
 
 
 class StoredFile(models.Model):

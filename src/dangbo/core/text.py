@@ -339,3 +339,20 @@ def clean_paragraphs(
             }
         )
     return text
+
+
+_KEY_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def key_words(text: str) -> list[str]:
+    """The folded words of ``text`` as search keys hold them ("64-KL/TW" → 64, kl, tw)."""
+    return [w for w in _KEY_NON_WORD.split(fold(text or "")) if w]
+
+
+def document_key(number: str, title: str, kind_label: str = "") -> str:
+    """A document's search key: the folded words of its number ("64-KL/TW" → "64 kl tw"),
+    of its kind's label and of its title, between spaces, so that every word is found as
+    " word" (a prefix) or " 64 " (a whole number). ``LegalDocument.save`` keeps it."""
+    words = [w for text in (number, kind_label, title) for w in key_words(text)]
+    key = " " + " ".join(words) + " "
+    return key[:699] + " " if len(key) > 700 else key

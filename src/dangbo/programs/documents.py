@@ -22,8 +22,8 @@ from dangbo.core import audit, files, scope
 from dangbo.core.choices import CoreAudit, DocumentKind
 from dangbo.core.dates import fmt, not_in_future
 from dangbo.core.errors import Problems, forbidden, invalid
-from dangbo.core.models import LegalDocument, StoredFile
-from dangbo.core.text import clean_text, fold, strip_control
+from dangbo.core.models import LegalDocument, StoredFile, key_for
+from dangbo.core.text import clean_text, key_words, strip_control
 from dangbo.core.types import Actor, Viewer
 from dangbo.orgs.models import Organisation
 
@@ -59,29 +59,19 @@ LABELS = {
     "applies_to": "Áp dụng cho",
     "files": "Tệp đính kèm",
 }
-_NON_WORD = re.compile(r"[^0-9a-z]+")
 _RAW_WORD = re.compile(r"[\W_]+")
 
 
 # ------------------------------------------------------------------ search key
 
 
-def _words(text: str) -> list[str]:
-    return [w for w in _NON_WORD.split(fold(text or "")) if w]
-
-
 def key_of(number: str, title: str, kind: str = "") -> str:
-    """The folded words of the number ("64-KL/TW" → "64 kl tw"), of the kind's label and of
-    the title, between spaces: every word is found as " word" (a prefix) or " 64 " (a whole
-    number)."""
-    label = str(DocumentKind(kind).label) if kind in DocumentKind.values else ""
-    words = [*_words(number), *_words(label), *_words(title)]
-    key = " " + " ".join(words) + " "
-    return key[:699] + " " if len(key) > 700 else key
+    """The search key of a document not yet saved (``core.models.key_for``)."""
+    return key_for(LegalDocument(number=number, title=title, kind=kind))
 
 
 def refresh_key(doc: LegalDocument) -> None:
-    doc.search_key = key_of(doc.number, doc.title, doc.kind)
+    doc.search_key = key_for(doc)
 
 
 # ------------------------------------------------------------------ who may do what
@@ -135,18 +125,9 @@ def search_q(text: str) -> Q:
     whole word ("64" does not find "640"); other words match as prefixes."""
     q = Q()
     for raw in _RAW_WORD.split(strip_control(text)[:300])[:12]:
-        for word in _words(raw):
+        for word in key_words(raw):
             needle = f" {word} " if word.isdigit() else f" {word}"
-            # Rows other apps wrote without a key: the word as typed in number or title.
-            q &= Q(search_key__contains=needle) | (
-                Q(search_key="")
-                & (
-                    Q(number__icontains=raw)
-                    | Q(title__icontains=raw)
-                    | Q(number__icontains=word)
-                    | Q(title__icontains=word)
-                )
-            )
+            q &= Q(search_key__contains=needle)
     return q
 
 
