@@ -14,6 +14,7 @@ administrative-reform one is given per commune and rolls up like an entered one.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -77,14 +78,33 @@ def _active_q(years: list[int]) -> Q:
 
 def _below(org: Organisation, holdings: Iterable[Holding]) -> list[Decimal]:
     """The values of the nearest holders strictly below ``org`` (``holdings`` by path)."""
-    kept: list[Holding] = []
-    for path, value in sorted(holdings):
-        if not (org.path < path < org.subtree_upper):
-            continue
-        if kept and kept[-1][0] <= path < kept[-1][0][:-1] + "/":
-            continue  # inside a holder already counted
-        kept.append((path, value))
-    return [v for _p, v in kept]
+    return Held(holdings).below(org)
+
+
+class Held:
+    """One year's holdings sorted once by path: the holders below an organisation are a
+    contiguous slice (bisection on its path range), so a table's cells cost the size of
+    each unit's subtree, not of the whole root's holdings per cell."""
+
+    def __init__(self, holdings: Iterable[Holding]) -> None:
+        self.items: list[Holding] = sorted(holdings)
+        self.paths = [p for p, _v in self.items]
+        self.direct: dict[str, Decimal] = {}
+        for path, value in holdings if isinstance(holdings, list) else self.items:
+            self.direct.setdefault(path, value)
+
+    def below(self, org: Organisation) -> list[Decimal]:
+        lo = bisect_right(self.paths, org.path)
+        hi = bisect_left(self.paths, org.subtree_upper, lo)
+        out: list[Decimal] = []
+        upper = ""  # the subtree bound of the last holder counted
+        last = ""
+        for path, value in self.items[lo:hi]:
+            if last and last <= path < upper:
+                continue  # inside a holder already counted
+            last, upper = path, path[:-1] + "/"
+            out.append(value)
+        return out
 
 
 def _holdings(
@@ -180,6 +200,7 @@ def value_table(indicator: Indicator, org: Organisation, years: Iterable[int]) -
         values = computed.compute(indicator.computed, everyone, years)
     else:
         per_year, sources = _holdings(indicator, org, years)
+        by_year = {y: Held(per_year[y]) for y in years}
 
     def cell(unit: Organisation, year: int) -> Cell:
         target = targets.get((unit.pk, year))
@@ -188,9 +209,12 @@ def value_table(indicator: Indicator, org: Organisation, years: Iterable[int]) -
             found = Cell(value=value, kind=COMPUTED if value is not None else "", target=target)
             found.direct = value
         else:
-            held = per_year[year]
-            direct = next((v for p, v in held if p == unit.path), None)
-            rolled = rules.aggregate(indicator, _below(unit, held))
+            held = by_year[year]
+            direct = held.direct.get(unit.path)
+            below = held.below(unit)
+            if direct is None and target is None and not below:
+                return Cell()  # nothing held, nothing aimed at (most of an agency's cells)
+            rolled = rules.aggregate(indicator, below)
             if direct is not None:
                 kind = COMPUTED if indicator.computed else ENTERED
                 found = Cell(value=direct, kind=kind, source=sources.get((unit.path, year), ""))

@@ -77,24 +77,181 @@ def _annotated(tasks: QuerySet, as_of: date) -> QuerySet:
     )
 
 
-def _last(task: Task) -> int | None:
-    return getattr(task, "_last_id", None)
+class Ref:
+    """A related row as a tree shows it (a lead organisation, partner body or person): its
+    id and the names read, not a model instance."""
+
+    __slots__ = ("id", "code", "name")
+
+    def __init__(self, id: int, code: str = "", name: str = "") -> None:
+        self.id, self.code, self.name = id, code, name
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def full_name(self) -> str:
+        return self.name
+
+    def __str__(self) -> str:
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"<Ref {self.id} {self.name!r}>"
 
 
-def _pct(task: Task) -> int | None:
-    return getattr(task, "_pct_id", None)
+# The columns a progress computation reads, then what a tree row shows: no model instance is
+# built (10,000 tasks with their leads were 30,000 objects).
+BASE_COLUMNS = (
+    "id",
+    "program_id",
+    "parent_id",
+    "position",
+    "weight",
+    "start",
+    "deadline",
+    "status",
+    "_last_id",
+    "_last_status",
+    "_last_end",
+    "_pct_id",
+    "_pct",
+)
+TREE_COLUMNS = (
+    "path",
+    "depth",
+    "number",
+    "kind",
+    "title",
+    "note",
+    "lead_org_id",
+    "lead_org__code",
+    "lead_org__name",
+    "lead_partner_id",
+    "lead_partner__code",
+    "lead_partner__name",
+    "lead_person_id",
+    "lead_person__full_name",
+)
 
 
-def _tree_order(tasks: Iterable[Task]) -> list[Task]:
+class TreeTask:
+    """A task read for progress or a tree: the columns above, the latest report's state and
+    percent up to the date, and its leads as ``Ref`` (``.code``, ``.name``,
+    ``.full_name``). Equal to the ``Task`` with the same id."""
+
+    __slots__ = (
+        "id",
+        "program_id",
+        "parent_id",
+        "position",
+        "weight",
+        "start",
+        "deadline",
+        "status",
+        "last_id",
+        "last_status",
+        "last_end",
+        "pct_id",
+        "pct",
+        "path",
+        "depth",
+        "number",
+        "kind",
+        "title",
+        "note",
+        "lead_org_id",
+        "lead_org",
+        "lead_partner_id",
+        "lead_partner",
+        "lead_person_id",
+        "lead_person",
+    )
+
+    def __init__(self, row: tuple[Any, ...]) -> None:
+        (
+            self.id,
+            self.program_id,
+            self.parent_id,
+            self.position,
+            self.weight,
+            self.start,
+            self.deadline,
+            self.status,
+            self.last_id,
+            self.last_status,
+            self.last_end,
+            self.pct_id,
+            self.pct,
+        ) = row[:13]
+        self.lead_org: Ref | None = None
+        self.lead_partner: Ref | None = None
+        self.lead_person: Ref | None = None
+        if len(row) == 13:
+            self.path = self.number = self.kind = self.title = self.note = ""
+            self.depth = 0
+            self.lead_org_id = self.lead_partner_id = self.lead_person_id = None
+            return
+        (
+            self.path,
+            self.depth,
+            self.number,
+            self.kind,
+            self.title,
+            self.note,
+            self.lead_org_id,
+            org_code,
+            org_name,
+            self.lead_partner_id,
+            partner_code,
+            partner_name,
+            self.lead_person_id,
+            person_name,
+        ) = row[13:]
+        if self.lead_org_id is not None:
+            self.lead_org = Ref(self.lead_org_id, org_code, org_name)
+        if self.lead_partner_id is not None:
+            self.lead_partner = Ref(self.lead_partner_id, partner_code, partner_name)
+        if self.lead_person_id is not None:
+            self.lead_person = Ref(self.lead_person_id, "", person_name)
+
+    @property
+    def pk(self) -> int:
+        return int(self.id)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, TreeTask | Task):
+            return bool(self.id == other.pk)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    def __str__(self) -> str:
+        return str(self.title)
+
+    def __repr__(self) -> str:
+        return f"<TreeTask {self.id} {self.number} {self.title!r}>"
+
+
+def _read(tasks: QuerySet, as_of: date, *, tree: bool = False) -> list[TreeTask]:
+    """``tasks`` with their latest report up to ``as_of`` (and what a tree row shows when
+    ``tree``) as ``TreeTask``: one query, no model instance."""
+    columns = BASE_COLUMNS + TREE_COLUMNS if tree else BASE_COLUMNS
+    return [TreeTask(row) for row in _annotated(tasks, as_of).values_list(*columns)]
+
+
+def _tree_order(tasks: Iterable[Any]) -> list[Any]:
     """Tasks in tree order: depth first, siblings by position then id."""
-    children: dict[int | None, list[Task]] = {}
+    children: dict[int | None, list[Any]] = {}
     ids = {t.pk for t in tasks}
     for task in tasks:
         parent = task.parent_id if task.parent_id in ids else None
         children.setdefault(parent, []).append(task)
     for kids in children.values():
         kids.sort(key=lambda t: (t.program_id, t.position, t.pk))
-    out: list[Task] = []
+    out: list[Any] = []
     stack = list(reversed(children.get(None, [])))
     while stack:
         task = stack.pop()
@@ -103,61 +260,84 @@ def _tree_order(tasks: Iterable[Task]) -> list[Task]:
     return out
 
 
-def _compute(tasks: list[Task], as_of: date) -> dict[int, Progress]:
-    """Progress of ``tasks`` (whole programs, annotated by ``_annotated``): no query."""
-    now = today()
+_DONE = TaskStatus.DONE.value
+_CANCELLED = TaskStatus.CANCELLED.value
+_NOT_STARTED = TaskStatus.NOT_STARTED.value
+
+
+def _compute(tasks: list[TreeTask], as_of: date) -> dict[int, Progress]:
+    """Progress of ``tasks`` (whole programs, read by ``_read``): no query. The roll-up of
+    ``rules.rollup`` and the states of ``rules.rolled_status`` in one pass, children before
+    parents (iterative: any depth)."""
+    current = as_of >= today()
+    by_id = {t.id: t for t in tasks}
+    kids: dict[int, list[TreeTask]] = {}
+    roots: list[TreeTask] = []
+    for task in tasks:
+        if task.parent_id is not None and task.parent_id in by_id:
+            kids.setdefault(task.parent_id, []).append(task)
+        else:
+            roots.append(task)
+    # The node state the roll-up sees: the latest report's, else (as of today or later) the
+    # task's current state; a leaf whose state was never reported is not started.
+    node_status: dict[int, str] = {}
     status_now: dict[int, str | None] = {}
-    nodes = []
     for task in tasks:
-        last_status = getattr(task, "_last_status", None)
-        own_status = last_status or (task.status if as_of >= now else None)
-        status_now[task.pk] = own_status
-        pct = getattr(task, "_pct", None)
-        nodes.append(
-            rules.Node(
-                id=task.pk,
-                parent_id=task.parent_id,
-                weight=task.weight,
-                own=Decimal(pct) if pct is not None else None,
-                # A leaf without reports whose state was never reported is not started.
-                status=own_status or TaskStatus.NOT_STARTED.value,
-            )
-        )
-    rolled = rules.rollup(nodes)
-    ordered = _tree_order(tasks)
-    kids: dict[int, list[int]] = {}
-    for task in tasks:
-        if task.parent_id is not None:
-            kids.setdefault(task.parent_id, []).append(task.pk)
+        own_status = task.last_status or (task.status if current else None)
+        status_now[task.id] = own_status
+        node_status[task.id] = own_status or _NOT_STARTED
+    order: list[TreeTask] = []
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        stack.extend(kids.get(node.id, ()))
+    percent: dict[int, Decimal] = {}
     states: dict[int, str] = {}
-    for task in reversed(ordered):
-        child_states = [states[k] for k in kids.get(task.pk, ()) if k in states]
-        own = getattr(task, "_last_status", None)
+    zero, hundred = rules.ZERO, rules.HUNDRED
+    for task in reversed(order):
+        children = kids.get(task.id, ())
+        if task.pct is not None:
+            value = Decimal(task.pct)
+        elif node_status[task.id] == _DONE:
+            value = hundred
+        else:
+            counted = [c for c in children if node_status[c.id] != _CANCELLED]
+            total = sum((c.weight for c in counted), zero)
+            if not counted or total <= 0:
+                value = zero
+            else:
+                value = sum((c.weight * percent[c.id] for c in counted), zero) / total
+        percent[task.id] = value
+        child_states = [states[c.id] for c in children]
+        own = task.last_status
         if own is None and not child_states:
-            own = status_now[task.pk] or TaskStatus.NOT_STARTED.value
-        states[task.pk] = rules.rolled_status(own, child_states, rolled[task.pk])
+            own = status_now[task.id] or _NOT_STARTED
+        states[task.id] = rules.rolled_status(own, child_states, value)
     out: dict[int, Progress] = {}
+    overdue_text = rules.overdue_reason()
     for task in tasks:
-        percent = rolled[task.pk]
+        value = percent[task.id]
+        state = states[task.id]
         flag = rules.flags(
-            status=states[task.pk],
-            percent=percent,
+            status=state,
+            percent=value,
             start=task.start,
             deadline=task.deadline,
             as_of=as_of,
+            overdue_text=overdue_text,
         )
-        out[task.pk] = Progress(
-            task_id=task.pk,
-            percent=percent,
-            status=states[task.pk],
-            own=_pct(task) is not None
-            or (states[task.pk] == TaskStatus.DONE and not kids.get(task.pk)),
+        out[task.id] = Progress(
+            task_id=task.id,
+            percent=value,
+            status=state,
+            own=task.pct_id is not None or (state == _DONE and task.id not in kids),
             overdue=flag.overdue,
             at_risk=flag.at_risk,
             reasons=flag.reasons,
             expected=flag.expected,
-            report_id=_last(task),
-            report_end=getattr(task, "_last_end", None),
+            report_id=task.last_id,
+            report_end=task.last_end,
         )
     return out
 
@@ -172,8 +352,7 @@ def progress_as_of(
     if not wanted:
         return {}
     programs = Task.objects.filter(pk__in=wanted).values("program_id")
-    rows = list(_annotated(Task.objects.filter(program__in=programs), as_of))
-    computed = _compute(rows, as_of)
+    computed = _compute(_read(Task.objects.filter(program__in=programs), as_of), as_of)
     return {k: v for k, v in computed.items() if k in wanted}
 
 
@@ -182,7 +361,7 @@ def progress_as_of(
 
 @dataclass
 class TaskRow:
-    task: Task
+    task: TreeTask
     number: str
     depth: int
     lead: str
@@ -216,7 +395,7 @@ class ProgramTree:
         return int(self.percent.quantize(Decimal(1)))
 
 
-def lead_name(task: Task) -> str:
+def lead_name(task: Task | TreeTask) -> str:
     if task.lead_org is not None:
         return task.lead_org.name
     if task.lead_partner is not None:
@@ -224,7 +403,7 @@ def lead_name(task: Task) -> str:
     return ""
 
 
-def program_percent(tasks: Iterable[Task], progress: dict[int, Progress]) -> Decimal:
+def program_percent(tasks: Iterable[Task | TreeTask], progress: dict[int, Progress]) -> Decimal:
     """The program's progress: the weighted mean of its top-level tasks (cancelled ones left
     out), the same rule as a parent task without a report of its own."""
     top = [
@@ -236,68 +415,37 @@ def program_percent(tasks: Iterable[Task], progress: dict[int, Progress]) -> Dec
     return sum((t.weight * progress[t.pk].percent for t in top), rules.ZERO) / total
 
 
-# What a tree row shows: not the related rows' other columns (10,000 tasks build 30,000
-# objects).
-TREE_FIELDS = (
-    "id",
-    "program_id",
-    "parent_id",
-    "path",
-    "depth",
-    "position",
-    "number",
-    "kind",
-    "title",
-    "start",
-    "deadline",
-    "weight",
-    "status",
-    "note",
-    "lead_org__code",
-    "lead_org__name",
-    "lead_partner__code",
-    "lead_partner__name",
-    "lead_person__full_name",
-)
-
-
 def program_tree(
     program: Program, as_of: date | None = None, *, visible: set[int] | None = None
 ) -> ProgramTree:
     """The program's tasks in tree order with number, depth, lead, coordinators, dates,
-    weight, progress and flags as of ``as_of``: two queries for any size. ``visible``
-    (task ids): keep only those and the tasks above them (a commune's own tasks)."""
+    weight, progress and flags as of ``as_of``: two queries for any size, no model instance
+    per task (``TaskRow.task`` is a ``TreeTask``). ``visible`` (task ids): keep only those
+    and the tasks above them (a commune's own tasks)."""
     as_of = as_of or today()
-    tasks = list(
-        _annotated(
-            Task.objects.filter(program=program)
-            .select_related("lead_org", "lead_partner", "lead_person")
-            .only(*TREE_FIELDS),
-            as_of,
-        )
-    )
+    tasks = _read(Task.objects.filter(program=program), as_of, tree=True)
     progress = _compute(tasks, as_of)
     coords: dict[int, list[str]] = {}
-    for c in (
+    for task_id, org_id, org_name, partner_id, partner_name in (
         TaskCoordinator.objects.filter(task__program=program)
-        .select_related("org", "partner")
         .order_by("id")
+        .values_list("task_id", "org_id", "org__name", "partner_id", "partner__name")
     ):
-        body = c.org if c.org is not None else c.partner
-        coords.setdefault(c.task_id, []).append(body.name if body is not None else "")
-    by_id = {t.pk: t for t in tasks}
+        name = org_name if org_id is not None else partner_name if partner_id is not None else ""
+        coords.setdefault(task_id, []).append(name)
+    by_id = {t.id: t for t in tasks}
     keep: set[int] | None = None
     if visible is not None:
         keep = set()
         for tid in visible:
             node = by_id.get(tid)
-            while node is not None and node.pk not in keep:
-                keep.add(node.pk)
+            while node is not None and node.id not in keep:
+                keep.add(node.id)
                 node = by_id.get(node.parent_id) if node.parent_id else None
     parents = {t.parent_id for t in tasks if t.parent_id}
     rows = []
     for task in _tree_order(tasks):
-        if keep is not None and task.pk not in keep:
+        if keep is not None and task.id not in keep:
             continue
         row = TaskRow(
             task=task,
@@ -305,14 +453,14 @@ def program_tree(
             depth=task.depth,
             lead=lead_name(task),
             lead_person=task.lead_person.full_name if task.lead_person is not None else "",
-            coordinators=coords.get(task.pk, []),
+            coordinators=coords.get(task.id, []),
             start=task.start,
             deadline=task.deadline,
             weight=task.weight,
-            progress=progress[task.pk],
-            visible=visible is None or task.pk in visible,
+            progress=progress[task.id],
+            visible=visible is None or task.id in visible,
         )
-        row._children = task.pk in parents  # type: ignore[attr-defined]
+        row._children = task.id in parents  # type: ignore[attr-defined]
         rows.append(row)
     counts = {
         "total": len(tasks),
@@ -378,9 +526,9 @@ def program_rows(programs: QuerySet, as_of: date | None = None) -> list[ProgramR
     programs_list = list(programs.order_by("-start", "title"))
     if not programs_list:
         return []
-    tasks = list(_annotated(Task.objects.filter(program__in=[p.pk for p in programs_list]), as_of))
+    tasks = _read(Task.objects.filter(program__in=[p.pk for p in programs_list]), as_of)
     progress = _compute(tasks, as_of)
-    per: dict[int, list[Task]] = {}
+    per: dict[int, list[TreeTask]] = {}
     for task in tasks:
         per.setdefault(task.program_id, []).append(task)
     rows = []

@@ -113,6 +113,14 @@ def rolled_status(own_status: str | None, child_statuses: Iterable[str], percent
     return TaskStatus.NOT_STARTED.value
 
 
+_NO_FLAGS = Flags()
+
+
+def overdue_reason() -> str:
+    """The reason given for an overdue task (in the active language)."""
+    return _("Quá hạn")
+
+
 def flags(
     *,
     status: str,
@@ -120,17 +128,20 @@ def flags(
     start: date | None,
     deadline: date | None,
     as_of: date,
+    overdue_text: str | None = None,
 ) -> Flags:
     """Overdue: the deadline has passed (deadline < as_of) and the task is neither done nor
     cancelled. At risk: not closed, not overdue, and either the deadline is within
     ``AT_RISK_DAYS`` days with progress below ``AT_RISK_PERCENT``, or the straight line from
     0% at the start to 100% at the deadline expects more than ``AT_RISK_LAG`` points above
-    the progress. A suspended task is flagged like an open one (the clock does not stop)."""
+    the progress. A suspended task is flagged like an open one (the clock does not stop).
+    ``overdue_text``: ``overdue_reason()`` translated once by a caller flagging many tasks."""
     if status in CLOSED or deadline is None:
-        return Flags()
+        return _NO_FLAGS
     expected = expected_percent(start, deadline, as_of)
     if deadline < as_of:
-        return Flags(overdue=True, expected=expected, reasons=(_("Quá hạn"),))
+        reason = overdue_text if overdue_text is not None else overdue_reason()
+        return Flags(overdue=True, expected=expected, reasons=(reason,))
     reasons: list[str] = []
     if deadline - as_of <= timedelta(days=AT_RISK_DAYS) and percent < AT_RISK_PERCENT:
         reasons.append(_("Sắp đến hạn, tiến độ dưới %(p)s%%") % {"p": AT_RISK_PERCENT})
