@@ -8,6 +8,9 @@ the same queries."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -72,34 +75,52 @@ def program_list(request):
     )
 
 
+def _form_page(
+    request,
+    form,
+    save: Callable[[dict[str, Any]], tuple[str, str]],
+    template: str,
+    context: dict[str, Any],
+):
+    """A form's page: a valid POST calls ``save`` with the cleaned data, which answers the
+    message of success and where to go next (a service's refusal lands on the form);
+    otherwise the form again, 400 after a POST."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            message, url = save(form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect(url)
+    status = 400 if request.method == "POST" else 200
+    return render_page(request, template, {"form": form, **context}, status=status)
+
+
 @login_required
 def program_create(request):
     if not scope.has_any(request.user, scope.CHANGE):
         raise Http404
     form = forms.ProgramCreateForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            program = services.create_program(
-                actor=request.user,
-                org=data["org"],
-                kind=data["kind"],
-                title=data["title"],
-                start=data["start"],
-                end=data["end"],
-                document=data.get("document"),
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Đã tạo chương trình."))
-            return redirect("programs:detail", program.pk)
-    status = 400 if request.method == "POST" else 200
-    return render_page(
+
+    def save(data):
+        program = services.create_program(
+            actor=request.user,
+            org=data["org"],
+            kind=data["kind"],
+            title=data["title"],
+            start=data["start"],
+            end=data["end"],
+            document=data.get("document"),
+        )
+        return _("Đã tạo chương trình."), reverse("programs:detail", args=[program.pk])
+
+    return _form_page(
         request,
+        form,
+        save,
         "programs/program_form.html",
-        {"form": form, "title": _("Tạo chương trình"), "back": reverse("programs:list")},
-        status=status,
+        {"title": _("Tạo chương trình"), "back": reverse("programs:list")},
     )
 
 
@@ -141,34 +162,29 @@ def program_edit(request, pk: int):
         "document": documents.label(program.document) if program.document else "",
     }
     form = forms.ProgramForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.edit_program(
-                actor=request.user,
-                program=program,
-                kind=data["kind"],
-                title=data["title"],
-                start=data["start"],
-                end=data["end"],
-                document=data.get("document"),
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Đã sửa chương trình."))
-            return redirect("programs:detail", program.pk)
-    status = 400 if request.method == "POST" else 200
-    return render_page(
+
+    def save(data):
+        services.edit_program(
+            actor=request.user,
+            program=program,
+            kind=data["kind"],
+            title=data["title"],
+            start=data["start"],
+            end=data["end"],
+            document=data.get("document"),
+        )
+        return _("Đã sửa chương trình."), reverse("programs:detail", args=[program.pk])
+
+    return _form_page(
         request,
+        form,
+        save,
         "programs/program_form.html",
         {
-            "form": form,
             "title": _("Sửa chương trình"),
             "program": program,
             "back": reverse("programs:detail", args=[program.pk]),
         },
-        status=status,
     )
 
 
@@ -197,28 +213,24 @@ def task_add(request, pk: int):
     if parent_id.isdigit():
         initial["parent"] = parent_id
     form = forms.TaskForm(request.POST or None, initial=initial, user=request.user, program=program)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            task = services.add_task(
-                actor=request.user, program=program, parent=data.get("parent"), **_task_kwargs(data)
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Đã thêm nhiệm vụ %(n)s.") % {"n": task.number})
-            return redirect("programs:detail", program.pk)
-    status = 400 if request.method == "POST" else 200
-    return render_page(
+
+    def save(data):
+        task = services.add_task(
+            actor=request.user, program=program, parent=data.get("parent"), **_task_kwargs(data)
+        )
+        message = _("Đã thêm nhiệm vụ %(n)s.") % {"n": task.number}
+        return message, reverse("programs:detail", args=[program.pk])
+
+    return _form_page(
         request,
+        form,
+        save,
         "programs/tasks/form.html",
         {
-            "form": form,
             "program": program,
             "title": _("Thêm nhiệm vụ"),
             "back": reverse("programs:detail", args=[program.pk]),
         },
-        status=status,
     )
 
 
@@ -324,31 +336,26 @@ def task_edit(request, pk: int):
         program=program,
         exclude_subtree_of=task,
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                services.edit_task(actor=request.user, task=task, **_task_kwargs(data))
-                parent = data.get("parent")
-                if (parent.pk if parent else None) != task.parent_id:
-                    services.move_task(actor=request.user, task=task, parent=parent)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Đã sửa nhiệm vụ."))
-            return redirect("programs:task", task.pk)
-    status = 400 if request.method == "POST" else 200
-    return render_page(
+
+    def save(data):
+        with transaction.atomic():
+            services.edit_task(actor=request.user, task=task, **_task_kwargs(data))
+            parent = data.get("parent")
+            if (parent.pk if parent else None) != task.parent_id:
+                services.move_task(actor=request.user, task=task, parent=parent)
+        return _("Đã sửa nhiệm vụ."), reverse("programs:task", args=[task.pk])
+
+    return _form_page(
         request,
+        form,
+        save,
         "programs/tasks/form.html",
         {
-            "form": form,
             "program": program,
             "task": task,
             "title": _("Sửa nhiệm vụ"),
             "back": reverse("programs:task", args=[task.pk]),
         },
-        status=status,
     )
 
 
