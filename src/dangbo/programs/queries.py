@@ -72,7 +72,6 @@ def _annotated(tasks: QuerySet, as_of: date) -> QuerySet:
         _last_id=Subquery(upto.values("id")[:1]),
         _last_status=Subquery(upto.values("status")[:1]),
         _last_end=Subquery(upto.values("period_end")[:1]),
-        _pct_id=Subquery(with_percent.values("id")[:1]),
         _pct=Subquery(with_percent.values("percent")[:1]),
     )
 
@@ -115,7 +114,6 @@ BASE_COLUMNS = (
     "_last_id",
     "_last_status",
     "_last_end",
-    "_pct_id",
     "_pct",
 )
 TREE_COLUMNS = (
@@ -153,7 +151,6 @@ class TreeTask:
         "last_id",
         "last_status",
         "last_end",
-        "pct_id",
         "pct",
         "path",
         "depth",
@@ -182,13 +179,12 @@ class TreeTask:
             self.last_id,
             self.last_status,
             self.last_end,
-            self.pct_id,
             self.pct,
-        ) = row[:13]
+        ) = row[:12]
         self.lead_org: Ref | None = None
         self.lead_partner: Ref | None = None
         self.lead_person: Ref | None = None
-        if len(row) == 13:
+        if len(row) == 12:
             self.path = self.number = self.kind = self.title = self.note = ""
             self.depth = 0
             self.lead_org_id = self.lead_partner_id = self.lead_person_id = None
@@ -208,7 +204,7 @@ class TreeTask:
             partner_name,
             self.lead_person_id,
             person_name,
-        ) = row[13:]
+        ) = row[12:]
         if self.lead_org_id is not None:
             self.lead_org = Ref(self.lead_org_id, org_code, org_name)
         if self.lead_partner_id is not None:
@@ -239,7 +235,10 @@ def _read(tasks: QuerySet, as_of: date, *, tree: bool = False) -> list[TreeTask]
     """``tasks`` with their latest report up to ``as_of`` (and what a tree row shows when
     ``tree``) as ``TreeTask``: one query, no model instance."""
     columns = BASE_COLUMNS + TREE_COLUMNS if tree else BASE_COLUMNS
-    return [TreeTask(row) for row in _annotated(tasks, as_of).values_list(*columns)]
+    # By program id, then path: each program's tasks in the model's order, without joining
+    # the programs to sort by their own ordering.
+    ordered = _annotated(tasks.order_by("program_id", "path"), as_of)
+    return [TreeTask(row) for row in ordered.values_list(*columns)]
 
 
 def _tree_order(tasks: Iterable[Any]) -> list[Any]:
@@ -331,7 +330,8 @@ def _compute(tasks: list[TreeTask], as_of: date) -> dict[int, Progress]:
             task_id=task.id,
             percent=value,
             status=state,
-            own=task.pct_id is not None or (state == _DONE and task.id not in kids),
+            # A latest report with a percent (its percent is never null).
+            own=task.pct is not None or (state == _DONE and task.id not in kids),
             overdue=flag.overdue,
             at_risk=flag.at_risk,
             reasons=flag.reasons,
