@@ -6,6 +6,8 @@ Thin as everywhere: parse, authorise through ``scope`` (an organisation out of s
 404), call one query or service (it holds the transaction), render.
 """
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -112,6 +114,30 @@ def shown_value(indicator: Indicator, value, kind: str, *, unit: bool = False) -
     return f"{text} {indicator.unit}" if unit else text
 
 
+def _form_page(
+    request,
+    form,
+    save: Callable[[], tuple[str, str]],
+    template: str,
+    context: dict[str, Any],
+):
+    """A form's page: a valid POST calls ``save``, which answers the message of success and
+    where to go next (a service's refusal lands on the form); otherwise the form again, 400
+    after a POST."""
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                message, url = save()
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, message)
+                return redirect(url)
+        status = 400
+    return render_page(request, template, {"form": form, **context}, status=status)
+
+
 def can_define(user) -> bool:
     """Staff of a committee above the grassroots (or of everything) define indicators."""
     roots = scope.roots(user, scope.CHANGE)
@@ -213,30 +239,26 @@ def enter(request):
         entries=queries.entry_values(org, year),
     )
     back = _url("list", **{"to-chuc": org.code, "nam": year})
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                counts = services.record_values(
-                    actor=request.user,
-                    rows=[(ind, org, year, text) for ind, text in form.filled()],
-                    source=form.cleaned_data.get("source") or "",
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("Đã ghi số liệu: %(n)s mới, %(u)s sửa, %(s)s không đổi.")
-                    % {"n": counts["new"], "u": counts["updated"], "s": counts["unchanged"]},
-                )
-                return redirect(_url("enter", **{"to-chuc": org.code, "nam": year}))
-        status = 400
-    return render_page(
+
+    def save():
+        counts = services.record_values(
+            actor=request.user,
+            rows=[(ind, org, year, text) for ind, text in form.filled()],
+            source=form.cleaned_data.get("source") or "",
+        )
+        message = _("Đã ghi số liệu: %(n)s mới, %(u)s sửa, %(s)s không đổi.") % {
+            "n": counts["new"],
+            "u": counts["updated"],
+            "s": counts["unchanged"],
+        }
+        return message, _url("enter", **{"to-chuc": org.code, "nam": year})
+
+    return _form_page(
         request,
+        form,
+        save,
         "indicators/values/enter.html",
-        {"form": form, "org": org, "year": year, "error": error, "back": back},
-        status=status,
+        {"org": org, "year": year, "error": error, "back": back},
     )
 
 
@@ -248,24 +270,18 @@ def targets(request):
     form = forms.ValuesForm(request.POST if request.method == "POST" else None, entries=entries)
     del form.fields["source"]
     back = _url("list", **{"to-chuc": org.code, "nam": year})
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                changed = services.set_targets(
-                    actor=request.user, org=org, year=year, values=form.filled()
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("Đã giao %(n)s chỉ tiêu.") % {"n": changed})
-                return redirect(_url("targets", **{"to-chuc": org.code, "nam": year}))
-        status = 400
-    return render_page(
+
+    def save():
+        changed = services.set_targets(actor=request.user, org=org, year=year, values=form.filled())
+        message = _("Đã giao %(n)s chỉ tiêu.") % {"n": changed}
+        return message, _url("targets", **{"to-chuc": org.code, "nam": year})
+
+    return _form_page(
         request,
+        form,
+        save,
         "indicators/values/targets.html",
-        {"form": form, "org": org, "year": year, "error": error, "back": back},
-        status=status,
+        {"org": org, "year": year, "error": error, "back": back},
     )
 
 
@@ -274,20 +290,16 @@ def create(request):
     if not can_define(request.user):
         raise Http404
     form = forms.DefineForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                indicator = services.define_indicator(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("Đã khai báo chỉ tiêu “%(n)s”.") % {"n": indicator})
-                return redirect(reverse("indicators:detail", args=[indicator.code]))
-        status = 400
-    return render_page(
+
+    def save():
+        indicator = services.define_indicator(actor=request.user, **form.cleaned_data)
+        message = _("Đã khai báo chỉ tiêu “%(n)s”.") % {"n": indicator}
+        return message, reverse("indicators:detail", args=[indicator.code])
+
+    return _form_page(
         request,
+        form,
+        save,
         "indicators/values/create.html",
-        {"form": form, "back": reverse("indicators:list")},
-        status=status,
+        {"back": reverse("indicators:list")},
     )
