@@ -182,6 +182,16 @@ def create_program(
     return program
 
 
+def _program_snapshot(program: Program) -> dict[str, Any]:
+    return {
+        "kind": program.kind,
+        "title": program.title,
+        "start": program.start,
+        "end": program.end,
+        "document": program.document_id,
+    }
+
+
 @transaction.atomic
 def edit_program(
     *,
@@ -197,23 +207,10 @@ def edit_program(
     clean_title = _program_fields(problems, kind=kind, title=title, start=start, end=end)
     problems.raise_all()
     assert start is not None and end is not None
-    before = {
-        "kind": program.kind,
-        "title": program.title,
-        "start": program.start,
-        "end": program.end,
-        "document": program.document_id,
-    }
+    before = _program_snapshot(program)
     program.kind, program.title, program.start, program.end = kind, clean_title, start, end
     program.document = document
     program.save()
-    after = {
-        "kind": program.kind,
-        "title": program.title,
-        "start": program.start,
-        "end": program.end,
-        "document": program.document_id,
-    }
     audit.record(
         actor=actor,
         action=ProgramAudit.PROGRAM_CHANGED,
@@ -221,7 +218,7 @@ def edit_program(
         scope_org=program.org,
         summary=f"Sửa chương trình “{program.title}”",
         before=before,
-        after=after,
+        after=_program_snapshot(program),
     )
     return program
 

@@ -97,6 +97,17 @@ def _form_page(
     return render_page(request, template, {"form": form, **context}, status=status)
 
 
+def _program_kwargs(data: dict) -> dict:
+    """The program form's fields as the services take them (create and edit alike)."""
+    return {
+        "kind": data["kind"],
+        "title": data["title"],
+        "start": data["start"],
+        "end": data["end"],
+        "document": data.get("document"),
+    }
+
+
 @login_required
 def program_create(request):
     if not scope.has_any(request.user, scope.CHANGE):
@@ -105,13 +116,7 @@ def program_create(request):
 
     def save(data):
         program = services.create_program(
-            actor=request.user,
-            org=data["org"],
-            kind=data["kind"],
-            title=data["title"],
-            start=data["start"],
-            end=data["end"],
-            document=data.get("document"),
+            actor=request.user, org=data["org"], **_program_kwargs(data)
         )
         return _("Đã tạo chương trình."), reverse("programs:detail", args=[program.pk])
 
@@ -164,15 +169,7 @@ def program_edit(request, pk: int):
     form = forms.ProgramForm(request.POST or None, initial=initial)
 
     def save(data):
-        services.edit_program(
-            actor=request.user,
-            program=program,
-            kind=data["kind"],
-            title=data["title"],
-            start=data["start"],
-            end=data["end"],
-            document=data.get("document"),
-        )
+        services.edit_program(actor=request.user, program=program, **_program_kwargs(data))
         return _("Đã sửa chương trình."), reverse("programs:detail", args=[program.pk])
 
     return _form_page(
