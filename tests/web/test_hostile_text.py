@@ -30,6 +30,8 @@ from dangbo.members.models import Member
 from dangbo.orgs.models import Organisation
 from dangbo.oversight import services as oversight
 from dangbo.oversight.models import Opinion, OpinionTopic
+from dangbo.programs import services as programs
+from dangbo.programs.models import Program, Task
 from dangbo.reviews import services as reviews
 from dangbo.reviews.models import Evaluation
 from dangbo.reviews.schemes import load as load_schemes
@@ -130,6 +132,26 @@ def _honours(world) -> None:
         )
 
 
+def _program(world) -> Program:
+    """A district program with a task Kim Long leads: the matrix export names both."""
+    program = programs.create_program(
+        actor=world.users["admin"],
+        org=world.org("tam-duong"),
+        kind="annual",
+        title="Kế hoạch công tác năm",
+        start=date(YEAR, 1, 1),
+        end=date(YEAR, 12, 31),
+    )
+    programs.add_task(
+        actor=world.users["admin"],
+        program=program,
+        title="Nhiệm vụ của xã",
+        lead_org=world.org("kim-long"),
+        deadline=date(YEAR, 12, 31),
+    )
+    return program
+
+
 def _poison(world, meeting: Meeting, bad: str) -> None:
     """The lowest paths: ORM ``update()`` and raw SQL, no validation on the way."""
     huong, an = world.members["huong"], world.members["an"]
@@ -163,6 +185,8 @@ def _poison(world, meeting: Meeting, bad: str) -> None:
         reason=f"ốm{bad}"
     )
     Opinion.objects.filter(meeting=meeting).update(text=f"Ý kiến{bad}")
+    Program.objects.update(title=f"Kế hoạch{bad} công tác")
+    Task.objects.update(title=f"Nhiệm vụ{bad} của xã")
     Evaluation.objects.filter(cycle__year=YEAR).update(
         self_comment=f"Tự nhận xét{bad}", decision_ref=f"QĐ{bad}"
     )
@@ -191,7 +215,7 @@ def _download_routes() -> set[str]:
     return found
 
 
-def _downloads(meeting: Meeting) -> dict[str, tuple[str, str]]:
+def _downloads(meeting: Meeting, program: Program | None = None) -> dict[str, tuple[str, str]]:
     """route name → (url, format)."""
     honours = f"?to-chuc=kim-long&nam={YEAR}&so-nam=1&doi-tuong=member&muc=1"
     return {
@@ -203,6 +227,10 @@ def _downloads(meeting: Meeting) -> dict[str, tuple[str, str]]:
         "reviews:honours_xlsx": (reverse("reviews:honours_xlsx") + honours, "xlsx"),
         "reviews:honours_docx": (reverse("reviews:honours_docx") + honours, "docx"),
         "imports:template": (reverse("imports:template", args=["members"]), "xlsx"),
+        "programs:matrix_xlsx": (
+            reverse("programs:matrix_xlsx", args=[program.pk if program else 1]),
+            "xlsx",
+        ),
     }
 
 
@@ -244,9 +272,10 @@ def test_every_export_opens_whatever_the_database_holds(client, world, bad):
     load_schemes()
     meeting = _meeting(world)
     _honours(world)
+    program = _program(world)
     _poison(world, meeting, _hostile(bad))
     client.force_login(world.users["admin"])
-    for name, (url, kind) in _downloads(meeting).items():
+    for name, (url, kind) in _downloads(meeting, program).items():
         response = client.get(url)
         assert response.status_code == 200, (name, response.status_code)
         texts = _texts(_body(response), kind)
@@ -260,6 +289,8 @@ def test_every_export_opens_whatever_the_database_holds(client, world, bad):
             assert "Dòng một" in joined and "ĐỒNG" in joined and "Biểu quyết" in joined
         if name.startswith("reviews:"):
             assert "Hương" in joined, name
+        if name == "programs:matrix_xlsx":
+            assert "Nhiệm vụ" in joined and "Kim" in joined, name
 
 
 # -- the way in: form, API and import answer alike ---------------------------------------------

@@ -44,7 +44,7 @@ class CellOut(Schema):
     growth: Decimal | None = Field(None, description="% tăng so với năm trước (dòng của đơn vị)")
 
 
-class RowOut(Schema):
+class IndicatorRowOut(Schema):
     org: str
     org_name: str
     cells: list[CellOut]
@@ -55,8 +55,8 @@ class TableOut(Schema):
     org: str
     org_name: str
     years: list[int]
-    own: RowOut
-    rows: list[RowOut]
+    own: IndicatorRowOut
+    rows: list[IndicatorRowOut]
     hidden: int = Field(description="đơn vị trực thuộc không có số liệu, không liệt kê")
 
 

@@ -19,13 +19,13 @@ from dangbo.orgs.lookups import org_field
 from .. import documents
 from .documents_schemas import (
     DocId,
-    DocumentDetailOut,
-    DocumentIn,
-    DocumentOut,
-    DocumentPatch,
-    DocumentQuery,
     FileId,
     FileOut,
+    RegisterDetailOut,
+    RegisterIn,
+    RegisterOut,
+    RegisterPatch,
+    RegisterQuery,
 )
 
 router = Router(tags=["documents"])
@@ -46,7 +46,7 @@ def _doc(request, doc_id: int):
 
 
 def _detail(user, doc):
-    """The document with its links as attributes, for ``DocumentDetailOut``."""
+    """The document with its links as attributes, for ``RegisterDetailOut``."""
     links = documents.links(user, doc)
     for name in (
         "chain",
@@ -68,9 +68,9 @@ def _orgs(user, codes: list[str] | None):
     return [org_field(user, c, "applies_to", "Áp dụng cho", scope.VIEW) for c in codes]
 
 
-@router.get("/", response=list[DocumentOut], summary="Sổ văn bản: tìm kiếm")
+@router.get("/", response=list[RegisterOut], summary="Sổ văn bản: tìm kiếm")
 @paginate(BoundedPagination)
-def document_list(request, filters: Query[DocumentQuery]):
+def document_list(request, filters: Query[RegisterQuery]):
     """Newest first; ``q``: words of the number or the title, accents optional ("kl 64",
     "ket luan 64", "64-KL/TW")."""
     user = _reader(request)
@@ -91,7 +91,7 @@ def document_list(request, filters: Query[DocumentQuery]):
     )
 
 
-@router.get("/{doc_id}", response={200: DocumentDetailOut, **READ_ERRORS}, summary="Một văn bản")
+@router.get("/{doc_id}", response={200: RegisterDetailOut, **READ_ERRORS}, summary="Một văn bản")
 def detail(request, doc_id: DocId):
     """With its links both ways: what it implements (up the chain), the documents and
     programs that carry it out, what it replaces and what replaced it, its files."""
@@ -99,8 +99,8 @@ def detail(request, doc_id: DocId):
     return _detail(request.auth, doc)
 
 
-@router.post("/", response={201: DocumentDetailOut, **WRITE_ERRORS}, summary="Ghi nhận văn bản")
-def create(request, payload: DocumentIn):
+@router.post("/", response={201: RegisterDetailOut, **WRITE_ERRORS}, summary="Ghi nhận văn bản")
+def create(request, payload: RegisterIn):
     user = _reader(request)
     data = payload.dict()
     with fields_as(RENAMED):
@@ -121,8 +121,8 @@ def create(request, payload: DocumentIn):
     return 201, _detail(user, doc)
 
 
-@router.patch("/{doc_id}", response={200: DocumentDetailOut, **WRITE_ERRORS}, summary="Sửa văn bản")
-def patch(request, doc_id: DocId, payload: DocumentPatch):
+@router.patch("/{doc_id}", response={200: RegisterDetailOut, **WRITE_ERRORS}, summary="Sửa văn bản")
+def patch(request, doc_id: DocId, payload: RegisterPatch):
     """Only the fields sent change; ``null`` clears an optional one."""
     doc = _doc(request, doc_id)
     user = request.auth

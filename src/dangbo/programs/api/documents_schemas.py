@@ -13,7 +13,7 @@ FileId = Annotated[int, Path(ge=1, le=MAX_ID, title="Mã tệp")]
 KIND_HELP = "QD, QDTW, QC, HD, NQ, KL, CT, CTR, CV, KH, BC, TB, ND, LUAT, KHAC"
 
 
-class DocumentQuery(Schema):
+class RegisterQuery(Schema):
     q: SearchText | None = Field(None, title="Số hiệu, trích yếu (không cần dấu)")
     kind: Annotated[str, Field(max_length=8)] | None = Field(
         None, title="Loại văn bản", description=KIND_HELP
@@ -23,7 +23,7 @@ class DocumentQuery(Schema):
     year: Year | None = Field(None, title="Năm ban hành")
 
 
-class DocumentIn(In):
+class RegisterIn(In):
     number: model_text(LegalDocument, "number") = Field(title="Số hiệu")  # type: ignore[valid-type]
     kind: Annotated[str, Field(max_length=8)] = Field(title="Loại văn bản", description=KIND_HELP)
     issue_date: Day = Field(title="Ngày ban hành")
@@ -39,7 +39,7 @@ class DocumentIn(In):
     applies_to: list[Code] = Field([], max_length=500, title="Áp dụng cho (mã các tổ chức)")
 
 
-class DocumentPatch(In):
+class RegisterPatch(In):
     number: model_text(LegalDocument, "number") | None = Field(None, title="Số hiệu")  # type: ignore[valid-type]
     kind: Annotated[str, Field(max_length=8)] | None = Field(
         None, title="Loại văn bản", description=KIND_HELP
@@ -66,7 +66,7 @@ class DocRef(Schema):
     issuer: str
 
 
-class DocumentOut(DocRef):
+class RegisterOut(DocRef):
     kind_label: str = Field(..., alias="get_kind_display")
     effective_from: date | None
     effective_to: date | None
@@ -77,7 +77,7 @@ class DocumentOut(DocRef):
     recorded_at: datetime | None
 
 
-class OrgRef(Schema):
+class RegisterOrgOut(Schema):
     code: str
     name: str
 
@@ -101,7 +101,7 @@ class FileOut(Schema):
     uploaded_at: datetime
 
 
-class DocumentDetailOut(DocumentOut):
+class RegisterDetailOut(RegisterOut):
     chain: list[DocRef] = Field(
         ..., alias="_api_chain", description="Văn bản được thực hiện, lần lên cấp trên"
     )
@@ -118,5 +118,5 @@ class DocumentDetailOut(DocumentOut):
     )
     replaces: list[DocRef] = Field(..., alias="_api_replaces")
     replaced_by: DocRef | None = Field(None, alias="_api_replaced_by")
-    applies_to: list[OrgRef] = Field(..., alias="_api_applies_to")
+    applies_to: list[RegisterOrgOut] = Field(..., alias="_api_applies_to")
     files: list[FileOut] = Field(..., alias="_api_files")
