@@ -24,7 +24,9 @@ driver can check that both agree.
 
 import argparse
 import sys
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from benchmarks import child
 
@@ -456,20 +458,28 @@ def dangbo_call(view: str, org, as_of: date):
     return {k: s[k] for k in keys}
 
 
-def run_dangbo(view: str, code: str, as_of: date, runs: int, report: str | None) -> dict:
+def time_call(
+    fn: Callable[[], Any],
+    view: str,
+    code: str,
+    runs: int,
+    report: str | None,
+    *,
+    label: str,
+    sql_chars: int | None = None,
+) -> dict:
+    """dangbo's call ``fn`` for ``view`` on ``code`` (shared with benchmarks/programs.py):
+    its median of ``runs`` after a warm-up, its SQL queries counted on a warm call (and
+    written to ``report``, each cut to ``sql_chars``), its answer."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from dangbo.orgs.models import Organisation
-
-    org = Organisation.objects.get(code=code)
-    fn = lambda: dangbo_call(view, org, as_of)  # noqa: E731
     fn()  # warm-up: connection, caches
     with CaptureQueriesContext(connection) as captured:
         answer = fn()
     median, times, _ = child.median_of(fn, runs, warmups=0)
     if report:
-        _write_report(report, view, code, captured.captured_queries)
+        _write_report(report, label, code, captured.captured_queries, sql_chars)
     return {
         "view": view,
         "code": code,
@@ -481,12 +491,23 @@ def run_dangbo(view: str, code: str, as_of: date, runs: int, report: str | None)
     }
 
 
-def _write_report(path: str, view: str, code: str, queries: list[dict]) -> None:
+def run_dangbo(view: str, code: str, as_of: date, runs: int, report: str | None) -> dict:
+    from dangbo.orgs.models import Organisation
+
+    org = Organisation.objects.get(code=code)
+    return time_call(
+        lambda: dangbo_call(view, org, as_of), view, code, runs, report, label=LABELS[view]
+    )
+
+
+def _write_report(
+    path: str, label: str, code: str, queries: list[dict], sql_chars: int | None = None
+) -> None:
     total = sum(float(q["time"]) for q in queries)
     with open(path, "w") as fh:
-        fh.write(f"== {LABELS[view]} for {code}: {len(queries)} queries, {total:.3f} s\n")
+        fh.write(f"== {label} for {code}: {len(queries)} queries, {total:.3f} s\n")
         for i, q in enumerate(queries, 1):
-            fh.write(f"-- {i}. {float(q['time']) * 1000:.1f} ms\n{q['sql']}\n")
+            fh.write(f"-- {i}. {float(q['time']) * 1000:.1f} ms\n{q['sql'][:sql_chars]}\n")
         fh.write("\n")
 
 
@@ -716,13 +737,12 @@ def sql_answer(view: str, rows: list[dict]) -> dict:
     }
 
 
-def run_sql(view: str, code: str, as_of: date, runs: int) -> dict:
+def time_statement(
+    view: str, code: str, sql: str, params: dict, runs: int, answer_of: Callable[[list[dict]], Any]
+) -> dict:
+    """The hand-written statement for ``view`` on ``code`` (shared with benchmarks/programs.py):
+    its median of ``runs``, one query, its answer read from the rows by ``answer_of``."""
     from django.db import connection
-
-    from dangbo.orgs.models import Organisation
-
-    org = Organisation.objects.get(code=code)
-    sql, params = statement(view, org, as_of.year, as_of)
 
     def fn() -> list[dict]:
         with connection.cursor() as cur:
@@ -738,8 +758,30 @@ def run_sql(view: str, code: str, as_of: date, runs: int) -> dict:
         "best_s": min(times),
         "times": times,
         "queries": 1,
-        "answer": sql_answer(view, rows),
+        "answer": answer_of(rows),
     }
+
+
+def run_sql(view: str, code: str, as_of: date, runs: int) -> dict:
+    from dangbo.orgs.models import Organisation
+
+    org = Organisation.objects.get(code=code)
+    sql, params = statement(view, org, as_of.year, as_of)
+    return time_statement(view, code, sql, params, runs, lambda rows: sql_answer(view, rows))
+
+
+def say_result(code: str, view: str, label: str, result: dict, command: str) -> None:
+    """The one line a ``dangbo`` or ``sql`` run prints (shared with benchmarks/programs.py)."""
+    if command == "dangbo":
+        child.say(
+            f"{code} {label}: {result['median_s'] * 1000:.1f} ms "
+            f"(best {result['best_s'] * 1000:.1f}), {result['queries']} queries"
+        )
+    else:
+        child.say(
+            f"{code} SQL for {view}: {result['median_s'] * 1000:.1f} ms "
+            f"(best {result['best_s'] * 1000:.1f})"
+        )
 
 
 def main() -> None:
@@ -762,19 +804,12 @@ def main() -> None:
         child.emit(prepare(args.codes))
     elif args.command == "cleanup":
         child.emit(cleanup())
-    elif args.command == "dangbo":
-        result = run_dangbo(args.view, args.code, args.as_of, args.runs, args.report)
-        child.say(
-            f"{args.code} {LABELS[args.view]}: {result['median_s'] * 1000:.1f} ms "
-            f"(best {result['best_s'] * 1000:.1f}), {result['queries']} queries"
-        )
-        child.emit(result)
     else:
-        result = run_sql(args.view, args.code, args.as_of, args.runs)
-        child.say(
-            f"{args.code} SQL for {args.view}: {result['median_s'] * 1000:.1f} ms "
-            f"(best {result['best_s'] * 1000:.1f})"
-        )
+        if args.command == "dangbo":
+            result = run_dangbo(args.view, args.code, args.as_of, args.runs, args.report)
+        else:
+            result = run_sql(args.view, args.code, args.as_of, args.runs)
+        say_result(args.code, args.view, LABELS[args.view], result, args.command)
         child.emit(result)
 
 

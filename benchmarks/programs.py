@@ -36,7 +36,7 @@ import sys
 from datetime import date, timedelta
 from decimal import Decimal
 
-from benchmarks import child
+from benchmarks import child, oversight
 
 VIEWS = ("tree", "value_table", "ntm_board", "admin_reform")
 LABELS = {
@@ -596,37 +596,19 @@ def _other(view: str, org, year: int) -> dict:
 
 
 def run_dangbo(view: str, code: str, runs: int, report: str | None) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from dangbo.orgs.models import Organisation
 
     org = Organisation.objects.get(code=code)
     year = world_year()
-    fn = lambda: dangbo_call(view, org, year)  # noqa: E731
-    fn()  # warm-up: connection, caches
-    with CaptureQueriesContext(connection) as captured:
-        answer = fn()
-    median, times, _ = child.median_of(fn, runs, warmups=0)
-    if report:
-        with open(report, "w") as fh:
-            total = sum(float(q["time"]) for q in captured.captured_queries)
-            fh.write(
-                f"== {LABELS[view]} for {code}: {len(captured.captured_queries)} queries, "
-                f"{total:.3f} s\n"
-            )
-            for i, q in enumerate(captured.captured_queries, 1):
-                fh.write(f"-- {i}. {float(q['time']) * 1000:.1f} ms\n{q['sql'][:4000]}\n")
-            fh.write("\n")
-    return {
-        "view": view,
-        "code": code,
-        "median_s": median,
-        "best_s": min(times),
-        "times": times,
-        "queries": len(captured.captured_queries),
-        "answer": answer,
-    }
+    return oversight.time_call(
+        lambda: dangbo_call(view, org, year),
+        view,
+        code,
+        runs,
+        report,
+        label=LABELS[view],
+        sql_chars=4000,
+    )
 
 
 # -- the hand-written statements -----------------------------------------------------------
@@ -762,29 +744,13 @@ def sql_answer(view: str, rows: list[dict]) -> dict:
 
 
 def run_sql(view: str, code: str, runs: int) -> dict:
-    from django.db import connection
-
     from dangbo.orgs.models import Organisation
 
     org = Organisation.objects.get(code=code)
     sql, params = statement(view, org, world_year())
-
-    def fn() -> list[dict]:
-        with connection.cursor() as cur:
-            cur.execute(sql, params)
-            names = [c[0] for c in cur.description]
-            return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-
-    median, times, rows = child.median_of(fn, runs)
-    return {
-        "view": view,
-        "code": code,
-        "median_s": median,
-        "best_s": min(times),
-        "times": times,
-        "queries": 1,
-        "answer": sql_answer(view, rows),
-    }
+    return oversight.time_statement(
+        view, code, sql, params, runs, lambda rows: sql_answer(view, rows)
+    )
 
 
 def main() -> None:
@@ -808,19 +774,12 @@ def main() -> None:
         child.emit(prepare(args.tasks, args.indicators, args.years))
     elif args.command == "cleanup":
         child.emit(cleanup())
-    elif args.command == "dangbo":
-        result = run_dangbo(args.view, args.code, args.runs, args.report)
-        child.say(
-            f"{args.code} {LABELS[args.view]}: {result['median_s'] * 1000:.1f} ms "
-            f"(best {result['best_s'] * 1000:.1f}), {result['queries']} queries"
-        )
-        child.emit(result)
     else:
-        result = run_sql(args.view, args.code, args.runs)
-        child.say(
-            f"{args.code} SQL for {args.view}: {result['median_s'] * 1000:.1f} ms "
-            f"(best {result['best_s'] * 1000:.1f})"
-        )
+        if args.command == "dangbo":
+            result = run_dangbo(args.view, args.code, args.runs, args.report)
+        else:
+            result = run_sql(args.view, args.code, args.runs)
+        oversight.say_result(args.code, args.view, LABELS[args.view], result, args.command)
         child.emit(result)
 
 

@@ -1,6 +1,8 @@
 """The tables: one per engine, every figure beside its baseline, the ratio, peak memory and
 the target it is held to (PASS/MISS), as fixed-width text and as Markdown."""
 
+from collections.abc import Callable
+
 COLUMNS = ("Measurement", "dangbo", "Baseline (same run)", "Ratio", "Peak RSS", "Target", "Result")
 IMPORT_RATIO_TARGET = 0.5  # dangbo rows/s ≥ 50 % of the raw path
 IMPORT_SECONDS_TARGET = 120  # 5.6 M rows
@@ -182,6 +184,45 @@ def subtree_rows(engine: dict, prep: dict) -> tuple[list, list]:
     return out, notes
 
 
+def _compared_rows(
+    views: list[dict], rows_key: str, target: float, what: Callable[[dict, dict], str]
+) -> tuple[list, list]:
+    """A row per view and place (``view[rows_key]``, described by ``what``): dangbo's median
+    beside the hand-written statement's, passing within ``target``× with a constant number
+    of queries and the same answers; a note for each answer that differs."""
+    out, notes = [], []
+    for view in views:
+        counts = [o["dangbo"]["queries"] for o in view[rows_key]]
+        constant = len(set(counts)) == 1
+        for i, o in enumerate(view[rows_key]):
+            d, b = o["dangbo"], o["sql"]
+            ratio = d["median_s"] / b["median_s"] if b["median_s"] else float("inf")
+            why = []
+            if ratio > target:
+                why.append("ratio")
+            if not constant:
+                why.append("queries " + " ≠ ".join(str(c) for c in counts))
+            if o["differs"]:
+                why.append("answers differ")
+            out.append(
+                _row(
+                    (f"{view['label']}: " if i == 0 else "  ") + what(view, o),
+                    f"{ms(d['median_s'])} (best {ms(d['best_s'])}) · {d['queries']} q",
+                    f"SQL {ms(b['median_s'])} (best {ms(b['best_s'])}) · 1 q",
+                    ratio_of(ratio),
+                    f"{mb(d['peak_rss_kb'])} / {mb(b['peak_rss_kb'])}",
+                    f"≤ {target:g}×, same q",
+                    verdict(not why, ", ".join(why)),
+                )
+            )
+            if o["differs"]:
+                notes.append(
+                    f"ANSWERS DIFFER for {view['label']} on {o['code']} (dangbo, SQL): "
+                    + ", ".join(f"{k} {v[0]} vs {v[1]}" for k, v in o["differs"].items())
+                )
+    return out, notes
+
+
 def oversight_rows(engine: dict, prep: dict) -> tuple[list, list]:
     ov = engine["oversight"]
     data = ov["data"]
@@ -189,38 +230,12 @@ def oversight_rows(engine: dict, prep: dict) -> tuple[list, list]:
         prep["targets"]["median_province"]["code"]: "median province",
         prep["targets"]["largest_province"]["code"]: "largest province",
     }
-    out, notes = [], []
-    for view in ov["views"]:
-        counts = [p["dangbo"]["queries"] for p in view["provinces"]]
-        constant = len(set(counts)) == 1
-        for i, p in enumerate(view["provinces"]):
-            d, b = p["dangbo"], p["sql"]
-            size = data["provinces"][p["code"]]["sizes"]
-            ratio = d["median_s"] / b["median_s"] if b["median_s"] else float("inf")
-            why = []
-            if ratio > OVERSIGHT_RATIO_TARGET:
-                why.append("ratio")
-            if not constant:
-                why.append("queries " + " ≠ ".join(str(c) for c in counts))
-            if p["differs"]:
-                why.append("answers differ")
-            out.append(
-                _row(
-                    (f"{view['label']}: " if i == 0 else "  ")
-                    + f"{labels.get(p['code'], '')} {p['code']} ({size['cells']:,} cells)",
-                    f"{ms(d['median_s'])} (best {ms(d['best_s'])}) · {d['queries']} q",
-                    f"SQL {ms(b['median_s'])} (best {ms(b['best_s'])}) · 1 q",
-                    ratio_of(ratio),
-                    f"{mb(d['peak_rss_kb'])} / {mb(b['peak_rss_kb'])}",
-                    f"≤ {OVERSIGHT_RATIO_TARGET:g}×, same q",
-                    verdict(not why, ", ".join(why)),
-                )
-            )
-            if p["differs"]:
-                notes.append(
-                    f"ANSWERS DIFFER for {view['label']} on {p['code']} (dangbo, SQL): "
-                    + ", ".join(f"{k} {v[0]} vs {v[1]}" for k, v in p["differs"].items())
-                )
+
+    def what(view: dict, p: dict) -> str:
+        size = data["provinces"][p["code"]]["sizes"]
+        return f"{labels.get(p['code'], '')} {p['code']} ({size['cells']:,} cells)"
+
+    out, notes = _compared_rows(ov["views"], "provinces", OVERSIGHT_RATIO_TARGET, what)
     sizes = []
     for code, info in data["provinces"].items():
         z = info["sizes"]
@@ -386,41 +401,13 @@ def programs_rows(engine: dict, prep: dict) -> tuple[list, list]:
         t["largest_province"]["code"]: "largest province",
         t["root"]["code"]: "root",
     }
-    out, notes = [], []
-    for view in pr["views"]:
-        counts = [o["dangbo"]["queries"] for o in view["orgs"]]
-        constant = len(set(counts)) == 1
-        for i, o in enumerate(view["orgs"]):
-            d, b = o["dangbo"], o["sql"]
-            ratio = d["median_s"] / b["median_s"] if b["median_s"] else float("inf")
-            what = (
-                f"{z['tasks']:,} tasks as of {data['as_of']}"
-                if view["view"] == "tree"
-                else f"{labels.get(o['code'], '')} {o['code']}"
-            )
-            why = []
-            if ratio > PROGRAMS_RATIO_TARGET:
-                why.append("ratio")
-            if not constant:
-                why.append("queries " + " ≠ ".join(str(c) for c in counts))
-            if o["differs"]:
-                why.append("answers differ")
-            out.append(
-                _row(
-                    (f"{view['label']}: " if i == 0 else "  ") + what,
-                    f"{ms(d['median_s'])} (best {ms(d['best_s'])}) · {d['queries']} q",
-                    f"SQL {ms(b['median_s'])} (best {ms(b['best_s'])}) · 1 q",
-                    ratio_of(ratio),
-                    f"{mb(d['peak_rss_kb'])} / {mb(b['peak_rss_kb'])}",
-                    f"≤ {PROGRAMS_RATIO_TARGET:g}×, same q",
-                    verdict(not why, ", ".join(why)),
-                )
-            )
-            if o["differs"]:
-                notes.append(
-                    f"ANSWERS DIFFER for {view['label']} on {o['code']} (dangbo, SQL): "
-                    + ", ".join(f"{k} {v[0]} vs {v[1]}" for k, v in o["differs"].items())
-                )
+
+    def what(view: dict, o: dict) -> str:
+        if view["view"] == "tree":
+            return f"{z['tasks']:,} tasks as of {data['as_of']}"
+        return f"{labels.get(o['code'], '')} {o['code']}"
+
+    out, notes = _compared_rows(pr["views"], "orgs", PROGRAMS_RATIO_TARGET, what)
     made = "reused from an earlier run" if data.get("reused") else "written in this run"
     notes[:0] = [
         f"Programs and indicators (benchmarks/programs.py, {made}): a program of the root "

@@ -307,14 +307,27 @@ def phase_oversight(engine: Engine, prep: dict, args, work: Path) -> dict:
     data = run_child(engine, "oversight", "prepare", *codes)
     as_of = data["as_of"]
     log(f"oversight: views as of {as_of} (median and best of {args.runs} after 1 warm-up)")
+    views = _dangbo_and_sql(
+        engine, oversight, lambda view: codes, ["--as-of", as_of], "provinces", args, work
+    )
+    return {"data": data, "codes": codes, "views": views}
+
+
+def _dangbo_and_sql(
+    engine: Engine, bench, codes_of, extra: list[str], rows_key: str, args, work: Path
+) -> list[dict]:
+    """Each view of the phase's module ``bench`` on each of ``codes_of(view)``: dangbo's call
+    (its SQL written to a report) and the hand-written statement, with the figures where
+    their answers differ; the reports gathered in results/<phase>-queries-<engine>.txt."""
+    phase = bench.__name__.rsplit(".", 1)[-1]
     views, reports = [], []
-    for view in oversight.VIEWS:
+    for view in bench.VIEWS:
         rows = []
-        for code in codes:
-            common = [view, code, "--as-of", as_of, "--runs", str(args.runs)]
-            report_file = work / f"oversight-{engine.name}-{view}-{code}.txt"
-            dangbo = run_child(engine, "oversight", "dangbo", *common, "--report", str(report_file))
-            sql = run_child(engine, "oversight", "sql", *common)
+        for code in codes_of(view):
+            common = [view, code, *extra, "--runs", str(args.runs)]
+            report_file = work / f"{phase}-{engine.name}-{view}-{code}.txt"
+            dangbo = run_child(engine, phase, "dangbo", *common, "--report", str(report_file))
+            sql = run_child(engine, phase, "sql", *common)
             reports.append(report_file)
             differs = {
                 k: [dangbo["answer"].get(k), v]
@@ -322,11 +335,11 @@ def phase_oversight(engine: Engine, prep: dict, args, work: Path) -> dict:
                 if dangbo["answer"].get(k) != v
             }
             rows.append({"code": code, "dangbo": dangbo, "sql": sql, "differs": differs})
-        views.append({"view": view, "label": oversight.LABELS[view], "provinces": rows})
-    with open(RESULTS / f"oversight-queries-{engine.tag}.txt", "w") as out:
+        views.append({"view": view, "label": bench.LABELS[view], rows_key: rows})
+    with open(RESULTS / f"{phase}-queries-{engine.tag}.txt", "w") as out:
         for path in reports:
             out.write(path.read_text())
-    return {"data": data, "codes": codes, "views": views}
+    return views
 
 
 def phase_programs(engine: Engine, prep: dict, args, work: Path) -> dict:
@@ -343,26 +356,15 @@ def phase_programs(engine: Engine, prep: dict, args, work: Path) -> dict:
     data = run_child(
         engine, "programs", "prepare", "--tasks", str(args.tasks), "--indicators", str(indicators)
     )
-    views, reports = [], []
-    for view in programs.VIEWS:
-        codes = provinces if view in ("value_table", "ntm_board") else [root]
-        rows = []
-        for code in codes:
-            common = [view, code, "--runs", str(args.runs)]
-            report_file = work / f"programs-{engine.name}-{view}-{code}.txt"
-            dangbo = run_child(engine, "programs", "dangbo", *common, "--report", str(report_file))
-            sql = run_child(engine, "programs", "sql", *common)
-            reports.append(report_file)
-            differs = {
-                k: [dangbo["answer"].get(k), v]
-                for k, v in sql["answer"].items()
-                if dangbo["answer"].get(k) != v
-            }
-            rows.append({"code": code, "dangbo": dangbo, "sql": sql, "differs": differs})
-        views.append({"view": view, "label": programs.LABELS[view], "orgs": rows})
-    with open(RESULTS / f"programs-queries-{engine.tag}.txt", "w") as out:
-        for path in reports:
-            out.write(path.read_text())
+    views = _dangbo_and_sql(
+        engine,
+        programs,
+        lambda view: provinces if view in ("value_table", "ntm_board") else [root],
+        [],
+        "orgs",
+        args,
+        work,
+    )
     return {"data": data, "views": views}
 
 
