@@ -49,3 +49,15 @@ def test_a_holder_hides_the_holders_below_it():
     assert queries.Held(holdings).below(_org("0001.")) == [D(5), D(4)]
     assert queries.Held(holdings).below(_org("0001.0001.")) == [D(3)]
     assert queries.Held(holdings).below(_org("0001.0002.")) == []
+
+
+def test_any_at_is_a_holding_at_or_below():
+    rng = random.Random(3)
+    for _ in range(20):
+        paths = _paths(rng)
+        holdings = [(p, D(1)) for p in paths if rng.random() < 0.3]
+        held = queries.Held(holdings)
+        for path in paths:
+            org = _org(path)
+            expected = any(path <= p < org.subtree_upper for p, _v in holdings)
+            assert held.any_at(org) == expected

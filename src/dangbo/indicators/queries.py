@@ -106,6 +106,11 @@ class Held:
             out.append(value)
         return out
 
+    def any_at(self, org: Organisation) -> bool:
+        """Whether ``org`` or an organisation below it holds a value."""
+        lo = bisect_left(self.paths, org.path)
+        return lo < len(self.paths) and self.paths[lo] < org.subtree_upper
+
 
 def _holdings(
     indicator: Indicator, root: Organisation, years: list[int]
@@ -233,6 +238,13 @@ def value_table(indicator: Indicator, org: Organisation, years: Iterable[int]) -
             own.cells[year].growth = rules.growth_pct(
                 own.cells[year].value, own.cells[year - 1].value
             )
+    if not subtree:
+        # A unit with no value at or below it and no target in these years is hidden: its
+        # cells are not built (most of a province's agencies for a commune indicator).
+        aimed = {org_id for org_id, _year in targets}
+        children = [
+            c for c in children if c.pk in aimed or any(by_year[y].any_at(c) for y in years)
+        ]
     rows = [Row(c, {y: cell(c, y) for y in years}) for c in children]
     shown = [
         r
@@ -245,7 +257,7 @@ def value_table(indicator: Indicator, org: Organisation, years: Iterable[int]) -
         years=years,
         own=own,
         rows=shown,
-        hidden=len(rows) - len(shown),
+        hidden=len(everyone) - 1 - len(shown),
     )
 
 
