@@ -264,8 +264,9 @@ def value_table(indicator: Indicator, org: Organisation, years: Iterable[int]) -
 def admin_reform(org: Organisation, year: int) -> dict[str, object]:
     """Administrative reform in the communes and towns under ``org`` (itself, if it is one)
     in ``year``: ``{"units", "met", "pct"}`` — units active on 31/12, those meeting all
-    three conditions, and the share in percent (one decimal; None without units). Two
-    queries."""
+    three conditions, and the share in percent (one decimal; None without units). A year
+    no unit has reported on yet is not a year none met: ``met`` and ``pct`` are then None.
+    Two queries."""
     day = date(year, 12, 31)
     units = list(
         Organisation.objects.filter(org.subtree_q(""))
@@ -274,6 +275,8 @@ def admin_reform(org: Organisation, year: int) -> dict[str, object]:
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
     )
     got = computed.admin_reform(units, [year])
+    if not got:
+        return {"units": len(units), "met": None, "pct": None}
     met = sum(1 for u in units if got.get((u.pk, year)) == 1)
     pct = rules.share_pct(met, len(units))
     return {"units": len(units), "met": met, "pct": None if pct is None else float(pct)}

@@ -18,7 +18,7 @@ class ProgramsStats(Schema):
 
 class AdminReformStats(Schema):
     units: int = Field(description="Số xã, thị trấn")
-    met: int
+    met: int | None = Field(description="Số đơn vị đạt (null: chưa đơn vị nào báo cáo năm này)")
     pct: float | None
 
 
