@@ -21,6 +21,24 @@ def openapi_schema() -> Any:
     return schema
 
 
+def headers_for(key: str) -> dict[str, str]:
+    """The headers of a request made with the API token ``key``."""
+    return {"Authorization": f"Bearer {key}", "Host": "localhost"}
+
+
+def aimed_at(real: dict[str, Any]) -> Callable[[Any], Any]:
+    """A case's path parameters replaced by ``real``'s where it names them: random ids and
+    codes are all 404s; half the runs aim at objects that exist so that the generated
+    bodies reach the services."""
+
+    def on_real_objects(case: Any) -> Any:
+        if case.path_parameters:
+            case.path_parameters = {k: real.get(k, v) for k, v in case.path_parameters.items()}
+        return case
+
+    return on_real_objects
+
+
 @contextlib.contextmanager
 def kept_test_connection() -> Iterator[None]:
     """Requests go through the WSGI app, not Django's test client: keep Django from closing

@@ -5,7 +5,7 @@ bodies as declared."""
 import pytest
 
 from tests.api import conftest as api_conftest
-from tests.api.fuzz_support import openapi_schema, run_generated_requests
+from tests.api.fuzz_support import aimed_at, headers_for, openapi_schema, run_generated_requests
 
 pytest.importorskip("schemathesis")
 pytest.importorskip("hypothesis")
@@ -21,7 +21,7 @@ def test_generated_requests_never_fail_the_server(api, world, who):
     """For an administrator and for a cell's secretary (most answers are then 403 and 404):
     no server error, no status the schema does not declare, every body as declared."""
     schema = openapi_schema()
-    headers = {"Authorization": f"Bearer {api.keys[who]}", "Host": "localhost"}
+    headers = headers_for(api.keys[who])
     operations = [
         op for op in (result.ok() for result in schema.get_all_operations()) if "/ntm/" in op.path
     ]
@@ -31,14 +31,7 @@ def test_generated_requests_never_fail_the_server(api, world, who):
     code = "kim-long"
     real = {"id": world.members["binh"].pk, "code": code}
 
-    def on_real_objects(case):
-        # Random ids and codes are all 404s; half the runs aim at objects that exist so
-        # that the generated bodies reach the services.
-        if case.path_parameters:
-            case.path_parameters = {k: real.get(k, v) for k, v in case.path_parameters.items()}
-        return case
-
     failures, _statuses = run_generated_requests(
-        operations, headers=headers, on_real_objects=on_real_objects, max_examples=MAX_EXAMPLES
+        operations, headers=headers, on_real_objects=aimed_at(real), max_examples=MAX_EXAMPLES
     )
     assert not failures, "\n".join(failures[:10])

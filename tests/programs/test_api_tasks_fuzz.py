@@ -8,7 +8,7 @@ import pytest
 
 from dangbo.core.services import issue_token
 from dangbo.programs import services
-from tests.api.fuzz_support import openapi_schema, run_generated_requests
+from tests.api.fuzz_support import headers_for, openapi_schema, run_generated_requests
 
 pytest.importorskip("schemathesis")
 pytest.importorskip("hypothesis")
@@ -30,7 +30,7 @@ def test_generated_requests_to_programs(world):
     )
     schema = openapi_schema()
     key = issue_token(actor=None, user=world.users["admin"], name="fuzz")
-    headers = {"Authorization": f"Bearer {key}", "Host": "localhost"}
+    headers = headers_for(key)
     operations = [
         r.ok() for r in schema.get_all_operations() if r.ok().path.startswith("/api/v1/programs")
     ]
