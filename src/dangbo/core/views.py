@@ -127,6 +127,22 @@ class CappedPaginator(Paginator):
     capped = False
 
 
+def form_page(request, form, save, template: str, context: dict[str, Any]):
+    """A form's page: a valid POST calls ``save(cleaned_data)``, which answers the message of
+    success and where to go next (a service's refusal lands on the form, field by field);
+    otherwise the form again, 400 after a POST."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            message, url = save(form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect(url)
+    status = 400 if request.method == "POST" else 200
+    return render_page(request, template, {"form": form, **context}, status=status)
+
+
 def page_of(request, queryset, per_page: int = PAGE_SIZE, *, capped: bool = False):
     paginator = (CappedPaginator if capped else Paginator)(queryset, per_page)
     return paginator.get_page(request.GET.get("trang"))

@@ -6,21 +6,17 @@ Thin as everywhere: parse, authorise through ``scope`` (an organisation out of s
 404), call one query or service (it holds the transaction), render.
 """
 
-from collections.abc import Callable
-from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangbo.core import period, scope
 from dangbo.core.dates import today
-from dangbo.core.views import apply_service_errors, render_page
+from dangbo.core.views import form_page, render_page
 from dangbo.orgs import fields as org_fields
 from dangbo.orgs.choices import OrgKind
 from dangbo.orgs.lookups import scope_roots
@@ -112,30 +108,6 @@ def shown_value(indicator: Indicator, value, kind: str, *, unit: bool = False) -
         return _("đạt") if value >= 1 else _("không đạt")
     text = rules.fmt_value(value, indicator.decimals)
     return f"{text} {indicator.unit}" if unit else text
-
-
-def _form_page(
-    request,
-    form,
-    save: Callable[[], tuple[str, str]],
-    template: str,
-    context: dict[str, Any],
-):
-    """A form's page: a valid POST calls ``save``, which answers the message of success and
-    where to go next (a service's refusal lands on the form); otherwise the form again, 400
-    after a POST."""
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                message, url = save()
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, message)
-                return redirect(url)
-        status = 400
-    return render_page(request, template, {"form": form, **context}, status=status)
 
 
 def can_define(user) -> bool:
@@ -240,7 +212,7 @@ def enter(request):
     )
     back = _url("list", **{"to-chuc": org.code, "nam": year})
 
-    def save():
+    def save(_data):
         counts = services.record_values(
             actor=request.user,
             rows=[(ind, org, year, text) for ind, text in form.filled()],
@@ -253,7 +225,7 @@ def enter(request):
         }
         return message, _url("enter", **{"to-chuc": org.code, "nam": year})
 
-    return _form_page(
+    return form_page(
         request,
         form,
         save,
@@ -271,12 +243,12 @@ def targets(request):
     del form.fields["source"]
     back = _url("list", **{"to-chuc": org.code, "nam": year})
 
-    def save():
+    def save(_data):
         changed = services.set_targets(actor=request.user, org=org, year=year, values=form.filled())
         message = _("Đã giao %(n)s chỉ tiêu.") % {"n": changed}
         return message, _url("targets", **{"to-chuc": org.code, "nam": year})
 
-    return _form_page(
+    return form_page(
         request,
         form,
         save,
@@ -291,12 +263,12 @@ def create(request):
         raise Http404
     form = forms.DefineForm(request.POST if request.method == "POST" else None)
 
-    def save():
+    def save(_data):
         indicator = services.define_indicator(actor=request.user, **form.cleaned_data)
         message = _("Đã khai báo chỉ tiêu “%(n)s”.") % {"n": indicator}
         return message, reverse("indicators:detail", args=[indicator.code])
 
-    return _form_page(
+    return form_page(
         request,
         form,
         save,

@@ -8,9 +8,6 @@ the same queries."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -25,7 +22,7 @@ from dangbo.core import scope
 from dangbo.core.dates import fmt
 from dangbo.core.errors import messages_of
 from dangbo.core.text import strip_control
-from dangbo.core.views import apply_service_errors, parse_as_of, render_page
+from dangbo.core.views import apply_service_errors, form_page, parse_as_of, render_page
 from dangbo.orgs import fields as org_fields
 from dangbo.orgs.models import Organisation
 from dangbo.orgs.queries import pick_label
@@ -75,28 +72,6 @@ def program_list(request):
     )
 
 
-def _form_page(
-    request,
-    form,
-    save: Callable[[dict[str, Any]], tuple[str, str]],
-    template: str,
-    context: dict[str, Any],
-):
-    """A form's page: a valid POST calls ``save`` with the cleaned data, which answers the
-    message of success and where to go next (a service's refusal lands on the form);
-    otherwise the form again, 400 after a POST."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            message, url = save(form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect(url)
-    status = 400 if request.method == "POST" else 200
-    return render_page(request, template, {"form": form, **context}, status=status)
-
-
 def _program_kwargs(data: dict) -> dict:
     """The program form's fields as the services take them (create and edit alike)."""
     return {
@@ -120,7 +95,7 @@ def program_create(request):
         )
         return _("Đã tạo chương trình."), reverse("programs:detail", args=[program.pk])
 
-    return _form_page(
+    return form_page(
         request,
         form,
         save,
@@ -172,7 +147,7 @@ def program_edit(request, pk: int):
         services.edit_program(actor=request.user, program=program, **_program_kwargs(data))
         return _("Đã sửa chương trình."), reverse("programs:detail", args=[program.pk])
 
-    return _form_page(
+    return form_page(
         request,
         form,
         save,
@@ -218,7 +193,7 @@ def task_add(request, pk: int):
         message = _("Đã thêm nhiệm vụ %(n)s.") % {"n": task.number}
         return message, reverse("programs:detail", args=[program.pk])
 
-    return _form_page(
+    return form_page(
         request,
         form,
         save,
@@ -342,7 +317,7 @@ def task_edit(request, pk: int):
                 services.move_task(actor=request.user, task=task, parent=parent)
         return _("Đã sửa nhiệm vụ."), reverse("programs:task", args=[task.pk])
 
-    return _form_page(
+    return form_page(
         request,
         form,
         save,
