@@ -57,7 +57,7 @@ def _reference(tasks):
         if t.parent_id is not None:
             kids.setdefault(t.parent_id, []).append(t.id)
     states = {}
-    for t in reversed(queries._tree_order(tasks)):
+    for t in reversed(queries.tree_order(tasks)):
         child_states = [states[k] for k in kids.get(t.id, ())]
         own = t.last_status
         if own is None and not child_states:

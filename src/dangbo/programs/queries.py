@@ -241,7 +241,7 @@ def _read(tasks: QuerySet, as_of: date, *, tree: bool = False) -> list[TreeTask]
     return [TreeTask(row) for row in ordered.values_list(*columns)]
 
 
-def _tree_order(tasks: Iterable[Any]) -> list[Any]:
+def tree_order(tasks: Iterable[Any]) -> list[Any]:
     """Tasks in tree order: depth first, siblings by position then id."""
     children: dict[int | None, list[Any]] = {}
     ids = {t.pk for t in tasks}
@@ -444,7 +444,7 @@ def program_tree(
                 node = by_id.get(node.parent_id) if node.parent_id else None
     parents = {t.parent_id for t in tasks if t.parent_id}
     rows = []
-    for task in _tree_order(tasks):
+    for task in tree_order(tasks):
         if keep is not None and task.id not in keep:
             continue
         row = TaskRow(

@@ -252,7 +252,7 @@ def matrix(user: Any, program: Program) -> Matrix:
     visible = queries.visible_task_ids(user, program)
     if visible is not None:
         tasks = tasks.filter(pk__in=visible)
-    ordered = _tree_order(list(tasks))
+    ordered = queries.tree_order(list(tasks))
     coordinators = list(
         TaskCoordinator.objects.filter(task__in=[t.pk for t in ordered]).select_related(
             "org", "partner"
@@ -281,8 +281,3 @@ def matrix(user: Any, program: Program) -> Matrix:
     ]
     rows = [MatrixRow(t, [roles.get((t.pk, b.key), "") for b in bodies]) for t in ordered]
     return Matrix(program, bodies, rows)
-
-
-def _tree_order(tasks: list[Task]) -> list[Task]:
-    # programs.queries keeps the one definition of the tree order
-    return queries._tree_order(tasks)  # noqa: SLF001

@@ -89,10 +89,10 @@ def _check_lead(
 
 def renumber(program: Program) -> None:
     """Numbers "1", "1.2" of every task of ``program`` from the tree order (two queries)."""
-    from .queries import _tree_order  # the same order as the tree page
+    from .queries import tree_order  # the same order as the tree page
 
     tasks = list(Task.objects.filter(program=program).only("id", "parent_id", "position", "number"))
-    numbers = rules.numbers((t.pk, t.parent_id) for t in _tree_order(tasks))
+    numbers = rules.numbers((t.pk, t.parent_id) for t in tree_order(tasks))
     changed = [t for t in tasks if t.number != numbers[t.pk]]
     for task in changed:
         task.number = numbers[task.pk]
