@@ -34,6 +34,17 @@ apt_install() {
         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
 }
 
+# The system parts of the PDFs (WeasyPrint needs pango; Times New Roman is Liberation Serif on
+# Debian). Best effort: without root the documents still come out, in a fallback serif.
+ensure_document_fonts() {
+    local need=()
+    ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+    fc-list 2>/dev/null | grep -q 'Liberation Serif' || need+=(fonts-liberation fontconfig)
+    [ "${#need[@]}" -eq 0 ] && return 0
+    apt_install "${need[@]}" >/dev/null ||
+        say "NOTICE: could not install ${need[*]} (needs root): PDFs may use a fallback font."
+}
+
 # Create .venv when missing (or broken) and `pip install -e .[EXTRAS]` when pyproject.toml
 # changed since the last install: a second run starts in a second, not a minute.
 ensure_venv() {

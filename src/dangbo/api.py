@@ -32,6 +32,7 @@ from dangbo.members.api import router as members_router
 from dangbo.oversight.api import router as oversight_router
 from dangbo.programs.api import documents_router, partners_router, programs_router
 from dangbo.registry.api import router as orgs_router
+from dangbo.reports.api import reports_router
 from dangbo.reviews.api import router as reviews_router
 
 MAX_KEY_LENGTH = 200
@@ -318,6 +319,7 @@ def _register_routers() -> None:
     api.add_router("/partners", partners_router)
     api.add_router("/indicators", indicators_router)
     api.add_router("/ntm", ntm_router)
+    api.add_router("/reports", reports_router)
     api.add_router("", _fallback)
 
 

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "dangbo.reviews",
     "dangbo.indicators",
     "dangbo.programs",
+    "dangbo.reports",
     "dangbo.commands",
     "dangbo.home",
     "django_tasks",

@@ -54,6 +54,7 @@ urlpatterns = [
     path("van-ban/", include("dangbo.programs.documents_urls")),
     path("chuong-trinh/", include("dangbo.programs.urls")),
     path("chi-tieu/", include("dangbo.indicators.urls")),
+    path("bao-cao/", include("dangbo.reports.urls")),
     path("api/v1/", api.urls),
     # 404 unless DANGBO_ADMIN is on (core.middleware.AdminSwitchMiddleware).
     path("quan-tri/", admin.site.urls),

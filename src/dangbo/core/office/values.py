@@ -1,0 +1,49 @@
+"""How a value and the document's fixed lines are written, the same in every format."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from dangbo.core.text import vn_number, writable
+
+if TYPE_CHECKING:
+    from . import OfficialDocument
+
+
+def cell_text(value: object, kind: str = "text") -> str:
+    """31/12/2016, 1.234, 12,5, 12,5%; "" for None. Text is cut to what XML can carry."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, bool):
+        return "Có" if value else ""
+    if isinstance(value, int | float | Decimal) and kind in ("int", "number", "pct"):
+        decimals = 0 if kind == "int" or float(value).is_integer() else 1
+        text = vn_number(float(value), decimals)
+        return text + "%" if kind == "pct" else text
+    if isinstance(value, int):
+        return vn_number(value)
+    return writable(str(value))
+
+
+def number_line(doc: OfficialDocument) -> str:
+    """ "Số 15-BC/HU"; a blank number leaves room to write it in; no code, no line."""
+    if not doc.kind_code:
+        return ""
+    symbol = f"{doc.kind_code}/{doc.issuer.symbol}" if doc.issuer.symbol else doc.kind_code
+    return f"Số {doc.number}-{symbol}" if doc.number else f"Số       -{symbol}"
+
+
+def date_line(doc: OfficialDocument) -> str:
+    """ "Tam Dương, ngày 31 tháng 12 năm 2016" (days and months under 10 as 01…09 only for
+    days 1–9 and months 1–2, as Hướng dẫn 36 writes them)."""
+    place = f"{doc.issuer.place}, " if doc.issuer.place else ""
+    if doc.day is None:
+        year = doc.period_year or ""
+        return f"{place}ngày     tháng     năm {year}".rstrip()
+    day = f"{doc.day.day:02d}" if doc.day.day < 10 else str(doc.day.day)
+    month = f"{doc.day.month:02d}" if doc.day.month < 3 else str(doc.day.month)
+    return f"{place}ngày {day} tháng {month} năm {doc.day.year}"

@@ -1,0 +1,4 @@
+"""Imports every module that registers a kind of report (``kinds.register``), so that the
+registry is full once the app is ready. A new kind of report adds its module here."""
+
+# from . import annual, quarter, review_results, compliance, statistics  (as they land)
