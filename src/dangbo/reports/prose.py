@@ -218,6 +218,10 @@ def fill(text: str, values: Mapping[str, object]) -> str:
     return "".join(out)
 
 
+def _braced(name: str) -> str:
+    return "{" + name + "}"
+
+
 def check(key: str, text: str) -> str:
     """The office's template, cleaned, or a ValidationError on ``text`` in Vietnamese naming
     the field and the placeholders the sentence offers."""
@@ -241,8 +245,8 @@ def check(key: str, text: str) -> str:
                     )
                     % {
                         "field": label,
-                        "unknown": ", ".join("{%s}" % n for n in unknown),
-                        "allowed": ", ".join("{%s}" % n for n in allowed) or "—",
+                        "unknown": ", ".join(_braced(n) for n in unknown),
+                        "allowed": ", ".join(_braced(n) for n in allowed) or "—",
                     }
                 ]
             }
