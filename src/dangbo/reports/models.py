@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -67,14 +68,39 @@ class IssuedReport(models.Model):
     sha256 = models.CharField(_("mã băm"), max_length=64)
     files = models.ManyToManyField("core.StoredFile", related_name="+", blank=True)
 
+    SCOPE_PREFIXES = ("org__",)
+
     class Meta:
         verbose_name = _("báo cáo đã ban hành")
         verbose_name_plural = _("báo cáo đã ban hành")
         ordering = ["-issued_on", "-id"]
         indexes = [models.Index(fields=["org", "kind", "year"], name="issued_report_org_kind")]
+        constraints = [
+            # A number names one document of the body in its year's register.
+            models.UniqueConstraint(
+                fields=["org", "year", "number"],
+                condition=~Q(number=""),
+                name="issued_report_number",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        # Frozen: what was issued stays as issued; a correction is a new report.
+        if self.pk is not None:
+            raise ValueError("issued reports are frozen")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("issued reports are frozen")
+
+    @property
+    def period_label(self) -> str:
+        from .kinds import Period
+
+        return Period(self.year, self.quarter).label
 
 
 class ReportRun(models.Model):
@@ -107,6 +133,8 @@ class ReportRun(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    SCOPE_PREFIXES = ("org__",)
 
     class Meta:
         ordering = ["-created_at"]
