@@ -162,9 +162,8 @@ def _number_format(col: Col, value: Any) -> str | None:
     if isinstance(value, date):
         return DATE_FORMAT
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        custom = getattr(col, "format", "")
-        if custom:
-            return custom
+        if col.format:
+            return col.format
         if col.kind == "int":
             return INT_FORMAT
         if col.kind == "number":
