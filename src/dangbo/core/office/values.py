@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from dangbo.core.text import vn_number, writable
 
 if TYPE_CHECKING:
-    from . import OfficialDocument
+    from . import OfficialDocument, Table
 
 
 def cell_text(value: object, kind: str = "text") -> str:
@@ -47,3 +47,26 @@ def date_line(doc: OfficialDocument) -> str:
     day = f"{doc.day.day:02d}" if doc.day.day < 10 else str(doc.day.day)
     month = f"{doc.day.month:02d}" if doc.day.month < 3 else str(doc.day.month)
     return f"{place}ngày {day} tháng {month} năm {doc.day.year}"
+
+
+def header_rows(table: Table) -> list[list[tuple[str, int, int]]]:
+    """The header as rows of (label, column span, row span); a column under no group spans
+    both rows. Groups cover the columns in order, (label, n): an empty label leaves its n
+    columns ungrouped; columns past the groups are ungrouped too."""
+    labels = [c.label for c in table.columns]
+    stt = [("STT", 1, 2 if table.groups else 1)] if table.numbered else []
+    if not table.groups:
+        return [stt + [(label, 1, 1) for label in labels]]
+    top: list[tuple[str, int, int]] = list(stt)
+    bottom: list[tuple[str, int, int]] = []
+    i = 0
+    for label, n in table.groups:
+        cols = labels[i : i + n]
+        if label:
+            top.append((label, len(cols), 1))
+            bottom.extend((c, 1, 1) for c in cols)
+        else:
+            top.extend((c, 1, 2) for c in cols)
+        i += n
+    top.extend((c, 1, 2) for c in labels[i:])
+    return [top, bottom]
