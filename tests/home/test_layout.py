@@ -16,20 +16,24 @@ pytestmark = pytest.mark.django_db
 MENU = {
     "member": {"home", "reviews"},
     "nobody": {"home"},
-    "secretary": {"home", "orgs", "members", "meetings", "opinions", "reviews", "direction"},
+    "secretary": {
+        *("home", "orgs", "members", "meetings", "opinions", "reviews", "direction", "reports"),
+    },
     "auditor": {
         *("home", "orgs", "members", "meetings", "opinions", "reviews", "direction", "audit"),
+        "reports",
     },
     "committee": {
         *("home", "orgs", "members", "meetings", "oversight", "opinions", "reviews", "direction"),
+        "reports",
     },
     "staff": {
         *("home", "orgs", "members", "meetings", "oversight", "opinions", "reviews", "direction"),
-        "imports",
+        *("reports", "imports"),
     },
     "admin": {
         *("home", "orgs", "members", "meetings", "oversight", "opinions", "reviews", "direction"),
-        *("imports", "audit", "users"),
+        *("reports", "imports", "audit", "users"),
     },
 }
 KEYS = {
@@ -41,6 +45,7 @@ KEYS = {
     "Ý kiến": "opinions",
     "Đánh giá": "reviews",
     "Lãnh đạo, chỉ đạo": "direction",
+    "Báo cáo": "reports",
     "Nhập dữ liệu": "imports",
     "Nhật ký": "audit",
     "Người dùng": "users",

@@ -41,6 +41,7 @@ ITEMS: tuple[tuple[str, object, str, Callable[[Viewer], bool]], ...] = (
     ("reviews", _("Đánh giá"), "reviews:cycles", _reviews),
     # one item for issue 14's areas (documents, programs, indicators…): see DIRECTION
     ("direction", _("Lãnh đạo, chỉ đạo"), "home:direction", _view),
+    ("reports", _("Báo cáo"), "reports:index", _view),
     ("imports", _("Nhập dữ liệu"), "imports:index", lambda u: scope.has_any(u, scope.CHANGE)),
     ("audit", _("Nhật ký"), "core:audit", lambda u: scope.has_any(u, scope.AUDIT)),
     ("users", _("Người dùng"), "accounts:users", lambda u: scope.has_any(u, scope.MANAGE_USERS)),
@@ -54,6 +55,7 @@ SECTION_OF_NAMESPACE = {
     "members": "members",
     "meetings": "meetings",
     "reviews": "reviews",
+    "reports": "reports",
     "imports": "imports",
     "core": "audit",
     "accounts": "users",

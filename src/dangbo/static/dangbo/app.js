@@ -22,7 +22,7 @@ document.addEventListener("submit", function (event) {
         if (p.finished) { window.location.assign(box.getAttribute("data-reload-url")); return; }
         if (p.total) { bar.value = Math.min(99, Math.floor(100 * p.done / p.total)); }
         var parts = [p.state_label];
-        if (p.done) { parts.push(fmt(p.done) + (p.total ? "/" + fmt(p.total) : "") + " dòng"); }
+        if (p.done) { parts.push(fmt(p.done) + (p.total ? "/" + fmt(p.total) : "") + (p.unit !== undefined ? p.unit : " dòng")); }
         if (p.rate) { parts.push(fmt(p.rate) + " dòng/giây"); }
         if (p.eta !== null && p.eta !== undefined) { parts.push("còn khoảng " + p.eta + " giây"); }
         text.textContent = parts.join(" · ");
