@@ -16,6 +16,7 @@ from dangbo.reports.kinds import Period
 from dangbo.reports.models import IssuedReport
 from tests.reports.issue_support import toy_kind  # noqa: F401 - fixture
 
+pytestmark = pytest.mark.usefixtures("toy_kind")
 Y2016 = Period(2016)
 
 
@@ -26,7 +27,7 @@ def _issue(world, number="15"):
     )
 
 
-def test_build_counts_within_the_viewers_scope(world, toy_kind):
+def test_build_counts_within_the_viewers_scope(world):
     tam_duong = world.org("tam-duong")
     staff = services.build("thu", tam_duong, Y2016, viewer=world.users["staff"])
     assert staff.figures["members"] == 6  # the district's six members
@@ -38,7 +39,7 @@ def test_build_counts_within_the_viewers_scope(world, toy_kind):
     assert secretary.figures["members"] == 3
 
 
-def test_the_kind_and_the_period_are_checked_with_messages_naming_the_field(world, toy_kind):
+def test_the_kind_and_the_period_are_checked_with_messages_naming_the_field(world):
     kind = services.kind_of("thu")
     with pytest.raises(ValidationError) as bad:
         services.kind_of("khong-co")
@@ -55,7 +56,7 @@ def test_the_kind_and_the_period_are_checked_with_messages_naming_the_field(worl
     assert services.period_of(services.kind_of("thu-quy"), "2016", "2") == Period(2016, 2)
 
 
-def test_render_names_files_and_turns_tables_into_sheets(world, toy_kind):
+def test_render_names_files_and_turns_tables_into_sheets(world):
     from openpyxl import load_workbook
 
     built = services.build("thu", world.org("tam-duong"), Y2016, viewer=world.users["admin"])
@@ -69,7 +70,7 @@ def test_render_names_files_and_turns_tables_into_sheets(world, toy_kind):
     assert "Đảng bộ xã Kim Long" in values and 3 in values
 
 
-def test_an_issued_report_does_not_change_when_the_data_does(world, toy_kind):
+def test_an_issued_report_does_not_change_when_the_data_does(world):
     report = _issue(world)
     assert report.number == "15" and report.issued_by == world.users["admin"]
     assert "Số 15-BC/HU" in report.text and "ngày 31 tháng 12 năm 2016" in report.text
@@ -100,13 +101,13 @@ def test_an_issued_report_does_not_change_when_the_data_does(world, toy_kind):
     assert any(line.startswith("+") and "Hợp Hòa | 0" in line for line in changes.diff)
 
 
-def test_no_change_when_nothing_moved(world, toy_kind):
+def test_no_change_when_nothing_moved(world):
     report = _issue(world)
     changes = services.changes_since(report, viewer=world.users["admin"])
     assert changes.none and changes.figures == [] and changes.diff == []
 
 
-def test_the_frozen_model_refuses_updates_and_deletes(world, toy_kind):
+def test_the_frozen_model_refuses_updates_and_deletes(world):
     report = _issue(world)
     report.text = "sửa"
     with pytest.raises(ValueError, match="frozen"):
@@ -116,7 +117,7 @@ def test_the_frozen_model_refuses_updates_and_deletes(world, toy_kind):
     assert IssuedReport.objects.get(pk=report.pk).text != "sửa"
 
 
-def test_a_number_is_issued_once_per_body_and_year(world, toy_kind):
+def test_a_number_is_issued_once_per_body_and_year(world):
     _issue(world, number="15")
     with pytest.raises(ValidationError) as bad:
         _issue(world, number="15")
@@ -127,14 +128,14 @@ def test_a_number_is_issued_once_per_body_and_year(world, toy_kind):
     assert "number" in bad.value.message_dict
 
 
-def test_issuing_needs_change_on_the_organisation(world, toy_kind):
+def test_issuing_needs_change_on_the_organisation(world):
     built = services.build("thu", world.org("tam-duong"), Y2016, viewer=world.users["committee"])
     with pytest.raises(PermissionDenied, match="quyền ban hành"):
         services.issue(built, actor=world.users["committee"], number="1")
     assert not IssuedReport.objects.exists()
 
 
-def test_a_background_run_builds_the_file_with_progress(world, toy_kind):
+def test_a_background_run_builds_the_file_with_progress(world):
     from dangbo.reports.models import ReportRun
 
     run = services.start_run(
@@ -147,7 +148,7 @@ def test_a_background_run_builds_the_file_with_progress(world, toy_kind):
     assert run.result.original_name == "bao-cao-thu-quy-2016-q2-tam-duong.xlsx"
 
 
-def test_a_failed_run_says_why_without_a_traceback(world, toy_kind):
+def test_a_failed_run_says_why_without_a_traceback(world):
     from dangbo.reports import kinds
     from dangbo.reports.models import ReportRun
 
