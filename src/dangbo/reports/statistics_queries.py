@@ -1,0 +1,305 @@
+"""The SQL of the statistical tables ("thong-ke"): grouped counts in the database, one
+statement per table, never a loop over members.
+
+Members are those active on the day (an official membership in force, not left by then), as
+``registry.queries.membership_counts`` counts them, so that each table's total is the member
+count of ``org_stats``. Each statement groups by the member's cell (its id and path); the
+cells are folded into the rows of the table (the organisation's direct children) in Python,
+a few thousand rows at most for a province.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+
+from dangbo.core import scope
+from dangbo.core.dates import today
+from dangbo.members.choices import EXIT_STATUSES, MembershipKind, PoliticalTheory, Status
+from dangbo.members.models import Member, Membership, PartyAgeInterruption
+from dangbo.members.queries import official_on_q
+from dangbo.members.rules import add_years, months_between, party_age_years
+from dangbo.orgs.choices import GRASSROOTS_KINDS, OrgKind
+from dangbo.orgs.models import Organisation, OrgLink
+from dangbo.orgs.queries import _TOP_SQL, _tree_unchanged_since, active_q, subtree_filter
+
+# Bands (completed years on the day). Age: the brief's ≤30 … >60, the last split at 70 (a
+# village cell's members are mostly past 60). Party age: the badge milestones start a band
+# (30, 40, 50, 60 years: Huy hiệu Đảng), under 10 and 10–29 below them.
+AGE_BANDS: tuple[tuple[str, str, int, int | None], ...] = (
+    ("age_le30", "Đến 30 tuổi", 0, 31),
+    ("age_31_40", "Từ 31 đến 40", 31, 41),
+    ("age_41_50", "Từ 41 đến 50", 41, 51),
+    ("age_51_60", "Từ 51 đến 60", 51, 61),
+    ("age_61_70", "Từ 61 đến 70", 61, 71),
+    ("age_gt70", "Trên 70 tuổi", 71, None),
+)
+PARTY_AGE_BANDS: tuple[tuple[str, str, int, int | None], ...] = (
+    ("pa_lt10", "Dưới 10 năm", 0, 10),
+    ("pa_10_29", "Từ 10 đến 29 năm", 10, 30),
+    ("pa_30_39", "Từ 30 đến 39 năm", 30, 40),
+    ("pa_40_49", "Từ 40 đến 49 năm", 40, 50),
+    ("pa_50_59", "Từ 50 đến 59 năm", 50, 60),
+    ("pa_ge60", "Từ 60 năm trở lên", 60, None),
+)
+
+
+def years_cutoff(as_of: date, years: int) -> date:
+    """The last date ``d`` with ``months_between(d, as_of) >= 12 * years`` (completed years as
+    ``members.rules`` counts them, leap days included): "at least n years old on as_of"
+    is ``born <= years_cutoff(as_of, n)`` in SQL."""
+    if years <= 0:
+        return as_of
+    cut = add_years(as_of, -years)
+    while months_between(cut, as_of) < 12 * years:
+        cut -= timedelta(days=1)
+    while months_between(cut + timedelta(days=1), as_of) >= 12 * years:
+        cut += timedelta(days=1)
+    return cut
+
+
+def band_q(field: str, as_of: date, lo: int, hi: int | None) -> Q:
+    """``lo <= completed years since field < hi`` on ``as_of``."""
+    q = Q(**{f"{field}__lte": years_cutoff(as_of, lo)})
+    if hi is not None:
+        q &= Q(**{f"{field}__gt": years_cutoff(as_of, hi)})
+    return q
+
+
+def band_of(years: int, bands) -> str:
+    for key, _label, lo, hi in bands:
+        if years >= lo and (hi is None or years < hi):
+            return key
+    return bands[-1][0]
+
+
+# ------------------------------------------------------------------ where counts go
+
+
+@dataclass
+class Fold:
+    """Folds a cell (id, path) into the row it belongs to: the direct child of ``org`` whose
+    subtree held it on the day (the organisation itself for its own members)."""
+
+    org: Organisation
+    top: dict[int, int] | None = None  # cell id → child id, when the tree changed since
+
+    @classmethod
+    def of(cls, org: Organisation, as_of: date) -> Fold:
+        if as_of >= today() or _tree_unchanged_since(org, as_of):
+            return cls(org)
+        with connection.cursor() as cur:
+            cur.execute(_TOP_SQL, [org.pk, as_of, as_of, as_of, as_of])
+            return cls(org, {int(i): int(t) for i, t in cur.fetchall()})
+
+    def key(self, org_id: int, path: str) -> int:
+        if self.top is not None and org_id in self.top:
+            return self.top[org_id]
+        prefix = self.org.path
+        if path.startswith(prefix) and path != prefix:
+            return int(path[len(prefix) :].split(".", 1)[0])
+        return self.org.pk
+
+
+def _visible(qs: QuerySet, viewer: Any, prefix: str) -> QuerySet:
+    """Only what ``viewer`` may see (None: the operator at the command line sees all)."""
+    if viewer is None:
+        return qs
+    where = scope.q(viewer, scope.VIEW, prefix)
+    return qs if where is None else qs.filter(where)
+
+
+def active_memberships(org: Organisation, as_of: date, viewer: Any) -> QuerySet:
+    """One row per member active in ``org``'s subtree on ``as_of``: the official membership
+    in force (temporary ones are counted where the member officially belongs)."""
+    qs = (
+        Membership.objects.filter(
+            subtree_filter(org, as_of, "org__"), active_q(as_of), kind=MembershipKind.OFFICIAL
+        )
+        .filter(Q(member__exit_date__isnull=True) | Q(member__exit_date__gt=as_of))
+        .order_by()
+    )
+    return _visible(qs, viewer, "org__")
+
+
+Counts = dict[int, Counter]  # row key (child id) → column key → n
+
+
+def _fold_rows(fold: Fold, rows: Iterable[dict], columns: Iterable[str]) -> Counts:
+    out: Counts = {}
+    cols = list(columns)
+    for row in rows:
+        bucket = out.setdefault(fold.key(row["org_id"], row["org__path"]), Counter())
+        for col in cols:
+            bucket[col] += row[col] or 0
+    return out
+
+
+def conditional(base: QuerySet, fold: Fold, columns: dict[str, Q]) -> Counts:
+    """One statement: per cell, the members matching each column's condition."""
+    annotations = {key: Count("id", filter=cond) for key, cond in columns.items()}
+    annotations["total"] = Count("id")
+    rows = base.values("org_id", "org__path").annotate(**annotations)
+    return _fold_rows(fold, rows, annotations)
+
+
+def by_value(base: QuerySet, fold: Fold, field: str, classify) -> Counts:
+    """One statement: per cell and value of a member's field; ``classify`` maps each value
+    to its column (the distinct values are few: a few dozen spellings at most)."""
+    out: Counts = {}
+    rows = base.values_list("org_id", "org__path", f"member__{field}").annotate(n=Count("id"))
+    for org_id, path, value, n in rows:
+        bucket = out.setdefault(fold.key(org_id, path), Counter())
+        bucket[classify(value)] += n
+        bucket["total"] += n
+    return out
+
+
+def status_sex(base: QuerySet, fold: Fold, as_of: date) -> Counts:
+    official = official_on_q(as_of, "member__")
+    return conditional(
+        base,
+        fold,
+        {
+            "official": official,
+            "probationary": ~official,
+            "male": Q(member__gender="M"),
+            "female": Q(member__gender="F"),
+        },
+    )
+
+
+def ages(base: QuerySet, fold: Fold, as_of: date) -> Counts:
+    return conditional(
+        base,
+        fold,
+        {key: band_q("member__date_of_birth", as_of, lo, hi) for key, _l, lo, hi in AGE_BANDS},
+    )
+
+
+def party_ages(base: QuerySet, fold: Fold, as_of: date) -> Counts:
+    """Party age of official members (probationers have none: rule 9), from the admission
+    decision; the few members with interruptions are then moved to their exact band."""
+    official = official_on_q(as_of, "member__")
+    columns = {
+        key: official & band_q("member__admission_decision_date", as_of, lo, hi)
+        for key, _l, lo, hi in PARTY_AGE_BANDS
+    }
+    columns["probationary"] = ~official
+    counts = conditional(base, fold, columns)
+    interrupted = base.filter(official, member__interruptions__isnull=False).values("member_id")
+    gaps: dict[int, list[tuple[date, date]]] = {}
+    for member_id, start, end in PartyAgeInterruption.objects.filter(
+        member_id__in=interrupted
+    ).values_list("member_id", "interrupted_from", "interrupted_to"):
+        gaps.setdefault(member_id, []).append((start, end))
+    if gaps:
+        for org_id, path, member_id, decided in base.filter(member_id__in=list(gaps)).values_list(
+            "org_id", "org__path", "member_id", "member__admission_decision_date"
+        ):
+            naive = band_of(months_between(decided, as_of) // 12, PARTY_AGE_BANDS)
+            exact = band_of(party_age_years(decided, as_of, gaps[member_id]) or 0, PARTY_AGE_BANDS)
+            if naive != exact:
+                bucket = counts[fold.key(org_id, path)]
+                bucket[naive] -= 1
+                bucket[exact] += 1
+    return counts
+
+
+def theory(base: QuerySet, fold: Fold) -> Counts:
+    def column(value: str | None) -> str:
+        if value in (PoliticalTheory.ADVANCED, PoliticalTheory.BACHELOR):
+            return "advanced"
+        if value in (PoliticalTheory.ELEMENTARY, PoliticalTheory.INTERMEDIATE):
+            return str(value)
+        return "none"
+
+    return by_value(base, fold, "political_theory", column)
+
+
+# ------------------------------------------------------------------ organisations
+
+
+def organisations(org: Organisation, as_of: date, viewer: Any) -> dict[str, Counter]:
+    """Grassroots organisations by kind and sector; branch committees and sub-cells by the
+    sector of the organisation they stand under (``org_stats``'s shapes). Two statements.
+    Sector → column → n."""
+    orgs = _visible(
+        Organisation.objects.filter(subtree_filter(org, as_of), active_q(as_of)).exclude(pk=org.pk),
+        viewer,
+        "",
+    )
+    out: dict[str, Counter] = {}
+    for kind, sector, n in (
+        orgs.filter(kind__in=GRASSROOTS_KINDS)
+        .values_list("kind", "sector")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        out.setdefault(sector, Counter())[kind] += n
+    below = orgs.filter(kind__in=(OrgKind.BRANCH_COMMITTEE, OrgKind.SUB_CELL))
+    for kind, sector, n in (
+        OrgLink.objects.filter(active_q(as_of), child__in=below)
+        .values_list("child__kind", "parent__sector")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        out.setdefault(sector, Counter())[kind] += n
+    return out
+
+
+# ------------------------------------------------------------------ movements in the year
+
+
+EXIT_COLUMNS = {
+    Status.DECEASED: "deceased",
+    Status.STRUCK_OFF: "struck_off",
+    Status.EXPELLED: "expelled",
+    Status.RESIGNED: "resigned",
+    Status.LEFT: "left",
+}
+
+
+def movements(org: Organisation, start: date, end: date, fold: Fold, viewer: Any) -> Counts:
+    """Admissions (where the member was admitted, by the decision's date, as the indicators
+    count them) and exits by their kind (the cell the member left from), in the period. Two
+    statements."""
+    out: Counts = {}
+    admitted = _visible(
+        Member.objects.filter(
+            org.subtree_q("admission_org__"),
+            admission_decision_date__gte=start,
+            admission_decision_date__lte=end,
+        ),
+        viewer,
+        "admission_org__",
+    )
+    for org_id, path, n in (
+        admitted.values_list("admission_org_id", "admission_org__path")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        out.setdefault(fold.key(org_id, path), Counter())["admitted"] += n
+    left = _visible(
+        Member.objects.filter(
+            org.subtree_q("org__"),
+            exit_date__gte=start,
+            exit_date__lte=end,
+            status__in=EXIT_STATUSES,
+        ),
+        viewer,
+        "org__",
+    )
+    for org_id, path, status, n in (
+        left.values_list("org_id", "org__path", "status").annotate(n=Count("id")).order_by()
+    ):
+        bucket = out.setdefault(fold.key(org_id, path), Counter())
+        bucket[EXIT_COLUMNS[Status(status)]] += n
+        bucket["exits"] += n
+    return out
