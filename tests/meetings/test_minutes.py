@@ -82,8 +82,10 @@ def test_minutes_document(client, world):
     left = [p.text for p in header[0].paragraphs]
     right = [p.text for p in header[1].paragraphs]
     assert left == ["ĐẢNG BỘ XÃ KIM LONG", "CHI BỘ THÔN ĐỒNG BÔNG", "*"]
-    assert right == ["ĐẢNG CỘNG SẢN VIỆT NAM", "Kim Long, ngày 10 tháng 05 năm 2024"]
-    assert header[1].paragraphs[0].runs[0].underline and header[1].paragraphs[1].runs[0].italic
+    # Hướng dẫn 36: months from March on without a leading zero; the title's rule is a
+    # bottom border (an underline would cross the dots under Ộ and Ệ).
+    assert right == ["ĐẢNG CỘNG SẢN VIỆT NAM", "Kim Long, ngày 10 tháng 5 năm 2024"]
+    assert "w:pBdr" in header[1].paragraphs[0]._p.xml and header[1].paragraphs[1].runs[0].italic
     tbl_pr = document.tables[0]._tbl.tblPr
     tags = [child.tag.rsplit("}", 1)[1] for child in tbl_pr]
     assert "tblBorders" in tags  # borderless, in the place the schema wants it
@@ -91,7 +93,7 @@ def test_minutes_document(client, world):
 
     paragraphs = [p.text for p in document.paragraphs]
     title = paragraphs.index("BIÊN BẢN")
-    assert paragraphs[title + 1] == "SINH HOẠT CHI BỘ THƯỜNG KỲ THÁNG 05/2024"
+    assert paragraphs[title + 1] == "Sinh hoạt chi bộ thường kỳ tháng 05/2024"
     assert document.paragraphs[title].runs[0].bold
 
     text = _text(document)
@@ -102,16 +104,13 @@ def test_minutes_document(client, world):
         "Tổng số đảng viên được triệu tập: 3 đồng chí (chính thức: 2, dự bị: 1).",
         "Có mặt: 1 đồng chí.",
         # The secretary holds no sensitive grant: the reason is not shown (issue 11.4).
-        "Vắng có lý do: 1 đồng chí: đồng chí Trần Văn An.",
-        "Vắng không lý do: 1 đồng chí: đồng chí Lê Văn Bình.",
-        "Miễn sinh hoạt: 0 đồng chí.",
-        "Chuyển sinh hoạt tạm thời: 0 đồng chí.",
+        "Vắng có lý do: 1 đồng chí — đồng chí Trần Văn An.",
+        "Vắng không lý do: 1 đồng chí — đồng chí Lê Văn Bình.",
         "3. Chủ trì",
-        "đồng chí Nguyễn Thị Hương.",
-        "đồng chí Vũ Quốc Khánh — ngoài phân công.",
-        "Đồng chí bí thư quán triệt Nghị quyết.",
+        "Đồng chí Nguyễn Thị Hương.",
+        "quán triệt Nghị quyết.",
         "Chi bộ thảo luận việc làm đường.",
-        "Thông qua nghị quyết: tán thành 1/1 đồng chí, không tán thành 0, không biểu quyết 0; "
+        "Thông qua nghị quyết — tán thành 1/1 đồng chí, không tán thành 0, không biểu quyết 0; "
         "kết quả: thông qua.",
         "Số nghị quyết: 05-NQ/CB",
         "Vận động nhân dân hiến đất làm đường.",
@@ -119,18 +118,26 @@ def test_minutes_document(client, world):
     ):
         assert expected in text, expected
     assert "Đồng chí bí thư quán triệt Nghị quyết." in paragraphs  # a paragraph of its own
+    # No "0 đồng chí" lines, no double colon (issue 15).
+    assert "0 đồng chí" not in text and ": đồng chí" not in text
+    assert "Miễn sinh hoạt" not in text and "Chuyển sinh hoạt tạm thời" not in text
+    # The superior who attended is named with their post.
+    assert "đồng chí Vũ Quốc Khánh" in text and "— ngoài phân công." in text
 
     signatures = document.tables[-1].rows[0].cells
     assert (
         signatures[0].paragraphs[0].text == "THƯ KÝ"
         and signatures[1].paragraphs[0].text == "CHỦ TRÌ"
     )
+    # A justified paragraph's last line stays short in Word unless it ends in a manual line
+    # break: there is none (each line of the minutes is a paragraph of its own).
+    assert "<w:br/>" not in document.element.body.xml
     assert signatures[0].paragraphs[-1].text == "Trần Văn An"
     assert signatures[1].paragraphs[-1].text == "Nguyễn Thị Hương"
 
     section = document.sections[0]
     margins = [section.top_margin, section.bottom_margin, section.left_margin, section.right_margin]
-    assert [round(m.cm, 1) for m in margins] == [2.0, 2.0, 3.0, 2.0]  # stored in twips
+    assert [round(m.cm, 1) for m in margins] == [2.0, 2.0, 3.0, 1.5]  # stored in twips
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
     normal = document.styles["Normal"].font
     assert normal.name == "Times New Roman" and normal.size == Pt(14)
@@ -151,9 +158,9 @@ def test_thematic_title_and_empty_sections(client, world):
     response, document = _download(client, meeting)
     assert "bien-ban-cb-toa-an-20240510.docx" in response["Content-Disposition"]
     text = _text(document)
-    assert "SINH HOẠT CHI BỘ CHUYÊN ĐỀ: HỌC TẬP VÀ LÀM THEO TƯ TƯỞNG HỒ CHÍ MINH" in text
+    assert "Sinh hoạt chi bộ chuyên đề “Học tập và làm theo tư tưởng Hồ Chí Minh”" in text
     assert "ĐẢNG BỘ HUYỆN TAM DƯƠNG" in text and "CHI BỘ TÒA ÁN NHÂN DÂN HUYỆN" in text
-    assert "Tam Dương, ngày 10 tháng 05 năm 2024" in text
+    assert "Tam Dương, ngày 10 tháng 5 năm 2024" in text
     assert "Chưa ghi điểm danh." in text and "Không có nội dung biểu quyết." in text
 
 
@@ -191,3 +198,25 @@ def test_no_download_and_no_audit_out_of_scope(client, world):
 )
 def test_place_of(name, place):
     assert place_of(name) == place
+
+
+def test_minutes_pdf_is_the_same_document(client, world):
+    """The PDF is rendered from the same document: same words, A4, audited like the .docx."""
+    from pypdf import PdfReader
+
+    meeting = _meeting(world)
+    client.force_login(world.users["secretary"])
+    response = client.get(reverse("meetings:minutes_pdf", args=[meeting.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert 'filename="bien-ban-kl-thon-1-20240510.pdf"' in response["Content-Disposition"]
+    reader = PdfReader(io.BytesIO(response.content))
+    page = reader.pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
+    text = " ".join(p.extract_text() for p in reader.pages)
+    for expected in ("BIÊN BẢN", "ĐẢNG CỘNG SẢN VIỆT NAM", "Kim Long, ngày 10 tháng 5 năm 2024"):
+        assert expected in text
+    assert "Vắng có lý do: 1 đồng chí — đồng chí Trần Văn An." in " ".join(text.split())
+    assert reader.metadata["/Producer"] == "dangbo"
+    assert AuditEntry.objects.filter(action="meeting.minutes_downloaded").count() == 1
+    client.force_login(world.users["outsider"])
+    assert client.get(reverse("meetings:minutes_pdf", args=[meeting.pk])).status_code == 404

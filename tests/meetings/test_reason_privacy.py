@@ -61,7 +61,7 @@ def test_the_meeting_page_and_the_minutes(client, world, meeting, who):
         assert response.status_code in (403, 404) and not granted
         return
     text = _docx_text(response.content)
-    assert "Vắng có lý do: 1 đồng chí: đồng chí Trần Văn An" in text
+    assert "Vắng có lý do: 1 đồng chí — đồng chí Trần Văn An" in text
     assert (REASON in text) is granted
 
 

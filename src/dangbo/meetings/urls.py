@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/diem-danh/", views.attendance, name="attendance"),
     path("<int:pk>/bieu-quyet/", views.vote, name="vote"),
     path("<int:pk>/bien-ban.docx", views.minutes_docx, name="minutes_docx"),
+    path("<int:pk>/bien-ban.pdf", views.minutes_pdf, name="minutes_pdf"),
 ]

@@ -448,18 +448,31 @@ def detail(request, pk):
     )
 
 
-@login_required
-def minutes_docx(request, pk):
-    """The minutes in the customary layout; a download names absentees, so it is audited."""
+def _minutes_file(request, pk, ext: str) -> HttpResponse:
+    """The minutes in the format of Party documents; a download names absentees, so it is
+    audited (the same entry for either format)."""
     meeting = _meeting_or_404(request.user, pk, scope.VIEW)
-    content = docx.minutes(
+    render, content_type = (
+        (docx.minutes, docx.CONTENT_TYPE) if ext == "docx" else (docx.minutes_pdf, docx.PDF_TYPE)
+    )
+    content = render(
         meeting,
         attendance=[r for g in _attendance_groups(meeting, request.user) for r in g["rows"]],
         votes=list(meeting.votes.all()),
         visits=_visits(meeting),
     )
     services.minutes_downloaded(actor=request.user, meeting=meeting)
-    response = HttpResponse(content, content_type=docx.CONTENT_TYPE)
-    name = f"bien-ban-{meeting.org.code}-{meeting.date:%Y%m%d}.docx"
+    response = HttpResponse(content, content_type=content_type)
+    name = f"bien-ban-{meeting.org.code}-{meeting.date:%Y%m%d}.{ext}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+def minutes_docx(request, pk):
+    return _minutes_file(request, pk, "docx")
+
+
+@login_required
+def minutes_pdf(request, pk):
+    return _minutes_file(request, pk, "pdf")
