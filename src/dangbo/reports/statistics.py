@@ -23,8 +23,17 @@ from typing import Any
 from django.http import Http404
 
 from dangbo.core import audit, scope
+from dangbo.core.dates import today
 from dangbo.core.errors import invalid
-from dangbo.core.office import Column, Heading, OfficialDocument, Paragraph, Table
+from dangbo.core.office import (
+    Column,
+    Heading,
+    Issuer,
+    OfficialDocument,
+    Paragraph,
+    Signature,
+    Table,
+)
 from dangbo.core.office.sheet import Col, Sheet
 from dangbo.core.text import collation_key, fold
 from dangbo.members.choices import MemberAudit
@@ -32,10 +41,9 @@ from dangbo.orgs.choices import GRASSROOTS_KINDS, OrgKind, Sector
 from dangbo.orgs.models import Organisation, OrgLink
 from dangbo.orgs.queries import KIND_RANK, active_q, names_on
 
-from . import kinds
+from . import annual, kinds
 from . import statistics_queries as sq
 from .kinds import Built, Period, no_progress
-from .periods import as_of_for, issuer_of, recipients_of, signature_of
 
 KEY = "thong-ke"
 FORM_UNKNOWN = "Theo biểu mẫu thống kê cơ bản (HD 12-HD/BTCTW) — bố cục tham khảo"
@@ -128,7 +136,7 @@ def build(org: Organisation, period: Period, *, viewer: Any, progress=no_progres
             f"Biểu thống kê cơ bản lập theo năm (số liệu đến ngày 31/12): không lập cho "
             f"{period.label}. Hãy bỏ quý và chọn năm {period.year}.",
         )
-    as_of = as_of_for(period.end)
+    as_of = min(period.end, today())  # the year's last day, or today while it runs
     if as_of < period.start:
         raise invalid("nam", f"Năm {period.year} chưa bắt đầu: chưa có số liệu để thống kê.")
     if viewer is not None and not scope.reaches_into(viewer, scope.VIEW, org):
@@ -209,19 +217,43 @@ def build(org: Organisation, period: Period, *, viewer: Any, progress=no_progres
     figures = _figures(org, as_of, member_tables, moves, org_table, org_totals, sensitive)
     summary = f"Số liệu thống kê cơ bản về tổ chức đảng và đảng viên {period.label}"
     document = OfficialDocument(
-        issuer=issuer_of(org),
+        issuer=_issuer(org),
         kind="BÁO CÁO",
         kind_code="BC",
         period_year=period.year,
         summary=summary,
         blocks=tuple(blocks),
-        signature=signature_of(org),
-        recipients=recipients_of(org),
+        signature=Signature(
+            on_behalf=annual.committee_of(org).on_behalf,
+            post="BÍ THƯ",
+            name=annual.secretary_of(org, as_of),
+        ),
+        recipients=_recipients(org),
         landscape=True,
         keywords=("thống kê", "đảng viên", str(period.year)),
     )
     progress(steps, steps, "Xong")
     return Built(KEY, org, period, document, sheets, figures)
+
+
+def _issuer(org: Organisation) -> Issuer:
+    """The annual report's mapping of who issues (one for every report)."""
+    committee = annual.committee_of(org)
+    parent = org.parent if org.parent_id else None
+    return Issuer(
+        name=committee.name,
+        superior=annual.committee_of(parent).name if parent else "",
+        place=annual.place_of(org),
+        symbol=committee.symbol,
+    )
+
+
+def _recipients(org: Organisation) -> tuple[str, ...]:
+    out = []
+    if org.parent_id and org.parent is not None:
+        out.append(f"{annual.committee_of(org.parent).name} (b/c)")
+    out.append(f"Lưu {annual.committee_of(org).office}")
+    return tuple(out)
 
 
 def _sensitive_allowed(viewer: Any, org: Organisation) -> bool:
