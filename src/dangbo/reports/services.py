@@ -153,14 +153,16 @@ def render(built: Built, fmt: str) -> tuple[bytes | str, str, str]:
         if not sheets:
             raise invalid("format", "Định dạng: báo cáo này không có bảng nào để xuất Excel.")
         out = io.BytesIO()
-        workbook(sheets, out, title=_title(built), author=built.document.issuer.name)
+        workbook(sheets, out, title=report_title(built), author=built.document.issuer.name)
         content = out.getvalue()
     else:
         raise invalid("format", f"Định dạng: “{fmt}” không có (có: {', '.join(FORMATS)}).")
     return content, CONTENT_TYPES[fmt], filename(built, fmt)
 
 
-def _title(built: Built) -> str:
+def report_title(built: Built) -> str:
+    """ "Báo cáo Kết quả công tác xây dựng Đảng năm 2016": the document's own title, else
+    its kind and summary."""
     doc = built.document
     return doc.title or " ".join(p for p in (doc.kind.capitalize(), doc.summary) if p).strip()
 
@@ -255,7 +257,7 @@ def issue(built: Built, *, actor, number: Any = "", issued_on: date | None = Non
                 year=built.period.year,
                 quarter=built.period.quarter,
                 number=number,
-                title=_title(final)[:300],
+                title=report_title(final)[:300],
                 issued_on=issued_on,
                 issued_by=actor,
                 figures=figures,
