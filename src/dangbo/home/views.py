@@ -22,6 +22,7 @@ from dangbo.members import queries as member_queries
 from dangbo.orgs.choices import CELL_KINDS
 from dangbo.orgs.lookups import page_org, scope_roots
 from dangbo.orgs.models import Organisation
+from dangbo.oversight import charts as oversight_charts
 from dangbo.oversight import queries as oversight_queries
 from dangbo.oversight.choices import TargetPeriod
 from dangbo.programs import responsibility
@@ -59,6 +60,15 @@ class Section:
     figures: list[Figure] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     meeting: dict | None = None  # the secretary's cell: last meeting, this month's, record
+    charts: list["ChartSpec"] = field(default_factory=list)  # drawn by {% chart %}
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A chart of the section (core.charts): its provider's name and parameters."""
+
+    name: str
+    params: dict
 
 
 def _url(name: str, *args, **params) -> str:
@@ -125,10 +135,16 @@ def _staff(org: Organisation, day: date) -> Section:
                 alarm=True,
             ),
         ],
+        charts=[
+            ChartSpec("registry.age", {"org": org, "day": day}),
+            ChartSpec("reviews.levels", {"org": org, "year": day.year}),
+            ChartSpec("oversight.topics", {"org": org, "day": day}),
+            ChartSpec("meetings.heatmap", {"org": org, "year": day.year}),
+        ],
     )
 
 
-def _committee(org: Organisation, day: date, member) -> Section:
+def _committee(request, org: Organisation, day: date, member) -> Section:
     code = org.code
     figures = []
     if member is not None:
@@ -158,7 +174,7 @@ def _committee(org: Organisation, day: date, member) -> Section:
             alarm=True,
         ),
     ]
-    board = oversight_queries.dashboard(org, day)
+    board = oversight_charts.board(request, org, day)  # shared with the charts
     figures += [
         Figure(
             _("Ý kiến đang theo dõi"),
@@ -176,10 +192,14 @@ def _committee(org: Organisation, day: date, member) -> Section:
         Link(_("Phân công phụ trách của cấp ủy"), _url("oversight:coverage", **{"to-chuc": code})),
         Link(_("Tổ công tác"), _url("oversight:groups", **{"to-chuc": code})),
     ]
-    return Section("committee", _("Cấp ủy viên"), org, figures, links)
+    charts = [
+        ChartSpec("oversight.targets", {"org": org, "year": day.year}),
+        ChartSpec("oversight.topics", {"org": org, "day": day}),
+    ]
+    return Section("committee", _("Cấp ủy viên"), org, figures, links, charts=charts)
 
 
-def _secretary(cell: Organisation, day: date) -> Section:
+def _secretary(request, cell: Organisation, day: date) -> Section:
     meetings = meeting_queries.meetings_of(cell).filter(date__lte=day)
     last = meetings.first()
     this_month = meetings.filter(
@@ -195,7 +215,7 @@ def _secretary(cell: Organisation, day: date) -> Section:
                 alarm=True,
             )
         )
-    board = oversight_queries.dashboard(cell, day)
+    board = oversight_charts.board(request, cell, day)  # shared with the chart
     figures.append(
         Figure(
             _("Ý kiến của chi bộ đang theo dõi"),
@@ -215,6 +235,10 @@ def _secretary(cell: Organisation, day: date) -> Section:
             "month": f"{day:%m/%Y}",
             "record": reverse("meetings:create", args=[cell.code]),
         },
+        charts=[
+            ChartSpec("meetings.heatmap", {"org": cell, "year": day.year}),
+            ChartSpec("oversight.topics", {"org": cell, "day": day}),
+        ],
     )
 
 
@@ -249,10 +273,10 @@ def index(request):
     for org in _orgs_of(user, STAFF_ROLES):
         sections.append(_staff(org, day))
     for org in _orgs_of(user, (Role.COMMITTEE_MEMBER,)):
-        sections.append(_committee(org, day, own))
+        sections.append(_committee(request, org, day, own))
     for org in _orgs_of(user, (Role.CELL_SECRETARY,)):
         if org.kind in CELL_KINDS:
-            sections.append(_secretary(org, day))
+            sections.append(_secretary(request, org, day))
     for org in _orgs_of(user, (Role.AUDITOR,)):
         sections.append(_auditor(org))
     waiting = (

@@ -5,3 +5,9 @@ class OversightConfig(AppConfig):
     name = "dangbo.oversight"
     label = "oversight"
     verbose_name = "Phụ trách, tổ công tác và ý kiến"
+
+    def ready(self) -> None:
+        # This app's charts (core.charts).
+        from . import charts
+
+        charts.register()

@@ -23,3 +23,11 @@ class ProgramsConfig(AppConfig):
 
         stats_blocks.register("programs", programs_stats)
         stats_blocks.register("indicators", indicators_stats)
+
+        # This app's and indicators' charts (core.charts).
+        from dangbo.indicators import charts as indicator_charts
+
+        from . import charts
+
+        charts.register()
+        indicator_charts.register()
