@@ -15,6 +15,7 @@ from .. import kinds, queries, services
 from ..models import IssuedReport
 from .schemas import (
     IssuedId,
+    ReportBuiltOut,
     ReportChangesOut,
     ReportFileId,
     ReportIssuedDetailOut,
@@ -23,7 +24,6 @@ from .schemas import (
     ReportIssueIn,
     ReportKindKey,
     ReportKindOut,
-    ReportOut,
     ReportQuery,
 )
 
@@ -151,7 +151,7 @@ def _report_out(built) -> dict:
 
 @router.get(
     "/{kind}",
-    response={200: ReportOut, **READ_ERRORS},
+    response={200: ReportBuiltOut, **READ_ERRORS},
     summary="Lập một báo cáo: số liệu và nội dung (như trang Báo cáo)",
 )
 def report(request, kind: ReportKindKey, params: Query[ReportQuery]):

@@ -29,7 +29,7 @@ class ReportQuery(Schema):
     quarter: Quarter | None = Field(None, title="Quý (1–4; chỉ cho báo cáo quý)")
 
 
-class ReportOut(Schema):
+class ReportBuiltOut(Schema):
     kind: str = Field(title="Loại báo cáo")
     org: str = Field(title="Tổ chức (mã)")
     org_name: str = Field(title="Tổ chức")
