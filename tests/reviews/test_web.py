@@ -552,6 +552,11 @@ def test_honours_page_and_exports(client, world):
     book = load_workbook(io.BytesIO(b"".join(r.streaming_content)))
     values = [c for row in book.active.iter_rows(values_only=True) for c in row if c]
     assert "Đảng viên hoàn thành xuất sắc nhiệm vụ 5 năm liền 2012–2016" in values
+    # The title above the header, the years and counts as numbers.
+    assert values.index("Đảng viên hoàn thành xuất sắc nhiệm vụ 5 năm liền 2012–2016") < (
+        values.index("Họ và tên")
+    )
+    assert 2012 in values and 5 in values
     assert "Nguyễn Thị Hương" in values and "Trần Văn An" not in values
 
     r = client.get(reverse("reviews:honours_docx") + query)
@@ -560,11 +565,36 @@ def test_honours_page_and_exports(client, world):
 
     doc = Document(io.BytesIO(r.content))
     paragraphs = [p.text for p in doc.paragraphs]
+    assert "DANH SÁCH" in paragraphs
     assert "Đảng viên hoàn thành xuất sắc nhiệm vụ 5 năm liền 2012–2016" in paragraphs
-    assert "BAN THƯỜNG VỤ ĐẢNG BỘ XÃ KIM LONG" in paragraphs
-    cells = [c.text for row in doc.tables[0].rows for c in row.cells]
-    assert "Nguyễn Thị Hương" in cells and "Trần Văn An" not in cells
-    assert AuditEntry.objects.filter(action="review.honours_exported").count() == before + 2
+    # The Party document's heading: the granting committee under its superior, a number.
+    heading = [p.text for c in doc.tables[0].rows[0].cells for p in c.paragraphs]
+    assert heading[:4] == ["HUYỆN ỦY TAM DƯƠNG", "ĐẢNG ỦY XÃ KIM LONG", "*", "Số       -DS/ĐU"]
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in heading
+    cells = [c.text for row in doc.tables[1].rows for c in row.cells]
+    assert cells[:7] == [
+        "STT",
+        "Họ và tên",
+        "Chi bộ",
+        "Số năm liền",
+        "Từ năm",
+        "Đến năm",
+        "Dài nhất",
+    ]
+    assert "Nguyễn Thị Hương" in cells and "Trần Văn An" not in cells and "2012" in cells
+    assert "<w:tblHeader/>" in doc.tables[1].rows[0]._tr.xml
+    closing = [p.text for c in doc.tables[-1].rows[0].cells for p in c.paragraphs if p.text]
+    assert "Nơi nhận:" in closing and "T/M BAN THƯỜNG VỤ" in closing and "BÍ THƯ" in closing
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+
+    r = client.get(reverse("reviews:honours_pdf") + query)
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    from pypdf import PdfReader
+
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages)
+    assert "Nguyễn Thị Hương" in text and "Trần Văn An" not in text
+    assert AuditEntry.objects.filter(action="review.honours_exported").count() == before + 3
 
     history = client.get(reverse("reviews:member_history", args=[world.members["huong"].pk]))
     assert "5 năm" in history.content.decode()

@@ -1,21 +1,26 @@
-"""Honour lists ("n years running") as .xlsx and .docx: the same rows and title as the page.
+"""Honour lists ("n years running") as .xlsx, .docx and PDF: the same rows and title as the
+page. The documents are a "DANH SÁCH" issued by the granting committee (``core.office``: A4,
+the Party's heading, number line, date line, a table with sized columns and STT repeated on
+every page, "T/M BAN THƯỜNG VỤ / BÍ THƯ", "Nơi nhận"); the workbook goes through
+``office.sheet`` (title above the header, typed numbers).
 
-A list of people is a disclosure: the views write one audit entry before either file. Every
-text goes through ``core.text.writable`` (in cells via ``exports.safe_cell``): the files open
-whatever the database holds."""
+A list of people is a disclosure: the views write one audit entry before any file. Every
+text goes through ``core.text.writable`` in the renderers: the files open whatever the
+database holds."""
 
-import io
+import re
 from dataclasses import dataclass
+from datetime import date
 
 from django.http import HttpResponse
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
 
-from dangbo.core import exports
-from dangbo.core.text import writable
+from dangbo.core import office
+from dangbo.core.dates import today
+from dangbo.core.office import Column, Issuer, OfficialDocument, Signature, Table, sheet
+from dangbo.orgs.choices import OrgKind, Title
+from dangbo.orgs.models import Organisation, Position
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOCX_TYPE = office.DOCX_TYPE
 
 
 @dataclass(frozen=True)
@@ -28,57 +33,143 @@ class HonourRow:
     longest: int
 
 
-def columns(members: bool) -> list[exports.Column]:
-    return [
-        ("Họ và tên" if members else "Tổ chức đảng", lambda r: r.name),
-        ("Chi bộ" if members else "Trực thuộc", lambda r: r.place),
-        ("Số năm liền", lambda r: r.years),
-        ("Từ năm", lambda r: r.first_year),
-        ("Đến năm", lambda r: r.last_year),
-        ("Dài nhất", lambda r: r.longest),
-    ]
+def _labels(members: bool) -> tuple[str, str]:
+    return ("Họ và tên", "Chi bộ") if members else ("Tổ chức đảng", "Trực thuộc")
 
 
 def xlsx(rows: list[HonourRow], *, title: str, body: str, members: bool, filename: str):
-    cols = columns(members)
-    # The title and granting body as the first rows, then the table.
-    head = [
-        HonourRow(title, "", "", "", "", ""),  # type: ignore[arg-type]
-        HonourRow(body, "", "", "", "", ""),  # type: ignore[arg-type]
+    """The title and the granting body above the header; years and counts are numbers."""
+    name, place = _labels(members)
+    columns = (
+        sheet.Col(name, lambda r: r.name, width=30),
+        sheet.Col(place, lambda r: r.place, width=30),
+        sheet.Col("Số năm liền", lambda r: r.years, "int", width=10),
+        sheet.Col("Từ năm", lambda r: r.first_year, format="0", kind="int", width=9),
+        sheet.Col("Đến năm", lambda r: r.last_year, format="0", kind="int", width=9),
+        sheet.Col("Dài nhất", lambda r: r.longest, "int", width=9),
+    )
+    spec = sheet.Sheet(
+        title=title,
+        columns=columns,
+        rows=rows,
+        subtitle=f"{body} · lập ngày {today():%d/%m/%Y}",
+        name="Vinh danh",
+        scope=body,
+    )
+    return sheet.response([spec], filename, title=title, author=body)
+
+
+# -- the document ---------------------------------------------------------------------------
+
+_BODY = re.compile(r"^(ban thường vụ\s+)?(đảng bộ|chi bộ)\s+", re.IGNORECASE)
+_LEVEL = re.compile(r"^(tỉnh|thành phố|huyện|quận|thị xã)\s+", re.IGNORECASE)
+
+
+def committee(org: Organisation, name: str | None = None) -> str:
+    """The committee that issues for ``org``: "Huyện ủy Tam Dương", "Tỉnh ủy Vĩnh Phúc",
+    "Đảng ủy xã Kim Long", "Chi bộ thôn Đồng Bông"."""
+    name = name or org.name
+    rest = _BODY.sub("", name).strip() or name
+    if org.kind in (OrgKind.PROVINCE_COMMITTEE, OrgKind.DISTRICT_COMMITTEE):
+        level = _LEVEL.match(rest)
+        if level:
+            word = level.group(1).lower()
+            head = {"tỉnh": "Tỉnh ủy", "huyện": "Huyện ủy", "quận": "Quận ủy"}.get(word)
+            head = head or ("Thành ủy" if word == "thành phố" else "Thị ủy")
+            return f"{head} {rest[level.end() :]}"
+    if org.kind in (OrgKind.GRASSROOTS_CELL, OrgKind.SUB_CELL, OrgKind.PARTY_GROUP):
+        return name
+    return f"Đảng ủy {rest}"
+
+
+def symbol(org: Organisation) -> str:
+    """The body's part of a document's number: HU, TU, ĐU, CB."""
+    return {
+        OrgKind.PROVINCE_COMMITTEE: "TU",
+        OrgKind.DISTRICT_COMMITTEE: "HU",
+        OrgKind.GRASSROOTS_CELL: "CB",
+        OrgKind.SUB_CELL: "CB",
+    }.get(org.kind, "ĐU")
+
+
+def place(org: Organisation) -> str:
+    """The place of the date line: the locality of the organisation's name."""
+    rest = _BODY.sub("", org.name).strip()
+    rest = re.sub(
+        r"^(tỉnh|thành phố|huyện|quận|thị xã|thị trấn|xã|phường|thôn|tổ dân phố)\s+",
+        "",
+        rest,
+        flags=re.IGNORECASE,
+    )
+    return rest or org.name
+
+
+def secretary(org: Organisation, on: date) -> str:
+    """The name of the organisation's secretary on ``on``; "" when none is recorded (the
+    signature is then left blank for the office to fill in)."""
+    position = (
+        Position.objects.filter(org=org, title=Title.SECRETARY, valid_from__lte=on)
+        .exclude(valid_to__lt=on)
+        .select_related("member")
+        .order_by("-valid_from", "-id")
+        .first()
+    )
+    return position.member.full_name if position is not None else ""
+
+
+def document(rows: list[HonourRow], *, org: Organisation, title: str, members: bool):
+    """The list as a Party document issued by ``org``'s committee, dated today."""
+    day = today()
+    issuer = committee(org)
+    superior = committee(org.parent) if org.parent is not None else ""
+    cell = org.kind in (OrgKind.GRASSROOTS_CELL, OrgKind.SUB_CELL)
+    name, place_label = _labels(members)
+    table = Table(
+        columns=(
+            Column(name, 50),
+            Column(place_label, 45),
+            Column("Số năm liền", 16, "center", "int"),
+            Column("Từ năm", 14, "center"),
+            Column("Đến năm", 14, "center"),
+            Column("Dài nhất", 14, "center", "int"),
+        ),
+        rows=tuple(
+            (r.name, r.place, r.years, str(r.first_year), str(r.last_year), r.longest) for r in rows
+        ),
+    )
+    recipients = ([f"{superior} (b/c)"] if superior else []) + [
+        "Các tổ chức đảng trực thuộc" if not cell else "Các đảng viên trong chi bộ",
+        f"Lưu Văn phòng {issuer}" if not cell else "Lưu Chi bộ",
     ]
-    return exports.xlsx_response([*head, *rows], cols, filename, "Vinh danh")
+    return OfficialDocument(
+        issuer=Issuer(name=issuer, superior=superior, place=place(org), symbol=symbol(org)),
+        kind="DANH SÁCH",
+        kind_code="DS",
+        day=day,
+        summary=title,
+        blocks=(table,),
+        signature=Signature(
+            on_behalf="T/M CHI ỦY" if cell else "T/M BAN THƯỜNG VỤ",
+            post="BÍ THƯ",
+            name=secretary(org, day),
+        ),
+        recipients=tuple(recipients),
+        title=f"Danh sách {title[0].lower()}{title[1:]}" if title else "Danh sách",
+        keywords=("danh sách", "vinh danh", "năm liền"),
+    )
 
 
-def docx(rows: list[HonourRow], *, title: str, body: str, members: bool, filename: str):
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(13)
-    p = doc.add_paragraph()
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = p.add_run(writable(body.upper()))
-    run.bold = True
-    p = doc.add_paragraph()
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = p.add_run(writable(title))
-    run.bold = True
-    run.font.size = Pt(14)
-    cols = columns(members)
-    table = doc.add_table(rows=1, cols=len(cols) + 1)
-    table.style = "Table Grid"
-    header = table.rows[0].cells
-    header[0].text = "STT"
-    for i, (label, _get) in enumerate(cols, start=1):
-        header[i].text = exports.safe_cell(label)
-    for n, row in enumerate(rows, start=1):
-        cells = table.add_row().cells
-        cells[0].text = str(n)
-        for i, (_label, get) in enumerate(cols, start=1):
-            cells[i].text = exports.safe_cell(get(row))
-    if not rows:
-        doc.add_paragraph("Không có trường hợp nào.")
-    out = io.BytesIO()
-    doc.save(out)
-    response = HttpResponse(out.getvalue(), content_type=DOCX_TYPE)
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def docx(rows: list[HonourRow], *, org: Organisation, title: str, members: bool, filename: str):
+    doc = document(rows, org=org, title=title, members=members)
+    return _download(office.to_docx(doc), office.DOCX_TYPE, filename)
+
+
+def pdf(rows: list[HonourRow], *, org: Organisation, title: str, members: bool, filename: str):
+    doc = document(rows, org=org, title=title, members=members)
+    return _download(office.to_pdf(doc), office.PDF_TYPE, filename)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("vinh-danh/", views.honours, name="honours"),
     path("vinh-danh.xlsx", views.honours_xlsx, name="honours_xlsx"),
     path("vinh-danh.docx", views.honours_docx, name="honours_docx"),
+    path("vinh-danh.pdf", views.honours_pdf, name="honours_pdf"),
     path("dang-vien/<int:pk>/", views.member_history, name="member_history"),
     path("to-chuc/<slug:code>/", views.org_history, name="org_history"),
 ]

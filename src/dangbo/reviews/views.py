@@ -745,8 +745,20 @@ def honours_docx(request):
     ctx = _export(request, "DOCX")
     return exports.docx(
         ctx["plain_rows"],
+        org=ctx["org"],
         title=ctx["title"],
-        body=ctx["body"],
         members=ctx["members"],
         filename=_filename(ctx, "docx"),
+    )
+
+
+@login_required
+def honours_pdf(request):
+    ctx = _export(request, "PDF")
+    return exports.pdf(
+        ctx["plain_rows"],
+        org=ctx["org"],
+        title=ctx["title"],
+        members=ctx["members"],
+        filename=_filename(ctx, "pdf"),
     )
