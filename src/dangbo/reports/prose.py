@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangbo.core import audit, scope
 from dangbo.core.choices import AuditEvent
-from dangbo.core.text import clean_paragraphs
+from dangbo.core.text import clean_text
 
 from .models import ReportPhrase
 
@@ -226,7 +226,7 @@ def check(key: str, text: str) -> str:
     """The office's template, cleaned, or a ValidationError on ``text`` in Vietnamese naming
     the field and the placeholders the sentence offers."""
     label = str(_("Mẫu câu"))
-    text = clean_paragraphs(text, label, max_length=MAX_LENGTH, field="text")
+    text = clean_text(text, label, max_length=MAX_LENGTH, required=False, field="text")
     allowed = offered(key)
     try:
         used = names(text)
