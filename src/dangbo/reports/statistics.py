@@ -203,11 +203,11 @@ def build(org: Organisation, period: Period, *, viewer: Any, progress=no_progres
     number = 0
     for table in [*member_tables, moves]:
         number += 1
-        grid = [
+        grid: list[tuple[Any, ...]] = [
             (name, *[table.counts.get(key, Counter())[c] for c, _l in table.columns])
             for key, name in rows
         ]
-        totals = tuple(sum(r[i] for r in grid) for i in range(1, len(table.columns) + 1))
+        totals = _sums(grid, len(table.columns))
         sheets.append(_sheet(table, grid, totals, subtitle, org, user, notes))
         blocks += _blocks(number, table, grid, totals)
     org_table, org_grid, org_totals = _org_table(org_counts)
@@ -497,17 +497,22 @@ _ORG_COLUMNS = [
 ]
 
 
+def _sums(grid: list[tuple[Any, ...]], columns: int) -> tuple[int, ...]:
+    """The totals row: each count column summed (the first column is the row's name)."""
+    return tuple(sum(int(r[i]) for r in grid) for i in range(1, columns + 1))
+
+
 def _org_table(counts: dict[str, Counter]):
     """Rows: the sectors (loại hình); grassroots organisations by their own sector, branch
     committees and sub-cells by the sector of the organisation above them."""
-    grid = []
+    grid: list[tuple[Any, ...]] = []
     for sector in Sector:
         bucket = counts.get(sector.value)
         if not bucket or not any(bucket.values()):
             continue
         bucket["grassroots"] = sum(bucket[k] for k in GRASSROOTS_KINDS)
         grid.append((str(sector.label), *[bucket[key] for key, _l in _ORG_COLUMNS]))
-    totals = tuple(sum(r[i] for r in grid) for i in range(1, len(_ORG_COLUMNS) + 1))
+    totals = _sums(grid, len(_ORG_COLUMNS))
     table = StatTable(
         "orgs",
         "Tổ chức đảng theo loại hình",
