@@ -57,7 +57,7 @@ STREAK_YEARS = 5  # reviews_stats counts cells and members at this many years ru
 TERRITORIAL = (Sector.COMMUNE, Sector.TOWN, Sector.WARD)
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 _ANSWERED = (OpinionState.ANSWERED, OpinionState.CLOSED)
-_SECTOR_WORD = {
+_SECTOR_WORD: dict[str, str] = {
     Sector.COMMUNE: "xã",
     Sector.TOWN: "thị trấn",
     Sector.WARD: "phường",
@@ -162,14 +162,14 @@ def committee_of(org: Organisation, name: str | None = None) -> Committee:
 def place_of(org: Organisation) -> str:
     """Where the date line says the report is written: the organisation's administrative
     unit, else its name without "Đảng bộ huyện", else its parent's place."""
-    if org.admin_unit_id:
-        return org.admin_unit.name
     for prefix in (*(p for p, *_ in _COMMITTEES), "Đảng bộ xã ", "Đảng bộ thị trấn "):
         if org.name.startswith(prefix):
             return org.name[len(prefix) :]
     if org.name.startswith("Đảng bộ phường "):
         return org.name.removeprefix("Đảng bộ ")
-    return place_of(org.parent) if org.parent_id else ""
+    if org.admin_unit is not None:
+        return org.admin_unit.name
+    return place_of(org.parent) if org.parent is not None else ""
 
 
 def secretary_of(org: Organisation, on: date) -> str:
@@ -245,9 +245,13 @@ def _day(d: date) -> str:
     return f"{d.day:02d}/{d.month:02d}/{d.year}"
 
 
-def _sector_words(sectors: list[str]) -> str:
+def _sector_rank(sector: str) -> int:
     order = list(_SECTOR_WORD)
-    words = [_SECTOR_WORD.get(s, s) for s in sorted(set(sectors), key=order.index)]
+    return order.index(sector) if sector in order else len(order)
+
+
+def _sector_words(sectors: list[str]) -> str:
+    words = [_SECTOR_WORD.get(s, s) for s in sorted(set(sectors), key=_sector_rank)]
     return ", ".join(words)
 
 
@@ -497,7 +501,7 @@ def _organisation_tables(org_fig: dict) -> list[Table]:
     for kind in (OrgKind.GRASSROOTS_COMMITTEE, OrgKind.GRASSROOTS_CELL):
         for sector, n in sorted(
             by.get(kind, {}).items(),
-            key=lambda kv: list(_SECTOR_WORD).index(kv[0]) if kv[0] in _SECTOR_WORD else 99,
+            key=lambda kv: _sector_rank(kv[0]),
         ):
             rows.append((str(OrgKind(kind).label), _SECTOR_WORD.get(sector, sector), n))
     if len(rows) > 1:

@@ -271,8 +271,11 @@ class Phrasebook:
         for c in (case, "") if case else ("",):
             default = table.get((key, c))
             text = self._texts.get((key, c))
-            if text is not None or default is not None:
-                return (text if text is not None else default.text, default.text if default else "")
+            fallback = default.text if default is not None else ""
+            if text is not None:
+                return text, fallback
+            if default is not None:
+                return fallback, fallback
         raise KeyError(f"no report phrase {key!r} (case {case!r})")
 
     def say(self, key: str, case: str = "", /, **values: object) -> str:
