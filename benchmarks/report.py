@@ -13,6 +13,8 @@ P95_TARGET_MS = 150
 PAGE_RATIO_TARGET = 0.5
 OVERSIGHT_RATIO_TARGET = 3.0  # compliance / coverage views vs one hand-written statement
 PROGRAMS_RATIO_TARGET = 3.0  # program tree, indicator and NTM boards vs one statement
+REPORTS_RATIO_TARGET = 3.0  # a province's statistical tables vs one statement per table
+REPORT_KIND_TARGET_S = 2.0  # each kind of report for the demo district
 
 
 def mb(kib) -> str:
@@ -425,6 +427,62 @@ def programs_rows(engine: dict, prep: dict) -> tuple[list, list]:
     return out, notes
 
 
+def reports_rows(engine: dict, prep: dict) -> tuple[list, list]:
+    rep = engine["reports"]
+    out: list = []
+    for i, kind in enumerate(rep["demo"]["kinds"]):
+        name = ("Reports, demo tam-duong 2016: " if i == 0 else "  ") + kind["key"]
+        if "error" in kind:
+            out.append(_row(name, "error", result=verdict(False, kind["error"][:80])))
+            continue
+        ok = kind["median_s"] <= REPORT_KIND_TARGET_S
+        out.append(
+            _row(
+                f"{name} ({kind['period']})",
+                f"{ms(kind['median_s'])} (best {ms(kind['best_s'])})",
+                target=f"≤ {REPORT_KIND_TARGET_S:g} s",
+                result=verdict(ok, "time"),
+            )
+        )
+    labels = {
+        prep["targets"]["median_province"]["code"]: "median province",
+        prep["targets"]["largest_province"]["code"]: "largest province",
+    }
+    notes = [
+        "Reports (benchmarks/reports.py): each registered kind built for the Tam Dương demo "
+        "(its own database, loaded once) by kinds.get(key).build(…) as a superuser, median after "
+        "a warm-up; the statistical tables (thong-ke) of a province for the world's year "
+        "against one hand-written GROUP BY per table (12 statements, grouped by the "
+        "province's direct child in SQL). dangbo also writes the sensitive-read audit entry "
+        "and builds the sheets and the document. SQL: reports-queries-<engine>.txt."
+    ]
+    for view in rep["views"]:
+        for i, o in enumerate(view["provinces"]):
+            d, b = o["dangbo"], o["sql"]
+            ratio = d["median_s"] / b["median_s"] if b["median_s"] else float("inf")
+            why = (["ratio"] if ratio > REPORTS_RATIO_TARGET else []) + (
+                ["answers differ"] if o["differs"] else []
+            )
+            out.append(
+                _row(
+                    (f"{view['label']}: " if i == 0 else "  ")
+                    + f"{labels.get(o['code'], '')} {o['code']}",
+                    f"{ms(d['median_s'])} (best {ms(d['best_s'])}) · {d['queries']} q",
+                    f"SQL {ms(b['median_s'])} (best {ms(b['best_s'])}) · {b['queries']} q",
+                    ratio_of(ratio),
+                    f"{mb(d['peak_rss_kb'])} / {mb(b['peak_rss_kb'])}",
+                    f"≤ {REPORTS_RATIO_TARGET:g}×",
+                    verdict(not why, ", ".join(why)),
+                )
+            )
+            if o["differs"]:
+                notes.append(
+                    f"ANSWERS DIFFER for {view['label']} on {o['code']} (dangbo, SQL): "
+                    + ", ".join(f"{k} {v[0]} vs {v[1]}" for k, v in o["differs"].items())
+                )
+    return out, notes
+
+
 def engine_table(engine: dict, settings: dict) -> tuple[str, list, list]:
     rows: list = []
     notes: list = []
@@ -435,6 +493,7 @@ def engine_table(engine: dict, settings: dict) -> tuple[str, list, list]:
         ("subtree", lambda: subtree_rows(engine, engine["prepare"])),
         ("oversight", lambda: oversight_rows(engine, engine["prepare"])),
         ("programs", lambda: programs_rows(engine, engine["prepare"])),
+        ("reports", lambda: reports_rows(engine, engine["prepare"])),
         ("pages", lambda: page_rows(engine, settings)),
     ):
         if key in engine:

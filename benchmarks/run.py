@@ -34,7 +34,7 @@ BENCH_DIR = ROOT / "var" / "bench"
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/dangbo_bench"
 NATIONAL_MEMBERS = 5_600_000  # the whole Party, for the extrapolated import time
 SERVER_THREADS = 8
-PHASES = ("subtree", "oversight", "programs", "pages", "import")
+PHASES = ("subtree", "oversight", "programs", "reports", "pages", "import")
 
 DEFAULTS = {
     # engine: (scale, import rows)
@@ -368,6 +368,51 @@ def phase_programs(engine: Engine, prep: dict, args, work: Path) -> dict:
     return {"data": data, "views": views}
 
 
+def phase_reports(engine: Engine, prep: dict, args, work: Path) -> dict:
+    """(a) every kind of report on the Tam Dương demo, in a database of its own beside the
+    national one (loaded once, reused); (b) the statistical tables of the median and the
+    largest province against one hand-written statement per table."""
+    from benchmarks import reports
+
+    demo_env = {"DANGBO_DATA_DIR": str(engine.data_dir) + "-demo"}
+    if engine.url:
+        demo_env["DANGBO_DATABASE_URL"] = engine.url + "_demo"
+        _ensure_pg(engine, engine.url + "_demo")
+    Path(demo_env["DANGBO_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    log("reports: every kind for the demo district (Tam Dương 2016)")
+    demo = run_child(engine, "reports", "demo", "--runs", str(args.runs), env=demo_env)
+    t = prep["targets"]
+    codes = [t["median_province"]["code"], t["largest_province"]["code"]]
+    log(f"reports: statistical tables of {', '.join(codes)} vs hand-written SQL")
+    rows, texts = [], []
+    for code in codes:
+        report_file = work / f"reports-{engine.name}-{code}.txt"
+        common = [code, "--runs", str(args.runs)]
+        dangbo = run_child(engine, "reports", "dangbo", *common, "--report", str(report_file))
+        sql = run_child(engine, "reports", "sql", *common)
+        texts.append(report_file.read_text())
+        differs = {
+            k: [dangbo["answer"].get(k), v]
+            for k, v in sql["answer"].items()
+            if dangbo["answer"].get(k) != v
+        }
+        rows.append({"code": code, "dangbo": dangbo, "sql": sql, "differs": differs})
+    (RESULTS / f"reports-queries-{engine.tag}.txt").write_text("".join(texts))
+    views = [{"view": "thong-ke", "label": reports.LABEL, "provinces": rows}]
+    return {"demo": demo, "views": views}
+
+
+def _ensure_pg(engine: Engine, url: str) -> None:
+    from psycopg import sql
+
+    db = urllib.parse.urlsplit(url).path.lstrip("/")
+    conn, _db = engine._admin()
+    with conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db]).fetchone():
+            log(f"creating database {db}")
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db)))
+
+
 def _cleanup(engine: Engine) -> dict:
     return run_child(engine, "imports", "cleanup")
 
@@ -413,6 +458,7 @@ def run_engine(engine: Engine, args, work: Path, password: str) -> dict:
         ("subtree", lambda: phase_subtree(engine, prep, args)),
         ("oversight", lambda: phase_oversight(engine, prep, args, work)),
         ("programs", lambda: phase_programs(engine, prep, args, work)),
+        ("reports", lambda: phase_reports(engine, prep, args, work)),
         ("pages", lambda: phase_pages(engine, prep, args, work, password)),
         ("import", lambda: phase_import(engine, args, work)),
     ]
