@@ -3,16 +3,15 @@ the blocks on the organisation and member pages, a program's matrix (page and .x
 scope (out of scope: 404, or not listed)."""
 
 from datetime import date
-from io import BytesIO
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from dangbo.orgs import services as org_services
 from dangbo.programs import responsibility
 from dangbo.programs.models import Program, Task, TaskCoordinator
+from tests.sheet_support import read_table
 from tests.support import seat
 
 pytestmark = pytest.mark.django_db
@@ -170,10 +169,12 @@ def test_matrix_page_and_xlsx(world, plan):
     assert html.count("Chủ trì") >= 6 and html.count("Phối hợp") >= 2
     xlsx = staff.get(reverse("programs:matrix_xlsx", args=[program.pk]))
     assert xlsx.status_code == 200
-    sheet = load_workbook(BytesIO(b"".join(xlsx.streaming_content))).active
-    rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    head = rows[0]
+    table = read_table(xlsx)
+    rows, head = table.rows, table.header
     assert head[:3] == ["Số TT", "Nội dung", "Thời hạn"]
+    assert table.above[0] == "BẢNG PHÂN CÔNG THỰC HIỆN CHƯƠNG TRÌNH"
+    assert table.above[1].startswith(program.title + " · tính đến ngày ")
+    assert table.sheet.page_setup.orientation == "landscape"
     school = next(r for r in rows if r[1] == "Trường học")
     assert school[head.index("Đảng bộ thị trấn Hợp Hòa")] == "Chủ trì"
     assert school[head.index("Đảng bộ xã Kim Long")] == "Phối hợp"

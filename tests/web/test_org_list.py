@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -9,6 +10,7 @@ from openpyxl import load_workbook
 
 from dangbo.core.models import AuditEntry
 from dangbo.orgs.models import Organisation
+from tests.sheet_support import read_table
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +27,7 @@ def csv_codes(response) -> list[str]:
 
 
 def xlsx_codes(response) -> list[str]:
-    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    rows = list(book.active.iter_rows(values_only=True))
-    return [r[0] for r in rows[1:]]
+    return read_table(response).column("Mã tổ chức")
 
 
 @pytest.mark.parametrize(
@@ -110,3 +110,21 @@ def test_no_export_without_the_export_action(client, world, who):
 def test_anonymous_is_sent_to_login(client):
     response = client.get(reverse("orgs:export"))
     assert response.status_code == 302 and "dang-nhap" in response["Location"]
+
+
+def test_xlsx_is_a_list_to_print_as_of_the_period(client, world):
+    client.force_login(world.users["staff"])
+    client.post(reverse("period"), {"ngay": "31/12/2016", "next": reverse("orgs:list")})
+    table = read_table(client.get(reverse("orgs:export_xlsx"), {"thuoc": "kim-long"}))
+    assert table.above == [
+        "DANH SÁCH TỔ CHỨC ĐẢNG",
+        "Đảng bộ xã Kim Long · tính đến ngày 31/12/2016",
+    ]
+    assert table.header[:3] == ["STT", "Mã tổ chức", "Tên tổ chức"]
+    row = dict(
+        zip(table.header, table.cells[table.column("Mã tổ chức").index("kim-long")], strict=True)
+    )
+    assert row["Ngày thành lập"].is_date and row["Ngày thành lập"].value.date() == date(1997, 1, 1)
+    assert row["Ngày kết thúc"].value is None
+    assert table.sheet.oddFooter.left.text == "Đảng bộ xã Kim Long"
+    assert table.sheet.page_setup.orientation == "landscape"

@@ -1,5 +1,9 @@
 """Writing a list out as CSV or .xlsx: streamed, formula-safe, the same for every list.
 
+An .xlsx is a printable sheet (``core.office.sheet``): the columns are typed ``Col`` (dates
+as dates, counts as numbers) and the same columns give the CSV (``csv_columns``); the sheet's
+as-of line, scope and user come from ``as_of_line``, ``scope_label`` and ``user_label``.
+
 Spreadsheet programs run a cell that starts like a formula (``=``, ``+``, ``-``, ``@``):
 CSV cells get a leading quote, .xlsx cells are typed as text, so nothing a record holds can
 run on the reader's machine. Every cell is also cut down to what the format can carry
@@ -8,14 +12,18 @@ by raw SQL, and a download must open whatever it holds.
 """
 
 import csv
-import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
 
+from . import scope
+from .dates import fmt
+from .office import XLSX_TYPE
+from .office.sheet import Col
 from .text import writable
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 Column = tuple[object, Callable]  # (label, getter)
@@ -46,10 +54,45 @@ def csv_response(objects: Iterable, columns: list[Column], filename: str) -> Str
     return response
 
 
+def csv_columns(columns: Sequence[Col]) -> list[Column]:
+    """The CSV's columns from the sheet's: dates written 31/12/2016, the rest as text."""
+
+    def text(get: Callable) -> Callable:
+        def cell(obj):
+            value = get(obj)
+            return fmt(value) if isinstance(value, date) else value
+
+        return cell
+
+    return [(c.label, text(c.get)) for c in columns]
+
+
+def as_of_line(day: date) -> str:
+    return _("tính đến ngày %(day)s") % {"day": fmt(day)}
+
+
+def scope_label(user, perm: scope.Permission = scope.EXPORT, org: str = "") -> str:
+    """Whose data a file holds: the organisation it is for, else the highest organisations
+    the user may ``perm``."""
+    if org:
+        return org
+    roots = scope.roots(user, perm)
+    if roots is None:
+        return _("Tất cả tổ chức đảng")
+    return ", ".join(o.name for o in roots)
+
+
+def user_label(user) -> str:
+    """Who made the file, as the footer prints it: the full name, else the user name."""
+    return (user.get_full_name() or "").strip() or user.get_username()
+
+
 def xlsx_response(
     objects: Iterable, columns: list[Column], filename: str, sheet_title: str
 ) -> FileResponse:
-    """openpyxl's write-only mode keeps memory flat; the file is spooled to disk past 8 MB."""
+    """Going: the honour list's last use moves to ``office.sheet`` (a dump, no print layout)."""
+    import tempfile
+
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 

@@ -1,5 +1,6 @@
 """Member pages: search, CSV export, the member's page and each lifecycle step."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -13,7 +14,9 @@ from django.utils.translation import gettext_lazy
 
 from dangbo.core import exports, period, scope
 from dangbo.core import services as core_services
-from dangbo.core.dates import fmt, today
+from dangbo.core.dates import today
+from dangbo.core.office.sheet import Col, Sheet
+from dangbo.core.office.sheet import response as sheet_response
 from dangbo.core.text import strip_control
 from dangbo.core.views import (
     Action,
@@ -119,32 +122,40 @@ def export_sensitive(user) -> bool:
 
 
 BASE_COLUMNS = [
-    (gettext_lazy("Họ và tên"), lambda m: m.full_name),
-    (gettext_lazy("Giới tính"), lambda m: m.get_gender_display()),
-    (gettext_lazy("Ngày sinh"), lambda m: fmt(m.date_of_birth)),
-    (gettext_lazy("Chi bộ"), lambda m: m.org.name),
-    (gettext_lazy("Mã chi bộ"), lambda m: m.org.code),
-    (gettext_lazy("Tình trạng"), lambda m: m.get_status_display()),
-    (gettext_lazy("Số thẻ đảng viên"), lambda m: m.card_number),
-    (gettext_lazy("Ngày kết nạp"), lambda m: fmt(m.admission_decision_date)),
-    (gettext_lazy("Ngày công nhận chính thức"), lambda m: fmt(m.official_recognition_date)),
-    (gettext_lazy("Nghề nghiệp"), lambda m: m.occupation),
-    (gettext_lazy("Nơi làm việc"), lambda m: m.workplace),
-    (gettext_lazy("Điện thoại"), lambda m: m.phone),
+    Col(gettext_lazy("Họ và tên"), lambda m: m.full_name),
+    Col(gettext_lazy("Giới tính"), lambda m: m.get_gender_display()),
+    Col(gettext_lazy("Ngày sinh"), lambda m: m.date_of_birth, "date"),
+    Col(gettext_lazy("Chi bộ"), lambda m: m.org.name),
+    Col(gettext_lazy("Mã chi bộ"), lambda m: m.org.code),
+    Col(gettext_lazy("Tình trạng"), lambda m: m.get_status_display()),
+    Col(gettext_lazy("Số thẻ đảng viên"), lambda m: m.card_number),
+    Col(gettext_lazy("Ngày kết nạp"), lambda m: m.admission_decision_date, "date"),
+    Col(gettext_lazy("Ngày công nhận chính thức"), lambda m: m.official_recognition_date, "date"),
+    Col(gettext_lazy("Nghề nghiệp"), lambda m: m.occupation),
+    Col(gettext_lazy("Nơi làm việc"), lambda m: m.workplace),
+    Col(gettext_lazy("Điện thoại"), lambda m: m.phone),
 ]
 SENSITIVE_COLUMNS = [
-    (gettext_lazy("Dân tộc"), lambda m: m.ethnicity),
-    (gettext_lazy("Tôn giáo"), lambda m: m.religion),
-    (gettext_lazy("Số CCCD"), lambda m: m.id_number),
+    Col(gettext_lazy("Dân tộc"), lambda m: m.ethnicity),
+    Col(gettext_lazy("Tôn giáo"), lambda m: m.religion),
+    Col(gettext_lazy("Số CCCD"), lambda m: m.id_number),
 ]
 
 
-def _export(request, kind: str):
-    """What an export of the filtered list writes (rows, columns), after one audit entry."""
+@dataclass(frozen=True)
+class _Export:
+    rows: Iterable[Member]
+    columns: list[Col]
+    org_label: str  # the organisation the list was filtered to ("" for the whole scope)
+    filters: dict
+
+
+def _export(request, kind: str) -> _Export:
+    """What an export of the filtered list writes, after one audit entry."""
     user = request.user
     if not scope.has_any(user, scope.EXPORT):
         raise Http404
-    qs, filters, _error, _label = _filtered(request, queries.visible_members(user, scope.EXPORT))
+    qs, filters, error, label = _filtered(request, queries.visible_members(user, scope.EXPORT))
     sensitive = export_sensitive(user)
     columns = BASE_COLUMNS + (SENSITIVE_COLUMNS if sensitive else [])
     rows = core_services.record_export(
@@ -155,7 +166,7 @@ def _export(request, kind: str):
         summary=_("Xuất %%(n)s đảng viên ra tệp %(kind)s") % {"kind": kind},
         after={"filters": _loggable(filters), "sensitive": sensitive},
     )
-    return rows, columns
+    return _Export(rows, columns, "" if error else label, filters)
 
 
 def _filename(extension: str) -> str:
@@ -165,15 +176,43 @@ def _filename(extension: str) -> str:
 @login_required
 def export(request):
     """Stream the filtered list as CSV (UTF-8 with BOM for Excel); one audit entry per export."""
-    members, columns = _export(request, "CSV")
-    return exports.csv_response(members, columns, _filename("csv"))
+    found = _export(request, "CSV")
+    return exports.csv_response(found.rows, exports.csv_columns(found.columns), _filename("csv"))
 
 
 @login_required
 def export_xlsx(request):
-    """The filtered list as an .xlsx; every cell typed as text."""
-    members, columns = _export(request, "XLSX")
-    return exports.xlsx_response(members, columns, _filename("xlsx"), str(_("Đảng viên")))
+    """The filtered list as a sheet to print: title, as-of line, STT, dates as dates."""
+    found = _export(request, "XLSX")
+    user = request.user
+    where = exports.scope_label(user, scope.EXPORT, found.org_label)
+    sheet = Sheet(
+        title=_("DANH SÁCH ĐẢNG VIÊN"),
+        subtitle=f"{where} · {exports.as_of_line(today())}",
+        columns=tuple(found.columns),
+        rows=found.rows,
+        name=_("Đảng viên"),
+        scope=where,
+        user=exports.user_label(user),
+        landscape=True,
+        notes=_filter_notes(found.filters),
+    )
+    return sheet_response([sheet], _filename("xlsx"), title=_("Danh sách đảng viên"), author=where)
+
+
+def _filter_notes(filters: dict) -> tuple[str, ...]:
+    """The list's filters under the table, so a printout says what it leaves out."""
+    parts = []
+    if filters.get("q"):
+        parts.append(_("tìm “%(q)s”") % {"q": filters["q"]})
+    status = filters.get("tinh-trang")
+    if status in Status.values:
+        parts.append(_("tình trạng: %(s)s") % {"s": Status(status).label})
+    elif status == ALL_STATUSES:
+        parts.append(_("mọi tình trạng"))
+    if filters.get("thieu") in MISSING:
+        parts.append(str(MISSING[filters["thieu"]][0]))
+    return (_("Lọc: %(what)s.") % {"what": "; ".join(parts)},) if parts else ()
 
 
 # ---- the member page ---------------------------------------------------------------------

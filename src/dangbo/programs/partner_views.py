@@ -13,6 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangbo.core import exports, scope
+from dangbo.core.dates import today
+from dangbo.core.office.sheet import Col, Sheet
+from dangbo.core.office.sheet import response as sheet_response
 from dangbo.core.views import apply_service_errors, page_of, parse_as_of, render_page
 from dangbo.members.models import Member
 from dangbo.orgs import services as org_services
@@ -192,16 +195,33 @@ def matrix(request, pk: int):
 
 @login_required
 def matrix_xlsx(request, pk: int):
-    if not scope.has_any(request.user, scope.EXPORT):
+    """The matrix as a sheet to print (landscape): the tasks keep their own numbers ("1.2"),
+    so no STT is added; one column per body."""
+    user = request.user
+    if not scope.has_any(user, scope.EXPORT):
         raise Http404
     data = _matrix(request, pk)
-    columns: list[exports.Column] = [
-        (_("Số TT"), lambda r: r.task.number),
-        (_("Nội dung"), lambda r: r.task.title),
-        (_("Thời hạn"), lambda r: f"{r.task.deadline:%d/%m/%Y}" if r.task.deadline else ""),
+    columns = [
+        Col(_("Số TT"), lambda r: r.task.number),
+        Col(_("Nội dung"), lambda r: r.task.title),
+        Col(_("Thời hạn"), lambda r: r.task.deadline, "date"),
     ]
     for i, body in enumerate(data.bodies):
-        columns.append((body.name, lambda r, i=i: r.cells[i]))
-    return exports.xlsx_response(
-        data.rows, columns, f"phan-cong-chuong-trinh-{data.program.pk}.xlsx", _("Phân công")
+        columns.append(Col(body.name, lambda r, i=i: r.cells[i]))
+    program = data.program
+    owner = program.org.name if scope.covers(user, scope.VIEW, program.org) else ""
+    where = exports.scope_label(user, scope.VIEW, owner)
+    sheet = Sheet(
+        title=_("BẢNG PHÂN CÔNG THỰC HIỆN CHƯƠNG TRÌNH"),
+        subtitle=f"{program.title} · {exports.as_of_line(today())}",
+        columns=tuple(columns),
+        rows=data.rows,
+        name=_("Phân công"),
+        numbered=False,
+        scope=where,
+        user=exports.user_label(user),
+        landscape=True,
+    )
+    return sheet_response(
+        [sheet], f"phan-cong-chuong-trinh-{program.pk}.xlsx", title=program.title, author=where
     )

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangbo.core import period, scope
-from dangbo.core.dates import fmt
+from dangbo.core.office.sheet import Col
 from dangbo.core.text import fold, strip_control
 from dangbo.orgs import fields as org_fields
 from dangbo.orgs.choices import OrgKind, Sector
@@ -14,15 +14,26 @@ from dangbo.orgs.models import Organisation
 from dangbo.orgs.queries import active_q
 
 COLUMNS = [
-    (gettext_lazy("Mã tổ chức"), lambda o: o.code),
-    (gettext_lazy("Tên tổ chức"), lambda o: o.name),
-    (gettext_lazy("Loại tổ chức"), lambda o: o.get_kind_display()),
-    (gettext_lazy("Loại hình"), lambda o: o.get_sector_display()),
-    (gettext_lazy("Mã tổ chức cấp trên"), lambda o: o.parent.code if o.parent_id else ""),
-    (gettext_lazy("Tổ chức cấp trên"), lambda o: o.parent.name if o.parent_id else ""),
-    (gettext_lazy("Ngày thành lập"), lambda o: fmt(o.valid_from)),
-    (gettext_lazy("Ngày kết thúc"), lambda o: fmt(o.valid_to)),
+    Col(gettext_lazy("Mã tổ chức"), lambda o: o.code),
+    Col(gettext_lazy("Tên tổ chức"), lambda o: o.name),
+    Col(gettext_lazy("Loại tổ chức"), lambda o: o.get_kind_display()),
+    Col(gettext_lazy("Loại hình"), lambda o: o.get_sector_display()),
+    Col(gettext_lazy("Mã tổ chức cấp trên"), lambda o: o.parent.code if o.parent_id else ""),
+    Col(gettext_lazy("Tổ chức cấp trên"), lambda o: o.parent.name if o.parent_id else ""),
+    Col(gettext_lazy("Ngày thành lập"), lambda o: o.valid_from, "date"),
+    Col(gettext_lazy("Ngày kết thúc"), lambda o: o.valid_to, "date"),
 ]
+
+
+def root_label(request, filters: dict, action: str = scope.VIEW) -> str:
+    """The organisation the list was filtered to (``thuoc``), as a printout names it; ""
+    when the list is the whole scope."""
+    if not filters.get("thuoc"):
+        return ""
+    try:
+        return org_fields.resolve(request.user, filters["thuoc"], _("Thuộc"), action).name
+    except ValidationError:
+        return ""
 
 
 def filtered(request, action: str = scope.VIEW):

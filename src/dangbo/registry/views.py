@@ -14,6 +14,8 @@ from dangbo.core import cache, exports, period, scope
 from dangbo.core import services as core_services
 from dangbo.core.errors import invalid
 from dangbo.core.forms import AsOfForm
+from dangbo.core.office.sheet import Sheet
+from dangbo.core.office.sheet import response as sheet_response
 from dangbo.core.views import (
     Action,
     history_of,
@@ -96,12 +98,13 @@ def org_list(request):
 
 
 def _export(request, kind: str):
-    """Scoped exactly like the list (for the export action), after one audit entry."""
+    """(filters, rows): scoped exactly like the list (for the export action), after one audit
+    entry."""
     user = request.user
     if not scope.has_any(user, scope.EXPORT):
         raise Http404
     qs, filters, _error = listing.filtered(request, scope.EXPORT)
-    return core_services.record_export(
+    return filters, core_services.record_export(
         actor=user,
         queryset=qs,
         action=RegistryAudit.EXPORTED,
@@ -113,17 +116,32 @@ def _export(request, kind: str):
 
 @login_required
 def export(request):
-    rows = _export(request, "CSV")
+    _filters, rows = _export(request, "CSV")
     day = period.current(request).day
-    return exports.csv_response(rows, listing.COLUMNS, f"to-chuc-dang-{day:%Y%m%d}.csv")
+    columns = exports.csv_columns(listing.COLUMNS)
+    return exports.csv_response(rows, columns, f"to-chuc-dang-{day:%Y%m%d}.csv")
 
 
 @login_required
 def export_xlsx(request):
-    rows = _export(request, "XLSX")
+    """The filtered list as a sheet to print, as of the period's day."""
+    filters, rows = _export(request, "XLSX")
     day = period.current(request).day
-    return exports.xlsx_response(
-        rows, listing.COLUMNS, f"to-chuc-dang-{day:%Y%m%d}.xlsx", str(_("Tổ chức đảng"))
+    where = exports.scope_label(
+        request.user, scope.EXPORT, listing.root_label(request, filters, scope.EXPORT)
+    )
+    sheet = Sheet(
+        title=_("DANH SÁCH TỔ CHỨC ĐẢNG"),
+        subtitle=f"{where} · {exports.as_of_line(day)}",
+        columns=tuple(listing.COLUMNS),
+        rows=rows,
+        name=_("Tổ chức đảng"),
+        scope=where,
+        user=exports.user_label(request.user),
+        landscape=True,
+    )
+    return sheet_response(
+        [sheet], f"to-chuc-dang-{day:%Y%m%d}.xlsx", title=_("Danh sách tổ chức đảng"), author=where
     )
 
 

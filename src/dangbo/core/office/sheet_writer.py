@@ -61,9 +61,9 @@ def write(sheets: list[Sheet], out: IO[bytes], *, title: str, author: str) -> No
         _write_sheet(book, spec, printed_on)
     if not sheets:
         book.create_sheet("Sheet")
-    book.properties.creator = author or "dangbo"
-    book.properties.lastModifiedBy = author or "dangbo"
-    book.properties.title = title or (sheets[0].title if sheets else "")
+    book.properties.creator = writable(str(author or "dangbo"))
+    book.properties.lastModifiedBy = book.properties.creator
+    book.properties.title = writable(str(title or (sheets[0].title if sheets else "")))
     book.properties.modified = book.properties.created = datetime.now()  # noqa: DTZ005 - the file's local time
     archive = _Archive(out, "w", ZIP_DEFLATED, allowZip64=True)
     ExcelWriter(book, archive).save()
@@ -128,11 +128,11 @@ def _put(cell: WriteOnlyCell, value: Any) -> WriteOnlyCell:
     as themselves."""
     if value is None:
         cell.value = None
-    elif isinstance(value, str):
-        cell.value = writable(value)
-        cell.data_type = "s"
-    else:
+    elif isinstance(value, int | float | Decimal | date):
         cell.value = value
+    else:  # a str, or a lazily translated one
+        cell.value = writable(str(value))
+        cell.data_type = "s"
     return cell
 
 
@@ -195,7 +195,10 @@ def _display(col: Col, value: Any) -> str:
     return str(value)
 
 
-def _lines(text: str, width: float) -> int:
+def _lines(text: Any, width: float) -> int:
+    """How many lines a wrapped text takes (row heights are not computed by Excel for
+    merged or wrapped cells written by a program)."""
+    text = str(text)
     return max(
         1, sum(max(1, math.ceil(len(part) / max(width - 1, 1))) for part in text.split("\n"))
     )
@@ -230,7 +233,7 @@ def _header_layout(spec: Sheet, first: int) -> list[tuple[str, int, int, int, in
 
 
 def _write_sheet(book: Workbook, spec: Sheet, printed_on: str) -> None:
-    name = _tab_name(spec.name or spec.title, book)
+    name = _tab_name(str(spec.name or spec.title), book)
     ws = book.create_sheet(name)
     styles = _Styles(ws)
     columns = spec.columns
@@ -425,7 +428,7 @@ def _fresh(proto: WriteOnlyCell) -> WriteOnlyCell:
 
 def _footer_text(text: str) -> str:
     """Header and footer text use "&" for their codes; Excel caps a footer near 255 chars."""
-    return writable(text)[:80].replace("&", "&&")
+    return writable(str(text))[:80].replace("&", "&&")
 
 
 def _tab_name(name: str, book: Workbook) -> str:
