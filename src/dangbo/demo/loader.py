@@ -37,7 +37,7 @@ from dangbo.members.models import BadgeAward, Exemption, Member, MemberEvent, Me
 from dangbo.orgs.choices import OrgEventKind
 from dangbo.orgs.models import CommitteeBody, Organisation, OrgEvent, OrgLink, Position
 
-from . import indicators, oversight, programs, reviews
+from . import indicators, oversight, programs, reports, reviews
 from .choices import DemoAudit
 from .tamduong import AS_OF, World, build, first_village_code
 
@@ -109,6 +109,8 @@ def _write(world: World) -> None:
     # Programs and indicators after the users: their reports name who entered them.
     year["programs"] = programs.write(world.seed)
     year["indicators"] = indicators.write(world.seed)
+    # Last: the issued 2016 report counts everything above.
+    year["reports"] = reports.write(world.seed)
     active = sum(1 for m in world.members if m.active)
     audit.record(
         actor=None,
