@@ -208,3 +208,25 @@ def test_committee_words_come_from_one_mapping(demo, db):
     org = Organisation.objects.get(code="tam-duong")
     assert annual.committee_of(org).name == "Huyện ủy Tam Dương"
     assert annual.committee_of(org.parent).name == "Tỉnh ủy Vĩnh Phúc"
+
+
+def test_tables_come_as_sheets_and_the_formats_open(district):
+    from io import BytesIO
+
+    import docx
+    import openpyxl
+
+    from dangbo.core.office import to_docx
+    from dangbo.core.office.sheet import workbook
+
+    captions = [s.title for s in district.sheets]
+    assert "TỔ CHỨC CƠ SỞ ĐẢNG THEO LOẠI VÀ LOẠI HÌNH" in captions
+    assert any("THEO QUÝ" in c for c in captions)
+    out = BytesIO()
+    workbook(district.sheets, out, title="Báo cáo năm 2016", author="Huyện ủy Tam Dương")
+    book = openpyxl.load_workbook(BytesIO(out.getvalue()))
+    assert len(book.worksheets) == len(district.sheets)
+    values = [c.value for row in book.worksheets[0].iter_rows() for c in row]
+    assert article.GRASSROOTS in values
+    text = "\n".join(p.text for p in docx.Document(BytesIO(to_docx(district.document))).paragraphs)
+    assert "trên 5.470 đảng viên" in text

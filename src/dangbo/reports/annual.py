@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from django.db.models import Count, Q
@@ -35,6 +36,7 @@ from dangbo.core.office import (
     Signature,
     Table,
 )
+from dangbo.core.office.sheet import Col, Sheet
 from dangbo.indicators.stats import indicators_stats
 from dangbo.orgs.choices import CELL_KINDS, OrgKind, Sector, Title
 from dangbo.orgs.models import Organisation, Position
@@ -412,8 +414,22 @@ def build(
         title=f"Báo cáo {summary[0].lower()}{summary[1:]}" if summary else "",
         keywords=("báo cáo", period.label, committee.name),
     )
+    sheets = [_sheet(b, name, f"{name} · {period.label}") for b in w.blocks if isinstance(b, Table)]
     progress(total_steps, total_steps, "Xong")
-    return Built(KIND, org, period, document, sheets=[], figures=f)
+    return Built(KIND, org, period, document, sheets=sheets, figures=f)
+
+
+def _sheet(table: Table, scope_name: str, subtitle: str) -> Sheet:
+    """The report's table as a sheet people can print (the same rows and totals)."""
+    return Sheet(
+        title=table.caption.upper(),
+        columns=tuple(Col(c.label, itemgetter(i), c.kind) for i, c in enumerate(table.columns)),
+        rows=table.rows,
+        subtitle=subtitle,
+        numbered=table.numbered,
+        scope=scope_name,
+        totals=(("", *table.totals[1:]) if table.totals and table.numbered else table.totals),
+    )
 
 
 # ---------------------------------------------------------------- sections
@@ -575,6 +591,21 @@ def _close_to_grassroots(w: _Writer, body: str, over_fig: dict, extra: dict, *, 
         f"quý {kinds.QUARTER_NAMES[q]}: {wording.count(n, 'lượt')}"
         for q, (n, _c) in by_quarter.items()
     )
+    if len(by_quarter) > 1:
+        w.add(
+            Table(
+                columns=(
+                    Column("Quý", 40),
+                    Column("Lượt dự sinh hoạt", 50, "right", "int"),
+                    Column("Số chi bộ được dự", 50, "right", "int"),
+                ),
+                rows=tuple(
+                    (f"Quý {kinds.QUARTER_NAMES[q]}", n, c) for q, (n, c) in by_quarter.items()
+                ),
+                caption="Cấp ủy viên, tổ công tác dự sinh hoạt chi bộ theo quý",
+                totals=("Cả năm", visits, over_fig["cells_visited"]),
+            )
+        )
     sub_total = over_fig["sub_cells"]
     sub_visited = over_fig["sub_cells_visited"]
     f.update(sub_cells_visited=sub_visited)
