@@ -153,10 +153,14 @@ def by_value(base: QuerySet, fold: Fold, field: str, classify) -> Counts:
     """One statement: per cell and value of a member's field; ``classify`` maps each value
     to its column (the distinct values are few: a few dozen spellings at most)."""
     out: Counts = {}
+    columns: dict[Any, str] = {}  # each distinct value classified once
     rows = base.values_list("org_id", "org__path", f"member__{field}").annotate(n=Count("id"))
     for org_id, path, value, n in rows:
         bucket = out.setdefault(fold.key(org_id, path), Counter())
-        bucket[classify(value)] += n
+        column = columns.get(value)
+        if column is None:
+            column = columns[value] = classify(value)
+        bucket[column] += n
         bucket["total"] += n
     return out
 
