@@ -18,7 +18,6 @@ from django.db.models.functions import Coalesce, ExtractMonth, ExtractQuarter
 from dangbo.core.dates import fmt, today
 from dangbo.core.errors import invalid
 from dangbo.core.office import Column, Heading, OfficialDocument, Paragraph, Table
-from dangbo.core.office.sheet import Sheet
 from dangbo.meetings import rules
 from dangbo.meetings.choices import MeetingKind
 from dangbo.meetings.models import Meeting
@@ -104,7 +103,7 @@ def build(
     }
     progress(1, 3, "Theo tháng, quý")
 
-    by_month = []
+    by_month: list[dict[str, Any]] = []
     for month in result.months_due:
         due = {pk for pk, s in since.items() if s <= rules.month_end(year, month)}
         held = len(due & held_months[month])
@@ -118,7 +117,7 @@ def build(
                 "attendance_rate": rules.attendance_rate(present, expected),
             }
         )
-    by_quarter = []
+    by_quarter: list[dict[str, Any]] = []
     for quarter in result.quarters_due:
         end = rules.quarter_bounds(year, quarter)[1]
         due = {pk for pk, s in since.items() if s <= end}
@@ -224,33 +223,26 @@ def build(
         title=f"Báo cáo {summary[:1].lower()}{summary[1:]}",
         keywords=("sinh hoạt chi bộ", "báo cáo"),
     )
-    common = {
-        "subtitle": f"{org.name} · {label} · tính đến ngày {fmt(as_of)}",
-        "scope": org.name,
-        "user": p.user_of(viewer),
-    }
+    make = p.sheet_maker(org, label, as_of, viewer)
     sheets = [
-        Sheet(
+        make(
             title=f"SINH HOẠT THƯỜNG KỲ THEO THÁNG {label.upper()}",
             name="Theo tháng",
             columns=p.sheet_columns(month_columns),
             rows=month_rows,
-            **common,
         ),
-        Sheet(
+        make(
             title=f"SINH HOẠT CHUYÊN ĐỀ THEO QUÝ {label.upper()}",
             name="Theo quý",
             columns=p.sheet_columns(quarter_columns),
             rows=quarter_rows,
-            **common,
         ),
-        Sheet(
+        make(
             title="CHI BỘ CHƯA SINH HOẠT ĐỦ THEO QUY ĐỊNH",
             name="Chưa đủ",
             columns=p.sheet_columns(missing_columns),
             rows=missing,
             notes=notes,
-            **common,
         ),
     ]
     progress(3, 3, "Xong")

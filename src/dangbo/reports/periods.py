@@ -8,6 +8,7 @@ its "none" case or left out (never "0 chi bộ")."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,7 +18,7 @@ from django.http import Http404
 from dangbo.core import scope
 from dangbo.core.dates import today
 from dangbo.core.office import Column, Issuer, Signature
-from dangbo.core.office.sheet import Col, col
+from dangbo.core.office.sheet import Col, Sheet, col
 from dangbo.core.text import vn_number
 from dangbo.orgs.choices import CELL_KINDS, GRASSROOTS_KINDS, OrgKind
 from dangbo.orgs.models import Organisation
@@ -177,3 +178,18 @@ def user_of(viewer: Any) -> str:
     if viewer is None:
         return ""
     return str(viewer.get_full_name() or viewer.get_username())
+
+
+def sheet_maker(org: Organisation, label: str, as_of: date, viewer: Any) -> Callable[..., Sheet]:
+    """Sheets of one report: the same as-of line, scope and user under every title."""
+    from dangbo.core.dates import fmt
+
+    def make(**fields: Any) -> Sheet:
+        return Sheet(
+            subtitle=f"{org.name} · {label} · tính đến ngày {fmt(as_of)}",
+            scope=org.name,
+            user=user_of(viewer),
+            **fields,
+        )
+
+    return make

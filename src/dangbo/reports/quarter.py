@@ -18,7 +18,6 @@ from django.db.models import Count, Q
 from dangbo.core.dates import fmt, today
 from dangbo.core.errors import invalid
 from dangbo.core.office import Column, Heading, OfficialDocument, Paragraph, Table
-from dangbo.core.office.sheet import Sheet
 from dangbo.meetings.queries import cells_in
 from dangbo.meetings.rules import quarter_bounds
 from dangbo.orgs.models import Organisation
@@ -227,46 +226,41 @@ def build(
         title=f"Báo cáo {summary.lower()[:1]}{summary[1:]}",
         keywords=("báo cáo quý", "dự sinh hoạt", "ý kiến"),
     )
-    subtitle = f"{org.name} · {label} · tính đến ngày {fmt(as_of)}"
-    sheet_common = {"subtitle": subtitle, "scope": org.name, "user": p.user_of(viewer)}
+    make = p.sheet_maker(org, label, as_of, viewer)
     commune_columns = (
         Column("Tổ chức cơ sở", 60),
         *(Column(topic, 20, "right", "int") for topic in heard.topics),
         Column("Cộng", 20, "right", "int"),
     )
     sheets = [
-        Sheet(
+        make(
             title=f"DỰ SINH HOẠT CHI BỘ {label.upper()}",
             name="Dự sinh hoạt",
             columns=p.sheet_columns(child_columns),
             rows=child_table,
             totals=totals,
-            **sheet_common,
         ),
-        Sheet(
+        make(
             title=f"Ý KIẾN TIẾP NHẬN {label.upper()} THEO LĨNH VỰC",
             name="Theo lĩnh vực",
             columns=p.sheet_columns(topic_columns),
             rows=topic_rows,
             totals=("Tổng cộng", heard.total, 100 if heard.total else None),
-            **sheet_common,
         ),
-        Sheet(
+        make(
             title=f"Ý KIẾN TIẾP NHẬN {label.upper()} THEO TỔ CHỨC CƠ SỞ VÀ LĨNH VỰC",
             name="Theo tổ chức cơ sở",
             columns=p.sheet_columns(commune_columns),
             rows=[(c, *counts, total) for c, counts, total in heard.rows],
             totals=("Tổng cộng", *heard.topic_totals, heard.total),
             landscape=len(heard.topics) > 6,
-            **sheet_common,
         ),
-        Sheet(
+        make(
             title="Ý KIẾN ĐANG XỬ LÝ QUÁ HẠN",
             name="Quá hạn",
             columns=p.sheet_columns(overdue_columns),
             rows=overdue_table,
             landscape=True,
-            **sheet_common,
         ),
     ]
     progress(3, 3, "Xong")

@@ -15,10 +15,9 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from dangbo.core.dates import fmt, today
+from dangbo.core.dates import today
 from dangbo.core.errors import invalid
 from dangbo.core.office import Column, Heading, OfficialDocument, Paragraph, Table
-from dangbo.core.office.sheet import Sheet
 from dangbo.orgs.choices import GRASSROOTS_KINDS, UPPER_KINDS, OrgKind
 from dangbo.orgs.models import Organisation
 from dangbo.reviews.choices import EvaluationState, PeriodKind, SubjectKind
@@ -254,31 +253,25 @@ def build(
         title=f"Báo cáo {summary[:1].lower()}{summary[1:]}",
         keywords=("đánh giá, xếp loại", "báo cáo"),
     )
-    common = {
-        "subtitle": f"{org.name} · {label} · tính đến ngày {fmt(as_of)}",
-        "scope": org.name,
-        "user": p.user_of(viewer),
-    }
+    make = p.sheet_maker(org, label, as_of, viewer)
     sheets = [
-        Sheet(
+        make(
             title=f"XẾP LOẠI TỔ CHỨC ĐẢNG {label.upper()}",
             name="Tổ chức đảng",
             columns=p.sheet_columns(org_columns),
             rows=org_rows,
             numbered=False,
             totals=org_totals if org_rows else None,
-            **common,
         ),
-        Sheet(
+        make(
             title=f"XẾP LOẠI ĐẢNG VIÊN {label.upper()}",
             name="Đảng viên",
             columns=p.sheet_columns(member_columns),
             rows=member_rows,
             numbered=False,
             totals=member_totals if member_rows else None,
-            **common,
         ),
-        Sheet(
+        make(
             title=f"KẾT QUẢ XẾP LOẠI CÁC NĂM {first}–{year}",
             name="Các năm",
             columns=p.sheet_columns(history_columns),
@@ -290,7 +283,6 @@ def build(
                 "Tiêu biểu, xuất sắc: mức cao nhất của cách xếp loại năm đó; từ mức tốt trở "
                 "lên: trong sạch, vững mạnh (đến 2017) hoặc hoàn thành tốt nhiệm vụ trở lên.",
             ),
-            **common,
         ),
     ]
     progress(3, 3, "Xong")
