@@ -3,9 +3,9 @@ statement per table, never a loop over members.
 
 Members are those active on the day (an official membership in force, not left by then), as
 ``registry.queries.membership_counts`` counts them, so that each table's total is the member
-count of ``org_stats``. Each statement groups by the member's cell (its id and path); the
-cells are folded into the rows of the table (the organisation's direct children) in Python,
-a few thousand rows at most for a province.
+count of ``org_stats``. Each statement groups by the row of the table (the organisation's
+direct child), cut from the cell's materialised path in SQL; when the tree changed after the
+day, by the cell instead, folded into the rows through the links of that day (``Fold``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.db.models.functions import StrIndex, Substr
 
 from dangbo.core import scope
 from dangbo.core.dates import today
@@ -98,7 +99,28 @@ class Fold:
             cur.execute(_TOP_SQL, [org.pk, as_of, as_of, as_of, as_of])
             return cls(org, {int(i): int(t) for i, t in cur.fetchall()})
 
-    def key(self, org_id: int, path: str) -> int:
+    def grouping(self, qs: QuerySet, prefix: str) -> tuple[QuerySet, tuple[str, ...]]:
+        """``qs`` with what to group by, and the names to pass to ``values``: on today's tree
+        the child's id cut from the cell's path in SQL (one row per child); after a change
+        of the tree since the day, the cell's id and path (folded here through ``top``)."""
+        path = f"{prefix}path"
+        if self.top is not None:
+            return qs, (f"{prefix}id", path)
+        cut = len(self.org.path) + 1
+        child = Substr(path, cut, StrIndex(Substr(path, cut), Value(".")) - 1)
+        top = Case(
+            When(**{path: self.org.path}, then=Value("")),
+            default=child,
+            output_field=CharField(),
+        )
+        return qs.annotate(stat_top=top), ("stat_top",)
+
+    def key(self, *group: Any) -> int:
+        """The row of a group: ``(child id as text,)`` ("" for the organisation's own
+        members) or ``(cell id, cell path)``."""
+        if len(group) == 1:
+            return int(group[0]) if group[0] else self.org.pk
+        org_id, path = group
         if self.top is not None and org_id in self.top:
             return self.top[org_id]
         prefix = self.org.path
@@ -131,11 +153,13 @@ def active_memberships(org: Organisation, as_of: date, viewer: Any) -> QuerySet:
 Counts = dict[int, Counter]  # row key (child id) → column key → n
 
 
-def _fold_rows(fold: Fold, rows: Iterable[dict], columns: Iterable[str]) -> Counts:
+def _fold_rows(
+    fold: Fold, rows: Iterable[dict], names: tuple[str, ...], columns: Iterable[str]
+) -> Counts:
     out: Counts = {}
     cols = list(columns)
     for row in rows:
-        bucket = out.setdefault(fold.key(row["org_id"], row["org__path"]), Counter())
+        bucket = out.setdefault(fold.key(*(row[n] for n in names)), Counter())
         for col in cols:
             bucket[col] += row[col] or 0
     return out
@@ -145,8 +169,9 @@ def conditional(base: QuerySet, fold: Fold, columns: dict[str, Q]) -> Counts:
     """One statement: per cell, the members matching each column's condition."""
     annotations = {key: Count("id", filter=cond) for key, cond in columns.items()}
     annotations["total"] = Count("id")
-    rows = base.values("org_id", "org__path").annotate(**annotations)
-    return _fold_rows(fold, rows, annotations)
+    grouped, names = fold.grouping(base, "org__")
+    rows = grouped.values(*names).annotate(**annotations)
+    return _fold_rows(fold, rows, names, annotations)
 
 
 def by_value(base: QuerySet, fold: Fold, field: str, classify) -> Counts:
@@ -154,9 +179,10 @@ def by_value(base: QuerySet, fold: Fold, field: str, classify) -> Counts:
     to its column (the distinct values are few: a few dozen spellings at most)."""
     out: Counts = {}
     columns: dict[Any, str] = {}  # each distinct value classified once
-    rows = base.values_list("org_id", "org__path", f"member__{field}").annotate(n=Count("id"))
-    for org_id, path, value, n in rows:
-        bucket = out.setdefault(fold.key(org_id, path), Counter())
+    grouped, names = fold.grouping(base, "org__")
+    rows = grouped.values_list(*names, f"member__{field}").annotate(n=Count("id"))
+    for *group, value, n in rows:
+        bucket = out.setdefault(fold.key(*group), Counter())
         column = columns.get(value)
         if column is None:
             column = columns[value] = classify(value)
@@ -204,13 +230,14 @@ def party_ages(base: QuerySet, fold: Fold, as_of: date) -> Counts:
     ).values_list("member_id", "interrupted_from", "interrupted_to"):
         gaps.setdefault(member_id, []).append((start, end))
     if gaps:
-        for org_id, path, member_id, decided in base.filter(member_id__in=list(gaps)).values_list(
-            "org_id", "org__path", "member_id", "member__admission_decision_date"
+        grouped, names = fold.grouping(base.filter(member_id__in=list(gaps)), "org__")
+        for *group, member_id, decided in grouped.values_list(
+            *names, "member_id", "member__admission_decision_date"
         ):
             naive = band_of(months_between(decided, as_of) // 12, PARTY_AGE_BANDS)
             exact = band_of(party_age_years(decided, as_of, gaps[member_id]) or 0, PARTY_AGE_BANDS)
             if naive != exact:
-                bucket = counts[fold.key(org_id, path)]
+                bucket = counts.setdefault(fold.key(*group), Counter())
                 bucket[naive] -= 1
                 bucket[exact] += 1
     return counts
@@ -284,12 +311,9 @@ def movements(org: Organisation, start: date, end: date, fold: Fold, viewer: Any
         viewer,
         "admission_org__",
     )
-    for org_id, path, n in (
-        admitted.values_list("admission_org_id", "admission_org__path")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        out.setdefault(fold.key(org_id, path), Counter())["admitted"] += n
+    grouped, names = fold.grouping(admitted, "admission_org__")
+    for *group, n in grouped.values_list(*names).annotate(n=Count("id")).order_by():
+        out.setdefault(fold.key(*group), Counter())["admitted"] += n
     left = _visible(
         Member.objects.filter(
             org.subtree_q("org__"),
@@ -300,10 +324,11 @@ def movements(org: Organisation, start: date, end: date, fold: Fold, viewer: Any
         viewer,
         "org__",
     )
-    for org_id, path, status, n in (
-        left.values_list("org_id", "org__path", "status").annotate(n=Count("id")).order_by()
+    grouped, names = fold.grouping(left, "org__")
+    for *group, status, n in (
+        grouped.values_list(*names, "status").annotate(n=Count("id")).order_by()
     ):
-        bucket = out.setdefault(fold.key(org_id, path), Counter())
+        bucket = out.setdefault(fold.key(*group), Counter())
         bucket[EXIT_COLUMNS[Status(status)]] += n
         bucket["exits"] += n
     return out
