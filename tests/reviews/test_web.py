@@ -584,7 +584,9 @@ def test_honours_page_and_exports(client, world):
     assert "Nguyễn Thị Hương" in cells and "Trần Văn An" not in cells and "2012" in cells
     assert "<w:tblHeader/>" in doc.tables[1].rows[0]._tr.xml
     closing = [p.text for c in doc.tables[-1].rows[0].cells for p in c.paragraphs if p.text]
-    assert "Nơi nhận:" in closing and "T/M BAN THƯỜNG VỤ" in closing and "BÍ THƯ" in closing
+    # A grassroots committee has no standing committee: it signs for the whole committee.
+    assert "Nơi nhận:" in closing and "T/M ĐẢNG ỦY" in closing and "BÍ THƯ" in closing
+    assert "- Huyện ủy Tam Dương (b/c)," in closing
     section = doc.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
 

@@ -37,8 +37,10 @@ def _labels(members: bool) -> tuple[str, str]:
     return ("Họ và tên", "Chi bộ") if members else ("Tổ chức đảng", "Trực thuộc")
 
 
-def xlsx(rows: list[HonourRow], *, title: str, body: str, members: bool, filename: str):
-    """The title and the granting body above the header; years and counts are numbers."""
+def xlsx(rows: list[HonourRow], *, title: str, body: str, members: bool, filename: str, user=None):
+    """The title and the granting body above the header; years and counts are numbers; who
+    printed it in the footer."""
+    who = ((user.get_full_name() or "").strip() or user.get_username()) if user else ""
     name, place = _labels(members)
     columns = (
         sheet.Col(name, lambda r: r.name, width=30),
@@ -55,53 +57,56 @@ def xlsx(rows: list[HonourRow], *, title: str, body: str, members: bool, filenam
         subtitle=f"{body} · lập ngày {today():%d/%m/%Y}",
         name="Vinh danh",
         scope=body,
+        user=who,
     )
     return sheet.response([spec], filename, title=title, author=body)
 
 
 # -- the document ---------------------------------------------------------------------------
 
-_BODY = re.compile(r"^(ban thường vụ\s+)?(đảng bộ|chi bộ)\s+", re.IGNORECASE)
-_LEVEL = re.compile(r"^(tỉnh|thành phố|huyện|quận|thị xã)\s+", re.IGNORECASE)
+# The same mapping as reports.annual.committee_of (reports sits above reviews, so it cannot
+# be imported here): the committee's name, its symbol and how it signs.
+_COMMITTEES = (
+    ("Đảng bộ thành phố ", "Thành ủy", "TU"),
+    ("Đảng bộ tỉnh ", "Tỉnh ủy", "TU"),
+    ("Đảng bộ huyện ", "Huyện ủy", "HU"),
+    ("Đảng bộ quận ", "Quận ủy", "QU"),
+    ("Đảng bộ thị xã ", "Thị ủy", "TU"),
+)
+_STANDING = (
+    OrgKind.CENTRAL,
+    OrgKind.PROVINCE_COMMITTEE,
+    OrgKind.DISTRICT_COMMITTEE,
+    OrgKind.COMMUNE_COMMITTEE,
+    OrgKind.BLOC_COMMITTEE,
+)
+_CELLS = (OrgKind.GRASSROOTS_CELL, OrgKind.SUB_CELL, OrgKind.PARTY_GROUP)
 
 
-def committee(org: Organisation, name: str | None = None) -> str:
-    """The committee that issues for ``org``: "Huyện ủy Tam Dương", "Tỉnh ủy Vĩnh Phúc",
-    "Đảng ủy xã Kim Long", "Chi bộ thôn Đồng Bông"."""
-    name = name or org.name
-    rest = _BODY.sub("", name).strip() or name
-    if org.kind in (OrgKind.PROVINCE_COMMITTEE, OrgKind.DISTRICT_COMMITTEE):
-        level = _LEVEL.match(rest)
-        if level:
-            word = level.group(1).lower()
-            head = {"tỉnh": "Tỉnh ủy", "huyện": "Huyện ủy", "quận": "Quận ủy"}.get(word)
-            head = head or ("Thành ủy" if word == "thành phố" else "Thị ủy")
-            return f"{head} {rest[level.end() :]}"
-    if org.kind in (OrgKind.GRASSROOTS_CELL, OrgKind.SUB_CELL, OrgKind.PARTY_GROUP):
-        return name
-    return f"Đảng ủy {rest}"
-
-
-def symbol(org: Organisation) -> str:
-    """The body's part of a document's number: HU, TU, ĐU, CB."""
-    return {
-        OrgKind.PROVINCE_COMMITTEE: "TU",
-        OrgKind.DISTRICT_COMMITTEE: "HU",
-        OrgKind.GRASSROOTS_CELL: "CB",
-        OrgKind.SUB_CELL: "CB",
-    }.get(org.kind, "ĐU")
+def committee(org: Organisation) -> tuple[str, str, str]:
+    """(name, symbol, on behalf): "Huyện ủy Tam Dương", "HU", "T/M BAN THƯỜNG VỤ"; "Đảng ủy
+    xã Kim Long", "ĐU"; a cell issues as itself ("CB", "T/M CHI BỘ")."""
+    name = org.name
+    if org.kind in _CELLS:
+        return name, "CB", "T/M CHI BỘ"
+    for prefix, word, symbol in _COMMITTEES:
+        if name.startswith(prefix):
+            return f"{word} {name[len(prefix) :]}", symbol, "T/M BAN THƯỜNG VỤ"
+    rest = name.removeprefix("Đảng bộ ").strip()
+    on_behalf = "T/M BAN THƯỜNG VỤ" if org.kind in _STANDING else "T/M ĐẢNG ỦY"
+    return f"Đảng ủy {rest}", "ĐU", on_behalf
 
 
 def place(org: Organisation) -> str:
     """The place of the date line: the locality of the organisation's name."""
-    rest = _BODY.sub("", org.name).strip()
+    rest = re.sub(r"^(đảng bộ|chi bộ)\s+", "", org.name, flags=re.IGNORECASE)
     rest = re.sub(
         r"^(tỉnh|thành phố|huyện|quận|thị xã|thị trấn|xã|phường|thôn|tổ dân phố)\s+",
         "",
         rest,
         flags=re.IGNORECASE,
     )
-    return rest or org.name
+    return rest.strip() or org.name
 
 
 def secretary(org: Organisation, on: date) -> str:
@@ -120,9 +125,9 @@ def secretary(org: Organisation, on: date) -> str:
 def document(rows: list[HonourRow], *, org: Organisation, title: str, members: bool):
     """The list as a Party document issued by ``org``'s committee, dated today."""
     day = today()
-    issuer = committee(org)
-    superior = committee(org.parent) if org.parent is not None else ""
-    cell = org.kind in (OrgKind.GRASSROOTS_CELL, OrgKind.SUB_CELL)
+    issuer, symbol, on_behalf = committee(org)
+    superior = committee(org.parent)[0] if org.parent is not None else ""
+    cell = org.kind in _CELLS
     name, place_label = _labels(members)
     table = Table(
         columns=(
@@ -142,14 +147,14 @@ def document(rows: list[HonourRow], *, org: Organisation, title: str, members: b
         f"Lưu Văn phòng {issuer}" if not cell else "Lưu Chi bộ",
     ]
     return OfficialDocument(
-        issuer=Issuer(name=issuer, superior=superior, place=place(org), symbol=symbol(org)),
+        issuer=Issuer(name=issuer, superior=superior, place=place(org), symbol=symbol),
         kind="DANH SÁCH",
         kind_code="DS",
         day=day,
         summary=title,
         blocks=(table,),
         signature=Signature(
-            on_behalf="T/M CHI ỦY" if cell else "T/M BAN THƯỜNG VỤ",
+            on_behalf=on_behalf,
             post="BÍ THƯ",
             name=secretary(org, day),
         ),

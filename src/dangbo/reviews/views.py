@@ -737,6 +737,7 @@ def honours_xlsx(request):
         body=ctx["body"],
         members=ctx["members"],
         filename=_filename(ctx, "xlsx"),
+        user=request.user,
     )
 
 
