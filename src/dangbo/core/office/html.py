@@ -93,7 +93,7 @@ def _block(block: Any) -> SafeString:
         text = block.text.upper() if level == 1 else block.text
         return format_html('<h{} class="h{}">{}</h{}>', level + 1, level, _w(text), level + 1)
     if isinstance(block, Paragraph):
-        classes = [block.align]
+        classes: list[str] = [block.align]
         if block.indent:
             classes.append("indent")
         if block.bold:
