@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from dangbo.core import files
 from dangbo.core.models import AuditEntry
 from dangbo.members.models import Member
-from dangbo.reports import services
+from dangbo.reports import services, tasks
 from dangbo.reports.kinds import Period
 from dangbo.reports.models import IssuedReport
 from tests.reports.issue_support import toy_kind  # noqa: F401 - fixture
@@ -138,7 +138,7 @@ def test_issuing_needs_change_on_the_organisation(world):
 def test_a_background_run_builds_the_file_with_progress(world):
     from dangbo.reports.models import ReportRun
 
-    run = services.start_run(
+    run = tasks.start_run(
         "thu-quy", world.org("tam-duong"), Period(2016, 2), "xlsx", actor=world.users["staff"]
     )
     assert run.state == ReportRun.State.QUEUED
@@ -157,7 +157,7 @@ def test_a_failed_run_says_why_without_a_traceback(world):
 
     kinds.register(kinds.Kind("hong", "Hỏng", broken))
     try:
-        run = services.start_run(
+        run = tasks.start_run(
             "hong", world.org("tam-duong"), Y2016, "docx", actor=world.users["staff"]
         )
         run = services.run(run)
@@ -165,3 +165,20 @@ def test_a_failed_run_says_why_without_a_traceback(world):
         kinds._kinds.pop("hong")
     assert run.state == ReportRun.State.FAILED
     assert run.problem == services.FAILED_MESSAGE and "secret" not in run.problem
+
+
+def test_the_worker_runs_a_queued_report(
+    transactional_db, world, django_capture_on_commit_callbacks
+):
+    # Transactional: the worker closes and reopens connections between tasks.
+    from django.core.management import call_command
+
+    from dangbo.reports.models import ReportRun
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = tasks.start_run(
+            "thu", world.org("tam-duong"), Y2016, "docx", actor=world.users["staff"]
+        )
+    call_command("worker", "--batch")
+    run.refresh_from_db()
+    assert run.state == ReportRun.State.DONE and run.result.original_name.endswith(".docx")

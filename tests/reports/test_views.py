@@ -15,7 +15,6 @@ from pypdf import PdfReader
 
 from dangbo.members.models import Member
 from dangbo.reports import services
-from dangbo.reports.kinds import Period
 from dangbo.reports.models import IssuedReport, ReportRun
 from tests.reports.issue_support import toy_kind  # noqa: F401 - fixture
 

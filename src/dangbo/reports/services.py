@@ -384,15 +384,15 @@ def changes_since(report: IssuedReport, *, viewer) -> Changes:
 # ---------------------------------------------------------------- background runs
 
 
-def start_run(kind_key: str, org, period: Period, fmt: str, *, actor) -> ReportRun:
-    """Queue a build of the report on the background worker; the run page follows it."""
+def create_run(kind_key: str, org, period: Period, fmt: str, *, actor) -> ReportRun:
+    """A queued build of the report (``tasks.start_run`` hands it to the worker)."""
     kind = kind_of(kind_key)
     period_of(kind, period.year, period.quarter)
     fmt = format_of(kind, fmt)
     if fmt == "text":
         raise invalid("format", "Định dạng: việc nền lập tệp Word, PDF hoặc Excel.")
     _visible(actor, org)
-    run = ReportRun.objects.create(
+    return ReportRun.objects.create(
         kind=kind.key,
         org=org,
         year=period.year,
@@ -401,14 +401,6 @@ def start_run(kind_key: str, org, period: Period, fmt: str, *, actor) -> ReportR
         requested_by=actor,
         phase="Đang chờ",
     )
-
-    def queue() -> None:
-        from .tasks import build_report
-
-        build_report.enqueue(run.pk)
-
-    transaction.on_commit(queue)
-    return run
 
 
 class _RunProgress:

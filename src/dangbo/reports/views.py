@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangbo.core import files, scope
 from dangbo.core.views import apply_service_errors, page_of, render_page
 
-from . import kinds, queries, services
+from . import kinds, queries, services, tasks
 from .document_html import blocks_of
 from .forms import IssueForm, ReportForm
 
@@ -211,7 +211,7 @@ def runs(request):
             raise Http404
         kind, org, period, query = chosen
         try:
-            run = services.start_run(
+            run = tasks.start_run(
                 kind.key, org, period, request.POST.get("format", ""), actor=request.user
             )
         except PermissionDenied as exc:
