@@ -36,3 +36,17 @@ def chart(context, name: str, params: dict | None = None, **more):
         "rows": rows,
         "slug": name.replace(".", "-"),
     }
+
+
+@register.filter
+def column_total(rows, index: int = 1):
+    """The sum of one column of a table's rows: ``{% with t=rows|column_total:1 %}``."""
+    return sum((row[index] or 0) for row in rows)
+
+
+@register.filter
+def share(value, total):
+    """``value`` as a percentage of ``total`` in the Vietnamese format: "12,5%"; "—" of 0."""
+    if not total or value is None:
+        return "—"
+    return charts.format_value(100 * value / total, percent=True)
