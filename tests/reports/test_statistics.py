@@ -160,6 +160,32 @@ def test_totals_sums_and_rows_on_the_small_world(world, django_assert_max_num_qu
 
 
 @pytest.mark.django_db
+def test_rows_follow_the_tree_of_the_day(world):
+    """A sub-cell moved to another commune in 2017: the 2016 tables count its member where
+    it stood then (the day's links), the 2017 tables where it stands now (the path)."""
+    from dangbo.orgs import services as orgs
+
+    orgs.reparent_org(
+        actor=None,
+        org=world.org("kl-thon-2"),
+        new_parent=world.org("hop-hoa"),
+        effective_date=date(2017, 6, 1),
+    )
+    district = world.org("tam-duong")
+
+    def rows(period):
+        built = _build(district, world.users["root"], period)
+        sheet = next(s for s in built.sheets if s.name == "Đảng viên")
+        return {r[0]: r[1] for r in sheet.rows}, built.figures
+
+    before, figures = rows(YEAR)
+    assert before["Đảng bộ xã Kim Long"] == 4 and before["Đảng bộ thị trấn Hợp Hòa"] == 1
+    assert figures["members.total"] == org_stats(district, AS_OF)["members"]["total"] == 6
+    after, _figures = rows(Period(2017))
+    assert after["Đảng bộ xã Kim Long"] == 3 and after["Đảng bộ thị trấn Hợp Hòa"] == 2
+
+
+@pytest.mark.django_db
 def test_sensitive_tables_need_the_grant_and_are_audited(world):
     district = world.org("tam-duong")
     reads = AuditEntry.objects.filter(action="member.sensitive_read")
