@@ -64,9 +64,10 @@ def _table(table: Table) -> dict[str, Any]:
     labels = (["STT"] if table.numbered else []) + [c.label for c in table.columns]
     numeric = ([True] if table.numbered else []) + [c.kind in NUMERIC for c in table.columns]
 
-    def cells(values, n: str | None):
+    def cells(values, n: str):
         texts = [cell_text(v, c.kind) for v, c in zip(values, table.columns, strict=False)]
-        return list(zip(([n] if table.numbered else []) + texts, numeric, strict=False))
+        first: list[str] = [n] if table.numbered else []
+        return list(zip(first + texts, numeric, strict=False))
 
     rows = [cells(row, str(n)) for n, row in enumerate(table.rows, start=1)]
     totals = cells(table.totals, "") if table.totals is not None else None

@@ -23,11 +23,13 @@ def issued(viewer, *, org=None, kind: str = "", year: int | None = None) -> Quer
 
 def issued_report(viewer, pk: int) -> IssuedReport:
     """One issued report the viewer sees, else 404."""
-    return scope.get_or_404(
+    found = scope.get_or_404(
         IssuedReport.objects.select_related("org", "issued_by").prefetch_related("files"),
         viewer,
         pk=pk,
     )
+    assert isinstance(found, IssuedReport)
+    return found
 
 
 def runs_of(user, *, limit: int = 50) -> QuerySet:
@@ -39,6 +41,8 @@ def runs_of(user, *, limit: int = 50) -> QuerySet:
 
 def run_of(user, pk: int) -> ReportRun:
     """One of the user's runs, else 404 (another person's run is not theirs to follow)."""
-    return scope.get_or_404(
+    found = scope.get_or_404(
         ReportRun.objects.filter(requested_by=user).select_related("org", "result"), user, pk=pk
     )
+    assert isinstance(found, ReportRun)
+    return found
