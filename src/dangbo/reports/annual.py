@@ -591,21 +591,6 @@ def _close_to_grassroots(w: _Writer, body: str, over_fig: dict, extra: dict, *, 
         f"quý {kinds.QUARTER_NAMES[q]}: {wording.count(n, 'lượt')}"
         for q, (n, _c) in by_quarter.items()
     )
-    if len(by_quarter) > 1:
-        w.add(
-            Table(
-                columns=(
-                    Column("Quý", 40),
-                    Column("Lượt dự sinh hoạt", 50, "right", "int"),
-                    Column("Số chi bộ được dự", 50, "right", "int"),
-                ),
-                rows=tuple(
-                    (f"Quý {kinds.QUARTER_NAMES[q]}", n, c) for q, (n, c) in by_quarter.items()
-                ),
-                caption="Cấp ủy viên, tổ công tác dự sinh hoạt chi bộ theo quý",
-                totals=("Cả năm", visits, over_fig["cells_visited"]),
-            )
-        )
     sub_total = over_fig["sub_cells"]
     sub_visited = over_fig["sub_cells_visited"]
     f.update(sub_cells_visited=sub_visited)
@@ -626,6 +611,21 @@ def _close_to_grassroots(w: _Writer, body: str, over_fig: dict, extra: dict, *, 
             cells=cells,
         ),
     )
+    if len(by_quarter) > 1:
+        w.add(
+            Table(
+                columns=(
+                    Column("Quý", 40),
+                    Column("Lượt dự sinh hoạt", 50, "right", "int"),
+                    Column("Số chi bộ được dự", 50, "right", "int"),
+                ),
+                rows=tuple(
+                    (f"Quý {kinds.QUARTER_NAMES[q]}", n, c) for q, (n, c) in by_quarter.items()
+                ),
+                caption="Cấp ủy viên, tổ công tác dự sinh hoạt chi bộ theo quý",
+                totals=("Cả năm", visits, over_fig["cells_visited"]),
+            )
+        )
     _opinions(w, extra)
 
 
