@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from dangbo.core.errors import messages_of
 from dangbo.core.models import AuditEntry
-from dangbo.core.office import Table, to_docx, to_text
+from dangbo.core.office import Table, to_docx, to_pdf, to_text
 from dangbo.core.office.sheet import workbook
 from dangbo.members.rules import months_between
 from dangbo.orgs.models import Organisation
@@ -193,10 +193,11 @@ def test_sensitive_tables_need_the_grant_and_are_audited(world):
     plain = _build(district, world.users["staff"])  # no sensitive flag
     assert {s.name for s in plain.sheets} & {"Dân tộc", "Tôn giáo"} == set()
     assert not any(k.startswith(("ethnicity.", "religion.")) for k in plain.figures)
-    assert "dân tộc" not in plain.text.lower().split("thống kê")[0]
+    assert "theo dân tộc" not in plain.text and "theo tôn giáo" not in plain.text
     assert reads.count() == before
 
     granted = _build(district, world.users["admin"])  # admin on tam-duong, sensitive
+    assert "theo dân tộc" in granted.text and "theo tôn giáo" in granted.text
     names = [s.name for s in granted.sheets]
     assert "Dân tộc" in names and "Tôn giáo" in names
     f = granted.figures
@@ -233,6 +234,21 @@ def test_a_viewer_scoped_lower_counts_only_their_part(world):
 
 
 @pytest.mark.django_db
+def test_progress_is_reported_between_tables(world):
+    calls = []
+    statistics.build(
+        world.org("tam-duong"),
+        YEAR,
+        viewer=world.users["admin"],
+        progress=lambda done, total, phase="": calls.append((done, total, phase)),
+    )
+    done = [c[0] for c in calls]
+    assert done == sorted(done) and done[0] == 0 and calls[-1][0] == calls[-1][1] == 10
+    assert all(phase for _d, _t, phase in calls)
+    assert "Dân tộc" in {phase for _d, _t, phase in calls}
+
+
+@pytest.mark.django_db
 def test_a_quarter_or_a_future_year_is_refused(world):
     with pytest.raises(ValidationError) as exc:
         _build(world.org("tam-duong"), world.users["root"], Period(2016, 2))
@@ -260,6 +276,7 @@ def test_the_workbook_and_the_document(world):
     assert len(tables) == 10
     assert "Số liệu thống kê cơ bản về tổ chức đảng và đảng viên năm 2016" in built.text
     assert to_docx(built.document)[:2] == b"PK"
+    assert to_pdf(built.document)[:4] == b"%PDF"
     assert "Tổng cộng" in to_text(built.document)
 
 
