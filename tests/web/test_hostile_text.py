@@ -17,6 +17,7 @@ from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from docx import Document
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from dangbo.core.dates import today
 from dangbo.core.services import issue_token
@@ -224,8 +225,10 @@ def _downloads(meeting: Meeting, program: Program | None = None) -> dict[str, tu
         "orgs:export": (reverse("orgs:export"), "csv"),
         "orgs:export_xlsx": (reverse("orgs:export_xlsx"), "xlsx"),
         "meetings:minutes_docx": (reverse("meetings:minutes_docx", args=[meeting.pk]), "docx"),
+        "meetings:minutes_pdf": (reverse("meetings:minutes_pdf", args=[meeting.pk]), "pdf"),
         "reviews:honours_xlsx": (reverse("reviews:honours_xlsx") + honours, "xlsx"),
         "reviews:honours_docx": (reverse("reviews:honours_docx") + honours, "docx"),
+        "reviews:honours_pdf": (reverse("reviews:honours_pdf") + honours, "pdf"),
         "imports:template": (reverse("imports:template", args=["members"]), "xlsx"),
         "programs:matrix_xlsx": (
             reverse("programs:matrix_xlsx", args=[program.pk if program else 1]),
@@ -254,6 +257,9 @@ def _texts(content: bytes, kind: str) -> list[str]:
             for v in row
             if v is not None
         ]
+    if kind == "pdf":
+        pdf = PdfReader(io.BytesIO(content))
+        return [line for page in pdf.pages for line in page.extract_text().splitlines()]
     document = Document(io.BytesIO(content))
     texts = [p.text for p in document.paragraphs]
     for table in document.tables:
@@ -285,7 +291,7 @@ def test_every_export_opens_whatever_the_database_holds(client, world, bad):
         joined = "\n".join(texts)
         if name.startswith("members:"):
             assert "Hương" in joined and "Giáo" in joined, name
-        if name == "meetings:minutes_docx":
+        if name.startswith("meetings:minutes_"):
             assert "Dòng một" in joined and "ĐỒNG" in joined and "Biểu quyết" in joined
         if name.startswith("reviews:"):
             assert "Hương" in joined, name
