@@ -15,12 +15,11 @@ import csv
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 
 from . import scope
 from .dates import fmt
-from .office import XLSX_TYPE
 from .office.sheet import Col
 from .text import writable
 
@@ -85,29 +84,3 @@ def scope_label(user, perm: scope.Permission = scope.EXPORT, org: str = "") -> s
 def user_label(user) -> str:
     """Who made the file, as the footer prints it: the full name, else the user name."""
     return (user.get_full_name() or "").strip() or user.get_username()
-
-
-def xlsx_response(
-    objects: Iterable, columns: list[Column], filename: str, sheet_title: str
-) -> FileResponse:
-    """Going: the honour list's last use moves to ``office.sheet`` (a dump, no print layout)."""
-    import tempfile
-
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(sheet_title[:31])
-
-    def text_cell(value) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value="" if value is None else writable(str(value)))
-        cell.data_type = "s"
-        return cell
-
-    sheet.append([text_cell(label) for label, _get in columns])
-    for obj in objects:
-        sheet.append([text_cell(get(obj)) for _label, get in columns])
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
-    book.save(spool)
-    spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
