@@ -138,6 +138,15 @@ def test_quarter_for_a_cell_and_a_commune_reads_naturally(quarter_world):
     no_zero_counts(town.text)
 
 
+def test_quarter_for_a_province_names_its_districts(quarter_world):
+    built = build("quy", quarter_world.org("vinh-phuc"), Q2)
+    text = built.text
+    assert "theo đảng bộ trực thuộc" in text
+    assert "Đảng bộ huyện Vĩnh Tường chưa có chi bộ nào được dự sinh hoạt trong quý." in text
+    assert "1/5 chi bộ (20%)" in text
+    no_zero_counts(text)
+
+
 def test_quarter_with_nothing_says_so(world):
     built = build("quy", world.org("tam-duong"), Period(2015, 3))
     assert "không có ý kiến, kiến nghị nào được tiếp nhận" in built.text
@@ -213,7 +222,7 @@ def test_compliance_figures_are_the_compliance_page(meeting_world):
     text = built.text
     assert "23 buổi sinh hoạt thường kỳ và 4 buổi sinh hoạt chuyên đề" in text
     assert "1/4 chi bộ sinh hoạt thường kỳ đủ hằng tháng (25%)" in text
-    assert "Tháng 3 có tỷ lệ chi bộ sinh hoạt thấp nhất (1/4 chi bộ, 25%)" in text
+    assert "Tháng 3 có tỷ lệ chi bộ sinh hoạt thường kỳ thấp nhất (1/4 chi bộ, 25%)" in text
     no_zero_counts(text)
     month, quarter, missing = sheets_open(built)
     assert _int_cells(month).count(4) >= 12  # each month's 4 cells due, stored as numbers
@@ -413,4 +422,16 @@ def test_the_compliance_page_links_its_report(meeting_world, client):
         client, reverse("meetings:compliance") + "?to-chuc=kim-long&ngay=31/12/2016", "sinh-hoat"
     )
     assert all("to_chuc=kim-long" in u for u in links.values())
+    _fetch_all(client, links)
+
+
+def test_the_review_cycle_page_links_its_report(demo, client):
+    from django.contrib.auth import get_user_model
+
+    from dangbo.reviews.models import ReviewCycle
+
+    cycle = ReviewCycle.objects.get(org=_district(), year=2016, kind="year")
+    client.force_login(get_user_model().objects.create_superuser("h8-root", password="x-h8-pw-1"))
+    links = _downloads(client, reverse("reviews:cycle", args=[cycle.pk]), "danh-gia")
+    assert all("nam=2016" in u and "to_chuc=tam-duong" in u for u in links.values())
     _fetch_all(client, links)

@@ -338,10 +338,11 @@ def _text(
     short = [r for r in f["by_month"] if r["due"] and r["held"] < r["due"]]
     if short and not single and len(f["by_month"]) > 1:
         low = min(short, key=lambda r: (r["held"] / r["due"], r["month"]))
+        lowest = [r["month"] for r in short if r["held"] * low["due"] == low["held"] * r["due"]]
         worst = say(
             "compliance.worst_month",
-            "some",
-            month=low["month"],
+            p.case_of(len(lowest)),
+            months=p.listing([str(m) for m in lowest]),
             held=p.n(low["held"]),
             due=p.n(low["due"]),
             share=p.pct(low["held"], low["due"]),

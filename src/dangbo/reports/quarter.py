@@ -364,7 +364,7 @@ def _visits_text(say: p.Sayer, f: dict[str, Any], label: str, words: p.Words) ->
             names=p.listing([r["name"] for r in unvisited[:5]]),
             more="" if len(unvisited) <= 5 else f" và {p.n(len(unvisited) - 5)} nơi khác",
         )
-    return p.paragraph_of(first, coverage, groups, outside, behind)
+    return p.paragraph_of(first, groups, coverage, outside, behind)
 
 
 SOURCE_WORDS = {
