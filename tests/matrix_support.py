@@ -47,6 +47,7 @@ from dangbo.oversight.models import (
     WorkingGroup,
 )
 from dangbo.programs.models import Program, ProgressReport, Task, TaskCoordinator
+from dangbo.reports.models import IssuedReport, ReportPhrase, ReportRun
 from dangbo.reviews.models import Evaluation, EvaluationStep, Remedy, RemedyGroup, ReviewCycle
 from tests.conftest import ROLE_SCOPES, World, build_world
 from tests.support import FAST_HASHERS, counts, executive_committee, seat
@@ -119,6 +120,9 @@ WATCHED = (
     Observation,
     NtmAssessment,
     NtmRecognition,
+    IssuedReport,
+    ReportRun,
+    ReportPhrase,
 )
 
 
@@ -225,6 +229,12 @@ def either(*rules: Rule) -> Rule:
 def job_owner(role: str, side: str) -> bool:
     """An import job is its creator's ("staff" in scope, "outsider" out of scope), and root's."""
     return role == "root" or (role, side) in {("staff", IN), ("outsider", OUT)}
+
+
+def run_owner(role: str, side: str) -> bool:
+    """A background run of a report is followed by the one who asked for it only (not even
+    root: ``reports.queries.run_of``): "staff" in scope, "outsider" out of scope."""
+    return (role, side) in {("staff", IN), ("outsider", OUT)}
 
 
 def own_record(role: str, side: str) -> bool:
@@ -484,6 +494,36 @@ def build_direction_things(w: World, things: dict[str, dict[str, object]]) -> No
         )
 
 
+# Issue 15: the report the matrices build, issue and run on each side (a kind that every
+# organisation has and that builds fast on the small world).
+REPORT_KIND = "thong-ke"
+REPORT_YEAR = 2016
+
+
+def build_report_things(w: World, things: dict[str, dict[str, object]]) -> None:
+    """The district's report issued by its office (staff / outsider), with its files, and a
+    background run of it by the same user, finished (run in place: the module's transaction
+    never commits, so the queued task would never start)."""
+    from dangbo.reports import prose
+    from dangbo.reports import services as reports
+    from dangbo.reports.kinds import Period
+
+    prose.sync_defaults()  # migration data: gone after a transactional test's flush
+    phrase = ReportPhrase.objects.order_by("pk").first()
+    things["phrase"] = {IN: phrase, OUT: phrase, ANYWHERE: phrase}
+    sides = {IN: ("tam-duong", "staff"), OUT: ("vinh-tuong", "outsider")}
+    for side, (district, user) in sides.items():
+        put = lambda kind, obj, side=side: things.setdefault(kind, {}).__setitem__(side, obj)  # noqa: E731
+        actor, org, period = w.users[user], w.org(district), Period(REPORT_YEAR)
+        built = reports.build(REPORT_KIND, org, period, viewer=actor)
+        issued = reports.issue(built, actor=actor, number="15", issued_on=date(2017, 1, 5))
+        put("issued", issued)
+        put("issued_file", issued.files.order_by("pk").first())
+        run = reports.run(reports.start_run(REPORT_KIND, org, period, "xlsx", actor=actor))
+        assert run.result_id is not None, run.problem
+        put("run", run)
+
+
 def matrix_fixture(*, with_tokens: bool = False):
     """A module fixture: the world and the objects, built ONCE in a transaction rolled back
     after the module's last test (each test runs in a savepoint inside it, as the demo's
@@ -499,6 +539,7 @@ def matrix_fixture(*, with_tokens: bool = False):
                     m = Matrix(build_world())
                     m.things = build_things(m.world)
                     build_direction_things(m.world, m.things)
+                    build_report_things(m.world, m.things)
                     for name, user in m.world.users.items():
                         m.client.force_login(user)
                         m.sessions[name] = m.client.cookies[settings.SESSION_COOKIE_NAME].value

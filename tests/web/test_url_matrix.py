@@ -14,10 +14,12 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from dangbo.core import charts
 from dangbo.members.views import MEMBER_ACTIONS
 from dangbo.orgs.rules import operation_allowed
 from dangbo.oversight.services import TRANSITIONS
 from dangbo.registry.views import OP_RULES, ORG_ACTIONS
+from dangbo.reports.services import FORMATS as REPORT_FORMATS
 from dangbo.reviews.permissions import OPS as EVALUATION_OPS
 from tests.matrix_support import (
     ANONYMOUS,
@@ -32,6 +34,8 @@ from tests.matrix_support import (
     NTM_YEAR,
     OUT,
     OVERSEE,
+    REPORT_KIND,
+    REPORT_YEAR,
     ROLES,
     VIEW,
     Matrix,
@@ -44,6 +48,7 @@ from tests.matrix_support import (
     matrix_fixture,
     on,
     own_record,
+    run_owner,
     written,
 )
 
@@ -70,6 +75,9 @@ class Page:
     post: Rule | None = None  # None: no POST form
     sides: tuple[str, ...] = BOTH
     ok: int = 200  # the allowed GET's answer (302: the page sends back to its object)
+    # Who is refused by the page's form (400: the organisation named in the query is not
+    # found, the answer for one that does not exist) rather than 404.
+    form_refuses: Rule | None = None
 
 
 def thing(kind: str, attr: str = "pk") -> Callable[[Matrix, str], list]:
@@ -232,6 +240,67 @@ DIRECTION_PAGES: dict[str, Page] = {
     "indicators:ntm_revoke": Page(COMMUNE_CHANGE, thing("recognition"), post=COMMUNE_CHANGE),
 }
 
+
+# Issue 15: the "Báo cáo" pages. The report is named by its query (kind, organisation, year):
+# the district's (Tam Dương / Vĩnh Tường) statistical tables of 2016, read by its viewers,
+# issued by its staff. Issued reports are read by whoever sees the organisation; a
+# background run is followed by the one who started it only.
+def report_query(m: Matrix, side: str) -> dict:
+    district = {IN: "tam-duong", OUT: "vinh-tuong"}[side]
+    return {"loai": REPORT_KIND, "to_chuc": district, "nam": REPORT_YEAR}
+
+
+def report_format(fmt: str) -> Page:
+    return Page(DISTRICT_VIEW, lambda m, side: [fmt], query=report_query)
+
+
+def runs_the_tree(role: str, side: str) -> bool:
+    return role == "root"
+
+
+def _chart(name: str) -> Page:
+    """A chart's picture (core.charts) of the district's figures: its provider answers None
+    (404) when the viewer does not see the organisation."""
+
+    def params(m: Matrix, side: str) -> dict:
+        found = {"org": {IN: "tam-duong", OUT: "vinh-tuong"}[side], "year": REPORT_YEAR}
+        if name == "indicators.targets":
+            found["indicator"] = INDICATOR_CODE
+        return found
+
+    return Page(DISTRICT_VIEW, lambda m, side: [name, "svg"], query=params)
+
+
+REPORT_PAGES: dict[str, Page] = {
+    **{f"core:chart[{name}]": _chart(name) for name in charts.names()},
+    "reports:index": Page(READER, sides=(ANYWHERE,)),
+    # The chooser with a report chosen: an organisation out of scope is refused by the form
+    # (400, "not found": the answer for an organisation that does not exist) to one who
+    # may read reports at all.
+    "reports:index[report]": Page(DISTRICT_VIEW, query=report_query, form_refuses=READER),
+    **{f"reports:download[{fmt}]": report_format(fmt) for fmt in REPORT_FORMATS},
+    "reports:issue": Page(None, query=report_query, post=DISTRICT_CHANGE),
+    "reports:issued": Page(READER, sides=(ANYWHERE,)),
+    "reports:issued_detail": Page(DISTRICT_VIEW, thing("issued")),
+    # "Thay đổi từ khi ban hành": the report rebuilt today and compared.
+    "reports:issued_detail[changes]": Page(
+        DISTRICT_VIEW, thing("issued"), query=lambda m, side: {"so-sanh": "1"}
+    ),
+    "reports:issued_file": Page(DISTRICT_VIEW, with_file("issued", "issued_file")),
+    # A POST starts a run of the report it names (the apps' suite posts real ones).
+    "reports:runs": Page(READER, sides=(ANYWHERE,), post=READER),
+    "reports:run": Page(run_owner, thing("run")),
+    "reports:run_progress": Page(run_owner, thing("run")),
+    "reports:run_file": Page(run_owner, thing("run")),
+    # The phrases are every report's: edited by those who run the top of the tree (no grant
+    # of the world reaches "central"): root alone (reports.prose.can_edit).
+    "reports:phrases": Page(runs_the_tree, sides=(ANYWHERE,)),
+    "reports:phrase_edit": Page(
+        runs_the_tree, thing("phrase"), sides=(ANYWHERE,), post=runs_the_tree
+    ),
+    "reports:phrase_reset": Page(None, thing("phrase"), sides=(ANYWHERE,), post=runs_the_tree),
+}
+
 PAGES: dict[str, Page] = {
     # -- the home page of each role, and the lists its counts link to
     "home:index": Page(anyone, sides=(ANYWHERE,)),
@@ -302,6 +371,7 @@ PAGES: dict[str, Page] = {
     "meetings:attendance": Page(CELL_MEETINGS, thing("meeting"), post=CELL_MEETINGS),
     "meetings:vote": Page(CELL_MEETINGS, thing("meeting"), post=CELL_MEETINGS),
     "meetings:minutes_docx": Page(CELL_VIEW, thing("meeting")),
+    "meetings:minutes_pdf": Page(CELL_VIEW, thing("meeting")),
     # -- oversight (assignments and groups belong to the district's committee)
     "oversight:mine": Page(anyone, sides=(ANYWHERE,)),
     "oversight:coverage": Page(DISTRICT_VIEW, query=DISTRICT_QUERY),
@@ -358,9 +428,13 @@ PAGES: dict[str, Page] = {
     "reviews:honours_docx": Page(
         on(EXPORT, "kim-long", "vt-xa"), query=query("to-chuc", "kim-long", "vt-xa")
     ),
+    "reviews:honours_pdf": Page(
+        on(EXPORT, "kim-long", "vt-xa"), query=query("to-chuc", "kim-long", "vt-xa")
+    ),
     "reviews:member_history": Page(either(CELL_VIEW, own_record), thing("member")),
     "reviews:org_history": Page(CELL_VIEW, ORG),
     **DIRECTION_PAGES,
+    **REPORT_PAGES,
 }
 
 # Cases that show a leak: (page, side, role) -> what leaks. Each is a strict xfail.
@@ -399,6 +473,8 @@ OP_REGISTRIES = {
     "members:action": MEMBER_ACTIONS,
     "oversight:opinion_action": TRANSITIONS,
     "reviews:evaluation_action": EVALUATION_OPS,
+    "reports:download": REPORT_FORMATS,
+    "core:chart": charts.names(),
 }
 
 
@@ -455,7 +531,12 @@ def test_get(matrix, name, side, role):
     if role == ANONYMOUS:
         assert _is_login_redirect(response), (response.status_code, response.get("Location"))
         return
-    expected = page.ok if page.get(role, side) else 404
+    if page.get(role, side):
+        expected = page.ok
+    elif page.form_refuses is not None and page.form_refuses(role, side):
+        expected = 400
+    else:
+        expected = 404
     assert response.status_code == expected, f"{role} GET {url} {params}: {response.status_code}"
     if expected == 302:
         assert not _is_login_redirect(response)
