@@ -252,6 +252,11 @@ def _sector_rank(sector: str) -> int:
     return order.index(sector) if sector in order else len(order)
 
 
+def _sector_label(sector: str) -> str:
+    """ "Xã", "Cơ quan": a table's cell."""
+    return str(Sector(sector).label) if sector in Sector.values else sector
+
+
 def _sector_words(sectors: list[str]) -> str:
     words = [_SECTOR_WORD.get(s, s) for s in sorted(set(sectors), key=_sector_rank)]
     return ", ".join(words)
@@ -519,7 +524,7 @@ def _organisation_tables(org_fig: dict) -> list[Table]:
             by.get(kind, {}).items(),
             key=lambda kv: _sector_rank(kv[0]),
         ):
-            rows.append((str(OrgKind(kind).label), _SECTOR_WORD.get(sector, sector), n))
+            rows.append((str(OrgKind(kind).label), _sector_label(sector), n))
     if len(rows) > 1:
         tables.append(
             Table(
@@ -541,7 +546,10 @@ def _organisation_tables(org_fig: dict) -> list[Table]:
                     Column("Loại hình đảng bộ cơ sở cấp trên", 100),
                     Column("Số chi bộ trực thuộc", 55, "right", "int"),
                 ),
-                rows=tuple((_SECTOR_WORD.get(s, s), n) for s, n in sub.items()),
+                rows=tuple(
+                    (_sector_label(s), n)
+                    for s, n in sorted(sub.items(), key=lambda kv: _sector_rank(kv[0]))
+                ),
                 caption="Chi bộ trực thuộc đảng bộ cơ sở theo loại hình của đảng bộ cấp trên",
                 totals=("Tổng cộng", org_fig["sub_cells"]["total"]),
             )
