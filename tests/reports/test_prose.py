@@ -223,3 +223,21 @@ def test_editor_pages(world, client):
     assert client.post(reverse("reports:phrase_reset", args=[row.pk])).status_code == 302
     row.refresh_from_db()
     assert row.text == row.default_text
+
+
+@given(st.text(alphabet=st.sampled_from("{}abc.[]!:0 xyzđ"), max_size=30))
+def test_any_template_is_either_accepted_or_refused_as_such(text):
+    """Whatever the office types, reading it never fails: names() accepts it or raises
+    TemplateError, and a stored template that cannot be filled falls back."""
+    try:
+        used = prose.names(text)
+    except prose.TemplateError:
+        return
+    assert prose.fill(text, dict.fromkeys(used, "1")) is not None
+
+
+@given(st.text(alphabet=st.sampled_from("{}ab.[]!:0 "), max_size=20))
+def test_reading_a_stored_template_never_fails(text):
+    book = prose.Phrasebook([ReportPhrase(key="annual.closing", case="", text=text)])
+    said = book.say("annual.closing", "", period="năm 2016", body="Huyện ủy")
+    assert isinstance(said, str)
