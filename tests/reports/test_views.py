@@ -9,12 +9,13 @@ from datetime import date
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.http import urlencode
 from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from dangbo.members.models import Member
-from dangbo.reports import services
+from dangbo.reports import kinds, services
 from dangbo.reports.models import IssuedReport, ReportRun
 from tests.reports.issue_support import toy_kind  # noqa: F401 - fixture
 
@@ -195,3 +196,25 @@ def test_a_background_kind_runs_with_a_progress_bar(world, django_capture_on_com
     # Somebody else's run is not theirs to follow.
     assert client_for(world, "admin").get(reverse("reports:run", args=[run.pk])).status_code == 404
     assert str(run.pk) in client.get(reverse("reports:runs")).content.decode()
+
+
+REAL_KINDS = sorted(k.key for k in kinds.all_kinds() if k.key not in ("thu", "thu-quy"))
+
+
+@pytest.mark.parametrize("key", REAL_KINDS)
+def test_every_registered_kind_reads_issues_and_compares(world, key):
+    """The machinery holds for every kind the catalogue registers: its page (or its
+    background offer), issuing it (the .docx, PDF and .xlsx rendered) and no change after."""
+    client = client_for(world, "staff")
+    kind = kinds.get(key)
+    query = {"loai": key, "to_chuc": "tam-duong", "nam": "2016"}
+    if kind.quarterly:
+        query["quy"] = "2"
+    page = client.get(reverse("reports:index"), query)
+    assert page.status_code == 200, page.content.decode()[:2000]
+    issued = client.post(
+        reverse("reports:issue") + "?" + urlencode(query), {"issued_on": "31/12/2016"}
+    )
+    assert issued.status_code == 302, issued.content.decode()[:2000]
+    compared = client.get(issued["Location"], {"so-sanh": "1"}).content.decode()
+    assert "Không có thay đổi" in compared
