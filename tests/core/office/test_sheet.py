@@ -264,3 +264,11 @@ class _Sink(io.RawIOBase):
 
     def seekable(self):
         return False
+
+
+def test_spaces_kept_and_what_excel_cannot_hold_left_empty():
+    rows = [("  lề trái", float("nan"), 3), ("phải  ", float("inf"), Decimal("2.50"))]
+    spec = Sheet(title="T", columns=(col("Chữ", 0), col("Số", 1, "number"), col("Đếm", 2, "int")),
+                 rows=rows)  # fmt: skip
+    table = read_table(_bytes(spec))
+    assert table.rows == [[1, "  lề trái", None, 3], [2, "phải  ", None, 2.5]]
