@@ -2,7 +2,7 @@
 36-HD/VPTW (03/4/2018): A4, Times New Roman, the two-column heading, the type and summary,
 the body, the signature and "Nơi nhận". docs/documents.md lists each rule and its clause.
 
-Every run's text goes through ``core.text.writable`` (inside ``values.cell_text`` too): the
+Every run's text goes through ``values.printable`` (inside ``values.cell_text`` too): the
 file must open whatever the database holds. python-docx's own template names the library in
 the file's properties; those are rewritten so that the file says dangbo and the body."""
 
@@ -22,8 +22,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from dangbo.core.text import writable
-
 from . import (
     Bullets,
     Figure,
@@ -34,7 +32,7 @@ from . import (
     Signature,
     Table,
 )
-from .values import cell_text, date_line, header_rows, number_line
+from .values import cell_text, date_line, header_rows, number_line, printable
 
 FONT = "Times New Roman"
 BODY = Pt(14)
@@ -197,7 +195,7 @@ def _para(
     if keep:
         fmt.keep_with_next = True
     if text:
-        run = paragraph.add_run(writable(text))
+        run = paragraph.add_run(printable(text))
         run.bold, run.italic, run.underline = bold, italic, underline
         if size is not None:
             run.font.size = size
@@ -465,7 +463,7 @@ def _cell(cell, text: str, align: str, *, bold: bool = False) -> None:
     fmt.line_spacing = 1.0
     fmt.first_line_indent = Mm(0)
     if text:
-        run = paragraph.add_run(writable(text))
+        run = paragraph.add_run(printable(text))
         run.bold = bold
         run.font.size = CELL
 
@@ -533,13 +531,13 @@ def _properties(document, doc: OfficialDocument) -> None:
         now = datetime(doc.day.year, doc.day.month, doc.day.day)  # noqa: DTZ001 - a date
     else:
         now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
-    props.author = writable(doc.issuer.name)
+    props.author = printable(doc.issuer.name)
     props.last_modified_by = APPLICATION
-    props.title = writable(document_title(doc))
-    props.subject = writable(doc.summary)
-    props.keywords = writable(", ".join(doc.keywords))
-    props.comments = writable(f"{number_line(doc)} · {date_line(doc)}".strip(" ·"))
-    props.category = writable(doc.kind)
+    props.title = printable(document_title(doc))
+    props.subject = printable(doc.summary)
+    props.keywords = printable(", ".join(doc.keywords))
+    props.comments = printable(f"{number_line(doc)} · {date_line(doc)}".strip(" ·"))
+    props.category = printable(doc.kind)
     props.created = props.modified = now
     props.revision = 1
 

@@ -10,16 +10,14 @@ from typing import Any
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from dangbo.core.text import writable
-
 from . import Bullets, Figure, Heading, OfficialDocument, PageBreak, Paragraph, Signature, Table
-from .values import cell_text, date_line, header_rows, number_line
+from .values import cell_text, date_line, header_rows, number_line, printable
 
 PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
 
 
 def _w(text: object) -> str:
-    return writable(str(text))
+    return printable(str(text))
 
 
 def _safe(markup: str) -> SafeString:

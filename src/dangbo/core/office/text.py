@@ -5,7 +5,7 @@ column before right, as a reader of the page and a text extractor meet them)."""
 from __future__ import annotations
 
 from . import Bullets, Figure, Heading, OfficialDocument, PageBreak, Paragraph, Signature, Table
-from .values import cell_text, date_line, header_rows, number_line
+from .values import cell_text, date_line, header_rows, number_line, printable
 
 PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
 
@@ -43,7 +43,7 @@ def render(doc: OfficialDocument) -> str:
         elif isinstance(block, PageBreak):
             continue
     out.extend(closing(doc))
-    return "\n".join(out).rstrip() + "\n"
+    return printable("\n".join(out)).rstrip() + "\n"
 
 
 def closing(doc: OfficialDocument) -> list[str]:

@@ -6,10 +6,19 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from dangbo.core.text import vn_number, writable
+from dangbo.core.text import strip_control, vn_number
 
 if TYPE_CHECKING:
     from . import OfficialDocument, Table
+
+
+def printable(value: str) -> str:
+    """What a printed document shows of a stored text: what the input normaliser would have
+    refused or dropped (controls, bidi overrides, invisible fillers) removed, NFC, digits in
+    ASCII — text stored before normalisation (or by raw SQL) prints as text typed today
+    would. Every renderer (docx, html/PDF, text) writes through it, so the three agree; it
+    also removes all ``writable`` removes."""
+    return strip_control(value)
 
 
 def cell_text(value: object, kind: str = "text") -> str:
@@ -26,7 +35,7 @@ def cell_text(value: object, kind: str = "text") -> str:
         return text + "%" if kind == "pct" else text
     if isinstance(value, int):
         return vn_number(value)
-    return writable(str(value))
+    return printable(str(value))
 
 
 def number_line(doc: OfficialDocument) -> str:
