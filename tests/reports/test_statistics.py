@@ -252,11 +252,11 @@ def test_progress_is_reported_between_tables(world):
 def test_a_quarter_or_a_future_year_is_refused(world):
     with pytest.raises(ValidationError) as exc:
         _build(world.org("tam-duong"), world.users["root"], Period(2016, 2))
-    message = messages_of(exc.value)["quy"][0]
+    message = messages_of(exc.value)["quarter"][0]
     assert "theo năm" in message and "quý II năm 2016" in message
     with pytest.raises(ValidationError) as exc:
         _build(world.org("tam-duong"), world.users["root"], Period(date.today().year + 1))
-    assert "chưa bắt đầu" in messages_of(exc.value)["nam"][0]
+    assert "chưa bắt đầu" in messages_of(exc.value)["year"][0]
 
 
 @pytest.mark.django_db

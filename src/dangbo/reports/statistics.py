@@ -131,14 +131,14 @@ def ethnicity(value: str | None) -> str:
 
 def build(org: Organisation, period: Period, *, viewer: Any, progress=no_progress) -> Built:
     if period.quarter is not None:
-        raise invalid(
-            "quy",
-            f"Biểu thống kê cơ bản lập theo năm (số liệu đến ngày 31/12): không lập cho "
+        raise invalid(  # the fields' names of reports.services.period_of
+            "quarter",
+            f"Quý: biểu thống kê cơ bản lập theo năm (số liệu đến ngày 31/12), không lập cho "
             f"{period.label}. Hãy bỏ quý và chọn năm {period.year}.",
         )
     as_of = min(period.end, today())  # the year's last day, or today while it runs
     if as_of < period.start:
-        raise invalid("nam", f"Năm {period.year} chưa bắt đầu: chưa có số liệu để thống kê.")
+        raise invalid("year", f"Năm: {period.year} chưa bắt đầu, chưa có số liệu để thống kê.")
     if viewer is not None and not scope.reaches_into(viewer, scope.VIEW, org):
         raise Http404
     sensitive = _sensitive_allowed(viewer, org)
