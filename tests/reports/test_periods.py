@@ -278,7 +278,52 @@ def test_the_three_kinds_are_registered():
     assert not kinds.get("danh-gia").quarterly
 
 
-# ---------------------------------------------------------------- the demo
+# ---------------------------------------------------------------- links from the pages
+
+
+def _downloads(client, page: str, loai: str) -> dict[str, str]:
+    """The page's "Tải báo cáo" links to the report of kind ``loai``, by format."""
+    html = client.get(page).content.decode()
+    found = re.findall(r'href="(/bao-cao/tai/(\w+)/\?([^"]*))"', html)
+    return {fmt: url.replace("&amp;", "&") for url, fmt, query in found if f"loai={loai}&" in query}
+
+
+def _fetch_all(client, links: dict[str, str]) -> None:
+    assert set(links) == {"docx", "pdf", "xlsx"}
+    for fmt, url in links.items():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.content[:300])
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        if fmt == "xlsx":
+            assert load_workbook(BytesIO(body)).worksheets
+        elif fmt == "pdf":
+            assert body.startswith(b"%PDF")
+        else:
+            assert body.startswith(b"PK")
+
+
+def test_the_quarter_page_links_its_report(quarter_world, client):
+    client.force_login(quarter_world.users["staff"])
+    links = _downloads(
+        client, reverse("oversight:quarter") + "?to-chuc=tam-duong&nam=2016&quy=2", "quy"
+    )
+    assert all(
+        "nam=2016" in u and "quy=2" in u and "to_chuc=tam-duong" in u for u in links.values()
+    )
+    _fetch_all(client, links)
+
+
+def test_the_compliance_page_links_its_report(meeting_world, client):
+    client.force_login(meeting_world.users["staff"])
+    links = _downloads(
+        client, reverse("meetings:compliance") + "?to-chuc=kim-long&ngay=31/12/2016", "sinh-hoat"
+    )
+    assert all("to_chuc=kim-long" in u for u in links.values())
+    _fetch_all(client, links)
+
+
+# ---------------------------------------------------------------- the demo (last: its
+# module fixture holds the demo until the module's end, so no small-world test may follow)
 
 
 @pytest.fixture(scope="module")
@@ -379,50 +424,6 @@ def test_demo_review_results(demo):
     no_zero_counts(build("danh-gia", commune, YEAR).text)
     ws = sheets_open(built)[0]
     assert _int_cells(ws)
-
-
-# ---------------------------------------------------------------- links from the pages
-
-
-def _downloads(client, page: str, loai: str) -> dict[str, str]:
-    """The page's "Tải báo cáo" links to the report of kind ``loai``, by format."""
-    html = client.get(page).content.decode()
-    found = re.findall(r'href="(/bao-cao/tai/(\w+)/\?([^"]*))"', html)
-    return {fmt: url.replace("&amp;", "&") for url, fmt, query in found if f"loai={loai}&" in query}
-
-
-def _fetch_all(client, links: dict[str, str]) -> None:
-    assert set(links) == {"docx", "pdf", "xlsx"}
-    for fmt, url in links.items():
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.content[:300])
-        body = b"".join(response.streaming_content) if response.streaming else response.content
-        if fmt == "xlsx":
-            assert load_workbook(BytesIO(body)).worksheets
-        elif fmt == "pdf":
-            assert body.startswith(b"%PDF")
-        else:
-            assert body.startswith(b"PK")
-
-
-def test_the_quarter_page_links_its_report(quarter_world, client):
-    client.force_login(quarter_world.users["staff"])
-    links = _downloads(
-        client, reverse("oversight:quarter") + "?to-chuc=tam-duong&nam=2016&quy=2", "quy"
-    )
-    assert all(
-        "nam=2016" in u and "quy=2" in u and "to_chuc=tam-duong" in u for u in links.values()
-    )
-    _fetch_all(client, links)
-
-
-def test_the_compliance_page_links_its_report(meeting_world, client):
-    client.force_login(meeting_world.users["staff"])
-    links = _downloads(
-        client, reverse("meetings:compliance") + "?to-chuc=kim-long&ngay=31/12/2016", "sinh-hoat"
-    )
-    assert all("to_chuc=kim-long" in u for u in links.values())
-    _fetch_all(client, links)
 
 
 def test_the_review_cycle_page_links_its_report(demo, client):
