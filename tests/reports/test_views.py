@@ -218,3 +218,17 @@ def test_every_registered_kind_reads_issues_and_compares(world, key):
     assert issued.status_code == 302, issued.content.decode()[:2000]
     compared = client.get(issued["Location"], {"so-sanh": "1"}).content.decode()
     assert "Không có thay đổi" in compared
+
+
+def test_a_big_organisation_goes_to_the_background(world, monkeypatch):
+    monkeypatch.setattr(services, "BIG_ORG_MEMBERS", 5)  # the district has six
+    client = client_for(world, "staff")
+    district = client.get(
+        reverse("reports:index"), {"loai": "thu", "to_chuc": "tam-duong", "nam": "2016"}
+    ).content.decode()
+    assert "chế độ nền" in district and "Toàn đảng bộ" not in district
+    commune = client.get(
+        reverse("reports:index"), {"loai": "thu", "to_chuc": "kim-long", "nam": "2016"}
+    ).content.decode()
+    assert "chế độ nền" not in commune, commune[-3000:]
+    assert "Toàn đảng bộ có 4 đảng viên." in commune

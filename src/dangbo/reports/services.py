@@ -93,6 +93,20 @@ def format_of(kind: kinds.Kind, fmt: str) -> str:
     return fmt
 
 
+# Past this many members under the organisation, the web builds any kind in the background.
+BIG_ORG_MEMBERS = 50_000
+
+
+def in_background(kind: kinds.Kind, org) -> bool:
+    """Whether the web page hands this report to the worker: a kind marked big, or an
+    organisation big enough (a province) that even a small kind takes long."""
+    if kind.background:
+        return True
+    from dangbo.members.models import Member
+
+    return Member.objects.filter(org.subtree_q("org__")).count() > BIG_ORG_MEMBERS
+
+
 def _visible(viewer, org, perm=scope.VIEW) -> None:
     if not scope.covers(viewer, perm, org):
         raise PermissionDenied("Tổ chức nằm ngoài phạm vi của bạn.")

@@ -74,7 +74,7 @@ def index(request):
     context["issued"] = queries.issued(request.user, kind=kind.key, year=period.year).filter(
         org=org, quarter=period.quarter
     )[:10]
-    if kind.background:
+    if services.in_background(kind, org):
         context["background"] = True
         return render_page(request, "reports/index.html", context)
     try:
