@@ -272,3 +272,11 @@ def test_spaces_kept_and_what_excel_cannot_hold_left_empty():
                  rows=rows)  # fmt: skip
     table = read_table(_bytes(spec))
     assert table.rows == [[1, "  lề trái", None, 3], [2, "phải  ", None, 2.5]]
+
+
+def test_a_totals_label_spans_stt_and_the_first_column():
+    spec = Sheet(title="T", columns=(col("Quý", 0), col("Số lượt", 1, "int")), rows=[("I", 4)],
+                 totals=("Cả năm", 4))  # fmt: skip
+    ws = read_table(_bytes(spec)).sheet
+    assert ws["A5"].value == "Cả năm" and ws["A5"].font.b and ws["C5"].value == 4
+    assert "A5:B5" in {str(r) for r in ws.merged_cells.ranges}

@@ -56,7 +56,8 @@ class Sheet:
     user: str = ""  # printed in the footer: who printed it
     landscape: bool = False
     # A bold totals row, one value per column (STT not counted); when numbered and the first
-    # value is empty, "Tổng cộng" is written over STT and the first column.
+    # value is a label ("Cả năm") or empty ("Tổng cộng"), it is written over STT and the first
+    # column.
     totals: tuple[Any, ...] | None = None
     notes: tuple[str, ...] = ()  # lines under the table ("Ghi chú: …")
 

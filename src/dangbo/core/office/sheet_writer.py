@@ -313,11 +313,11 @@ def _write_sheet(book: Workbook, spec: Sheet, printed_on: str) -> None:
     ws.append([])
 
     # The header.
-    grid: dict[tuple[int, int], str] = {}
+    grid: dict[tuple[int, int], str | None] = {}
     for label, r0, c0, r1, c1 in header_cells:
         for rr in range(r0, r1 + 1):
             for cc in range(c0, c1 + 1):
-                grid[(rr, cc)] = label if (rr, cc) == (r0, c0) else ""
+                grid[(rr, cc)] = label if (rr, cc) == (r0, c0) else None
         if (r0, c0) != (r1, c1):
             ws.merged_cells.add(f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}")
     for r in range(header_first, header_last + 1):
@@ -383,9 +383,12 @@ def _write_sheet(book: Workbook, spec: Sheet, printed_on: str) -> None:
                     horizontal="left" if fmt is None else "right",
                 )
             )
-        if spec.numbered and columns and (not values or values[0] in (None, "")):
-            # "Tổng cộng" over STT and the first column (their top-left cell holds it).
-            out[0] = styles.cell("Tổng cộng", bold=True, border=True, horizontal="center")
+        first = values[0] if values else None
+        if spec.numbered and columns and (first is None or isinstance(first, str)):
+            # The row's label ("Tổng cộng" when none is given) over STT and the first column
+            # (their top-left cell holds it).
+            label = str(first or "Tổng cộng")
+            out[0] = styles.cell(label, bold=True, border=True, horizontal="center")
             ws.merged_cells.add(f"A{end}:B{end}")
         ws.append(out)
 
