@@ -138,6 +138,21 @@ def test_quarter_for_a_cell_and_a_commune_reads_naturally(quarter_world):
     no_zero_counts(town.text)
 
 
+def test_the_office_edits_a_sentence_of_the_quarter(quarter_world):
+    from dangbo.reports import prose
+    from dangbo.reports.models import ReportPhrase
+
+    prose.sync_defaults()
+    row = ReportPhrase.objects.get(key="quarter.opinions", case="some")
+    prose.update_phrase(row, "Quý này nghe được {total} ý kiến ({period}).", actor=None)
+    built = build("quy", quarter_world.org("tam-duong"), Q2)
+    assert "Quý này nghe được 3 ý kiến (quý II năm 2016)." in built.text
+    topics = built.figures["opinions_by_topic"]
+    table = next(b for b in built.document.blocks if getattr(b, "caption", "").endswith("lĩnh vực"))
+    shares = [row[2] for row in table.rows]
+    assert sum(topics.values()) == 3 and abs(sum(shares) - 100) < 0.2
+
+
 def test_quarter_for_a_province_names_its_districts(quarter_world):
     built = build("quy", quarter_world.org("vinh-phuc"), Q2)
     text = built.text
