@@ -35,7 +35,7 @@ PALETTE = ("#1d3557", "#457b9d", "#a8c5da", "#e9c46a", "#6d6875", "#bbbbbb")
 HATCHES = ("", "///", "", "...", "xx", "")
 DARK = {"#1d3557", "#457b9d", "#6d6875"}
 HEAT = ("#f4f4f4", "#a8c5da", "#457b9d", "#1d3557")
-WIDTH_IN = 5.4  # ~ a 390 px phone's width at 1:1; larger screens scale the viewBox up
+WIDTH_IN = 4.2  # ~ a 390 px phone's width at 1:1 (text ~11 px there); wider screens scale it up
 FONT = "DejaVu Sans"  # Vietnamese glyphs; in Debian and shipped by matplotlib
 
 
@@ -162,7 +162,7 @@ def _figure(width: float, height: float):
                 "svg.hashsalt": "dangbo",  # stable ids: the same data gives the same bytes
                 "font.family": "sans-serif",
                 "font.sans-serif": [FONT, "sans-serif"],
-                "font.size": 9,
+                "font.size": 10,
                 "axes.spines.top": False,
                 "axes.spines.right": False,
                 "hatch.color": "#ffffff",
@@ -181,6 +181,15 @@ def _formatter(chart: Chart):
     return FuncFormatter(lambda v, _pos: chart.number(v))
 
 
+def _value_axis(chart: Chart, axis) -> None:
+    """Vietnamese numbers on the value axis; whole counts get whole ticks only (no 0, 0, 1)."""
+    from matplotlib.ticker import MaxNLocator
+
+    if not chart.percent and not chart.decimals:
+        axis.set_major_locator(MaxNLocator(integer=True, nbins="auto"))
+    axis.set_major_formatter(_formatter(chart))
+
+
 def _wrap(label: str, width: int = 28) -> str:
     """Long Vietnamese labels broken on spaces so the axis keeps its room."""
     words, lines, line = label.split(), [], ""
@@ -192,6 +201,11 @@ def _wrap(label: str, width: int = 28) -> str:
             line = f"{line} {word}".strip()
     lines.append(line)
     return "\n".join(lines[:3])
+
+
+def _short(label: str, width: int = 24) -> str:
+    """One line for a heatmap's row (its full name is in the table)."""
+    return label if len(label) <= width else label[: width - 1].rstrip() + "…"
 
 
 def _text_colour(colour: str) -> str:
@@ -208,7 +222,7 @@ def _draw(chart: Chart):
         legend = 0.0 if len(chart.series) < 2 else 0.22 * ((len(chart.series) + 1) // 2) + 0.1
         fig = _figure(WIDTH_IN, 0.8 + 0.36 * n + legend)
     elif chart.kind == HEATMAP:
-        fig = _figure(WIDTH_IN, 0.9 + 0.26 * len(chart.series))
+        fig = _figure(WIDTH_IN * 1.4, 1.0 + 0.28 * len(chart.series))
     else:
         fig = _figure(WIDTH_IN, 3.0)
     ax = fig.add_subplot()
@@ -244,11 +258,11 @@ def _bar(chart: Chart, ax) -> None:
             hatch=HATCHES[k % len(HATCHES)],
             label=s.name,
         )
-        ax.bar_label(bars, labels=[chart.number(v) for v in s.values], padding=3, fontsize=8)
+        ax.bar_label(bars, labels=[chart.number(v) for v in s.values], padding=3, fontsize=9)
     ax.set_yticks(list(positions), labels)
     ax.invert_yaxis()
     ax.set_xlim(0, top * 1.15 or 1)
-    ax.xaxis.set_major_formatter(_formatter(chart))
+    _value_axis(chart, ax.xaxis)
     ax.tick_params(axis="y", length=0)
     if chart.unit:
         ax.set_xlabel(chart.unit)
@@ -279,11 +293,11 @@ def _stacked(chart: Chart, ax) -> None:
             linewidth=0.5,
         )
         texts = [
-            (format_value(w, 1, True) if chart.share else chart.number(v)) if w >= 7 else ""
+            (format_value(w, 1, True) if chart.share else chart.number(v)) if w >= 14 else ""
             for v, w in zip(s.values, widths, strict=True)
         ]
         ax.bar_label(
-            bars, labels=texts, label_type="center", fontsize=8, color=_text_colour(colour)
+            bars, labels=texts, label_type="center", fontsize=9, color=_text_colour(colour)
         )
         left = [a + b for a, b in zip(left, widths, strict=True)]
     ax.set_yticks(positions, labels)
@@ -292,7 +306,7 @@ def _stacked(chart: Chart, ax) -> None:
         ax.set_xlim(0, 100)
         ax.xaxis.set_major_formatter(_formatter(Chart(BAR, "", "", (), (), percent=True)))
     else:
-        ax.xaxis.set_major_formatter(_formatter(chart))
+        _value_axis(chart, ax.xaxis)
     ax.tick_params(axis="y", length=0)
     ax.legend(
         loc="lower center",
@@ -300,6 +314,8 @@ def _stacked(chart: Chart, ax) -> None:
         ncols=2,
         frameon=False,
         fontsize=8,
+        columnspacing=0.8,
+        handlelength=1.2,
     )
 
 
@@ -317,9 +333,9 @@ def _grouped(chart: Chart, ax) -> None:
             hatch=HATCHES[k % len(HATCHES)],
             label=s.name,
         )
-        ax.bar_label(bars, labels=[chart.number(v) for v in s.values], padding=2, fontsize=7)
+        ax.bar_label(bars, labels=[chart.number(v) for v in s.values], padding=2, fontsize=8)
     ax.set_xticks(range(len(chart.categories)), [_wrap(c, 14) for c in chart.categories])
-    ax.yaxis.set_major_formatter(_formatter(chart))
+    _value_axis(chart, ax.yaxis)
     if chart.unit:
         ax.set_ylabel(chart.unit)
     if count > 1:
@@ -351,10 +367,10 @@ def _line(chart: Chart, ax) -> None:
                     textcoords="offset points",
                     xytext=(0, 6),
                     ha="center",
-                    fontsize=8,
+                    fontsize=9,
                 )
     ax.set_xticks(xs, list(chart.categories))
-    ax.yaxis.set_major_formatter(_formatter(chart))
+    _value_axis(chart, ax.yaxis)
     ax.margins(x=0.08, y=0.2)
     if chart.unit:
         ax.set_ylabel(chart.unit)
@@ -366,21 +382,30 @@ def _line(chart: Chart, ax) -> None:
     )
 
 
+def _heat_level(chart: Chart, value: float) -> int:
+    """The colour step of a cell: counts 0, 1, 2, 3+; percentages <50, <90, <100, 100."""
+    if chart.percent:
+        return 0 if value < 50 else 1 if value < 90 else 2 if value < 100 else 3
+    return min(max(int(value), 0), 3)
+
+
 def _heatmap(chart: Chart, ax) -> None:
-    from matplotlib.colors import BoundaryNorm, ListedColormap
+    from matplotlib.colors import ListedColormap
 
     grid = [[v if v is not None else 0 for v in s.values] for s in chart.series]
-    cmap = ListedColormap(list(HEAT))
-    norm = BoundaryNorm([-0.5, 0.5, 1.5, 2.5, 1000], cmap.N)
-    ax.imshow(grid, cmap=cmap, norm=norm, aspect="auto")
+    levels = [[_heat_level(chart, v) for v in row] for row in grid]
+    ax.imshow(levels, cmap=ListedColormap(list(HEAT)), vmin=-0.5, vmax=3.5, aspect="auto")
     for r, row in enumerate(grid):
         for c, v in enumerate(row):
-            colour = _text_colour(HEAT[min(int(v), 3)])
-            ax.text(c, r, chart.number(v), ha="center", va="center", fontsize=7, color=colour)
-    ax.set_xticks(range(len(chart.categories)), list(chart.categories))
-    ax.set_yticks(range(len(chart.series)), [_wrap(s.name, 24) for s in chart.series])
+            colour = _text_colour(HEAT[levels[r][c]])
+            text = format_value(v) if chart.percent else chart.number(v)  # "%" said once above
+            ax.text(c, r, text, ha="center", va="center", fontsize=7, color=colour)
+    ax.set_xticks(range(len(chart.categories)), list(chart.categories), fontsize=8)
+    ax.set_yticks(range(len(chart.series)), [_short(s.name) for s in chart.series])
     ax.tick_params(length=0)
     ax.xaxis.tick_top()
+    if chart.unit:
+        ax.set_title(chart.unit, fontsize=9, loc="left", color="#444444")
     for spine in ax.spines.values():
         spine.set_visible(False)
 

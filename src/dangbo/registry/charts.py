@@ -24,7 +24,9 @@ PARTY_AGE_BANDS = ((0, 9), (10, 19), (20, 29), (30, 39), (40, 49), (50, None))
 
 def chart_org(request, value) -> Organisation | None:
     """The organisation a chart is about, if the viewer sees all of it."""
-    user = getattr(request, "user", None)
+    if request is None:  # a template rendered without a request shows no chart
+        return None
+    user = request.user
     if isinstance(value, Organisation):
         return value if scope.covers(user, scope.VIEW, value) else None
     if not value:
