@@ -17,7 +17,7 @@ import math
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from django.utils import timezone
@@ -33,8 +33,9 @@ from openpyxl.xml.functions import Element, SubElement
 
 from dangbo.core.text import writable
 
-if TYPE_CHECKING:
-    from .sheet import Col, Sheet
+# office.sheet's Sheet and Col: that module imports this one, and siblings import no cycle.
+Sheet = Any
+Col = Any
 
 FONT = "Times New Roman"
 SIZE = 12
