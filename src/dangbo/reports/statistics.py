@@ -152,7 +152,7 @@ def build(org: Organisation, period: Period, *, viewer: Any, progress=no_progres
 
     progress(0, steps, "Chuẩn bị")
     fold_ = sq.Fold.of(org, as_of)
-    base = sq.active_memberships(org, as_of, viewer)
+    base = sq.active_memberships(fold_, as_of, viewer)
     tables: list[StatTable] = []
     tables.append(_status_table(sq.status_sex(base, fold_, as_of)))
     step("Đảng viên theo tình trạng, giới tính")
@@ -183,7 +183,7 @@ def build(org: Organisation, period: Period, *, viewer: Any, progress=no_progres
         )
     moves = _movement_table(sq.movements(org, period.start, as_of, fold_, viewer))
     step("Kết nạp, ra khỏi Đảng trong năm")
-    org_counts = sq.organisations(org, as_of, viewer)
+    org_counts = sq.organisations(fold_, as_of, viewer)
     step("Tổ chức đảng")
 
     rows = _rows(org, as_of, viewer, tables + [moves])

@@ -28,7 +28,7 @@ from dangbo.members.queries import official_on_q
 from dangbo.members.rules import add_years, months_between, party_age_years
 from dangbo.orgs.choices import GRASSROOTS_KINDS, OrgKind
 from dangbo.orgs.models import Organisation, OrgLink
-from dangbo.orgs.queries import _TOP_SQL, _tree_unchanged_since, active_q, subtree_filter
+from dangbo.orgs.queries import _TOP_SQL, _tree_unchanged_since, active_q
 
 # Bands (completed years on the day). Age: the brief's ≤30 … >60, the last split at 70 (a
 # village cell's members are mostly past 60). Party age: the badge milestones start a band
@@ -99,6 +99,13 @@ class Fold:
             cur.execute(_TOP_SQL, [org.pk, as_of, as_of, as_of, as_of])
             return cls(org, {int(i): int(t) for i, t in cur.fetchall()})
 
+    def subtree(self, prefix: str = "") -> Q:
+        """``org`` and its descendants as the tree stood on the day (``subtree_filter``,
+        without asking again whether the tree changed since)."""
+        if self.top is None:
+            return self.org.subtree_q(prefix)
+        return Q(**{f"{prefix}id__in": [self.org.pk, *self.top]})
+
     def grouping(self, qs: QuerySet, prefix: str) -> tuple[QuerySet, tuple[str, ...]]:
         """``qs`` with what to group by, and the names to pass to ``values``: on today's tree
         the child's id cut from the cell's path in SQL (one row per child); after a change
@@ -137,12 +144,12 @@ def _visible(qs: QuerySet, viewer: Any, prefix: str) -> QuerySet:
     return qs if where is None else qs.filter(where)
 
 
-def active_memberships(org: Organisation, as_of: date, viewer: Any) -> QuerySet:
-    """One row per member active in ``org``'s subtree on ``as_of``: the official membership
-    in force (temporary ones are counted where the member officially belongs)."""
+def active_memberships(fold: Fold, as_of: date, viewer: Any) -> QuerySet:
+    """One row per member active in the subtree on ``as_of``: the official membership in
+    force (temporary ones are counted where the member officially belongs)."""
     qs = (
         Membership.objects.filter(
-            subtree_filter(org, as_of, "org__"), active_q(as_of), kind=MembershipKind.OFFICIAL
+            fold.subtree("org__"), active_q(as_of), kind=MembershipKind.OFFICIAL
         )
         .filter(Q(member__exit_date__isnull=True) | Q(member__exit_date__gt=as_of))
         .order_by()
@@ -257,12 +264,12 @@ def theory(base: QuerySet, fold: Fold) -> Counts:
 # ------------------------------------------------------------------ organisations
 
 
-def organisations(org: Organisation, as_of: date, viewer: Any) -> dict[str, Counter]:
+def organisations(fold: Fold, as_of: date, viewer: Any) -> dict[str, Counter]:
     """Grassroots organisations by kind and sector; branch committees and sub-cells by the
     sector of the organisation they stand under (``org_stats``'s shapes). Two statements.
     Sector → column → n."""
     orgs = _visible(
-        Organisation.objects.filter(subtree_filter(org, as_of), active_q(as_of)).exclude(pk=org.pk),
+        Organisation.objects.filter(fold.subtree(), active_q(as_of)).exclude(pk=fold.org.pk),
         viewer,
         "",
     )
