@@ -519,7 +519,7 @@ def build_report_things(w: World, things: dict[str, dict[str, object]]) -> None:
         issued = reports.issue(built, actor=actor, number="15", issued_on=date(2017, 1, 5))
         put("issued", issued)
         put("issued_file", issued.files.order_by("pk").first())
-        run = reports.run(reports.start_run(REPORT_KIND, org, period, "xlsx", actor=actor))
+        run = reports.run(reports.create_run(REPORT_KIND, org, period, "xlsx", actor=actor))
         assert run.result_id is not None, run.problem
         put("run", run)
 

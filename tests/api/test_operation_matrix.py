@@ -1,5 +1,6 @@
 """Every operation of the API × every role × an object in scope (Tam Dương) and one out of
-scope (Vĩnh Tường). A read: allowed → 200, else 404 (as if absent). A write by a role that
+scope (Vĩnh Tường). A read: allowed → 200, else 404 (as if absent; a 422 naming the field
+where the object is named in the query, as for an unknown code). A write by a role that
 may not: 403 where the caller sees the object, 404 where it does not (a 422 naming the field
 where the object is named in the body: the same answer as an unknown code), and nothing
 written. Opinion, review-cycle and evaluation operations answer 404 even to those who see
@@ -30,6 +31,8 @@ from tests.matrix_support import (
     OUT,
     OVERSEE,
     PDF_BYTES,
+    REPORT_KIND,
+    REPORT_YEAR,
     ROLES,
     VIEW,
     Matrix,
@@ -63,8 +66,8 @@ class Operation:
     query: dict[str, Value] = field(default_factory=dict)
     body: dict[str, Value] = field(default_factory=dict)  # over the schema's sample
     sees: Rule | None = None  # writes: who sees the object (403, not 404); default: nobody
-    # The body field naming the object, if it is named there: to a caller who does not see
-    # it, it is an unknown code (422 naming the field), not a 404.
+    # The body (or, for a read, query) field naming the object, if it is named there: to a
+    # caller who does not see it, it is an unknown code (422 naming the field), not a 404.
     named_in: str | None = None
     sides: tuple[str, ...] = BOTH
     # Writes: who gets past the operation's first gate; the others get 404 whatever the
@@ -215,6 +218,35 @@ DIRECTION_OPERATIONS: dict[str, Operation] = {
     "GET /ntm/recognitions": Operation(COMMUNE_VIEW, query={"org": COMMUNE}),
     "POST /ntm/recognitions/{recognition_id}/revoke": Operation(
         COMMUNE_CHANGE, {"recognition_id": pk("recognition")}, sees=COMMUNE_VIEW
+    ),
+}
+
+# Issue 15: reports. The report is named by its kind (path) and its organisation (the query
+# or the body): an organisation the caller does not see is the 422 of an unknown code; those
+# who may read no report at all get 404 (reports.api.routes._reader). Issued reports are read
+# by whoever sees their organisation (the district's, issued by its office).
+REPORT_NAMED = {"kind": lambda m, side: REPORT_KIND}
+REPORT_FOR = {"org": DISTRICT, "year": lambda m, side: REPORT_YEAR}
+ISSUED = {"report_id": pk("issued")}
+
+REPORT_OPERATIONS: dict[str, Operation] = {
+    "GET /reports/kinds": Operation(READER, sides=(ANYWHERE,)),
+    "GET /reports/{kind}": Operation(
+        DISTRICT_VIEW, REPORT_NAMED, query=REPORT_FOR, named_in="org", gate=READER
+    ),
+    "POST /reports/{kind}/issue": Operation(
+        DISTRICT_CHANGE,
+        REPORT_NAMED,
+        body=REPORT_FOR,
+        sees=DISTRICT_VIEW,
+        named_in="org",
+        gate=READER,
+    ),
+    "GET /reports/issued": Operation(READER, sides=(ANYWHERE,)),
+    "GET /reports/issued/{report_id}": Operation(DISTRICT_VIEW, ISSUED),
+    "GET /reports/issued/{report_id}/changes": Operation(DISTRICT_VIEW, ISSUED),
+    "GET /reports/issued/{report_id}/files/{file_id}": Operation(
+        DISTRICT_VIEW, {**ISSUED, "file_id": pk("issued_file")}
     ),
 }
 
@@ -401,6 +433,7 @@ OPERATIONS: dict[str, Operation] = {
         {"remedy_id": pk("remedy")},
     ),
     **DIRECTION_OPERATIONS,
+    **REPORT_OPERATIONS,
 }
 
 # Cases that show a leak: (operation, side, role) -> what leaks. Each is a strict xfail.
@@ -559,7 +592,14 @@ def test_operation(matrix, key, side, role):
     elif role == ANONYMOUS:
         assert status == 401, detail
     elif not _writes(key):
-        assert status == (200 if operation.allowed(role, side) else 404), detail
+        if operation.allowed(role, side):
+            assert status == 200, detail
+        elif operation.named_in and (operation.gate is None or operation.gate(role, side)):
+            assert status == 422, detail  # the object named in the query: an unknown code
+            named = {item["field"] for item in response.json()["detail"]}
+            assert operation.named_in in named, detail
+        else:
+            assert status == 404, detail
     elif operation.gate is not None and not operation.gate(role, side):
         assert status == 404, detail
     else:
