@@ -305,6 +305,8 @@ def _downloads(client, page: str, loai: str) -> dict[str, str]:
 
 def _fetch_all(client, links: dict[str, str]) -> None:
     assert set(links) == {"docx", "pdf", "xlsx"}
+    page = client.get(reverse("reports:index") + "?" + links["docx"].split("?", 1)[1])
+    assert page.status_code == 200 and "BÁO CÁO" in page.content.decode()
     for fmt, url in links.items():
         response = client.get(url)
         assert response.status_code == 200, (url, response.content[:300])
