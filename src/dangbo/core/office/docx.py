@@ -66,7 +66,9 @@ def render(doc: OfficialDocument) -> bytes:
     _properties(document, doc)
     out = io.BytesIO()
     document.save(out)
-    return _rewrite_app(out.getvalue())
+    day = doc.day
+    stamp = (day.year, day.month, day.day, 0, 0, 0) if day else None
+    return _rewrite_app(out.getvalue(), stamp)
 
 
 def text_width_mm(landscape: bool = False) -> float:
@@ -546,9 +548,10 @@ _APP = re.compile(rb"<Application>.*?</Application>", re.S)
 _TEMPLATE = re.compile(rb"<Template>.*?</Template>", re.S)
 
 
-def _rewrite_app(data: bytes) -> bytes:
+def _rewrite_app(data: bytes, stamp: tuple[int, int, int, int, int, int] | None) -> bytes:
     """docProps/app.xml comes from python-docx's template ("Microsoft Macintosh Word"):
-    it says dangbo instead."""
+    it says dangbo instead. The parts are stamped with the document's date when it has one,
+    so that the same document is the same bytes."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -557,5 +560,7 @@ def _rewrite_app(data: bytes) -> bytes:
             if info.filename == "docProps/app.xml":
                 content = _APP.sub(b"<Application>dangbo</Application>", content)
                 content = _TEMPLATE.sub(b"<Template></Template>", content)
+            if stamp is not None:
+                info.date_time = stamp
             dst.writestr(info, content)
     return out.getvalue()
