@@ -1,0 +1,137 @@
+"""The charts' providers on the Tam Dương demo: each chart's numbers are the ones its app's
+own queries give (the chart draws what the pages and `dangbo stats` say, nothing else)."""
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.test import RequestFactory
+from django.test.utils import override_settings
+
+from dangbo.core import charts, scope
+from dangbo.indicators.stats import indicators_stats
+from dangbo.meetings.queries import compliance
+from dangbo.orgs.models import Organisation
+from dangbo.oversight.queries import dashboard
+from dangbo.programs.stats import programs_stats
+from dangbo.registry.queries import org_stats
+from dangbo.reviews.queries import reviews_stats
+from tests.support import FAST_HASHERS
+
+AS_OF = date(2016, 12, 31)
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo loaded once for the module in a transaction rolled back at its end (the
+    pattern of tests/demo/test_demo.py)."""
+    outer = transaction.atomic()
+    with django_db_blocker.unblock():
+        outer.__enter__()
+        try:
+            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+                call_command("demo", "--no-serve", stdout=StringIO())
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def request_of(username: str = "tochuc"):
+    request = RequestFactory().get("/")
+    request.user = get_user_model().objects.get(username=username)
+    return request
+
+
+def draw(name: str, username: str = "tochuc", **params) -> charts.Chart:
+    found = charts.chart_for(request_of(username), name, params)
+    assert found is not None, name
+    assert charts.svg(found).startswith("<svg")  # and it draws
+    return found
+
+
+def total(chart: charts.Chart) -> float:
+    return sum(v or 0 for s in chart.series for v in s.values)
+
+
+def test_members_by_age_and_sex_add_up_to_the_register(demo):
+    district = Organisation.objects.get(code="tam-duong")
+    members = org_stats(district, AS_OF)["members"]
+    age = draw("registry.age", org="tam-duong", day="2016-12-31")
+    assert total(age) == members["total"]
+    assert sum(age.series[1].values) == members["female"]
+    party = draw("registry.party-age", org="tam-duong", day=AS_OF)
+    assert total(party) == members["total"]
+    header, rows = age.table()
+    assert header == ["", "Nam", "Nữ"] and len(rows) == 6
+
+
+def test_opinions_by_topic_are_the_dashboards(demo):
+    district = Organisation.objects.get(code="tam-duong")
+    board = dashboard(district, AS_OF)
+    topics = draw("oversight.topics", org="tam-duong", day="2016-12-31")
+    assert total(topics) == board.open_total > 0
+    shown = dict(zip(topics.categories, topics.series[0].values, strict=True))
+    for row in board.by_topic[: charts_top() - 1]:
+        assert shown[row.name] == row.count
+    ages = draw("oversight.age", org="tam-duong", day="2016-12-31")
+    assert list(ages.series[0].values) == [c.count for c in board.by_age]
+
+
+def charts_top() -> int:
+    from dangbo.oversight.charts import TOP
+
+    return TOP
+
+
+def test_meetings_heatmap_counts_the_compliance_meetings(demo):
+    commune = Organisation.objects.get(code="dong-tinh")
+    result = compliance(commune, AS_OF)
+    heat = draw("meetings.heatmap", org="dong-tinh", year="2016")
+    assert len(heat.series) == result.cells
+    assert total(heat) == result.regular_meetings + result.thematic_meetings
+    district = draw("meetings.heatmap", org="tam-duong", year=2016)
+    assert district.percent
+    assert all(0 <= v <= 100 for s in district.series for v in s.values)
+
+
+def test_review_results_are_the_years_decisions(demo):
+    district = Organisation.objects.get(code="tam-duong")
+    levels = draw("reviews.levels", org="tam-duong", year="2016")
+    assert levels.categories[-1] == "2016"
+    assert (
+        sum(s.values[-1] for s in levels.series)
+        == reviews_stats(district, AS_OF)["members_decided"]
+    )
+    header, rows = levels.table()
+    shares = rows[-1][2::2][:4]  # the "Tỷ lệ" beside each level
+    assert all(cell.endswith("%") for cell in shares)
+    draw("reviews.levels", org="tam-duong", year="2016", subject="to-chuc")
+
+
+def test_programs_and_new_rural_communes(demo):
+    district = Organisation.objects.get(code="tam-duong")
+    stats = programs_stats(district, AS_OF)
+    progress = draw("programs.progress", org="tam-duong", day="2016-12-31")
+    assert len(progress.categories) == min(stats["programs"], 15)
+    assert all(v is None or 0 <= v <= 100 for v in progress.series[0].values)
+    ntm = draw("indicators.ntm", org="tam-duong", year="2016")
+    assert ntm.series[0].values[-1] == indicators_stats(district, AS_OF)["ntm"]["met"]
+
+
+def test_a_secretary_sees_their_cell_only(demo):
+    request = request_of("bithu")
+    assert charts.chart_for(request, "registry.age", {"org": "tam-duong"}) is None
+    assert charts.chart_for(request, "meetings.heatmap", {"org": "tam-duong"}) is None
+    cell = next(g.org for g in scope.active_grants(request.user) if g.org is not None)
+    assert charts.chart_for(request, "meetings.heatmap", {"org": cell, "year": 2016}) is not None
