@@ -186,6 +186,47 @@ def test_rows_follow_the_tree_of_the_day(world):
 
 
 @pytest.mark.django_db
+def test_movements_of_the_year(world):
+    """Admissions, transfers between the rows (out of one, into the other; none within one
+    row) and exits by kind, in the year only."""
+    from dangbo.members import services as members
+
+    members.transfer_member(  # Kim Long → Hợp Hòa: out of one row, into another
+        actor=None,
+        member=world.members["dung"],
+        to_org=world.org("hh-tdp-1"),
+        effective_date=date(2016, 5, 1),
+    )
+    members.transfer_member(  # within Kim Long: no movement in the table
+        actor=None,
+        member=world.members["an"],
+        to_org=world.org("kl-thon-2"),
+        effective_date=date(2016, 6, 1),
+    )
+    members.end_membership(
+        actor=None, member=world.members["khanh"], kind="deceased", effective_date=date(2016, 9, 2)
+    )
+    members.end_membership(  # the next year: not in 2016's table
+        actor=None, member=world.members["hoa"], kind="struck_off", effective_date=date(2017, 3, 1)
+    )
+    built = _build(world.org("tam-duong"), world.users["root"])
+    sheet = next(s for s in built.sheets if s.name == "Tăng, giảm")
+    labels = [c.label for c in sheet.columns]
+    rows = {r[0]: dict(zip(labels[1:], r[1:], strict=True)) for r in sheet.rows}
+    kim_long, hop_hoa = rows["Đảng bộ xã Kim Long"], rows["Đảng bộ thị trấn Hợp Hòa"]
+    assert kim_long["Kết nạp"] == 1 and kim_long["Chuyển đi"] == 1 and kim_long["Chuyển đến"] == 0
+    assert hop_hoa["Chuyển đến"] == 1 and hop_hoa["Cộng tăng"] == 1 and hop_hoa["Xóa tên"] == 0
+    assert rows["Chi bộ Tòa án nhân dân huyện"]["Từ trần"] == 1
+    f = built.figures
+    assert f["movements.moved_in"] == f["movements.moved_out"] == 1  # inside the district
+    assert f["movements.exits"] == 2 and f["movements.arrivals"] == 2
+    assert sheet.groups == (("", 1), ("Tăng", 3), ("Giảm", 6))
+    # The province sees no transfer at all: both ends are inside it.
+    province = _build(world.org("vinh-phuc"), world.users["root"])
+    assert province.figures["movements.moved_in"] == province.figures["movements.moved_out"] == 0
+
+
+@pytest.mark.django_db
 def test_sensitive_tables_need_the_grant_and_are_audited(world):
     district = world.org("tam-duong")
     reads = AuditEntry.objects.filter(action="member.sensitive_read")

@@ -66,6 +66,7 @@ class StatTable:
     counts: sq.Counts
     note: str = ""
     sensitive: bool = False
+    groups: tuple[tuple[str, int], ...] = ()  # over the name column and the counts
 
 
 # ------------------------------------------------------------------ classifying free text
@@ -302,6 +303,7 @@ def _with_total(table: StatTable) -> StatTable:
         table.counts,
         table.note,
         table.sensitive,
+        table.groups,
     )
 
 
@@ -474,17 +476,22 @@ def _movement_table(counts: sq.Counts) -> StatTable:
         FORM_UNKNOWN,
         "Tăng, giảm",
         [
+            ("arrivals", "Cộng tăng"),
             ("admitted", "Kết nạp"),
+            ("moved_in", "Chuyển đến"),
             ("exits", "Cộng giảm"),
             ("deceased", "Từ trần"),
             ("struck_off", "Xóa tên"),
             ("expelled", "Khai trừ"),
             ("resigned", "Xin ra khỏi Đảng"),
-            ("left", "Chuyển ra ngoài hệ thống"),
+            ("moved_out", "Chuyển đi"),
         ],
         counts,
-        "Kết nạp: theo ngày quyết định và nơi kết nạp. Giảm: theo ngày ra khỏi danh sách và "
-        "chi bộ nơi sinh hoạt cuối cùng.",
+        "Kết nạp: theo ngày quyết định và nơi kết nạp. Chuyển đến, chuyển đi: chuyển sinh "
+        "hoạt chính thức giữa các tổ chức trong biểu hoặc qua ranh giới của đảng bộ (chuyển "
+        "đi gồm cả chuyển ra ngoài hệ thống). Giảm: theo ngày ra khỏi danh sách và chi bộ "
+        "nơi sinh hoạt cuối cùng.",
+        groups=(("", 1), ("Tăng", 3), ("Giảm", 6)),
     )
 
 
@@ -548,6 +555,7 @@ def _sheet(table: StatTable, grid, totals, subtitle, org, user, notes, first="T�
         user=user,
         landscape=True,
         totals=(None, *totals),
+        groups=table.groups,
         notes=tuple(n for n in (f"Ghi chú: {table.note}" if table.note else "", *notes) if n),
     )
 
@@ -564,6 +572,7 @@ def _blocks(number: int, table: StatTable, grid, totals, first="Tổ chức đ�
             columns=columns,
             rows=tuple(tuple(r) for r in grid),
             totals=("Tổng cộng", *totals),
+            groups=table.groups,
             empty="Không có số liệu.",
         ),
     ]

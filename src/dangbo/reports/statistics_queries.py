@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import connection
@@ -22,8 +23,14 @@ from django.db.models.functions import StrIndex, Substr
 
 from dangbo.core import scope
 from dangbo.core.dates import today
-from dangbo.members.choices import EXIT_STATUSES, MembershipKind, PoliticalTheory, Status
-from dangbo.members.models import Member, Membership, PartyAgeInterruption
+from dangbo.members.choices import (
+    EXIT_STATUSES,
+    EventKind,
+    MembershipKind,
+    PoliticalTheory,
+    Status,
+)
+from dangbo.members.models import Member, MemberEvent, Membership, PartyAgeInterruption
 from dangbo.members.queries import official_on_q
 from dangbo.members.rules import add_years, months_between, party_age_years
 from dangbo.orgs.choices import GRASSROOTS_KINDS, OrgKind
@@ -105,6 +112,14 @@ class Fold:
         if self.top is None:
             return self.org.subtree_q(prefix)
         return Q(**{f"{prefix}id__in": [self.org.pk, *self.top]})
+
+    def inside(self, org_id: int | None, path: str | None) -> bool:
+        """Whether an organisation stood in the subtree on the day."""
+        if org_id is None or path is None:
+            return False
+        if self.top is not None:
+            return org_id == self.org.pk or org_id in self.top
+        return path.startswith(self.org.path)
 
     def grouping(self, qs: QuerySet, prefix: str) -> tuple[QuerySet, tuple[str, ...]]:
         """``qs`` with what to group by, and the names to pass to ``values``: on today's tree
@@ -300,15 +315,43 @@ EXIT_COLUMNS = {
     Status.STRUCK_OFF: "struck_off",
     Status.EXPELLED: "expelled",
     Status.RESIGNED: "resigned",
-    Status.LEFT: "left",
+    Status.LEFT: "moved_out",  # out of the Party's system: counted with the transfers out
 }
 
 
 def movements(org: Organisation, start: date, end: date, fold: Fold, viewer: Any) -> Counts:
     """Admissions (where the member was admitted, by the decision's date, as the indicators
-    count them) and exits by their kind (the cell the member left from), in the period. Two
-    statements."""
+    count them), exits by their kind (the cell the member left from) and transfers between
+    the rows or across the subtree's edge, in the period. Three statements."""
     out: Counts = {}
+    transfers = MemberEvent.objects.filter(
+        Q(from_org__isnull=False) | Q(kind=EventKind.TRANSFERRED_IN),
+        kind__in=(EventKind.TRANSFERRED, EventKind.TRANSFERRED_IN),
+        effective_date__gte=start,
+        effective_date__lte=end,
+    ).filter(fold.subtree("to_org__") | fold.subtree("from_org__"))
+    if viewer is not None:
+        to_q, from_q = (
+            scope.q(viewer, scope.VIEW, "to_org__"),
+            scope.q(viewer, scope.VIEW, "from_org__"),
+        )
+        if to_q is not None and from_q is not None:
+            transfers = transfers.filter(to_q | from_q)
+    for from_id, from_path, to_id, to_path, n in (
+        transfers.values_list("from_org_id", "from_org__path", "to_org_id", "to_org__path")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        source = fold.key(from_id, from_path) if fold.inside(from_id, from_path) else None
+        target = fold.key(to_id, to_path) if fold.inside(to_id, to_path) else None
+        if source == target:
+            continue  # within one row: neither in nor out
+        if source is not None and _sees(viewer, from_path):
+            out.setdefault(source, Counter())["moved_out"] += n
+            out[source]["exits"] += n
+        if target is not None and _sees(viewer, to_path):
+            out.setdefault(target, Counter())["moved_in"] += n
+            out[target]["arrivals"] += n
     admitted = _visible(
         Member.objects.filter(
             org.subtree_q("admission_org__"),
@@ -320,7 +363,9 @@ def movements(org: Organisation, start: date, end: date, fold: Fold, viewer: Any
     )
     grouped, names = fold.grouping(admitted, "admission_org__")
     for *group, n in grouped.values_list(*names).annotate(n=Count("id")).order_by():
-        out.setdefault(fold.key(*group), Counter())["admitted"] += n
+        bucket = out.setdefault(fold.key(*group), Counter())
+        bucket["admitted"] += n
+        bucket["arrivals"] += n
     left = _visible(
         Member.objects.filter(
             org.subtree_q("org__"),
@@ -339,3 +384,9 @@ def movements(org: Organisation, start: date, end: date, fold: Fold, viewer: Any
         bucket[EXIT_COLUMNS[Status(status)]] += n
         bucket["exits"] += n
     return out
+
+
+def _sees(viewer: Any, path: str) -> bool:
+    """Whether ``viewer`` may see the organisation at ``path`` (a transfer counts only on
+    the side the viewer sees)."""
+    return viewer is None or scope.covers(viewer, scope.VIEW, SimpleNamespace(path=path))
