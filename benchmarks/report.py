@@ -452,7 +452,7 @@ def reports_rows(engine: dict, prep: dict) -> tuple[list, list]:
         "Reports (benchmarks/reports.py): each registered kind built for the Tam Dương demo "
         "(its own database, loaded once) by kinds.get(key).build(…) as a superuser, median after "
         "a warm-up; the statistical tables (thong-ke) of a province for the world's year "
-        "against one hand-written GROUP BY per table (12 statements, grouped by the "
+        "against one hand-written GROUP BY per table (13 statements, grouped by the "
         "province's direct child in SQL). dangbo also writes the sensitive-read audit entry "
         "and builds the sheets and the document. SQL: reports-queries-<engine>.txt."
     ]

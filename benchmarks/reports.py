@@ -14,7 +14,7 @@ is reported with its error, not timed. ``dangbo`` times ``statistics.build`` for
 of the national world for the world's year (the day the tables stand on is that year's end,
 or today); ``sql`` runs the baseline: one hand-written statement per table (members by
 status and sex, age, party age, schooling, professional level, theory, ethnicity,
-religion; admissions; exits; grassroots organisations; sub-cells), grouped by the
+religion; admissions; exits; transfers; grassroots organisations; sub-cells), grouped by the
 province's direct child in SQL, the free-text values classified by the same Python rules.
 Both print the tables' totals so that the driver compares them.
 """
@@ -63,6 +63,7 @@ COMPARED = (
     "religion.none",
     "religion.believers",
     "movements.admitted",
+    "movements.moved_in",
     "movements.exits",
     "orgs.grassroots",
     "orgs.sub_cell",
@@ -161,11 +162,20 @@ def run_dangbo(code: str, runs: int, report: str | None) -> dict:
     )
 
 
-def _top(vendor: str) -> str:
+def _top(vendor: str, alias: str = "o") -> str:
     """The province's direct child a cell stands under, from its path, in SQL."""
     find = "STRPOS" if vendor == "postgresql" else "INSTR"
-    rest = "SUBSTR(o.path, %(cut)s)"
-    return f"CASE WHEN o.path = %(lo)s THEN '' ELSE SUBSTR({rest}, 1, {find}({rest}, '.') - 1) END"
+    rest = f"SUBSTR({alias}.path, %(cut)s)"
+    return (
+        f"CASE WHEN {alias}.path = %(lo)s THEN '' "
+        f"ELSE SUBSTR({rest}, 1, {find}({rest}, '.') - 1) END"
+    )
+
+
+def _edge_top(vendor: str, alias: str) -> str:
+    """The child an end of a transfer stands under; NULL outside the province."""
+    inside = f"{alias}.path >= %(lo)s AND {alias}.path < %(hi)s"
+    return f"CASE WHEN {inside} THEN {_top(vendor, alias)} END"
 
 
 _BASE = """
@@ -243,6 +253,18 @@ def statements(org, as_of: date, start: date, vendor: str) -> list[tuple[str, st
             "GROUP BY 1, 2",
         ),
         (
+            "transfers",
+            f"SELECT {_edge_top(vendor, 'f')} AS src, {_edge_top(vendor, 't')} AS dst, "
+            "COUNT(*) AS n FROM members_memberevent e "
+            "LEFT JOIN orgs_organisation f ON f.id = e.from_org_id "
+            "LEFT JOIN orgs_organisation t ON t.id = e.to_org_id "
+            "WHERE e.kind IN ('transferred', 'transferred_in') "
+            "AND (e.from_org_id IS NOT NULL OR e.kind = 'transferred_in') "
+            "AND e.effective_date >= %(start)s AND e.effective_date <= %(d)s "
+            "AND ((f.path >= %(lo)s AND f.path < %(hi)s) OR (t.path >= %(lo)s AND t.path < %(hi)s)) "
+            "GROUP BY 1, 2",
+        ),
+        (
             "grassroots",
             "SELECT COUNT(*) AS n FROM orgs_organisation o WHERE o.path >= %(lo)s "
             "AND o.path < %(hi)s AND o.id <> %(id)s AND o.valid_from <= %(d)s "
@@ -308,7 +330,17 @@ def sql_answer(results: dict[str, list[dict]]) -> dict:
             "religion.none": rel["none"],
             "religion.believers": sum(rel.values()) - rel["none"],
             "movements.admitted": total("admitted", "n"),
-            "movements.exits": total("exits", "n"),
+            "movements.moved_in": sum(
+                int(r["n"])
+                for r in results["transfers"]
+                if r["dst"] is not None and r["src"] != r["dst"]
+            ),
+            "movements.exits": total("exits", "n")
+            + sum(
+                int(r["n"])
+                for r in results["transfers"]
+                if r["src"] is not None and r["src"] != r["dst"]
+            ),
             "orgs.grassroots": total("grassroots", "n"),
             "orgs.sub_cell": total("sub_cells", "n"),
             "rows": len({r["top"] for r in results["members"] if r["total"]}),
