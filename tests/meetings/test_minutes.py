@@ -13,6 +13,7 @@ from dangbo.core.models import AuditEntry
 from dangbo.meetings import services
 from dangbo.meetings.choices import AttendanceStatus as S
 from dangbo.meetings.docx import CONTENT_TYPE, place_of
+from dangbo.orgs.models import Position
 from dangbo.oversight import services as oversight_services
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +72,18 @@ def test_minutes_document(client, world):
         attendees=[world.members["khanh"]],
         meeting=meeting,
     )
+    # The superior who attended holds a post on the meeting's day (and an older one).
+    for title, start, end in (
+        ("committee_member", date(2015, 1, 1), date(2020, 1, 1)),
+        ("standing_member", date(2020, 1, 2), None),
+    ):
+        Position.objects.create(
+            member=world.members["khanh"],
+            org=world.org("tam-duong"),
+            title=title,
+            valid_from=start,
+            valid_to=end,
+        )
     client.force_login(world.users["secretary"])
     response, document = _download(client, meeting)
     assert response["Content-Type"] == CONTENT_TYPE
@@ -122,7 +135,10 @@ def test_minutes_document(client, world):
     assert "0 đồng chí" not in text and ": đồng chí" not in text
     assert "Miễn sinh hoạt" not in text and "Chuyển sinh hoạt tạm thời" not in text
     # The superior who attended is named with their post.
-    assert "đồng chí Vũ Quốc Khánh" in text and "— ngoài phân công." in text
+    assert (
+        "đồng chí Vũ Quốc Khánh, Ủy viên Ban Thường vụ, Đảng bộ huyện Tam Dương — ngoài phân công."
+        in text
+    )
 
     signatures = document.tables[-1].rows[0].cells
     assert (
