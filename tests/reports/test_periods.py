@@ -131,6 +131,13 @@ def test_quarter_for_a_cell_and_a_commune_reads_naturally(quarter_world):
     assert "2 buổi sinh hoạt chi bộ" in cell
     assert "/1 chi bộ" not in cell  # no "1/1 chi bộ" for a cell
     no_zero_counts(cell)
+    commune = build("quy", w.org("kim-long"), Q2)
+    assert "Đã dự sinh hoạt tại 1/2 chi bộ (50%); còn 1 chi bộ chưa được dự trong quý." in (
+        commune.text
+    )
+    assert [c.label for c in commune.sheets[0].columns] == ["Chi bộ", "Số buổi dự"]
+    assert list(commune.sheets[0].rows) == [("Chi bộ thôn Đồng Bông", 2), ("Chi bộ thôn Gia Du", 0)]
+    no_zero_counts(commune.text)
     town = build("quy", w.org("hop-hoa"), Q2)
     assert town.figures["visits"] == 0
     assert "chưa ghi nhận buổi dự sinh hoạt chi bộ nào" in town.text

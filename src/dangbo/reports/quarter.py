@@ -147,21 +147,29 @@ def build(
     text_visits = _visits_text(say, figures, label, words)
     text_opinions = _opinions_text(say, figures, label, as_of)
     summary = f"Kết quả dự sinh hoạt chi bộ và tiếp nhận ý kiến {label}"
-    child_columns = (
-        Column(words.children[:1].upper() + words.children[1:], 70),
-        Column("Số chi bộ", 22, "right", "int"),
-        Column("Chi bộ được dự", 24, "right", "int"),
-        Column("Tỷ lệ", 18, "right", "pct"),
-        Column("Số buổi dự", 22, "right", "int"),
-    )
-    child_table = tuple((r.name, r.cells, r.visited, r.share, r.visits) for r in child_rows)
-    totals = (
-        "Tổng cộng",
-        len(cells),
-        heard.cells_visited,
-        p.pct_value(heard.cells_visited, len(cells)),
-        heard.visits,
-    )
+    if words.children == "chi bộ":  # a commune's cells: one cell a row, its visits
+        child_columns: tuple[Column, ...] = (
+            Column("Chi bộ", 110),
+            Column("Số buổi dự", 30, "right", "int"),
+        )
+        child_table: tuple[tuple[Any, ...], ...] = tuple((r.name, r.visits) for r in child_rows)
+        totals: tuple[Any, ...] = ("Tổng cộng", heard.visits)
+    else:
+        child_columns = (
+            Column(words.children[:1].upper() + words.children[1:], 70),
+            Column("Số chi bộ", 22, "right", "int"),
+            Column("Chi bộ được dự", 24, "right", "int"),
+            Column("Tỷ lệ", 18, "right", "pct"),
+            Column("Số buổi dự", 22, "right", "int"),
+        )
+        child_table = tuple((r.name, r.cells, r.visited, r.share, r.visits) for r in child_rows)
+        totals = (
+            "Tổng cộng",
+            len(cells),
+            heard.cells_visited,
+            p.pct_value(heard.cells_visited, len(cells)),
+            heard.visits,
+        )
     topic_rows = tuple((t, c, p.pct_value(c, heard.total)) for t, c in by_topic)
     topic_columns = (
         Column("Lĩnh vực", 90),
@@ -355,7 +363,7 @@ def _visits_text(say: p.Sayer, f: dict[str, Any], label: str, words: p.Words) ->
     )
     unvisited = [r for r in f["by_child"] if r["cells"] and not r["visited"]]
     behind = ""
-    if visits and unvisited and len(f["by_child"]) > 1:
+    if visits and unvisited and len(f["by_child"]) > 1 and words.children != "chi bộ":
         behind = say(
             "quarter.children_unvisited",
             p.case_of(len(unvisited), len(f["by_child"])),
