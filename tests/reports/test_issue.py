@@ -182,3 +182,22 @@ def test_the_worker_runs_a_queued_report(
     call_command("worker", "--batch")
     run.refresh_from_db()
     assert run.state == ReportRun.State.DONE and run.result.original_name.endswith(".docx")
+
+
+def test_a_run_lost_with_its_process_is_marked_failed(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dangbo.reports.models import ReportRun
+
+    run = tasks.start_run("thu", world.org("tam-duong"), Y2016, "pdf", actor=world.users["staff"])
+    ReportRun.objects.filter(pk=run.pk).update(
+        state=ReportRun.State.RUNNING, beat_at=timezone.now() - timedelta(minutes=5)
+    )
+    run.refresh_from_db()
+    assert services.settle(run).state == ReportRun.State.RUNNING  # still alive
+    ReportRun.objects.filter(pk=run.pk).update(beat_at=timezone.now() - timedelta(hours=1))
+    run.refresh_from_db()
+    run = services.settle(run)
+    assert run.state == ReportRun.State.FAILED and "gián đoạn" in run.problem

@@ -132,6 +132,9 @@ class ReportRun(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # The last sign of life of a running build (each progress step): a run silent for long
+    # was lost with its process (a restart) and is marked failed, not left "running".
+    beat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     SCOPE_PREFIXES = ("org__",)

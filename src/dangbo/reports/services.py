@@ -15,7 +15,7 @@ import io
 import json
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from operator import itemgetter
 from typing import Any
 
@@ -431,7 +431,7 @@ class _RunProgress:
             return
         self.last = key
         ReportRun.objects.filter(pk=self.run.pk).update(
-            done=done, total=total, phase=phase[:200] or self.run.phase
+            done=done, total=total, phase=phase[:200] or self.run.phase, beat_at=timezone.now()
         )
 
 
@@ -442,7 +442,7 @@ def run(run: ReportRun) -> ReportRun:
     """Build and render ``run`` as its requester, keep the file; done or failed (a clear
     message: the person's error as said, a fault of ours without its traceback)."""
     ReportRun.objects.filter(pk=run.pk).update(
-        state=ReportRun.State.RUNNING, phase="Đang lập báo cáo"
+        state=ReportRun.State.RUNNING, phase="Đang lập báo cáo", beat_at=timezone.now()
     )
     try:
         built = build(
@@ -472,6 +472,26 @@ def run(run: ReportRun) -> ReportRun:
         logger.exception("Lập báo cáo nền #%s không thành công", run.pk)
         _fail(run, FAILED_MESSAGE)
     run.refresh_from_db()
+    return run
+
+
+STALE_AFTER = timedelta(minutes=30)
+INTERRUPTED_MESSAGE = (
+    "Việc lập báo cáo bị gián đoạn (máy chủ khởi động lại hoặc tiến trình dừng); hãy lập lại."
+)
+
+
+def settle(run: ReportRun) -> ReportRun:
+    """A running build silent for ``STALE_AFTER`` was lost with its process: failed, with
+    a message saying to start it again (the page stops polling)."""
+    if run.state != ReportRun.State.RUNNING:
+        return run
+    last = run.beat_at or run.created_at
+    if timezone.now() - last > STALE_AFTER:
+        ReportRun.objects.filter(pk=run.pk, state=ReportRun.State.RUNNING).update(
+            state=ReportRun.State.FAILED, problem=INTERRUPTED_MESSAGE, finished_at=timezone.now()
+        )
+        run.refresh_from_db()
     return run
 
 

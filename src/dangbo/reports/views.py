@@ -226,7 +226,7 @@ def runs(request):
 @login_required
 @require_GET
 def run_detail(request, pk: int):
-    run = queries.run_of(request.user, pk)
+    run = services.settle(queries.run_of(request.user, pk))
     return render_page(
         request,
         "reports/run.html",
@@ -238,7 +238,7 @@ def run_detail(request, pk: int):
 @require_GET
 def run_progress(request, pk: int):
     """The progress bar's JSON (the same shape as the imports' one, for app.js)."""
-    run = queries.run_of(request.user, pk)
+    run = services.settle(queries.run_of(request.user, pk))
     return JsonResponse(
         {
             "state": run.state,
