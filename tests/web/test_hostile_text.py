@@ -299,6 +299,34 @@ def test_every_export_opens_whatever_the_database_holds(client, world, bad):
             assert "Nhiệm vụ" in joined and "Kim" in joined, name
 
 
+def test_every_report_opens_whatever_the_database_holds(client, world):
+    """Each kind of report in each of its file formats, for the district whose commune, cell,
+    members, meeting and program hold every hostile character (reports read the same rows the
+    lists do)."""
+    from dangbo.reports import kinds
+
+    load_schemes()
+    meeting = _meeting(world)
+    _honours(world)
+    _program(world)
+    _poison(world, meeting, _hostile(ALL))
+    client.force_login(world.users["admin"])
+    for kind in kinds.all_kinds():
+        query = {"loai": kind.key, "to_chuc": "tam-duong", "nam": YEAR}
+        if kind.quarterly:
+            query["quy"] = 2
+        for fmt in (f for f in kind.formats if f in FILE_KINDS):
+            response = client.get(reverse("reports:download", args=[fmt]), query)
+            assert response.status_code == 200, (kind.key, fmt, response.content[:300].decode())
+            texts = _texts(_body(response), fmt)
+            assert texts, (kind.key, fmt)
+            for text in texts:
+                assert writable(text) == text, (kind.key, fmt, text)
+
+
+FILE_KINDS = ("docx", "pdf", "xlsx")
+
+
 # -- the way in: form, API and import answer alike ---------------------------------------------
 
 FORM = {
