@@ -559,6 +559,15 @@ def test_honours_page_and_exports(client, world):
     assert 2012 in values and 5 in values
     assert "Nguyễn Thị Hương" in values and "Trần Văn An" not in values
 
+    # Who signs: the committee's secretary on the day, when one is recorded.
+    from dangbo.orgs.models import Position
+
+    Position.objects.create(
+        member=world.members["binh"],
+        org=world.org("kim-long"),
+        title="secretary",
+        valid_from=date(2015, 1, 1),
+    )
     r = client.get(reverse("reviews:honours_docx") + query)
     assert r.status_code == 200
     from docx import Document
@@ -586,7 +595,7 @@ def test_honours_page_and_exports(client, world):
     closing = [p.text for c in doc.tables[-1].rows[0].cells for p in c.paragraphs if p.text]
     # A grassroots committee has no standing committee: it signs for the whole committee.
     assert "Nơi nhận:" in closing and "T/M ĐẢNG ỦY" in closing and "BÍ THƯ" in closing
-    assert "- Huyện ủy Tam Dương (b/c)," in closing
+    assert "- Huyện ủy Tam Dương (b/c)," in closing and closing[-1] == "Lê Văn Bình"
     section = doc.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
 
