@@ -399,7 +399,7 @@ def _opinions_text(say: p.Sayer, f: dict[str, Any], label: str, as_of: date) -> 
         topics = say(
             "quarter.topics",
             p.case_of(len(f["opinions_by_topic"])),
-            topics=p.listing([f"{t.lower()} ({p.n(c)})" for t, c in top]),
+            topics="; ".join(f"{t.lower()} ({p.n(c)})" for t, c in top),  # names hold commas
             topic=top[0][0].lower() if top else "",
         )
         answered = say(
