@@ -3,6 +3,7 @@ title and as-of line above a bold frozen header with filters, typed cells, width
 fit-to-width printing with the header repeated, the footer, formula safety, the file's
 properties — and memory flat however many rows stream through."""
 
+import html
 import io
 import tracemalloc
 import zipfile
@@ -280,3 +281,15 @@ def test_a_totals_label_spans_stt_and_the_first_column():
     ws = read_table(_bytes(spec)).sheet
     assert ws["A5"].value == "Cả năm" and ws["A5"].font.b and ws["C5"].value == 4
     assert "A5:B5" in {str(r) for r in ws.merged_cells.ranges}
+
+
+def test_a_long_scope_keeps_the_footer_within_excels_limit():
+    many = ", ".join(f"Đảng bộ xã Số {i} & Co" for i in range(30))
+    content = _bytes(_sheet(scope=many, user="Nguyễn " * 20))
+    sheet_xml = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml").decode()
+    footer = sheet_xml.split("<oddFooter>")[1].split("</oddFooter>")[0]
+    assert len(html.unescape(footer)) <= 255  # the characters Excel counts, codes included
+    ws = load_workbook(io.BytesIO(content)).active
+    assert (
+        ws.oddFooter.left.text.startswith("Đảng bộ xã Số 0 && Co") and "…" in ws.oddFooter.left.text
+    )

@@ -421,9 +421,10 @@ def _write_sheet(book: Workbook, spec: Sheet, printed_on: str) -> None:
     ws.page_margins.header = 0.3
     ws.page_margins.footer = 0.3
     footer = ws.oddFooter
-    footer.left.text = _footer_text(spec.scope)
+    footer.left.text = _footer_text(spec.scope, 60)
     footer.center.text = "Trang &P/&N"
-    footer.right.text = _footer_text(" · ".join(p for p in (spec.user, printed_on) if p))
+    by = _footer_text(spec.user, 36)
+    footer.right.text = f"{by} · {printed_on}" if by else printed_on
     for part in (footer.left, footer.center, footer.right):
         part.size = 9
         part.font = FONT
@@ -480,9 +481,13 @@ def _cell(row, ref: str, style: str, value: Any) -> None:
         SubElement(cell, "v").text = repr(value) if isinstance(value, float) else str(value)
 
 
-def _footer_text(text: str) -> str:
-    """Header and footer text use "&" for their codes; Excel caps a footer near 255 chars."""
-    return writable(str(text))[:80].replace("&", "&&")
+def _footer_text(text: Any, limit: int) -> str:
+    """Header and footer text use "&" for their codes, and Excel refuses a footer past 255
+    characters, codes and fonts included: a long scope is cut with "…"."""
+    clean = " ".join(writable(str(text)).split())
+    if len(clean) > limit:
+        clean = clean[: limit - 1].rstrip() + "…"
+    return clean.replace("&", "&&")
 
 
 def _tab_name(name: str, book: Workbook) -> str:
