@@ -1,6 +1,7 @@
 """The charts' providers on the Tam Dương demo: each chart's numbers are the ones its app's
 own queries give (the chart draws what the pages and `dangbo stats` say, nothing else)."""
 
+import re
 from datetime import date
 from io import StringIO
 
@@ -135,3 +136,46 @@ def test_a_secretary_sees_their_cell_only(demo):
     assert charts.chart_for(request, "meetings.heatmap", {"org": "tam-duong"}) is None
     cell = next(g.org for g in scope.active_grants(request.user) if g.org is not None)
     assert charts.chart_for(request, "meetings.heatmap", {"org": cell, "year": 2016}) is not None
+
+
+def test_every_page_with_charts_draws_them(demo):
+    """Each page shows its charts, every picture answers, and a cycle's results say their
+    percentages beside the counts."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from dangbo.indicators.models import Indicator
+    from dangbo.reviews.models import ReviewCycle
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="tochuc"))
+    on = "ngay=31/12/2016"
+    cycle = ReviewCycle.objects.filter(year=2016, org__code="tam-duong").first()
+    indicator = Indicator.objects.first()
+    pages = {
+        reverse("orgs:detail", args=["tam-duong"]) + f"?{on}": 2,
+        reverse("meetings:compliance") + f"?to-chuc=dong-tinh&{on}": 1,
+        reverse("oversight:opinions") + f"?to-chuc=tam-duong&{on}": 3,
+        reverse("oversight:targets") + "?to-chuc=tam-duong&nam=2016": 1,
+        reverse("reviews:cycles") + "?to-chuc=tam-duong": 2,
+        reverse("programs:list") + f"?to-chuc=tam-duong&{on}": 1,
+        reverse("indicators:ntm_board") + "?to-chuc=tam-duong&nam=2016": 1,
+        reverse("indicators:detail", args=[indicator.code]) + "?to-chuc=tam-duong": 1,
+    }
+    for url, count in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        sources = [
+            s.replace("&amp;", "&")
+            for s in re.findall(r'<img src="(/nhat-ky/bieu-do/[^"]+)"', html)
+        ]
+        assert len(sources) == count, (url, sources)
+        for src in sources:
+            picture = client.get(src)
+            assert picture.status_code == 200, src
+            assert picture["Content-Type"].startswith("image/svg+xml")
+    assert cycle is not None
+    html = client.get(reverse("reviews:cycle", args=[cycle.pk])).content.decode()
+    assert "Tỷ lệ" in html
+    assert re.search(r'<td class="num">\d+(,\d)?%</td>', html)
