@@ -192,6 +192,9 @@ def test_chart_url_refuses_out_of_scope_unknown_and_anonymous(world, probe):
     assert staff.get("/nhat-ky/bieu-do/tests.probe.svg").status_code == 404
     assert staff.get("/nhat-ky/bieu-do/tests.probe.svg?org=%00%27").status_code == 404
     assert staff.get("/nhat-ky/bieu-do/tests.probe.gif?org=kim-long").status_code == 404
+    # A parameter no provider takes is ignored, even one named like the provider's own.
+    ignored = staff.get("/nhat-ky/bieu-do/tests.probe.svg?org=kim-long&request=1&x=2")
+    assert ignored.status_code == 200
     assert Client().get("/nhat-ky/bieu-do/tests.probe.svg?org=kim-long").status_code == 302
 
 

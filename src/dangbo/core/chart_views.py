@@ -26,7 +26,7 @@ SVG_POLICY = {
 def chart(request, name: str, fmt: str):
     """``/nhat-ky/bieu-do/<name>.svg?to-chuc=…&nam=…`` (or .png): 404 for an unknown chart
     or one the provider refuses (out of the user's scope, bad parameters)."""
-    params = {k: v for k, v in request.GET.items() if k.replace("_", "").isalnum()}
+    params = {k: v for k, v in request.GET.items() if k in charts.PARAMS}
     found = charts.chart_for(request, name, params)
     if found is None:
         raise Http404

@@ -128,6 +128,8 @@ def format_value(value: float | None, decimals: int = 0, percent: bool = False) 
 # ---- providers ---------------------------------------------------------------------------
 
 Provider = Callable[..., Chart | None]
+# What a chart's URL may pass to its provider (anything else in the query string is ignored).
+PARAMS = ("org", "year", "day", "subject", "indicator")
 _providers: dict[str, Provider] = {}
 
 
