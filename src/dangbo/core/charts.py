@@ -32,7 +32,7 @@ KINDS = (BAR, STACKED, GROUPED, LINE, HEATMAP, PROGRESS)
 # Colours that stay apart in greyscale (decreasing darkness) and carry a hatch each, so a
 # printed stacked bar still separates its levels; text on them is white or black by lightness.
 PALETTE = ("#1d3557", "#457b9d", "#a8c5da", "#e9c46a", "#6d6875", "#bbbbbb")
-HATCHES = ("", "///", "", "...", "xx", "")
+HATCHES = ("", "///", "", "\\\\\\", "xx", "")  # lines: dots cost ~150 KB of SVG
 DARK = {"#1d3557", "#457b9d", "#6d6875"}
 HEAT = ("#f4f4f4", "#a8c5da", "#457b9d", "#1d3557")
 WIDTH_IN = 4.2  # ~ a 390 px phone's width at 1:1 (text ~11 px there); wider screens scale it up
@@ -396,7 +396,19 @@ def _heatmap(chart: Chart, ax) -> None:
 
     grid = [[v if v is not None else 0 for v in s.values] for s in chart.series]
     levels = [[_heat_level(chart, v) for v in row] for row in grid]
-    ax.imshow(levels, cmap=ListedColormap(list(HEAT)), vmin=-0.5, vmax=3.5, aspect="auto")
+    # Vector squares (not imshow's embedded bitmap): crisp in print, nothing but SVG paths.
+    ax.pcolormesh(
+        [[c - 0.5 for c in range(len(chart.categories) + 1)] for _r in range(len(grid) + 1)],
+        [[r - 0.5 for _c in range(len(chart.categories) + 1)] for r in range(len(grid) + 1)],
+        levels,
+        cmap=ListedColormap(list(HEAT)),
+        vmin=-0.5,
+        vmax=3.5,
+        edgecolors="#ffffff",
+        linewidth=0.6,
+    )
+    ax.set_xlim(-0.5, len(chart.categories) - 0.5)
+    ax.set_ylim(len(grid) - 0.5, -0.5)
     for r, row in enumerate(grid):
         for c, v in enumerate(row):
             colour = _text_colour(HEAT[levels[r][c]])
@@ -416,6 +428,15 @@ def _heatmap(chart: Chart, ax) -> None:
 
 _ROOT = re.compile(r"<svg\b[^>]*>")
 _SIZE = re.compile(r'\s(width|height)="[^"]*"')
+# Geometry attributes only (never text: "1.234" there is a Vietnamese thousand).
+_GEOMETRY = re.compile(r'(\s(?:d|x|y|x1|x2|y1|y2|transform|points)=")([^"]*)"')
+_LONG = re.compile(r"(-?\d+\.\d{2})\d+")
+
+
+def _compact(match: re.Match) -> str:
+    """Coordinates to 1/100 pt and one line: a heatmap's SVG shrinks by about half."""
+    value = _LONG.sub(r"\1", match.group(2))
+    return match.group(1) + " ".join(value.split()) + '"'
 
 
 def svg(chart: Chart) -> str:
@@ -441,6 +462,7 @@ def svg(chart: Chart) -> str:
     )
     text = text[: root.start()] + tag + head + text[root.end() :]
     text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
+    text = _GEOMETRY.sub(_compact, text)
     cache.set(cache_key, text, 3600)
     return text
 
