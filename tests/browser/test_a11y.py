@@ -34,6 +34,10 @@ MAIN_PAGES = [
     reverse("indicators:list"),
     reverse("indicators:ntm_board"),
     reverse("indicators:ntm_sets"),
+    # issue 15: the reports, the district's annual report of 2016, the issued ones
+    reverse("reports:index"),
+    reverse("reports:index") + "?loai=nam&to_chuc=tam-duong&nam=2016",
+    reverse("reports:issued"),
 ]
 ROLES = ["admin", "staff", "committee", "secretary", "auditor", "huong"]  # huong: a member
 
