@@ -39,7 +39,8 @@ apt_install() {
 ensure_document_fonts() {
     local need=()
     ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' || need+=(libpango-1.0-0 libpangoft2-1.0-0)
-    fc-list 2>/dev/null | grep -q 'Liberation Serif' || need+=(fonts-liberation fontconfig)
+    # Liberation Serif 2 (Times New Roman's metric twin) has the Vietnamese letters; 1.x does not.
+    fc-list :lang=vi family 2>/dev/null | grep -q 'Liberation Serif' || need+=(fonts-liberation2 fontconfig)
     [ "${#need[@]}" -eq 0 ] && return 0
     apt_install "${need[@]}" >/dev/null ||
         say "NOTICE: could not install ${need[*]} (needs root): PDFs may use a fallback font."

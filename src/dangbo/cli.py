@@ -51,6 +51,7 @@ OPERATOR_ORDER = (
     "token",
     "audit",
     "stats",
+    "report",
     "import",
     "aggregates",
     "program",

@@ -20,6 +20,7 @@ from dangbo.members.models import Member, MemberEvent
 from dangbo.registry import queries as registry_queries
 from tests.api.conftest import Api
 from tests.conftest import _member
+from tests.home.test_home import QUERIES
 from tests.support import assert_refused
 
 pytestmark = pytest.mark.django_db
@@ -175,7 +176,7 @@ def test_the_staff_home_counts_them_and_links_to_the_list(rolls):
 def test_the_home_count_costs_one_query_whatever_the_number(rolls, django_assert_max_num_queries):
     client = client_for(rolls, "staff")
     client.get("/")
-    with django_assert_max_num_queries(17) as before:  # the staff home (tests/home)
+    with django_assert_max_num_queries(QUERIES["staff"]) as before:  # the staff home's pin
         assert client.get("/").status_code == 200
     for i in range(3):
         unknown(rolls, f"them-{i}", "kl-thon-1", f"Mai Văn Thêm {i}")

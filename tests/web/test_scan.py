@@ -287,9 +287,9 @@ def test_org_page_query_count_is_pinned(staff, world, django_assert_max_num_quer
         valid_from=date(2020, 10, 5),
     )
     for code in ("tam-duong", "kim-long", "kl-thon-1"):
-        with django_assert_max_num_queries(28):
+        with django_assert_max_num_queries(30):  # 28 + the two member charts (age, party age)
             _page(staff, code)
-        with django_assert_max_num_queries(17):  # the heavy blocks cached
+        with django_assert_max_num_queries(19):  # the heavy blocks cached
             _page(staff, code)
 
 
