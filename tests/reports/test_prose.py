@@ -241,3 +241,20 @@ def test_reading_a_stored_template_never_fails(text):
     book = prose.Phrasebook([ReportPhrase(key="annual.closing", case="", text=text)])
     said = book.say("annual.closing", "", period="năm 2016", body="Huyện ủy")
     assert isinstance(said, str)
+
+
+def test_the_member_count_is_given_exactly_once(db):
+    from dangbo.reports.annual import _members_case
+
+    book = prose.Phrasebook()
+    values = {"day": "31/12/2016", "org": "Đảng bộ xã X", "probationary": "2"}
+    rounded = book.say(
+        "annual.members", _members_case(5475, 135), **values, members="trên 5.470", exact="5.475"
+    )
+    assert "trên 5.470 đảng viên (5.475 đồng chí, trong đó 2 đảng viên dự bị)" in rounded
+    said = book.say("annual.members", _members_case(47, 2), **values, members="47", exact="47")
+    assert (
+        said
+        == "Tính đến ngày 31/12/2016, Đảng bộ xã X có 47 đảng viên, trong đó 2 đảng viên dự bị."
+    )
+    assert _members_case(47, 0) == "one" and _members_case(0, 0) == "none"

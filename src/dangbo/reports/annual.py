@@ -243,6 +243,16 @@ def _year_counts(org: Organisation, period: Period) -> dict[str, Any]:
     }
 
 
+def _members_case(total: int, probationary: int) -> str:
+    """ "none", "one" (no probationary member to name), "exact" (the figure said is the
+    count, so it is not said twice) or the default: "trên 5.470 … (5.475 đồng chí, …)"."""
+    if total == 0:
+        return "none"
+    if probationary == 0:
+        return "one"
+    return "exact" if wording.over(total) == wording.number(total) else ""
+
+
 def _day(d: date) -> str:
     return f"{d.day:02d}/{d.month:02d}/{d.year}"
 
@@ -356,7 +366,7 @@ def build(
     w.paragraph(
         w.say(
             "annual.members",
-            "none" if n_members == 0 else ("one" if members["probationary"] == 0 else ""),
+            _members_case(n_members, members["probationary"]),
             day=_day(end),
             org=name,
             members=wording.over(n_members),

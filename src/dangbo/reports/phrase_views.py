@@ -32,6 +32,7 @@ CASE_LABELS = {
     "one": _("khi có một"),
     "some": _("khi có một số"),
     "all": _("khi tất cả đều đạt"),
+    "exact": _("khi số nêu ra là số chính xác"),
 }
 
 

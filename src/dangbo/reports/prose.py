@@ -45,7 +45,8 @@ from .models import ReportPhrase
 log = logging.getLogger(__name__)
 
 PHRASES_DIR = Path(__file__).resolve().parent / "phrases"
-CASES = ("none", "one", "some", "all")
+# "exact": the figure is said as it is (no "trên"), so the sentence need not give it twice.
+CASES = ("none", "one", "some", "all", "exact")
 _CASE_KEYS = ("text", *CASES)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 MAX_LENGTH = 2000
