@@ -3,17 +3,55 @@
 from tests.support import assert_refused, counts
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
+from typing import TypeVar
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.db.models import Model
+from django.test.utils import override_settings
 
 from dangbo.core.errors import messages_of
 
 # PBKDF2's deliberate slowness buys tests nothing (the world and the demo create users).
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+T = TypeVar("T")
+
+
+@contextmanager
+def built_for_module(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
+    """For a module fixture: ``build()`` once in a transaction rolled back after the module's
+    last test (each test runs in a savepoint inside it). The deferred foreign keys are checked
+    once here: left pending, every test's teardown would check them all again."""
+    outer = transaction.atomic()
+    with django_db_blocker.unblock():
+        outer.__enter__()
+        try:
+            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+                value = build()
+            connection.check_constraints()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield value
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def load_demo() -> None:
+    """The Tam Dương demo, as `dangbo demo` loads it (into an empty database)."""
+    from dangbo.demo import loader  # (the root conftest imports this module early)
+
+    assert loader.load()
 
 
 def counts(*models: type[Model]) -> dict[str, int]:

@@ -3,14 +3,10 @@ own queries give (the chart draws what the pages and `dangbo stats` say, nothing
 
 import re
 from datetime import date
-from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.db import transaction
 from django.test import RequestFactory
-from django.test.utils import override_settings
 
 from dangbo.core import charts, scope
 from dangbo.indicators.stats import indicators_stats
@@ -20,7 +16,7 @@ from dangbo.oversight.queries import dashboard
 from dangbo.programs.stats import programs_stats
 from dangbo.registry.queries import org_stats
 from dangbo.reviews.queries import reviews_stats
-from tests.support import FAST_HASHERS
+from tests.support import built_for_module, load_demo
 
 AS_OF = date(2016, 12, 31)
 pytestmark = pytest.mark.django_db
@@ -30,22 +26,8 @@ pytestmark = pytest.mark.django_db
 def demo(django_db_setup, django_db_blocker):
     """The demo loaded once for the module in a transaction rolled back at its end (the
     pattern of tests/demo/test_demo.py)."""
-    outer = transaction.atomic()
-    with django_db_blocker.unblock():
-        outer.__enter__()
-        try:
-            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-                call_command("demo", "--no-serve", stdout=StringIO())
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    try:
+    with built_for_module(django_db_blocker, load_demo):
         yield
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 def request_of(username: str = "tochuc"):

@@ -10,10 +10,8 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.test import Client
-from django.test.utils import override_settings
 
 from dangbo.core.models import AuditEntry, LegalDocument
 from dangbo.core.services import issue_token
@@ -23,29 +21,14 @@ from dangbo.orgs.models import Organisation, PartnerBody, PartnerLead
 from dangbo.programs.choices import TaskStatus
 from dangbo.programs.models import Program, ProgressReport, Task, TaskCoordinator
 from dangbo.programs.queries import progress_as_of
-from tests.support import FAST_HASHERS
+from tests.support import built_for_module, load_demo
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo loaded once for the module by ``dangbo demo --no-serve``, rolled back after."""
-    outer = transaction.atomic()
-    with django_db_blocker.unblock():
-        outer.__enter__()
-        try:
-            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-                call_command("demo", "--no-serve", stdout=StringIO())
-            connection.check_constraints()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    try:
+    with built_for_module(django_db_blocker, load_demo):
         yield
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 def _stats(as_of: str) -> dict:

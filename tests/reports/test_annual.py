@@ -8,15 +8,12 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.test.utils import override_settings
 
-from dangbo.demo import loader
 from dangbo.orgs.models import Organisation
 from dangbo.reports import annual, kinds
 from dangbo.reports.kinds import Period
 from tests.demo import article
-from tests.support import FAST_HASHERS
+from tests.support import built_for_module, load_demo
 
 YEAR = Period(article.REVIEW_YEAR)
 NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?(%?)")
@@ -25,22 +22,8 @@ NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?(%?)")
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo loaded once for the module in a transaction rolled back after it."""
-    outer = transaction.atomic()
-    with django_db_blocker.unblock():
-        outer.__enter__()
-        try:
-            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-                loader.load()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    try:
+    with built_for_module(django_db_blocker, load_demo):
         yield
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 def numbers(text: str) -> list[Decimal]:

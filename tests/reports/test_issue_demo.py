@@ -2,36 +2,18 @@
 rebuilt from the same data."""
 
 import pytest
-from django.db import connection, transaction
-from django.test.utils import override_settings
 
-from dangbo.demo import loader
 from dangbo.reports import kinds, services
 from dangbo.reports.models import IssuedReport
-from tests.support import FAST_HASHERS
+from tests.support import built_for_module, load_demo
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo loaded once for the module in a transaction rolled back after it (the
     pattern of tests/demo/test_demo.py)."""
-    outer = transaction.atomic()
-    with django_db_blocker.unblock():
-        outer.__enter__()
-        try:
-            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-                loader.load()
-            connection.check_constraints()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    try:
+    with built_for_module(django_db_blocker, load_demo):
         yield
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 @pytest.mark.skipif("nam" not in {k.key for k in kinds.all_kinds()}, reason="no annual kind")

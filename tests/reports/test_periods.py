@@ -353,30 +353,11 @@ def test_the_compliance_page_links_its_report(meeting_world, client):
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The Tam Dương demo, loaded once for the module in a transaction rolled back after
-    (the pattern of tests/demo/test_demo.py)."""
-    from django.db import connection, transaction
-    from django.test.utils import override_settings
+    (tests.support.built_for_module)."""
+    from tests.support import built_for_module, load_demo
 
-    from dangbo.demo import loader
-    from tests.support import FAST_HASHERS
-
-    outer = transaction.atomic()
-    with django_db_blocker.unblock():
-        outer.__enter__()
-        try:
-            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-                loader.load()
-            connection.check_constraints()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    try:
+    with built_for_module(django_db_blocker, load_demo):
         yield
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 def _district():

@@ -16,19 +16,16 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import override_settings
 from django.urls import reverse
 
 from dangbo.core.models import AuditEntry
 from dangbo.core.services import issue_token
-from dangbo.demo import loader
 from dangbo.orgs.models import Organisation
 from dangbo.registry.queries import org_stats
 from dangbo.reports import kinds, services
 from dangbo.reports.kinds import Period
-from tests.support import FAST_HASHERS
+from tests.support import built_for_module, load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -44,23 +41,8 @@ READER_KEYS = {"sensitive"}
 def demo(django_db_setup, django_db_blocker):
     """The demo, loaded once for the module in a transaction rolled back after its last
     test (each test runs in a savepoint inside it), as tests/demo/test_demo.py does."""
-    outer = transaction.atomic()
-    with django_db_blocker.unblock():
-        outer.__enter__()
-        try:
-            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-                assert loader.load()
-            connection.check_constraints()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    try:
+    with built_for_module(django_db_blocker, load_demo):
         yield
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 def user(name: str):

@@ -3,15 +3,12 @@ to its total, ethnicity and religion only with the sensitive grant (and that rea
 counts bounded by the viewer's scope, a real .xlsx with integer cells and the form marked."""
 
 from datetime import date, timedelta
-from io import BytesIO, StringIO
+from io import BytesIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
-from django.db import connection, transaction
 from django.http import Http404
-from django.test.utils import override_settings
 from openpyxl import load_workbook
 
 from dangbo.core.errors import messages_of
@@ -24,7 +21,7 @@ from dangbo.registry.queries import org_stats
 from dangbo.reports import kinds, statistics
 from dangbo.reports import statistics_queries as sq
 from dangbo.reports.kinds import Period
-from tests.support import FAST_HASHERS
+from tests.support import built_for_module, load_demo
 
 YEAR = Period(2016)
 AS_OF = date(2016, 12, 31)
@@ -328,24 +325,13 @@ def test_the_workbook_and_the_document(world):
 def demo(django_db_setup, django_db_blocker):
     """The Tam Dương demo, loaded once for the module in a transaction rolled back after it
     (the pattern of tests/demo/test_demo.py)."""
-    outer = transaction.atomic()
-    with django_db_blocker.unblock():
-        outer.__enter__()
-        try:
-            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-                call_command("demo", "--no-serve", stdout=StringIO())
-                root = get_user_model().objects.create_superuser("h3-stats", password="x-h3")
-            connection.check_constraints()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    try:
+
+    def build():
+        load_demo()
+        return get_user_model().objects.create_superuser("h3-stats", password="x-h3")
+
+    with built_for_module(django_db_blocker, build) as root:
         yield root
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 @pytest.mark.django_db

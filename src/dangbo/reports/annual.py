@@ -243,6 +243,36 @@ def _year_counts(org: Organisation, period: Period) -> dict[str, Any]:
     }
 
 
+def issuer_of(org: Organisation) -> Issuer:
+    """The body that issues the report (top left), its superior and the date line's place:
+    the annual report's mapping (``committee_of``), one for every report."""
+    committee = committee_of(org)
+    parent = org.parent if org.parent_id else None
+    return Issuer(
+        name=committee.name,
+        superior=committee_of(parent).name if parent else "",
+        place=place_of(org),
+        symbol=committee.symbol,
+    )
+
+
+def signature_of(org: Organisation, day: date) -> Signature:
+    return Signature(
+        on_behalf=committee_of(org).on_behalf,
+        post="BÍ THƯ",
+        name=secretary_of(org, day),
+    )
+
+
+def recipients_of(org: Organisation) -> tuple[str, ...]:
+    committee = committee_of(org)
+    out = []
+    if org.parent_id and org.parent is not None:
+        out.append(f"{committee_of(org.parent).name} (b/c)")
+    out.append(f"Lưu {committee.office}")
+    return tuple(out)
+
+
 def _members_case(total: int, probationary: int) -> str:
     """ "none", "one" (no probationary member to name), "exact" (the figure said is the
     count, so it is not said twice) or the default: "trên 5.470 … (5.475 đồng chí, …)"."""

@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce, ExtractMonth, ExtractQuarter
 
 from dangbo.core.dates import fmt, today
 from dangbo.core.errors import invalid
-from dangbo.core.office import Column, Heading, OfficialDocument, Paragraph, Table
+from dangbo.core.office import Column, Heading, Paragraph, Table
 from dangbo.meetings import rules
 from dangbo.meetings.choices import MeetingKind
 from dangbo.meetings.models import Meeting
@@ -210,19 +210,7 @@ def build(
             *(Paragraph(note, italic=True, indent=False) for note in notes),
         ]
     summary = f"Kết quả thực hiện chế độ sinh hoạt chi bộ {label}"
-    document = OfficialDocument(
-        issuer=p.issuer_of(org),
-        kind="BÁO CÁO",
-        kind_code="BC",
-        day=as_of,
-        period_year=year,
-        summary=summary,
-        blocks=tuple(blocks),
-        signature=p.signature_of(org, as_of),
-        recipients=p.recipients_of(org),
-        title=f"Báo cáo {summary[:1].lower()}{summary[1:]}",
-        keywords=("sinh hoạt chi bộ", "báo cáo"),
-    )
+    document = p.report_document(org, as_of, year, summary, blocks, ("sinh hoạt chi bộ", "báo cáo"))
     make = p.sheet_maker(org, label, as_of, viewer)
     sheets = [
         make(

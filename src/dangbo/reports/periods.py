@@ -17,7 +17,7 @@ from django.http import Http404
 
 from dangbo.core import scope
 from dangbo.core.dates import today
-from dangbo.core.office import Column, Issuer, Signature
+from dangbo.core.office import Column, OfficialDocument
 from dangbo.core.office.sheet import Col, Sheet, col
 from dangbo.core.text import vn_number
 from dangbo.orgs.choices import CELL_KINDS, GRASSROOTS_KINDS, OrgKind
@@ -86,34 +86,29 @@ def body_of(org: Organisation) -> str:
     return annual.committee_of(org).body
 
 
-def issuer_of(org: Organisation) -> Issuer:
-    """The body that issues the report (top left), its superior and the date line's place:
-    the annual report's mapping (``annual.committee_of``), one for every report."""
-    committee = annual.committee_of(org)
-    parent = org.parent if org.parent_id else None
-    return Issuer(
-        name=committee.name,
-        superior=annual.committee_of(parent).name if parent else "",
-        place=annual.place_of(org),
-        symbol=committee.symbol,
+def report_document(
+    org: Organisation,
+    as_of: date,
+    year: int,
+    summary: str,
+    blocks: list[Any],
+    keywords: tuple[str, ...],
+) -> OfficialDocument:
+    """A period report (BÁO CÁO … -BC/…) of ``org``: the issuer, signature and recipients of
+    every report (``annual``), the summary as its title."""
+    return OfficialDocument(
+        issuer=annual.issuer_of(org),
+        kind="BÁO CÁO",
+        kind_code="BC",
+        day=as_of,
+        period_year=year,
+        summary=summary,
+        blocks=tuple(blocks),
+        signature=annual.signature_of(org, as_of),
+        recipients=annual.recipients_of(org),
+        title=f"Báo cáo {summary[:1].lower()}{summary[1:]}",
+        keywords=keywords,
     )
-
-
-def signature_of(org: Organisation, day: date) -> Signature:
-    return Signature(
-        on_behalf=annual.committee_of(org).on_behalf,
-        post="BÍ THƯ",
-        name=annual.secretary_of(org, day),
-    )
-
-
-def recipients_of(org: Organisation) -> tuple[str, ...]:
-    committee = annual.committee_of(org)
-    out = []
-    if org.parent_id and org.parent is not None:
-        out.append(f"{annual.committee_of(org.parent).name} (b/c)")
-    out.append(f"Lưu {committee.office}")
-    return tuple(out)
 
 
 # ------------------------------------------------------------------ numbers

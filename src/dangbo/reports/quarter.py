@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 
 from dangbo.core.dates import fmt, today
 from dangbo.core.errors import invalid
-from dangbo.core.office import Column, Heading, OfficialDocument, Paragraph, Table
+from dangbo.core.office import Column, Heading, Paragraph, Table
 from dangbo.meetings.queries import cells_in
 from dangbo.meetings.rules import quarter_bounds
 from dangbo.orgs.models import Organisation
@@ -221,18 +221,8 @@ def build(
                 caption=f"Ý kiến đang xử lý quá hạn, tính đến ngày {fmt(as_of)}",
             ),
         ]
-    document = OfficialDocument(
-        issuer=p.issuer_of(org),
-        kind="BÁO CÁO",
-        kind_code="BC",
-        day=as_of,
-        period_year=year,
-        summary=summary,
-        blocks=tuple(blocks),
-        signature=p.signature_of(org, as_of),
-        recipients=p.recipients_of(org),
-        title=f"Báo cáo {summary.lower()[:1]}{summary[1:]}",
-        keywords=("báo cáo quý", "dự sinh hoạt", "ý kiến"),
+    document = p.report_document(
+        org, as_of, year, summary, blocks, ("báo cáo quý", "dự sinh hoạt", "ý kiến")
     )
     make = p.sheet_maker(org, label, as_of, viewer)
     commune_columns = (

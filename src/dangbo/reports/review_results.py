@@ -17,7 +17,7 @@ from django.db.models import Count, Q, QuerySet
 
 from dangbo.core.dates import today
 from dangbo.core.errors import invalid
-from dangbo.core.office import Column, Heading, OfficialDocument, Paragraph, Table
+from dangbo.core.office import Column, Heading, Paragraph, Table
 from dangbo.orgs.choices import GRASSROOTS_KINDS, UPPER_KINDS, OrgKind
 from dangbo.orgs.models import Organisation
 from dangbo.reviews.choices import EvaluationState, PeriodKind, SubjectKind
@@ -240,18 +240,8 @@ def build(
             )
         )
     summary = f"Kết quả đánh giá, xếp loại chất lượng tổ chức đảng và đảng viên {label}"
-    document = OfficialDocument(
-        issuer=p.issuer_of(org),
-        kind="BÁO CÁO",
-        kind_code="BC",
-        day=as_of,
-        period_year=year,
-        summary=summary,
-        blocks=tuple(blocks),
-        signature=p.signature_of(org, as_of),
-        recipients=p.recipients_of(org),
-        title=f"Báo cáo {summary[:1].lower()}{summary[1:]}",
-        keywords=("đánh giá, xếp loại", "báo cáo"),
+    document = p.report_document(
+        org, as_of, year, summary, blocks, ("đánh giá, xếp loại", "báo cáo")
     )
     make = p.sheet_maker(org, label, as_of, viewer)
     sheets = [

@@ -28,10 +28,8 @@ from dangbo.core.errors import invalid
 from dangbo.core.office import (
     Column,
     Heading,
-    Issuer,
     OfficialDocument,
     Paragraph,
-    Signature,
     Table,
 )
 from dangbo.core.office.sheet import Col, Sheet
@@ -218,43 +216,19 @@ def build(org: Organisation, period: Period, *, viewer: Any, progress=no_progres
     figures = _figures(org, as_of, member_tables, moves, org_table, org_totals, sensitive)
     summary = f"Số liệu thống kê cơ bản về tổ chức đảng và đảng viên {period.label}"
     document = OfficialDocument(
-        issuer=_issuer(org),
+        issuer=annual.issuer_of(org),
         kind="BÁO CÁO",
         kind_code="BC",
         period_year=period.year,
         summary=summary,
         blocks=tuple(blocks),
-        signature=Signature(
-            on_behalf=annual.committee_of(org).on_behalf,
-            post="BÍ THƯ",
-            name=annual.secretary_of(org, as_of),
-        ),
-        recipients=_recipients(org),
+        signature=annual.signature_of(org, as_of),
+        recipients=annual.recipients_of(org),
         landscape=True,
         keywords=("thống kê", "đảng viên", str(period.year)),
     )
     progress(steps, steps, "Xong")
     return Built(KEY, org, period, document, sheets, figures)
-
-
-def _issuer(org: Organisation) -> Issuer:
-    """The annual report's mapping of who issues (one for every report)."""
-    committee = annual.committee_of(org)
-    parent = org.parent if org.parent_id else None
-    return Issuer(
-        name=committee.name,
-        superior=annual.committee_of(parent).name if parent else "",
-        place=annual.place_of(org),
-        symbol=committee.symbol,
-    )
-
-
-def _recipients(org: Organisation) -> tuple[str, ...]:
-    out = []
-    if org.parent_id and org.parent is not None:
-        out.append(f"{annual.committee_of(org.parent).name} (b/c)")
-    out.append(f"Lưu {annual.committee_of(org).office}")
-    return tuple(out)
 
 
 def _sensitive_allowed(viewer: Any, org: Organisation) -> bool:
