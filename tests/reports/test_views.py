@@ -36,6 +36,31 @@ def test_the_index_offers_the_kinds_with_their_descriptions(world):
     assert "style=" not in html and "<script>" not in html
 
 
+@pytest.mark.parametrize(("role", "code"), [("committee", "tam-duong"), ("secretary", "kl-thon-1")])
+def test_the_chooser_proposes_the_annual_report_of_ones_own_organisation(world, role, code):
+    client = client_for(world, role)
+    client.post(reverse("period"), {"ngay": "31/12/2016", "next": "/"})
+    html = client.get(reverse("reports:index")).content.decode()
+    assert re.search(r'value="nam"[^>]* checked', html)
+    assert re.search(r'name="nam"[^>]*value="2016"', html)  # the session's year (December)
+    picked = re.search(r'name="to_chuc"[^>]*value="([^"]*)"', html)
+    assert picked and picked[1].startswith(world.org(code).name)
+    # The report under the chooser keeps the header's period (its own period is the year's).
+    html = client.get(reverse("reports:index"), {"loai": "thu", "to_chuc": code, "nam": "2016"})
+    assert 'id="ky-so-lieu" name="ngay" value="31/12/2016"' in html.content.decode()
+    client.post(reverse("period"), {"ngay": "30/06/2016", "next": "/"})
+    html = client.get(reverse("reports:index")).content.decode()
+    assert re.search(r'name="nam"[^>]*value="2015"', html)  # mid-year: the last year closed
+
+
+def test_the_issue_form_proposes_the_date_as_people_write_it(world):
+    from dangbo.core.dates import today
+
+    html = client_for(world, "staff").get(reverse("reports:index") + "?" + QUERY).content
+    field = re.search(r'<input[^>]*name="issued_on"[^>]*>', html.decode())
+    assert field and f'value="{today():%d/%m/%Y}"' in field[0]  # not 2016-12-31
+
+
 def test_the_report_reads_as_a_document_with_downloads(world):
     client = client_for(world, "committee")
     # People type the organisation's name, not its code.

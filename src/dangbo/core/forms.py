@@ -57,6 +57,8 @@ class DateField(forms.DateField):
                 return fmt(parse_day(value, str(self.label or ""), birth=self.birth))
             except ValidationError:
                 return value
+        if isinstance(value, datetime.date):  # an initial date: as people write it, not ISO
+            return fmt(value.date() if isinstance(value, datetime.datetime) else value)
         return super().prepare_value(value)
 
 

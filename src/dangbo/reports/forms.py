@@ -3,6 +3,8 @@ the issue form (number, date)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from dangbo.core import scope
 from dangbo.core.forms import DateField, VNForm
 from dangbo.orgs.fields import NAME_HELP, OrgChoiceField, bind
+from dangbo.orgs.lookups import scope_roots
 
 from . import kinds, services
 
@@ -21,6 +24,15 @@ QUARTERS = [
     ("3", _("Quý III")),
     ("4", _("Quý IV")),
 ]
+
+
+DEFAULT_KIND = "nam"
+
+
+def report_year(day: date) -> int:
+    """The year a report is most likely written for on ``day``: in December, the year
+    closing (the annual report is written then); before, the last one closed."""
+    return day.year if day.month == 12 else day.year - 1
 
 
 class ReportForm(VNForm):
@@ -36,10 +48,14 @@ class ReportForm(VNForm):
     )
     quy = forms.ChoiceField(label=_("Quý"), choices=QUARTERS, required=False)
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, day: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["loai"].choices = [(k.key, k.label) for k in kinds.all_kinds()]
-        self.fields["nam"].initial = timezone.localdate().year - 1
+        self.fields["loai"].initial = DEFAULT_KIND
+        self.fields["nam"].initial = report_year(day or timezone.localdate())
+        if user is not None and not self.is_bound:
+            roots = scope_roots(user)
+            self.fields["to_chuc"].initial = roots[0] if roots else None
         self.fields["nam"].error_messages["min_value"] = _("Năm: từ %(n)s trở đi.") % {
             "n": services.FIRST_YEAR
         }
@@ -85,6 +101,7 @@ class IssueForm(VNForm):
     )
     issued_on = DateField(label=_("Ngày ban hành"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, day: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["issued_on"].initial = timezone.localdate()
+        # The date the document's date line already says, so issuing changes nothing in it.
+        self.fields["issued_on"].initial = day or timezone.localdate()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangbo.core import files, scope
+from dangbo.core import period as session_period
 from dangbo.core.views import apply_service_errors, page_of, render_page
 
 from . import kinds, queries, services, tasks
@@ -63,13 +64,13 @@ def index(request):
     _visible_or_404(request)
     context: dict = {"formats": FORMAT_BUTTONS}
     if "loai" not in request.GET:
-        form = ReportForm(user=request.user)
+        form = ReportForm(user=request.user, day=session_period.current(request).day)
         return render_page(request, "reports/index.html", {**context, "form": form})
     form, chosen = _chosen(request, request.GET)
     if chosen is None:
         return render_page(request, "reports/index.html", {**context, "form": form}, status=400)
     kind, org, period, query = chosen
-    context.update(form=form, kind=kind, org=org, period=period, query=query)
+    context.update(form=form, kind=kind, org=org, report_period=period, query=query)
     context["can_issue"] = scope.covers(request.user, scope.CHANGE, org)
     context["issued"] = queries.issued(request.user, kind=kind.key, year=period.year).filter(
         org=org, quarter=period.quarter
@@ -85,7 +86,7 @@ def index(request):
     context.update(
         built=built,
         blocks=blocks_of(built.document),
-        issue_form=IssueForm(),
+        issue_form=IssueForm(day=built.document.day if built.document else None),
         has_tables=bool(built.sheets or services.table_sheets(built)),
     )
     return render_page(request, "reports/index.html", context)
@@ -145,7 +146,7 @@ def issue(request):
         "form": form,
         "kind": kind,
         "org": org,
-        "period": period,
+        "report_period": period,
         "query": query,
         "formats": FORMAT_BUTTONS,
         "can_issue": True,
