@@ -19,10 +19,10 @@ def round_down(n: int, step: int) -> int:
 
 
 def over(n: int, step: int = 10) -> str:
-    """5.475 → "trên 5.470", 5.470 → "5.470", 47 → "47": a figure under ten steps is said
-    exactly (nobody writes "trên 40 đảng viên" of a cell of 47)."""
+    """5.475 → "trên 5.470", 5.470 → "5.470", 411 → "411": a figure under a hundred steps is
+    said exactly (nobody writes "trên 410 đảng viên" of a commune of 411)."""
     n = int(n)
-    if step <= 1 or n < 10 * step:
+    if step <= 1 or n < 100 * step:
         return vn_number(n)
     low = round_down(n, step)
     return f"{ABOVE} {vn_number(low)}" if n > low else vn_number(n)
