@@ -406,6 +406,39 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _serve_one_request_at_a_time() -> None:
+    """The live server answers one request at a time (connections are still accepted by a
+    thread each, so a browser's keep-alive never blocks another). On SQLite every request
+    thread shares the test's in-memory connection, and two threads inside it deadlock when a
+    query calls back into Python (Django's and our SQL functions): a page whose charts load
+    side by side hung a run. Tests measure behaviour, not concurrency."""
+    import threading
+
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.test import testcases
+
+    class SerialWSGIServer(ThreadedWSGIServer):
+        def set_app(self, application):
+            lock = threading.Lock()
+
+            def serial(environ, start_response):
+                with lock:
+                    result = application(environ, start_response)
+                    try:
+                        return list(result)
+                    finally:
+                        close = getattr(result, "close", None)
+                        if close is not None:
+                            close()
+
+            super().set_app(serial)
+
+    testcases.LiveServerThread.server_class = SerialWSGIServer
+
+
+_serve_one_request_at_a_time()
+
+
 @pytest.fixture
 def browser_page(monkeypatch):
     """A Chromium page. While Playwright's sync API runs its event loop in this thread,

@@ -94,6 +94,8 @@ def test_the_office_issues_the_2016_report_and_downloads_it(
     page.check("input[name=loai][value=nam]")
     field = page.locator("#id_to_chuc")
     assert field.get_attribute("role") == "combobox"
+    assert field.input_value().startswith(DISTRICT)  # one's own organisation, proposed
+    field.fill("")  # another one is typed by its name
     field.click()
     page.keyboard.type("huyen tam duong", delay=30)
     listbox = page.locator("#" + field.get_attribute("aria-controls"))
