@@ -30,6 +30,7 @@ from django.db import transaction
 
 from dangbo.core import audit
 from dangbo.core.choices import Role
+from dangbo.core.db import refresh_statistics
 from dangbo.core.models import RoleGrant
 from dangbo.core.text import fold, name_parts, name_sort_key
 from dangbo.members.choices import MembershipKind
@@ -109,7 +110,8 @@ def _write(world: World) -> None:
     # Programs and indicators after the users: their reports name who entered them.
     year["programs"] = programs.write(world.seed)
     year["indicators"] = indicators.write(world.seed)
-    # Last: the issued 2016 report counts everything above.
+    # Last: the issued 2016 report counts everything above (with the planner told how much).
+    refresh_statistics()
     year["reports"] = reports.write(world.seed)
     active = sum(1 for m in world.members if m.active)
     audit.record(

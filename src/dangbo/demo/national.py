@@ -59,6 +59,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from dangbo.core import audit
+from dangbo.core.db import refresh_statistics
 from dangbo.core.text import fold, name_parts, name_sort_key
 from dangbo.members import aggregates
 from dangbo.members.models import Member, MemberEvent, Membership
@@ -1875,6 +1876,7 @@ def load_national(
             with connection.cursor() as cur:
                 for name, value in pragmas.items():
                     cur.execute(f"PRAGMA {name} = {int(value)}")
+    refresh_statistics()  # the first pages and reports plan with the tables' real sizes
     counts["elapsed"] = time.perf_counter() - started
     say(f"Tổng thời gian: {counts['elapsed']:.1f} giây.")
     return counts

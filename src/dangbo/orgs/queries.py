@@ -62,10 +62,13 @@ def subtree_filter(org: Organisation, as_of: date, prefix: str = "") -> Q:
 
 
 def _tree_unchanged_since(org: Organisation, as_of: date) -> bool:
-    """No link in the current subtree changed after ``as_of``: the path index answers."""
-    in_subtree = Q(child__path__gte=org.path, child__path__lt=org.subtree_upper) | Q(
-        parent__path__gte=org.path, parent__path__lt=org.subtree_upper
+    """No link in the current subtree changed after ``as_of``: the path index answers. The
+    subtree is a subquery, not two joins under an OR: PostgreSQL planned those as a nested
+    loop over organisations × organisations (75 ms on the demo, per call) for ``exists()``."""
+    subtree = Organisation.objects.filter(path__gte=org.path, path__lt=org.subtree_upper).values(
+        "pk"
     )
+    in_subtree = Q(child_id__in=subtree) | Q(parent_id__in=subtree)
     return (
         not OrgLink.objects.filter(
             Q(valid_from__gt=as_of) | Q(valid_to__gte=as_of, valid_to__isnull=False),
