@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 Provider = Callable[[Any, Any], str]
 
-PAGES = ("org", "member", "home")
+PAGES = ("org", "member", "home", "opinion")
 _providers: dict[str, list[Provider]] = {page: [] for page in PAGES}
 
 

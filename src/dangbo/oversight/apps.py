@@ -11,3 +11,7 @@ class OversightConfig(AppConfig):
         from . import charts
 
         charts.register()
+        # The opinions log in the register of processing activities (core.privacy).
+        from . import processing
+
+        processing.declare_all()

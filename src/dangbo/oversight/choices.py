@@ -78,6 +78,7 @@ class OpinionAudit(AuditEvent):
     RETURNED = "opinion.return", _("Trả lại ý kiến")
     ESCALATED = "opinion.escalate", _("Đề nghị cấp trên xử lý ý kiến")
     REOPENED = "opinion.reopen", _("Xử lý lại ý kiến")
+    ANONYMISED = "opinion.anonymised", _("Ẩn danh người nêu ý kiến (hết thời hạn lưu)")
     CLOSED = "opinion.closed", _("Kết thúc ý kiến")
     TOPIC_ADDED = "opinion.topic_added", _("Thêm lĩnh vực ý kiến")
     TOPIC_RETIRED = "opinion.topic_retired", _("Ngừng dùng lĩnh vực ý kiến")

@@ -204,6 +204,10 @@ def opinions(request):
         "topic": _code(request, "linh-vuc"),
         "commune": _code(request, "co-so"),
         "overdue": request.GET.get("qua-han") == "1",
+        # The petitions inbox is this list "from the portal" (kenh=portal).
+        "channel": _code(request, "kenh")
+        if _code(request, "kenh") in OpinionChannel.values
+        else "",
     }
     if filters["state"]:
         qs = qs.filter(state=filters["state"])
@@ -213,6 +217,8 @@ def opinions(request):
         qs = qs.filter(grassroots__code=filters["commune"])
     if filters["overdue"]:
         qs = qs.filter(state__in=HANDLING_STATES, deadline__lt=day)
+    if filters["channel"]:
+        qs = qs.filter(channel=filters["channel"])
     qs = qs.select_related("topic", "org", "grassroots", "assigned_to").order_by(
         "-received_on", "-id"
     )
@@ -243,6 +249,7 @@ def opinions(request):
             "communes": communes,
             "topics": topics,
             "state_choices": OpinionState.choices,
+            "channel_choices": OpinionChannel.choices,
             "filters": filters,
             "page": page_of(request, qs, per_page=OPINIONS_PER_PAGE),
             "can_create": can_create,

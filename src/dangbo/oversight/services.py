@@ -30,7 +30,7 @@ from dangbo.orgs.choices import CELL_KINDS, GRASSROOTS_KINDS, RESIDENTIAL_SECTOR
 from dangbo.orgs.models import Organisation, Position
 from dangbo.orgs.queries import active_q
 
-from . import planning
+from . import hooks, planning
 from .choices import (
     AssignmentRole,
     OpinionAudit,
@@ -989,6 +989,7 @@ def answer_opinion(
     )
     opinion.state, opinion.answer = OpinionState.ANSWERED, answer
     opinion.answered_on, opinion.approved_by = on, approved_by
+    hooks.answered(opinion.pk)
     return _after(
         opinion,
         actor,
