@@ -22,6 +22,7 @@ from dangbo.oversight import queries as oversight_queries
 from dangbo.oversight import services as oversight_services
 from dangbo.oversight.member_views import MemberOpinionForm
 from dangbo.oversight.models import Opinion
+from dangbo.privacy import queries as privacy_queries
 from dangbo.programs import responsibility
 from dangbo.reviews import permissions as review_permissions
 from dangbo.reviews import queries as review_queries
@@ -66,6 +67,7 @@ class MemberPage:
     opinion_total: int
     committee: Organisation
     can_send: bool
+    privacy: privacy_queries.OwnSummary  # "Dữ liệu cá nhân của tôi": consents, requests
 
 
 def _meetings(member, cell: Organisation, day: date) -> tuple[list[MeetingRow], list[Meeting]]:
@@ -139,6 +141,7 @@ def member_page(user, day: date) -> MemberPage | None:
         opinion_total=sent.count(),
         committee=oversight_services.member_cell_committee(member.org),
         can_send=member.status in ACTIVE_STATUSES,
+        privacy=privacy_queries.own_summary(user, member),
     )
 
 
