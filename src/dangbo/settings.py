@@ -31,6 +31,7 @@ def _env_bool(name: str, default: bool = False) -> bool:
 # tree, else ~/.local/share/dangbo.
 DATA_DIR, DATA_DIR_SOURCE = config.data_dir(ENV)
 DEFAULT_DATE_FILE = "default_date"  # written by `dangbo demo`: the date of its data
+PORTAL_ORG_FILE = "portal_org"  # written by `dangbo demo`: the committee owning the portal
 
 
 def default_date(env: config.Env, data_dir: Path) -> date | None:
@@ -95,6 +96,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.admin",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "ninja",
     "dangbo.core",
     "dangbo.orgs",
@@ -106,7 +108,9 @@ INSTALLED_APPS = [
     "dangbo.reviews",
     "dangbo.indicators",
     "dangbo.programs",
+    "dangbo.privacy",
     "dangbo.reports",
+    "dangbo.portal",
     "dangbo.commands",
     "dangbo.home",
     "django_tasks",
@@ -133,6 +137,7 @@ TASKS = {
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "dangbo.core.middleware.PortalHostMiddleware",
     "dangbo.core.middleware.PrivateCacheMiddleware",
     "dangbo.core.middleware.AdminSwitchMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -334,6 +339,59 @@ DANGBO: dict[str, Any] = {
     # The period ("kỳ số liệu") pages show until the user picks one; None: today.
     "DEFAULT_DATE": default_date(ENV, DATA_DIR),
 }
+
+# ---- the public portal (docs/operations.md › "The public portal") -------------------------
+# One codebase, two faces: the portal is served under PORTAL_PREFIX on the intranet site, and
+# at "/" of PORTAL_HOST when a request names that host. A public-side deployment sets
+# DANGBO_PORTAL_ONLY: every address outside the portal answers 404 (no login, no registry, no
+# API), so the registry can stay on the intranet.
+PORTAL: dict[str, Any] = {
+    "PREFIX": ENV.text("DANGBO_PORTAL_PREFIX", "cong-thong-tin").strip("/") or "cong-thong-tin",
+    "HOST": ENV.text("DANGBO_PORTAL_HOST", "").strip().lower(),
+    "ONLY": _env_bool("DANGBO_PORTAL_ONLY"),
+    # The committee that owns the portal (its code): DANGBO_PORTAL_ORG, else the code the demo
+    # kept in the data directory, else the one top organisation.
+    "ORG": ENV.text("DANGBO_PORTAL_ORG", "")
+    or (
+        (DATA_DIR / PORTAL_ORG_FILE).read_text(encoding="utf-8").strip()
+        if (DATA_DIR / PORTAL_ORG_FILE).is_file()
+        else ""
+    ),
+    "TITLE": ENV.text("DANGBO_PORTAL_TITLE", ""),
+    # The portal's public address, for the links in its mail (e.g. https://…/cong-thong-tin/).
+    "URL": ENV.text("DANGBO_PORTAL_URL", ""),
+    # Abuse limits of the public forms (portal.throttle): submissions per client address and
+    # per email address in a rolling window, the least time a person takes to fill a form,
+    # and the most links a text may carry.
+    "RATE_PER_ADDRESS": ENV.integer("DANGBO_PORTAL_RATE_PER_ADDRESS", 5, minimum=1),
+    "RATE_PER_EMAIL": ENV.integer("DANGBO_PORTAL_RATE_PER_EMAIL", 3, minimum=1),
+    "RATE_WINDOW_SECONDS": ENV.integer("DANGBO_PORTAL_RATE_WINDOW", 3600, minimum=1),
+    "MIN_FILL_SECONDS": ENV.integer("DANGBO_PORTAL_MIN_FILL_SECONDS", 3),
+    "MAX_LINKS": ENV.integer("DANGBO_PORTAL_MAX_LINKS", 2),
+    "IMAGE_MAX_BYTES": ENV.integer("DANGBO_PORTAL_IMAGE_MAX_MB", 10, minimum=1) * 1_000_000,
+    "IMAGE_MAX_PIXELS": 40_000_000,
+}
+if PORTAL["HOST"]:
+    ALLOWED_HOSTS.append(PORTAL["HOST"])
+if PORTAL["ONLY"]:
+    ROOT_URLCONF = "dangbo.portal.host_urls"
+
+# ---- mail: receipts and answers of the portal (docs/operations.md › "Mail") ------------------
+# With DANGBO_SMTP_HOST, Django's SMTP backend; without it, every message is written to
+# DATA_DIR/mail/ (one file per message) and the portal works the same.
+EMAIL_HOST = ENV.text("DANGBO_SMTP_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = ENV.integer("DANGBO_SMTP_PORT", 25, minimum=1)
+    EMAIL_HOST_USER = ENV.text("DANGBO_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("DANGBO_SMTP_PASSWORD", "")
+    EMAIL_USE_TLS = _env_bool("DANGBO_SMTP_STARTTLS")
+    EMAIL_USE_SSL = _env_bool("DANGBO_SMTP_SSL")
+    EMAIL_TIMEOUT = 10
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+DEFAULT_FROM_EMAIL = ENV.text("DANGBO_MAIL_FROM", "cong-thong-tin@localhost")
 
 # Every wrong variable at once, named, in Vietnamese (``dangbo`` prints them and exits 2).
 ENV.check()

@@ -55,6 +55,10 @@ urlpatterns = [
     path("chuong-trinh/", include("dangbo.programs.urls")),
     path("chi-tieu/", include("dangbo.indicators.urls")),
     path("bao-cao/", include("dangbo.reports.urls")),
+    path("du-lieu-ca-nhan/", include("dangbo.privacy.urls")),
+    path("tin-bai/", include("dangbo.portal.urls")),
+    # The public portal (its own templates; no login): see docs/operations.md.
+    path(f"{settings.PORTAL['PREFIX']}/", include("dangbo.portal.public_urls")),
     path("api/v1/", api.urls),
     # 404 unless DANGBO_ADMIN is on (core.middleware.AdminSwitchMiddleware).
     path("quan-tri/", admin.site.urls),

@@ -113,3 +113,20 @@ class AdminSwitchMiddleware:
             if prefix and request.path.startswith(prefix):
                 raise Http404
         return self.get_response(request)
+
+
+class PortalHostMiddleware:
+    """One codebase, two faces: a request naming the portal's host (``DANGBO_PORTAL_HOST``)
+    is answered from the portal's own URLs, the portal at "/" and nothing of the registry."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        portal = getattr(settings, "PORTAL", {})
+        self.host = (portal.get("HOST") or "").lower()
+        self.urlconf = portal.get("URLCONF", "dangbo.portal.host_urls")
+
+    def __call__(self, request):
+        if self.host and request.get_host().split(":")[0].lower() == self.host:
+            request.urlconf = self.urlconf
+            request.portal_host = True
+        return self.get_response(request)

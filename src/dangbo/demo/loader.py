@@ -38,7 +38,7 @@ from dangbo.members.models import BadgeAward, Exemption, Member, MemberEvent, Me
 from dangbo.orgs.choices import OrgEventKind
 from dangbo.orgs.models import CommitteeBody, Organisation, OrgEvent, OrgLink, Position
 
-from . import indicators, oversight, programs, reports, reviews
+from . import indicators, oversight, portal, programs, reports, reviews
 from .choices import DemoAudit
 from .tamduong import AS_OF, World, build, first_village_code
 
@@ -113,6 +113,8 @@ def _write(world: World) -> None:
     # Last: the issued 2016 report counts everything above (with the planner told how much).
     refresh_statistics()
     year["reports"] = reports.write(world.seed)
+    # The portal's first post is that report, published as an article.
+    year["portal"] = portal.write(world.seed)
     active = sum(1 for m in world.members if m.active)
     audit.record(
         actor=None,

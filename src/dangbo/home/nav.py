@@ -42,7 +42,14 @@ ITEMS: tuple[tuple[str, object, str, Callable[[Viewer], bool]], ...] = (
     # one item for issue 14's areas (documents, programs, indicators…): see DIRECTION
     ("direction", _("Lãnh đạo, chỉ đạo"), "home:direction", _view),
     ("reports", _("Báo cáo"), "reports:index", _view),
+    ("portal", _("Cổng thông tin"), "newsroom:index", lambda u: scope.has_any(u, scope.CHANGE)),
     ("imports", _("Nhập dữ liệu"), "imports:index", lambda u: scope.has_any(u, scope.CHANGE)),
+    (
+        "privacy",
+        _("Dữ liệu cá nhân"),
+        "privacy:index",
+        lambda u: scope.has_any(u, scope.CHANGE) or scope.has_any(u, scope.AUDIT),
+    ),
     ("audit", _("Nhật ký"), "core:audit", lambda u: scope.has_any(u, scope.AUDIT)),
     ("users", _("Người dùng"), "accounts:users", lambda u: scope.has_any(u, scope.MANAGE_USERS)),
 )
@@ -62,6 +69,8 @@ SECTION_OF_NAMESPACE = {
     "documents": "direction",
     "programs": "direction",
     "indicators": "direction",
+    "privacy": "privacy",
+    "newsroom": "portal",
 }
 
 

@@ -54,6 +54,7 @@ class Command(BaseCommand):
             keep_default_date(national.AS_OF, serving=not options["no_serve"])
         else:
             call_command("migrate", interactive=False, verbosity=0)
+            keep_portal_org(loader.DISTRICT_CODE)
             self._tam_duong(options)
             keep_default_date(tamduong.AS_OF, serving=not options["no_serve"])
         if options["no_serve"]:
@@ -125,6 +126,17 @@ class Command(BaseCommand):
 
 
 _STATUS = {"official": "Chính thức", "probationary": "Dự bị"}
+
+
+def keep_portal_org(code: str) -> None:
+    """The demo's portal belongs to its district (not to the "Trung ương" above it): the code is
+    kept in the data directory, where settings read it (``DANGBO_PORTAL_ORG`` still wins)."""
+    if os.environ.get("DANGBO_PORTAL_ORG"):
+        return
+    path = settings.DATA_DIR / settings.PORTAL_ORG_FILE
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"{code}\n", encoding="utf-8")
+    settings.PORTAL["ORG"] = code
 
 
 def keep_default_date(day: date, *, serving: bool) -> None:

@@ -15,6 +15,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
 from dangbo.imports.tasks import recover_interrupted, start_worker_thread
+from dangbo.privacy.tasks import start_daily_thread
 
 
 def pending_migrations(alias: str = DEFAULT_DB_ALIAS) -> list[str]:
@@ -88,7 +89,16 @@ class Command(BaseCommand):
         application = get_wsgi_application()
         try:
             server = waitress.create_server(
-                application, host=host, port=port, threads=threads, ident="dangbo"
+                application,
+                host=host,
+                port=port,
+                threads=threads,
+                ident="dangbo",
+                # Waitress drops X-Forwarded-For unless told otherwise; dangbo reads it itself
+                # (core.middleware.client_ip), trusting only the last DANGBO_PROXY_COUNT hops.
+                # Dropped, every citizen behind the proxy would share one rate limit and
+                # every audit entry one address.
+                clear_untrusted_proxy_headers=settings.DANGBO_PROXY_COUNT == 0,
             )
         except OSError as exc:
             raise CommandError(
@@ -99,6 +109,8 @@ class Command(BaseCommand):
         real_port = server.effective_port if hasattr(server, "effective_port") else port
         if not options.get("no_worker") and _uses_db_tasks():
             start_worker_thread()
+            # Personal data past its retention period: erased or anonymised once a day.
+            start_daily_thread()
         self.stdout.write(f"dangbo đang chạy tại {display_url(host, real_port)} (Ctrl+C để dừng)")
         self.stdout.flush()
         try:

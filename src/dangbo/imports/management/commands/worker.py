@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 
 from dangbo.imports.services import process_identity
 from dangbo.imports.tasks import recover_interrupted
+from dangbo.privacy.tasks import start_daily_thread
 
 
 class Command(BaseCommand):
@@ -19,6 +20,9 @@ class Command(BaseCommand):
         marked = recover_interrupted()
         if marked:
             self.stdout.write(f"Đã đánh dấu {len(marked)} lần nhập bị gián đoạn.")
+        # Personal data past its retention period: erased or anonymised once a day.
+        if not options["batch"]:
+            start_daily_thread()
         call_command(
             "db_worker",
             batch=options["batch"],
