@@ -29,7 +29,12 @@ STATUS_RATE_FACTOR = 6  # status look-ups per address: six times the submissions
 def _title() -> str:
     from django.conf import settings
 
-    return settings.PORTAL.get("TITLE") or f"Cổng thông tin {services.portal_org().name}"
+    if settings.PORTAL.get("TITLE"):
+        return settings.PORTAL["TITLE"]
+    try:
+        return f"Cổng thông tin {services.portal_org().name}"
+    except ValidationError:  # no committee yet (a fresh install): the portal still answers
+        return "Cổng thông tin"
 
 
 def _render(request, template: str, context: dict, status: int = 200) -> HttpResponse:
@@ -144,7 +149,10 @@ def _sent(obj: Article) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def petition(request):
-    owner = services.portal_org()
+    try:
+        owner = services.portal_org()
+    except ValidationError:  # no committee owns the portal yet: nobody could receive it
+        return _error(request, 503, "Cổng thông tin chưa sẵn sàng nhận phản ánh, kiến nghị")
     form = PetitionForm(request.POST if request.method == "POST" else None, owner=owner)
     if request.method != "POST":
         return _render(request, "portal/petition.html", {"form": form})
@@ -305,14 +313,15 @@ ERRORS = {
     400: "Yêu cầu không hợp lệ",
     403: "Không được phép",
     404: "Không tìm thấy trang",
+    503: "Tạm thời chưa phục vụ được",
     500: "Hệ thống đang gặp sự cố",
 }
 
 
-def _error(request, status: int) -> HttpResponse:
+def _error(request, status: int, heading: str = "") -> HttpResponse:
     from django.conf import settings
 
-    context: dict = {"heading": ERRORS[status], "nav_categories": []}
+    context: dict = {"heading": heading or ERRORS[status], "nav_categories": []}
     try:
         context["portal_title"] = _title()
     except Exception:  # noqa: BLE001 - an error page must render without the database
@@ -334,3 +343,22 @@ def not_found(request, exception=None):
 
 def server_error(request):
     return _error(request, 500)
+
+
+def is_portal_request(request) -> bool:
+    """Whether ``request`` is for the public portal: on its own host or process, or under its
+    prefix on the intranet site."""
+    from django.conf import settings
+
+    if getattr(request, "portal_host", False) or settings.ROOT_URLCONF.startswith("dangbo.portal"):
+        return True
+    return request.path.startswith(f"/{settings.PORTAL['PREFIX']}/")
+
+
+def csrf_refused(request) -> HttpResponse:
+    """The portal's CSRF refusal: the form's page has expired or cookies are off."""
+    return _error(
+        request,
+        403,
+        "Biểu mẫu đã hết hạn hoặc trình duyệt chặn cookie: vui lòng tải lại trang rồi gửi lại",
+    )
