@@ -27,8 +27,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,19 +36,13 @@ import time
 import urllib.parse
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DANGBO = Path(sys.executable).parent / "dangbo"
+from benchmarks.served import DANGBO, ROOT, Cookies, Server  # noqa: E402
+
 TIMEOUT = 120.0  # seconds per request: a stalled server is a finding, not a hang
 PROBE_EVERY = 0.05
 FLOOD_DEADLINE = 600.0  # seconds: the flood stops by itself whatever happens
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 UNTHROTTLED_SETTINGS = "from dangbo.settings import *  # noqa: F403\nAXES_ENABLED = False\n"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def cpu_seconds(pid: int) -> float:
@@ -67,7 +59,7 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:8.1f} ms"
 
 
-class Client:
+class Client(Cookies):
     """One keep-alive connection with its own cookies and CSRF token."""
 
     def __init__(self, port: int):
@@ -108,52 +100,6 @@ class Client:
         response.read()
         self._keep(response)
         return response.status
-
-    def _cookie(self) -> str:
-        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-
-    def _keep(self, response) -> None:
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            self.cookies[name.strip()] = rest.split(";", 1)[0]
-
-
-class Server:
-    def __init__(self, env: dict, threads: int, log_path: Path):
-        self.port = free_port()
-        self.log = open(log_path, "w")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(  # noqa: S603
-            [str(DANGBO), "serve", "--port", str(self.port), "--threads", str(threads)]
-            + ["--no-worker"],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-
-    def wait_ready(self, timeout: float = 120) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                sys.exit("dangbo serve exited before answering (see its log)")
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-                conn.request("GET", "/api/v1/health")
-                if conn.getresponse().status == 200:
-                    return
-            except OSError:
-                time.sleep(0.3)
-        sys.exit("dangbo serve did not answer in time")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
 
 
 def baseline(port: int, probes: int) -> list[float]:

@@ -46,8 +46,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -60,7 +58,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DANGBO = Path(sys.executable).parent / "dangbo"
+sys.path.insert(0, str(ROOT))  # run as a script: make `benchmarks` importable
+from benchmarks.served import DANGBO, Cookies, Server  # noqa: E402
+
 PORTAL = "/cong-thong-tin/"
 FLOODER = "127.0.0.66"  # the flooding address (all of 127/8 is loopback on Linux)
 LEGIT = "127.0.1.{}"  # the legitimate senders' addresses
@@ -159,12 +159,6 @@ def prepare() -> None:
 # ------------------------------------------------------------------ HTTP
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -172,7 +166,7 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-class Client:
+class Client(Cookies):
     """One keep-alive connection from one address, with its own cookies, CSRF token and form
     stamp."""
 
@@ -227,52 +221,6 @@ class Client:
         elapsed = time.perf_counter() - started
         self._keep(response)
         return response.status, elapsed
-
-    def _cookie(self) -> str:
-        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-
-    def _keep(self, response) -> None:
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            self.cookies[name.strip()] = rest.split(";", 1)[0]
-
-
-class Server:
-    def __init__(self, env: dict, threads: int, log_path: Path):
-        self.port = free_port()
-        self.log = open(log_path, "w")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(  # noqa: S603
-            [str(DANGBO), "serve", "--port", str(self.port), "--threads", str(threads)]
-            + ["--no-worker"],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-
-    def wait_ready(self, timeout: float = 120) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                sys.exit("dangbo serve exited before answering (see its log)")
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-                conn.request("GET", "/api/v1/health")
-                if conn.getresponse().status == 200:
-                    return
-            except OSError:
-                time.sleep(0.3)
-        sys.exit("dangbo serve did not answer in time")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
 
 
 # ------------------------------------------------------------------ the flood
