@@ -46,6 +46,8 @@ from dangbo.oversight.models import (
     Visit,
     WorkingGroup,
 )
+from dangbo.portal.models import Article, ArticleImage, Comment, Image, Petition
+from dangbo.privacy.models import Breach, ConsentRecord, DataRequest
 from dangbo.programs.models import Program, ProgressReport, Task, TaskCoordinator
 from dangbo.reports.models import IssuedReport, ReportPhrase, ReportRun
 from dangbo.reviews.models import Evaluation, EvaluationStep, Remedy, RemedyGroup, ReviewCycle
@@ -123,6 +125,14 @@ WATCHED = (
     IssuedReport,
     ReportRun,
     ReportPhrase,
+    Article,
+    ArticleImage,
+    Image,
+    Comment,
+    Petition,
+    ConsentRecord,
+    DataRequest,
+    Breach,
 )
 
 
@@ -224,6 +234,10 @@ def anyone(role: str, side: str) -> bool:
 
 def either(*rules: Rule) -> Rule:
     return lambda role, side: any(rule(role, side) for rule in rules)
+
+
+def both(*rules: Rule) -> Rule:
+    return lambda role, side: all(rule(role, side) for rule in rules)
 
 
 def job_owner(role: str, side: str) -> bool:
@@ -524,13 +538,128 @@ def build_report_things(w: World, things: dict[str, dict[str, object]]) -> None:
         put("run", run)
 
 
+# The portal's objects. Each side has one article of its district, written by its staff
+# ("staff" / "outsider"), with a picture, published by another (four eyes: admin / root),
+# a reader's comment under it, and a petition received by the district about its commune
+# (sent while the portal was that district's). The portal itself is Tam Dương's.
+PORTAL_ORG = "tam-duong"
+
+
+def png() -> io.BytesIO:
+    """A small picture, as an upload."""
+    from PIL import Image as Picture
+
+    data = io.BytesIO()
+    Picture.new("RGB", (64, 48), (200, 30, 30)).save(data, "PNG")
+    data.seek(0)
+    data.name = "anh.png"
+    return data
+
+
+def build_portal_things(w: World, things: dict[str, dict[str, object]]) -> None:
+    from dangbo.oversight.models import OpinionTopic
+    from dangbo.portal import services as portal
+    from dangbo.portal.models import Category
+
+    category = Category.objects.get_or_create(slug="tin-tuc", defaults={"name": "Tin tức"})[0]
+    topic = OpinionTopic.objects.filter(active=True).order_by("pk").first()
+    sides = {
+        IN: ("tam-duong", "kim-long", "staff", "admin", "Hội nghị sơ kết ở Tam Dương"),
+        OUT: ("vinh-tuong", "vt-xa", "outsider", "root", "Hội nghị sơ kết ở Vĩnh Tường"),
+    }
+    for side, (district, commune, writer, reviewer, title) in sides.items():
+        put = lambda kind, obj, side=side: things.setdefault(kind, {}).__setitem__(side, obj)  # noqa: E731
+        author = w.users[writer]
+        article = portal.create_article(
+            actor=author,
+            org=w.org(district),
+            data=portal.ArticleInput(
+                title=title,
+                lead="Sơ kết 6 tháng đầu năm.",
+                body="Đoạn thứ nhất.",
+                author_name="Văn phòng Huyện ủy",
+                category=category,
+                tags="xây dựng Đảng",
+            ),
+        )
+        put("placed", portal.add_image(actor=author, article=article, upload=png()))
+        portal.submit_article(actor=author, article=article)
+        article = portal.publish_article(actor=w.users[reviewer], article=article)
+        put("article", article)
+        put(
+            "comment",
+            portal.submit_comment(
+                article=article, name="Bạn đọc", email="bd@example.org", text="Hay.", consent=True
+            ),
+        )
+        with override_settings(PORTAL={**settings.PORTAL, "ORG": district}):
+            petition = portal.submit_petition(
+                data=portal.PetitionInput(
+                    topic=topic, org=w.org(commune), place="", text="Đèn đường thôn bị hỏng."
+                )
+            )
+        put("petition", petition)
+
+
+def build_privacy_things(w: World, things: dict[str, dict[str, object]]) -> None:
+    """A member's consent and request (huong's, handled by Kim Long; tien's, by vt-xa) and a
+    breach recorded by the district."""
+    from django.utils import timezone
+
+    from dangbo.portal.rules import COMMENT_PURPOSE
+    from dangbo.privacy import services as privacy
+
+    sides = {IN: ("huong", "tam-duong"), OUT: ("tien", "vinh-tuong")}
+    for side, (member, district) in sides.items():
+        put = lambda kind, obj, side=side: things.setdefault(kind, {}).__setitem__(side, obj)  # noqa: E731
+        subject = w.members[member]
+        put(
+            "consent",
+            privacy.record_consent(
+                actor=None,
+                purpose=COMMENT_PURPOSE,
+                subject_name="",
+                subject_email="",
+                ref="",
+                member=subject,
+            ),
+        )
+        put(
+            "data_request",
+            privacy.file_request(
+                actor=None,
+                kind="see",
+                text="Cho tôi xem dữ liệu của tôi.",
+                member=subject,
+                org=privacy.grassroots_of(subject.org),
+            ),
+        )
+        put(
+            "breach",
+            privacy.record_breach(
+                actor=None,
+                org=w.org(district),
+                detected_at=timezone.now() - timedelta(hours=2),
+                description="Gửi nhầm danh sách đảng viên qua email.",
+                data_kinds="Họ tên, ngày sinh",
+            ),
+        )
+
+
 def matrix_fixture(*, with_tokens: bool = False):
     """A module fixture: the world and the objects, built ONCE in a transaction rolled back
     after the module's last test (each test runs in a savepoint inside it, as the demo's
-    module does). The tests do not ask for ``world``: the shared world stays closed."""
+    module does). The tests do not ask for ``world``: the shared world stays closed. The
+    module has a data folder of its own (the portal's pictures) and the portal is
+    ``PORTAL_ORG``'s."""
 
     @pytest.fixture(scope="module")
-    def matrix(django_db_setup, django_db_blocker) -> Matrix:
+    def matrix(django_db_setup, django_db_blocker, tmp_path_factory) -> Matrix:
+        data_dir = tmp_path_factory.mktemp("matrix-data")
+        with override_settings(DATA_DIR=data_dir, PORTAL={**settings.PORTAL, "ORG": PORTAL_ORG}):
+            yield from _built(django_db_blocker)
+
+    def _built(django_db_blocker):
         outer = transaction.atomic()
         with django_db_blocker.unblock():
             outer.__enter__()
@@ -540,6 +669,8 @@ def matrix_fixture(*, with_tokens: bool = False):
                     m.things = build_things(m.world)
                     build_direction_things(m.world, m.things)
                     build_report_things(m.world, m.things)
+                    build_portal_things(m.world, m.things)
+                    build_privacy_things(m.world, m.things)
                     for name, user in m.world.users.items():
                         m.client.force_login(user)
                         m.sessions[name] = m.client.cookies[settings.SESSION_COOKIE_NAME].value

@@ -380,14 +380,15 @@ if PORTAL["ONLY"]:
 # With DANGBO_SMTP_HOST, Django's SMTP backend; without it, every message is written to
 # DATA_DIR/mail/ (one file per message) and the portal works the same.
 EMAIL_HOST = ENV.text("DANGBO_SMTP_HOST", "")
+# Read (and checked) whether or not a host is set: a wrong value is named at once.
+EMAIL_PORT = ENV.integer("DANGBO_SMTP_PORT", 25, minimum=1)
+EMAIL_HOST_USER = ENV.text("DANGBO_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DANGBO_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("DANGBO_SMTP_STARTTLS")
+EMAIL_USE_SSL = _env_bool("DANGBO_SMTP_SSL")
+EMAIL_TIMEOUT = 10
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = ENV.integer("DANGBO_SMTP_PORT", 25, minimum=1)
-    EMAIL_HOST_USER = ENV.text("DANGBO_SMTP_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("DANGBO_SMTP_PASSWORD", "")
-    EMAIL_USE_TLS = _env_bool("DANGBO_SMTP_STARTTLS")
-    EMAIL_USE_SSL = _env_bool("DANGBO_SMTP_SSL")
-    EMAIL_TIMEOUT = 10
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(DATA_DIR / "mail")

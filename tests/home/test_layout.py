@@ -19,9 +19,10 @@ MENU = {
     "secretary": {
         *("home", "orgs", "members", "meetings", "opinions", "reviews", "direction", "reports"),
     },
+    # "Dữ liệu cá nhân": CHANGE or AUDIT somewhere; "Cổng thông tin" (the newsroom): CHANGE.
     "auditor": {
         *("home", "orgs", "members", "meetings", "opinions", "reviews", "direction", "audit"),
-        "reports",
+        *("reports", "privacy"),
     },
     "committee": {
         *("home", "orgs", "members", "meetings", "oversight", "opinions", "reviews", "direction"),
@@ -29,11 +30,11 @@ MENU = {
     },
     "staff": {
         *("home", "orgs", "members", "meetings", "oversight", "opinions", "reviews", "direction"),
-        *("reports", "imports"),
+        *("reports", "portal", "imports", "privacy"),
     },
     "admin": {
         *("home", "orgs", "members", "meetings", "oversight", "opinions", "reviews", "direction"),
-        *("reports", "imports", "audit", "users"),
+        *("reports", "portal", "imports", "privacy", "audit", "users"),
     },
 }
 KEYS = {
@@ -46,7 +47,9 @@ KEYS = {
     "Đánh giá": "reviews",
     "Lãnh đạo, chỉ đạo": "direction",
     "Báo cáo": "reports",
+    "Cổng thông tin": "portal",
     "Nhập dữ liệu": "imports",
+    "Dữ liệu cá nhân": "privacy",
     "Nhật ký": "audit",
     "Người dùng": "users",
 }

@@ -1,7 +1,8 @@
 """Every page of the URL conf × every role × an object in scope (Tam Dương) and one out of
 scope (Vĩnh Tường): allowed → the page (200, or its documented redirect); not allowed → 404,
 as if the object did not exist (dangbo's web rule: out of scope is 404, never 403);
-anonymous → the login page. A POST by a role that may not act writes nothing.
+anonymous → the login page (the public portal's pages answer everyone, anonymous
+included). A POST by a role that may not act writes nothing.
 
 ``PAGES`` is checked against the resolver (``test_every_page_is_in_the_matrix``): a new page
 without an entry fails until it is added here. Operation pages (``…:action`` and the like)
@@ -18,6 +19,7 @@ from dangbo.core import charts
 from dangbo.members.views import MEMBER_ACTIONS
 from dangbo.orgs.rules import operation_allowed
 from dangbo.oversight.services import TRANSITIONS
+from dangbo.privacy.views import BREACH_OPS, REQUEST_OPS
 from dangbo.registry.views import OP_RULES, ORG_ACTIONS
 from dangbo.reports.services import FORMATS as REPORT_FORMATS
 from dangbo.reviews.permissions import OPS as EVALUATION_OPS
@@ -42,6 +44,7 @@ from tests.matrix_support import (
     Rule,
     anyone,
     anywhere,
+    both,
     either,
     has_any,
     job_owner,
@@ -78,6 +81,7 @@ class Page:
     # Who is refused by the page's form (400: the organisation named in the query is not
     # found, the answer for one that does not exist) rather than 404.
     form_refuses: Rule | None = None
+    public: bool = False  # the public portal: no login, anonymous visitors get the page too
 
 
 def thing(kind: str, attr: str = "pk") -> Callable[[Matrix, str], list]:
@@ -301,6 +305,99 @@ REPORT_PAGES: dict[str, Page] = {
     "reports:phrase_reset": Page(None, thing("phrase"), sides=(ANYWHERE,), post=runs_the_tree),
 }
 
+# Personal data. A member's consent and request are handled by their grassroots organisation
+# (huong's: Kim Long; tien's: vt-xa): CHANGE there reads and acts. A breach is the district's
+# (Tam Dương / Vĩnh Tường): AUDIT reads it, AUDIT and CHANGE both act on it. An operation
+# page answers POST; a GET sends back to its object (302).
+BREACH_READ = on(AUDIT, "tam-duong", "vinh-tuong")
+BREACH_ACT = both(BREACH_READ, DISTRICT_CHANGE)
+
+
+def _request_op(op: str) -> Page:
+    return Page(COMMUNE_CHANGE, args_with("data_request", op), post=COMMUNE_CHANGE, ok=302)
+
+
+def _breach_op(op: str) -> Page:
+    return Page(BREACH_ACT, args_with("breach", op), post=BREACH_ACT, ok=302)
+
+
+PRIVACY_PAGES: dict[str, Page] = {
+    "privacy:index": Page(either(anywhere(CHANGE), anywhere(AUDIT)), sides=(ANYWHERE,)),
+    "privacy:register": Page(READER, sides=(ANYWHERE,)),
+    "privacy:requests": Page(anywhere(CHANGE), sides=(ANYWHERE,)),
+    # For an organisation picked among those the user may change.
+    "privacy:request_create": Page(anywhere(CHANGE), sides=(ANYWHERE,), post=anywhere(CHANGE)),
+    "privacy:request": Page(COMMUNE_CHANGE, thing("data_request")),
+    **_ops(REQUEST_OPS, _request_op, "privacy:request_action"),
+    "privacy:consents": Page(anywhere(CHANGE), sides=(ANYWHERE,)),
+    "privacy:consent_withdraw": Page(COMMUNE_CHANGE, thing("consent"), post=COMMUNE_CHANGE, ok=302),
+    # The log, and its form to record a breach (for one who may also act: AUDIT and CHANGE).
+    "privacy:breaches": Page(
+        anywhere(AUDIT), sides=(ANYWHERE,), post=both(anywhere(AUDIT), anywhere(CHANGE))
+    ),
+    "privacy:breach": Page(BREACH_READ, thing("breach")),
+    **_ops(BREACH_OPS, _breach_op, "privacy:breach_action"),
+    # "Trang của tôi" › data: the linked member's own consents (huong's) and requests.
+    "privacy:mine": Page(linked_member, sides=(ANYWHERE,), post=linked_member),
+    "privacy:mine_withdraw": Page(own_record, thing("consent"), post=own_record, ok=302),
+}
+
+
+# The newsroom: staff (CHANGE somewhere) see its lists; an article (with its picture and its
+# comments) is its district's (Tam Dương / Vĩnh Tường), changed by those who change that
+# district. A new article is the portal's (Tam Dương's): the service refuses the others with
+# CHANGE elsewhere (403, tests/portal/test_matrix.py). A petition is acted on by the district
+# that received it (its commune's staff see it: the service refuses them, 403). Operations
+# answer POST only; a refused state is a message on the article (302).
+ARTICLE_CHANGE = DISTRICT_CHANGE
+# The operations of ``newsroom:article_action`` (the view dispatches on the slug: no table).
+ARTICLE_ACTIONS = ("trinh", "dang", "tra-lai", "go", "them-anh")
+
+
+def picture(m: Matrix, side: str) -> list:
+    image = m.thing("placed", side).image
+    return [image.token, image.widths[0]]
+
+
+NEWSROOM_PAGES: dict[str, Page] = {
+    "newsroom:index": Page(anywhere(CHANGE), sides=(ANYWHERE,)),
+    "newsroom:article_create": Page(anywhere(CHANGE), sides=(ANYWHERE,), post=anywhere(CHANGE)),
+    "newsroom:article": Page(ARTICLE_CHANGE, thing("article")),
+    "newsroom:article_edit": Page(ARTICLE_CHANGE, thing("article"), post=ARTICLE_CHANGE),
+    **{
+        f"newsroom:article_action[{op}]": Page(None, args_with("article", op), post=ARTICLE_CHANGE)
+        for op in ARTICLE_ACTIONS
+    },
+    "newsroom:image_remove": Page(None, thing("placed"), post=ARTICLE_CHANGE),
+    "newsroom:image": Page(ARTICLE_CHANGE, picture),
+    "newsroom:comments": Page(anywhere(CHANGE), sides=(ANYWHERE,)),
+    "newsroom:comment": Page(ARTICLE_CHANGE, thing("comment"), post=ARTICLE_CHANGE),
+    "newsroom:petition_publish": Page(None, thing("petition"), post=DISTRICT_CHANGE),
+}
+
+
+def public(*args, **kwargs) -> Page:
+    """A page of the public portal: everyone, anonymous included, reads it. Its forms
+    (comment, petition, status, data request) have their own suite (tests/portal/)."""
+    return Page(anyone, *args, sides=(ANYWHERE,), public=True, **kwargs)
+
+
+PORTAL_PAGES: dict[str, Page] = {
+    "portal:home": public(),
+    "portal:category": public(lambda m, side: [m.thing("article", IN).category.slug]),
+    "portal:tag": public(lambda m, side: [m.thing("article", IN).tags.get().slug]),
+    "portal:search": public(query=lambda m, side: {"q": "so ket"}),
+    # Tam Dương's published article, and (below) its picture.
+    "portal:article": public(lambda m, side: [m.thing("article", IN).slug]),
+    "portal:petition": public(),
+    "portal:status": public(),
+    "portal:answers": public(),
+    "portal:data_request": public(),
+    "portal:image": public(lambda m, side: picture(m, IN)),
+    "portal:feed": public(),
+    "portal:sitemap": public(),
+}
+
 PAGES: dict[str, Page] = {
     # -- the home page of each role, and the lists its counts link to
     "home:index": Page(anyone, sides=(ANYWHERE,)),
@@ -435,6 +532,9 @@ PAGES: dict[str, Page] = {
     "reviews:org_history": Page(CELL_VIEW, ORG),
     **DIRECTION_PAGES,
     **REPORT_PAGES,
+    **PRIVACY_PAGES,
+    **NEWSROOM_PAGES,
+    **PORTAL_PAGES,
 }
 
 # Cases that show a leak: (page, side, role) -> what leaks. Each is a strict xfail.
@@ -475,6 +575,8 @@ OP_REGISTRIES = {
     "reviews:evaluation_action": EVALUATION_OPS,
     "reports:download": REPORT_FORMATS,
     "core:chart": charts.names(),
+    "privacy:request_action": REQUEST_OPS,
+    "privacy:breach_action": BREACH_OPS,
 }
 
 
@@ -528,7 +630,7 @@ def test_get(matrix, name, side, role):
     url, params = _url(matrix, name, side)
     client = matrix.client_as(role)
     response = client.get(url, params)
-    if role == ANONYMOUS:
+    if role == ANONYMOUS and not page.public:
         assert _is_login_redirect(response), (response.status_code, response.get("Location"))
         return
     if page.get(role, side):

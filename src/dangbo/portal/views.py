@@ -349,6 +349,8 @@ def petition_publish(request, pk: int):
         services.publish_petition(
             actor=request.user, petition=petition, published=request.POST.get("published") == "1"
         )
+    except PermissionDenied as exc:  # a commune's staff: the district received it
+        messages.error(request, str(exc))
     except ValidationError as exc:
         for msg in exc.messages:
             messages.error(request, msg)
