@@ -345,12 +345,14 @@ def petition_publish(request, pk: int):
     petition = scope.get_or_404(
         Petition.objects.select_related("opinion__received_by"), request.user, scope.CHANGE, pk=pk
     )
+    # Publishing is the receiving committee's: to a commune's staff, who see the petition
+    # about their commune, the operation does not exist (404, as opinion operations).
+    if not scope.covers(request.user, scope.CHANGE, petition.opinion.received_by):
+        raise Http404
     try:
         services.publish_petition(
             actor=request.user, petition=petition, published=request.POST.get("published") == "1"
         )
-    except PermissionDenied as exc:  # a commune's staff: the district received it
-        messages.error(request, str(exc))
     except ValidationError as exc:
         for msg in exc.messages:
             messages.error(request, msg)
