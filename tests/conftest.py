@@ -470,8 +470,26 @@ def browser_page(monkeypatch):
                 assert connections[alias] is conn, "a test query opened a second connection"
 
 
+def _browser_engine(items) -> list:
+    """Browser tests drive pages, not SQL: they run once, on SQLite. On PostgreSQL every page
+    they walk is also requested by the web suites (and the permission matrices), so running
+    them again there doubled their cost in CI for no query the web suites do not make.
+    ``DANGBO_TEST_BROWSER_ON_POSTGRES=1`` runs them there too."""
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine or os.environ.get("DANGBO_TEST_BROWSER_ON_POSTGRES") == "1":
+        return []
+    return [item for item in items if "browser" in item.keywords]
+
+
 def pytest_collection_modifyitems(config, items):
     """Browser tests need Debian's chromium; without it they are skipped, loudly."""
+    deselected = _browser_engine(items)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        gone = set(deselected)
+        items[:] = [item for item in items if item not in gone]
     if os.path.exists(os.environ.get("DANGBO_CHROMIUM", "/usr/bin/chromium")):
         return
     skip = pytest.mark.skip(reason="chromium not installed (apt-get install chromium)")
