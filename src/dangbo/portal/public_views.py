@@ -16,7 +16,6 @@ from django.views.decorators.http import require_http_methods
 from dangbo.core.middleware import client_ip
 from dangbo.core.views import apply_service_errors, page_of
 
-from . import body as body_text
 from . import images, queries, services, throttle
 from .choices import SubmissionKind
 from .forms import CommentForm, DataRequestForm, PetitionForm, StatusForm
@@ -301,10 +300,6 @@ class ArticleSitemap(Sitemap):
 
     def lastmod(self, item: Article):
         return item.updated_at
-
-
-def plain_lead(article: Article) -> str:  # for templates that want the body's first words
-    return body_text.plain(article.body)[:300]
 
 
 # The error pages of the portal's own host (``host_urls``): the intranet's extend its layout,

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -59,13 +57,7 @@ def _user(actor: Actor):
 
 
 def _email(value: str, *, required: bool, field: str = "email") -> str:
-    email = clean_text(value, "Email", max_length=254, required=required, field=field).lower()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError as exc:
-            raise invalid(field, f"Email: “{email[:60]}” không phải địa chỉ email hợp lệ.") from exc
-    return email
+    return privacy.clean_email(value, field, required=required)
 
 
 def portal_org() -> Organisation:
