@@ -59,6 +59,25 @@ def test_members_by_age_and_sex_add_up_to_the_register(demo):
     assert header == ["", "Nam", "Nữ"] and len(rows) == 6
 
 
+def test_todays_charts_count_the_register_as_the_membership_intervals_do(demo):
+    """Today's charts read the register's rows (no interval join); they must count who the
+    membership intervals count on that day, as the organisation's figures do."""
+    from dangbo.core.dates import today
+    from dangbo.registry import charts as registry_charts
+
+    district = Organisation.objects.get(code="tam-duong")
+    day = today()
+    members = org_stats(district, day)["members"]
+    held = registry_charts._members_on(district, day)
+    by_interval = held.values("member_id").distinct().count()
+    female = held.filter(member__gender="F").values("member_id").distinct().count()
+    age = draw("registry.age", org="tam-duong", day=day.isoformat())
+    party = draw("registry.party-age", org="tam-duong", day=day.isoformat())
+    assert total(age) == members["total"] == by_interval > 0
+    assert sum(age.series[1].values) == members["female"] == female
+    assert total(party) == by_interval
+
+
 def test_opinions_by_topic_are_the_dashboards(demo):
     district = Organisation.objects.get(code="tam-duong")
     board = dashboard(district, AS_OF)

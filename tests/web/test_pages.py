@@ -170,6 +170,26 @@ def test_children_in_vietnamese_order_and_committee_by_rank(client, world):
     assert page.index("Phạm Thị Dung") < page.index("Trần Văn An")  # Bí thư before members
 
 
+def test_a_large_organisation_lists_its_children_a_page_at_a_time(client, world, monkeypatch):
+    """A province has a thousand children: the table shows a page of them, in the same
+    Vietnamese order, each linking to its own page; the page count and the kinds in words."""
+    from dangbo.registry import views
+
+    monkeypatch.setattr(views, "CHILDREN_PAGE", 1)
+    client.force_login(world.users["staff"])
+    url = reverse("orgs:detail", args=["kim-long"])
+    first = client.get(url).content.decode()
+    second = client.get(url + "?trang=2").content.decode()
+    cells = {"kl-thon-1": "Chi bộ thôn Đồng Bông", "kl-thon-2": "Chi bộ thôn Gia Du"}
+    for page, (code, name) in zip((first, second), cells.items(), strict=True):
+        table = page[page.index("Tổ chức trực thuộc (2)") :]
+        assert f'href="{reverse("orgs:detail", args=[code])}"' in table and name in table
+        rows = table.split("</table>")[0]
+        assert "Chi bộ trực thuộc" in rows and "sub_cell" not in rows  # labels, not codes
+        assert "Trang " in table and "/2" in table
+    assert cells["kl-thon-2"] not in first.split("Tổ chức trực thuộc (2)")[1].split("</table>")[0]
+
+
 def test_org_page_lists_probationers_overdue_for_recognition(client, world):
     client.force_login(world.users["staff"])
     page = client.get(reverse("orgs:detail", args=["tam-duong"])).content.decode()

@@ -117,12 +117,12 @@ def org_by_code(user, code: str | None, action: scope.Permission) -> Organisatio
 
 def history(org: Organisation) -> list[OrgEvent]:
     """The organisation's life: founding, renames, moves, mergers, end; with the documents."""
-    # Through the link tables' organisation index: an OR over two joins with DISTINCT made
-    # the database read every event of the country.
+    # Through the link tables' organisation index, as one UNION: an OR of two IN-subqueries
+    # made PostgreSQL scan every event of the country (320,918 at national scale) per page.
     as_input = OrgEvent.inputs.through.objects.filter(organisation=org).values("orgevent_id")
     as_output = OrgEvent.outputs.through.objects.filter(organisation=org).values("orgevent_id")
     events = (
-        OrgEvent.objects.filter(Q(pk__in=as_input) | Q(pk__in=as_output))
+        OrgEvent.objects.filter(pk__in=as_input.union(as_output))
         .select_related("document")
         .prefetch_related("inputs", "outputs")
         .order_by("effective_date", "id")

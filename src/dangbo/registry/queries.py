@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q
 
+from dangbo.core import labels
 from dangbo.core.dates import today
 from dangbo.core.text import collation_key
 from dangbo.members import aggregates
@@ -192,18 +193,21 @@ def structural_warnings(org: Organisation, as_of: date | None = None) -> list[di
     return warnings_from_intervals(org, as_of)
 
 
+# Only the cells that break rule 1 or 3 come back: a province has tens of thousands of cells
+# with nine or more official members, nearly all with their committee (issue 17).
 _CELL_RULES_SQL = """
-SELECT o.id, COALESCE(t.official, 0) AS official,
-       EXISTS (SELECT 1 FROM orgs_committeebody b
-               WHERE b.org_id = o.id AND b.body_type = %s AND b.valid_from <= %s
-                 AND (b.valid_to IS NULL OR b.valid_to >= %s)) AS has_committee
+SELECT o.id, COALESCE(t.official, 0) AS official
 FROM orgs_organisation o
 LEFT JOIN (SELECT org_id, SUM(n) AS official FROM members_membertally
            WHERE path >= %s AND path < %s AND status = 'official' GROUP BY org_id) t
        ON t.org_id = o.id
 WHERE o.path >= %s AND o.path < %s AND o.valid_to IS NULL AND o.valid_from <= %s
   AND o.kind IN (%s, %s)
-  AND (COALESCE(t.official, 0) < %s OR COALESCE(t.official, 0) >= %s)
+  AND (COALESCE(t.official, 0) < %s
+       OR (COALESCE(t.official, 0) >= %s
+           AND NOT EXISTS (SELECT 1 FROM orgs_committeebody b
+                           WHERE b.org_id = o.id AND b.body_type = %s AND b.valid_from <= %s
+                             AND (b.valid_to IS NULL OR b.valid_to >= %s))))
 """
 
 
@@ -228,9 +232,6 @@ def _warnings_today(org: Organisation, day: date) -> list[dict]:
         cur.execute(
             _CELL_RULES_SQL,
             [
-                BodyType.CELL,
-                day,
-                day,
                 lo,
                 hi,
                 lo,
@@ -240,12 +241,15 @@ def _warnings_today(org: Organisation, day: date) -> list[dict]:
                 OrgKind.SUB_CELL,
                 MIN_CELL_OFFICIAL,
                 CELL_COMMITTEE_MIN_OFFICIAL,
+                BodyType.CELL,
+                day,
+                day,
             ],
         )
-        for org_id, official, has_committee in cur.fetchall():
+        for org_id, official in cur.fetchall():
             if message := too_few_official(official):
                 found.append((org_id, 1, message))
-            elif not has_committee:
+            else:
                 found.append((org_id, 3, no_cell_committee(official)))
         if org.kind not in (OrgKind.SUB_CELL, OrgKind.PARTY_GROUP):  # no grassroots below
             cur.execute(
@@ -371,11 +375,11 @@ class ChildRow:
 
     @property
     def kind_label(self) -> str:
-        return str(OrgKind(self.kind).label)
+        return labels.label(OrgKind, self.kind)
 
     @property
     def sector_label(self) -> str:
-        return str(Sector(self.sector).label)
+        return labels.label(Sector, self.sector)
 
 
 def _child_row(org, name: str, member_count: int) -> "ChildRow":

@@ -154,6 +154,7 @@ def _labelled(counter: dict, choices) -> list[tuple[str, int]]:
     return sorted(((str(labels.get(k, k)), n) for k, n in counter.items()), key=lambda r: -r[1])
 
 
+CHILDREN_PAGE = 100
 WARNINGS_SHOWN = 50  # a long list is summarised; the count says how many there are
 TITLE_RANK = {value: rank for rank, value in enumerate(Title.values)}
 
@@ -218,6 +219,12 @@ def detail(request, code):
             request,
             member_queries.ordered(member_queries.visible_members(user).filter(pk__in=in_cell)),
         )
+    children = cache.versioned(
+        ("children", *key), lambda: queries.children_as_of(org, as_of.day), version=version
+    )
+    # A province has a thousand children: a page of them at a time (a cell lists its members
+    # under ``trang``, and its few party groups whole).
+    children_page = None if members_page is not None else page_of(request, children, CHILDREN_PAGE)
     can_change = scope.can(user, scope.CHANGE, org)
     context = {
         "org": org,
@@ -230,9 +237,9 @@ def detail(request, code):
         "sub_cells_by_sector": _labelled(stats["sub_cells"]["by_parent_sector"], Sector.choices),
         "bodies": _committee(org, as_of.day),
         "other_positions": _other_positions(org, as_of.day),
-        "children": cache.versioned(
-            ("children", *key), lambda: queries.children_as_of(org, as_of.day), version=version
-        ),
+        "children": children,
+        "children_page": children_page,
+        "child_url": reverse("orgs:detail", args=["_"])[:-2],
         "members_page": members_page,
         "warnings": [
             {**w, "source": rule_source(w["rule"], as_of.day)} for w in warnings[:WARNINGS_SHOWN]
