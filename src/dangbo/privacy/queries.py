@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from dangbo.core import privacy, scope
@@ -238,9 +238,11 @@ class OwnSummary:
 
 
 def own_summary(user, member: Member | None) -> OwnSummary:
-    consents = own_consents(user, member)
+    tally = ConsentRecord.objects.filter(_own(user, member)).aggregate(
+        consents=Count("id"), withdrawable=Count("id", filter=Q(withdrawn_at__isnull=True))
+    )
     return OwnSummary(
-        consents=consents.count(),
-        withdrawable=consents.filter(withdrawn_at__isnull=True).count(),
+        consents=tally["consents"],
+        withdrawable=tally["withdrawable"],
         open_requests=own_requests(user, member).filter(state__in=OPEN_REQUEST_STATES).count(),
     )
