@@ -15,7 +15,7 @@ Used by the member list's search and by the type-ahead pickers, so that both ans
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, F, Func, IntegerField, Q, TextField, Value, When
 from django.db.models.functions import Concat
 
 from .text import fold, nfc, strip_control
@@ -79,6 +79,34 @@ def name_q(t: Terms, field: str = "search_name") -> Q:
                 | Q(**{f"{field}__endswith": f" {word}"})
             )
     return q
+
+
+class Words(Func):
+    """The folded name's words as a text array: what the PostgreSQL word index holds
+    (``string_to_array(search_name::text, ' ')``, migration members 0011)."""
+
+    function = "string_to_array"
+    template = "string_to_array(%(expressions)s::text, ' ')"
+
+    def __init__(self, field: str):
+        from django.contrib.postgres.fields import ArrayField  # PostgreSQL only
+
+        super().__init__(F(field), output_field=ArrayField(TextField()))
+
+
+def words_q(t: Terms, queryset, field: str = "search_name"):
+    """``name_q`` through the word index (PostgreSQL): the whole words by array containment,
+    which a GIN index answers at once for a rare name, and the typed start of the last word
+    as ``name_q`` says it. Returns the queryset with the words aliased, and the Q."""
+    whole = [w for i, w in enumerate(t.words) if not _is_last(t, i)]
+    q = Q()
+    if whole:
+        queryset = queryset.alias(search_words=Words(field))
+        q &= Q(search_words__contains=whole)
+    if t.prefix:
+        last = t.words[-1]
+        q &= Q(**{f"{field}__startswith": last}) | Q(**{f"{field}__contains": f" {last}"})
+    return queryset, q
 
 
 def ranked(queryset, t: Terms, name: str = "full_name", folded: str = "search_name"):

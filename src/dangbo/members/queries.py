@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import connection, connections, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Collate
+from django.db.models.query import ModelIterable
 
 from dangbo.core import audit, scope
 from dangbo.core import search as rule
@@ -59,9 +60,9 @@ def search(queryset: QuerySet, text: str | None, user=None, *, prefix: bool = Fa
     t = rule.terms(text, prefix=prefix)
     if t is None:
         return queryset
-    matching = rule.name_q(t)
     if connection.vendor != "postgresql":
-        return rule.ranked(queryset.filter(matching), t)
+        return rule.ranked(queryset.filter(rule.name_q(t)), t)
+    queryset, matching = rule.words_q(t, queryset)
     # PostgreSQL: the trigram index finds a rare name's few rows at once, but for a common
     # one ("nguyen van": a million rows) it makes the planner sort them all. So probe first:
     # few matches are fetched by id and ranked; many are read in name order, where the first
@@ -133,8 +134,22 @@ class _WalkInOrder(QuerySet):
             return run()
 
     def _fetch_all(self):
-        if self._result_cache is None:
+        if self._result_cache is not None:
+            return
+        if self._iterable_class is not ModelIterable or not self.query.is_sliced:
             self._planned(super()._fetch_all, "enable_bitmapscan")
+            return
+        # The page's ids first, by an index-only walk (the name index carries the status and
+        # the folded name: migration members 0011), then those few rows whole.
+        ids = self._planned(lambda: list(self.values_list("pk", flat=True)), "enable_bitmapscan")
+        rows = self._chain()
+        rows.__class__ = QuerySet
+        rows.query.clear_limits()
+        rows.query.clear_ordering(force=True)
+        found = {row.pk: row for row in rows.filter(pk__in=ids)}
+        self._result_cache = [found[pk] for pk in ids if pk in found]
+        if self._prefetch_related_lookups and not self._prefetch_done:
+            self._prefetch_related_objects()
 
     def count(self):
         # A (capped) count wants a plain scan that stops at the cap, not an index walk
