@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import context
+from . import cache, context
 from .choices import AuditEvent
 from .models import AuditEntry
 
@@ -328,6 +328,7 @@ def record(
         )
         entry.hash = _keyed_digest(entry.prev_hash, entry, key)
         entry.save()
+        cache.forget_version()
         _checkpoint_after_commit(prev_id, entry, key)
     return entry
 

@@ -7,18 +7,39 @@ aggregation on a province's page, and nothing stale is ever shown after a change
 through dangbo.
 """
 
+import contextvars
 from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db.models import Max
 
+from . import context
 from .models import AuditEntry
 
 TIMEOUT = 600
 
 
+# The version read once per request (a page's blocks and charts share it); an audit entry
+# written during the request forgets it, so a request never reads its own change as stale.
+_seen: contextvars.ContextVar[tuple[str, int] | None] = contextvars.ContextVar(
+    "dangbo_data_version", default=None
+)
+
+
 def data_version() -> int:
-    return AuditEntry.objects.aggregate(v=Max("id"))["v"] or 0
+    request = context.current_request_id()
+    seen = _seen.get()
+    if request and seen is not None and seen[0] == request:
+        return seen[1]
+    version = AuditEntry.objects.aggregate(v=Max("id"))["v"] or 0
+    if request:
+        _seen.set((request, version))
+    return version
+
+
+def forget_version() -> None:
+    """Called by the audit log on every entry: the data changed."""
+    _seen.set(None)
 
 
 def versioned(key: tuple, compute: Callable, *, version: int | None = None):

@@ -22,6 +22,12 @@ def current() -> ActContext:
     return ctx if ctx is not None else ActContext()
 
 
+def current_request_id() -> str:
+    """The bound request's id; "" outside a request (nothing to remember anything for)."""
+    ctx = _current.get()
+    return ctx.request_id if ctx is not None else ""
+
+
 def bind(ctx: ActContext) -> contextvars.Token:
     return _current.set(ctx)
 
