@@ -28,5 +28,5 @@ def test_the_name_index_covers_the_search_and_the_unused_ones_are_gone(engine):
     assert not set(_0012.UNUSED) & set(found)
     # What the dropped ones served is still served: (org, status), prefixes, trigrams.
     defs = " ".join(found.values())
-    assert "(org_id, status)" in defs
+    assert "(org_id, status) INCLUDE (gender, date_of_birth, admission_decision_date)" in defs
     assert "varchar_pattern_ops" in defs and "gin_trgm_ops" in defs

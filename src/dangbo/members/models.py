@@ -164,7 +164,15 @@ class Member(models.Model):
                 name="member_ceremony_after_decision",
             ),
         ]
-        indexes = [models.Index(fields=["org", "status"])]
+        indexes = [
+            # On PostgreSQL it also carries what the age and party-age charts count, so that
+            # a province's charts are an index-only scan (100 ms, not 1-2 s; issue 17).
+            models.Index(
+                fields=["org", "status"],
+                include=["gender", "date_of_birth", "admission_decision_date"],
+                name="member_org_status",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name
