@@ -14,9 +14,7 @@ def _write() -> None:
     audit.record(actor=None, action=MemberAudit.SENSITIVE_SEARCH, object_type="t", object_id="1")
 
 
-def test_a_request_reads_the_version_once_and_sees_its_own_write(
-    world, django_assert_num_queries
-):
+def test_a_request_reads_the_version_once_and_sees_its_own_write(world, django_assert_num_queries):
     token = context.bind(context.ActContext())
     try:
         first = cache.data_version()

@@ -186,7 +186,8 @@ def test_query_count_is_pinned(world, django_assert_max_num_queries):
     _cycle(world, 2022)
     client = client_for(world, "member")
     client.get(MINE)
-    with django_assert_max_num_queries(25):  # 25 on PostgreSQL (its audit lock is a query); 24 on SQLite
+    # 25 on PostgreSQL, whose audit lock is a query; 24 on SQLite
+    with django_assert_max_num_queries(25):
         assert client.get(MINE).status_code == 200
 
 
