@@ -46,3 +46,37 @@ def test_another_request_reads_it_again(world, django_assert_num_queries):
                 cache.data_version()
         finally:
             context.unbind(token)
+
+
+def test_concurrent_requests_compute_a_figure_once():
+    """Twenty requests after a change: the first computes, the others wait and reuse it."""
+    import threading
+    import time
+
+    calls = []
+    started = threading.Event()
+    release = threading.Event()
+
+    def compute():
+        calls.append(1)
+        started.set()
+        release.wait(5)
+        return "figure"
+
+    results = []
+
+    def ask():
+        results.append(cache.versioned(("herd", 1), compute, version=7))
+
+    first = threading.Thread(target=ask)
+    first.start()
+    assert started.wait(5)
+    others = [threading.Thread(target=ask) for _ in range(5)]
+    for t in others:
+        t.start()
+    time.sleep(0.2)  # let them reach the cache and find it empty while the first computes
+    release.set()
+    for t in [first, *others]:
+        t.join(5)
+    assert results == ["figure"] * 6 and len(calls) == 1
+    assert cache.versioned(("herd", 1), compute, version=8) == "figure" and len(calls) == 2

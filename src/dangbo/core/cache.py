@@ -8,6 +8,7 @@ through dangbo.
 """
 
 import contextvars
+import threading
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -42,6 +43,25 @@ def forget_version() -> None:
     _seen.set(None)
 
 
+# One computation per key at a time in this process: after a change, twenty clients asking
+# for a province's page would otherwise each spend seconds computing the same figures, and
+# the last would wait for all of them (p95 15 s at national scale, issue 17). The others
+# wait for the first and take its result from the cache.
+_computing: dict[str, threading.RLock] = {}
+_computing_guard = threading.Lock()
+_MAX_LOCKS = 10_000
+
+
+def _lock_for(cache_key: str) -> threading.RLock:
+    with _computing_guard:
+        lock = _computing.get(cache_key)
+        if lock is None:
+            if len(_computing) >= _MAX_LOCKS:
+                _computing.clear()  # holders keep their own reference
+            lock = _computing[cache_key] = threading.RLock()
+        return lock
+
+
 def versioned(key: tuple, compute: Callable, *, version: int | None = None):
     """``compute()`` or its cached result for ``key`` at the current data version."""
     version = data_version() if version is None else version
@@ -49,6 +69,10 @@ def versioned(key: tuple, compute: Callable, *, version: int | None = None):
     hit = cache.get(cache_key)
     if hit is not None and hit[0] == version:
         return hit[1]
-    value = compute()
-    cache.set(cache_key, (version, value), TIMEOUT)
+    with _lock_for(cache_key):
+        hit = cache.get(cache_key)  # computed meanwhile by the request we waited for
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        value = compute()
+        cache.set(cache_key, (version, value), TIMEOUT)
     return value
