@@ -125,7 +125,7 @@ def _staff(org: Organisation, day: date) -> Section:
             ),
             Figure(
                 _("Đảng viên đến hạn xét tặng Huy hiệu Đảng"),
-                len(registry_queries.badges_due(org, day)),
+                registry_queries.badges_due_count(org, day),
                 _url("home:due", "huy-hieu", **{"to-chuc": code}),
             ),
             Figure(

@@ -8,11 +8,11 @@ never a Python loop.
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from dangbo.core import labels
 from dangbo.core.dates import today
@@ -24,6 +24,7 @@ from dangbo.members.queries import official_on_q
 from dangbo.members.rules import (
     BADGE_MILESTONES,
     BadgeDue,
+    add_years,
     badge_due,
     overdue_ceremony_cutoff,
 )
@@ -415,20 +416,21 @@ class BadgeDueRow:
     due: BadgeDue
 
 
-def badges_due(org: Organisation, as_of: date | None = None) -> list[BadgeDueRow]:
-    """Rule 10 over the subtree: active, recognised members whose next Party badge is due
-    (a milestone of party age reached by ``as_of``), by award round then name. Early awards
-    for severe illness are left out: they depend on a sensitive field. Three queries of plain
-    values (a district has thousands of candidates): the candidates (party age can only be
-    shorter than the years since admission), their interruptions and their badges."""
-    as_of = as_of or today()
+def _badge_candidates(org: Organisation, as_of: date) -> QuerySet:
+    """Active, official members of the subtree admitted long enough ago to have reached the
+    first milestone (party age can only be shorter than the years since admission)."""
     first = min(BADGE_MILESTONES)
-    chosen = Member.objects.filter(
+    return Member.objects.filter(
         org.subtree_q("org__"),
         official_on_q(as_of),
         status__in=ACTIVE_STATUSES,
         admission_decision_date__lte=date(as_of.year - first, 12, 31),
     )
+
+
+def _badges_due_among(chosen: QuerySet, as_of: date) -> list[BadgeDueRow]:
+    """Rule 10 for ``chosen``, member by member: three queries of plain values (the
+    candidates, their interruptions, their badges)."""
     candidates = list(
         chosen.order_by("sort_key", "id").values_list(
             "id", "full_name", "org__name", "admission_decision_date"
@@ -454,6 +456,44 @@ def badges_due(org: Organisation, as_of: date | None = None) -> list[BadgeDueRow
             rows.append(BadgeDueRow(member_id, full_name, org_name, due))
     rows.sort(key=lambda r: r.due.award_round)  # stable: the names' order within a round
     return rows
+
+
+def badges_due(org: Organisation, as_of: date | None = None) -> list[BadgeDueRow]:
+    """Rule 10 over the subtree: active, recognised members whose next Party badge is due
+    (a milestone of party age reached by ``as_of``), by award round then name. Early awards
+    for severe illness are left out: they depend on a sensitive field."""
+    as_of = as_of or today()
+    return _badges_due_among(_badge_candidates(org, as_of), as_of)
+
+
+def _latest_decision_reaching(years: int, as_of: date) -> date:
+    """The last admission date from which ``years`` of party age are reached by ``as_of``
+    (``add_years`` decides, 29 February included)."""
+    day = add_years(as_of, -years)
+    while add_years(day, years) > as_of:
+        day -= timedelta(days=1)
+    while add_years(day + timedelta(days=1), years) <= as_of:
+        day += timedelta(days=1)
+    return day
+
+
+def badges_due_count(org: Organisation, as_of: date | None = None) -> int:
+    """``len(badges_due(org, as_of))`` without listing a whole country's members in Python
+    (a minute at national scale, issue 17). A member with no interruption and no badge is due
+    exactly when the first milestone is reached (``badge_due``: the highest one reached is
+    due, and nothing is held): counted in SQL. The few with either go through the rule."""
+    as_of = as_of or today()
+    chosen = _badge_candidates(org, as_of)
+    with_history = Q(pk__in=PartyAgeInterruption.objects.values("member_id")) | Q(
+        pk__in=BadgeAward.objects.values("member_id")
+    )
+    first = min(BADGE_MILESTONES)
+    plain = (
+        chosen.exclude(with_history)
+        .filter(admission_decision_date__lte=_latest_decision_reaching(first, as_of))
+        .count()
+    )
+    return plain + len(_badges_due_among(chosen.filter(with_history), as_of))
 
 
 _UNDER_SQL = """
