@@ -11,9 +11,10 @@ from datetime import date
 
 from django.db.models import Count
 from django.db.models.functions import ExtractMonth
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from dangbo.core import charts
+from dangbo.core import cache, charts
 from dangbo.core.dates import today
 from dangbo.orgs.choices import CELL_KINDS, OrgKind
 from dangbo.orgs.models import Organisation
@@ -54,7 +55,12 @@ def heatmap(request, org=None, year=None, **_ignored) -> charts.Chart | None:
     months = _months(y)
     if found.kind in CELL_KINDS or found.kind == OrgKind.GRASSROOTS_COMMITTEE:
         return _by_cell(found, y, end, months)
-    return _by_child(found, y, end, months)
+    # Above the grassroots the chart reads every cell of the subtree (300,000 at the national
+    # root, 12 s): cached until the next change, per language (its labels are translated).
+    return cache.versioned(
+        ("chart", "meetings.heatmap", found.pk, found.path, y, end.isoformat(), get_language()),
+        lambda: _by_child(found, y, end, months),
+    )
 
 
 def _title(y: int) -> str:

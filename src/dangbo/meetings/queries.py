@@ -100,9 +100,16 @@ def compliance(org: Organisation, as_of: date | None = None) -> Compliance:
         else:
             result.thematic_meetings += n
     short_regular, short_thematic = [], []
+    # What is due depends only on the cell's start: a country's 300,000 cells share a few
+    # hundred starts (the rule ran per cell, 10 s at the national root; issue 17).
+    due_by_start: dict[date | None, tuple[list[int], list[int]]] = {}
     for pk, (code, name, since) in cell_rows.items():
-        due_m = rules.months_due(year, as_of, since)
-        due_q = rules.quarters_due(year, as_of, since)
+        if since not in due_by_start:
+            due_by_start[since] = (
+                rules.months_due(year, as_of, since),
+                rules.quarters_due(year, as_of, since),
+            )
+        due_m, due_q = due_by_start[since]
         months = held[pk].get(MeetingKind.REGULAR, (0, 0))[0]
         quarters = held[pk].get(MeetingKind.THEMATIC, (0, 0))[1]
         if months < len(due_m):
