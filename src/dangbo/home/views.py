@@ -9,9 +9,10 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from dangbo.core import scope
+from dangbo.core import cache, scope
 from dangbo.core.choices import Role
 from dangbo.core.views import page_of, parse_as_of, render_page
 from dangbo.imports.models import JobState
@@ -102,6 +103,16 @@ def _roles(user) -> set[str]:
 
 
 def _staff(org: Organisation, day: date) -> Section:
+    """The office's figures over its subtree, cached until the next change: over a whole
+    country they are seconds of counting (issue 17). They depend on the organisation and
+    the day only (no viewer), and on the language of their labels."""
+    return cache.versioned(
+        ("home-staff", org.pk, org.path, day.isoformat(), get_language()),
+        lambda: _staff_figures(org, day),
+    )
+
+
+def _staff_figures(org: Organisation, day: date) -> Section:
     code = org.code
     compliance = meeting_queries.compliance(org, day)
     return Section(
