@@ -64,13 +64,18 @@ def _is_last(t: Terms, i: int) -> bool:
     return t.prefix and i == len(t.words) - 1
 
 
+def _word_start_q(field: str, word: str) -> Q:
+    """A word of the folded ``field`` starts with ``word`` (type-ahead's last word)."""
+    return Q(**{f"{field}__startswith": word}) | Q(**{f"{field}__contains": f" {word}"})
+
+
 def name_q(t: Terms, field: str = "search_name") -> Q:
     """Every typed word is a whole word of the folded ``field`` (the last one may be a
     word's start when ``t.prefix``)."""
     q = Q()
     for i, word in enumerate(t.words):
         if _is_last(t, i):
-            q &= Q(**{f"{field}__startswith": word}) | Q(**{f"{field}__contains": f" {word}"})
+            q &= _word_start_q(field, word)
         else:
             q &= (
                 Q(**{field: word})
@@ -104,8 +109,7 @@ def words_q(t: Terms, queryset, field: str = "search_name"):
         queryset = queryset.alias(search_words=Words(field))
         q &= Q(search_words__contains=whole)
     if t.prefix:
-        last = t.words[-1]
-        q &= Q(**{f"{field}__startswith": last}) | Q(**{f"{field}__contains": f" {last}"})
+        q &= _word_start_q(field, t.words[-1])
     return queryset, q
 
 
