@@ -167,3 +167,74 @@ def sqlite_file(env: Env, data: Path) -> Path | None:
         return None
     name = str(db["NAME"])
     return None if name in ("", ":memory:") else Path(name)
+
+
+def caches(env: Env) -> dict[str, Any]:
+    """Django's CACHES from ``DANGBO_CACHE_URL``.
+
+    Unset: each server process keeps its own cache in memory (one ``dangbo serve`` is one
+    process, so its threads share it). ``redis://host:port/db``: one cache shared by every
+    process that names the same server, which is what several server processes need (a page,
+    a session or a user cached by one process is forgotten by all when it changes)."""
+    url = env.raw("DANGBO_CACHE_URL")
+    memory = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "dangbo",
+        # Whole pages are cached (core.cache.page): a province's page is ~100 kB.
+        "OPTIONS": {"MAX_ENTRIES": 3000, "CULL_FREQUENCY": 3},
+    }
+    if url is None:
+        return {"default": memory}
+    scheme = urllib.parse.urlsplit(url).scheme
+    if scheme not in ("redis", "rediss", "unix"):
+        env.problem(
+            "DANGBO_CACHE_URL",
+            redact(url),
+            "chỉ nhận máy chủ Redis, dạng redis://127.0.0.1:6379/0 (hoặc để trống: bộ nhớ đệm "
+            "trong từng tiến trình).",
+        )
+        return {"default": memory}
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "dangbo",
+            # A cache server that does not answer must not hang every page: Django then
+            # raises, and core.cache treats a failing cache as a miss.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+
+def replicas(env: Env, primary: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """``DANGBO_REPLICA_URLS``: PostgreSQL streaming replicas that read-only work may use
+    (``core.replicas``), as Django databases ``replica1``, ``replica2`` … Each inherits the
+    primary's options (JIT off, timeouts) and is used as the primary's mirror in tests."""
+    urls = env.items("DANGBO_REPLICA_URLS")
+    if not urls:
+        return {}
+    if primary["ENGINE"] != "django.db.backends.postgresql":
+        env.problem(
+            "DANGBO_REPLICA_URLS",
+            ", ".join(redact(u) for u in urls),
+            "bản sao chỉ dùng được khi cơ sở dữ liệu chính là PostgreSQL.",
+        )
+        return {}
+    found: dict[str, dict[str, Any]] = {}
+    for number, url in enumerate(urls, start=1):
+        try:
+            parsed = dj_database_url.parse(url, conn_max_age=primary.get("CONN_MAX_AGE", 0))
+        except Exception:  # noqa: BLE001 - any parse failure is the same answer
+            parsed = {}
+        if parsed.get("ENGINE") != "django.db.backends.postgresql" or not parsed.get("NAME"):
+            env.problem(
+                "DANGBO_REPLICA_URLS",
+                redact(url),
+                "không phải địa chỉ PostgreSQL, dạng postgres://người_dùng@máy_chủ:5433/tên_csdl.",
+            )
+            continue
+        options = {**primary.get("OPTIONS", {}), **parsed.get("OPTIONS", {})}
+        parsed["OPTIONS"] = options
+        parsed["TEST"] = {"MIRROR": "default"}
+        found[f"replica{number}"] = dict(parsed)
+    return found

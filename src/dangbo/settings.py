@@ -137,6 +137,8 @@ TASKS = {
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the database: which copy this request may read (core.replicas).
+    "dangbo.core.replicas.Middleware",
     "dangbo.core.middleware.PortalHostMiddleware",
     "dangbo.core.middleware.PrivateCacheMiddleware",
     "dangbo.core.middleware.AdminSwitchMiddleware",
@@ -197,7 +199,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("DANGBO_TEST_SQLITE_NAME") or None}
+# Read-only work on streaming replicas (core.replicas); none by default.
+DATABASES.update(config.replicas(ENV, DATABASES["default"]))
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["dangbo.core.replicas.Router"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# In memory per process, or one Redis shared by all (DANGBO_CACHE_URL).
+CACHES = config.caches(ENV)
+# Sessions are read from the cache and kept in the database: a page costs no session query,
+# and a lost cache loses no login. Several server processes need the shared cache (a logout
+# in one must end the session in all): docs/operations.md.
+SESSION_ENGINE = "dangbo.core.sessions"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -209,7 +222,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # hashing (docs/operations.md, "Logins").
 AUTHENTICATION_BACKENDS = [
     "dangbo.accounts.throttle.ThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend whose get_user is cached per data version: no user query per page.
+    "dangbo.accounts.backends.CachedModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home:index"
@@ -335,6 +349,10 @@ DANGBO: dict[str, Any] = {
     "SERVE_HOST": ENV.text("DANGBO_HOST", "127.0.0.1"),
     "SERVE_PORT": ENV.integer("DANGBO_PORT", 8000),
     "SERVE_THREADS": ENV.integer("DANGBO_THREADS", 8, minimum=1),
+    # Replicas (core.replicas): how far behind one may be and still answer, and how often
+    # each process asks it.
+    "REPLICA_MAX_LAG": ENV.integer("DANGBO_REPLICA_MAX_LAG", 10),
+    "REPLICA_CHECK_SECONDS": ENV.integer("DANGBO_REPLICA_CHECK_SECONDS", 2),
     # Imports: uploads through the web/API are capped; `dangbo import` on the server is not.
     "IMPORT_MAX_BYTES": ENV.integer("DANGBO_IMPORT_MAX_MB", 50, minimum=1) * 1_000_000,
     "FILE_MAX_BYTES": ENV.integer("DANGBO_FILE_MAX_MB", 20, minimum=1) * 1_000_000,

@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: throttle reads models (axes', ours), which Django
         # allows only once every app is loaded — the reason AppConfig.ready exists.
-        from . import throttle
+        from . import backends, throttle
 
         throttle.connect()
+        backends.connect()

@@ -14,7 +14,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dangbo.core import period, scope
+from dangbo.core import period, replicas, scope
 from dangbo.core.dates import today
 from dangbo.core.views import form_page, render_page
 from dangbo.orgs import fields as org_fields
@@ -132,6 +132,7 @@ def _indicator_or_404(code: str) -> Indicator:
 
 
 @login_required
+@replicas.reads
 def indicator_list(request):
     _viewer(request)
     org = _org_or_404(request, scope.VIEW)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangbo.core import period, scope
+from dangbo.core import period, replicas, scope
 from dangbo.core.dates import fmt, parse_day, today
 from dangbo.core.errors import messages_of
 from dangbo.core.views import (
@@ -59,6 +59,7 @@ def _meeting_or_404(user, pk: int, action: str) -> Meeting:
 
 
 @login_required
+@replicas.reads
 def compliance(request):
     """Rules 17 and 13 over an organisation's cells for the year of the chosen date."""
     user = request.user

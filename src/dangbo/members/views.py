@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangbo.core import exports, period, scope
+from dangbo.core import cache, exports, period, replicas, scope
 from dangbo.core import services as core_services
 from dangbo.core.dates import today
 from dangbo.core.office.sheet import Col, Sheet
@@ -92,6 +92,8 @@ def _loggable(filters: dict) -> dict:
 
 
 @login_required
+@replicas.reads
+@cache.page
 def member_list(request):
     qs, filters, error, org_label = _filtered(request, queries.visible_members(request.user))
     return render_page(
@@ -174,6 +176,7 @@ def _filename(extension: str) -> str:
 
 
 @login_required
+@replicas.reads
 def export(request):
     """Stream the filtered list as CSV (UTF-8 with BOM for Excel); one audit entry per export."""
     found = _export(request, "CSV")
@@ -181,6 +184,7 @@ def export(request):
 
 
 @login_required
+@replicas.reads
 def export_xlsx(request):
     """The filtered list as a sheet to print: title, as-of line, STT, dates as dates."""
     found = _export(request, "XLSX")

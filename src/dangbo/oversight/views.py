@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangbo.core import period, scope
+from dangbo.core import period, replicas, scope
 from dangbo.core.dates import parse_day, today
 from dangbo.core.errors import invalid, messages_of
 from dangbo.core.text import strip_control
@@ -141,6 +141,7 @@ def mine(request):
 
 
 @login_required
+@replicas.reads
 def coverage(request):
     user = request.user
     org = _org_or_404(request, scope.VIEW)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangbo.core import cache, exports, period, scope
+from dangbo.core import cache, exports, period, replicas, scope
 from dangbo.core import services as core_services
 from dangbo.core.errors import invalid
 from dangbo.core.forms import AsOfForm
@@ -42,6 +42,7 @@ from .choices import RegistryAudit
 
 
 @login_required
+@replicas.reads
 def tree(request):
     """The tree two levels deep under each of the user's roots (or under ``?goc=<code>``,
     to open a deeper branch): nested <details>, so it expands and collapses without JS."""
@@ -79,6 +80,8 @@ def tree(request):
 
 
 @login_required
+@replicas.reads
+@cache.page
 def org_list(request):
     qs, filters, error = listing.filtered(request)
     return render_page(
@@ -115,6 +118,7 @@ def _export(request, kind: str):
 
 
 @login_required
+@replicas.reads
 def export(request):
     _filters, rows = _export(request, "CSV")
     day = period.current(request).day
@@ -123,6 +127,7 @@ def export(request):
 
 
 @login_required
+@replicas.reads
 def export_xlsx(request):
     """The filtered list as a sheet to print, as of the period's day."""
     filters, rows = _export(request, "XLSX")
@@ -185,6 +190,8 @@ def _other_positions(org: Organisation, day):
 
 
 @login_required
+@replicas.reads
+@cache.page
 def detail(request, code):
     org = scope.get_or_404(
         Organisation.objects.select_related("parent"), request.user, scope.VIEW, code=code

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangbo.core import files, scope
+from dangbo.core import files, replicas, scope
 from dangbo.core import period as session_period
 from dangbo.core.views import apply_service_errors, page_of, render_page
 
@@ -59,6 +59,7 @@ def _build(request, kind, org, period):
 
 @login_required
 @require_GET
+@replicas.reads
 def index(request):
     """The chooser; with a chosen report, the report itself under it."""
     _visible_or_404(request)
@@ -94,6 +95,7 @@ def index(request):
 
 @login_required
 @require_GET
+@replicas.reads
 def download(request, fmt: str):
     _visible_or_404(request)
     form, chosen = _chosen(request, request.GET)

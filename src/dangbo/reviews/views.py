@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from dangbo.core import audit, period, scope
+from dangbo.core import audit, period, replicas, scope
 from dangbo.core.dates import today
 from dangbo.core.errors import messages_of
 from dangbo.core.text import strip_control
@@ -701,6 +701,7 @@ def _honours(request, action: str = scope.VIEW) -> dict:
 
 
 @login_required
+@replicas.reads
 def honours(request):
     ctx = _honours(request)
     ctx["can_export"] = scope.covers(request.user, scope.EXPORT, ctx["org"])
@@ -729,6 +730,7 @@ def _filename(ctx, ext: str) -> str:
 
 
 @login_required
+@replicas.reads
 def honours_xlsx(request):
     ctx = _export(request, "XLSX")
     return exports.xlsx(
@@ -742,6 +744,7 @@ def honours_xlsx(request):
 
 
 @login_required
+@replicas.reads
 def honours_docx(request):
     ctx = _export(request, "DOCX")
     return exports.docx(
@@ -754,6 +757,7 @@ def honours_docx(request):
 
 
 @login_required
+@replicas.reads
 def honours_pdf(request):
     ctx = _export(request, "PDF")
     return exports.pdf(
