@@ -3,14 +3,19 @@
     BENCH_USER=bench BENCH_PASSWORD=... python -m benchmarks.load --base http://127.0.0.1:PORT \\
         --targets targets.json [--clients 20] [--duration 20] [--warmup 3] [--server-pid PID]
 
+``--base`` and ``--server-pid`` take comma-separated lists when several server processes
+run (each on its own port): client i talks to base i mod n, and the servers' CPU and peak
+RSS are summed.
+
 Logs in once through the real login page (GET for the CSRF cookie and form token, POST the
 form), then, for each target of the JSON list ``[{"name": …, "url": …}]``, runs a closed
 loop: every client (a thread with its own ``http.client.HTTPConnection``, keep-alive, the
 session cookie) sends requests back to back. The first ``warmup`` seconds are not counted;
 the measurement window is the ``duration`` seconds after them, and a request counts when it
-ENDS inside the window (its latency includes any wait it had under load). Requests still in
-flight when the window closes are awaited but not counted, so that they cannot slow the
-next target. Any status but 200 is an error. With ``--server-pid`` the server's peak RSS
+STARTS inside the window (its latency includes any wait it had under load). Clients start
+no request after the window, and the ones in flight when it closes are awaited and counted
+("late"), so a page slower than the window still reports its latencies; a request that
+fails or passes ``TIMEOUT`` is an error with status 0. Any status but 200 is an error. With ``--server-pid`` the server's peak RSS
 (VmHWM) is reset before each target (``/proc/PID/clear_refs``) and read after it, and the
 server's CPU time during the window is read from ``/proc/PID/stat``.
 """
@@ -83,11 +88,14 @@ class Session:
 class Client(threading.Thread):
     """One simulated user: requests back to back on one keep-alive connection."""
 
-    def __init__(self, session: Session, url: str, stop_at: float):
+    def __init__(self, session: Session, url: str, stop_at: float, base: str | None = None):
         super().__init__(daemon=True)
         self.session, self.url, self.stop_at = session, url, stop_at
+        if base is not None:  # another server process, the same session cookie
+            self.session = Session(base)
+            self.session.cookies = session.cookies
         self.headers = {"Cookie": session.cookie_header()}
-        self.conn = session.connect()
+        self.conn = self.session.connect()
         self.samples: list[tuple[float, float, int, bytes]] = []  # start, end, status, body
 
     def get(self) -> tuple[float, float, int, bytes]:
@@ -119,8 +127,17 @@ def percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[max(0, math.ceil(q * len(sorted_values)) - 1)]
 
 
-def _proc(pid: int | None, field: str) -> int | None:
-    """A VmXXX field of /proc/PID/status, in KiB."""
+def _pids(pids) -> list[int]:
+    return [p for p in (pids or []) if p]
+
+
+def _proc(pids, field: str) -> int | None:
+    """A VmXXX field of /proc/PID/status, in KiB, summed over the server processes."""
+    values = [_proc_one(pid, field) for pid in _pids(pids)]
+    return sum(v for v in values if v is not None) if any(v is not None for v in values) else None
+
+
+def _proc_one(pid: int | None, field: str) -> int | None:
     if not pid:
         return None
     try:
@@ -133,7 +150,12 @@ def _proc(pid: int | None, field: str) -> int | None:
     return None
 
 
-def _cpu_seconds(pid: int | None) -> float | None:
+def _cpu_seconds(pids) -> float | None:
+    values = [_cpu_one(pid) for pid in _pids(pids)]
+    return sum(v for v in values if v is not None) if any(v is not None for v in values) else None
+
+
+def _cpu_one(pid: int | None) -> float | None:
     if not pid:
         return None
     try:
@@ -144,15 +166,16 @@ def _cpu_seconds(pid: int | None) -> float | None:
         return None
 
 
-def _reset_peak(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        with open(f"/proc/{pid}/clear_refs", "w") as fh:
-            fh.write("5")  # resets VmHWM to the current RSS
-        return True
-    except OSError:
-        return False
+def _reset_peak(pids) -> bool:
+    done = False
+    for pid in _pids(pids):
+        try:
+            with open(f"/proc/{pid}/clear_refs", "w") as fh:
+                fh.write("5")  # resets VmHWM to the current RSS
+            done = True
+        except OSError:
+            pass
+    return done
 
 
 def _own_cpu() -> float:
@@ -164,7 +187,11 @@ def run_target(session: Session, target: dict, args) -> dict:
     reset = _reset_peak(args.server_pid)
     began = time.perf_counter()
     window = (began + args.warmup, began + args.warmup + args.duration)
-    clients = [Client(session, target["url"], window[1]) for _ in range(args.clients)]
+    bases = args.bases
+    clients = [
+        Client(session, target["url"], window[1], bases[i % len(bases)] if len(bases) > 1 else None)
+        for i in range(args.clients)
+    ]
     for c in clients:
         c.start()
     time.sleep(max(0.0, window[0] - time.perf_counter()))
@@ -173,10 +200,11 @@ def run_target(session: Session, target: dict, args) -> dict:
     server_cpu_end, own_cpu_end = _cpu_seconds(args.server_pid), _own_cpu()
     for c in clients:  # the requests in flight at the end: awaited, not counted
         c.join()
-    samples = [s for c in clients for s in c.samples if window[0] <= s[1] <= window[1]]
+    samples = [s for c in clients for s in c.samples if window[0] <= s[0] <= window[1]]
     latencies = sorted(end - start for start, end, _status, _body in samples)
     errors = [s for s in samples if s[2] != 200]
-    warm = [s for c in clients for s in c.samples if s[1] < window[0]]
+    late = sum(1 for s in samples if s[1] > window[1])
+    warm = [s for c in clients for s in c.samples if s[0] < window[0]]
     first_error = next(
         (
             (status, body.decode("utf-8", "replace"))
@@ -197,6 +225,8 @@ def run_target(session: Session, target: dict, args) -> dict:
         "p99_ms": percentile(latencies, 0.99) * 1000,
         "max_ms": (latencies[-1] * 1000) if latencies else float("nan"),
         "errors": len(errors),
+        "late": late,
+        "processes": len(bases),
         "first_error": first_error,
         "server_peak_rss_kb": _proc(args.server_pid, "VmHWM"),
         "server_peak_reset": reset,
@@ -220,14 +250,23 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--duration", type=float, default=20)
     parser.add_argument("--warmup", type=float, default=3)
-    parser.add_argument("--server-pid", type=int)
+    parser.add_argument("--server-pid", default="", help="PID[,PID…]")
     args = parser.parse_args()
+    args.bases = [b for b in args.base.split(",") if b]
+    args.server_pid = [int(p) for p in args.server_pid.split(",") if p.strip()]
     with open(args.targets) as fh:
         targets = json.load(fh)
-    session = Session(args.base)
+    session = Session(args.bases[0])
     session.login(os.environ.get("BENCH_USER", "bench"), os.environ["BENCH_PASSWORD"])
     results = [run_target(session, target, args) for target in targets]
-    child.emit({"targets": results, "clients": args.clients, "duration": args.duration})
+    child.emit(
+        {
+            "targets": results,
+            "clients": args.clients,
+            "duration": args.duration,
+            "processes": len(args.bases),
+        }
+    )
 
 
 if __name__ == "__main__":

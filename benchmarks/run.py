@@ -166,7 +166,7 @@ def free_port() -> int:
 class Server:
     """``dangbo serve`` as a subprocess, with the benchmark's settings (minimal view)."""
 
-    def __init__(self, engine: Engine, log_path: Path):
+    def __init__(self, engine: Engine, log_path: Path, extra_env: dict | None = None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -176,7 +176,7 @@ class Server:
         self.proc = subprocess.Popen(  # noqa: S603
             [*cmd, "--no-worker"],
             cwd=ROOT,
-            env=engine.env(),
+            env=engine.env(**(extra_env or {})),
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
@@ -242,6 +242,55 @@ def _q(text: str) -> str:
     return urllib.parse.urlencode({"q": text})
 
 
+class Redis:
+    """A throwaway redis-server on loopback: the cache the server processes share."""
+
+    def __init__(self, work: Path):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise PhaseError("redis-server is not installed")
+        self.proc = subprocess.Popen(  # noqa: S603 - our own argv
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+            + ["--appendonly", "no"],
+            cwd=work,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.05)
+        raise PhaseError("redis-server did not answer")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+def _load_against(engine, servers, targets_file, args, password) -> dict:
+    return run_child(
+        engine,
+        "load",
+        "--base",
+        ",".join(s.base for s in servers),
+        "--targets",
+        str(targets_file),
+        "--clients",
+        str(args.clients),
+        "--duration",
+        str(args.duration),
+        "--warmup",
+        str(args.warmup),
+        "--server-pid",
+        ",".join(str(s.proc.pid) for s in servers),
+        env={"BENCH_PASSWORD": password},
+    )
+
+
 def phase_pages(engine: Engine, prep: dict, args, work: Path, password: str) -> dict:
     targets = page_targets(prep)
     targets_file = work / f"targets-{engine.name}.json"
@@ -255,32 +304,46 @@ def phase_pages(engine: Engine, prep: dict, args, work: Path, password: str) -> 
         "--report",
         str(RESULTS / f"page-queries-{engine.tag}.txt"),
     )
-    log(f"pages: starting dangbo serve --threads {SERVER_THREADS} --no-worker")
-    server = Server(engine, work / f"serve-{engine.name}.log")
-    try:
-        server.wait_ready()
-        log(f"pages: {args.clients} clients, {args.duration:g} s per page after a warm-up")
-        load = run_child(
-            engine,
-            "load",
-            "--base",
-            server.base,
-            "--targets",
-            str(targets_file),
-            "--clients",
-            str(args.clients),
-            "--duration",
-            str(args.duration),
-            "--warmup",
-            str(args.warmup),
-            "--server-pid",
-            str(server.proc.pid),
-            env={"BENCH_PASSWORD": password},
+    loads: dict[str, dict] = {}
+    problems: list[str] = []
+    shared = None
+    for count in args.processes:
+        extra = {}
+        if count > 1 and shutil.which("redis-server"):
+            shared = shared or Redis(work)
+            extra = {"DANGBO_CACHE_URL": shared.url}
+        cache = "a shared Redis cache" if extra else "each its own in-memory cache"
+        log(
+            f"pages: {count} × dangbo serve --threads {SERVER_THREADS} --no-worker ({cache}); "
+            f"{args.clients} clients, {args.duration:g} s per page after a warm-up"
         )
-    finally:
-        server_log = server.stop()
-    problems = [line for line in server_log.splitlines() if "Traceback" in line or "ERROR" in line]
-    return {"targets": targets, "diag": diag["pages"], "load": load, "server_problems": problems}
+        servers = [
+            Server(engine, work / f"serve-{engine.name}-{count}-{i}.log", extra)
+            for i in range(count)
+        ]
+        try:
+            for server in servers:
+                server.wait_ready()
+            loads[str(count)] = _load_against(engine, servers, targets_file, args, password)
+            loads[str(count)]["shared_cache"] = bool(extra)
+        finally:
+            for server in servers:
+                server_log = server.stop()
+                problems += [
+                    line
+                    for line in server_log.splitlines()
+                    if "Traceback" in line or "ERROR" in line
+                ]
+    if shared is not None:
+        shared.stop()
+    first = str(args.processes[0])
+    return {
+        "targets": targets,
+        "diag": diag["pages"],
+        "load": loads[first],
+        "by_processes": loads,
+        "server_problems": problems,
+    }
 
 
 def phase_subtree(engine: Engine, prep: dict, args) -> dict:
@@ -510,7 +573,20 @@ def parse_args(argv=None):
         help=f"phases to run ({','.join(PHASES)})",
     )
     parser.add_argument("--postgres-url", help=f"benchmark database (default {DEFAULT_PG_URL})")
+    parser.add_argument(
+        "--processes",
+        default="1,2,4",
+        help="server processes the pages are measured against, in turn (1,2,4; quick 1,2)",
+    )
     args = parser.parse_args(argv)
+    if args.quick and args.processes == "1,2,4":
+        args.processes = "1,2"
+    try:
+        args.processes = [int(p) for p in args.processes.split(",") if p.strip()]
+    except ValueError:
+        parser.error("--processes: numbers separated by commas, e.g. 1,2,4")
+    if not args.processes or min(args.processes) < 1:
+        parser.error("--processes: at least one process")
     args.duration = args.duration or (5 if args.quick else 20)
     args.warmup = args.warmup if args.warmup is not None else (1 if args.quick else 3)
     args.runs = args.runs or (3 if args.quick else 7)
