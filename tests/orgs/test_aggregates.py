@@ -21,7 +21,16 @@ pytestmark = pytest.mark.django_db
 def assert_consistent(world) -> None:
     result = aggregates.check()
     assert result.ok, result.problems
-    for code in ("central", "tam-duong", "kim-long", "kl-thon-1", "hop-hoa", "vinh-tuong"):
+    # central and vinh-phuc are read from the per-province roll-up, the others from the tally.
+    for code in (
+        "central",
+        "vinh-phuc",
+        "tam-duong",
+        "kim-long",
+        "kl-thon-1",
+        "hop-hoa",
+        "vinh-tuong",
+    ):
         org = world.org(code)
         org.refresh_from_db()
         assert aggregates.member_counts(org.path) == registry_queries.membership_counts(
@@ -71,6 +80,45 @@ def test_reorganisations_move_the_tally_with_the_tree(world):
         target=world.org("kl-thon-1"),
         effective_date=date(2021, 1, 1),
     )
+    assert_consistent(world)
+
+
+def test_a_district_moved_to_another_province_moves_its_members_in_the_rollup(world):
+    """The roll-up is keyed by province: re-parenting across provinces moves the counts."""
+    central, phuc = world.org("central"), world.org("vinh-phuc")
+    national_before = aggregates.member_counts(central.path)
+    phuc_before = aggregates.member_counts(phuc.path)
+    other = orgs.create_org(
+        actor=None,
+        code="phu-tho",
+        name="Đảng bộ tỉnh Phú Thọ",
+        kind="province_committee",
+        sector="territorial",
+        parent=central,
+        valid_from=date(2019, 1, 1),
+    )
+    tam = world.org("tam-duong")
+    moved = aggregates.member_counts(tam.path)
+    orgs.reparent_org(actor=None, org=tam, new_parent=other, effective_date=date(2020, 1, 1))
+    assert_consistent(world)
+    other.refresh_from_db()
+    phuc.refresh_from_db()
+    assert aggregates.member_counts(other.path) == moved
+    assert aggregates.member_counts(phuc.path)["total"] == phuc_before["total"] - moved["total"]
+    assert aggregates.member_counts(central.path) == national_before
+    with connection.cursor() as cur:
+        cur.execute("SELECT SUM(n) FROM members_membertallyrollup WHERE prefix = %s", [other.path])
+        assert cur.fetchone()[0] == sum(
+            n for (_s, _g), n in aggregates.subtree_counts(tam.path).items()
+        )
+
+
+def test_check_finds_a_wrong_rollup_and_rebuild_fixes_it(world):
+    with connection.cursor() as cur:
+        cur.execute("UPDATE members_membertallyrollup SET n = n + 7 WHERE status = 'official'")
+    result = aggregates.check()
+    assert not result.ok and result.problems[0].startswith("tổng theo tỉnh")
+    aggregates.rebuild()
     assert_consistent(world)
 
 
@@ -144,6 +192,9 @@ def test_the_tally_triggers_exist_after_all_migrations(db):
         "members_tally_update",
         "members_tally_delete",
         "members_tally_path",
+        "members_rollup_insert",
+        "members_rollup_update",
+        "members_rollup_delete",
     }
     assert expected <= names
 

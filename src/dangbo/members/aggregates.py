@@ -12,18 +12,31 @@ from django.db import connection, transaction
 from dangbo.members.choices import ACTIVE_STATUSES, Gender, Status
 
 TABLE = "members_membertally"
+# The tally summed per province (kept by triggers on the tally, migration members 0014): a
+# subtree at the top two levels — the root, a province — is read there.
+ROLLUP = "members_membertallyrollup"
+ROLLUP_DEPTH = 2
 _EXPECTED = """SELECT m.org_id, o.path, m.status, m.gender, COUNT(*)
     FROM members_member m JOIN orgs_organisation o ON o.id = m.org_id
     GROUP BY m.org_id, o.path, m.status, m.gender"""
 
 
+def _source(*paths: str) -> tuple[str, str]:
+    """The table and column a subtree's range is read from: the per-province roll-up for
+    the top two levels (a few hundred rows for the whole country), the tally below."""
+    if paths and all(p.count(".") <= ROLLUP_DEPTH for p in paths):
+        return ROLLUP, "prefix"
+    return TABLE, "path"
+
+
 def subtree_counts(path: str) -> dict[tuple[str, str], int]:
     """{(status, gender): n} for the organisation with ``path`` and everything below it."""
     upper = path[:-1] + "/"
+    table, column = _source(path)
     with connection.cursor() as cur:
         cur.execute(
-            f"SELECT status, gender, SUM(n) FROM {TABLE} "  # noqa: S608 - constant table
-            "WHERE path >= %s AND path < %s GROUP BY status, gender",
+            f"SELECT status, gender, SUM(n) FROM {table} "  # noqa: S608 - constant names
+            f"WHERE {column} >= %s AND {column} < %s GROUP BY status, gender",
             [path, upper],
         )
         return {(s, g): int(n) for s, g, n in cur.fetchall() if n}
@@ -52,14 +65,21 @@ def active_by_range(ranges: list[tuple[int, str]]) -> dict[int, int]:
     for key, path in ranges:
         params += [key, path, path[:-1] + "/"]
     statuses = ", ".join(["%s"] * len(ACTIVE_STATUSES))
+    table, column = _source(*(path for _key, path in ranges))
     sql = (
         f"WITH r(k, lo, hi) AS (VALUES {values}) "  # noqa: S608 - placeholders only
-        f"SELECT r.k, SUM(t.n) FROM r JOIN {TABLE} t ON t.path >= r.lo AND t.path < r.hi "
+        f"SELECT r.k, SUM(t.n) FROM r JOIN {table} t "
+        f"ON t.{column} >= r.lo AND t.{column} < r.hi "
         f"WHERE t.status IN ({statuses}) GROUP BY r.k"
     )
     with connection.cursor() as cur:
         cur.execute(sql, params + [str(s) for s in ACTIVE_STATUSES])
         return {int(k): int(n or 0) for k, n in cur.fetchall()}
+
+
+def _prefix(path: str) -> str:
+    """The roll-up's key of a path: its first two segments."""
+    return ".".join(path.split(".")[:ROLLUP_DEPTH]) + "." if path.count(".") > 1 else path
 
 
 @dataclass
@@ -73,12 +93,19 @@ class CheckResult:
 
 
 def check(limit: int = 20) -> CheckResult:
-    """Compare the tally with a recount from the members table."""
+    """Compare the tally and its per-province roll-up with a recount from the members
+    table."""
     with connection.cursor() as cur:
         cur.execute(_EXPECTED)
         expected = {(o, s, g): (p, n) for o, p, s, g, n in cur.fetchall()}
         cur.execute(f"SELECT org_id, path, status, gender, n FROM {TABLE}")  # noqa: S608
         actual = {(o, s, g): (p, n) for o, p, s, g, n in cur.fetchall() if n}
+        cur.execute(f"SELECT prefix, status, gender, n FROM {ROLLUP}")  # noqa: S608
+        rolled = {(p, st, g): n for p, st, g, n in cur.fetchall() if n}
+    want_rolled: dict[tuple, int] = {}
+    for (_org, status, gender), (path, n) in expected.items():
+        key = (_prefix(path), status, gender)
+        want_rolled[key] = want_rolled.get(key, 0) + n
     problems = []
     for key in sorted(set(expected) | set(actual), key=str):
         want, have = expected.get(key), actual.get(key)
@@ -87,6 +114,12 @@ def check(limit: int = 20) -> CheckResult:
                 f"tổ chức #{key[0]}, {key[1]}/{key[2]}: đếm lại {want[1] if want else 0}"
                 f"{'' if not want or not have or want[0] == have[0] else ' (đường dẫn khác)'}, "
                 f"bảng tổng hợp {have[1] if have else 0}"
+            )
+    for key in sorted(set(want_rolled) | set(rolled), key=str):
+        if want_rolled.get(key, 0) != rolled.get(key, 0):
+            problems.append(
+                f"tổng theo tỉnh {key[0]}, {key[1]}/{key[2]}: đếm lại {want_rolled.get(key, 0)}, "
+                f"bảng tổng hợp {rolled.get(key, 0)}"
             )
     return CheckResult(
         rows=len(actual),
@@ -102,6 +135,8 @@ def rebuild() -> int:
         if connection.vendor == "postgresql":
             cur.execute(f"LOCK TABLE members_member IN SHARE MODE")  # noqa: F541
         cur.execute(f"DELETE FROM {TABLE}")  # noqa: S608
+        # Emptied too, so that a wrong roll-up is rebuilt, not just moved by the triggers.
+        cur.execute(f"DELETE FROM {ROLLUP}")  # noqa: S608
         cur.execute(
             f"INSERT INTO {TABLE} (org_id, path, status, gender, n) {_EXPECTED}"  # noqa: S608
         )

@@ -308,3 +308,21 @@ class MemberTally(models.Model):
             models.UniqueConstraint(fields=["org", "status", "gender"], name="tally_key")
         ]
         indexes = [models.Index(fields=["path", "status", "gender", "n"], name="tally_path")]
+
+
+class MemberTallyRollup(models.Model):
+    """``MemberTally`` summed per province: the tally's rows grouped by the first two
+    segments of their path (the root's own rows by its one). Kept by triggers on the tally
+    itself, so whatever moves a tally row — a member's change, a re-parenting, a rebuild —
+    moves its province's row. The national root's figures are then ~34 × 14 rows instead of
+    a range over 800,000 (issue 17: 140 ms → a few ms)."""
+
+    prefix = BinaryCharField(max_length=255)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    gender = models.CharField(max_length=1, choices=Gender.choices)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "status", "gender"], name="tally_rollup_key")
+        ]
