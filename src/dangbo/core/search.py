@@ -113,6 +113,18 @@ def words_q(t: Terms, queryset, field: str = "search_name"):
     return queryset, q
 
 
+def fts_query(t: Terms) -> str:
+    """``name_q`` as an SQLite FTS5 query over the folded name's words: each typed word a
+    whole word (a phrase, quoted so that nothing typed is read as FTS syntax), the last one a
+    word's start when ``t.prefix``. A superset of ``name_q``'s matches (FTS5 also splits on
+    an apostrophe), which callers narrow with ``name_q`` itself."""
+    parts = []
+    for i, word in enumerate(t.words):
+        quoted = '"' + word.replace('"', '""') + '"'
+        parts.append(quoted + ("*" if _is_last(t, i) else ""))
+    return " AND ".join(parts)
+
+
 def ranked(queryset, t: Terms, name: str = "full_name", folded: str = "search_name"):
     """``queryset`` annotated with ``rank_exact`` (0: the full name as typed, 1: the same with
     accents folded, 2: else) and ``rank_misses`` (typed accented words not found as typed),

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Collate
 from django.db.models.query import ModelIterable
@@ -61,6 +61,11 @@ def search(queryset: QuerySet, text: str | None, user=None, *, prefix: bool = Fa
     if t is None:
         return queryset
     if connection.vendor != "postgresql":
+        # SQLite: the name words' full-text index (migration 0015) finds a rare name's few
+        # members at once; a common name is read in full as before.
+        few = _sqlite_word_matches(t)
+        if few is not None:
+            queryset = queryset.filter(pk__in=few)
         return rule.ranked(queryset.filter(rule.name_q(t)), t)
     queryset, matching = rule.words_q(t, queryset)
     # PostgreSQL: the trigram index finds a rare name's few rows at once, but for a common
@@ -73,6 +78,35 @@ def search(queryset: QuerySet, text: str | None, user=None, *, prefix: bool = Fa
     queryset = queryset.filter(matching)
     queryset.__class__ = _WalkInOrder
     return queryset
+
+
+WORDS_TABLE = "members_member_words"
+_words_table: dict[str, bool] = {}
+
+
+def _sqlite_word_matches(t) -> list[int] | None:
+    """Ids of the members whose folded name has the typed words (FTS5), when there are at
+    most ``RARE``; None when there are more, or the index is not there (a SQLite built
+    without FTS5): the caller then reads the names."""
+    name = connection.settings_dict["NAME"]
+    if name not in _words_table:
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [WORDS_TABLE]
+            )
+            _words_table[name] = cur.fetchone() is not None
+    if not _words_table[name] or not t.words:
+        return None
+    try:
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT rowid FROM {WORDS_TABLE} WHERE {WORDS_TABLE} MATCH %s LIMIT %s",  # noqa: S608
+                [rule.fts_query(t), RARE + 1],
+            )
+            ids = [row[0] for row in cur.fetchall()]
+    except DatabaseError:  # a query FTS5 cannot parse: read the names instead
+        return None
+    return ids if len(ids) <= RARE else None
 
 
 _NUMBER_SEPARATORS = str.maketrans("", "", "-/_,")
