@@ -81,21 +81,13 @@ def search(queryset: QuerySet, text: str | None, user=None, *, prefix: bool = Fa
 
 
 WORDS_TABLE = "members_member_words"
-_words_table: dict[str, bool] = {}
 
 
 def _sqlite_word_matches(t) -> list[int] | None:
     """Ids of the members whose folded name has the typed words (FTS5), when there are at
     most ``RARE``; None when there are more, or the index is not there (a SQLite built
-    without FTS5): the caller then reads the names."""
-    name = connection.settings_dict["NAME"]
-    if name not in _words_table:
-        with connection.cursor() as cur:
-            cur.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [WORDS_TABLE]
-            )
-            _words_table[name] = cur.fetchone() is not None
-    if not _words_table[name] or not t.words:
+    without FTS5) or cannot read the query: the caller then reads the names."""
+    if not t.words:
         return None
     try:
         with connection.cursor() as cur:
@@ -104,7 +96,7 @@ def _sqlite_word_matches(t) -> list[int] | None:
                 [rule.fts_query(t), RARE + 1],
             )
             ids = [row[0] for row in cur.fetchall()]
-    except DatabaseError:  # a query FTS5 cannot parse: read the names instead
+    except DatabaseError:
         return None
     return ids if len(ids) <= RARE else None
 
