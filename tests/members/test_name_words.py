@@ -64,3 +64,24 @@ def test_typed_fts_syntax_is_only_text(world):
     for text in ['"', "NEAR(a b)", "a OR b", "*", "huong AND", "-huong", "h'bia"]:
         found = queries.search(Member.objects.all(), text, prefix=True)
         assert set(found.values_list("pk", flat=True)) == _by_reading(text, True)
+
+
+def test_a_bulk_load_without_triggers_is_found_by_check_and_fixed_by_rebuild(world):
+    """The national loader drops the triggers while it loads: the index must be rebuilt
+    with the aggregates, or a name would be missing from every search."""
+    from dangbo.members import aggregates
+
+    with connection.cursor() as cur:
+        cur.execute("DROP TRIGGER members_words_insert")
+    loaded = Member.objects.get(pk=world.members["an"].pk)
+    loaded.pk = None
+    loaded.full_name, loaded.search_name = "Đinh Văn Lạc", "dinh van lac"
+    loaded.card_number = loaded.id_number = ""
+    loaded.user = None
+    loaded.save()
+    assert _fts_ids("dinh van lac") == []
+    result = aggregates.check()
+    assert not result.ok and "chỉ mục tìm theo tên" in result.problems[-1]
+    aggregates.rebuild()
+    assert aggregates.check().ok
+    assert len(_fts_ids("dinh van lac")) == 1

@@ -7,7 +7,7 @@ for an earlier date are not pre-aggregated: they come from the membership interv
 
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from dangbo.members.choices import ACTIVE_STATUSES, Gender, Status
 
@@ -16,6 +16,9 @@ TABLE = "members_membertally"
 # subtree at the top two levels — the root, a province — is read there.
 ROLLUP = "members_membertallyrollup"
 ROLLUP_DEPTH = 2
+# SQLite's full-text index of the folded names (migration members 0015), also kept by
+# triggers: a bulk load that drops them (the national loader) rebuilds it here too.
+WORDS = "members_member_words"
 _EXPECTED = """SELECT m.org_id, o.path, m.status, m.gender, COUNT(*)
     FROM members_member m JOIN orgs_organisation o ON o.id = m.org_id
     GROUP BY m.org_id, o.path, m.status, m.gender"""
@@ -94,7 +97,7 @@ class CheckResult:
 
 def check(limit: int = 20) -> CheckResult:
     """Compare the tally and its per-province roll-up with a recount from the members
-    table."""
+    table (and, on SQLite, the name index with the names)."""
     with connection.cursor() as cur:
         cur.execute(_EXPECTED)
         expected = {(o, s, g): (p, n) for o, p, s, g, n in cur.fetchall()}
@@ -121,6 +124,7 @@ def check(limit: int = 20) -> CheckResult:
                 f"tổng theo tỉnh {key[0]}, {key[1]}/{key[2]}: đếm lại {want_rolled.get(key, 0)}, "
                 f"bảng tổng hợp {rolled.get(key, 0)}"
             )
+    problems += _words_problems()
     return CheckResult(
         rows=len(actual),
         problems=problems[:limit]
@@ -128,9 +132,30 @@ def check(limit: int = 20) -> CheckResult:
     )
 
 
+def _has_words_index() -> bool:
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [WORDS])
+        return cur.fetchone() is not None
+
+
+def _words_problems() -> list[str]:
+    """FTS5's own check of an external-content index against the members table."""
+    if not _has_words_index():
+        return []
+    try:
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(f"INSERT INTO {WORDS}({WORDS}, rank) VALUES ('integrity-check', 1)")  # noqa: S608
+    except DatabaseError:
+        return ["chỉ mục tìm theo tên (SQLite) không khớp với danh sách đảng viên"]
+    return []
+
+
 @transaction.atomic
 def rebuild() -> int:
-    """Recount everything from the members table (the triggers keep it right afterwards)."""
+    """Recount everything from the members table, and rebuild SQLite's name index (the
+    triggers keep them right afterwards)."""
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute(f"LOCK TABLE members_member IN SHARE MODE")  # noqa: F541
@@ -140,5 +165,7 @@ def rebuild() -> int:
         cur.execute(
             f"INSERT INTO {TABLE} (org_id, path, status, gender, n) {_EXPECTED}"  # noqa: S608
         )
+        if _has_words_index():
+            cur.execute(f"INSERT INTO {WORDS}({WORDS}) VALUES ('rebuild')")  # noqa: S608
         cur.execute(f"SELECT COUNT(*) FROM {TABLE}")  # noqa: S608
         return cur.fetchone()[0]
