@@ -24,10 +24,9 @@ def _key(user_id) -> tuple:
 class CachedModelBackend(ModelBackend):
     def get_user(self, user_id):
         def load():
-            with replicas.primary():
-                user = super(CachedModelBackend, self).get_user(user_id)
-                if user is not None:
-                    scope.active_grants(user)  # kept on the object, pickled with it
+            user = super(CachedModelBackend, self).get_user(user_id)
+            if user is not None:
+                scope.active_grants(user)  # kept on the object, pickled with it
             return user
 
         with replicas.primary():

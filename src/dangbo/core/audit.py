@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import cache, context
+from . import cache, context, replicas
 from .choices import AuditEvent
 from .models import AuditEntry
 
@@ -329,6 +329,7 @@ def record(
         entry.hash = _keyed_digest(entry.prev_hash, entry, key)
         entry.save()
         cache.forget_version()
+        replicas.note_write()  # this request's further reads stay on the primary
         _checkpoint_after_commit(prev_id, entry, key)
     return entry
 

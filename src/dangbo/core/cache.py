@@ -61,7 +61,6 @@ def data_version() -> int:
 def forget_version() -> None:
     """Called by the audit log on every entry: the data changed."""
     _seen.set(None)
-    replicas.note_write()
 
 
 def _get(cache_key: str):

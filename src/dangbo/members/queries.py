@@ -18,7 +18,7 @@ from dangbo.core.models import AuditEntry
 from dangbo.core.text import compact_digits, strip_control
 from dangbo.orgs.models import Organisation
 
-from . import rules
+from . import aggregates, rules
 from .choices import (
     ACTIVE_STATUSES,
     NO_BADGE_STATUSES,
@@ -80,7 +80,7 @@ def search(queryset: QuerySet, text: str | None, user=None, *, prefix: bool = Fa
     return queryset
 
 
-WORDS_TABLE = "members_member_words"
+WORDS_TABLE = aggregates.WORDS
 
 
 def _sqlite_word_matches(t) -> list[int] | None:
