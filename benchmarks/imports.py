@@ -1,7 +1,8 @@
 """Import of member rows from a CSV: dangbo's validated import against the engine's raw path.
 
     python -m benchmarks.imports dangbo FILE    # services.create_job + services.run(commit=True)
-    python -m benchmarks.imports raw FILE       # the same rows, final form, COPY / executemany
+    python -m benchmarks.imports raw FILE       # the same final rows, COPY / executemany
+    python -m benchmarks.imports raw-members FILE   # the members table's rows alone
     python -m benchmarks.imports scratch FILE   # PostgreSQL: COPY the file into an UNLOGGED table
     python -m benchmarks.imports cleanup        # delete every benchmark row (cards 9xxxxxxx)
 
@@ -13,6 +14,7 @@ ANALYZEs the tables so that the next measurement starts from the same state.
 
 import argparse
 import csv
+import os
 import sys
 import time
 from datetime import UTC, datetime
@@ -132,11 +134,11 @@ class FinalRows:
 
     def __init__(self, now):
         from dangbo.imports.bulk import table_columns
-        from dangbo.members.models import Member
+        from dangbo.members.models import Member, MemberEvent, Membership
         from dangbo.orgs.choices import CELL_KINDS
         from dangbo.orgs.models import Organisation
 
-        self.columns = table_columns(Member, with_id=False)
+        self.columns = table_columns(Member)
         empty = {
             "severe_illness": False,
             "recognition_unknown": False,
@@ -149,11 +151,61 @@ class FinalRows:
         self.cell_ids = dict(
             Organisation.objects.filter(kind__in=CELL_KINDS).values_list("code", "id")
         )
+        self.now = now
+        self.membership_columns = table_columns(Membership, with_id=False)
+        self.event_columns = table_columns(MemberEvent, with_id=False)
 
-    def __call__(self, path: str):
+    @staticmethod
+    def _csv(path: str):
+        with open(path, newline="", encoding="utf-8") as fh:
+            reader = csv.reader(fh)
+            next(reader)
+            yield from reader
+
+    def memberships(self, path: str, first: int):
+        at = {c: i for i, c in enumerate(self.membership_columns)}
+        template = [None] * len(self.membership_columns)
+        template[at["kind"]] = "official"
+        template[at["reason"]] = template[at["register_no"]] = ""
+        cell_ids = self.cell_ids
+        for member_id, (_, _, _, code, _, admitted, _) in enumerate(self._csv(path), first):
+            row = template.copy()
+            row[at["member_id"]] = member_id
+            row[at["org_id"]] = cell_ids[code]
+            row[at["valid_from"]] = f"{admitted[6:]}-{admitted[3:5]}-{admitted[:2]}"
+            yield row
+
+    def events(self, path: str, first: int):
+        """Admitted, and recognised when the row is official: the events dangbo writes, with a
+        note and a data object of the same size."""
+        at = {c: i for i, c in enumerate(self.event_columns)}
+        template = [None] * len(self.event_columns)
+        template[at["decision_ref"]] = ""
+        template[at["note"]] = f"Ghi nhận từ tệp “{os.path.basename(path)[:120]}” (lần nhập #0)"
+        template[at["recorded_at"]] = self.now
+        for member_id, (*_, admitted, official) in enumerate(self._csv(path), first):
+            decision = f"{admitted[6:]}-{admitted[3:5]}-{admitted[:2]}"
+            row = template.copy()
+            row[at["member_id"]] = member_id
+            row[at["kind"]] = "admitted"
+            row[at["effective_date"]] = decision
+            row[at["status_after"]] = "probationary"
+            row[at["data"]] = f'{{"ceremony_date": "{decision}", "import_job": 0}}'
+            yield row
+            if official:
+                row = template.copy()
+                row[at["member_id"]] = member_id
+                row[at["kind"]] = "recognised"
+                row[at["effective_date"]] = f"{official[6:]}-{official[3:5]}-{official[:2]}"
+                row[at["status_after"]] = "official"
+                row[at["data"]] = '{"import_job": 0}'
+                yield row
+
+    def __call__(self, path: str, first: int):
         from dangbo.core import text
 
         at = self.at
+        i_id = at["id"]
         i_name, i_gender, i_dob = at["full_name"], at["gender"], at["date_of_birth"]
         i_org, i_card, i_status = at["org_id"], at["card_number"], at["status"]
         i_decision, i_ceremony = at["admission_decision_date"], at["admission_ceremony_date"]
@@ -170,32 +222,72 @@ class FinalRows:
         genders = {"Nam": "M", "Nữ": "F"}
         cell_ids = self.cell_ids
         template = self.template
-        with open(path, newline="", encoding="utf-8") as fh:
-            reader = csv.reader(fh)
-            next(reader)
-            for name, gender, dob, code, card, admitted, official in reader:
-                row = template.copy()
-                row[i_name] = name
-                row[i_gender] = genders[gender]
-                row[i_dob] = f"{dob[6:]}-{dob[3:5]}-{dob[:2]}"
-                row[i_org] = cell_ids[code]
-                row[i_card] = card
-                row[i_decision] = row[i_ceremony] = f"{admitted[6:]}-{admitted[3:5]}-{admitted[:2]}"
-                if official:
-                    row[i_official] = f"{official[6:]}-{official[3:5]}-{official[:2]}"
-                    row[i_status] = "official"
-                else:
-                    row[i_status] = "probationary"
-                row[i_search] = fold(name)
-                row[i_sort] = sort_key(name)
-                if i_parts:
-                    row[i_parts[0]], row[i_parts[1]], row[i_parts[2]] = name_parts(name)
-                yield row
+        for member_id, (name, gender, dob, code, card, admitted, official) in enumerate(
+            self._csv(path), first
+        ):
+            row = template.copy()
+            row[i_id] = member_id
+            row[i_name] = name
+            row[i_gender] = genders[gender]
+            row[i_dob] = f"{dob[6:]}-{dob[3:5]}-{dob[:2]}"
+            row[i_org] = cell_ids[code]
+            row[i_card] = card
+            row[i_decision] = row[i_ceremony] = f"{admitted[6:]}-{admitted[3:5]}-{admitted[:2]}"
+            if official:
+                row[i_official] = f"{official[6:]}-{official[3:5]}-{official[:2]}"
+                row[i_status] = "official"
+            else:
+                row[i_status] = "probationary"
+            row[i_search] = fold(name)
+            row[i_sort] = sort_key(name)
+            if i_parts:
+                row[i_parts[0]], row[i_parts[1]], row[i_parts[2]] = name_parts(name)
+            yield row
 
 
-def run_raw(path: str) -> dict:
-    """PostgreSQL: ``COPY members_member (...) FROM STDIN`` with psycopg's ``write_row``;
-    SQLite: one transaction of ``executemany`` INSERTs. One table, ids from the database."""
+def _reserve_member_ids(count: int) -> int:
+    """The first of ``count`` consecutive member ids, taken from the sequence in one step."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(
+                "SELECT setval(pg_get_serial_sequence('members_member', 'id'), "
+                "nextval(pg_get_serial_sequence('members_member', 'id')) + %s - 1) - %s + 1",
+                [count, count],
+            )
+            return cur.fetchone()[0]
+        cur.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM members_member")
+        return cur.fetchone()[0]
+
+
+def _write(table: str, columns: list[str], rows) -> None:
+    """COPY on PostgreSQL, one ``executemany`` on SQLite: the engine's fastest plain path."""
+    from django.db import connection
+
+    cols = ", ".join(f'"{c}"' for c in columns)
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        with (
+            connection.connection.cursor() as cur,
+            cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" * len(columns))
+    cur = connection.connection.cursor()
+    try:
+        cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)  # noqa: S608
+    finally:
+        cur.close()
+
+
+def run_raw(path: str, *, members_only: bool = False) -> dict:
+    """The final rows of the import in their column form, written in one transaction by the
+    engine's plain path: every member, their membership and their events (admitted, and
+    recognised when official) — what dangbo's import leaves in the database, row for row.
+    ``members_only``: the members table alone (the baseline before issue 17's last round)."""
     from django.db import connection, transaction
 
     rows = _count_rows(path)
@@ -203,25 +295,12 @@ def run_raw(path: str) -> dict:
     started = time.perf_counter()
     now = connection.ops.adapt_datetimefield_value(datetime.now(UTC))
     final = FinalRows(now)
-    cols = ", ".join(f'"{c}"' for c in final.columns)
     with transaction.atomic():
-        connection.ensure_connection()
-        if connection.vendor == "postgresql":
-            with (
-                connection.connection.cursor() as cur,
-                cur.copy(f"COPY members_member ({cols}) FROM STDIN") as copy,
-            ):
-                for row in final(path):
-                    copy.write_row(row)
-        else:
-            marks = ", ".join("?" * len(final.columns))
-            cur = connection.connection.cursor()
-            try:
-                cur.executemany(
-                    f"INSERT INTO members_member ({cols}) VALUES ({marks})", final(path)
-                )
-            finally:
-                cur.close()
+        first = _reserve_member_ids(rows)
+        _write("members_member", final.columns, final(path, first))
+        if not members_only:
+            _write("members_membership", final.membership_columns, final.memberships(path, first))
+            _write("members_memberevent", final.event_columns, final.events(path, first))
     finished = time.perf_counter()
     written = _written_since(mark)
     if written["members_member"] != rows:
@@ -321,7 +400,7 @@ def cleanup() -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["dangbo", "raw", "scratch", "cleanup"])
+    parser.add_argument("mode", choices=["dangbo", "raw", "raw-members", "scratch", "cleanup"])
     parser.add_argument("file", nargs="?")
     args = parser.parse_args()
     if args.mode != "cleanup" and not args.file:
@@ -330,7 +409,12 @@ def main() -> None:
     if args.mode == "cleanup":
         result = cleanup()
     else:
-        run = {"dangbo": run_dangbo, "raw": run_raw, "scratch": run_scratch}[args.mode]
+        run = {
+            "dangbo": run_dangbo,
+            "raw": run_raw,
+            "raw-members": lambda path: run_raw(path, members_only=True),
+            "scratch": run_scratch,
+        }[args.mode]
         result = run(args.file)
         child.say(
             f"{args.mode}: {result['rows']:,} rows in {result['seconds']:.1f} s "

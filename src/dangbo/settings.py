@@ -358,6 +358,9 @@ DANGBO: dict[str, Any] = {
     "FILE_MAX_BYTES": ENV.integer("DANGBO_FILE_MAX_MB", 20, minimum=1) * 1_000_000,
     "IMPORT_MAX_UNZIPPED_BYTES": 2_000_000_000,
     "IMPORT_MAX_COLUMNS": 200,
+    # A member file of at least this many rows is written in bulk: its new members are
+    # staged and written set-wise once every row is checked (imports.members.flush).
+    "IMPORT_BULK_ROWS": ENV.integer("DANGBO_IMPORT_BULK_ROWS", 200_000, minimum=1),
     # Files above this size are imported by the background worker, smaller ones at once.
     "IMPORT_INLINE_BYTES": ENV.integer("DANGBO_IMPORT_INLINE_KB", 512) * 1000,
     # The period ("kỳ số liệu") pages show until the user picks one; None: today.

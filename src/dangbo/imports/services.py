@@ -72,6 +72,12 @@ INTERRUPTED_PROBLEM = (
 )
 
 
+INTEGRITY_PROBLEM = (
+    "Số thẻ hoặc số CCCD vừa được dùng cho đảng viên khác trong lúc nhập; "
+    "không có gì được ghi. Hãy kiểm tra lại tệp."
+)
+
+
 class Rollback(Exception):
     """Raised inside the commit transaction to undo it."""
 
@@ -582,15 +588,26 @@ def _pass(
         raise FileProblem("Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào.")
     _duplicates(job, state, importers, seen, several=several, commit=commit)
     if getattr(state, "integrity", False) and not state.counts.get(RowState.ERROR):
-        state.problem = (
-            "Số thẻ hoặc số CCCD vừa được dùng cho đảng viên khác trong lúc nhập; "
-            "không có gì được ghi. Hãy kiểm tra lại tệp."
-        )
+        state.problem = INTEGRITY_PROBLEM
     state.questions = _questions([imp for _, imp in importers], chained=hasattr(cls, "follow"))
     unanswered = [q for q in state.questions if not (job.options or {}).get(q["key"])]
     if commit and unanswered and not state.problem:
         state.problem = "Cần trả lời trước khi ghi: " + " ".join(q["text"] for q in unanswered)
+    if commit and importers and not state.problem and not state.counts.get(RowState.ERROR):
+        _flush(state, importers[-1][1])
     reporter(done, done, final=True)
+
+
+def _flush(state: "_State", importer) -> None:
+    """A bulk import's staged rows, written now that the whole file is checked."""
+    if not getattr(importer, "staged", False):
+        return
+    try:
+        with transaction.atomic():
+            importer.flush()
+    except IntegrityError:
+        state.integrity = True
+        state.problem = INTEGRITY_PROBLEM
 
 
 def _read_sheet(
@@ -663,7 +680,13 @@ def _read_sheet(
         raise FileProblem(where + " ".join(problems))
     sheet_key = plan.name if several else ""
     first = done
+    bulk_rows = settings.DANGBO["IMPORT_BULK_ROWS"]
     for chunk in _chunks(itertools.chain(head, rows), CHUNK):
+        # A large file is written in bulk (staged, then flushed once it is all checked): a
+        # size known beforehand (the sheets' heights, the preview's count) decides at once;
+        # otherwise the rows past the bound are staged.
+        if commit and getattr(importer, "staged", None) is False:
+            importer.staged = max(total or 0, job.rows_total or 0, done) >= bulk_rows
         parsed = []
         for row_no, cells_ in chunk:
             importer.group = sheet.group_for(row_no)  # the heading the row is listed under
