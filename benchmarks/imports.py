@@ -112,6 +112,7 @@ def run_dangbo(path: str) -> dict:
     if written["members_member"] != rows:
         sys.exit(f"dangbo import wrote {written['members_member']} members for {rows} rows")
     return {
+        "bulk": services.BULK_NOTE in job.notes,
         "rows": rows,
         "seconds": finished - started,
         "store_seconds": stored - started,

@@ -19,7 +19,15 @@ from benchmarks import child
 
 BENCH_USER = "bench"
 COMMON_NAME = "nguyen van"  # folded, as a person types it without accents
-PG_SETTINGS = ("shared_buffers", "work_mem", "max_parallel_workers_per_gather", "jit")
+PG_SETTINGS = (
+    "shared_buffers",
+    "work_mem",
+    "max_parallel_workers_per_gather",
+    "jit",
+    "max_wal_size",
+    "checkpoint_timeout",
+    "synchronous_commit",
+)
 
 
 def loaded_scale() -> float | None:

@@ -481,19 +481,38 @@ def _cleanup(engine: Engine) -> dict:
 
 
 def phase_import(engine: Engine, args, work: Path) -> dict:
-    rows, small_rows = engine.rows, max(engine.rows // 10, 1)
+    """The normal path at N/10 rows against the COPY of the same final rows (and its memory
+    from N/100), then N rows — written in bulk when N reaches IMPORT_BULK_ROWS — against
+    theirs."""
+    rows = engine.rows
+    small_rows, tiny_rows = max(rows // 10, 1), max(rows // 100, 1)
     big = work / f"members-{engine.name}-{rows}.csv"
     small = work / f"members-{engine.name}-{small_rows}.csv"
+    tiny = work / f"members-{engine.name}-{tiny_rows}.csv"
     log(f"import: generating {rows:,} CSV rows from the cells of the {engine.label} world")
     gen = run_child(engine, "csvgen", str(big), str(rows))
-    with open(big, encoding="utf-8") as src, open(small, "w", encoding="utf-8") as dst:
-        for i, line in enumerate(src):
-            if i > small_rows:
-                break
-            dst.write(line)
-    out = {"rows": rows, "small_rows": small_rows, "csv_bytes": big.stat().st_size, "gen": gen}
+    for part, count in ((small, small_rows), (tiny, tiny_rows)):
+        with open(big, encoding="utf-8") as src, open(part, "w", encoding="utf-8") as dst:
+            for i, line in enumerate(src):
+                if i > count:
+                    break
+                dst.write(line)
+    out = {
+        "rows": rows,
+        "small_rows": small_rows,
+        "tiny_rows": tiny_rows,
+        "csv_bytes": big.stat().st_size,
+        "gen": gen,
+    }
     out["cleanup_before"] = _cleanup(engine)  # rows left by an interrupted run
-    steps = [("dangbo_small", "dangbo", small), ("raw", "raw", big), ("dangbo", "dangbo", big)]
+    steps = [
+        ("dangbo_tiny", "dangbo", tiny),
+        ("dangbo_small", "dangbo", small),
+        ("raw_small", "raw", small),
+        ("raw_members_small", "raw-members", small),
+        ("raw", "raw", big),
+        ("dangbo", "dangbo", big),
+    ]
     if engine.name == "postgres":
         steps.append(("scratch", "scratch", big))
     cleanups = []

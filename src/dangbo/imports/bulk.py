@@ -83,8 +83,7 @@ def create_stage(name: str, like: str, extra: Mapping[str, str]) -> None:
         if connection.vendor == "postgresql":
             more = "".join(f", {qn(c)} {t}" for c, t in extra.items())
             cur.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {qn(name)} (LIKE {qn(like)}{more}) "
-                "ON COMMIT DROP"
+                f"CREATE TEMP TABLE IF NOT EXISTS {qn(name)} (LIKE {qn(like)}{more}) ON COMMIT DROP"
             )
         else:
             more = "".join(f", NULL AS {qn(c)}" for c in extra)
@@ -162,4 +161,3 @@ def insert_from(
     )
     with connection.cursor() as cur:
         cur.execute(sql, params)
-

@@ -127,6 +127,9 @@ class Parsed:
 # disagrees) up to this many, a few MB; beyond, repeats fall back to the fixed-memory
 # ``Seen`` (an error on every row of the group), so memory stays flat whatever the file.
 IN_FILE_LIMIT = 50_000
+# The cells met are remembered for the next chunks up to this many (two chunks' worth), then
+# read again: memory stays flat however many cells a file names.
+ORG_CACHE_LIMIT = 10_000
 RECOGNITION_QUESTION = "unknown_recognition"
 RECOGNITION_CHOICES = [
     ["official", "Đảng viên chính thức (chưa rõ ngày công nhận)"],
@@ -408,6 +411,9 @@ class MemberImporter:
 
     # -- a chunk against the database ----------------------------------------------------
     def resolve(self, chunk: list[Parsed], seen) -> list[Outcome]:
+        if len(self.orgs) > ORG_CACHE_LIMIT:  # a national file meets 300,000 cells
+            self.orgs.clear()
+            self.cell_problems.clear()
         self._load_orgs({p.data["org"] for p in chunk if p.data.get("org")})
         existing = self._existing(chunk)
         outcomes = []

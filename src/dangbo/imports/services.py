@@ -72,6 +72,9 @@ INTERRUPTED_PROBLEM = (
 )
 
 
+BULK_NOTE = (
+    "Tệp lớn: ghi theo lô — các đảng viên mới được ghi một lần sau khi kiểm tra xong cả tệp."
+)
 INTEGRITY_PROBLEM = (
     "Số thẻ hoặc số CCCD vừa được dùng cho đảng viên khác trong lúc nhập; "
     "không có gì được ghi. Hãy kiểm tra lại tệp."
@@ -608,6 +611,8 @@ def _flush(state: "_State", importer) -> None:
     except IntegrityError:
         state.integrity = True
         state.problem = INTEGRITY_PROBLEM
+        return
+    state.notes.append(BULK_NOTE)
 
 
 def _read_sheet(
@@ -682,11 +687,13 @@ def _read_sheet(
     first = done
     bulk_rows = settings.DANGBO["IMPORT_BULK_ROWS"]
     for chunk in _chunks(itertools.chain(head, rows), CHUNK):
-        # A large file is written in bulk (staged, then flushed once it is all checked): a
-        # size known beforehand (the sheets' heights, the preview's count) decides at once;
-        # otherwise the rows past the bound are staged.
+        # A large file is written in bulk (staged, then flushed once it is all checked),
+        # by its size: the sheets' heights, the preview's count, or what the share of the
+        # file read so far says (a CSV) — else the rows past the bound are staged.
         if commit and getattr(importer, "staged", None) is False:
-            importer.staged = max(total or 0, job.rows_total or 0, done) >= bulk_rows
+            read = done - first + len(chunk)
+            size = max(total or 0, job.rows_total or 0, sheet.estimate_total(read) or 0, done)
+            importer.staged = size >= bulk_rows
         parsed = []
         for row_no, cells_ in chunk:
             importer.group = sheet.group_for(row_no)  # the heading the row is listed under
