@@ -320,17 +320,17 @@ def test_group_headings_are_handed_to_the_importer(tmp_path, world):
     seen: list[str] = []
     from dangbo.imports.members import MemberImporter
 
-    parse = MemberImporter.parse
+    place = MemberImporter.place  # where a row takes its cell, by the group it is under
 
-    def spy(self, row_no, cells):
+    def spy(self, parsed):
         seen.append(getattr(self, "group", None))
-        return parse(self, row_no, cells)
+        return place(self, parsed)
 
-    MemberImporter.parse = spy
+    MemberImporter.place = spy
     try:
         job = preview(path, world.users["admin"])
     finally:
-        MemberImporter.parse = parse
+        MemberImporter.place = place
     assert seen == ["Chi bộ thôn Đồng Bông", "Chi bộ thôn Đồng Bông", "Chi bộ thôn Gia Du"]
     assert job.counts["new"] == 3, list(ImportRow.objects.filter(job=job).values("messages"))
 
