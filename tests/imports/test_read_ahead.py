@@ -53,14 +53,3 @@ def test_the_thread_stops_when_the_import_stops_reading():
     assert len(next(ahead)) == 4
     ahead.close()  # the import raised, or was cancelled
     assert not _readers()
-
-
-def test_the_share_read_of_a_file_the_reading_thread_closed_is_all_of_it(tmp_path):
-    from dangbo.imports.readers import _share_read
-
-    path = tmp_path / "roll.csv"
-    path.write_bytes(b"x" * 100)
-    with open(path, "rb") as raw:
-        raw.read(25)
-        assert _share_read(raw, 100) == 0.25
-    assert _share_read(raw, 100) == 1.0  # closed: no OSError from tell()

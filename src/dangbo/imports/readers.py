@@ -10,7 +10,6 @@ is one sheet named ""); ``Book.open`` finds the table in one of them (``table.Ta
 
 import codecs
 import csv
-import functools
 import io
 import re
 import zipfile
@@ -473,7 +472,7 @@ def _csv_book(path: Path) -> Book:
             rows=found.rows(),
             encoding=label,
             notes=found.notes,
-            fraction=functools.partial(_share_read, raw, size),
+            fraction=lambda: raw.tell() / size if not raw.closed else 1.0,
             table=found,
         )
 
@@ -523,12 +522,3 @@ def _csv_rows(reader, encoding: str) -> Iterator[tuple[int, list]]:
         ) from exc
     except csv.Error as exc:
         raise FileProblem(f"Dòng {number + 1}: tệp CSV sai định dạng ({exc}).") from exc
-
-
-def _share_read(raw, size: int) -> float:
-    """How much of the file has been read. The import's reading thread may close the file
-    at its end between the check and the question: then all of it."""
-    try:
-        return 1.0 if raw.closed else raw.tell() / size
-    except (OSError, ValueError):
-        return 1.0
