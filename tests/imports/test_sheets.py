@@ -320,17 +320,17 @@ def test_group_headings_are_handed_to_the_importer(tmp_path, world):
     seen: list[str] = []
     from dangbo.imports.members import MemberImporter
 
-    place = MemberImporter.place  # where a row takes its cell, by the group it is under
+    parse = MemberImporter.parse
 
-    def spy(self, parsed):
+    def spy(self, row_no, cells):
         seen.append(getattr(self, "group", None))
-        return place(self, parsed)
+        return parse(self, row_no, cells)
 
-    MemberImporter.place = spy
+    MemberImporter.parse = spy
     try:
         job = preview(path, world.users["admin"])
     finally:
-        MemberImporter.place = place
+        MemberImporter.parse = parse
     assert seen == ["Chi bộ thôn Đồng Bông", "Chi bộ thôn Đồng Bông", "Chi bộ thôn Gia Du"]
     assert job.counts["new"] == 3, list(ImportRow.objects.filter(job=job).values("messages"))
 

@@ -293,11 +293,6 @@ class MemberImporter:
 
     # -- one row -------------------------------------------------------------------------
     def parse(self, row_no: int, cells_: list) -> Parsed:
-        return self.place(self.parse_cells(row_no, cells_))
-
-    def parse_cells(self, row_no: int, cells_: list) -> Parsed:
-        """The row's cells read by the column rules alone: no database, no state of the
-        import, so that the service may run it ahead, in its reading thread."""
         parsed = Parsed(row_no, {})
         data = parsed.data
         for key, position in self.positions.items():
@@ -314,11 +309,7 @@ class MemberImporter:
                 continue
             if note:
                 parsed.notes.append(note)
-        return parsed
-
-    def place(self, parsed: Parsed) -> Parsed:
-        """The row's cell by the commune, the group heading (``self.group``) or the sheet."""
-        self._cell_of_row(parsed)
+        self._cell_of_row(parsed)  # the cell by the commune, the group heading or the sheet
         return parsed
 
     def _parse_cell(self, key: str, value, label: str, data: dict) -> str | None:

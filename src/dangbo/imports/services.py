@@ -18,7 +18,6 @@ import hashlib
 import itertools
 import json
 import os
-import queue
 import socket
 import threading
 import time
@@ -687,8 +686,7 @@ def _read_sheet(
     sheet_key = plan.name if several else ""
     first = done
     bulk_rows = settings.DANGBO["IMPORT_BULK_ROWS"]
-    prepare = getattr(importer, "parse_cells", None)
-    for chunk in _read_ahead(itertools.chain(head, rows), prepare):
+    for chunk in _chunks(itertools.chain(head, rows), CHUNK):
         # A large file is written in bulk (staged, then flushed once it is all checked),
         # by its size: the sheets' heights, the preview's count, or what the share of the
         # file read so far says (a CSV) — else the rows past the bound are staged.
@@ -697,9 +695,9 @@ def _read_sheet(
             size = max(total or 0, job.rows_total or 0, sheet.estimate_total(read) or 0, done)
             importer.staged = size >= bulk_rows
         parsed = []
-        for row_no, cells_, ready in chunk:
+        for row_no, cells_ in chunk:
             importer.group = sheet.group_for(row_no)  # the heading the row is listed under
-            parsed.append(importer.place(ready) if prepare else importer.parse(row_no, cells_))
+            parsed.append(importer.parse(row_no, cells_))
         outcomes = importer.resolve(parsed, seen)
         for outcome in outcomes:
             outcome.sheet = sheet_key
@@ -796,47 +794,6 @@ def _legacy_columns(
             if values and all(legacy.convert_in_column(v, sheet_encoding) for v in values):
                 found[key] = sheet_encoding
     return found
-
-
-def _read_ahead(rows: Iterator, prepare=None) -> Iterator[list]:
-    """The rows in chunks of (row number, cells, ``prepare(row number, cells)``), read from
-    the file and prepared by a thread one chunk ahead of the caller: reading and parsing the
-    cells (no database, no state shared with the caller) overlap the caller's look-ups and
-    writes, whose waits release the GIL. Two chunks at most are held; an error of the file
-    is raised in the caller; the thread stops when the caller does."""
-    ahead: queue.Queue = queue.Queue(maxsize=1)
-    stop = threading.Event()
-    done = object()
-
-    def put(item) -> bool:
-        while not stop.is_set():
-            try:
-                ahead.put(item, timeout=0.2)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def work() -> None:
-        try:
-            for chunk in _chunks(rows, CHUNK):
-                items = [(n, c, prepare(n, c) if prepare else None) for n, c in chunk]
-                if not put(items):
-                    return
-            put(done)
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller, raised there
-            put(exc)
-
-    reader = threading.Thread(target=work, name="dangbo-import-reader", daemon=True)
-    reader.start()
-    try:
-        while (item := ahead.get()) is not done:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        reader.join()
 
 
 def _chunks(rows: Iterator, size: int) -> Iterator[list]:
