@@ -9,7 +9,6 @@ of the service, not a mock) so that a few rows already span several chunks: the 
 then writes chunk by chunk, the bulk path once."""
 
 import re
-from datetime import date
 
 import pytest
 from django.db import transaction
@@ -18,10 +17,12 @@ from dangbo.imports import services
 from dangbo.imports.models import ImportRow, JobState
 from dangbo.members.models import Member, MemberEvent, Membership
 
-from . import office
+from . import office, test_office_files
 from .files import MEMBER_HEADER, write_csv
+from .test_members import NEW
 
 pytestmark = pytest.mark.django_db
+actor = test_office_files.actor  # the fixture: the admin, and a third cell under Kim Long
 
 NORMAL, BULK = 10**9, 1  # IMPORT_BULK_ROWS for each path
 JOB_ID = re.compile(r"#\d+")
@@ -30,22 +31,6 @@ JOB_ID = re.compile(r"#\d+")
 @pytest.fixture(autouse=True)
 def small_chunks(monkeypatch):
     monkeypatch.setattr(services, "CHUNK", 3)
-
-
-@pytest.fixture
-def actor(world):
-    from dangbo.orgs import services as orgs
-
-    orgs.create_org(
-        actor=None,
-        code="kl-thon-3",
-        name="Chi bộ thôn Quỳnh Lâm",
-        kind="sub_cell",
-        sector="village",
-        parent=world.org("kim-long"),
-        valid_from=date(1997, 1, 1),
-    )
-    return world.users["admin"]
 
 
 def snapshot(job) -> dict:
@@ -141,31 +126,11 @@ def test_mixed_rows_over_several_chunks_give_the_same_outcome(settings, tmp_path
     Member.objects.filter(pk=world.members["an"].pk).update(card_number="22223333")
     Member.objects.filter(pk=world.members["huong"].pk).update(recognition_unknown=True)
     rows = [
-        [
-            "",
-            "Ngô Văn Mới",
-            "Nam",
-            "01/01/1990",
-            "kl-thon-2",
-            "87654321",
-            "01/02/2015",
-            "01/02/2016",
-            "",
-        ],
+        NEW,
         ["", "Nguyễn Thị Hương", "Nữ", "", "", "12345678", "", "", "0912345678"],
         ["", "Trần Văn An", "", "", "", "22223333", "", "", ""],
         ["", "Lý Thị Năm", "Nữ", "05/06/85", "kl-thon-1", "", "01/02/2015", "01/02/2016", ""],
-        [
-            "",
-            "Ngô Văn Mới",
-            "Nam",
-            "01/01/1990",
-            "kl-thon-2",
-            "87654321",
-            "01/02/2015",
-            "01/02/2016",
-            "",
-        ],
+        NEW,
         ["", "Bùi Thị Dự", "Nữ", "02/03/1995", "kl-thon-3", "87650001", "15/06/2026", "", ""],
         ["", "Trần Văn An", "Nam", "10/01/1950", "kl-thon-2", "", "19/05/1999", "", ""],
         [
