@@ -428,3 +428,43 @@ def test_plain_output_is_always_storable_and_stable(value):
         assert writable(out) == out
         assert out == nfc(out)
         assert plain(out, multiline=multiline) == out
+
+
+def _plain_the_long_way(value: str) -> str:
+    """``plain``'s single-line rule step by step, as it reads without its shortcut."""
+    from dangbo.core.text import UnsafeText, fold_spaces, strip_invisible, unsafe_char
+
+    line = fold_spaces(value)
+    if char := unsafe_char(line):
+        raise UnsafeText(char)
+    return nfc(fold_spaces(strip_invisible(line)))
+
+
+@settings(max_examples=500)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("aăâĐđ ÐNguyễn\t\n\x00\x1c\x85\u00a0\u200b\u0302\u0303\u2028\ufeff\u202ex")
+        ),
+        max_size=12,
+    )
+)
+def test_plain_shortcut_for_text_already_plain_agrees_with_the_rule(value):
+    from dangbo.core.text import UnsafeText, plain
+
+    def outcome(fn):
+        try:
+            return fn(value)
+        except UnsafeText as exc:
+            return ("refused", exc.char)
+
+    assert outcome(plain) == outcome(_plain_the_long_way)
+
+
+@pytest.mark.parametrize(
+    "value", ["Nguyễn Văn Lợi", " Lợi", "Lợi ", "Văn  Lợi", "Văn\u00a0Lợi", "Nguye\u0302\u0303n"]
+)
+def test_plain_shortcut_only_returns_text_it_would_not_change(value):
+    from dangbo.core.text import plain
+
+    assert plain(value) == _plain_the_long_way(value)

@@ -105,7 +105,7 @@ def test_a_number_in_a_date_column_is_refused_on_its_row(tmp_path, world):
     assert _rows_of(job)[2].messages[0].startswith("Ngày sinh: “4” không phải là ngày")
 
 
-@pytest.mark.parametrize("typed", [1960, 1960.0, "1960", " 1960 "])
+@pytest.mark.parametrize("typed", [1960, 1960.0, "1960", " 1960 ", "\u00a01960\t", "１９６０"])
 def test_a_birth_year_alone_is_never_made_into_a_date(typed):
     with pytest.raises(CellError) as caught:
         cells.a_date(typed, "Năm sinh", kind="birth", today=date(2026, 1, 1))
@@ -142,6 +142,10 @@ def test_a_roll_with_birth_years_only_names_its_rows(tmp_path, world):
         ("0261 8000 1234", 12, "026180001234"),
         (26180001234, 12, "026180001234"),
         ("026.180.001.234", 12, "026180001234"),
+        ("83016532", 8, "83016532"),  # bare ASCII digits: nothing to fold
+        (" 83016532 ", 8, "83016532"),
+        ("０１２３４５６７", 8, "01234567"),  # full-width digits still fold
+        ("26180001234", 12, "026180001234"),  # a CCCD whose leading zero Excel dropped
     ],
 )
 def test_card_and_id_numbers_are_normalised(typed, length, expected):

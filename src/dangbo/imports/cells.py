@@ -93,7 +93,8 @@ def digits(value, label: str, *, length: int) -> str:
         raw = str(value).strip()
         if re.fullmatch(r"\d+\.0+", raw):  # "83016532.0": a number written out by an export
             raw = raw.split(".")[0]
-        text_value = number_text(raw, "-'‘’_")
+        # Most cells are bare ASCII digits already: nothing to fold.
+        text_value = raw if raw.isdigit() and raw.isascii() else number_text(raw, "-'‘’_")
         if text_value.isascii() and text_value.isdigit() and len(text_value) == length - 1:
             text_value = text_value.zfill(length)  # a number whose leading zero Excel lost
     if not (text_value.isascii() and text_value.isdigit() and len(text_value) == length):
@@ -107,7 +108,7 @@ _GROUPS = re.compile(r"\s*[/;,|]\s*|\s+")
 def number_groups(value) -> list[str]:
     """The groups of a cell that may hold two numbers ("83.016532 044798": a card and a
     record number under "Số thẻ đảng viên/Số lý lịch"); one group for anything else."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or (value.isdigit() and value.isascii()):
         return [value]
     text_value = unicodedata.normalize("NFKC", value).strip()
     # Spaces inside one number ("8301 6532") are not two groups: only split when the
@@ -140,11 +141,17 @@ def a_date(value, label: str, *, kind: str = "event", today: date):
     return _date_text(str(value), label, kind, today)
 
 
+_YEAR = re.compile(r"\d{4}")
+
+
 def _year_only(value) -> int | None:
     """1960, 1960.0 or "1960": a year standing for a whole date."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, str) and re.fullmatch(r"\s*\d{4}\s*", value):
+    if isinstance(value, str):
+        value = value.strip()
+        if len(value) != 4 or not _YEAR.fullmatch(value):
+            return None  # most cells: a whole date, told apart by its length alone
         value = int(value)
     return value if isinstance(value, int) and 1890 <= value <= 2100 else None
 
