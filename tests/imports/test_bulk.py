@@ -188,3 +188,65 @@ def test_a_file_with_an_error_writes_nothing_either_way(settings, tmp_path, acto
     assert normal["counts"]["error"] == 3  # the unknown cell; a card on two rows
     assert len(normal["members"]) == members_before
     assert bulk == normal
+
+
+@pytest.mark.parametrize("chunk", [1, 3])  # a middle chunk; the last one, finished after the loop
+def test_a_chunk_the_database_refuses_stops_the_writing_and_nothing_is_written(
+    settings, tmp_path, actor, chunk
+):
+    """Committed without a preview, two people of one chunk share a card: the database
+    refuses that chunk's inserts (on PostgreSQL while the next chunk is being read). The
+    writing stops, every row is still checked, both rows are named, nothing is written."""
+    settings.DANGBO = {**settings.DANGBO, "IMPORT_BULK_ROWS": NORMAL}
+    rows = [
+        ["", f"Lê Văn {i}", "Nam", "01/01/1980", "kl-thon-1", f"8766{i:04d}", "01/02/2015", "", ""]
+        for i in range(12)
+    ]
+    first, second = chunk * 3, chunk * 3 + 1
+    rows[second][5] = rows[first][5]
+    path = write_csv(tmp_path / "the-trung.csv", [MEMBER_HEADER, *rows])
+    members, events = Member.objects.count(), MemberEvent.objects.count()
+    job = services.create_job(actor=actor, kind="members", source=path, original_name=path.name)
+
+    job = services.run(job, commit=True, actor=actor)
+
+    assert job.state == JobState.PREVIEWED
+    assert sum(job.counts.values()) == len(rows)
+    errors = ImportRow.objects.filter(job=job, state="error").order_by("row_no")
+    assert [r.row_no for r in errors] == [first + 2, second + 2]  # the header is row 1
+    assert f"trùng với dòng {second + 2}" in errors[0].messages[0]
+    assert Member.objects.count() == members and MemberEvent.objects.count() == events
+    assert not Member.objects.filter(card_number__startswith="8766").exists()
+
+
+def test_writes_left_running_say_at_settle_what_they_broke_and_leave_the_rest(world):
+    """``bulk.Background`` on its own: the statements sent after ``start`` run while Python
+    goes on; ``settle`` raises the ``IntegrityError`` they hit, after rolling back to the
+    savepoint, and the transaction goes on. SQLite has no such mode: ``start`` says so."""
+    from django.db import IntegrityError, connection
+
+    from dangbo.imports import bulk
+
+    member = world.members["an"]
+    with transaction.atomic():
+        Member.objects.filter(pk=member.pk).update(phone="0911000111")
+        background = bulk.Background()
+        savepoint = transaction.savepoint()
+        if not background.start(savepoint):
+            assert connection.vendor == "sqlite"
+            transaction.savepoint_rollback(savepoint)
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE members_member SET phone = '0911000222' WHERE id = %s", [member.pk]
+            )
+            # Every membership again, ids and all: refused by the primary key.
+            cursor.execute("INSERT INTO members_membership SELECT * FROM members_membership")
+        assert background.running
+        with pytest.raises(IntegrityError):
+            background.settle()
+        assert not background.running
+        # Rolled back to the savepoint: the update before it stays, the one sent is gone.
+        assert Member.objects.get(pk=member.pk).phone == "0911000111"
+        background.settle()  # nothing left: a no-op
+        transaction.set_rollback(True)

@@ -6,11 +6,12 @@ transaction on PostgreSQL) takes rows the same way; ``insert_from`` then writes 
 tables from it set-wise. Only the caller validates; this module writes what it is given.
 """
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 
 def table_columns(model, *, with_id: bool = True) -> list[str]:
@@ -161,3 +162,56 @@ def insert_from(
     )
     with connection.cursor() as cur:
         cur.execute(sql, params)
+
+
+# -- writes that run while Python goes on ---------------------------------------------------
+
+
+class Background:
+    """Statements PostgreSQL runs while Python reads the next chunk: ``start`` opens a
+    pipeline (the statements executed next are sent, not waited for); ``settle`` waits for
+    them, then releases the caller's savepoint, or rolls back to it and raises the
+    ``IntegrityError`` they hit. An import spends as long writing a chunk as reading the
+    next one: on two cores both now run at once. Elsewhere (SQLite) nothing is deferred:
+    ``start`` returns False and the caller writes as usual."""
+
+    def __init__(self) -> None:
+        self._pipeline: Any = None
+        self._savepoint: str | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._pipeline is not None
+
+    def start(self, savepoint: str) -> bool:
+        """From here the caller's statements run in the background, inside ``savepoint``
+        (the caller's, now this object's to release or roll back to)."""
+        if connection.vendor != "postgresql" or self.running:
+            return False
+        self._savepoint = savepoint
+        self._pipeline = connection.connection.pipeline()
+        self._pipeline.__enter__()
+        return True
+
+    def settle(self) -> None:
+        pipeline, self._pipeline = self._pipeline, None
+        if pipeline is None:
+            return
+        savepoint, self._savepoint = self._savepoint, None
+        try:
+            with connection.wrap_database_errors:
+                pipeline.__exit__(None, None, None)
+        except BaseException:
+            transaction.savepoint_rollback(savepoint)
+            raise
+        transaction.savepoint_commit(savepoint)
+
+    def abandon(self) -> None:
+        """Leave the pipeline after an error elsewhere: what it ran is rolled back with the
+        transaction the caller is leaving."""
+        pipeline, self._pipeline = self._pipeline, None
+        self._savepoint = None
+        if pipeline is not None:
+            # Its own error, if any, is dropped here, not logged: it may quote a row's values.
+            with contextlib.suppress(Exception):
+                pipeline.__exit__(None, None, None)

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
@@ -180,6 +180,9 @@ class MemberImporter:
         # ``flush``, once the whole file is checked; ids are handed out from ``_next_id``.
         self.staged = False
         self._next_id = 0
+        # The normal path's last chunk, still being written while the next one is read.
+        self._background = bulk.Background()
+        self._broken: IntegrityError | None = None
 
     def follow(self, previous: "MemberImporter") -> None:
         """Read the next sheet of the same file: carry what spans the whole file."""
@@ -445,6 +448,11 @@ class MemberImporter:
     def _cells_named(self) -> CellResolver:
         """The resolver of cells given by name, within the importer's change scope; the
         sheet's title lines and name may name the commune when rows do not."""
+        if self._background.running:  # it reads the database: the writes finish first
+            try:
+                self._background.settle()
+            except IntegrityError as exc:
+                self._broken = exc  # said by ``settle``, where the caller expects it
         resolver = getattr(self, "_resolver", None)
         if resolver is None:
             context = (*self.sheet.title, self.sheet.name)
@@ -949,19 +957,37 @@ class MemberImporter:
 
     # -- writing -------------------------------------------------------------------------
     def write(self, outcomes: list[Outcome]) -> None:
+        """The chunk's rows, inside a savepoint of their own (an ``IntegrityError`` leaves
+        the transaction as it was). On PostgreSQL the new members' inserts may still be
+        running when this returns: ``settle`` waits for them (and says how they ended)."""
+        self.settle()
         new = [o for o in outcomes if o.action == "new"]
         updates = [o for o in outcomes if o.action == "update"]
         # As the ORM would store it (naive UTC text on SQLite, timestamptz on PostgreSQL).
         now = connection.ops.adapt_datetimefield_value(datetime.now(UTC))
-        self._write_new(new, now)
-        self._write_updates([o for o in updates if o.changes], now)
-        for o in updates:  # few: an official member's recognition date, now known
-            if o.data and o.data.get("complete_recognition"):
-                member_services.complete_recognition(
-                    actor=self.actor,
-                    member=Member.objects.get(pk=o.member_id),
-                    recognition_date=o.data["complete_recognition"],
-                )
+        savepoint = transaction.savepoint()
+        try:
+            self._write_updates([o for o in updates if o.changes], now)
+            for o in updates:  # few: an official member's recognition date, now known
+                if o.data and o.data.get("complete_recognition"):
+                    member_services.complete_recognition(
+                        actor=self.actor,
+                        member=Member.objects.get(pk=o.member_id),
+                        recognition_date=o.data["complete_recognition"],
+                    )
+            self._write_new(new, now)
+            # The inserts from the staging table come last: in the background where they can
+            # run there (the savepoint is then released by ``settle``, once they have run).
+            flush = bool(new) and not self.staged
+            background = flush and self._background.start(savepoint)
+            if flush:
+                self.flush(now)
+            if not background:
+                transaction.savepoint_commit(savepoint)
+        except IntegrityError:
+            self._background.abandon()
+            transaction.savepoint_rollback(savepoint)
+            raise
         for o in new:
             self.touched_paths = lowest_common_path(self.touched_paths, o.org.path)
         for o in updates:
@@ -1020,8 +1046,19 @@ class MemberImporter:
             rows.append([values[c] for c in _STAGE_COLUMNS])
         bulk.create_stage(STAGE, Member._meta.db_table, _STAGE_EXTRA)
         bulk.insert(STAGE, _STAGE_COLUMNS, rows)
-        if not self.staged:
-            self.flush(now)
+
+    def settle(self) -> None:
+        """Wait for the chunk written last; its ``IntegrityError``, if it hit one (its rows
+        are then rolled back)."""
+        broken, self._broken = self._broken, None
+        self._background.settle()
+        if broken is not None:
+            raise broken
+
+    def abandon(self) -> None:
+        """Stop waiting for the last chunk: the import is failing for another reason."""
+        self._broken = None
+        self._background.abandon()
 
     def flush(self, now=None) -> None:
         """The staged new members into the member, membership and event tables, three

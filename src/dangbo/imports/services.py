@@ -684,9 +684,52 @@ def _read_sheet(
         state.fatal = True
         raise FileProblem(where + " ".join(problems))
     sheet_key = plan.name if several else ""
+    try:
+        done = _read_rows(
+            job,
+            state,
+            reporter,
+            sheet,
+            importer,
+            itertools.chain(head, rows),
+            seen,
+            done,
+            total,
+            sheet_key=sheet_key,
+            commit=commit,
+        )
+    except BaseException:
+        getattr(importer, "abandon", lambda: None)()
+        raise
+    notes.extend(sheet.notes[early:])  # the footer, group headings: known once read
+    notes.extend(getattr(importer, "late_notes", []))  # what the importer learnt reading
+    if sheet.table is not None:
+        plan.layout = sheet.table.summary()
+        if plan.height is None:
+            plan.height = sheet.table.seen_last or None
+    return importer, done
+
+
+def _read_rows(
+    job,
+    state,
+    reporter,
+    sheet,
+    importer,
+    rows,
+    seen: Seen,
+    done: int,
+    total: int | None,
+    *,
+    sheet_key: str,
+    commit: bool,
+) -> int:
+    """The sheet's rows, chunk by chunk: parsed, checked against the database, written
+    (when committing). A chunk's writes may run on while the next chunk is parsed
+    (``importer.settle``)."""
     first = done
     bulk_rows = settings.DANGBO["IMPORT_BULK_ROWS"]
-    for chunk in _chunks(itertools.chain(head, rows), CHUNK):
+    for chunk in _chunks(rows, CHUNK):
         # A large file is written in bulk (staged, then flushed once it is all checked),
         # by its size: the sheets' heights, the preview's count, or what the share of the
         # file read so far says (a CSV) — else the rows past the bound are staged.
@@ -698,6 +741,7 @@ def _read_sheet(
         for row_no, cells_ in chunk:
             importer.group = sheet.group_for(row_no)  # the heading the row is listed under
             parsed.append(importer.parse(row_no, cells_))
+        _settle(importer, state)
         outcomes = importer.resolve(parsed, seen)
         for outcome in outcomes:
             outcome.sheet = sheet_key
@@ -709,8 +753,11 @@ def _read_sheet(
                 state.writing = False
             else:
                 try:
-                    with transaction.atomic():
-                        importer.write(outcomes)
+                    if hasattr(importer, "settle"):
+                        importer.write(outcomes)  # in a savepoint of its own, maybe running on
+                    else:
+                        with transaction.atomic():
+                            importer.write(outcomes)
                 except IntegrityError:
                     # A number used twice in the file (found below) or just taken by someone
                     # else: stop writing, keep checking so every error is reported.
@@ -719,13 +766,21 @@ def _read_sheet(
         _record(job, state, outcomes, commit=commit)
         done += len(chunk)
         reporter(done, total if total is not None else sheet.estimate_total(done - first))
-    notes.extend(sheet.notes[early:])  # the footer, group headings: known once read
-    notes.extend(getattr(importer, "late_notes", []))  # what the importer learnt reading
-    if sheet.table is not None:
-        plan.layout = sheet.table.summary()
-        if plan.height is None:
-            plan.height = sheet.table.seen_last or None
-    return importer, done
+    _settle(importer, state)
+    return done
+
+
+def _settle(importer, state: "_State") -> None:
+    """The previous chunk's writes, finished: a number it used twice (found by the second
+    pass) or just taken by someone else stops the writing, as in ``_read_rows``."""
+    settle = getattr(importer, "settle", None)
+    if settle is None:
+        return
+    try:
+        settle()
+    except IntegrityError:
+        state.writing = False
+        state.integrity = True
 
 
 def _questions(importers: list, *, chained: bool) -> list[dict]:
